@@ -1,0 +1,170 @@
+/**
+ * The named conditions of the lifecycle table. Each check returns null when it holds, or a
+ * violation saying why not; guards are `check(...) === null`, and the same functions explain a
+ * refusal to the caller, so the decision and its explanation can never disagree.
+ */
+import {
+  CRITERIA,
+  GRADES,
+  type Actor,
+  type Facts,
+  type Label,
+  type ProjectContext,
+  type ProjectEvent,
+  type Role,
+} from './project.types.js';
+
+export interface Violation {
+  /** Stable, machine-readable name of the failed condition. */
+  code: string;
+  message: Label;
+  /** Extra detail, e.g. the missing letter fields. */
+  detail?: Record<string, unknown>;
+}
+
+type CheckFn = (context: ProjectContext, event: ProjectEvent) => Violation | null;
+
+const blank = (value: unknown): boolean => typeof value !== 'string' || value.trim().length === 0;
+
+function requireText(field: string, zh: string): CheckFn {
+  return (_context, event) => {
+    const value = (event as unknown as Record<string, unknown>)[field];
+    return blank(value)
+      ? { code: `${field}_required`, message: { zh: `${zh}不能为空`, en: `${field} is required` }, detail: { field } }
+      : null;
+  };
+}
+
+/** Authorisation checks: a failure is "not yours to do" (403), not a broken rule (422). */
+export const authorizations = {
+  /** The actor belongs to the project's own unit. */
+  ownUnit: (context: ProjectContext, event: ProjectEvent) =>
+    event.actor.unitId !== null && event.actor.unitId === context.unitId
+      ? null
+      : { code: 'not_own_unit', message: { zh: '只能操作本单位的项目', en: 'Only the applicant unit may do this' } },
+  /** The reviewer was assigned to this project by org_dept. */
+  assignedReviewer: (_context: ProjectContext, event: ProjectEvent) =>
+    event.facts.assignedReviewerIds.includes(event.actor.id)
+      ? null
+      : { code: 'not_assigned', message: { zh: '未被分配评审此项目', en: 'Reviewer is not assigned to this project' } },
+  /** No reviewer may score a project of its own unit or of a unit above or below it. */
+  noConflictOfInterest: (_context: ProjectContext, event: ProjectEvent) =>
+    event.actor.unitId !== null && event.facts.conflictingUnitIds.includes(event.actor.unitId)
+      ? { code: 'conflict_of_interest', message: { zh: '评审人不得评审本单位或上下级单位的项目', en: 'Reviewer belongs to the project unit or a unit above or below it' } }
+      : null,
+} satisfies Record<string, CheckFn>;
+
+export type Authorization = keyof typeof authorizations;
+
+/** Business conditions: a failure is a refused guard (422). */
+export const checks = {
+  letterComplete: (_context: ProjectContext, event: ProjectEvent) => {
+    const { letter, title } = event.facts;
+    const missing: string[] = [];
+    if (blank(title)) missing.push('title');
+    if (blank(letter.rationale)) missing.push('rationale');
+    const activities = letter.activities ?? [];
+    if (activities.length === 0) missing.push('activities');
+    activities.forEach((activity, index) => {
+      for (const key of ['content', 'form', 'when'] as const) {
+        if (blank(activity[key])) missing.push(`activities[${index}].${key}`);
+      }
+    });
+    if (blank(letter.expectedOutcomes)) missing.push('expectedOutcomes');
+    if (blank(letter.leader)) missing.push('leader');
+    if (!letter.members || letter.members.length === 0 || letter.members.some(blank)) missing.push('members');
+    if (blank(letter.contact)) missing.push('contact');
+    return missing.length === 0
+      ? null
+      : { code: 'letter_incomplete', message: { zh: '目标责任书不完整', en: 'The target responsibility letter is incomplete' }, detail: { missing } };
+  },
+  submissionWindowOpen: (context: ProjectContext, event: ProjectEvent) => {
+    const { now, submissionClosesAt, revisionClosesAt } = event.facts;
+    if (!context.returnedForRevision) {
+      return now < submissionClosesAt
+        ? null
+        : { code: 'deadline_passed', message: { zh: '已过申报截止时间', en: 'The submission deadline has passed' }, detail: { closesAt: new Date(submissionClosesAt).toISOString() } };
+    }
+    return revisionClosesAt === null || now < revisionClosesAt
+      ? null
+      : { code: 'revision_deadline_passed', message: { zh: '已过修改后重新申报的截止时间', en: 'The revision deadline has passed' }, detail: { closesAt: new Date(revisionClosesAt).toISOString() } };
+  },
+  commentGiven: requireText('comment', '意见'),
+  reasonGiven: requireText('reason', '理由'),
+  textGiven: requireText('text', '进展报告'),
+  summaryGiven: requireText('summary', '结项总结'),
+  meetingReferenceGiven: requireText('meetingReference', '党委会议记录编号'),
+  noteGiven: requireText('note', '推荐说明'),
+  scoresInRange: (_context: ProjectContext, event: ProjectEvent) => {
+    if (event.type !== 'SUBMIT_REVIEW') return null;
+    const { scoreMin, scoreMax } = event.facts;
+    const outOfRange = CRITERIA.filter((criterion) => {
+      const score = event.scores[criterion];
+      return !Number.isInteger(score) || score < scoreMin || score > scoreMax;
+    });
+    return outOfRange.length === 0
+      ? null
+      : { code: 'score_out_of_range', message: { zh: `评分须为 ${scoreMin} 至 ${scoreMax} 之间的整数`, en: `Scores must be whole numbers from ${scoreMin} to ${scoreMax}` }, detail: { criteria: outOfRange, min: scoreMin, max: scoreMax } };
+  },
+  enoughReviews: (_context: ProjectContext, event: ProjectEvent) => {
+    const { minReviews, reviewedReviewerIds, assignedReviewerIds } = event.facts;
+    if (reviewedReviewerIds.length < minReviews) {
+      return { code: 'too_few_reviews', message: { zh: `评审意见少于最低要求 ${minReviews} 份`, en: `Fewer than the required ${minReviews} reviews` }, detail: { reviews: reviewedReviewerIds.length, required: minReviews } };
+    }
+    const pending = assignedReviewerIds.filter((id) => !reviewedReviewerIds.includes(id));
+    return pending.length === 0
+      ? null
+      : { code: 'reviews_pending', message: { zh: '仍有评审人未提交评分', en: 'Some assigned reviewers have not scored yet' }, detail: { pendingReviewerIds: pending } };
+  },
+  validGrade: (_context: ProjectContext, event: ProjectEvent) =>
+    event.type === 'GRADE' && !(GRADES as readonly string[]).includes(event.grade)
+      ? { code: 'invalid_grade', message: { zh: '等级无效', en: 'Unknown grade' }, detail: { allowed: GRADES } }
+      : null,
+  notYetRecommended: (context: ProjectContext) =>
+    context.recommended
+      ? { code: 'already_recommended', message: { zh: '该项目已被推荐', en: 'The project has already been recommended' } }
+      : null,
+} satisfies Record<string, CheckFn>;
+
+export type Check = keyof typeof checks;
+
+/** Who may take a transition and under which conditions: the "who" and "guard" columns of the table. */
+export interface Rule {
+  roles: readonly Role[];
+  authorizations: readonly Authorization[];
+  checks: readonly Check[];
+}
+
+export type Verdict =
+  | { ok: true }
+  | { ok: false; kind: 'forbidden'; violation: Violation }
+  | { ok: false; kind: 'unprocessable'; violation: Violation };
+
+export function roleViolation(actor: Actor, roles: readonly Role[]): Violation {
+  return {
+    code: 'role_not_allowed',
+    message: { zh: `角色 ${actor.role} 无权执行此操作`, en: `Role ${actor.role} may not do this` },
+    detail: { role: actor.role, allowedRoles: roles },
+  };
+}
+
+/** Authorisation only: may this actor take the transition, payload aside? */
+export function authorize(rule: Rule, context: ProjectContext, event: ProjectEvent): Violation | null {
+  if (!rule.roles.includes(event.actor.role)) return roleViolation(event.actor, rule.roles);
+  for (const name of rule.authorizations) {
+    const violation = authorizations[name](context, event);
+    if (violation) return violation;
+  }
+  return null;
+}
+
+/** The whole rule: authorisation first, then the business conditions in their written order. */
+export function judge(rule: Rule, context: ProjectContext, event: ProjectEvent): Verdict {
+  const forbidden = authorize(rule, context, event);
+  if (forbidden) return { ok: false, kind: 'forbidden', violation: forbidden };
+  for (const name of rule.checks) {
+    const violation = checks[name](context, event);
+    if (violation) return { ok: false, kind: 'unprocessable', violation };
+  }
+  return { ok: true };
+}
