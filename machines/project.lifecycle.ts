@@ -10,7 +10,7 @@ import {
   ROLE_LABELS,
   projectMachine,
 } from './project.machine.js';
-import { authorize, judge, roleViolation, type Rule, type Violation } from './project.rules.js';
+import { PAYLOAD_FREE_CHECKS, authorize, checks, judge, roleViolation, type Rule, type Violation } from './project.rules.js';
 import {
   EVENT_TYPES,
   STATES,
@@ -51,7 +51,7 @@ function ruleOf(guard: unknown): Rule {
 
 /** Every transition of the machine, read from the machine definition itself. */
 export const TRANSITIONS: readonly TransitionSpec[] = STATES.flatMap((from) => {
-  const node = projectMachine.states[from];
+  const node = projectMachine.states[from]!;
   return [...node.transitions.entries()].flatMap(([event, definitions]) =>
     definitions.map((definition) => ({
       from,
@@ -93,7 +93,7 @@ export function persistProject(snapshot: ProjectSnapshot): PersistedProject {
     machineId: PROJECT_MACHINE_ID,
     machineVersion: PROJECT_MACHINE_VERSION,
     state: stateOf(snapshot),
-    context: snapshot.context,
+    context: { ...snapshot.context },
   };
 }
 
@@ -125,13 +125,18 @@ export function decide(snapshot: ProjectSnapshot, event: ProjectEvent): Decision
   return { ok: false, kind: verdict.kind, state, violation: verdict.violation };
 }
 
-/** The events this actor may fire now, before any payload: legal here and authorised. */
+/**
+ * The events this actor may fire now: legal in this state, authorised, and passing every condition
+ * that does not depend on the payload (a complete letter, the deadline, the reviews, ...).
+ */
 export function allowedEvents(snapshot: ProjectSnapshot, actor: Actor, facts: Facts): EventType[] {
   const state = stateOf(snapshot);
   const allowed: EventType[] = [];
   for (const spec of transitionsFrom.get(state)?.values() ?? []) {
     const probe = { type: spec.event, actor, facts } as ProjectEvent;
-    if (authorize(spec.rule, snapshot.context, probe) === null) allowed.push(spec.event);
+    if (authorize(spec.rule, snapshot.context, probe) !== null) continue;
+    const blocked = spec.rule.checks.some((name) => PAYLOAD_FREE_CHECKS.has(name) && checks[name](snapshot.context, probe) !== null);
+    if (!blocked) allowed.push(spec.event);
   }
   return allowed;
 }
@@ -142,11 +147,11 @@ export function eventsAcceptedIn(state: ProjectState): EventType[] {
 }
 
 export function stateLabel(state: ProjectState): Label {
-  return (projectMachine.states[state].meta as { label: Label }).label;
+  return (projectMachine.states[state]!.meta as { label: Label }).label;
 }
 
 export function isFinal(state: ProjectState): boolean {
-  return projectMachine.states[state].type === 'final';
+  return projectMachine.states[state]!.type === 'final';
 }
 
 /** A Mermaid state diagram generated from the machine, labels in Chinese and English. */

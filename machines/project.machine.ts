@@ -46,6 +46,8 @@ export const projectMachine = setup({
     }),
     withholdFunding: assign({ funding: 0 }),
     markRecommended: assign({ recommended: true }),
+    countReview: assign({ reviewSubmissions: ({ context }) => context.reviewSubmissions + 1 }),
+    countProgressReport: assign({ progressReports: ({ context }) => context.progressReports + 1 }),
   },
 }).createMachine({
   id: PROJECT_MACHINE_ID,
@@ -59,6 +61,8 @@ export const projectMachine = setup({
     grade: null,
     funding: null,
     recommended: false,
+    reviewSubmissions: 0,
+    progressReports: 0,
   }),
   states: {
     draft: {
@@ -88,12 +92,13 @@ export const projectMachine = setup({
     preliminarily_checked: {
       meta: label('初审通过（待评审）', 'Passed preliminary check (awaiting panel review)'),
       on: {
-        // A self-transition without a target: the review itself is stored by the service.
+        // Stays in this state; the review itself is stored by the service.
         SUBMIT_REVIEW: {
           guard: permit('reviewer', {
             authorizations: ['assignedReviewer', 'noConflictOfInterest'],
             checks: ['scoresInRange', 'commentGiven'],
           }),
+          actions: 'countReview',
         },
         COMPLETE_PANEL_REVIEW: { target: 'panel_reviewed', guard: permit('org_dept', { checks: ['enoughReviews'] }) },
       },
@@ -114,7 +119,10 @@ export const projectMachine = setup({
     in_progress: {
       meta: label('实施中', 'In progress'),
       on: {
-        SUBMIT_PROGRESS_REPORT: { guard: permit('applicant', { authorizations: ['ownUnit'], checks: ['textGiven'] }) },
+        SUBMIT_PROGRESS_REPORT: {
+          guard: permit('applicant', { authorizations: ['ownUnit'], checks: ['textGiven'] }),
+          actions: 'countProgressReport',
+        },
         SUBMIT_FINAL_REPORT: {
           target: 'final_acceptance',
           guard: permit('applicant', { authorizations: ['ownUnit'], checks: ['summaryGiven'] }),

@@ -98,9 +98,10 @@ export const checks = {
   scoresInRange: (_context: ProjectContext, event: ProjectEvent) => {
     if (event.type !== 'SUBMIT_REVIEW') return null;
     const { scoreMin, scoreMax } = event.facts;
+    const scores: Partial<Record<string, unknown>> = typeof event.scores === 'object' && event.scores !== null ? event.scores : {};
     const outOfRange = CRITERIA.filter((criterion) => {
-      const score = event.scores[criterion];
-      return !Number.isInteger(score) || score < scoreMin || score > scoreMax;
+      const score = scores[criterion];
+      return typeof score !== 'number' || !Number.isInteger(score) || score < scoreMin || score > scoreMax;
     });
     return outOfRange.length === 0
       ? null
@@ -108,8 +109,10 @@ export const checks = {
   },
   enoughReviews: (_context: ProjectContext, event: ProjectEvent) => {
     const { minReviews, reviewedReviewerIds, assignedReviewerIds } = event.facts;
-    if (reviewedReviewerIds.length < minReviews) {
-      return { code: 'too_few_reviews', message: { zh: `评审意见少于最低要求 ${minReviews} 份`, en: `Fewer than the required ${minReviews} reviews` }, detail: { reviews: reviewedReviewerIds.length, required: minReviews } };
+    // Only reviews by assigned reviewers count, each reviewer once.
+    const counted = new Set(reviewedReviewerIds.filter((id) => assignedReviewerIds.includes(id))).size;
+    if (counted < minReviews) {
+      return { code: 'too_few_reviews', message: { zh: `评审意见少于最低要求 ${minReviews} 份`, en: `Fewer than the required ${minReviews} reviews` }, detail: { reviews: counted, required: minReviews } };
     }
     const pending = assignedReviewerIds.filter((id) => !reviewedReviewerIds.includes(id));
     return pending.length === 0
@@ -127,6 +130,9 @@ export const checks = {
 } satisfies Record<string, CheckFn>;
 
 export type Check = keyof typeof checks;
+
+/** Checks that read only the project and the facts, never the payload: they decide `allowedEvents` too. */
+export const PAYLOAD_FREE_CHECKS: ReadonlySet<Check> = new Set<Check>(['letterComplete', 'submissionWindowOpen', 'enoughReviews', 'notYetRecommended']);
 
 /** Who may take a transition and under which conditions: the "who" and "guard" columns of the table. */
 export interface Rule {

@@ -73,6 +73,9 @@ export interface ProjectContext {
   /** Whole yuan; null until acceptance decides it. */
   funding: number | null;
   recommended: boolean;
+  /** SUBMIT_REVIEW events taken, replacements included. */
+  reviewSubmissions: number;
+  progressReports: number;
 }
 
 export interface ProjectInput {

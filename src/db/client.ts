@@ -1,0 +1,53 @@
+/**
+ * Opens the SQLite database with the settings the engine's guarantees rest on, and checks them:
+ * better-sqlite3 silently reopens a WAL database at synchronous=NORMAL, which would make an
+ * acknowledged transition losable on power failure.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+const SYNCHRONOUS_FULL = 2;
+
+export function openDatabase(databasePath: string): Db {
+  if (databasePath !== ':memory:') fs.mkdirSync(path.dirname(databasePath), { recursive: true });
+  const sqlite = new Database(databasePath);
+  try {
+    if (databasePath !== ':memory:') {
+      const mode = sqlite.pragma('journal_mode = WAL', { simple: true });
+      if (mode !== 'wal') throw new Error(`journal_mode is ${String(mode)}, expected wal`);
+    }
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    const synchronous = sqlite.pragma('synchronous', { simple: true });
+    if (synchronous !== SYNCHRONOUS_FULL) throw new Error(`synchronous is ${String(synchronous)}, expected FULL (2)`);
+    if (sqlite.pragma('foreign_keys', { simple: true }) !== 1) throw new Error('foreign keys could not be enabled');
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  return drizzle({ client: sqlite, schema, casing: 'snake_case' }) as Db;
+}
+
+/** The migrations folder of the repository, found from this file in src/ or in dist/. */
+export function migrationsFolder(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, 'migrations');
+    if (fs.existsSync(path.join(candidate, 'meta', '_journal.json'))) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('migrations folder not found');
+    dir = parent;
+  }
+}
+
+export function migrateDatabase(db: Db): void {
+  migrate(db, { migrationsFolder: migrationsFolder() });
+}

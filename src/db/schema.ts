@@ -1,0 +1,181 @@
+/**
+ * Every table of the service. Column names are snake_case through Drizzle's `casing` option; types
+ * stay portable (text ids, integer money in whole yuan, ISO-8601 UTC text timestamps) so that a
+ * PostgreSQL schema can mirror this one.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type AnySQLiteColumn,
+} from 'drizzle-orm/sqlite-core';
+import type { Letter, ProjectContext } from '../../machines/project.types.js';
+
+export const units = sqliteTable(
+  'units',
+  {
+    id: text().primaryKey(),
+    name: text().notNull(),
+    type: text({ enum: ['organ_committee', 'general_branch', 'direct_branch', 'branch'] }).notNull(),
+    parentId: text().references((): AnySQLiteColumn => units.id),
+    createdAt: text().notNull(),
+  },
+  (t) => [index('units_parent_idx').on(t.parentId)],
+);
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: text().primaryKey(),
+    name: text().notNull(),
+    role: text({ enum: ['applicant', 'org_dept', 'reviewer', 'committee', 'auditor', 'admin'] }).notNull(),
+    unitId: text().references(() => units.id),
+    /** SHA-256 of the bearer token, hex; the token itself is never stored. */
+    tokenHash: text().notNull(),
+    active: integer({ mode: 'boolean' }).notNull().default(true),
+    createdAt: text().notNull(),
+  },
+  (t) => [uniqueIndex('users_token_hash_idx').on(t.tokenHash), index('users_unit_idx').on(t.unitId)],
+);
+
+export const rounds = sqliteTable(
+  'rounds',
+  {
+    id: text().primaryKey(),
+    year: integer().notNull(),
+    title: text().notNull(),
+    documentNumber: text().notNull(),
+    /** Asia/Shanghai calendar dates (YYYY-MM-DD), inclusive to the end of the day. */
+    submissionDeadline: text().notNull(),
+    revisionDeadline: text(),
+    finalAcceptanceDate: text().notNull(),
+    fundingFirst: integer().notNull(),
+    fundingSecond: integer().notNull(),
+    fundingThird: integer().notNull(),
+    fundingQualified: integer().notNull(),
+    minReviews: integer().notNull(),
+    scoreMin: integer().notNull(),
+    scoreMax: integer().notNull(),
+    createdAt: text().notNull(),
+  },
+  (t) => [
+    check('rounds_scale_check', sql`${t.scoreMin} >= 0 AND ${t.scoreMax} > ${t.scoreMin}`),
+    check('rounds_min_reviews_check', sql`${t.minReviews} >= 1`),
+  ],
+);
+
+export const projects = sqliteTable(
+  'projects',
+  {
+    id: text().primaryKey(),
+    roundId: text().notNull().references(() => rounds.id),
+    unitId: text().notNull().references(() => units.id),
+    category: text({ enum: ['fortress', 'vanguard'] }).notNull(),
+    direction: text().notNull(),
+    title: text().notNull(),
+    letter: text({ mode: 'json' }).$type<Letter>().notNull(),
+    /** The machine's state, duplicated out of the snapshot so it can be indexed and filtered. */
+    state: text().notNull(),
+    /** The machine context of the persisted snapshot (the state is the column above). */
+    context: text({ mode: 'json' }).$type<ProjectContext>().notNull(),
+    machineId: text().notNull(),
+    machineVersion: integer().notNull(),
+    /** Incremented by every transition and every edit: the ETag and the optimistic lock. */
+    version: integer().notNull(),
+    grade: text({ enum: ['first', 'second', 'third', 'qualified'] }),
+    funding: integer(),
+    createdBy: text().notNull().references(() => users.id),
+    createdAt: text().notNull(),
+    updatedAt: text().notNull(),
+  },
+  (t) => [
+    index('projects_state_idx').on(t.state),
+    index('projects_round_idx').on(t.roundId),
+    index('projects_unit_idx').on(t.unitId),
+  ],
+);
+
+export const reviewerAssignments = sqliteTable(
+  'reviewer_assignments',
+  {
+    projectId: text().notNull().references(() => projects.id),
+    reviewerId: text().notNull().references(() => users.id),
+    assignedBy: text().notNull().references(() => users.id),
+    assignedAt: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.reviewerId] }), index('assignments_reviewer_idx').on(t.reviewerId)],
+);
+
+export const reviews = sqliteTable(
+  'reviews',
+  {
+    projectId: text().notNull().references(() => projects.id),
+    reviewerId: text().notNull().references(() => users.id),
+    direction: integer().notNull(),
+    innovation: integer().notNull(),
+    practicality: integer().notNull(),
+    breadth: integer().notNull(),
+    exemplarity: integer().notNull(),
+    total: integer().notNull(),
+    comment: text().notNull(),
+    /** The transition-log entry that recorded the latest version of this review. */
+    logSeq: integer().notNull(),
+    createdAt: text().notNull(),
+    updatedAt: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.reviewerId] })],
+);
+
+/**
+ * Append-only and hash-chained over the whole log: triggers refuse UPDATE and DELETE (see the
+ * custom migration), and each row's hash covers the previous row's hash.
+ */
+export const transitionLog = sqliteTable(
+  'transition_log',
+  {
+    seq: integer().primaryKey(),
+    projectId: text().notNull(),
+    event: text().notNull(),
+    fromState: text().notNull(),
+    toState: text().notNull(),
+    /** The event's payload as canonical JSON (RFC 8785). */
+    payload: text().notNull(),
+    actorId: text().notNull(),
+    actorRole: text().notNull(),
+    actorUnitId: text(),
+    /** ISO-8601 UTC with milliseconds. */
+    at: text().notNull(),
+    requestId: text().notNull(),
+    machineId: text().notNull(),
+    machineVersion: integer().notNull(),
+    prevHash: text().notNull(),
+    hash: text().notNull(),
+  },
+  (t) => [index('transition_log_project_idx').on(t.projectId, t.seq)],
+);
+
+export const idempotencyRecords = sqliteTable(
+  'idempotency_records',
+  {
+    userId: text().notNull(),
+    key: text().notNull(),
+    /** SHA-256 over method, route and canonical body: a reused key with another body is refused. */
+    requestHash: text().notNull(),
+    statusCode: integer().notNull(),
+    responseBody: text().notNull(),
+    createdAt: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);
+
+export type UnitRow = typeof units.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type RoundRow = typeof rounds.$inferSelect;
+export type ProjectRow = typeof projects.$inferSelect;
+export type TransitionLogRow = typeof transitionLog.$inferSelect;
+export type ReviewRow = typeof reviews.$inferSelect;

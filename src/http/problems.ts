@@ -1,0 +1,63 @@
+/**
+ * Every kind of error the API answers, each with a stable `type`, an HTTP status and a title in
+ * Chinese and English. Services throw `Problem`; one error handler renders RFC 9457 documents.
+ */
+import type { Label } from '../../machines/project.types.js';
+
+export const PROBLEM_KINDS = {
+  'validation-failed': { status: 400, title: { zh: '请求格式错误', en: 'Malformed request' } },
+  unauthenticated: { status: 401, title: { zh: '未认证或令牌无效', en: 'Missing or invalid credentials' } },
+  forbidden: { status: 403, title: { zh: '无权执行此操作', en: 'Not allowed' } },
+  'not-found': { status: 404, title: { zh: '资源不存在', en: 'Not found' } },
+  'illegal-transition': { status: 409, title: { zh: '当前状态下不能执行此事件', en: 'Event not allowed in the current state' } },
+  conflict: { status: 409, title: { zh: '与现有数据冲突', en: 'Conflict with the current data' } },
+  'precondition-failed': { status: 412, title: { zh: '版本已变更（If-Match 不匹配）', en: 'Precondition failed: stale If-Match' } },
+  'payload-too-large': { status: 413, title: { zh: '请求体过大', en: 'Request body too large' } },
+  'unsupported-media-type': { status: 415, title: { zh: '不支持的内容类型', en: 'Unsupported media type' } },
+  'guard-failed': { status: 422, title: { zh: '不满足执行条件', en: 'A condition of the transition is not met' } },
+  unprocessable: { status: 422, title: { zh: '请求无法处理', en: 'Unprocessable request' } },
+  'idempotency-key-reused': { status: 422, title: { zh: '幂等键已用于不同的请求', en: 'Idempotency key reused with a different request' } },
+  'precondition-required': { status: 428, title: { zh: '需要 If-Match 请求头', en: 'If-Match header required' } },
+  'rate-limited': { status: 429, title: { zh: '请求过于频繁', en: 'Too many requests' } },
+  internal: { status: 500, title: { zh: '服务器内部错误', en: 'Internal server error' } },
+} as const satisfies Record<string, { status: number; title: Label }>;
+
+export type ProblemKind = keyof typeof PROBLEM_KINDS;
+
+export const problemType = (kind: ProblemKind): string => `urn:lixiang:problem:${kind}`;
+
+export class Problem extends Error {
+  readonly kind: ProblemKind;
+  readonly status: number;
+  readonly extensions: Record<string, unknown>;
+
+  constructor(kind: ProblemKind, detail: string, extensions: Record<string, unknown> = {}) {
+    super(detail);
+    this.kind = kind;
+    this.status = PROBLEM_KINDS[kind].status;
+    this.extensions = extensions;
+  }
+}
+
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  [extension: string]: unknown;
+}
+
+export function problemDocument(
+  kind: ProblemKind,
+  detail: string,
+  instance: string | undefined,
+  extensions: Record<string, unknown> = {},
+): ProblemDocument {
+  const { status, title } = PROBLEM_KINDS[kind];
+  const { type: _t, title: _ti, status: _s, detail: _d, instance: _i, ...members } = extensions;
+  return { type: problemType(kind), title: `${title.zh} / ${title.en}`, status, detail, ...(instance ? { instance } : {}), ...members };
+}
+
+/** "中文 / English" for a detail line built from a machine label. */
+export const bilingual = (label: Label): string => `${label.zh} / ${label.en}`;

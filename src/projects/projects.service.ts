@@ -1,0 +1,377 @@
+import { createHash } from 'node:crypto';
+import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import { allowedEvents, createProject, persistProject, restoreProject, stateLabel } from '../../machines/project.lifecycle.js';
+import type { ProjectCommand, ProjectState } from '../../machines/project.types.js';
+import { canonicalJson } from '../audit/hash-chain.js';
+import { entriesOfProject } from '../audit/transition-log.repository.js';
+import type { Principal } from '../auth/principal.js';
+import { isoUtc, type Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import type { Executor } from '../db/executor.js';
+import { projects, reviewerAssignments, reviews, rounds, users, type ProjectRow, type TransitionLogRow } from '../db/schema.js';
+import { Problem } from '../http/problems.js';
+import { newId } from '../ids.js';
+import type { UnitsService } from '../units/units.service.js';
+import { applyEvent, findIdempotencyRecord, loadFacts, saveIdempotencyRecord, type FactSources } from './apply-event.js';
+import { directionBelongsTo, type Category } from './categories.js';
+import type {
+  CreateProjectInput,
+  ListProjectsInput,
+  PatchProjectInput,
+  ProjectView,
+  TransitionView,
+} from './projects.schemas.js';
+
+/** States in which org_dept may still change the panel. */
+const ASSIGNABLE_STATES: readonly string[] = ['submitted', 'preliminarily_checked'];
+
+export function toProjectView(row: ProjectRow, events?: string[]): ProjectView {
+  return {
+    id: row.id,
+    roundId: row.roundId,
+    unitId: row.unitId,
+    category: row.category,
+    direction: row.direction,
+    title: row.title,
+    letter: row.letter,
+    state: row.state as ProjectState,
+    stateLabel: stateLabel(row.state as ProjectState),
+    version: row.version,
+    grade: row.grade,
+    funding: row.funding,
+    recommended: row.context.recommended,
+    submissions: row.context.submissions,
+    machine: { id: row.machineId, version: row.machineVersion },
+    createdBy: row.createdBy,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    ...(events ? { allowedEvents: events as ProjectView['allowedEvents'] } : {}),
+  };
+}
+
+/** Applicants never learn who scored what: reviews reach them without reviewer or scores. */
+export function toTransitionView(row: TransitionLogRow, viewer: Principal): TransitionView {
+  const hidden = viewer.role === 'applicant' && row.event === 'SUBMIT_REVIEW';
+  return {
+    seq: row.seq,
+    projectId: row.projectId,
+    event: row.event as TransitionView['event'],
+    fromState: row.fromState as ProjectState,
+    toState: row.toState as ProjectState,
+    payload: hidden ? { redacted: true } : (JSON.parse(row.payload) as Record<string, unknown>),
+    actor: hidden ? { id: null, role: row.actorRole, unitId: null } : { id: row.actorId, role: row.actorRole, unitId: row.actorUnitId },
+    at: row.at,
+    requestId: row.requestId,
+    machine: { id: row.machineId, version: row.machineVersion },
+    prevHash: row.prevHash,
+    hash: row.hash,
+  };
+}
+
+const encodeCursor = (id: string): string => Buffer.from(JSON.stringify({ id }), 'utf8').toString('base64url');
+
+function decodeCursor(cursor: string): string {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (parsed && typeof parsed === 'object' && typeof (parsed as { id?: unknown }).id === 'string') return (parsed as { id: string }).id;
+  } catch {
+    // fall through to the problem below
+  }
+  throw new Problem('validation-failed', '分页游标无效 / Invalid cursor', { field: 'cursor' });
+}
+
+export interface EventOptions {
+  expectedVersion: number | null;
+  idempotencyKey: string | null;
+  requestId: string;
+}
+
+/** The answer to an event request, ready to send: replays send the stored bytes unchanged. */
+export interface EventReply {
+  statusCode: number;
+  body: string;
+  replayed: boolean;
+  version: number | null;
+}
+
+export class ProjectsService {
+  private readonly sources: FactSources;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly unitsService: UnitsService,
+  ) {
+    this.sources = { lineage: (_tx, unitId) => this.unitsService.lineage(unitId) };
+  }
+
+  /** Whether the caller may see the project at all; invisible and unknown answer alike (404). */
+  readonly visible = (tx: Executor, principal: Principal, project: ProjectRow): boolean => {
+    switch (principal.role) {
+      case 'org_dept':
+      case 'committee':
+      case 'auditor':
+        return true;
+      case 'applicant':
+        return principal.unitId !== null && this.unitsService.subtree(principal.unitId).includes(project.unitId);
+      case 'reviewer':
+        return (
+          tx
+            .select({ id: reviewerAssignments.projectId })
+            .from(reviewerAssignments)
+            .where(and(eq(reviewerAssignments.projectId, project.id), eq(reviewerAssignments.reviewerId, principal.id)))
+            .get() !== undefined
+        );
+      case 'admin':
+        return false;
+    }
+  };
+
+  create(principal: Principal, input: CreateProjectInput): ProjectView {
+    if (principal.role !== 'applicant' || principal.unitId === null) {
+      throw new Problem('forbidden', '只有申报单位可以创建项目 / Only applicants create projects');
+    }
+    const unitId = principal.unitId;
+    return this.db.transaction(
+      (tx) => {
+        if (!tx.select({ id: rounds.id }).from(rounds).where(eq(rounds.id, input.roundId)).get()) {
+          throw new Problem('unprocessable', `批次不存在 / Round ${input.roundId} does not exist`, { field: 'roundId' });
+        }
+        this.assertDirection(input.category, input.direction);
+        const now = this.clock.now();
+        const id = newId(now);
+        const persisted = persistProject(createProject({ projectId: id, unitId }));
+        const row = tx
+          .insert(projects)
+          .values({
+            id,
+            roundId: input.roundId,
+            unitId,
+            category: input.category,
+            direction: input.direction,
+            title: input.title,
+            letter: input.letter ?? {},
+            state: persisted.state,
+            context: persisted.context,
+            machineId: persisted.machineId,
+            machineVersion: persisted.machineVersion,
+            version: 1,
+            grade: null,
+            funding: null,
+            createdBy: principal.id,
+            createdAt: isoUtc(now),
+            updatedAt: isoUtc(now),
+          })
+          .returning()
+          .get();
+        return toProjectView(row, this.allowedFor(tx, principal, row));
+      },
+      { behavior: 'immediate' },
+    );
+  }
+
+  list(principal: Principal, query: ListProjectsInput): { items: ProjectView[]; nextCursor: string | null } {
+    const limit = query.limit ?? 20;
+    const conditions: SQL[] = [];
+    if (query.state) conditions.push(eq(projects.state, query.state));
+    if (query.roundId) conditions.push(eq(projects.roundId, query.roundId));
+    if (query.unitId) conditions.push(eq(projects.unitId, query.unitId));
+    if (query.category) conditions.push(eq(projects.category, query.category));
+    if (query.cursor) conditions.push(gt(projects.id, decodeCursor(query.cursor)));
+    if (principal.role === 'applicant') {
+      conditions.push(inArray(projects.unitId, principal.unitId ? this.unitsService.subtree(principal.unitId) : []));
+    } else if (principal.role === 'reviewer') {
+      const assigned = this.db
+        .select({ id: reviewerAssignments.projectId })
+        .from(reviewerAssignments)
+        .where(eq(reviewerAssignments.reviewerId, principal.id));
+      conditions.push(inArray(projects.id, assigned));
+    } else if (principal.role === 'admin') {
+      return { items: [], nextCursor: null };
+    }
+    const rows = this.db
+      .select()
+      .from(projects)
+      .where(and(...conditions))
+      .orderBy(asc(projects.id))
+      .limit(limit + 1)
+      .all();
+    const items = rows.slice(0, limit).map((row) => toProjectView(row));
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+  }
+
+  get(principal: Principal, id: string): ProjectView {
+    const row = this.findVisible(this.db, principal, id);
+    return toProjectView(row, this.allowedFor(this.db, principal, row));
+  }
+
+  patch(principal: Principal, id: string, expectedVersion: number | null, input: PatchProjectInput): ProjectView {
+    return this.db.transaction(
+      (tx) => {
+        const row = this.findVisible(tx, principal, id);
+        if (principal.role !== 'applicant' || principal.unitId !== row.unitId) {
+          throw new Problem('forbidden', '只能修改本单位的草稿 / Only the applicant unit edits its drafts');
+        }
+        if (expectedVersion === null) {
+          throw new Problem('precondition-required', '修改项目须带 If-Match 请求头 / PATCH needs If-Match with the current ETag');
+        }
+        if (expectedVersion !== row.version) {
+          throw new Problem('precondition-failed', `项目已更新到版本 ${row.version} / The project is at version ${row.version}`, {
+            currentVersion: row.version,
+          });
+        }
+        if (row.state !== 'draft') {
+          throw new Problem('conflict', `只有草稿可以修改 / Only drafts can be edited; the project is ${row.state}`, { state: row.state });
+        }
+        const category = input.category ?? row.category;
+        const direction = input.direction ?? row.direction;
+        this.assertDirection(category, direction);
+        const updated = tx
+          .update(projects)
+          .set({
+            category,
+            direction,
+            title: input.title ?? row.title,
+            letter: { ...row.letter, ...(input.letter ?? {}) },
+            version: row.version + 1,
+            updatedAt: isoUtc(this.clock.now()),
+          })
+          .where(and(eq(projects.id, id), eq(projects.version, row.version)))
+          .returning()
+          .get();
+        if (!updated) throw new Error(`project ${id} changed inside its own transaction`);
+        return toProjectView(updated, this.allowedFor(tx, principal, updated));
+      },
+      { behavior: 'immediate' },
+    );
+  }
+
+  fireEvent(principal: Principal, projectId: string, command: ProjectCommand, options: EventOptions): EventReply {
+    const idempotency = options.idempotencyKey
+      ? {
+          key: options.idempotencyKey,
+          requestHash: createHash('sha256').update(canonicalJson({ projectId, command })).digest('hex'),
+        }
+      : null;
+    return this.db.transaction(
+      (tx) => {
+        if (idempotency) {
+          const record = findIdempotencyRecord(tx, principal.id, idempotency.key);
+          if (record) {
+            if (record.requestHash !== idempotency.requestHash) {
+              throw new Problem('idempotency-key-reused', '该幂等键已用于另一个请求 / This Idempotency-Key was used for a different request');
+            }
+            return { statusCode: record.statusCode, body: record.responseBody, replayed: true, version: null };
+          }
+        }
+        const now = this.clock.now();
+        const { project, entry } = applyEvent(
+          tx,
+          this.sources,
+          { principal, projectId, command, expectedVersion: options.expectedVersion, idempotency, requestId: options.requestId, now },
+          this.visible,
+        );
+        const body = JSON.stringify({
+          project: toProjectView(project, this.allowedFor(tx, principal, project)),
+          transition: toTransitionView(entry, principal),
+        });
+        if (idempotency) {
+          saveIdempotencyRecord(tx, { userId: principal.id, ...idempotency, statusCode: 200, responseBody: body, now });
+        }
+        return { statusCode: 200, body, replayed: false, version: project.version };
+      },
+      { behavior: 'immediate' },
+    );
+  }
+
+  transitions(principal: Principal, id: string): TransitionView[] {
+    this.findVisible(this.db, principal, id);
+    return entriesOfProject(this.db, id).map((row) => toTransitionView(row, principal));
+  }
+
+  assignReviewer(principal: Principal, id: string, reviewerId: string) {
+    return this.db.transaction(
+      (tx) => {
+        const project = this.findVisible(tx, principal, id);
+        if (!ASSIGNABLE_STATES.includes(project.state)) {
+          throw new Problem('conflict', `项目处于「${stateLabel(project.state as ProjectState).zh}」，不能再分配评审 / Reviewers can be assigned only while submitted or preliminarily checked`, {
+            state: project.state,
+          });
+        }
+        const reviewer = tx.select().from(users).where(eq(users.id, reviewerId)).get();
+        if (!reviewer || reviewer.role !== 'reviewer' || !reviewer.active) {
+          throw new Problem('unprocessable', `不是有效的评审组成员 / ${reviewerId} is not an active reviewer`, { field: 'reviewerId', code: 'not_a_reviewer' });
+        }
+        if (reviewer.unitId !== null && this.unitsService.lineage(project.unitId).includes(reviewer.unitId)) {
+          throw new Problem('unprocessable', '评审人不得来自项目所在单位或其上下级单位 / Reviewer belongs to the project unit or a unit above or below it', {
+            field: 'reviewerId',
+            code: 'conflict_of_interest',
+          });
+        }
+        const existing = tx
+          .select()
+          .from(reviewerAssignments)
+          .where(and(eq(reviewerAssignments.projectId, id), eq(reviewerAssignments.reviewerId, reviewerId)))
+          .get();
+        if (existing) throw new Problem('conflict', '该评审人已分配 / Reviewer already assigned', { code: 'already_assigned' });
+        tx.insert(reviewerAssignments)
+          .values({ projectId: id, reviewerId, assignedBy: principal.id, assignedAt: isoUtc(this.clock.now()) })
+          .run();
+        return this.assignments(tx, id);
+      },
+      { behavior: 'immediate' },
+    );
+  }
+
+  listReviewers(principal: Principal, id: string) {
+    this.findVisible(this.db, principal, id);
+    return this.assignments(this.db, id);
+  }
+
+  private assignments(tx: Executor, projectId: string) {
+    const reviewed = new Set(
+      tx.select({ id: reviews.reviewerId }).from(reviews).where(eq(reviews.projectId, projectId)).all().map((r) => r.id),
+    );
+    return tx
+      .select({
+        projectId: reviewerAssignments.projectId,
+        reviewerId: reviewerAssignments.reviewerId,
+        reviewerName: users.name,
+        assignedBy: reviewerAssignments.assignedBy,
+        assignedAt: reviewerAssignments.assignedAt,
+      })
+      .from(reviewerAssignments)
+      .innerJoin(users, eq(users.id, reviewerAssignments.reviewerId))
+      .where(eq(reviewerAssignments.projectId, projectId))
+      .orderBy(asc(reviewerAssignments.assignedAt), asc(reviewerAssignments.reviewerId))
+      .all()
+      .map((a) => ({ ...a, reviewed: reviewed.has(a.reviewerId) }));
+  }
+
+  private findVisible(tx: Executor, principal: Principal, id: string): ProjectRow {
+    const row = tx.select().from(projects).where(eq(projects.id, id)).get();
+    if (!row || !this.visible(tx, principal, row)) throw new Problem('not-found', `项目不存在 / Project ${id} not found`);
+    return row;
+  }
+
+  private allowedFor(tx: Executor, principal: Principal, row: ProjectRow): string[] {
+    const snapshot = restoreProject({
+      machineId: row.machineId,
+      machineVersion: row.machineVersion,
+      state: row.state as ProjectState,
+      context: row.context,
+    });
+    const facts = loadFacts(tx, this.sources, row, this.clock.now());
+    return allowedEvents(snapshot, { id: principal.id, role: principal.role, unitId: principal.unitId }, facts);
+  }
+
+  private assertDirection(category: Category, direction: string): void {
+    if (!directionBelongsTo(category, direction)) {
+      throw new Problem('unprocessable', `方向 ${direction} 不属于类别 ${category} / Direction ${direction} is not one of category ${category}`, {
+        field: 'direction',
+        code: 'direction_mismatch',
+      });
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import type { Principal } from '../auth/principal.js';
+import { generateToken, hashToken } from '../auth/tokens.js';
+import { isoUtc, type Clock } from '../clock.js';
+import type { Executor } from '../db/executor.js';
+import { users, type UserRow } from '../db/schema.js';
+import { Problem } from '../http/problems.js';
+import { newId } from '../ids.js';
+import type { UnitsService } from '../units/units.service.js';
+import type { CreateUserInput, User } from './users.schemas.js';
+
+const ROLES_WITH_UNIT = new Set(['applicant', 'reviewer']);
+
+const toUser = ({ tokenHash: _omit, ...row }: UserRow): User => row;
+
+export class UsersService {
+  private readonly byTokenHash;
+
+  constructor(
+    private readonly db: Executor,
+    private readonly clock: Clock,
+    private readonly unitsService: UnitsService,
+  ) {
+    this.byTokenHash = db
+      .select({ id: users.id, name: users.name, role: users.role, unitId: users.unitId, active: users.active })
+      .from(users)
+      .where(eq(users.tokenHash, sql.placeholder('tokenHash')))
+      .prepare();
+  }
+
+  create(input: CreateUserInput): { user: User; token: string } {
+    const unitId = input.unitId ?? null;
+    if (ROLES_WITH_UNIT.has(input.role) && unitId === null) {
+      throw new Problem('unprocessable', `角色 ${input.role} 必须属于一个单位 / Role ${input.role} needs a unit`, { field: 'unitId' });
+    }
+    if (unitId !== null && !this.unitsService.exists(unitId)) {
+      throw new Problem('unprocessable', `单位不存在 / Unit ${unitId} does not exist`, { field: 'unitId' });
+    }
+    const token = generateToken();
+    const row = this.insert(input.name, input.role, unitId, token);
+    return { user: toUser(row), token };
+  }
+
+  list(): User[] {
+    return this.db.select().from(users).orderBy(asc(users.id)).all().map(toUser);
+  }
+
+  /** The active user holding this token, or null. */
+  authenticate(token: string): Principal | null {
+    const row = this.byTokenHash.get({ tokenHash: hashToken(token) });
+    if (!row || !row.active) return null;
+    return { id: row.id, name: row.name, role: row.role, unitId: row.unitId };
+  }
+
+  /** Makes sure an admin holding this token exists: how a fresh install and a test bootstrap. */
+  ensureAdmin(token: string): void {
+    const existing = this.db.select().from(users).where(eq(users.tokenHash, hashToken(token))).get();
+    if (existing) {
+      if (existing.role !== 'admin' || !existing.active) {
+        throw new Error('LIXIANG_ADMIN_TOKEN belongs to a user that is not an active admin');
+      }
+      return;
+    }
+    this.insert('Administrator', 'admin', null, token);
+  }
+
+  private insert(name: string, role: UserRow['role'], unitId: string | null, token: string): UserRow {
+    const now = this.clock.now();
+    const row: UserRow = { id: newId(now), name, role, unitId, tokenHash: hashToken(token), active: true, createdAt: isoUtc(now) };
+    this.db.insert(users).values(row).run();
+    return row;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * A fresh app on a fresh in-memory database with the migrations applied, per test. No shared
+ * seeded database: each test builds what it needs through the API.
+ */
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import type { Clock } from '../../src/clock.js';
+import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
+
+export const ADMIN_TOKEN = 'lx_test-admin-token-0123456789abcdef';
+
+/** A clock the test moves by hand. */
+export class FakeClock implements Clock {
+  constructor(private current: number = Date.parse('2023-03-01T02:00:00Z')) {}
+  now(): number {
+    return this.current;
+  }
+  set(epochMs: number): void {
+    this.current = epochMs;
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: Db;
+  clock: FakeClock;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(options: { path?: string; clock?: FakeClock } = {}): Promise<TestApp> {
+  const db = openDatabase(options.path ?? ':memory:');
+  migrateDatabase(db);
+  const clock = options.clock ?? new FakeClock();
+  const app = await buildApp({ db, clock, adminToken: ADMIN_TOKEN });
+  return {
+    app,
+    db,
+    clock,
+    close: async () => {
+      await app.close();
+      db.$client.close();
+    },
+  };
+}
+
+/** `app.inject` with a bearer token and JSON body. */
+export async function call(app: FastifyInstance, token: string | null, options: InjectOptions) {
+  const headers = { ...(options.headers ?? {}), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const response = await app.inject({ ...options, headers });
+  const type = String(response.headers['content-type'] ?? '');
+  const body = type.includes('json') && response.body.length > 0 ? (JSON.parse(response.body) as any) : response.body;
+  return { status: response.statusCode, headers: response.headers, body };
+}
