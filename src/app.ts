@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { Type } from 'typebox';
 import { auditRoutes } from './audit/audit.routes.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Db } from './db/client.js';
@@ -78,11 +79,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     '/healthz',
     {
       config: { public: true },
-      schema: { operationId: 'health', tags: ['meta'], summary: '健康检查 / Liveness and database check', security: [] },
+      schema: {
+        operationId: 'health',
+        tags: ['meta'],
+        summary: '健康检查 / Liveness and database check',
+        security: [],
+        response: { 200: Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false }) },
+      },
     },
     async () => {
       options.db.$client.prepare('SELECT 1').get();
-      return { status: 'ok' };
+      return { status: 'ok' as const };
     },
   );
 

@@ -1,0 +1,69 @@
+/**
+ * The committed generated artifacts match the code: the OpenAPI document equals what the routes
+ * generate now, and drizzle-kit finds no schema change that the migrations lack.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { migrateDatabase, openDatabase } from '../../src/db/client.js';
+import { toMermaid } from '../../machines/project.lifecycle.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+describe('generated artifacts', () => {
+  it('openapi/openapi.json is current (run `npm run openapi:generate` after changing a route)', async () => {
+    const db = openDatabase(':memory:');
+    migrateDatabase(db);
+    const app = await buildApp({ db });
+    const generated = `${JSON.stringify(app.swagger(), null, 2)}\n`;
+    await app.close();
+    const committed = fs.readFileSync(path.join(root, 'openapi/openapi.json'), 'utf8');
+    expect(committed).toBe(generated);
+  });
+
+  it('migrations/ holds every schema change (run `npm run db:generate` after changing src/db/schema.ts)', () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-migrations-'));
+    try {
+      fs.cpSync(path.join(root, 'migrations'), scratch, { recursive: true });
+      const config = path.join(scratch, 'drizzle.config.json');
+      const run = spawnSync(
+        process.execPath,
+        [
+          path.join(root, 'node_modules/drizzle-kit/bin.cjs'),
+          'generate',
+          '--dialect=sqlite',
+          '--schema=src/db/schema.ts',
+          `--out=${path.relative(root, scratch)}`,
+          '--casing=snake_case',
+        ],
+        { cwd: root, encoding: 'utf8' },
+      );
+      const output = `${run.stdout}${run.stderr}`;
+      expect(run.status, output).toBe(0);
+      expect(fs.existsSync(config)).toBe(false);
+      expect(output).toContain('No schema changes');
+      expect(fs.readdirSync(scratch).filter((f) => f.endsWith('.sql')).sort()).toEqual(
+        fs.readdirSync(path.join(root, 'migrations')).filter((f) => f.endsWith('.sql')).sort(),
+      );
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('README', () => {
+  it('shows the state diagram generated from the machine', () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    expect(readme).toContain(['```mermaid', toMermaid(), '```'].join('\n'));
+  });
+
+  it('lists exactly the package.json scripts', () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const scripts = Object.keys((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+    const listed = [...readme.matchAll(/^\| `npm (?:run )?([\w:.-]+)/gm)].map((m) => m[1]);
+    expect(new Set(listed)).toEqual(new Set(scripts));
+  });
+});
