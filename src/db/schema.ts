@@ -173,9 +173,55 @@ export const idempotencyRecords = sqliteTable(
   (t) => [primaryKey({ columns: [t.userId, t.key] })],
 );
 
+/**
+ * Refused write attempts (401/403/409/412/422 ...): who tried what, when, and why it was refused.
+ * Kept outside the decision chain: it records attempts, not decisions.
+ */
+export const securityEvents = sqliteTable(
+  'security_events',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    at: text().notNull(),
+    requestId: text().notNull(),
+    /** Null when the caller could not be authenticated. */
+    actorId: text(),
+    actorRole: text(),
+    method: text().notNull(),
+    /** The route pattern, e.g. /api/v1/projects/:id/events. */
+    route: text().notNull(),
+    url: text().notNull(),
+    status: integer().notNull(),
+    problemType: text().notNull(),
+    detail: text().notNull(),
+    /** The project the attempt addressed, where the route names one. */
+    projectId: text(),
+    /** The event type attempted, for event routes. */
+    event: text(),
+  },
+  (t) => [index('security_events_at_idx').on(t.at), index('security_events_actor_idx').on(t.actorId)],
+);
+
+/**
+ * Signed checkpoints of the transition log's head: an Ed25519 signature over a plain-text note
+ * (origin, size, head hash) in the style of C2SP tlog-checkpoint.
+ */
+export const checkpoints = sqliteTable('checkpoints', {
+  id: integer().primaryKey({ autoIncrement: true }),
+  /** Number of log entries covered (the head's sequence number). */
+  size: integer().notNull(),
+  headHash: text().notNull(),
+  keyId: text().notNull(),
+  /** The complete signed note, as served. */
+  note: text().notNull(),
+  signature: text().notNull(),
+  createdAt: text().notNull(),
+});
+
 export type UnitRow = typeof units.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type RoundRow = typeof rounds.$inferSelect;
 export type ProjectRow = typeof projects.$inferSelect;
 export type TransitionLogRow = typeof transitionLog.$inferSelect;
 export type ReviewRow = typeof reviews.$inferSelect;
+export type SecurityEventRow = typeof securityEvents.$inferSelect;
+export type CheckpointRow = typeof checkpoints.$inferSelect;
