@@ -98,6 +98,7 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
   app.post(
     '/projects/:id/events',
     {
+      config: { roles: READERS },
       schema: {
         operationId: 'fireProjectEvent',
         tags: ['projects'],

@@ -49,9 +49,13 @@ export function toProjectView(row: ProjectRow, events?: string[]): ProjectView {
   };
 }
 
-/** Applicants never learn who scored what: reviews reach them without reviewer or scores. */
+/**
+ * Applicants never learn who scored what, and a reviewer sees only its own reviews: other reviews
+ * reach them without reviewer or scores.
+ */
 export function toTransitionView(row: TransitionLogRow, viewer: Principal): TransitionView {
-  const hidden = viewer.role === 'applicant' && row.event === 'SUBMIT_REVIEW';
+  const hidden =
+    row.event === 'SUBMIT_REVIEW' && (viewer.role === 'applicant' || (viewer.role === 'reviewer' && row.actorId !== viewer.id));
   return {
     seq: row.seq,
     projectId: row.projectId,
