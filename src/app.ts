@@ -59,6 +59,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(createValidatorCompiler(NAMED_SCHEMAS));
+  // JSON only: a text/plain body would otherwise reach validation and answer 400 instead of 415.
+  app.removeContentTypeParser('text/plain');
   for (const schema of NAMED_SCHEMAS) app.addSchema(schema);
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);

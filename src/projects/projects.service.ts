@@ -266,7 +266,8 @@ export class ProjectsService {
             if (record.requestHash !== idempotency.requestHash) {
               throw new Problem('idempotency-key-reused', '该幂等键已用于另一个请求 / This Idempotency-Key was used for a different request');
             }
-            return { statusCode: record.statusCode, body: record.responseBody, replayed: true, version: null };
+            const replayedVersion = (JSON.parse(record.responseBody) as { project?: { version?: number } }).project?.version ?? null;
+            return { statusCode: record.statusCode, body: record.responseBody, replayed: true, version: replayedVersion };
           }
         }
         const now = this.clock.now();
