@@ -1,0 +1,263 @@
+/**
+ * npm run bench: the hot path over HTTP on loopback, bounded, with its ceiling in the same run.
+ *
+ *   engine FULL   POST /api/v1/projects/{id}/events (SUBMIT_PROGRESS_REPORT spread over many
+ *                 projects), the real service (dist/) with synchronous=FULL and group commit
+ *   ceiling       a bare Fastify route doing the same SQLite work without the engine, one
+ *                 transaction per request, synchronous=NORMAL and synchronous=FULL
+ *   reads         GET /api/v1/projects/{id} and a filtered GET /api/v1/projects page
+ *
+ * The server runs pinned to core 0 and autocannon here on core 1 (taskset, where available).
+ * BENCH_SECONDS (default 10) and BENCH_PROJECTS (default 500) tune the run.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const projectCount = Number(process.env.BENCH_PROJECTS ?? 500);
+const ADMIN = 'lx_bench-admin-token-0123456789abcdef';
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-bench-'));
+const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+if (hasTaskset) spawnSync('taskset', ['-cp', '1', String(process.pid)]);
+
+interface Result {
+  name: string;
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  total: number;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function start(command: string[], env: Record<string, string>, logFile: string): ChildProcess {
+  const [bin, ...args] = hasTaskset ? ['taskset', '-c', '0', ...command] : command;
+  const out = fs.openSync(logFile, 'w');
+  return spawn(bin!, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+}
+
+async function waitFor(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`server at ${url} did not start`);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function load(name: string, connections: number, options: autocannon.Options): Promise<Result> {
+  await autocannon({ ...options, connections, duration: 2 }); // warm-up, not counted
+  const result = await autocannon({ ...options, connections, duration: seconds });
+  return {
+    name,
+    connections,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    total: result.requests.total,
+  };
+}
+
+async function api(base: string, token: string, method: string, url: string, body?: unknown) {
+  const response = await fetch(`${base}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = (await response.json()) as Record<string, any>;
+  if (response.status >= 300) throw new Error(`${method} ${url}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Units, users, a round, and `projectCount` projects brought to in_progress through the API. */
+async function seedEngine(base: string) {
+  const post = (token: string, url: string, body: unknown) => api(base, token, 'POST', url, body);
+  const general = (await post(ADMIN, '/api/v1/units', { name: '音乐学院党总支', type: 'general_branch' })).id;
+  const other = (await post(ADMIN, '/api/v1/units', { name: '舞蹈学院党总支', type: 'general_branch' })).id;
+  const applicant = (await post(ADMIN, '/api/v1/users', { name: 'applicant', role: 'applicant', unitId: general })).token;
+  const orgDept = (await post(ADMIN, '/api/v1/users', { name: 'org', role: 'org_dept' })).token;
+  const committee = (await post(ADMIN, '/api/v1/users', { name: 'committee', role: 'committee' })).token;
+  const reviewer = await post(ADMIN, '/api/v1/users', { name: 'reviewer', role: 'reviewer', unitId: other });
+  const round = (
+    await post(ADMIN, '/api/v1/rounds', {
+      year: 2026,
+      title: 'bench',
+      documentNumber: 'B-1',
+      submissionDeadline: '2099-12-31',
+      finalAcceptanceDate: '2099-12-31',
+      funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
+      minReviews: 1,
+    })
+  ).id;
+  const letter = {
+    rationale: 'r',
+    activities: [{ content: 'c', form: 'f', when: 'w' }],
+    expectedOutcomes: 'e',
+    leader: 'l',
+    members: ['m'],
+    contact: 'c',
+  };
+  const ids: string[] = [];
+  const bring = async () => {
+    const id = (await post(applicant, '/api/v1/projects', { roundId: round, category: 'fortress', direction: 'soul', title: 't', letter })).id as string;
+    const fire = (token: string, body: unknown) => post(token, `/api/v1/projects/${id}/events`, body);
+    await fire(applicant, { type: 'SUBMIT' });
+    await fire(orgDept, { type: 'PASS_PRELIMINARY_CHECK' });
+    await post(orgDept, `/api/v1/projects/${id}/reviewers`, { reviewerId: reviewer.user.id });
+    await fire(reviewer.token, {
+      type: 'SUBMIT_REVIEW',
+      scores: { direction: 10, innovation: 10, practicality: 10, breadth: 10, exemplarity: 10 },
+      comment: 'ok',
+    });
+    await fire(orgDept, { type: 'COMPLETE_PANEL_REVIEW' });
+    await fire(committee, { type: 'APPROVE', meetingReference: 'M-1' });
+    await fire(orgDept, { type: 'START' });
+    ids.push(id);
+  };
+  for (let i = 0; i < projectCount; i += 25) {
+    await Promise.all(Array.from({ length: Math.min(25, projectCount - i) }, bring));
+  }
+  return { applicant, orgDept, ids };
+}
+
+function roundRobin(paths: string[]) {
+  let next = 0;
+  return () => paths[(next++) % paths.length]!;
+}
+
+async function benchEngine(results: Result[]) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = start(['node', 'dist/src/cli/main.js', 'serve'], {
+    PORT: String(port),
+    DATABASE_URL: path.join(scratch, 'engine.db'),
+    LIXIANG_ADMIN_TOKEN: ADMIN,
+    LOG_LEVEL: 'info',
+  }, path.join(scratch, 'engine.log'));
+  try {
+    await waitFor(`${base}/healthz`);
+    const seed = await seedEngine(base);
+    const next = roundRobin(seed.ids.map((id) => `/api/v1/projects/${id}/events`));
+    const body = JSON.stringify({ type: 'SUBMIT_PROGRESS_REPORT', text: '已完成本月主题党日活动，参与党员 32 人。' });
+    const events: autocannon.Options = {
+      url: base,
+      requests: [
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${seed.applicant}`, 'content-type': 'application/json' },
+          setupRequest: (request) => ({ ...request, path: next(), body }),
+        },
+      ],
+    };
+    for (const connections of [10, 100]) results.push(await load('engine FULL (events)', connections, events));
+    const nextRead = roundRobin(seed.ids.map((id) => `/api/v1/projects/${id}`));
+    results.push(
+      await load('engine GET /projects/{id}', 10, {
+        url: base,
+        requests: [{ method: 'GET', headers: { authorization: `Bearer ${seed.orgDept}` }, setupRequest: (r) => ({ ...r, path: nextRead() }) }],
+      }),
+    );
+    results.push(
+      await load('engine GET /projects?state=&limit=20', 10, {
+        url: `${base}/api/v1/projects?state=in_progress&limit=20`,
+        headers: { authorization: `Bearer ${seed.orgDept}` },
+      }),
+    );
+  } finally {
+    await stop(child);
+  }
+}
+
+async function benchCeiling(results: Result[], synchronous: 'NORMAL' | 'FULL') {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = start(['node', '--import', 'tsx', 'test/bench/ceiling-server.ts'], {
+    PORT: String(port),
+    BENCH_DB: path.join(scratch, `ceiling-${synchronous}.db`),
+    SYNCHRONOUS: synchronous,
+    BENCH_PROJECTS: String(projectCount),
+  }, path.join(scratch, `ceiling-${synchronous}.log`));
+  try {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      if (fs.readFileSync(path.join(scratch, `ceiling-${synchronous}.log`), 'utf8').includes('ready')) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const next = roundRobin(Array.from({ length: projectCount }, (_, i) => `/work/p${i}`));
+    const body = JSON.stringify({ text: '已完成本月主题党日活动，参与党员 32 人。' });
+    for (const connections of [10, 100]) {
+      results.push(
+        await load(`ceiling ${synchronous}`, connections, {
+          url: base,
+          requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (r) => ({ ...r, path: next(), body }) }],
+        }),
+      );
+    }
+  } finally {
+    await stop(child);
+  }
+}
+
+const results: Result[] = [];
+try {
+  await benchCeiling(results, 'NORMAL');
+  await benchCeiling(results, 'FULL');
+  await benchEngine(results);
+} finally {
+  fs.rmSync(scratch, { recursive: true, force: true });
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const lines = [
+  `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${seconds} s per run, ${projectCount} projects${hasTaskset ? ', server on core 0, load on core 1' : ''}`,
+  '',
+  '| scenario | connections | req/s | p50 ms | p99 ms | errors | non-2xx |',
+  '|---|---:|---:|---:|---:|---:|---:|',
+  ...results.map((r) => `| ${r.name} | ${r.connections} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${r.non2xx} |`),
+];
+const at = (name: string, c: number) => results.find((r) => r.name === name && r.connections === c)?.rps ?? NaN;
+lines.push('');
+for (const c of [10, 100]) {
+  const engine = at('engine FULL (events)', c);
+  lines.push(
+    `ratio at ${c} connections: engine FULL / ceiling NORMAL = ${fmt(engine / at('ceiling NORMAL', c), 2)}; engine FULL / ceiling FULL = ${fmt(engine / at('ceiling FULL', c), 2)}`,
+  );
+}
+const p99at10 = results.find((r) => r.name === 'engine FULL (events)' && r.connections === 10)?.p99 ?? NaN;
+const totalErrors = results.filter((r) => r.name.startsWith('engine')).reduce((n, r) => n + r.errors + r.non2xx, 0);
+lines.push(
+  `targets: engine FULL ≥ 0.8 × ceiling NORMAL at 100 connections: ${at('engine FULL (events)', 100) >= 0.8 * at('ceiling NORMAL', 100) ? 'met' : 'NOT met'}; ` +
+    `p99 ≤ 20 ms at 10 connections: ${p99at10 <= 20 ? 'met' : 'NOT met'} (${fmt(p99at10, 1)} ms); engine errors: ${totalErrors}`,
+);
+process.stdout.write(`${lines.join('\n')}\n`);
