@@ -53,9 +53,11 @@ export const projectMachine = setup({
   id: PROJECT_MACHINE_ID,
   version: String(PROJECT_MACHINE_VERSION),
   initial: 'draft',
+  // XState's pure transition() builds a throw-away actor without input on every call; reading
+  // input defensively keeps that from throwing (and costing a stack trace) each time.
   context: ({ input }) => ({
-    projectId: input.projectId,
-    unitId: input.unitId,
+    projectId: input?.projectId ?? '',
+    unitId: input?.unitId ?? '',
     returnedForRevision: false,
     submissions: 0,
     grade: null,

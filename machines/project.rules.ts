@@ -7,7 +7,6 @@ import {
   CRITERIA,
   GRADES,
   type Actor,
-  type Facts,
   type Label,
   type ProjectContext,
   type ProjectEvent,

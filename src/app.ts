@@ -6,15 +6,22 @@ import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { Type } from 'typebox';
+import { AUDIT_SCHEMAS } from './audit/audit.schemas.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { CheckpointsService, loadSigningKey, logIdentity, scheduleCheckpoints } from './audit/checkpoints.js';
+import { AuditExportService } from './audit/export-bundle.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Db } from './db/client.js';
+import { GroupCommitter } from './db/group-commit.js';
+import { OneLineLogController } from './http/log-controller.js';
 import { SHARED_SCHEMAS } from './http/schemas.js';
 import type { App } from './http/type-provider.js';
 import { MACHINE_SCHEMAS, machineRoutes } from './machine/machine.routes.js';
 import authPlugin from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
+import limitsPlugin from './plugins/limits.js';
 import openapiPlugin from './plugins/openapi.js';
+import securityEventsPlugin from './plugins/security-events.js';
 import { createValidatorCompiler } from './plugins/validation.js';
 import { PROJECT_SCHEMAS } from './projects/projects.schemas.js';
 import { ProjectsService } from './projects/projects.service.js';
@@ -32,22 +39,31 @@ import { UsersService } from './users/users.service.js';
 export interface AppOptions {
   db: Db;
   clock?: Clock;
+  /** Writes per minute per principal before 429; 0 turns the limit off. Default 600. */
+  writesPerMinute?: number;
   /** Makes sure an admin holding this token exists. */
   adminToken?: string | null;
   logger?: FastifyServerOptions['logger'];
   /** Largest accepted request body, bytes. */
   bodyLimit?: number;
+  /** The checkpoint signing key's PEM file, created if missing; null or omitted: an in-memory key. */
+  signingKeyPath?: string | null;
+  /** Names the log in checkpoints: lixiang/<instance>/transition-log. */
+  instance?: string;
+  /** Sign the log's head this often when it moved (and at start and close); omitted or 0: only on request. */
+  checkpointIntervalMs?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Every named schema; each becomes a component of the OpenAPI document. */
-const NAMED_SCHEMAS = [...SHARED_SCHEMAS, UnitSchema, UserSchema, RoundSchema, ...PROJECT_SCHEMAS, ...MACHINE_SCHEMAS];
+const NAMED_SCHEMAS = [...SHARED_SCHEMAS, UnitSchema, UserSchema, RoundSchema, ...PROJECT_SCHEMAS, ...MACHINE_SCHEMAS, ...AUDIT_SCHEMAS];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
   const app = Fastify({
     logger: options.logger ?? false,
+    logController: new OneLineLogController(),
     bodyLimit: options.bodyLimit ?? 256 * 1024,
     requestIdHeader: false,
     genReqId: (request) => {
@@ -69,13 +85,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const units = new UnitsService(options.db, clock);
   const users = new UsersService(options.db, clock, units);
   const rounds = new RoundsService(options.db, clock);
-  const projects = new ProjectsService(options.db, clock, units);
+  const committer = new GroupCommitter(options.db.$client);
+  const projects = new ProjectsService(options.db, clock, units, committer);
   if (options.adminToken) users.ensureAdmin(options.adminToken);
+  const identity = logIdentity(options.instance ?? 'default');
+  const signingKey = loadSigningKey(options.signingKeyPath ?? null, identity.keyName, app.log);
+  const checkpoints = new CheckpointsService(options.db, clock, signingKey, identity.origin);
+  const exporter = new AuditExportService(options.db, clock, signingKey, identity.origin);
 
   // Infrastructure first, then the feature modules.
   await app.register(errorsPlugin);
   await app.register(openapiPlugin);
   await app.register(authPlugin, { users });
+  await app.register(limitsPlugin, { writesPerMinute: options.writesPerMinute ?? 600 });
+  await app.register(securityEventsPlugin, { db: options.db, clock });
 
   app.get(
     '/healthz',
@@ -85,8 +108,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         operationId: 'health',
         tags: ['meta'],
         summary: '健康检查 / Liveness and database check',
+        description: '进程存活且数据库可查询时答 200。\nAnswers 200 when the process is up and the database answers a query (500 otherwise).',
         security: [],
-        response: { 200: Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false }) },
+        response: {
+          200: Type.Object(
+            { status: Type.Literal('ok', { minLength: 2, description: '状态 / Status', examples: ['ok'] }) },
+            { additionalProperties: false, description: '服务可用 / The service is up' },
+          ),
+        },
       },
     },
     async () => {
@@ -102,10 +131,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(usersRoutes, { users });
       await api.register(roundsRoutes, { rounds });
       await api.register(projectsRoutes, { projects });
-      await api.register(auditRoutes, { db: options.db });
+      await api.register(auditRoutes, { db: options.db, checkpoints, exporter });
     },
     { prefix: '/api/v1' },
   );
+
+  if (options.checkpointIntervalMs) {
+    const schedule = scheduleCheckpoints(checkpoints, options.checkpointIntervalMs, app.log);
+    app.addHook('onClose', async () => schedule.stop());
+  }
 
   await app.ready();
   return app;

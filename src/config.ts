@@ -14,6 +14,14 @@ export interface Config {
   databasePath: string;
   adminToken: string | null;
   logLevel: LogLevel;
+  /** Writes per minute per principal before 429; 0: no limit. */
+  writesPerMinute: number;
+  /** The Ed25519 key that signs checkpoints (PEM, created at first start); null: an in-memory key. */
+  signingKeyPath: string | null;
+  /** Names this deployment in the checkpoints' origin line: lixiang/<instance>/transition-log. */
+  instance: string;
+  /** How often the server signs the log's head when it moved; 0: never on its own. */
+  checkpointIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -30,20 +38,42 @@ function parseDatabaseUrl(raw: string | undefined): string {
   return path.resolve(file);
 }
 
+/** Beside the database file; an in-memory database keeps an in-memory key unless told otherwise. */
+function parseSigningKeyPath(raw: string | undefined, databasePath: string): string | null {
+  const value = raw?.trim();
+  if (value) return path.resolve(value);
+  return databasePath === ':memory:' ? null : path.join(path.dirname(databasePath), 'signing-key.pem');
+}
+
+const INSTANCE = /^[A-Za-z0-9._-]{1,64}$/;
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT: not a port number: ${env.PORT}`);
   const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL: one of ${LOG_LEVELS.join(', ')}`);
+  const writesPerMinute = Number(env.LIXIANG_RATE_LIMIT ?? 600);
+  if (!Number.isInteger(writesPerMinute) || writesPerMinute < 0) throw new ConfigError('LIXIANG_RATE_LIMIT: writes per minute, 0 for none');
   const adminToken = env.LIXIANG_ADMIN_TOKEN?.trim() || null;
   if (adminToken !== null && adminToken.length < 24) {
     throw new ConfigError('LIXIANG_ADMIN_TOKEN: at least 24 characters');
   }
+  const databasePath = parseDatabaseUrl(env.DATABASE_URL);
+  const instance = env.LIXIANG_INSTANCE?.trim() || 'default';
+  if (!INSTANCE.test(instance)) throw new ConfigError('LIXIANG_INSTANCE: 1 to 64 letters, digits, dots, dashes or underscores');
+  const intervalSeconds = Number(env.LIXIANG_CHECKPOINT_INTERVAL_SECONDS ?? 600);
+  if (!Number.isInteger(intervalSeconds) || intervalSeconds < 0 || intervalSeconds > 31 * 86_400) {
+    throw new ConfigError('LIXIANG_CHECKPOINT_INTERVAL_SECONDS: whole seconds, 0 (off) to 2678400');
+  }
   return Object.freeze({
     port,
     host: env.HOST?.trim() || '127.0.0.1',
-    databasePath: parseDatabaseUrl(env.DATABASE_URL),
+    databasePath,
     adminToken,
     logLevel,
+    writesPerMinute,
+    signingKeyPath: parseSigningKeyPath(env.LIXIANG_SIGNING_KEY_PATH, databasePath),
+    instance,
+    checkpointIntervalMs: intervalSeconds * 1000,
   });
 }

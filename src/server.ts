@@ -2,9 +2,12 @@
  * The process around the app: configuration, the database, migrations, listening, and a graceful
  * close on SIGTERM/SIGINT (in-flight requests finish, then the database closes).
  */
+import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { WalCheckpointer } from './db/checkpointer.js';
 import { migrateDatabase, openDatabase, type Db } from './db/client.js';
 
 export function loggerOptions(config: Pick<Config, 'logLevel'>) {
@@ -15,24 +18,49 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>) {
 }
 
 export async function startServer(config: Readonly<Config>): Promise<FastifyInstance> {
+  // Logs are written asynchronously in 4 KiB chunks, off the request's path; flushed on close.
+  const logStream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
   const db = openDatabase(config.databasePath);
   migrateDatabase(db);
-  const app = await buildApp({ db, adminToken: config.adminToken, logger: loggerOptions(config) });
+  const checkpointer =
+    config.databasePath === ':memory:'
+      ? null
+      : new WalCheckpointer(db.$client, config.databasePath, createRequire(import.meta.url).resolve('better-sqlite3'));
+  const app = await buildApp({
+    db,
+    adminToken: config.adminToken,
+    writesPerMinute: config.writesPerMinute,
+    logger: { ...loggerOptions(config), stream: logStream },
+    signingKeyPath: config.signingKeyPath,
+    instance: config.instance,
+    checkpointIntervalMs: config.checkpointIntervalMs,
+  });
   let closing = false;
   const close = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    app.close().then(
-      () => {
-        db.$client.close();
-        process.exit(0);
-      },
-      (error: unknown) => {
-        app.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    // In-flight requests finish; keep-alive connections are closed as soon as they fall idle,
+    // rather than after Fastify's 72 s keep-alive timeout.
+    const reaper = setInterval(() => app.server.closeIdleConnections(), 50);
+    reaper.unref();
+    const exit = (code: number) => {
+      logStream.flushSync();
+      process.exit(code);
+    };
+    app
+      .close()
+      .then(() => checkpointer?.close())
+      .then(
+        () => {
+          db.$client.close();
+          exit(0);
+        },
+        (error: unknown) => {
+          app.log.error({ err: error }, 'shutdown failed');
+          exit(1);
+        },
+      );
   };
   process.once('SIGTERM', close);
   process.once('SIGINT', close);

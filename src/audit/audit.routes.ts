@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { Db } from '../db/client.js';
 import { Problem } from '../http/problems.js';
@@ -6,10 +7,29 @@ import type { App } from '../http/type-provider.js';
 import { principalOf } from '../plugins/auth.js';
 import { TransitionSchema } from '../projects/projects.schemas.js';
 import { toTransitionView } from '../projects/projects.service.js';
+import {
+  CheckpointSchema,
+  KeptCheckpointBody,
+  KeptCheckpointVerdictSchema,
+  PageQuery,
+  SecurityEventSchema,
+  SecurityEventsQuery,
+} from './audit.schemas.js';
+import type { CheckpointsService } from './checkpoints.js';
+import type { AuditExportService } from './export-bundle.js';
 import { verifyChain } from './hash-chain.js';
+import { querySecurityEvents } from './security-events.repository.js';
 import { iterateLog, queryEntries } from './transition-log.repository.js';
 
 const AUDITORS = ['auditor', 'org_dept'] as const;
+
+export interface AuditRouteOptions {
+  db: Db;
+  checkpoints: CheckpointsService;
+  exporter: AuditExportService;
+}
+
+const NOTE_TYPE = 'text/plain; charset=utf-8';
 
 const VerifySchema = Type.Object(
   {
@@ -29,7 +49,7 @@ function decodeSeqCursor(cursor: string): number {
   return seq;
 }
 
-export async function auditRoutes(app: App, { db }: { db: Db }) {
+export async function auditRoutes(app: App, { db, checkpoints, exporter }: AuditRouteOptions) {
   app.get(
     '/audit/transitions',
     {
@@ -85,5 +105,133 @@ export async function auditRoutes(app: App, { db }: { db: Db }) {
       },
     },
     async () => verifyChain(iterateLog(db.$client)),
+  );
+
+  app.post(
+    '/audit/checkpoints',
+    {
+      config: { roles: AUDITORS },
+      schema: {
+        operationId: 'signCheckpoint',
+        tags: ['audit'],
+        summary: '立即签名检查点 / Sign the log head now',
+        description:
+          'Signs the current head (size and hash) with the service\'s Ed25519 key as a C2SP-style checkpoint note. Keep the note outside the service: any later log must still have exactly this hash at this size.',
+        response: { 201: ref(CheckpointSchema), ...problems(401, 403) },
+      },
+    },
+    async (_request, reply) => reply.code(201).send(checkpoints.sign()),
+  );
+
+  app.get(
+    '/audit/checkpoints',
+    {
+      config: { roles: AUDITORS },
+      schema: {
+        operationId: 'listCheckpoints',
+        tags: ['audit'],
+        summary: '签名检查点列表 / The signed checkpoints, oldest first',
+        querystring: PageQuery,
+        response: { 200: page(ref(CheckpointSchema), 'A page of checkpoints, oldest first'), ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => checkpoints.list(request.query),
+  );
+
+  app.get(
+    '/audit/checkpoints/latest',
+    {
+      config: { roles: AUDITORS },
+      schema: {
+        operationId: 'getLatestCheckpoint',
+        tags: ['audit'],
+        summary: '最新检查点（签名文本）/ The latest checkpoint as its signed note',
+        response: {
+          200: { description: 'The signed note (C2SP tlog-checkpoint style)', content: { 'text/plain': { schema: Type.String() } } },
+          ...problems(401, 403, 404),
+        },
+      },
+    },
+    async (_request, reply) => reply.type(NOTE_TYPE).send(checkpoints.latest().note),
+  );
+
+  app.post(
+    '/audit/checkpoints/verify',
+    {
+      config: { roles: AUDITORS },
+      schema: {
+        operationId: 'verifyKeptCheckpoint',
+        tags: ['audit'],
+        summary: '核对保存的检查点 / Check a kept checkpoint against the log now',
+        description: 'The service-side form of the stand-alone verifier\'s --checkpoint check: signature, origin, machine definitions, and the hash at the signed size.',
+        body: KeptCheckpointBody,
+        response: { 200: KeptCheckpointVerdictSchema, ...problems(400, 401, 403, 413, 415) },
+      },
+    },
+    async (request) => checkpoints.verifyKept(request.body.note),
+  );
+
+  app.get(
+    '/audit/public-key',
+    {
+      schema: {
+        operationId: 'getSigningPublicKey',
+        tags: ['audit'],
+        summary: '检查点公钥 / The public key that verifies checkpoints',
+        description: 'PEM (SPKI) of the Ed25519 key; the `Note-Verifier-Key` header gives it in signed-note form.',
+        response: {
+          200: {
+            description: 'The public key, PEM',
+            headers: { 'Note-Verifier-Key': { type: 'string', description: '<name>+<hex key id>+<base64 key>' } },
+            content: { 'application/x-pem-file': { schema: Type.String() } },
+          },
+          ...problems(401),
+        },
+      },
+    },
+    async (_request, reply) =>
+      reply.type('application/x-pem-file').header('Note-Verifier-Key', checkpoints.key.verifierKey).send(checkpoints.key.publicKeyPem),
+  );
+
+  app.get(
+    '/audit/export',
+    {
+      config: { roles: ['auditor'] },
+      schema: {
+        operationId: 'exportAuditBundle',
+        tags: ['audit'],
+        summary: '导出审计包 / Export the audit bundle (.tar.gz)',
+        description:
+          'A streamed .tar.gz of one directory: manifest.json, transitions.ndjson, checkpoints.ndjson, projects.ndjson, machines/<id>@<version>.json, public-key.pem and verify.mjs. Unpack it and run `node verify.mjs <dir> --checkpoint <kept note>`.',
+        response: {
+          200: {
+            description: 'The bundle',
+            headers: { 'Content-Disposition': { type: 'string' } },
+            content: { 'application/gzip': { schema: Type.Unsafe<Readable>({ type: 'string', format: 'binary' }) } },
+          },
+          ...problems(401, 403),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const { filename, stream } = await exporter.archive();
+      return reply.type('application/gzip').header('Content-Disposition', `attachment; filename="${filename}"`).send(stream);
+    },
+  );
+
+  app.get(
+    '/audit/security-events',
+    {
+      config: { roles: AUDITORS },
+      schema: {
+        operationId: 'listSecurityEvents',
+        tags: ['audit'],
+        summary: '被拒绝的写操作 / Refused write attempts',
+        description: 'Every 401, 403, 404, 409, 412, 422 and 428 answered to a POST, PATCH, PUT or DELETE, oldest first. Kept outside the hash chain.',
+        querystring: SecurityEventsQuery,
+        response: { 200: page(ref(SecurityEventSchema), 'A page of refused attempts, oldest first'), ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => querySecurityEvents(db, request.query),
   );
 }

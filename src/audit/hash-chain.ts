@@ -3,7 +3,7 @@
  * row's hash, serialised with RFC 8785 JSON canonicalisation so that any verifier, in any
  * language, recomputes the same bytes.
  */
-import { createHash } from 'node:crypto';
+import crypto, { createHash } from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
 import type { TransitionLogRow } from '../db/schema.js';
 
@@ -22,8 +22,27 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
-/** The exact bytes that are hashed: every column but `hash`, keys in RFC 8785 order. */
-export function entryBytes(entry: UnhashedEntry): string {
+/**
+ * The exact bytes that are hashed: every column but `hash` as one RFC 8785 object. Written out by
+ * hand because this runs once per row on every append and every verification (the generic
+ * canonicaliser capped verification at ~70k rows/s): the members are already in RFC 8785 order
+ * (UTF-16 code units), strings are serialised exactly as RFC 8785 requires (ECMAScript
+ * JSON.stringify), and the two numbers are safe integers. `entryBytesGeneric` is the reference
+ * a test compares this against.
+ */
+export function entryBytes(e: UnhashedEntry): string {
+  if (!Number.isSafeInteger(e.seq) || !Number.isSafeInteger(e.machineVersion)) throw new TypeError('seq and machineVersion must be safe integers');
+  const s = JSON.stringify;
+  return (
+    `{"actorId":${s(e.actorId)},"actorRole":${s(e.actorRole)},"actorUnitId":${e.actorUnitId === null ? 'null' : s(e.actorUnitId)},` +
+    `"at":${s(e.at)},"event":${s(e.event)},"fromState":${s(e.fromState)},"machineId":${s(e.machineId)},` +
+    `"machineVersion":${e.machineVersion},"payload":${s(e.payload)},"prevHash":${s(e.prevHash)},"projectId":${s(e.projectId)},` +
+    `"requestId":${s(e.requestId)},"seq":${e.seq},"toState":${s(e.toState)}}`
+  );
+}
+
+/** The same bytes through the generic RFC 8785 implementation. */
+export function entryBytesGeneric(entry: UnhashedEntry): string {
   return canonicalJson({
     seq: entry.seq,
     projectId: entry.projectId,
@@ -42,8 +61,12 @@ export function entryBytes(entry: UnhashedEntry): string {
   });
 }
 
+// One-shot hashing (Node ≥ 20.12) is ~2× faster than a Hash object for short inputs.
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 export function entryHash(entry: UnhashedEntry): string {
-  return createHash(HASH_ALGORITHM).update(entryBytes(entry)).digest('hex');
+  const bytes = entryBytes(entry);
+  return oneShotHash ? oneShotHash(HASH_ALGORITHM, bytes, 'hex') : createHash(HASH_ALGORITHM).update(bytes).digest('hex');
 }
 
 export type VerifyResult =
@@ -70,8 +93,8 @@ export function verifyChain(rows: Iterable<TransitionLogRow>): VerifyResult {
     if (row.prevHash !== prevHash) {
       return { valid: false, count, firstBadSeq: row.seq, reason: 'prev_hash does not match the hash of the previous row' };
     }
-    const { hash, ...unhashed } = row;
-    if (entryHash(unhashed) !== hash) {
+    const hash = row.hash;
+    if (entryHash(row) !== hash) {
       return { valid: false, count, firstBadSeq: row.seq, reason: 'hash does not match the row content' };
     }
     prevHash = hash;

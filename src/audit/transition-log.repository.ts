@@ -52,13 +52,35 @@ export function queryEntries(db: Executor, query: LogQuery): TransitionLogRow[] 
     .all();
 }
 
-/** Every row in sequence order, one at a time: constant memory for any log size. */
+/**
+ * Every row in sequence order, one at a time: constant memory for any log size. Rows are read as
+ * arrays and shaped here, which is faster than better-sqlite3 building each object natively.
+ */
 export function* iterateLog(sqlite: Database.Database): Generator<TransitionLogRow> {
-  const statement = sqlite.prepare(
-    `SELECT seq, project_id AS projectId, event, from_state AS fromState, to_state AS toState, payload,
-            actor_id AS actorId, actor_role AS actorRole, actor_unit_id AS actorUnitId, at, request_id AS requestId,
-            machine_id AS machineId, machine_version AS machineVersion, prev_hash AS prevHash, hash
-       FROM transition_log ORDER BY seq`,
-  );
-  yield* statement.iterate() as IterableIterator<TransitionLogRow>;
+  const statement = sqlite
+    .prepare(
+      `SELECT seq, project_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at, request_id,
+              machine_id, machine_version, prev_hash, hash
+         FROM transition_log ORDER BY seq`,
+    )
+    .raw();
+  for (const r of statement.iterate() as IterableIterator<unknown[]>) {
+    yield {
+      seq: r[0] as number,
+      projectId: r[1] as string,
+      event: r[2] as string,
+      fromState: r[3] as string,
+      toState: r[4] as string,
+      payload: r[5] as string,
+      actorId: r[6] as string,
+      actorRole: r[7] as string,
+      actorUnitId: r[8] as string | null,
+      at: r[9] as string,
+      requestId: r[10] as string,
+      machineId: r[11] as string,
+      machineVersion: r[12] as number,
+      prevHash: r[13] as string,
+      hash: r[14] as string,
+    };
+  }
 }

@@ -4,6 +4,8 @@
  *   lixiang migrate
  *   lixiang users create --name NAME --role ROLE [--unit UNIT_ID]
  *   lixiang audit verify
+ *   lixiang audit checkpoint
+ *   lixiang audit export --out DIR
  *   lixiang openapi [--out FILE]
  */
 import fs from 'node:fs';
@@ -11,6 +13,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../../machines/project.types.js';
 import { buildApp } from '../app.js';
+import { CheckpointsService, loadSigningKey, logIdentity } from '../audit/checkpoints.js';
+import { AuditExportService } from '../audit/export-bundle.js';
 import { verifyChain } from '../audit/hash-chain.js';
 import { iterateLog } from '../audit/transition-log.repository.js';
 import { systemClock } from '../clock.js';
@@ -25,6 +29,8 @@ const USAGE = `usage:
   lixiang migrate                                   apply the database migrations
   lixiang users create --name N --role R [--unit U] create a user and print its token once
   lixiang audit verify                              walk the transition log's hash chain
+  lixiang audit checkpoint                          sign the log's head now and print the note
+  lixiang audit export --out DIR                    write the audit bundle (with verify.mjs) to DIR
   lixiang openapi [--out FILE]                      write the OpenAPI document
 `;
 
@@ -69,15 +75,41 @@ async function run(argv: string[]): Promise<number> {
       }
     }
     case 'audit': {
-      if (sub !== 'verify') break;
-      const db = openMigrated();
-      try {
-        const result = verifyChain(iterateLog(db.$client));
-        out(JSON.stringify(result, null, 2));
-        return result.valid ? 0 : 1;
-      } finally {
-        db.$client.close();
+      if (sub === 'verify') {
+        const db = openMigrated();
+        try {
+          const result = verifyChain(iterateLog(db.$client));
+          out(JSON.stringify(result, null, 2));
+          return result.valid ? 0 : 1;
+        } finally {
+          db.$client.close();
+        }
       }
+      if (sub === 'checkpoint' || sub === 'export') {
+        const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
+        if (sub === 'export' && !values.out) {
+          process.stderr.write('--out DIR is required\n');
+          return 2;
+        }
+        const config = loadConfig();
+        const db = openMigrated();
+        try {
+          const identity = logIdentity(config.instance);
+          const key = loadSigningKey(config.signingKeyPath, identity.keyName);
+          if (sub === 'checkpoint') {
+            process.stdout.write(new CheckpointsService(db, systemClock, key, identity.origin).sign().note);
+            return 0;
+          }
+          const dir = path.resolve(values.out!);
+          const manifest = await new AuditExportService(db, systemClock, key, identity.origin).writeDirectory(dir);
+          out(`wrote ${dir}: ${manifest.transitions.count} entries, ${manifest.checkpoints.count} checkpoints, ${manifest.projects.count} projects`);
+          out(`verify with: node ${path.join(dir, 'verify.mjs')} ${dir} --checkpoint <a checkpoint note you kept>`);
+          return 0;
+        } finally {
+          db.$client.close();
+        }
+      }
+      break;
     }
     case 'openapi': {
       const { values } = parseArgs({ args: [sub, ...rest].filter((a): a is string => a !== undefined), options: { out: { type: 'string' } } });

@@ -1,14 +1,17 @@
 /**
  * Every kind of error the API answers, each with a stable `type`, an HTTP status and a title in
- * Chinese and English. Services throw `Problem`; one error handler renders RFC 9457 documents.
+ * Chinese and English. Services throw `Problem`; one error handler renders RFC 9457 documents,
+ * with the title in the caller's language and both titles in `titles`.
  */
 import type { Label } from '../../machines/project.types.js';
+import { DEFAULT_LANGUAGE, type Language } from './language.js';
 
 export const PROBLEM_KINDS = {
   'validation-failed': { status: 400, title: { zh: '请求格式错误', en: 'Malformed request' } },
   unauthenticated: { status: 401, title: { zh: '未认证或令牌无效', en: 'Missing or invalid credentials' } },
   forbidden: { status: 403, title: { zh: '无权执行此操作', en: 'Not allowed' } },
   'not-found': { status: 404, title: { zh: '资源不存在', en: 'Not found' } },
+  'not-acceptable': { status: 406, title: { zh: '无法提供可接受的表示', en: 'Not acceptable' } },
   'illegal-transition': { status: 409, title: { zh: '当前状态下不能执行此事件', en: 'Event not allowed in the current state' } },
   conflict: { status: 409, title: { zh: '与现有数据冲突', en: 'Conflict with the current data' } },
   'precondition-failed': { status: 412, title: { zh: '版本已变更（If-Match 不匹配）', en: 'Precondition failed: stale If-Match' } },
@@ -42,21 +45,32 @@ export class Problem extends Error {
 export interface ProblemDocument {
   type: string;
   title: string;
+  titles: Label;
   status: number;
   detail: string;
   instance?: string;
   [extension: string]: unknown;
 }
 
+/** The RFC 9457 document of a problem; `title` is in `language`, `titles` holds both. */
 export function problemDocument(
   kind: ProblemKind,
   detail: string,
   instance: string | undefined,
   extensions: Record<string, unknown> = {},
+  language: Language = DEFAULT_LANGUAGE,
 ): ProblemDocument {
   const { status, title } = PROBLEM_KINDS[kind];
-  const { type: _t, title: _ti, status: _s, detail: _d, instance: _i, ...members } = extensions;
-  return { type: problemType(kind), title: `${title.zh} / ${title.en}`, status, detail, ...(instance ? { instance } : {}), ...members };
+  const { type: _t, title: _ti, titles: _ts, status: _s, detail: _d, instance: _i, ...members } = extensions;
+  return {
+    type: problemType(kind),
+    title: title[language],
+    titles: { zh: title.zh, en: title.en },
+    status,
+    detail,
+    ...(instance ? { instance } : {}),
+    ...members,
+  };
 }
 
 /** "中文 / English" for a detail line built from a machine label. */

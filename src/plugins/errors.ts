@@ -1,10 +1,12 @@
 /**
  * One place where every failure becomes an RFC 9457 problem document. Internals of a 5xx never
  * leave the process: they are logged with the request id and answered with a generic problem.
+ * The title follows `Accept-Language` (zh-CN by default, en); `titles` carries both.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { Problem, problemDocument, type ProblemKind } from '../http/problems.js';
+import { CONTENT_LANGUAGE, negotiateLanguage } from '../http/language.js';
+import { PROBLEM_KINDS, Problem, problemDocument, problemType, type ProblemKind } from '../http/problems.js';
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
@@ -58,20 +60,31 @@ function classify(error: FastifyError): { kind: ProblemKind; detail: string; ext
   return { kind: 'internal', detail: '服务器内部错误，已记录 / Internal error; it has been logged', extensions: {} };
 }
 
+function sendProblem(request: FastifyRequest, reply: FastifyReply, kind: ProblemKind, detail: string, extensions: Record<string, unknown> = {}) {
+  const language = negotiateLanguage(request.headers['accept-language']);
+  const document = problemDocument(kind, detail, request.url, extensions, language);
+  const vary = String(reply.getHeader('vary') ?? '');
+  return reply
+    .code(document.status)
+    .type(PROBLEM_JSON)
+    .header('Content-Language', CONTENT_LANGUAGE[language])
+    .header('Vary', /\baccept-language\b/i.test(vary) ? vary : vary ? `${vary}, Accept-Language` : 'Accept-Language')
+    .send(JSON.stringify(document));
+}
+
 export default fp(
   async function errorsPlugin(app: FastifyInstance) {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const { kind, detail, extensions } = classify(error);
-      const document = problemDocument(kind, detail, request.url, extensions);
-      if (document.status >= 500) request.log.error({ err: error }, 'request failed');
-      else request.log.info({ problem: document.type, status: document.status }, 'request refused');
-      return reply.code(document.status).type(PROBLEM_JSON).send(JSON.stringify(document));
+      const { status } = PROBLEM_KINDS[kind];
+      if (status >= 500) request.log.error({ err: error }, 'request failed');
+      else request.log.info({ problem: problemType(kind), status }, 'request refused');
+      return sendProblem(request, reply, kind, detail, extensions);
     });
 
-    app.setNotFoundHandler((request, reply) => {
-      const document = problemDocument('not-found', `没有此路径 / No route ${request.method} ${request.url}`, request.url);
-      return reply.code(404).type(PROBLEM_JSON).send(JSON.stringify(document));
-    });
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(request, reply, 'not-found', `没有此路径 / No route ${request.method} ${request.url}`),
+    );
   },
   { name: 'errors' },
 );

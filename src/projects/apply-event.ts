@@ -1,23 +1,18 @@
 /**
- * One workflow step as a plain synchronous function of (transaction, event): load the project,
- * gather the facts, let the machine decide, then write the project, the review, one log row and
- * the idempotency record. It throws a Problem to refuse, and the caller's transaction then rolls
- * back, so a refused event writes nothing. It never awaits: it may share a transaction with other
- * events (group commit) as long as each runs in its own savepoint.
+ * One workflow step as a plain synchronous function of (store, event): load the project, gather
+ * the facts, let the machine decide, then write the project, the review, one log row and the
+ * idempotency record. It throws a Problem to refuse, and the caller's transaction (or savepoint,
+ * under group commit) then rolls back, so a refused event writes nothing. It never awaits.
  */
-import { and, eq } from 'drizzle-orm';
-import { decide, persistProject, restoreProject, type Decision } from '../../machines/project.lifecycle.js';
-import type { Facts, ProjectCommand, ProjectEvent } from '../../machines/project.types.js';
+import { decide, eventsAcceptedIn, persistProject, restoreProject, stateLabel, type Decision } from '../../machines/project.lifecycle.js';
+import type { Facts, ProjectCommand, ProjectEvent, ProjectState } from '../../machines/project.types.js';
 import { canonicalJson } from '../audit/hash-chain.js';
-import { appendEntry } from '../audit/transition-log.repository.js';
 import type { Principal } from '../auth/principal.js';
 import { isoUtc } from '../clock.js';
-import type { Executor } from '../db/executor.js';
-import { idempotencyRecords, projects, reviewerAssignments, reviews, rounds, type ProjectRow, type TransitionLogRow } from '../db/schema.js';
+import type { ProjectRow, TransitionLogRow } from '../db/schema.js';
 import { Problem, bilingual } from '../http/problems.js';
 import { roundFacts } from '../rounds/rounds.service.js';
-import { eventsAcceptedIn, stateLabel } from '../../machines/project.lifecycle.js';
-import type { ProjectState } from '../../machines/project.types.js';
+import type { ProjectStore } from './project-store.js';
 
 export interface EventRequest {
   principal: Principal;
@@ -25,14 +20,16 @@ export interface EventRequest {
   command: ProjectCommand;
   /** The version the client last saw, from If-Match. */
   expectedVersion: number | null;
-  idempotency: { key: string; requestHash: string } | null;
   requestId: string;
   now: number;
 }
 
-export interface FactSources {
+export interface StepContext {
+  store: ProjectStore;
   /** The project's unit with every unit above and below it. */
-  lineage(tx: Executor, unitId: string): string[];
+  lineage(unitId: string): string[];
+  /** Whether the caller may see the project at all (404 otherwise, as for an unknown id). */
+  visible(principal: Principal, project: ProjectRow): boolean;
 }
 
 export interface EventOutcome {
@@ -40,30 +37,38 @@ export interface EventOutcome {
   entry: TransitionLogRow;
 }
 
-export function loadFacts(tx: Executor, sources: FactSources, project: ProjectRow, now: number): Facts {
-  const round = tx.select().from(rounds).where(eq(rounds.id, project.roundId)).get();
+/**
+ * The facts of one project at `now`. Each is read from the database only when a guard first asks
+ * for it: a progress report never loads the panel, a review never loads the letter twice.
+ */
+export function loadFacts(context: StepContext, project: ProjectRow, now: number): Facts {
+  const round = context.store.round(project.roundId);
   if (!round) throw new Error(`project ${project.id} refers to a missing round`);
-  const assigned = tx
-    .select({ reviewerId: reviewerAssignments.reviewerId })
-    .from(reviewerAssignments)
-    .where(eq(reviewerAssignments.projectId, project.id))
-    .all()
-    .map((r) => r.reviewerId);
-  const reviewed = tx
-    .select({ reviewerId: reviews.reviewerId })
-    .from(reviews)
-    .where(eq(reviews.projectId, project.id))
-    .all()
-    .map((r) => r.reviewerId);
-  return {
-    now,
-    title: project.title,
-    letter: project.letter,
-    ...roundFacts(round),
-    conflictingUnitIds: sources.lineage(tx, project.unitId),
-    assignedReviewerIds: assigned,
-    reviewedReviewerIds: reviewed,
+  const facts = { now, title: project.title, letter: project.letter, ...roundFacts(round) } as Facts;
+  const lazy = <K extends keyof Facts>(key: K, load: () => Facts[K]) => {
+    Object.defineProperty(facts, key, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const value = load();
+        Object.defineProperty(facts, key, { value, enumerable: true });
+        return value;
+      },
+    });
   };
+  lazy('conflictingUnitIds', () => context.lineage(project.unitId));
+  lazy('assignedReviewerIds', () => context.store.assignedReviewerIds(project.id));
+  lazy('reviewedReviewerIds', () => context.store.reviewedReviewerIds(project.id));
+  return facts;
+}
+
+export function restore(project: ProjectRow) {
+  return restoreProject({
+    machineId: project.machineId,
+    machineVersion: project.machineVersion,
+    state: project.state as ProjectState,
+    context: project.context,
+  });
 }
 
 function refuse(decision: Exclude<Decision, { ok: true }>, event: string): never {
@@ -83,19 +88,11 @@ function refuse(decision: Exclude<Decision, { ok: true }>, event: string): never
   }
 }
 
-/**
- * Applies the event inside the caller's transaction. `visible` decides whether the caller may see
- * the project at all (404 otherwise, the same answer as for an unknown id).
- */
-export function applyEvent(
-  tx: Executor,
-  sources: FactSources,
-  request: EventRequest,
-  visible: (tx: Executor, principal: Principal, project: ProjectRow) => boolean,
-): EventOutcome {
+export function applyEvent(context: StepContext, request: EventRequest): EventOutcome {
   const { principal, command } = request;
-  const project = tx.select().from(projects).where(eq(projects.id, request.projectId)).get();
-  if (!project || !visible(tx, principal, project)) {
+  const { store } = context;
+  const project = store.project(request.projectId);
+  if (!project || !context.visible(principal, project)) {
     throw new Problem('not-found', `项目不存在 / Project ${request.projectId} not found`);
   }
   if (request.expectedVersion !== null && request.expectedVersion !== project.version) {
@@ -104,21 +101,15 @@ export function applyEvent(
     });
   }
 
-  const snapshot = restoreProject({
-    machineId: project.machineId,
-    machineVersion: project.machineVersion,
-    state: project.state as ProjectState,
-    context: project.context,
-  });
-  const facts = loadFacts(tx, sources, project, request.now);
+  const facts = loadFacts(context, project, request.now);
   const event = { ...command, actor: { id: principal.id, role: principal.role, unitId: principal.unitId }, facts } as ProjectEvent;
-  const decision = decide(snapshot, event);
+  const decision = decide(restore(project), event);
   if (!decision.ok) refuse(decision, command.type);
 
   const at = isoUtc(request.now);
   const persisted = persistProject(decision.snapshot);
   const { type: _type, ...payload } = command;
-  const entry = appendEntry(tx, {
+  const entry = store.appendLog({
     projectId: project.id,
     event: command.type,
     fromState: decision.from,
@@ -133,58 +124,21 @@ export function applyEvent(
     machineVersion: persisted.machineVersion,
   });
 
-  const updated = tx
-    .update(projects)
-    .set({
-      state: persisted.state,
-      context: persisted.context,
-      machineId: persisted.machineId,
-      machineVersion: persisted.machineVersion,
-      version: project.version + 1,
-      grade: persisted.context.grade,
-      funding: persisted.context.funding,
-      updatedAt: at,
-    })
-    .where(and(eq(projects.id, project.id), eq(projects.version, project.version)))
-    .returning()
-    .get();
-  if (!updated) throw new Error(`project ${project.id} changed inside its own transaction`);
+  const updated: ProjectRow = {
+    ...project,
+    state: persisted.state,
+    context: persisted.context,
+    machineId: persisted.machineId,
+    machineVersion: persisted.machineVersion,
+    version: project.version + 1,
+    grade: persisted.context.grade,
+    funding: persisted.context.funding,
+    updatedAt: at,
+  };
+  if (!store.updateProject(updated, project.version)) throw new Error(`project ${project.id} changed inside its own transaction`);
 
   if (command.type === 'SUBMIT_REVIEW') {
-    const { scores, comment } = command;
-    const total = scores.direction + scores.innovation + scores.practicality + scores.breadth + scores.exemplarity;
-    tx.insert(reviews)
-      .values({ projectId: project.id, reviewerId: principal.id, ...scores, total, comment, logSeq: entry.seq, createdAt: at, updatedAt: at })
-      .onConflictDoUpdate({
-        target: [reviews.projectId, reviews.reviewerId],
-        set: { ...scores, total, comment, logSeq: entry.seq, updatedAt: at },
-      })
-      .run();
+    store.upsertReview({ projectId: project.id, reviewerId: principal.id, scores: command.scores, comment: command.comment, logSeq: entry.seq, at });
   }
-
   return { project: updated, entry };
-}
-
-export function findIdempotencyRecord(tx: Executor, userId: string, key: string) {
-  return tx
-    .select()
-    .from(idempotencyRecords)
-    .where(and(eq(idempotencyRecords.userId, userId), eq(idempotencyRecords.key, key)))
-    .get();
-}
-
-export function saveIdempotencyRecord(
-  tx: Executor,
-  record: { userId: string; key: string; requestHash: string; statusCode: number; responseBody: string; now: number },
-): void {
-  tx.insert(idempotencyRecords)
-    .values({
-      userId: record.userId,
-      key: record.key,
-      requestHash: record.requestHash,
-      statusCode: record.statusCode,
-      responseBody: record.responseBody,
-      createdAt: isoUtc(record.now),
-    })
-    .run();
 }

@@ -1,112 +1,184 @@
 import { Type, type Static, type TSchema } from 'typebox';
-import { CRITERIA, EVENT_TYPES, GRADES, STATES, type EventType } from '../../machines/project.types.js';
-import { Cursor, LabelSchema, Limit, Timestamp, Uuid, ref } from '../http/schemas.js';
+import { TRANSITIONS } from '../../machines/project.lifecycle.js';
+import { EVENT_LABELS } from '../../machines/project.machine.js';
+import { CRITERIA, EVENT_TYPES, GRADES, STATES, type EventType, type ProjectCommand } from '../../machines/project.types.js';
+import { EXAMPLE } from '../http/examples.js';
+import { Cursor, Id, LabelSchema, Limit, Timestamp, ref, withExamples, type Example } from '../http/schemas.js';
 import { CATEGORY_NAMES, DIRECTION_NAMES } from './categories.js';
 
 const Text = (maxLength: number, options: Record<string, unknown> = {}) => Type.String({ maxLength, ...options });
 
+/** Text an event requires: empty is refused by validation (400), blank by the machine's guard (422 `<field>_required`). */
+const RequiredText = (maxLength: number, description: string, example: string) =>
+  Type.String({ minLength: 1, maxLength, description: `${description}（必填，不能为空白）/ required, not blank`, examples: [example] });
+
+// Activity fields may be blank while the project is a draft: SUBMIT's guard names what is missing.
 export const ActivitySchema = Type.Object(
   {
-    content: Text(5000, { description: '活动内容 / What is done' }),
-    form: Text(1000, { description: '活动形式 / Form' }),
-    when: Text(200, { description: '时间安排 / When' }),
+    content: Text(5000, { description: '活动内容 / What is done', examples: ['“红色旋律”主题党日，党员师生共同排演革命歌曲'] }),
+    form: Text(1000, { description: '活动形式 / Form', examples: ['主题党日 + 音乐会'] }),
+    when: Text(200, { description: '时间安排 / When', examples: ['2023年5月'] }),
   },
   { $id: 'Activity', additionalProperties: false, description: '内容与载体中的一项活动 / One activity of the content and carriers' },
 );
 
 export const LetterSchema = Type.Object(
   {
-    rationale: Type.Optional(Text(10000, { description: '立项起因：背景、目的、意义、解决的具体问题 / Rationale' })),
+    rationale: Type.Optional(
+      Text(10000, {
+        description: '立项起因：背景、目的、意义、解决的具体问题 / Rationale: background, purpose, significance, the problem it solves',
+        examples: ['学院党支部组织生活形式单一，党员参与度不高，需要以专业特色激活组织生活。'],
+      }),
+    ),
     activities: Type.Optional(Type.Array(ref(ActivitySchema), { maxItems: 50, description: '内容与载体 / Content and carriers' })),
-    expectedOutcomes: Type.Optional(Text(10000, { description: '成果预期 / Expected outcomes' })),
-    leader: Type.Optional(Text(200, { description: '项目负责人 / Leader' })),
-    members: Type.Optional(Type.Array(Text(200), { maxItems: 200, description: '参与成员 / Participating members' })),
-    contact: Type.Optional(Text(200, { description: '联系方式 / Contact' })),
+    expectedOutcomes: Type.Optional(
+      Text(10000, { description: '成果预期 / Expected outcomes', examples: ['形成一套可复制的“专业+党建”组织生活模式，举办汇报音乐会一场。'] }),
+    ),
+    leader: Type.Optional(Text(200, { description: '项目负责人 / Leader', examples: ['王书记'] })),
+    members: Type.Optional(Type.Array(Text(200, { examples: ['李老师'] }), { maxItems: 200, description: '参与成员 / Participating members' })),
+    contact: Type.Optional(Text(200, { description: '联系方式 / Contact', examples: ['024-12345678'] })),
   },
   {
     $id: 'Letter',
     additionalProperties: false,
-    description: '申请立项目标责任书；草稿可不完整，提交时须完整 / Target responsibility letter; may be incomplete while a draft',
+    description: '申请立项目标责任书；草稿可不完整，提交时须完整 / Target responsibility letter; may be incomplete while a draft, complete to submit',
   },
 );
+export type LetterView = Static<typeof LetterSchema>;
 
-const CategorySchema = Type.Enum(CATEGORY_NAMES, { description: 'fortress 堡垒巩固工程, vanguard 党员先锋工程' });
-const DirectionSchema = Type.Enum(DIRECTION_NAMES, { description: 'A direction of the category (see GET /machine for labels)' });
-const StateSchema = Type.Enum(STATES);
-const EventTypeSchema = Type.Enum(EVENT_TYPES);
-const GradeSchema = Type.Enum(GRADES, { description: 'first 一等奖, second 二等奖, third 三等奖, qualified 合格' });
+const CategorySchema = Type.Enum(CATEGORY_NAMES, { description: '类别 / Category: fortress 堡垒巩固工程, vanguard 党员先锋工程' });
+const DirectionSchema = Type.Enum(DIRECTION_NAMES, { description: '类别下的方向（标签见 GET /api/v1/machine）/ A direction of the category (labels: GET /api/v1/machine)' });
+const StateSchema = Type.Enum(STATES, { description: '生命周期状态 / Lifecycle state' });
+const EventTypeSchema = Type.Enum(EVENT_TYPES, { description: '事件类型 / Event type' });
+const GradeSchema = Type.Enum(GRADES, { description: '等级 / Grade: first 一等奖, second 二等奖, third 三等奖, qualified 合格' });
+const MachineRef = Type.Object(
+  {
+    id: Type.String({ minLength: 1, description: '状态机标识 / Machine id', examples: ['project'] }),
+    version: Type.Integer({ minimum: 1, description: '状态机版本 / Machine version', examples: [1] }),
+  },
+  { additionalProperties: false, description: '决定此状态的状态机及其版本 / The machine (and version) that decided the state' },
+);
 
 export const ProjectSchema = Type.Object(
   {
-    id: Uuid,
-    roundId: Uuid,
-    unitId: Uuid,
+    id: Id('项目标识 / Project id', EXAMPLE.projectId),
+    roundId: Id('立项批次 / Round id', EXAMPLE.roundId),
+    unitId: Id('申报党组织 / The applicant unit', EXAMPLE.branchId),
     category: CategorySchema,
-    direction: Type.String(),
-    title: Type.String(),
+    direction: Type.String({ minLength: 1, description: '方向 / Direction', examples: ['member_platforms'] }),
+    title: Type.String({ minLength: 1, description: '项目主题 / Theme', examples: ['“红色旋律”党员先锋岗'] }),
     letter: ref(LetterSchema),
     state: StateSchema,
     stateLabel: ref(LabelSchema),
-    version: Type.Integer({ description: 'Incremented by every change; the ETag' }),
-    grade: Type.Union([GradeSchema, Type.Null()]),
-    funding: Type.Union([Type.Integer(), Type.Null()], { description: 'Whole yuan; set by GRADE or FAIL' }),
-    recommended: Type.Boolean(),
-    submissions: Type.Integer(),
-    machine: Type.Object({ id: Type.String(), version: Type.Integer() }, { additionalProperties: false }),
-    createdBy: Uuid,
+    version: Type.Integer({ minimum: 1, description: '版本，每次变更加一，即 ETag / Incremented by every change; the ETag', examples: [2] }),
+    grade: Type.Union([GradeSchema, Type.Null()], { description: '结项等级，评定前为 null / The grade; null until GRADE' }),
+    funding: Type.Union([Type.Integer({ examples: [3000] }), Type.Null()], {
+      description: '资助金额（元），由 GRADE 或 FAIL 确定 / Whole yuan; set by GRADE (from the round) or FAIL (0)',
+    }),
+    recommended: Type.Boolean({ description: '是否已择优推荐 / Recommended upward', examples: [false] }),
+    submissions: Type.Integer({ minimum: 0, description: '提交申报的次数 / Times submitted', examples: [1] }),
+    machine: MachineRef,
+    createdBy: Id('创建者 / Created by', EXAMPLE.applicantId),
     createdAt: Timestamp,
-    updatedAt: Timestamp,
-    allowedEvents: Type.Optional(Type.Array(EventTypeSchema, { description: 'Events the caller may fire now (a guard may still refuse)' })),
+    updatedAt: { ...Timestamp, examples: [EXAMPLE.submittedAt] },
+    allowedEvents: Type.Optional(
+      Type.Array(EventTypeSchema, { description: '调用者此刻可触发的事件（条件仍可能拒绝）/ Events the caller may fire now (a guard may still refuse)' }),
+    ),
   },
   { $id: 'Project', additionalProperties: false, description: '党建项目 / A party-building project' },
 );
 export type ProjectView = Static<typeof ProjectSchema>;
 
+const Hash = (description: string, example: string) =>
+  Type.String({ minLength: 64, maxLength: 64, pattern: '^[0-9a-f]{64}$', description, examples: [example] });
+
 export const TransitionSchema = Type.Object(
   {
-    seq: Type.Integer({ description: 'Gap-free position in the whole log' }),
-    projectId: Uuid,
+    seq: Type.Integer({ minimum: 1, description: '在整个日志中的连续序号 / Gap-free position in the whole log', examples: [42] }),
+    projectId: Id('项目标识 / Project id', EXAMPLE.projectId),
     event: EventTypeSchema,
     fromState: StateSchema,
     toState: StateSchema,
-    payload: Type.Record(Type.String(), Type.Unknown(), { description: 'The event payload; hidden from applicants for reviews' }),
+    payload: Type.Record(Type.String(), Type.Unknown(), {
+      description: '事件载荷；评审意见对申报人隐藏 / The event payload; reviews are hidden from applicants and other reviewers',
+    }),
     actor: Type.Object(
-      { id: Type.Union([Uuid, Type.Null()]), role: Type.String(), unitId: Type.Union([Uuid, Type.Null()]) },
-      { additionalProperties: false },
+      {
+        id: Type.Union([Id('操作者 / Actor', EXAMPLE.applicantId), Type.Null()], { description: '操作者，隐藏时为 null / The actor; null when hidden' }),
+        role: Type.String({ minLength: 1, description: '操作者角色 / The actor’s role', examples: ['applicant'] }),
+        unitId: Type.Union([Id('操作者所属党组织 / The actor’s unit', EXAMPLE.branchId), Type.Null()], { description: '操作者所属党组织 / The actor’s unit' }),
+      },
+      { additionalProperties: false, description: '操作者 / Who fired the event' },
     ),
-    at: Timestamp,
-    requestId: Type.String(),
-    machine: Type.Object({ id: Type.String(), version: Type.Integer() }, { additionalProperties: false }),
-    prevHash: Type.String(),
-    hash: Type.String({ description: 'SHA-256 over the RFC 8785 canonical form of the entry, prevHash included' }),
+    at: { ...Timestamp, examples: [EXAMPLE.submittedAt] },
+    requestId: Type.String({ minLength: 1, description: '请求标识 / The request id', examples: [EXAMPLE.requestId] }),
+    machine: MachineRef,
+    prevHash: Hash('前一条的哈希（首条为 64 个 0）/ The previous entry’s hash (64 zeros for the first)', EXAMPLE.prevHash),
+    hash: Hash('本条按 RFC 8785 规范化后的 SHA-256（含 prevHash）/ SHA-256 over the RFC 8785 canonical form of the entry, prevHash included', EXAMPLE.hash),
   },
   { $id: 'Transition', additionalProperties: false, description: '状态流转日志条目 / An entry of the transition log' },
 );
 export type TransitionView = Static<typeof TransitionSchema>;
 
-export const CreateProjectBody = Type.Object(
+export const CreateProjectBody = withExamples(
+  Type.Object(
+    {
+      roundId: Id('立项批次 / Round id', EXAMPLE.roundId),
+      category: CategorySchema,
+      direction: DirectionSchema,
+      title: Text(200, { minLength: 1, description: '项目主题 / Theme', examples: ['“红色旋律”党员先锋岗'] }),
+      letter: Type.Optional(ref(LetterSchema)),
+    },
+    { additionalProperties: false },
+  ),
   {
-    roundId: Uuid,
-    category: CategorySchema,
-    direction: DirectionSchema,
-    title: Text(200, { minLength: 1, description: '项目主题 / Theme', examples: ['“红色旋律”党员先锋岗'] }),
-    letter: Type.Optional(ref(LetterSchema)),
+    minimal: {
+      summary: '只有主题的草稿 / A draft with its theme only',
+      value: { roundId: EXAMPLE.roundId, category: 'vanguard', direction: 'member_platforms', title: '“红色旋律”党员先锋岗' },
+    },
+    complete: {
+      summary: '责任书完整的草稿，可直接提交 / A draft whose letter is complete, ready to submit',
+      value: {
+        roundId: EXAMPLE.roundId,
+        category: 'vanguard',
+        direction: 'member_platforms',
+        title: '“红色旋律”党员先锋岗',
+        letter: {
+          rationale: '学院党支部组织生活形式单一，党员参与度不高，需要以专业特色激活组织生活。',
+          activities: [
+            { content: '“红色旋律”主题党日，党员师生共同排演革命歌曲', form: '主题党日 + 音乐会', when: '2023年5月' },
+            { content: '党员先锋岗进琴房，结对帮扶学生', form: '结对帮扶', when: '2023年6月至11月' },
+          ],
+          expectedOutcomes: '形成一套可复制的“专业+党建”组织生活模式，举办汇报音乐会一场。',
+          leader: '王书记',
+          members: ['李老师', '张老师', '陈同学'],
+          contact: '024-12345678',
+        },
+      },
+    },
   },
-  { additionalProperties: false },
 );
 export type CreateProjectInput = Static<typeof CreateProjectBody>;
 
-export const PatchProjectBody = Type.Object(
+export const PatchProjectBody = withExamples(
+  Type.Object(
+    {
+      category: Type.Optional(CategorySchema),
+      direction: Type.Optional(DirectionSchema),
+      title: Type.Optional(Text(200, { minLength: 1, description: '项目主题 / Theme', examples: ['“红色旋律”党员先锋岗（修订）'] })),
+      letter: Type.Optional(ref(LetterSchema)),
+    },
+    {
+      additionalProperties: false,
+      minProperties: 1,
+      description:
+        '给出的字段替换原值，责任书逐项替换；状态、版本、等级、资助与单位不可修改。\n' +
+        'Fields given replace the stored ones; letter fields replace one by one. State, version, grade, funding and unit are never editable.',
+    },
+  ),
   {
-    category: Type.Optional(CategorySchema),
-    direction: Type.Optional(DirectionSchema),
-    title: Type.Optional(Text(200, { minLength: 1 })),
-    letter: Type.Optional(ref(LetterSchema)),
-  },
-  {
-    additionalProperties: false,
-    minProperties: 1,
-    description: 'Fields given replace the stored ones; letter fields replace one by one. State, version, grade, funding and unit are never editable.',
+    contact: { summary: '补充联系方式 / Add the contact', value: { letter: { contact: '024-12345678' } } },
+    title: { summary: '修改主题 / Change the theme', value: { title: '“红色旋律”党员先锋岗（修订）' } },
   },
 );
 export type PatchProjectInput = Static<typeof PatchProjectBody>;
@@ -114,8 +186,8 @@ export type PatchProjectInput = Static<typeof PatchProjectBody>;
 export const ListProjectsQuery = Type.Object(
   {
     state: Type.Optional(StateSchema),
-    roundId: Type.Optional(Uuid),
-    unitId: Type.Optional(Uuid),
+    roundId: Type.Optional(Id('只看此批次 / Only this round', EXAMPLE.roundId)),
+    unitId: Type.Optional(Id('只看此党组织 / Only this unit', EXAMPLE.branchId)),
     category: Type.Optional(CategorySchema),
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),
@@ -124,60 +196,194 @@ export const ListProjectsQuery = Type.Object(
 );
 export type ListProjectsInput = Static<typeof ListProjectsQuery>;
 
-export const AssignReviewerBody = Type.Object({ reviewerId: Uuid }, { additionalProperties: false });
+export const AssignReviewerBody = withExamples(
+  Type.Object({ reviewerId: Id('评审人（角色 reviewer）/ The reviewer (a user of role reviewer)', EXAMPLE.reviewerId) }, { additionalProperties: false }),
+  { reviewer: { summary: '分配一名评审人 / Assign one reviewer', value: { reviewerId: EXAMPLE.reviewerId } } },
+);
 
 export const AssignmentSchema = Type.Object(
-  { projectId: Uuid, reviewerId: Uuid, reviewerName: Type.String(), assignedBy: Uuid, assignedAt: Timestamp, reviewed: Type.Boolean() },
+  {
+    projectId: Id('项目标识 / Project id', EXAMPLE.projectId),
+    reviewerId: Id('评审人 / Reviewer', EXAMPLE.reviewerId),
+    reviewerName: Type.String({ minLength: 1, description: '评审人姓名 / Reviewer’s name', examples: ['赵教授'] }),
+    assignedBy: Id('分配者 / Assigned by', EXAMPLE.orgDeptId),
+    assignedAt: { ...Timestamp, examples: [EXAMPLE.submittedAt] },
+    reviewed: Type.Boolean({ description: '是否已提交评审意见 / Whether the reviewer has scored', examples: [false] }),
+  },
   { $id: 'Assignment', additionalProperties: false, description: '评审分配 / A reviewer assignment' },
 );
 
+const CRITERION_NAMES: Record<(typeof CRITERIA)[number], string> = {
+  direction: '先进性 / Right direction',
+  innovation: '创新性 / Innovation',
+  practicality: '实践性 / Practicality',
+  breadth: '广泛性 / Broad participation',
+  exemplarity: '典型性 / Exemplarity',
+};
+
 const ScoresSchema = Type.Object(
-  Object.fromEntries(CRITERIA.map((c) => [c, Type.Integer({ description: `Score for ${c}, within the round's scale` })])) as Record<
-    (typeof CRITERIA)[number],
-    ReturnType<typeof Type.Integer>
-  >,
-  {
-    additionalProperties: false,
-    description: 'direction 先进性, innovation 创新性, practicality 实践性, breadth 广泛性, exemplarity 典型性',
-  },
+  Object.fromEntries(
+    CRITERIA.map((c) => [c, Type.Integer({ description: `${CRITERION_NAMES[c]}：在批次的评分范围内 / within the round's scale`, examples: [16] })]),
+  ) as Record<(typeof CRITERIA)[number], ReturnType<typeof Type.Integer>>,
+  { additionalProperties: false, description: '五项评审标准的分数 / Scores on the five criteria of the notice' },
 );
 
-const Comment = Text(10000, { description: '意见 / Comment' });
+const OptionalComment = Type.Optional(Text(10000, { description: '意见（可选）/ Comment (optional)', examples: ['材料齐全'] }));
 
-function eventSchema<P extends Record<string, TSchema>>(type: EventType, properties: P, description: string) {
+/** One event's body; its description comes from the machine: label, transitions, roles and checks. */
+function eventSchema<P extends Record<string, TSchema>>(type: EventType, properties: P, note: string) {
   const name = type.toLowerCase().replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
-  return Type.Object({ type: Type.Literal(type), ...properties }, { $id: `${name}Event`, additionalProperties: false, description });
+  const { zh, en } = EVENT_LABELS[type];
+  const transitions = TRANSITIONS.filter((t) => t.event === type)
+    .map((t) => `\`${t.from}\` → \`${t.to}\` (${t.rule.roles.join(', ')}${t.rule.checks.length ? `; ${t.rule.checks.join(', ')}` : ''})`)
+    .join('; ');
+  return Type.Object(
+    { type: Type.Literal(type, { minLength: 1, description: '事件类型 / Event type', examples: [type] }), ...properties },
+    { $id: `${name}Event`, additionalProperties: false, description: `${zh} / ${en}. ${note} Transitions: ${transitions}.` },
+  );
 }
 
 export const EVENT_SCHEMAS = [
-  eventSchema('SUBMIT', {}, '提交申报 (applicant of the unit): the letter must be complete, before the deadline'),
-  eventSchema('WITHDRAW', { reason: Type.Optional(Comment) }, '撤回 (applicant of the unit)'),
-  eventSchema('RETURN_FOR_REVISION', { comment: Comment }, '退回修改 (org_dept): comment required'),
-  eventSchema('PASS_PRELIMINARY_CHECK', { comment: Type.Optional(Comment) }, '初审通过 (org_dept)'),
-  eventSchema('REJECT', { reason: Comment }, '不予立项 (org_dept after submission, committee after panel review): reason required'),
-  eventSchema('SUBMIT_REVIEW', { scores: ScoresSchema, comment: Comment }, '提交评审意见 (assigned reviewer, not of the unit); a second replaces the first'),
-  eventSchema('COMPLETE_PANEL_REVIEW', { comment: Type.Optional(Comment) }, '完成评审 (org_dept): minimum reviews reached, every assigned reviewer done'),
-  eventSchema('APPROVE', { meetingReference: Text(200), comment: Type.Optional(Comment) }, '党委批准 (committee): meeting reference required'),
-  eventSchema('START', { comment: Type.Optional(Comment) }, '启动实施 (org_dept)'),
-  eventSchema('SUBMIT_PROGRESS_REPORT', { text: Text(20000) }, '提交进展报告 (applicant of the unit)'),
-  eventSchema('SUBMIT_FINAL_REPORT', { summary: Text(20000) }, '提交结项报告 (applicant of the unit)'),
-  eventSchema('RETURN_FINAL_REPORT', { comment: Comment }, '退回结项报告 (org_dept): comment required'),
-  eventSchema('GRADE', { grade: GradeSchema, comment: Type.Optional(Comment) }, '评定等级 (org_dept): funding is taken from the round'),
-  eventSchema('FAIL', { reason: Comment }, '不予结项 (org_dept): reason required; funding 0'),
-  eventSchema('RECOMMEND', { note: Text(5000) }, '择优推荐 (committee): once'),
+  eventSchema('SUBMIT', {}, '申报单位提交；责任书须完整，且在截止日期前 / The applicant submits; the letter must be complete, before the deadline.'),
+  eventSchema('WITHDRAW', { reason: Type.Optional(Text(10000, { description: '撤回原因（可选）/ Reason (optional)', examples: ['调整项目方向'] })) }, '申报单位撤回 / The applicant withdraws.'),
+  eventSchema('RETURN_FOR_REVISION', { comment: RequiredText(10000, '修改意见 / What to revise', '活动安排需细化到月') }, '组织部退回修改 / The organisation department returns it for revision.'),
+  eventSchema('PASS_PRELIMINARY_CHECK', { comment: OptionalComment }, '组织部初审通过 / The organisation department passes the preliminary check.'),
+  eventSchema('REJECT', { reason: RequiredText(10000, '不予立项的理由 / Reason', '属于常规工作，不符合立项要求') }, '初审时由组织部、评审后由党委不予立项 / Rejected by org_dept when submitted, by the committee after the panel.'),
+  eventSchema(
+    'SUBMIT_REVIEW',
+    { scores: ScoresSchema, comment: RequiredText(10000, '评审意见 / Review comment', '特色鲜明，可操作性强') },
+    '已分配且不属于项目单位的评审人评分；再次提交替换前一次 / An assigned reviewer, not of the unit, scores; a second replaces the first.',
+  ),
+  eventSchema('COMPLETE_PANEL_REVIEW', { comment: OptionalComment }, '组织部完成评审：达到最少评审份数且已分配的评审人都已评分 / Minimum reviews reached, every assigned reviewer done.'),
+  eventSchema('APPROVE', { meetingReference: RequiredText(200, '党委会议记录编号 / Meeting reference', '党委会〔2023〕5次'), comment: OptionalComment }, '党委批准立项 / The party committee approves.'),
+  eventSchema('START', { comment: OptionalComment }, '组织部启动实施 / The organisation department starts the project.'),
+  eventSchema('SUBMIT_PROGRESS_REPORT', { text: RequiredText(20000, '进展报告 / Progress report', '已完成主题党日两次') }, '申报单位报告进展 / The applicant reports progress.'),
+  eventSchema('SUBMIT_FINAL_REPORT', { summary: RequiredText(20000, '结项报告：成果总结 / Final report: summary of outcomes', '完成全部活动，举办汇报音乐会') }, '申报单位提交结项报告 / The applicant submits the final report.'),
+  eventSchema('RETURN_FINAL_REPORT', { comment: RequiredText(10000, '退回意见 / What to add', '请补充活动照片') }, '组织部退回结项报告 / The organisation department returns the final report.'),
+  eventSchema('GRADE', { grade: GradeSchema, comment: OptionalComment }, '组织部评定等级，资助金额取自批次 / Graded; the funding comes from the round.'),
+  eventSchema('FAIL', { reason: RequiredText(10000, '不予结项的理由 / Reason', '未完成预期成果') }, '组织部不予结项，资助为 0 / Fails final acceptance; funding 0.'),
+  eventSchema('RECOMMEND', { note: RequiredText(5000, '推荐说明 / Note', '推荐参加省级评选') }, '党委择优推荐，仅一次 / The committee recommends it upward, once.'),
 ];
 
-export const EventBody = Type.Unsafe<{ type: EventType } & Record<string, unknown>>({
-  type: 'object',
-  required: ['type'],
-  discriminator: { propertyName: 'type' },
-  oneOf: EVENT_SCHEMAS.map((schema) => ref(schema)),
-  description: '事件及其载荷 / The event and its payload; fields an event does not define are refused',
-});
+/** A named example of every event, as a client sends it. */
+const EVENT_EXAMPLES: { [T in EventType]: Example<Extract<ProjectCommand, { type: T }>> } = {
+  // The machine types SUBMIT's payload as `Record<string, never>`, which no object with `type` satisfies.
+  SUBMIT: { summary: '提交申报 / Submit', value: { type: 'SUBMIT' } as Extract<ProjectCommand, { type: 'SUBMIT' }> },
+  WITHDRAW: { summary: '撤回 / Withdraw', value: { type: 'WITHDRAW', reason: '调整项目方向' } },
+  RETURN_FOR_REVISION: { summary: '退回修改 / Return for revision', value: { type: 'RETURN_FOR_REVISION', comment: '活动安排需细化到月' } },
+  PASS_PRELIMINARY_CHECK: { summary: '初审通过 / Pass preliminary check', value: { type: 'PASS_PRELIMINARY_CHECK' } },
+  REJECT: { summary: '不予立项 / Reject', value: { type: 'REJECT', reason: '属于常规工作，不符合立项要求' } },
+  SUBMIT_REVIEW: {
+    summary: '提交评审意见 / Submit a review',
+    value: { type: 'SUBMIT_REVIEW', scores: { direction: 16, innovation: 15, practicality: 17, breadth: 14, exemplarity: 15 }, comment: '特色鲜明，可操作性强' },
+  },
+  COMPLETE_PANEL_REVIEW: { summary: '完成评审 / Complete the panel review', value: { type: 'COMPLETE_PANEL_REVIEW' } },
+  APPROVE: { summary: '党委批准 / Approve', value: { type: 'APPROVE', meetingReference: '党委会〔2023〕5次' } },
+  START: { summary: '启动实施 / Start', value: { type: 'START' } },
+  SUBMIT_PROGRESS_REPORT: { summary: '提交进展报告 / Report progress', value: { type: 'SUBMIT_PROGRESS_REPORT', text: '已完成主题党日两次' } },
+  SUBMIT_FINAL_REPORT: { summary: '提交结项报告 / Submit the final report', value: { type: 'SUBMIT_FINAL_REPORT', summary: '完成全部活动，举办汇报音乐会' } },
+  RETURN_FINAL_REPORT: { summary: '退回结项报告 / Return the final report', value: { type: 'RETURN_FINAL_REPORT', comment: '请补充活动照片' } },
+  GRADE: { summary: '评定等级 / Grade', value: { type: 'GRADE', grade: 'first' } },
+  FAIL: { summary: '不予结项 / Fail', value: { type: 'FAIL', reason: '未完成预期成果' } },
+  RECOMMEND: { summary: '择优推荐 / Recommend upward', value: { type: 'RECOMMEND', note: '推荐参加省级评选' } },
+};
+
+export const EventBody = withExamples(
+  Type.Unsafe<ProjectCommand>({
+    type: 'object',
+    required: ['type'],
+    discriminator: { propertyName: 'type' },
+    oneOf: EVENT_SCHEMAS.map((schema) => ref(schema)),
+    description: '事件及其载荷，按 `type` 区分；事件未定义的字段会被拒绝 / The event and its payload, told apart by `type`; fields an event does not define are refused',
+  }),
+  EVENT_EXAMPLES,
+);
 
 export const EventResultSchema = Type.Object(
   { project: ref(ProjectSchema), transition: ref(TransitionSchema) },
-  { $id: 'EventResult', additionalProperties: false, description: 'The project after the event and the new log entry' },
+  { $id: 'EventResult', additionalProperties: false, description: '事件之后的项目与新的日志条目 / The project after the event and the new log entry' },
 );
+
+const COMPLETE_LETTER: LetterView = {
+  rationale: '学院党支部组织生活形式单一，党员参与度不高，需要以专业特色激活组织生活。',
+  activities: [
+    { content: '“红色旋律”主题党日，党员师生共同排演革命歌曲', form: '主题党日 + 音乐会', when: '2023年5月' },
+    { content: '党员先锋岗进琴房，结对帮扶学生', form: '结对帮扶', when: '2023年6月至11月' },
+  ],
+  expectedOutcomes: '形成一套可复制的“专业+党建”组织生活模式，举办汇报音乐会一场。',
+  leader: '王书记',
+  members: ['李老师', '张老师', '陈同学'],
+  contact: '024-12345678',
+};
+
+export const DRAFT_EXAMPLE: ProjectView = {
+  id: EXAMPLE.projectId,
+  roundId: EXAMPLE.roundId,
+  unitId: EXAMPLE.branchId,
+  category: 'vanguard',
+  direction: 'member_platforms',
+  title: '“红色旋律”党员先锋岗',
+  letter: COMPLETE_LETTER,
+  state: 'draft',
+  stateLabel: { zh: '草稿', en: 'Draft' },
+  version: 1,
+  grade: null,
+  funding: null,
+  recommended: false,
+  submissions: 0,
+  machine: { id: 'project', version: 1 },
+  createdBy: EXAMPLE.applicantId,
+  createdAt: EXAMPLE.createdAt,
+  updatedAt: EXAMPLE.createdAt,
+  allowedEvents: ['SUBMIT', 'WITHDRAW'],
+};
+
+export const SUBMITTED_EXAMPLE: ProjectView = {
+  ...DRAFT_EXAMPLE,
+  state: 'submitted',
+  stateLabel: { zh: '已申报（待初审）', en: 'Submitted (awaiting preliminary check)' },
+  version: 2,
+  submissions: 1,
+  updatedAt: EXAMPLE.submittedAt,
+  allowedEvents: ['WITHDRAW'],
+};
+
+export const GRADED_EXAMPLE: ProjectView = {
+  ...DRAFT_EXAMPLE,
+  state: 'graded',
+  stateLabel: { zh: '已评定等级', en: 'Graded' },
+  version: 12,
+  grade: 'first',
+  funding: 3000,
+  submissions: 1,
+  updatedAt: '2023-12-20T06:00:00.000Z',
+  allowedEvents: [],
+};
+
+export const TRANSITION_EXAMPLE: TransitionView = {
+  seq: 42,
+  projectId: EXAMPLE.projectId,
+  event: 'SUBMIT',
+  fromState: 'draft',
+  toState: 'submitted',
+  payload: {},
+  actor: { id: EXAMPLE.applicantId, role: 'applicant', unitId: EXAMPLE.branchId },
+  at: EXAMPLE.submittedAt,
+  requestId: EXAMPLE.requestId,
+  machine: { id: 'project', version: 1 },
+  prevHash: EXAMPLE.prevHash,
+  hash: EXAMPLE.hash,
+};
+
+export const EVENT_RESULT_EXAMPLE: Static<typeof EventResultSchema> = { project: SUBMITTED_EXAMPLE, transition: TRANSITION_EXAMPLE };
+
+export const ASSIGNMENT_EXAMPLE: Static<typeof AssignmentSchema> = {
+  projectId: EXAMPLE.projectId,
+  reviewerId: EXAMPLE.reviewerId,
+  reviewerName: '赵教授',
+  assignedBy: EXAMPLE.orgDeptId,
+  assignedAt: EXAMPLE.submittedAt,
+  reviewed: false,
+};
 
 export const PROJECT_SCHEMAS = [ActivitySchema, LetterSchema, ProjectSchema, TransitionSchema, AssignmentSchema, EventResultSchema, ...EVENT_SCHEMAS];

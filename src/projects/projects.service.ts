@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
-import { allowedEvents, createProject, persistProject, restoreProject, stateLabel } from '../../machines/project.lifecycle.js';
+import { allowedEvents, createProject, persistProject, stateLabel } from '../../machines/project.lifecycle.js';
 import type { ProjectCommand, ProjectState } from '../../machines/project.types.js';
 import { canonicalJson } from '../audit/hash-chain.js';
 import { entriesOfProject } from '../audit/transition-log.repository.js';
 import type { Principal } from '../auth/principal.js';
 import { isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import type { Executor } from '../db/executor.js';
-import { projects, reviewerAssignments, reviews, rounds, users, type ProjectRow, type TransitionLogRow } from '../db/schema.js';
+import type { GroupCommitter } from '../db/group-commit.js';
+import { projects, reviewerAssignments, users, type ProjectRow, type TransitionLogRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import { newId } from '../ids.js';
 import type { UnitsService } from '../units/units.service.js';
-import { applyEvent, findIdempotencyRecord, loadFacts, saveIdempotencyRecord, type FactSources } from './apply-event.js';
+import { applyEvent, loadFacts, restore, type StepContext } from './apply-event.js';
+import { ProjectStore } from './project-store.js';
 import { directionBelongsTo, type Category } from './categories.js';
 import type {
   CreateProjectInput,
@@ -98,19 +99,30 @@ export interface EventReply {
   version: number | null;
 }
 
+/**
+ * Every write runs as one step of the group committer: inside its own savepoint of a shared
+ * immediate transaction, answered only after that transaction's commit.
+ */
 export class ProjectsService {
-  private readonly sources: FactSources;
+  private readonly store: ProjectStore;
+  private readonly step: StepContext;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly unitsService: UnitsService,
+    private readonly committer: GroupCommitter,
   ) {
-    this.sources = { lineage: (_tx, unitId) => this.unitsService.lineage(unitId) };
+    this.store = new ProjectStore(db.$client);
+    this.step = {
+      store: this.store,
+      lineage: (unitId) => this.unitsService.lineage(unitId),
+      visible: (principal, project) => this.visible(principal, project),
+    };
   }
 
   /** Whether the caller may see the project at all; invisible and unknown answer alike (404). */
-  readonly visible = (tx: Executor, principal: Principal, project: ProjectRow): boolean => {
+  visible(principal: Principal, project: ProjectRow): boolean {
     switch (principal.role) {
       case 'org_dept':
       case 'committee':
@@ -119,59 +131,50 @@ export class ProjectsService {
       case 'applicant':
         return principal.unitId !== null && this.unitsService.subtree(principal.unitId).includes(project.unitId);
       case 'reviewer':
-        return (
-          tx
-            .select({ id: reviewerAssignments.projectId })
-            .from(reviewerAssignments)
-            .where(and(eq(reviewerAssignments.projectId, project.id), eq(reviewerAssignments.reviewerId, principal.id)))
-            .get() !== undefined
-        );
+        return this.store.isAssigned(project.id, principal.id);
       case 'admin':
         return false;
     }
-  };
+  }
 
-  create(principal: Principal, input: CreateProjectInput): ProjectView {
+  create(principal: Principal, input: CreateProjectInput): Promise<ProjectView> {
     if (principal.role !== 'applicant' || principal.unitId === null) {
       throw new Problem('forbidden', '只有申报单位可以创建项目 / Only applicants create projects');
     }
     const unitId = principal.unitId;
-    return this.db.transaction(
-      (tx) => {
-        if (!tx.select({ id: rounds.id }).from(rounds).where(eq(rounds.id, input.roundId)).get()) {
-          throw new Problem('unprocessable', `批次不存在 / Round ${input.roundId} does not exist`, { field: 'roundId' });
-        }
-        this.assertDirection(input.category, input.direction);
-        const now = this.clock.now();
-        const id = newId(now);
-        const persisted = persistProject(createProject({ projectId: id, unitId }));
-        const row = tx
-          .insert(projects)
-          .values({
-            id,
-            roundId: input.roundId,
-            unitId,
-            category: input.category,
-            direction: input.direction,
-            title: input.title,
-            letter: input.letter ?? {},
-            state: persisted.state,
-            context: persisted.context,
-            machineId: persisted.machineId,
-            machineVersion: persisted.machineVersion,
-            version: 1,
-            grade: null,
-            funding: null,
-            createdBy: principal.id,
-            createdAt: isoUtc(now),
-            updatedAt: isoUtc(now),
-          })
-          .returning()
-          .get();
-        return toProjectView(row, this.allowedFor(tx, principal, row));
-      },
-      { behavior: 'immediate' },
-    );
+    return this.committer.run(() => {
+      if (!this.store.round(input.roundId)) {
+        throw new Problem('unprocessable', `批次不存在 / Round ${input.roundId} does not exist`, { field: 'roundId' });
+      }
+      this.assertDirection(input.category, input.direction);
+      const now = this.clock.now();
+      const id = newId(now);
+      const persisted = persistProject(createProject({ projectId: id, unitId }));
+      const row = this.db
+        .insert(projects)
+        .values({
+          id,
+          roundId: input.roundId,
+          unitId,
+          category: input.category,
+          direction: input.direction,
+          title: input.title,
+          letter: input.letter ?? {},
+          state: persisted.state,
+          context: persisted.context,
+          machineId: persisted.machineId,
+          machineVersion: persisted.machineVersion,
+          version: 1,
+          grade: null,
+          funding: null,
+          createdBy: principal.id,
+          createdAt: isoUtc(now),
+          updatedAt: isoUtc(now),
+        })
+        .returning()
+        .get();
+      return toProjectView(row, this.allowedFor(principal, row));
+    });
   }
 
   list(principal: Principal, query: ListProjectsInput): { items: ProjectView[]; nextCursor: string | null } {
@@ -206,139 +209,123 @@ export class ProjectsService {
   }
 
   get(principal: Principal, id: string): ProjectView {
-    const row = this.findVisible(this.db, principal, id);
-    return toProjectView(row, this.allowedFor(this.db, principal, row));
+    const row = this.findVisible(principal, id);
+    return toProjectView(row, this.allowedFor(principal, row));
   }
 
-  patch(principal: Principal, id: string, expectedVersion: number | null, input: PatchProjectInput): ProjectView {
-    return this.db.transaction(
-      (tx) => {
-        const row = this.findVisible(tx, principal, id);
-        if (principal.role !== 'applicant' || principal.unitId !== row.unitId) {
-          throw new Problem('forbidden', '只能修改本单位的草稿 / Only the applicant unit edits its drafts');
-        }
-        if (expectedVersion === null) {
-          throw new Problem('precondition-required', '修改项目须带 If-Match 请求头 / PATCH needs If-Match with the current ETag');
-        }
-        if (expectedVersion !== row.version) {
-          throw new Problem('precondition-failed', `项目已更新到版本 ${row.version} / The project is at version ${row.version}`, {
-            currentVersion: row.version,
-          });
-        }
-        if (row.state !== 'draft') {
-          throw new Problem('conflict', `只有草稿可以修改 / Only drafts can be edited; the project is ${row.state}`, { state: row.state });
-        }
-        const category = input.category ?? row.category;
-        const direction = input.direction ?? row.direction;
-        this.assertDirection(category, direction);
-        const updated = tx
-          .update(projects)
-          .set({
-            category,
-            direction,
-            title: input.title ?? row.title,
-            letter: { ...row.letter, ...(input.letter ?? {}) },
-            version: row.version + 1,
-            updatedAt: isoUtc(this.clock.now()),
-          })
-          .where(and(eq(projects.id, id), eq(projects.version, row.version)))
-          .returning()
-          .get();
-        if (!updated) throw new Error(`project ${id} changed inside its own transaction`);
-        return toProjectView(updated, this.allowedFor(tx, principal, updated));
-      },
-      { behavior: 'immediate' },
-    );
-  }
-
-  fireEvent(principal: Principal, projectId: string, command: ProjectCommand, options: EventOptions): EventReply {
-    const idempotency = options.idempotencyKey
-      ? {
-          key: options.idempotencyKey,
-          requestHash: createHash('sha256').update(canonicalJson({ projectId, command })).digest('hex'),
-        }
-      : null;
-    return this.db.transaction(
-      (tx) => {
-        if (idempotency) {
-          const record = findIdempotencyRecord(tx, principal.id, idempotency.key);
-          if (record) {
-            if (record.requestHash !== idempotency.requestHash) {
-              throw new Problem('idempotency-key-reused', '该幂等键已用于另一个请求 / This Idempotency-Key was used for a different request');
-            }
-            const replayedVersion = (JSON.parse(record.responseBody) as { project?: { version?: number } }).project?.version ?? null;
-            return { statusCode: record.statusCode, body: record.responseBody, replayed: true, version: replayedVersion };
-          }
-        }
-        const now = this.clock.now();
-        const { project, entry } = applyEvent(
-          tx,
-          this.sources,
-          { principal, projectId, command, expectedVersion: options.expectedVersion, idempotency, requestId: options.requestId, now },
-          this.visible,
-        );
-        const body = JSON.stringify({
-          project: toProjectView(project, this.allowedFor(tx, principal, project)),
-          transition: toTransitionView(entry, principal),
+  patch(principal: Principal, id: string, expectedVersion: number | null, input: PatchProjectInput): Promise<ProjectView> {
+    return this.committer.run(() => {
+      const row = this.findVisible(principal, id);
+      if (principal.role !== 'applicant' || principal.unitId !== row.unitId) {
+        throw new Problem('forbidden', '只能修改本单位的草稿 / Only the applicant unit edits its drafts');
+      }
+      if (expectedVersion === null) {
+        throw new Problem('precondition-required', '修改项目须带 If-Match 请求头 / PATCH needs If-Match with the current ETag');
+      }
+      if (expectedVersion !== row.version) {
+        throw new Problem('precondition-failed', `项目已更新到版本 ${row.version} / The project is at version ${row.version}`, {
+          currentVersion: row.version,
         });
-        if (idempotency) {
-          saveIdempotencyRecord(tx, { userId: principal.id, ...idempotency, statusCode: 200, responseBody: body, now });
+      }
+      if (row.state !== 'draft') {
+        throw new Problem('conflict', `只有草稿可以修改 / Only drafts can be edited; the project is ${row.state}`, { state: row.state });
+      }
+      const category = input.category ?? row.category;
+      const direction = input.direction ?? row.direction;
+      this.assertDirection(category, direction);
+      const updated = this.db
+        .update(projects)
+        .set({
+          category,
+          direction,
+          title: input.title ?? row.title,
+          letter: { ...row.letter, ...(input.letter ?? {}) },
+          version: row.version + 1,
+          updatedAt: isoUtc(this.clock.now()),
+        })
+        .where(and(eq(projects.id, id), eq(projects.version, row.version)))
+        .returning()
+        .get();
+      if (!updated) throw new Error(`project ${id} changed inside its own transaction`);
+      return toProjectView(updated, this.allowedFor(principal, updated));
+    });
+  }
+
+  fireEvent(principal: Principal, projectId: string, command: ProjectCommand, options: EventOptions): Promise<EventReply> {
+    const key = options.idempotencyKey;
+    const requestHash = key ? createHash('sha256').update(canonicalJson({ projectId, command })).digest('hex') : null;
+    return this.committer.run(() => {
+      if (key && requestHash) {
+        const record = this.store.idempotencyRecord(principal.id, key);
+        if (record) {
+          if (record.requestHash !== requestHash) {
+            throw new Problem('idempotency-key-reused', '该幂等键已用于另一个请求 / This Idempotency-Key was used for a different request');
+          }
+          const replayedVersion = (JSON.parse(record.responseBody) as { project?: { version?: number } }).project?.version ?? null;
+          return { statusCode: record.statusCode, body: record.responseBody, replayed: true, version: replayedVersion };
         }
-        return { statusCode: 200, body, replayed: false, version: project.version };
-      },
-      { behavior: 'immediate' },
-    );
+      }
+      const now = this.clock.now();
+      const { project, entry } = applyEvent(this.step, {
+        principal,
+        projectId,
+        command,
+        expectedVersion: options.expectedVersion,
+        requestId: options.requestId,
+        now,
+      });
+      const body = JSON.stringify({
+        project: toProjectView(project, this.allowedFor(principal, project)),
+        transition: toTransitionView(entry, principal),
+      });
+      if (key && requestHash) {
+        this.store.saveIdempotencyRecord({ userId: principal.id, key, requestHash, statusCode: 200, responseBody: body, createdAt: isoUtc(now) });
+      }
+      return { statusCode: 200, body, replayed: false, version: project.version };
+    });
   }
 
   transitions(principal: Principal, id: string): TransitionView[] {
-    this.findVisible(this.db, principal, id);
+    this.findVisible(principal, id);
     return entriesOfProject(this.db, id).map((row) => toTransitionView(row, principal));
   }
 
   assignReviewer(principal: Principal, id: string, reviewerId: string) {
-    return this.db.transaction(
-      (tx) => {
-        const project = this.findVisible(tx, principal, id);
-        if (!ASSIGNABLE_STATES.includes(project.state)) {
-          throw new Problem('conflict', `项目处于「${stateLabel(project.state as ProjectState).zh}」，不能再分配评审 / Reviewers can be assigned only while submitted or preliminarily checked`, {
-            state: project.state,
-          });
-        }
-        const reviewer = tx.select().from(users).where(eq(users.id, reviewerId)).get();
-        if (!reviewer || reviewer.role !== 'reviewer' || !reviewer.active) {
-          throw new Problem('unprocessable', `不是有效的评审组成员 / ${reviewerId} is not an active reviewer`, { field: 'reviewerId', code: 'not_a_reviewer' });
-        }
-        if (reviewer.unitId !== null && this.unitsService.lineage(project.unitId).includes(reviewer.unitId)) {
-          throw new Problem('unprocessable', '评审人不得来自项目所在单位或其上下级单位 / Reviewer belongs to the project unit or a unit above or below it', {
-            field: 'reviewerId',
-            code: 'conflict_of_interest',
-          });
-        }
-        const existing = tx
-          .select()
-          .from(reviewerAssignments)
-          .where(and(eq(reviewerAssignments.projectId, id), eq(reviewerAssignments.reviewerId, reviewerId)))
-          .get();
-        if (existing) throw new Problem('conflict', '该评审人已分配 / Reviewer already assigned', { code: 'already_assigned' });
-        tx.insert(reviewerAssignments)
-          .values({ projectId: id, reviewerId, assignedBy: principal.id, assignedAt: isoUtc(this.clock.now()) })
-          .run();
-        return this.assignments(tx, id);
-      },
-      { behavior: 'immediate' },
-    );
+    return this.committer.run(() => {
+      const project = this.findVisible(principal, id);
+      if (!ASSIGNABLE_STATES.includes(project.state)) {
+        throw new Problem(
+          'conflict',
+          `项目处于「${stateLabel(project.state as ProjectState).zh}」，不能再分配评审 / Reviewers can be assigned only while submitted or preliminarily checked`,
+          { state: project.state },
+        );
+      }
+      const reviewer = this.db.select().from(users).where(eq(users.id, reviewerId)).get();
+      if (!reviewer || reviewer.role !== 'reviewer' || !reviewer.active) {
+        throw new Problem('unprocessable', `不是有效的评审组成员 / ${reviewerId} is not an active reviewer`, { field: 'reviewerId', code: 'not_a_reviewer' });
+      }
+      if (reviewer.unitId !== null && this.unitsService.lineage(project.unitId).includes(reviewer.unitId)) {
+        throw new Problem('unprocessable', '评审人不得来自项目所在单位或其上下级单位 / Reviewer belongs to the project unit or a unit above or below it', {
+          field: 'reviewerId',
+          code: 'conflict_of_interest',
+        });
+      }
+      if (this.store.isAssigned(id, reviewerId)) {
+        throw new Problem('conflict', '该评审人已分配 / Reviewer already assigned', { code: 'already_assigned' });
+      }
+      this.db.insert(reviewerAssignments).values({ projectId: id, reviewerId, assignedBy: principal.id, assignedAt: isoUtc(this.clock.now()) }).run();
+      return this.assignments(id);
+    });
   }
 
   listReviewers(principal: Principal, id: string) {
-    this.findVisible(this.db, principal, id);
-    return this.assignments(this.db, id);
+    this.findVisible(principal, id);
+    return this.assignments(id);
   }
 
-  private assignments(tx: Executor, projectId: string) {
-    const reviewed = new Set(
-      tx.select({ id: reviews.reviewerId }).from(reviews).where(eq(reviews.projectId, projectId)).all().map((r) => r.id),
-    );
-    return tx
+  private assignments(projectId: string) {
+    const reviewed = new Set(this.store.reviewedReviewerIds(projectId));
+    return this.db
       .select({
         projectId: reviewerAssignments.projectId,
         reviewerId: reviewerAssignments.reviewerId,
@@ -354,21 +341,15 @@ export class ProjectsService {
       .map((a) => ({ ...a, reviewed: reviewed.has(a.reviewerId) }));
   }
 
-  private findVisible(tx: Executor, principal: Principal, id: string): ProjectRow {
-    const row = tx.select().from(projects).where(eq(projects.id, id)).get();
-    if (!row || !this.visible(tx, principal, row)) throw new Problem('not-found', `项目不存在 / Project ${id} not found`);
+  private findVisible(principal: Principal, id: string): ProjectRow {
+    const row = this.store.project(id);
+    if (!row || !this.visible(principal, row)) throw new Problem('not-found', `项目不存在 / Project ${id} not found`);
     return row;
   }
 
-  private allowedFor(tx: Executor, principal: Principal, row: ProjectRow): string[] {
-    const snapshot = restoreProject({
-      machineId: row.machineId,
-      machineVersion: row.machineVersion,
-      state: row.state as ProjectState,
-      context: row.context,
-    });
-    const facts = loadFacts(tx, this.sources, row, this.clock.now());
-    return allowedEvents(snapshot, { id: principal.id, role: principal.role, unitId: principal.unitId }, facts);
+  private allowedFor(principal: Principal, row: ProjectRow): string[] {
+    const facts = loadFacts(this.step, row, this.clock.now());
+    return allowedEvents(restore(row), { id: principal.id, role: principal.role, unitId: principal.unitId }, facts);
   }
 
   private assertDirection(category: Category, direction: string): void {

@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import type { App } from '../http/type-provider.js';
 import { Problem } from '../http/problems.js';
-import { IdParams, problems, ref } from '../http/schemas.js';
-import { CreateRoundBody, RoundSchema } from './rounds.schemas.js';
+import { IdParams, json, problems, ref } from '../http/schemas.js';
+import { CreateRoundBody, ROUND_EXAMPLE, ROUND_EXAMPLES, RoundSchema } from './rounds.schemas.js';
 import { toRound, type RoundsService } from './rounds.service.js';
 
 export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService }) {
@@ -14,8 +14,12 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
         operationId: 'createRound',
         tags: ['admin'],
         summary: '新建立项批次 / Create a round',
+        description:
+          '一次立项通知：截止日期（北京时间，含当日）、各等级资助金额、最少评审份数与评分范围。\n' +
+          'One call for proposals: deadlines (Asia/Shanghai, end of day inclusive), funding per grade, minimum reviews and score scale. ' +
+          '422 when the scale is empty, a date does not exist or the revision deadline precedes the submission deadline.',
         body: CreateRoundBody,
-        response: { 201: ref(RoundSchema), ...problems(400, 401, 403, 413, 415, 422) },
+        response: { 201: json(ref(RoundSchema), '已创建的批次 / The new round', ROUND_EXAMPLES), ...problems('unprocessable') },
       },
     },
     async (request, reply) => reply.code(201).send(rounds.create(request.body)),
@@ -28,7 +32,8 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
         operationId: 'listRounds',
         tags: ['admin'],
         summary: '立项批次列表 / List rounds',
-        response: { 200: Type.Array(ref(RoundSchema)), ...problems(401) },
+        description: '全部立项批次。\nEvery round.',
+        response: { 200: json(Type.Array(ref(RoundSchema)), '批次 / The rounds', { rounds: { summary: '一个批次 / One round', value: [ROUND_EXAMPLE] } }) },
       },
     },
     async () => rounds.list(),
@@ -41,8 +46,9 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
         operationId: 'getRound',
         tags: ['admin'],
         summary: '立项批次详情 / Get a round',
+        description: '一个立项批次。\nOne round.',
         params: IdParams,
-        response: { 200: ref(RoundSchema), ...problems(401, 404) },
+        response: { 200: json(ref(RoundSchema), '批次 / The round', ROUND_EXAMPLES), ...problems('not-found') },
       },
     },
     async (request) => {

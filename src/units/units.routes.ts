@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../http/type-provider.js';
-import { problems, ref } from '../http/schemas.js';
-import { CreateUnitBody, UnitSchema } from './units.schemas.js';
+import { json, problems, ref } from '../http/schemas.js';
+import { CreateUnitBody, UNIT_EXAMPLE, UNIT_EXAMPLES, UnitSchema } from './units.schemas.js';
 import type { UnitsService } from './units.service.js';
 
 export async function unitsRoutes(app: App, { units }: { units: UnitsService }) {
@@ -13,8 +13,12 @@ export async function unitsRoutes(app: App, { units }: { units: UnitsService }) 
         operationId: 'createUnit',
         tags: ['admin'],
         summary: '新建党组织 / Create a unit',
+        description: '新建一个党组织，可挂在上级党组织之下。\nCreates a party organisation, optionally under a parent unit (422 when the parent does not exist).',
         body: CreateUnitBody,
-        response: { 201: ref(UnitSchema), ...problems(400, 401, 403, 413, 415, 422) },
+        response: {
+          201: json(ref(UnitSchema), '已创建的党组织 / The new unit', { branch: { summary: '党支部 / A branch', value: UNIT_EXAMPLE } }),
+          ...problems('unprocessable'),
+        },
       },
     },
     async (request, reply) => reply.code(201).send(units.create(request.body)),
@@ -27,7 +31,8 @@ export async function unitsRoutes(app: App, { units }: { units: UnitsService }) 
         operationId: 'listUnits',
         tags: ['admin'],
         summary: '党组织列表 / List units',
-        response: { 200: Type.Array(ref(UnitSchema)), ...problems(401) },
+        description: '全部党组织，按创建顺序。\nEvery unit, in creation order; `parentId` gives the tree.',
+        response: { 200: json(Type.Array(ref(UnitSchema)), '党组织 / The units', UNIT_EXAMPLES) },
       },
     },
     async () => units.list(),

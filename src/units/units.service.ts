@@ -10,6 +10,13 @@ import type { CreateUnitInput, Unit } from './units.schemas.js';
 const toUnit = (row: UnitRow): Unit => ({ ...row, type: row.type });
 
 export class UnitsService {
+  /**
+   * Subtrees and lineages by unit, read on every visibility check and every review. Units change
+   * rarely and only through create() below, which clears the cache.
+   */
+  private readonly subtrees = new Map<string, string[]>();
+  private readonly lineages = new Map<string, string[]>();
+
   constructor(
     private readonly db: Executor,
     private readonly clock: Clock,
@@ -22,6 +29,8 @@ export class UnitsService {
     }
     const row: UnitRow = { id: newId(this.clock.now()), name: input.name, type: input.type, parentId, createdAt: isoUtc(this.clock.now()) };
     this.db.insert(units).values(row).run();
+    this.subtrees.clear();
+    this.lineages.clear();
     return toUnit(row);
   }
 
@@ -35,6 +44,15 @@ export class UnitsService {
 
   /** The unit and every unit below it. */
   subtree(unitId: string): string[] {
+    let ids = this.subtrees.get(unitId);
+    if (!ids) {
+      ids = this.readSubtree(unitId);
+      this.subtrees.set(unitId, ids);
+    }
+    return ids;
+  }
+
+  private readSubtree(unitId: string): string[] {
     return this.db
       .all<{ id: string }>(
         sql`WITH RECURSIVE sub(id) AS (SELECT ${unitId} UNION SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub`,
@@ -44,6 +62,15 @@ export class UnitsService {
 
   /** The unit, every unit above it and every unit below it: the units a reviewer must not come from. */
   lineage(unitId: string): string[] {
+    let ids = this.lineages.get(unitId);
+    if (!ids) {
+      ids = this.readLineage(unitId);
+      this.lineages.set(unitId, ids);
+    }
+    return ids;
+  }
+
+  private readLineage(unitId: string): string[] {
     const above = this.db
       .all<{ id: string }>(
         sql`WITH RECURSIVE up(id, parent_id) AS (SELECT id, parent_id FROM units WHERE id = ${unitId} UNION SELECT u.id, u.parent_id FROM units u JOIN up ON u.id = up.parent_id) SELECT id FROM up`,

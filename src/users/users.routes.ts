@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../http/type-provider.js';
-import { problems, ref } from '../http/schemas.js';
-import { CreateUserBody, CreatedUserSchema, UserSchema } from './users.schemas.js';
+import { json, problems, ref } from '../http/schemas.js';
+import { CREATED_USER_EXAMPLE, CreateUserBody, CreatedUserSchema, USER_EXAMPLES, UserSchema } from './users.schemas.js';
 import type { UsersService } from './users.service.js';
 
 export async function usersRoutes(app: App, { users }: { users: UsersService }) {
@@ -13,9 +13,14 @@ export async function usersRoutes(app: App, { users }: { users: UsersService }) 
         operationId: 'createUser',
         tags: ['admin'],
         summary: '新建用户并签发令牌 / Create a user and issue its token',
-        description: 'The token is in this answer only; the service keeps its SHA-256 hash.',
+        description:
+          '令牌只在此应答中出现一次，服务只保存其 SHA-256 哈希。申报人与评审人须属于一个党组织。\n' +
+          'The token is in this answer only; the service keeps its SHA-256 hash. Applicants and reviewers need a unit (422 otherwise).',
         body: CreateUserBody,
-        response: { 201: CreatedUserSchema, ...problems(400, 401, 403, 413, 415, 422) },
+        response: {
+          201: json(CreatedUserSchema, '新用户及其令牌 / The new user and its token', { applicant: { summary: '申报人 / An applicant', value: CREATED_USER_EXAMPLE } }),
+          ...problems('unprocessable'),
+        },
       },
     },
     async (request, reply) => reply.code(201).send(users.create(request.body)),
@@ -29,7 +34,8 @@ export async function usersRoutes(app: App, { users }: { users: UsersService }) 
         operationId: 'listUsers',
         tags: ['admin'],
         summary: '用户列表 / List users',
-        response: { 200: Type.Array(ref(UserSchema)), ...problems(401, 403) },
+        description: '全部用户（不含令牌）。\nEvery user, without tokens.',
+        response: { 200: json(Type.Array(ref(UserSchema)), '用户 / The users', USER_EXAMPLES) },
       },
     },
     async () => users.list(),

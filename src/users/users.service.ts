@@ -1,8 +1,10 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
 import { generateToken, hashToken } from '../auth/tokens.js';
 import { isoUtc, type Clock } from '../clock.js';
-import type { Executor } from '../db/executor.js';
+import type { Statement } from 'better-sqlite3';
+import type { Role } from '../../machines/project.types.js';
+import type { Db } from '../db/client.js';
 import { users, type UserRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import { newId } from '../ids.js';
@@ -14,18 +16,15 @@ const ROLES_WITH_UNIT = new Set(['applicant', 'reviewer']);
 const toUser = ({ tokenHash: _omit, ...row }: UserRow): User => row;
 
 export class UsersService {
-  private readonly byTokenHash;
+  /** Read on every request: a statement prepared once, not a query built per call. */
+  private readonly byTokenHash: Statement<[string], { id: string; name: string; role: Role; unitId: string | null; active: number }>;
 
   constructor(
-    private readonly db: Executor,
+    private readonly db: Db,
     private readonly clock: Clock,
     private readonly unitsService: UnitsService,
   ) {
-    this.byTokenHash = db
-      .select({ id: users.id, name: users.name, role: users.role, unitId: users.unitId, active: users.active })
-      .from(users)
-      .where(eq(users.tokenHash, sql.placeholder('tokenHash')))
-      .prepare();
+    this.byTokenHash = db.$client.prepare('SELECT id, name, role, unit_id AS unitId, active FROM users WHERE token_hash = ?');
   }
 
   create(input: CreateUserInput): { user: User; token: string } {
@@ -47,8 +46,8 @@ export class UsersService {
 
   /** The active user holding this token, or null. */
   authenticate(token: string): Principal | null {
-    const row = this.byTokenHash.get({ tokenHash: hashToken(token) });
-    if (!row || !row.active) return null;
+    const row = this.byTokenHash.get(hashToken(token));
+    if (!row || row.active !== 1) return null;
     return { id: row.id, name: row.name, role: row.role, unitId: row.unitId };
   }
 

@@ -1,6 +1,8 @@
 /**
  * The committed generated artifacts match the code: the OpenAPI document equals what the routes
- * generate now, and drizzle-kit finds no schema change that the migrations lack.
+ * generate now, the lifecycle diagram what the machine draws, the typed client what
+ * openapi-typescript makes of the document, and drizzle-kit finds no schema change that the
+ * migrations lack.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
 import { toMermaid } from '../../machines/project.lifecycle.js';
+import { machineSvg } from '../../src/machine/machine.diagram.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -22,6 +25,26 @@ describe('generated artifacts', () => {
     await app.close();
     const committed = fs.readFileSync(path.join(root, 'openapi/openapi.json'), 'utf8');
     expect(committed).toBe(generated);
+  });
+
+  it('openapi/machine.svg is the diagram the machine draws (run `npm run openapi:generate` after changing the machine)', async () => {
+    const committed = fs.readFileSync(path.join(root, 'openapi/machine.svg'), 'utf8');
+    expect(committed).toBe(await machineSvg('zh'));
+  });
+
+  it('test/client/schema.d.ts is generated from openapi/openapi.json (run `npm run client:generate`)', () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-client-'));
+    try {
+      const out = path.join(scratch, 'schema.d.ts');
+      const run = spawnSync(process.execPath, [path.join(root, 'node_modules/openapi-typescript/bin/cli.js'), 'openapi/openapi.json', '--output', out], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+      expect(fs.readFileSync(path.join(root, 'test/client/schema.d.ts'), 'utf8')).toBe(fs.readFileSync(out, 'utf8'));
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   it('migrations/ holds every schema change (run `npm run db:generate` after changing src/db/schema.ts)', () => {
@@ -58,6 +81,11 @@ describe('README', () => {
   it('shows the state diagram generated from the machine', () => {
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
     expect(readme).toContain(['```mermaid', toMermaid(), '```'].join('\n'));
+  });
+
+  it('shows the SVG diagram drawn from the machine', () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    expect(readme).toMatch(/!\[[^\]]*\]\(openapi\/machine\.svg\)/);
   });
 
   it('lists exactly the package.json scripts', () => {

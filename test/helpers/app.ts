@@ -30,11 +30,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(options: { path?: string; clock?: FakeClock } = {}): Promise<TestApp> {
+export async function createTestApp(options: { path?: string; clock?: FakeClock; writesPerMinute?: number } = {}): Promise<TestApp> {
   const db = openDatabase(options.path ?? ':memory:');
   migrateDatabase(db);
   const clock = options.clock ?? new FakeClock();
-  const app = await buildApp({ db, clock, adminToken: ADMIN_TOKEN });
+  // Tests fire hundreds of writes a second as one user; the limit has its own test.
+  const app = await buildApp({ db, clock, adminToken: ADMIN_TOKEN, writesPerMinute: options.writesPerMinute ?? 0 });
   return {
     app,
     db,

@@ -1,7 +1,8 @@
 /**
  * Hostile and careless input: mass assignment, fields an event does not define, broken bodies,
  * wrong content types, missing or bad credentials, roles and units that may not act. Every refusal
- * is an RFC 9457 problem document with a bilingual title, and none of them writes anything.
+ * is an RFC 9457 problem document with a title in the caller's language and both titles in
+ * `titles`, and none of them writes anything.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../machines/project.types.js';
@@ -27,7 +28,7 @@ interface Answer {
   body: any;
 }
 
-/** The problem document every refusal must be: media type, members, bilingual title. */
+/** The problem document every refusal must be: media type, members, titles in both languages. */
 function expectProblem(response: Answer, status: number, kind?: string): void {
   expect(response.status).toBe(status);
   expect(String(response.headers['content-type'])).toMatch(/^application\/problem\+json/);
@@ -38,11 +39,13 @@ function expectProblem(response: Answer, status: number, kind?: string): void {
   expect(body.status).toBe(status);
   expect(typeof body.detail).toBe('string');
   expect((body.detail as string).length).toBeGreaterThan(0);
-  expect(typeof body.title).toBe('string');
-  const [zh, en, ...rest] = (body.title as string).split(' / ');
-  expect(rest).toEqual([]);
-  expect(zh).toMatch(/[\u4e00-\u9fff]/);
-  expect(en).toMatch(/^[A-Za-z]/);
+  // The title is in the caller's language, Chinese when no Accept-Language is sent; `titles` has both.
+  const titles = body.titles as { zh: string; en: string };
+  expect(Object.keys(titles).sort()).toEqual(['en', 'zh']);
+  expect(titles.zh).toMatch(/[\u4e00-\u9fff]/);
+  expect(titles.en).toMatch(/^[A-Za-z]/);
+  expect(body.title).toBe(titles.zh);
+  expect(response.headers['content-language']).toBe('zh-CN');
 }
 
 /** Raw inject with the caller's token, body sent as given (string or object). */

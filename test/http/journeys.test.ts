@@ -16,7 +16,6 @@ import {
   createWorld,
   driveTo,
   fire,
-  fireOk,
   firing,
   type User,
   type World,

@@ -1,0 +1,293 @@
+/**
+ * The audit export: everything an auditor needs to prove or disprove the log's integrity without
+ * the service: the log, the checkpoints, the public key, the machine definitions, the projects'
+ * current states, a manifest with the SHA-256 of every file, and the stand-alone verifier.
+ *
+ * Constant memory for any log size: rows are streamed with better-sqlite3's iterate() into files,
+ * hashed while written, and the archive is streamed from those files. Every read happens in one
+ * read transaction, so the projects' states are those the exported log leads to.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { create as createTar } from 'tar';
+import { isoUtc, type Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import type { SigningKey } from './checkpoints.js';
+import { CANONICALIZATION, GENESIS_HASH, HASH_ALGORITHM } from './hash-chain.js';
+import { machineDefinitions } from './machine-definitions.js';
+import { iterateLog } from './transition-log.repository.js';
+
+export const BUNDLE_FORMAT = 'lixiang-audit-bundle/1';
+const VERIFIER_FILE = 'standalone-verifier.mjs';
+/** Every column of an entry but its hash, in stored order: what entryBytes() canonicalises. */
+const HASHED_FIELDS = ['seq', 'projectId', 'event', 'fromState', 'toState', 'payload', 'actorId', 'actorRole', 'actorUnitId', 'at', 'requestId', 'machineId', 'machineVersion', 'prevHash'];
+const FLUSH_BYTES = 64 * 1024;
+/** With a connection of its own, the export lets other requests run every this many rows. */
+const ROWS_PER_SLICE = 2000;
+
+export interface BundleFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface BundleManifest {
+  format: typeof BUNDLE_FORMAT;
+  createdAt: string;
+  origin: string;
+  scope: { kind: 'whole-log'; description: string };
+  algorithms: Record<string, string>;
+  transitions: {
+    file: string;
+    count: number;
+    firstSeq: number | null;
+    lastSeq: number | null;
+    genesisHash: string;
+    headHash: string;
+    /** The fields each entry's hash covers, in the order of the stored columns. */
+    hashedFields: string[];
+  };
+  checkpoints: { file: string; count: number; latestSize: number | null };
+  projects: { file: string; count: number; byState: Record<string, number> };
+  machines: Array<{ id: string; version: number; file: string; sha256: string }>;
+  publicKey: { file: string; algorithm: 'Ed25519'; keyName: string; keyId: string; noteVerifierKey: string };
+  verifier: { file: string; usage: string };
+  files: BundleFile[];
+}
+
+/** Writes a file through a small buffer, hashing what it writes: memory stays flat. */
+class HashingWriter {
+  private readonly fd: number;
+  private readonly hash = createHash(HASH_ALGORITHM);
+  private chunks: string[] = [];
+  private pending = 0;
+  private bytes = 0;
+
+  constructor(
+    private readonly dir: string,
+    readonly relative: string,
+  ) {
+    const file = path.join(dir, relative);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.fd = fs.openSync(file, 'wx', 0o644);
+  }
+
+  write(text: string): void {
+    this.chunks.push(text);
+    this.pending += text.length;
+    if (this.pending >= FLUSH_BYTES) this.flush();
+  }
+
+  close(): BundleFile {
+    this.flush();
+    fs.fsyncSync(this.fd);
+    fs.closeSync(this.fd);
+    return { path: this.relative, bytes: this.bytes, sha256: this.hash.digest('hex') };
+  }
+
+  private flush(): void {
+    if (this.chunks.length === 0) return;
+    const buffer = Buffer.from(this.chunks.join(''), 'utf8');
+    this.chunks = [];
+    this.pending = 0;
+    this.hash.update(buffer);
+    for (let offset = 0; offset < buffer.length; ) offset += fs.writeSync(this.fd, buffer, offset);
+    this.bytes += buffer.length;
+  }
+}
+
+function writeWhole(dir: string, relative: string, text: string): BundleFile {
+  const writer = new HashingWriter(dir, relative);
+  writer.write(text);
+  return writer.close();
+}
+
+/** The verifier's source, found from this file in src/ (tsx) or dist/src/ (compiled). */
+export function verifierSourcePath(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    for (const candidate of [path.join(dir, VERIFIER_FILE), path.join(dir, 'src', 'audit', VERIFIER_FILE)]) {
+      if (fs.existsSync(candidate)) return candidate;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`${VERIFIER_FILE} not found`);
+    dir = parent;
+  }
+}
+
+interface CheckpointLine {
+  id: number;
+  size: number;
+  headHash: string;
+  keyId: string;
+  note: string;
+  signature: string;
+  createdAt: string;
+}
+
+interface ProjectLine {
+  id: string;
+  state: string;
+}
+
+/**
+ * A read snapshot: a connection of its own for a database file (other requests go on while the
+ * export runs), else the service's connection, read without ever yielding to the event loop.
+ */
+function openSnapshot(db: Db): { sqlite: Database.Database; dedicated: boolean; close(): void } {
+  const shared = db.$client;
+  if (shared.memory) return { sqlite: shared, dedicated: false, close: () => undefined };
+  const sqlite = new Database(shared.name, { readonly: true, fileMustExist: true });
+  sqlite.pragma('busy_timeout = 5000');
+  return { sqlite, dedicated: true, close: () => sqlite.close() };
+}
+
+export class AuditExportService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly key: SigningKey,
+    private readonly origin: string,
+    /** Where archive() stages the bundle's files until they are streamed. */
+    private readonly scratchRoot: string = os.tmpdir(),
+  ) {}
+
+  /** Writes the bundle into `dir`, which must not exist or be empty. */
+  async writeDirectory(dir: string): Promise<BundleManifest> {
+    fs.mkdirSync(dir, { recursive: true });
+    if (fs.readdirSync(dir).length > 0) throw new Error(`${dir} is not empty`);
+    const createdAt = isoUtc(this.clock.now());
+    const machines = machineDefinitions();
+    const files: BundleFile[] = [];
+
+    const snapshot = openSnapshot(this.db);
+    let transitions: BundleManifest['transitions'];
+    let checkpointSummary: BundleManifest['checkpoints'];
+    let projectSummary: BundleManifest['projects'];
+    try {
+      snapshot.sqlite.exec('BEGIN');
+      const pause = snapshot.dedicated ? yieldToEventLoop : null;
+      let rows = 0;
+
+      const log = new HashingWriter(dir, 'transitions.ndjson');
+      let firstSeq: number | null = null;
+      let lastSeq: number | null = null;
+      let headHash = GENESIS_HASH;
+      let count = 0;
+      for (const row of iterateLog(snapshot.sqlite)) {
+        log.write(`${JSON.stringify(row)}\n`);
+        count += 1;
+        firstSeq ??= row.seq;
+        lastSeq = row.seq;
+        headHash = row.hash;
+        if (pause && ++rows % ROWS_PER_SLICE === 0) await pause();
+      }
+      files.push(log.close());
+      transitions = {
+        file: 'transitions.ndjson',
+        count,
+        firstSeq,
+        lastSeq,
+        genesisHash: GENESIS_HASH,
+        headHash,
+        hashedFields: HASHED_FIELDS,
+      };
+
+      const notes = new HashingWriter(dir, 'checkpoints.ndjson');
+      let checkpointCount = 0;
+      let latestSize: number | null = null;
+      const checkpointRows = snapshot.sqlite.prepare(
+        `SELECT id, size, head_hash AS headHash, key_id AS keyId, note, signature, created_at AS createdAt FROM checkpoints ORDER BY id`,
+      );
+      for (const row of checkpointRows.iterate() as IterableIterator<CheckpointLine>) {
+        notes.write(`${JSON.stringify(row)}\n`);
+        checkpointCount += 1;
+        latestSize = row.size;
+        if (pause && ++rows % ROWS_PER_SLICE === 0) await pause();
+      }
+      files.push(notes.close());
+      checkpointSummary = { file: 'checkpoints.ndjson', count: checkpointCount, latestSize };
+
+      const states = new HashingWriter(dir, 'projects.ndjson');
+      let projectCount = 0;
+      const byState: Record<string, number> = {};
+      const projectRows = snapshot.sqlite.prepare(
+        `SELECT id, round_id AS roundId, unit_id AS unitId, category, title, state, machine_id AS machineId,
+                machine_version AS machineVersion, version, grade, funding, created_at AS createdAt, updated_at AS updatedAt
+           FROM projects ORDER BY id`,
+      );
+      for (const row of projectRows.iterate() as IterableIterator<ProjectLine>) {
+        states.write(`${JSON.stringify(row)}\n`);
+        projectCount += 1;
+        byState[row.state] = (byState[row.state] ?? 0) + 1;
+        if (pause && ++rows % ROWS_PER_SLICE === 0) await pause();
+      }
+      files.push(states.close());
+      projectSummary = { file: 'projects.ndjson', count: projectCount, byState };
+      snapshot.sqlite.exec('COMMIT');
+    } finally {
+      if (snapshot.sqlite.inTransaction) snapshot.sqlite.exec('ROLLBACK');
+      snapshot.close();
+    }
+
+    for (const machine of machines) files.push(writeWhole(dir, machine.file, `${JSON.stringify(machine.definition, null, 2)}\n`));
+    files.push(writeWhole(dir, 'public-key.pem', this.key.publicKeyPem));
+    files.push(writeWhole(dir, 'verify.mjs', fs.readFileSync(verifierSourcePath(), 'utf8')));
+
+    const manifest: BundleManifest = {
+      format: BUNDLE_FORMAT,
+      createdAt,
+      origin: this.origin,
+      scope: { kind: 'whole-log', description: 'The whole transition log from its first entry, every checkpoint and every project, read in one transaction' },
+      algorithms: {
+        fileChecksum: 'SHA-256',
+        entryHash: 'SHA-256',
+        canonicalization: `${CANONICALIZATION} (JSON Canonicalization Scheme)`,
+        checkpoint: 'C2SP tlog-checkpoint style note; the hash line is the head of the hash chain',
+        signature: 'Ed25519, C2SP signed-note',
+      },
+      transitions,
+      checkpoints: checkpointSummary,
+      projects: projectSummary,
+      machines: machines.map(({ id, version, file, sha256 }) => ({ id, version, file, sha256 })),
+      publicKey: { file: 'public-key.pem', algorithm: 'Ed25519', keyName: this.key.name, keyId: this.key.keyIdHex, noteVerifierKey: this.key.verifierKey },
+      verifier: { file: 'verify.mjs', usage: 'node verify.mjs <this directory> --checkpoint <a checkpoint note you kept>' },
+      files,
+    };
+    fs.writeFileSync(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx' });
+    return manifest;
+  }
+
+  /**
+   * The bundle as a streamed .tar.gz of one directory. The files are written to a temporary
+   * directory first (the manifest needs every checksum), which is removed once the stream ends.
+   */
+  async archive(): Promise<{ filename: string; stream: Readable; manifest: BundleManifest }> {
+    const scratch = fs.mkdtempSync(path.join(this.scratchRoot, 'lixiang-export-'));
+    const remove = () => fs.rm(scratch, { recursive: true, force: true }, () => undefined);
+    try {
+      const stamp = isoUtc(this.clock.now()).replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+      const name = `lixiang-audit-${stamp}`;
+      const manifest = await this.writeDirectory(path.join(scratch, name));
+      const pack = createTar({ gzip: true, cwd: scratch, portable: true, mtime: new Date(manifest.createdAt) }, [name]);
+      const stream = new PassThrough();
+      pack.on('error', (error: unknown) => stream.destroy(error instanceof Error ? error : new Error(String(error))));
+      // Finished, failed or abandoned by the client: the staged files go either way.
+      stream.once('close', () => {
+        pack.unpipe(stream);
+        remove();
+      });
+      pack.pipe(stream);
+      return { filename: `${name}.tar.gz`, stream, manifest };
+    } catch (error) {
+      remove();
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/** Types of the stand-alone verifier (plain JavaScript, so that it runs without the service). */
+import type { KeyObject } from 'node:crypto';
+
+export const GENESIS_HASH: string;
+export const FORMAT: string;
+export const HASHED_FIELDS: readonly string[];
+export function canonicalize(value: unknown): string;
+export function sha256Hex(data: string | Buffer): string;
+export function entryHash(entry: Record<string, unknown>): string;
+export function rawEd25519(publicKey: KeyObject): Buffer;
+export function noteKeyId(name: string, publicKey: KeyObject): Buffer;
+
+export interface VerifierCheck {
+  name: 'manifest' | 'checksums' | 'key' | 'machines' | 'checkpoints' | 'kept' | 'chain' | 'replay';
+  title: string;
+  ok: boolean;
+  summary: string;
+  failures: string[];
+  failureCount: number;
+  warnings: string[];
+}
+
+export interface VerifierReport {
+  ok: boolean;
+  bundle: string;
+  origin: string | null;
+  checks: VerifierCheck[];
+}
+
+export function verifyBundle(
+  dir: string,
+  options?: { kept?: Array<{ label: string; text: string }>; trustedPublicKeyPem?: string | null },
+): Promise<VerifierReport>;

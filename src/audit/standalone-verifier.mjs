@@ -1,0 +1,552 @@
+#!/usr/bin/env node
+/**
+ * lixiang audit bundle verifier. One file, Node.js 18 or newer, its standard library only: it
+ * imports nothing from the service, so an auditor can read all of it and run it anywhere.
+ *
+ *   node verify.mjs <bundle-dir> [--checkpoint kept-note.txt]... [--public-key trusted.pem] [--json]
+ *
+ * It checks, and reports each check:
+ *   checksums    every file listed in manifest.json has its size and SHA-256
+ *   chain        transitions.ndjson: sequence numbers 1..n without gaps, each prevHash the previous
+ *                hash, each hash the SHA-256 of the entry's RFC 8785 canonical JSON (all fields but
+ *                hash), each payload itself canonical JSON; counts and head as the manifest says
+ *   checkpoints  every note in checkpoints.ndjson is signed by public-key.pem, names this log and
+ *                its machine definitions, and the log has exactly the signed hash at the signed size
+ *   kept         each --checkpoint note (kept by the auditor, outside the service) passes the same
+ *                test: this is what exposes a cut-off tail or a log re-hashed from some entry on
+ *   machines     each definition file is the one the checkpoints signed
+ *   replay       every project's transitions, in order, are transitions of the definition of their
+ *                machine version, from the initial state, fired by a role the definition allows,
+ *                and end in the state projects.ndjson exports
+ *
+ * Exit status: 0 every check passed; 1 some check failed; 2 the bundle could not be read.
+ */
+import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const GENESIS_HASH = '0'.repeat(64);
+export const FORMAT = 'lixiang-audit-bundle/1';
+
+/** The fields of a log entry that its hash covers, as src/audit/hash-chain.ts entryBytes names them. */
+export const HASHED_FIELDS = [
+  'seq',
+  'projectId',
+  'event',
+  'fromState',
+  'toState',
+  'payload',
+  'actorId',
+  'actorRole',
+  'actorUnitId',
+  'at',
+  'requestId',
+  'machineId',
+  'machineVersion',
+  'prevHash',
+];
+const INTEGER_FIELDS = new Set(['seq', 'machineVersion']);
+const NULLABLE_FIELDS = new Set(['actorUnitId']);
+const MAX_LISTED = 20;
+
+/**
+ * RFC 8785 JSON canonicalisation for the values JSON text can hold: null, booleans, strings,
+ * finite numbers (ECMAScript serialisation, as RFC 8785 prescribes), arrays, and objects with
+ * their keys sorted by UTF-16 code units.
+ */
+export function canonicalize(value) {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError('RFC 8785 has no form for NaN or Infinity');
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalize).join(',')}]`;
+  if (typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalize(value[key])}`).join(',')}}`;
+  }
+  throw new TypeError(`RFC 8785 has no form for a ${typeof value}`);
+}
+
+export const sha256Hex = (data) => createHash('sha256').update(data).digest('hex');
+
+/** The hash of a log entry: SHA-256 over the canonical JSON of every hashed field. */
+export function entryHash(entry) {
+  const hashed = {};
+  for (const field of HASHED_FIELDS) hashed[field] = entry[field];
+  return sha256Hex(canonicalize(hashed));
+}
+
+/** Why an entry read from the file is not well formed, or null. */
+function malformedEntry(entry) {
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return 'not a JSON object';
+  for (const field of [...HASHED_FIELDS, 'hash']) {
+    const value = entry[field];
+    if (value === null && NULLABLE_FIELDS.has(field)) continue;
+    if (INTEGER_FIELDS.has(field) ? !Number.isSafeInteger(value) : typeof value !== 'string') return `field ${field} is missing or of the wrong type`;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signed notes (C2SP signed-note, Ed25519) and checkpoints (C2SP tlog-checkpoint style)
+
+const SIGNATURE_LINE = /^\u2014 (\S+) ([A-Za-z0-9+/]+={0,2})$/;
+const MACHINE_LINE = /^machine (\S+)@(\d+) sha256:([0-9a-f]{64})$/;
+
+export function rawEd25519(publicKey) {
+  const jwk = publicKey.export({ format: 'jwk' });
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519') throw new Error('the public key is not Ed25519');
+  return Buffer.from(jwk.x, 'base64url');
+}
+
+/** The signed-note key id: the first 4 bytes of SHA-256(name ‖ "\n" ‖ 0x01 ‖ public key). */
+export function noteKeyId(name, publicKey) {
+  const digest = createHash('sha256')
+    .update(Buffer.concat([Buffer.from(`${name}\n`, 'utf8'), Buffer.from([0x01]), rawEd25519(publicKey)]))
+    .digest();
+  return digest.subarray(0, 4);
+}
+
+export function parseCheckpoint(text) {
+  const split = text.lastIndexOf('\n\n');
+  if (!text.endsWith('\n') || split < 0) throw new Error('not a signed note (no blank line before the signatures, or no final newline)');
+  const body = text.slice(0, split + 1);
+  const [origin, sizeText, hashText, ...extensions] = body.slice(0, -1).split('\n');
+  if (!origin || !sizeText || !hashText) throw new Error('a checkpoint has an origin, a size and a hash line');
+  if (!/^(0|[1-9]\d{0,15})$/.test(sizeText)) throw new Error(`the size line is not a decimal number: ${sizeText}`);
+  const hash = Buffer.from(hashText, 'base64');
+  if (hash.length !== 32 || hash.toString('base64') !== hashText) throw new Error('the hash line is not the base64 of 32 bytes');
+  const machines = [];
+  for (const line of extensions) {
+    const match = MACHINE_LINE.exec(line);
+    if (match) machines.push({ id: match[1], version: Number(match[2]), sha256: match[3] });
+  }
+  const signatures = [];
+  for (const line of text.slice(split + 2).split('\n')) {
+    if (line === '') continue;
+    const match = SIGNATURE_LINE.exec(line);
+    if (!match) throw new Error(`malformed signature line: ${line.slice(0, 80)}`);
+    const bytes = Buffer.from(match[2], 'base64');
+    if (bytes.length < 5) throw new Error('signature too short');
+    signatures.push({ name: match[1], keyId: bytes.subarray(0, 4), signature: bytes.subarray(4) });
+  }
+  if (signatures.length === 0) throw new Error('the note carries no signature');
+  return { body, origin, size: Number(sizeText), headHash: hash.toString('hex'), machines, signatures };
+}
+
+/** Null when some signature line of the note is this key's and verifies; else the reason. */
+export function signatureProblem(parsed, publicKey) {
+  const names = parsed.signatures.map((s) => `${s.name} ${s.keyId.toString('hex')}`);
+  for (const s of parsed.signatures) {
+    if (!s.keyId.equals(noteKeyId(s.name, publicKey))) continue;
+    return verifySignature(null, Buffer.from(parsed.body, 'utf8'), publicKey, s.signature)
+      ? null
+      : `the signature of ${s.name} does not verify: the note was altered or forged`;
+  }
+  return `not signed by the bundle's key (key ids ${names.join(', ')}; the public key's id differs)`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report
+
+class Check {
+  constructor(name, title) {
+    this.name = name;
+    this.title = title;
+    this.failures = [];
+    this.failureCount = 0;
+    this.warnings = [];
+    this.summary = '';
+  }
+  fail(message) {
+    this.failureCount += 1;
+    if (this.failures.length < MAX_LISTED) this.failures.push(message);
+  }
+  warn(message) {
+    if (this.warnings.length < MAX_LISTED) this.warnings.push(message);
+  }
+  get ok() {
+    return this.failureCount === 0;
+  }
+  toJSON() {
+    return { name: this.name, title: this.title, ok: this.ok, summary: this.summary, failures: this.failures, failureCount: this.failureCount, warnings: this.warnings };
+  }
+}
+
+async function* lines(file) {
+  const input = fs.createReadStream(file, { encoding: 'utf8' });
+  const reader = readline.createInterface({ input, crlfDelay: Infinity });
+  let number = 0;
+  try {
+    for await (const line of reader) {
+      number += 1;
+      if (line !== '') yield { number, line };
+    }
+  } finally {
+    reader.close();
+    input.destroy();
+  }
+}
+
+async function fileSha256(file) {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of fs.createReadStream(file)) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+function insideBundle(dir, relative) {
+  if (typeof relative !== 'string' || relative === '' || path.isAbsolute(relative) || relative.split(/[\\/]/).includes('..')) return null;
+  return path.join(dir, relative);
+}
+
+/**
+ * Verifies the bundle in `dir`. `kept` lists checkpoint notes the auditor kept: [{ label, text }].
+ * `trustedPublicKeyPem`, when given, is the key the auditor trusts; the bundle's own must equal it.
+ */
+export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null } = {}) {
+  const checks = {
+    manifest: new Check('manifest', 'manifest'),
+    checksums: new Check('checksums', 'file checksums'),
+    key: new Check('key', 'public key'),
+    machines: new Check('machines', 'machine definitions'),
+    checkpoints: new Check('checkpoints', 'checkpoint signatures'),
+    kept: new Check('kept', 'kept checkpoints'),
+    chain: new Check('chain', 'hash chain'),
+    replay: new Check('replay', 'replay through the machines'),
+  };
+  const report = () => {
+    const list = Object.values(checks).map((c) => c.toJSON());
+    return { ok: list.every((c) => c.ok), bundle: dir, origin: manifest?.origin ?? null, checks: list };
+  };
+
+  // manifest.json --------------------------------------------------------------------------------
+  let manifest = null;
+  try {
+    manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  } catch (error) {
+    checks.manifest.fail(`manifest.json cannot be read: ${error.message}`);
+    return report();
+  }
+  if (manifest.format !== FORMAT) checks.manifest.fail(`format is ${JSON.stringify(manifest.format)}, expected ${FORMAT}`);
+  for (const member of ['origin', 'files', 'transitions', 'checkpoints', 'projects', 'machines', 'publicKey']) {
+    if (manifest[member] === undefined) checks.manifest.fail(`manifest.json lacks "${member}"`);
+  }
+  if (manifest.scope?.kind !== 'whole-log') checks.manifest.fail('the bundle must hold the whole log (scope.kind "whole-log")');
+  if (!checks.manifest.ok) return report();
+  const range = manifest.transitions.lastSeq ? `entries ${manifest.transitions.firstSeq}..${manifest.transitions.lastSeq}` : 'no entries';
+  checks.manifest.summary = `${manifest.origin}, exported ${manifest.createdAt}, ${range}`;
+
+  // checksums ------------------------------------------------------------------------------------
+  const listed = new Map();
+  for (const entry of Array.isArray(manifest.files) ? manifest.files : []) {
+    const file = insideBundle(dir, entry?.path);
+    if (!file) {
+      checks.checksums.fail(`unsafe or missing path in the manifest: ${JSON.stringify(entry?.path)}`);
+      continue;
+    }
+    listed.set(entry.path, entry);
+    if (!fs.existsSync(file)) {
+      checks.checksums.fail(`${entry.path}: missing`);
+      continue;
+    }
+    const actual = await fileSha256(file);
+    if (actual.sha256 !== entry.sha256 || actual.bytes !== entry.bytes) {
+      checks.checksums.fail(`${entry.path}: SHA-256 ${actual.sha256} (${actual.bytes} bytes), the manifest says ${entry.sha256} (${entry.bytes} bytes)`);
+    }
+  }
+  const required = [manifest.transitions.file, manifest.checkpoints.file, manifest.projects.file, manifest.publicKey.file, ...manifest.machines.map((m) => m.file)];
+  for (const file of required) if (!listed.has(file)) checks.checksums.fail(`${file} is not covered by the manifest's checksums`);
+  checks.checksums.summary = `${listed.size} files`;
+  const fileOf = (relative) => {
+    const file = insideBundle(dir, relative);
+    if (!file || !fs.existsSync(file)) throw new Error(`${relative} is missing`);
+    return file;
+  };
+
+  // the public key -------------------------------------------------------------------------------
+  let publicKey = null;
+  try {
+    publicKey = createPublicKey(fs.readFileSync(fileOf(manifest.publicKey.file), 'utf8'));
+    rawEd25519(publicKey);
+    if (trustedPublicKeyPem !== null) {
+      const trusted = createPublicKey(trustedPublicKeyPem);
+      if (!rawEd25519(trusted).equals(rawEd25519(publicKey))) checks.key.fail("the bundle's public-key.pem is not the key you trust (--public-key)");
+      publicKey = trusted;
+    }
+    const name = manifest.publicKey.keyName;
+    checks.key.summary = `Ed25519, ${name} ${noteKeyId(String(name), publicKey).toString('hex')}${trustedPublicKeyPem !== null ? ' (pinned)' : ''}`;
+  } catch (error) {
+    checks.key.fail(`the public key cannot be read: ${error.message}`);
+  }
+
+  // machine definitions --------------------------------------------------------------------------
+  /** `${id}@${version}` → { initial, transitions: Map(`${from} ${event}` → { to, roles }), sha256 } */
+  const definitions = new Map();
+  for (const machine of manifest.machines) {
+    const key = `${machine.id}@${machine.version}`;
+    try {
+      const text = fs.readFileSync(fileOf(machine.file), 'utf8');
+      const definition = JSON.parse(text);
+      if (definition.id !== machine.id || definition.version !== machine.version) throw new Error(`the file describes ${definition.id}@${definition.version}`);
+      if (typeof definition.initial !== 'string' || !Array.isArray(definition.transitions)) throw new Error('no initial state or transition table');
+      const transitions = new Map();
+      for (const t of definition.transitions) transitions.set(`${t.from} ${t.event}`, { to: t.to, roles: new Set(t.roles) });
+      const sha256 = sha256Hex(canonicalize(definition));
+      if (machine.sha256 !== sha256) checks.machines.fail(`${key}: the file is sha256:${sha256}, the manifest says sha256:${machine.sha256}`);
+      definitions.set(key, { initial: definition.initial, transitions, sha256 });
+    } catch (error) {
+      checks.machines.fail(`${key}: ${error.message}`);
+    }
+  }
+  const machineProblems = (signed) => {
+    const problems = [];
+    for (const m of signed) {
+      const definition = definitions.get(`${m.id}@${m.version}`);
+      if (!definition) problems.push(`signs machine ${m.id}@${m.version}, which the bundle lacks`);
+      else if (definition.sha256 !== m.sha256) problems.push(`signs machine ${m.id}@${m.version} as sha256:${m.sha256}, the bundle's file is sha256:${definition.sha256}`);
+    }
+    return problems;
+  };
+
+  // checkpoints: read them first (there are few), then check them against the log in one pass ---
+  /** size → [{ label, hash, check }] */
+  const expectations = new Map();
+  const expect = (size, hash, label, check) => {
+    if (!expectations.has(size)) expectations.set(size, []);
+    expectations.get(size).push({ label, hash, check });
+  };
+  let checkpointCount = 0;
+  let previousSize = -1;
+  const examineNote = (text, label, check) => {
+    const parsed = parseCheckpoint(text);
+    if (publicKey) {
+      const problem = signatureProblem(parsed, publicKey);
+      if (problem) check.fail(`${label}: ${problem}`);
+    }
+    if (parsed.origin !== manifest.origin) check.fail(`${label}: origin ${parsed.origin} is not this log (${manifest.origin})`);
+    for (const problem of machineProblems(parsed.machines)) check.fail(`${label}: ${problem}`);
+    if (parsed.machines.length === 0) check.warn(`${label}: names no machine definition`);
+    expect(parsed.size, parsed.headHash, label, check);
+    return parsed;
+  };
+  try {
+    for await (const { number, line } of lines(fileOf(manifest.checkpoints.file))) {
+      const label = `checkpoint on line ${number}`;
+      try {
+        const row = JSON.parse(line);
+        const parsed = examineNote(String(row.note), `checkpoint ${row.id}`, checks.checkpoints);
+        if (parsed.size !== row.size || parsed.headHash !== row.headHash) checks.checkpoints.fail(`checkpoint ${row.id}: its columns differ from its signed note`);
+        if (parsed.size < previousSize) checks.checkpoints.fail(`checkpoint ${row.id} covers ${parsed.size} entries, an earlier one ${previousSize}: the log shrank`);
+        previousSize = Math.max(previousSize, parsed.size);
+        checkpointCount += 1;
+      } catch (error) {
+        checks.checkpoints.fail(`${label}: ${error.message}`);
+      }
+    }
+  } catch (error) {
+    checks.checkpoints.fail(error.message);
+  }
+  if (checkpointCount !== manifest.checkpoints.count) checks.checkpoints.fail(`${checkpointCount} checkpoints, the manifest says ${manifest.checkpoints.count}`);
+
+  for (const { label, text } of kept) {
+    try {
+      examineNote(text, label, checks.kept);
+    } catch (error) {
+      checks.kept.fail(`${label}: ${error.message}`);
+    }
+  }
+  if (kept.length === 0) checks.kept.warn('no kept checkpoint given (--checkpoint): a cut-off tail or a log re-hashed together with its checkpoints cannot be excluded');
+
+  // the chain and the replay, in one pass over the log -------------------------------------------
+  /** projectId → { state, machine, transitions } */
+  const projects = new Map();
+  let expectedSeq = 1;
+  let prevHash = GENESIS_HASH;
+  let count = 0;
+  let lastSeq = 0;
+  const settle = (size, hash) => {
+    for (const e of expectations.get(size) ?? []) {
+      if (e.hash !== hash) e.check.fail(`${e.label}: entry ${size} of the log has hash ${hash}, the checkpoint signed ${e.hash}`);
+    }
+    expectations.delete(size);
+  };
+  settle(0, GENESIS_HASH);
+  try {
+    for await (const { number, line } of lines(fileOf(manifest.transitions.file))) {
+      let entry;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        checks.chain.fail(`line ${number}: not JSON`);
+        continue;
+      }
+      const malformed = malformedEntry(entry);
+      if (malformed) {
+        checks.chain.fail(`line ${number}: ${malformed}`);
+        continue;
+      }
+      count += 1;
+      if (entry.seq !== expectedSeq) {
+        checks.chain.fail(`line ${number}: entry ${entry.seq} where ${expectedSeq} was due (${entry.seq > expectedSeq ? 'entries missing or out of order' : 'out of order or repeated'})`);
+      }
+      if (entry.prevHash !== prevHash) checks.chain.fail(`entry ${entry.seq}: prevHash is not the hash of the entry before it`);
+      const recomputed = entryHash(entry);
+      if (recomputed !== entry.hash) checks.chain.fail(`entry ${entry.seq}: hash does not match its content (recomputed ${recomputed})`);
+      try {
+        if (canonicalize(JSON.parse(entry.payload)) !== entry.payload) checks.chain.fail(`entry ${entry.seq}: payload is not canonical JSON`);
+      } catch {
+        checks.chain.fail(`entry ${entry.seq}: payload is not JSON`);
+      }
+      settle(entry.seq, entry.hash);
+      expectedSeq = entry.seq + 1;
+      prevHash = entry.hash;
+      lastSeq = entry.seq;
+
+      const machineKey = `${entry.machineId}@${entry.machineVersion}`;
+      const definition = definitions.get(machineKey);
+      let project = projects.get(entry.projectId);
+      if (!project) {
+        project = { state: definition?.initial ?? null, machine: machineKey, transitions: 0 };
+        projects.set(entry.projectId, project);
+      }
+      project.transitions += 1;
+      project.machine = machineKey;
+      if (!definition) {
+        checks.replay.fail(`entry ${entry.seq}: no definition of machine ${machineKey} in the bundle`);
+        project.state = entry.toState;
+        continue;
+      }
+      if (project.state !== null && entry.fromState !== project.state) {
+        checks.replay.fail(`entry ${entry.seq}: project ${entry.projectId} was ${project.state}, the entry says it left ${entry.fromState}`);
+      }
+      const transition = definition.transitions.get(`${entry.fromState} ${entry.event}`);
+      if (!transition) checks.replay.fail(`entry ${entry.seq}: ${machineKey} has no transition ${entry.event} from ${entry.fromState}`);
+      else {
+        if (transition.to !== entry.toState) checks.replay.fail(`entry ${entry.seq}: ${entry.event} from ${entry.fromState} leads to ${transition.to}, not ${entry.toState}`);
+        if (!transition.roles.has(entry.actorRole)) checks.replay.fail(`entry ${entry.seq}: role ${entry.actorRole} may not fire ${entry.event}`);
+      }
+      project.state = entry.toState;
+    }
+  } catch (error) {
+    checks.chain.fail(error.message);
+  }
+  const head = { size: lastSeq, hash: prevHash };
+  for (const [size, list] of expectations) {
+    for (const e of list) e.check.fail(`${e.label}: signs ${size} entries, the log has ${count}: entries were cut off or removed`);
+  }
+  const t = manifest.transitions;
+  if (count !== t.count) checks.chain.fail(`${count} entries, the manifest says ${t.count}`);
+  if (head.hash !== t.headHash) checks.chain.fail(`head hash ${head.hash}, the manifest says ${t.headHash}`);
+  checks.chain.summary = `${count} entries, head ${head.size} ${head.hash}`;
+  checks.checkpoints.summary = `${checkpointCount} checkpoints`;
+  checks.kept.summary = kept.length === 0 ? 'none given' : `${kept.length} kept checkpoint${kept.length > 1 ? 's' : ''}`;
+  checks.machines.summary = [...definitions.entries()].map(([key, d]) => `${key} sha256:${d.sha256.slice(0, 16)}…`).join(', ');
+
+  // the exported projects ------------------------------------------------------------------------
+  let projectCount = 0;
+  const exported = new Set();
+  try {
+    for await (const { number, line } of lines(fileOf(manifest.projects.file))) {
+      let row;
+      try {
+        row = JSON.parse(line);
+      } catch {
+        checks.replay.fail(`projects line ${number}: not JSON`);
+        continue;
+      }
+      projectCount += 1;
+      exported.add(row.id);
+      const replayed = projects.get(row.id);
+      if (!replayed) {
+        const initial = definitions.get(`${row.machineId}@${row.machineVersion}`)?.initial;
+        if (row.state !== initial) checks.replay.fail(`project ${row.id} is exported as ${row.state} but has no transitions (initial state ${initial})`);
+        continue;
+      }
+      if (row.state !== replayed.state) checks.replay.fail(`project ${row.id} is exported as ${row.state}, its transitions lead to ${replayed.state}`);
+      if (`${row.machineId}@${row.machineVersion}` !== replayed.machine) checks.replay.fail(`project ${row.id} is exported under ${row.machineId}@${row.machineVersion}, its last entry under ${replayed.machine}`);
+      if (!Number.isSafeInteger(row.version) || row.version < replayed.transitions + 1) {
+        checks.replay.fail(`project ${row.id} is at version ${row.version}, fewer than its ${replayed.transitions} transitions allow`);
+      }
+    }
+  } catch (error) {
+    checks.replay.fail(error.message);
+  }
+  for (const id of projects.keys()) if (!exported.has(id)) checks.replay.fail(`project ${id} has transitions but is missing from ${manifest.projects.file}`);
+  if (projectCount !== manifest.projects.count) checks.replay.fail(`${projectCount} projects, the manifest says ${manifest.projects.count}`);
+  checks.replay.summary = `${projects.size} projects with transitions, ${projectCount} exported; every state confirmed by replay`;
+  if (!checks.replay.ok) checks.replay.summary = `${projects.size} projects with transitions, ${projectCount} exported`;
+
+  return report();
+}
+
+function formatReport(result) {
+  const out = [`lixiang audit bundle verifier`, `bundle: ${result.bundle}${result.origin ? ` (${result.origin})` : ''}`, ''];
+  for (const check of result.checks) {
+    const status = check.ok ? 'PASS' : 'FAIL';
+    out.push(`${status}  ${check.title.padEnd(28)} ${check.summary}`);
+    for (const failure of check.failures) out.push(`        ✗ ${failure}`);
+    if (check.failureCount > check.failures.length) out.push(`        … and ${check.failureCount - check.failures.length} more`);
+    for (const warning of check.warnings) out.push(`        ! ${warning}`);
+  }
+  const failed = result.checks.filter((c) => !c.ok).length;
+  out.push('', failed === 0 ? 'RESULT: VALID — every check passed' : `RESULT: INVALID — ${failed} check${failed > 1 ? 's' : ''} failed`);
+  return `${out.join('\n')}\n`;
+}
+
+const USAGE = 'usage: node verify.mjs <bundle-dir> [--checkpoint kept-note.txt]... [--public-key trusted.pem] [--json]\n';
+
+async function main(argv) {
+  let dir = null;
+  let json = false;
+  let trustedPublicKeyPem = null;
+  const kept = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (arg === '--json') json = true;
+    else if (arg === '--checkpoint' || arg === '--public-key') {
+      const file = argv[(i += 1)];
+      if (!file) {
+        process.stderr.write(USAGE);
+        return 2;
+      }
+      // A note saved on Windows comes back with CRLF; the signature covers LF text.
+      const text = fs.readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+      if (arg === '--checkpoint') kept.push({ label: `kept note ${path.basename(file)}`, text });
+      else trustedPublicKeyPem = text;
+    } else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(USAGE);
+      return 0;
+    } else if (dir === null && !arg.startsWith('--')) dir = arg;
+    else {
+      process.stderr.write(USAGE);
+      return 2;
+    }
+  }
+  if (dir === null) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const result = await verifyBundle(path.resolve(dir), { kept, trustedPublicKeyPem });
+  process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : formatReport(result));
+  return result.ok ? 0 : 1;
+}
+
+const invoked = process.argv[1] ? fs.realpathSync(process.argv[1]) : null;
+if (invoked === fs.realpathSync(fileURLToPath(import.meta.url))) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(`${error.stack ?? error}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

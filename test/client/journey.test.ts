@@ -1,0 +1,314 @@
+/**
+ * The committed OpenAPI document is enough to build a client: a client generated from it
+ * (openapi-typescript types in schema.d.ts + openapi-fetch) drives a project from draft to graded
+ * against a real listening server, over TCP, with nothing from the service but its base URL.
+ * Every answer it receives must be documented: its status for the operation, its media type, and
+ * a body valid against the documented schema.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import createClient, { type Client } from 'openapi-fetch';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, createTestApp, type TestApp } from '../helpers/app.js';
+import type { components, paths } from './schema.js';
+
+type Project = components['schemas']['Project'];
+type Problem = components['schemas']['Problem'];
+
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+const root = path.resolve(import.meta.dirname, '../..');
+const document = JSON.parse(fs.readFileSync(path.join(root, 'openapi/openapi.json'), 'utf8')) as OpenApiDocument;
+
+interface OpenApiDocument {
+  paths: Record<string, Record<string, { operationId: string; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+  components: Record<string, unknown>;
+}
+
+interface Exchange {
+  method: string;
+  path: string;
+  status: number;
+  mediaType: string;
+  body: string;
+}
+
+/** A fetch that keeps every exchange, so the test can check each answer against the document. */
+function recordingFetch(exchanges: Exchange[]) {
+  return async (request: Request): Promise<Response> => {
+    const response = await fetch(request);
+    exchanges.push({
+      method: request.method.toLowerCase(),
+      path: new URL(request.url).pathname,
+      status: response.status,
+      mediaType: (response.headers.get('content-type') ?? '').split(';')[0]!.trim(),
+      body: await response.clone().text(),
+    });
+    return response;
+  };
+}
+
+/** The operation of the document a concrete path and method belong to. */
+function operationOf(method: string, concretePath: string) {
+  for (const [template, item] of Object.entries(document.paths)) {
+    const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    if (pattern.test(concretePath) && item[method]) return item[method];
+  }
+  return undefined;
+}
+
+/** Validators for the document's schemas, with references into its components. */
+function schemaValidator() {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+  addFormats(ajv);
+  ajv.addSchema({ $id: 'openapi.json', components: document.components });
+  const rebase = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(rebase);
+    if (node && typeof node === 'object') {
+      return Object.fromEntries(
+        Object.entries(node).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' ? `openapi.json${value}` : rebase(value)]),
+      );
+    }
+    return node;
+  };
+  const cache = new Map<unknown, ValidateFunction>();
+  return (schema: unknown): ValidateFunction => {
+    let validate = cache.get(schema);
+    if (!validate) {
+      validate = ajv.compile(rebase(schema) as object);
+      cache.set(schema, validate);
+    }
+    return validate;
+  };
+}
+
+/** The data of a successful answer; fails the test with the problem otherwise. */
+function ok<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  if (result.data === undefined) throw new Error(`${result.response.status}: ${JSON.stringify(result.error)}`);
+  return result.data;
+}
+
+let t: TestApp;
+let api: Client<paths>;
+const exchanges: Exchange[] = [];
+
+const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  api = createClient<paths>({ baseUrl: address, fetch: recordingFetch(exchanges) });
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+describe('a client generated from openapi/openapi.json', () => {
+  it('drives a project from draft to graded and recommended over HTTP', async () => {
+    const admin = auth(ADMIN_TOKEN);
+
+    // Administration: the unit tree, the people, the round.
+    const general = ok(await api.POST('/api/v1/units', { headers: admin, body: { name: '音乐学院党总支', type: 'general_branch' } }));
+    const branch = ok(await api.POST('/api/v1/units', { headers: admin, body: { name: '声乐系党支部', type: 'branch', parentId: general.id } }));
+    const dance = ok(await api.POST('/api/v1/units', { headers: admin, body: { name: '舞蹈学院党总支', type: 'general_branch' } }));
+    const library = ok(await api.POST('/api/v1/units', { headers: admin, body: { name: '图书馆直属党支部', type: 'direct_branch' } }));
+    expect(branch.parentId).toBe(general.id);
+
+    const person = async (name: string, role: components['schemas']['User']['role'], unitId?: string) => {
+      const created = ok(await api.POST('/api/v1/users', { headers: admin, body: { name, role, ...(unitId ? { unitId } : {}) } }));
+      return { id: created.user.id, headers: auth(created.token) };
+    };
+    const applicant = await person('王书记', 'applicant', branch.id);
+    const orgDept = await person('组织部李老师', 'org_dept');
+    const committee = await person('党委会议秘书', 'committee');
+    const reviewers = [await person('赵教授', 'reviewer', dance.id), await person('钱馆长', 'reviewer', library.id)];
+
+    const round = ok(
+      await api.POST('/api/v1/rounds', {
+        headers: admin,
+        body: {
+          year: 2023,
+          title: '2023年度党建项目立项',
+          documentNumber: '办字〔2023〕8号',
+          submissionDeadline: '2023-03-29',
+          finalAcceptanceDate: '2023-12-31',
+          funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
+          minReviews: 2,
+        },
+      }),
+    );
+
+    // The applicant drafts, completes and submits.
+    const created = await api.POST('/api/v1/projects', {
+      headers: applicant.headers,
+      body: { roundId: round.id, category: 'vanguard', direction: 'member_platforms', title: '“红色旋律”党员先锋岗' },
+    });
+    const draft: Project = ok(created);
+    expect(created.response.status).toBe(201);
+    expect(created.response.headers.get('etag')).toBe(`"${draft.version}"`);
+    expect(draft.state).toBe('draft');
+    expect(draft.stateLabel).toEqual({ zh: '草稿', en: 'Draft' });
+    const id = draft.id;
+    const project = { path: { id } };
+
+    const incomplete = await api.POST('/api/v1/projects/{id}/events', { params: project, headers: applicant.headers, body: { type: 'SUBMIT' } });
+    expect(incomplete.response.status).toBe(422);
+    const guard: Problem | undefined = incomplete.error;
+    expect(guard?.violation?.code).toBe('letter_incomplete');
+
+    const edited = ok(
+      await api.PATCH('/api/v1/projects/{id}', {
+        params: { ...project, header: { 'if-match': `"${draft.version}"` } },
+        headers: applicant.headers,
+        body: {
+          letter: {
+            rationale: '学院党支部组织生活形式单一，党员参与度不高，需要以专业特色激活组织生活。',
+            activities: [{ content: '“红色旋律”主题党日', form: '主题党日 + 音乐会', when: '2023年5月' }],
+            expectedOutcomes: '举办汇报音乐会一场。',
+            leader: '王书记',
+            members: ['李老师', '张老师'],
+            contact: '024-12345678',
+          },
+        },
+      }),
+    );
+    expect(edited.version).toBe(draft.version + 1);
+    expect(edited.allowedEvents).toContain('SUBMIT');
+
+    const illegal = await api.POST('/api/v1/projects/{id}/events', {
+      params: project,
+      headers: applicant.headers,
+      body: { type: 'SUBMIT_FINAL_REPORT', summary: '完成全部活动' },
+    });
+    expect(illegal.response.status).toBe(409);
+    expect(illegal.error?.allowedEvents).toEqual(expect.arrayContaining(['SUBMIT', 'WITHDRAW']));
+
+    const submitOnce = { params: { ...project, header: { 'idempotency-key': 'submit-1' } }, headers: applicant.headers, body: { type: 'SUBMIT' } } as const;
+    const submitted = ok(await api.POST('/api/v1/projects/{id}/events', submitOnce));
+    expect(submitted.project.state).toBe('submitted');
+    expect(submitted.transition).toMatchObject({ event: 'SUBMIT', fromState: 'draft', toState: 'submitted' });
+    const replay = await api.POST('/api/v1/projects/{id}/events', submitOnce);
+    expect(replay.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(ok(replay)).toEqual(submitted);
+
+    // The organisation department checks, with optimistic locking.
+    const stale = await api.POST('/api/v1/projects/{id}/events', {
+      params: { ...project, header: { 'if-match': `"${draft.version}"` } },
+      headers: orgDept.headers,
+      body: { type: 'PASS_PRELIMINARY_CHECK' },
+    });
+    expect(stale.response.status).toBe(412);
+    expect(stale.error?.currentVersion).toBe(submitted.project.version);
+    const checked = ok(
+      await api.POST('/api/v1/projects/{id}/events', {
+        params: { ...project, header: { 'if-match': `"${submitted.project.version}"` } },
+        headers: orgDept.headers,
+        body: { type: 'PASS_PRELIMINARY_CHECK', comment: '材料齐全' },
+      }),
+    );
+    expect(checked.project.state).toBe('preliminarily_checked');
+
+    // The panel.
+    for (const reviewer of reviewers) {
+      ok(await api.POST('/api/v1/projects/{id}/reviewers', { params: project, headers: orgDept.headers, body: { reviewerId: reviewer.id } }));
+    }
+    const early = await api.POST('/api/v1/projects/{id}/events', { params: project, headers: orgDept.headers, body: { type: 'COMPLETE_PANEL_REVIEW' } });
+    expect(early.response.status).toBe(422);
+    for (const [index, reviewer] of reviewers.entries()) {
+      ok(
+        await api.POST('/api/v1/projects/{id}/events', {
+          params: project,
+          headers: reviewer.headers,
+          body: { type: 'SUBMIT_REVIEW', scores: { direction: 16 + index, innovation: 15, practicality: 17, breadth: 14, exemplarity: 15 }, comment: '特色鲜明' },
+        }),
+      );
+    }
+    const panel = ok(await api.GET('/api/v1/projects/{id}/reviewers', { params: project, headers: orgDept.headers }));
+    expect(panel.map((a) => a.reviewed)).toEqual([true, true]);
+
+    // Decision, implementation, acceptance.
+    const fire = async (who: { headers: Record<string, string> }, body: paths['/api/v1/projects/{id}/events']['post']['requestBody']['content']['application/json']) =>
+      ok(await api.POST('/api/v1/projects/{id}/events', { params: project, headers: who.headers, body })).project;
+    expect((await fire(orgDept, { type: 'COMPLETE_PANEL_REVIEW' })).state).toBe('panel_reviewed');
+    expect((await fire(committee, { type: 'APPROVE', meetingReference: '党委会〔2023〕5次' })).state).toBe('committee_approved');
+    expect((await fire(orgDept, { type: 'START' })).state).toBe('in_progress');
+    expect((await fire(applicant, { type: 'SUBMIT_PROGRESS_REPORT', text: '已完成主题党日两次' })).state).toBe('in_progress');
+    expect((await fire(applicant, { type: 'SUBMIT_FINAL_REPORT', summary: '完成全部活动，举办汇报音乐会' })).state).toBe('final_acceptance');
+    const graded = await fire(orgDept, { type: 'GRADE', grade: 'first' });
+    expect(graded).toMatchObject({ state: 'graded', grade: 'first', funding: 3000 });
+    expect((await fire(committee, { type: 'RECOMMEND', note: '推荐参加省级评选' })).recommended).toBe(true);
+
+    // What everyone can read back.
+    const fetched = await api.GET('/api/v1/projects/{id}', { params: project, headers: applicant.headers });
+    expect(ok(fetched).state).toBe('graded');
+    expect(fetched.response.headers.get('etag')).toBe(`"${ok(fetched).version}"`);
+    const listed = ok(await api.GET('/api/v1/projects', { params: { query: { state: 'graded', limit: 10 } }, headers: committee.headers }));
+    expect(listed.items.map((p) => p.id)).toEqual([id]);
+    const history = ok(await api.GET('/api/v1/projects/{id}/transitions', { params: project, headers: orgDept.headers }));
+    expect(history.map((entry) => entry.event)).toEqual([
+      'SUBMIT',
+      'PASS_PRELIMINARY_CHECK',
+      'SUBMIT_REVIEW',
+      'SUBMIT_REVIEW',
+      'COMPLETE_PANEL_REVIEW',
+      'APPROVE',
+      'START',
+      'SUBMIT_PROGRESS_REPORT',
+      'SUBMIT_FINAL_REPORT',
+      'GRADE',
+      'RECOMMEND',
+    ]);
+    for (const [index, entry] of history.entries()) if (index > 0) expect(entry.prevHash).toBe(history[index - 1]!.hash);
+  });
+
+  it('reads the machine as JSON and as an SVG diagram', async () => {
+    const machine = ok(await api.GET('/api/v1/machine'));
+    expect(typeof machine === 'object' && machine.initial).toBe('draft');
+    const svg = await api.GET('/api/v1/machine', { headers: { accept: 'image/svg+xml' }, parseAs: 'text' });
+    expect(svg.response.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect(svg.data).toContain('<svg');
+    expect(svg.data).toContain('已申报（待初审）');
+  });
+
+  it('gets typed problems: 401, 404, 403, 400, and titles in the language asked for', async () => {
+    const anonymous = await api.GET('/api/v1/projects');
+    expect(anonymous.response.status).toBe(401);
+    expect(anonymous.error).toMatchObject({ type: 'urn:lixiang:problem:unauthenticated', title: '未认证或令牌无效', status: 401 });
+
+    const english = await api.GET('/api/v1/projects', { params: { header: { 'accept-language': 'en-GB,en;q=0.9' } } });
+    expect(english.error?.title).toBe('Missing or invalid credentials');
+    expect(english.error?.titles).toEqual({ zh: '未认证或令牌无效', en: 'Missing or invalid credentials' });
+    expect(english.response.headers.get('content-language')).toBe('en');
+
+    const admin = auth(ADMIN_TOKEN);
+    const missing = await api.GET('/api/v1/rounds/{id}', { params: { path: { id: 'no-such-round' } }, headers: admin });
+    expect(missing.error?.type).toBe('urn:lixiang:problem:not-found');
+    const forbidden = await api.GET('/api/v1/projects', { headers: admin });
+    expect(forbidden.error?.type).toBe('urn:lixiang:problem:forbidden');
+    const invalid = await api.POST('/api/v1/units', { headers: admin, body: { name: '', type: 'branch' } });
+    expect(invalid.error?.type).toBe('urn:lixiang:problem:validation-failed');
+  });
+
+  it('received only answers the document describes: status, media type and schema', () => {
+    const validatorFor = schemaValidator();
+    expect(exchanges.length).toBeGreaterThan(30);
+    const seen = new Set<string>();
+    for (const exchange of exchanges) {
+      const where = `${exchange.method.toUpperCase()} ${exchange.path} → ${exchange.status} ${exchange.mediaType}`;
+      const operation = operationOf(exchange.method, exchange.path);
+      expect(operation, where).toBeDefined();
+      const response = operation!.responses[String(exchange.status)];
+      expect(response, `${where}: status not documented`).toBeDefined();
+      const media = response!.content?.[exchange.mediaType];
+      expect(media, `${where}: media type not documented`).toBeDefined();
+      seen.add(`${operation!.operationId} ${exchange.status}`);
+      if (exchange.mediaType.endsWith('json')) {
+        const validate = validatorFor(media!.schema);
+        expect(validate(JSON.parse(exchange.body)), `${where}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      }
+    }
+    expect([...seen]).toEqual(expect.arrayContaining(['fireProjectEvent 200', 'fireProjectEvent 409', 'fireProjectEvent 412', 'fireProjectEvent 422']));
+  });
+});

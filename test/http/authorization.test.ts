@@ -1,0 +1,207 @@
+/**
+ * Authorization matrix: every operation of the OpenAPI document × every kind of caller (no token,
+ * each role, the applicant of the project's unit, of the unit above it and of an unrelated unit, an
+ * assigned and an unassigned reviewer). Only the callers of the table below may get a 2xx; every
+ * other answer is a 4xx problem. A new operation fails this test until it is added to the table.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { COMPLETE_LETTER, createDraft, createWorld, fireOk, type User, type World } from '../helpers/world.js';
+
+type Caller =
+  | 'anonymous'
+  | 'admin'
+  | 'applicant'
+  | 'parentApplicant'
+  | 'otherApplicant'
+  | 'orgDept'
+  | 'assignedReviewer'
+  | 'unassignedReviewer'
+  | 'committee'
+  | 'auditor';
+
+const CALLERS: Caller[] = [
+  'anonymous',
+  'admin',
+  'applicant',
+  'parentApplicant',
+  'otherApplicant',
+  'orgDept',
+  'assignedReviewer',
+  'unassignedReviewer',
+  'committee',
+  'auditor',
+];
+const AUTHENTICATED = CALLERS.filter((c) => c !== 'anonymous');
+const APPLICANTS: Caller[] = ['applicant', 'parentApplicant', 'otherApplicant'];
+const PROJECT_READERS: Caller[] = ['applicant', 'parentApplicant', 'orgDept', 'assignedReviewer', 'committee', 'auditor'];
+const AUDIT: Caller[] = ['orgDept', 'auditor'];
+
+/** Who may get a 2xx from each operation, on a project of `applicant`'s unit. */
+const ALLOWED: Record<string, Caller[]> = {
+  health: CALLERS,
+  getMachine: CALLERS,
+  listUnits: AUTHENTICATED,
+  createUnit: ['admin'],
+  listUsers: ['admin'],
+  createUser: ['admin'],
+  listRounds: AUTHENTICATED,
+  createRound: ['admin'],
+  getRound: AUTHENTICATED,
+  listProjects: [...APPLICANTS, 'orgDept', 'assignedReviewer', 'unassignedReviewer', 'committee', 'auditor'],
+  createProject: APPLICANTS,
+  getProject: PROJECT_READERS,
+  updateProject: ['applicant'],
+  fireProjectEvent: ['applicant'],
+  listProjectTransitions: PROJECT_READERS,
+  listReviewers: ['orgDept', 'committee', 'auditor'],
+  assignReviewer: ['orgDept'],
+  listTransitions: AUDIT,
+  verifyTransitionLog: AUDIT,
+  signCheckpoint: AUDIT,
+  listCheckpoints: AUDIT,
+  getLatestCheckpoint: AUDIT,
+  verifyKeptCheckpoint: AUDIT,
+  getSigningPublicKey: AUTHENTICATED,
+  exportAuditBundle: ['auditor'],
+  listSecurityEvents: AUDIT,
+};
+
+interface Operation {
+  operationId: string;
+  method: string;
+  path: string;
+}
+
+describe('authorization matrix', () => {
+  let t: TestApp;
+  let world: World;
+  let operations: Operation[];
+  let readProjectId: string;
+  let note: string;
+
+  const userOf = (caller: Caller): User | null => {
+    switch (caller) {
+      case 'anonymous':
+        return null;
+      case 'assignedReviewer':
+        return world.reviewers[0]!;
+      case 'unassignedReviewer':
+        return world.reviewers[1]!;
+      default:
+        return world[caller];
+    }
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    world = await createWorld(t.app);
+    const read = await createDraft(world);
+    await fireOk(world, read.id, 'SUBMIT');
+    const assign = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/projects/${read.id}/reviewers`,
+      headers: { authorization: `Bearer ${world.orgDept.token}` },
+      payload: { reviewerId: world.reviewers[0]!.id },
+    });
+    expect(assign.statusCode).toBe(201);
+    readProjectId = read.id;
+    const signed = await t.app.inject({ method: 'POST', url: '/api/v1/audit/checkpoints', headers: { authorization: `Bearer ${world.auditor.token}` } });
+    expect(signed.statusCode).toBeLessThan(300);
+    const latest = await t.app.inject({ method: 'GET', url: '/api/v1/audit/checkpoints/latest', headers: { authorization: `Bearer ${world.auditor.token}` } });
+    note = latest.body;
+    const document = t.app.swagger() as { paths: Record<string, Record<string, { operationId?: string }>> };
+    operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([, operation]) => operation.operationId)
+        .map(([method, operation]) => ({ operationId: operation.operationId!, method: method.toUpperCase(), path })),
+    );
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('knows every operation of the document', () => {
+    expect(operations.map((o) => o.operationId).filter((id) => !(id in ALLOWED))).toEqual([]);
+    expect(Object.keys(ALLOWED).filter((id) => !operations.some((o) => o.operationId === id))).toEqual([]);
+  });
+
+  /** A request that would succeed for an allowed caller: fresh objects for writes, so callers don't interfere. */
+  async function request(operation: Operation, caller: Caller) {
+    const user = userOf(caller);
+    let url = operation.path;
+    let payload: unknown;
+    const headers: Record<string, string> = user ? { authorization: `Bearer ${user.token}` } : {};
+    switch (operation.operationId) {
+      case 'createUnit':
+        payload = { name: `单位-${caller}`, type: 'direct_branch' };
+        break;
+      case 'createUser':
+        payload = { name: `用户-${caller}`, role: 'committee' };
+        break;
+      case 'createRound':
+        payload = {
+          year: 2024,
+          title: `批次-${caller}`,
+          documentNumber: '办字〔2024〕1号',
+          submissionDeadline: '2024-03-29',
+          finalAcceptanceDate: '2024-12-31',
+          funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
+        };
+        break;
+      case 'getRound':
+        url = url.replace('{id}', world.roundId);
+        break;
+      case 'createProject':
+        payload = { roundId: world.roundId, category: 'vanguard', direction: 'teacher_ethics', title: `项目-${caller}`, letter: COMPLETE_LETTER };
+        break;
+      case 'updateProject': {
+        const draft = await createDraft(world);
+        url = url.replace('{id}', draft.id);
+        headers['if-match'] = `"${draft.version}"`;
+        payload = { title: `改-${caller}` };
+        break;
+      }
+      case 'fireProjectEvent': {
+        const draft = await createDraft(world);
+        url = url.replace('{id}', draft.id);
+        payload = { type: 'SUBMIT' };
+        break;
+      }
+      case 'assignReviewer': {
+        const draft = await createDraft(world);
+        await fireOk(world, draft.id, 'SUBMIT');
+        url = url.replace('{id}', draft.id);
+        payload = { reviewerId: world.reviewers[1]!.id };
+        break;
+      }
+      case 'verifyKeptCheckpoint':
+        payload = { note };
+        break;
+      default:
+        url = url.replace('{id}', readProjectId);
+    }
+    return t.app.inject({ method: operation.method as 'GET', url, headers, ...(payload === undefined ? {} : { payload: payload as never }) });
+  }
+
+  it('allows exactly the callers of the table, for every operation', async () => {
+    const unexpected: string[] = [];
+    let checked = 0;
+    for (const operation of operations) {
+      const allowed = new Set(ALLOWED[operation.operationId] ?? []);
+      for (const caller of CALLERS) {
+        const response = await request(operation, caller);
+        checked += 1;
+        const ok = response.statusCode >= 200 && response.statusCode < 300;
+        if (ok !== allowed.has(caller)) unexpected.push(`${operation.operationId} by ${caller}: ${response.statusCode} ${response.body.slice(0, 160)}`);
+        if (!ok && !(response.statusCode >= 400 && response.statusCode < 500)) unexpected.push(`${operation.operationId} by ${caller}: ${response.statusCode}`);
+        if (!ok && !String(response.headers['content-type']).startsWith('application/problem+json')) {
+          unexpected.push(`${operation.operationId} by ${caller}: not problem+json`);
+        }
+      }
+    }
+    expect(unexpected).toEqual([]);
+    expect(checked).toBe(operations.length * CALLERS.length);
+  }, 120_000);
+});

@@ -1,0 +1,200 @@
+/**
+ * Drives the built service (dist/) as a child process on a loopback port: start, seed through the
+ * API, fire events with unique idempotency keys, kill or stop it, and inspect the database file.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { verifyChain } from '../../src/audit/hash-chain.js';
+import { iterateLog } from '../../src/audit/transition-log.repository.js';
+
+export const root = path.resolve(import.meta.dirname, '../..');
+export const ADMIN = 'lx_reliability-admin-token-0123456789';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export interface Service {
+  child: ChildProcess;
+  base: string;
+  exited: Promise<number | null>;
+}
+
+export async function startService(file: string, port: number, logFile: string): Promise<Service> {
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve'], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: file, LIXIANG_ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'warn', LIXIANG_RATE_LIMIT: '0' },
+    stdio: ['ignore', out, out],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const base = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 1200; attempt += 1) {
+    if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}; see ${logFile}`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return { child, base, exited };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  child.kill('SIGKILL');
+  throw new Error('service did not start');
+}
+
+export async function api(base: string, token: string, method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${base}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text.length ? (JSON.parse(text) as any) : null };
+}
+
+async function ok(promise: ReturnType<typeof api>) {
+  const response = await promise;
+  if (response.status >= 300) throw new Error(`${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
+}
+
+export interface Seed {
+  applicant: string;
+  orgDept: string;
+  projectIds: string[];
+}
+
+/** A unit, the users, a round, and projects brought to in_progress, where progress reports are always legal. */
+export async function seed(base: string, projects: number): Promise<Seed> {
+  const general = (await ok(api(base, ADMIN, 'POST', '/api/v1/units', { name: '音乐学院党总支', type: 'general_branch' }))).id;
+  const other = (await ok(api(base, ADMIN, 'POST', '/api/v1/units', { name: '舞蹈学院党总支', type: 'general_branch' }))).id;
+  const applicant = (await ok(api(base, ADMIN, 'POST', '/api/v1/users', { name: 'a', role: 'applicant', unitId: general }))).token;
+  const orgDept = (await ok(api(base, ADMIN, 'POST', '/api/v1/users', { name: 'o', role: 'org_dept' }))).token;
+  const committee = (await ok(api(base, ADMIN, 'POST', '/api/v1/users', { name: 'c', role: 'committee' }))).token;
+  const reviewer = await ok(api(base, ADMIN, 'POST', '/api/v1/users', { name: 'r', role: 'reviewer', unitId: other }));
+  const round = (
+    await ok(
+      api(base, ADMIN, 'POST', '/api/v1/rounds', {
+        year: 2026,
+        title: 'reliability',
+        documentNumber: 'R-1',
+        submissionDeadline: '2099-12-31',
+        finalAcceptanceDate: '2099-12-31',
+        funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
+        minReviews: 1,
+      }),
+    )
+  ).id;
+  const letter = { rationale: 'r', activities: [{ content: 'c', form: 'f', when: 'w' }], expectedOutcomes: 'e', leader: 'l', members: ['m'], contact: 'c' };
+  const projectIds: string[] = [];
+  for (let i = 0; i < projects; i += 1) {
+    const id = (await ok(api(base, applicant, 'POST', '/api/v1/projects', { roundId: round, category: 'fortress', direction: 'soul', title: `p${i}`, letter }))).id as string;
+    const fire = (token: string, body: unknown) => ok(api(base, token, 'POST', `/api/v1/projects/${id}/events`, body));
+    await fire(applicant, { type: 'SUBMIT' });
+    await fire(orgDept, { type: 'PASS_PRELIMINARY_CHECK' });
+    await ok(api(base, orgDept, 'POST', `/api/v1/projects/${id}/reviewers`, { reviewerId: reviewer.user.id }));
+    await fire(reviewer.token, { type: 'SUBMIT_REVIEW', scores: { direction: 1, innovation: 1, practicality: 1, breadth: 1, exemplarity: 1 }, comment: 'c' });
+    await fire(orgDept, { type: 'COMPLETE_PANEL_REVIEW' });
+    await fire(committee, { type: 'APPROVE', meetingReference: 'M-1' });
+    await fire(orgDept, { type: 'START' });
+    projectIds.push(id);
+  }
+  return { applicant, orgDept, projectIds };
+}
+
+export interface Ack {
+  key: string;
+  projectId: string;
+  seq: number;
+  version: number;
+}
+
+/**
+ * `clients` loops, each firing progress reports with a fresh idempotency key (also sent as the
+ * request id) until `stop()` says so. Only a 200 counts as acknowledged.
+ */
+export function fireUntilStopped(base: string, seedData: Seed, clients: number, prefix: string) {
+  const acked: Ack[] = [];
+  const sent = new Set<string>();
+  let running = true;
+  let counter = 0;
+  const loops = Array.from({ length: clients }, async (_, client) => {
+    while (running) {
+      const key = `${prefix}-${client}-${counter++}`;
+      const projectId = seedData.projectIds[counter % seedData.projectIds.length]!;
+      sent.add(key);
+      try {
+        const response = await api(
+          base,
+          seedData.applicant,
+          'POST',
+          `/api/v1/projects/${projectId}/events`,
+          { type: 'SUBMIT_PROGRESS_REPORT', text: `report ${key}` },
+          { 'idempotency-key': key, 'x-request-id': key },
+        );
+        if (response.status === 200) acked.push({ key, projectId, seq: response.body.transition.seq, version: response.body.project.version });
+        else if (response.status >= 500) throw new Error(`server error ${response.status}`);
+      } catch (error) {
+        if (!running) return;
+        // The server went away under us: this request's outcome is unknown, not acknowledged.
+        if (error instanceof TypeError) return;
+        throw error;
+      }
+    }
+  });
+  return {
+    acked,
+    sent,
+    async stop() {
+      running = false;
+      await Promise.allSettled(loops);
+    },
+  };
+}
+
+export interface Inspection {
+  integrity: string;
+  chain: ReturnType<typeof verifyChain>;
+  requestIds: string[];
+  /** Projects whose stored state and version disagree with a replay of their log. */
+  mismatches: string[];
+}
+
+/** Opens the file directly (the service is down): integrity, chain, request ids, replay. */
+export function inspect(file: string): Inspection {
+  const db = new Database(file, { readonly: true });
+  try {
+    const integrity = String(db.pragma('integrity_check', { simple: true }));
+    const chain = verifyChain(iterateLog(db));
+    const requestIds = (db.prepare("SELECT request_id AS id FROM transition_log WHERE event = 'SUBMIT_PROGRESS_REPORT'").all() as Array<{ id: string }>).map(
+      (r) => r.id,
+    );
+    const mismatches: string[] = [];
+    const projects = db.prepare('SELECT id, state, version FROM projects').all() as Array<{ id: string; state: string; version: number }>;
+    const entries = db.prepare('SELECT from_state AS fromState, to_state AS toState FROM transition_log WHERE project_id = ? ORDER BY seq');
+    for (const project of projects) {
+      const log = entries.all(project.id) as Array<{ fromState: string; toState: string }>;
+      let state = 'draft';
+      for (const entry of log) {
+        if (entry.fromState !== state) mismatches.push(`${project.id}: entry from ${entry.fromState} after ${state}`);
+        state = entry.toState;
+      }
+      if (state !== project.state) mismatches.push(`${project.id}: stored ${project.state}, replayed ${state}`);
+      // No project here is ever edited, so every version step is one transition.
+      if (project.version !== 1 + log.length) mismatches.push(`${project.id}: version ${project.version} after ${log.length} transitions`);
+    }
+    return { integrity, chain, requestIds, mismatches };
+  } finally {
+    db.close();
+  }
+}
