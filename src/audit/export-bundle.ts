@@ -12,13 +12,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { create as createTar } from 'tar';
 import { isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import type { SigningKey } from './checkpoints.js';
+import { findRepositoryPath } from '../repo-files.js';
+import type { CheckpointView, SigningKey } from './checkpoints.js';
 import { CANONICALIZATION, GENESIS_HASH, HASH_ALGORITHM } from './hash-chain.js';
 import { machineDefinitions } from './machine-definitions.js';
 import { iterateLog } from './transition-log.repository.js';
@@ -110,26 +110,10 @@ function writeWhole(dir: string, relative: string, text: string): BundleFile {
 
 /** The verifier's source, found from this file in src/ (tsx) or dist/src/ (compiled). */
 export function verifierSourcePath(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    for (const candidate of [path.join(dir, VERIFIER_FILE), path.join(dir, 'src', 'audit', VERIFIER_FILE)]) {
-      if (fs.existsSync(candidate)) return candidate;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`${VERIFIER_FILE} not found`);
-    dir = parent;
-  }
+  return findRepositoryPath(import.meta.url, path.join('src', 'audit', VERIFIER_FILE));
 }
 
-interface CheckpointLine {
-  id: number;
-  size: number;
-  headHash: string;
-  keyId: string;
-  note: string;
-  signature: string;
-  createdAt: string;
-}
+type CheckpointLine = CheckpointView;
 
 interface ProjectLine {
   id: string;

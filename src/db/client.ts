@@ -5,10 +5,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { findRepositoryPath } from '../repo-files.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -38,14 +38,7 @@ export function openDatabase(databasePath: string): Db {
 
 /** The migrations folder of the repository, found from this file in src/ or in dist/. */
 export function migrationsFolder(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = path.join(dir, 'migrations');
-    if (fs.existsSync(path.join(candidate, 'meta', '_journal.json'))) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('migrations folder not found');
-    dir = parent;
-  }
+  return path.dirname(path.dirname(findRepositoryPath(import.meta.url, path.join('migrations', 'meta', '_journal.json'))));
 }
 
 export function migrateDatabase(db: Db): void {
