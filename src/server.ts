@@ -18,8 +18,8 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>) {
 }
 
 export async function startServer(config: Readonly<Config>): Promise<FastifyInstance> {
-  // Logs are written asynchronously in 4 KiB chunks, off the request's path; flushed on close.
-  const logStream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  // Logs are written asynchronously, off the request path; flushed on close.
+  const logStream = pino.destination({ dest: 1, sync: false });
   const db = openDatabase(config.databasePath);
   migrateDatabase(db);
   const checkpointer =

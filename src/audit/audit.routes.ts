@@ -2,18 +2,23 @@ import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { Db } from '../db/client.js';
 import { Problem } from '../http/problems.js';
-import { Cursor, Limit, Timestamp, page, problems, ref } from '../http/schemas.js';
+import { EXAMPLE } from '../http/examples.js';
+import { Cursor, Limit, page, problems, ref } from '../http/schemas.js';
 import type { App } from '../http/type-provider.js';
 import { principalOf } from '../plugins/auth.js';
 import { TransitionSchema } from '../projects/projects.schemas.js';
 import { toTransitionView } from '../projects/projects.service.js';
 import {
   CheckpointSchema,
+  FilterId,
+  From,
+  HeadHash,
   KeptCheckpointBody,
   KeptCheckpointVerdictSchema,
   PageQuery,
   SecurityEventSchema,
   SecurityEventsQuery,
+  To,
 } from './audit.schemas.js';
 import type { CheckpointsService } from './checkpoints.js';
 import type { AuditExportService } from './export-bundle.js';
@@ -33,12 +38,14 @@ const NOTE_TYPE = 'text/plain; charset=utf-8';
 
 const VerifySchema = Type.Object(
   {
-    valid: Type.Boolean(),
-    count: Type.Integer({ description: 'Rows checked (up to the first bad one)' }),
-    headSeq: Type.Optional(Type.Integer()),
-    headHash: Type.Optional(Type.String()),
-    firstBadSeq: Type.Optional(Type.Integer()),
-    reason: Type.Optional(Type.String()),
+    valid: Type.Boolean({ description: '哈希链是否完好 / Whether the whole chain is intact', examples: [true] }),
+    count: Type.Integer({ minimum: 0, description: '已校验的条目数（至第一条错误为止）/ Rows checked (up to the first bad one)', examples: [42] }),
+    headSeq: Type.Optional(Type.Integer({ minimum: 0, description: '日志头的序号（完好时）/ Sequence number of the head, when valid', examples: [42] })),
+    headHash: Type.Optional(HeadHash('日志头条目的哈希（完好时）/ Hex SHA-256 of the head entry, when valid')),
+    firstBadSeq: Type.Optional(Type.Integer({ minimum: 1, description: '第一条错误条目的序号（损坏时）/ Sequence number of the first bad row, when not valid', examples: [17] })),
+    reason: Type.Optional(
+      Type.String({ minLength: 1, description: '损坏的原因（损坏时）/ What is wrong with that row, when not valid', examples: ['hash does not match the row content'] }),
+    ),
   },
   { additionalProperties: false, description: '日志校验结果 / Result of walking the hash chain' },
 );
@@ -60,10 +67,10 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter }: Audit
         summary: '全部流转日志 / The whole transition log',
         querystring: Type.Object(
           {
-            projectId: Type.Optional(Type.String({ maxLength: 64 })),
-            actorId: Type.Optional(Type.String({ maxLength: 64 })),
-            from: Type.Optional(Timestamp),
-            to: Type.Optional(Timestamp),
+            projectId: Type.Optional(FilterId('只看此项目 / Only this project', EXAMPLE.projectId)),
+            actorId: Type.Optional(FilterId('只看此操作者 / Only this actor', EXAMPLE.applicantId)),
+            from: Type.Optional(From),
+            to: Type.Optional(To),
             limit: Type.Optional(Limit),
             cursor: Type.Optional(Cursor),
           },

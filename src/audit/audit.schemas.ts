@@ -1,14 +1,46 @@
 import { Type } from 'typebox';
-import { Cursor, Limit, Timestamp } from '../http/schemas.js';
+import { EXAMPLE } from '../http/examples.js';
+import { Cursor, Id, Limit, Timestamp } from '../http/schemas.js';
+
+/** A checkpoint of the example log (42 entries, head EXAMPLE.hash), signed by an example key of instance `default`. */
+const CHECKPOINT_EXAMPLE = {
+  keyId: '1ea0a7b9',
+  note:
+    'lixiang/default/transition-log\n42\nnBGFpcXp/FRhKAiXfuj1SLIljTHxseH0xbOl0eDyo7Q=\n' +
+    'machine project@1 sha256:c4bee4f6abee7e3caa854db08176b372e1aa5036b503318a1e46fa0404d1e510\n\n' +
+    '\u2014 lixiang/default HqCnuTywihTuaYNwcNgiMXtgaKftLi+0Wmtr/aJT9boPTeQEcX+cHKfpbicbxbz4CCsV7NwhebeRMwzA2zePu7ULnwQ=\n',
+  signature: 'PLCKFO5pg3Bw2CIxe2Bop+0uL7Raa2v9olP1ug9N5ARxf5wcp+luJxvFvPgIKxXs3CF5t5EzDMDbN4+7tQufBA==',
+} as const;
+
+/** Hex SHA-256 of a log entry (64 zeros: the head of the empty log). */
+export const HeadHash = (description: string, example: string = EXAMPLE.hash) =>
+  Type.String({ minLength: 64, maxLength: 64, pattern: '^[0-9a-f]{64}$', description, examples: [example] });
+
+/** The number of entries a head covers: its sequence number (0: the empty log). */
+export const HeadSize = (description: string) => Type.Integer({ minimum: 0, description, examples: [42] });
 
 export const CheckpointSchema = Type.Object(
   {
-    id: Type.Integer(),
-    size: Type.Integer({ description: 'Entries covered: the sequence number of the signed head (0: the empty log)' }),
-    headHash: Type.String({ description: 'Hex SHA-256 of the head entry' }),
-    keyId: Type.String({ description: 'Hex signed-note key id of the signing key' }),
-    note: Type.String({ description: 'The signed note, exactly as GET /audit/checkpoints/latest serves it' }),
-    signature: Type.String({ description: 'Base64 Ed25519 signature over the note body' }),
+    id: Type.Integer({ minimum: 1, description: '检查点序号 / Checkpoint id', examples: [7] }),
+    size: HeadSize('覆盖的条目数，即所签日志头的序号（0：空日志）/ Entries covered: the sequence number of the signed head (0: the empty log)'),
+    headHash: HeadHash('日志头条目的哈希（十六进制 SHA-256）/ Hex SHA-256 of the head entry'),
+    keyId: Type.String({
+      minLength: 8,
+      maxLength: 8,
+      pattern: '^[0-9a-f]{8}$',
+      description: '签名密钥的 signed-note 密钥标识（十六进制）/ Hex signed-note key id of the signing key',
+      examples: [CHECKPOINT_EXAMPLE.keyId],
+    }),
+    note: Type.String({
+      minLength: 1,
+      description: '签名文本，与 GET /audit/checkpoints/latest 返回的完全相同 / The signed note, exactly as GET /audit/checkpoints/latest serves it',
+      examples: [CHECKPOINT_EXAMPLE.note],
+    }),
+    signature: Type.String({
+      minLength: 1,
+      description: '对签名文本正文的 Ed25519 签名（Base64）/ Base64 Ed25519 signature over the note body',
+      examples: [CHECKPOINT_EXAMPLE.signature],
+    }),
     createdAt: Timestamp,
   },
   { $id: 'Checkpoint', additionalProperties: false, description: '签名检查点 / A signed checkpoint of the transition log' },
@@ -16,21 +48,40 @@ export const CheckpointSchema = Type.Object(
 
 export const SecurityEventSchema = Type.Object(
   {
-    id: Type.Integer(),
+    id: Type.Integer({ minimum: 1, description: '记录序号 / Record id', examples: [3] }),
     at: Timestamp,
-    requestId: Type.String(),
+    requestId: Type.String({ minLength: 1, description: '请求标识 / The request id', examples: [EXAMPLE.requestId] }),
     actor: Type.Object(
-      { id: Type.Union([Type.String(), Type.Null()]), role: Type.Union([Type.String(), Type.Null()]) },
-      { additionalProperties: false, description: 'Null when the caller could not be authenticated' },
+      {
+        id: Type.Union([Id('调用者 / The caller', EXAMPLE.reviewerId), Type.Null()], { description: '调用者，未认证时为 null / The caller; null when not authenticated' }),
+        role: Type.Union([Type.String({ minLength: 1, examples: ['reviewer'] }), Type.Null()], {
+          description: '调用者角色，未认证时为 null / The caller’s role; null when not authenticated',
+        }),
+      },
+      { additionalProperties: false, description: '调用者，无法认证时为 null / The caller; null when the caller could not be authenticated' },
     ),
-    method: Type.String(),
-    route: Type.String({ description: 'The route pattern, e.g. /api/v1/projects/:id/events' }),
-    url: Type.String({ description: 'The URL asked for; secret-looking query values redacted' }),
-    status: Type.Integer(),
-    problemType: Type.String(),
-    detail: Type.String(),
-    projectId: Type.Union([Type.String(), Type.Null()]),
-    event: Type.Union([Type.String(), Type.Null()], { description: 'The event type attempted, on event routes' }),
+    method: Type.String({ minLength: 1, description: 'HTTP 方法 / The HTTP method', examples: ['POST'] }),
+    route: Type.String({ minLength: 1, description: '路由模式 / The route pattern, e.g. /api/v1/projects/:id/events', examples: ['/api/v1/projects/:id/events'] }),
+    url: Type.String({
+      minLength: 1,
+      description: '请求的 URL，疑似密钥的查询参数值已隐去 / The URL asked for; secret-looking query values redacted',
+      examples: [`/api/v1/projects/${EXAMPLE.projectId}/events`],
+    }),
+    status: Type.Integer({ minimum: 400, maximum: 599, description: '返回的 HTTP 状态码 / The HTTP status answered', examples: [403] }),
+    problemType: Type.String({
+      minLength: 1,
+      description: '返回的问题类型（非问题文档时为 about:blank）/ The problem type answered (about:blank when the answer was not a problem document)',
+      examples: ['urn:lixiang:problem:forbidden'],
+    }),
+    detail: Type.String({
+      description: '返回的问题说明，可为空 / The problem detail answered; may be empty',
+      examples: ['角色 reviewer 无权调用此接口 / Role reviewer may not call this route'],
+    }),
+    // The id as asked for, which may be no project's (up to the router's 200 characters).
+    projectId: Type.Union([Type.String({ examples: [EXAMPLE.projectId] }), Type.Null()], {
+      description: '涉及的项目（项目路由），即请求中的标识 / The project id asked for, on project routes',
+    }),
+    event: Type.Union([Type.String({ examples: ['START'] }), Type.Null()], { description: '尝试的事件类型（事件路由）/ The event type attempted, on event routes' }),
   },
   { $id: 'SecurityEvent', additionalProperties: false, description: '被拒绝的写操作 / A refused write attempt' },
 );
@@ -39,13 +90,18 @@ export const AUDIT_SCHEMAS = [CheckpointSchema, SecurityEventSchema];
 
 export const PageQuery = Type.Object({ limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) }, { additionalProperties: false });
 
+/** A filter by identifier; an empty value means no filter. */
+export const FilterId = (description: string, example: string) => Type.String({ maxLength: 64, description, examples: [example] });
+export const From = { ...Timestamp, description: '起始时间（含），ISO-8601 / From this time, inclusive; ISO-8601' };
+export const To = { ...Timestamp, description: '截止时间（含），ISO-8601 / Up to this time, inclusive; ISO-8601', examples: [EXAMPLE.submittedAt] };
+
 export const SecurityEventsQuery = Type.Object(
   {
-    actorId: Type.Optional(Type.String({ maxLength: 64 })),
-    projectId: Type.Optional(Type.String({ maxLength: 64 })),
-    status: Type.Optional(Type.Integer({ minimum: 400, maximum: 599 })),
-    from: Type.Optional(Timestamp),
-    to: Type.Optional(Timestamp),
+    actorId: Type.Optional(FilterId('只看此调用者 / Only this caller', EXAMPLE.reviewerId)),
+    projectId: Type.Optional(FilterId('只看此项目 / Only this project', EXAMPLE.projectId)),
+    status: Type.Optional(Type.Integer({ minimum: 400, maximum: 599, description: '只看此状态码 / Only this HTTP status', examples: [403] })),
+    from: Type.Optional(From),
+    to: Type.Optional(To),
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),
   },
@@ -53,17 +109,39 @@ export const SecurityEventsQuery = Type.Object(
 );
 
 export const KeptCheckpointBody = Type.Object(
-  { note: Type.String({ minLength: 1, maxLength: 16_384, description: 'A checkpoint note kept from an earlier GET /audit/checkpoints/latest' }) },
+  {
+    note: Type.String({
+      minLength: 1,
+      maxLength: 16_384,
+      description: '先前从 GET /audit/checkpoints/latest 保存的检查点 / A checkpoint note kept from an earlier GET /audit/checkpoints/latest',
+      examples: [CHECKPOINT_EXAMPLE.note],
+    }),
+  },
   { additionalProperties: false },
 );
 
 export const KeptCheckpointVerdictSchema = Type.Object(
   {
-    consistent: Type.Boolean({ description: 'Signed by this service, this log, and the log still has exactly that hash at that size' }),
-    size: Type.Union([Type.Integer(), Type.Null()]),
-    headHash: Type.Union([Type.String(), Type.Null()]),
-    head: Type.Object({ size: Type.Integer(), hash: Type.String() }, { additionalProperties: false, description: 'The log head now' }),
-    reasons: Type.Array(Type.String(), { description: 'Why it is not consistent; empty when it is' }),
+    consistent: Type.Boolean({
+      description: '由本服务签名、属于本日志，且日志在该长度处的哈希仍相同 / Signed by this service, this log, and the log still has exactly that hash at that size',
+      examples: [true],
+    }),
+    size: Type.Union([HeadSize('检查点声明的条目数 / The entries the checkpoint covers'), Type.Null()], {
+      description: '检查点声明的条目数，无法解析时为 null / The size the checkpoint claims; null when it could not be read',
+    }),
+    headHash: Type.Union([HeadHash('检查点声明的哈希 / The hash the checkpoint claims'), Type.Null()], {
+      description: '检查点声明的哈希，无法解析时为 null / The head hash the checkpoint claims; null when it could not be read',
+    }),
+    head: Type.Object(
+      {
+        size: HeadSize('日志当前的条目数 / Entries in the log now'),
+        hash: HeadHash('日志当前头条目的哈希 / Hex SHA-256 of the log’s head entry now'),
+      },
+      { additionalProperties: false, description: '日志当前的头 / The log head now' },
+    ),
+    reasons: Type.Array(Type.String({ minLength: 1, examples: ['the checkpoint covers 42 entries but the log has 40: the log lost entries'] }), {
+      description: '不一致的原因，一致时为空 / Why it is not consistent; empty when it is',
+    }),
   },
   { additionalProperties: false, description: '检查点一致性 / Whether a kept checkpoint is a prefix of the log now' },
 );

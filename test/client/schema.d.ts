@@ -1335,16 +1335,40 @@ export interface components {
         };
         /** @description 签名检查点 / A signed checkpoint of the transition log */
         Checkpoint: {
+            /**
+             * @description 检查点序号 / Checkpoint id
+             * @example 7
+             */
             id: number;
-            /** @description Entries covered: the sequence number of the signed head (0: the empty log) */
+            /**
+             * @description 覆盖的条目数，即所签日志头的序号（0：空日志）/ Entries covered: the sequence number of the signed head (0: the empty log)
+             * @example 42
+             */
             size: number;
-            /** @description Hex SHA-256 of the head entry */
+            /**
+             * @description 日志头条目的哈希（十六进制 SHA-256）/ Hex SHA-256 of the head entry
+             * @example 9c1185a5c5e9fc54612808977ee8f548b2258d31f1b1e1f4c5b3a5d1e0f2a3b4
+             */
             headHash: string;
-            /** @description Hex signed-note key id of the signing key */
+            /**
+             * @description 签名密钥的 signed-note 密钥标识（十六进制）/ Hex signed-note key id of the signing key
+             * @example 1ea0a7b9
+             */
             keyId: string;
-            /** @description The signed note, exactly as GET /audit/checkpoints/latest serves it */
+            /**
+             * @description 签名文本，与 GET /audit/checkpoints/latest 返回的完全相同 / The signed note, exactly as GET /audit/checkpoints/latest serves it
+             * @example lixiang/default/transition-log
+             *     42
+             *     nBGFpcXp/FRhKAiXfuj1SLIljTHxseH0xbOl0eDyo7Q=
+             *     machine project@1 sha256:c4bee4f6abee7e3caa854db08176b372e1aa5036b503318a1e46fa0404d1e510
+             *
+             *     — lixiang/default HqCnuTywihTuaYNwcNgiMXtgaKftLi+0Wmtr/aJT9boPTeQEcX+cHKfpbicbxbz4CCsV7NwhebeRMwzA2zePu7ULnwQ=
+             */
             note: string;
-            /** @description Base64 Ed25519 signature over the note body */
+            /**
+             * @description 对签名文本正文的 Ed25519 签名（Base64）/ Base64 Ed25519 signature over the note body
+             * @example PLCKFO5pg3Bw2CIxe2Bop+0uL7Raa2v9olP1ug9N5ARxf5wcp+luJxvFvPgIKxXs3CF5t5EzDMDbN4+7tQufBA==
+             */
             signature: string;
             /**
              * Format: date-time
@@ -1355,6 +1379,10 @@ export interface components {
         };
         /** @description 被拒绝的写操作 / A refused write attempt */
         SecurityEvent: {
+            /**
+             * @description 记录序号 / Record id
+             * @example 3
+             */
             id: number;
             /**
              * Format: date-time
@@ -1362,22 +1390,51 @@ export interface components {
              * @example 2023-03-01T02:00:00.000Z
              */
             at: string;
+            /**
+             * @description 请求标识 / The request id
+             * @example 6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f
+             */
             requestId: string;
-            /** @description Null when the caller could not be authenticated */
+            /** @description 调用者，无法认证时为 null / The caller; null when the caller could not be authenticated */
             actor: {
+                /** @description 调用者，未认证时为 null / The caller; null when not authenticated */
                 id: string | null;
+                /** @description 调用者角色，未认证时为 null / The caller’s role; null when not authenticated */
                 role: string | null;
             };
+            /**
+             * @description HTTP 方法 / The HTTP method
+             * @example POST
+             */
             method: string;
-            /** @description The route pattern, e.g. /api/v1/projects/:id/events */
+            /**
+             * @description 路由模式 / The route pattern, e.g. /api/v1/projects/:id/events
+             * @example /api/v1/projects/:id/events
+             */
             route: string;
-            /** @description The URL asked for; secret-looking query values redacted */
+            /**
+             * @description 请求的 URL，疑似密钥的查询参数值已隐去 / The URL asked for; secret-looking query values redacted
+             * @example /api/v1/projects/01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07/events
+             */
             url: string;
+            /**
+             * @description 返回的 HTTP 状态码 / The HTTP status answered
+             * @example 403
+             */
             status: number;
+            /**
+             * @description 返回的问题类型（非问题文档时为 about:blank）/ The problem type answered (about:blank when the answer was not a problem document)
+             * @example urn:lixiang:problem:forbidden
+             */
             problemType: string;
+            /**
+             * @description 返回的问题说明，可为空 / The problem detail answered; may be empty
+             * @example 角色 reviewer 无权调用此接口 / Role reviewer may not call this route
+             */
             detail: string;
+            /** @description 涉及的项目（项目路由），即请求中的标识 / The project id asked for, on project routes */
             projectId: string | null;
-            /** @description The event type attempted, on event routes */
+            /** @description 尝试的事件类型（事件路由）/ The event type attempted, on event routes */
             event: string | null;
         };
     };
@@ -3252,16 +3309,24 @@ export interface operations {
     listTransitions: {
         parameters: {
             query?: {
+                /**
+                 * @description 只看此项目 / Only this project
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
                 projectId?: string;
+                /**
+                 * @description 只看此操作者 / Only this actor
+                 * @example 01870d4f-3100-7d20-b3f4-1a2b3c4d5e04
+                 */
                 actorId?: string;
                 /**
-                 * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                 * @description 起始时间（含），ISO-8601 / From this time, inclusive; ISO-8601
                  * @example 2023-03-01T02:00:00.000Z
                  */
                 from?: string;
                 /**
-                 * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
-                 * @example 2023-03-01T02:00:00.000Z
+                 * @description 截止时间（含），ISO-8601 / Up to this time, inclusive; ISO-8601
+                 * @example 2023-03-20T02:00:00.000Z
                  */
                 to?: string;
                 /**
@@ -3368,12 +3433,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /**
+                         * @description 哈希链是否完好 / Whether the whole chain is intact
+                         * @example true
+                         */
                         valid: boolean;
-                        /** @description Rows checked (up to the first bad one) */
+                        /**
+                         * @description 已校验的条目数（至第一条错误为止）/ Rows checked (up to the first bad one)
+                         * @example 42
+                         */
                         count: number;
+                        /**
+                         * @description 日志头的序号（完好时）/ Sequence number of the head, when valid
+                         * @example 42
+                         */
                         headSeq?: number;
+                        /**
+                         * @description 日志头条目的哈希（完好时）/ Hex SHA-256 of the head entry, when valid
+                         * @example 9c1185a5c5e9fc54612808977ee8f548b2258d31f1b1e1f4c5b3a5d1e0f2a3b4
+                         */
                         headHash?: string;
+                        /**
+                         * @description 第一条错误条目的序号（损坏时）/ Sequence number of the first bad row, when not valid
+                         * @example 17
+                         */
                         firstBadSeq?: number;
+                        /**
+                         * @description 损坏的原因（损坏时）/ What is wrong with that row, when not valid
+                         * @example hash does not match the row content
+                         */
                         reason?: string;
                     };
                 };
@@ -3654,7 +3742,15 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description A checkpoint note kept from an earlier GET /audit/checkpoints/latest */
+                    /**
+                     * @description 先前从 GET /audit/checkpoints/latest 保存的检查点 / A checkpoint note kept from an earlier GET /audit/checkpoints/latest
+                     * @example lixiang/default/transition-log
+                     *     42
+                     *     nBGFpcXp/FRhKAiXfuj1SLIljTHxseH0xbOl0eDyo7Q=
+                     *     machine project@1 sha256:c4bee4f6abee7e3caa854db08176b372e1aa5036b503318a1e46fa0404d1e510
+                     *
+                     *     — lixiang/default HqCnuTywihTuaYNwcNgiMXtgaKftLi+0Wmtr/aJT9boPTeQEcX+cHKfpbicbxbz4CCsV7NwhebeRMwzA2zePu7ULnwQ=
+                     */
                     note: string;
                 };
             };
@@ -3668,16 +3764,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description Signed by this service, this log, and the log still has exactly that hash at that size */
+                        /**
+                         * @description 由本服务签名、属于本日志，且日志在该长度处的哈希仍相同 / Signed by this service, this log, and the log still has exactly that hash at that size
+                         * @example true
+                         */
                         consistent: boolean;
+                        /** @description 检查点声明的条目数，无法解析时为 null / The size the checkpoint claims; null when it could not be read */
                         size: number | null;
+                        /** @description 检查点声明的哈希，无法解析时为 null / The head hash the checkpoint claims; null when it could not be read */
                         headHash: string | null;
-                        /** @description The log head now */
+                        /** @description 日志当前的头 / The log head now */
                         head: {
+                            /**
+                             * @description 日志当前的条目数 / Entries in the log now
+                             * @example 42
+                             */
                             size: number;
+                            /**
+                             * @description 日志当前头条目的哈希 / Hex SHA-256 of the log’s head entry now
+                             * @example 9c1185a5c5e9fc54612808977ee8f548b2258d31f1b1e1f4c5b3a5d1e0f2a3b4
+                             */
                             hash: string;
                         };
-                        /** @description Why it is not consistent; empty when it is */
+                        /** @description 不一致的原因，一致时为空 / Why it is not consistent; empty when it is */
                         reasons: string[];
                     };
                 };
@@ -3875,17 +3984,29 @@ export interface operations {
     listSecurityEvents: {
         parameters: {
             query?: {
+                /**
+                 * @description 只看此调用者 / Only this caller
+                 * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                 */
                 actorId?: string;
+                /**
+                 * @description 只看此项目 / Only this project
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
                 projectId?: string;
+                /**
+                 * @description 只看此状态码 / Only this HTTP status
+                 * @example 403
+                 */
                 status?: number;
                 /**
-                 * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                 * @description 起始时间（含），ISO-8601 / From this time, inclusive; ISO-8601
                  * @example 2023-03-01T02:00:00.000Z
                  */
                 from?: string;
                 /**
-                 * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
-                 * @example 2023-03-01T02:00:00.000Z
+                 * @description 截止时间（含），ISO-8601 / Up to this time, inclusive; ISO-8601
+                 * @example 2023-03-20T02:00:00.000Z
                  */
                 to?: string;
                 /**
