@@ -1,27 +1,12 @@
 /**
- * The only writer of the transition log. Appends happen inside the caller's transaction, so the
- * sequence number and the chain stay gap-free: a rolled-back event leaves no row and no hole.
+ * Reads of the transition log. Its only writer is ProjectStore.appendLog (src/projects), which
+ * appends inside the event's transaction, so the sequence and the chain stay gap-free: a
+ * rolled-back event leaves no row and no hole.
  */
-import { and, asc, desc, eq, gt, gte, lte, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, lte, type SQL } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { Executor } from '../db/executor.js';
 import { transitionLog, type TransitionLogRow } from '../db/schema.js';
-import { GENESIS_HASH, entryHash, type UnhashedEntry } from './hash-chain.js';
-
-export type NewEntry = Omit<UnhashedEntry, 'seq' | 'prevHash'>;
-
-export function appendEntry(tx: Executor, entry: NewEntry): TransitionLogRow {
-  const head = tx
-    .select({ seq: transitionLog.seq, hash: transitionLog.hash })
-    .from(transitionLog)
-    .orderBy(desc(transitionLog.seq))
-    .limit(1)
-    .get();
-  const unhashed: UnhashedEntry = { ...entry, seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? GENESIS_HASH };
-  const row: TransitionLogRow = { ...unhashed, hash: entryHash(unhashed) };
-  tx.insert(transitionLog).values(row).run();
-  return row;
-}
 
 export function entriesOfProject(db: Executor, projectId: string): TransitionLogRow[] {
   return db.select().from(transitionLog).where(eq(transitionLog.projectId, projectId)).orderBy(asc(transitionLog.seq)).all();

@@ -17,7 +17,7 @@ import { AuditExportService } from '../../src/audit/export-bundle.js';
 import { canonicalJson, entryHash as serviceEntryHash, type UnhashedEntry } from '../../src/audit/hash-chain.js';
 import { machineDefinitions } from '../../src/audit/machine-definitions.js';
 import * as verifier from '../../src/audit/standalone-verifier.mjs';
-import { appendEntry } from '../../src/audit/transition-log.repository.js';
+import { ProjectStore } from '../../src/projects/project-store.js';
 import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
 import { ADMIN_TOKEN, FakeClock, call } from '../helpers/app.js';
 import { createDraft, createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
@@ -296,9 +296,10 @@ describe('a long log', () => {
       const world = await createWorld(app);
       const project = await driveTo(world, 'in_progress');
       const extra = 20_000 - (db.$client.prepare('SELECT count(*) AS n FROM transition_log').get() as { n: number }).n;
-      db.transaction((tx) => {
+      const store = new ProjectStore(db.$client);
+      db.$client.transaction(() => {
         for (let i = 0; i < extra; i += 1) {
-          appendEntry(tx, {
+          store.appendLog({
             projectId: project.id,
             event: 'SUBMIT_PROGRESS_REPORT',
             fromState: 'in_progress',
@@ -313,7 +314,7 @@ describe('a long log', () => {
             machineVersion: 1,
           });
         }
-      });
+      })();
       db.$client.prepare('UPDATE projects SET version = version + ? WHERE id = ?').run(extra, project.id);
       const identity = logIdentity('default');
       const key = loadSigningKey(null, identity.keyName);
