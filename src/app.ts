@@ -98,7 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(openapiPlugin);
   await app.register(authPlugin, { users });
   await app.register(limitsPlugin, { writesPerMinute: options.writesPerMinute ?? 600 });
-  await app.register(securityEventsPlugin, { db: options.db, clock });
+  await app.register(securityEventsPlugin, { db: options.db, clock, committer });
 
   app.get(
     '/healthz',

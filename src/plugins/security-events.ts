@@ -1,13 +1,15 @@
 /**
  * Records every refused write (401, 403, 404, 409, 412, 422, 428 to POST, PATCH, PUT or DELETE)
- * in `security_events`: who tried, what, when and why. Recording happens after the answer is
- * sent and never changes or fails it. Tokens and request bodies are never stored.
+ * in `security_events`: who tried, what, when and why. The record is committed (with the group
+ * of writes in flight) before the refusal is answered, and a failure to record never changes or
+ * fails the answer. Tokens and request bodies are never stored.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { recordSecurityEvent, type NewSecurityEvent } from '../audit/security-events.repository.js';
 import { isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
+import type { GroupCommitter } from '../db/group-commit.js';
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 const REFUSALS = new Set([401, 403, 404, 409, 412, 422, 428]);
@@ -46,15 +48,13 @@ function stringField(value: unknown, name: string): string | null {
 }
 
 export default fp(
-  async function securityEventsPlugin(app: FastifyInstance, options: { db: Db; clock: Clock }) {
-    const pending = new WeakMap<FastifyRequest, NewSecurityEvent>();
-
+  async function securityEventsPlugin(app: FastifyInstance, options: { db: Db; clock: Clock; committer: GroupCommitter }) {
     app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       if (!WRITE_METHODS.has(request.method) || !REFUSALS.has(reply.statusCode)) return payload;
       const route = request.routeOptions.url ?? '(no route)';
       const names = (pattern: string) => route.startsWith(`/api/v1${pattern}`);
       const { type, detail } = problemOf(payload);
-      pending.set(request, {
+      const event: NewSecurityEvent = {
         at: isoUtc(options.clock.now()),
         requestId: request.id,
         actorId: request.principal?.id ?? null,
@@ -67,18 +67,16 @@ export default fp(
         detail,
         projectId: names('/projects/:id') ? stringField(request.params, 'id') : null,
         event: names('/projects/:id/events') ? stringField(request.body, 'type') : null,
-      });
-      return payload;
-    });
-
-    app.addHook('onResponse', async (request: FastifyRequest) => {
-      const event = pending.get(request);
-      if (!event) return;
+      };
+      // Recorded through the group committer before the refusal is answered: a burst of refusals
+      // shares commits (and fsyncs) with the events in flight, and the record is durable by the
+      // time the caller learns the answer. A recording failure never changes the answer.
       try {
-        recordSecurityEvent(options.db, event);
+        await options.committer.run(() => recordSecurityEvent(options.db, event));
       } catch (error) {
         request.log.error({ err: error }, 'could not record a refused attempt');
       }
+      return payload;
     });
   },
   { name: 'security-events', dependencies: ['errors', 'auth'] },
