@@ -7,6 +7,7 @@
  *   SCALE_SIZES=1000,100000,1000000 (default)   LOG_PER_PROJECT=10 (default: 10 M log rows at 1 M)
  *   SCALE_DIR=/path (default: a temp dir; each database is deleted after its run)
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +36,8 @@ interface Row {
   listDeepMs: number;
   getMs: number;
   verifyRowsPerSecond: number;
+  exportSeconds: number;
+  exportPeakRssMiB: number;
 }
 
 function build(file: string, projects: number): { ids: string[]; seconds: number } {
@@ -184,7 +187,39 @@ async function measure(file: string, projects: number, ids: string[], buildSecon
     listDeepMs,
     getMs,
     verifyRowsPerSecond: result.count / verifySeconds,
+    exportSeconds: 0,
+    exportPeakRssMiB: 0,
   };
+}
+
+/**
+ * The CLI export of the whole log in a child process, its resident memory sampled every 50 ms from
+ * /proc: constant memory means the peak does not grow with the log.
+ */
+async function exportMemory(file: string): Promise<{ seconds: number; peakMiB: number }> {
+  const out = fs.mkdtempSync(path.join(path.dirname(file), 'export-'));
+  fs.rmSync(out, { recursive: true });
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'audit', 'export', '--out', out], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    env: { ...process.env, DATABASE_URL: file, LIXIANG_SIGNING_KEY_PATH: path.join(path.dirname(file), 'scale-key.pem') },
+    stdio: 'ignore',
+  });
+  let peak = 0;
+  const sampler = setInterval(() => {
+    try {
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      peak = Math.max(peak, kib / 1024);
+    } catch {
+      // the process has exited
+    }
+  }, 50);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearInterval(sampler);
+  fs.rmSync(out, { recursive: true, force: true });
+  if (code !== 0) throw new Error(`export exited with ${code}`);
+  return { seconds: (performance.now() - started) / 1000, peakMiB: peak };
 }
 
 const rows: Row[] = [];
@@ -192,7 +227,9 @@ for (const size of sizes) {
   const file = path.join(baseDir, `scale-${size}.db`);
   fs.rmSync(file, { force: true });
   const { ids, seconds } = build(file, size);
-  rows.push(await measure(file, size, ids, seconds));
+  const measured = await measure(file, size, ids, seconds);
+  const exported = await exportMemory(file);
+  rows.push({ ...measured, exportSeconds: exported.seconds, exportPeakRssMiB: exported.peakMiB });
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
   process.stderr.write(`scale ${size} done\n`);
 }
@@ -202,11 +239,11 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 const lines = [
   `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; in process (app.inject), synchronous=FULL, group commit`,
   '',
-  '| projects | log rows | db MiB | CPU µs / transition | transitions/s | list page ms (first / deep) | GET project ms | verify rows/s |',
-  '|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| projects | log rows | db MiB | CPU µs / transition | transitions/s | list page ms (first / deep) | GET project ms | verify rows/s | export s | export peak RSS MiB |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...rows.map(
     (r) =>
-      `| ${fmt(r.projects)} | ${fmt(r.logRows)} | ${fmt(r.fileMiB)} | ${fmt(r.transitionUs)} | ${fmt(r.eventsPerSecond)} | ${fmt(r.listFirstMs, 2)} / ${fmt(r.listDeepMs, 2)} | ${fmt(r.getMs, 2)} | ${fmt(r.verifyRowsPerSecond)} |`,
+      `| ${fmt(r.projects)} | ${fmt(r.logRows)} | ${fmt(r.fileMiB)} | ${fmt(r.transitionUs)} | ${fmt(r.eventsPerSecond)} | ${fmt(r.listFirstMs, 2)} / ${fmt(r.listDeepMs, 2)} | ${fmt(r.getMs, 2)} | ${fmt(r.verifyRowsPerSecond)} | ${fmt(r.exportSeconds, 1)} | ${fmt(r.exportPeakRssMiB)} |`,
   ),
 ];
 const first = rows[0];
