@@ -48,6 +48,12 @@ export const projectMachine = setup({
     markRecommended: assign({ recommended: true }),
     countReview: assign({ reviewSubmissions: ({ context }) => context.reviewSubmissions + 1 }),
     countProgressReport: assign({ progressReports: ({ context }) => context.progressReports + 1 }),
+    // The service resolved each named document's checksum into the facts; none named: none kept.
+    recordFinalReportDocuments: assign(({ event }) => {
+      if (event.type !== 'SUBMIT_FINAL_REPORT') return {};
+      const documents = (event.documents ?? []).map((fileId) => ({ fileId, sha256: event.facts.finalReportDocuments[fileId]! }));
+      return { finalReportDocuments: documents.length > 0 ? documents : undefined };
+    }),
   },
 }).createMachine({
   id: PROJECT_MACHINE_ID,
@@ -72,7 +78,7 @@ export const projectMachine = setup({
       on: {
         SUBMIT: {
           target: 'submitted',
-          guard: permit('applicant', { authorizations: ['ownUnit'], checks: ['letterComplete', 'submissionWindowOpen'] }),
+          guard: permit('applicant', { authorizations: ['ownUnit'], checks: ['letterComplete', 'submissionWindowOpen', 'signedLetterProvided'] }),
           actions: 'recordSubmission',
         },
         WITHDRAW: { target: 'withdrawn', guard: permit('applicant', { authorizations: ['ownUnit'] }) },
@@ -127,7 +133,8 @@ export const projectMachine = setup({
         },
         SUBMIT_FINAL_REPORT: {
           target: 'final_acceptance',
-          guard: permit('applicant', { authorizations: ['ownUnit'], checks: ['summaryGiven'] }),
+          guard: permit('applicant', { authorizations: ['ownUnit'], checks: ['summaryGiven', 'documentsUploaded'] }),
+          actions: 'recordFinalReportDocuments',
         },
       },
     },

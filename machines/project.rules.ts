@@ -88,6 +88,27 @@ export const checks = {
       ? null
       : { code: 'revision_deadline_passed', message: { zh: '已过修改后重新申报的截止时间', en: 'The revision deadline has passed' }, detail: { closesAt: new Date(revisionClosesAt).toISOString() } };
   },
+  /** Where the round requires it, the signed and sealed letter has been uploaded. */
+  signedLetterProvided: (_context: ProjectContext, event: ProjectEvent) =>
+    event.facts.signedLetterRequired && event.facts.signedLetter === null
+      ? {
+          code: 'signed_letter_required',
+          message: { zh: '本批次要求提交前上传盖章扫描件（PDF）', en: 'This round requires the signed and sealed letter (a PDF upload) before submission' },
+        }
+      : null,
+  /** Every document the final report names is a final report document uploaded for this project. */
+  documentsUploaded: (_context: ProjectContext, event: ProjectEvent) => {
+    if (event.type !== 'SUBMIT_FINAL_REPORT' || !Array.isArray(event.documents) || event.documents.length === 0) return null;
+    const known = event.facts.finalReportDocuments;
+    const unknown = event.documents.filter((id) => typeof id !== 'string' || !Object.hasOwn(known, id));
+    return unknown.length === 0
+      ? null
+      : {
+          code: 'unknown_document',
+          message: { zh: '结项材料须为本项目已上传的结项文件', en: 'Each document must be a final report document uploaded for this project' },
+          detail: { documents: unknown },
+        };
+  },
   commentGiven: requireText('comment', '意见'),
   reasonGiven: requireText('reason', '理由'),
   textGiven: requireText('text', '进展报告'),
@@ -131,7 +152,13 @@ export const checks = {
 export type Check = keyof typeof checks;
 
 /** Checks that read only the project and the facts, never the payload: they decide `allowedEvents` too. */
-export const PAYLOAD_FREE_CHECKS: ReadonlySet<Check> = new Set<Check>(['letterComplete', 'submissionWindowOpen', 'enoughReviews', 'notYetRecommended']);
+export const PAYLOAD_FREE_CHECKS: ReadonlySet<Check> = new Set<Check>([
+  'letterComplete',
+  'submissionWindowOpen',
+  'signedLetterProvided',
+  'enoughReviews',
+  'notYetRecommended',
+]);
 
 /** Who may take a transition and under which conditions: the "who" and "guard" columns of the table. */
 export interface Rule {

@@ -30,6 +30,12 @@ export interface Letter {
   contact?: string;
 }
 
+/** An uploaded file as the machine sees it: its id and the SHA-256 of its bytes (hex). */
+export interface FileChecksum {
+  fileId: string;
+  sha256: string;
+}
+
 /** Who fires the event, as the service authenticated it. */
 export interface Actor {
   id: string;
@@ -61,6 +67,12 @@ export interface Facts {
   assignedReviewerIds: string[];
   /** Reviewers who have already scored this project. */
   reviewedReviewerIds: string[];
+  /** Whether the round requires the signed and sealed letter (a PDF upload) before SUBMIT. */
+  signedLetterRequired: boolean;
+  /** The latest signed letter uploaded for the project; null: none yet. */
+  signedLetter: FileChecksum | null;
+  /** Every final report document uploaded for the project: file id → SHA-256 (hex). */
+  finalReportDocuments: Record<string, string>;
 }
 
 export interface ProjectContext {
@@ -76,6 +88,11 @@ export interface ProjectContext {
   /** SUBMIT_REVIEW events taken, replacements included. */
   reviewSubmissions: number;
   progressReports: number;
+  /**
+   * The documents handed in with the latest final report, with their checksums; absent when it
+   * named none (and in contexts persisted before documents existed).
+   */
+  finalReportDocuments?: FileChecksum[];
 }
 
 export interface ProjectInput {
@@ -95,7 +112,8 @@ export interface EventPayloads {
   APPROVE: { meetingReference: string; comment?: string };
   START: { comment?: string };
   SUBMIT_PROGRESS_REPORT: { text: string };
-  SUBMIT_FINAL_REPORT: { summary: string };
+  /** `documents`: ids of final report documents uploaded for this project. */
+  SUBMIT_FINAL_REPORT: { summary: string; documents?: string[] };
   RETURN_FINAL_REPORT: { comment: string };
   GRADE: { grade: Grade; comment?: string };
   FAIL: { reason: string };

@@ -23,10 +23,17 @@ import limitsPlugin from './plugins/limits.js';
 import openapiPlugin from './plugins/openapi.js';
 import securityEventsPlugin from './plugins/security-events.js';
 import { createValidatorCompiler } from './plugins/validation.js';
+import { DEFAULT_MAX_UPLOAD_BYTES, filesRoutes } from './files/files.routes.js';
+import { FilesService } from './files/files.service.js';
+import { panelRoutes } from './panel/panel.routes.js';
+import { PanelService } from './panel/panel.service.js';
 import { PROJECT_SCHEMAS } from './projects/projects.schemas.js';
 import { ProjectsService } from './projects/projects.service.js';
+import { REPORT_SCHEMAS } from './reports/reports.schemas.js';
+import { reportsRoutes } from './reports/reports.routes.js';
+import { ReportsService } from './reports/reports.service.js';
 import { projectsRoutes } from './projects/projects.routes.js';
-import { RoundSchema } from './rounds/rounds.schemas.js';
+import { RoundEventResultSchema, RoundSchema } from './rounds/rounds.schemas.js';
 import { roundsRoutes } from './rounds/rounds.routes.js';
 import { RoundsService } from './rounds/rounds.service.js';
 import { UnitSchema } from './units/units.schemas.js';
@@ -46,6 +53,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Largest accepted request body, bytes. */
   bodyLimit?: number;
+  /** Largest accepted uploaded file (multipart), bytes; default 20 MiB. */
+  maxUploadBytes?: number;
   /** The checkpoint signing key's PEM file, created if missing; null or omitted: an in-memory key. */
   signingKeyPath?: string | null;
   /** Names the log in checkpoints: lixiang/<instance>/transition-log. */
@@ -57,7 +66,7 @@ export interface AppOptions {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Every named schema; each becomes a component of the OpenAPI document. */
-const NAMED_SCHEMAS = [...SHARED_SCHEMAS, UnitSchema, UserSchema, RoundSchema, ...PROJECT_SCHEMAS, ...MACHINE_SCHEMAS, ...AUDIT_SCHEMAS];
+const NAMED_SCHEMAS = [...SHARED_SCHEMAS, UnitSchema, UserSchema, RoundSchema, ...PROJECT_SCHEMAS, RoundEventResultSchema, ...MACHINE_SCHEMAS, ...AUDIT_SCHEMAS, ...REPORT_SCHEMAS];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
@@ -84,9 +93,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const units = new UnitsService(options.db, clock);
   const users = new UsersService(options.db, clock, units);
-  const rounds = new RoundsService(options.db, clock);
   const committer = new GroupCommitter(options.db.$client);
   const projects = new ProjectsService(options.db, clock, units, committer);
+  const rounds = new RoundsService(options.db, clock, committer, projects);
+  const panel = new PanelService(options.db, clock, units, committer);
   if (options.adminToken) users.ensureAdmin(options.adminToken);
   const identity = logIdentity(options.instance ?? 'default');
   const signingKey = loadSigningKey(options.signingKeyPath ?? null, identity.keyName, app.log);
@@ -131,6 +141,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(usersRoutes, { users });
       await api.register(roundsRoutes, { rounds });
       await api.register(projectsRoutes, { projects });
+      await api.register(panelRoutes, { panel });
+      await api.register(filesRoutes, { files: new FilesService(options.db, clock, projects, committer), maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES });
+      await api.register(reportsRoutes, { reports: new ReportsService(options.db), clock });
       await api.register(auditRoutes, { db: options.db, checkpoints, exporter });
     },
     { prefix: '/api/v1' },

@@ -55,6 +55,8 @@ export interface BundleManifest {
   };
   checkpoints: { file: string; count: number; latestSize: number | null };
   projects: { file: string; count: number; byState: Record<string, number> };
+  /** The rounds, whose own lifecycle entries share the log (machine id `round`). */
+  rounds: { file: string; count: number; byState: Record<string, number> };
   machines: Array<{ id: string; version: number; file: string; sha256: string }>;
   publicKey: { file: string; algorithm: 'Ed25519'; keyName: string; keyId: string; noteVerifierKey: string };
   verifier: { file: string; usage: string };
@@ -154,6 +156,7 @@ export class AuditExportService {
     let transitions: BundleManifest['transitions'];
     let checkpointSummary: BundleManifest['checkpoints'];
     let projectSummary: BundleManifest['projects'];
+    let roundSummary: BundleManifest['rounds'];
     try {
       snapshot.sqlite.exec('BEGIN');
       const pause = snapshot.dedicated ? yieldToEventLoop : null;
@@ -214,6 +217,22 @@ export class AuditExportService {
       }
       files.push(states.close());
       projectSummary = { file: 'projects.ndjson', count: projectCount, byState };
+
+      const roundLines = new HashingWriter(dir, 'rounds.ndjson');
+      let roundCount = 0;
+      const roundsByState: Record<string, number> = {};
+      const roundRows = snapshot.sqlite.prepare(
+        `SELECT id, year, title, document_number AS documentNumber, state, machine_id AS machineId, machine_version AS machineVersion,
+                version, created_at AS createdAt, updated_at AS updatedAt
+           FROM rounds ORDER BY id`,
+      );
+      for (const row of roundRows.iterate() as IterableIterator<{ state: string }>) {
+        roundLines.write(`${JSON.stringify(row)}\n`);
+        roundCount += 1;
+        roundsByState[row.state] = (roundsByState[row.state] ?? 0) + 1;
+      }
+      files.push(roundLines.close());
+      roundSummary = { file: 'rounds.ndjson', count: roundCount, byState: roundsByState };
       snapshot.sqlite.exec('COMMIT');
     } finally {
       if (snapshot.sqlite.inTransaction) snapshot.sqlite.exec('ROLLBACK');
@@ -228,7 +247,7 @@ export class AuditExportService {
       format: BUNDLE_FORMAT,
       createdAt,
       origin: this.origin,
-      scope: { kind: 'whole-log', description: 'The whole transition log from its first entry, every checkpoint and every project, read in one transaction' },
+      scope: { kind: 'whole-log', description: 'The whole transition log from its first entry, every checkpoint, every project and every round, read in one transaction' },
       algorithms: {
         fileChecksum: 'SHA-256',
         entryHash: 'SHA-256',
@@ -239,6 +258,7 @@ export class AuditExportService {
       transitions,
       checkpoints: checkpointSummary,
       projects: projectSummary,
+      rounds: roundSummary,
       machines: machines.map(({ id, version, file, sha256 }) => ({ id, version, file, sha256 })),
       publicKey: { file: 'public-key.pem', algorithm: 'Ed25519', keyName: this.key.name, keyId: this.key.keyIdHex, noteVerifierKey: this.key.verifierKey },
       verifier: { file: 'verify.mjs', usage: 'node verify.mjs <this directory> --checkpoint <a checkpoint note you kept>' },

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describeMachine, type MachineDescription } from '../../machines/project.lifecycle.js';
+import { describeRoundMachine, type RoundMachineDescription } from '../../machines/round.lifecycle.js';
 import { HASH_ALGORITHM, canonicalJson } from './hash-chain.js';
 
 export interface MachineDefinition {
@@ -12,14 +13,14 @@ export interface MachineDefinition {
   version: number;
   /** `machines/<id>@<version>.json` inside an export bundle. */
   file: string;
-  definition: MachineDescription;
+  definition: MachineDescription | RoundMachineDescription;
   /** Hex SHA-256 of the definition's canonical JSON. */
   sha256: string;
 }
 
 /** Every version the service can replay. A new machine version is added here, never replacing an old one. */
 export function machineDefinitions(): MachineDefinition[] {
-  return [describeMachine()].map((definition) => ({
+  return [describeMachine(), describeRoundMachine()].map((definition) => ({
     id: definition.id,
     version: definition.version,
     file: `machines/${definition.id}@${definition.version}.json`,

@@ -15,9 +15,9 @@
  *   kept         each --checkpoint note (kept by the auditor, outside the service) passes the same
  *                test: this is what exposes a cut-off tail or a log re-hashed from some entry on
  *   machines     each definition file is the one the checkpoints signed
- *   replay       every project's transitions, in order, are transitions of the definition of their
+ *   replay       every project's and round's transitions, in order, are transitions of the definition of their
  *                machine version, from the initial state, fired by a role the definition allows,
- *                and end in the state projects.ndjson exports
+ *                and end in the state projects.ndjson (rounds.ndjson) exports
  *
  * Exit status: 0 every check passed; 1 some check failed; 2 the bundle could not be read.
  */
@@ -261,7 +261,7 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
       checks.checksums.fail(`${entry.path}: SHA-256 ${actual.sha256} (${actual.bytes} bytes), the manifest says ${entry.sha256} (${entry.bytes} bytes)`);
     }
   }
-  const required = [manifest.transitions.file, manifest.checkpoints.file, manifest.projects.file, manifest.publicKey.file, ...manifest.machines.map((m) => m.file)];
+  const required = [manifest.transitions.file, manifest.checkpoints.file, manifest.projects.file, ...(manifest.rounds ? [manifest.rounds.file] : []), manifest.publicKey.file, ...manifest.machines.map((m) => m.file)];
   for (const file of required) if (!listed.has(file)) checks.checksums.fail(`${file} is not covered by the manifest's checksums`);
   checks.checksums.summary = `${listed.size} files`;
   const fileOf = (relative) => {
@@ -365,7 +365,7 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
   if (kept.length === 0) checks.kept.warn('no kept checkpoint given (--checkpoint): a cut-off tail or a log re-hashed together with its checkpoints cannot be excluded');
 
   // the chain and the replay, in one pass over the log -------------------------------------------
-  /** projectId → { state, machine, transitions } */
+  /** subject (a project, or a round for the round machine's entries) → { state, machine, transitions } */
   const projects = new Map();
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
@@ -424,7 +424,7 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
         continue;
       }
       if (project.state !== null && entry.fromState !== project.state) {
-        checks.replay.fail(`entry ${entry.seq}: project ${entry.projectId} was ${project.state}, the entry says it left ${entry.fromState}`);
+        checks.replay.fail(`entry ${entry.seq}: ${machineKey.split("@")[0]} ${entry.projectId} was ${project.state}, the entry says it left ${entry.fromState}`);
       }
       const transition = definition.transitions.get(`${entry.fromState} ${entry.event}`);
       if (!transition) checks.replay.fail(`entry ${entry.seq}: ${machineKey} has no transition ${entry.event} from ${entry.fromState}`);
@@ -449,39 +449,48 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
   checks.kept.summary = kept.length === 0 ? 'none given' : `${kept.length} kept checkpoint${kept.length > 1 ? 's' : ''}`;
   checks.machines.summary = [...definitions.entries()].map(([key, d]) => `${key} sha256:${d.sha256.slice(0, 16)}…`).join(', ');
 
-  // the exported projects ------------------------------------------------------------------------
-  let projectCount = 0;
+  // the exported projects and rounds: each subject of the log, in its file, where its entries lead
   const exported = new Set();
-  try {
-    for await (const { number, line } of lines(fileOf(manifest.projects.file))) {
-      let row;
-      try {
-        row = JSON.parse(line);
-      } catch {
-        checks.replay.fail(`projects line ${number}: not JSON`);
-        continue;
+  const subjectFiles = [{ noun: 'project', summary: manifest.projects }];
+  // Bundles from before the round machine have no rounds file.
+  if (manifest.rounds) subjectFiles.push({ noun: 'round', summary: manifest.rounds });
+  const exportedCounts = [];
+  for (const { noun, summary } of subjectFiles) {
+    let subjectCount = 0;
+    try {
+      for await (const { number, line } of lines(fileOf(summary.file))) {
+        let row;
+        try {
+          row = JSON.parse(line);
+        } catch {
+          checks.replay.fail(`${summary.file} line ${number}: not JSON`);
+          continue;
+        }
+        subjectCount += 1;
+        exported.add(row.id);
+        const replayed = projects.get(row.id);
+        if (!replayed) {
+          const initial = definitions.get(`${row.machineId}@${row.machineVersion}`)?.initial;
+          if (row.state !== initial) checks.replay.fail(`${noun} ${row.id} is exported as ${row.state} but has no transitions (initial state ${initial})`);
+          continue;
+        }
+        if (row.state !== replayed.state) checks.replay.fail(`${noun} ${row.id} is exported as ${row.state}, its transitions lead to ${replayed.state}`);
+        if (`${row.machineId}@${row.machineVersion}` !== replayed.machine) checks.replay.fail(`${noun} ${row.id} is exported under ${row.machineId}@${row.machineVersion}, its last entry under ${replayed.machine}`);
+        if (!Number.isSafeInteger(row.version) || row.version < replayed.transitions + 1) {
+          checks.replay.fail(`${noun} ${row.id} is at version ${row.version}, fewer than its ${replayed.transitions} transitions allow`);
+        }
       }
-      projectCount += 1;
-      exported.add(row.id);
-      const replayed = projects.get(row.id);
-      if (!replayed) {
-        const initial = definitions.get(`${row.machineId}@${row.machineVersion}`)?.initial;
-        if (row.state !== initial) checks.replay.fail(`project ${row.id} is exported as ${row.state} but has no transitions (initial state ${initial})`);
-        continue;
-      }
-      if (row.state !== replayed.state) checks.replay.fail(`project ${row.id} is exported as ${row.state}, its transitions lead to ${replayed.state}`);
-      if (`${row.machineId}@${row.machineVersion}` !== replayed.machine) checks.replay.fail(`project ${row.id} is exported under ${row.machineId}@${row.machineVersion}, its last entry under ${replayed.machine}`);
-      if (!Number.isSafeInteger(row.version) || row.version < replayed.transitions + 1) {
-        checks.replay.fail(`project ${row.id} is at version ${row.version}, fewer than its ${replayed.transitions} transitions allow`);
-      }
+    } catch (error) {
+      checks.replay.fail(error.message);
     }
-  } catch (error) {
-    checks.replay.fail(error.message);
+    if (subjectCount !== summary.count) checks.replay.fail(`${subjectCount} ${noun}s, the manifest says ${summary.count}`);
+    exportedCounts.push(`${subjectCount} ${noun}s`);
   }
-  for (const id of projects.keys()) if (!exported.has(id)) checks.replay.fail(`project ${id} has transitions but is missing from ${manifest.projects.file}`);
-  if (projectCount !== manifest.projects.count) checks.replay.fail(`${projectCount} projects, the manifest says ${manifest.projects.count}`);
-  checks.replay.summary = `${projects.size} projects with transitions, ${projectCount} exported; every state confirmed by replay`;
-  if (!checks.replay.ok) checks.replay.summary = `${projects.size} projects with transitions, ${projectCount} exported`;
+  for (const [id, subject] of projects) {
+    if (!exported.has(id)) checks.replay.fail(`${subject.machine.split('@')[0]} ${id} has transitions but is missing from the exported files`);
+  }
+  checks.replay.summary = `${projects.size} subjects with transitions, ${exportedCounts.join(' and ')} exported`;
+  if (checks.replay.ok) checks.replay.summary += '; every state confirmed by replay';
 
   return report();
 }

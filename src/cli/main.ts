@@ -7,6 +7,7 @@
  *   lixiang audit checkpoint
  *   lixiang audit export --out DIR
  *   lixiang openapi [--out FILE]
+ *   lixiang demo [--db FILE] [--force]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,8 +16,7 @@ import { ROLES, type Role } from '../../machines/project.types.js';
 import { buildApp } from '../app.js';
 import { CheckpointsService, loadSigningKey, logIdentity } from '../audit/checkpoints.js';
 import { AuditExportService } from '../audit/export-bundle.js';
-import { verifyChain } from '../audit/hash-chain.js';
-import { iterateLog } from '../audit/transition-log.repository.js';
+import { verifyLog } from '../audit/parallel-verify.js';
 import { systemClock } from '../clock.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { migrateDatabase, openDatabase } from '../db/client.js';
@@ -32,6 +32,8 @@ const USAGE = `usage:
   lixiang audit checkpoint                          sign the log's head now and print the note
   lixiang audit export --out DIR                    write the audit bundle (with verify.mjs) to DIR
   lixiang openapi [--out FILE]                      write the OpenAPI document
+  lixiang demo [--db FILE] [--force]                build the demo database (default: DATABASE_URL or ./data/lixiang.db);
+                                                    --force replaces an existing non-empty file
 `;
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
@@ -78,7 +80,7 @@ async function run(argv: string[]): Promise<number> {
       if (sub === 'verify') {
         const db = openMigrated();
         try {
-          const result = verifyChain(iterateLog(db.$client));
+          const result = await verifyLog(db.$client);
           out(JSON.stringify(result, null, 2));
           return result.valid ? 0 : 1;
         } finally {
@@ -110,6 +112,24 @@ async function run(argv: string[]): Promise<number> {
         }
       }
       break;
+    }
+    case 'demo': {
+      const { values } = parseArgs({
+        args: [sub, ...rest].filter((a): a is string => a !== undefined),
+        options: { db: { type: 'string' }, force: { type: 'boolean', default: false } },
+      });
+      const file = values.db ? path.resolve(values.db) : loadConfig().databasePath;
+      // Loaded only here: the other commands do not pay for the demo's content.
+      const { DemoTargetExists, buildDemo, formatDemoSummary } = await import('../demo/build-demo.js');
+      try {
+        const summary = await buildDemo({ path: file, force: values.force, onProgress: (line) => process.stderr.write(`demo: ${line}\n`) });
+        out(formatDemoSummary(summary));
+        return 0;
+      } catch (error) {
+        if (!(error instanceof DemoTargetExists)) throw error;
+        process.stderr.write(`${error.message}\n`);
+        return 1;
+      }
     }
     case 'openapi': {
       const { values } = parseArgs({ args: [sub, ...rest].filter((a): a is string => a !== undefined), options: { out: { type: 'string' } } });

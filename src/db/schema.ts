@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  blob,
   check,
   index,
   integer,
@@ -15,6 +16,7 @@ import {
   type AnySQLiteColumn,
 } from 'drizzle-orm/sqlite-core';
 import type { Letter, ProjectContext } from '../../machines/project.types.js';
+import type { RoundContext } from '../../machines/round.types.js';
 
 export const units = sqliteTable(
   'units',
@@ -61,7 +63,17 @@ export const rounds = sqliteTable(
     minReviews: integer().notNull(),
     scoreMin: integer().notNull(),
     scoreMax: integer().notNull(),
+    /** Whether SUBMIT needs the signed and sealed letter (a PDF upload) first. */
+    requireSignedLetter: integer({ mode: 'boolean' }).notNull().default(false),
+    /** The round machine's state, beside its persisted context (as for projects). */
+    state: text().notNull().default('open'),
+    context: text({ mode: 'json' }).$type<RoundContext>().notNull().default(sql`'{}'`),
+    machineId: text().notNull().default('round'),
+    machineVersion: integer().notNull().default(1),
+    /** Incremented by every round transition. */
+    version: integer().notNull().default(1),
     createdAt: text().notNull(),
+    updatedAt: text(),
   },
   (t) => [
     check('rounds_scale_check', sql`${t.scoreMin} >= 0 AND ${t.scoreMax} > ${t.scoreMin}`),
@@ -134,6 +146,29 @@ export const reviews = sqliteTable(
 );
 
 /**
+ * Uploaded documents: the signed and sealed letter (a PDF) and the final report's documents. The
+ * bytes live in the database, in the same transaction as everything else; the SHA-256 goes into
+ * the transition-log entry of the event that uses the file.
+ */
+export const files = sqliteTable(
+  'files',
+  {
+    id: text().primaryKey(),
+    projectId: text().notNull().references(() => projects.id),
+    kind: text({ enum: ['signed_letter', 'final_report_document'] }).notNull(),
+    fileName: text().notNull(),
+    /** Detected from the content, never from the name or the declared type. */
+    mediaType: text().notNull(),
+    size: integer().notNull(),
+    sha256: text().notNull(),
+    content: blob({ mode: 'buffer' }).notNull(),
+    uploadedBy: text().notNull().references(() => users.id),
+    createdAt: text().notNull(),
+  },
+  (t) => [index('files_project_idx').on(t.projectId, t.kind, t.createdAt)],
+);
+
+/**
  * Append-only and hash-chained over the whole log: triggers refuse UPDATE and DELETE (see the
  * custom migration), and each row's hash covers the previous row's hash.
  */
@@ -141,6 +176,10 @@ export const transitionLog = sqliteTable(
   'transition_log',
   {
     seq: integer().primaryKey(),
+    /**
+     * The entry's subject: a project, or a round for entries of the round machine (`machineId`
+     * 'round'). The name stays: it is one of the hashed fields of every entry.
+     */
     projectId: text().notNull(),
     event: text().notNull(),
     fromState: text().notNull(),
@@ -226,5 +265,6 @@ export type ProjectRow = typeof projects.$inferSelect;
 export type TransitionLogRow = typeof transitionLog.$inferSelect;
 export type ReviewRow = typeof reviews.$inferSelect;
 export type SecurityEventRow = typeof securityEvents.$inferSelect;
+export type FileRow = typeof files.$inferSelect;
 export type CheckpointRow = typeof checkpoints.$inferSelect;
 export type IdempotencyRecordRow = typeof idempotencyRecords.$inferSelect;

@@ -11,6 +11,8 @@ export const EXAMPLE = {
   orgDeptId: '01870d4f-3200-7e11-8c9d-2b3c4d5e6f05',
   reviewerId: '01870d4f-3300-7f02-9dae-3c4d5e6f7a06',
   projectId: '01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07',
+  fileId: '01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08',
+  fileSha256: 'd2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26',
   requestId: '6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
   createdAt: '2023-03-01T02:00:00.000Z',
   submittedAt: '2023-03-20T02:00:00.000Z',

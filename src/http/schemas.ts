@@ -5,6 +5,7 @@
  */
 import { Type, type Static, type TSchema } from 'typebox';
 import { EVENT_TYPES, STATES } from '../../machines/project.types.js';
+import { ROUND_EVENT_TYPES, ROUND_STATES } from '../../machines/round.types.js';
 import { EXAMPLE } from './examples.js';
 import { PROBLEM_KINDS, problemDocument, problemType, type ProblemKind } from './problems.js';
 
@@ -52,10 +53,10 @@ export const ProblemSchema = Type.Object(
     status: Type.Integer({ minimum: 400, maximum: 599, description: 'HTTP 状态码 / The HTTP status', examples: [409] }),
     detail: Type.String({ minLength: 1, description: '具体说明（中文 / English）/ What happened, in Chinese and English', examples: ['事件 START 不能在状态「草稿」下执行 / START is not allowed in state draft'] }),
     instance: Type.Optional(Type.String({ description: '请求路径 / The request path', examples: [`/api/v1/projects/${EXAMPLE.projectId}/events`] })),
-    state: Type.Optional(Type.Enum(STATES, { description: '项目当前状态（409、422、403）/ The project’s current state' })),
+    state: Type.Optional(Type.Enum([...STATES, ...ROUND_STATES], { description: '项目或批次的当前状态（409、422、403）/ The project’s or round’s current state' })),
     stateLabel: Type.Optional(ref(LabelSchema)),
-    event: Type.Optional(Type.Enum(EVENT_TYPES, { description: '被拒绝的事件 / The refused event' })),
-    allowedEvents: Type.Optional(Type.Array(Type.Enum(EVENT_TYPES), { description: '当前状态接受的事件（409）/ Events the current state accepts' })),
+    event: Type.Optional(Type.Enum([...EVENT_TYPES, ...ROUND_EVENT_TYPES], { description: '被拒绝的事件 / The refused event' })),
+    allowedEvents: Type.Optional(Type.Array(Type.Enum([...EVENT_TYPES, ...ROUND_EVENT_TYPES]), { description: '当前状态接受的事件（409）/ Events the current state accepts' })),
     violation: Type.Optional(ViolationSchema),
     errors: Type.Optional(Type.Array(ValidationErrorSchema, { description: '校验错误（400）/ Validation errors' })),
     field: Type.Optional(Type.String({ description: '相关字段 / The field concerned', examples: ['roundId'] })),

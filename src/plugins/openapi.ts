@@ -42,6 +42,8 @@ const TAGS = [
   { name: 'audit', description: '审计：流转日志及其校验 / Transition log and its verification' },
   { name: 'meta', description: '元数据：状态机定义与健康检查 / Machine definition and health' },
   { name: 'projects', description: '项目及其事件 / Projects and their events' },
+  { name: 'reports', description: '批次报表与导出：评审排名、结项验收、等级与经费、申报完成情况 / Round reports and exports: ranking, acceptance, grades and funding, quota compliance' },
+  { name: 'rounds', description: '批次的生命周期：截止申报、评审、公布立项名单、结项验收 / The round’s lifecycle: closing submissions, review, the published list, acceptance' },
 ];
 
 const PARAMETERS = {

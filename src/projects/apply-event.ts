@@ -5,13 +5,13 @@
  * under group commit) then rolls back, so a refused event writes nothing. It never awaits.
  */
 import { decide, eventsAcceptedIn, persistProject, restoreProject, stateLabel, type Decision } from '../../machines/project.lifecycle.js';
-import type { Facts, ProjectCommand, ProjectEvent, ProjectState } from '../../machines/project.types.js';
+import type { Facts, ProjectCommand, ProjectContext, ProjectEvent, ProjectState } from '../../machines/project.types.js';
 import { canonicalJson } from '../audit/hash-chain.js';
 import type { Principal } from '../auth/principal.js';
 import { isoUtc } from '../clock.js';
 import type { ProjectRow, TransitionLogRow } from '../db/schema.js';
 import { Problem, bilingual } from '../http/problems.js';
-import { roundFacts } from '../rounds/rounds.service.js';
+import { roundFacts } from '../rounds/round-facts.js';
 import type { ProjectStore } from './project-store.js';
 
 export interface EventRequest {
@@ -44,7 +44,13 @@ export interface EventOutcome {
 export function loadFacts(context: StepContext, project: ProjectRow, now: number): Facts {
   const round = context.store.round(project.roundId);
   if (!round) throw new Error(`project ${project.id} refers to a missing round`);
-  const facts = { now, title: project.title, letter: project.letter, ...roundFacts(round) } as Facts;
+  const facts = {
+    now,
+    title: project.title,
+    letter: project.letter,
+    ...roundFacts(round),
+    signedLetterRequired: round.requireSignedLetter,
+  } as Facts;
   const lazy = <K extends keyof Facts>(key: K, load: () => Facts[K]) => {
     Object.defineProperty(facts, key, {
       enumerable: true,
@@ -59,7 +65,22 @@ export function loadFacts(context: StepContext, project: ProjectRow, now: number
   lazy('conflictingUnitIds', () => context.lineage(project.unitId));
   lazy('assignedReviewerIds', () => context.store.assignedReviewerIds(project.id));
   lazy('reviewedReviewerIds', () => context.store.reviewedReviewerIds(project.id));
+  lazy('signedLetter', () => context.store.latestSignedLetter(project.id));
+  lazy('finalReportDocuments', () => context.store.finalReportDocuments(project.id));
   return facts;
+}
+
+/**
+ * The payload the log keeps: the command without its type, plus the checksums of the files the
+ * event relies on, so the hash chain covers exactly which bytes were submitted. SUBMIT names the
+ * latest signed letter (when there is one); SUBMIT_FINAL_REPORT replaces its document ids with
+ * `{ fileId, sha256 }` as the machine recorded them.
+ */
+export function loggedPayload(command: ProjectCommand, facts: Facts, context: ProjectContext): Record<string, unknown> {
+  const { type: _type, ...payload } = command as ProjectCommand & Record<string, unknown>;
+  if (command.type === 'SUBMIT' && facts.signedLetter) return { ...payload, signedLetter: facts.signedLetter };
+  if (command.type === 'SUBMIT_FINAL_REPORT' && command.documents) return { ...payload, documents: context.finalReportDocuments ?? [] };
+  return payload;
 }
 
 export function restore(project: ProjectRow) {
@@ -108,13 +129,12 @@ export function applyEvent(context: StepContext, request: EventRequest): EventOu
 
   const at = isoUtc(request.now);
   const persisted = persistProject(decision.snapshot);
-  const { type: _type, ...payload } = command;
   const entry = store.appendLog({
     projectId: project.id,
     event: command.type,
     fromState: decision.from,
     toState: decision.to,
-    payload: canonicalJson(payload),
+    payload: canonicalJson(loggedPayload(command, facts, persisted.context)),
     actorId: principal.id,
     actorRole: principal.role,
     actorUnitId: principal.unitId,

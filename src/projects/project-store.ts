@@ -4,7 +4,7 @@
  * CPU of an event); the schema, the migrations and every cooler path stay with Drizzle.
  */
 import type Database from 'better-sqlite3';
-import type { Letter, ProjectContext, Scores } from '../../machines/project.types.js';
+import type { FileChecksum, Letter, ProjectContext, Scores } from '../../machines/project.types.js';
 import type { IdempotencyRecordRow, ProjectRow, RoundRow, TransitionLogRow } from '../db/schema.js';
 import { GENESIS_HASH, entryHash, type UnhashedEntry } from '../audit/hash-chain.js';
 
@@ -20,19 +20,29 @@ const PROJECT_COLUMNS = `id, round_id AS roundId, unit_id AS unitId, category, d
 const ROUND_COLUMNS = `id, year, title, document_number AS documentNumber, submission_deadline AS submissionDeadline,
   revision_deadline AS revisionDeadline, final_acceptance_date AS finalAcceptanceDate, funding_first AS fundingFirst,
   funding_second AS fundingSecond, funding_third AS fundingThird, funding_qualified AS fundingQualified,
-  min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax, created_at AS createdAt`;
+  min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax, require_signed_letter AS requireSignedLetter,
+  created_at AS createdAt`;
 
 export type NewLogEntry = Omit<UnhashedEntry, 'seq' | 'prevHash'>;
 
 export class ProjectStore {
   private readonly statements;
-  /** Rounds are immutable once created, so a cache by id never goes stale. */
+  /** A round's settings (these columns) never change once created, so a cache by id never goes stale; its state is read fresh. */
   private readonly rounds = new Map<string, RoundRow>();
 
   constructor(sqlite: Database.Database) {
     this.statements = {
       project: sqlite.prepare<[string], RawProject>(`SELECT ${PROJECT_COLUMNS} FROM projects WHERE id = ?`),
-      round: sqlite.prepare<[string], RoundRow>(`SELECT ${ROUND_COLUMNS} FROM rounds WHERE id = ?`),
+      round: sqlite.prepare<[string], Omit<RoundRow, 'requireSignedLetter'> & { requireSignedLetter: number }>(
+        `SELECT ${ROUND_COLUMNS} FROM rounds WHERE id = ?`,
+      ),
+      roundState: sqlite.prepare<[string], { state: string }>('SELECT state FROM rounds WHERE id = ?'),
+      projectsByState: sqlite.prepare<[string], { state: string; n: number }>(
+        'SELECT state, count(*) AS n FROM projects WHERE round_id = ? GROUP BY state',
+      ),
+      approvedOfRound: sqlite.prepare<[string], { id: string }>(
+        "SELECT id FROM projects WHERE round_id = ? AND state = 'committee_approved' ORDER BY id",
+      ),
       assigned: sqlite.prepare<[string], { reviewerId: string }>(
         'SELECT reviewer_id AS reviewerId FROM reviewer_assignments WHERE project_id = ?',
       ),
@@ -40,6 +50,14 @@ export class ProjectStore {
         'SELECT 1 AS one FROM reviewer_assignments WHERE project_id = ? AND reviewer_id = ?',
       ),
       reviewed: sqlite.prepare<[string], { reviewerId: string }>('SELECT reviewer_id AS reviewerId FROM reviews WHERE project_id = ?'),
+      // Both walk files_project_idx (project_id, kind, created_at); ids are UUIDv7, so they break ties in upload order.
+      latestSignedLetter: sqlite.prepare<[string], FileChecksum>(
+        `SELECT id AS fileId, sha256 FROM files WHERE project_id = ? AND kind = 'signed_letter'
+         ORDER BY created_at DESC, id DESC LIMIT 1`,
+      ),
+      finalReportDocuments: sqlite.prepare<[string], FileChecksum>(
+        "SELECT id AS fileId, sha256 FROM files WHERE project_id = ? AND kind = 'final_report_document'",
+      ),
       updateProject: sqlite.prepare(
         `UPDATE projects SET state = @state, context = @context, machine_id = @machineId, machine_version = @machineVersion,
            version = @version, grade = @grade, funding = @funding, updated_at = @updatedAt
@@ -79,10 +97,28 @@ export class ProjectStore {
   round(id: string): RoundRow | undefined {
     let row = this.rounds.get(id);
     if (!row) {
-      row = this.statements.round.get(id);
-      if (row) this.rounds.set(id, row);
+      const raw = this.statements.round.get(id);
+      if (raw) {
+        row = { ...raw, requireSignedLetter: raw.requireSignedLetter === 1 };
+        this.rounds.set(id, row);
+      }
     }
     return row;
+  }
+
+  /** The round's current lifecycle state, read fresh (not cached). */
+  roundState(id: string): string | undefined {
+    return this.statements.roundState.get(id)?.state;
+  }
+
+  /** How many of the round's projects are in each state. */
+  projectsByState(roundId: string): Record<string, number> {
+    return Object.fromEntries(this.statements.projectsByState.all(roundId).map((r) => [r.state, r.n]));
+  }
+
+  /** The round's committee-approved projects, by id. */
+  approvedProjectIds(roundId: string): string[] {
+    return this.statements.approvedOfRound.all(roundId).map((r) => r.id);
   }
 
   assignedReviewerIds(projectId: string): string[] {
@@ -95,6 +131,16 @@ export class ProjectStore {
 
   reviewedReviewerIds(projectId: string): string[] {
     return this.statements.reviewed.all(projectId).map((r) => r.reviewerId);
+  }
+
+  /** The latest signed letter uploaded for the project, or null. */
+  latestSignedLetter(projectId: string): FileChecksum | null {
+    return this.statements.latestSignedLetter.get(projectId) ?? null;
+  }
+
+  /** The project's final report documents: file id → SHA-256. */
+  finalReportDocuments(projectId: string): Record<string, string> {
+    return Object.fromEntries(this.statements.finalReportDocuments.all(projectId).map((f) => [f.fileId, f.sha256]));
   }
 
   /** Writes the project after a transition; false when its version moved meanwhile. */

@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { TRANSITIONS } from '../../machines/project.lifecycle.js';
 import { EVENT_LABELS } from '../../machines/project.machine.js';
 import { CRITERIA, EVENT_TYPES, GRADES, STATES, type EventType, type ProjectCommand } from '../../machines/project.types.js';
+import { ROUND_EVENT_TYPES, ROUND_STATES } from '../../machines/round.types.js';
 import { EXAMPLE } from '../http/examples.js';
 import { Cursor, Id, LabelSchema, Limit, Timestamp, ref, withExamples, type Example } from '../http/schemas.js';
 import { CATEGORY_NAMES, DIRECTION_NAMES } from './categories.js';
@@ -50,6 +51,7 @@ const CategorySchema = Type.Enum(CATEGORY_NAMES, { description: '类别 / Catego
 const DirectionSchema = Type.Enum(DIRECTION_NAMES, { description: '类别下的方向（标签见 GET /api/v1/machine）/ A direction of the category (labels: GET /api/v1/machine)' });
 const StateSchema = Type.Enum(STATES, { description: '生命周期状态 / Lifecycle state' });
 const EventTypeSchema = Type.Enum(EVENT_TYPES, { description: '事件类型 / Event type' });
+const LogStateSchema = Type.Enum([...STATES, ...ROUND_STATES], { description: '项目或批次的状态 / State of the project or of the round' });
 const GradeSchema = Type.Enum(GRADES, { description: '等级 / Grade: first 一等奖, second 二等奖, third 三等奖, qualified 合格' });
 const MachineRef = Type.Object(
   {
@@ -95,10 +97,10 @@ const Hash = (description: string, example: string) =>
 export const TransitionSchema = Type.Object(
   {
     seq: Type.Integer({ minimum: 1, description: '在整个日志中的连续序号 / Gap-free position in the whole log', examples: [42] }),
-    projectId: Id('项目标识 / Project id', EXAMPLE.projectId),
-    event: EventTypeSchema,
-    fromState: StateSchema,
-    toState: StateSchema,
+    projectId: Id('条目的对象：项目，批次机（machine.id 为 round）的条目为批次 / The subject: a project, or the round for entries of the round machine (machine.id round)', EXAMPLE.projectId),
+    event: Type.Enum([...EVENT_TYPES, ...ROUND_EVENT_TYPES], { description: '事件类型（项目或批次）/ Event type, of the project or the round machine' }),
+    fromState: LogStateSchema,
+    toState: LogStateSchema,
     payload: Type.Record(Type.String(), Type.Unknown(), {
       description: '事件载荷；评审意见对申报人隐藏 / The event payload; reviews are hidden from applicants and other reviewers',
     }),
@@ -244,7 +246,13 @@ function eventSchema<P extends Record<string, TSchema>>(type: EventType, propert
 }
 
 export const EVENT_SCHEMAS = [
-  eventSchema('SUBMIT', {}, '申报单位提交；责任书须完整，且在截止日期前 / The applicant submits; the letter must be complete, before the deadline.'),
+  eventSchema(
+    'SUBMIT',
+    {},
+    '申报单位提交；责任书须完整，且在截止日期前；批次要求时须先上传盖章扫描件（signed_letter），其 SHA-256 记入日志 / ' +
+      'The applicant submits; the letter must be complete, before the deadline; where the round requires it, the signed letter must be uploaded first ' +
+      '(422 signed_letter_required). The latest signed letter’s id and SHA-256 go into the log entry’s payload as `signedLetter`.',
+  ),
   eventSchema('WITHDRAW', { reason: Type.Optional(Text(10000, { description: '撤回原因（可选）/ Reason (optional)', examples: ['调整项目方向'] })) }, '申报单位撤回 / The applicant withdraws.'),
   eventSchema('RETURN_FOR_REVISION', { comment: RequiredText(10000, '修改意见 / What to revise', '活动安排需细化到月') }, '组织部退回修改 / The organisation department returns it for revision.'),
   eventSchema('PASS_PRELIMINARY_CHECK', { comment: OptionalComment }, '组织部初审通过 / The organisation department passes the preliminary check.'),
@@ -258,7 +266,23 @@ export const EVENT_SCHEMAS = [
   eventSchema('APPROVE', { meetingReference: RequiredText(200, '党委会议记录编号 / Meeting reference', '党委会〔2023〕5次'), comment: OptionalComment }, '党委批准立项 / The party committee approves.'),
   eventSchema('START', { comment: OptionalComment }, '组织部启动实施 / The organisation department starts the project.'),
   eventSchema('SUBMIT_PROGRESS_REPORT', { text: RequiredText(20000, '进展报告 / Progress report', '已完成主题党日两次') }, '申报单位报告进展 / The applicant reports progress.'),
-  eventSchema('SUBMIT_FINAL_REPORT', { summary: RequiredText(20000, '结项报告：成果总结 / Final report: summary of outcomes', '完成全部活动，举办汇报音乐会') }, '申报单位提交结项报告 / The applicant submits the final report.'),
+  eventSchema(
+    'SUBMIT_FINAL_REPORT',
+    {
+      summary: RequiredText(20000, '结项报告：成果总结 / Final report: summary of outcomes', '完成全部活动，举办汇报音乐会'),
+      documents: Type.Optional(
+        Type.Array(Id('结项文件标识 / A final report document’s file id', EXAMPLE.fileId), {
+          maxItems: 20,
+          uniqueItems: true,
+          description:
+            '随结项报告提交的结项文件（先以 kind=final_report_document 上传），至多 20 个；日志记录每个文件的 SHA-256 / ' +
+            'Final report documents handed in with the report (uploaded first with kind=final_report_document), at most 20; ' +
+            'the log entry records each one as `{ fileId, sha256 }`. An id that is not a final report document of this project: 422 unknown_document.',
+        }),
+      ),
+    },
+    '申报单位提交结项报告 / The applicant submits the final report.',
+  ),
   eventSchema('RETURN_FINAL_REPORT', { comment: RequiredText(10000, '退回意见 / What to add', '请补充活动照片') }, '组织部退回结项报告 / The organisation department returns the final report.'),
   eventSchema('GRADE', { grade: GradeSchema, comment: OptionalComment }, '组织部评定等级，资助金额取自批次 / Graded; the funding comes from the round.'),
   eventSchema('FAIL', { reason: RequiredText(10000, '不予结项的理由 / Reason', '未完成预期成果') }, '组织部不予结项，资助为 0 / Fails final acceptance; funding 0.'),
@@ -281,7 +305,10 @@ const EVENT_EXAMPLES: { [T in EventType]: Example<Extract<ProjectCommand, { type
   APPROVE: { summary: '党委批准 / Approve', value: { type: 'APPROVE', meetingReference: '党委会〔2023〕5次' } },
   START: { summary: '启动实施 / Start', value: { type: 'START' } },
   SUBMIT_PROGRESS_REPORT: { summary: '提交进展报告 / Report progress', value: { type: 'SUBMIT_PROGRESS_REPORT', text: '已完成主题党日两次' } },
-  SUBMIT_FINAL_REPORT: { summary: '提交结项报告 / Submit the final report', value: { type: 'SUBMIT_FINAL_REPORT', summary: '完成全部活动，举办汇报音乐会' } },
+  SUBMIT_FINAL_REPORT: {
+    summary: '提交结项报告及结项文件 / Submit the final report with its documents',
+    value: { type: 'SUBMIT_FINAL_REPORT', summary: '完成全部活动，举办汇报音乐会', documents: [EXAMPLE.fileId] },
+  },
   RETURN_FINAL_REPORT: { summary: '退回结项报告 / Return the final report', value: { type: 'RETURN_FINAL_REPORT', comment: '请补充活动照片' } },
   GRADE: { summary: '评定等级 / Grade', value: { type: 'GRADE', grade: 'first' } },
   FAIL: { summary: '不予结项 / Fail', value: { type: 'FAIL', reason: '未完成预期成果' } },

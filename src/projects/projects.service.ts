@@ -146,6 +146,13 @@ export class ProjectsService {
       if (!this.store.round(input.roundId)) {
         throw new Problem('unprocessable', `批次不存在 / Round ${input.roundId} does not exist`, { field: 'roundId' });
       }
+      const roundState = this.store.roundState(input.roundId);
+      if (roundState !== 'open') {
+        throw new Problem('conflict', `批次已截止申报，不能再新建项目 / The round is ${roundState}: new projects only while it is open`, {
+          field: 'roundId',
+          code: 'round_not_open',
+        });
+      }
       this.assertDirection(input.category, input.direction);
       const now = this.clock.now();
       const id = newId(now);
@@ -285,6 +292,16 @@ export class ProjectsService {
     });
   }
 
+  /**
+   * START for every committee-approved project of the round, each its own step and log entry.
+   * Synchronous, for the caller's transaction: publishing the approved list runs it there.
+   */
+  startApproved(principal: Principal, roundId: string, requestId: string, now: number): TransitionLogRow[] {
+    return this.store.approvedProjectIds(roundId).map(
+      (projectId) => applyEvent(this.step, { principal, projectId, command: { type: 'START' }, expectedVersion: null, requestId, now }).entry,
+    );
+  }
+
   transitions(principal: Principal, id: string): TransitionView[] {
     this.findVisible(principal, id);
     return entriesOfProject(this.db, id).map((row) => toTransitionView(row, principal));
@@ -341,7 +358,8 @@ export class ProjectsService {
       .map((a) => ({ ...a, reviewed: reviewed.has(a.reviewerId) }));
   }
 
-  private findVisible(principal: Principal, id: string): ProjectRow {
+  /** The project, if the caller may see it; a Problem 404 otherwise (the one visibility rule, for every module). */
+  findVisible(principal: Principal, id: string): ProjectRow {
     const row = this.store.project(id);
     if (!row || !this.visible(principal, row)) throw new Problem('not-found', `项目不存在 / Project ${id} not found`);
     return row;

@@ -1,9 +1,13 @@
 import { Type } from 'typebox';
+import { etagOf, parseIfMatch } from '../http/etag.js';
 import type { App } from '../http/type-provider.js';
-import { Problem } from '../http/problems.js';
 import { IdParams, json, problems, ref } from '../http/schemas.js';
-import { CreateRoundBody, ROUND_EXAMPLE, ROUND_EXAMPLES, RoundSchema } from './rounds.schemas.js';
-import { toRound, type RoundsService } from './rounds.service.js';
+import { principalOf } from '../plugins/auth.js';
+import { TransitionSchema } from '../projects/projects.schemas.js';
+import { CreateRoundBody, ROUND_EXAMPLE, ROUND_EXAMPLES, RoundEventBody, RoundEventResultSchema, RoundSchema } from './rounds.schemas.js';
+import type { RoundsService } from './rounds.service.js';
+
+const ETAG = { type: 'string', description: '批次版本，作 If-Match 使用，如 "3" / The round version, for If-Match, e.g. "3"' } as const;
 
 export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService }) {
   app.post(
@@ -22,7 +26,10 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
         response: { 201: json(ref(RoundSchema), '已创建的批次 / The new round', ROUND_EXAMPLES), ...problems('unprocessable') },
       },
     },
-    async (request, reply) => reply.code(201).send(rounds.create(request.body)),
+    async (request, reply) => {
+      const round = await rounds.create(request.body);
+      return reply.code(201).header('ETag', etagOf(round.version)).send(round);
+    },
   );
 
   app.get(
@@ -46,15 +53,117 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
         operationId: 'getRound',
         tags: ['admin'],
         summary: '立项批次详情 / Get a round',
-        description: '一个立项批次。\nOne round.',
+        description: '一个立项批次，含其状态与调用者现在可以触发的批次事件。\nOne round, with its state and the round events the caller may fire now.',
         params: IdParams,
-        response: { 200: json(ref(RoundSchema), '批次 / The round', ROUND_EXAMPLES), ...problems('not-found') },
+        response: { 200: json(ref(RoundSchema), '批次 / The round', ROUND_EXAMPLES, { ETag: ETAG }), ...problems('not-found') },
       },
     },
-    async (request) => {
-      const row = rounds.findRow(request.params.id);
-      if (!row) throw new Problem('not-found', `批次不存在 / Round ${request.params.id} not found`);
-      return toRound(row);
+    async (request, reply) => {
+      const round = rounds.get(principalOf(request), request.params.id);
+      return reply.header('ETag', etagOf(round.version)).send(round);
     },
+  );
+
+  app.post(
+    '/rounds/:id/events',
+    {
+      config: { roles: ['org_dept', 'committee'] },
+      schema: {
+        operationId: 'fireRoundEvent',
+        tags: ['rounds'],
+        summary: '触发批次事件 / Fire a round event',
+        description: [
+          '批次的生命周期：开放申报 → 申报截止 → 评审中 → 党委已研究决定 → 立项名单已公布、实施中 → 结项验收 → 已结束。',
+          '`CLOSE_SUBMISSIONS`（组织部，申报截止日过后）、`START_REVIEW`（组织部，已申报项目均已初审）、`CONCLUDE_DECISIONS`（党委，所有项目已决定）、',
+          '`PUBLISH_LIST`（组织部，带党委文件字号与日期；**在同一事务中为每个党委批准的项目触发 START**，每个启动各有一条日志）、',
+          '`OPEN_ACCEPTANCE`（组织部）、`CLOSE_ROUND`（组织部，所有项目已结项或已决定）。每个事件写一条批次日志（machine.id 为 round），',
+          '与项目日志在同一条哈希链中。非法事件 409、条件不满足 422、角色不符 403，均不写入任何内容。',
+          '',
+          'The round’s lifecycle: open → submissions_closed → under_review → decided → in_execution (approved list published) → under_acceptance → closed.',
+          '`CLOSE_SUBMISSIONS` (org_dept, after the submission deadline), `START_REVIEW` (org_dept, every submission preliminarily checked),',
+          '`CONCLUDE_DECISIONS` (committee, every project decided), `PUBLISH_LIST` (org_dept, with the committee document’s number and date;',
+          '**fires START for every committee-approved project of the round in the same transaction**, each start its own log entry),',
+          '`OPEN_ACCEPTANCE` (org_dept), `CLOSE_ROUND` (org_dept, every project concluded). Each event writes one log entry with machine id `round`,',
+          'in the same hash chain as the projects’ entries. An illegal event answers 409, a failed condition 422, a wrong role 403; none writes anything.',
+          'If-Match (the round’s ETag) makes the event conditional (412 when the round moved).',
+        ].join('\n'),
+        params: IdParams,
+        headers: Type.Object({
+          'if-match': Type.Optional(Type.String({ description: '批次的 ETag，如 "3" / The round’s ETag, e.g. "3"', examples: ['"1"'] })),
+        }),
+        body: RoundEventBody,
+        response: {
+          200: json(ref(RoundEventResultSchema), '事件之后的批次、批次日志条目及启动的项目 / The round after the event, its log entry and the projects started', {
+            closed: {
+              summary: '截止申报之后 / After CLOSE_SUBMISSIONS',
+              value: {
+                round: { ...ROUND_EXAMPLE, state: 'submissions_closed', stateLabel: { zh: '申报截止（初审中）', en: 'Submissions closed (preliminary checks)' }, version: 2 },
+                transition: {
+                  seq: 12,
+                  projectId: ROUND_EXAMPLE.id,
+                  event: 'CLOSE_SUBMISSIONS',
+                  fromState: 'open',
+                  toState: 'submissions_closed',
+                  payload: {},
+                  actor: { id: '0189a0b8-0000-7000-8000-00000000000d', role: 'org_dept', unitId: null },
+                  at: '2023-03-30T01:00:00.000Z',
+                  requestId: 'req-1',
+                  machine: { id: 'round', version: 1 },
+                  prevHash: '0'.repeat(64),
+                  hash: 'a'.repeat(64),
+                },
+                started: [],
+              },
+            },
+          }, { ETag: ETAG }),
+          ...problems('forbidden', 'not-found', 'illegal-transition', 'precondition-failed', 'guard-failed'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await rounds.fire(principalOf(request), request.params.id, request.body, {
+        expectedVersion: parseIfMatch(request.headers['if-match']),
+        requestId: request.id,
+      });
+      return reply.header('ETag', etagOf(result.round.version)).send(result);
+    },
+  );
+
+  app.get(
+    '/rounds/:id/transitions',
+    {
+      schema: {
+        operationId: 'listRoundTransitions',
+        tags: ['rounds'],
+        summary: '批次流转记录 / The round’s transition history',
+        description: '批次自身的日志条目（machine.id 为 round），按序号。\nThe round’s own log entries (machine id `round`), in sequence order.',
+        params: IdParams,
+        response: {
+          200: json(Type.Array(ref(TransitionSchema)), '流转记录 / The entries', {
+            published: {
+              summary: '公布立项名单 / The list published',
+              value: [
+                {
+                  seq: 40,
+                  projectId: ROUND_EXAMPLE.id,
+                  event: 'PUBLISH_LIST',
+                  fromState: 'decided',
+                  toState: 'in_execution',
+                  payload: { documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' },
+                  actor: { id: '0189a0b8-0000-7000-8000-00000000000d', role: 'org_dept', unitId: null },
+                  at: '2023-05-10T02:00:00.000Z',
+                  requestId: 'req-2',
+                  machine: { id: 'round', version: 1 },
+                  prevHash: 'b'.repeat(64),
+                  hash: 'c'.repeat(64),
+                },
+              ] as never,
+            },
+          }),
+          ...problems('not-found'),
+        },
+      },
+    },
+    async (request) => rounds.transitions(principalOf(request), request.params.id),
   );
 }

@@ -1,6 +1,23 @@
 import { Type, type Static } from 'typebox';
+import { ROUND_EVENT_TYPES, ROUND_STATES } from '../../machines/round.types.js';
 import { EXAMPLE } from '../http/examples.js';
-import { CalendarDate, Id, Timestamp, withExamples, type Example } from '../http/schemas.js';
+import { CalendarDate, Id, LabelSchema, Timestamp, ref, withExamples, type Example } from '../http/schemas.js';
+import { TransitionSchema } from '../projects/projects.schemas.js';
+
+export const RoundStateSchema = Type.Enum(ROUND_STATES, {
+  description:
+    '批次状态 / Round state: open 开放申报, submissions_closed 申报截止, under_review 评审中, decided 党委已研究决定, ' +
+    'in_execution 立项名单已公布、实施中, under_acceptance 结项验收, closed 已结束',
+});
+export const RoundEventTypeSchema = Type.Enum(ROUND_EVENT_TYPES, { description: '批次事件 / Round event' });
+
+const PublicationSchema = Type.Object(
+  {
+    documentNumber: Type.String({ minLength: 1, description: '党委文件字号 / The committee document’s number', examples: ['党委〔2023〕12号'] }),
+    publishedOn: { ...CalendarDate, description: '发文日期 / Date of the document', examples: ['2023-05-10'] },
+  },
+  { additionalProperties: false, description: '已公布的立项名单 / The published approved list' },
+);
 
 const Yuan = (example: number) => Type.Integer({ minimum: 0, maximum: 100_000_000, description: '元（人民币，整数）/ Whole yuan (CNY)', examples: [example] });
 
@@ -26,7 +43,16 @@ export const RoundSchema = Type.Object(
       { min: ScoreBound('每项最低分 / Lowest score', 0, 0), max: ScoreBound('每项最高分 / Highest score', 20, 1) },
       { additionalProperties: false, description: '五项评审标准各自的分值范围 / Range of each of the five criteria' },
     ),
+    requireSignedLetter: Type.Boolean({ description: '提交前须上传盖章扫描件（PDF）/ SUBMIT needs the signed and sealed letter (a PDF upload) first', examples: [true] }),
+    state: RoundStateSchema,
+    stateLabel: ref(LabelSchema),
+    version: Type.Integer({ minimum: 1, description: '批次版本，每次批次流转加一（ETag）/ Incremented by every round transition (the ETag)', examples: [1] }),
+    publication: Type.Union([PublicationSchema, Type.Null()], { description: '立项名单公布前为 null / null until the approved list is published' }),
+    allowedEvents: Type.Optional(
+      Type.Array(RoundEventTypeSchema, { description: '调用者现在可以触发的批次事件（详情接口）/ Round events the caller may fire now (detail only)', examples: [['CLOSE_SUBMISSIONS']] }),
+    ),
     createdAt: Timestamp,
+    updatedAt: Type.Union([Timestamp, Type.Null()], { description: '最近一次流转时间 / Time of the latest round transition' }),
   },
   { $id: 'Round', additionalProperties: false, description: '立项批次 / A call for proposals' },
 );
@@ -43,7 +69,13 @@ export const ROUND_EXAMPLE: Round = {
   funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
   minReviews: 3,
   scoreScale: { min: 0, max: 20 },
+  requireSignedLetter: true,
+  state: 'open',
+  stateLabel: { zh: '开放申报', en: 'Open for submissions' },
+  version: 1,
+  publication: null,
   createdAt: EXAMPLE.createdAt,
+  updatedAt: null,
 };
 
 export const ROUND_EXAMPLES: Record<string, Example<Round>> = {
@@ -73,6 +105,9 @@ export const CreateRoundBody = withExamples(
           { additionalProperties: false, description: '五项评审标准各自的分值范围，默认 0 至 20 / Range of each of the five criteria; default 0 to 20' },
         ),
       ),
+      requireSignedLetter: Type.Optional(
+        Type.Boolean({ default: false, description: '提交前须上传盖章扫描件（PDF），默认否 / SUBMIT needs the signed letter uploaded first; default false', examples: [true] }),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -89,8 +124,52 @@ export const CreateRoundBody = withExamples(
         funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
         minReviews: 3,
         scoreScale: { min: 0, max: 20 },
+        requireSignedLetter: true,
       },
     },
   },
 );
 export type CreateRoundInput = Static<typeof CreateRoundBody>;
+
+const plainEvent = (type: Exclude<(typeof ROUND_EVENT_TYPES)[number], 'PUBLISH_LIST'>, description: string) =>
+  Type.Object({ type: Type.Literal(type, { minLength: 1, description, examples: [type] }) }, { additionalProperties: false, description });
+
+export const RoundEventBody = withExamples(
+  Type.Union(
+    [
+      plainEvent('CLOSE_SUBMISSIONS', '截止申报（组织部；申报截止日过后）/ Close submissions (org_dept; after the deadline)'),
+      plainEvent('START_REVIEW', '开始评审（组织部；已申报项目均已初审）/ Start panel review (org_dept; every submission checked)'),
+      plainEvent('CONCLUDE_DECISIONS', '党委研究决定完毕（党委；所有项目已决定）/ Conclude decisions (committee; every project decided)'),
+      Type.Object(
+        {
+          type: Type.Literal('PUBLISH_LIST', { minLength: 1, description: '公布立项名单 / Publish the approved list', examples: ['PUBLISH_LIST'] }),
+          documentNumber: Type.String({ minLength: 1, maxLength: 100, description: '党委文件字号 / The committee document’s number', examples: ['党委〔2023〕12号'] }),
+          publishedOn: { ...CalendarDate, description: '发文日期 / Date of the document', examples: ['2023-05-10'] },
+        },
+        {
+          additionalProperties: false,
+          description: '公布立项名单（组织部）：同一事务中启动每个党委批准的项目 / Publish the approved list (org_dept): starts every approved project in the same transaction',
+        },
+      ),
+      plainEvent('OPEN_ACCEPTANCE', '启动结项验收（组织部）/ Open final acceptance (org_dept)'),
+      plainEvent('CLOSE_ROUND', '结束批次（组织部；所有项目已结项或已决定）/ Close the round (org_dept; every project concluded)'),
+    ],
+    { description: '批次事件，按 `type` 区分 / A round event, told apart by `type`' },
+  ),
+  {
+    closeSubmissions: { summary: '截止申报 / Close submissions', value: { type: 'CLOSE_SUBMISSIONS' } },
+    publish: { summary: '公布立项名单 / Publish the approved list', value: { type: 'PUBLISH_LIST', documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' } },
+  },
+);
+export type RoundEventInput = Static<typeof RoundEventBody>;
+
+export const RoundEventResultSchema = Type.Object(
+  {
+    round: ref(RoundSchema),
+    transition: ref(TransitionSchema),
+    started: Type.Array(ref(TransitionSchema), {
+      description: 'PUBLISH_LIST 启动的项目各自的 START 日志条目，其余事件为空 / The START entries PUBLISH_LIST wrote, one per approved project; empty for other events',
+    }),
+  },
+  { $id: 'RoundEventResult', additionalProperties: false, description: '批次事件之后的批次与日志条目 / The round after the event, and the log entries written' },
+);

@@ -1,13 +1,33 @@
 import { asc, eq } from 'drizzle-orm';
-import type { Grade } from '../../machines/project.types.js';
+import type { ProjectState } from '../../machines/project.types.js';
+import {
+  allowedRoundEvents,
+  createRound,
+  decideRound,
+  persistRound,
+  restoreRound,
+  roundEventsAcceptedIn,
+  roundStateLabel,
+  type RoundDecision,
+} from '../../machines/round.lifecycle.js';
+import type { RoundCommand, RoundFactsForMachine, RoundState } from '../../machines/round.types.js';
+import { canonicalJson } from '../audit/hash-chain.js';
+import { entriesOfProject } from '../audit/transition-log.repository.js';
+import type { Principal } from '../auth/principal.js';
 import { endOfShanghaiDay, isoUtc, type Clock } from '../clock.js';
-import type { Executor } from '../db/executor.js';
+export { roundFacts, type RoundFacts } from './round-facts.js';
+import type { Db } from '../db/client.js';
+import type { GroupCommitter } from '../db/group-commit.js';
 import { rounds, type RoundRow } from '../db/schema.js';
-import { Problem } from '../http/problems.js';
+import { Problem, bilingual } from '../http/problems.js';
 import { newId } from '../ids.js';
-import type { CreateRoundInput, Round } from './rounds.schemas.js';
+import { ProjectStore } from '../projects/project-store.js';
+import type { ProjectsService } from '../projects/projects.service.js';
+import { toTransitionView } from '../projects/projects.service.js';
+import type { TransitionView } from '../projects/projects.schemas.js';
+import type { CreateRoundInput, Round, RoundEventInput } from './rounds.schemas.js';
 
-export const toRound = (row: RoundRow): Round => ({
+export const toRound = (row: RoundRow, allowedEvents?: Round['allowedEvents']): Round => ({
   id: row.id,
   year: row.year,
   title: row.title,
@@ -18,28 +38,21 @@ export const toRound = (row: RoundRow): Round => ({
   funding: { first: row.fundingFirst, second: row.fundingSecond, third: row.fundingThird, qualified: row.fundingQualified },
   minReviews: row.minReviews,
   scoreScale: { min: row.scoreMin, max: row.scoreMax },
+  requireSignedLetter: row.requireSignedLetter,
+  state: row.state as RoundState,
+  stateLabel: roundStateLabel(row.state as RoundState),
+  version: row.version,
+  publication: row.context.publication ?? null,
+  ...(allowedEvents ? { allowedEvents } : {}),
   createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
 });
 
-/** The facts of a round that the project machine's guards read. */
-export interface RoundFacts {
-  submissionClosesAt: number;
-  revisionClosesAt: number | null;
-  minReviews: number;
-  scoreMin: number;
-  scoreMax: number;
-  funding: Record<Grade, number>;
-}
-
-export function roundFacts(row: RoundRow): RoundFacts {
-  return {
-    submissionClosesAt: endOfShanghaiDay(row.submissionDeadline),
-    revisionClosesAt: row.revisionDeadline === null ? null : endOfShanghaiDay(row.revisionDeadline),
-    minReviews: row.minReviews,
-    scoreMin: row.scoreMin,
-    scoreMax: row.scoreMax,
-    funding: { first: row.fundingFirst, second: row.fundingSecond, third: row.fundingThird, qualified: row.fundingQualified },
-  };
+export interface RoundEventResult {
+  round: Round;
+  transition: TransitionView;
+  /** The START entries written with PUBLISH_LIST, one per approved project; empty otherwise. */
+  started: TransitionView[];
 }
 
 function validDate(value: string): boolean {
@@ -48,12 +61,18 @@ function validDate(value: string): boolean {
 }
 
 export class RoundsService {
-  constructor(
-    private readonly db: Executor,
-    private readonly clock: Clock,
-  ) {}
+  private readonly store: ProjectStore;
 
-  create(input: CreateRoundInput): Round {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly committer: GroupCommitter,
+    private readonly projects: ProjectsService,
+  ) {
+    this.store = new ProjectStore(db.$client);
+  }
+
+  create(input: CreateRoundInput): Promise<Round> {
     const scale = input.scoreScale ?? { min: 0, max: 20 };
     if (scale.max <= scale.min) {
       throw new Problem('unprocessable', '评分上限须大于下限 / scoreScale.max must exceed scoreScale.min', { field: 'scoreScale' });
@@ -70,33 +89,141 @@ export class RoundsService {
     if (input.revisionDeadline && input.revisionDeadline < input.submissionDeadline) {
       throw new Problem('unprocessable', '修改截止日期不能早于申报截止日期 / revisionDeadline precedes submissionDeadline', { field: 'revisionDeadline' });
     }
-    const now = this.clock.now();
-    const row: RoundRow = {
-      id: newId(now),
-      year: input.year,
-      title: input.title,
-      documentNumber: input.documentNumber,
-      submissionDeadline: input.submissionDeadline,
-      revisionDeadline: input.revisionDeadline ?? null,
-      finalAcceptanceDate: input.finalAcceptanceDate,
-      fundingFirst: input.funding.first,
-      fundingSecond: input.funding.second,
-      fundingThird: input.funding.third,
-      fundingQualified: input.funding.qualified,
-      minReviews: input.minReviews ?? 3,
-      scoreMin: scale.min,
-      scoreMax: scale.max,
-      createdAt: isoUtc(now),
-    };
-    this.db.insert(rounds).values(row).run();
-    return toRound(row);
+    return this.committer.run(() => {
+      const now = this.clock.now();
+      const id = newId(now);
+      const persisted = persistRound(createRound(id));
+      const row: RoundRow = {
+        id,
+        year: input.year,
+        title: input.title,
+        documentNumber: input.documentNumber,
+        submissionDeadline: input.submissionDeadline,
+        revisionDeadline: input.revisionDeadline ?? null,
+        finalAcceptanceDate: input.finalAcceptanceDate,
+        fundingFirst: input.funding.first,
+        fundingSecond: input.funding.second,
+        fundingThird: input.funding.third,
+        fundingQualified: input.funding.qualified,
+        minReviews: input.minReviews ?? 3,
+        scoreMin: scale.min,
+        scoreMax: scale.max,
+        requireSignedLetter: input.requireSignedLetter ?? false,
+        state: persisted.state,
+        context: persisted.context,
+        machineId: persisted.machineId,
+        machineVersion: persisted.machineVersion,
+        version: 1,
+        createdAt: isoUtc(now),
+        updatedAt: null,
+      };
+      this.db.insert(rounds).values(row).run();
+      return toRound(row);
+    });
   }
 
   list(): Round[] {
-    return this.db.select().from(rounds).orderBy(asc(rounds.id)).all().map(toRound);
+    return this.db.select().from(rounds).orderBy(asc(rounds.id)).all().map((row) => toRound(row));
   }
 
   findRow(id: string): RoundRow | undefined {
     return this.db.select().from(rounds).where(eq(rounds.id, id)).get();
+  }
+
+  get(principal: Principal, id: string): Round {
+    const row = this.findRow(id);
+    if (!row) throw new Problem('not-found', `批次不存在 / Round ${id} not found`);
+    const snapshot = restoreRound(persistedOf(row));
+    return toRound(row, allowedRoundEvents(snapshot, actorOf(principal), this.facts(row, this.clock.now())));
+  }
+
+  transitions(principal: Principal, id: string): TransitionView[] {
+    if (!this.findRow(id)) throw new Problem('not-found', `批次不存在 / Round ${id} not found`);
+    return entriesOfProject(this.db, id).map((row) => toTransitionView(row, principal));
+  }
+
+  /**
+   * One round event, one transaction: the round's transition and its log entry, and for
+   * PUBLISH_LIST a START (with its own log entry) for every committee-approved project of the
+   * round. A refusal, or any failure on the way, writes nothing.
+   */
+  fire(principal: Principal, id: string, command: RoundEventInput, options: { expectedVersion: number | null; requestId: string }): Promise<RoundEventResult> {
+    return this.committer.run(() => {
+      const row = this.findRow(id);
+      if (!row) throw new Problem('not-found', `批次不存在 / Round ${id} not found`);
+      if (options.expectedVersion !== null && options.expectedVersion !== row.version) {
+        throw new Problem('precondition-failed', `批次已更新到版本 ${row.version} / The round is at version ${row.version}`, { currentVersion: row.version });
+      }
+      const now = this.clock.now();
+      const event = { ...(command as RoundCommand), actor: actorOf(principal), facts: this.facts(row, now) };
+      const decision = decideRound(restoreRound(persistedOf(row)), event);
+      if (!decision.ok) refuse(decision, command.type);
+
+      const at = isoUtc(now);
+      const persisted = persistRound(decision.snapshot);
+      const { type: _type, ...payload } = command as RoundCommand & Record<string, unknown>;
+      const entry = this.store.appendLog({
+        projectId: row.id,
+        event: command.type,
+        fromState: decision.from,
+        toState: decision.to,
+        payload: canonicalJson(payload),
+        actorId: principal.id,
+        actorRole: principal.role,
+        actorUnitId: principal.unitId,
+        at,
+        requestId: options.requestId,
+        machineId: persisted.machineId,
+        machineVersion: persisted.machineVersion,
+      });
+      const updated = this.db
+        .update(rounds)
+        .set({ state: persisted.state, context: persisted.context, version: row.version + 1, updatedAt: at })
+        .where(eq(rounds.id, row.id))
+        .returning()
+        .get();
+      if (!updated || updated.version !== row.version + 1) throw new Error(`round ${row.id} changed inside its own transaction`);
+
+      const started = command.type === 'PUBLISH_LIST' ? this.projects.startApproved(principal, row.id, options.requestId, now) : [];
+      return {
+        round: toRound(updated, allowedRoundEvents(decision.snapshot, actorOf(principal), this.facts(updated, now))),
+        transition: toTransitionView(entry, principal),
+        started: started.map((e) => toTransitionView(e, principal)),
+      };
+    });
+  }
+
+  private facts(row: RoundRow, now: number): RoundFactsForMachine {
+    return {
+      now,
+      submissionClosesAt: endOfShanghaiDay(row.submissionDeadline),
+      projectsByState: this.store.projectsByState(row.id) as Partial<Record<ProjectState, number>>,
+    };
+  }
+}
+
+const actorOf = (principal: Principal) => ({ id: principal.id, role: principal.role, unitId: principal.unitId });
+
+const persistedOf = (row: RoundRow) => ({
+  machineId: row.machineId,
+  machineVersion: row.machineVersion,
+  state: row.state as RoundState,
+  context: row.context,
+});
+
+function refuse(decision: Exclude<RoundDecision, { ok: true }>, event: string): never {
+  const state = decision.state;
+  const here = { state, stateLabel: roundStateLabel(state) };
+  switch (decision.kind) {
+    case 'illegal':
+      throw new Problem(
+        'illegal-transition',
+        `事件 ${event} 不能在批次状态「${roundStateLabel(state).zh}」下执行 / ${event} is not allowed in round state ${state}`,
+        { ...here, event, allowedEvents: roundEventsAcceptedIn(state) },
+      );
+    case 'forbidden':
+      throw new Problem('forbidden', bilingual(decision.violation.message), { ...here, event, violation: decision.violation });
+    case 'unprocessable':
+      throw new Problem('guard-failed', bilingual(decision.violation.message), { ...here, event, violation: decision.violation });
   }
 }

@@ -12,6 +12,8 @@ import type { UnitsService } from '../units/units.service.js';
 import type { CreateUserInput, User } from './users.schemas.js';
 
 const ROLES_WITH_UNIT = new Set(['applicant', 'reviewer']);
+/** The shape of a chosen token: the prefix of generated ones and at least 24 characters in all. */
+const CHOSEN_TOKEN = /^lx_[A-Za-z0-9_-]{21,200}$/;
 
 const toUser = ({ tokenHash: _omit, ...row }: UserRow): User => row;
 
@@ -28,6 +30,25 @@ export class UsersService {
   }
 
   create(input: CreateUserInput): { user: User; token: string } {
+    const unitId = this.checkUnit(input);
+    const token = generateToken();
+    const row = this.insert(input.name, input.role, unitId, token);
+    return { user: toUser(row), token };
+  }
+
+  /**
+   * For the demo database only (src/demo/): a user holding a token chosen in advance, so that the
+   * README can list the demo's tokens. Like create(), the token is stored only as its hash. Never
+   * reachable over HTTP; real users get a random token from create().
+   */
+  createWithToken(input: CreateUserInput, token: string): User {
+    if (!CHOSEN_TOKEN.test(token)) throw new Error('a chosen token must look like lx_ followed by at least 21 letters, digits, - or _');
+    const unitId = this.checkUnit(input);
+    if (this.byTokenHash.get(hashToken(token))) throw new Error('another user already holds this token');
+    return toUser(this.insert(input.name, input.role, unitId, token));
+  }
+
+  private checkUnit(input: CreateUserInput): string | null {
     const unitId = input.unitId ?? null;
     if (ROLES_WITH_UNIT.has(input.role) && unitId === null) {
       throw new Problem('unprocessable', `角色 ${input.role} 必须属于一个单位 / Role ${input.role} needs a unit`, { field: 'unitId' });
@@ -35,9 +56,7 @@ export class UsersService {
     if (unitId !== null && !this.unitsService.exists(unitId)) {
       throw new Problem('unprocessable', `单位不存在 / Unit ${unitId} does not exist`, { field: 'unitId' });
     }
-    const token = generateToken();
-    const row = this.insert(input.name, input.role, unitId, token);
-    return { user: toUser(row), token };
+    return unitId;
   }
 
   list(): User[] {

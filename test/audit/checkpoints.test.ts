@@ -39,12 +39,13 @@ describe('checkpoints over HTTP', () => {
 
     const note: string = signed.body.note;
     const [body, signatureLine] = note.split('\n\n');
-    const machine = machineDefinitions()[0]!;
+    const [machine, roundMachine] = machineDefinitions();
     expect(body!.split('\n')).toEqual([
       'lixiang/default/transition-log',
       String(seq),
       Buffer.from(hash, 'hex').toString('base64'),
-      `machine project@1 sha256:${machine.sha256}`,
+      `machine project@1 sha256:${machine!.sha256}`,
+      `machine round@1 sha256:${roundMachine!.sha256}`,
     ]);
     expect(signatureLine).toMatch(/^\u2014 lixiang\/default [A-Za-z0-9+/]+=*\n$/);
 

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { extract } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeMachine } from '../../machines/project.lifecycle.js';
+import { describeRoundMachine } from '../../machines/round.lifecycle.js';
 import { buildApp } from '../../src/app.js';
 import { loadSigningKey, logIdentity } from '../../src/audit/checkpoints.js';
 import { AuditExportService } from '../../src/audit/export-bundle.js';
@@ -90,9 +91,9 @@ describe('audit export', () => {
     await extract({ file: archive, cwd: unpacked });
     const bundle = path.join(unpacked, filename!);
     expect(fs.readdirSync(bundle).sort()).toEqual(
-      ['checkpoints.ndjson', 'machines', 'manifest.json', 'projects.ndjson', 'public-key.pem', 'transitions.ndjson', 'verify.mjs'].sort(),
+      ['checkpoints.ndjson', 'machines', 'manifest.json', 'projects.ndjson', 'public-key.pem', 'rounds.ndjson', 'transitions.ndjson', 'verify.mjs'].sort(),
     );
-    expect(fs.readdirSync(path.join(bundle, 'machines'))).toEqual(['project@1.json']);
+    expect(fs.readdirSync(path.join(bundle, 'machines')).sort()).toEqual(['project@1.json', 'round@1.json']);
 
     // The content is exactly what the database holds.
     const rows = db.$client.prepare('SELECT * FROM transition_log ORDER BY seq').all() as LogRow[];
@@ -104,6 +105,7 @@ describe('audit export', () => {
       expect(line.payload).toBe(row.payload);
     }
     expect(JSON.parse(fs.readFileSync(path.join(bundle, 'machines/project@1.json'), 'utf8'))).toEqual(describeMachine());
+    expect(JSON.parse(fs.readFileSync(path.join(bundle, 'machines/round@1.json'), 'utf8'))).toEqual(describeRoundMachine());
     const publicKey = await call(world.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/public-key' });
     expect(fs.readFileSync(path.join(bundle, 'public-key.pem'), 'utf8')).toBe(publicKey.body);
     expect(fs.readFileSync(path.join(bundle, 'verify.mjs'), 'utf8')).toBe(fs.readFileSync(path.join(root, 'src/audit/standalone-verifier.mjs'), 'utf8'));
@@ -117,7 +119,11 @@ describe('audit export', () => {
       transitions: { count: rows.length, firstSeq: 1, lastSeq: rows.length, headHash: rows.at(-1)!.hash },
       checkpoints: { count: 2, latestSize: rows.length },
       projects: { count: 4, byState: Object.fromEntries(states.map((s) => [s.state, s.n])) },
-      machines: [{ id: 'project', version: 1, file: 'machines/project@1.json', sha256: machineDefinitions()[0]!.sha256 }],
+      rounds: { file: 'rounds.ndjson', count: 1, byState: { open: 1 } },
+      machines: [
+        { id: 'project', version: 1, file: 'machines/project@1.json', sha256: machineDefinitions()[0]!.sha256 },
+        { id: 'round', version: 1, file: 'machines/round@1.json', sha256: machineDefinitions()[1]!.sha256 },
+      ],
       publicKey: { file: 'public-key.pem', algorithm: 'Ed25519', keyName: 'lixiang/default' },
     });
     for (const entry of manifest.files as Array<{ path: string; bytes: number; sha256: string }>) {

@@ -60,7 +60,8 @@ describe('cli', () => {
     const broken = cli(['audit', 'verify'], { DATABASE_URL: file });
     expect(broken.code).toBe(1);
     expect(JSON.parse(broken.stdout)).toMatchObject({ valid: false, firstBadSeq: 2 });
-  });
+    // Four CLI processes, each starting tsx: seconds apiece on a busy machine.
+  }, 60_000);
 
   it('refuses bad arguments with a usage message and exit code 2', () => {
     const result = cli(['users', 'create', '--name', 'x', '--role', 'emperor'], { DATABASE_URL: file });

@@ -151,12 +151,69 @@ export interface paths {
         };
         /**
          * 立项批次详情 / Get a round
-         * @description 一个立项批次。
-         *     One round.
+         * @description 一个立项批次，含其状态与调用者现在可以触发的批次事件。
+         *     One round, with its state and the round events the caller may fire now.
          *
          *     任何已认证用户 / Any authenticated user.
          */
         get: operations["getRound"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 触发批次事件 / Fire a round event
+         * @description 批次的生命周期：开放申报 → 申报截止 → 评审中 → 党委已研究决定 → 立项名单已公布、实施中 → 结项验收 → 已结束。
+         *     `CLOSE_SUBMISSIONS`（组织部，申报截止日过后）、`START_REVIEW`（组织部，已申报项目均已初审）、`CONCLUDE_DECISIONS`（党委，所有项目已决定）、
+         *     `PUBLISH_LIST`（组织部，带党委文件字号与日期；**在同一事务中为每个党委批准的项目触发 START**，每个启动各有一条日志）、
+         *     `OPEN_ACCEPTANCE`（组织部）、`CLOSE_ROUND`（组织部，所有项目已结项或已决定）。每个事件写一条批次日志（machine.id 为 round），
+         *     与项目日志在同一条哈希链中。非法事件 409、条件不满足 422、角色不符 403，均不写入任何内容。
+         *
+         *     The round’s lifecycle: open → submissions_closed → under_review → decided → in_execution (approved list published) → under_acceptance → closed.
+         *     `CLOSE_SUBMISSIONS` (org_dept, after the submission deadline), `START_REVIEW` (org_dept, every submission preliminarily checked),
+         *     `CONCLUDE_DECISIONS` (committee, every project decided), `PUBLISH_LIST` (org_dept, with the committee document’s number and date;
+         *     **fires START for every committee-approved project of the round in the same transaction**, each start its own log entry),
+         *     `OPEN_ACCEPTANCE` (org_dept), `CLOSE_ROUND` (org_dept, every project concluded). Each event writes one log entry with machine id `round`,
+         *     in the same hash chain as the projects’ entries. An illegal event answers 409, a failed condition 422, a wrong role 403; none writes anything.
+         *     If-Match (the round’s ETag) makes the event conditional (412 when the round moved).
+         *
+         *     可调用角色 / Roles: `org_dept`, `committee`.
+         */
+        post: operations["fireRoundEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 批次流转记录 / The round’s transition history
+         * @description 批次自身的日志条目（machine.id 为 round），按序号。
+         *     The round’s own log entries (machine id `round`), in sequence order.
+         *
+         *     任何已认证用户 / Any authenticated user.
+         */
+        get: operations["listRoundTransitions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -306,6 +363,312 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rounds/{id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批量分配评审人 / Assign reviewers for a whole round
+         * @description 在一个事务中为批次的项目分配评审人。
+         *     `automatic`：每个处于已申报或初审通过状态的项目补足到批次的最少评审人数（已有分配计入），优先分配当前任务最少的在职评审人（同数按标识排序），
+         *     从不分配项目所在单位或其上下级单位的评审人；评审人不足的项目列入 `refused`（not_enough_reviewers），已找到的评审人照常分配。
+         *     `explicit`：逐对检查，被拒绝的对列入 `refused` 并说明原因（conflict_of_interest、not_a_reviewer、already_assigned、wrong_state、not_in_round），
+         *     其余的对照常分配（不是全有或全无）。
+         *
+         *     Assigns reviewers for the projects of a round, in one transaction.
+         *     `automatic`: every project in state submitted or preliminarily_checked gets reviewers up to the round’s `minReviews` (existing assignments count),
+         *     the active reviewers with the fewest assignments in the round first (ties by id), never a reviewer of the project’s unit or of a unit above or below it.
+         *     A project that cannot get enough is listed in `refused` (not_enough_reviewers) and keeps the reviewers that were found.
+         *     `explicit`: each pair is checked; refused pairs are listed in `refused` with their code (conflict_of_interest, not_a_reviewer, already_assigned,
+         *     wrong_state, not_in_round) and **the other pairs are applied** (not all-or-nothing). 404 when the round does not exist.
+         *
+         *     可调用角色 / Roles: `org_dept`.
+         */
+        post: operations["assignRoundReviewers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my-assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 评审人工作清单 / The caller’s worklist as a reviewer
+         * @description 分配给调用者的项目（按批次、项目排序），是否已评分，以及调用者自己的评审意见。
+         *     The projects assigned to the caller (by round, then project), whether it has scored each, and its own review if any.
+         *
+         *     可调用角色 / Roles: `reviewer`.
+         */
+        get: operations["getReviewerWorklist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 项目的评审意见 / The reviews of a project
+         * @description 组织部、党委与审计人员看到全部评审意见（含评审人与分数）；评审人只看到自己的，且只在分配给自己的项目上（否则 404）；申报人无权查看（403）。
+         *     org_dept, committee and auditors see every review with its reviewer and scores; a reviewer sees only its own, and only on a project assigned to it (404 otherwise); applicants may not call it (403).
+         *
+         *     可调用角色 / Roles: `org_dept`, `committee`, `auditor`, `reviewer`.
+         */
+        get: operations["listProjectReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 项目文件列表 / The files of a project (metadata)
+         * @description 项目的全部文件（不含内容），按上传顺序；能看到项目的人都能看到。
+         *     Every file of the project, without content, in upload order; for everyone who may see the project (404 otherwise).
+         *
+         *     可调用角色 / Roles: `applicant`, `org_dept`, `reviewer`, `committee`, `auditor`.
+         */
+        get: operations["listProjectFiles"];
+        put?: never;
+        /**
+         * 上传项目文件 / Upload a file of the project (multipart)
+         * @description `multipart/form-data`，恰好一个部分 `file`。`kind=signed_letter`：目标责任书的盖章扫描件，仅 PDF，项目为草稿时上传；
+         *     批次要求时，SUBMIT 之前必须上传（否则 422 signed_letter_required），最近上传的一份的 SHA-256 记入 SUBMIT 的日志条目。
+         *     `kind=final_report_document`：结项文件（PDF、JPEG、PNG、DOCX、XLSX，不含宏），项目实施中上传，在 SUBMIT_FINAL_REPORT 的 `documents` 中列出。
+         *     类型按内容判定，不看文件名或声明的类型（不接受的类型答 415）；文件大小上限默认 20971520 字节（超过答 413）。
+         *     只有项目所在单位的申报人可以上传（403）；看不到的项目答 404；状态不对答 409。
+         *
+         *     `multipart/form-data` with exactly one part, `file`. `kind=signed_letter`: the signed and sealed letter, PDF only, uploaded while
+         *     the project is a draft; where the round requires it SUBMIT needs one (422 signed_letter_required), and the SHA-256 of the latest
+         *     goes into the SUBMIT log entry. `kind=final_report_document`: a document of the final report (PDF, JPEG, PNG, DOCX, XLSX without
+         *     macros), uploaded while in progress and named in `documents` of SUBMIT_FINAL_REPORT.
+         *     The type is judged by the content, never by the file name or the declared type (415 when not accepted). Size limit:
+         *     20971520 bytes by default (413 above it). Only the applicant of the project’s unit uploads (403);
+         *     a project the caller may not see is a 404; another state is a 409 (code wrong_state).
+         *
+         *     可调用角色 / Roles: `applicant`.
+         */
+        post: operations["uploadProjectFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/files/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载项目文件 / Download a file of the project
+         * @description 文件内容，Content-Type 为按内容判定的类型，附 Content-Disposition（RFC 5987 filename*）、ETag 与 Repr-Digest（RFC 9530 SHA-256）；带匹配的 If-None-Match 答 304。能看到项目的人都能下载。
+         *     The bytes, with the detected media type as Content-Type, Content-Disposition (attachment, RFC 5987 `filename*`), an ETag and Repr-Digest (RFC 9530, SHA-256); 304 for a matching If-None-Match. For everyone who may see the project (404 otherwise).
+         *
+         *     可调用角色 / Roles: `applicant`, `org_dept`, `reviewer`, `committee`, `auditor`.
+         */
+        get: operations["downloadProjectFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/rankings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 批次评审排名 / The panel ranking of a round
+         * @description 批次中至少有一份评审意见的每个项目（不论当前状态），及其评审汇总：份数、平均总分、五项标准各自的平均分、总分中位数、最低与最高总分、极差、总体标准差。
+         *     平均分是精确值四舍五入到两位小数。排序：平均总分（精确比较）降序，再按中位数降序，再按项目标识；平均总分与中位数都相同的项目并列同一名次，其后名次顺延（1, 2, 2, 4）。
+         *     `disagreement`（分歧较大）：极差大于总分范围的 20%，即 (scoreMax−scoreMin)×5×20%，恰为一项标准的分值范围（0–20 分制时为 20 分）。
+         *     只给汇总，从不列出评审人或单份分数。
+         *
+         *     Every project of the round with at least one review (whatever its state now), with its reviews aggregated: count, mean total, mean of each
+         *     of the five criteria, median total, lowest and highest total, spread and population standard deviation. Means are exact, rounded half up to
+         *     2 decimals. Order: mean total descending (compared exactly), then median descending, then project id; projects equal on both mean and
+         *     median share a rank and the next rank skips (1, 2, 2, 4). `disagreement`: the spread exceeds 20% of the total range,
+         *     (scoreMax − scoreMin) × 5 × 0.2, which is one criterion’s range (20 points on a 0–20 scale), also given as `disagreementThreshold`.
+         *     Aggregates only: never who scored what.
+         *
+         *     组织部、党委与审计人员可查看；申报人与评审人 403。批次不存在时 404。
+         *     For org_dept, committee and auditors; applicants and reviewers get 403. 404 when the round does not exist.
+         *
+         *     可调用角色 / Roles: `org_dept`, `committee`, `auditor`.
+         */
+        get: operations["getRoundRanking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/final-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 结项验收清单 / The acceptance list of a round
+         * @description 处于“结项验收中”的项目，及其最近一次提交的结项报告（成果总结与提交时间）、实施中的全部进展报告，以及此前被退回的结项报告意见。
+         *     按类别、申报单位名称、项目标识排列。
+         *
+         *     The projects under final acceptance, each with its latest final report (summary and when), every progress report it sent while in
+         *     progress, and the comments of earlier returns of its final report; by category, then unit name, then project id.
+         *
+         *     组织部、党委与审计人员可查看；申报人与评审人 403。批次不存在时 404。
+         *     For org_dept, committee and auditors; applicants and reviewers get 403. 404 when the round does not exist.
+         *
+         *     可调用角色 / Roles: `org_dept`, `committee`, `auditor`.
+         */
+        get: operations["listRoundFinalReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/grades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 结项等级与经费 / Grades and funding of a round
+         * @description 已评定等级（graded）与未通过结项（failed，经费 0）的项目，及其等级与经费（元，整数）；合计：整个批次、按项目的申报单位、按等级（五个等级都列出，含 0）。
+         *     各单位之和与各等级之和都等于批次合计。项目按等级（一等奖、二等奖、三等奖、合格、未通过）、申报单位名称排列。
+         *
+         *     The graded projects and the failed ones (funding 0), with grade and funding in whole yuan; totals for the whole round, per applicant unit
+         *     of the project and per grade (all five listed, zeros included). The per-unit sums and the per-grade sums both equal the round total.
+         *     Projects by grade (first, second, third, qualified, failed), then unit name.
+         *
+         *     组织部、党委与审计人员可查看；申报人与评审人 403。批次不存在时 404。
+         *     For org_dept, committee and auditors; applicants and reviewers get 403. 404 when the round does not exist.
+         *
+         *     可调用角色 / Roles: `org_dept`, `committee`, `auditor`.
+         */
+        get: operations["getRoundFunding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/quota-units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 申报完成情况 / Quota compliance of a round
+         * @description 机关党委、每个党总支和每个直属党支部每批次至少申报一个项目。列出尚未申报的（`missing`）与已申报的及计入项目数（`complied`），任何时候都可查看（截止前也可）。
+         *     计入规则：项目离开草稿即计入，除“草稿”与“已撤回”外的任何状态都算（退回修改回到草稿的不算，撤回的不算，未获立项的算）；
+         *     党支部的项目计入其上级中最近的须申报党组织（通常是所属党总支）。
+         *
+         *     The organ committee, every general branch and every direct branch must each submit at least one project per round. Lists those without
+         *     one (`missing`) and those with, with the projects counted (`complied`); available at any time, before the deadline too.
+         *     Rule: a project counts once it left draft, in every state but draft and withdrawn (one returned for revision to draft does not count,
+         *     a withdrawn one does not, a rejected one does). A branch’s project counts for the nearest quota unit above it (normally its general branch).
+         *
+         *     组织部、党委与审计人员可查看；申报人与评审人 403。批次不存在时 404。
+         *     For org_dept, committee and auditors; applicants and reviewers get 403. 404 when the round does not exist.
+         *
+         *     可调用角色 / Roles: `org_dept`, `committee`, `auditor`.
+         */
+        get: operations["getRoundCompliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/exports/{report}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 导出报表（CSV / XLSX）/ Export a report as CSV or XLSX
+         * @description 以附件下载一份报表：`approved` 立项名单（党委批准立项的项目：党委批准立项、实施中、结项验收中、已评定等级、未通过结项；按类别、评审排名、申报单位排列），
+         *     `ranking` 评审排名（含五项标准的平均分，按名次），`grades` 结项等级与经费（按等级、申报单位，末行为合计）。
+         *     格式由 `format` 决定；不给时按 `Accept` 协商（`text/csv` 或 XLSX，默认 CSV），都不可接受时 406。
+         *     CSV：UTF-8 带 BOM（Excel 可直接打开中文）、RFC 4180 引号规则、CRLF 换行；以 = + - @ 开头的文本单元格前加单引号，防止公式注入。
+         *     XLSX：一个工作表，表头加粗并冻结，列宽适应内容。文件名见 `Content-Disposition`（`filename*` 为 RFC 5987 编码的中文名）。
+         *
+         *     Downloads a report as an attachment: `approved`, the approved list (projects that passed APPROVE: committee_approved, in_progress,
+         *     final_acceptance, graded, failed; by category, then panel rank, then unit); `ranking`, the panel ranking with the mean of each criterion
+         *     (by rank); `grades`, grades and funding (by grade, then unit; the last row is the total).
+         *     The format is `format`; without it, it is negotiated on `Accept` (`text/csv` or XLSX, CSV by default), 406 when neither is acceptable.
+         *     CSV: UTF-8 with a byte-order mark (so Excel reads Chinese), RFC 4180 quoting, CRLF line ends; a text cell starting with = + - @ (or a tab
+         *     or carriage return) is prefixed with a single quote against formula injection. XLSX: one worksheet, bold frozen header row, fitted column
+         *     widths. `Content-Disposition` names the file, with the Chinese name as RFC 5987 `filename*`. Headers are in Chinese.
+         *
+         *     组织部、党委与审计人员可查看；申报人与评审人 403。批次不存在时 404。
+         *     For org_dept, committee and auditors; applicants and reviewers get 403. 404 when the round does not exist.
+         *
+         *     可调用角色 / Roles: `org_dept`, `committee`, `auditor`.
+         */
+        get: operations["exportRoundReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/transitions": {
         parameters: {
             query?: never;
@@ -335,7 +698,8 @@ export interface paths {
         };
         /**
          * 校验日志哈希链 / Verify the hash chain
-         * @description Walks the whole log: gap-free sequence numbers, each prevHash equal to the previous hash, each hash recomputed.
+         * @description 校验整个日志：序号连续无缺，每条的 prevHash 等于前一条的哈希，每条哈希重新计算。日志较大时分段在工作线程中并行校验，不阻塞其他请求。
+         *     Walks the whole log: gap-free sequence numbers, each prevHash equal to the previous hash, each hash recomputed. A large log is verified in ranges on worker threads, one per core, so other requests are answered meanwhile.
          *
          *     可调用角色 / Roles: `auditor`, `org_dept`.
          */
@@ -528,18 +892,18 @@ export interface components {
              */
             instance?: string;
             /**
-             * @description 项目当前状态（409、422、403）/ The project’s current state
+             * @description 项目或批次的当前状态（409、422、403）/ The project’s or round’s current state
              * @enum {unknown}
              */
-            state?: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn";
+            state?: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_execution" | "under_acceptance" | "closed";
             stateLabel?: components["schemas"]["Label"];
             /**
              * @description 被拒绝的事件 / The refused event
              * @enum {unknown}
              */
-            event?: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND";
+            event?: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND";
             /** @description 当前状态接受的事件（409）/ Events the current state accepts */
-            allowedEvents?: ("SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND")[];
+            allowedEvents?: ("SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND")[];
             /** @description 未满足的条件或授权 / The condition or authorisation that refused the event */
             violation?: {
                 /**
@@ -743,11 +1107,50 @@ export interface components {
                 max: number;
             };
             /**
+             * @description 提交前须上传盖章扫描件（PDF）/ SUBMIT needs the signed and sealed letter (a PDF upload) first
+             * @example true
+             */
+            requireSignedLetter: boolean;
+            /**
+             * @description 批次状态 / Round state: open 开放申报, submissions_closed 申报截止, under_review 评审中, decided 党委已研究决定, in_execution 立项名单已公布、实施中, under_acceptance 结项验收, closed 已结束
+             * @enum {unknown}
+             */
+            state: "open" | "submissions_closed" | "under_review" | "decided" | "in_execution" | "under_acceptance" | "closed";
+            stateLabel: components["schemas"]["Label"];
+            /**
+             * @description 批次版本，每次批次流转加一（ETag）/ Incremented by every round transition (the ETag)
+             * @example 1
+             */
+            version: number;
+            /** @description 立项名单公布前为 null / null until the approved list is published */
+            publication: {
+                /**
+                 * @description 党委文件字号 / The committee document’s number
+                 * @example 党委〔2023〕12号
+                 */
+                documentNumber: string;
+                /**
+                 * Format: date
+                 * @description 发文日期 / Date of the document
+                 * @example 2023-05-10
+                 */
+                publishedOn: string;
+            } | null;
+            /**
+             * @description 调用者现在可以触发的批次事件（详情接口）/ Round events the caller may fire now (detail only)
+             * @example [
+             *       "CLOSE_SUBMISSIONS"
+             *     ]
+             */
+            allowedEvents?: ("CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND")[];
+            /**
              * Format: date-time
              * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
              * @example 2023-03-01T02:00:00.000Z
              */
             createdAt: string;
+            /** @description 最近一次流转时间 / Time of the latest round transition */
+            updatedAt: string | null;
         };
         /** @description 内容与载体中的一项活动 / One activity of the content and carriers */
         Activity: {
@@ -893,25 +1296,25 @@ export interface components {
              */
             seq: number;
             /**
-             * @description 项目标识 / Project id
+             * @description 条目的对象：项目，批次机（machine.id 为 round）的条目为批次 / The subject: a project, or the round for entries of the round machine (machine.id round)
              * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
              */
             projectId: string;
             /**
-             * @description 事件类型 / Event type
+             * @description 事件类型（项目或批次）/ Event type, of the project or the round machine
              * @enum {unknown}
              */
-            event: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND";
+            event: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND";
             /**
-             * @description 生命周期状态 / Lifecycle state
+             * @description 项目或批次的状态 / State of the project or of the round
              * @enum {unknown}
              */
-            fromState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn";
+            fromState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_execution" | "under_acceptance" | "closed";
             /**
-             * @description 生命周期状态 / Lifecycle state
+             * @description 项目或批次的状态 / State of the project or of the round
              * @enum {unknown}
              */
-            toState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn";
+            toState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_execution" | "under_acceptance" | "closed";
             /** @description 事件载荷；评审意见对申报人隐藏 / The event payload; reviews are hidden from applicants and other reviewers */
             payload: {
                 [key: string]: unknown;
@@ -1002,7 +1405,7 @@ export interface components {
             project: components["schemas"]["Project"];
             transition: components["schemas"]["Transition"];
         };
-        /** @description 提交申报 / Submit. 申报单位提交；责任书须完整，且在截止日期前 / The applicant submits; the letter must be complete, before the deadline. Transitions: `draft` → `submitted` (applicant; letterComplete, submissionWindowOpen). */
+        /** @description 提交申报 / Submit. 申报单位提交；责任书须完整，且在截止日期前；批次要求时须先上传盖章扫描件（signed_letter），其 SHA-256 记入日志 / The applicant submits; the letter must be complete, before the deadline; where the round requires it, the signed letter must be uploaded first (422 signed_letter_required). The latest signed letter’s id and SHA-256 go into the log entry’s payload as `signedLetter`. Transitions: `draft` → `submitted` (applicant; letterComplete, submissionWindowOpen, signedLetterProvided). */
         SubmitEvent: {
             /**
              * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
@@ -1160,7 +1563,7 @@ export interface components {
              */
             text: string;
         };
-        /** @description 提交结项报告 / Submit final report. 申报单位提交结项报告 / The applicant submits the final report. Transitions: `in_progress` → `final_acceptance` (applicant; summaryGiven). */
+        /** @description 提交结项报告 / Submit final report. 申报单位提交结项报告 / The applicant submits the final report. Transitions: `in_progress` → `final_acceptance` (applicant; summaryGiven, documentsUploaded). */
         SubmitFinalReportEvent: {
             /**
              * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
@@ -1172,6 +1575,8 @@ export interface components {
              * @example 完成全部活动，举办汇报音乐会
              */
             summary: string;
+            /** @description 随结项报告提交的结项文件（先以 kind=final_report_document 上传），至多 20 个；日志记录每个文件的 SHA-256 / Final report documents handed in with the report (uploaded first with kind=final_report_document), at most 20; the log entry records each one as `{ fileId, sha256 }`. An id that is not a final report document of this project: 422 unknown_document. */
+            documents?: string[];
         };
         /** @description 退回结项报告 / Return final report. 组织部退回结项报告 / The organisation department returns the final report. Transitions: `final_acceptance` → `in_progress` (org_dept; commentGiven). */
         ReturnFinalReportEvent: {
@@ -1229,6 +1634,13 @@ export interface components {
              * @example 推荐参加省级评选
              */
             note: string;
+        };
+        /** @description 批次事件之后的批次与日志条目 / The round after the event, and the log entries written */
+        RoundEventResult: {
+            round: components["schemas"]["Round"];
+            transition: components["schemas"]["Transition"];
+            /** @description PUBLISH_LIST 启动的项目各自的 START 日志条目，其余事件为空 / The START entries PUBLISH_LIST wrote, one per approved project; empty for other events */
+            started: components["schemas"]["Transition"][];
         };
         /** @description 项目生命周期状态机 / The project lifecycle machine */
         MachineDefinition: {
@@ -1436,6 +1848,437 @@ export interface components {
             projectId: string | null;
             /** @description 尝试的事件类型（事件路由）/ The event type attempted, on event routes */
             event: string | null;
+        };
+        /** @description 批次的评审排名 / The panel ranking of a round */
+        RoundRanking: {
+            /**
+             * @description 立项批次 / Round id
+             * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+             */
+            roundId: string;
+            /** @description 每项标准的分值范围 / Range of each criterion */
+            scoreScale: {
+                /**
+                 * @description 最低 / Lowest
+                 * @example 0
+                 */
+                min: number;
+                /**
+                 * @description 最高 / Highest
+                 * @example 20
+                 */
+                max: number;
+            };
+            /** @description 总分范围（五项之和）/ Range of the total (five criteria) */
+            totalScale: {
+                /**
+                 * @description 最低 / Lowest
+                 * @example 0
+                 */
+                min: number;
+                /**
+                 * @description 最高 / Highest
+                 * @example 100
+                 */
+                max: number;
+            };
+            /**
+             * @description 分歧阈值：总分范围的 20%，即 (max−min)×5×20% = 每项分值范围 / The disagreement threshold: 20% of the total range, (max−min)×5×0.2, i.e. one criterion’s range
+             * @example 20
+             */
+            disagreementThreshold: number;
+            /**
+             * @description 批次要求的最少评审份数 / The round’s minimum reviews per project
+             * @example 3
+             */
+            minReviews: number;
+            /** @description 按名次排列的项目 / The projects in rank order */
+            items: {
+                /**
+                 * @description 名次（从 1 起）；平均总分与中位数都相同的项目并列，其后名次顺延（1, 2, 2, 4）/ 1-based rank; projects equal on both mean and median total share a rank, and the next rank skips (1, 2, 2, 4)
+                 * @example 1
+                 */
+                rank: number;
+                /**
+                 * @description 项目标识 / Project id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                projectId: string;
+                /**
+                 * @description 项目主题 / Theme
+                 * @example “红色旋律”党员先锋岗
+                 */
+                title: string;
+                /**
+                 * @description 申报党组织 / The applicant unit
+                 * @example 01870d4f-2d00-7c55-a1d0-7e8f9a0b1c03
+                 */
+                unitId: string;
+                /**
+                 * @description 申报党组织名称 / Name of the applicant unit
+                 * @example 声乐系党支部
+                 */
+                unitName: string;
+                /**
+                 * @description 类别 / Category: fortress 堡垒巩固工程, vanguard 党员先锋工程
+                 * @enum {unknown}
+                 */
+                category: "fortress" | "vanguard";
+                categoryLabel: components["schemas"]["Label"];
+                /**
+                 * @description 方向（标签见 GET /api/v1/machine）/ Direction (labels: GET /api/v1/machine)
+                 * @example member_platforms
+                 */
+                direction: string;
+                /**
+                 * @description 生命周期状态 / Lifecycle state
+                 * @enum {unknown}
+                 */
+                state: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn";
+                stateLabel: components["schemas"]["Label"];
+                /**
+                 * @description 评审份数 / Number of reviews
+                 * @example 3
+                 */
+                reviewCount: number;
+                /**
+                 * @description 平均总分，保留两位小数 / Mean total, rounded half up to 2 decimals
+                 * @example 77.33
+                 */
+                meanTotal: number;
+                /** @description 五项标准各自的平均分，保留两位小数 / Mean of each criterion, rounded half up to 2 decimals */
+                meanScores: {
+                    /**
+                     * @description 先进性平均分 / Mean Right direction score (2 decimals)
+                     * @example 15.33
+                     */
+                    direction: number;
+                    /**
+                     * @description 创新性平均分 / Mean Innovation score (2 decimals)
+                     * @example 15.33
+                     */
+                    innovation: number;
+                    /**
+                     * @description 实践性平均分 / Mean Practicality score (2 decimals)
+                     * @example 15.33
+                     */
+                    practicality: number;
+                    /**
+                     * @description 广泛性平均分 / Mean Broad participation score (2 decimals)
+                     * @example 15.33
+                     */
+                    breadth: number;
+                    /**
+                     * @description 典型性平均分 / Mean Exemplarity score (2 decimals)
+                     * @example 15.33
+                     */
+                    exemplarity: number;
+                };
+                /**
+                 * @description 总分中位数（偶数份时取中间两份的平均）/ Median total (mean of the middle two for an even count)
+                 * @example 77
+                 */
+                medianTotal: number;
+                /**
+                 * @description 最低总分 / Lowest total
+                 * @example 70
+                 */
+                minTotal: number;
+                /**
+                 * @description 最高总分 / Highest total
+                 * @example 85
+                 */
+                maxTotal: number;
+                /**
+                 * @description 极差：最高总分减最低总分 / Spread: highest total minus lowest
+                 * @example 15
+                 */
+                spread: number;
+                /**
+                 * @description 总分的总体标准差，保留两位小数 / Population standard deviation of the totals, 2 decimals
+                 * @example 6.13
+                 */
+                standardDeviation: number;
+                /**
+                 * @description 评审意见分歧较大：极差大于 disagreementThreshold / Reviewers disagree strongly: the spread exceeds disagreementThreshold
+                 * @example false
+                 */
+                disagreement: boolean;
+            }[];
+        };
+        /** @description 批次的结项验收清单 / The acceptance list of a round */
+        RoundFinalReports: {
+            /**
+             * @description 立项批次 / Round id
+             * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+             */
+            roundId: string;
+            /** @description 按类别、申报单位排列 / By category, then unit name */
+            items: {
+                /**
+                 * @description 项目标识 / Project id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                projectId: string;
+                /**
+                 * @description 项目主题 / Theme
+                 * @example “红色旋律”党员先锋岗
+                 */
+                title: string;
+                /**
+                 * @description 申报党组织 / The applicant unit
+                 * @example 01870d4f-2d00-7c55-a1d0-7e8f9a0b1c03
+                 */
+                unitId: string;
+                /**
+                 * @description 申报党组织名称 / Name of the applicant unit
+                 * @example 声乐系党支部
+                 */
+                unitName: string;
+                /**
+                 * @description 类别 / Category: fortress 堡垒巩固工程, vanguard 党员先锋工程
+                 * @enum {unknown}
+                 */
+                category: "fortress" | "vanguard";
+                categoryLabel: components["schemas"]["Label"];
+                /**
+                 * @description 方向（标签见 GET /api/v1/machine）/ Direction (labels: GET /api/v1/machine)
+                 * @example member_platforms
+                 */
+                direction: string;
+                /**
+                 * @description 生命周期状态 / Lifecycle state
+                 * @enum {unknown}
+                 */
+                state: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn";
+                stateLabel: components["schemas"]["Label"];
+                /** @description 项目负责人（责任书）/ Leader, from the letter */
+                leader: string | null;
+                /** @description 最近一次提交的结项报告 / The latest final report */
+                finalReport: {
+                    /**
+                     * @description 成果总结（SUBMIT_FINAL_REPORT）/ Summary of outcomes (SUBMIT_FINAL_REPORT)
+                     * @example 完成全部活动，举办汇报音乐会
+                     */
+                    summary: string;
+                    /**
+                     * Format: date-time
+                     * @description 提交时间 / When it was submitted
+                     * @example 2023-03-20T02:00:00.000Z
+                     */
+                    submittedAt: string;
+                };
+                /** @description 实施中提交的进展报告，按时间排列 / Progress reports, oldest first */
+                progressReports: {
+                    /**
+                     * @description 进展报告 / Progress report
+                     * @example 已完成主题党日两次
+                     */
+                    text: string;
+                    /**
+                     * Format: date-time
+                     * @description 提交时间 / When it was submitted
+                     * @example 2023-03-20T02:00:00.000Z
+                     */
+                    at: string;
+                }[];
+                /** @description 此前被退回的结项报告及意见，按时间排列 / Earlier returns of the final report with their comments, oldest first */
+                returns: {
+                    /**
+                     * @description 退回意见 / What was asked for
+                     * @example 请补充活动照片
+                     */
+                    text: string;
+                    /**
+                     * Format: date-time
+                     * @description 退回时间 / When it was returned
+                     * @example 2023-03-20T02:00:00.000Z
+                     */
+                    at: string;
+                }[];
+            }[];
+        };
+        /** @description 批次的结项等级与经费；各单位之和 = 各等级之和 = total / Grades and funding of a round; the per-unit sums and the per-grade sums both equal the total */
+        RoundFunding: {
+            /**
+             * @description 立项批次 / Round id
+             * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+             */
+            roundId: string;
+            /** @description 按等级（一等奖至未通过）、申报单位排列 / By grade (first to failed), then unit name */
+            items: {
+                /**
+                 * @description 项目标识 / Project id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                projectId: string;
+                /**
+                 * @description 项目主题 / Theme
+                 * @example “红色旋律”党员先锋岗
+                 */
+                title: string;
+                /**
+                 * @description 申报党组织 / The applicant unit
+                 * @example 01870d4f-2d00-7c55-a1d0-7e8f9a0b1c03
+                 */
+                unitId: string;
+                /**
+                 * @description 申报党组织名称 / Name of the applicant unit
+                 * @example 声乐系党支部
+                 */
+                unitName: string;
+                /**
+                 * @description 类别 / Category: fortress 堡垒巩固工程, vanguard 党员先锋工程
+                 * @enum {unknown}
+                 */
+                category: "fortress" | "vanguard";
+                categoryLabel: components["schemas"]["Label"];
+                /**
+                 * @description 方向（标签见 GET /api/v1/machine）/ Direction (labels: GET /api/v1/machine)
+                 * @example member_platforms
+                 */
+                direction: string;
+                /**
+                 * @description 生命周期状态 / Lifecycle state
+                 * @enum {unknown}
+                 */
+                state: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn";
+                stateLabel: components["schemas"]["Label"];
+                /**
+                 * @description 等级 / Grade: first 一等奖, second 二等奖, third 三等奖, qualified 合格, failed 未通过结项
+                 * @enum {unknown}
+                 */
+                grade: "first" | "second" | "third" | "qualified" | "failed";
+                gradeLabel: components["schemas"]["Label"];
+                /**
+                 * @description 经费 / Funding（元，整数）/ whole yuan
+                 * @example 3000
+                 */
+                amount: number;
+                /**
+                 * @description 是否已择优推荐 / Recommended upward
+                 * @example true
+                 */
+                recommended: boolean;
+            }[];
+            /** @description 整个批次的项目数与经费合计 / Projects and funding of the whole round */
+            total: {
+                /**
+                 * @description 项目数 / Projects
+                 * @example 2
+                 */
+                count: number;
+                /**
+                 * @description 经费合计 / Funding（元，整数）/ whole yuan
+                 * @example 3000
+                 */
+                amount: number;
+            };
+            /** @description 按项目的申报单位汇总（只列有项目的单位，按名称排列）/ Per applicant unit of the project (units with projects only, by name) */
+            byUnit: {
+                /**
+                 * @description 申报党组织 / The applicant unit
+                 * @example 01870d4f-2d00-7c55-a1d0-7e8f9a0b1c03
+                 */
+                unitId: string;
+                /**
+                 * @description 名称 / Name
+                 * @example 声乐系党支部
+                 */
+                unitName: string;
+                /**
+                 * @description 项目数 / Projects
+                 * @example 1
+                 */
+                count: number;
+                /**
+                 * @description 经费合计 / Funding（元，整数）/ whole yuan
+                 * @example 3000
+                 */
+                amount: number;
+            }[];
+            /** @description 按等级汇总，五个等级都列出（含 0）/ Per grade, all five always listed (zeros included) */
+            byGrade: {
+                /**
+                 * @description 等级 / Grade: first 一等奖, second 二等奖, third 三等奖, qualified 合格, failed 未通过结项
+                 * @enum {unknown}
+                 */
+                grade: "first" | "second" | "third" | "qualified" | "failed";
+                label: components["schemas"]["Label"];
+                /**
+                 * @description 项目数 / Projects
+                 * @example 1
+                 */
+                count: number;
+                /**
+                 * @description 经费合计 / Funding（元，整数）/ whole yuan
+                 * @example 3000
+                 */
+                amount: number;
+            }[];
+        };
+        /** @description 批次的申报完成情况（每个机关党委、党总支、直属党支部至少一项）/ Quota compliance of a round: at least one project per organ committee, general branch and direct branch */
+        RoundCompliance: {
+            /**
+             * @description 立项批次 / Round id
+             * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+             */
+            roundId: string;
+            /** @description 计为“已申报”的项目状态：除草稿与已撤回外的全部状态 / The states that count as submitted: every state but draft and withdrawn */
+            countedStates: ("draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn")[];
+            /**
+             * @description 须申报的党组织数 / Units under the quota
+             * @example 4
+             */
+            quotaUnits: number;
+            /**
+             * @description 是否所有须申报的党组织都已申报 / Whether every unit under the quota has submitted
+             * @example false
+             */
+            complete: boolean;
+            /** @description 尚未申报的党组织，按类型、名称排列 / Units under the quota without a submitted project, by type then name */
+            missing: {
+                /**
+                 * @description 党组织标识 / Unit id
+                 * @example 01870d4f-2c00-7a3e-9b41-0f6a2d3c4b02
+                 */
+                unitId: string;
+                /**
+                 * @description 名称 / Name
+                 * @example 音乐学院党总支
+                 */
+                name: string;
+                /**
+                 * @description 党组织类型 / Unit type: organ_committee 机关党委, general_branch 党总支, direct_branch 直属党支部
+                 * @enum {unknown}
+                 */
+                type: "organ_committee" | "general_branch" | "direct_branch";
+                typeLabel: components["schemas"]["Label"];
+            }[];
+            /** @description 已申报的党组织及计入的项目数，按类型、名称排列 / Units that have submitted, with their count, by type then name */
+            complied: {
+                /**
+                 * @description 党组织标识 / Unit id
+                 * @example 01870d4f-2c00-7a3e-9b41-0f6a2d3c4b02
+                 */
+                unitId: string;
+                /**
+                 * @description 名称 / Name
+                 * @example 音乐学院党总支
+                 */
+                name: string;
+                /**
+                 * @description 党组织类型 / Unit type: organ_committee 机关党委, general_branch 党总支, direct_branch 直属党支部
+                 * @enum {unknown}
+                 */
+                type: "organ_committee" | "general_branch" | "direct_branch";
+                typeLabel: components["schemas"]["Label"];
+                /**
+                 * @description 计入的项目数（含下属党支部的）/ Projects counted, its branches’ included
+                 * @example 2
+                 */
+                projects: number;
+            }[];
         };
     };
     responses: never;
@@ -2095,6 +2938,12 @@ export interface operations {
                          */
                         max: number;
                     };
+                    /**
+                     * @description 提交前须上传盖章扫描件（PDF），默认否 / SUBMIT needs the signed letter uploaded first; default false
+                     * @default false
+                     * @example true
+                     */
+                    requireSignedLetter?: boolean;
                 };
             };
         };
@@ -2223,11 +3072,308 @@ export interface operations {
             /** @description 批次 / The round */
             200: {
                 headers: {
+                    /** @description 批次版本，作 If-Match 使用，如 "3" / The round version, for If-Match, e.g. "3" */
+                    ETag?: string;
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Round"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    fireRoundEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description 批次的 ETag，如 "3" / The round’s ETag, e.g. "3"
+                 * @example "1"
+                 */
+                "if-match"?: string;
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description 批次事件，按 `type` 区分 / A round event, told apart by `type` */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 截止申报（组织部；申报截止日过后）/ Close submissions (org_dept; after the deadline)
+                     * @example CLOSE_SUBMISSIONS
+                     * @enum {string}
+                     */
+                    type: "CLOSE_SUBMISSIONS";
+                } | {
+                    /**
+                     * @description 开始评审（组织部；已申报项目均已初审）/ Start panel review (org_dept; every submission checked)
+                     * @example START_REVIEW
+                     * @enum {string}
+                     */
+                    type: "START_REVIEW";
+                } | {
+                    /**
+                     * @description 党委研究决定完毕（党委；所有项目已决定）/ Conclude decisions (committee; every project decided)
+                     * @example CONCLUDE_DECISIONS
+                     * @enum {string}
+                     */
+                    type: "CONCLUDE_DECISIONS";
+                } | {
+                    /**
+                     * @description 公布立项名单 / Publish the approved list
+                     * @example PUBLISH_LIST
+                     * @enum {string}
+                     */
+                    type: "PUBLISH_LIST";
+                    /**
+                     * @description 党委文件字号 / The committee document’s number
+                     * @example 党委〔2023〕12号
+                     */
+                    documentNumber: string;
+                    /**
+                     * Format: date
+                     * @description 发文日期 / Date of the document
+                     * @example 2023-05-10
+                     */
+                    publishedOn: string;
+                } | {
+                    /**
+                     * @description 启动结项验收（组织部）/ Open final acceptance (org_dept)
+                     * @example OPEN_ACCEPTANCE
+                     * @enum {string}
+                     */
+                    type: "OPEN_ACCEPTANCE";
+                } | {
+                    /**
+                     * @description 结束批次（组织部；所有项目已结项或已决定）/ Close the round (org_dept; every project concluded)
+                     * @example CLOSE_ROUND
+                     * @enum {string}
+                     */
+                    type: "CLOSE_ROUND";
+                };
+            };
+        };
+        responses: {
+            /** @description 事件之后的批次、批次日志条目及启动的项目 / The round after the event, its log entry and the projects started */
+            200: {
+                headers: {
+                    /** @description 批次版本，作 If-Match 使用，如 "3" / The round version, for If-Match, e.g. "3" */
+                    ETag?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundEventResult"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态下不能执行此事件 / Event not allowed in the current state (`illegal-transition`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本已变更（If-Match 不匹配） / Precondition failed: stale If-Match (`precondition-failed`) */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不满足执行条件 / A condition of the transition is not met (`guard-failed`) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRoundTransitions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 流转记录 / The entries */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transition"][];
                 };
             };
             /** @description 请求格式错误 / Malformed request (`validation-failed`) */
@@ -3287,6 +4433,1444 @@ export interface operations {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];
                     "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assignRoundReviewers: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * @description `explicit`：逐对分配，被拒绝的对列出原因，其余照常分配；`automatic`：每个项目补足批次的最少评审人数。
+         *     `explicit`: the pairs given; refused pairs are reported with their reason and the others are applied. `automatic`: every project gets reviewers up to the round’s minimum.
+         */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 逐对指定 / Pairs given one by one
+                     * @example explicit
+                     * @enum {string}
+                     */
+                    mode: "explicit";
+                    /** @description 要分配的项目—评审人对 / The pairs to assign */
+                    pairs: {
+                        /**
+                         * @description 项目标识 / Project id
+                         * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                         */
+                        projectId: string;
+                        /**
+                         * @description 评审人（角色 reviewer）/ The reviewer (a user of role reviewer)
+                         * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                         */
+                        reviewerId: string;
+                    }[];
+                } | {
+                    /**
+                     * @description 自动分配 / Automatic
+                     * @example automatic
+                     * @enum {string}
+                     */
+                    mode: "automatic";
+                };
+            };
+        };
+        responses: {
+            /** @description 新建的分配与被拒绝的分配 / The assignments made and those refused */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 立项批次 / Round id
+                         * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                         */
+                        roundId: string;
+                        /**
+                         * @description 分配方式 / Mode
+                         * @enum {unknown}
+                         */
+                        mode: "explicit" | "automatic";
+                        /** @description 本次新建的分配 / The assignments made */
+                        assigned: {
+                            /**
+                             * @description 项目标识 / Project id
+                             * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                             */
+                            projectId: string;
+                            /**
+                             * @description 评审人 / Reviewer
+                             * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                             */
+                            reviewerId: string;
+                        }[];
+                        /** @description 被拒绝的分配及原因 / What was refused, and why */
+                        refused: {
+                            /**
+                             * @description 项目标识 / Project id
+                             * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                             */
+                            projectId: string;
+                            /** @description 被拒绝的评审人；评审人不足时为 null / The refused reviewer; null for not_enough_reviewers */
+                            reviewerId: string | null;
+                            /**
+                             * @description 原因 / Why: conflict_of_interest 评审人来自项目所在单位或其上下级单位, not_a_reviewer 不是有效评审人, already_assigned 已分配, wrong_state 项目不在已申报或初审通过状态, not_in_round 项目不属于此批次, not_enough_reviewers 可用评审人不足
+                             * @enum {unknown}
+                             */
+                            code: "conflict_of_interest" | "not_a_reviewer" | "already_assigned" | "wrong_state" | "not_in_round" | "not_enough_reviewers";
+                            /**
+                             * @description 说明（中文 / English）/ Explanation
+                             * @example 评审人不得来自项目所在单位或其上下级单位 / Reviewer belongs to the project unit or a unit above or below it
+                             */
+                            detail: string;
+                            /**
+                             * @description 批次要求的最少评审人数（not_enough_reviewers）/ The round’s minimum
+                             * @example 3
+                             */
+                            required?: number;
+                            /**
+                             * @description 项目现有评审人数（not_enough_reviewers）/ Reviewers the project now has
+                             * @example 2
+                             */
+                            assigned?: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReviewerWorklist: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 工作清单 / The worklist */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 项目标识 / Project id
+                         * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                         */
+                        id: string;
+                        /**
+                         * @description 立项批次 / Round id
+                         * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                         */
+                        roundId: string;
+                        /**
+                         * @description 项目主题 / Theme
+                         * @example “红色旋律”党员先锋岗
+                         */
+                        title: string;
+                        /**
+                         * @description 类别 / Category
+                         * @enum {unknown}
+                         */
+                        category: "fortress" | "vanguard";
+                        /**
+                         * @description 方向 / Direction
+                         * @example member_platforms
+                         */
+                        direction: string;
+                        /**
+                         * @description 生命周期状态 / Lifecycle state
+                         * @enum {unknown}
+                         */
+                        state: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn";
+                        stateLabel: components["schemas"]["Label"];
+                        /**
+                         * Format: date-time
+                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                         * @example 2023-03-20T02:00:00.000Z
+                         */
+                        assignedAt: string;
+                        /**
+                         * @description 是否已评分 / Whether the caller has scored it
+                         * @example true
+                         */
+                        reviewed: boolean;
+                        /** @description 调用者自己的评审意见，未评分时为 null / The caller’s own review; null until scored */
+                        review: {
+                            /**
+                             * @description 项目标识 / Project id
+                             * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                             */
+                            projectId: string;
+                            /**
+                             * @description 评审人 / Reviewer
+                             * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                             */
+                            reviewerId: string;
+                            /**
+                             * @description 评审人姓名 / Reviewer’s name
+                             * @example 赵教授
+                             */
+                            reviewerName: string;
+                            /** @description 五项评审标准的分数 / Scores on the five criteria */
+                            scores: {
+                                /**
+                                 * @description 先进性 / Right direction
+                                 * @example 16
+                                 */
+                                direction: number;
+                                /**
+                                 * @description 创新性 / Innovation
+                                 * @example 16
+                                 */
+                                innovation: number;
+                                /**
+                                 * @description 实践性 / Practicality
+                                 * @example 16
+                                 */
+                                practicality: number;
+                                /**
+                                 * @description 广泛性 / Broad participation
+                                 * @example 16
+                                 */
+                                breadth: number;
+                                /**
+                                 * @description 典型性 / Exemplarity
+                                 * @example 16
+                                 */
+                                exemplarity: number;
+                            };
+                            /**
+                             * @description 总分 / Total
+                             * @example 77
+                             */
+                            total: number;
+                            /**
+                             * @description 评审意见 / Comment
+                             * @example 特色鲜明，可操作性强
+                             */
+                            comment: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                             * @example 2023-03-20T02:00:00.000Z
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                             * @example 2023-03-20T02:00:00.000Z
+                             */
+                            updatedAt: string;
+                        } | null;
+                    }[];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProjectReviews: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 评审意见 / The reviews */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 项目标识 / Project id
+                         * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                         */
+                        projectId: string;
+                        /**
+                         * @description 评审人 / Reviewer
+                         * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                         */
+                        reviewerId: string;
+                        /**
+                         * @description 评审人姓名 / Reviewer’s name
+                         * @example 赵教授
+                         */
+                        reviewerName: string;
+                        /** @description 五项评审标准的分数 / Scores on the five criteria */
+                        scores: {
+                            /**
+                             * @description 先进性 / Right direction
+                             * @example 16
+                             */
+                            direction: number;
+                            /**
+                             * @description 创新性 / Innovation
+                             * @example 16
+                             */
+                            innovation: number;
+                            /**
+                             * @description 实践性 / Practicality
+                             * @example 16
+                             */
+                            practicality: number;
+                            /**
+                             * @description 广泛性 / Broad participation
+                             * @example 16
+                             */
+                            breadth: number;
+                            /**
+                             * @description 典型性 / Exemplarity
+                             * @example 16
+                             */
+                            exemplarity: number;
+                        };
+                        /**
+                         * @description 总分 / Total
+                         * @example 77
+                         */
+                        total: number;
+                        /**
+                         * @description 评审意见 / Comment
+                         * @example 特色鲜明，可操作性强
+                         */
+                        comment: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                         * @example 2023-03-20T02:00:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                         * @example 2023-03-20T02:00:00.000Z
+                         */
+                        updatedAt: string;
+                    }[];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProjectFiles: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 项目文件 / The files */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 文件标识 / File id
+                         * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08
+                         */
+                        id: string;
+                        /**
+                         * @description 项目标识 / Project id
+                         * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                         */
+                        projectId: string;
+                        /**
+                         * @description 文件种类 / Kind: signed_letter 盖章扫描件（目标责任书签字盖章版，仅 PDF；草稿时上传）, final_report_document 结项文件（PDF、JPEG、PNG、DOCX、XLSX；实施中上传）/ signed_letter: the signed and sealed letter (PDF only; uploaded while a draft); final_report_document: a document of the final report (PDF, JPEG, PNG, DOCX, XLSX; uploaded while in progress)
+                         * @enum {unknown}
+                         */
+                        kind: "signed_letter" | "final_report_document";
+                        /**
+                         * @description 原文件名（已清理：NFC、去除路径与控制字符）/ The original file name, sanitised (NFC, no directory part, no control characters)
+                         * @example 目标责任书（盖章）.pdf
+                         */
+                        fileName: string;
+                        /**
+                         * @description 由内容判定的类型 / The media type detected from the content
+                         * @enum {unknown}
+                         */
+                        mediaType: "application/pdf" | "image/jpeg" | "image/png" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+                        /**
+                         * @description 字节数 / Size in bytes
+                         * @example 183422
+                         */
+                        size: number;
+                        /**
+                         * @description 内容的 SHA-256（十六进制），使用此文件的事件在日志中记录它 / SHA-256 of the content (hex); the log entry of the event that uses the file records it
+                         * @example d2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26
+                         */
+                        sha256: string;
+                        /**
+                         * @description 上传者 / Uploaded by
+                         * @example 01870d4f-3100-7d20-b3f4-1a2b3c4d5e04
+                         */
+                        uploadedBy: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                         * @example 2023-03-01T02:00:00.000Z
+                         */
+                        createdAt: string;
+                    }[];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uploadProjectFile: {
+        parameters: {
+            query: {
+                /** @description 文件种类 / Kind: signed_letter 盖章扫描件（目标责任书签字盖章版，仅 PDF；草稿时上传）, final_report_document 结项文件（PDF、JPEG、PNG、DOCX、XLSX；实施中上传）/ signed_letter: the signed and sealed letter (PDF only; uploaded while a draft); final_report_document: a document of the final report (PDF, JPEG, PNG, DOCX, XLSX; uploaded while in progress) */
+                kind: "signed_letter" | "final_report_document";
+            };
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description 文件内容；类型由内容判定，不看文件名或声明的类型 / The file; its type is judged by its content, never by its name or declared type
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已保存的文件 / The stored file */
+            201: {
+                headers: {
+                    /** @description 新文件的下载地址 / Where the new file is downloaded */
+                    Location?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 文件标识 / File id
+                         * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08
+                         */
+                        id: string;
+                        /**
+                         * @description 项目标识 / Project id
+                         * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                         */
+                        projectId: string;
+                        /**
+                         * @description 文件种类 / Kind: signed_letter 盖章扫描件（目标责任书签字盖章版，仅 PDF；草稿时上传）, final_report_document 结项文件（PDF、JPEG、PNG、DOCX、XLSX；实施中上传）/ signed_letter: the signed and sealed letter (PDF only; uploaded while a draft); final_report_document: a document of the final report (PDF, JPEG, PNG, DOCX, XLSX; uploaded while in progress)
+                         * @enum {unknown}
+                         */
+                        kind: "signed_letter" | "final_report_document";
+                        /**
+                         * @description 原文件名（已清理：NFC、去除路径与控制字符）/ The original file name, sanitised (NFC, no directory part, no control characters)
+                         * @example 目标责任书（盖章）.pdf
+                         */
+                        fileName: string;
+                        /**
+                         * @description 由内容判定的类型 / The media type detected from the content
+                         * @enum {unknown}
+                         */
+                        mediaType: "application/pdf" | "image/jpeg" | "image/png" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+                        /**
+                         * @description 字节数 / Size in bytes
+                         * @example 183422
+                         */
+                        size: number;
+                        /**
+                         * @description 内容的 SHA-256（十六进制），使用此文件的事件在日志中记录它 / SHA-256 of the content (hex); the log entry of the event that uses the file records it
+                         * @example d2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26
+                         */
+                        sha256: string;
+                        /**
+                         * @description 上传者 / Uploaded by
+                         * @example 01870d4f-3100-7d20-b3f4-1a2b3c4d5e04
+                         */
+                        uploadedBy: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                         * @example 2023-03-01T02:00:00.000Z
+                         */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadProjectFile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description 之前得到的 ETag / An ETag received before
+                 * @example "d2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26"
+                 */
+                "if-none-match"?: string;
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 项目标识 / Project id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+                /**
+                 * @description 文件标识 / File id
+                 * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08
+                 */
+                fileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 文件内容 / The file */
+            200: {
+                headers: {
+                    /** @description 附件及原文件名 / attachment, with the original file name (RFC 6266, RFC 5987) */
+                    "Content-Disposition"?: string;
+                    /** @description 内容的 SHA-256，加引号 / The content’s SHA-256, quoted */
+                    ETag?: string;
+                    /** @description RFC 9530：sha-256=:<base64>: / RFC 9530 digest of the content */
+                    "Repr-Digest"?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未修改 / Not modified: the If-None-Match ETag matches */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRoundRanking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 评审排名 / The ranking */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundRanking"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRoundFinalReports: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 结项验收清单 / The acceptance list */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundFinalReports"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRoundFunding: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 等级与经费 / Grades and funding */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundFunding"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRoundCompliance: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 申报完成情况 / Quota compliance */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundCompliance"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportRoundReport: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 文件格式；不给时按 Accept 协商（默认 CSV）/ File format; when absent, negotiated on Accept (CSV by default)
+                 * @example xlsx
+                 */
+                format?: "csv" | "xlsx";
+            };
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 立项批次标识 / The round’s id
+                 * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                 */
+                id: string;
+                /**
+                 * @description 报表 / The report: approved 立项名单, ranking 评审排名, grades 结项等级与经费
+                 * @example ranking
+                 */
+                report: "approved" | "ranking" | "grades";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 报表文件 / The report file */
+            200: {
+                headers: {
+                    /** @description 附件及文件名 / Attachment and file name, e.g. attachment; filename="round-2023-ranking.csv"; filename*=UTF-8''… */
+                    "Content-Disposition"?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无法提供可接受的表示 / Not acceptable (`not-acceptable`) */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
                     [name: string]: unknown;
                 };
                 content: {

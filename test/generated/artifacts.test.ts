@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
 import { toMermaid } from '../../machines/project.lifecycle.js';
+import { roundToMermaid } from '../../machines/round.lifecycle.js';
 import { machineSvg } from '../../src/machine/machine.diagram.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -81,6 +82,7 @@ describe('README', () => {
   it('shows the state diagram generated from the machine', () => {
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
     expect(readme).toContain(['```mermaid', toMermaid(), '```'].join('\n'));
+    expect(readme).toContain(['```mermaid', roundToMermaid(), '```'].join('\n'));
   });
 
   it('shows the SVG diagram drawn from the machine', () => {

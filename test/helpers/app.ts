@@ -30,12 +30,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(options: { path?: string; clock?: FakeClock; writesPerMinute?: number } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { path?: string; clock?: FakeClock; writesPerMinute?: number; maxUploadBytes?: number } = {},
+): Promise<TestApp> {
   const db = openDatabase(options.path ?? ':memory:');
   migrateDatabase(db);
   const clock = options.clock ?? new FakeClock();
   // Tests fire hundreds of writes a second as one user; the limit has its own test.
-  const app = await buildApp({ db, clock, adminToken: ADMIN_TOKEN, writesPerMinute: options.writesPerMinute ?? 0 });
+  const app = await buildApp({
+    db,
+    clock,
+    adminToken: ADMIN_TOKEN,
+    writesPerMinute: options.writesPerMinute ?? 0,
+    ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}),
+  });
   return {
     app,
     db,

@@ -52,6 +52,9 @@ export function makeFacts(overrides: Partial<Facts> = {}): Facts {
     conflictingUnitIds: [UNIT_ID, PARENT_UNIT_ID],
     assignedReviewerIds: ['reviewer-1', 'reviewer-2', 'reviewer-3'],
     reviewedReviewerIds: ['reviewer-1', 'reviewer-2', 'reviewer-3'],
+    signedLetterRequired: false,
+    signedLetter: null,
+    finalReportDocuments: {},
     ...overrides,
   };
 }

@@ -207,6 +207,9 @@ export function shortestPaths(): Map<ProjectState, EventType[]> {
     conflictingUnitIds: ['u'],
     assignedReviewerIds: ['actor'],
     reviewedReviewerIds: ['actor'],
+    signedLetterRequired: false,
+    signedLetter: null,
+    finalReportDocuments: {},
   };
   const paths = getShortestPaths(projectMachine, {
     input: { projectId: 'p', unitId: 'u' },

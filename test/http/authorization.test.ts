@@ -5,8 +5,9 @@
  * other answer is a 4xx problem. A new operation fails this test until it is added to the table.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { COMPLETE_LETTER, createDraft, createWorld, fireOk, type User, type World } from '../helpers/world.js';
+import { minimalPdf, multipartBody } from '../helpers/files.js';
 
 type Caller =
   | 'anonymous'
@@ -36,6 +37,7 @@ const AUTHENTICATED = CALLERS.filter((c) => c !== 'anonymous');
 const APPLICANTS: Caller[] = ['applicant', 'parentApplicant', 'otherApplicant'];
 const PROJECT_READERS: Caller[] = ['applicant', 'parentApplicant', 'orgDept', 'assignedReviewer', 'committee', 'auditor'];
 const AUDIT: Caller[] = ['orgDept', 'auditor'];
+const REPORT_READERS: Caller[] = ['orgDept', 'committee', 'auditor'];
 
 /** Who may get a 2xx from each operation, on a project of `applicant`'s unit. */
 const ALLOWED: Record<string, Caller[]> = {
@@ -48,6 +50,8 @@ const ALLOWED: Record<string, Caller[]> = {
   listRounds: AUTHENTICATED,
   createRound: ['admin'],
   getRound: AUTHENTICATED,
+  fireRoundEvent: ['orgDept'],
+  listRoundTransitions: AUTHENTICATED,
   listProjects: [...APPLICANTS, 'orgDept', 'assignedReviewer', 'unassignedReviewer', 'committee', 'auditor'],
   createProject: APPLICANTS,
   getProject: PROJECT_READERS,
@@ -56,6 +60,17 @@ const ALLOWED: Record<string, Caller[]> = {
   listProjectTransitions: PROJECT_READERS,
   listReviewers: ['orgDept', 'committee', 'auditor'],
   assignReviewer: ['orgDept'],
+  assignRoundReviewers: ['orgDept'],
+  getReviewerWorklist: ['assignedReviewer', 'unassignedReviewer'],
+  listProjectReviews: ['orgDept', 'assignedReviewer', 'committee', 'auditor'],
+  uploadProjectFile: ['applicant'],
+  listProjectFiles: PROJECT_READERS,
+  downloadProjectFile: PROJECT_READERS,
+  getRoundRanking: REPORT_READERS,
+  listRoundFinalReports: REPORT_READERS,
+  getRoundFunding: REPORT_READERS,
+  getRoundCompliance: REPORT_READERS,
+  exportRoundReport: REPORT_READERS,
   listTransitions: AUDIT,
   verifyTransitionLog: AUDIT,
   signCheckpoint: AUDIT,
@@ -127,6 +142,31 @@ describe('authorization matrix', () => {
     expect(Object.keys(ALLOWED).filter((id) => !operations.some((o) => o.operationId === id))).toEqual([]);
   });
 
+  let filed: { projectId: string; fileId: string } | null = null;
+  /** A submitted project with a signed letter, visible like the shared one (reviewers[0] assigned). */
+  async function fileOfReadableProject(): Promise<{ projectId: string; fileId: string }> {
+    if (filed) return filed;
+    const draft = await createDraft(world);
+    const body = multipartBody([{ name: 'file', filename: '责任书.pdf', contentType: 'application/pdf', content: minimalPdf() }]);
+    const uploaded = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/projects/${draft.id}/files?kind=signed_letter`,
+      headers: { authorization: `Bearer ${world.applicant.token}`, ...body.headers },
+      payload: body.payload,
+    });
+    expect(uploaded.statusCode).toBe(201);
+    await fireOk(world, draft.id, 'SUBMIT');
+    const assign = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/projects/${draft.id}/reviewers`,
+      headers: { authorization: `Bearer ${world.orgDept.token}` },
+      payload: { reviewerId: world.reviewers[0]!.id },
+    });
+    expect(assign.statusCode).toBe(201);
+    filed = { projectId: draft.id, fileId: (uploaded.json() as { id: string }).id };
+    return filed;
+  }
+
   /** A request that would succeed for an allowed caller: fresh objects for writes, so callers don't interfere. */
   async function request(operation: Operation, caller: Caller) {
     const user = userOf(caller);
@@ -151,8 +191,27 @@ describe('authorization matrix', () => {
         };
         break;
       case 'getRound':
+      case 'listRoundTransitions':
         url = url.replace('{id}', world.roundId);
         break;
+      case 'fireRoundEvent': {
+        // A fresh round whose deadline has passed: CLOSE_SUBMISSIONS is org_dept's to fire.
+        const round = await call(t.app, ADMIN_TOKEN, {
+          method: 'POST',
+          url: '/api/v1/rounds',
+          payload: {
+            year: 2022,
+            title: `已截止批次-${caller}`,
+            documentNumber: '办字〔2022〕1号',
+            submissionDeadline: '2022-03-29',
+            finalAcceptanceDate: '2022-12-31',
+            funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
+          },
+        });
+        url = url.replace('{id}', (round.body as { id: string }).id);
+        payload = { type: 'CLOSE_SUBMISSIONS' };
+        break;
+      }
       case 'createProject':
         payload = { roundId: world.roundId, category: 'vanguard', direction: 'teacher_ethics', title: `项目-${caller}`, letter: COMPLETE_LETTER };
         break;
@@ -174,6 +233,36 @@ describe('authorization matrix', () => {
         await fireOk(world, draft.id, 'SUBMIT');
         url = url.replace('{id}', draft.id);
         payload = { reviewerId: world.reviewers[1]!.id };
+        break;
+      }
+      case 'assignRoundReviewers': {
+        // One explicit pair on a fresh project: automatic assignment would also staff the shared project.
+        const draft = await createDraft(world);
+        await fireOk(world, draft.id, 'SUBMIT');
+        url = url.replace('{id}', world.roundId);
+        payload = { mode: 'explicit', pairs: [{ projectId: draft.id, reviewerId: world.reviewers[1]!.id }] };
+        break;
+      }
+      case 'getRoundRanking':
+      case 'listRoundFinalReports':
+      case 'getRoundFunding':
+      case 'getRoundCompliance':
+        url = url.replace('{id}', world.roundId);
+        break;
+      case 'exportRoundReport':
+        url = `${url.replace('{id}', world.roundId).replace('{report}', 'ranking')}?format=xlsx`;
+        break;
+      case 'uploadProjectFile': {
+        const draft = await createDraft(world);
+        const body = multipartBody([{ name: 'file', filename: `责任书-${caller}.pdf`, contentType: 'application/pdf', content: minimalPdf(caller) }]);
+        url = `${url.replace('{id}', draft.id)}?kind=signed_letter`;
+        Object.assign(headers, body.headers);
+        payload = body.payload;
+        break;
+      }
+      case 'downloadProjectFile': {
+        const filed = await fileOfReadableProject();
+        url = url.replace('{id}', filed.projectId).replace('{fileId}', filed.fileId);
         break;
       }
       case 'verifyKeptCheckpoint':

@@ -444,6 +444,53 @@ describe('draft', () => {
     });
   });
 
+  describe('SUBMIT and the signed letter (a round can require it)', () => {
+    const letter = { fileId: 'file-letter-1', sha256: 'a'.repeat(64) };
+
+    it('a round that requires it refuses SUBMIT without one: signed_letter_required, nothing changes', () => {
+      const snapshot = reach('draft');
+      const before = frozen(snapshot);
+      expect(fire(snapshot, 'SUBMIT', { facts: { signedLetterRequired: true, signedLetter: null } })).toMatchObject({
+        ok: false,
+        kind: 'unprocessable',
+        state: 'draft',
+        violation: { code: 'signed_letter_required' },
+      });
+      expect(frozen(snapshot)).toEqual(before);
+    });
+
+    it('with the letter uploaded, SUBMIT moves on', () => {
+      expectMoved(fire(reach('draft'), 'SUBMIT', { facts: { signedLetterRequired: true, signedLetter: letter } }), 'draft', 'submitted');
+    });
+
+    it('a round that does not require it never asks for the letter', () => {
+      const facts = makeFacts();
+      Object.defineProperty(facts, 'signedLetter', {
+        get() {
+          throw new Error('signedLetter read although the round does not require it');
+        },
+      });
+      expectMoved(decide(reach('draft'), { type: 'SUBMIT', actor: actors.applicant, facts } as ProjectEvent), 'draft', 'submitted');
+    });
+
+    it('the letter and the deadline are checked before the signed letter', () => {
+      expect(fire(reach('draft'), 'SUBMIT', { facts: { title: '', signedLetterRequired: true } })).toMatchObject({
+        violation: { code: 'letter_incomplete' },
+      });
+      expect(fire(reach('draft'), 'SUBMIT', { facts: { now: SUBMISSION_CLOSES_AT, signedLetterRequired: true } })).toMatchObject({
+        violation: { code: 'deadline_passed' },
+      });
+    });
+
+    it('is a payload-free guard: allowedEvents leaves SUBMIT out until the letter is there', () => {
+      expect(allowedEvents(reach('draft'), actors.applicant, makeFacts({ signedLetterRequired: true }))).toEqual(['WITHDRAW']);
+      expect(allowedEvents(reach('draft'), actors.applicant, makeFacts({ signedLetterRequired: true, signedLetter: letter }))).toEqual([
+        'SUBMIT',
+        'WITHDRAW',
+      ]);
+    });
+  });
+
   describe('SUBMIT after RETURN_FOR_REVISION follows the revision deadline', () => {
     const revisionClosesAt = Date.parse('2023-04-10T00:00:00+08:00');
     const afterDeadline = SUBMISSION_CLOSES_AT + 5 * 24 * 3600 * 1000;
@@ -801,6 +848,52 @@ describe('in_progress', () => {
   });
 
   itRequiresText('in_progress', 'SUBMIT_FINAL_REPORT', 'summary', 'summary_required');
+
+  describe('SUBMIT_FINAL_REPORT with documents', () => {
+    const finalReportDocuments = { 'file-a': 'a'.repeat(64), 'file-b': 'b'.repeat(64) };
+
+    it('keeps each named document with the checksum the facts give, in the order named', () => {
+      const next = expectMoved(
+        fire(reach('in_progress'), 'SUBMIT_FINAL_REPORT', { payload: { summary: '完成', documents: ['file-b', 'file-a'] }, facts: { finalReportDocuments } }),
+        'in_progress',
+        'final_acceptance',
+      );
+      expect(next.context.finalReportDocuments).toEqual([
+        { fileId: 'file-b', sha256: 'b'.repeat(64) },
+        { fileId: 'file-a', sha256: 'a'.repeat(64) },
+      ]);
+    });
+
+    it('without documents keeps none, and never reads the project’s documents', () => {
+      const facts = makeFacts();
+      Object.defineProperty(facts, 'finalReportDocuments', {
+        get() {
+          throw new Error('finalReportDocuments read although no document is named');
+        },
+      });
+      const decision = decide(reach('in_progress'), { type: 'SUBMIT_FINAL_REPORT', summary: '完成', actor: actors.applicant, facts } as ProjectEvent);
+      const next = expectMoved(decision, 'in_progress', 'final_acceptance');
+      expect(next.context.finalReportDocuments).toBeUndefined();
+    });
+
+    it('a document that is not one of the project’s final report documents is unprocessable: unknown_document', () => {
+      const snapshot = reach('in_progress');
+      const before = frozen(snapshot);
+      expect(
+        fire(snapshot, 'SUBMIT_FINAL_REPORT', { payload: { summary: '完成', documents: ['file-a', 'file-x'] }, facts: { finalReportDocuments } }),
+      ).toMatchObject({ ok: false, kind: 'unprocessable', state: 'in_progress', violation: { code: 'unknown_document', detail: { documents: ['file-x'] } } });
+      expect(frozen(snapshot)).toEqual(before);
+    });
+
+    it('a resubmission after RETURN_FINAL_REPORT replaces the documents', () => {
+      const first = step(reach('in_progress'), 'SUBMIT_FINAL_REPORT', { payload: { summary: '完成', documents: ['file-a'] }, facts: { finalReportDocuments } });
+      const back = step(first, 'RETURN_FINAL_REPORT');
+      expect(back.context.finalReportDocuments).toEqual([{ fileId: 'file-a', sha256: 'a'.repeat(64) }]);
+      const again = step(back, 'SUBMIT_FINAL_REPORT', { payload: { summary: '补充', documents: ['file-b'] }, facts: { finalReportDocuments } });
+      expect(again.context.finalReportDocuments).toEqual([{ fileId: 'file-b', sha256: 'b'.repeat(64) }]);
+      expect(step(again, 'RETURN_FINAL_REPORT').context.finalReportDocuments).toEqual([{ fileId: 'file-b', sha256: 'b'.repeat(64) }]);
+    });
+  });
 
   it.each(['SUBMIT_PROGRESS_REPORT', 'SUBMIT_FINAL_REPORT'] as EventType[])(
     '%s by the applicant of another unit is forbidden (not_own_unit)',

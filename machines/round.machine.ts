@@ -1,0 +1,152 @@
+/**
+ * The round lifecycle as one XState machine: open for submissions → submissions closed → under
+ * review → decided → in execution (the approved list published) → under acceptance → closed.
+ * Each transition names who may fire it and the conditions it needs, read from the facts the
+ * service hands over: the clock, the deadline and how many of the round's projects are where.
+ */
+import { assign, setup } from 'xstate';
+import type { ProjectState, Role } from './project.types.js';
+import { roleViolation, type Violation } from './project.rules.js';
+import type { Label, RoundContext, RoundEvent, RoundEventType, RoundInput } from './round.types.js';
+
+export const ROUND_MACHINE_ID = 'round';
+export const ROUND_MACHINE_VERSION = 1;
+
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const blank = (value: unknown): boolean => typeof value !== 'string' || value.trim().length === 0;
+
+/** Counts the round's projects in the given states. */
+const count = (event: RoundEvent, states: readonly ProjectState[]) =>
+  states.reduce((sum, state) => sum + (event.facts.projectsByState[state] ?? 0), 0);
+
+function projectsLeft(code: string, states: readonly ProjectState[], zh: string, en: string) {
+  return (event: RoundEvent): Violation | null => {
+    const left = count(event, states);
+    if (left === 0) return null;
+    const byState = Object.fromEntries(states.filter((s) => (event.facts.projectsByState[s] ?? 0) > 0).map((s) => [s, event.facts.projectsByState[s]]));
+    return { code, message: { zh: `${zh}（${left} 个）`, en: `${en} (${left})` }, detail: { projects: left, byState } };
+  };
+}
+
+/** The named conditions of the round's transitions: null when it holds, or why not (422). */
+export const roundChecks = {
+  deadlinePassed: (event: RoundEvent): Violation | null =>
+    event.facts.now >= event.facts.submissionClosesAt
+      ? null
+      : {
+          code: 'deadline_not_passed',
+          message: { zh: '申报截止日尚未过去', en: 'The submission deadline has not passed yet' },
+          detail: { submissionClosesAt: new Date(event.facts.submissionClosesAt).toISOString() },
+        },
+  everySubmissionChecked: projectsLeft(
+    'projects_awaiting_preliminary_check',
+    ['submitted'],
+    '仍有项目未完成初审',
+    'Projects still await the preliminary check',
+  ),
+  everyProjectDecided: projectsLeft(
+    'projects_undecided',
+    ['submitted', 'preliminarily_checked', 'panel_reviewed'],
+    '仍有项目未经党委研究决定',
+    'Projects still await the committee’s decision',
+  ),
+  documentGiven: (event: RoundEvent): Violation | null => {
+    if (event.type !== 'PUBLISH_LIST') return null;
+    if (blank(event.documentNumber)) {
+      return { code: 'documentNumber_required', message: { zh: '须填写党委文件字号', en: 'documentNumber is required' }, detail: { field: 'documentNumber' } };
+    }
+    const time = Date.parse(`${event.publishedOn}T00:00:00Z`);
+    const valid = CALENDAR_DATE.test(event.publishedOn ?? '') && !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === event.publishedOn;
+    return valid
+      ? null
+      : { code: 'publishedOn_invalid', message: { zh: '发布日期无效', en: 'publishedOn is not a calendar date' }, detail: { field: 'publishedOn' } };
+  },
+  everyProjectConcluded: projectsLeft(
+    'projects_not_concluded',
+    ['submitted', 'preliminarily_checked', 'panel_reviewed', 'committee_approved', 'in_progress', 'final_acceptance'],
+    '仍有项目未结项或未决定',
+    'Projects are still undecided, in progress or under acceptance',
+  ),
+} satisfies Record<string, (event: RoundEvent) => Violation | null>;
+
+export type RoundCheck = keyof typeof roundChecks;
+
+export interface RoundRule {
+  roles: readonly Role[];
+  checks: readonly RoundCheck[];
+}
+
+export type RoundVerdict = { ok: true } | { ok: false; kind: 'forbidden' | 'unprocessable'; violation: Violation };
+
+export function judgeRound(rule: RoundRule, event: RoundEvent): RoundVerdict {
+  if (!rule.roles.includes(event.actor.role)) return { ok: false, kind: 'forbidden', violation: roleViolation(event.actor, rule.roles) };
+  for (const name of rule.checks) {
+    const violation = roundChecks[name](event);
+    if (violation) return { ok: false, kind: 'unprocessable', violation };
+  }
+  return { ok: true };
+}
+
+function permit(role: Role, ...checks: RoundCheck[]): { type: 'permitted'; params: RoundRule } {
+  return { type: 'permitted', params: { roles: [role], checks } };
+}
+
+const label = (zh: string, en: string): { label: Label } => ({ label: { zh, en } });
+
+export const roundMachine = setup({
+  types: {
+    context: {} as RoundContext,
+    events: {} as RoundEvent,
+    input: {} as RoundInput,
+  },
+  guards: {
+    permitted: ({ event }, rule: RoundRule) => judgeRound(rule, event).ok,
+  },
+  actions: {
+    recordPublication: assign(({ event }) =>
+      event.type === 'PUBLISH_LIST' ? { publication: { documentNumber: event.documentNumber.trim(), publishedOn: event.publishedOn } } : {},
+    ),
+  },
+}).createMachine({
+  id: ROUND_MACHINE_ID,
+  version: String(ROUND_MACHINE_VERSION),
+  initial: 'open',
+  context: ({ input }) => ({ roundId: input?.roundId ?? '', publication: null }),
+  states: {
+    open: {
+      meta: label('开放申报', 'Open for submissions'),
+      on: { CLOSE_SUBMISSIONS: { target: 'submissions_closed', guard: permit('org_dept', 'deadlinePassed') } },
+    },
+    submissions_closed: {
+      meta: label('申报截止（初审中）', 'Submissions closed (preliminary checks)'),
+      on: { START_REVIEW: { target: 'under_review', guard: permit('org_dept', 'everySubmissionChecked') } },
+    },
+    under_review: {
+      meta: label('评审中', 'Under panel review'),
+      on: { CONCLUDE_DECISIONS: { target: 'decided', guard: permit('committee', 'everyProjectDecided') } },
+    },
+    decided: {
+      meta: label('党委已研究决定（待公布名单）', 'Decided (approved list to be published)'),
+      // The service fires START for every committee-approved project in the same transaction.
+      on: { PUBLISH_LIST: { target: 'in_execution', guard: permit('org_dept', 'documentGiven'), actions: 'recordPublication' } },
+    },
+    in_execution: {
+      meta: label('立项名单已公布，实施中', 'Approved list published; in execution'),
+      on: { OPEN_ACCEPTANCE: { target: 'under_acceptance', guard: permit('org_dept') } },
+    },
+    under_acceptance: {
+      meta: label('结项验收', 'Under final acceptance'),
+      on: { CLOSE_ROUND: { target: 'closed', guard: permit('org_dept', 'everyProjectConcluded') } },
+    },
+    closed: { type: 'final', meta: label('已结束', 'Closed') },
+  },
+});
+
+export const ROUND_EVENT_LABELS: Record<RoundEventType, Label> = {
+  CLOSE_SUBMISSIONS: { zh: '截止申报', en: 'Close submissions' },
+  START_REVIEW: { zh: '开始评审', en: 'Start panel review' },
+  CONCLUDE_DECISIONS: { zh: '党委研究决定完毕', en: 'Conclude the committee’s decisions' },
+  PUBLISH_LIST: { zh: '公布立项名单', en: 'Publish the approved list' },
+  OPEN_ACCEPTANCE: { zh: '启动结项验收', en: 'Open final acceptance' },
+  CLOSE_ROUND: { zh: '结束批次', en: 'Close the round' },
+};

@@ -1,0 +1,499 @@
+/**
+ * Builds the demo database (src/demo/demo-data.ts) by driving the real service over its REST API:
+ * every project and round transition is an event fired with app.inject, decided by the machines,
+ * validated and appended to the hash-chained log, at the time the story says (a settable clock).
+ * The only thing not done over HTTP is creating the users: the API issues random tokens, and the
+ * demo needs tokens the README can list, so users are created with UsersService.createWithToken,
+ * which stores only the token's hash, like every other user.
+ *
+ * The database is built beside the target and renamed over it when complete, so a failed build
+ * leaves the target as it was.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { GRADES, STATES, type Grade, type ProjectState, type Scores } from '../../machines/project.types.js';
+import type { RoundState } from '../../machines/round.types.js';
+import { buildApp } from '../app.js';
+import type { Clock } from '../clock.js';
+import { DEFAULT_DATABASE_PATH } from '../config.js';
+import { migrateDatabase, openDatabase, type Db } from '../db/client.js';
+import { UnitsService } from '../units/units.service.js';
+import { UsersService } from '../users/users.service.js';
+import { COMMITTEE, ROUNDS, UNITS, USERS, type DemoProject, type DemoRound, type DemoUser, type When } from './demo-data.js';
+
+/** A clock the builder moves along the story; never backwards. */
+export class SettableClock implements Clock {
+  constructor(private current: number) {}
+  now(): number {
+    return this.current;
+  }
+  /** Moves to `epochMs`, or stays where it is if that is already later. */
+  moveTo(epochMs: number): void {
+    this.current = Math.max(this.current, epochMs);
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+/** 'YYYY-MM-DD HH:mm' in Asia/Shanghai → epoch ms. */
+export function shanghai(when: When): number {
+  const ms = Date.parse(`${when.replace(' ', 'T')}:00+08:00`);
+  if (Number.isNaN(ms)) throw new Error(`demo: not a time: ${when}`);
+  return ms;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export class DemoTargetExists extends Error {}
+
+export interface BuildDemoOptions {
+  /** The SQLite file to create. */
+  path: string;
+  /** Replace an existing non-empty file. */
+  force?: boolean;
+  /** Told each chapter of the story as it is built. */
+  onProgress?: (line: string) => void;
+}
+
+export interface DemoSummary {
+  path: string;
+  elapsedMs: number;
+  units: { name: string; type: string; parent: string | null }[];
+  users: { name: string; role: string; unit: string | null; token: string }[];
+  rounds: {
+    id: string;
+    year: number;
+    title: string;
+    documentNumber: string;
+    state: RoundState;
+    illustrative: boolean;
+    publication: { documentNumber: string; publishedOn: string } | null;
+    projectsByState: Partial<Record<ProjectState, number>>;
+    /** Graded projects per grade, how many were recommended upward, and the funding they were given. */
+    grades: Partial<Record<Grade, number>>;
+    recommended: number;
+    funding: number;
+  }[];
+  projectsByState: Record<ProjectState, number>;
+  projects: number;
+  logEntries: number;
+  chainValid: boolean;
+}
+
+interface ProjectView {
+  id: string;
+  roundId: string;
+  state: ProjectState;
+  version: number;
+  grade: Grade | null;
+  funding: number | null;
+  recommended: boolean;
+}
+
+interface RoundView {
+  id: string;
+  year: number;
+  title: string;
+  documentNumber: string;
+  state: RoundState;
+  publication: { documentNumber: string; publishedOn: string } | null;
+}
+
+/** The REST API through app.inject; anything but a success stops the build, loudly. */
+class Api {
+  constructor(private readonly app: FastifyInstance) {}
+
+  async send<T>(user: DemoUser, method: InjectOptions['method'], url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<{ body: T; etag: string | undefined }> {
+    const response = await this.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: { authorization: `Bearer ${user.token}`, 'accept-language': 'en', ...headers },
+      ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+    });
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      throw new Error(`demo: ${method} ${url} as ${user.key} (${user.role}) answered ${response.statusCode}: ${response.body}`);
+    }
+    const etag = response.headers.etag;
+    return { body: JSON.parse(response.body) as T, etag: typeof etag === 'string' ? etag : undefined };
+  }
+
+  async get<T>(user: DemoUser, url: string): Promise<T> {
+    return (await this.send<T>(user, 'GET', url)).body;
+  }
+
+  async post<T>(user: DemoUser, url: string, payload: unknown): Promise<T> {
+    return (await this.send<T>(user, 'POST', url, payload)).body;
+  }
+}
+
+const userByKey = (key: string): DemoUser => {
+  const user = USERS.find((u) => u.key === key);
+  if (!user) throw new Error(`demo: no user ${key}`);
+  return user;
+};
+const applicantOf = (unitKey: string) => userByKey(`applicant-${unitKey}`);
+const ORG_DEPT = userByKey('org_dept');
+const COMMITTEE_SECRETARY = userByKey('committee');
+const AUDITOR = userByKey('auditor');
+const ADMIN = userByKey('admin');
+const REVIEWERS = USERS.filter((u) => u.role === 'reviewer');
+
+/** How each of a project's reviewers leans, by the order they were assigned: stricter, milder, in between. */
+const REVIEWER_LEANINGS: Scores[] = [
+  { direction: 0, innovation: 1, practicality: 0, breadth: -1, exemplarity: 1 },
+  { direction: -1, innovation: -2, practicality: 0, breadth: 0, exemplarity: -1 },
+  { direction: 1, innovation: 0, practicality: 1, breadth: 1, exemplarity: 0 },
+];
+
+function scoresOf(base: Scores, slot: number, scale: { min: number; max: number }): Scores {
+  const leaning = REVIEWER_LEANINGS[slot % REVIEWER_LEANINGS.length]!;
+  const clamp = (n: number) => Math.min(scale.max, Math.max(scale.min, n));
+  return {
+    direction: clamp(base.direction + leaning.direction),
+    innovation: clamp(base.innovation + leaning.innovation),
+    practicality: clamp(base.practicality + leaning.practicality),
+    breadth: clamp(base.breadth + leaning.breadth),
+    exemplarity: clamp(base.exemplarity + leaning.exemplarity),
+  };
+}
+
+interface Step {
+  at: number;
+  run: () => Promise<void>;
+}
+
+/** Drives one round's story: its steps, sorted by time, each at its time on the clock. */
+class RoundStory {
+  readonly projectIds = new Map<string, string>();
+  roundId = '';
+  /** Each project's reviewers, in the order the automatic assignment made them. */
+  private readonly assigned = new Map<string, string[]>();
+  private readonly steps: Step[] = [];
+
+  constructor(
+    private readonly api: Api,
+    private readonly clock: SettableClock,
+    private readonly round: DemoRound,
+    private readonly userIds: Map<string, string>,
+  ) {}
+
+  private at(when: When | number, run: () => Promise<void>): void {
+    this.steps.push({ at: typeof when === 'number' ? when : shanghai(when), run });
+  }
+
+  private id(project: DemoProject): string {
+    const id = this.projectIds.get(project.key);
+    if (!id) throw new Error(`demo: project ${project.key} is not created yet`);
+    return id;
+  }
+
+  private fire(user: DemoUser, project: DemoProject, type: string, payload: Record<string, unknown> = {}) {
+    return this.api.post<{ project: ProjectView }>(user, `/projects/${this.id(project)}/events`, { type, ...payload });
+  }
+
+  private fireRound(user: DemoUser, type: string, payload: Record<string, unknown> = {}) {
+    return this.api.post<{ round: RoundView }>(user, `/rounds/${this.roundId}/events`, { type, ...payload });
+  }
+
+  async tell(): Promise<void> {
+    const { round } = this;
+    const { schedule } = round;
+    const day = (date: string, time = '09:00') => shanghai(`${date} ${time}`);
+
+    this.at(round.created, async () => {
+      const created = await this.api.post<RoundView>(ADMIN, '/rounds', round.body);
+      this.roundId = created.id;
+    });
+
+    // Drafting, submission, returns for revision and withdrawals, on the applicants' own dates.
+    for (const project of round.projects) {
+      const applicant = applicantOf(project.unit);
+      this.at(project.drafted, async () => {
+        const created = await this.api.post<ProjectView>(applicant, '/projects', {
+          roundId: this.roundId,
+          category: project.category,
+          direction: project.direction,
+          title: project.title,
+          letter: project.letter,
+        });
+        this.projectIds.set(project.key, created.id);
+      });
+      if (project.submitted) this.at(project.submitted, async () => void (await this.fire(applicant, project, 'SUBMIT')));
+      if (project.revision) {
+        const { revision } = project;
+        this.at(revision.returned, async () => void (await this.fire(ORG_DEPT, project, 'RETURN_FOR_REVISION', { comment: revision.comment })));
+        this.at(revision.resubmitted, async () => {
+          const { etag } = await this.api.send(applicant, 'GET', `/projects/${this.id(project)}`);
+          await this.api.send(applicant, 'PATCH', `/projects/${this.id(project)}`, { letter: revision.letter }, { 'if-match': etag ?? '' });
+          await this.fire(applicant, project, 'SUBMIT');
+        });
+      }
+      if (project.withdrawn) {
+        const { withdrawn } = project;
+        this.at(withdrawn.at, async () => void (await this.fire(applicant, project, 'WITHDRAW', { reason: withdrawn.reason })));
+      }
+    }
+
+    // The deadline passes: the organisation department closes submissions and checks each one.
+    this.at(schedule.close, async () => void (await this.fireRound(ORG_DEPT, 'CLOSE_SUBMISSIONS')));
+    const checked = round.projects.filter((p) => p.review || p.precheckRejected);
+    checked.forEach((project, i) => {
+      this.at(shanghai(schedule.checks) + i * 20 * MINUTE, async () => {
+        if (project.precheckRejected) await this.fire(ORG_DEPT, project, 'REJECT', { reason: project.precheckRejected });
+        else await this.fire(ORG_DEPT, project, 'PASS_PRELIMINARY_CHECK', { comment: '材料齐全，符合申报要求。' });
+      });
+    });
+
+    // The panel: automatic assignment, then each reviewer scores its projects on its own day.
+    this.at(schedule.startReview, async () => void (await this.fireRound(ORG_DEPT, 'START_REVIEW')));
+    this.at(shanghai(schedule.startReview) + 30 * MINUTE, async () => {
+      const outcome = await this.api.post<{ assigned: { projectId: string; reviewerId: string }[]; refused: unknown[] }>(ORG_DEPT, `/rounds/${this.roundId}/assignments`, {
+        mode: 'automatic',
+      });
+      if (outcome.refused.length > 0) throw new Error(`demo: automatic assignment refused ${JSON.stringify(outcome.refused)}`);
+      for (const { projectId, reviewerId } of outcome.assigned) this.assigned.set(projectId, [...(this.assigned.get(projectId) ?? []), reviewerId]);
+    });
+    REVIEWERS.forEach((reviewer, r) => {
+      this.at(shanghai(schedule.reviewsFrom) + 2 * r * DAY, async () => {
+        for (const project of round.projects) {
+          if (!project.review || !this.projectIds.has(project.key)) continue;
+          const slot = (this.assigned.get(this.id(project)) ?? []).indexOf(this.userIds.get(reviewer.key)!);
+          const done = project.review.done ?? round.body.minReviews;
+          if (slot < 0 || slot >= done) continue;
+          const comment = project.review.comments[slot];
+          if (!comment) throw new Error(`demo: project ${project.key} has no comment for review ${slot + 1}`);
+          await this.fire(reviewer, project, 'SUBMIT_REVIEW', { scores: scoresOf(project.review.base, slot, round.body.scoreScale), comment });
+          this.clock.advance(25 * MINUTE);
+        }
+      });
+    });
+    const panelClosedAt = shanghai(schedule.panelClose);
+    round.projects
+      .filter((p) => p.review && p.review.panelClosed !== false)
+      .forEach((project, i) => {
+        this.at(panelClosedAt + i * 10 * MINUTE, async () => void (await this.fire(ORG_DEPT, project, 'COMPLETE_PANEL_REVIEW')));
+      });
+
+    // The party committee decides; the organisation department publishes the approved list, which
+    // starts every approved project.
+    const committee = COMMITTEE[round.key as keyof typeof COMMITTEE];
+    round.projects
+      .filter((p) => p.decision)
+      .forEach((project, i) => {
+        const decision = project.decision!;
+        this.at(shanghai(committee.decidedAt) + i * 5 * MINUTE, async () => {
+          if ('approve' in decision) await this.fire(COMMITTEE_SECRETARY, project, 'APPROVE', { meetingReference: committee.meetingReference });
+          else await this.fire(COMMITTEE_SECRETARY, project, 'REJECT', { reason: decision.reject });
+        });
+      });
+    if ('publication' in committee) {
+      const { publication } = committee;
+      this.at(shanghai(committee.decidedAt) + 2 * HOUR, async () => void (await this.fireRound(COMMITTEE_SECRETARY, 'CONCLUDE_DECISIONS')));
+      this.at(publication.at, async () => {
+        await this.fireRound(ORG_DEPT, 'PUBLISH_LIST', { documentNumber: publication.documentNumber, publishedOn: publication.publishedOn });
+      });
+      this.at(day(`${round.body.year}-12-01`), async () => void (await this.fireRound(ORG_DEPT, 'OPEN_ACCEPTANCE')));
+    }
+
+    // A year of work: progress reports, final reports, acceptance.
+    for (const project of round.projects) {
+      const applicant = applicantOf(project.unit);
+      for (const report of project.progress ?? []) {
+        this.at(report.at, async () => void (await this.fire(applicant, project, 'SUBMIT_PROGRESS_REPORT', { text: report.text })));
+      }
+      const final = project.finalReport;
+      if (final) {
+        this.at(final.at, async () => void (await this.fire(applicant, project, 'SUBMIT_FINAL_REPORT', { summary: final.summary })));
+        if (final.returned) {
+          const { returned } = final;
+          this.at(returned.at, async () => void (await this.fire(ORG_DEPT, project, 'RETURN_FINAL_REPORT', { comment: returned.comment })));
+          this.at(returned.resubmitted, async () => void (await this.fire(applicant, project, 'SUBMIT_FINAL_REPORT', { summary: returned.summary })));
+        }
+      }
+      const outcome = project.outcome;
+      if (outcome) {
+        this.at(outcome.at, async () => {
+          if ('grade' in outcome) await this.fire(ORG_DEPT, project, 'GRADE', { grade: outcome.grade, comment: outcome.comment });
+          else await this.fire(ORG_DEPT, project, 'FAIL', { reason: outcome.fail });
+        });
+      }
+      const recommend = project.recommend;
+      if (recommend) this.at(recommend.at, async () => void (await this.fire(COMMITTEE_SECRETARY, project, 'RECOMMEND', { note: recommend.note })));
+    }
+
+    // Stable: steps at the same time keep the order they were written in.
+    const ordered = this.steps.map((step, index) => ({ step, index })).sort((a, b) => a.step.at - b.step.at || a.index - b.index);
+    for (const { step } of ordered) {
+      this.clock.moveTo(step.at);
+      await step.run();
+      this.clock.advance(MINUTE);
+    }
+  }
+}
+
+function removeDatabaseFiles(file: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(`${file}${suffix}`, { force: true });
+}
+
+const nonEmpty = (file: string): boolean => fs.existsSync(file) && fs.statSync(file).size > 0;
+
+/** Builds the demo database at `options.path`; refuses an existing non-empty file unless `force`. */
+export async function buildDemo(options: BuildDemoOptions): Promise<DemoSummary> {
+  const started = Date.now();
+  if (options.path === ':memory:') throw new Error('the demo needs a database file, not :memory:');
+  const target = path.resolve(options.path);
+  if (nonEmpty(target) && !options.force) {
+    throw new DemoTargetExists(`${target} exists and is not empty; pass --force to replace it with the demo database`);
+  }
+  const progress = options.onProgress ?? (() => {});
+  const building = `${target}.building`;
+  removeDatabaseFiles(building);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+
+  const clock = new SettableClock(shanghai('2023-03-01 09:00'));
+  let db: Db | null = openDatabase(building);
+  let app: FastifyInstance | null = null;
+  try {
+    migrateDatabase(db);
+    app = await buildApp({ db, clock, writesPerMinute: 0, logger: false, signingKeyPath: null });
+    const api = new Api(app);
+
+    // The party organisations, then the people: both by the administrator.
+    progress('units and users');
+    const unitIds = new Map<string, string>();
+    const users = new UsersService(db, clock, new UnitsService(db, clock));
+    const userIds = new Map<string, string>();
+    users.createWithToken({ name: ADMIN.name, role: 'admin', unitId: null }, ADMIN.token);
+    for (const unit of UNITS) {
+      const created = await api.post<{ id: string }>(ADMIN, '/units', {
+        name: unit.name,
+        type: unit.type,
+        parentId: unit.parent ? unitIds.get(unit.parent)! : null,
+      });
+      unitIds.set(unit.key, created.id);
+      clock.advance(MINUTE);
+    }
+    for (const user of USERS) {
+      if (user === ADMIN) continue;
+      const created = users.createWithToken({ name: user.name, role: user.role, unitId: user.unit ? unitIds.get(user.unit)! : null }, user.token);
+      userIds.set(user.key, created.id);
+      clock.advance(MINUTE);
+    }
+
+    const stories: RoundStory[] = [];
+    for (const round of ROUNDS) {
+      progress(`round ${round.body.year}: ${round.body.documentNumber}${round.illustrative ? ' (illustrative)' : ''}`);
+      const story = new RoundStory(api, clock, round, userIds);
+      await story.tell();
+      stories.push(story);
+    }
+
+    progress('checking');
+    const summary = await summarise(api, target, stories);
+    const missing = STATES.filter((state) => summary.projectsByState[state] === 0);
+    if (missing.length > 0) throw new Error(`demo: no project in state ${missing.join(', ')}; every state of the machine must be shown`);
+    if (!summary.chainValid) throw new Error('demo: the transition log does not verify');
+
+    await app.close();
+    app = null;
+    db.$client.close();
+    db = null;
+    if (nonEmpty(target) && !options.force) throw new DemoTargetExists(`${target} appeared while the demo was being built; not replaced`);
+    removeDatabaseFiles(target);
+    fs.renameSync(building, target);
+    return { ...summary, elapsedMs: Date.now() - started };
+  } finally {
+    if (app) await app.close();
+    if (db) db.$client.close();
+    removeDatabaseFiles(building);
+  }
+}
+
+async function summarise(api: Api, target: string, stories: RoundStory[]): Promise<Omit<DemoSummary, 'elapsedMs'>> {
+  const projects: ProjectView[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { items: ProjectView[]; nextCursor: string | null } = await api.get(AUDITOR, `/projects?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    projects.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  const projectsByState = Object.fromEntries(STATES.map((s) => [s, projects.filter((p) => p.state === s).length])) as Record<ProjectState, number>;
+  const rounds = await api.get<RoundView[]>(AUDITOR, '/rounds');
+  const verified = await api.get<{ valid: boolean; count: number }>(AUDITOR, '/audit/verify');
+  const unitNames = new Map(UNITS.map((u) => [u.key, u.name]));
+  return {
+    path: target,
+    units: UNITS.map((u) => ({ name: u.name, type: u.type, parent: u.parent ? unitNames.get(u.parent)! : null })),
+    users: USERS.map((u) => ({ name: u.name, role: u.role, unit: u.unit ? unitNames.get(u.unit)! : null, token: u.token })),
+    rounds: stories.map((story, i) => {
+      const round = rounds.find((r) => r.id === story.roundId)!;
+      const own = projects.filter((p) => p.roundId === round.id);
+      const byState: Partial<Record<ProjectState, number>> = {};
+      for (const state of STATES) {
+        const n = own.filter((p) => p.state === state).length;
+        if (n > 0) byState[state] = n;
+      }
+      const grades: Partial<Record<Grade, number>> = {};
+      for (const grade of GRADES) {
+        const n = own.filter((p) => p.grade === grade).length;
+        if (n > 0) grades[grade] = n;
+      }
+      return {
+        id: round.id,
+        year: round.year,
+        title: round.title,
+        documentNumber: round.documentNumber,
+        state: round.state,
+        illustrative: ROUNDS[i]!.illustrative,
+        publication: round.publication,
+        projectsByState: byState,
+        grades,
+        recommended: own.filter((p) => p.recommended).length,
+        funding: own.reduce((sum, p) => sum + (p.funding ?? 0), 0),
+      };
+    }),
+    projectsByState,
+    projects: projects.length,
+    logEntries: verified.count,
+    chainValid: verified.valid,
+  };
+}
+
+/** The summary as the CLI prints it. */
+export function formatDemoSummary(summary: DemoSummary): string {
+  const lines: string[] = [];
+  const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - [...text].reduce((w, c) => w + (c.charCodeAt(0) > 0x2e7f ? 2 : 1), 0)));
+  lines.push(`demo database: ${summary.path} (built in ${(summary.elapsedMs / 1000).toFixed(1)} s)`, '');
+  lines.push(`units (${summary.units.length}):`);
+  for (const unit of summary.units) lines.push(`  ${unit.parent ? '  ' : ''}${pad(unit.name, unit.parent ? 28 : 30)} ${unit.type}`);
+  lines.push('', `users (${summary.users.length}); the demo tokens are public, never use this database for real work:`);
+  for (const user of summary.users) lines.push(`  ${pad(user.role, 10)} ${pad(user.token, 38)} ${user.name}`);
+  lines.push('', 'rounds:');
+  for (const round of summary.rounds) {
+    const states = Object.entries(round.projectsByState)
+      .map(([state, n]) => `${state} ${n}`)
+      .join(', ');
+    lines.push(`  ${round.year} ${round.documentNumber}${round.illustrative ? ' (illustrative, invented for the demo)' : ''}: ${round.state}  id ${round.id}`);
+    if (round.publication) lines.push(`       approved list published as ${round.publication.documentNumber} on ${round.publication.publishedOn} (illustrative)`);
+    lines.push(`       projects: ${states}`);
+    if (round.funding > 0 || Object.keys(round.grades).length > 0) {
+      const grades = Object.entries(round.grades)
+        .map(([grade, n]) => `${grade} ${n}`)
+        .join(', ');
+      lines.push(`       graded: ${grades}; ${round.recommended} recommended upward; funding granted ${round.funding} yuan`);
+    }
+  }
+  lines.push('', `projects per state (${summary.projects} in all):`);
+  for (const [state, n] of Object.entries(summary.projectsByState)) lines.push(`  ${pad(state, 22)} ${n}`);
+  lines.push('', `transition log: ${summary.logEntries} entries, hash chain ${summary.chainValid ? 'verified' : 'BROKEN'}`);
+  const relative = path.relative(process.cwd(), summary.path);
+  const shown = relative && !relative.startsWith('..') ? relative : summary.path;
+  const start = summary.path === path.resolve(DEFAULT_DATABASE_PATH) ? 'npm start' : `DATABASE_URL=${shown} npm start`;
+  lines.push('', 'now run the service on it:', `  ${start}`, 'and try, for instance:');
+  lines.push(`  curl -s -H 'Authorization: Bearer ${USERS.find((u) => u.role === 'org_dept')!.token}' 'http://127.0.0.1:3000/api/v1/projects?roundId=${summary.rounds[0]?.id}&limit=100'`);
+  return lines.join('\n');
+}

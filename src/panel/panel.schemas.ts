@@ -1,0 +1,176 @@
+/**
+ * Shapes of the review panel: bulk assignment for a round, a reviewer's worklist and the reviews
+ * of a project (reviewer identities and scores only for those who may see them).
+ */
+import { Type, type Static } from 'typebox';
+import { CRITERIA, STATES } from '../../machines/project.types.js';
+import { EXAMPLE } from '../http/examples.js';
+import { Id, LabelSchema, Timestamp, ref, withExamples } from '../http/schemas.js';
+import { CATEGORY_NAMES } from '../projects/categories.js';
+
+export const REFUSAL_CODES = ['conflict_of_interest', 'not_a_reviewer', 'already_assigned', 'wrong_state', 'not_in_round', 'not_enough_reviewers'] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+const PairSchema = Type.Object(
+  {
+    projectId: Id('项目标识 / Project id', EXAMPLE.projectId),
+    reviewerId: Id('评审人（角色 reviewer）/ The reviewer (a user of role reviewer)', EXAMPLE.reviewerId),
+  },
+  { additionalProperties: false, description: '一对项目与评审人 / One project and one reviewer' },
+);
+
+const ExplicitAssignment = Type.Object(
+  {
+    mode: Type.Literal('explicit', { minLength: 1, description: '逐对指定 / Pairs given one by one', examples: ['explicit'] }),
+    pairs: Type.Array(PairSchema, { minItems: 1, maxItems: 1000, description: '要分配的项目—评审人对 / The pairs to assign' }),
+  },
+  { additionalProperties: false, description: '逐对分配 / Explicit pairs' },
+);
+
+const AutomaticAssignment = Type.Object(
+  { mode: Type.Literal('automatic', { minLength: 1, description: '自动分配 / Automatic', examples: ['automatic'] }) },
+  { additionalProperties: false, description: '自动分配 / Automatic assignment' },
+);
+
+export const AssignmentsBody = withExamples(
+  Type.Union([ExplicitAssignment, AutomaticAssignment], {
+    description:
+      '`explicit`：逐对分配，被拒绝的对列出原因，其余照常分配；`automatic`：每个项目补足批次的最少评审人数。\n' +
+      '`explicit`: the pairs given; refused pairs are reported with their reason and the others are applied. ' +
+      '`automatic`: every project gets reviewers up to the round’s minimum.',
+  }),
+  {
+    automatic: { summary: '自动分配 / Automatic', value: { mode: 'automatic' } },
+    explicit: {
+      summary: '逐对分配 / Explicit pairs',
+      value: { mode: 'explicit', pairs: [{ projectId: EXAMPLE.projectId, reviewerId: EXAMPLE.reviewerId }] },
+    },
+  },
+);
+export type AssignmentsInput = Static<typeof AssignmentsBody>;
+
+const RefusalSchema = Type.Object(
+  {
+    projectId: Id('项目标识 / Project id', EXAMPLE.projectId),
+    reviewerId: Type.Union([Id('评审人 / Reviewer', EXAMPLE.reviewerId), Type.Null()], {
+      description: '被拒绝的评审人；评审人不足时为 null / The refused reviewer; null for not_enough_reviewers',
+    }),
+    code: Type.Enum(REFUSAL_CODES, {
+      description:
+        '原因 / Why: conflict_of_interest 评审人来自项目所在单位或其上下级单位, not_a_reviewer 不是有效评审人, already_assigned 已分配, ' +
+        'wrong_state 项目不在已申报或初审通过状态, not_in_round 项目不属于此批次, not_enough_reviewers 可用评审人不足',
+    }),
+    detail: Type.String({ minLength: 1, description: '说明（中文 / English）/ Explanation', examples: ['评审人不得来自项目所在单位或其上下级单位 / Reviewer belongs to the project unit or a unit above or below it'] }),
+    required: Type.Optional(Type.Integer({ minimum: 1, description: '批次要求的最少评审人数（not_enough_reviewers）/ The round’s minimum', examples: [3] })),
+    assigned: Type.Optional(Type.Integer({ minimum: 0, description: '项目现有评审人数（not_enough_reviewers）/ Reviewers the project now has', examples: [2] })),
+  },
+  { additionalProperties: false, description: '被拒绝的分配或评审人不足的项目 / A refused pair, or a project that could not get enough reviewers' },
+);
+
+const MadeSchema = Type.Object(
+  {
+    projectId: Id('项目标识 / Project id', EXAMPLE.projectId),
+    reviewerId: Id('评审人 / Reviewer', EXAMPLE.reviewerId),
+  },
+  { additionalProperties: false, description: '新建的分配 / An assignment made' },
+);
+
+export const AssignmentOutcomeSchema = Type.Object(
+  {
+    roundId: Id('立项批次 / Round id', EXAMPLE.roundId),
+    mode: Type.Enum(['explicit', 'automatic'], { description: '分配方式 / Mode' }),
+    assigned: Type.Array(MadeSchema, { description: '本次新建的分配 / The assignments made' }),
+    refused: Type.Array(RefusalSchema, { description: '被拒绝的分配及原因 / What was refused, and why' }),
+  },
+  { additionalProperties: false, description: '批量分配的结果 / The outcome of a bulk assignment' },
+);
+export type AssignmentOutcome = Static<typeof AssignmentOutcomeSchema>;
+export type Refusal = Static<typeof RefusalSchema>;
+
+const CRITERION_NAMES: Record<(typeof CRITERIA)[number], string> = {
+  direction: '先进性 / Right direction',
+  innovation: '创新性 / Innovation',
+  practicality: '实践性 / Practicality',
+  breadth: '广泛性 / Broad participation',
+  exemplarity: '典型性 / Exemplarity',
+};
+
+const ScoresView = Type.Object(
+  Object.fromEntries(CRITERIA.map((c) => [c, Type.Integer({ minimum: 0, description: CRITERION_NAMES[c], examples: [16] })])) as Record<
+    (typeof CRITERIA)[number],
+    ReturnType<typeof Type.Integer>
+  >,
+  { additionalProperties: false, description: '五项评审标准的分数 / Scores on the five criteria' },
+);
+
+export const ReviewSchema = Type.Object(
+  {
+    projectId: Id('项目标识 / Project id', EXAMPLE.projectId),
+    reviewerId: Id('评审人 / Reviewer', EXAMPLE.reviewerId),
+    reviewerName: Type.String({ minLength: 1, description: '评审人姓名 / Reviewer’s name', examples: ['赵教授'] }),
+    scores: ScoresView,
+    total: Type.Integer({ minimum: 0, description: '总分 / Total', examples: [77] }),
+    comment: Type.String({ description: '评审意见 / Comment', examples: ['特色鲜明，可操作性强'] }),
+    createdAt: { ...Timestamp, examples: [EXAMPLE.submittedAt] },
+    updatedAt: { ...Timestamp, examples: [EXAMPLE.submittedAt] },
+  },
+  { additionalProperties: false, description: '一份评审意见 / One review' },
+);
+export type ReviewView = Static<typeof ReviewSchema>;
+
+export const WorklistItemSchema = Type.Object(
+  {
+    id: Id('项目标识 / Project id', EXAMPLE.projectId),
+    roundId: Id('立项批次 / Round id', EXAMPLE.roundId),
+    title: Type.String({ minLength: 1, description: '项目主题 / Theme', examples: ['“红色旋律”党员先锋岗'] }),
+    category: Type.Enum(CATEGORY_NAMES, { description: '类别 / Category' }),
+    direction: Type.String({ minLength: 1, description: '方向 / Direction', examples: ['member_platforms'] }),
+    state: Type.Enum(STATES, { description: '生命周期状态 / Lifecycle state' }),
+    stateLabel: ref(LabelSchema),
+    assignedAt: { ...Timestamp, examples: [EXAMPLE.submittedAt] },
+    reviewed: Type.Boolean({ description: '是否已评分 / Whether the caller has scored it', examples: [true] }),
+    review: Type.Union([ReviewSchema, Type.Null()], { description: '调用者自己的评审意见，未评分时为 null / The caller’s own review; null until scored' }),
+  },
+  { additionalProperties: false, description: '评审人工作清单中的一个项目 / A project of a reviewer’s worklist' },
+);
+export type WorklistItem = Static<typeof WorklistItemSchema>;
+
+export const REVIEW_EXAMPLE: ReviewView = {
+  projectId: EXAMPLE.projectId,
+  reviewerId: EXAMPLE.reviewerId,
+  reviewerName: '赵教授',
+  scores: { direction: 16, innovation: 15, practicality: 17, breadth: 14, exemplarity: 15 },
+  total: 77,
+  comment: '特色鲜明，可操作性强',
+  createdAt: EXAMPLE.submittedAt,
+  updatedAt: EXAMPLE.submittedAt,
+};
+
+export const WORKLIST_EXAMPLE: WorklistItem = {
+  id: EXAMPLE.projectId,
+  roundId: EXAMPLE.roundId,
+  title: '“红色旋律”党员先锋岗',
+  category: 'vanguard',
+  direction: 'member_platforms',
+  state: 'preliminarily_checked',
+  stateLabel: { zh: '初审通过（待评审）', en: 'Passed preliminary check (awaiting panel review)' },
+  assignedAt: EXAMPLE.submittedAt,
+  reviewed: true,
+  review: REVIEW_EXAMPLE,
+};
+
+export const OUTCOME_EXAMPLE: AssignmentOutcome = {
+  roundId: EXAMPLE.roundId,
+  mode: 'automatic',
+  assigned: [{ projectId: EXAMPLE.projectId, reviewerId: EXAMPLE.reviewerId }],
+  refused: [
+    {
+      projectId: EXAMPLE.projectId,
+      reviewerId: null,
+      code: 'not_enough_reviewers',
+      detail: '可用评审人不足 / Not enough eligible reviewers: 2 of 3',
+      required: 3,
+      assigned: 2,
+    },
+  ],
+};

@@ -1,0 +1,224 @@
+/**
+ * The review panel of a round: bulk reviewer assignment (explicit pairs or automatic, load
+ * balanced, never a conflict of interest), a reviewer's worklist, and the reviews of a project
+ * as each role may see them. Writes run through the group committer, like every other write.
+ */
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { stateLabel } from '../../machines/project.lifecycle.js';
+import type { ProjectState } from '../../machines/project.types.js';
+import type { Principal } from '../auth/principal.js';
+import { isoUtc, type Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import type { GroupCommitter } from '../db/group-commit.js';
+import { projects, reviewerAssignments, reviews, rounds, users } from '../db/schema.js';
+import { Problem } from '../http/problems.js';
+import type { UnitsService } from '../units/units.service.js';
+import type { AssignmentOutcome, AssignmentsInput, Refusal, ReviewView, WorklistItem } from './panel.schemas.js';
+
+/** States in which the panel may still change. */
+export const ASSIGNABLE_STATES: readonly string[] = ['submitted', 'preliminarily_checked'];
+
+const COI_DETAIL = '评审人不得来自项目所在单位或其上下级单位 / Reviewer belongs to the project unit or a unit above or below it';
+
+interface ReviewerRow {
+  id: string;
+  unitId: string | null;
+  role: string;
+  active: boolean;
+}
+
+type ReviewRow = typeof reviews.$inferSelect;
+
+const toReview = (row: ReviewRow, reviewerName: string): ReviewView => ({
+  projectId: row.projectId,
+  reviewerId: row.reviewerId,
+  reviewerName,
+  scores: { direction: row.direction, innovation: row.innovation, practicality: row.practicality, breadth: row.breadth, exemplarity: row.exemplarity },
+  total: row.total,
+  comment: row.comment,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+});
+
+export class PanelService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly unitsService: UnitsService,
+    private readonly committer: GroupCommitter,
+  ) {}
+
+  /** One transaction: every assignment made, or (on an unexpected error) none. */
+  assign(principal: Principal, roundId: string, input: AssignmentsInput): Promise<AssignmentOutcome> {
+    return this.committer.run(() => {
+      const round = this.db.select().from(rounds).where(eq(rounds.id, roundId)).get();
+      if (!round) throw new Problem('not-found', `批次不存在 / Round ${roundId} not found`);
+      const outcome: AssignmentOutcome = { roundId, mode: input.mode, assigned: [], refused: [] };
+      const at = isoUtc(this.clock.now());
+      const insert = (projectId: string, reviewerId: string) => {
+        this.db.insert(reviewerAssignments).values({ projectId, reviewerId, assignedBy: principal.id, assignedAt: at }).run();
+        outcome.assigned.push({ projectId, reviewerId });
+      };
+      if (input.mode === 'explicit') this.explicit(roundId, input.pairs, insert, outcome.refused);
+      else this.automatic(roundId, round.minReviews, insert, outcome.refused);
+      return outcome;
+    });
+  }
+
+  private conflicted(projectUnitId: string, reviewer: ReviewerRow): boolean {
+    return reviewer.unitId !== null && this.unitsService.lineage(projectUnitId).includes(reviewer.unitId);
+  }
+
+  private explicit(
+    roundId: string,
+    pairs: ReadonlyArray<{ projectId: string; reviewerId: string }>,
+    insert: (projectId: string, reviewerId: string) => void,
+    refused: Refusal[],
+  ): void {
+    for (const { projectId, reviewerId } of pairs) {
+      const refuse = (code: Refusal['code'], detail: string) => refused.push({ projectId, reviewerId, code, detail });
+      const project = this.db.select().from(projects).where(eq(projects.id, projectId)).get();
+      if (!project || project.roundId !== roundId) {
+        refuse('not_in_round', `项目不属于此批次 / Project ${projectId} is not a project of this round`);
+        continue;
+      }
+      if (!ASSIGNABLE_STATES.includes(project.state)) {
+        const label = stateLabel(project.state as ProjectState);
+        refuse('wrong_state', `项目处于「${label.zh}」，不能分配评审 / The project is ${label.en}; reviewers are assigned while submitted or preliminarily checked`);
+        continue;
+      }
+      const reviewer = this.db.select({ id: users.id, unitId: users.unitId, role: users.role, active: users.active }).from(users).where(eq(users.id, reviewerId)).get();
+      if (!reviewer || reviewer.role !== 'reviewer' || !reviewer.active) {
+        refuse('not_a_reviewer', `不是有效的评审组成员 / ${reviewerId} is not an active reviewer`);
+        continue;
+      }
+      if (this.conflicted(project.unitId, reviewer)) {
+        refuse('conflict_of_interest', COI_DETAIL);
+        continue;
+      }
+      const existing = this.db
+        .select({ one: reviewerAssignments.projectId })
+        .from(reviewerAssignments)
+        .where(and(eq(reviewerAssignments.projectId, projectId), eq(reviewerAssignments.reviewerId, reviewerId)))
+        .get();
+      if (existing) {
+        refuse('already_assigned', '该评审人已分配 / Reviewer already assigned');
+        continue;
+      }
+      insert(projectId, reviewerId);
+    }
+  }
+
+  /**
+   * Every assignable project of the round gets reviewers up to `minReviews`, counting those it has.
+   * The most constrained projects (fewest eligible reviewers) go first; each takes the eligible
+   * reviewers with the fewest assignments in the round, ties broken by id.
+   */
+  private automatic(roundId: string, minReviews: number, insert: (projectId: string, reviewerId: string) => void, refused: Refusal[]): void {
+    const roundProjects = this.db
+      .select({ id: projects.id, unitId: projects.unitId, state: projects.state })
+      .from(projects)
+      .where(eq(projects.roundId, roundId))
+      .orderBy(asc(projects.id))
+      .all();
+    const panel = this.db
+      .select({ id: users.id, unitId: users.unitId, role: users.role, active: users.active })
+      .from(users)
+      .where(and(eq(users.role, 'reviewer'), eq(users.active, true)))
+      .orderBy(asc(users.id))
+      .all();
+    const existing = roundProjects.length
+      ? this.db
+          .select({ projectId: reviewerAssignments.projectId, reviewerId: reviewerAssignments.reviewerId })
+          .from(reviewerAssignments)
+          .where(inArray(reviewerAssignments.projectId, roundProjects.map((p) => p.id)))
+          .all()
+      : [];
+    const load = new Map(panel.map((r) => [r.id, 0]));
+    const assignedTo = new Map<string, Set<string>>(roundProjects.map((p) => [p.id, new Set<string>()]));
+    for (const a of existing) {
+      assignedTo.get(a.projectId)?.add(a.reviewerId);
+      if (load.has(a.reviewerId)) load.set(a.reviewerId, load.get(a.reviewerId)! + 1);
+    }
+    const open = roundProjects
+      .filter((p) => ASSIGNABLE_STATES.includes(p.state))
+      .map((p) => {
+        const have = assignedTo.get(p.id)!;
+        const eligible = panel.filter((r) => !have.has(r.id) && !this.conflicted(p.unitId, r));
+        return { project: p, have, eligible, need: Math.max(0, minReviews - have.size) };
+      })
+      .filter((p) => p.need > 0)
+      .sort((a, b) => a.eligible.length - b.eligible.length || (a.project.id < b.project.id ? -1 : 1));
+    for (const { project, have, eligible, need } of open) {
+      const chosen = [...eligible].sort((a, b) => load.get(a.id)! - load.get(b.id)! || (a.id < b.id ? -1 : 1)).slice(0, need);
+      for (const reviewer of chosen) {
+        insert(project.id, reviewer.id);
+        have.add(reviewer.id);
+        load.set(reviewer.id, load.get(reviewer.id)! + 1);
+      }
+      if (chosen.length < need) {
+        refused.push({
+          projectId: project.id,
+          reviewerId: null,
+          code: 'not_enough_reviewers',
+          detail: `可用评审人不足 / Not enough eligible reviewers: ${have.size} of ${minReviews}`,
+          required: minReviews,
+          assigned: have.size,
+        });
+      }
+    }
+  }
+
+  /** The caller's assigned projects, with whether it has scored each and its own review. */
+  worklist(principal: Principal): WorklistItem[] {
+    const rows = this.db
+      .select({ project: projects, assignedAt: reviewerAssignments.assignedAt, review: reviews })
+      .from(reviewerAssignments)
+      .innerJoin(projects, eq(projects.id, reviewerAssignments.projectId))
+      .leftJoin(reviews, and(eq(reviews.projectId, reviewerAssignments.projectId), eq(reviews.reviewerId, reviewerAssignments.reviewerId)))
+      .where(eq(reviewerAssignments.reviewerId, principal.id))
+      .orderBy(asc(projects.roundId), asc(projects.id))
+      .all();
+    return rows.map(({ project, assignedAt, review }) => ({
+      id: project.id,
+      roundId: project.roundId,
+      title: project.title,
+      category: project.category,
+      direction: project.direction,
+      state: project.state as ProjectState,
+      stateLabel: stateLabel(project.state as ProjectState),
+      assignedAt,
+      reviewed: review !== null,
+      review: review ? toReview(review, principal.name) : null,
+    }));
+  }
+
+  /**
+   * The reviews of a project: all of them for org_dept, committee and auditors; a reviewer sees
+   * only its own, and only on a project assigned to it (otherwise 404, like an unknown project).
+   * Applicants never reach this (the route refuses their role).
+   */
+  projectReviews(principal: Principal, projectId: string): ReviewView[] {
+    const project = this.db.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).get();
+    const notFound = () => new Problem('not-found', `项目不存在 / Project ${projectId} not found`);
+    if (!project) throw notFound();
+    const own = principal.role === 'reviewer';
+    if (!['org_dept', 'committee', 'auditor', 'reviewer'].includes(principal.role)) throw notFound();
+    if (own) {
+      const assigned = this.db
+        .select({ one: reviewerAssignments.projectId })
+        .from(reviewerAssignments)
+        .where(and(eq(reviewerAssignments.projectId, projectId), eq(reviewerAssignments.reviewerId, principal.id)))
+        .get();
+      if (!assigned) throw notFound();
+    }
+    return this.db
+      .select({ review: reviews, name: users.name })
+      .from(reviews)
+      .innerJoin(users, eq(users.id, reviews.reviewerId))
+      .where(own ? and(eq(reviews.projectId, projectId), eq(reviews.reviewerId, principal.id)) : eq(reviews.projectId, projectId))
+      .orderBy(asc(reviews.createdAt), asc(reviews.reviewerId))
+      .all()
+      .map(({ review, name }) => toReview(review, name));
+  }
+}

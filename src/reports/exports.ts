@@ -1,0 +1,246 @@
+/**
+ * The spreadsheets the organisation department keeps today, made from the reports: the approved
+ * list, the panel ranking and the grades with funding, each as CSV or XLSX.
+ *
+ * CSV: UTF-8 with a byte-order mark (Excel then reads Chinese correctly), RFC 4180 quoting, CRLF
+ * line ends, one header row. A text cell starting with = + - @, a tab or a carriage return is
+ * prefixed with a single quote so that no spreadsheet runs it as a formula (CSV injection);
+ * numbers are never altered. XLSX (exceljs): one worksheet, a bold and frozen header row, column
+ * widths fitted to the content; text is stored as text, which no spreadsheet evaluates. exceljs is
+ * loaded on the first XLSX asked for, not at start-up (it takes most of a second to load).
+ */
+import { CRITERIA } from '../../machines/project.types.js';
+import { CRITERION_LABELS, type ExportFormat, type ExportReport } from './reports.schemas.js';
+import type { ReportsService, RoundHeader } from './reports.service.js';
+
+export type Cell = string | number | null;
+
+export interface Column {
+  header: string;
+  /** text as is; integer and decimal are numbers (decimal shown with 2 places); yuan an integer amount. */
+  kind: 'text' | 'integer' | 'decimal' | 'yuan';
+}
+
+export interface Table {
+  sheetName: string;
+  columns: Column[];
+  rows: Cell[][];
+  /** A closing row (the total), bold in XLSX; its yuan cells become a SUM formula there. */
+  footer?: Cell[];
+}
+
+export interface RenderedExport {
+  content: Buffer;
+  mediaType: string;
+  /** ASCII-only name for `filename=`, and the Chinese name for `filename*=`. */
+  asciiName: string;
+  fileName: string;
+}
+
+export const CSV_MEDIA_TYPE = 'text/csv';
+export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export const MEDIA_TYPES: Record<ExportFormat, string> = { csv: CSV_MEDIA_TYPE, xlsx: XLSX_MEDIA_TYPE };
+
+const REPORT_NAMES: Record<ExportReport, string> = { approved: '立项名单', ranking: '评审排名', grades: '结项等级与经费' };
+
+const yesNo = (value: boolean) => (value ? '是' : '否');
+
+/** The table of one report of a round. */
+export function buildTable(service: ReportsService, roundId: string, report: ExportReport): Table {
+  switch (report) {
+    case 'approved': {
+      const rows = service.approved(roundId);
+      return {
+        sheetName: REPORT_NAMES.approved,
+        columns: [
+          { header: '序号', kind: 'integer' },
+          { header: '类别', kind: 'text' },
+          { header: '项目名称', kind: 'text' },
+          { header: '申报单位', kind: 'text' },
+          { header: '项目负责人', kind: 'text' },
+          { header: '评审排名', kind: 'integer' },
+          { header: '平均总分', kind: 'decimal' },
+          { header: '状态', kind: 'text' },
+          { header: '批准会议', kind: 'text' },
+        ],
+        rows: rows.map((row, index) => [
+          index + 1,
+          row.project.categoryLabel.zh,
+          row.project.title,
+          row.project.unitName,
+          row.leader,
+          row.rank,
+          row.meanTotal,
+          row.project.stateLabel.zh,
+          row.meetingReference,
+        ]),
+      };
+    }
+    case 'ranking': {
+      const ranking = service.ranking(roundId);
+      return {
+        sheetName: REPORT_NAMES.ranking,
+        columns: [
+          { header: '排名', kind: 'integer' },
+          { header: '项目名称', kind: 'text' },
+          { header: '申报单位', kind: 'text' },
+          { header: '类别', kind: 'text' },
+          { header: '状态', kind: 'text' },
+          { header: '评审份数', kind: 'integer' },
+          { header: '平均总分', kind: 'decimal' },
+          ...CRITERIA.map((c) => ({ header: `${CRITERION_LABELS[c].zh}（平均）`, kind: 'decimal' as const })),
+          { header: '总分中位数', kind: 'decimal' },
+          { header: '极差', kind: 'integer' },
+          { header: '标准差', kind: 'decimal' },
+          { header: '分歧较大', kind: 'text' },
+        ],
+        rows: ranking.items.map((item) => [
+          item.rank,
+          item.title,
+          item.unitName,
+          item.categoryLabel.zh,
+          item.stateLabel.zh,
+          item.reviewCount,
+          item.meanTotal,
+          ...CRITERIA.map((c) => item.meanScores[c]),
+          item.medianTotal,
+          item.spread,
+          item.standardDeviation,
+          yesNo(item.disagreement),
+        ]),
+      };
+    }
+    case 'grades': {
+      const funding = service.funding(roundId);
+      return {
+        sheetName: REPORT_NAMES.grades,
+        columns: [
+          { header: '序号', kind: 'integer' },
+          { header: '项目名称', kind: 'text' },
+          { header: '申报单位', kind: 'text' },
+          { header: '类别', kind: 'text' },
+          { header: '等级', kind: 'text' },
+          { header: '经费（元）', kind: 'yuan' },
+          { header: '择优推荐', kind: 'text' },
+        ],
+        rows: funding.items.map((row, index) => [
+          index + 1,
+          row.title,
+          row.unitName,
+          row.categoryLabel.zh,
+          row.gradeLabel.zh,
+          row.amount,
+          yesNo(row.recommended),
+        ]),
+        footer: [null, '合计', null, null, `${funding.total.count} 项`, funding.total.amount, null],
+      };
+    }
+  }
+}
+
+// --- CSV
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One CSV field: neutralised if it could start a formula, quoted (RFC 4180) when it must be. */
+export function csvField(cell: Cell, kind: Column['kind'] = 'text'): string {
+  if (cell === null) return '';
+  let text: string;
+  if (typeof cell === 'number') text = kind === 'decimal' ? cell.toFixed(2) : String(cell);
+  else text = FORMULA_START.test(cell) ? `'${cell}` : cell;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export function toCsv(table: Table): Buffer {
+  const line = (cells: readonly Cell[]) => cells.map((cell, i) => csvField(cell, table.columns[i]?.kind)).join(',');
+  const lines = [table.columns.map((c) => csvField(c.header)).join(','), ...table.rows.map(line), ...(table.footer ? [line(table.footer)] : [])];
+  return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
+}
+
+// --- XLSX
+
+/** Display width in character cells: CJK and full-width characters take two. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(char) ? 2 : 1;
+  return width;
+}
+
+const NUMBER_FORMATS: Record<Column['kind'], string | undefined> = { text: undefined, integer: '0', decimal: '0.00', yuan: '#,##0' };
+
+function columnLetter(index: number): string {
+  let n = index + 1;
+  let letters = '';
+  while (n > 0) {
+    const rest = (n - 1) % 26;
+    letters = String.fromCharCode(65 + rest) + letters;
+    n = Math.floor((n - 1) / 26);
+  }
+  return letters;
+}
+
+export async function toXlsx(table: Table, created: Date): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'lixiang';
+  workbook.created = created;
+  workbook.modified = created;
+  const sheet = workbook.addWorksheet(table.sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
+  const all = [...table.rows, ...(table.footer ? [table.footer] : [])];
+  sheet.columns = table.columns.map((column, i) => {
+    const cells = all.map((row) => {
+      const cell = row[i];
+      if (cell === null || cell === undefined) return '';
+      return typeof cell === 'number' && column.kind === 'decimal' ? cell.toFixed(2) : String(cell);
+    });
+    const width = Math.min(60, Math.max(8, ...[column.header, ...cells].map(displayWidth)) + 2);
+    const numFmt = NUMBER_FORMATS[column.kind];
+    return { header: column.header, key: `c${i}`, width, ...(numFmt ? { style: { numFmt } } : {}) };
+  });
+  sheet.getRow(1).font = { bold: true };
+  for (const row of table.rows) sheet.addRow(row.map((cell) => cell ?? undefined));
+  if (table.footer) {
+    const first = 2;
+    const last = table.rows.length + 1;
+    const footer = sheet.addRow(
+      table.footer.map((cell, i) =>
+        table.columns[i]?.kind === 'yuan' && typeof cell === 'number'
+          ? { formula: table.rows.length > 0 ? `SUM(${columnLetter(i)}${first}:${columnLetter(i)}${last})` : '0', result: cell }
+          : (cell ?? undefined),
+      ),
+    );
+    footer.font = { bold: true };
+  }
+  const written = await workbook.xlsx.writeBuffer();
+  return Buffer.isBuffer(written) ? written : Buffer.from(written as ArrayBuffer);
+}
+
+// --- The file
+
+/** A file name without path separators, control or reserved characters. */
+function safeName(name: string): string {
+  return name.replace(/[\\/:*?"<>|\u0000-\u001f\u007f]/g, '_').trim().slice(0, 120) || 'export';
+}
+
+export async function renderExport(
+  service: ReportsService,
+  round: RoundHeader,
+  report: ExportReport,
+  format: ExportFormat,
+  now: Date,
+): Promise<RenderedExport> {
+  const table = buildTable(service, round.id, report);
+  const content = format === 'csv' ? toCsv(table) : await toXlsx(table, now);
+  return {
+    content,
+    mediaType: format === 'csv' ? `${CSV_MEDIA_TYPE}; charset=utf-8; header=present` : XLSX_MEDIA_TYPE,
+    asciiName: `round-${round.year}-${report}.${format}`,
+    fileName: safeName(`${round.title}-${REPORT_NAMES[report]}.${format}`),
+  };
+}
+
+/** RFC 6266 `attachment` with an ASCII `filename` and the UTF-8 name as RFC 5987/8187 `filename*`. */
+export function contentDisposition(asciiName: string, fileName: string): string {
+  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${asciiName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encoded}`;
+}

@@ -1,0 +1,162 @@
+/**
+ * The demo database (`npm run demo`): built once into a temporary file by the builder itself (not
+ * through tsx, to stay fast), then read back through a fresh app on the same file, as `npm start`
+ * would: every state of the project machine is there, the 2023 round is the notice's and is under
+ * final acceptance with its list published, funding follows the round's table, the log verifies,
+ * the demo tokens authenticate with their roles, and an existing file is never overwritten
+ * without --force.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GRADES, STATES, type Grade } from '../../machines/project.types.js';
+import { buildApp } from '../../src/app.js';
+import { systemClock } from '../../src/clock.js';
+import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
+import { DemoTargetExists, buildDemo, formatDemoSummary, type DemoSummary } from '../../src/demo/build-demo.js';
+import { ROUND_2023, USERS } from '../../src/demo/demo-data.js';
+import { UnitsService } from '../../src/units/units.service.js';
+import { UsersService } from '../../src/users/users.service.js';
+import { call } from '../helpers/app.js';
+
+const token = (role: string) => USERS.find((u) => u.role === role)!.token;
+const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+let dir: string;
+let file: string;
+let summary: DemoSummary;
+let db: Db;
+let app: FastifyInstance;
+
+interface Project {
+  id: string;
+  roundId: string;
+  state: string;
+  grade: Grade | null;
+  funding: number | null;
+  recommended: boolean;
+  submissions: number;
+}
+
+async function allProjects(roundId?: string): Promise<Project[]> {
+  const items: Project[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = new URLSearchParams({ limit: '100', ...(roundId ? { roundId } : {}), ...(cursor ? { cursor } : {}) });
+    const page = await call(app, token('auditor'), { method: 'GET', url: `/api/v1/projects?${query}` });
+    expect(page.status).toBe(200);
+    items.push(...(page.body.items as Project[]));
+    cursor = page.body.nextCursor as string | null;
+  } while (cursor);
+  return items;
+}
+
+async function rounds(): Promise<any[]> {
+  const response = await call(app, token('auditor'), { method: 'GET', url: '/api/v1/rounds' });
+  expect(response.status).toBe(200);
+  return response.body;
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-demo-'));
+  file = path.join(dir, 'demo.db');
+  summary = await buildDemo({ path: file });
+  db = openDatabase(file);
+  migrateDatabase(db);
+  app = await buildApp({ db, writesPerMinute: 0 });
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  db?.$client.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the demo database', () => {
+  it('holds a project in every state of the machine, and says so in its summary', async () => {
+    const projects = await allProjects();
+    const states = new Set(projects.map((p) => p.state));
+    for (const state of STATES) expect(states, state).toContain(state);
+    expect(projects).toHaveLength(summary.projects);
+    for (const state of STATES) expect(summary.projectsByState[state]).toBe(projects.filter((p) => p.state === state).length);
+    const printed = formatDemoSummary(summary);
+    expect(printed).toContain('办字〔2023〕8号');
+    for (const user of USERS) expect(printed).toContain(user.token);
+  });
+
+  it('has the 2023 round of the notice, under final acceptance, its approved list published', async () => {
+    const round = (await rounds()).find((r) => r.year === 2023);
+    expect(round).toMatchObject({
+      documentNumber: '办字〔2023〕8号',
+      submissionDeadline: '2023-03-29',
+      finalAcceptanceDate: '2023-12-31',
+      funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
+      minReviews: 3,
+      scoreScale: { min: 0, max: 20 },
+      state: 'under_acceptance',
+      publication: { documentNumber: '党委〔2023〕15号', publishedOn: '2023-05-12' },
+    });
+    const states = new Set((await allProjects(round.id)).map((p) => p.state));
+    for (const state of ['draft', 'withdrawn', 'rejected', 'in_progress', 'final_acceptance', 'graded', 'failed']) expect(states).toContain(state);
+  });
+
+  it('has an illustrative 2024 round under review, with a project resubmitted after a return', async () => {
+    const round = (await rounds()).find((r) => r.year === 2024);
+    expect(round).toMatchObject({ state: 'under_review', revisionDeadline: '2024-04-19' });
+    expect(summary.rounds.find((r) => r.year === 2024)?.illustrative).toBe(true);
+    const projects = await allProjects(round.id);
+    const resubmitted = projects.find((p) => p.state === 'submitted');
+    expect(resubmitted?.submissions).toBe(2);
+  });
+
+  it('funds the graded projects from the round’s table, as the story grades them', async () => {
+    const round = (await rounds()).find((r) => r.year === 2023);
+    const graded = (await allProjects(round.id)).filter((p) => p.state === 'graded');
+    for (const project of graded) expect(project.funding).toBe(round.funding[project.grade!]);
+    const expected = Object.fromEntries(GRADES.map((g) => [g, 0])) as Record<Grade, number>;
+    for (const project of ROUND_2023.projects) if (project.outcome && 'grade' in project.outcome) expected[project.outcome.grade] += round.funding[project.outcome.grade];
+    for (const grade of GRADES) {
+      expect(graded.filter((p) => p.grade === grade).reduce((sum, p) => sum + p.funding!, 0), grade).toBe(expected[grade]);
+    }
+    expect(graded.every((p) => GRADES.includes(p.grade!))).toBe(true);
+    expect(new Set(graded.map((p) => p.grade))).toEqual(new Set(GRADES));
+    expect(graded.filter((p) => p.recommended)).toHaveLength(1);
+    const failed = (await allProjects(round.id)).filter((p) => p.state === 'failed');
+    expect(failed.map((p) => p.funding)).toEqual([0]);
+  });
+
+  it('has a transition log that verifies', async () => {
+    const verified = await call(app, token('auditor'), { method: 'GET', url: '/api/v1/audit/verify' });
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({ valid: true, count: summary.logEntries });
+    // The README quotes this figure.
+    const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    expect(readme).toContain(`"count":${summary.logEntries}`);
+    expect(readme).toContain(`(${summary.logEntries}\nentries;`);
+  });
+
+  it('lets every demo token in, with its role', async () => {
+    const users = new UsersService(db, systemClock, new UnitsService(db, systemClock));
+    for (const user of USERS) {
+      expect(users.authenticate(user.token)?.role, user.key).toBe(user.role);
+      const listed = await call(app, user.token, { method: 'GET', url: '/api/v1/rounds' });
+      expect(listed.status, user.key).toBe(200);
+      // Only the administrator may list users.
+      const admin = await call(app, user.token, { method: 'GET', url: '/api/v1/users' });
+      expect(admin.status, user.key).toBe(user.role === 'admin' ? 200 : 403);
+    }
+    const listed = await call(app, token('admin'), { method: 'GET', url: '/api/v1/users' });
+    expect(listed.body).toHaveLength(USERS.length);
+    expect(JSON.stringify(listed.body)).not.toContain('lx_demo');
+  });
+
+  it('refuses to build over an existing database without force, and leaves it as it was', async () => {
+    const before = { hash: sha256(file), mtime: fs.statSync(file).mtimeMs };
+    await expect(buildDemo({ path: file })).rejects.toBeInstanceOf(DemoTargetExists);
+    expect({ hash: sha256(file), mtime: fs.statSync(file).mtimeMs }).toEqual(before);
+    expect(fs.readdirSync(dir).filter((name) => name.includes('.building'))).toEqual([]);
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * A round with a known story, built over HTTP, for the report tests: projects of several units
+ * scored with chosen totals by the three reviewers (organ committee, 舞蹈学院党总支, 舞蹈系党支部:
+ * none of them conflicts with the units that apply), then driven on to approval, acceptance,
+ * grading, failure or rejection.
+ *
+ *   project   unit                totals (R0, R1, R2)  mean    median  then
+ *   A         声乐系党支部         80, 75, 85           80      80      graded first, recommended (vanguard)
+ *   C         图书馆直属党支部     70, 90, 80           80      80      final acceptance after one return (fortress)
+ *   B         音乐学院党总支       60, 68, 87           71.67   68      rejected by the committee (spread 27: disagreement)
+ *   G         音乐学院党总支       60, 84, 84           76      84      graded qualified (fortress)
+ *   H         图书馆直属党支部     76, 76, 76           76      76      failed (vanguard)
+ *   E         声乐系党支部         50, 55, —            52.5    52.5    still under review (two reviews of three)
+ *   D         声乐系党支部         77, 77, 77           77      77      graded first (the helpers' driveTo)
+ *   N         声乐系党支部         no reviews                            submitted only: not ranked
+ */
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
+import type { EventType, Scores } from '../../machines/project.types.js';
+import { call } from '../helpers/app.js';
+import { COMPLETE_LETTER, assignReviewers, createUser, createWorld, driveTo, fire, type User, type World } from '../helpers/world.js';
+
+export interface Story {
+  world: World;
+  directApplicant: User;
+  ids: Record<'A' | 'B' | 'C' | 'D' | 'E' | 'G' | 'H' | 'N', string>;
+}
+
+/** Five criterion scores adding up to `total` (as evenly as the integers allow, first criteria higher). */
+export function scoresFor(total: number): Scores {
+  const base = Math.floor(total / 5);
+  const extra = total - base * 5;
+  const [direction, innovation, practicality, breadth, exemplarity] = [0, 1, 2, 3, 4].map((i) => base + (i < extra ? 1 : 0)) as [number, number, number, number, number];
+  return { direction, innovation, practicality, breadth, exemplarity };
+}
+
+export async function step(world: World, projectId: string, user: User, type: EventType, payload: Record<string, unknown> = {}) {
+  const response = await fire(world, projectId, user, type, payload);
+  expect(response.status, `${type}: ${JSON.stringify(response.body)}`).toBe(200);
+}
+
+export async function createProject(world: World, owner: User, title: string, category: 'fortress' | 'vanguard' = 'vanguard'): Promise<string> {
+  const direction = category === 'vanguard' ? 'member_platforms' : 'foundation';
+  const response = await call(world.app, owner.token, {
+    method: 'POST',
+    url: '/api/v1/projects',
+    payload: { roundId: world.roundId, category, direction, title, letter: { ...COMPLETE_LETTER, leader: `${title}负责人` } },
+  });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return response.body.id as string;
+}
+
+/** Created, submitted, checked, assigned to the three reviewers and scored with the given totals. */
+async function scored(world: World, owner: User, title: string, totals: number[], category: 'fortress' | 'vanguard' = 'vanguard'): Promise<string> {
+  const id = await createProject(world, owner, title, category);
+  await step(world, id, owner, 'SUBMIT');
+  await step(world, id, world.orgDept, 'PASS_PRELIMINARY_CHECK');
+  await assignReviewers(world, id);
+  for (const [i, total] of totals.entries()) {
+    await step(world, id, world.reviewers[i]!, 'SUBMIT_REVIEW', { scores: scoresFor(total), comment: `评审意见 ${total}` });
+  }
+  return id;
+}
+
+async function approved(world: World, id: string): Promise<void> {
+  await step(world, id, world.orgDept, 'COMPLETE_PANEL_REVIEW');
+  await step(world, id, world.committee, 'APPROVE', { meetingReference: '党委会〔2023〕5次' });
+  await step(world, id, world.orgDept, 'START');
+}
+
+export async function buildStory(app: FastifyInstance): Promise<Story> {
+  const world = await createWorld(app, { minReviews: 3 });
+  const directApplicant = await createUser(app, '图书馆书记', 'applicant', world.units.direct);
+  const { applicant, parentApplicant, orgDept, committee } = world;
+
+  const A = await scored(world, applicant, '“红色旋律”党员先锋岗', [80, 75, 85]);
+  // A different split of A's totals: equal mean and median, so A and C share rank 1.
+  const C = await scored(world, directApplicant, '“书香党建”阅读推广', [70, 90, 80], 'fortress');
+  const B = await scored(world, parentApplicant, '=HYPERLINK("http://x","点我")', [60, 68, 87]);
+  const G = await scored(world, parentApplicant, '“乐动青春”志愿服务队, 第二期', [60, 84, 84], 'fortress');
+  const H = await scored(world, directApplicant, '书香“悦”读', [76, 76, 76]);
+  const E = await scored(world, applicant, '声乐系结对帮扶', [50, 55]);
+
+  await approved(world, A);
+  await step(world, A, applicant, 'SUBMIT_FINAL_REPORT', { summary: '完成全部活动，举办汇报音乐会' });
+  await step(world, A, orgDept, 'GRADE', { grade: 'first' });
+  await step(world, A, committee, 'RECOMMEND', { note: '推荐参加省级评选' });
+
+  await approved(world, C);
+  await step(world, C, directApplicant, 'SUBMIT_PROGRESS_REPORT', { text: '已举办读书会两期' });
+  await step(world, C, directApplicant, 'SUBMIT_FINAL_REPORT', { summary: '初稿' });
+  await step(world, C, orgDept, 'RETURN_FINAL_REPORT', { comment: '请补充活动照片' });
+  await step(world, C, directApplicant, 'SUBMIT_FINAL_REPORT', { summary: '举办读书会六期，参与师生三百余人' });
+
+  await step(world, B, orgDept, 'COMPLETE_PANEL_REVIEW');
+  await step(world, B, committee, 'REJECT', { reason: '评审意见分歧较大，暂缓立项' });
+
+  await approved(world, G);
+  await step(world, G, parentApplicant, 'SUBMIT_FINAL_REPORT', { summary: '志愿服务四十次' });
+  await step(world, G, orgDept, 'GRADE', { grade: 'qualified' });
+
+  await approved(world, H);
+  await step(world, H, directApplicant, 'SUBMIT_FINAL_REPORT', { summary: '未完成' });
+  await step(world, H, orgDept, 'FAIL', { reason: '未完成预期成果' });
+
+  const D = (await driveTo(world, 'graded')).id;
+  const N = await createProject(world, applicant, '未评审的项目');
+  await step(world, N, applicant, 'SUBMIT');
+
+  return { world, directApplicant, ids: { A, B, C, D, E, G, H, N } };
+}
+
+/** A minimal RFC 4180 reader: quoted fields, doubled quotes, CRLF records. */
+export function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i]!;
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      record.push(field);
+      field = '';
+    } else if (char === '\r' && text[i + 1] === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+      i += 1;
+    } else field += char;
+  }
+  if (field !== '' || record.length > 0) throw new Error('the CSV does not end with CRLF');
+  return records;
+}
