@@ -147,6 +147,19 @@ export const FinalReportEntrySchema = Type.Object(
       {
         summary: Type.String({ minLength: 1, description: '成果总结（SUBMIT_FINAL_REPORT）/ Summary of outcomes (SUBMIT_FINAL_REPORT)', examples: ['完成全部活动，举办汇报音乐会'] }),
         submittedAt: { ...Timestamp, description: '提交时间 / When it was submitted', examples: [EXAMPLE.submittedAt] },
+        documents: Type.Array(
+          Type.Object(
+            {
+              fileId: Id('文件标识（下载：GET /api/v1/projects/{id}/files/{fileId}）/ File id (download: GET /api/v1/projects/{id}/files/{fileId})', EXAMPLE.fileId),
+              fileName: Type.String({ minLength: 1, description: '文件名 / File name', examples: ['结项总结.pdf'] }),
+              mediaType: Type.String({ minLength: 1, description: '按内容识别的类型 / Type detected from the content', examples: ['application/pdf'] }),
+              size: Type.Integer({ minimum: 1, description: '字节数 / Bytes', examples: [48213] }),
+              sha256: Type.String({ minLength: 64, maxLength: 64, description: '结项报告日志条目中记录的 SHA-256 / The SHA-256 the report’s log entry recorded', examples: [EXAMPLE.fileSha256] }),
+            },
+            { additionalProperties: false },
+          ),
+          { description: '结项报告附带的文件 / The documents the final report named' },
+        ),
       },
       { additionalProperties: false, description: '最近一次提交的结项报告 / The latest final report' },
     ),
@@ -337,7 +350,11 @@ export const FINAL_REPORTS_EXAMPLES: Record<string, Example<FinalReports>> = {
           state: 'final_acceptance',
           stateLabel: { zh: '结项验收中', en: 'Under final acceptance' },
           leader: '王书记',
-          finalReport: { summary: '完成全部活动，举办汇报音乐会', submittedAt: '2023-12-01T02:00:00.000Z' },
+          finalReport: {
+            summary: '完成全部活动，举办汇报音乐会',
+            submittedAt: '2023-12-01T02:00:00.000Z',
+            documents: [{ fileId: EXAMPLE.fileId, fileName: '结项总结.pdf', mediaType: 'application/pdf', size: 48213, sha256: EXAMPLE.fileSha256 }],
+          },
           progressReports: [{ text: '已完成主题党日两次', at: '2023-07-01T02:00:00.000Z' }],
           returns: [{ text: '请补充活动照片', at: '2023-11-20T02:00:00.000Z' }],
         },

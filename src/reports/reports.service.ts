@@ -17,7 +17,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { stateLabel } from '../../machines/project.lifecycle.js';
 import { CRITERIA, type Criterion, type ProjectContext, type ProjectState } from '../../machines/project.types.js';
 import type { Db } from '../db/client.js';
-import { projects, reviews, rounds, transitionLog, units } from '../db/schema.js';
+import { files, projects, reviews, rounds, transitionLog, units } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import { CATEGORIES, CATEGORY_NAMES, type Category } from '../projects/categories.js';
 import {
@@ -291,10 +291,21 @@ export class ReportsService {
       const latest = finals[finals.length - 1];
       if (!latest) throw new Error(`project ${project.id} is under final acceptance without a final report in the log`);
       const text = (entry: (typeof own)[number], field: string) => ({ text: String(entry.payload[field] ?? ''), at: entry.at });
+      // The documents the report named, with the checksums its log entry recorded.
+      const named = (latest.payload.documents ?? []) as Array<{ fileId: string; sha256: string }>;
+      const documents = named.map(({ fileId, sha256 }) => {
+        const file = this.db
+          .select({ fileName: files.fileName, mediaType: files.mediaType, size: files.size })
+          .from(files)
+          .where(eq(files.id, fileId))
+          .get();
+        if (!file) throw new Error(`final report of ${project.id} names a missing file ${fileId}`);
+        return { fileId, ...file, sha256 };
+      });
       return {
         ...projectFields(project, unitsById),
         leader: project.leader,
-        finalReport: { summary: String(latest.payload.summary ?? ''), submittedAt: latest.at },
+        finalReport: { summary: String(latest.payload.summary ?? ''), submittedAt: latest.at, documents },
         progressReports: own.filter((entry) => entry.event === 'SUBMIT_PROGRESS_REPORT').map((entry) => text(entry, 'text')),
         returns: own.filter((entry) => entry.event === 'RETURN_FINAL_REPORT').map((entry) => text(entry, 'comment')),
       };

@@ -2067,6 +2067,34 @@ export interface components {
                      * @example 2023-03-20T02:00:00.000Z
                      */
                     submittedAt: string;
+                    /** @description 结项报告附带的文件 / The documents the final report named */
+                    documents: {
+                        /**
+                         * @description 文件标识（下载：GET /api/v1/projects/{id}/files/{fileId}）/ File id (download: GET /api/v1/projects/{id}/files/{fileId})
+                         * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08
+                         */
+                        fileId: string;
+                        /**
+                         * @description 文件名 / File name
+                         * @example 结项总结.pdf
+                         */
+                        fileName: string;
+                        /**
+                         * @description 按内容识别的类型 / Type detected from the content
+                         * @example application/pdf
+                         */
+                        mediaType: string;
+                        /**
+                         * @description 字节数 / Bytes
+                         * @example 48213
+                         */
+                        size: number;
+                        /**
+                         * @description 结项报告日志条目中记录的 SHA-256 / The SHA-256 the report’s log entry recorded
+                         * @example d2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26
+                         */
+                        sha256: string;
+                    }[];
                 };
                 /** @description 实施中提交的进展报告，按时间排列 / Progress reports, oldest first */
                 progressReports: {

@@ -1,11 +1,13 @@
 /**
  * A whole round over HTTP, as the organisation department runs it: units and users, the round
- * opens, applications of both categories from several units, a return for revision, the deadline,
+ * opens, applications of both categories from several units with their signed letters (PDF, the
+ * checksum in the log), a return for revision, the deadline,
  * automatic assignment, reviews, the ranking, the committee's decisions, the published list (every
  * approved project started, each start logged), final reports, grades, funding totals that add up,
  * exports that open with the right rows, and an audit bundle that verifies the whole story.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +16,7 @@ import { extract } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scores } from '../../machines/project.types.js';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
+import { minimalPdf, uploadFile } from '../helpers/files.js';
 import { COMPLETE_LETTER, createUnit, createUser, type User } from '../helpers/world.js';
 import { parseCsv, scoresFor } from '../reports/round-story.js';
 
@@ -79,8 +82,9 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
       funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
       minReviews: 3,
       scoreScale: { min: 0, max: 20 },
+      requireSignedLetter: true,
     });
-    expect(round).toMatchObject({ state: 'open', documentNumber: '办字〔2023〕8号' });
+    expect(round).toMatchObject({ state: 'open', documentNumber: '办字〔2023〕8号', requireSignedLetter: true });
     const R = `/rounds/${round.id}`;
 
     // --- applications: both categories, several units -----------------------------------------
@@ -97,11 +101,24 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
       withdrawn: await apply(applicant.library, '图书馆读书会（撤回）', 'vanguard', 'member_education'),
       routine: await apply(applicant.dance, '舞蹈学院日常教学检查', 'fortress', 'service'),
     };
+    // The round wants the signed and sealed letter: no submission without it.
+    const unsigned = await call(t.app, applicant.vocal.token, { method: 'POST', url: `/api/v1/projects/${P.redMelody}/events`, payload: { type: 'SUBMIT' } });
+    expect(unsigned.status).toBe(422);
+    expect(unsigned.body.violation.code).toBe('signed_letter_required');
+    const letters: Record<string, { id: string; sha256: string }> = {};
+    const sign = async (owner: User, id: string) => {
+      const uploaded = await uploadFile(t.app, owner.token, id, 'signed_letter', minimalPdf(`盖章扫描件 ${id}`), { fileName: '目标责任书（盖章）.pdf' });
+      expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
+      letters[id] = uploaded.body;
+    };
     for (const [owner, id] of [
       [applicant.vocal, P.redMelody],
       [applicant.organ, P.soul],
     ] as const) {
-      await fire(owner, id, 'SUBMIT');
+      await sign(owner, id);
+      const submitted = await fire(owner, id, 'SUBMIT');
+      // The log entry keeps the letter's checksum.
+      expect(submitted.transition.payload).toEqual({ signedLetter: { fileId: letters[id]!.id, sha256: letters[id]!.sha256 } });
     }
 
     // Compliance before the deadline: who has not submitted yet (a branch counts for its parent).
@@ -116,6 +133,7 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
       [applicant.library, P.withdrawn],
       [applicant.dance, P.routine],
     ] as const) {
+      await sign(owner, id);
       await fire(owner, id, 'SUBMIT');
     }
     await fire(applicant.library, P.withdrawn, 'WITHDRAW', { reason: '与另一项目合并' });
@@ -231,7 +249,15 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
     for (const id of approvedIds) await fire(owners[id]!, id, 'SUBMIT_PROGRESS_REPORT', { text: '已开展主题党日两次' });
     at('2023-12-01T10:00:00');
     await ok(orgDept, 'POST', `${R}/events`, { type: 'OPEN_ACCEPTANCE' });
-    for (const id of approvedIds) await fire(owners[id]!, id, 'SUBMIT_FINAL_REPORT', { summary: `${id.slice(-4)}：完成全部活动，形成可推广经验` });
+    // The final report of 红色旋律 comes with a document; its checksum goes into the log entry.
+    const photos = minimalPdf('结项总结与活动照片');
+    const document = await uploadFile(t.app, applicant.vocal.token, P.redMelody, 'final_report_document', photos, { fileName: '结项总结.pdf' });
+    expect(document.status).toBe(201);
+    for (const id of approvedIds) {
+      const documents = id === P.redMelody ? { documents: [document.body.id] } : {};
+      const reported = await fire(owners[id]!, id, 'SUBMIT_FINAL_REPORT', { summary: `${id.slice(-4)}：完成全部活动，形成可推广经验`, ...documents });
+      if (id === P.redMelody) expect(reported.transition.payload.documents).toEqual([{ fileId: document.body.id, sha256: createHash('sha256').update(photos).digest('hex') }]);
+    }
     await fire(orgDept, P.ethics, 'RETURN_FINAL_REPORT', { comment: '请补充活动照片' });
     const acceptanceWhileReturned = await ok(orgDept, 'GET', `${R}/final-reports`);
     expect(acceptanceWhileReturned.items.map((i: { projectId: string }) => i.projectId).sort()).toEqual([P.redMelody, P.soul, P.dancePost].sort());
@@ -242,6 +268,17 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
     expect(ethicsReport.finalReport.summary).toBe('补充了活动照片与学生评价');
     expect(ethicsReport.returns.map((r: { text: string }) => r.text)).toEqual(['请补充活动照片']);
     expect(ethicsReport.progressReports).toHaveLength(1);
+    const melodyReport = acceptance.items.find((i: { projectId: string }) => i.projectId === P.redMelody);
+    expect(melodyReport.finalReport.documents).toEqual([
+      { fileId: document.body.id, fileName: '结项总结.pdf', mediaType: 'application/pdf', size: photos.length, sha256: document.body.sha256 },
+    ]);
+    const downloaded = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/projects/${P.redMelody}/files/${document.body.id}`,
+      headers: { authorization: `Bearer ${orgDept.token}` },
+    });
+    expect(downloaded.statusCode).toBe(200);
+    expect(downloaded.rawPayload.equals(photos)).toBe(true);
 
     // --- grades and funding --------------------------------------------------------------------------
     await fire(orgDept, P.redMelody, 'GRADE', { grade: 'first' });
