@@ -128,6 +128,40 @@ class Api {
   async post<T>(user: DemoUser, url: string, payload: unknown): Promise<T> {
     return (await this.send<T>(user, 'POST', url, payload)).body;
   }
+
+  /** One file, multipart as a browser sends it; answers the stored file's id. */
+  async upload(user: DemoUser, projectId: string, kind: 'signed_letter' | 'final_report_document', fileName: string, content: Buffer): Promise<string> {
+    const boundary = '----lixiang-demo-boundary';
+    const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/pdf\r\n\r\n`;
+    const payload = Buffer.concat([Buffer.from(head, 'utf8'), content, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')]);
+    const { body } = await this.send<{ id: string }>(user, 'POST', `/projects/${projectId}/files?kind=${kind}`, payload, {
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+    });
+    return body.id;
+  }
+}
+
+/** A small, well-formed PDF standing in for a scanned document (its text, ASCII, names what it is). */
+function demoPdf(what: string): Buffer {
+  const text = what.replace(/[()\\]/g, ' ');
+  const stream = `BT /F1 12 Tf 72 720 Td (${text}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let body = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((object, i) => {
+    offsets.push(body.length);
+    body += `${i + 1} 0 obj\n${object}\nendobj\n`;
+  });
+  const xref = body.length;
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, 'latin1');
 }
 
 const userByKey = (key: string): DemoUser => {
@@ -222,7 +256,13 @@ class RoundStory {
         });
         this.projectIds.set(project.key, created.id);
       });
-      if (project.submitted) this.at(project.submitted, async () => void (await this.fire(applicant, project, 'SUBMIT')));
+      if (project.submitted) {
+        this.at(project.submitted, async () => {
+          // The signed and sealed letter, scanned: the round requires it, and SUBMIT logs its checksum.
+          await this.api.upload(applicant, this.id(project), 'signed_letter', `${project.title}-目标责任书（盖章）.pdf`, demoPdf(`Signed letter: ${project.key}`));
+          await this.fire(applicant, project, 'SUBMIT');
+        });
+      }
       if (project.revision) {
         const { revision } = project;
         this.at(revision.returned, async () => void (await this.fire(ORG_DEPT, project, 'RETURN_FOR_REVISION', { comment: revision.comment })));
@@ -307,11 +347,17 @@ class RoundStory {
       }
       const final = project.finalReport;
       if (final) {
-        this.at(final.at, async () => void (await this.fire(applicant, project, 'SUBMIT_FINAL_REPORT', { summary: final.summary })));
+        this.at(final.at, async () => {
+          const document = await this.api.upload(applicant, this.id(project), 'final_report_document', `${project.title}-结项总结.pdf`, demoPdf(`Final report: ${project.key}`));
+          await this.fire(applicant, project, 'SUBMIT_FINAL_REPORT', { summary: final.summary, documents: [document] });
+        });
         if (final.returned) {
           const { returned } = final;
           this.at(returned.at, async () => void (await this.fire(ORG_DEPT, project, 'RETURN_FINAL_REPORT', { comment: returned.comment })));
-          this.at(returned.resubmitted, async () => void (await this.fire(applicant, project, 'SUBMIT_FINAL_REPORT', { summary: returned.summary })));
+          this.at(returned.resubmitted, async () => {
+            const document = await this.api.upload(applicant, this.id(project), 'final_report_document', `${project.title}-结项总结（补充）.pdf`, demoPdf(`Final report, revised: ${project.key}`));
+            await this.fire(applicant, project, 'SUBMIT_FINAL_REPORT', { summary: returned.summary, documents: [document] });
+          });
         }
       }
       const outcome = project.outcome;

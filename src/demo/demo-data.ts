@@ -97,6 +97,7 @@ export interface DemoRound {
     funding: { first: number; second: number; third: number; qualified: number };
     minReviews: number;
     scoreScale: { min: number; max: number };
+    requireSignedLetter: boolean;
   };
   projects: DemoProject[];
 }
@@ -184,6 +185,7 @@ export const ROUND_2023: DemoRound = {
     funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
     minReviews: 3,
     scoreScale: { min: 0, max: 20 },
+    requireSignedLetter: true,
   },
   projects: [
     {
@@ -703,6 +705,7 @@ export const ROUND_2024: DemoRound = {
     funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
     minReviews: 3,
     scoreScale: { min: 0, max: 20 },
+    requireSignedLetter: true,
   },
   projects: [
     {

@@ -128,6 +128,28 @@ describe('the demo database', () => {
     expect(failed.map((p) => p.funding)).toEqual([0]);
   });
 
+  it('keeps each submission’s signed letter and each final report’s document, their checksums in the log', () => {
+    const entries = db.$client
+      .prepare("SELECT project_id AS projectId, event, payload FROM transition_log WHERE event IN ('SUBMIT', 'SUBMIT_FINAL_REPORT')")
+      .all() as Array<{ projectId: string; event: string; payload: string }>;
+    const stored = new Map(
+      (db.$client.prepare('SELECT id, project_id AS projectId, kind, sha256, content FROM files').all() as Array<{ id: string; projectId: string; kind: string; sha256: string; content: Buffer }>).map((f) => [f.id, f]),
+    );
+    expect(entries.filter((e) => e.event === 'SUBMIT').length).toBeGreaterThan(20);
+    for (const entry of entries) {
+      const payload = JSON.parse(entry.payload) as { signedLetter?: { fileId: string; sha256: string }; documents?: Array<{ fileId: string; sha256: string }> };
+      const named = entry.event === 'SUBMIT' ? [payload.signedLetter!] : payload.documents!;
+      expect(named.length, `${entry.event} of ${entry.projectId}`).toBeGreaterThan(0);
+      for (const { fileId, sha256 } of named) {
+        const file = stored.get(fileId)!;
+        expect(file.projectId).toBe(entry.projectId);
+        expect(file.kind).toBe(entry.event === 'SUBMIT' ? 'signed_letter' : 'final_report_document');
+        expect(createHash('sha256').update(file.content).digest('hex')).toBe(sha256);
+        expect(file.content.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      }
+    }
+  });
+
   it('has a transition log that verifies', async () => {
     const verified = await call(app, token('auditor'), { method: 'GET', url: '/api/v1/audit/verify' });
     expect(verified.status).toBe(200);
