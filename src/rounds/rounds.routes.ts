@@ -8,6 +8,7 @@ import { CreateRoundBody, ROUND_EXAMPLE, ROUND_EXAMPLES, RoundEventBody, RoundEv
 import type { RoundsService } from './rounds.service.js';
 
 const ETAG = { type: 'string', description: '批次版本，作 If-Match 使用，如 "3" / The round version, for If-Match, e.g. "3"' } as const;
+const REPLAYED = { type: 'string', description: '为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key' } as const;
 
 export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService }) {
   app.post(
@@ -85,11 +86,20 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
           '**fires START for every committee-approved project of the round in the same transaction**, each start its own log entry),',
           '`OPEN_ACCEPTANCE` (org_dept), `CLOSE_ROUND` (org_dept, every project concluded). Each event writes one log entry with machine id `round`,',
           'in the same hash chain as the projects’ entries. An illegal event answers 409, a failed condition 422, a wrong role 403; none writes anything.',
-          'If-Match (the round’s ETag) makes the event conditional (412 when the round moved).',
+          'If-Match (the round’s ETag) makes the event conditional (412 when the round moved); an Idempotency-Key makes a retry safe:',
+          'the same key and body replay the first answer (`Idempotent-Replayed: true`), the same key with another body is refused (422).',
         ].join('\n'),
         params: IdParams,
         headers: Type.Object({
           'if-match': Type.Optional(Type.String({ description: '批次的 ETag，如 "3" / The round’s ETag, e.g. "3"', examples: ['"1"'] })),
+          'idempotency-key': Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 200,
+              description: '每个意图中的事件唯一；重复时重放首次应答 / Unique per intended event; repeats replay the first answer',
+              examples: ['publish-2023-list'],
+            }),
+          ),
         }),
         body: RoundEventBody,
         response: {
@@ -115,17 +125,20 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
                 started: [],
               },
             },
-          }, { ETag: ETAG }),
-          ...problems('forbidden', 'not-found', 'illegal-transition', 'precondition-failed', 'guard-failed'),
+          }, { ETag: ETAG, 'Idempotent-Replayed': REPLAYED }),
+          ...problems('forbidden', 'not-found', 'illegal-transition', 'precondition-failed', 'guard-failed', 'idempotency-key-reused'),
         },
       },
     },
     async (request, reply) => {
-      const result = await rounds.fire(principalOf(request), request.params.id, request.body, {
+      const answer = await rounds.fire(principalOf(request), request.params.id, request.body, {
         expectedVersion: parseIfMatch(request.headers['if-match']),
         requestId: request.id,
+        idempotencyKey: request.headers['idempotency-key'] ?? null,
       });
-      return reply.header('ETag', etagOf(result.round.version)).send(result);
+      if (answer.replayed) reply.header('Idempotent-Replayed', 'true');
+      // The stored JSON text is sent as is, so a replay answers byte for byte what the first call did.
+      return reply.header('ETag', etagOf(answer.version)).type('application/json; charset=utf-8').send(answer.body as never);
     },
   );
 

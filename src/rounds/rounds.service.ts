@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import type { ProjectState } from '../../machines/project.types.js';
 import {
@@ -147,8 +148,27 @@ export class RoundsService {
    * PUBLISH_LIST a START (with its own log entry) for every committee-approved project of the
    * round. A refusal, or any failure on the way, writes nothing.
    */
-  fire(principal: Principal, id: string, command: RoundEventInput, options: { expectedVersion: number | null; requestId: string }): Promise<RoundEventResult> {
+  fire(
+    principal: Principal,
+    id: string,
+    command: RoundEventInput,
+    options: { expectedVersion: number | null; requestId: string; idempotencyKey?: string | null },
+  ): Promise<{ result: RoundEventResult; body: string; replayed: boolean; version: number }> {
+    const key = options.idempotencyKey ?? null;
+    // Keys are per user, shared with project events: the hash names the round, so a key reused
+    // for another round or another event is refused rather than replayed.
+    const requestHash = key ? createHash('sha256').update(canonicalJson({ roundId: id, command })).digest('hex') : null;
     return this.committer.run(() => {
+      if (key && requestHash) {
+        const record = this.store.idempotencyRecord(principal.id, key);
+        if (record) {
+          if (record.requestHash !== requestHash) {
+            throw new Problem('idempotency-key-reused', '该幂等键已用于另一个请求 / This Idempotency-Key was used for a different request');
+          }
+          const result = JSON.parse(record.responseBody) as RoundEventResult;
+          return { result, body: record.responseBody, replayed: true, version: result.round.version };
+        }
+      }
       const row = this.findRow(id);
       if (!row) throw new Problem('not-found', `批次不存在 / Round ${id} not found`);
       if (options.expectedVersion !== null && options.expectedVersion !== row.version) {
@@ -185,11 +205,16 @@ export class RoundsService {
       if (!updated || updated.version !== row.version + 1) throw new Error(`round ${row.id} changed inside its own transaction`);
 
       const started = command.type === 'PUBLISH_LIST' ? this.projects.startApproved(principal, row.id, options.requestId, now) : [];
-      return {
+      const result: RoundEventResult = {
         round: toRound(updated, allowedRoundEvents(decision.snapshot, actorOf(principal), this.facts(updated, now))),
         transition: toTransitionView(entry, principal),
         started: started.map((e) => toTransitionView(e, principal)),
       };
+      const body = JSON.stringify(result);
+      if (key && requestHash) {
+        this.store.saveIdempotencyRecord({ userId: principal.id, key, requestHash, statusCode: 200, responseBody: body, createdAt: at });
+      }
+      return { result, body, replayed: false, version: updated.version };
     });
   }
 

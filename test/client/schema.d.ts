@@ -188,7 +188,8 @@ export interface paths {
          *     **fires START for every committee-approved project of the round in the same transaction**, each start its own log entry),
          *     `OPEN_ACCEPTANCE` (org_dept), `CLOSE_ROUND` (org_dept, every project concluded). Each event writes one log entry with machine id `round`,
          *     in the same hash chain as the projects’ entries. An illegal event answers 409, a failed condition 422, a wrong role 403; none writes anything.
-         *     If-Match (the round’s ETag) makes the event conditional (412 when the round moved).
+         *     If-Match (the round’s ETag) makes the event conditional (412 when the round moved); an Idempotency-Key makes a retry safe:
+         *     the same key and body replay the first answer (`Idempotent-Replayed: true`), the same key with another body is refused (422).
          *
          *     可调用角色 / Roles: `org_dept`, `committee`.
          */
@@ -3164,6 +3165,11 @@ export interface operations {
                  * @example "1"
                  */
                 "if-match"?: string;
+                /**
+                 * @description 每个意图中的事件唯一；重复时重放首次应答 / Unique per intended event; repeats replay the first answer
+                 * @example publish-2023-list
+                 */
+                "idempotency-key"?: string;
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
                 /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
@@ -3243,6 +3249,8 @@ export interface operations {
                 headers: {
                     /** @description 批次版本，作 If-Match 使用，如 "3" / The round version, for If-Match, e.g. "3" */
                     ETag?: string;
+                    /** @description 为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -3338,7 +3346,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 不满足执行条件 / A condition of the transition is not met (`guard-failed`) */
+            /** @description 不满足执行条件 / A condition of the transition is not met (`guard-failed`); 幂等键已用于不同的请求 / Idempotency key reused with a different request (`idempotency-key-reused`) */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];

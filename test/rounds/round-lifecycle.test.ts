@@ -208,6 +208,41 @@ describe('the round lifecycle', () => {
     expect(fresh.headers.etag).toBe('"2"');
   });
 
+  it('replays a retried publication with the same Idempotency-Key instead of refusing it, and starts nothing twice', async () => {
+    const approved = await driveTo(world, 'committee_approved');
+    afterDeadline();
+    await fireRoundOk(world.orgDept, { type: 'CLOSE_SUBMISSIONS' });
+    await fireRoundOk(world.orgDept, { type: 'START_REVIEW' });
+    await fireRoundOk(world.committee, { type: 'CONCLUDE_DECISIONS' });
+    const publish = { type: 'PUBLISH_LIST', documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' };
+    const first = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/rounds/${world.roundId}/events`,
+      payload: publish,
+      headers: { authorization: `Bearer ${world.orgDept.token}`, 'idempotency-key': 'publish-2023' },
+    });
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    const entries = logCount();
+    const retry = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/rounds/${world.roundId}/events`,
+      payload: publish,
+      headers: { authorization: `Bearer ${world.orgDept.token}`, 'idempotency-key': 'publish-2023' },
+    });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toBe(first.body);
+    expect(retry.headers.etag).toBe(first.headers.etag);
+    expect(logCount()).toBe(entries);
+    expect(projectState(approved.id)).toBe('in_progress');
+
+    const other = await fireRound(world.orgDept, { type: 'OPEN_ACCEPTANCE' }, { 'idempotency-key': 'publish-2023' });
+    expect(other.status).toBe(422);
+    expect(other.body.type).toBe('urn:lixiang:problem:idempotency-key-reused');
+    expect(roundRow().state).toBe('in_execution');
+  });
+
   it('refuses unknown fields, unknown events and a missing round, with problem+json', async () => {
     afterDeadline();
     for (const bad of [{ type: 'CLOSE_SUBMISSIONS', extra: 1 }, { type: 'START' }, {}]) {
