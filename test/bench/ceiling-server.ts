@@ -45,7 +45,7 @@ const work = db.transaction((id: string, payload: string) => {
 });
 
 const app = Fastify({ logger: false });
-app.post<{ Params: { id: string }; Body: { text: string } }>('/work/:id', async (request, reply) => {
+app.post<{ Params: { id: string }; Body: { text: string } }>('/ceiling/:id', async (request, reply) => {
   const result = work.immediate(request.params.id, JSON.stringify(request.body));
   if (!result) return reply.code(404).send({ error: 'not found' });
   return result;

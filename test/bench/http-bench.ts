@@ -217,7 +217,7 @@ async function benchCeiling(results: Result[], synchronous: 'NORMAL' | 'FULL') {
       if (fs.readFileSync(path.join(scratch, `ceiling-${synchronous}.log`), 'utf8').includes('ready')) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    const next = roundRobin(Array.from({ length: projectCount }, (_, i) => `/work/p${i}`));
+    const next = roundRobin(Array.from({ length: projectCount }, (_, i) => `/ceiling/p${i}`));
     const body = JSON.stringify({ text: '已完成本月主题党日活动，参与党员 32 人。' });
     for (const connections of [10, 100]) {
       results.push(
