@@ -13,12 +13,9 @@ import type { GroupCommitter } from '../db/group-commit.js';
 import { projects, reviewerAssignments, reviews, rounds, users } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import type { UnitsService } from '../units/units.service.js';
+import { ASSIGNABLE_STATES, pairRefusal } from './assignment-rules.js';
 import type { AssignmentOutcome, AssignmentsInput, Refusal, ReviewView, WorklistItem } from './panel.schemas.js';
 
-/** States in which the panel may still change. */
-export const ASSIGNABLE_STATES: readonly string[] = ['submitted', 'preliminarily_checked'];
-
-const COI_DETAIL = '评审人不得来自项目所在单位或其上下级单位 / Reviewer belongs to the project unit or a unit above or below it';
 
 interface ReviewerRow {
   id: string;
@@ -82,27 +79,9 @@ export class PanelService {
         refuse('not_in_round', `项目不属于此批次 / Project ${projectId} is not a project of this round`);
         continue;
       }
-      if (!ASSIGNABLE_STATES.includes(project.state)) {
-        const label = stateLabel(project.state as ProjectState);
-        refuse('wrong_state', `项目处于「${label.zh}」，不能分配评审 / The project is ${label.en}; reviewers are assigned while submitted or preliminarily checked`);
-        continue;
-      }
-      const reviewer = this.db.select({ id: users.id, unitId: users.unitId, role: users.role, active: users.active }).from(users).where(eq(users.id, reviewerId)).get();
-      if (!reviewer || reviewer.role !== 'reviewer' || !reviewer.active) {
-        refuse('not_a_reviewer', `不是有效的评审组成员 / ${reviewerId} is not an active reviewer`);
-        continue;
-      }
-      if (this.conflicted(project.unitId, reviewer)) {
-        refuse('conflict_of_interest', COI_DETAIL);
-        continue;
-      }
-      const existing = this.db
-        .select({ one: reviewerAssignments.projectId })
-        .from(reviewerAssignments)
-        .where(and(eq(reviewerAssignments.projectId, projectId), eq(reviewerAssignments.reviewerId, reviewerId)))
-        .get();
-      if (existing) {
-        refuse('already_assigned', '该评审人已分配 / Reviewer already assigned');
+      const refusal = pairRefusal(this.db, (unitId) => this.unitsService.lineage(unitId), project, reviewerId);
+      if (refusal) {
+        refuse(refusal.code, refusal.detail);
         continue;
       }
       insert(projectId, reviewerId);

@@ -11,6 +11,7 @@ import type { GroupCommitter } from '../db/group-commit.js';
 import { projects, reviewerAssignments, users, type ProjectRow, type TransitionLogRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import { newId } from '../ids.js';
+import { pairRefusal } from '../panel/assignment-rules.js';
 import type { UnitsService } from '../units/units.service.js';
 import { applyEvent, loadFacts, restore, type StepContext } from './apply-event.js';
 import { ProjectStore } from './project-store.js';
@@ -22,9 +23,6 @@ import type {
   ProjectView,
   TransitionView,
 } from './projects.schemas.js';
-
-/** States in which org_dept may still change the panel. */
-const ASSIGNABLE_STATES: readonly string[] = ['submitted', 'preliminarily_checked'];
 
 export function toProjectView(row: ProjectRow, events?: string[]): ProjectView {
   return {
@@ -310,25 +308,15 @@ export class ProjectsService {
   assignReviewer(principal: Principal, id: string, reviewerId: string) {
     return this.committer.run(() => {
       const project = this.findVisible(principal, id);
-      if (!ASSIGNABLE_STATES.includes(project.state)) {
-        throw new Problem(
-          'conflict',
-          `项目处于「${stateLabel(project.state as ProjectState).zh}」，不能再分配评审 / Reviewers can be assigned only while submitted or preliminarily checked`,
-          { state: project.state },
-        );
-      }
-      const reviewer = this.db.select().from(users).where(eq(users.id, reviewerId)).get();
-      if (!reviewer || reviewer.role !== 'reviewer' || !reviewer.active) {
-        throw new Problem('unprocessable', `不是有效的评审组成员 / ${reviewerId} is not an active reviewer`, { field: 'reviewerId', code: 'not_a_reviewer' });
-      }
-      if (reviewer.unitId !== null && this.unitsService.lineage(project.unitId).includes(reviewer.unitId)) {
-        throw new Problem('unprocessable', '评审人不得来自项目所在单位或其上下级单位 / Reviewer belongs to the project unit or a unit above or below it', {
-          field: 'reviewerId',
-          code: 'conflict_of_interest',
-        });
-      }
-      if (this.store.isAssigned(id, reviewerId)) {
-        throw new Problem('conflict', '该评审人已分配 / Reviewer already assigned', { code: 'already_assigned' });
+      const refusal = pairRefusal(this.db, (unitId) => this.unitsService.lineage(unitId), project, reviewerId);
+      switch (refusal?.code) {
+        case 'wrong_state':
+          throw new Problem('conflict', refusal.detail, { state: project.state });
+        case 'not_a_reviewer':
+        case 'conflict_of_interest':
+          throw new Problem('unprocessable', refusal.detail, { field: 'reviewerId', code: refusal.code });
+        case 'already_assigned':
+          throw new Problem('conflict', refusal.detail, { code: refusal.code });
       }
       this.db.insert(reviewerAssignments).values({ projectId: id, reviewerId, assignedBy: principal.id, assignedAt: isoUtc(this.clock.now()) }).run();
       return this.assignments(id);
