@@ -5,7 +5,7 @@
  */
 import { assign, setup } from 'xstate';
 import { judge, type Authorization, type Check, type Rule } from './project.rules.js';
-import type { Grade, Label, ProjectContext, ProjectEvent, ProjectInput, Role } from './project.types.js';
+import type { Criterion, Grade, Label, ProjectContext, ProjectEvent, ProjectInput, Role } from './project.types.js';
 
 export const PROJECT_MACHINE_ID = 'project';
 export const PROJECT_MACHINE_VERSION = 1;
@@ -192,6 +192,15 @@ export const ROLE_LABELS: Record<Role, Label> = {
   committee: { zh: '党委会议', en: 'Party committee' },
   auditor: { zh: '监督检查', en: 'Auditor' },
   admin: { zh: '系统管理员', en: 'Administrator' },
+};
+
+/** The five criteria of the notice that reviewers score. */
+export const CRITERION_LABELS: Record<Criterion, Label> = {
+  direction: { zh: '先进性', en: 'Right direction' },
+  innovation: { zh: '创新性', en: 'Innovation' },
+  practicality: { zh: '实践性', en: 'Practicality' },
+  breadth: { zh: '广泛性', en: 'Broad participation' },
+  exemplarity: { zh: '典型性', en: 'Exemplarity' },
 };
 
 export const GRADE_LABELS: Record<Grade, Label> = {

@@ -142,13 +142,3 @@ export function sanitizeFileName(raw: string | undefined, mediaType: MediaType):
   const keep = extension.length > 0 && extension.length <= 16 ? extension : [];
   return [...characters.slice(0, MAX_FILE_NAME_LENGTH - keep.length), ...keep].join('').trim();
 }
-
-/**
- * `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>` (RFC 6266 with the
- * RFC 5987 encoding), so that every client gets a usable name and modern ones the exact one.
- */
-export function contentDisposition(fileName: string): string {
-  const fallback = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
-}

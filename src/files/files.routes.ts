@@ -15,7 +15,8 @@ import { Problem } from '../http/problems.js';
 import { IdParams, json, problems } from '../http/schemas.js';
 import type { App } from '../http/type-provider.js';
 import { principalOf } from '../plugins/auth.js';
-import { MEDIA_TYPES, contentDisposition } from './file-content.js';
+import { contentDisposition } from '../http/content-disposition.js';
+import { MEDIA_TYPES } from './file-content.js';
 import { FileParams, FileSchema, REPORT_DOCUMENT_EXAMPLE, SIGNED_LETTER_EXAMPLE, UploadBody, UploadQuery } from './files.schemas.js';
 import type { FilesService, Upload } from './files.service.js';
 

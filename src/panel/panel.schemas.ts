@@ -3,6 +3,7 @@
  * of a project (reviewer identities and scores only for those who may see them).
  */
 import { Type, type Static } from 'typebox';
+import { CRITERION_LABELS } from '../../machines/project.machine.js';
 import { CRITERIA, STATES } from '../../machines/project.types.js';
 import { EXAMPLE } from '../http/examples.js';
 import { Id, LabelSchema, Timestamp, ref, withExamples } from '../http/schemas.js';
@@ -87,16 +88,10 @@ export const AssignmentOutcomeSchema = Type.Object(
 export type AssignmentOutcome = Static<typeof AssignmentOutcomeSchema>;
 export type Refusal = Static<typeof RefusalSchema>;
 
-const CRITERION_NAMES: Record<(typeof CRITERIA)[number], string> = {
-  direction: '先进性 / Right direction',
-  innovation: '创新性 / Innovation',
-  practicality: '实践性 / Practicality',
-  breadth: '广泛性 / Broad participation',
-  exemplarity: '典型性 / Exemplarity',
-};
+const criterionName = (c: (typeof CRITERIA)[number]) => `${CRITERION_LABELS[c].zh} / ${CRITERION_LABELS[c].en}`;
 
 const ScoresView = Type.Object(
-  Object.fromEntries(CRITERIA.map((c) => [c, Type.Integer({ minimum: 0, description: CRITERION_NAMES[c], examples: [16] })])) as Record<
+  Object.fromEntries(CRITERIA.map((c) => [c, Type.Integer({ minimum: 0, description: criterionName(c), examples: [16] })])) as Record<
     (typeof CRITERIA)[number],
     ReturnType<typeof Type.Integer>
   >,

@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { TRANSITIONS } from '../../machines/project.lifecycle.js';
-import { EVENT_LABELS } from '../../machines/project.machine.js';
+import { CRITERION_LABELS, EVENT_LABELS } from '../../machines/project.machine.js';
 import { CRITERIA, EVENT_TYPES, GRADES, STATES, type EventType, type ProjectCommand } from '../../machines/project.types.js';
 import { ROUND_EVENT_TYPES, ROUND_STATES } from '../../machines/round.types.js';
 import { EXAMPLE } from '../http/examples.js';
@@ -215,17 +215,11 @@ export const AssignmentSchema = Type.Object(
   { $id: 'Assignment', additionalProperties: false, description: '评审分配 / A reviewer assignment' },
 );
 
-const CRITERION_NAMES: Record<(typeof CRITERIA)[number], string> = {
-  direction: '先进性 / Right direction',
-  innovation: '创新性 / Innovation',
-  practicality: '实践性 / Practicality',
-  breadth: '广泛性 / Broad participation',
-  exemplarity: '典型性 / Exemplarity',
-};
+const criterionName = (c: (typeof CRITERIA)[number]) => `${CRITERION_LABELS[c].zh} / ${CRITERION_LABELS[c].en}`;
 
 const ScoresSchema = Type.Object(
   Object.fromEntries(
-    CRITERIA.map((c) => [c, Type.Integer({ description: `${CRITERION_NAMES[c]}：在批次的评分范围内 / within the round's scale`, examples: [16] })]),
+    CRITERIA.map((c) => [c, Type.Integer({ description: `${criterionName(c)}：在批次的评分范围内 / within the round's scale`, examples: [16] })]),
   ) as Record<(typeof CRITERIA)[number], ReturnType<typeof Type.Integer>>,
   { additionalProperties: false, description: '五项评审标准的分数 / Scores on the five criteria of the notice' },
 );

@@ -10,7 +10,8 @@
  * loaded on the first XLSX asked for, not at start-up (it takes most of a second to load).
  */
 import { CRITERIA } from '../../machines/project.types.js';
-import { CRITERION_LABELS, type ExportFormat, type ExportReport } from './reports.schemas.js';
+import { CRITERION_LABELS } from '../../machines/project.machine.js';
+import type { ExportFormat, ExportReport } from './reports.schemas.js';
 import type { ReportsService, RoundHeader } from './reports.service.js';
 
 export type Cell = string | number | null;
@@ -237,10 +238,4 @@ export async function renderExport(
     asciiName: `round-${round.year}-${report}.${format}`,
     fileName: safeName(`${round.title}-${REPORT_NAMES[report]}.${format}`),
   };
-}
-
-/** RFC 6266 `attachment` with an ASCII `filename` and the UTF-8 name as RFC 5987/8187 `filename*`. */
-export function contentDisposition(asciiName: string, fileName: string): string {
-  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${asciiName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encoded}`;
 }

@@ -5,7 +5,8 @@ import { Problem } from '../http/problems.js';
 import { EXAMPLE } from '../http/examples.js';
 import { IdParams, json, problems, ref } from '../http/schemas.js';
 import type { App } from '../http/type-provider.js';
-import { CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, contentDisposition, renderExport } from './exports.js';
+import { contentDisposition } from '../http/content-disposition.js';
+import { CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, renderExport } from './exports.js';
 import {
   COMPLIANCE_EXAMPLES,
   ComplianceSchema,
@@ -238,7 +239,7 @@ export async function reportsRoutes(app: App, { reports, clock }: { reports: Rep
         format = FORMAT_OF_MEDIA_TYPE[type]!;
       }
       const file = await renderExport(reports, round, request.params.report, format, new Date(clock.now()));
-      return reply.type(file.mediaType).header('Content-Disposition', contentDisposition(file.asciiName, file.fileName)).send(file.content);
+      return reply.type(file.mediaType).header('Content-Disposition', contentDisposition(file.fileName, file.asciiName)).send(file.content);
     },
   );
 }

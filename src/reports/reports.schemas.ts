@@ -4,7 +4,7 @@
  * All are reads over one round; none reveals who scored what.
  */
 import { Type, type Static } from 'typebox';
-import { GRADE_LABELS } from '../../machines/project.machine.js';
+import { CRITERION_LABELS, GRADE_LABELS } from '../../machines/project.machine.js';
 import { CRITERIA, GRADES, STATES, type Criterion, type Label, type ProjectState } from '../../machines/project.types.js';
 import { EXAMPLE } from '../http/examples.js';
 import { Id, LabelSchema, Timestamp, ref, type Example } from '../http/schemas.js';
@@ -42,13 +42,6 @@ export type ExportReport = (typeof EXPORT_REPORTS)[number];
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export const CRITERION_LABELS: Record<Criterion, Label> = {
-  direction: { zh: '先进性', en: 'Right direction' },
-  innovation: { zh: '创新性', en: 'Innovation' },
-  practicality: { zh: '实践性', en: 'Practicality' },
-  breadth: { zh: '广泛性', en: 'Broad participation' },
-  exemplarity: { zh: '典型性', en: 'Exemplarity' },
-};
 
 const STATE_EXAMPLE = { state: 'panel_reviewed' as const, stateLabel: { zh: '评审完成（待党委研究）', en: 'Panel reviewed (awaiting the party committee)' } };
 const OTHER_PROJECT_ID = '01871a2b-7000-7b3c-9d4e-5f6a7b8c9d08';

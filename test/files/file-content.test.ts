@@ -2,7 +2,8 @@
  * Pure tests of type detection by content and of file names: no HTTP, no database.
  */
 import { describe, expect, it } from 'vitest';
-import { ACCEPTED_TYPES, contentDisposition, detectMediaType, sanitizeFileName, zipMemberNames } from '../../src/files/file-content.js';
+import { ACCEPTED_TYPES, detectMediaType, sanitizeFileName, zipMemberNames } from '../../src/files/file-content.js';
+import { contentDisposition } from '../../src/http/content-disposition.js';
 import { minimalDocx, minimalJpeg, minimalPdf, minimalPng, minimalXlsx, zip } from '../helpers/files.js';
 
 describe('detectMediaType', () => {

@@ -5,7 +5,8 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentDisposition, csvField, toCsv } from '../../src/reports/exports.js';
+import { contentDisposition } from '../../src/http/content-disposition.js';
+import { csvField, toCsv } from '../../src/reports/exports.js';
 import { roundedRatio } from '../../src/reports/reports.service.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { buildStory, parseCsv, type Story } from './round-story.js';
@@ -186,7 +187,7 @@ describe('the download', () => {
     expect(response.headers['content-disposition']).toBe(
       `attachment; filename="round-2023-grades.xlsx"; filename*=UTF-8''${encodeURIComponent('2023年度党建项目立项-结项等级与经费.xlsx')}`,
     );
-    expect(contentDisposition('a.csv', "它's (1)*.csv")).toBe(`attachment; filename="a.csv"; filename*=UTF-8''%E5%AE%83%27s%20%281%29%2A.csv`);
+    expect(contentDisposition("它's (1)*.csv", 'a.csv')).toBe(`attachment; filename="a.csv"; filename*=UTF-8''%E5%AE%83%27s%20%281%29%2A.csv`);
   });
 
   it('negotiates on Accept without format: CSV by default, XLSX when asked, 406 when neither', async () => {
