@@ -4,13 +4,14 @@
  * idempotency record. It throws a Problem to refuse, and the caller's transaction (or savepoint,
  * under group commit) then rolls back, so a refused event writes nothing. It never awaits.
  */
-import { decide, eventsAcceptedIn, persistProject, restoreProject, stateLabel, type Decision } from '../../machines/project.lifecycle.js';
+import { decide, eventsAcceptedIn, persistProject, restoreProject, stateLabel } from '../../machines/project.lifecycle.js';
 import type { Facts, ProjectCommand, ProjectContext, ProjectEvent, ProjectState } from '../../machines/project.types.js';
 import { canonicalJson } from '../audit/hash-chain.js';
 import type { Principal } from '../auth/principal.js';
 import { isoUtc } from '../clock.js';
 import type { ProjectRow, TransitionLogRow } from '../db/schema.js';
-import { Problem, bilingual } from '../http/problems.js';
+import { Problem } from '../http/problems.js';
+import { refuseDecision, type MachineTerms } from '../http/refusal.js';
 import { roundFacts } from '../rounds/round-facts.js';
 import type { ProjectStore } from './project-store.js';
 
@@ -92,22 +93,7 @@ export function restore(project: ProjectRow) {
   });
 }
 
-function refuse(decision: Exclude<Decision, { ok: true }>, event: string): never {
-  const state = decision.state;
-  const here = { state, stateLabel: stateLabel(state) };
-  switch (decision.kind) {
-    case 'illegal':
-      throw new Problem(
-        'illegal-transition',
-        `事件 ${event} 不能在状态「${stateLabel(state).zh}」下执行 / ${event} is not allowed in state ${state}`,
-        { ...here, event, allowedEvents: eventsAcceptedIn(state) },
-      );
-    case 'forbidden':
-      throw new Problem('forbidden', bilingual(decision.violation.message), { ...here, event, violation: decision.violation });
-    case 'unprocessable':
-      throw new Problem('guard-failed', bilingual(decision.violation.message), { ...here, event, violation: decision.violation });
-  }
-}
+const PROJECT_TERMS: MachineTerms<ProjectState> = { stateLabel, eventsAcceptedIn, stateNoun: { zh: '状态', en: 'state' } };
 
 export function applyEvent(context: StepContext, request: EventRequest): EventOutcome {
   const { principal, command } = request;
@@ -125,7 +111,7 @@ export function applyEvent(context: StepContext, request: EventRequest): EventOu
   const facts = loadFacts(context, project, request.now);
   const event = { ...command, actor: { id: principal.id, role: principal.role, unitId: principal.unitId }, facts } as ProjectEvent;
   const decision = decide(restore(project), event);
-  if (!decision.ok) refuse(decision, command.type);
+  if (!decision.ok) refuseDecision(decision, command.type, PROJECT_TERMS);
 
   const at = isoUtc(request.now);
   const persisted = persistProject(decision.snapshot);

@@ -9,7 +9,6 @@ import {
   restoreRound,
   roundEventsAcceptedIn,
   roundStateLabel,
-  type RoundDecision,
 } from '../../machines/round.lifecycle.js';
 import type { RoundCommand, RoundFactsForMachine, RoundState } from '../../machines/round.types.js';
 import { canonicalJson } from '../audit/hash-chain.js';
@@ -20,7 +19,8 @@ export { roundFacts, type RoundFacts } from './round-facts.js';
 import type { Db } from '../db/client.js';
 import type { GroupCommitter } from '../db/group-commit.js';
 import { rounds, type RoundRow } from '../db/schema.js';
-import { Problem, bilingual } from '../http/problems.js';
+import { Problem } from '../http/problems.js';
+import { refuseDecision, type MachineTerms } from '../http/refusal.js';
 import { newId } from '../ids.js';
 import { ProjectStore } from '../projects/project-store.js';
 import type { ProjectsService } from '../projects/projects.service.js';
@@ -177,7 +177,7 @@ export class RoundsService {
       const now = this.clock.now();
       const event = { ...(command as RoundCommand), actor: actorOf(principal), facts: this.facts(row, now) };
       const decision = decideRound(restoreRound(persistedOf(row)), event);
-      if (!decision.ok) refuse(decision, command.type);
+      if (!decision.ok) refuseDecision(decision, command.type, ROUND_TERMS);
 
       const at = isoUtc(now);
       const persisted = persistRound(decision.snapshot);
@@ -236,19 +236,8 @@ const persistedOf = (row: RoundRow) => ({
   context: row.context,
 });
 
-function refuse(decision: Exclude<RoundDecision, { ok: true }>, event: string): never {
-  const state = decision.state;
-  const here = { state, stateLabel: roundStateLabel(state) };
-  switch (decision.kind) {
-    case 'illegal':
-      throw new Problem(
-        'illegal-transition',
-        `事件 ${event} 不能在批次状态「${roundStateLabel(state).zh}」下执行 / ${event} is not allowed in round state ${state}`,
-        { ...here, event, allowedEvents: roundEventsAcceptedIn(state) },
-      );
-    case 'forbidden':
-      throw new Problem('forbidden', bilingual(decision.violation.message), { ...here, event, violation: decision.violation });
-    case 'unprocessable':
-      throw new Problem('guard-failed', bilingual(decision.violation.message), { ...here, event, violation: decision.violation });
-  }
-}
+const ROUND_TERMS: MachineTerms<RoundState> = {
+  stateLabel: roundStateLabel,
+  eventsAcceptedIn: roundEventsAcceptedIn,
+  stateNoun: { zh: '批次状态', en: 'round state' },
+};
