@@ -285,6 +285,17 @@ export class ReportsService {
       underAcceptance.map((p) => p.id),
       ['SUBMIT_PROGRESS_REPORT', 'SUBMIT_FINAL_REPORT', 'RETURN_FINAL_REPORT'],
     );
+    // Every final-report document of these projects, in one query.
+    const reportFiles = new Map(
+      (underAcceptance.length === 0
+        ? []
+        : this.db
+            .select({ id: files.id, fileName: files.fileName, mediaType: files.mediaType, size: files.size })
+            .from(files)
+            .where(and(inArray(files.projectId, underAcceptance.map((p) => p.id)), eq(files.kind, 'final_report_document')))
+            .all()
+      ).map(({ id, ...file }) => [id, file]),
+    );
     const items: FinalReportEntry[] = underAcceptance.map((project) => {
       const own = log.filter((entry) => entry.projectId === project.id);
       const finals = own.filter((entry) => entry.event === 'SUBMIT_FINAL_REPORT');
@@ -294,11 +305,7 @@ export class ReportsService {
       // The documents the report named, with the checksums its log entry recorded.
       const named = (latest.payload.documents ?? []) as Array<{ fileId: string; sha256: string }>;
       const documents = named.map(({ fileId, sha256 }) => {
-        const file = this.db
-          .select({ fileName: files.fileName, mediaType: files.mediaType, size: files.size })
-          .from(files)
-          .where(eq(files.id, fileId))
-          .get();
+        const file = reportFiles.get(fileId);
         if (!file) throw new Error(`final report of ${project.id} names a missing file ${fileId}`);
         return { fileId, ...file, sha256 };
       });
