@@ -251,6 +251,11 @@ describe('the round lifecycle', () => {
     }
     const missing = await call(t.app, world.orgDept.token, { method: 'POST', url: '/api/v1/rounds/nope/events', payload: { type: 'CLOSE_SUBMISSIONS' } });
     expect(missing.status).toBe(404);
+    for (const url of ['/api/v1/rounds/nope', '/api/v1/rounds/nope/transitions']) {
+      const absent = await call(t.app, world.auditor.token, { method: 'GET', url });
+      expect(absent.status).toBe(404);
+      expect(String(absent.headers['content-type'])).toMatch(/^application\/problem\+json/);
+    }
     expect(roundRow()).toMatchObject({ state: 'open', version: 1 });
   });
 });
