@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { GENESIS_HASH, HASH_ALGORITHM, entryBytes, verifyChain, type VerifyResult } from './hash-chain.js';
+import { ENTRY_BYTES_SQL, GENESIS_HASH, HASH_ALGORITHM, entryBytes, verifyChain, type VerifyResult } from './hash-chain.js';
 import { iterateLog } from './transition-log.repository.js';
 
 interface RangeResult {
@@ -30,7 +30,11 @@ interface RangeResult {
 }
 
 // The worker runs the very function that appends use: its source is taken from `entryBytes`
-// itself, so the bytes hashed here can never drift from the bytes hashed at append time.
+// itself, so the bytes hashed here can never drift from the bytes hashed at append time. Most rows
+// are hashed from the bytes SQLite builds (ENTRY_BYTES_SQL, one string instead of fifteen); a row
+// whose SQL bytes miss is re-checked with `entryBytes`, and if SQLite cannot build the bytes at all
+// (a text column tampered into a BLOB) the whole range is walked with `entryBytes`.
+const COLUMNS = 'seq, prev_hash, hash, project_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at, request_id, machine_id, machine_version';
 const workerSource = () => `
 const { parentPort, workerData } = require('node:worker_threads');
 const crypto = require('node:crypto');
@@ -41,32 +45,44 @@ const hash = crypto.hash
   ? (bytes) => crypto.hash(${JSON.stringify(HASH_ALGORITHM)}, bytes, 'hex')
   : (bytes) => crypto.createHash(${JSON.stringify(HASH_ALGORITHM)}).update(bytes).digest('hex');
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
-const statement = db
-  .prepare('SELECT seq, project_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at, request_id, machine_id, machine_version, prev_hash, hash FROM transition_log WHERE seq BETWEEN ? AND ? ORDER BY seq')
-  .raw();
-const { from, to } = workerData;
-let expected = from;
-let count = 0;
-let prevHash = null;
-let firstPrevHash = null;
-let firstSeq = null;
-let failure = null;
-for (const r of statement.iterate(from, to)) {
-  const seq = r[0];
-  if (firstSeq === null) { firstSeq = seq; firstPrevHash = r[13]; }
-  if (seq !== expected) {
-    failure = { seq: expected, reason: seq > expected ? 'sequence gap: row ' + expected + ' is missing (next is ' + seq + ')' : 'sequence out of order: found ' + seq };
-    break;
+const fast = db.prepare(${JSON.stringify(`SELECT seq, prev_hash, hash, ${ENTRY_BYTES_SQL} FROM transition_log WHERE seq BETWEEN ? AND ? ORDER BY seq`)}).raw();
+const full = db.prepare(${JSON.stringify(`SELECT ${COLUMNS} FROM transition_log WHERE seq BETWEEN ? AND ? ORDER BY seq`)}).raw();
+const one = db.prepare(${JSON.stringify(`SELECT ${COLUMNS} FROM transition_log WHERE seq = ?`)}).raw();
+// The reference check of one full row: entryBytes, as at append time.
+const referenceMatches = (r) => {
+  try {
+    const entry = { seq: r[0], prevHash: r[1], projectId: r[3], event: r[4], fromState: r[5], toState: r[6], payload: r[7], actorId: r[8],
+      actorRole: r[9], actorUnitId: r[10], at: r[11], requestId: r[12], machineId: r[13], machineVersion: r[14] };
+    return hash(entryBytes(entry)) === r[2];
+  } catch {
+    return false; // a value entryBytes cannot serialise was never appended
   }
-  if (prevHash !== null && r[13] !== prevHash) { failure = { seq, reason: 'prev_hash does not match the hash of the previous row' }; break; }
-  const entry = { seq, projectId: r[1], event: r[2], fromState: r[3], toState: r[4], payload: r[5], actorId: r[6], actorRole: r[7],
-    actorUnitId: r[8], at: r[9], requestId: r[10], machineId: r[11], machineVersion: r[12], prevHash: r[13] };
-  if (hash(entryBytes(entry)) !== r[14]) { failure = { seq, reason: 'hash does not match the row content' }; break; }
-  prevHash = r[14];
-  expected += 1;
-  count += 1;
+};
+const { from, to } = workerData;
+let state;
+function walk(rows, matches) {
+  state = { expected: from, count: 0, prevHash: null, firstPrevHash: null, firstSeq: null, failure: null };
+  for (const r of rows) {
+    const seq = r[0];
+    if (state.firstSeq === null) { state.firstSeq = seq; state.firstPrevHash = r[1]; }
+    if (seq !== state.expected) {
+      state.failure = { seq: state.expected, reason: seq > state.expected ? 'sequence gap: row ' + state.expected + ' is missing (next is ' + seq + ')' : 'sequence out of order: found ' + seq };
+      return;
+    }
+    if (state.prevHash !== null && r[1] !== state.prevHash) { state.failure = { seq, reason: 'prev_hash does not match the hash of the previous row' }; return; }
+    if (!matches(r)) { state.failure = { seq, reason: 'hash does not match the row content' }; return; }
+    state.prevHash = r[2];
+    state.expected += 1;
+    state.count += 1;
+  }
+}
+try {
+  walk(fast.iterate(from, to), (r) => (typeof r[3] === 'string' && hash(r[3]) === r[2]) || referenceMatches(one.get(r[0])));
+} catch {
+  walk(full.iterate(from, to), referenceMatches);
 }
 db.close();
+const { count, prevHash, firstPrevHash, firstSeq, failure, expected } = state;
 parentPort.postMessage({ from, to, count, firstPrevHash, firstSeq, lastHash: prevHash, failure, end: expected });
 `;
 

@@ -127,6 +127,21 @@ describe('verification on worker threads', () => {
     }
   });
 
+  it('gives the same verdict when a column holds a value of the wrong type', async () => {
+    const attacks: Array<[number, string]> = [
+      [5, "UPDATE transition_log SET payload = x'7b7d' WHERE seq = ?"], // a BLOB SQLite cannot quote
+      [301, 'UPDATE transition_log SET machine_version = 1.5 WHERE seq = ?'], // not an integer
+      [602, 'UPDATE transition_log SET actor_id = 42 WHERE seq = ?'], // a number where text was
+      [1200, "UPDATE transition_log SET event = x'00' WHERE seq = ?"], // the last row, a BLOB again
+    ];
+    for (const [seq, sql] of attacks) {
+      const file = tampered((s) => s.prepare(sql).run(seq));
+      const { serial, parallel } = await bothWays(file);
+      expect(serial, sql).toMatchObject({ valid: false, firstBadSeq: seq, reason: 'hash does not match the row content' });
+      for (const result of parallel) expect(result, sql).toEqual(serial);
+    }
+  });
+
   it('runs the serial walk for a small or in-memory log and the workers past the threshold', async () => {
     const sqlite = new Database(pristine, { readonly: true });
     try {

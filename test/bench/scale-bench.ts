@@ -156,16 +156,22 @@ async function measure(file: string, projects: number, ids: string[], buildSecon
   const pick = (i: number) => ids[Math.floor(((i * 2654435761) % 2 ** 32) / 2 ** 32 * ids.length)]!;
 
   // Transitions: progress reports on random projects, 50 at a time (group commit), CPU per event.
+  // Three passes of 4,000 on different projects; the median pass counts (one pass moves by ±15 %).
   const events = 4000;
   const body = { type: 'SUBMIT_PROGRESS_REPORT', text: '本月完成主题党日活动' };
   for (let i = 0; i < 200; i += 1) await inject(APPLICANT, 'POST', `/api/v1/projects/${pick(i)}/events`, body); // warm-up
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  for (let sent = 0; sent < events; sent += 50) {
-    await Promise.all(Array.from({ length: 50 }, (_, i) => inject(APPLICANT, 'POST', `/api/v1/projects/${pick(sent + i + 1000)}/events`, body)));
+  const passes: Array<{ cpuUs: number; perSecond: number }> = [];
+  for (let pass = 0; pass < 3; pass += 1) {
+    const offset = 1000 + pass * events;
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    for (let sent = 0; sent < events; sent += 50) {
+      await Promise.all(Array.from({ length: 50 }, (_, i) => inject(APPLICANT, 'POST', `/api/v1/projects/${pick(offset + sent + i)}/events`, body)));
+    }
+    const used = process.cpuUsage(cpu);
+    passes.push({ cpuUs: (used.user + used.system) / events, perSecond: events / ((performance.now() - started) / 1000) });
   }
-  const elapsed = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
+  const transition = [...passes].sort((a, b) => a.cpuUs - b.cpuUs)[1]!;
 
   const listFirstMs = await timed(200, () => inject(ORG, 'GET', '/api/v1/projects?state=in_progress&limit=20'));
   const deepCursor = (i: number) => Buffer.from(JSON.stringify({ id: pick(i) })).toString('base64url');
@@ -189,8 +195,8 @@ async function measure(file: string, projects: number, ids: string[], buildSecon
     logRows: result.count,
     buildSeconds,
     fileMiB: fs.statSync(file).size / 2 ** 20,
-    transitionUs: (used.user + used.system) / events,
-    eventsPerSecond: events / elapsed,
+    transitionUs: transition.cpuUs,
+    eventsPerSecond: transition.perSecond,
     listFirstMs,
     listDeepMs,
     getMs,
