@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { describeMachine } from '../../machines/project.lifecycle.js';
+import { describeRoundMachine } from '../../machines/round.lifecycle.js';
 import { CONTENT_LANGUAGE, negotiateLanguage } from '../http/language.js';
 import { preferredMediaType } from '../http/media-type.js';
 import { Problem } from '../http/problems.js';
@@ -64,7 +65,21 @@ const MachineSchema = Type.Object(
   { $id: 'MachineDefinition', additionalProperties: false, description: '项目生命周期状态机 / The project lifecycle machine' },
 );
 
-export const MACHINE_SCHEMAS = [MachineSchema];
+const RoundMachineSchema = Type.Object(
+  {
+    id: Name('状态机标识 / Machine id', 'round'),
+    version: MachineSchema.properties.version,
+    initial: Name('初始状态 / Initial state', 'open'),
+    states: MachineSchema.properties.states,
+    events: MachineSchema.properties.events,
+    transitions: MachineSchema.properties.transitions,
+    roles: MachineSchema.properties.roles,
+    mermaid: MachineSchema.properties.mermaid,
+  },
+  { $id: 'RoundMachineDefinition', additionalProperties: false, description: '申报批次生命周期状态机 / The round lifecycle machine' },
+);
+
+export const MACHINE_SCHEMAS = [MachineSchema, RoundMachineSchema];
 
 const JSON_TYPE = 'application/json';
 const SVG_TYPE = 'image/svg+xml';
@@ -121,6 +136,38 @@ export async function machineRoutes(app: App) {
         .type(`${SVG_TYPE}; charset=utf-8`)
         .header('Content-Language', CONTENT_LANGUAGE[language])
         .send(await machineSvg(language));
+    },
+  );
+
+  const roundDefinition: Static<typeof RoundMachineSchema> = describeRoundMachine();
+  app.get(
+    '/round-machine',
+    {
+      config: { public: true },
+      schema: {
+        operationId: 'getRoundMachine',
+        tags: ['meta'],
+        summary: '申报批次状态机定义 / The round machine: states, events, transitions, roles, labels',
+        description: [
+          '申报批次（一次年度项目征集）的生命周期，经 `POST /rounds/{id}/events` 推进；`mermaid` 为状态图。',
+          '',
+          'The lifecycle of a round (one yearly call for projects), fired through `POST /rounds/{id}/events`; `mermaid` draws it.',
+        ].join('\n'),
+        security: [],
+        response: {
+          200: {
+            description: '状态机定义 / The definition',
+            content: { [JSON_TYPE]: { schema: ref(RoundMachineSchema), examples: { machine: { summary: '申报批次生命周期 / The round lifecycle', value: roundDefinition } } } },
+          },
+          ...problems('not-acceptable'),
+        },
+      },
+    },
+    async (request) => {
+      if (preferredMediaType(request.headers.accept, [JSON_TYPE]) === null) {
+        throw new Problem('not-acceptable', `可提供 ${JSON_TYPE} / Acceptable: ${JSON_TYPE}`);
+      }
+      return roundDefinition;
     },
   );
 }

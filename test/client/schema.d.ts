@@ -52,6 +52,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/round-machine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 申报批次状态机定义 / The round machine: states, events, transitions, roles, labels
+         * @description 申报批次（一次年度项目征集）的生命周期，经 `POST /rounds/{id}/events` 推进；`mermaid` 为状态图。
+         *
+         *     The lifecycle of a round (one yearly call for projects), fired through `POST /rounds/{id}/events`; `mermaid` draws it.
+         *
+         *     公开接口，无需令牌 / Public: no token needed.
+         */
+        get: operations["getRoundMachine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/units": {
         parameters: {
             query?: never;
@@ -1746,6 +1770,91 @@ export interface components {
              */
             mermaid: string;
         };
+        /** @description 申报批次生命周期状态机 / The round lifecycle machine */
+        RoundMachineDefinition: {
+            /**
+             * @description 状态机标识 / Machine id
+             * @example round
+             */
+            id: string;
+            /**
+             * @description 状态机版本 / Machine version
+             * @example 1
+             */
+            version: number;
+            /**
+             * @description 初始状态 / Initial state
+             * @example open
+             */
+            initial: string;
+            /** @description 状态 / The states */
+            states: {
+                /**
+                 * @description 状态 / State
+                 * @example submitted
+                 */
+                name: string;
+                label: components["schemas"]["Label"];
+                /**
+                 * @description 是否终态 / Whether no event leaves it
+                 * @example false
+                 */
+                final: boolean;
+                /** @description 此状态接受的事件 / Events the state accepts */
+                events: string[];
+            }[];
+            /** @description 事件 / The events */
+            events: {
+                /**
+                 * @description 事件类型 / Event type
+                 * @example SUBMIT
+                 */
+                type: string;
+                label: components["schemas"]["Label"];
+                /** @description 可触发的角色 / Roles that may fire it */
+                roles: string[];
+            }[];
+            /** @description 转换 / The transitions */
+            transitions: {
+                /**
+                 * @description 起始状态 / From
+                 * @example draft
+                 */
+                from: string;
+                /**
+                 * @description 事件 / Event
+                 * @example SUBMIT
+                 */
+                event: string;
+                /**
+                 * @description 目标状态（停留时同起始状态）/ To (the same state for events that stay)
+                 * @example submitted
+                 */
+                to: string;
+                /** @description 可触发的角色 / Roles that may fire it */
+                roles: string[];
+                /** @description 授权检查 / Authorisation checks */
+                authorizations: string[];
+                /** @description 业务条件 / Business conditions */
+                checks: string[];
+            }[];
+            /** @description 角色 / The roles */
+            roles: {
+                /**
+                 * @description 标识 / Identifier
+                 * @example member_platforms
+                 */
+                name: string;
+                label: components["schemas"]["Label"];
+            }[];
+            /**
+             * @description Mermaid 状态图 / The state diagram in Mermaid syntax
+             * @example stateDiagram-v2
+             *       direction LR
+             *       ...
+             */
+            mermaid: string;
+        };
         /** @description 签名检查点 / A signed checkpoint of the transition log */
         Checkpoint: {
             /**
@@ -2399,6 +2508,54 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["MachineDefinition"];
                     "image/svg+xml": string;
+                };
+            };
+            /** @description 无法提供可接受的表示 / Not acceptable (`not-acceptable`) */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRoundMachine: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 状态机定义 / The definition */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundMachineDefinition"];
                 };
             };
             /** @description 无法提供可接受的表示 / Not acceptable (`not-acceptable`) */

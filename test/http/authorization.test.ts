@@ -43,6 +43,7 @@ const REPORT_READERS: Caller[] = ['orgDept', 'committee', 'auditor'];
 const ALLOWED: Record<string, Caller[]> = {
   health: CALLERS,
   getMachine: CALLERS,
+  getRoundMachine: CALLERS,
   listUnits: AUTHENTICATED,
   createUnit: ['admin'],
   listUsers: ['admin'],

@@ -5,6 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
+import { describeRoundMachine, ROUND_TRANSITIONS } from '../../machines/round.lifecycle.js';
+import { ROUND_STATES } from '../../machines/round.types.js';
 import { createWorld, driveTo, fireOk, type User, type World } from '../helpers/world.js';
 
 let t: TestApp;
@@ -44,6 +46,27 @@ async function expectRefused(user: User, payload: Record<string, unknown>, statu
   expect(roundRow()).toEqual(before.round);
   return response.body;
 }
+
+describe('the round machine, described', () => {
+  it('is served to anyone as JSON: every state, event and transition with its roles and labels', async () => {
+    const response = await call(t.app, null, { method: 'GET', url: '/api/v1/round-machine' });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual(describeRoundMachine());
+    expect(response.body).toMatchObject({ id: 'round', version: 1, initial: 'open' });
+    expect(response.body.states.map((s: { name: string }) => s.name)).toEqual([...ROUND_STATES]);
+    expect(response.body.states.find((s: { name: string }) => s.name === 'closed')).toMatchObject({ final: true, events: [] });
+    expect(response.body.transitions).toHaveLength(ROUND_TRANSITIONS.length);
+    expect(response.body.transitions).toContainEqual(expect.objectContaining({ from: 'decided', event: 'PUBLISH_LIST', to: 'in_execution', roles: ['org_dept'] }));
+    expect(response.body.events.find((e: { type: string }) => e.type === 'CONCLUDE_DECISIONS').roles).toEqual(['committee']);
+  });
+
+  it('answers 406 problem+json when JSON is not acceptable', async () => {
+    const response = await call(t.app, null, { method: 'GET', url: '/api/v1/round-machine', headers: { accept: 'image/svg+xml' } });
+    expect(response.status).toBe(406);
+    expect(String(response.headers['content-type'])).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ type: 'urn:lixiang:problem:not-acceptable', status: 406 });
+  });
+});
 
 describe('the round lifecycle', () => {
   it('starts open, with state, label, version and no publication', async () => {
