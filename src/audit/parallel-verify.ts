@@ -59,30 +59,31 @@ const referenceMatches = (r) => {
   }
 };
 const { from, to } = workerData;
-let state;
 function walk(rows, matches) {
-  state = { expected: from, count: 0, prevHash: null, firstPrevHash: null, firstSeq: null, failure: null };
+  const walked = { expected: from, count: 0, prevHash: null, firstPrevHash: null, firstSeq: null, failure: null };
   for (const r of rows) {
     const seq = r[0];
-    if (state.firstSeq === null) { state.firstSeq = seq; state.firstPrevHash = r[1]; }
-    if (seq !== state.expected) {
-      state.failure = { seq: state.expected, reason: seq > state.expected ? 'sequence gap: row ' + state.expected + ' is missing (next is ' + seq + ')' : 'sequence out of order: found ' + seq };
-      return;
+    if (walked.firstSeq === null) { walked.firstSeq = seq; walked.firstPrevHash = r[1]; }
+    if (seq !== walked.expected) {
+      walked.failure = { seq: walked.expected, reason: seq > walked.expected ? 'sequence gap: row ' + walked.expected + ' is missing (next is ' + seq + ')' : 'sequence out of order: found ' + seq };
+      return walked;
     }
-    if (state.prevHash !== null && r[1] !== state.prevHash) { state.failure = { seq, reason: 'prev_hash does not match the hash of the previous row' }; return; }
-    if (!matches(r)) { state.failure = { seq, reason: 'hash does not match the row content' }; return; }
-    state.prevHash = r[2];
-    state.expected += 1;
-    state.count += 1;
+    if (walked.prevHash !== null && r[1] !== walked.prevHash) { walked.failure = { seq, reason: 'prev_hash does not match the hash of the previous row' }; return walked; }
+    if (!matches(r)) { walked.failure = { seq, reason: 'hash does not match the row content' }; return walked; }
+    walked.prevHash = r[2];
+    walked.expected += 1;
+    walked.count += 1;
   }
+  return walked;
 }
+let walked;
 try {
-  walk(fast.iterate(from, to), (r) => (typeof r[3] === 'string' && hash(r[3]) === r[2]) || referenceMatches(one.get(r[0])));
+  walked = walk(fast.iterate(from, to), (r) => (typeof r[3] === 'string' && hash(r[3]) === r[2]) || referenceMatches(one.get(r[0])));
 } catch {
-  walk(full.iterate(from, to), referenceMatches);
+  walked = walk(full.iterate(from, to), referenceMatches);
 }
 db.close();
-const { count, prevHash, firstPrevHash, firstSeq, failure, expected } = state;
+const { count, prevHash, firstPrevHash, firstSeq, failure, expected } = walked;
 parentPort.postMessage({ from, to, count, firstPrevHash, firstSeq, lastHash: prevHash, failure, end: expected });
 `;
 
