@@ -163,7 +163,8 @@ export async function machineRoutes(app: App) {
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      reply.header('Vary', 'Accept');
       if (preferredMediaType(request.headers.accept, [JSON_TYPE]) === null) {
         throw new Problem('not-acceptable', `可提供 ${JSON_TYPE} / Acceptable: ${JSON_TYPE}`);
       }

@@ -51,6 +51,7 @@ describe('the round machine, described', () => {
   it('is served to anyone as JSON: every state, event and transition with its roles and labels', async () => {
     const response = await call(t.app, null, { method: 'GET', url: '/api/v1/round-machine' });
     expect(response.status).toBe(200);
+    expect(response.headers.vary).toMatch(/\bAccept\b/);
     expect(response.body).toEqual(describeRoundMachine());
     expect(response.body).toMatchObject({ id: 'round', version: 1, initial: 'open' });
     expect(response.body.states.map((s: { name: string }) => s.name)).toEqual([...ROUND_STATES]);
@@ -63,6 +64,7 @@ describe('the round machine, described', () => {
   it('answers 406 problem+json when JSON is not acceptable', async () => {
     const response = await call(t.app, null, { method: 'GET', url: '/api/v1/round-machine', headers: { accept: 'image/svg+xml' } });
     expect(response.status).toBe(406);
+    expect(response.headers.vary).toMatch(/\bAccept\b/);
     expect(String(response.headers['content-type'])).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({ type: 'urn:lixiang:problem:not-acceptable', status: 406 });
   });
