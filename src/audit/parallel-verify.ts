@@ -16,6 +16,7 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { ENTRY_BYTES_SQL, GENESIS_HASH, HASH_ALGORITHM, entryBytes, verifyChain, type VerifyResult } from './hash-chain.js';
 import { iterateLog } from './transition-log.repository.js';
+import { findRepositoryPath } from '../repo-files.js';
 
 interface RangeResult {
   from: number;
@@ -27,6 +28,22 @@ interface RangeResult {
   firstSeq: number | null;
   lastHash: string | null;
   failure: { seq: number; reason: string } | null;
+  /** Who vouched for the range: the native walk, or JavaScript (its verdict, whatever it is). */
+  walker: Walker;
+}
+
+export type Walker = 'native' | 'javascript';
+
+/**
+ * The native chain walk (src/audit/native/chain-walk.c, built after install into dist/native), or
+ * null where it was not built (no C compiler): verification then runs in JavaScript alone.
+ */
+export function nativeChainWalk(): string | null {
+  try {
+    return findRepositoryPath(import.meta.url, 'dist/native/lixiang-chain-walk.so');
+  } catch {
+    return null;
+  }
 }
 
 // The worker runs the very function that appends use: its source is taken from `entryBytes`
@@ -59,6 +76,22 @@ const referenceMatches = (r) => {
   }
 };
 const { from, to } = workerData;
+// The native walk (chain-walk.c) vouches for a whole range or is in doubt; in doubt, the range is
+// walked below and that walk's verdict is the answer.
+function nativeWalk() {
+  if (!workerData.native) return null;
+  let answer;
+  try {
+    db.loadExtension(workerData.native);
+    answer = db.prepare(${JSON.stringify(`SELECT lixiang_chain_walk(${COLUMNS}) FROM transition_log WHERE seq BETWEEN ? AND ?`)}).pluck().get(from, to);
+  } catch {
+    return null;
+  }
+  if (typeof answer !== 'string') return null;
+  const [ok, count, firstSeq, firstPrevHash, lastHash] = answer.split(' ');
+  if (ok !== 'ok' || Number(firstSeq) !== from || Number(count) !== to - from + 1) return null;
+  return { expected: to + 1, count: Number(count), prevHash: lastHash, firstPrevHash, firstSeq: from, failure: null };
+}
 function walk(rows, matches) {
   const walked = { expected: from, count: 0, prevHash: null, firstPrevHash: null, firstSeq: null, failure: null };
   for (const r of rows) {
@@ -76,20 +109,23 @@ function walk(rows, matches) {
   }
   return walked;
 }
-let walked;
-try {
-  walked = walk(fast.iterate(from, to), (r) => (typeof r[3] === 'string' && hash(r[3]) === r[2]) || referenceMatches(one.get(r[0])));
-} catch {
-  walked = walk(full.iterate(from, to), referenceMatches);
+let walked = nativeWalk();
+const walker = walked ? 'native' : 'javascript';
+if (!walked) {
+  try {
+    walked = walk(fast.iterate(from, to), (r) => (typeof r[3] === 'string' && hash(r[3]) === r[2]) || referenceMatches(one.get(r[0])));
+  } catch {
+    walked = walk(full.iterate(from, to), referenceMatches);
+  }
 }
 db.close();
 const { count, prevHash, firstPrevHash, firstSeq, failure, expected } = walked;
-parentPort.postMessage({ from, to, count, firstPrevHash, firstSeq, lastHash: prevHash, failure, end: expected });
+parentPort.postMessage({ from, to, walker, count, firstPrevHash, firstSeq, lastHash: prevHash, failure, end: expected });
 `;
 
-function runRange(file: string, driver: string, from: number, to: number): Promise<RangeResult & { end: number }> {
+function runRange(file: string, driver: string, native: string | null, from: number, to: number): Promise<RangeResult & { end: number }> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerSource(), { eval: true, workerData: { file, driver, from, to } });
+    const worker = new Worker(workerSource(), { eval: true, workerData: { file, driver, native, from, to } });
     worker.once('message', resolve);
     worker.once('error', reject);
     worker.once('exit', (code) => {
@@ -101,6 +137,10 @@ function runRange(file: string, driver: string, from: number, to: number): Promi
 export interface ParallelVerifyOptions {
   /** Worker threads; default: the available parallelism. */
   workers?: number;
+  /** Whether the native walk may vouch for ranges (default: where it was built). */
+  native?: boolean;
+  /** Told, for each range, who vouched for it. */
+  onRange?: (range: { from: number; to: number; walker: Walker }) => void;
 }
 
 /**
@@ -113,7 +153,9 @@ export async function verifyChainParallel(file: string, head: number, options: P
   const workers = Math.max(1, Math.min(options.workers ?? os.availableParallelism(), head));
   const size = Math.ceil(head / workers);
   const ranges = Array.from({ length: workers }, (_, i) => ({ from: i * size + 1, to: Math.min(head, (i + 1) * size) })).filter((r) => r.from <= r.to);
-  const results = await Promise.all(ranges.map((r) => runRange(file, driver, r.from, r.to)));
+  const native = options.native === false ? null : nativeChainWalk();
+  const results = await Promise.all(ranges.map((r) => runRange(file, driver, native, r.from, r.to)));
+  for (const { from, to, walker } of results) options.onRange?.({ from, to, walker });
 
   let count = 0;
   let prevHash = GENESIS_HASH;

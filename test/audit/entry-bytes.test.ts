@@ -1,10 +1,12 @@
 /**
  * The hand-written canonical form of a log entry is byte for byte the generic RFC 8785 one, and
- * the form SQLite builds for bulk verification is byte for byte the hand-written one.
+ * the form SQLite builds for bulk verification is byte for byte the hand-written one; the native
+ * chain walk hashes those same bytes, and is in doubt wherever it could not be sure.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ENTRY_BYTES_SQL, entryBytes, entryBytesGeneric, type UnhashedEntry } from '../../src/audit/hash-chain.js';
+import { ENTRY_BYTES_SQL, entryBytes, entryBytesGeneric, entryHash, type UnhashedEntry } from '../../src/audit/hash-chain.js';
+import { nativeChainWalk } from '../../src/audit/parallel-verify.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
 
 const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.constantFrom('', '"', '\\', '\u2028', '\uD800', '\u0000', '𠜎', '\u007f'));
@@ -25,6 +27,10 @@ const entry: fc.Arbitrary<UnhashedEntry> = fc.record({
   machineVersion: fc.integer({ min: 0, max: 1000 }),
   prevHash: text,
 });
+
+// SQLite text is UTF-8: a lone surrogate cannot be stored, so none is ever appended.
+const wellFormed = (s: string) => Buffer.from(s, 'utf8').toString('utf8') === s;
+const storable = entry.filter((e) => Object.values(e).every((v) => typeof v !== 'string' || wellFormed(v)));
 
 describe('entryBytes', () => {
   it('equals the generic RFC 8785 serialisation for any entry', () => {
@@ -53,9 +59,6 @@ describe('ENTRY_BYTES_SQL', () => {
     insert.run({ ...e, seq });
     return select.get(seq) as string;
   };
-  // SQLite text is UTF-8: a lone surrogate cannot be stored, so none is ever appended.
-  const wellFormed = (s: string) => Buffer.from(s, 'utf8').toString('utf8') === s;
-  const storable = entry.filter((e) => Object.values(e).every((v) => typeof v !== 'string' || wellFormed(v)));
 
   it('equals entryBytes for any storable entry', () => {
     fc.assert(fc.property(storable, (e) => sqlBytes(e) === entryBytes({ ...e, seq })), { numRuns: 1000, seed: 3986 });
@@ -69,5 +72,74 @@ describe('ENTRY_BYTES_SQL', () => {
       const e = { ...base, payload: chunk, actorId: chunk.slice(0, 64), actorUnitId: start % 1024 === 0 ? null : chunk };
       expect(sqlBytes(e), `characters from ${start.toString(16)}`).toBe(entryBytes({ ...e, seq }));
     }
+  });
+});
+
+describe('the native chain walk', () => {
+  const native = nativeChainWalk();
+
+  it('is built wherever the tests run in CI', () => {
+    if (process.env.CI) expect(native, 'dist/native/lixiang-chain-walk.so (npm ci builds it)').not.toBeNull();
+  });
+
+  describe.runIf(native)('over single rows', () => {
+    const db = openDatabase(':memory:');
+    migrateDatabase(db);
+    db.$client.loadExtension(native!);
+    db.$client.exec('DROP TRIGGER transition_log_no_update');
+    const insert = db.$client.prepare(
+      `INSERT INTO transition_log (seq, project_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at,
+         request_id, machine_id, machine_version, prev_hash, hash)
+       VALUES (@seq, @projectId, @event, @fromState, @toState, @payload, @actorId, @actorRole, @actorUnitId, @at, @requestId,
+         @machineId, @machineVersion, @prevHash, @hash)`,
+    );
+    const walk = db.$client
+      .prepare(
+        `SELECT lixiang_chain_walk(seq, prev_hash, hash, project_id, event, from_state, to_state, payload, actor_id, actor_role,
+           actor_unit_id, at, request_id, machine_id, machine_version) FROM transition_log WHERE seq = ?`,
+      )
+      .pluck();
+    const prevHash = 'a'.repeat(64);
+    let seq = 0;
+    /** Appends the entry hashed as at append time; what the native walk says of it. */
+    const vouch = (e: UnhashedEntry, tamper?: string) => {
+      seq += 1;
+      const row = { ...e, seq, prevHash };
+      insert.run({ ...row, hash: entryHash(row) });
+      if (tamper) db.$client.prepare(tamper).run(seq);
+      return walk.get(seq) as string | null;
+    };
+
+    it('vouches for any storable entry hashed by entryBytes', () => {
+      fc.assert(
+        fc.property(storable, (e) => vouch(e) === `ok 1 ${seq} ${prevHash} ${entryHash({ ...e, seq, prevHash })}`),
+        { numRuns: 1000, seed: 1729 },
+      );
+    });
+
+    it('escapes every character of every Unicode plane as entryBytes does', () => {
+      const base = fc.sample(storable, { numRuns: 1, seed: 3 })[0]!;
+      for (let start = 0; start < 0x110000; start += 2048) {
+        let chunk = '';
+        for (let c = start; c < start + 2048; c += 1) if (c < 0xd800 || c > 0xdfff) chunk += `a${String.fromCodePoint(c)}`;
+        const e = { ...base, payload: chunk, at: chunk.slice(0, 99), actorUnitId: start % 4096 === 0 ? null : chunk };
+        expect(vouch(e), `characters from ${start.toString(16)}`).toMatch(/^ok 1 /);
+      }
+    });
+
+    it('is in doubt wherever the JavaScript walk must decide', () => {
+      const base = fc.sample(storable, { numRuns: 1, seed: 4 })[0]!;
+      const doubts = [
+        'UPDATE transition_log SET payload = payload || \' \' WHERE seq = ?', // content changed
+        "UPDATE transition_log SET hash = upper(hash) WHERE seq = ?", // not the lowercase digest
+        'UPDATE transition_log SET machine_version = 9007199254740993 WHERE seq = ?', // past the safe integers
+        "UPDATE transition_log SET actor_id = CAST(actor_id AS BLOB) WHERE seq = ?", // same bytes, another type
+        "UPDATE transition_log SET event = CAST(x'c0af' AS TEXT) WHERE seq = ?", // overlong UTF-8
+        "UPDATE transition_log SET event = CAST(x'eda080' AS TEXT) WHERE seq = ?", // an encoded surrogate
+        "UPDATE transition_log SET prev_hash = 'genesis' WHERE seq = ?", // not a digest
+      ];
+      for (const tamper of doubts) expect(vouch({ ...base, event: 'x' }, tamper), tamper).toBeNull();
+      expect(vouch({ ...base, event: 'x' })).toMatch(/^ok 1 /);
+    });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Verification on worker threads answers exactly what the single-threaded walk answers: on an
  * intact log, and on logs tampered at, before and after every boundary between the workers'
- * ranges (edited, re-linked, deleted rows).
+ * ranges (edited, re-linked, deleted rows, values of the wrong type), with the native chain walk
+ * vouching for the ranges it can and with JavaScript alone.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,7 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entryHash, verifyChain } from '../../src/audit/hash-chain.js';
-import { verifyChainParallel, verifyLog } from '../../src/audit/parallel-verify.js';
+import { nativeChainWalk, verifyChainParallel, verifyLog, type Walker } from '../../src/audit/parallel-verify.js';
 import { iterateLog } from '../../src/audit/transition-log.repository.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
 import { ProjectStore } from '../../src/projects/project-store.js';
@@ -68,8 +69,13 @@ async function bothWays(file: string) {
   try {
     const serial = verifyChain(iterateLog(sqlite));
     const head = (sqlite.prepare('SELECT max(seq) AS head FROM transition_log').get() as { head: number | null }).head ?? 0;
-    const parallel = await Promise.all([2, 4].map((workers) => verifyChainParallel(file, head, { workers })));
-    return { serial, parallel };
+    // With the native walk (where built) vouching for ranges, and with JavaScript alone.
+    const walkers: Walker[] = [];
+    const onRange = ({ walker }: { walker: Walker }) => walkers.push(walker);
+    const parallel = await Promise.all(
+      [2, 4].flatMap((workers) => [verifyChainParallel(file, head, { workers, onRange }), verifyChainParallel(file, head, { workers, native: false })]),
+    );
+    return { serial, parallel, walkers };
   } finally {
     sqlite.close();
   }
@@ -77,9 +83,11 @@ async function bothWays(file: string) {
 
 describe('verification on worker threads', () => {
   it('accepts the intact log with the same count and head as the serial walk', async () => {
-    const { serial, parallel } = await bothWays(pristine);
+    const { serial, parallel, walkers } = await bothWays(pristine);
     expect(serial).toMatchObject({ valid: true, count: ROWS });
     for (const result of parallel) expect(result).toEqual(serial);
+    // The native walk, where built, vouches for every range of an intact log.
+    expect(walkers).toEqual(Array(6).fill(nativeChainWalk() ? 'native' : 'javascript'));
   });
 
   // The ranges of 2 and 4 workers start at 1, 301, 601 and 901: tamper around each.
@@ -132,6 +140,7 @@ describe('verification on worker threads', () => {
       [5, "UPDATE transition_log SET payload = x'7b7d' WHERE seq = ?"], // a BLOB SQLite cannot quote
       [301, 'UPDATE transition_log SET machine_version = 1.5 WHERE seq = ?'], // not an integer
       [602, 'UPDATE transition_log SET actor_id = 42 WHERE seq = ?'], // a number where text was
+      [900, "UPDATE transition_log SET event = CAST(x'c0af' AS TEXT) WHERE seq = ?"], // text that is not UTF-8
       [1200, "UPDATE transition_log SET event = x'00' WHERE seq = ?"], // the last row, a BLOB again
     ];
     for (const [seq, sql] of attacks) {
