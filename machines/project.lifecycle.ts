@@ -2,7 +2,8 @@
  * Pure functions over the project machine: start, restore, decide, describe. The service persists
  * what these return; nothing here keeps an actor alive or touches the outside world.
  */
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import { initialTransition, type SnapshotFrom } from 'xstate';
+import { pureTransition } from './pure-transition.js';
 import {
   EVENT_LABELS,
   PROJECT_MACHINE_ID,
@@ -25,6 +26,9 @@ import {
   type Role,
 } from './project.types.js';
 
+
+/** XState's pure transition() of the project machine (./pure-transition.ts). */
+const applyTransition = pureTransition(projectMachine);
 export type ProjectSnapshot = SnapshotFrom<typeof projectMachine>;
 
 /** What is stored beside the state column: enough to rebuild the snapshot exactly. */
@@ -117,7 +121,7 @@ export function decide(snapshot: ProjectSnapshot, event: ProjectEvent): Decision
   const spec = transitionsFrom.get(state)?.get(event.type);
   if (!spec) return { ok: false, kind: 'illegal', state };
   if (snapshot.can(event)) {
-    const [next] = transition(projectMachine, snapshot, event);
+    const next = applyTransition(snapshot, event);
     return { ok: true, snapshot: next, from: state, to: stateOf(next) };
   }
   const verdict = judge(spec.rule, snapshot.context, event);

@@ -59,8 +59,8 @@ export const projectMachine = setup({
   id: PROJECT_MACHINE_ID,
   version: String(PROJECT_MACHINE_VERSION),
   initial: 'draft',
-  // XState's pure transition() builds a throw-away actor without input on every call; reading
-  // input defensively keeps that from throwing (and costing a stack trace) each time.
+  // XState builds actors without input for its pure functions (initialTransition(), and the
+  // scope of ./pure-transition.ts); reading input defensively keeps those from throwing.
   context: ({ input }) => ({
     projectId: input?.projectId ?? '',
     unitId: input?.unitId ?? '',

@@ -2,7 +2,8 @@
  * Pure functions over the round machine: start, restore, decide, describe; the same shapes as the
  * project machine's, so the audit replays both the same way.
  */
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import { initialTransition, type SnapshotFrom } from 'xstate';
+import { pureTransition } from './pure-transition.js';
 import { ROLE_LABELS } from './project.machine.js';
 import { roleViolation, type Violation } from './project.rules.js';
 import type { Actor, Label, Role } from './project.types.js';
@@ -24,6 +25,9 @@ import {
   type RoundState,
 } from './round.types.js';
 
+
+/** XState's pure transition() of the round machine (./pure-transition.ts). */
+const applyTransition = pureTransition(roundMachine);
 export type RoundSnapshot = SnapshotFrom<typeof roundMachine>;
 
 export interface PersistedRound {
@@ -92,7 +96,7 @@ export function decideRound(snapshot: RoundSnapshot, event: RoundEvent): RoundDe
   const spec = ROUND_TRANSITIONS.find((t) => t.from === state && t.event === event.type);
   if (!spec) return { ok: false, kind: 'illegal', state };
   if (snapshot.can(event)) {
-    const [next] = transition(roundMachine, snapshot, event);
+    const next = applyTransition(snapshot, event);
     return { ok: true, snapshot: next, from: state, to: next.value as RoundState };
   }
   const verdict = judgeRound(spec.rule, event);

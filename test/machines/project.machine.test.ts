@@ -4,6 +4,8 @@
  * derived from TRANSITIONS, so that a machine drifting from the spec fails here.
  */
 import { describe, expect, it } from 'vitest';
+import { transition } from 'xstate';
+import { projectMachine } from '../../machines/project.machine.js';
 import {
   TRANSITIONS,
   allowedEvents,
@@ -1264,6 +1266,26 @@ describe('describeMachine', () => {
     }
     for (const state of FINAL_STATES) {
       expect(mermaid).toContain(`  ${state} --> [*]`);
+    }
+  });
+});
+
+describe("decide's transition is XState's transition()", () => {
+  it('gives the same snapshot for every row of the table, again and again on one scope', () => {
+    for (let round = 0; round < 3; round += 1) {
+      for (const row of LIFECYCLE) {
+        const snapshot = reach(row.from);
+        const event = eventOf(snapshot, row.event);
+        const decision = decide(snapshot, event);
+        const [expected] = transition(projectMachine, snapshot, event);
+        expect(decision.ok, `${row.from} ${row.event}`).toBe(true);
+        if (!decision.ok) continue;
+        expect(stateOf(decision.snapshot)).toBe(row.to);
+        expect(decision.snapshot.value).toEqual(expected.value);
+        expect(decision.snapshot.context).toEqual(expected.context);
+        expect(decision.snapshot.status).toBe(expected.status);
+        expect(decision.snapshot.output).toEqual(expected.output);
+      }
     }
   });
 });
