@@ -6,17 +6,19 @@
  * stitched, first prevHash to previous last hash. The answer is the one `verifyChain` gives, to
  * the first bad row and its reason; a test holds the two to that on tampered logs.
  *
- * Reading the rows is most of the cost (better-sqlite3 builds a JS string per column), so the
- * work spreads over every core, and an auditor's verification never stalls the requests the
- * service answers meanwhile.
+ * Each worker first lets the native chain walk (src/audit/native/chain-walk.c) vouch for its range:
+ * it reads, serialises and hashes every row inside SQLite, where JavaScript is capped by building a
+ * string per column. Where it is in doubt, or was not built, the range is walked in JavaScript and
+ * that walk's verdict is the answer. The work spreads over every core, and an auditor's
+ * verification never stalls the requests the service answers meanwhile.
  */
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { ENTRY_BYTES_SQL, GENESIS_HASH, HASH_ALGORITHM, entryBytes, verifyChain, type VerifyResult } from './hash-chain.js';
-import { iterateLog } from './transition-log.repository.js';
 import { findRepositoryPath } from '../repo-files.js';
+import { iterateLog } from './transition-log.repository.js';
 
 interface RangeResult {
   from: number;

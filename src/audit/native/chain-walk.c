@@ -33,12 +33,13 @@ SQLITE_EXTENSION_INIT1
 #include <string.h>
 
 /* OpenSSL's low-level SHA-256, resolved from the Node.js executable at load time. The layout is
- * OpenSSL's SHA256_CTX (unchanged since 0.9.8). */
+ * OpenSSL's SHA256_CTX (unchanged since 0.9.8), with room to spare should it ever grow. */
 typedef struct {
   unsigned int h[8];
   unsigned int Nl, Nh;
   unsigned int data[16];
   unsigned int num, md_len;
+  unsigned char spare[128];
 } SHA256_CTX;
 extern int SHA256_Init(SHA256_CTX *c);
 extern int SHA256_Update(SHA256_CTX *c, const void *data, size_t len);
