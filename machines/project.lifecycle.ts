@@ -26,9 +26,9 @@ import {
   type Role,
 } from './project.types.js';
 
-
 /** XState's pure transition() of the project machine (./pure-transition.ts). */
 const applyTransition = pureTransition(projectMachine);
+
 export type ProjectSnapshot = SnapshotFrom<typeof projectMachine>;
 
 /** What is stored beside the state column: enough to rebuild the snapshot exactly. */

@@ -7,7 +7,8 @@
  * `transition()` builds (no-op effects, deferrals, logging and emits), built once: the machines
  * here spawn and invoke no actors, so nothing ever registers in its system, and the actions that
  * `transition()` would hand back are discarded by every caller anyway (`assign` is applied inside
- * the transition either way). A test holds the two to the same snapshots over random walks.
+ * the transition either way). A test holds the two to the same snapshots on every row of the
+ * lifecycle table (test/machines/project.machine.test.ts).
  */
 import { createActor, type AnyStateMachine, type EventFromLogic, type SnapshotFrom } from 'xstate';
 

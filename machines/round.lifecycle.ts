@@ -25,9 +25,9 @@ import {
   type RoundState,
 } from './round.types.js';
 
-
 /** XState's pure transition() of the round machine (./pure-transition.ts). */
 const applyTransition = pureTransition(roundMachine);
+
 export type RoundSnapshot = SnapshotFrom<typeof roundMachine>;
 
 export interface PersistedRound {

@@ -54,6 +54,9 @@ export function nativeChainWalk(): string | null {
 // whose SQL bytes miss is re-checked with `entryBytes`, and if SQLite cannot build the bytes at all
 // (a text column tampered into a BLOB) the whole range is walked with `entryBytes`.
 const COLUMNS = 'seq, prev_hash, hash, project_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at, request_id, machine_id, machine_version';
+
+/** The native walk over a range of sequence numbers: its arguments in the order chain-walk.c reads them. */
+export const NATIVE_WALK_SQL = `SELECT lixiang_chain_walk(${COLUMNS}) FROM transition_log WHERE seq BETWEEN ? AND ?`;
 const workerSource = () => `
 const { parentPort, workerData } = require('node:worker_threads');
 const crypto = require('node:crypto');
@@ -85,7 +88,7 @@ function nativeWalk() {
   let answer;
   try {
     db.loadExtension(workerData.native);
-    answer = db.prepare(${JSON.stringify(`SELECT lixiang_chain_walk(${COLUMNS}) FROM transition_log WHERE seq BETWEEN ? AND ?`)}).pluck().get(from, to);
+    answer = db.prepare(${JSON.stringify(NATIVE_WALK_SQL)}).pluck().get(from, to);
   } catch {
     return null;
   }

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ENTRY_BYTES_SQL, entryBytes, entryBytesGeneric, entryHash, type UnhashedEntry } from '../../src/audit/hash-chain.js';
-import { nativeChainWalk } from '../../src/audit/parallel-verify.js';
+import { NATIVE_WALK_SQL, nativeChainWalk } from '../../src/audit/parallel-verify.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
 
 const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.constantFrom('', '"', '\\', '\u2028', '\uD800', '\u0000', '𠜎', '\u007f'));
@@ -32,6 +32,28 @@ const entry: fc.Arbitrary<UnhashedEntry> = fc.record({
 const wellFormed = (s: string) => Buffer.from(s, 'utf8').toString('utf8') === s;
 const storable = entry.filter((e) => Object.values(e).every((v) => typeof v !== 'string' || wellFormed(v)));
 
+/** An in-memory log whose rows the tests write directly; `hash` is whatever they pass. */
+function scratchLog() {
+  const db = openDatabase(':memory:');
+  migrateDatabase(db);
+  const insert = db.$client.prepare(
+    `INSERT INTO transition_log (seq, project_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at,
+       request_id, machine_id, machine_version, prev_hash, hash)
+     VALUES (@seq, @projectId, @event, @fromState, @toState, @payload, @actorId, @actorRole, @actorUnitId, @at, @requestId,
+       @machineId, @machineVersion, @prevHash, @hash)`,
+  );
+  return { sqlite: db.$client, insert };
+}
+
+/** Every Unicode scalar value below `end`, each after an 'a', in chunks of `size` code points. */
+function* characterChunks(end: number, size: number): Generator<{ start: number; chunk: string }> {
+  for (let start = 0; start < end; start += size) {
+    let chunk = '';
+    for (let c = start; c < start + size; c += 1) if (c < 0xd800 || c > 0xdfff) chunk += `a${String.fromCodePoint(c)}`;
+    yield { start, chunk };
+  }
+}
+
 describe('entryBytes', () => {
   it('equals the generic RFC 8785 serialisation for any entry', () => {
     fc.assert(fc.property(entry, (e) => entryBytes(e) === entryBytesGeneric(e)), { numRuns: 2000, seed: 8785 });
@@ -44,19 +66,12 @@ describe('entryBytes', () => {
 });
 
 describe('ENTRY_BYTES_SQL', () => {
-  const db = openDatabase(':memory:');
-  migrateDatabase(db);
-  const insert = db.$client.prepare(
-    `INSERT INTO transition_log (seq, project_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at,
-       request_id, machine_id, machine_version, prev_hash, hash)
-     VALUES (@seq, @projectId, @event, @fromState, @toState, @payload, @actorId, @actorRole, @actorUnitId, @at, @requestId,
-       @machineId, @machineVersion, @prevHash, '')`,
-  );
-  const select = db.$client.prepare(`SELECT ${ENTRY_BYTES_SQL} FROM transition_log WHERE seq = ?`).pluck();
+  const { sqlite, insert } = scratchLog();
+  const select = sqlite.prepare(`SELECT ${ENTRY_BYTES_SQL} FROM transition_log WHERE seq = ?`).pluck();
   let seq = 0;
   const sqlBytes = (e: UnhashedEntry) => {
     seq += 1;
-    insert.run({ ...e, seq });
+    insert.run({ ...e, seq, hash: '' });
     return select.get(seq) as string;
   };
 
@@ -66,9 +81,7 @@ describe('ENTRY_BYTES_SQL', () => {
 
   it('escapes every character of the Basic Multilingual Plane as entryBytes does', () => {
     const base = fc.sample(storable, { numRuns: 1, seed: 2 })[0]!;
-    for (let start = 0; start < 0x10000; start += 512) {
-      let chunk = '';
-      for (let c = start; c < start + 512; c += 1) if (c < 0xd800 || c > 0xdfff) chunk += `a${String.fromCharCode(c)}`;
+    for (const { start, chunk } of characterChunks(0x10000, 512)) {
       const e = { ...base, payload: chunk, actorId: chunk.slice(0, 64), actorUnitId: start % 1024 === 0 ? null : chunk };
       expect(sqlBytes(e), `characters from ${start.toString(16)}`).toBe(entryBytes({ ...e, seq }));
     }
@@ -84,22 +97,10 @@ describe('the native chain walk', () => {
 
   describe.runIf(native)('over single rows', () => {
     if (!native) return; // not built here (no C compiler): skipped, and nothing to load
-    const db = openDatabase(':memory:');
-    migrateDatabase(db);
-    db.$client.loadExtension(native);
-    db.$client.exec('DROP TRIGGER transition_log_no_update');
-    const insert = db.$client.prepare(
-      `INSERT INTO transition_log (seq, project_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at,
-         request_id, machine_id, machine_version, prev_hash, hash)
-       VALUES (@seq, @projectId, @event, @fromState, @toState, @payload, @actorId, @actorRole, @actorUnitId, @at, @requestId,
-         @machineId, @machineVersion, @prevHash, @hash)`,
-    );
-    const walk = db.$client
-      .prepare(
-        `SELECT lixiang_chain_walk(seq, prev_hash, hash, project_id, event, from_state, to_state, payload, actor_id, actor_role,
-           actor_unit_id, at, request_id, machine_id, machine_version) FROM transition_log WHERE seq = ?`,
-      )
-      .pluck();
+    const { sqlite, insert } = scratchLog();
+    sqlite.loadExtension(native);
+    sqlite.exec('DROP TRIGGER transition_log_no_update');
+    const walk = sqlite.prepare(NATIVE_WALK_SQL).pluck();
     const prevHash = 'a'.repeat(64);
     let seq = 0;
     /** Appends the entry hashed as at append time; what the native walk says of it. */
@@ -107,8 +108,8 @@ describe('the native chain walk', () => {
       seq += 1;
       const row = { ...e, seq, prevHash };
       insert.run({ ...row, hash: entryHash(row) });
-      if (tamper) db.$client.prepare(tamper).run(seq);
-      return walk.get(seq) as string | null;
+      if (tamper) sqlite.prepare(tamper).run(seq);
+      return walk.get(seq, seq) as string | null;
     };
 
     it('vouches for any storable entry hashed by entryBytes', () => {
@@ -120,9 +121,7 @@ describe('the native chain walk', () => {
 
     it('escapes every character of every Unicode plane as entryBytes does', () => {
       const base = fc.sample(storable, { numRuns: 1, seed: 3 })[0]!;
-      for (let start = 0; start < 0x110000; start += 2048) {
-        let chunk = '';
-        for (let c = start; c < start + 2048; c += 1) if (c < 0xd800 || c > 0xdfff) chunk += `a${String.fromCodePoint(c)}`;
+      for (const { start, chunk } of characterChunks(0x110000, 2048)) {
         const e = { ...base, payload: chunk, at: chunk.slice(0, 99), actorUnitId: start % 4096 === 0 ? null : chunk };
         expect(vouch(e), `characters from ${start.toString(16)}`).toMatch(/^ok 1 /);
       }

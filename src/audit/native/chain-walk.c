@@ -46,6 +46,7 @@ extern int SHA256_Update(SHA256_CTX *c, const void *data, size_t len);
 extern int SHA256_Final(unsigned char *md, SHA256_CTX *c);
 
 #define HEX_LEN 64
+static const char HEX[] = "0123456789abcdef";
 #define MAX_SAFE_INTEGER 9007199254740991LL
 
 typedef struct {
@@ -109,7 +110,6 @@ static int put_string(Walk *w, sqlite3_value *v) {
   size_t n = (size_t)sqlite3_value_bytes(v);
   if (!s || !reserve(w, n * 6 + 2)) return 0; /* the worst case: every byte as \u00XX */
   unsigned char *out = w->buf + w->len;
-  static const char hex[] = "0123456789abcdef";
   *out++ = '"';
   for (size_t i = 0; i < n;) {
     unsigned char c = s[i];
@@ -136,8 +136,8 @@ static int put_string(Walk *w, sqlite3_value *v) {
           *out++ = 'u';
           *out++ = '0';
           *out++ = '0';
-          *out++ = hex[c >> 4];
-          *out++ = hex[c & 15];
+          *out++ = HEX[c >> 4];
+          *out++ = HEX[c & 15];
       }
     } else {
       *out++ = c;
@@ -210,7 +210,7 @@ static void step(sqlite3_context *ctx, int argc, sqlite3_value **a) {
     w->doubt = 1;
     return;
   }
-  if (w->started ? (seq != w->nextSeq || memcmp(prev, w->lastHash, HEX_LEN) != 0) : 0) {
+  if (w->started && (seq != w->nextSeq || memcmp(prev, w->lastHash, HEX_LEN) != 0)) {
     w->doubt = 1;
     return;
   }
@@ -219,11 +219,10 @@ static void step(sqlite3_context *ctx, int argc, sqlite3_value **a) {
   SHA256_Init(&sha);
   SHA256_Update(&sha, w->buf, w->len);
   SHA256_Final(md, &sha);
-  static const char hex[] = "0123456789abcdef";
   char digest[HEX_LEN];
   for (int i = 0; i < 32; i++) {
-    digest[2 * i] = hex[md[i] >> 4];
-    digest[2 * i + 1] = hex[md[i] & 15];
+    digest[2 * i] = HEX[md[i] >> 4];
+    digest[2 * i + 1] = HEX[md[i] & 15];
   }
   if (memcmp(digest, stored, HEX_LEN) != 0) {
     w->doubt = 1;
@@ -241,13 +240,14 @@ static void step(sqlite3_context *ctx, int argc, sqlite3_value **a) {
 
 static void finish(sqlite3_context *ctx) {
   Walk *w = sqlite3_aggregate_context(ctx, 0);
+  if (w) {
+    free(w->buf);
+    w->buf = NULL;
+  }
   if (!w || !w->started || w->doubt) {
-    if (w) free(w->buf);
     sqlite3_result_null(ctx);
     return;
   }
-  free(w->buf);
-  w->buf = NULL;
   char *answer = sqlite3_mprintf("ok %lld %lld %.64s %.64s", w->count, w->firstSeq, w->firstPrevHash, w->lastHash);
   if (!answer) {
     sqlite3_result_error_nomem(ctx);
