@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import type { FileChecksum, Letter, ProjectContext, Scores } from '../../machines/project.types.js';
 import type { IdempotencyRecordRow, ProjectRow, RoundRow, TransitionLogRow } from '../db/schema.js';
 import { GENESIS_HASH, entryHash, type UnhashedEntry } from '../audit/hash-chain.js';
+import { roundFacts, type RoundFacts } from '../rounds/round-facts.js';
 
 interface RawProject extends Omit<ProjectRow, 'letter' | 'context'> {
   letter: string;
@@ -28,7 +29,7 @@ export type NewLogEntry = Omit<UnhashedEntry, 'seq' | 'prevHash'>;
 export class ProjectStore {
   private readonly statements;
   /** A round's settings (these columns) never change once created, so a cache by id never goes stale; its state is read fresh. */
-  private readonly rounds = new Map<string, RoundRow>();
+  private readonly rounds = new Map<string, { row: RoundRow; facts: RoundFacts }>();
 
   constructor(sqlite: Database.Database) {
     this.statements = {
@@ -60,6 +61,14 @@ export class ProjectStore {
       ),
       updateProject: sqlite.prepare(
         `UPDATE projects SET state = @state, context = @context, machine_id = @machineId, machine_version = @machineVersion,
+           version = @version, grade = @grade, funding = @funding, updated_at = @updatedAt
+         WHERE id = @id AND version = @expectedVersion`,
+      ),
+      // SQLite rewrites the entry of every index whose column an UPDATE assigns, changed or not. A
+      // transition that stays in its state (a progress report) leaves `state` out, so the
+      // (state, id) index, a random page of its own on a large table, is not touched.
+      updateProjectInPlace: sqlite.prepare(
+        `UPDATE projects SET context = @context, machine_id = @machineId, machine_version = @machineVersion,
            version = @version, grade = @grade, funding = @funding, updated_at = @updatedAt
          WHERE id = @id AND version = @expectedVersion`,
       ),
@@ -95,15 +104,25 @@ export class ProjectStore {
   }
 
   round(id: string): RoundRow | undefined {
-    let row = this.rounds.get(id);
-    if (!row) {
+    return this.cachedRound(id)?.row;
+  }
+
+  /** The round's facts for the project machine's guards, computed once per round (its settings never change). */
+  roundFacts(id: string): RoundFacts | undefined {
+    return this.cachedRound(id)?.facts;
+  }
+
+  private cachedRound(id: string): { row: RoundRow; facts: RoundFacts } | undefined {
+    let cached = this.rounds.get(id);
+    if (!cached) {
       const raw = this.statements.round.get(id);
       if (raw) {
-        row = { ...raw, requireSignedLetter: raw.requireSignedLetter === 1 };
-        this.rounds.set(id, row);
+        const row = { ...raw, requireSignedLetter: raw.requireSignedLetter === 1 };
+        cached = { row, facts: roundFacts(row) };
+        this.rounds.set(id, cached);
       }
     }
-    return row;
+    return cached;
   }
 
   /** The round's current lifecycle state, read fresh (not cached). */
@@ -143,11 +162,10 @@ export class ProjectStore {
     return Object.fromEntries(this.statements.finalReportDocuments.all(projectId).map((f) => [f.fileId, f.sha256]));
   }
 
-  /** Writes the project after a transition; false when its version moved meanwhile. */
-  updateProject(row: ProjectRow, expectedVersion: number): boolean {
-    const result = this.statements.updateProject.run({
+  /** Writes the project after a transition from `previous`; false when its version moved meanwhile. */
+  updateProject(row: ProjectRow, previous: Pick<ProjectRow, 'state' | 'version'>): boolean {
+    const values = {
       id: row.id,
-      state: row.state,
       context: JSON.stringify(row.context),
       machineId: row.machineId,
       machineVersion: row.machineVersion,
@@ -155,8 +173,10 @@ export class ProjectStore {
       grade: row.grade,
       funding: row.funding,
       updatedAt: row.updatedAt,
-      expectedVersion,
-    });
+      expectedVersion: previous.version,
+    };
+    const result =
+      row.state === previous.state ? this.statements.updateProjectInPlace.run(values) : this.statements.updateProject.run({ ...values, state: row.state });
     return result.changes === 1;
   }
 

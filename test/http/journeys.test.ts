@@ -16,6 +16,7 @@ import {
   createWorld,
   driveTo,
   fire,
+  fireOk,
   firing,
   type User,
   type World,
@@ -434,5 +435,48 @@ describe('assigning reviewers', () => {
     const listed = await call(t.app, world.orgDept.token, { method: 'GET', url: `/api/v1/projects/${j.id}/reviewers` });
     expect(listed.body.map((a: any) => a.reviewerId)).toEqual([unrelated.id]);
     expect(t.db.$client.prepare('select count(*) c from reviewer_assignments where project_id = ?').get(j.id)).toEqual({ c: 1 });
+  });
+});
+
+describe('the state filter follows every step', () => {
+  // An event that keeps the project in its state writes the row without assigning `state`, so the
+  // (state, id) index is left as it is; one that moves it rewrites the index entry. Both must agree
+  // with the table.
+  it('lists the project under its current state only, whether an event moved it or kept it, and the index agrees with the table', async () => {
+    const world = await createWorld(t.app);
+    const { id } = await driveTo(world, 'in_progress');
+    const listedUnder = async (state: ProjectState) => {
+      const page = await call(t.app, world.orgDept.token, { method: 'GET', url: `/api/v1/projects?state=${state}&limit=100` });
+      expect(page.status).toBe(200);
+      return (page.body.items as Array<{ id: string }>).some((p) => p.id === id);
+    };
+    const indexed = (state: ProjectState) =>
+      t.db.$client.prepare('SELECT id FROM projects INDEXED BY projects_state_id_idx WHERE state = ? AND id = ?').get(state, id) !== undefined;
+    const steps: Array<[EventType, ProjectState, ProjectState]> = [
+      ['SUBMIT_PROGRESS_REPORT', 'in_progress', 'in_progress'],
+      ['SUBMIT_PROGRESS_REPORT', 'in_progress', 'in_progress'],
+      ['SUBMIT_FINAL_REPORT', 'in_progress', 'final_acceptance'],
+      ['RETURN_FINAL_REPORT', 'final_acceptance', 'in_progress'],
+      ['SUBMIT_PROGRESS_REPORT', 'in_progress', 'in_progress'],
+      ['SUBMIT_FINAL_REPORT', 'in_progress', 'final_acceptance'],
+      ['GRADE', 'final_acceptance', 'graded'],
+      ['RECOMMEND', 'graded', 'graded'],
+    ];
+    for (const [event, from, to] of steps) {
+      const before = t.db.$client.prepare('SELECT version FROM projects WHERE id = ?').get(id) as { version: number };
+      const body = await fireOk(world, id, event);
+      expect(body.project.state).toBe(to);
+      expect(body.project.version).toBe(before.version + 1);
+      expect(t.db.$client.prepare('SELECT state, version FROM projects WHERE id = ?').get(id)).toEqual({ state: to, version: before.version + 1 });
+      expect(await listedUnder(to), `${event}: listed under ${to}`).toBe(true);
+      expect(indexed(to)).toBe(true);
+      if (from !== to) {
+        expect(await listedUnder(from), `${event}: no longer under ${from}`).toBe(false);
+        expect(indexed(from)).toBe(false);
+      }
+    }
+    const stored = t.db.$client.prepare('SELECT context FROM projects WHERE id = ?').get(id) as { context: string };
+    expect(JSON.parse(stored.context)).toMatchObject({ progressReports: 3, recommended: true });
+    expect(t.db.$client.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 });
