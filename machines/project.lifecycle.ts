@@ -120,10 +120,8 @@ export function decide(snapshot: ProjectSnapshot, event: ProjectEvent): Decision
   }
   const spec = transitionsFrom.get(state)?.get(event.type);
   if (!spec) return { ok: false, kind: 'illegal', state };
-  if (snapshot.can(event)) {
-    const next = applyTransition(snapshot, event);
-    return { ok: true, snapshot: next, from: state, to: stateOf(next) };
-  }
+  const next = applyTransition(snapshot, event);
+  if (next !== snapshot) return { ok: true, snapshot: next, from: state, to: stateOf(next) };
   const verdict = judge(spec.rule, snapshot.context, event);
   if (verdict.ok) throw new Error(`machine refused ${event.type} in ${state} though its rule holds`);
   return { ok: false, kind: verdict.kind, state, violation: verdict.violation };

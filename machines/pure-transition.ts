@@ -9,6 +9,11 @@
  * `transition()` would hand back are discarded by every caller anyway (`assign` is applied inside
  * the transition either way). A test holds the two to the same snapshots on every row of the
  * lifecycle table (test/machines/project.machine.test.ts).
+ *
+ * When the event enables no transition, XState hands back the very snapshot it was given (the
+ * machines here have no eventless transitions that could move it), so `next !== snapshot` says
+ * whether the machine took the event, without evaluating its guards a second time as
+ * `snapshot.can(event)` would.
  */
 import { createActor, type AnyStateMachine, type EventFromLogic, type SnapshotFrom } from 'xstate';
 

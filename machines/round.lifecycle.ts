@@ -95,10 +95,8 @@ export function decideRound(snapshot: RoundSnapshot, event: RoundEvent): RoundDe
   if (!roles.includes(event.actor.role)) return { ok: false, kind: 'forbidden', state, violation: roleViolation(event.actor, roles) };
   const spec = ROUND_TRANSITIONS.find((t) => t.from === state && t.event === event.type);
   if (!spec) return { ok: false, kind: 'illegal', state };
-  if (snapshot.can(event)) {
-    const next = applyTransition(snapshot, event);
-    return { ok: true, snapshot: next, from: state, to: next.value as RoundState };
-  }
+  const next = applyTransition(snapshot, event);
+  if (next !== snapshot) return { ok: true, snapshot: next, from: state, to: next.value as RoundState };
   const verdict = judgeRound(spec.rule, event);
   if (verdict.ok) throw new Error(`round machine refused ${event.type} in ${state} though its rule holds`);
   return { ok: false, kind: verdict.kind, state, violation: verdict.violation };

@@ -4,15 +4,15 @@
  * idempotency record. It throws a Problem to refuse, and the caller's transaction (or savepoint,
  * under group commit) then rolls back, so a refused event writes nothing. It never awaits.
  */
-import { decide, eventsAcceptedIn, persistProject, restoreProject, stateLabel } from '../../machines/project.lifecycle.js';
+import { decide, eventsAcceptedIn, persistProject, restoreProject, stateLabel, type ProjectSnapshot } from '../../machines/project.lifecycle.js';
 import type { Facts, ProjectCommand, ProjectContext, ProjectEvent, ProjectState } from '../../machines/project.types.js';
 import { canonicalJson } from '../audit/hash-chain.js';
 import type { Principal } from '../auth/principal.js';
 import { isoUtc } from '../clock.js';
 import type { ProjectRow, TransitionLogRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
+import type { RoundFacts } from '../rounds/round-facts.js';
 import { refuseDecision, type MachineTerms } from '../http/refusal.js';
-import { roundFacts } from '../rounds/round-facts.js';
 import type { ProjectStore } from './project-store.js';
 
 export interface EventRequest {
@@ -36,39 +36,77 @@ export interface StepContext {
 export interface EventOutcome {
   project: ProjectRow;
   entry: TransitionLogRow;
+  /** The machine's snapshot after the event, the one `project` was written from. */
+  snapshot: ProjectSnapshot;
 }
 
 /**
  * The facts of one project at `now`. Each is read from the database only when a guard first asks
- * for it: a progress report never loads the panel, a review never loads the letter twice.
+ * for it: a progress report never loads the panel, a review never loads the letter twice. The lazy
+ * ones are getters on the prototype, memoised in fields, rather than properties redefined on each
+ * object: the hot path builds one of these per event.
  */
+class ProjectFacts implements Facts {
+  readonly title: string;
+  readonly letter: Facts['letter'];
+  readonly submissionClosesAt: number;
+  readonly revisionClosesAt: number | null;
+  readonly minReviews: number;
+  readonly scoreMin: number;
+  readonly scoreMax: number;
+  readonly funding: Facts['funding'];
+  readonly signedLetterRequired: boolean;
+  private conflicting: string[] | undefined;
+  private assigned: string[] | undefined;
+  private reviewed: string[] | undefined;
+  private letterFile: Facts['signedLetter'] | undefined;
+  private documents: Facts['finalReportDocuments'] | undefined;
+
+  constructor(
+    private readonly context: StepContext,
+    private readonly project: ProjectRow,
+    round: RoundFacts,
+    signedLetterRequired: boolean,
+    readonly now: number,
+  ) {
+    this.title = project.title;
+    this.letter = project.letter;
+    this.submissionClosesAt = round.submissionClosesAt;
+    this.revisionClosesAt = round.revisionClosesAt;
+    this.minReviews = round.minReviews;
+    this.scoreMin = round.scoreMin;
+    this.scoreMax = round.scoreMax;
+    this.funding = round.funding;
+    this.signedLetterRequired = signedLetterRequired;
+  }
+
+  get conflictingUnitIds(): string[] {
+    return (this.conflicting ??= this.context.lineage(this.project.unitId));
+  }
+
+  get assignedReviewerIds(): string[] {
+    return (this.assigned ??= this.context.store.assignedReviewerIds(this.project.id));
+  }
+
+  get reviewedReviewerIds(): string[] {
+    return (this.reviewed ??= this.context.store.reviewedReviewerIds(this.project.id));
+  }
+
+  get signedLetter(): Facts['signedLetter'] {
+    if (this.letterFile === undefined) this.letterFile = this.context.store.latestSignedLetter(this.project.id);
+    return this.letterFile;
+  }
+
+  get finalReportDocuments(): Facts['finalReportDocuments'] {
+    return (this.documents ??= this.context.store.finalReportDocuments(this.project.id));
+  }
+}
+
 export function loadFacts(context: StepContext, project: ProjectRow, now: number): Facts {
   const round = context.store.round(project.roundId);
-  if (!round) throw new Error(`project ${project.id} refers to a missing round`);
-  const facts = {
-    now,
-    title: project.title,
-    letter: project.letter,
-    ...roundFacts(round),
-    signedLetterRequired: round.requireSignedLetter,
-  } as Facts;
-  const lazy = <K extends keyof Facts>(key: K, load: () => Facts[K]) => {
-    Object.defineProperty(facts, key, {
-      enumerable: true,
-      configurable: true,
-      get() {
-        const value = load();
-        Object.defineProperty(facts, key, { value, enumerable: true });
-        return value;
-      },
-    });
-  };
-  lazy('conflictingUnitIds', () => context.lineage(project.unitId));
-  lazy('assignedReviewerIds', () => context.store.assignedReviewerIds(project.id));
-  lazy('reviewedReviewerIds', () => context.store.reviewedReviewerIds(project.id));
-  lazy('signedLetter', () => context.store.latestSignedLetter(project.id));
-  lazy('finalReportDocuments', () => context.store.finalReportDocuments(project.id));
-  return facts;
+  const fromRound = context.store.roundFacts(project.roundId);
+  if (!round || !fromRound) throw new Error(`project ${project.id} refers to a missing round`);
+  return new ProjectFacts(context, project, fromRound, round.requireSignedLetter, now);
 }
 
 /**
@@ -141,10 +179,10 @@ export function applyEvent(context: StepContext, request: EventRequest): EventOu
     funding: persisted.context.funding,
     updatedAt: at,
   };
-  if (!store.updateProject(updated, project.version)) throw new Error(`project ${project.id} changed inside its own transaction`);
+  if (!store.updateProject(updated, project)) throw new Error(`project ${project.id} changed inside its own transaction`);
 
   if (command.type === 'SUBMIT_REVIEW') {
     store.upsertReview({ projectId: project.id, reviewerId: principal.id, scores: command.scores, comment: command.comment, logSeq: entry.seq, at });
   }
-  return { project: updated, entry };
+  return { project: updated, entry, snapshot: decision.snapshot };
 }

@@ -271,7 +271,7 @@ export class ProjectsService {
         }
       }
       const now = this.clock.now();
-      const { project, entry } = applyEvent(this.step, {
+      const { project, entry, snapshot } = applyEvent(this.step, {
         principal,
         projectId,
         command,
@@ -280,7 +280,7 @@ export class ProjectsService {
         now,
       });
       const body = JSON.stringify({
-        project: toProjectView(project, this.allowedFor(principal, project)),
+        project: toProjectView(project, this.allowedFor(principal, project, snapshot)),
         transition: toTransitionView(entry, principal),
       });
       if (key && requestHash) {
@@ -353,9 +353,10 @@ export class ProjectsService {
     return row;
   }
 
-  private allowedFor(principal: Principal, row: ProjectRow): string[] {
+  /** The events `principal` may fire now; `snapshot`, when the caller has it, saves restoring the row. */
+  private allowedFor(principal: Principal, row: ProjectRow, snapshot = restore(row)): string[] {
     const facts = loadFacts(this.step, row, this.clock.now());
-    return allowedEvents(restore(row), { id: principal.id, role: principal.role, unitId: principal.unitId }, facts);
+    return allowedEvents(snapshot, { id: principal.id, role: principal.role, unitId: principal.unitId }, facts);
   }
 
   private assertDirection(category: Category, direction: string): void {

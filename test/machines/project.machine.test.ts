@@ -1288,4 +1288,27 @@ describe("decide's transition is XState's transition()", () => {
       }
     }
   });
+
+  it("takes an event exactly when XState's snapshot.can() says so: every state, event and role, valid and empty payloads, deadline passed or not", () => {
+    let taken = 0;
+    let refused = 0;
+    for (const state of STATES) {
+      const snapshot = reach(state);
+      for (const type of EVENT_TYPES) {
+        for (const actor of Object.values(ACTOR_FOR_ROLE)) {
+          for (const payload of [VALID[type], {}]) {
+            for (const facts of [{}, { now: SUBMISSION_CLOSES_AT + 1 }]) {
+              const event = eventOf(snapshot, type, { actor, payload, facts });
+              const decision = decide(snapshot, event);
+              expect(decision.ok, `${state} ${type} by ${actor.role} with ${JSON.stringify(payload)}`).toBe(snapshot.can(event));
+              if (decision.ok) taken += 1;
+              else refused += 1;
+            }
+          }
+        }
+      }
+    }
+    expect(taken).toBeGreaterThan(17);
+    expect(refused).toBeGreaterThan(1000);
+  });
 });
