@@ -7,8 +7,12 @@
  *                 transaction per request, synchronous=NORMAL and synchronous=FULL
  *   reads         GET /api/v1/projects/{id} and a filtered GET /api/v1/projects page
  *
- * The server runs pinned to core 0 and autocannon here on core 1 (taskset, where available).
- * BENCH_SECONDS (default 10) and BENCH_PROJECTS (default 500) tune the run.
+ * The three servers run side by side, each pinned to core 0, and autocannon here on core 1
+ * (taskset, where available); only the one under load does any work. Their loads are interleaved
+ * in BENCH_ROUNDS rounds (ceiling NORMAL, ceiling FULL, engine, then the other way round, ...), so
+ * that a drift of this shared machine's speed during the run falls on all three alike; each figure
+ * is the median of its rounds, and so is each ratio (taken within a round).
+ * BENCH_SECONDS (default 10) per load, BENCH_ROUNDS (default 3), BENCH_PROJECTS (default 500).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,6 +23,7 @@ import autocannon from 'autocannon';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const projectCount = Number(process.env.BENCH_PROJECTS ?? 500);
 const ADMIN = 'lx_bench-admin-token-0123456789abcdef';
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-bench-'));
@@ -75,8 +80,8 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function load(name: string, connections: number, options: autocannon.Options): Promise<Result> {
-  await autocannon({ ...options, connections, duration: 2 }); // warm-up, not counted
+async function load(name: string, connections: number, options: autocannon.Options, warmUp: boolean): Promise<Result> {
+  if (warmUp) await autocannon({ ...options, connections, duration: 2 }); // not counted
   const result = await autocannon({ ...options, connections, duration: seconds });
   return {
     name,
@@ -157,7 +162,14 @@ function roundRobin(paths: string[]) {
   return () => paths[(next++) % paths.length]!;
 }
 
-async function benchEngine(results: Result[]) {
+/** A server under test and the load that drives it. */
+interface Target {
+  name: string;
+  child: ChildProcess;
+  options: autocannon.Options;
+}
+
+async function startEngine(children: ChildProcess[]): Promise<{ target: Target; reads: () => Promise<Result[]> }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   // BENCH_CPU_PROF=dir writes the engine's V8 CPU profile there when it stops.
@@ -169,101 +181,129 @@ async function benchEngine(results: Result[]) {
     LOG_LEVEL: 'info',
     LIXIANG_RATE_LIMIT: '0', // one applicant fires thousands of events a second here
   }, path.join(scratch, 'engine.log'));
-  try {
-    await waitFor(`${base}/healthz`);
-    const seed = await seedEngine(base);
-    const next = roundRobin(seed.ids.map((id) => `/api/v1/projects/${id}/events`));
-    const body = JSON.stringify({ type: 'SUBMIT_PROGRESS_REPORT', text: '已完成本月主题党日活动，参与党员 32 人。' });
-    const events: autocannon.Options = {
-      url: base,
-      requests: [
-        {
-          method: 'POST',
-          headers: { authorization: `Bearer ${seed.applicant}`, 'content-type': 'application/json' },
-          setupRequest: (request) => ({ ...request, path: next(), body }),
-        },
-      ],
-    };
-    for (const connections of [10, 100]) results.push(await load('engine FULL (events)', connections, events));
+  children.push(child);
+  await waitFor(`${base}/healthz`);
+  const seed = await seedEngine(base);
+  const next = roundRobin(seed.ids.map((id) => `/api/v1/projects/${id}/events`));
+  const body = JSON.stringify({ type: 'SUBMIT_PROGRESS_REPORT', text: '已完成本月主题党日活动，参与党员 32 人。' });
+  const options: autocannon.Options = {
+    url: base,
+    requests: [
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${seed.applicant}`, 'content-type': 'application/json' },
+        setupRequest: (request) => ({ ...request, path: next(), body }),
+      },
+    ],
+  };
+  const reads = async () => {
     const nextRead = roundRobin(seed.ids.map((id) => `/api/v1/projects/${id}`));
-    results.push(
+    return [
       await load('engine GET /projects/{id}', 10, {
         url: base,
         requests: [{ method: 'GET', headers: { authorization: `Bearer ${seed.orgDept}` }, setupRequest: (r) => ({ ...r, path: nextRead() }) }],
-      }),
-    );
-    results.push(
+      }, true),
       await load('engine GET /projects?state=&limit=20', 10, {
         url: `${base}/api/v1/projects?state=in_progress&limit=20`,
         headers: { authorization: `Bearer ${seed.orgDept}` },
-      }),
-    );
-  } finally {
-    await stop(child);
-  }
+      }, true),
+    ];
+  };
+  return { target: { name: 'engine FULL (events)', child, options }, reads };
 }
 
-async function benchCeiling(results: Result[], synchronous: 'NORMAL' | 'FULL') {
+async function startCeiling(children: ChildProcess[], synchronous: 'NORMAL' | 'FULL'): Promise<Target> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  const log = path.join(scratch, `ceiling-${synchronous}.log`);
   const child = start(['node', '--import', 'tsx', 'test/bench/ceiling-server.ts'], {
     PORT: String(port),
     BENCH_DB: path.join(scratch, `ceiling-${synchronous}.db`),
     SYNCHRONOUS: synchronous,
     BENCH_PROJECTS: String(projectCount),
-  }, path.join(scratch, `ceiling-${synchronous}.log`));
-  try {
-    for (let attempt = 0; attempt < 200; attempt += 1) {
-      if (fs.readFileSync(path.join(scratch, `ceiling-${synchronous}.log`), 'utf8').includes('ready')) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const next = roundRobin(Array.from({ length: projectCount }, (_, i) => `/ceiling/p${i}`));
-    const body = JSON.stringify({ text: '已完成本月主题党日活动，参与党员 32 人。' });
-    for (const connections of [10, 100]) {
-      results.push(
-        await load(`ceiling ${synchronous}`, connections, {
-          url: base,
-          requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (r) => ({ ...r, path: next(), body }) }],
-        }),
-      );
-    }
-  } finally {
-    await stop(child);
+  }, log);
+  children.push(child);
+  for (let attempt = 0; attempt < 200 && !fs.readFileSync(log, 'utf8').includes('ready'); attempt += 1) {
+    await new Promise((r) => setTimeout(r, 50));
   }
+  const next = roundRobin(Array.from({ length: projectCount }, (_, i) => `/ceiling/p${i}`));
+  const body = JSON.stringify({ text: '已完成本月主题党日活动，参与党员 32 人。' });
+  return {
+    name: `ceiling ${synchronous}`,
+    child,
+    options: {
+      url: base,
+      requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (r) => ({ ...r, path: next(), body }) }],
+    },
+  };
 }
 
-const results: Result[] = [];
 const only = process.env.BENCH_ONLY; // 'engine' or 'ceiling' to run half
+const byRound: Result[][] = [];
+let readResults: Result[] = [];
+const children: ChildProcess[] = [];
 try {
-  if (only !== 'engine') {
-    await benchCeiling(results, 'NORMAL');
-    await benchCeiling(results, 'FULL');
+  const targets: Target[] = [];
+  if (only !== 'engine') targets.push(await startCeiling(children, 'NORMAL'), await startCeiling(children, 'FULL'));
+  let reads: (() => Promise<Result[]>) | null = null;
+  if (only !== 'ceiling') {
+    const engine = await startEngine(children);
+    targets.push(engine.target);
+    reads = engine.reads;
   }
-  if (only !== 'ceiling') await benchEngine(results);
+  for (let round = 0; round < rounds; round += 1) {
+    const results: Result[] = [];
+    for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
+      for (const connections of [10, 100]) results.push(await load(target.name, connections, target.options, round === 0));
+    }
+    byRound.push(results);
+    process.stderr.write(`round ${round + 1} of ${rounds} done\n`);
+  }
+  if (reads) readResults = await reads();
 } finally {
+  for (const child of children) await stop(child);
   fs.rmSync(scratch, { recursive: true, force: true });
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+};
+const scenarios = [...new Set(byRound.flat().map((r) => `${r.name}|${r.connections}`))];
+const samplesOf = (name: string, connections: number) => byRound.flat().filter((r) => r.name === name && r.connections === connections);
+const rpsIn = (results: Result[], name: string, c: number) => results.find((r) => r.name === name && r.connections === c)?.rps ?? NaN;
 const lines = [
-  `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${seconds} s per run, ${projectCount} projects${hasTaskset ? ', server on core 0, load on core 1' : ''}`,
+  `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${seconds} s per load, ` +
+    `${rounds} interleaved rounds, ${projectCount} projects${hasTaskset ? ', servers on core 0, load on core 1' : ''}`,
   '',
-  '| scenario | connections | req/s | p50 ms | p99 ms | errors | non-2xx |',
-  '|---|---:|---:|---:|---:|---:|---:|',
-  ...results.map((r) => `| ${r.name} | ${r.connections} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${r.non2xx} |`),
+  '| scenario | connections | req/s (median) | each round | p50 ms | p99 ms (median / worst) | errors | non-2xx |',
+  '|---|---:|---:|---|---:|---:|---:|---:|',
+  ...scenarios.map((key) => {
+    const [name, c] = key.split('|') as [string, string];
+    const samples = samplesOf(name, Number(c));
+    return (
+      `| ${name} | ${c} | ${fmt(median(samples.map((r) => r.rps)))} | ${samples.map((r) => fmt(r.rps)).join(' · ')} | ${fmt(median(samples.map((r) => r.p50)), 1)} | ` +
+      `${fmt(median(samples.map((r) => r.p99)), 1)} / ${fmt(Math.max(...samples.map((r) => r.p99)), 1)} | ${samples.reduce((n, r) => n + r.errors, 0)} | ${samples.reduce((n, r) => n + r.non2xx, 0)} |`
+    );
+  }),
+  ...readResults.map((r) => `| ${r.name} | ${r.connections} | ${fmt(r.rps)} | one load | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${r.non2xx} |`),
 ];
-const at = (name: string, c: number) => results.find((r) => r.name === name && r.connections === c)?.rps ?? NaN;
 lines.push('');
+const ratios = (c: number, ceiling: string) => byRound.map((results) => rpsIn(results, 'engine FULL (events)', c) / rpsIn(results, ceiling, c));
 for (const c of [10, 100]) {
-  const engine = at('engine FULL (events)', c);
+  const normal = ratios(c, 'ceiling NORMAL');
+  const full = ratios(c, 'ceiling FULL');
   lines.push(
-    `ratio at ${c} connections: engine FULL / ceiling NORMAL = ${fmt(engine / at('ceiling NORMAL', c), 2)}; engine FULL / ceiling FULL = ${fmt(engine / at('ceiling FULL', c), 2)}`,
+    `ratio at ${c} connections, median of the rounds (each round): engine FULL / ceiling NORMAL = ${fmt(median(normal), 2)} (${normal.map((r) => fmt(r, 2)).join(', ')}); ` +
+      `engine FULL / ceiling FULL = ${fmt(median(full), 2)} (${full.map((r) => fmt(r, 2)).join(', ')})`,
   );
 }
-const p99at10 = results.find((r) => r.name === 'engine FULL (events)' && r.connections === 10)?.p99 ?? NaN;
-const totalErrors = results.filter((r) => r.name.startsWith('engine')).reduce((n, r) => n + r.errors + r.non2xx, 0);
+const p99at10 = median(samplesOf('engine FULL (events)', 10).map((r) => r.p99));
+const engineResults = [...byRound.flat(), ...readResults].filter((r) => r.name.startsWith('engine'));
+const totalErrors = engineResults.reduce((n, r) => n + r.errors + r.non2xx, 0);
 lines.push(
-  `targets: engine FULL ≥ 0.8 × ceiling NORMAL at 100 connections: ${at('engine FULL (events)', 100) >= 0.8 * at('ceiling NORMAL', 100) ? 'met' : 'NOT met'}; ` +
+  `targets: engine FULL ≥ 0.8 × ceiling NORMAL at 100 connections: ${median(ratios(100, 'ceiling NORMAL')) >= 0.8 ? 'met' : 'NOT met'}; ` +
     `p99 ≤ 20 ms at 10 connections: ${p99at10 <= 20 ? 'met' : 'NOT met'} (${fmt(p99at10, 1)} ms); engine errors: ${totalErrors}`,
 );
 process.stdout.write(`${lines.join('\n')}\n`);
