@@ -11,8 +11,8 @@ import type { Principal } from '../auth/principal.js';
 import { isoUtc } from '../clock.js';
 import type { ProjectRow, TransitionLogRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
-import type { RoundFacts } from '../rounds/round-facts.js';
 import { refuseDecision, type MachineTerms } from '../http/refusal.js';
+import type { RoundFacts } from '../rounds/round-facts.js';
 import type { ProjectStore } from './project-store.js';
 
 export interface EventRequest {
@@ -103,10 +103,9 @@ class ProjectFacts implements Facts {
 }
 
 export function loadFacts(context: StepContext, project: ProjectRow, now: number): Facts {
-  const round = context.store.round(project.roundId);
-  const fromRound = context.store.roundFacts(project.roundId);
-  if (!round || !fromRound) throw new Error(`project ${project.id} refers to a missing round`);
-  return new ProjectFacts(context, project, fromRound, round.requireSignedLetter, now);
+  const round = context.store.roundWithFacts(project.roundId);
+  if (!round) throw new Error(`project ${project.id} refers to a missing round`);
+  return new ProjectFacts(context, project, round.facts, round.row.requireSignedLetter, now);
 }
 
 /**

@@ -104,15 +104,11 @@ export class ProjectStore {
   }
 
   round(id: string): RoundRow | undefined {
-    return this.cachedRound(id)?.row;
+    return this.roundWithFacts(id)?.row;
   }
 
-  /** The round's facts for the project machine's guards, computed once per round (its settings never change). */
-  roundFacts(id: string): RoundFacts | undefined {
-    return this.cachedRound(id)?.facts;
-  }
-
-  private cachedRound(id: string): { row: RoundRow; facts: RoundFacts } | undefined {
+  /** The round with its facts for the project machine's guards, computed once per round (its settings never change). */
+  roundWithFacts(id: string): { row: RoundRow; facts: RoundFacts } | undefined {
     let cached = this.rounds.get(id);
     if (!cached) {
       const raw = this.statements.round.get(id);

@@ -20,6 +20,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { median } from './stats.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -266,10 +267,6 @@ try {
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
-};
 const scenarios = [...new Set(byRound.flat().map((r) => `${r.name}|${r.connections}`))];
 const samplesOf = (name: string, connections: number) => byRound.flat().filter((r) => r.name === name && r.connections === connections);
 const rpsIn = (results: Result[], name: string, c: number) => results.find((r) => r.name === name && r.connections === c)?.rps ?? NaN;

@@ -30,6 +30,7 @@ import { hashToken } from '../../src/auth/tokens.js';
 import { WalCheckpointer } from '../../src/db/checkpointer.js';
 import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
 import { newId } from '../../src/ids.js';
+import { median } from './stats.js';
 
 const sizes = (process.env.SCALE_SIZES ?? '1000,100000,1000000').split(',').map(Number);
 const logPerProject = Number(process.env.LOG_PER_PROJECT ?? 10);
@@ -151,10 +152,6 @@ function build(file: string, projects: number): { ids: string[]; seconds: number
   return { ids, seconds: (performance.now() - started) / 1000 };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 /** The CPU time of this process's main thread (the one answering requests), in µs; null without /proc. */
 function requestThreadCpuUs(): number | null {
@@ -248,7 +245,6 @@ async function reads(subject: Subject, pass: number) {
 
 async function measure(subject: Subject): Promise<Row> {
   const { app, db, projects } = subject;
-  const byCpu = [...subject.passes].sort((a, b) => a.cpuUs - b.cpuUs);
   const listFirstMs = median(subject.reads.first);
   const listDeepMs = median(subject.reads.deep);
   const getMs = median(subject.reads.get);
@@ -279,7 +275,7 @@ async function measure(subject: Subject): Promise<Row> {
     logRows: result.count,
     buildSeconds: subject.buildSeconds,
     fileMiB: fs.statSync(subject.file).size / 2 ** 20,
-    transitionUs: byCpu[Math.floor(byCpu.length / 2)]!.cpuUs,
+    transitionUs: median(subject.passes.map((p) => p.cpuUs)),
     requestThreadUs: threadUs.some((t) => t === null) ? null : median(threadUs as number[]),
     eventsPerSecond: median(subject.passes.map((p) => p.perSecond)),
     listFirstMs,
@@ -335,7 +331,7 @@ for (const size of sizes) {
 // Transitions: a warm-up of 2,000 events per size, then passes of 3,000 interleaved across the sizes.
 for (const subject of subjects) {
   warmPageCache(subject.file);
-  subject.next = 1_000_000;
+  subject.next = 1_000_000; // the transitions draw their projects from a stretch of picks apart from the reads'
   await transitions(subject, 2000);
 }
 for (let pass = 0; pass < passCount; pass += 1) {
