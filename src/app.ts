@@ -74,6 +74,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? false,
     logController: new OneLineLogController(),
     bodyLimit: options.bodyLimit ?? 256 * 1024,
+    return503OnClosing: false, // the errors plugin answers a problem document instead
     requestIdHeader: false,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];

@@ -23,9 +23,14 @@ export const PROBLEM_KINDS = {
   'precondition-required': { status: 428, title: { zh: '需要 If-Match 请求头', en: 'If-Match header required' } },
   'rate-limited': { status: 429, title: { zh: '请求过于频繁', en: 'Too many requests' } },
   internal: { status: 500, title: { zh: '服务器内部错误', en: 'Internal server error' } },
+  'shutting-down': { status: 503, title: { zh: '服务正在关闭', en: 'The service is shutting down' } },
 } as const satisfies Record<string, { status: number; title: Label }>;
 
 export type ProblemKind = keyof typeof PROBLEM_KINDS;
+
+/** What a request arriving while the service closes is told, and when to come back (Retry-After). */
+export const SHUTTING_DOWN_DETAIL = '服务正在关闭，请稍后重试 / The service is shutting down; retry in a few seconds';
+export const SHUTTING_DOWN_RETRY_AFTER_SECONDS = 5;
 
 export const problemType = (kind: ProblemKind): string => `urn:lixiang:problem:${kind}`;
 

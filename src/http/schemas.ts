@@ -7,7 +7,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { EVENT_TYPES, STATES } from '../../machines/project.types.js';
 import { ROUND_EVENT_TYPES, ROUND_STATES } from '../../machines/round.types.js';
 import { EXAMPLE } from './examples.js';
-import { PROBLEM_KINDS, problemDocument, problemType, type ProblemKind } from './problems.js';
+import { PROBLEM_KINDS, SHUTTING_DOWN_DETAIL, problemDocument, problemType, type ProblemKind } from './problems.js';
 
 export const LabelSchema = Type.Object(
   {
@@ -149,6 +149,7 @@ const KIND_OF_STATUS: Record<number, ProblemKind> = {
   428: 'precondition-required',
   429: 'rate-limited',
   500: 'internal',
+  503: 'shutting-down',
 };
 
 /** What a documented example of each kind says. */
@@ -215,6 +216,7 @@ const PROBLEM_EXAMPLES: Record<ProblemKind, { summary: string; detail: string; e
     extensions: { limit: 600, windowSeconds: 60 },
   },
   internal: { summary: '内部错误 / Internal error', detail: '服务器内部错误，已记录 / Internal error; it has been logged' },
+  'shutting-down': { summary: '服务正在关闭 / Shutting down', detail: SHUTTING_DOWN_DETAIL },
 };
 
 /** The example problem document of a kind, as the error handler would render it (zh-CN). */

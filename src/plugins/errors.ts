@@ -6,7 +6,15 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { CONTENT_LANGUAGE, negotiateLanguage } from '../http/language.js';
-import { PROBLEM_KINDS, Problem, problemDocument, problemType, type ProblemKind } from '../http/problems.js';
+import {
+  PROBLEM_KINDS,
+  Problem,
+  SHUTTING_DOWN_DETAIL,
+  SHUTTING_DOWN_RETRY_AFTER_SECONDS,
+  problemDocument,
+  problemType,
+  type ProblemKind,
+} from '../http/problems.js';
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
@@ -77,9 +85,23 @@ export default fp(
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const { kind, detail, extensions } = classify(error);
       const { status } = PROBLEM_KINDS[kind];
-      if (status >= 500) request.log.error({ err: error }, 'request failed');
+      if (kind === 'internal') request.log.error({ err: error }, 'request failed');
       else request.log.info({ problem: problemType(kind), status }, 'request refused');
       return sendProblem(request, reply, kind, detail, extensions);
+    });
+
+    // Closing: requests still arriving on open keep-alive connections are refused with a problem
+    // document and Retry-After (Fastify's own 503 is plain JSON, hence return503OnClosing: false).
+    // Requests already past this hook finish normally; Fastify sets Connection: close on all.
+    let closing = false;
+    app.addHook('preClose', (done) => {
+      closing = true;
+      done();
+    });
+    app.addHook('onRequest', (_request, reply, done) => {
+      if (!closing) return done();
+      reply.header('Retry-After', String(SHUTTING_DOWN_RETRY_AFTER_SECONDS));
+      done(new Problem('shutting-down', SHUTTING_DOWN_DETAIL));
     });
 
     app.setNotFoundHandler((request, reply) =>

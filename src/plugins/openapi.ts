@@ -6,7 +6,7 @@
  * - per route (`transform`): the problems every route of its kind can answer, which come from the
  *   cross-cutting plugins rather than from the route (401 from auth, 403 from `config.roles`,
  *   400/413/415 from validation and the body parser, 429 from the rate limit on writes, 500 from
- *   the error handler), and who may call it;
+ *   the error handler, 503 while the service closes), and who may call it;
  * - on the whole document (`transformObject`): the discriminator mapping of the event body (Ajv
  *   refuses `mapping`, client generators need it), the `Accept-Language` and `X-Request-Id`
  *   headers, one shared example per kind of problem, and a stable order of methods.
@@ -73,7 +73,7 @@ const HEADERS = {
     schema: { type: 'string', enum: ['zh-CN', 'en'] },
   },
   RetryAfter: {
-    description: '多少秒后可再试 / Seconds until a write is accepted again',
+    description: '多少秒后可再试 / Seconds to wait before trying again',
     schema: { type: 'integer', examples: [42] },
   },
 };
@@ -98,7 +98,7 @@ function commonProblems(schema: FastifySchema, route: RouteOptions): ProblemKind
   if (config?.roles) kinds.push('forbidden');
   if (schema.body) kinds.push('payload-too-large', 'unsupported-media-type');
   if (methods.some((method) => !READ_METHODS.has(method))) kinds.push('rate-limited');
-  kinds.push('internal');
+  kinds.push('internal', 'shutting-down');
   return kinds;
 }
 
@@ -198,7 +198,7 @@ const completeDocument: SwaggerTransformObject = (document) => {
           const headers: Json = { ...((response.headers as Json | undefined) ?? {}), 'X-Request-Id': { $ref: '#/components/headers/RequestId' } };
           if (isObject(response.content) && response.content[PROBLEM_JSON_MEDIA_TYPE]) {
             headers['Content-Language'] = { $ref: '#/components/headers/ContentLanguage' };
-            if (status === '429') headers['Retry-After'] = { $ref: '#/components/headers/RetryAfter' };
+            if (status === '429' || status === '503') headers['Retry-After'] = { $ref: '#/components/headers/RetryAfter' };
             shareProblemExamples(response.content[PROBLEM_JSON_MEDIA_TYPE]);
           }
           response.headers = headers;

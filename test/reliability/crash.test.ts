@@ -23,6 +23,7 @@ describe('SIGKILL at random moments', () => {
     const seedData = await seed(service.base, 20);
     const acked: Ack[] = [];
     const sent = new Set<string>();
+    const failures: string[] = [];
     // A fixed seed for the kill moments, so a failing run can be repeated.
     let random = 0x2545f491;
     const next = () => {
@@ -39,6 +40,7 @@ describe('SIGKILL at random moments', () => {
       await service.exited;
       await load.stop();
       acked.push(...load.acked);
+      failures.push(...load.failures);
       for (const key of load.sent) sent.add(key);
       service = await startService(file, port, log);
     }
@@ -48,6 +50,7 @@ describe('SIGKILL at random moments', () => {
     await new Promise((r) => setTimeout(r, 200));
     await last.stop();
     acked.push(...last.acked);
+    failures.push(...last.failures);
     for (const key of last.sent) sent.add(key);
     service.child.kill('SIGTERM');
     expect(await service.exited).toBe(0);
@@ -62,6 +65,7 @@ describe('SIGKILL at random moments', () => {
         `${lost.length} lost, ${unexpected.length} unexpected, ${duplicated} duplicated, integrity ${result.integrity}, ` +
         `chain ${result.chain.valid ? `valid (${result.chain.count} rows)` : 'INVALID'}, ${result.mismatches.length} replay mismatches\n`,
     );
+    expect(failures).toEqual([]);
     expect(acked.length).toBeGreaterThan(KILLS);
     expect(lost).toEqual([]);
     expect(unexpected).toEqual([]);

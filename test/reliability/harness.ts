@@ -59,7 +59,7 @@ export async function api(base: string, token: string, method: string, url: stri
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await response.text();
-  return { status: response.status, body: text.length ? (JSON.parse(text) as any) : null };
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: text.length ? (JSON.parse(text) as any) : null };
 }
 
 async function ok(promise: ReturnType<typeof api>) {
@@ -121,11 +121,16 @@ export interface Ack {
 
 /**
  * `clients` loops, each firing progress reports with a fresh idempotency key (also sent as the
- * request id) until `stop()` says so. Only a 200 counts as acknowledged.
+ * request id) until `stop()` says so. Only a 200 counts as acknowledged. A 503 `shutting-down`
+ * problem is a refusal (the service is closing), counted, never acknowledged. Anything else a
+ * test should not see (another 5xx, a 503 that is not that problem) is kept in `failures`, not
+ * thrown, so that the test can assert on it once the loops have stopped.
  */
 export function fireUntilStopped(base: string, seedData: Seed, clients: number, prefix: string) {
   const acked: Ack[] = [];
   const sent = new Set<string>();
+  const failures: string[] = [];
+  let refused = 0;
   let running = true;
   let counter = 0;
   const loops = Array.from({ length: clients }, async (_, client) => {
@@ -133,8 +138,9 @@ export function fireUntilStopped(base: string, seedData: Seed, clients: number, 
       const key = `${prefix}-${client}-${counter++}`;
       const projectId = seedData.projectIds[counter % seedData.projectIds.length]!;
       sent.add(key);
+      let response: Awaited<ReturnType<typeof api>>;
       try {
-        const response = await api(
+        response = await api(
           base,
           seedData.applicant,
           'POST',
@@ -142,22 +148,27 @@ export function fireUntilStopped(base: string, seedData: Seed, clients: number, 
           { type: 'SUBMIT_PROGRESS_REPORT', text: `report ${key}` },
           { 'idempotency-key': key, 'x-request-id': key },
         );
-        if (response.status === 200) acked.push({ key, projectId, seq: response.body.transition.seq, version: response.body.project.version });
-        else if (response.status >= 500) throw new Error(`server error ${response.status}`);
       } catch (error) {
-        if (!running) return;
         // The server went away under us: this request's outcome is unknown, not acknowledged.
-        if (error instanceof TypeError) return;
-        throw error;
+        if (!running || error instanceof TypeError) return;
+        failures.push(`${key}: ${String(error)}`);
+        return;
       }
+      if (response.status === 200) acked.push({ key, projectId, seq: response.body.transition.seq, version: response.body.project.version });
+      else if (response.status === 503 && response.body?.type === 'urn:lixiang:problem:shutting-down' && response.retryAfter !== null) refused += 1;
+      else if (response.status >= 500) failures.push(`${key}: ${response.status} ${JSON.stringify(response.body)}`);
     }
   });
   return {
     acked,
     sent,
+    failures,
+    get refused() {
+      return refused;
+    },
     async stop() {
       running = false;
-      await Promise.allSettled(loops);
+      await Promise.all(loops);
     },
   };
 }
