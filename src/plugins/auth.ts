@@ -32,24 +32,29 @@ export function principalOf(request: FastifyRequest): Principal {
 export default fp(
   async function authPlugin(app: FastifyInstance, options: { users: UsersService }) {
     app.decorateRequest('principal', null);
-    app.addHook('onRequest', async (request, reply) => {
+    app.addHook('onRequest', (request, reply, done) => {
       const config = request.routeOptions.config;
-      if (config.public || !request.routeOptions.url) return;
+      if (config.public || !request.routeOptions.url) return done();
       const header = request.headers.authorization;
       const match = header ? BEARER.exec(header) : null;
       const principal = match?.[1] ? options.users.authenticate(match[1]) : null;
       if (!principal) {
         reply.header('WWW-Authenticate', 'Bearer realm="lixiang"');
-        throw new Problem('unauthenticated', header ? '令牌无效或已停用 / Unknown, malformed or revoked token' : '缺少 Authorization: Bearer 令牌 / Missing bearer token');
+        return done(
+          new Problem('unauthenticated', header ? '令牌无效或已停用 / Unknown, malformed or revoked token' : '缺少 Authorization: Bearer 令牌 / Missing bearer token'),
+        );
       }
       request.principal = principal;
       const roles = config.roles;
       if (roles && !roles.includes(principal.role)) {
-        throw new Problem('forbidden', `角色 ${principal.role} 无权调用此接口 / Role ${principal.role} may not call this route`, {
-          role: principal.role,
-          allowedRoles: roles,
-        });
+        return done(
+          new Problem('forbidden', `角色 ${principal.role} 无权调用此接口 / Role ${principal.role} may not call this route`, {
+            role: principal.role,
+            allowedRoles: roles,
+          }),
+        );
       }
+      done();
     });
   },
   { name: 'auth', dependencies: ['errors'] },

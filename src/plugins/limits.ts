@@ -38,8 +38,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
 
 export default fp(
   async function limitsPlugin(app: FastifyInstance, options: LimitsOptions) {
-    app.addHook('onSend', async (_request, reply) => {
+    app.addHook('onSend', (_request, reply, payload, done) => {
       reply.headers(SECURITY_HEADERS);
+      done(null, payload);
     });
     if (options.writesPerMinute <= 0) return;
     await app.register(rateLimit, {

@@ -49,8 +49,8 @@ function stringField(value: unknown, name: string): string | null {
 
 export default fp(
   async function securityEventsPlugin(app: FastifyInstance, options: { db: Db; clock: Clock; committer: GroupCommitter }) {
-    app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-      if (!WRITE_METHODS.has(request.method) || !REFUSALS.has(reply.statusCode)) return payload;
+    app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
+      if (!WRITE_METHODS.has(request.method) || !REFUSALS.has(reply.statusCode)) return done(null, payload);
       const route = request.routeOptions.url ?? '(no route)';
       const names = (pattern: string) => route.startsWith(`/api/v1${pattern}`);
       const { type, detail } = problemOf(payload);
@@ -71,12 +71,13 @@ export default fp(
       // Recorded through the group committer before the refusal is answered: a burst of refusals
       // shares commits (and fsyncs) with the events in flight, and the record is durable by the
       // time the caller learns the answer. A recording failure never changes the answer.
-      try {
-        await options.committer.run(() => recordSecurityEvent(options.db, event));
-      } catch (error) {
-        request.log.error({ err: error }, 'could not record a refused attempt');
-      }
-      return payload;
+      options.committer.run(() => recordSecurityEvent(options.db, event)).then(
+        () => done(null, payload),
+        (error: unknown) => {
+          request.log.error({ err: error }, 'could not record a refused attempt');
+          done(null, payload);
+        },
+      );
     });
   },
   { name: 'security-events', dependencies: ['errors', 'auth'] },

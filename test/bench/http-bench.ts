@@ -12,7 +12,14 @@
  * in BENCH_ROUNDS rounds (ceiling NORMAL, ceiling FULL, engine, then the other way round, ...), so
  * that a drift of this shared machine's speed during the run falls on all three alike; each figure
  * is the median of its rounds, and so is each ratio (taken within a round).
- * BENCH_SECONDS (default 10) per load, BENCH_ROUNDS (default 3), BENCH_PROJECTS (default 500).
+ * Each load also reports the server's CPU (all threads, user + system, from /proc): the share of
+ * its core it used and the CPU per answered request, which tell a saturated server from one that
+ * waits (for its fsync, or for the load generator).
+ *
+ * BENCH_SECONDS (default 10) per load, BENCH_ROUNDS (default 3), BENCH_PROJECTS (default 500),
+ * BENCH_CONNECTIONS (default 10,100). For diagnosis: BENCH_ONLY=engine|ceiling runs one side,
+ * BENCH_READS=0 leaves the reads out, BENCH_LOG_LEVEL (default info) sets the engine's log level,
+ * BENCH_CPU_PROF=dir writes the engine's V8 CPU profile there.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,6 +33,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const projectCount = Number(process.env.BENCH_PROJECTS ?? 500);
+const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '10,100').split(',').map(Number);
 const ADMIN = 'lx_bench-admin-token-0123456789abcdef';
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-bench-'));
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
@@ -40,6 +48,23 @@ interface Result {
   errors: number;
   non2xx: number;
   total: number;
+  /** The server's CPU (user + system, all its threads) during the load: share of one core. */
+  core: number;
+  /** The same, per answered request, µs. */
+  cpuPerRequest: number;
+}
+
+const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** utime + stime of a process, in seconds, from /proc (NaN where there is none). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return NaN;
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -81,9 +106,13 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function load(name: string, connections: number, options: autocannon.Options, warmUp: boolean): Promise<Result> {
+async function load(name: string, server: ChildProcess, connections: number, options: autocannon.Options, warmUp: boolean): Promise<Result> {
   if (warmUp) await autocannon({ ...options, connections, duration: 2 }); // not counted
+  const cpuBefore = cpuSeconds(server.pid);
+  const started = process.hrtime.bigint();
   const result = await autocannon({ ...options, connections, duration: seconds });
+  const cpu = cpuSeconds(server.pid) - cpuBefore;
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
   return {
     name,
     connections,
@@ -93,6 +122,8 @@ async function load(name: string, connections: number, options: autocannon.Optio
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     total: result.requests.total,
+    core: cpu / wall,
+    cpuPerRequest: (cpu / result.requests.total) * 1e6,
   };
 }
 
@@ -173,13 +204,12 @@ interface Target {
 async function startEngine(children: ChildProcess[]): Promise<{ target: Target; reads: () => Promise<Result[]> }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  // BENCH_CPU_PROF=dir writes the engine's V8 CPU profile there when it stops.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
   const child = start(['node', ...profile, 'dist/src/cli/main.js', 'serve'], {
     PORT: String(port),
     DATABASE_URL: path.join(scratch, 'engine.db'),
     LIXIANG_ADMIN_TOKEN: ADMIN,
-    LOG_LEVEL: 'info',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     LIXIANG_RATE_LIMIT: '0', // one applicant fires thousands of events a second here
   }, path.join(scratch, 'engine.log'));
   children.push(child);
@@ -200,11 +230,11 @@ async function startEngine(children: ChildProcess[]): Promise<{ target: Target; 
   const reads = async () => {
     const nextRead = roundRobin(seed.ids.map((id) => `/api/v1/projects/${id}`));
     return [
-      await load('engine GET /projects/{id}', 10, {
+      await load('engine GET /projects/{id}', child, 10, {
         url: base,
         requests: [{ method: 'GET', headers: { authorization: `Bearer ${seed.orgDept}` }, setupRequest: (r) => ({ ...r, path: nextRead() }) }],
       }, true),
-      await load('engine GET /projects?state=&limit=20', 10, {
+      await load('engine GET /projects?state=&limit=20', child, 10, {
         url: `${base}/api/v1/projects?state=in_progress&limit=20`,
         headers: { authorization: `Bearer ${seed.orgDept}` },
       }, true),
@@ -255,12 +285,12 @@ try {
   for (let round = 0; round < rounds; round += 1) {
     const results: Result[] = [];
     for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
-      for (const connections of [10, 100]) results.push(await load(target.name, connections, target.options, round === 0));
+      for (const connections of connectionCounts) results.push(await load(target.name, target.child, connections, target.options, round === 0));
     }
     byRound.push(results);
     process.stderr.write(`round ${round + 1} of ${rounds} done\n`);
   }
-  if (reads) readResults = await reads();
+  if (reads && process.env.BENCH_READS !== '0') readResults = await reads();
 } finally {
   for (const child of children) await stop(child);
   fs.rmSync(scratch, { recursive: true, force: true });
@@ -274,21 +304,22 @@ const lines = [
   `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${seconds} s per load, ` +
     `${rounds} interleaved rounds, ${projectCount} projects${hasTaskset ? ', servers on core 0, load on core 1' : ''}`,
   '',
-  '| scenario | connections | req/s (median) | each round | p50 ms | p99 ms (median / worst) | errors | non-2xx |',
-  '|---|---:|---:|---|---:|---:|---:|---:|',
+  '| scenario | connections | req/s (median) | each round | p50 ms | p99 ms (median / worst) | errors | non-2xx | server core % | server CPU µs/req |',
+  '|---|---:|---:|---|---:|---:|---:|---:|---:|---:|',
   ...scenarios.map((key) => {
     const [name, c] = key.split('|') as [string, string];
     const samples = samplesOf(name, Number(c));
     return (
       `| ${name} | ${c} | ${fmt(median(samples.map((r) => r.rps)))} | ${samples.map((r) => fmt(r.rps)).join(' · ')} | ${fmt(median(samples.map((r) => r.p50)), 1)} | ` +
-      `${fmt(median(samples.map((r) => r.p99)), 1)} / ${fmt(Math.max(...samples.map((r) => r.p99)), 1)} | ${samples.reduce((n, r) => n + r.errors, 0)} | ${samples.reduce((n, r) => n + r.non2xx, 0)} |`
+      `${fmt(median(samples.map((r) => r.p99)), 1)} / ${fmt(Math.max(...samples.map((r) => r.p99)), 1)} | ${samples.reduce((n, r) => n + r.errors, 0)} | ${samples.reduce((n, r) => n + r.non2xx, 0)} | ` +
+      `${fmt(median(samples.map((r) => r.core * 100)))} | ${fmt(median(samples.map((r) => r.cpuPerRequest)))} |`
     );
   }),
-  ...readResults.map((r) => `| ${r.name} | ${r.connections} | ${fmt(r.rps)} | one load | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${r.non2xx} |`),
+  ...readResults.map((r) => `| ${r.name} | ${r.connections} | ${fmt(r.rps)} | one load | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${r.non2xx} | ${fmt(r.core * 100)} | ${fmt(r.cpuPerRequest)} |`),
 ];
 lines.push('');
 const ratios = (c: number, ceiling: string) => byRound.map((results) => rpsIn(results, 'engine FULL (events)', c) / rpsIn(results, ceiling, c));
-for (const c of [10, 100]) {
+for (const c of connectionCounts) {
   const normal = ratios(c, 'ceiling NORMAL');
   const full = ratios(c, 'ceiling FULL');
   lines.push(
