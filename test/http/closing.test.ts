@@ -58,10 +58,13 @@ describe('closing', () => {
     // The first request's head arrives before the close, its body after.
     const submit = JSON.stringify({ type: 'SUBMIT' });
     const first = request('POST', `/api/v1/projects/${draft.id}/events`, world.applicant.token, submit);
+    const headSeen = new Promise((resolve) => t.app.server.once('request', resolve));
     socket.write(first.slice(0, first.length - submit.length));
-    await new Promise((r) => setTimeout(r, 100));
+    await headSeen; // Fastify's own listener, registered first, has run its onRequest hooks by now
     const closed = t.app.close();
-    await new Promise((r) => setTimeout(r, 50));
+    // The server stops listening once the close has begun (after the preClose hooks).
+    for (let wait = 0; wait < 200 && t.app.server.listening; wait += 1) await new Promise((r) => setTimeout(r, 5));
+    expect(t.app.server.listening).toBe(false);
     socket.write(submit + request('POST', '/api/v1/units', ADMIN_TOKEN, JSON.stringify({ name: '关闭时新建的单位', type: 'direct_branch' })));
     await ended;
     await closed;
