@@ -14,7 +14,8 @@
  * is the median of its rounds, and so is each ratio (taken within a round).
  * Each load also reports the server's CPU (all threads, user + system, from /proc): the share of
  * its core it used and the CPU per answered request, which tell a saturated server from one that
- * waits (for its fsync, or for the load generator).
+ * waits (for its fsync, or for the load generator); and the load generator's own share of its core,
+ * which says when autocannon rather than the server sets the pace.
  *
  * BENCH_SECONDS (default 10) per load, BENCH_ROUNDS (default 3), BENCH_PROJECTS (default 500),
  * BENCH_CONNECTIONS (default 10,100). For diagnosis: BENCH_ONLY=engine|ceiling runs one side,
@@ -52,6 +53,8 @@ interface Result {
   core: number;
   /** The same, per answered request, µs. */
   cpuPerRequest: number;
+  /** This process's CPU (autocannon, the load generator) during the load: share of one core. */
+  loadCore: number;
 }
 
 const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
@@ -109,9 +112,11 @@ async function stop(child: ChildProcess): Promise<void> {
 async function load(name: string, server: ChildProcess, connections: number, options: autocannon.Options, warmUp: boolean): Promise<Result> {
   if (warmUp) await autocannon({ ...options, connections, duration: 2 }); // not counted
   const cpuBefore = cpuSeconds(server.pid);
+  const loadBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const result = await autocannon({ ...options, connections, duration: seconds });
   const cpu = cpuSeconds(server.pid) - cpuBefore;
+  const load = process.cpuUsage(loadBefore);
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   return {
     name,
@@ -124,6 +129,7 @@ async function load(name: string, server: ChildProcess, connections: number, opt
     total: result.requests.total,
     core: cpu / wall,
     cpuPerRequest: (cpu / result.requests.total) * 1e6,
+    loadCore: (load.user + load.system) / 1e6 / wall,
   };
 }
 
@@ -304,18 +310,18 @@ const lines = [
   `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${seconds} s per load, ` +
     `${rounds} interleaved rounds, ${projectCount} projects${hasTaskset ? ', servers on core 0, load on core 1' : ''}`,
   '',
-  '| scenario | connections | req/s (median) | each round | p50 ms | p99 ms (median / worst) | errors | non-2xx | server core % | server CPU µs/req |',
-  '|---|---:|---:|---|---:|---:|---:|---:|---:|---:|',
+  '| scenario | connections | req/s (median) | each round | p50 ms | p99 ms (median / worst) | errors | non-2xx | server core % | server CPU µs/req | load generator core % |',
+  '|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|',
   ...scenarios.map((key) => {
     const [name, c] = key.split('|') as [string, string];
     const samples = samplesOf(name, Number(c));
     return (
       `| ${name} | ${c} | ${fmt(median(samples.map((r) => r.rps)))} | ${samples.map((r) => fmt(r.rps)).join(' · ')} | ${fmt(median(samples.map((r) => r.p50)), 1)} | ` +
       `${fmt(median(samples.map((r) => r.p99)), 1)} / ${fmt(Math.max(...samples.map((r) => r.p99)), 1)} | ${samples.reduce((n, r) => n + r.errors, 0)} | ${samples.reduce((n, r) => n + r.non2xx, 0)} | ` +
-      `${fmt(median(samples.map((r) => r.core * 100)))} | ${fmt(median(samples.map((r) => r.cpuPerRequest)))} |`
+      `${fmt(median(samples.map((r) => r.core * 100)))} | ${fmt(median(samples.map((r) => r.cpuPerRequest)))} | ${fmt(median(samples.map((r) => r.loadCore * 100)))} |`
     );
   }),
-  ...readResults.map((r) => `| ${r.name} | ${r.connections} | ${fmt(r.rps)} | one load | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${r.non2xx} | ${fmt(r.core * 100)} | ${fmt(r.cpuPerRequest)} |`),
+  ...readResults.map((r) => `| ${r.name} | ${r.connections} | ${fmt(r.rps)} | one load | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${r.non2xx} | ${fmt(r.core * 100)} | ${fmt(r.cpuPerRequest)} | ${fmt(r.loadCore * 100)} |`),
 ];
 lines.push('');
 const ratios = (c: number, ceiling: string) => byRound.map((results) => rpsIn(results, 'engine FULL (events)', c) / rpsIn(results, ceiling, c));
