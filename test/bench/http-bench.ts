@@ -28,7 +28,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { median } from './stats.js';
+import { median, procCpuSeconds } from './stats.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -55,19 +55,6 @@ interface Result {
   cpuPerRequest: number;
   /** This process's CPU (autocannon, the load generator) during the load: share of one core. */
   loadCore: number;
-}
-
-const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-/** utime + stime of a process, in seconds, from /proc (NaN where there is none). */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
-  } catch {
-    return NaN;
-  }
 }
 
 async function freePort(): Promise<number> {
@@ -111,12 +98,12 @@ async function stop(child: ChildProcess): Promise<void> {
 
 async function load(name: string, server: ChildProcess, connections: number, options: autocannon.Options, warmUp: boolean): Promise<Result> {
   if (warmUp) await autocannon({ ...options, connections, duration: 2 }); // not counted
-  const cpuBefore = cpuSeconds(server.pid);
-  const loadBefore = process.cpuUsage();
+  const cpuBefore = procCpuSeconds(`/proc/${server.pid}/stat`);
+  const generatorBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const result = await autocannon({ ...options, connections, duration: seconds });
-  const cpu = cpuSeconds(server.pid) - cpuBefore;
-  const load = process.cpuUsage(loadBefore);
+  const cpu = procCpuSeconds(`/proc/${server.pid}/stat`) - cpuBefore;
+  const generator = process.cpuUsage(generatorBefore);
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   return {
     name,
@@ -129,7 +116,7 @@ async function load(name: string, server: ChildProcess, connections: number, opt
     total: result.requests.total,
     core: cpu / wall,
     cpuPerRequest: (cpu / result.requests.total) * 1e6,
-    loadCore: (load.user + load.system) / 1e6 / wall,
+    loadCore: (generator.user + generator.system) / 1e6 / wall,
   };
 }
 

@@ -30,7 +30,7 @@ import { hashToken } from '../../src/auth/tokens.js';
 import { WalCheckpointer } from '../../src/db/checkpointer.js';
 import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
 import { newId } from '../../src/ids.js';
-import { median } from './stats.js';
+import { median, procCpuSeconds } from './stats.js';
 
 const sizes = (process.env.SCALE_SIZES ?? '1000,100000,1000000').split(',').map(Number);
 const logPerProject = Number(process.env.LOG_PER_PROJECT ?? 10);
@@ -152,15 +152,15 @@ function build(file: string, projects: number): { ids: string[]; seconds: number
   return { ids, seconds: (performance.now() - started) / 1000 };
 }
 
-
 /** The CPU time of this process's main thread (the one answering requests), in µs; null without /proc. */
 function requestThreadCpuUs(): number | null {
-  try {
-    const fields = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // utime + stime, in clock ticks of 10 ms
-  } catch {
-    return null;
-  }
+  const seconds = procCpuSeconds(`/proc/self/task/${process.pid}/stat`);
+  return Number.isNaN(seconds) ? null : seconds * 1e6;
+}
+
+/** Deletes a database file with its WAL and shared-memory files. */
+function removeDatabase(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
 }
 
 /** Reads the file once, so that its pages are in the operating system's cache. */
@@ -323,7 +323,7 @@ async function exportMemory(file: string): Promise<{ seconds: number; peakMiB: n
 const subjects: Subject[] = [];
 for (const size of sizes) {
   const file = path.join(baseDir, `scale-${size}.db`);
-  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
+  removeDatabase(file);
   const { ids, seconds } = build(file, size);
   process.stderr.write(`scale ${size}: built in ${seconds.toFixed(0)} s\n`);
   subjects.push(await open(size, file, ids, seconds));
@@ -354,7 +354,7 @@ for (const subject of subjects) {
   const measured = await measure(subject);
   const exported = await exportMemory(subject.file);
   rows.push({ ...measured, exportSeconds: exported.seconds, exportPeakRssMiB: exported.peakMiB });
-  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${subject.file}${suffix}`, { force: true });
+  removeDatabase(subject.file);
   process.stderr.write(`scale ${subject.projects} done\n`);
 }
 if (!process.env.SCALE_DIR) fs.rmSync(baseDir, { recursive: true, force: true });
