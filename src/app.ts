@@ -28,6 +28,7 @@ import { FilesService } from './files/files.service.js';
 import { panelRoutes } from './panel/panel.routes.js';
 import { PanelService } from './panel/panel.service.js';
 import { PROJECT_SCHEMAS } from './projects/projects.schemas.js';
+import { ProjectStore } from './projects/project-store.js';
 import { ProjectsService } from './projects/projects.service.js';
 import { REPORT_SCHEMAS } from './reports/reports.schemas.js';
 import { reportsRoutes } from './reports/reports.routes.js';
@@ -98,8 +99,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const units = new UnitsService(options.db, clock);
   const users = new UsersService(options.db, clock, units);
   const committer = new GroupCommitter(options.db.$client);
-  const projects = new ProjectsService(options.db, clock, units, committer);
-  const rounds = new RoundsService(options.db, clock, committer, projects);
+  // One set of the hot path's prepared statements (and one round cache) for both services.
+  const store = new ProjectStore(options.db.$client);
+  const projects = new ProjectsService(options.db, clock, units, committer, store);
+  const rounds = new RoundsService(options.db, clock, committer, projects, store);
   const panel = new PanelService(options.db, clock, units, committer);
   if (options.adminToken) users.ensureAdmin(options.adminToken);
   const identity = logIdentity(options.instance ?? 'default');

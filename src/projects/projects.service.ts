@@ -14,7 +14,7 @@ import { newId } from '../ids.js';
 import { pairRefusal } from '../panel/assignment-rules.js';
 import type { UnitsService } from '../units/units.service.js';
 import { applyEvent, loadFacts, restore, type StepContext } from './apply-event.js';
-import { ProjectStore } from './project-store.js';
+import type { ProjectStore } from './project-store.js';
 import { directionBelongsTo, type Category } from './categories.js';
 import type {
   CreateProjectInput,
@@ -102,7 +102,6 @@ export interface EventReply {
  * immediate transaction, answered only after that transaction's commit.
  */
 export class ProjectsService {
-  private readonly store: ProjectStore;
   private readonly step: StepContext;
 
   constructor(
@@ -110,8 +109,8 @@ export class ProjectsService {
     private readonly clock: Clock,
     private readonly unitsService: UnitsService,
     private readonly committer: GroupCommitter,
+    private readonly store: ProjectStore,
   ) {
-    this.store = new ProjectStore(db.$client);
     this.step = {
       store: this.store,
       lineage: (unitId) => this.unitsService.lineage(unitId),

@@ -22,7 +22,7 @@ import { rounds, type RoundRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import { refuseDecision, type MachineTerms } from '../http/refusal.js';
 import { newId } from '../ids.js';
-import { ProjectStore } from '../projects/project-store.js';
+import type { ProjectStore } from '../projects/project-store.js';
 import type { ProjectsService } from '../projects/projects.service.js';
 import { toTransitionView } from '../projects/projects.service.js';
 import type { TransitionView } from '../projects/projects.schemas.js';
@@ -62,16 +62,13 @@ function validDate(value: string): boolean {
 }
 
 export class RoundsService {
-  private readonly store: ProjectStore;
-
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly committer: GroupCommitter,
     private readonly projects: ProjectsService,
-  ) {
-    this.store = new ProjectStore(db.$client);
-  }
+    private readonly store: ProjectStore,
+  ) {}
 
   create(input: CreateRoundInput): Promise<Round> {
     const scale = input.scoreScale ?? { min: 0, max: 20 };
