@@ -13,8 +13,8 @@
  * The servers run side by side, each pinned to core 0, and autocannon here on core 1
  * (taskset, where available); only the one under load does any work. Their loads are interleaved
  * in BENCH_ROUNDS rounds (ceiling NORMAL, ceiling FULL, reference, engine, then the other way
- * round, ...), so that a drift of this shared machine's speed during the run falls on all alike; each figure
- * is the median of its rounds, and so is each ratio (taken within a round).
+ * round, ...), so that a drift of this shared machine's speed during the run falls on all alike;
+ * each figure is the median of its rounds, and so is each ratio (taken within a round).
  * Each load also reports the server's CPU (all threads, user + system, from /proc): the share of
  * its core it used and the CPU per answered request, which tell a saturated server from one that
  * waits (for its fsync, or for the load generator); and the load generator's own share of its core,
@@ -256,6 +256,7 @@ async function startCeiling(children: ChildProcess[], synchronous: 'NORMAL' | 'F
   for (let attempt = 0; attempt < 600 && !fs.readFileSync(log, 'utf8').includes('ready'); attempt += 1) {
     await new Promise((r) => setTimeout(r, 50));
   }
+  if (!fs.readFileSync(log, 'utf8').includes('ready')) throw new Error(`${label} did not start in 30 s:\n${fs.readFileSync(log, 'utf8')}`);
   const next = roundRobin(Array.from({ length: projectCount }, (_, i) => `/ceiling/${i}`));
   const body = JSON.stringify({ text: '已完成本月主题党日活动，参与党员 32 人。' });
   return {
