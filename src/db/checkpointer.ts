@@ -42,7 +42,9 @@ export class WalCheckpointer {
 
   constructor(main: Database.Database, file: string, driverPath: string, options: CheckpointerOptions = {}) {
     main.pragma(`wal_autocheckpoint = ${WAL_SAFETY_CAP_PAGES}`);
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver: driverPath } });
+    // The source is CommonJS; the parent's Node options (`--input-type=module`, loaders) would
+    // otherwise pass to the worker and could make it load as something else.
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { file, driver: driverPath } });
     this.worker.unref();
     this.worker.on('message', (message: { ok: boolean; error?: string }) => {
       this.busy = false;
@@ -58,12 +60,25 @@ export class WalCheckpointer {
     this.timer.unref();
   }
 
+  /**
+   * Closes the worker's connection and waits for the worker to exit (at most 2 s, then ends it).
+   * The worker is unref'd while it runs, so that it never keeps a process alive by itself; here it
+   * is ref'd again, or a process whose last work is this close would end before the worker did
+   * and never run what follows the close.
+   */
   async close(): Promise<void> {
     clearInterval(this.timer);
-    this.worker.postMessage('close');
-    await new Promise<void>((resolve) => {
-      this.worker.once('exit', () => resolve());
-      setTimeout(resolve, 2000).unref();
+    this.worker.ref();
+    const exited = new Promise<void>((resolve) => {
+      const fallback = setTimeout(() => {
+        void this.worker.terminate().finally(resolve);
+      }, 2000);
+      this.worker.once('exit', () => {
+        clearTimeout(fallback);
+        resolve();
+      });
     });
+    this.worker.postMessage('close');
+    await exited;
   }
 }
