@@ -2,7 +2,8 @@
  * The ceiling: a bare Fastify route doing the engine's SQLite work per request, without the
  * engine: read the project row, update it, append a hash-chained log row, one transaction per
  * request, with no authentication, validation, machine, group commit or logging around it.
- * SYNCHRONOUS=NORMAL|FULL picks the durability. Listens on 127.0.0.1:$PORT and prints `ready`.
+ * SYNCHRONOUS=NORMAL|FULL picks the durability. Listens on 127.0.0.1:$PORT; GET /healthz answers
+ * once the database is built.
  *
  * CEILING_TABLES picks the tables:
  * - `engine` (default): the engine's own schema (its migrations) and rows as the engine holds them,
@@ -31,6 +32,11 @@ fs.mkdirSync(path.dirname(file), { recursive: true });
 /** The work of one request on project number `index`: null when there is no such project. */
 type Work = (index: number, text: string, requestId: string) => { seq: number; version: number } | null;
 
+interface Ceiling {
+  db: Database.Database;
+  work: Work;
+}
+
 function open(): Database.Database {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -39,9 +45,9 @@ function open(): Database.Database {
   return db;
 }
 
-function engineTables(): Work {
-  // Eight log entries a project, as the engine's projects have after SUBMIT … START.
-  const seeded = seedDatabase(file, projects, 8, { applicant: 'ceiling-applicant', orgDept: 'ceiling-org', auditor: 'ceiling-auditor' });
+function engineTables(): Ceiling {
+  // Six log entries a project, as the engine's projects have after SUBMIT … START.
+  const seeded = seedDatabase(file, projects, 6, { applicant: 'ceiling-applicant', orgDept: 'ceiling-org', auditor: 'ceiling-auditor' });
   const db = open();
   db.pragma('foreign_keys = ON');
   const store = new ProjectStore(db);
@@ -68,10 +74,10 @@ function engineTables(): Work {
     if (!store.updateProject({ ...project, context, version: project.version + 1, updatedAt: at }, project)) throw new Error('version moved');
     return { seq: entry.seq, version: project.version + 1 };
   });
-  return (index, text, requestId) => work.immediate(index, text, requestId);
+  return { db, work: (index, text, requestId) => work.immediate(index, text, requestId) };
 }
 
-function minimalTables(): Work {
+function minimalTables(): Ceiling {
   const db = open();
   db.exec(`
     CREATE TABLE IF NOT EXISTS projects (id TEXT PRIMARY KEY, state TEXT NOT NULL, version INTEGER NOT NULL, context TEXT NOT NULL, updated_at TEXT NOT NULL);
@@ -100,20 +106,21 @@ function minimalTables(): Work {
     insert.run(seq, id, 'SUBMIT_PROGRESS_REPORT', payload, at, prev, hash);
     return { seq, version: row.version + 1 };
   });
-  return (index, text) => work.immediate(index, text);
+  return { db, work: (index, text) => work.immediate(index, text) };
 }
 
-const work = tables === 'engine' ? engineTables() : minimalTables();
+const { db, work } = tables === 'engine' ? engineTables() : minimalTables();
 const app = Fastify({ logger: false });
 app.post<{ Params: { index: string }; Body: { text: string } }>('/ceiling/:index', async (request, reply) => {
   const result = work(Number(request.params.index), request.body.text, request.id);
   if (!result) return reply.code(404).send({ error: 'not found' });
   return result;
 });
+app.get('/healthz', async () => ({ ok: true }));
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
-process.stdout.write(`ready ${(app.server.address() as { port: number }).port}\n`);
 process.on('SIGTERM', () => {
   void app.close().then(() => {
+    db.close();
     process.exit(0);
   });
 });

@@ -40,6 +40,8 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const projectCount = Number(process.env.BENCH_PROJECTS ?? 500);
 const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '10,100').split(',').map(Number);
 const ADMIN = 'lx_bench-admin-token-0123456789abcdef';
+/** The progress report both the engine and the ceilings are sent. */
+const REPORT_TEXT = '已完成本月主题党日活动，参与党员 32 人。';
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-bench-'));
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 if (hasTaskset) spawnSync('taskset', ['-cp', '1', String(process.pid)]);
@@ -78,8 +80,9 @@ function start(command: string[], env: Record<string, string>, logFile: string):
   return spawn(bin!, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
 }
 
-async function waitFor(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
+/** Waits until `url` answers 2xx; fails with the server's log when it has not within 30 s. */
+async function waitFor(url: string, logFile: string): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt += 1) {
     try {
       const response = await fetch(url);
       if (response.ok) return;
@@ -88,7 +91,7 @@ async function waitFor(url: string): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`server at ${url} did not start`);
+  throw new Error(`server at ${url} did not start in 30 s:\n${fs.readFileSync(logFile, 'utf8')}`);
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -201,6 +204,7 @@ interface Target {
 async function startEngine(children: ChildProcess[]): Promise<{ target: Target; reads: () => Promise<Result[]> }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  const log = path.join(scratch, 'engine.log');
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
   const child = start(['node', ...profile, 'dist/src/cli/main.js', 'serve'], {
     PORT: String(port),
@@ -208,12 +212,12 @@ async function startEngine(children: ChildProcess[]): Promise<{ target: Target; 
     LIXIANG_ADMIN_TOKEN: ADMIN,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     LIXIANG_RATE_LIMIT: '0', // one applicant fires thousands of events a second here
-  }, path.join(scratch, 'engine.log'));
+  }, log);
   children.push(child);
-  await waitFor(`${base}/healthz`);
+  await waitFor(`${base}/healthz`, log);
   const seed = await seedEngine(base);
   const next = roundRobin(seed.ids.map((id) => `/api/v1/projects/${id}/events`));
-  const body = JSON.stringify({ type: 'SUBMIT_PROGRESS_REPORT', text: '已完成本月主题党日活动，参与党员 32 人。' });
+  const body = JSON.stringify({ type: 'SUBMIT_PROGRESS_REPORT', text: REPORT_TEXT });
   const options: autocannon.Options = {
     url: base,
     requests: [
@@ -253,12 +257,9 @@ async function startCeiling(children: ChildProcess[], synchronous: 'NORMAL' | 'F
     BENCH_PROJECTS: String(projectCount),
   }, log);
   children.push(child);
-  for (let attempt = 0; attempt < 600 && !fs.readFileSync(log, 'utf8').includes('ready'); attempt += 1) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  if (!fs.readFileSync(log, 'utf8').includes('ready')) throw new Error(`${label} did not start in 30 s:\n${fs.readFileSync(log, 'utf8')}`);
+  await waitFor(`${base}/healthz`, log);
   const next = roundRobin(Array.from({ length: projectCount }, (_, i) => `/ceiling/${i}`));
-  const body = JSON.stringify({ text: '已完成本月主题党日活动，参与党员 32 人。' });
+  const body = JSON.stringify({ text: REPORT_TEXT });
   return {
     name: tables === 'engine' ? `ceiling ${synchronous}` : `ceiling ${synchronous}, minimal tables`,
     child,
