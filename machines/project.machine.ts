@@ -5,27 +5,16 @@
  */
 import { assign, setup } from 'xstate';
 import { judge, type Authorization, type Check, type Rule } from './project.rules.js';
-import type { Criterion, Grade, Label, ProjectContext, ProjectEvent, ProjectInput, Role } from './project.types.js';
+import type { Criterion, EventType, Grade, Label, ProjectContext, ProjectEvent, ProjectInput, Role } from './project.types.js';
+import { permit as permitRule } from './rules.js';
+import { label } from './vocabulary.js';
+export { ROLE_LABELS } from './vocabulary.js';
 
 export const PROJECT_MACHINE_ID = 'project';
 export const PROJECT_MACHINE_VERSION = 1;
 
-/** A transition's guard: the roles that may fire it, their authorisations and the business checks. */
-function permit(
-  roles: Role | readonly Role[],
-  options: { authorizations?: readonly Authorization[]; checks?: readonly Check[] } = {},
-): { type: 'permitted'; params: Rule } {
-  return {
-    type: 'permitted',
-    params: {
-      roles: typeof roles === 'string' ? [roles] : roles,
-      authorizations: options.authorizations ?? [],
-      checks: options.checks ?? [],
-    },
-  };
-}
-
-const label = (zh: string, en: string): { label: Label } => ({ label: { zh, en } });
+const permit = (roles: Role | readonly Role[], options: { authorizations?: readonly Authorization[]; checks?: readonly Check[] } = {}) =>
+  permitRule<Authorization, Check>(roles, options);
 
 export const projectMachine = setup({
   types: {
@@ -167,7 +156,7 @@ export const projectMachine = setup({
 
 export type ProjectMachine = typeof projectMachine;
 
-export const EVENT_LABELS: Record<ProjectEvent['type'], Label> = {
+export const EVENT_LABELS: Record<EventType, Label> = {
   SUBMIT: { zh: '提交申报', en: 'Submit' },
   WITHDRAW: { zh: '撤回', en: 'Withdraw' },
   RETURN_FOR_REVISION: { zh: '退回修改', en: 'Return for revision' },
@@ -183,15 +172,6 @@ export const EVENT_LABELS: Record<ProjectEvent['type'], Label> = {
   GRADE: { zh: '评定等级', en: 'Grade' },
   FAIL: { zh: '不予结项', en: 'Fail' },
   RECOMMEND: { zh: '择优推荐', en: 'Recommend upward' },
-};
-
-export const ROLE_LABELS: Record<Role, Label> = {
-  applicant: { zh: '申报单位', en: 'Applicant' },
-  org_dept: { zh: '党委组织部', en: 'Organisation department' },
-  reviewer: { zh: '评审组成员', en: 'Reviewer' },
-  committee: { zh: '党委会议', en: 'Party committee' },
-  auditor: { zh: '监督检查', en: 'Auditor' },
-  admin: { zh: '系统管理员', en: 'Administrator' },
 };
 
 /** The five criteria of the notice that reviewers score. */

@@ -3,36 +3,12 @@
  * violation saying why not; guards are `check(...) === null`, and the same functions explain a
  * refusal to the caller, so the decision and its explanation can never disagree.
  */
-import {
-  CRITERIA,
-  GRADES,
-  type Actor,
-  type Label,
-  type ProjectContext,
-  type ProjectEvent,
-  type Role,
-} from './project.types.js';
+import { blank, requireText, ruleBook, type CheckFn, type Rule as GenericRule, type Verdict, type Violation } from './rules.js';
+import { CRITERIA, GRADES, type ProjectContext, type ProjectEvent } from './project.types.js';
 
-export interface Violation {
-  /** Stable, machine-readable name of the failed condition. */
-  code: string;
-  message: Label;
-  /** Extra detail, e.g. the missing letter fields. */
-  detail?: Record<string, unknown>;
-}
+export { roleViolation, type Verdict, type Violation } from './rules.js';
 
-type CheckFn = (context: ProjectContext, event: ProjectEvent) => Violation | null;
-
-const blank = (value: unknown): boolean => typeof value !== 'string' || value.trim().length === 0;
-
-function requireText(field: string, zh: string): CheckFn {
-  return (_context, event) => {
-    const value = (event as unknown as Record<string, unknown>)[field];
-    return blank(value)
-      ? { code: `${field}_required`, message: { zh: `${zh}不能为空`, en: `${field} is required` }, detail: { field } }
-      : null;
-  };
-}
+type Check_ = CheckFn<ProjectContext, ProjectEvent>;
 
 /** Authorisation checks: a failure is "not yours to do" (403), not a broken rule (422). */
 export const authorizations = {
@@ -51,7 +27,7 @@ export const authorizations = {
     event.actor.unitId !== null && event.facts.conflictingUnitIds.includes(event.actor.unitId)
       ? { code: 'conflict_of_interest', message: { zh: '评审人不得评审本单位或上下级单位的项目', en: 'Reviewer belongs to the project unit or a unit above or below it' } }
       : null,
-} satisfies Record<string, CheckFn>;
+} satisfies Record<string, Check_>;
 
 export type Authorization = keyof typeof authorizations;
 
@@ -109,12 +85,12 @@ export const checks = {
           detail: { documents: unknown },
         };
   },
-  commentGiven: requireText('comment', '意见'),
-  reasonGiven: requireText('reason', '理由'),
-  textGiven: requireText('text', '进展报告'),
-  summaryGiven: requireText('summary', '结项总结'),
-  meetingReferenceGiven: requireText('meetingReference', '党委会议记录编号'),
-  noteGiven: requireText('note', '推荐说明'),
+  commentGiven: requireText<ProjectContext, ProjectEvent>('comment', '意见'),
+  reasonGiven: requireText<ProjectContext, ProjectEvent>('reason', '理由'),
+  textGiven: requireText<ProjectContext, ProjectEvent>('text', '进展报告'),
+  summaryGiven: requireText<ProjectContext, ProjectEvent>('summary', '结项总结'),
+  meetingReferenceGiven: requireText<ProjectContext, ProjectEvent>('meetingReference', '党委会议记录编号'),
+  noteGiven: requireText<ProjectContext, ProjectEvent>('note', '推荐说明'),
   scoresInRange: (_context: ProjectContext, event: ProjectEvent) => {
     if (event.type !== 'SUBMIT_REVIEW') return null;
     const { scoreMin, scoreMax } = event.facts;
@@ -147,56 +123,17 @@ export const checks = {
     context.recommended
       ? { code: 'already_recommended', message: { zh: '该项目已被推荐', en: 'The project has already been recommended' } }
       : null,
-} satisfies Record<string, CheckFn>;
+} satisfies Record<string, Check_>;
 
 export type Check = keyof typeof checks;
 
 /** Checks that read only the project and the facts, never the payload: they decide `allowedEvents` too. */
-export const PAYLOAD_FREE_CHECKS: ReadonlySet<Check> = new Set<Check>([
-  'letterComplete',
-  'submissionWindowOpen',
-  'signedLetterProvided',
-  'enoughReviews',
-  'notYetRecommended',
-]);
+export const PAYLOAD_FREE_CHECKS: readonly Check[] = ['letterComplete', 'submissionWindowOpen', 'signedLetterProvided', 'enoughReviews', 'notYetRecommended'];
 
 /** Who may take a transition and under which conditions: the "who" and "guard" columns of the table. */
-export interface Rule {
-  roles: readonly Role[];
-  authorizations: readonly Authorization[];
-  checks: readonly Check[];
-}
+export type Rule = GenericRule<Authorization, Check>;
 
-export type Verdict =
-  | { ok: true }
-  | { ok: false; kind: 'forbidden'; violation: Violation }
-  | { ok: false; kind: 'unprocessable'; violation: Violation };
+export const projectRules = ruleBook<ProjectContext, ProjectEvent, Authorization, Check>(authorizations, checks, PAYLOAD_FREE_CHECKS);
 
-export function roleViolation(actor: Actor, roles: readonly Role[]): Violation {
-  return {
-    code: 'role_not_allowed',
-    message: { zh: `角色 ${actor.role} 无权执行此操作`, en: `Role ${actor.role} may not do this` },
-    detail: { role: actor.role, allowedRoles: roles },
-  };
-}
-
-/** Authorisation only: may this actor take the transition, payload aside? */
-export function authorize(rule: Rule, context: ProjectContext, event: ProjectEvent): Violation | null {
-  if (!rule.roles.includes(event.actor.role)) return roleViolation(event.actor, rule.roles);
-  for (const name of rule.authorizations) {
-    const violation = authorizations[name](context, event);
-    if (violation) return violation;
-  }
-  return null;
-}
-
-/** The whole rule: authorisation first, then the business conditions in their written order. */
-export function judge(rule: Rule, context: ProjectContext, event: ProjectEvent): Verdict {
-  const forbidden = authorize(rule, context, event);
-  if (forbidden) return { ok: false, kind: 'forbidden', violation: forbidden };
-  for (const name of rule.checks) {
-    const violation = checks[name](context, event);
-    if (violation) return { ok: false, kind: 'unprocessable', violation };
-  }
-  return { ok: true };
-}
+export const authorize = projectRules.authorize;
+export const judge: (rule: Rule, context: ProjectContext, event: ProjectEvent) => Verdict = projectRules.judge;

@@ -3,8 +3,9 @@
  * to the machine with every event. Pure types and constants; nothing here performs I/O.
  */
 
-export const ROLES = ['applicant', 'org_dept', 'reviewer', 'committee', 'auditor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { ProjectCommand } from './project.events.js';
+import type { Actor, Label } from './vocabulary.js';
+export { ROLES, type Actor, type Label, type Role } from './vocabulary.js';
 
 export const GRADES = ['first', 'second', 'third', 'qualified'] as const;
 export type Grade = (typeof GRADES)[number];
@@ -34,13 +35,6 @@ export interface Letter {
 export interface FileChecksum {
   fileId: string;
   sha256: string;
-}
-
-/** Who fires the event, as the service authenticated it. */
-export interface Actor {
-  id: string;
-  role: Role;
-  unitId: string | null;
 }
 
 /**
@@ -100,28 +94,6 @@ export interface ProjectInput {
   unitId: string;
 }
 
-/** The payload each event type carries, as a client sends it (without `type`). */
-export interface EventPayloads {
-  SUBMIT: Record<string, never>;
-  WITHDRAW: { reason?: string };
-  RETURN_FOR_REVISION: { comment: string };
-  PASS_PRELIMINARY_CHECK: { comment?: string };
-  REJECT: { reason: string };
-  SUBMIT_REVIEW: { scores: Scores; comment: string };
-  COMPLETE_PANEL_REVIEW: { comment?: string };
-  APPROVE: { meetingReference: string; comment?: string };
-  START: { comment?: string };
-  SUBMIT_PROGRESS_REPORT: { text: string };
-  /** `documents`: ids of final report documents uploaded for this project. */
-  SUBMIT_FINAL_REPORT: { summary: string; documents?: string[] };
-  RETURN_FINAL_REPORT: { comment: string };
-  GRADE: { grade: Grade; comment?: string };
-  FAIL: { reason: string };
-  RECOMMEND: { note: string };
-}
-
-export type EventType = keyof EventPayloads;
-
 export const EVENT_TYPES = [
   'SUBMIT',
   'WITHDRAW',
@@ -138,11 +110,14 @@ export const EVENT_TYPES = [
   'GRADE',
   'FAIL',
   'RECOMMEND',
-] as const satisfies readonly EventType[];
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
 
-/** What a client sends: the event type and its payload. */
-export type CommandOf<T extends EventType> = { type: T } & EventPayloads[T];
-export type ProjectCommand = { [T in EventType]: CommandOf<T> }[EventType];
+/** What a client sends: the event type and its payload, as declared by the schemas of ./project.events.ts. */
+export type { ProjectCommand };
+export type CommandOf<T extends EventType> = Extract<ProjectCommand, { type: T }>;
+/** The payload each event type carries, as a client sends it (without `type`). */
+export type EventPayloads = { [T in EventType]: Omit<CommandOf<T>, 'type'> };
 
 /** What the machine receives: the command plus the actor and the facts. */
 export type ProjectEvent = { [T in EventType]: CommandOf<T> & { actor: Actor; facts: Facts } }[EventType];
@@ -161,8 +136,3 @@ export const STATES = [
   'withdrawn',
 ] as const;
 export type ProjectState = (typeof STATES)[number];
-
-export interface Label {
-  zh: string;
-  en: string;
-}

@@ -5,22 +5,22 @@
  * service hands over: the clock, the deadline and how many of the round's projects are where.
  */
 import { assign, setup } from 'xstate';
-import type { ProjectState, Role } from './project.types.js';
-import { roleViolation, type Violation } from './project.rules.js';
-import type { Label, RoundContext, RoundEvent, RoundEventType, RoundInput } from './round.types.js';
+import type { ProjectState } from './project.types.js';
+import { blank, permit as permitRule, ruleBook, type Rule, type Violation } from './rules.js';
+import type { RoundContext, RoundEvent, RoundEventType, RoundInput } from './round.types.js';
+import { label, type Label, type Role } from './vocabulary.js';
 
 export const ROUND_MACHINE_ID = 'round';
 export const ROUND_MACHINE_VERSION = 1;
 
 const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const blank = (value: unknown): boolean => typeof value !== 'string' || value.trim().length === 0;
 
 /** Counts the round's projects in the given states. */
 const count = (event: RoundEvent, states: readonly ProjectState[]) =>
   states.reduce((sum, state) => sum + (event.facts.projectsByState[state] ?? 0), 0);
 
 function projectsLeft(code: string, states: readonly ProjectState[], zh: string, en: string) {
-  return (event: RoundEvent): Violation | null => {
+  return (_context: RoundContext, event: RoundEvent): Violation | null => {
     const left = count(event, states);
     if (left === 0) return null;
     const byState = Object.fromEntries(states.filter((s) => (event.facts.projectsByState[s] ?? 0) > 0).map((s) => [s, event.facts.projectsByState[s]]));
@@ -30,7 +30,7 @@ function projectsLeft(code: string, states: readonly ProjectState[], zh: string,
 
 /** The named conditions of the round's transitions: null when it holds, or why not (422). */
 export const roundChecks = {
-  deadlinePassed: (event: RoundEvent): Violation | null =>
+  deadlinePassed: (_context: RoundContext, event: RoundEvent): Violation | null =>
     event.facts.now >= event.facts.submissionClosesAt
       ? null
       : {
@@ -50,7 +50,7 @@ export const roundChecks = {
     '仍有项目未经党委研究决定',
     'Projects still await the committee’s decision',
   ),
-  documentGiven: (event: RoundEvent): Violation | null => {
+  documentGiven: (_context: RoundContext, event: RoundEvent): Violation | null => {
     if (event.type !== 'PUBLISH_LIST') return null;
     if (blank(event.documentNumber)) {
       return { code: 'documentNumber_required', message: { zh: '须填写党委文件字号', en: 'documentNumber is required' }, detail: { field: 'documentNumber' } };
@@ -67,31 +67,21 @@ export const roundChecks = {
     '仍有项目未结项或未决定',
     'Projects are still undecided, in progress or under acceptance',
   ),
-} satisfies Record<string, (event: RoundEvent) => Violation | null>;
+} satisfies Record<string, (context: RoundContext, event: RoundEvent) => Violation | null>;
 
 export type RoundCheck = keyof typeof roundChecks;
 
-export interface RoundRule {
-  roles: readonly Role[];
-  checks: readonly RoundCheck[];
-}
+export type RoundRule = Rule<never, RoundCheck>;
 
-export type RoundVerdict = { ok: true } | { ok: false; kind: 'forbidden' | 'unprocessable'; violation: Violation };
+/** The round has no authorisations beyond the role; every condition but the published document is payload-free. */
+export const roundRules = ruleBook<RoundContext, RoundEvent, never, RoundCheck>({}, roundChecks, [
+  'deadlinePassed',
+  'everySubmissionChecked',
+  'everyProjectDecided',
+  'everyProjectConcluded',
+]);
 
-export function judgeRound(rule: RoundRule, event: RoundEvent): RoundVerdict {
-  if (!rule.roles.includes(event.actor.role)) return { ok: false, kind: 'forbidden', violation: roleViolation(event.actor, rule.roles) };
-  for (const name of rule.checks) {
-    const violation = roundChecks[name](event);
-    if (violation) return { ok: false, kind: 'unprocessable', violation };
-  }
-  return { ok: true };
-}
-
-function permit(role: Role, ...checks: RoundCheck[]): { type: 'permitted'; params: RoundRule } {
-  return { type: 'permitted', params: { roles: [role], checks } };
-}
-
-const label = (zh: string, en: string): { label: Label } => ({ label: { zh, en } });
+const permit = (role: Role, ...checks: RoundCheck[]) => permitRule<never, RoundCheck>(role, { checks });
 
 export const roundMachine = setup({
   types: {
@@ -100,7 +90,7 @@ export const roundMachine = setup({
     input: {} as RoundInput,
   },
   guards: {
-    permitted: ({ event }, rule: RoundRule) => judgeRound(rule, event).ok,
+    permitted: ({ context, event }, rule: RoundRule) => roundRules.judge(rule, context, event).ok,
   },
   actions: {
     recordPublication: assign(({ event }) =>

@@ -3,7 +3,9 @@
  * project machine it is pure: the service hands it the clock, the deadlines and how many of the
  * round's projects are in each state.
  */
-import type { Actor, Label, ProjectState } from './project.types.js';
+import type { ProjectState } from './project.types.js';
+import type { RoundCommand } from './round.events.js';
+import type { Actor, Label } from './vocabulary.js';
 
 export const ROUND_STATES = [
   'open',
@@ -57,13 +59,8 @@ interface Base {
   facts: RoundFactsForMachine;
 }
 
-export type RoundCommand =
-  | { type: 'CLOSE_SUBMISSIONS' }
-  | { type: 'START_REVIEW' }
-  | { type: 'CONCLUDE_DECISIONS' }
-  | { type: 'PUBLISH_LIST'; documentNumber: string; publishedOn: string }
-  | { type: 'OPEN_ACCEPTANCE' }
-  | { type: 'CLOSE_ROUND' };
+/** What a client sends, as declared by the schemas of ./round.events.ts. */
+export type { RoundCommand };
 
 export type RoundEvent = RoundCommand & Base;
 

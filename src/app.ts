@@ -28,7 +28,7 @@ import { FilesService } from './files/files.service.js';
 import { panelRoutes } from './panel/panel.routes.js';
 import { PanelService } from './panel/panel.service.js';
 import { PROJECT_SCHEMAS } from './projects/projects.schemas.js';
-import { ProjectStore } from './projects/project-store.js';
+import { ProjectsRepository } from './projects/projects.repository.js';
 import { ProjectsService } from './projects/projects.service.js';
 import { REPORT_SCHEMAS } from './reports/reports.schemas.js';
 import { reportsRoutes } from './reports/reports.routes.js';
@@ -37,6 +37,11 @@ import { projectsRoutes } from './projects/projects.routes.js';
 import { RoundEventResultSchema, RoundSchema } from './rounds/rounds.schemas.js';
 import { roundsRoutes } from './rounds/rounds.routes.js';
 import { RoundsService } from './rounds/rounds.service.js';
+import { RoundsRepository } from './rounds/rounds.repository.js';
+import { IdempotencyRepository } from './workflow/idempotency.repository.js';
+import type { WorkflowStores } from './workflow/step.js';
+import { TransitionLogRepository } from './workflow/transition-log.repository.js';
+import { MachineRegistry, SHIPPED_LIFECYCLES, type AnyLifecycle } from '../machines/registry.js';
 import { UnitSchema } from './units/units.schemas.js';
 import { unitsRoutes } from './units/units.routes.js';
 import { UnitsService } from './units/units.service.js';
@@ -62,6 +67,8 @@ export interface AppOptions {
   instance?: string;
   /** Sign the log's head this often when it moved (and at start and close); omitted or 0: only on request. */
   checkpointIntervalMs?: number;
+  /** Machine definitions beside the shipped ones (a newer version of a machine). */
+  machines?: readonly AnyLifecycle[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -99,10 +106,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const units = new UnitsService(options.db, clock);
   const users = new UsersService(options.db, clock, units);
   const committer = new GroupCommitter(options.db.$client);
-  // One set of the hot path's prepared statements (and one round cache) for both services.
-  const store = new ProjectStore(options.db.$client);
-  const projects = new ProjectsService(options.db, clock, units, committer, store);
-  const rounds = new RoundsService(options.db, clock, committer, projects, store);
+  // The one workflow step's stores: the machine definitions, the log, the idempotency records.
+  const workflow: WorkflowStores = {
+    registry: new MachineRegistry([...SHIPPED_LIFECYCLES, ...(options.machines ?? [])]),
+    log: new TransitionLogRepository(options.db.$client),
+    idempotency: new IdempotencyRepository(options.db.$client),
+  };
+  const projectsRepository = new ProjectsRepository(options.db);
+  const projects = new ProjectsService(options.db, clock, units, committer, projectsRepository, workflow);
+  const rounds = new RoundsService(options.db, clock, committer, projects, new RoundsRepository(options.db), projectsRepository, workflow);
   const panel = new PanelService(options.db, clock, units, committer);
   if (options.adminToken) users.ensureAdmin(options.adminToken);
   const identity = logIdentity(options.instance ?? 'default');

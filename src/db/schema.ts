@@ -70,6 +70,8 @@ export const rounds = sqliteTable(
     context: text({ mode: 'json' }).$type<RoundContext>().notNull().default(sql`'{}'`),
     machineId: text().notNull().default('round'),
     machineVersion: integer().notNull().default(1),
+    /** The version of the project machine this round's projects run under (`project@<n>`). */
+    projectMachineVersion: integer().notNull().default(1),
     /** Incremented by every round transition. */
     version: integer().notNull().default(1),
     createdAt: text().notNull(),

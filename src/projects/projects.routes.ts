@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
-import type { ProjectCommand } from '../../machines/project.types.js';
 import { principalOf } from '../plugins/auth.js';
 import { etagOf, parseIfMatch } from '../http/etag.js';
+import { sendStoredJson } from '../http/stored-reply.js';
 import { IdParams, json, page, problems, ref } from '../http/schemas.js';
 import type { App } from '../http/type-provider.js';
 import {
@@ -173,15 +173,14 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
       },
     },
     async (request, reply) => {
-      const result = await projects.fireEvent(principalOf(request), request.params.id, request.body as ProjectCommand, {
+      const result = await projects.fireEvent(principalOf(request), request.params.id, request.body, {
         expectedVersion: parseIfMatch(request.headers['if-match']),
         idempotencyKey: request.headers['idempotency-key'] ?? null,
         requestId: request.id,
       });
       if (result.replayed) reply.header('Idempotent-Replayed', 'true');
-      if (result.version !== null) reply.header('ETag', etagOf(result.version));
-      // The stored JSON text is sent as is, so a replay answers byte for byte what the first call did.
-      return reply.code(result.statusCode as 200).type('application/json; charset=utf-8').send(result.body as never);
+      reply.header('ETag', etagOf(result.version));
+      return sendStoredJson(reply, result.body);
     },
   );
 

@@ -1,21 +1,20 @@
-import { createHash } from 'node:crypto';
-import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
-import { allowedEvents, createProject, persistProject, stateLabel } from '../../machines/project.lifecycle.js';
-import type { ProjectCommand, ProjectState } from '../../machines/project.types.js';
-import { canonicalJson } from '../audit/hash-chain.js';
+import type { AnyStateMachine, SnapshotFrom } from 'xstate';
+import { stateLabel } from '../../machines/project.lifecycle.js';
+import type { Facts, ProjectCommand, ProjectContext, ProjectState } from '../../machines/project.types.js';
 import { entriesOfProject } from '../audit/transition-log.repository.js';
 import type { Principal } from '../auth/principal.js';
 import { isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { GroupCommitter } from '../db/group-commit.js';
-import { projects, reviewerAssignments, users, type ProjectRow, type TransitionLogRow } from '../db/schema.js';
+import type { ProjectRow, TransitionLogRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import { newId } from '../ids.js';
 import { pairRefusal } from '../panel/assignment-rules.js';
 import type { UnitsService } from '../units/units.service.js';
-import { applyEvent, loadFacts, restore, type StepContext } from './apply-event.js';
-import type { ProjectStore } from './project-store.js';
+import { applyStep, requestHash, runStep, type StepReply, type Subjects, type WorkflowStores } from '../workflow/step.js';
 import { directionBelongsTo, type Category } from './categories.js';
+import { ProjectFacts, loggedPayload } from './project-facts.js';
+import type { ProjectsRepository } from './projects.repository.js';
 import type {
   CreateProjectInput,
   ListProjectsInput,
@@ -89,32 +88,52 @@ export interface EventOptions {
   requestId: string;
 }
 
-/** The answer to an event request, ready to send: replays send the stored bytes unchanged. */
-export interface EventReply {
-  statusCode: number;
-  body: string;
-  replayed: boolean;
-  version: number | null;
-}
-
 /**
  * Every write runs as one step of the group committer: inside its own savepoint of a shared
  * immediate transaction, answered only after that transaction's commit.
  */
 export class ProjectsService {
-  private readonly step: StepContext;
+  /** Projects as the workflow step sees them. */
+  private readonly subjects: Subjects<ProjectRow, ProjectCommand, Facts>;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly unitsService: UnitsService,
     private readonly committer: GroupCommitter,
-    private readonly store: ProjectStore,
+    private readonly repository: ProjectsRepository,
+    private readonly workflow: WorkflowStores,
   ) {
-    this.step = {
-      store: this.store,
-      lineage: (unitId) => this.unitsService.lineage(unitId),
+    this.subjects = {
+      kind: 'project',
+      noun: { zh: '项目', en: 'project' },
+      stateNoun: { zh: '状态', en: 'state' },
+      load: (id) => this.repository.project(id),
       visible: (principal, project) => this.visible(principal, project),
+      notFound: (id) => new Problem('not-found', `项目不存在 / Project ${id} not found`),
+      facts: (project, now) => this.facts(project, now),
+      loggedPayload: (command, facts, next) => loggedPayload(command, facts, next.context as ProjectContext),
+      write: (project, next, at) => {
+        const context = next.context as ProjectContext;
+        const updated: ProjectRow = {
+          ...project,
+          state: next.state,
+          context,
+          machineId: next.machineId,
+          machineVersion: next.machineVersion,
+          version: project.version + 1,
+          grade: context.grade,
+          funding: context.funding,
+          updatedAt: at,
+        };
+        if (!this.repository.updateProject(updated, project)) throw new Error(`project ${project.id} changed inside its own transaction`);
+        return updated;
+      },
+      afterEntry: (project, command, principal, entry) => {
+        if (command.type === 'SUBMIT_REVIEW') {
+          this.repository.upsertReview({ projectId: project.id, reviewerId: principal.id, scores: command.scores, comment: command.comment, logSeq: entry.seq, at: entry.at });
+        }
+      },
     };
   }
 
@@ -128,10 +147,17 @@ export class ProjectsService {
       case 'applicant':
         return principal.unitId !== null && this.unitsService.subtree(principal.unitId).includes(project.unitId);
       case 'reviewer':
-        return this.store.isAssigned(project.id, principal.id);
+        return this.repository.isAssigned(project.id, principal.id);
       case 'admin':
         return false;
     }
+  }
+
+  /** The facts of one project at `now`, each read only when a guard first asks for it. */
+  private facts(project: ProjectRow, now: number): Facts {
+    const round = this.repository.roundWithFacts(project.roundId);
+    if (!round) throw new Error(`project ${project.id} refers to a missing round`);
+    return new ProjectFacts(this.repository, (unitId) => this.unitsService.lineage(unitId), project, round.facts, round.row.requireSignedLetter, now);
   }
 
   create(principal: Principal, input: CreateProjectInput): Promise<ProjectView> {
@@ -140,10 +166,11 @@ export class ProjectsService {
     }
     const unitId = principal.unitId;
     return this.committer.run(() => {
-      if (!this.store.round(input.roundId)) {
+      const round = this.repository.round(input.roundId);
+      if (!round) {
         throw new Problem('unprocessable', `批次不存在 / Round ${input.roundId} does not exist`, { field: 'roundId' });
       }
-      const roundState = this.store.roundState(input.roundId);
+      const roundState = this.repository.roundState(input.roundId);
       if (roundState !== 'open') {
         throw new Problem('conflict', `批次已截止申报，不能再新建项目 / The round is ${roundState}: new projects only while it is open`, {
           field: 'roundId',
@@ -153,63 +180,49 @@ export class ProjectsService {
       this.assertDirection(input.category, input.direction);
       const now = this.clock.now();
       const id = newId(now);
-      const persisted = persistProject(createProject({ projectId: id, unitId }));
-      const row = this.db
-        .insert(projects)
-        .values({
-          id,
-          roundId: input.roundId,
-          unitId,
-          category: input.category,
-          direction: input.direction,
-          title: input.title,
-          letter: input.letter ?? {},
-          state: persisted.state,
-          context: persisted.context,
-          machineId: persisted.machineId,
-          machineVersion: persisted.machineVersion,
-          version: 1,
-          grade: null,
-          funding: null,
-          createdBy: principal.id,
-          createdAt: isoUtc(now),
-          updatedAt: isoUtc(now),
-        })
-        .returning()
-        .get();
+      // A round pins the version of the project machine its projects run under.
+      const lifecycle = this.workflow.registry.require('project', round.projectMachineVersion);
+      const persisted = lifecycle.persist(lifecycle.create({ projectId: id, unitId }));
+      const row = this.repository.insert({
+        id,
+        roundId: input.roundId,
+        unitId,
+        category: input.category,
+        direction: input.direction,
+        title: input.title,
+        letter: input.letter ?? {},
+        state: persisted.state,
+        context: persisted.context as ProjectContext,
+        machineId: persisted.machineId,
+        machineVersion: persisted.machineVersion,
+        version: 1,
+        grade: null,
+        funding: null,
+        createdBy: principal.id,
+        createdAt: isoUtc(now),
+        updatedAt: isoUtc(now),
+      });
       return toProjectView(row, this.allowedFor(principal, row));
     });
   }
 
   list(principal: Principal, query: ListProjectsInput): { items: ProjectView[]; nextCursor: string | null } {
-    const limit = query.limit ?? 20;
-    const conditions: SQL[] = [];
-    if (query.state) conditions.push(eq(projects.state, query.state));
-    if (query.roundId) conditions.push(eq(projects.roundId, query.roundId));
-    if (query.unitId) conditions.push(eq(projects.unitId, query.unitId));
-    if (query.category) conditions.push(eq(projects.category, query.category));
-    if (query.cursor) conditions.push(gt(projects.id, decodeCursor(query.cursor)));
-    if (principal.role === 'applicant') {
-      conditions.push(inArray(projects.unitId, principal.unitId ? this.unitsService.subtree(principal.unitId) : []));
-    } else if (principal.role === 'reviewer') {
-      const assigned = this.db
-        .select({ id: reviewerAssignments.projectId })
-        .from(reviewerAssignments)
-        .where(eq(reviewerAssignments.reviewerId, principal.id));
-      conditions.push(inArray(projects.id, assigned));
-    } else if (principal.role === 'admin') {
-      return { items: [], nextCursor: null };
-    }
-    const rows = this.db
-      .select()
-      .from(projects)
-      .where(and(...conditions))
-      .orderBy(asc(projects.id))
-      .limit(limit + 1)
-      .all();
-    const items = rows.slice(0, limit).map((row) => toProjectView(row));
+    if (principal.role === 'admin') return { items: [], nextCursor: null };
+    const { rows, more } = this.repository.page(
+      {
+        state: query.state,
+        roundId: query.roundId,
+        unitId: query.unitId,
+        category: query.category,
+        afterId: query.cursor ? decodeCursor(query.cursor) : undefined,
+        unitIds: principal.role === 'applicant' ? (principal.unitId ? this.unitsService.subtree(principal.unitId) : []) : undefined,
+        assignedTo: principal.role === 'reviewer' ? principal.id : undefined,
+      },
+      query.limit ?? 20,
+    );
+    const items = rows.map((row) => toProjectView(row));
     const last = items.at(-1);
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+    return { items, nextCursor: more && last ? encodeCursor(last.id) : null };
   }
 
   get(principal: Principal, id: string): ProjectView {
@@ -237,56 +250,34 @@ export class ProjectsService {
       const category = input.category ?? row.category;
       const direction = input.direction ?? row.direction;
       this.assertDirection(category, direction);
-      const updated = this.db
-        .update(projects)
-        .set({
-          category,
-          direction,
-          title: input.title ?? row.title,
-          letter: { ...row.letter, ...(input.letter ?? {}) },
-          version: row.version + 1,
-          updatedAt: isoUtc(this.clock.now()),
-        })
-        .where(and(eq(projects.id, id), eq(projects.version, row.version)))
-        .returning()
-        .get();
+      const updated = this.repository.updateDraft(id, row.version, {
+        category,
+        direction,
+        title: input.title ?? row.title,
+        letter: { ...row.letter, ...(input.letter ?? {}) },
+        updatedAt: isoUtc(this.clock.now()),
+      });
       if (!updated) throw new Error(`project ${id} changed inside its own transaction`);
       return toProjectView(updated, this.allowedFor(principal, updated));
     });
   }
 
-  fireEvent(principal: Principal, projectId: string, command: ProjectCommand, options: EventOptions): Promise<EventReply> {
+  /** One event through the workflow step; the answer's bytes are what a retry with the same key replays. */
+  fireEvent(principal: Principal, projectId: string, command: ProjectCommand, options: EventOptions): Promise<StepReply> {
     const key = options.idempotencyKey;
-    const requestHash = key ? createHash('sha256').update(canonicalJson({ projectId, command })).digest('hex') : null;
-    return this.committer.run(() => {
-      if (key && requestHash) {
-        const record = this.store.idempotencyRecord(principal.id, key);
-        if (record) {
-          if (record.requestHash !== requestHash) {
-            throw new Problem('idempotency-key-reused', '该幂等键已用于另一个请求 / This Idempotency-Key was used for a different request');
-          }
-          const replayedVersion = (JSON.parse(record.responseBody) as { project?: { version?: number } }).project?.version ?? null;
-          return { statusCode: record.statusCode, body: record.responseBody, replayed: true, version: replayedVersion };
-        }
-      }
-      const now = this.clock.now();
-      const { project, entry, snapshot } = applyEvent(this.step, {
-        principal,
-        projectId,
-        command,
-        expectedVersion: options.expectedVersion,
-        requestId: options.requestId,
-        now,
-      });
-      const body = JSON.stringify({
-        project: toProjectView(project, this.allowedFor(principal, project, snapshot)),
-        transition: toTransitionView(entry, principal),
-      });
-      if (key && requestHash) {
-        this.store.saveIdempotencyRecord({ userId: principal.id, key, requestHash, statusCode: 200, responseBody: body, createdAt: isoUtc(now) });
-      }
-      return { statusCode: 200, body, replayed: false, version: project.version };
-    });
+    const hash = key ? requestHash({ projectId, command }) : null;
+    return this.committer.run(() =>
+      runStep(
+        this.workflow,
+        this.subjects,
+        { principal, subjectId: projectId, command, expectedVersion: options.expectedVersion, requestId: options.requestId, now: this.clock.now(), idempotencyKey: key, requestHash: hash },
+        {
+          reply: ({ row, entry, snapshot }) =>
+            JSON.stringify({ project: toProjectView(row, this.allowedFor(principal, row, snapshot)), transition: toTransitionView(entry, principal) }),
+          versionOf: (reply) => (JSON.parse(reply) as { project: { version: number } }).project.version,
+        },
+      ),
+    );
   }
 
   /**
@@ -294,9 +285,9 @@ export class ProjectsService {
    * Synchronous, for the caller's transaction: publishing the approved list runs it there.
    */
   startApproved(principal: Principal, roundId: string, requestId: string, now: number): TransitionLogRow[] {
-    return this.store.approvedProjectIds(roundId).map(
-      (projectId) => applyEvent(this.step, { principal, projectId, command: { type: 'START' }, expectedVersion: null, requestId, now }).entry,
-    );
+    return this.repository
+      .approvedProjectIds(roundId)
+      .map((subjectId) => applyStep(this.workflow, this.subjects, { principal, subjectId, command: { type: 'START' }, expectedVersion: null, requestId, now }).entry);
   }
 
   transitions(principal: Principal, id: string): TransitionView[] {
@@ -317,7 +308,7 @@ export class ProjectsService {
         case 'already_assigned':
           throw new Problem('conflict', refusal.detail, { code: refusal.code });
       }
-      this.db.insert(reviewerAssignments).values({ projectId: id, reviewerId, assignedBy: principal.id, assignedAt: isoUtc(this.clock.now()) }).run();
+      this.repository.assign({ projectId: id, reviewerId, assignedBy: principal.id, assignedAt: isoUtc(this.clock.now()) });
       return this.assignments(id);
     });
   }
@@ -328,34 +319,21 @@ export class ProjectsService {
   }
 
   private assignments(projectId: string) {
-    const reviewed = new Set(this.store.reviewedReviewerIds(projectId));
-    return this.db
-      .select({
-        projectId: reviewerAssignments.projectId,
-        reviewerId: reviewerAssignments.reviewerId,
-        reviewerName: users.name,
-        assignedBy: reviewerAssignments.assignedBy,
-        assignedAt: reviewerAssignments.assignedAt,
-      })
-      .from(reviewerAssignments)
-      .innerJoin(users, eq(users.id, reviewerAssignments.reviewerId))
-      .where(eq(reviewerAssignments.projectId, projectId))
-      .orderBy(asc(reviewerAssignments.assignedAt), asc(reviewerAssignments.reviewerId))
-      .all()
-      .map((a) => ({ ...a, reviewed: reviewed.has(a.reviewerId) }));
+    const reviewed = new Set(this.repository.reviewedReviewerIds(projectId));
+    return this.repository.assignments(projectId).map((a) => ({ ...a, reviewed: reviewed.has(a.reviewerId) }));
   }
 
   /** The project, if the caller may see it; a Problem 404 otherwise (the one visibility rule, for every module). */
   findVisible(principal: Principal, id: string): ProjectRow {
-    const row = this.store.project(id);
-    if (!row || !this.visible(principal, row)) throw new Problem('not-found', `项目不存在 / Project ${id} not found`);
+    const row = this.repository.project(id);
+    if (!row || !this.visible(principal, row)) throw this.subjects.notFound(id);
     return row;
   }
 
   /** The events `principal` may fire now; `snapshot`, when the caller has it, saves restoring the row. */
-  private allowedFor(principal: Principal, row: ProjectRow, snapshot = restore(row)): string[] {
-    const facts = loadFacts(this.step, row, this.clock.now());
-    return allowedEvents(snapshot, { id: principal.id, role: principal.role, unitId: principal.unitId }, facts);
+  private allowedFor(principal: Principal, row: ProjectRow, snapshot?: SnapshotFrom<AnyStateMachine>): string[] {
+    const lifecycle = this.workflow.registry.require(row.machineId, row.machineVersion);
+    return lifecycle.allowedEvents(snapshot ?? lifecycle.restore(row), { id: principal.id, role: principal.role, unitId: principal.unitId }, this.facts(row, this.clock.now()));
   }
 
   private assertDirection(category: Category, direction: string): void {

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { etagOf, parseIfMatch } from '../http/etag.js';
+import { sendStoredJson } from '../http/stored-reply.js';
 import type { App } from '../http/type-provider.js';
 import { IdParams, json, problems, ref } from '../http/schemas.js';
 import { principalOf } from '../plugins/auth.js';
@@ -137,8 +138,8 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
         idempotencyKey: request.headers['idempotency-key'] ?? null,
       });
       if (answer.replayed) reply.header('Idempotent-Replayed', 'true');
-      // The stored JSON text is sent as is, so a replay answers byte for byte what the first call did.
-      return reply.header('ETag', etagOf(answer.version)).type('application/json; charset=utf-8').send(answer.body as never);
+      reply.header('ETag', etagOf(answer.version));
+      return sendStoredJson(reply, answer.body);
     },
   );
 

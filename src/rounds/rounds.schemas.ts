@@ -2,7 +2,8 @@ import { Type, type Static } from 'typebox';
 import { ROUND_EVENT_TYPES, ROUND_STATES } from '../../machines/round.types.js';
 import { EXAMPLE } from '../http/examples.js';
 import { CalendarDate, Id, LabelSchema, Timestamp, ref, withExamples, type Example } from '../http/schemas.js';
-import { TransitionSchema } from '../projects/projects.schemas.js';
+import { MachineRef, TransitionSchema } from '../projects/projects.schemas.js';
+import { ROUND_EVENT_SCHEMAS } from '../../machines/round.events.js';
 
 export const RoundStateSchema = Type.Enum(ROUND_STATES, {
   description:
@@ -48,6 +49,11 @@ export const RoundSchema = Type.Object(
     stateLabel: ref(LabelSchema),
     version: Type.Integer({ minimum: 1, description: '批次版本，每次批次流转加一（ETag）/ Incremented by every round transition (the ETag)', examples: [1] }),
     publication: Type.Union([PublicationSchema, Type.Null()], { description: '立项名单公布前为 null / null until the approved list is published' }),
+    machine: MachineRef,
+    projectMachine: {
+      ...MachineRef,
+      description: '本批次项目所用的项目状态机版本；迁移时随项目一同变更 / The project machine version this round’s projects run under; a migration moves it with them',
+    },
     allowedEvents: Type.Optional(
       Type.Array(RoundEventTypeSchema, { description: '调用者现在可以触发的批次事件（详情接口）/ Round events the caller may fire now (detail only)', examples: [['CLOSE_SUBMISSIONS']] }),
     ),
@@ -60,6 +66,8 @@ export type Round = Static<typeof RoundSchema>;
 
 export const ROUND_EXAMPLE: Round = {
   id: EXAMPLE.roundId,
+  machine: { id: 'round', version: 1 },
+  projectMachine: { id: 'project', version: 1 },
   year: 2023,
   title: '2023年度党建项目立项',
   documentNumber: '办字〔2023〕8号',
@@ -131,31 +139,8 @@ export const CreateRoundBody = withExamples(
 );
 export type CreateRoundInput = Static<typeof CreateRoundBody>;
 
-const plainEvent = (type: Exclude<(typeof ROUND_EVENT_TYPES)[number], 'PUBLISH_LIST'>, description: string) =>
-  Type.Object({ type: Type.Literal(type, { minLength: 1, description, examples: [type] }) }, { additionalProperties: false, description });
-
 export const RoundEventBody = withExamples(
-  Type.Union(
-    [
-      plainEvent('CLOSE_SUBMISSIONS', '截止申报（组织部；申报截止日过后）/ Close submissions (org_dept; after the deadline)'),
-      plainEvent('START_REVIEW', '开始评审（组织部；已申报项目均已初审）/ Start panel review (org_dept; every submission checked)'),
-      plainEvent('CONCLUDE_DECISIONS', '党委研究决定完毕（党委；所有项目已决定）/ Conclude decisions (committee; every project decided)'),
-      Type.Object(
-        {
-          type: Type.Literal('PUBLISH_LIST', { minLength: 1, description: '公布立项名单 / Publish the approved list', examples: ['PUBLISH_LIST'] }),
-          documentNumber: Type.String({ minLength: 1, maxLength: 100, description: '党委文件字号 / The committee document’s number', examples: ['党委〔2023〕12号'] }),
-          publishedOn: { ...CalendarDate, description: '发文日期 / Date of the document', examples: ['2023-05-10'] },
-        },
-        {
-          additionalProperties: false,
-          description: '公布立项名单（组织部）：同一事务中启动每个党委批准的项目 / Publish the approved list (org_dept): starts every approved project in the same transaction',
-        },
-      ),
-      plainEvent('OPEN_ACCEPTANCE', '启动结项验收（组织部）/ Open final acceptance (org_dept)'),
-      plainEvent('CLOSE_ROUND', '结束批次（组织部；所有项目已结项或已决定）/ Close the round (org_dept; every project concluded)'),
-    ],
-    { description: '批次事件，按 `type` 区分 / A round event, told apart by `type`' },
-  ),
+  Type.Union([...ROUND_EVENT_SCHEMAS], { description: '批次事件，按 `type` 区分 / A round event, told apart by `type`' }),
   {
     closeSubmissions: { summary: '截止申报 / Close submissions', value: { type: 'CLOSE_SUBMISSIONS' } },
     publish: { summary: '公布立项名单 / Publish the approved list', value: { type: 'PUBLISH_LIST', documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' } },

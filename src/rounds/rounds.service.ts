@@ -1,32 +1,21 @@
-import { createHash } from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
+import { roundStateLabel } from '../../machines/round.lifecycle.js';
+import type { RoundCommand, RoundContext, RoundFactsForMachine, RoundState } from '../../machines/round.types.js';
 import type { ProjectState } from '../../machines/project.types.js';
-import {
-  allowedRoundEvents,
-  createRound,
-  decideRound,
-  persistRound,
-  restoreRound,
-  roundEventsAcceptedIn,
-  roundStateLabel,
-} from '../../machines/round.lifecycle.js';
-import type { RoundCommand, RoundFactsForMachine, RoundState } from '../../machines/round.types.js';
-import { canonicalJson } from '../audit/hash-chain.js';
 import { entriesOfProject } from '../audit/transition-log.repository.js';
 import type { Principal } from '../auth/principal.js';
 import { endOfShanghaiDay, isoUtc, type Clock } from '../clock.js';
-export { roundFacts, type RoundFacts } from './round-facts.js';
 import type { Db } from '../db/client.js';
 import type { GroupCommitter } from '../db/group-commit.js';
-import { rounds, type RoundRow } from '../db/schema.js';
+import type { RoundRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
-import { refuseDecision, type MachineTerms } from '../http/refusal.js';
 import { newId } from '../ids.js';
-import type { ProjectStore } from '../projects/project-store.js';
+import type { ProjectsRepository } from '../projects/projects.repository.js';
 import type { ProjectsService } from '../projects/projects.service.js';
 import { toTransitionView } from '../projects/projects.service.js';
 import type { TransitionView } from '../projects/projects.schemas.js';
-import type { CreateRoundInput, Round, RoundEventInput } from './rounds.schemas.js';
+import { requestHash, runStep, type StepReply, type Subjects, type WorkflowStores } from '../workflow/step.js';
+import type { RoundsRepository } from './rounds.repository.js';
+import type { CreateRoundInput, Round } from './rounds.schemas.js';
 
 export const toRound = (row: RoundRow, allowedEvents?: Round['allowedEvents']): Round => ({
   id: row.id,
@@ -44,6 +33,8 @@ export const toRound = (row: RoundRow, allowedEvents?: Round['allowedEvents']): 
   stateLabel: roundStateLabel(row.state as RoundState),
   version: row.version,
   publication: row.context.publication ?? null,
+  machine: { id: row.machineId, version: row.machineVersion },
+  projectMachine: { id: 'project', version: row.projectMachineVersion },
   ...(allowedEvents ? { allowedEvents } : {}),
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,
@@ -62,13 +53,47 @@ function validDate(value: string): boolean {
 }
 
 export class RoundsService {
+  /** Rounds as the workflow step sees them. */
+  private readonly subjects: Subjects<RoundRow, RoundCommand, RoundFactsForMachine>;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly committer: GroupCommitter,
     private readonly projects: ProjectsService,
-    private readonly store: ProjectStore,
-  ) {}
+    private readonly repository: RoundsRepository,
+    private readonly projectsRepository: ProjectsRepository,
+    private readonly workflow: WorkflowStores,
+  ) {
+    this.subjects = {
+      kind: 'round',
+      noun: { zh: '批次', en: 'round' },
+      stateNoun: { zh: '批次状态', en: 'round state' },
+      load: (id) => this.repository.round(id),
+      visible: () => true,
+      notFound: (id) => new Problem('not-found', `批次不存在 / Round ${id} not found`),
+      facts: (row, now) => this.facts(row, now),
+      loggedPayload: (command) => {
+        const { type: _type, ...payload } = command;
+        return payload;
+      },
+      write: (row, next, at) => {
+        const updated: RoundRow = {
+          ...row,
+          state: next.state,
+          context: next.context as RoundContext,
+          machineId: next.machineId,
+          machineVersion: next.machineVersion,
+          version: row.version + 1,
+          updatedAt: at,
+        };
+        if (!this.repository.updateState(updated, row.version)) throw new Error(`round ${row.id} changed inside its own transaction`);
+        return updated;
+      },
+      afterEntry: (row, command, principal, entry) =>
+        command.type === 'PUBLISH_LIST' ? this.projects.startApproved(principal, row.id, entry.requestId, Date.parse(entry.at)) : [],
+    };
+  }
 
   create(input: CreateRoundInput): Promise<Round> {
     const scale = input.scoreScale ?? { min: 0, max: 20 };
@@ -90,7 +115,9 @@ export class RoundsService {
     return this.committer.run(() => {
       const now = this.clock.now();
       const id = newId(now);
-      const persisted = persistRound(createRound(id));
+      // Rounds created from now on run the newest definitions, and pin the project machine's.
+      const lifecycle = this.workflow.registry.latest('round');
+      const persisted = lifecycle.persist(lifecycle.create({ roundId: id }));
       const row: RoundRow = {
         id,
         year: input.year,
@@ -108,35 +135,36 @@ export class RoundsService {
         scoreMax: scale.max,
         requireSignedLetter: input.requireSignedLetter ?? false,
         state: persisted.state,
-        context: persisted.context,
+        context: persisted.context as RoundContext,
         machineId: persisted.machineId,
         machineVersion: persisted.machineVersion,
+        projectMachineVersion: this.workflow.registry.latest('project').version,
         version: 1,
         createdAt: isoUtc(now),
         updatedAt: null,
       };
-      this.db.insert(rounds).values(row).run();
+      this.repository.insert(row);
       return toRound(row);
     });
   }
 
   list(): Round[] {
-    return this.db.select().from(rounds).orderBy(asc(rounds.id)).all().map((row) => toRound(row));
+    return this.repository.list().map((row) => toRound(row));
   }
 
   findRow(id: string): RoundRow | undefined {
-    return this.db.select().from(rounds).where(eq(rounds.id, id)).get();
+    return this.repository.round(id);
   }
 
   get(principal: Principal, id: string): Round {
     const row = this.findRow(id);
-    if (!row) throw new Problem('not-found', `批次不存在 / Round ${id} not found`);
-    const snapshot = restoreRound(persistedOf(row));
-    return toRound(row, allowedRoundEvents(snapshot, actorOf(principal), this.facts(row, this.clock.now())));
+    if (!row) throw this.subjects.notFound(id);
+    const lifecycle = this.workflow.registry.require(row.machineId, row.machineVersion);
+    return toRound(row, lifecycle.allowedEvents(lifecycle.restore(row), actorOf(principal), this.facts(row, this.clock.now())) as Round['allowedEvents']);
   }
 
   transitions(principal: Principal, id: string): TransitionView[] {
-    if (!this.findRow(id)) throw new Problem('not-found', `批次不存在 / Round ${id} not found`);
+    if (!this.findRow(id)) throw this.subjects.notFound(id);
     return entriesOfProject(this.db, id).map((row) => toTransitionView(row, principal));
   }
 
@@ -145,73 +173,29 @@ export class RoundsService {
    * PUBLISH_LIST a START (with its own log entry) for every committee-approved project of the
    * round. A refusal, or any failure on the way, writes nothing.
    */
-  fire(
-    principal: Principal,
-    id: string,
-    command: RoundEventInput,
-    options: { expectedVersion: number | null; requestId: string; idempotencyKey?: string | null },
-  ): Promise<{ result: RoundEventResult; body: string; replayed: boolean; version: number }> {
+  fire(principal: Principal, id: string, command: RoundCommand, options: { expectedVersion: number | null; requestId: string; idempotencyKey?: string | null }): Promise<StepReply> {
     const key = options.idempotencyKey ?? null;
     // Keys are per user, shared with project events: the hash names the round, so a key reused
     // for another round or another event is refused rather than replayed.
-    const requestHash = key ? createHash('sha256').update(canonicalJson({ roundId: id, command })).digest('hex') : null;
+    const hash = key ? requestHash({ roundId: id, command }) : null;
     return this.committer.run(() => {
-      if (key && requestHash) {
-        const record = this.store.idempotencyRecord(principal.id, key);
-        if (record) {
-          if (record.requestHash !== requestHash) {
-            throw new Problem('idempotency-key-reused', '该幂等键已用于另一个请求 / This Idempotency-Key was used for a different request');
-          }
-          const result = JSON.parse(record.responseBody) as RoundEventResult;
-          return { result, body: record.responseBody, replayed: true, version: result.round.version };
-        }
-      }
-      const row = this.findRow(id);
-      if (!row) throw new Problem('not-found', `批次不存在 / Round ${id} not found`);
-      if (options.expectedVersion !== null && options.expectedVersion !== row.version) {
-        throw new Problem('precondition-failed', `批次已更新到版本 ${row.version} / The round is at version ${row.version}`, { currentVersion: row.version });
-      }
       const now = this.clock.now();
-      const event = { ...(command as RoundCommand), actor: actorOf(principal), facts: this.facts(row, now) };
-      const decision = decideRound(restoreRound(persistedOf(row)), event);
-      if (!decision.ok) refuseDecision(decision, command.type, ROUND_TERMS);
-
-      const at = isoUtc(now);
-      const persisted = persistRound(decision.snapshot);
-      const { type: _type, ...payload } = command as RoundCommand & Record<string, unknown>;
-      const entry = this.store.appendLog({
-        projectId: row.id,
-        event: command.type,
-        fromState: decision.from,
-        toState: decision.to,
-        payload: canonicalJson(payload),
-        actorId: principal.id,
-        actorRole: principal.role,
-        actorUnitId: principal.unitId,
-        at,
-        requestId: options.requestId,
-        machineId: persisted.machineId,
-        machineVersion: persisted.machineVersion,
-      });
-      const updated = this.db
-        .update(rounds)
-        .set({ state: persisted.state, context: persisted.context, version: row.version + 1, updatedAt: at })
-        .where(eq(rounds.id, row.id))
-        .returning()
-        .get();
-      if (!updated || updated.version !== row.version + 1) throw new Error(`round ${row.id} changed inside its own transaction`);
-
-      const started = command.type === 'PUBLISH_LIST' ? this.projects.startApproved(principal, row.id, options.requestId, now) : [];
-      const result: RoundEventResult = {
-        round: toRound(updated, allowedRoundEvents(decision.snapshot, actorOf(principal), this.facts(updated, now))),
-        transition: toTransitionView(entry, principal),
-        started: started.map((e) => toTransitionView(e, principal)),
-      };
-      const body = JSON.stringify(result);
-      if (key && requestHash) {
-        this.store.saveIdempotencyRecord({ userId: principal.id, key, requestHash, statusCode: 200, responseBody: body, createdAt: at });
-      }
-      return { result, body, replayed: false, version: updated.version };
+      return runStep(
+        this.workflow,
+        this.subjects,
+        { principal, subjectId: id, command, expectedVersion: options.expectedVersion, requestId: options.requestId, now, idempotencyKey: key, requestHash: hash },
+        {
+          reply: ({ row, entry, snapshot, lifecycle, followUps }) => {
+            const result: RoundEventResult = {
+              round: toRound(row, lifecycle.allowedEvents(snapshot, actorOf(principal), this.facts(row, now)) as Round['allowedEvents']),
+              transition: toTransitionView(entry, principal),
+              started: followUps.map((e) => toTransitionView(e, principal)),
+            };
+            return JSON.stringify(result);
+          },
+          versionOf: (reply) => (JSON.parse(reply) as RoundEventResult).round.version,
+        },
+      );
     });
   }
 
@@ -219,22 +203,9 @@ export class RoundsService {
     return {
       now,
       submissionClosesAt: endOfShanghaiDay(row.submissionDeadline),
-      projectsByState: this.store.projectsByState(row.id) as Partial<Record<ProjectState, number>>,
+      projectsByState: this.projectsRepository.projectsByState(row.id) as Partial<Record<ProjectState, number>>,
     };
   }
 }
 
 const actorOf = (principal: Principal) => ({ id: principal.id, role: principal.role, unitId: principal.unitId });
-
-const persistedOf = (row: RoundRow) => ({
-  machineId: row.machineId,
-  machineVersion: row.machineVersion,
-  state: row.state as RoundState,
-  context: row.context,
-});
-
-const ROUND_TERMS: MachineTerms<RoundState> = {
-  stateLabel: roundStateLabel,
-  eventsAcceptedIn: roundEventsAcceptedIn,
-  stateNoun: { zh: '批次状态', en: 'round state' },
-};

@@ -18,7 +18,7 @@ import { AuditExportService } from '../../src/audit/export-bundle.js';
 import { canonicalJson, entryHash as serviceEntryHash, type UnhashedEntry } from '../../src/audit/hash-chain.js';
 import { machineDefinitions } from '../../src/audit/machine-definitions.js';
 import * as verifier from '../../src/audit/standalone-verifier.mjs';
-import { ProjectStore } from '../../src/projects/project-store.js';
+import { TransitionLogRepository } from '../../src/workflow/transition-log.repository.js';
 import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
 import { ADMIN_TOKEN, FakeClock, call } from '../helpers/app.js';
 import { createDraft, createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
@@ -302,11 +302,12 @@ describe('a long log', () => {
       const world = await createWorld(app);
       const project = await driveTo(world, 'in_progress');
       const extra = 20_000 - (db.$client.prepare('SELECT count(*) AS n FROM transition_log').get() as { n: number }).n;
-      const store = new ProjectStore(db.$client);
+      const log = new TransitionLogRepository(db.$client);
       db.$client.transaction(() => {
         for (let i = 0; i < extra; i += 1) {
-          store.appendLog({
-            projectId: project.id,
+          log.append({
+            subjectKind: 'project',
+            subjectId: project.id,
             event: 'SUBMIT_PROGRESS_REPORT',
             fromState: 'in_progress',
             toState: 'in_progress',

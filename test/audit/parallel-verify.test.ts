@@ -13,7 +13,7 @@ import { entryHash, verifyChain } from '../../src/audit/hash-chain.js';
 import { nativeChainWalk, verifyChainParallel, verifyLog, type Walker } from '../../src/audit/parallel-verify.js';
 import { iterateLog } from '../../src/audit/transition-log.repository.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
-import { ProjectStore } from '../../src/projects/project-store.js';
+import { TransitionLogRepository } from '../../src/workflow/transition-log.repository.js';
 
 const ROWS = 1_200;
 let dir: string;
@@ -24,11 +24,12 @@ beforeAll(() => {
   pristine = path.join(dir, 'pristine.db');
   const db = openDatabase(pristine);
   migrateDatabase(db);
-  const store = new ProjectStore(db.$client);
+  const log = new TransitionLogRepository(db.$client);
   db.$client.transaction(() => {
     for (let i = 1; i <= ROWS; i += 1) {
-      store.appendLog({
-        projectId: `p-${i % 37}`,
+      log.append({
+        subjectKind: 'project',
+        subjectId: `p-${i % 37}`,
         event: 'SUBMIT_PROGRESS_REPORT',
         fromState: 'in_progress',
         toState: 'in_progress',

@@ -7,7 +7,7 @@
  *
  * CEILING_TABLES picks the tables:
  * - `engine` (default): the engine's own schema (its migrations) and rows as the engine holds them,
- *   read and written with the engine's prepared statements (ProjectStore): the same SELECT of the
+ *   read and written with the engine's prepared statements (ProjectsRepository): the same SELECT of the
  *   whole row, the same UPDATE, the same log head and INSERT, the same entry hash. A project row
  *   carries the engine's letter and context, about 600 bytes; a log row about 360.
  * - `minimal`: a five-column project table and a seven-column log, the first ceiling this bench
@@ -20,7 +20,11 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import { canonicalJson } from '../../src/audit/hash-chain.js';
-import { ProjectStore } from '../../src/projects/project-store.js';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import * as schema from '../../src/db/schema.js';
+import type { Db } from '../../src/db/client.js';
+import { ProjectsRepository } from '../../src/projects/projects.repository.js';
+import { TransitionLogRepository } from '../../src/workflow/transition-log.repository.js';
 import { seedDatabase } from './seed-database.js';
 
 const file = process.env.BENCH_DB ?? '';
@@ -50,14 +54,16 @@ function engineTables(): Ceiling {
   const seeded = seedDatabase(file, projects, 6, { applicant: 'ceiling-applicant', orgDept: 'ceiling-org', auditor: 'ceiling-auditor' });
   const db = open();
   db.pragma('foreign_keys = ON');
-  const store = new ProjectStore(db);
+  const store = new ProjectsRepository(drizzle({ client: db, schema, casing: 'snake_case' }) as Db);
+  const log = new TransitionLogRepository(db);
   const work = db.transaction((index: number, text: string, requestId: string) => {
     const id = seeded.ids[index];
     const project = id === undefined ? undefined : store.project(id);
     if (!project) return null;
     const at = new Date().toISOString();
-    const entry = store.appendLog({
-      projectId: project.id,
+    const entry = log.append({
+      subjectKind: 'project',
+      subjectId: project.id,
       event: 'SUBMIT_PROGRESS_REPORT',
       fromState: project.state,
       toState: project.state,

@@ -4,11 +4,20 @@
  * gets a 500 problem without internals, and the same event then succeeds.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ProjectStore } from '../../src/projects/project-store.js';
+import { ProjectsRepository } from '../../src/projects/projects.repository.js';
+import { IdempotencyRepository } from '../../src/workflow/idempotency.repository.js';
+import { TransitionLogRepository } from '../../src/workflow/transition-log.repository.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { assignReviewers, createWorld, driveTo, fire, firing, type World } from '../helpers/world.js';
 
-type WriteStep = 'appendLog' | 'updateProject' | 'upsertReview' | 'saveIdempotencyRecord';
+/** Each write of a transition, by the repository method that does it. */
+const WRITES = {
+  'the log entry': [TransitionLogRepository.prototype, 'append'],
+  'the project row': [ProjectsRepository.prototype, 'updateProject'],
+  'the review': [ProjectsRepository.prototype, 'upsertReview'],
+  'the idempotency record': [IdempotencyRepository.prototype, 'save'],
+} as const;
+type WriteStep = keyof typeof WRITES;
 
 function counts(t: TestApp, projectId: string) {
   const one = (sql: string) => (t.db.$client.prepare(sql).get(projectId) as { n: number }).n;
@@ -32,15 +41,17 @@ describe('fault injection inside a transition', () => {
     await t.close();
   });
 
-  it.each<WriteStep>(['appendLog', 'updateProject', 'upsertReview', 'saveIdempotencyRecord'])(
+  it.each(Object.keys(WRITES) as WriteStep[])(
     'a failure right after %s writes nothing, and the event then succeeds',
     async (step) => {
       const project = await driveTo(world, 'preliminarily_checked');
       await assignReviewers(world, project.id);
       const { user, payload } = firing(world, 'SUBMIT_REVIEW');
       const before = counts(t, project.id);
-      const original = ProjectStore.prototype[step] as (...args: unknown[]) => unknown;
-      vi.spyOn(ProjectStore.prototype, step).mockImplementation(function (this: ProjectStore, ...args: unknown[]) {
+      const [prototype, method] = WRITES[step];
+      const target = prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+      const original = target[method]!;
+      vi.spyOn(target, method).mockImplementation(function (this: unknown, ...args: unknown[]) {
         original.apply(this, args);
         throw new Error(`injected fault after ${step}`);
       });
@@ -63,8 +74,8 @@ describe('fault injection inside a transition', () => {
   it('a failing event in a group commit rolls back alone; the others in the same transaction commit', async () => {
     const projects = await Promise.all([driveTo(world, 'in_progress'), driveTo(world, 'in_progress'), driveTo(world, 'in_progress')]);
     const target = projects[1]!.id;
-    const original = ProjectStore.prototype.updateProject;
-    vi.spyOn(ProjectStore.prototype, 'updateProject').mockImplementation(function (this: ProjectStore, row, expected) {
+    const original = ProjectsRepository.prototype.updateProject;
+    vi.spyOn(ProjectsRepository.prototype, 'updateProject').mockImplementation(function (this: ProjectsRepository, row, expected) {
       const written = original.call(this, row, expected);
       if (row.id === target) throw new Error('injected fault');
       return written;

@@ -1,13 +1,15 @@
 /**
- * The event hot path's reads and writes as statements prepared once per connection. Drizzle's
- * query builder re-renders and re-prepares its SQL on every call (measured: about two thirds of the
- * CPU of an event); the schema, the migrations and every cooler path stay with Drizzle.
+ * Where projects live. The event hot path's reads and writes are statements prepared once per
+ * connection: Drizzle's query builder re-renders and re-prepares its SQL on every call (measured:
+ * about two thirds of the CPU of an event). The cooler paths (create, list, edit, assignments) use
+ * Drizzle's query builder.
  */
 import type Database from 'better-sqlite3';
-import type { FileChecksum, Letter, ProjectContext, Scores } from '../../machines/project.types.js';
-import type { IdempotencyRecordRow, ProjectRow, RoundRow, TransitionLogRow } from '../db/schema.js';
-import { GENESIS_HASH, entryHash, type UnhashedEntry } from '../audit/hash-chain.js';
-import { roundFacts, type RoundFacts } from '../rounds/round-facts.js';
+import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import type { FileChecksum, Letter, ProjectContext, ProjectState, Scores } from '../../machines/project.types.js';
+import type { Db } from '../db/client.js';
+import { projects, reviewerAssignments, users, type ProjectRow, type RoundRow } from '../db/schema.js';
+import { roundFacts, type RoundFacts } from './project-facts.js';
 
 interface RawProject extends Omit<ProjectRow, 'letter' | 'context'> {
   letter: string;
@@ -22,16 +24,29 @@ const ROUND_COLUMNS = `id, year, title, document_number AS documentNumber, submi
   revision_deadline AS revisionDeadline, final_acceptance_date AS finalAcceptanceDate, funding_first AS fundingFirst,
   funding_second AS fundingSecond, funding_third AS fundingThird, funding_qualified AS fundingQualified,
   min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax, require_signed_letter AS requireSignedLetter,
+  project_machine_version AS projectMachineVersion,
   created_at AS createdAt`;
 
-export type NewLogEntry = Omit<UnhashedEntry, 'seq' | 'prevHash'>;
+export interface ProjectFilter {
+  state?: ProjectState;
+  roundId?: string;
+  unitId?: string;
+  category?: ProjectRow['category'];
+  /** Only ids after this one (the cursor). */
+  afterId?: string;
+  /** Only these units' projects. */
+  unitIds?: string[];
+  /** Only projects this reviewer is assigned to. */
+  assignedTo?: string;
+}
 
-export class ProjectStore {
+export class ProjectsRepository {
   private readonly statements;
   /** A round's settings (these columns) never change once created, so a cache by id never goes stale; its state is read fresh. */
   private readonly rounds = new Map<string, { row: RoundRow; facts: RoundFacts }>();
 
-  constructor(sqlite: Database.Database) {
+  constructor(private readonly db: Db) {
+    const sqlite: Database.Database = db.$client;
     this.statements = {
       project: sqlite.prepare<[string], RawProject>(`SELECT ${PROJECT_COLUMNS} FROM projects WHERE id = ?`),
       round: sqlite.prepare<[string], Omit<RoundRow, 'requireSignedLetter'> & { requireSignedLetter: number }>(
@@ -78,21 +93,6 @@ export class ProjectStore {
          ON CONFLICT (project_id, reviewer_id) DO UPDATE SET direction = excluded.direction, innovation = excluded.innovation,
            practicality = excluded.practicality, breadth = excluded.breadth, exemplarity = excluded.exemplarity,
            total = excluded.total, comment = excluded.comment, log_seq = excluded.log_seq, updated_at = excluded.updated_at`,
-      ),
-      logHead: sqlite.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM transition_log ORDER BY seq DESC LIMIT 1'),
-      insertLog: sqlite.prepare(
-        `INSERT INTO transition_log (seq, project_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id,
-           at, request_id, machine_id, machine_version, prev_hash, hash)
-         VALUES (@seq, @projectId, @event, @fromState, @toState, @payload, @actorId, @actorRole, @actorUnitId,
-           @at, @requestId, @machineId, @machineVersion, @prevHash, @hash)`,
-      ),
-      idempotency: sqlite.prepare<[string, string], IdempotencyRecordRow>(
-        `SELECT user_id AS userId, key, request_hash AS requestHash, status_code AS statusCode, response_body AS responseBody,
-           created_at AS createdAt FROM idempotency_records WHERE user_id = ? AND key = ?`,
-      ),
-      insertIdempotency: sqlite.prepare(
-        `INSERT INTO idempotency_records (user_id, key, request_hash, status_code, response_body, created_at)
-         VALUES (@userId, @key, @requestHash, @statusCode, @responseBody, @createdAt)`,
       ),
     };
   }
@@ -189,20 +189,61 @@ export class ProjectStore {
     });
   }
 
-  /** Appends one hash-chained entry; inside the caller's transaction, so the chain stays gap-free. */
-  appendLog(entry: NewLogEntry): TransitionLogRow {
-    const head = this.statements.logHead.get();
-    const unhashed: UnhashedEntry = { ...entry, seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? GENESIS_HASH };
-    const row: TransitionLogRow = { ...unhashed, hash: entryHash(unhashed) };
-    this.statements.insertLog.run(row);
-    return row;
+  insert(row: ProjectRow): ProjectRow {
+    return this.db.insert(projects).values(row).returning().get();
   }
 
-  idempotencyRecord(userId: string, key: string): IdempotencyRecordRow | undefined {
-    return this.statements.idempotency.get(userId, key);
+  /** A page of projects in id order: `limit` of them, and whether more follow. */
+  page(filter: ProjectFilter, limit: number): { rows: ProjectRow[]; more: boolean } {
+    const conditions: SQL[] = [];
+    if (filter.state) conditions.push(eq(projects.state, filter.state));
+    if (filter.roundId) conditions.push(eq(projects.roundId, filter.roundId));
+    if (filter.unitId) conditions.push(eq(projects.unitId, filter.unitId));
+    if (filter.category) conditions.push(eq(projects.category, filter.category));
+    if (filter.afterId) conditions.push(gt(projects.id, filter.afterId));
+    if (filter.unitIds) conditions.push(inArray(projects.unitId, filter.unitIds));
+    if (filter.assignedTo) {
+      const assigned = this.db.select({ id: reviewerAssignments.projectId }).from(reviewerAssignments).where(eq(reviewerAssignments.reviewerId, filter.assignedTo));
+      conditions.push(inArray(projects.id, assigned));
+    }
+    const rows = this.db
+      .select()
+      .from(projects)
+      .where(and(...conditions))
+      .orderBy(asc(projects.id))
+      .limit(limit + 1)
+      .all();
+    return { rows: rows.slice(0, limit), more: rows.length > limit };
   }
 
-  saveIdempotencyRecord(record: IdempotencyRecordRow): void {
-    this.statements.insertIdempotency.run(record);
+  /** Writes a draft's edited fields, one version up; undefined when its version moved meanwhile. */
+  updateDraft(id: string, expectedVersion: number, fields: Pick<ProjectRow, 'category' | 'direction' | 'title' | 'letter' | 'updatedAt'>): ProjectRow | undefined {
+    return this.db
+      .update(projects)
+      .set({ ...fields, version: expectedVersion + 1 })
+      .where(and(eq(projects.id, id), eq(projects.version, expectedVersion)))
+      .returning()
+      .get();
+  }
+
+  assign(assignment: { projectId: string; reviewerId: string; assignedBy: string; assignedAt: string }): void {
+    this.db.insert(reviewerAssignments).values(assignment).run();
+  }
+
+  /** The project's assignments with each reviewer's name, in assignment order. */
+  assignments(projectId: string) {
+    return this.db
+      .select({
+        projectId: reviewerAssignments.projectId,
+        reviewerId: reviewerAssignments.reviewerId,
+        reviewerName: users.name,
+        assignedBy: reviewerAssignments.assignedBy,
+        assignedAt: reviewerAssignments.assignedAt,
+      })
+      .from(reviewerAssignments)
+      .innerJoin(users, eq(users.id, reviewerAssignments.reviewerId))
+      .where(eq(reviewerAssignments.projectId, projectId))
+      .orderBy(asc(reviewerAssignments.assignedAt), asc(reviewerAssignments.reviewerId))
+      .all();
   }
 }

@@ -1,0 +1,56 @@
+/**
+ * The machine definitions the service runs and replays, by version: `project@1`, `round@1`, ...
+ * Every persisted snapshot and every log entry names the definition it ran under. A new version is
+ * added beside the old ones, never in their place: both stay loadable and replayable, and a
+ * subject moves to the new version only through an explicit migration.
+ */
+import type { Lifecycle } from './lifecycle.js';
+import { projectLifecycle } from './project.lifecycle.js';
+import { roundLifecycle } from './round.lifecycle.js';
+
+export type AnyLifecycle = Lifecycle;
+
+/** The definitions this build ships. */
+export const SHIPPED_LIFECYCLES: readonly AnyLifecycle[] = [projectLifecycle, roundLifecycle];
+
+export class MachineRegistry {
+  private readonly byKey = new Map<string, AnyLifecycle>();
+
+  constructor(lifecycles: readonly AnyLifecycle[] = SHIPPED_LIFECYCLES) {
+    for (const lifecycle of lifecycles) this.register(lifecycle);
+  }
+
+  register(lifecycle: AnyLifecycle): void {
+    if (this.byKey.has(lifecycle.key)) throw new Error(`machine ${lifecycle.key} is registered twice`);
+    const sameId = this.all().find((other) => other.id === lifecycle.id);
+    if (sameId && sameId.kind !== lifecycle.kind) throw new Error(`machine ${lifecycle.key} is of kind ${lifecycle.kind}, ${sameId.key} of ${sameId.kind}`);
+    this.byKey.set(lifecycle.key, lifecycle);
+  }
+
+  get(id: string, version: number): AnyLifecycle | undefined {
+    return this.byKey.get(`${id}@${version}`);
+  }
+
+  /** The definition a persisted subject names; a subject of an unknown definition is a fault of the deployment. */
+  require(id: string, version: number): AnyLifecycle {
+    const lifecycle = this.get(id, version);
+    if (!lifecycle) throw new Error(`no machine definition ${id}@${version} is registered`);
+    return lifecycle;
+  }
+
+  /** The newest version of a machine: what subjects created from now on run under. */
+  latest(id: string): AnyLifecycle {
+    const versions = this.versions(id);
+    const newest = versions[versions.length - 1];
+    if (!newest) throw new Error(`no machine ${id} is registered`);
+    return newest;
+  }
+
+  versions(id: string): AnyLifecycle[] {
+    return this.all().filter((lifecycle) => lifecycle.id === id);
+  }
+
+  all(): AnyLifecycle[] {
+    return [...this.byKey.values()].sort((a, b) => (a.id === b.id ? a.version - b.version : a.id < b.id ? -1 : 1));
+  }
+}

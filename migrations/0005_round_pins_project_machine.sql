@@ -1,0 +1,1 @@
+ALTER TABLE `rounds` ADD `project_machine_version` integer DEFAULT 1 NOT NULL;

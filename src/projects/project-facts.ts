@@ -1,0 +1,107 @@
+/**
+ * The facts the project machine's guards read, gathered inside the step's transaction, and the
+ * payload the log keeps of each project event.
+ */
+import type { Facts, Grade, ProjectCommand, ProjectContext } from '../../machines/project.types.js';
+import { endOfShanghaiDay } from '../clock.js';
+import type { ProjectRow, RoundRow } from '../db/schema.js';
+import type { ProjectsRepository } from './projects.repository.js';
+
+/** The facts of a round that the project machine's guards read. */
+export interface RoundFacts {
+  submissionClosesAt: number;
+  revisionClosesAt: number | null;
+  minReviews: number;
+  scoreMin: number;
+  scoreMax: number;
+  funding: Record<Grade, number>;
+}
+
+export function roundFacts(row: RoundRow): RoundFacts {
+  return {
+    submissionClosesAt: endOfShanghaiDay(row.submissionDeadline),
+    revisionClosesAt: row.revisionDeadline === null ? null : endOfShanghaiDay(row.revisionDeadline),
+    minReviews: row.minReviews,
+    scoreMin: row.scoreMin,
+    scoreMax: row.scoreMax,
+    funding: { first: row.fundingFirst, second: row.fundingSecond, third: row.fundingThird, qualified: row.fundingQualified },
+  };
+}
+
+
+/**
+ * The facts of one project at `now`. Each is read from the database only when a guard first asks
+ * for it: a progress report never loads the panel, a review never loads the letter twice. The lazy
+ * ones are getters on the prototype, memoised in fields, rather than properties redefined on each
+ * object: the hot path builds one of these per event.
+ */
+export class ProjectFacts implements Facts {
+  readonly title: string;
+  readonly letter: Facts['letter'];
+  readonly submissionClosesAt: number;
+  readonly revisionClosesAt: number | null;
+  readonly minReviews: number;
+  readonly scoreMin: number;
+  readonly scoreMax: number;
+  readonly funding: Facts['funding'];
+  readonly signedLetterRequired: boolean;
+  private conflicting: string[] | undefined;
+  private assigned: string[] | undefined;
+  private reviewed: string[] | undefined;
+  private letterFile: Facts['signedLetter'] | undefined;
+  private documents: Facts['finalReportDocuments'] | undefined;
+
+  constructor(
+    private readonly repository: ProjectsRepository,
+    private readonly lineage: (unitId: string) => string[],
+    private readonly project: ProjectRow,
+    round: RoundFacts,
+    signedLetterRequired: boolean,
+    readonly now: number,
+  ) {
+    this.title = project.title;
+    this.letter = project.letter;
+    this.submissionClosesAt = round.submissionClosesAt;
+    this.revisionClosesAt = round.revisionClosesAt;
+    this.minReviews = round.minReviews;
+    this.scoreMin = round.scoreMin;
+    this.scoreMax = round.scoreMax;
+    this.funding = round.funding;
+    this.signedLetterRequired = signedLetterRequired;
+  }
+
+  get conflictingUnitIds(): string[] {
+    return (this.conflicting ??= this.lineage(this.project.unitId));
+  }
+
+  get assignedReviewerIds(): string[] {
+    return (this.assigned ??= this.repository.assignedReviewerIds(this.project.id));
+  }
+
+  get reviewedReviewerIds(): string[] {
+    return (this.reviewed ??= this.repository.reviewedReviewerIds(this.project.id));
+  }
+
+  get signedLetter(): Facts['signedLetter'] {
+    if (this.letterFile === undefined) this.letterFile = this.repository.latestSignedLetter(this.project.id);
+    return this.letterFile;
+  }
+
+  get finalReportDocuments(): Facts['finalReportDocuments'] {
+    return (this.documents ??= this.repository.finalReportDocuments(this.project.id));
+  }
+}
+
+/**
+ * The payload the log keeps: the command without its type, plus the checksums of the files the
+ * event relies on, so the hash chain covers exactly which bytes were submitted. SUBMIT names the
+ * latest signed letter (when there is one); SUBMIT_FINAL_REPORT replaces its document ids with
+ * `{ fileId, sha256 }` as the machine recorded them.
+ */
+export function loggedPayload(command: ProjectCommand, facts: Facts, context: ProjectContext): Record<string, unknown> {
+  const { type: _type, ...payload } = command as ProjectCommand & Record<string, unknown>;
+  if (command.type === 'SUBMIT' && facts.signedLetter) return { ...payload, signedLetter: facts.signedLetter };
+  if (command.type === 'SUBMIT_FINAL_REPORT' && command.documents) return { ...payload, documents: context.finalReportDocuments ?? [] };
+  return payload;
+}
+

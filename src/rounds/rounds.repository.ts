@@ -1,0 +1,56 @@
+/**
+ * Where rounds live. A round event reads and writes its round with statements prepared once per
+ * connection, like a project event; the cooler paths use Drizzle's query builder.
+ */
+import type Database from 'better-sqlite3';
+import { asc, eq } from 'drizzle-orm';
+import type { RoundContext } from '../../machines/round.types.js';
+import type { Db } from '../db/client.js';
+import { rounds, type RoundRow } from '../db/schema.js';
+
+type RawRound = Omit<RoundRow, 'context' | 'requireSignedLetter'> & { context: string; requireSignedLetter: number };
+
+const COLUMNS = `id, year, title, document_number AS documentNumber, submission_deadline AS submissionDeadline,
+  revision_deadline AS revisionDeadline, final_acceptance_date AS finalAcceptanceDate, funding_first AS fundingFirst,
+  funding_second AS fundingSecond, funding_third AS fundingThird, funding_qualified AS fundingQualified,
+  min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax, require_signed_letter AS requireSignedLetter,
+  state, context, machine_id AS machineId, machine_version AS machineVersion, project_machine_version AS projectMachineVersion,
+  version, created_at AS createdAt, updated_at AS updatedAt`;
+
+export class RoundsRepository {
+  private readonly select;
+  private readonly update;
+
+  constructor(private readonly db: Db) {
+    const sqlite: Database.Database = db.$client;
+    this.select = sqlite.prepare<[string], RawRound>(`SELECT ${COLUMNS} FROM rounds WHERE id = ?`);
+    this.update = sqlite.prepare(
+      `UPDATE rounds SET state = @state, context = @context, machine_id = @machineId, machine_version = @machineVersion,
+         version = @version, updated_at = @updatedAt WHERE id = @id AND version = @expectedVersion`,
+    );
+  }
+
+  round(id: string): RoundRow | undefined {
+    const raw = this.select.get(id);
+    return raw && { ...raw, requireSignedLetter: raw.requireSignedLetter === 1, context: JSON.parse(raw.context) as RoundContext };
+  }
+
+  list(): RoundRow[] {
+    return this.db.select().from(rounds).orderBy(asc(rounds.id)).all();
+  }
+
+  insert(row: RoundRow): void {
+    this.db.insert(rounds).values(row).run();
+  }
+
+  /** Writes the round after a transition from `expectedVersion`; false when its version moved meanwhile. */
+  updateState(row: RoundRow, expectedVersion: number): boolean {
+    const { id, state, machineId, machineVersion, version, updatedAt } = row;
+    return this.update.run({ id, state, context: JSON.stringify(row.context), machineId, machineVersion, version, updatedAt, expectedVersion }).changes === 1;
+  }
+
+  /** Pins the version of the project machine the round's projects run under. */
+  pinProjectMachine(id: string, version: number): void {
+    this.db.update(rounds).set({ projectMachineVersion: version }).where(eq(rounds.id, id)).run();
+  }
+}

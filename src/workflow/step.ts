@@ -1,0 +1,172 @@
+/**
+ * The one workflow step, for every machine: idempotency → load → If-Match → decide → refuse →
+ * append the log entry → write → record the reply.
+ *
+ * It is a plain synchronous function, run inside the group committer's transaction (a savepoint of
+ * it): it throws a Problem to refuse, the savepoint rolls back, and a refused event writes nothing.
+ * It never awaits. What differs between machines (which table holds the subject, which facts its
+ * guards read, what else an entry writes) is a `Subjects` of the feature; the machine itself is the
+ * definition the registry names for the subject's persisted machine id and version.
+ */
+import type { AnyStateMachine, SnapshotFrom } from 'xstate';
+import type { Lifecycle, Persisted } from '../../machines/lifecycle.js';
+import type { MachineRegistry } from '../../machines/registry.js';
+import type { Label } from '../../machines/vocabulary.js';
+import type { Principal } from '../auth/principal.js';
+import { isoUtc } from '../clock.js';
+import type { TransitionLogRow } from '../db/schema.js';
+import { Problem } from '../http/problems.js';
+import type { IdempotencyRepository } from './idempotency.repository.js';
+import type { TransitionLogRepository } from './transition-log.repository.js';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../audit/hash-chain.js';
+import { refuseDecision } from './refusal.js';
+
+/** The kinds of subject the log names. */
+export const SUBJECT_KINDS = ['project', 'round', 'unit', 'user', 'assignment'] as const;
+export type SubjectKind = (typeof SUBJECT_KINDS)[number];
+
+/** What the step needs of a subject's row. */
+export interface SubjectRow {
+  id: string;
+  version: number;
+  machineId: string;
+  machineVersion: number;
+  state: string;
+  context: unknown;
+}
+
+/** A feature's subjects as the step sees them: where they live and what their machine needs. */
+export interface Subjects<Row extends SubjectRow, Command extends { type: string }, Facts> {
+  kind: SubjectKind;
+  /** What the subject is called: 项目 / project, 批次 / round. */
+  noun: Label;
+  /** How the subject's state is named in a refusal: 状态 / state, 批次状态 / round state. */
+  stateNoun: Label;
+  load(id: string): Row | undefined;
+  /** Whether the caller may see the subject at all (404 otherwise, as for an unknown id). */
+  visible(principal: Principal, row: Row): boolean;
+  notFound(id: string): Problem;
+  /** The facts the machine's guards read, at `now`. */
+  facts(row: Row, now: number): Facts;
+  /** The payload the log keeps for this command. */
+  loggedPayload(command: Command, facts: Facts, next: Persisted): Record<string, unknown>;
+  /** Writes the subject as the machine left it, one version up; answers the row as written. */
+  write(row: Row, next: Persisted, at: string): Row;
+  /**
+   * What the entry implies, in the same transaction: further rows (a review's scores), or events
+   * of other subjects (PUBLISH_LIST starts every approved project); answers their log entries.
+   */
+  afterEntry?(row: Row, command: Command, principal: Principal, entry: TransitionLogRow): TransitionLogRow[] | void;
+}
+
+export interface StepRequest<Command> {
+  principal: Principal;
+  subjectId: string;
+  command: Command;
+  /** The version the client last saw, from If-Match; null: none given. */
+  expectedVersion: number | null;
+  requestId: string;
+  now: number;
+}
+
+export interface StepOutcome<Row> {
+  row: Row;
+  entry: TransitionLogRow;
+  /** The machine's snapshot after the event, the one `row` was written from. */
+  snapshot: SnapshotFrom<AnyStateMachine>;
+  lifecycle: Lifecycle;
+  /** The entries the event's consequences wrote (the STARTs of PUBLISH_LIST); empty for most. */
+  followUps: TransitionLogRow[];
+}
+
+export interface WorkflowStores {
+  registry: MachineRegistry;
+  log: TransitionLogRepository;
+  idempotency: IdempotencyRepository;
+}
+
+/** The step without its idempotency: for events fired by other events (PUBLISH_LIST's STARTs). */
+export function applyStep<Row extends SubjectRow, Command extends { type: string }, Facts>(
+  stores: WorkflowStores,
+  subjects: Subjects<Row, Command, Facts>,
+  request: StepRequest<Command>,
+): StepOutcome<Row> {
+  const { principal, command } = request;
+  const row = subjects.load(request.subjectId);
+  if (!row || !subjects.visible(principal, row)) throw subjects.notFound(request.subjectId);
+  if (request.expectedVersion !== null && request.expectedVersion !== row.version) {
+    throw new Problem('precondition-failed', `${subjects.noun.zh}已更新到版本 ${row.version} / The ${subjects.noun.en} is at version ${row.version}`, {
+      currentVersion: row.version,
+    });
+  }
+
+  const lifecycle = stores.registry.require(row.machineId, row.machineVersion);
+  const facts = subjects.facts(row, request.now);
+  const event = { ...command, actor: { id: principal.id, role: principal.role, unitId: principal.unitId }, facts };
+  const decision = lifecycle.decide(lifecycle.restore(row), event);
+  if (!decision.ok) refuseDecision(decision, command.type, lifecycle, subjects.stateNoun);
+
+  const at = isoUtc(request.now);
+  const next = lifecycle.persist(decision.snapshot);
+  const entry = stores.log.append({
+    subjectKind: subjects.kind,
+    subjectId: row.id,
+    event: command.type,
+    fromState: decision.from,
+    toState: decision.to,
+    payload: canonicalJson(subjects.loggedPayload(command, facts, next)),
+    actorId: principal.id,
+    actorRole: principal.role,
+    actorUnitId: principal.unitId,
+    at,
+    requestId: request.requestId,
+    machineId: next.machineId,
+    machineVersion: next.machineVersion,
+  });
+  const written = subjects.write(row, next, at);
+  const followUps = subjects.afterEntry?.(written, command, principal, entry) ?? [];
+  return { row: written, entry, snapshot: decision.snapshot, lifecycle, followUps };
+}
+
+/** The answer to an event, ready to send: a replay sends the stored bytes unchanged. */
+export interface StepReply {
+  body: string;
+  replayed: boolean;
+  /** The subject's version after the event, for the ETag. */
+  version: number;
+}
+
+/**
+ * The whole step: a retried request (same caller, same Idempotency-Key, same request) replays the
+ * first answer's bytes; the same key with another request is refused; otherwise the step runs and
+ * its answer is recorded under the key in the same transaction.
+ */
+export function runStep<Row extends SubjectRow, Command extends { type: string }, Facts>(
+  stores: WorkflowStores,
+  subjects: Subjects<Row, Command, Facts>,
+  request: StepRequest<Command> & { idempotencyKey: string | null; requestHash: string | null },
+  answer: { reply(outcome: StepOutcome<Row>): string; versionOf(reply: string): number },
+): StepReply {
+  const { idempotencyKey: key, requestHash: hash, principal } = request;
+  if (key && hash) {
+    const record = stores.idempotency.find(principal.id, key);
+    if (record) {
+      if (record.requestHash !== hash) {
+        throw new Problem('idempotency-key-reused', '该幂等键已用于另一个请求 / This Idempotency-Key was used for a different request');
+      }
+      return { body: record.responseBody, replayed: true, version: answer.versionOf(record.responseBody) };
+    }
+  }
+  const outcome = applyStep(stores, subjects, request);
+  const body = answer.reply(outcome);
+  if (key && hash) {
+    stores.idempotency.save({ userId: principal.id, key, requestHash: hash, statusCode: 200, responseBody: body, createdAt: outcome.entry.at });
+  }
+  return { body, replayed: false, version: outcome.row.version };
+}
+
+/** What an Idempotency-Key is bound to: the SHA-256 of the request's canonical JSON. */
+export function requestHash(request: unknown): string {
+  return createHash('sha256').update(canonicalJson(request)).digest('hex');
+}
