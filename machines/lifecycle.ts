@@ -156,6 +156,7 @@ export function defineLifecycle<M extends AnyStateMachine, S extends string, T e
   const rolesByEvent = new Map<T, Role[]>(spec.events.map((type) => [type, [...new Set(transitions.filter((t) => t.event === type).flatMap((t) => t.rule.roles))]]));
   const transitionsFrom = new Map<S, Map<T, TransitionSpec<S, T>>>(spec.states.map((state) => [state, new Map(transitions.filter((t) => t.from === state).map((t) => [t.event, t]))]));
   const stateSet = new Set<string>(spec.states);
+  const eventSet = new Set<string>(spec.events);
   const initial = machine.config.initial as S;
 
   const stateOf = (snapshot: SnapshotFrom<M>) => (snapshot as { value: unknown }).value as S;
@@ -205,6 +206,8 @@ export function defineLifecycle<M extends AnyStateMachine, S extends string, T e
     stateOf,
     decide(snapshot, event) {
       const state = stateOf(snapshot);
+      // An event this version does not define at all is not legal anywhere in it.
+      if (!eventSet.has(event.type)) return { ok: false, kind: 'illegal', state };
       const roles = rolesOf(event.type as T);
       if (!roles.includes(event.actor.role)) return { ok: false, kind: 'forbidden', state, violation: roleViolation(event.actor, roles) };
       const transition = transitionsFrom.get(state)?.get(event.type as T);

@@ -16,7 +16,7 @@ import { GroupCommitter } from './db/group-commit.js';
 import { OneLineLogController } from './http/log-controller.js';
 import { SHARED_SCHEMAS } from './http/schemas.js';
 import type { App } from './http/type-provider.js';
-import { MACHINE_SCHEMAS, machineRoutes } from './machine/machine.routes.js';
+import { MACHINE_SCHEMAS, machineRoutes } from './machines/machines.routes.js';
 import authPlugin from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import limitsPlugin from './plugins/limits.js';
@@ -41,6 +41,7 @@ import { RoundsRepository } from './rounds/rounds.repository.js';
 import { IdempotencyRepository } from './workflow/idempotency.repository.js';
 import type { WorkflowStores } from './workflow/step.js';
 import { TransitionLogRepository } from './workflow/transition-log.repository.js';
+import { MachineMigrations } from './workflow/machine-migrations.js';
 import { MachineRegistry, SHIPPED_LIFECYCLES, type AnyLifecycle } from '../machines/registry.js';
 import { UnitSchema } from './units/units.schemas.js';
 import { unitsRoutes } from './units/units.routes.js';
@@ -155,7 +156,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(
     async (api: App) => {
-      await api.register(machineRoutes);
+      await api.register(machineRoutes, { registry: workflow.registry, migrations: new MachineMigrations(options.db.$client, clock, committer, workflow) });
       await api.register(unitsRoutes, { units });
       await api.register(usersRoutes, { users });
       await api.register(roundsRoutes, { rounds });

@@ -96,7 +96,7 @@ export const TransitionSchema = Type.Object(
   {
     seq: Type.Integer({ minimum: 1, description: '在整个日志中的连续序号 / Gap-free position in the whole log', examples: [42] }),
     projectId: Id('条目的对象：项目，批次机（machine.id 为 round）的条目为批次 / The subject: a project, or the round for entries of the round machine (machine.id round)', EXAMPLE.projectId),
-    event: Type.Enum([...EVENT_TYPES, ...ROUND_EVENT_TYPES], { description: '事件类型（项目或批次）/ Event type, of the project or the round machine' }),
+    event: Type.Enum([...EVENT_TYPES, ...ROUND_EVENT_TYPES, 'MIGRATE'], { description: '事件类型（项目或批次；MIGRATE 为迁移到状态机新版本）/ Event type, of the project or the round machine (MIGRATE: moved to another version of its machine)' }),
     fromState: LogStateSchema,
     toState: LogStateSchema,
     payload: Type.Record(Type.String(), Type.Unknown(), {

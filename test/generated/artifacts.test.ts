@@ -13,7 +13,7 @@ import { buildApp } from '../../src/app.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
 import { toMermaid } from '../../machines/project.lifecycle.js';
 import { roundToMermaid } from '../../machines/round.lifecycle.js';
-import { machineSvg } from '../../src/machine/machine.diagram.js';
+import { machineSvg } from '../../src/machines/machine-diagram.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 

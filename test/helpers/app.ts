@@ -3,7 +3,7 @@
  * seeded database: each test builds what it needs through the API.
  */
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppOptions } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
 
@@ -31,7 +31,7 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  options: { path?: string; clock?: FakeClock; writesPerMinute?: number; maxUploadBytes?: number } = {},
+  options: { path?: string; clock?: FakeClock; writesPerMinute?: number; maxUploadBytes?: number; machines?: AppOptions['machines'] } = {},
 ): Promise<TestApp> {
   const db = openDatabase(options.path ?? ':memory:');
   migrateDatabase(db);
@@ -43,6 +43,7 @@ export async function createTestApp(
     adminToken: ADMIN_TOKEN,
     writesPerMinute: options.writesPerMinute ?? 0,
     ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}),
+    ...(options.machines ? { machines: options.machines } : {}),
   });
   return {
     app,

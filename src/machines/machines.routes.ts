@@ -7,7 +7,10 @@ import { Problem } from '../http/problems.js';
 import { LabelSchema, problems, ref } from '../http/schemas.js';
 import type { App } from '../http/type-provider.js';
 import { CATEGORIES } from '../projects/categories.js';
-import { machineSvg } from './machine.diagram.js';
+import { machineSvg } from './machine-diagram.js';
+import type { MachineRegistry } from '../../machines/registry.js';
+import { principalOf } from '../plugins/auth.js';
+import type { MachineMigrations } from '../workflow/machine-migrations.js';
 
 const Name = (description: string, example: string) => Type.String({ minLength: 1, description, examples: [example] });
 const Names = (description: string, example: string) => Type.Array(Type.String({ minLength: 1, examples: [example] }), { description });
@@ -79,12 +82,114 @@ const RoundMachineSchema = Type.Object(
   { $id: 'RoundMachineDefinition', additionalProperties: false, description: '申报批次生命周期状态机 / The round lifecycle machine' },
 );
 
-export const MACHINE_SCHEMAS = [MachineSchema, RoundMachineSchema];
 
 const JSON_TYPE = 'application/json';
 const SVG_TYPE = 'image/svg+xml';
 
-export async function machineRoutes(app: App) {
+const MachineVersionSchema = Type.Object(
+  {
+    id: Name('状态机标识 / Machine id', 'project'),
+    version: Type.Integer({ minimum: 1, description: '版本 / Version', examples: [1] }),
+    key: Name('id@version，日志条目与快照所记 / id@version, as log entries and snapshots name it', 'project@1'),
+    kind: Name('对象种类 / The kind of subject it runs', 'project'),
+    latest: Type.Boolean({ description: '新对象是否按此版本运行 / Whether new subjects run under it', examples: [true] }),
+  },
+  { $id: 'MachineVersion', additionalProperties: false, description: '已注册的状态机定义版本 / A registered version of a machine definition' },
+);
+
+const MigrationBody = Type.Object(
+  {
+    machine: Name('状态机标识 / Machine id', 'project'),
+    fromVersion: Type.Integer({ minimum: 1, description: '迁出版本 / The version subjects run under now', examples: [1] }),
+    toVersion: Type.Integer({ minimum: 1, description: '迁入版本 / The version they move to', examples: [2] }),
+    stateMap: Type.Optional(
+      Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.String({ minLength: 1, maxLength: 100 }), {
+        description: '旧状态 → 新状态；未列出的状态保持原名 / Old state → new state; unlisted states keep their name',
+        examples: [{ withdrawn: 'rejected' }],
+      }),
+    ),
+    roundId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '只迁移此批次的项目（及其版本锁定）/ Only this round’s projects (and its pin)', examples: ['01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01'] })),
+    dryRun: Type.Optional(Type.Boolean({ default: true, description: '只报告不迁移（默认）/ Report only, move nothing (the default)', examples: [true] })),
+    reason: Type.String({ minLength: 1, maxLength: 2000, description: '迁移理由，记入日志 / Why, recorded in every entry', examples: ['2024 年起按新版流程办理'] }),
+  },
+  { additionalProperties: false },
+);
+
+const MigrationReportSchema = Type.Object(
+  {
+    machine: Name('状态机标识 / Machine id', 'project'),
+    from: Name('迁出定义 / From', 'project@1'),
+    to: Name('迁入定义 / To', 'project@2'),
+    roundId: Type.Union([Type.String(), Type.Null()], { description: '限定的批次 / The round it was limited to' }),
+    dryRun: Type.Boolean({ description: '是否仅为演练 / Whether it was a dry run' }),
+    applied: Type.Boolean({ description: '是否已迁移 / Whether the subjects moved' }),
+    subjects: Type.Integer({ minimum: 0, description: '涉及对象数 / Subjects at the old version', examples: [16] }),
+    moves: Type.Array(
+      Type.Object(
+        { fromState: Type.String(), toState: Type.String(), subjects: Type.Integer({ minimum: 0 }) },
+        { additionalProperties: false, description: '某一状态迁往何处 / Where one state moves' },
+      ),
+      { description: '迁移明细 / The moves, by state' },
+    ),
+    unmapped: Type.Array(
+      Type.Object({ state: Type.String(), subjects: Type.Array(Type.String()) }, { additionalProperties: false }),
+      { description: '新版本没有的状态及其对象；非空时拒绝迁移 / States the new version lacks, with their subjects; a run is refused while any is listed' },
+    ),
+    repinnedRounds: Type.Array(Type.String(), { description: '项目版本锁定随之变更的批次 / Rounds whose projects now run under the new version' }),
+    entries: Type.Union([Type.Object({ first: Type.Integer(), last: Type.Integer() }, { additionalProperties: false }), Type.Null()], {
+      description: '写入的日志条目序号范围 / The log entries written',
+    }),
+  },
+  { $id: 'MachineMigrationReport', additionalProperties: false, description: '状态机版本迁移的报告 / What a machine migration moved, or would move' },
+);
+
+export const MACHINE_SCHEMAS = [MachineSchema, RoundMachineSchema, MachineVersionSchema, MigrationReportSchema];
+
+export async function machineRoutes(app: App, { registry, migrations }: { registry: MachineRegistry; migrations: MachineMigrations }) {
+  app.get(
+    '/machines',
+    {
+      config: { public: true },
+      schema: {
+        operationId: 'listMachineVersions',
+        tags: ['meta'],
+        summary: '已注册的状态机定义版本 / The machine definitions by version',
+        description: '服务可运行与重放的每个状态机定义版本。\nEvery version of every machine definition the service runs and replays.',
+        security: [],
+        response: { 200: Type.Array(ref(MachineVersionSchema), { description: '定义版本 / The versions' }) },
+      },
+    },
+    async () => registry.all().map((l) => ({ id: l.id, version: l.version, key: l.key, kind: l.kind, latest: registry.latest(l.id) === l })),
+  );
+
+  app.post(
+    '/machines/migrations',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        operationId: 'migrateMachineVersion',
+        tags: ['meta'],
+        summary: '迁移对象到状态机新版本 / Move in-flight subjects to another version of their machine',
+        description: [
+          '默认只演练（dryRun）：报告各状态迁往何处。实际迁移时，若有对象将落入新版本没有的状态则整体拒绝（409），否则在一个事务中迁移，每个对象一条 MIGRATE 日志。',
+          '',
+          'A dry run by default: reports where each state would move. A run is refused whole (409 `states_unmapped`) if any subject would land in a state',
+          'the new version lacks; otherwise every subject moves in one transaction, each with a MIGRATE log entry under the new definition.',
+        ].join('\n'),
+        body: MigrationBody,
+        response: {
+          200: ref(MigrationReportSchema),
+          ...problems('forbidden', 'not-found', 'conflict', 'unprocessable'),
+        },
+      },
+    },
+    async (request) => {
+      const { dryRun, ...rest } = request.body;
+      return migrations.migrate(principalOf(request), { ...rest, dryRun: dryRun ?? true });
+    },
+  );
+
+
   const definition: Static<typeof MachineSchema> = {
     ...describeMachine(),
     categories: Object.entries(CATEGORIES).map(([name, category]) => ({

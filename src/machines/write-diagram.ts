@@ -1,11 +1,11 @@
 /**
  * Writes the lifecycle diagram with Chinese labels, the copy the README shows:
- *   tsx src/machine/write-diagram.ts openapi/machine.svg
+ *   tsx src/machines/write-diagram.ts openapi/machine.svg
  * A test fails when the committed copy differs from what the machine draws now.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { machineSvg } from './machine.diagram.js';
+import { machineSvg } from './machine-diagram.js';
 
 const out = process.argv[2];
 if (!out) {
