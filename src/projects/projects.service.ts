@@ -12,6 +12,7 @@ import { projects, reviewerAssignments, users, type ProjectRow, type TransitionL
 import { Problem } from '../http/problems.js';
 import { newId } from '../ids.js';
 import { pairRefusal } from '../panel/assignment-rules.js';
+import { PanelRepository } from '../panel/panel.repository.js';
 import type { UnitsService } from '../units/units.service.js';
 import { applyEvent, loadFacts, restore, type StepContext } from './apply-event.js';
 import type { ProjectStore } from './project-store.js';
@@ -307,7 +308,7 @@ export class ProjectsService {
   assignReviewer(principal: Principal, id: string, reviewerId: string) {
     return this.committer.run(() => {
       const project = this.findVisible(principal, id);
-      const refusal = pairRefusal(this.db, (unitId) => this.unitsService.lineage(unitId), project, reviewerId);
+      const refusal = pairRefusal(new PanelRepository(this.db), (unitId) => this.unitsService.lineage(unitId), project, reviewerId);
       switch (refusal?.code) {
         case 'wrong_state':
           throw new Problem('conflict', refusal.detail, { state: project.state });
