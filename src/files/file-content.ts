@@ -3,6 +3,7 @@
  * name's extension are never consulted. Also the file name as it is kept (sanitised) and as it is
  * sent back (Content-Disposition with an RFC 5987 `filename*`). Pure functions, no I/O.
  */
+import { createHash } from 'node:crypto';
 
 export const FILE_KINDS = ['signed_letter', 'final_report_document'] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
@@ -107,6 +108,11 @@ function ooxmlType(bytes: Buffer): MediaType | null {
   if (names.includes('word/document.xml')) return DOCX;
   if (names.includes('xl/workbook.xml')) return XLSX;
   return null;
+}
+
+/** The SHA-256 of the bytes, hex: what a file is kept and logged with. */
+export function checksumOf(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** The media type of the bytes, among those this service knows; null for anything else. */

@@ -94,7 +94,7 @@ export async function filesRoutes(app: App, { files, maxUploadBytes }: { files: 
   app.post(
     '/projects/:id/files',
     {
-      config: { roles: ['applicant'] },
+      config: { roles: ['applicant'], subject: { kind: 'project', param: 'id' } },
       validatorCompiler: passBody,
       schema: {
         operationId: 'uploadProjectFile',
@@ -150,7 +150,7 @@ export async function filesRoutes(app: App, { files, maxUploadBytes }: { files: 
   app.get(
     '/projects/:id/files',
     {
-      config: { roles: READERS },
+      config: { roles: READERS, subject: { kind: 'project', param: 'id' } },
       schema: {
         operationId: 'listProjectFiles',
         tags: ['projects'],
@@ -173,7 +173,7 @@ export async function filesRoutes(app: App, { files, maxUploadBytes }: { files: 
   app.get(
     '/projects/:id/files/:fileId',
     {
-      config: { roles: READERS },
+      config: { roles: READERS, subject: { kind: 'project', param: 'id' } },
       schema: {
         operationId: 'downloadProjectFile',
         tags: ['projects'],

@@ -5,19 +5,18 @@
  * needs the file. Files are immutable: a new upload adds a file, the latest signed letter counts.
  * Writes run through the group committer, like every other write.
  */
-import { createHash } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
 import { stateLabel } from '../../machines/project.lifecycle.js';
 import type { ProjectState } from '../../machines/project.types.js';
 import type { Principal } from '../auth/principal.js';
 import { isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { GroupCommitter } from '../db/group-commit.js';
-import { files, type FileRow, type ProjectRow } from '../db/schema.js';
+import type { FileRow, ProjectRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import { newId } from '../ids.js';
 import type { ProjectsService } from '../projects/projects.service.js';
-import { ACCEPTED_TYPES, detectMediaType, sanitizeFileName, type FileKind, type MediaType } from './file-content.js';
+import { FilesRepository, type FileMetadata } from './files.repository.js';
+import { ACCEPTED_TYPES, checksumOf, detectMediaType, sanitizeFileName, type FileKind, type MediaType } from './file-content.js';
 import type { FileView } from './files.schemas.js';
 
 /** The state in which each kind of file is uploaded: the one whose next event uses it. */
@@ -31,19 +30,7 @@ const KIND_LABEL: Record<FileKind, { zh: string; en: string }> = {
   final_report_document: { zh: '结项文件', en: 'A final report document' },
 };
 
-const METADATA = {
-  id: files.id,
-  projectId: files.projectId,
-  kind: files.kind,
-  fileName: files.fileName,
-  mediaType: files.mediaType,
-  size: files.size,
-  sha256: files.sha256,
-  uploadedBy: files.uploadedBy,
-  createdAt: files.createdAt,
-};
-
-const toFileView = (row: Omit<FileRow, 'content'>): FileView => ({
+const toFileView = (row: FileMetadata): FileView => ({
   id: row.id,
   projectId: row.projectId,
   kind: row.kind,
@@ -67,12 +54,16 @@ export interface Download {
 }
 
 export class FilesService {
+  private readonly files: FilesRepository;
+
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly clock: Clock,
     private readonly projects: ProjectsService,
     private readonly committer: GroupCommitter,
-  ) {}
+  ) {
+    this.files = new FilesRepository(db);
+  }
 
   /**
    * The project, if the caller may upload a file of this kind now: 404 when it may not see the
@@ -112,12 +103,12 @@ export class FilesService {
         { field: 'file', code: 'file_type_not_accepted', acceptedTypes: accepted, ...(mediaType ? { detectedType: mediaType } : {}) },
       );
     }
-    const sha256 = createHash('sha256').update(upload.content).digest('hex');
+    const sha256 = checksumOf(upload.content);
     const fileName = sanitizeFileName(upload.fileName, mediaType);
     return this.committer.run(() => {
       this.assertMayUpload(principal, projectId, kind);
       const now = this.clock.now();
-      const row = {
+      const row: FileRow = {
         id: newId(now),
         projectId,
         kind,
@@ -129,7 +120,7 @@ export class FilesService {
         uploadedBy: principal.id,
         createdAt: isoUtc(now),
       };
-      this.db.insert(files).values(row).run();
+      this.files.add(row);
       return toFileView(row);
     });
   }
@@ -137,23 +128,13 @@ export class FilesService {
   /** The metadata of every file of the project, in upload order. */
   list(principal: Principal, projectId: string): FileView[] {
     this.projects.findVisible(principal, projectId);
-    return this.db
-      .select(METADATA)
-      .from(files)
-      .where(eq(files.projectId, projectId))
-      .orderBy(asc(files.createdAt), asc(files.id))
-      .all()
-      .map(toFileView);
+    return this.files.metadataOf(projectId).map(toFileView);
   }
 
   /** One file with its bytes; 404 when the project is not visible or the file is not one of its files. */
   download(principal: Principal, projectId: string, fileId: string): Download {
     this.projects.findVisible(principal, projectId);
-    const row = this.db
-      .select()
-      .from(files)
-      .where(and(eq(files.id, fileId), eq(files.projectId, projectId)))
-      .get();
+    const row = this.files.fileOf(projectId, fileId);
     if (!row) throw new Problem('not-found', `文件不存在 / File ${fileId} not found`);
     return { file: toFileView(row), content: row.content };
   }

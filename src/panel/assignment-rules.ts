@@ -3,11 +3,9 @@
  * assignment of a round: the project still assignable, an active reviewer, no conflict of
  * interest, not assigned twice. Each refusal has a stable code and a bilingual explanation.
  */
-import { and, eq } from 'drizzle-orm';
 import { stateLabel } from '../../machines/project.lifecycle.js';
 import type { ProjectState } from '../../machines/project.types.js';
-import type { Executor } from '../db/executor.js';
-import { reviewerAssignments, users } from '../db/schema.js';
+import type { PanelRepository } from './panel.repository.js';
 
 /** States in which the panel may still change. */
 export const ASSIGNABLE_STATES: readonly string[] = ['submitted', 'preliminarily_checked'];
@@ -21,7 +19,7 @@ export interface PairRefusal {
 
 /** Why this reviewer may not be assigned to this project now, or null when it may. */
 export function pairRefusal(
-  db: Executor,
+  panel: Pick<PanelRepository, 'reviewer' | 'isAssigned'>,
   lineage: (unitId: string) => string[],
   project: { id: string; unitId: string; state: string },
   reviewerId: string,
@@ -33,15 +31,10 @@ export function pairRefusal(
       detail: `项目处于「${label.zh}」，不能分配评审 / The project is ${label.en}; reviewers are assigned while submitted or preliminarily checked`,
     };
   }
-  const reviewer = db.select({ unitId: users.unitId, role: users.role, active: users.active }).from(users).where(eq(users.id, reviewerId)).get();
+  const reviewer = panel.reviewer(reviewerId);
   if (!reviewer || reviewer.role !== 'reviewer' || !reviewer.active) {
     return { code: 'not_a_reviewer', detail: `不是有效的评审组成员 / ${reviewerId} is not an active reviewer` };
   }
   if (reviewer.unitId !== null && lineage(project.unitId).includes(reviewer.unitId)) return { code: 'conflict_of_interest', detail: COI_DETAIL };
-  const existing = db
-    .select({ one: reviewerAssignments.projectId })
-    .from(reviewerAssignments)
-    .where(and(eq(reviewerAssignments.projectId, project.id), eq(reviewerAssignments.reviewerId, reviewerId)))
-    .get();
-  return existing ? { code: 'already_assigned', detail: '该评审人已分配 / Reviewer already assigned' } : null;
+  return panel.isAssigned(project.id, reviewerId) ? { code: 'already_assigned', detail: '该评审人已分配 / Reviewer already assigned' } : null;
 }

@@ -73,7 +73,7 @@ export async function panelRoutes(app: App, { panel }: { panel: PanelService }) 
   app.get(
     '/projects/:id/reviews',
     {
-      config: { roles: ['org_dept', 'committee', 'auditor', 'reviewer'] },
+      config: { roles: ['org_dept', 'committee', 'auditor', 'reviewer'], subject: { kind: 'project', param: 'id' } },
       schema: {
         operationId: 'listProjectReviews',
         tags: ['projects'],

@@ -3,28 +3,18 @@
  * balanced, never a conflict of interest), a reviewer's worklist, and the reviews of a project
  * as each role may see them. Writes run through the group committer, like every other write.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
 import { stateLabel } from '../../machines/project.lifecycle.js';
 import type { ProjectState } from '../../machines/project.types.js';
 import type { Principal } from '../auth/principal.js';
 import { isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { GroupCommitter } from '../db/group-commit.js';
-import { projects, reviewerAssignments, reviews, rounds, users } from '../db/schema.js';
+import type { ReviewRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import type { UnitsService } from '../units/units.service.js';
 import { ASSIGNABLE_STATES, pairRefusal } from './assignment-rules.js';
+import { PanelRepository, type Reviewer } from './panel.repository.js';
 import type { AssignmentOutcome, AssignmentsInput, Refusal, ReviewView, WorklistItem } from './panel.schemas.js';
-
-
-interface ReviewerRow {
-  id: string;
-  unitId: string | null;
-  role: string;
-  active: boolean;
-}
-
-type ReviewRow = typeof reviews.$inferSelect;
 
 const toReview = (row: ReviewRow, reviewerName: string): ReviewView => ({
   projectId: row.projectId,
@@ -38,31 +28,35 @@ const toReview = (row: ReviewRow, reviewerName: string): ReviewView => ({
 });
 
 export class PanelService {
+  private readonly panel: PanelRepository;
+
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly clock: Clock,
     private readonly unitsService: UnitsService,
     private readonly committer: GroupCommitter,
-  ) {}
+  ) {
+    this.panel = new PanelRepository(db);
+  }
 
   /** One transaction: every assignment made, or (on an unexpected error) none. */
   assign(principal: Principal, roundId: string, input: AssignmentsInput): Promise<AssignmentOutcome> {
     return this.committer.run(() => {
-      const round = this.db.select().from(rounds).where(eq(rounds.id, roundId)).get();
-      if (!round) throw new Problem('not-found', `批次不存在 / Round ${roundId} not found`);
+      const minReviews = this.panel.minReviewsOf(roundId);
+      if (minReviews === undefined) throw new Problem('not-found', `批次不存在 / Round ${roundId} not found`);
       const outcome: AssignmentOutcome = { roundId, mode: input.mode, assigned: [], refused: [] };
       const at = isoUtc(this.clock.now());
       const insert = (projectId: string, reviewerId: string) => {
-        this.db.insert(reviewerAssignments).values({ projectId, reviewerId, assignedBy: principal.id, assignedAt: at }).run();
+        this.panel.assign({ projectId, reviewerId, assignedBy: principal.id, assignedAt: at });
         outcome.assigned.push({ projectId, reviewerId });
       };
       if (input.mode === 'explicit') this.explicit(roundId, input.pairs, insert, outcome.refused);
-      else this.automatic(roundId, round.minReviews, insert, outcome.refused);
+      else this.automatic(roundId, minReviews, insert, outcome.refused);
       return outcome;
     });
   }
 
-  private conflicted(projectUnitId: string, reviewer: ReviewerRow): boolean {
+  private conflicted(projectUnitId: string, reviewer: Reviewer): boolean {
     return reviewer.unitId !== null && this.unitsService.lineage(projectUnitId).includes(reviewer.unitId);
   }
 
@@ -74,12 +68,12 @@ export class PanelService {
   ): void {
     for (const { projectId, reviewerId } of pairs) {
       const refuse = (code: Refusal['code'], detail: string) => refused.push({ projectId, reviewerId, code, detail });
-      const project = this.db.select().from(projects).where(eq(projects.id, projectId)).get();
+      const project = this.panel.project(projectId);
       if (!project || project.roundId !== roundId) {
         refuse('not_in_round', `项目不属于此批次 / Project ${projectId} is not a project of this round`);
         continue;
       }
-      const refusal = pairRefusal(this.db, (unitId) => this.unitsService.lineage(unitId), project, reviewerId);
+      const refusal = pairRefusal(this.panel, (unitId) => this.unitsService.lineage(unitId), project, reviewerId);
       if (refusal) {
         refuse(refusal.code, refusal.detail);
         continue;
@@ -94,26 +88,10 @@ export class PanelService {
    * reviewers with the fewest assignments in the round, ties broken by id.
    */
   private automatic(roundId: string, minReviews: number, insert: (projectId: string, reviewerId: string) => void, refused: Refusal[]): void {
-    const roundProjects = this.db
-      .select({ id: projects.id, unitId: projects.unitId, state: projects.state })
-      .from(projects)
-      .where(eq(projects.roundId, roundId))
-      .orderBy(asc(projects.id))
-      .all();
-    const panel = this.db
-      .select({ id: users.id, unitId: users.unitId, role: users.role, active: users.active })
-      .from(users)
-      .where(and(eq(users.role, 'reviewer'), eq(users.active, true)))
-      .orderBy(asc(users.id))
-      .all();
-    const existing = roundProjects.length
-      ? this.db
-          .select({ projectId: reviewerAssignments.projectId, reviewerId: reviewerAssignments.reviewerId })
-          .from(reviewerAssignments)
-          .where(inArray(reviewerAssignments.projectId, roundProjects.map((p) => p.id)))
-          .all()
-      : [];
-    const load = new Map(panel.map((r) => [r.id, 0]));
+    const roundProjects = this.panel.projectsOfRound(roundId);
+    const reviewers = this.panel.activeReviewers();
+    const existing = this.panel.assignmentsOf(roundProjects.map((p) => p.id));
+    const load = new Map(reviewers.map((r) => [r.id, 0]));
     const assignedTo = new Map<string, Set<string>>(roundProjects.map((p) => [p.id, new Set<string>()]));
     for (const a of existing) {
       assignedTo.get(a.projectId)?.add(a.reviewerId);
@@ -123,7 +101,7 @@ export class PanelService {
       .filter((p) => ASSIGNABLE_STATES.includes(p.state))
       .map((p) => {
         const have = assignedTo.get(p.id)!;
-        const eligible = panel.filter((r) => !have.has(r.id) && !this.conflicted(p.unitId, r));
+        const eligible = reviewers.filter((r) => !have.has(r.id) && !this.conflicted(p.unitId, r));
         return { project: p, have, eligible, need: Math.max(0, minReviews - have.size) };
       })
       .filter((p) => p.need > 0)
@@ -150,15 +128,7 @@ export class PanelService {
 
   /** The caller's assigned projects, with whether it has scored each and its own review. */
   worklist(principal: Principal): WorklistItem[] {
-    const rows = this.db
-      .select({ project: projects, assignedAt: reviewerAssignments.assignedAt, review: reviews })
-      .from(reviewerAssignments)
-      .innerJoin(projects, eq(projects.id, reviewerAssignments.projectId))
-      .leftJoin(reviews, and(eq(reviews.projectId, reviewerAssignments.projectId), eq(reviews.reviewerId, reviewerAssignments.reviewerId)))
-      .where(eq(reviewerAssignments.reviewerId, principal.id))
-      .orderBy(asc(projects.roundId), asc(projects.id))
-      .all();
-    return rows.map(({ project, assignedAt, review }) => ({
+    return this.panel.worklistOf(principal.id).map(({ project, assignedAt, review }) => ({
       id: project.id,
       roundId: project.roundId,
       title: project.title,
@@ -178,26 +148,13 @@ export class PanelService {
    * Applicants never reach this (the route refuses their role).
    */
   projectReviews(principal: Principal, projectId: string): ReviewView[] {
-    const project = this.db.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).get();
     const notFound = () => new Problem('not-found', `项目不存在 / Project ${projectId} not found`);
-    if (!project) throw notFound();
+    if (!this.panel.projectExists(projectId)) throw notFound();
     const own = principal.role === 'reviewer';
     if (!['org_dept', 'committee', 'auditor', 'reviewer'].includes(principal.role)) throw notFound();
-    if (own) {
-      const assigned = this.db
-        .select({ one: reviewerAssignments.projectId })
-        .from(reviewerAssignments)
-        .where(and(eq(reviewerAssignments.projectId, projectId), eq(reviewerAssignments.reviewerId, principal.id)))
-        .get();
-      if (!assigned) throw notFound();
-    }
-    return this.db
-      .select({ review: reviews, name: users.name })
-      .from(reviews)
-      .innerJoin(users, eq(users.id, reviews.reviewerId))
-      .where(own ? and(eq(reviews.projectId, projectId), eq(reviews.reviewerId, principal.id)) : eq(reviews.projectId, projectId))
-      .orderBy(asc(reviews.createdAt), asc(reviews.reviewerId))
-      .all()
+    if (own && !this.panel.isAssigned(projectId, principal.id)) throw notFound();
+    return this.panel
+      .reviewsOf(projectId, own ? principal.id : undefined)
       .map(({ review, name }) => toReview(review, name));
   }
 }

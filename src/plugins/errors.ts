@@ -1,20 +1,26 @@
 /**
  * One place where every failure becomes an RFC 9457 problem document. Internals of a 5xx never
  * leave the process: they are logged with the request id and answered with a generic problem.
- * The title follows `Accept-Language` (zh-CN by default, en); `titles` carries both.
+ * The title follows `Accept-Language` (zh-CN by default, en); `titles` carries both. The problem
+ * answered stays on the request (`request.problem`) for the hooks that run after it.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { CONTENT_LANGUAGE, negotiateLanguage } from '../http/language.js';
 import {
-  PROBLEM_KINDS,
   Problem,
   SHUTTING_DOWN_DETAIL,
   SHUTTING_DOWN_RETRY_AFTER_SECONDS,
   problemDocument,
   problemType,
-  type ProblemKind,
 } from '../http/problems.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The problem this request was answered with; null unless the answer is a problem document. */
+    problem: Problem | null;
+  }
+}
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
@@ -44,33 +50,35 @@ function describeValidation(error: FastifyError): { detail: string; errors: Arra
   return { detail, errors };
 }
 
-function classify(error: FastifyError): { kind: ProblemKind; detail: string; extensions: Record<string, unknown> } {
-  if (error instanceof Problem) return { kind: error.kind, detail: error.message, extensions: error.extensions };
+/** The problem an error is answered with. */
+function classify(error: FastifyError): Problem {
+  if (error instanceof Problem) return error;
   if (error.validation) {
     const { detail, errors } = describeValidation(error);
-    return { kind: 'validation-failed', detail, extensions: { errors } };
+    return new Problem('validation-failed', detail, { errors });
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { kind: 'payload-too-large', detail: '请求体超过上限 / The body exceeds the size limit', extensions: {} };
+      return new Problem('payload-too-large', '请求体超过上限 / The body exceeds the size limit');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { kind: 'unsupported-media-type', detail: '请使用 application/json / Send application/json', extensions: {} };
+      return new Problem('unsupported-media-type', '请使用 application/json / Send application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return { kind: 'validation-failed', detail: `请求体不是有效的 JSON / ${error.message}`, extensions: {} };
+      return new Problem('validation-failed', `请求体不是有效的 JSON / ${error.message}`);
   }
   if (error.statusCode === 400 || (error as { status?: number }).status === 400 || error instanceof SyntaxError) {
-    return { kind: 'validation-failed', detail: error.message, extensions: {} };
+    return new Problem('validation-failed', error.message);
   }
-  if (error.statusCode === 413) return { kind: 'payload-too-large', detail: error.message, extensions: {} };
-  if (error.statusCode === 415) return { kind: 'unsupported-media-type', detail: error.message, extensions: {} };
-  return { kind: 'internal', detail: '服务器内部错误，已记录 / Internal error; it has been logged', extensions: {} };
+  if (error.statusCode === 413) return new Problem('payload-too-large', error.message);
+  if (error.statusCode === 415) return new Problem('unsupported-media-type', error.message);
+  return new Problem('internal', '服务器内部错误，已记录 / Internal error; it has been logged');
 }
 
-function sendProblem(request: FastifyRequest, reply: FastifyReply, kind: ProblemKind, detail: string, extensions: Record<string, unknown> = {}) {
+function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem) {
+  request.problem = problem;
   const language = negotiateLanguage(request.headers['accept-language']);
-  const document = problemDocument(kind, detail, request.url, extensions, language);
+  const document = problemDocument(problem.kind, problem.message, request.url, problem.extensions, language);
   const vary = String(reply.getHeader('vary') ?? '');
   return reply
     .code(document.status)
@@ -82,12 +90,12 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, kind: Problem
 
 export default fp(
   async function errorsPlugin(app: FastifyInstance) {
+    app.decorateRequest('problem', null);
     app.setErrorHandler((error: FastifyError, request, reply) => {
-      const { kind, detail, extensions } = classify(error);
-      const { status } = PROBLEM_KINDS[kind];
-      if (kind === 'internal') request.log.error({ err: error }, 'request failed');
-      else request.log.info({ problem: problemType(kind), status }, 'request refused');
-      return sendProblem(request, reply, kind, detail, extensions);
+      const problem = classify(error);
+      if (problem.kind === 'internal') request.log.error({ err: error }, 'request failed');
+      else request.log.info({ problem: problemType(problem.kind), status: problem.status }, 'request refused');
+      return sendProblem(request, reply, problem);
     });
 
     // Closing: requests still arriving on open keep-alive connections are refused with a problem
@@ -105,7 +113,7 @@ export default fp(
     });
 
     app.setNotFoundHandler((request, reply) =>
-      sendProblem(request, reply, 'not-found', `没有此路径 / No route ${request.method} ${request.url}`),
+      sendProblem(request, reply, new Problem('not-found', `没有此路径 / No route ${request.method} ${request.url}`)),
     );
   },
   { name: 'errors' },

@@ -3,6 +3,10 @@
  * in `security_events`: who tried, what, when and why. The record is committed (with the group
  * of writes in flight) before the refusal is answered, and a failure to record never changes or
  * fails the answer. Tokens and request bodies are never stored.
+ *
+ * Why it was refused is the problem the error handler answered (`request.problem`); what it
+ * addressed is what the route declares in its config: `subject` names the params field holding
+ * the project, `eventField` the body field naming the attempted event.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -10,6 +14,16 @@ import { recordSecurityEvent, type NewSecurityEvent } from '../audit/security-ev
 import { isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { GroupCommitter } from '../db/group-commit.js';
+import { problemType } from '../http/problems.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What the route addresses: the project whose id is in `params[param]`. */
+    subject?: { kind: 'project'; param: string };
+    /** The body field that names the event a write attempts. */
+    eventField?: string;
+  }
+}
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 const REFUSALS = new Set([401, 403, 404, 409, 412, 422, 428]);
@@ -27,21 +41,6 @@ function redactedUrl(url: string): string {
   return clip(`${url.slice(0, query)}?${params.toString()}`);
 }
 
-function problemOf(payload: unknown): { type: string; detail: string } {
-  if (typeof payload === 'string') {
-    try {
-      const document = JSON.parse(payload) as { type?: unknown; detail?: unknown };
-      return {
-        type: typeof document.type === 'string' ? clip(document.type, 200) : 'about:blank',
-        detail: typeof document.detail === 'string' ? clip(document.detail) : '',
-      };
-    } catch {
-      // not a problem document; fall through
-    }
-  }
-  return { type: 'about:blank', detail: '' };
-}
-
 function stringField(value: unknown, name: string): string | null {
   const field = value && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined;
   return typeof field === 'string' ? clip(field, 200) : null;
@@ -51,9 +50,8 @@ export default fp(
   async function securityEventsPlugin(app: FastifyInstance, options: { db: Db; clock: Clock; committer: GroupCommitter }) {
     app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
       if (!WRITE_METHODS.has(request.method) || !REFUSALS.has(reply.statusCode)) return done(null, payload);
-      const route = request.routeOptions.url ?? '(no route)';
-      const names = (pattern: string) => route.startsWith(`/api/v1${pattern}`);
-      const { type, detail } = problemOf(payload);
+      const { url: route = '(no route)', config } = request.routeOptions;
+      const { problem } = request;
       const event: NewSecurityEvent = {
         at: isoUtc(options.clock.now()),
         requestId: request.id,
@@ -63,10 +61,10 @@ export default fp(
         route,
         url: redactedUrl(request.url),
         status: reply.statusCode,
-        problemType: type,
-        detail,
-        projectId: names('/projects/:id') ? stringField(request.params, 'id') : null,
-        event: names('/projects/:id/events') ? stringField(request.body, 'type') : null,
+        problemType: problem ? problemType(problem.kind) : 'about:blank',
+        detail: problem ? clip(problem.message) : '',
+        projectId: config.subject?.kind === 'project' ? stringField(request.params, config.subject.param) : null,
+        event: config.eventField ? stringField(request.body, config.eventField) : null,
       };
       // Recorded through the group committer before the refusal is answered: a burst of refusals
       // shares commits (and fsyncs) with the events in flight, and the record is durable by the

@@ -84,7 +84,7 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
   app.get(
     '/projects/:id',
     {
-      config: { roles: READERS },
+      config: { roles: READERS, subject: { kind: 'project', param: 'id' } },
       schema: {
         operationId: 'getProject',
         tags: ['projects'],
@@ -108,7 +108,7 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
   app.patch(
     '/projects/:id',
     {
-      config: { roles: ['applicant'] },
+      config: { roles: ['applicant'], subject: { kind: 'project', param: 'id' } },
       schema: {
         operationId: 'updateProject',
         tags: ['projects'],
@@ -134,7 +134,7 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
   app.post(
     '/projects/:id/events',
     {
-      config: { roles: READERS },
+      config: { roles: READERS, subject: { kind: 'project', param: 'id' }, eventField: 'type' },
       schema: {
         operationId: 'fireProjectEvent',
         tags: ['projects'],
@@ -187,7 +187,7 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
   app.get(
     '/projects/:id/transitions',
     {
-      config: { roles: READERS },
+      config: { roles: READERS, subject: { kind: 'project', param: 'id' } },
       schema: {
         operationId: 'listProjectTransitions',
         tags: ['projects'],
@@ -208,7 +208,7 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
   app.post(
     '/projects/:id/reviewers',
     {
-      config: { roles: ['org_dept'] },
+      config: { roles: ['org_dept'], subject: { kind: 'project', param: 'id' } },
       schema: {
         operationId: 'assignReviewer',
         tags: ['projects'],
@@ -233,7 +233,7 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
   app.get(
     '/projects/:id/reviewers',
     {
-      config: { roles: ['org_dept', 'committee', 'auditor'] },
+      config: { roles: ['org_dept', 'committee', 'auditor'], subject: { kind: 'project', param: 'id' } },
       schema: {
         operationId: 'listReviewers',
         tags: ['projects'],

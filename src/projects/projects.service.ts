@@ -10,6 +10,7 @@ import type { ProjectRow, TransitionLogRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import { newId } from '../ids.js';
 import { pairRefusal } from '../panel/assignment-rules.js';
+import { PanelRepository } from '../panel/panel.repository.js';
 import type { UnitsService } from '../units/units.service.js';
 import { applyStep, requestHash, runStep, type StepReply, type Subjects, type WorkflowStores } from '../workflow/step.js';
 import { directionBelongsTo, type Category } from './categories.js';
@@ -298,7 +299,7 @@ export class ProjectsService {
   assignReviewer(principal: Principal, id: string, reviewerId: string) {
     return this.committer.run(() => {
       const project = this.findVisible(principal, id);
-      const refusal = pairRefusal(this.db, (unitId) => this.unitsService.lineage(unitId), project, reviewerId);
+      const refusal = pairRefusal(new PanelRepository(this.db), (unitId) => this.unitsService.lineage(unitId), project, reviewerId);
       switch (refusal?.code) {
         case 'wrong_state':
           throw new Problem('conflict', refusal.detail, { state: project.state });

@@ -12,7 +12,8 @@
 import { CRITERIA } from '../../machines/project.types.js';
 import { CRITERION_LABELS } from '../../machines/project.machine.js';
 import type { ExportFormat, ExportReport } from './reports.schemas.js';
-import type { ReportsService, RoundHeader } from './reports.service.js';
+import type { RoundHeader } from './reports.repository.js';
+import type { ReportsService } from './reports.service.js';
 
 export type Cell = string | number | null;
 

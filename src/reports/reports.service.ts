@@ -13,11 +13,9 @@
  * - quota: a project counts for compliance in every state but draft and withdrawn; a branch's
  *   project counts for its nearest quota unit above it (normally its general branch).
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
 import { stateLabel } from '../../machines/project.lifecycle.js';
 import { CRITERIA, type Criterion, type ProjectContext, type ProjectState } from '../../machines/project.types.js';
 import type { Db } from '../db/client.js';
-import { files, projects, reviews, rounds, transitionLog, units } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import { CATEGORIES, CATEGORY_NAMES, type Category } from '../projects/categories.js';
 import {
@@ -37,24 +35,7 @@ import {
   type Ranking,
   type RankingEntry,
 } from './reports.schemas.js';
-
-/** The columns of a round the reports need (selected by name, so new columns do not matter here). */
-export interface RoundHeader {
-  id: string;
-  year: number;
-  title: string;
-  documentNumber: string;
-  scoreMin: number;
-  scoreMax: number;
-  minReviews: number;
-}
-
-interface UnitInfo {
-  id: string;
-  name: string;
-  type: string;
-  parentId: string | null;
-}
+import { ReportsRepository, type RoundHeader, type UnitInfo } from './reports.repository.js';
 
 interface ProjectInfo {
   id: string;
@@ -123,69 +104,32 @@ interface Aggregate {
 }
 
 export class ReportsService {
-  constructor(private readonly db: Db) {}
+  private readonly reports: ReportsRepository;
+
+  constructor(db: Db) {
+    this.reports = new ReportsRepository(db);
+  }
 
   /** The round, or a 404 problem. */
   round(roundId: string): RoundHeader {
-    const row = this.db
-      .select({
-        id: rounds.id,
-        year: rounds.year,
-        title: rounds.title,
-        documentNumber: rounds.documentNumber,
-        scoreMin: rounds.scoreMin,
-        scoreMax: rounds.scoreMax,
-        minReviews: rounds.minReviews,
-      })
-      .from(rounds)
-      .where(eq(rounds.id, roundId))
-      .get();
+    const row = this.reports.round(roundId);
     if (!row) throw new Problem('not-found', `批次不存在 / Round ${roundId} not found`);
     return row;
   }
 
   private units(): Map<string, UnitInfo> {
-    const rows = this.db.select({ id: units.id, name: units.name, type: units.type, parentId: units.parentId }).from(units).all();
-    return new Map(rows.map((row) => [row.id, row]));
+    return new Map(this.reports.units().map((row) => [row.id, row]));
   }
 
   private projects(roundId: string, states?: readonly ProjectState[]): ProjectInfo[] {
-    const rows = this.db
-      .select({
-        id: projects.id,
-        unitId: projects.unitId,
-        category: projects.category,
-        direction: projects.direction,
-        title: projects.title,
-        state: projects.state,
-        letter: projects.letter,
-        grade: projects.grade,
-        funding: projects.funding,
-        context: projects.context,
-      })
-      .from(projects)
-      .where(states ? and(eq(projects.roundId, roundId), inArray(projects.state, [...states])) : eq(projects.roundId, roundId))
-      .orderBy(asc(projects.id))
-      .all();
-    return rows.map(({ letter, ...row }) => ({ ...row, state: row.state as ProjectState, leader: letter.leader?.trim() ? letter.leader : null }));
+    return this.reports
+      .projectsOf(roundId, states)
+      .map(({ letter, ...row }) => ({ ...row, state: row.state as ProjectState, leader: letter.leader?.trim() ? letter.leader : null }));
   }
 
   /** Each reviewed project's reviews of the round, aggregated with integer sums. */
   private aggregates(roundId: string): Map<string, Aggregate> {
-    const rows = this.db
-      .select({
-        projectId: reviews.projectId,
-        direction: reviews.direction,
-        innovation: reviews.innovation,
-        practicality: reviews.practicality,
-        breadth: reviews.breadth,
-        exemplarity: reviews.exemplarity,
-        total: reviews.total,
-      })
-      .from(reviews)
-      .innerJoin(projects, eq(projects.id, reviews.projectId))
-      .where(eq(projects.roundId, roundId))
-      .all();
+    const rows = this.reports.reviewScoresOf(roundId);
     const byProject = new Map<string, Aggregate>();
     for (const row of rows) {
       let aggregate = byProject.get(row.projectId);
@@ -265,36 +209,17 @@ export class ReportsService {
     };
   }
 
-  /** The log entries of the given events for the given projects, oldest first, payload parsed. */
-  private entries(projectIds: string[], events: string[]): Array<{ projectId: string; event: string; at: string; payload: Record<string, unknown> }> {
-    if (projectIds.length === 0) return [];
-    return this.db
-      .select({ projectId: transitionLog.projectId, event: transitionLog.event, at: transitionLog.at, payload: transitionLog.payload })
-      .from(transitionLog)
-      .where(and(inArray(transitionLog.projectId, projectIds), inArray(transitionLog.event, events)))
-      .orderBy(asc(transitionLog.seq))
-      .all()
-      .map((row) => ({ ...row, payload: JSON.parse(row.payload) as Record<string, unknown> }));
-  }
-
   finalReports(roundId: string): FinalReports {
     this.round(roundId);
     const unitsById = this.units();
     const underAcceptance = this.projects(roundId, ['final_acceptance']);
-    const log = this.entries(
+    const log = this.reports.logEntries(
       underAcceptance.map((p) => p.id),
       ['SUBMIT_PROGRESS_REPORT', 'SUBMIT_FINAL_REPORT', 'RETURN_FINAL_REPORT'],
     );
     // Every final-report document of these projects, in one query.
     const reportFiles = new Map(
-      (underAcceptance.length === 0
-        ? []
-        : this.db
-            .select({ id: files.id, fileName: files.fileName, mediaType: files.mediaType, size: files.size })
-            .from(files)
-            .where(and(inArray(files.projectId, underAcceptance.map((p) => p.id)), eq(files.kind, 'final_report_document')))
-            .all()
-      ).map(({ id, ...file }) => [id, file]),
+      this.reports.finalReportDocumentsOf(underAcceptance.map((p) => p.id)).map(({ id, ...file }) => [id, file]),
     );
     const items: FinalReportEntry[] = underAcceptance.map((project) => {
       const own = log.filter((entry) => entry.projectId === project.id);
@@ -407,7 +332,7 @@ export class ReportsService {
     const ranking = new Map(this.ranking(roundId).items.map((item) => [item.projectId, item]));
     const approved = this.projects(roundId, APPROVED_STATES);
     const approvals = new Map<string, string>();
-    for (const entry of this.entries(
+    for (const entry of this.reports.logEntries(
       approved.map((p) => p.id),
       ['APPROVE'],
     )) {

@@ -1,14 +1,12 @@
-import { asc, eq } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
 import { generateToken, hashToken } from '../auth/tokens.js';
 import { isoUtc, type Clock } from '../clock.js';
-import type { Statement } from 'better-sqlite3';
-import type { Role } from '../../machines/project.types.js';
 import type { Db } from '../db/client.js';
-import { users, type UserRow } from '../db/schema.js';
+import type { UserRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import { newId } from '../ids.js';
 import type { UnitsService } from '../units/units.service.js';
+import { UsersRepository } from './users.repository.js';
 import type { CreateUserInput, User } from './users.schemas.js';
 
 const ROLES_WITH_UNIT = new Set(['applicant', 'reviewer']);
@@ -18,21 +16,20 @@ const CHOSEN_TOKEN = /^lx_[A-Za-z0-9_-]{21,200}$/;
 const toUser = ({ tokenHash: _omit, ...row }: UserRow): User => row;
 
 export class UsersService {
-  /** Read on every request: a statement prepared once, not a query built per call. */
-  private readonly byTokenHash: Statement<[string], { id: string; name: string; role: Role; unitId: string | null; active: number }>;
+  private readonly users: UsersRepository;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly clock: Clock,
     private readonly unitsService: UnitsService,
   ) {
-    this.byTokenHash = db.$client.prepare('SELECT id, name, role, unit_id AS unitId, active FROM users WHERE token_hash = ?');
+    this.users = new UsersRepository(db);
   }
 
   create(input: CreateUserInput): { user: User; token: string } {
     const unitId = this.checkUnit(input);
     const token = generateToken();
-    const row = this.insert(input.name, input.role, unitId, token);
+    const row = this.register(input.name, input.role, unitId, token);
     return { user: toUser(row), token };
   }
 
@@ -44,8 +41,8 @@ export class UsersService {
   createWithToken(input: CreateUserInput, token: string): User {
     if (!CHOSEN_TOKEN.test(token)) throw new Error('a chosen token must look like lx_ followed by at least 21 letters, digits, - or _');
     const unitId = this.checkUnit(input);
-    if (this.byTokenHash.get(hashToken(token))) throw new Error('another user already holds this token');
-    return toUser(this.insert(input.name, input.role, unitId, token));
+    if (this.users.holderOf(hashToken(token))) throw new Error('another user already holds this token');
+    return toUser(this.register(input.name, input.role, unitId, token));
   }
 
   private checkUnit(input: CreateUserInput): string | null {
@@ -60,32 +57,32 @@ export class UsersService {
   }
 
   list(): User[] {
-    return this.db.select().from(users).orderBy(asc(users.id)).all().map(toUser);
+    return this.users.all().map(toUser);
   }
 
   /** The active user holding this token, or null. */
   authenticate(token: string): Principal | null {
-    const row = this.byTokenHash.get(hashToken(token));
-    if (!row || row.active !== 1) return null;
+    const row = this.users.holderOf(hashToken(token));
+    if (!row?.active) return null;
     return { id: row.id, name: row.name, role: row.role, unitId: row.unitId };
   }
 
   /** Makes sure an admin holding this token exists: how a fresh install and a test bootstrap. */
   ensureAdmin(token: string): void {
-    const existing = this.db.select().from(users).where(eq(users.tokenHash, hashToken(token))).get();
+    const existing = this.users.holderOf(hashToken(token));
     if (existing) {
       if (existing.role !== 'admin' || !existing.active) {
         throw new Error('LIXIANG_ADMIN_TOKEN belongs to a user that is not an active admin');
       }
       return;
     }
-    this.insert('Administrator', 'admin', null, token);
+    this.register('Administrator', 'admin', null, token);
   }
 
-  private insert(name: string, role: UserRow['role'], unitId: string | null, token: string): UserRow {
+  private register(name: string, role: UserRow['role'], unitId: string | null, token: string): UserRow {
     const now = this.clock.now();
     const row: UserRow = { id: newId(now), name, role, unitId, tokenHash: hashToken(token), active: true, createdAt: isoUtc(now) };
-    this.db.insert(users).values(row).run();
+    this.users.add(row);
     return row;
   }
 }

@@ -1,0 +1,40 @@
+/** The files table: a project's uploads, their metadata apart from their bytes. */
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { files, type FileRow } from '../db/schema.js';
+
+export type FileMetadata = Omit<FileRow, 'content'>;
+
+const METADATA = {
+  id: files.id,
+  projectId: files.projectId,
+  kind: files.kind,
+  fileName: files.fileName,
+  mediaType: files.mediaType,
+  size: files.size,
+  sha256: files.sha256,
+  uploadedBy: files.uploadedBy,
+  createdAt: files.createdAt,
+};
+
+export class FilesRepository {
+  constructor(private readonly db: Db) {}
+
+  add(row: FileRow): void {
+    this.db.insert(files).values(row).run();
+  }
+
+  /** The metadata of every file of the project, in upload order; never the bytes. */
+  metadataOf(projectId: string): FileMetadata[] {
+    return this.db.select(METADATA).from(files).where(eq(files.projectId, projectId)).orderBy(asc(files.createdAt), asc(files.id)).all();
+  }
+
+  /** The file with its bytes, if it is one of the project's files. */
+  fileOf(projectId: string, fileId: string): FileRow | undefined {
+    return this.db
+      .select()
+      .from(files)
+      .where(and(eq(files.id, fileId), eq(files.projectId, projectId)))
+      .get();
+  }
+}
