@@ -96,6 +96,7 @@ export interface EventOptions {
 export class ProjectsService {
   /** Projects as the workflow step sees them. */
   private readonly subjects: Subjects<ProjectRow, ProjectCommand, Facts>;
+  private readonly panel: PanelRepository;
 
   constructor(
     private readonly db: Db,
@@ -105,6 +106,7 @@ export class ProjectsService {
     private readonly repository: ProjectsRepository,
     private readonly workflow: WorkflowStores,
   ) {
+    this.panel = new PanelRepository(db);
     this.subjects = {
       kind: 'project',
       noun: { zh: '项目', en: 'project' },
@@ -299,7 +301,7 @@ export class ProjectsService {
   assignReviewer(principal: Principal, id: string, reviewerId: string) {
     return this.committer.run(() => {
       const project = this.findVisible(principal, id);
-      const refusal = pairRefusal(new PanelRepository(this.db), (unitId) => this.unitsService.lineage(unitId), project, reviewerId);
+      const refusal = pairRefusal(this.panel, (unitId) => this.unitsService.lineage(unitId), project, reviewerId);
       switch (refusal?.code) {
         case 'wrong_state':
           throw new Problem('conflict', refusal.detail, { state: project.state });
