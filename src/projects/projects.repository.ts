@@ -52,7 +52,9 @@ export class ProjectsRepository {
       round: sqlite.prepare<[string], Omit<RoundRow, 'requireSignedLetter'> & { requireSignedLetter: number }>(
         `SELECT ${ROUND_COLUMNS} FROM rounds WHERE id = ?`,
       ),
-      roundState: sqlite.prepare<[string], { state: string }>('SELECT state FROM rounds WHERE id = ?'),
+      roundState: sqlite.prepare<[string], { state: string; projectMachineVersion: number }>(
+        'SELECT state, project_machine_version AS projectMachineVersion FROM rounds WHERE id = ?',
+      ),
       projectsByState: sqlite.prepare<[string], { state: string; n: number }>(
         'SELECT state, count(*) AS n FROM projects WHERE round_id = ? GROUP BY state',
       ),
@@ -121,9 +123,9 @@ export class ProjectsRepository {
     return cached;
   }
 
-  /** The round's current lifecycle state, read fresh (not cached). */
-  roundState(id: string): string | undefined {
-    return this.statements.roundState.get(id)?.state;
+  /** The round's current lifecycle state and the project machine version it pins, read fresh (not cached). */
+  roundState(id: string): { state: string; projectMachineVersion: number } | undefined {
+    return this.statements.roundState.get(id);
   }
 
   /** How many of the round's projects are in each state. */

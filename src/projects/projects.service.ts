@@ -169,11 +169,11 @@ export class ProjectsService {
     }
     const unitId = principal.unitId;
     return this.committer.run(() => {
-      const round = this.repository.round(input.roundId);
+      const round = this.repository.roundState(input.roundId);
       if (!round) {
         throw new Problem('unprocessable', `批次不存在 / Round ${input.roundId} does not exist`, { field: 'roundId' });
       }
-      const roundState = this.repository.roundState(input.roundId);
+      const roundState = round.state;
       if (roundState !== 'open') {
         throw new Problem('conflict', `批次已截止申报，不能再新建项目 / The round is ${roundState}: new projects only while it is open`, {
           field: 'roundId',
