@@ -4,7 +4,7 @@ import { describeRoundMachine } from '../../machines/round.lifecycle.js';
 import { CONTENT_LANGUAGE, negotiateLanguage } from '../http/language.js';
 import { preferredMediaType } from '../http/media-type.js';
 import { Problem } from '../http/problems.js';
-import { LabelSchema, problems, ref } from '../http/schemas.js';
+import { LabelSchema, json, problems, ref, withExamples } from '../http/schemas.js';
 import type { App } from '../http/type-provider.js';
 import { CATEGORIES } from '../projects/categories.js';
 import { machineSvg } from './machine-diagram.js';
@@ -143,6 +143,23 @@ const MigrationReportSchema = Type.Object(
   { $id: 'MachineMigrationReport', additionalProperties: false, description: '状态机版本迁移的报告 / What a machine migration moved, or would move' },
 );
 
+const MIGRATION_EXAMPLE: Static<typeof MigrationReportSchema> = {
+  machine: 'project',
+  from: 'project@1',
+  to: 'project@2',
+  roundId: '01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01',
+  dryRun: true,
+  applied: false,
+  subjects: 16,
+  moves: [
+    { fromState: 'graded', toState: 'graded', subjects: 9 },
+    { fromState: 'rejected', toState: 'rejected', subjects: 2 },
+  ],
+  unmapped: [{ state: 'withdrawn', subjects: ['0187a1b2-7000-7b1d-9e2f-5a6b7c8d9e10'] }],
+  repinnedRounds: ['01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01'],
+  entries: null,
+};
+
 export const MACHINE_SCHEMAS = [MachineSchema, RoundMachineSchema, MachineVersionSchema, MigrationReportSchema];
 
 export async function machineRoutes(app: App, { registry, migrations }: { registry: MachineRegistry; migrations: MachineMigrations }) {
@@ -156,7 +173,17 @@ export async function machineRoutes(app: App, { registry, migrations }: { regist
         summary: '已注册的状态机定义版本 / The machine definitions by version',
         description: '服务可运行与重放的每个状态机定义版本。\nEvery version of every machine definition the service runs and replays.',
         security: [],
-        response: { 200: Type.Array(ref(MachineVersionSchema), { description: '定义版本 / The versions' }) },
+        response: {
+          200: json(Type.Array(ref(MachineVersionSchema)), '定义版本 / The versions', {
+            shipped: {
+              summary: '本版本所带的定义 / The definitions this build ships',
+              value: [
+                { id: 'project', version: 1, key: 'project@1', kind: 'project', latest: true },
+                { id: 'round', version: 1, key: 'round@1', kind: 'round', latest: true },
+              ],
+            },
+          }),
+        },
       },
     },
     async () => registry.all().map((l) => ({ id: l.id, version: l.version, key: l.key, kind: l.kind, latest: registry.latest(l.id) === l })),
@@ -176,9 +203,15 @@ export async function machineRoutes(app: App, { registry, migrations }: { regist
           'A dry run by default: reports where each state would move. A run is refused whole (409 `states_unmapped`) if any subject would land in a state',
           'the new version lacks; otherwise every subject moves in one transaction, each with a MIGRATE log entry under the new definition.',
         ].join('\n'),
-        body: MigrationBody,
+        body: withExamples(MigrationBody, {
+          dryRun: { summary: '演练：报告将如何迁移 / Dry run: what would move where', value: { machine: 'project', fromVersion: 1, toVersion: 2, roundId: MIGRATION_EXAMPLE.roundId!, reason: '2024 年起按新版流程办理' } },
+          run: {
+            summary: '迁移，并映射新版本没有的状态 / Move, mapping a state the new version lacks',
+            value: { machine: 'project', fromVersion: 1, toVersion: 2, roundId: MIGRATION_EXAMPLE.roundId!, stateMap: { withdrawn: 'rejected' }, dryRun: false, reason: '2024 年起按新版流程办理' },
+          },
+        }),
         response: {
-          200: ref(MigrationReportSchema),
+          200: json(ref(MigrationReportSchema), '迁移报告 / The report', { dryRun: { summary: '演练的报告 / A dry run’s report', value: MIGRATION_EXAMPLE } }),
           ...problems('forbidden', 'not-found', 'conflict', 'unprocessable'),
         },
       },

@@ -2,20 +2,13 @@
  * The facts the project machine's guards read, gathered inside the step's transaction, and the
  * payload the log keeps of each project event.
  */
-import type { Facts, Grade, ProjectCommand, ProjectContext } from '../../machines/project.types.js';
+import type { Facts, ProjectCommand, ProjectContext } from '../../machines/project.types.js';
 import { endOfShanghaiDay } from '../clock.js';
 import type { ProjectRow, RoundRow } from '../db/schema.js';
 import type { ProjectsRepository } from './projects.repository.js';
 
 /** The facts of a round that the project machine's guards read. */
-export interface RoundFacts {
-  submissionClosesAt: number;
-  revisionClosesAt: number | null;
-  minReviews: number;
-  scoreMin: number;
-  scoreMax: number;
-  funding: Record<Grade, number>;
-}
+export type RoundFacts = Pick<Facts, 'submissionClosesAt' | 'revisionClosesAt' | 'minReviews' | 'scoreMin' | 'scoreMax' | 'funding'>;
 
 export function roundFacts(row: RoundRow): RoundFacts {
   return {

@@ -141,24 +141,33 @@ export class MachineMigrations {
         `UPDATE ${table} SET state = ?, machine_version = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
       );
       const seqs: number[] = [];
-      for (const subject of subjects) {
-        const next = target(subject.state);
-        // Restoring under the new definition proves the snapshot is one of its states.
-        to.restore({ machineId: to.id, machineVersion: to.version, state: next, context: JSON.parse(subject.context) as never });
-        const entry = this.workflow.log.append({
-          subjectKind: from.kind as SubjectKind,
-          subjectId: subject.id,
+      const reason = request.reason.trim();
+      /** One MIGRATE entry: the subject, its state before and after, the definition it now runs under. */
+      const record = (kind: SubjectKind, subjectId: string, fromState: string, toState: string, machine: { id: string; version: number }, payload: object) =>
+        this.workflow.log.append({
+          subjectKind: kind,
+          subjectId,
           event: MIGRATE_EVENT,
-          fromState: subject.state,
-          toState: next,
-          payload: canonicalJson({ from: from.key, to: to.key, reason: request.reason.trim(), ...(request.roundId !== undefined ? { roundId: request.roundId } : {}) }),
+          fromState,
+          toState,
+          payload: canonicalJson(payload),
           actorId: principal.id,
           actorRole: principal.role,
           actorUnitId: principal.unitId,
           at,
           requestId: `migrate-${from.key}-${to.key}`,
-          machineId: to.id,
-          machineVersion: to.version,
+          machineId: machine.id,
+          machineVersion: machine.version,
+        });
+      for (const subject of subjects) {
+        const next = target(subject.state);
+        // Restoring under the new definition proves the snapshot is one of its states.
+        to.restore({ machineId: to.id, machineVersion: to.version, state: next, context: JSON.parse(subject.context) as never });
+        const entry = record(from.kind as SubjectKind, subject.id, subject.state, next, to, {
+          from: from.key,
+          to: to.key,
+          reason,
+          ...(request.roundId !== undefined ? { roundId: request.roundId } : {}),
         });
         seqs.push(entry.seq);
         if (update.run(next, to.version, at, subject.id, subject.version).changes !== 1) throw new Error(`${subject.id} changed during its migration`);
@@ -170,21 +179,7 @@ export class MachineMigrations {
       const pin = this.sqlite.prepare('UPDATE rounds SET project_machine_version = ? WHERE id = ?');
       for (const round of rounds) {
         const row = roundRow.get(round)!;
-        const entry = this.workflow.log.append({
-          subjectKind: 'round',
-          subjectId: round,
-          event: MIGRATE_EVENT,
-          fromState: row.state,
-          toState: row.state,
-          payload: canonicalJson({ projectMachine: { from: from.key, to: to.key }, reason: request.reason.trim() }),
-          actorId: principal.id,
-          actorRole: principal.role,
-          actorUnitId: principal.unitId,
-          at,
-          requestId: `migrate-${from.key}-${to.key}`,
-          machineId: row.machineId,
-          machineVersion: row.machineVersion,
-        });
+        const entry = record('round', round, row.state, row.state, { id: row.machineId, version: row.machineVersion }, { projectMachine: { from: from.key, to: to.key }, reason });
         seqs.push(entry.seq);
         pin.run(to.version, round);
       }

@@ -27,6 +27,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/machines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 已注册的状态机定义版本 / The machine definitions by version
+         * @description 服务可运行与重放的每个状态机定义版本。
+         *     Every version of every machine definition the service runs and replays.
+         *
+         *     公开接口，无需令牌 / Public: no token needed.
+         */
+        get: operations["listMachineVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/machines/migrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 迁移对象到状态机新版本 / Move in-flight subjects to another version of their machine
+         * @description 默认只演练（dryRun）：报告各状态迁往何处。实际迁移时，若有对象将落入新版本没有的状态则整体拒绝（409），否则在一个事务中迁移，每个对象一条 MIGRATE 日志。
+         *
+         *     A dry run by default: reports where each state would move. A run is refused whole (409 `states_unmapped`) if any subject would land in a state
+         *     the new version lacks; otherwise every subject moves in one transaction, each with a MIGRATE log entry under the new definition.
+         *
+         *     可调用角色 / Roles: `admin`.
+         */
+        post: operations["migrateMachineVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/machine": {
         parameters: {
             query?: never;
@@ -1161,6 +1209,32 @@ export interface components {
                  */
                 publishedOn: string;
             } | null;
+            /** @description 决定此状态的状态机及其版本 / The machine (and version) that decided the state */
+            machine: {
+                /**
+                 * @description 状态机标识 / Machine id
+                 * @example project
+                 */
+                id: string;
+                /**
+                 * @description 状态机版本 / Machine version
+                 * @example 1
+                 */
+                version: number;
+            };
+            /** @description 本批次项目所用的项目状态机版本；迁移时随项目一同变更 / The project machine version this round’s projects run under; a migration moves it with them */
+            projectMachine: {
+                /**
+                 * @description 状态机标识 / Machine id
+                 * @example project
+                 */
+                id: string;
+                /**
+                 * @description 状态机版本 / Machine version
+                 * @example 1
+                 */
+                version: number;
+            };
             /**
              * @description 调用者现在可以触发的批次事件（详情接口）/ Round events the caller may fire now (detail only)
              * @example [
@@ -1326,10 +1400,10 @@ export interface components {
              */
             projectId: string;
             /**
-             * @description 事件类型（项目或批次）/ Event type, of the project or the round machine
+             * @description 事件类型（项目或批次；MIGRATE 为迁移到状态机新版本）/ Event type, of the project or the round machine (MIGRATE: moved to another version of its machine)
              * @enum {unknown}
              */
-            event: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND";
+            event: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "MIGRATE";
             /**
              * @description 项目或批次的状态 / State of the project or of the round
              * @enum {unknown}
@@ -1854,6 +1928,81 @@ export interface components {
              *       ...
              */
             mermaid: string;
+        };
+        /** @description 已注册的状态机定义版本 / A registered version of a machine definition */
+        MachineVersion: {
+            /**
+             * @description 状态机标识 / Machine id
+             * @example project
+             */
+            id: string;
+            /**
+             * @description 版本 / Version
+             * @example 1
+             */
+            version: number;
+            /**
+             * @description id@version，日志条目与快照所记 / id@version, as log entries and snapshots name it
+             * @example project@1
+             */
+            key: string;
+            /**
+             * @description 对象种类 / The kind of subject it runs
+             * @example project
+             */
+            kind: string;
+            /**
+             * @description 新对象是否按此版本运行 / Whether new subjects run under it
+             * @example true
+             */
+            latest: boolean;
+        };
+        /** @description 状态机版本迁移的报告 / What a machine migration moved, or would move */
+        MachineMigrationReport: {
+            /**
+             * @description 状态机标识 / Machine id
+             * @example project
+             */
+            machine: string;
+            /**
+             * @description 迁出定义 / From
+             * @example project@1
+             */
+            from: string;
+            /**
+             * @description 迁入定义 / To
+             * @example project@2
+             */
+            to: string;
+            /** @description 限定的批次 / The round it was limited to */
+            roundId: string | null;
+            /** @description 是否仅为演练 / Whether it was a dry run */
+            dryRun: boolean;
+            /** @description 是否已迁移 / Whether the subjects moved */
+            applied: boolean;
+            /**
+             * @description 涉及对象数 / Subjects at the old version
+             * @example 16
+             */
+            subjects: number;
+            /** @description 迁移明细 / The moves, by state */
+            moves: {
+                fromState: string;
+                toState: string;
+                subjects: number;
+            }[];
+            /** @description 新版本没有的状态及其对象；非空时拒绝迁移 / States the new version lacks, with their subjects; a run is refused while any is listed */
+            unmapped: {
+                state: string;
+                subjects: string[];
+            }[];
+            /** @description 项目版本锁定随之变更的批次 / Rounds whose projects now run under the new version */
+            repinnedRounds: string[];
+            /** @description 写入的日志条目序号范围 / The log entries written */
+            entries: {
+                first: number;
+                last: number;
+            } | null;
         };
         /** @description 签名检查点 / A signed checkpoint of the transition log */
         Checkpoint: {
@@ -2468,6 +2617,249 @@ export interface operations {
                          */
                         status: "ok";
                     };
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMachineVersions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 定义版本 / The versions */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MachineVersion"][];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    migrateMachineVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 状态机标识 / Machine id
+                     * @example project
+                     */
+                    machine: string;
+                    /**
+                     * @description 迁出版本 / The version subjects run under now
+                     * @example 1
+                     */
+                    fromVersion: number;
+                    /**
+                     * @description 迁入版本 / The version they move to
+                     * @example 2
+                     */
+                    toVersion: number;
+                    /**
+                     * @description 旧状态 → 新状态；未列出的状态保持原名 / Old state → new state; unlisted states keep their name
+                     * @example {
+                     *       "withdrawn": "rejected"
+                     *     }
+                     */
+                    stateMap?: {
+                        [key: string]: string;
+                    };
+                    /**
+                     * @description 只迁移此批次的项目（及其版本锁定）/ Only this round’s projects (and its pin)
+                     * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                     */
+                    roundId?: string;
+                    /**
+                     * @description 只报告不迁移（默认）/ Report only, move nothing (the default)
+                     * @default true
+                     * @example true
+                     */
+                    dryRun?: boolean;
+                    /**
+                     * @description 迁移理由，记入日志 / Why, recorded in every entry
+                     * @example 2024 年起按新版流程办理
+                     */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 迁移报告 / The report */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MachineMigrationReport"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 服务器内部错误 / Internal server error (`internal`) */

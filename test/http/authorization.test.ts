@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
+import { projectV2 } from '../helpers/project-v2.js';
 import { COMPLETE_LETTER, createDraft, createWorld, fireOk, type User, type World } from '../helpers/world.js';
 import { minimalPdf, multipartBody } from '../helpers/files.js';
 
@@ -44,6 +45,8 @@ const ALLOWED: Record<string, Caller[]> = {
   health: CALLERS,
   getMachine: CALLERS,
   getRoundMachine: CALLERS,
+  listMachineVersions: CALLERS,
+  migrateMachineVersion: ['admin'],
   listUnits: AUTHENTICATED,
   createUnit: ['admin'],
   listUsers: ['admin'],
@@ -110,7 +113,8 @@ describe('authorization matrix', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // With a second version of the project machine registered, so that a migration can be planned.
+    t = await createTestApp({ machines: [projectV2] });
     world = await createWorld(t.app);
     const read = await createDraft(world);
     await fireOk(world, read.id, 'SUBMIT');
@@ -180,6 +184,10 @@ describe('authorization matrix', () => {
         break;
       case 'createUser':
         payload = { name: `用户-${caller}`, role: 'committee' };
+        break;
+      case 'migrateMachineVersion':
+        // A dry run between the two registered versions of the project machine.
+        payload = { machine: 'project', fromVersion: 1, toVersion: 2, reason: '演练' };
         break;
       case 'createRound':
         payload = {
