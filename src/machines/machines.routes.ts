@@ -121,24 +121,37 @@ const MigrationReportSchema = Type.Object(
     from: Name('迁出定义 / From', 'project@1'),
     to: Name('迁入定义 / To', 'project@2'),
     roundId: Type.Union([Type.String(), Type.Null()], { description: '限定的批次 / The round it was limited to' }),
-    dryRun: Type.Boolean({ description: '是否仅为演练 / Whether it was a dry run' }),
-    applied: Type.Boolean({ description: '是否已迁移 / Whether the subjects moved' }),
+    dryRun: Type.Boolean({ description: '是否仅为演练 / Whether it was a dry run', examples: [true] }),
+    applied: Type.Boolean({ description: '是否已迁移 / Whether the subjects moved', examples: [false] }),
     subjects: Type.Integer({ minimum: 0, description: '涉及对象数 / Subjects at the old version', examples: [16] }),
     moves: Type.Array(
       Type.Object(
-        { fromState: Type.String(), toState: Type.String(), subjects: Type.Integer({ minimum: 0 }) },
+        {
+          fromState: Name('原状态 / The state now', 'graded'),
+          toState: Name('新版本中的状态 / The state under the new version', 'graded'),
+          subjects: Type.Integer({ minimum: 0, description: '对象数 / How many', examples: [9] }),
+        },
         { additionalProperties: false, description: '某一状态迁往何处 / Where one state moves' },
       ),
       { description: '迁移明细 / The moves, by state' },
     ),
     unmapped: Type.Array(
-      Type.Object({ state: Type.String(), subjects: Type.Array(Type.String()) }, { additionalProperties: false }),
+      Type.Object({ state: Name('新版本没有的状态 / A state the new version lacks', 'withdrawn'), subjects: Type.Array(Type.String()) }, { additionalProperties: false }),
       { description: '新版本没有的状态及其对象；非空时拒绝迁移 / States the new version lacks, with their subjects; a run is refused while any is listed' },
     ),
     repinnedRounds: Type.Array(Type.String(), { description: '项目版本锁定随之变更的批次 / Rounds whose projects now run under the new version' }),
-    entries: Type.Union([Type.Object({ first: Type.Integer(), last: Type.Integer() }, { additionalProperties: false }), Type.Null()], {
-      description: '写入的日志条目序号范围 / The log entries written',
-    }),
+    entries: Type.Union(
+      [
+        Type.Object(
+          { first: Type.Integer({ minimum: 1, description: '首条 / First', examples: [190] }), last: Type.Integer({ minimum: 1, description: '末条 / Last', examples: [206] }) },
+          { additionalProperties: false },
+        ),
+        Type.Null(),
+      ],
+      {
+        description: '写入的日志条目序号范围 / The log entries written',
+      },
+    ),
   },
   { $id: 'MachineMigrationReport', additionalProperties: false, description: '状态机版本迁移的报告 / What a machine migration moved, or would move' },
 );
@@ -183,10 +196,14 @@ export async function machineRoutes(app: App, { registry, migrations }: { regist
               ],
             },
           }),
+          ...problems('not-acceptable'),
         },
       },
     },
-    async () => registry.all().map((l) => ({ id: l.id, version: l.version, key: l.key, kind: l.kind, latest: registry.latest(l.id) === l })),
+    async (request) => {
+      if (preferredMediaType(request.headers.accept, [JSON_TYPE]) === null) throw new Problem('not-acceptable', `可提供 ${JSON_TYPE} / Acceptable: ${JSON_TYPE}`);
+      return registry.all().map((l) => ({ id: l.id, version: l.version, key: l.key, kind: l.kind, latest: registry.latest(l.id) === l }));
+    },
   );
 
   app.post(

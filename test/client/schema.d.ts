@@ -1976,9 +1976,15 @@ export interface components {
             to: string;
             /** @description 限定的批次 / The round it was limited to */
             roundId: string | null;
-            /** @description 是否仅为演练 / Whether it was a dry run */
+            /**
+             * @description 是否仅为演练 / Whether it was a dry run
+             * @example true
+             */
             dryRun: boolean;
-            /** @description 是否已迁移 / Whether the subjects moved */
+            /**
+             * @description 是否已迁移 / Whether the subjects moved
+             * @example false
+             */
             applied: boolean;
             /**
              * @description 涉及对象数 / Subjects at the old version
@@ -1987,12 +1993,28 @@ export interface components {
             subjects: number;
             /** @description 迁移明细 / The moves, by state */
             moves: {
+                /**
+                 * @description 原状态 / The state now
+                 * @example graded
+                 */
                 fromState: string;
+                /**
+                 * @description 新版本中的状态 / The state under the new version
+                 * @example graded
+                 */
                 toState: string;
+                /**
+                 * @description 对象数 / How many
+                 * @example 9
+                 */
                 subjects: number;
             }[];
             /** @description 新版本没有的状态及其对象；非空时拒绝迁移 / States the new version lacks, with their subjects; a run is refused while any is listed */
             unmapped: {
+                /**
+                 * @description 新版本没有的状态 / A state the new version lacks
+                 * @example withdrawn
+                 */
                 state: string;
                 subjects: string[];
             }[];
@@ -2000,7 +2022,15 @@ export interface components {
             repinnedRounds: string[];
             /** @description 写入的日志条目序号范围 / The log entries written */
             entries: {
+                /**
+                 * @description 首条 / First
+                 * @example 190
+                 */
                 first: number;
+                /**
+                 * @description 末条 / Last
+                 * @example 206
+                 */
                 last: number;
             } | null;
         };
@@ -2666,6 +2696,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MachineVersion"][];
+                };
+            };
+            /** @description 无法提供可接受的表示 / Not acceptable (`not-acceptable`) */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 服务器内部错误 / Internal server error (`internal`) */
