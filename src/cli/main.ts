@@ -1,5 +1,5 @@
 /**
- * The command line: serve, migrate, users create, audit verify, openapi.
+ * The command line. A failure is one line on stderr and a non-zero exit code (src/cli/failures.ts).
  *   lixiang serve
  *   lixiang migrate
  *   lixiang users create --name NAME --role ROLE [--unit UNIT_ID]
@@ -11,18 +11,27 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ROLES, type Role } from '../../machines/project.types.js';
-import { buildApp } from '../app.js';
-import { CheckpointsService, loadSigningKey, logIdentity } from '../audit/checkpoints.js';
-import { AuditExportService } from '../audit/export-bundle.js';
-import { verifyLog } from '../audit/parallel-verify.js';
-import { systemClock } from '../clock.js';
-import { ConfigError, loadConfig } from '../config.js';
-import { migrateDatabase, openDatabase } from '../db/client.js';
-import { startServer } from '../server.js';
-import { UnitsService } from '../units/units.service.js';
-import { UsersService } from '../users/users.service.js';
+import { loadConfig } from '../config.js';
+import { onDatabase, reportFailure, UsageError } from './failures.js';
+
+// The heavier modules are imported by the commands that need them: a mistyped command or option is
+// answered at once, and each command loads only what it uses.
+const openMigrated = async () => {
+  const { migrateDatabase, openDatabase } = await import('../db/client.js');
+  const file = loadConfig().databasePath;
+  return onDatabase(file, () => {
+    const db = openDatabase(file);
+    try {
+      migrateDatabase(db);
+    } catch (error) {
+      db.$client.close();
+      throw error;
+    }
+    return db;
+  });
+};
 
 const USAGE = `usage:
   lixiang serve                                     run the service (PORT, HOST, DATABASE_URL, LIXIANG_ADMIN_TOKEN, LOG_LEVEL)
@@ -33,36 +42,49 @@ const USAGE = `usage:
   lixiang audit export --out DIR                    write the audit bundle (with verify.mjs) to DIR
   lixiang openapi [--out FILE]                      write the OpenAPI document
   lixiang demo [--db FILE] [--force]                build the demo database (default: DATABASE_URL or ./data/lixiang.db);
-                                                    --force replaces an existing non-empty file
+                                                    --force replaces an existing non-empty file, never one a running service holds
+  lixiang help                                      this text
 `;
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
 
-function openMigrated() {
-  const db = openDatabase(loadConfig().databasePath);
-  migrateDatabase(db);
-  return db;
+/** parseArgs, strict, with the command's name on any complaint about its arguments. */
+function options<T extends NonNullable<ParseArgsConfig['options']>>(command: string, args: (string | undefined)[], spec: T) {
+  try {
+    return parseArgs({ args: args.filter((a): a is string => a !== undefined), options: spec, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError(`${command}: ${(error as Error).message.split('. ')[0]}`);
+  }
 }
 
 async function run(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   switch (command) {
-    case 'serve':
-      await startServer(loadConfig());
+    case 'serve': {
+      options('serve', [sub, ...rest], {});
+      const config = loadConfig();
+      const { startServer } = await import('../server.js');
+      await onDatabase(config.databasePath, () => startServer(config));
       return -1;
+    }
     case 'migrate': {
-      openMigrated().$client.close();
+      options('migrate', [sub, ...rest], {});
+      (await openMigrated()).$client.close();
       out('migrations applied');
       return 0;
     }
     case 'users': {
-      if (sub !== 'create') break;
-      const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, role: { type: 'string' }, unit: { type: 'string' } } });
+      if (sub !== 'create') throw new UsageError(`users: unknown subcommand ${sub ?? '(none)'}; try: users create --name N --role R [--unit U]`);
+      const values = options('users create', rest, { name: { type: 'string' }, role: { type: 'string' }, unit: { type: 'string' } });
       if (!values.name || !values.role || !(ROLES as readonly string[]).includes(values.role)) {
-        process.stderr.write(`--name and --role (${ROLES.join(', ')}) are required\n`);
-        return 2;
+        throw new UsageError(`users create: --name and --role (${ROLES.join(', ')}) are required`);
       }
-      const db = openMigrated();
+      const db = await openMigrated();
+      const [{ systemClock }, { UnitsService }, { UsersService }] = await Promise.all([
+        import('../clock.js'),
+        import('../units/units.service.js'),
+        import('../users/users.service.js'),
+      ]);
       try {
         const units = new UnitsService(db, systemClock);
         const { user, token } = new UsersService(db, systemClock, units).create({
@@ -78,7 +100,9 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'audit': {
       if (sub === 'verify') {
-        const db = openMigrated();
+        options('audit verify', rest, {});
+        const db = await openMigrated();
+        const { verifyLog } = await import('../audit/parallel-verify.js');
         try {
           const result = await verifyLog(db.$client);
           out(JSON.stringify(result, null, 2));
@@ -88,13 +112,25 @@ async function run(argv: string[]): Promise<number> {
         }
       }
       if (sub === 'checkpoint' || sub === 'export') {
-        const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
-        if (sub === 'export' && !values.out) {
-          process.stderr.write('--out DIR is required\n');
-          return 2;
+        let dir = '';
+        if (sub === 'export') {
+          const values = options('audit export', rest, { out: { type: 'string' } });
+          if (!values.out) throw new UsageError('audit export: --out DIR is required');
+          dir = path.resolve(values.out);
+        } else {
+          options('audit checkpoint', rest, {});
+        }
+        if (dir && fs.existsSync(dir) && fs.readdirSync(dir).length > 0) {
+          process.stderr.write(`lixiang: audit export: ${dir} is not empty; name a new or empty directory\n`);
+          return 1;
         }
         const config = loadConfig();
-        const db = openMigrated();
+        const db = await openMigrated();
+        const [{ systemClock }, { CheckpointsService, loadSigningKey, logIdentity }, { AuditExportService }] = await Promise.all([
+          import('../clock.js'),
+          import('../audit/checkpoints.js'),
+          import('../audit/export-bundle.js'),
+        ]);
         try {
           const identity = logIdentity(config.instance);
           const key = loadSigningKey(config.signingKeyPath, identity.keyName);
@@ -102,7 +138,6 @@ async function run(argv: string[]): Promise<number> {
             process.stdout.write(new CheckpointsService(db, systemClock, key, identity.origin).sign().note);
             return 0;
           }
-          const dir = path.resolve(values.out!);
           const manifest = await new AuditExportService(db, systemClock, key, identity.origin).writeDirectory(dir);
           out(`wrote ${dir}: ${manifest.transitions.count} entries, ${manifest.checkpoints.count} checkpoints, ${manifest.projects.count} projects`);
           out(`verify with: node ${path.join(dir, 'verify.mjs')} ${dir} --checkpoint <a checkpoint note you kept>`);
@@ -111,28 +146,25 @@ async function run(argv: string[]): Promise<number> {
           db.$client.close();
         }
       }
-      break;
+      throw new UsageError(`audit: unknown subcommand ${sub ?? '(none)'}; try: audit verify | audit checkpoint | audit export --out DIR`);
     }
     case 'demo': {
-      const { values } = parseArgs({
-        args: [sub, ...rest].filter((a): a is string => a !== undefined),
-        options: { db: { type: 'string' }, force: { type: 'boolean', default: false } },
-      });
+      const values = options('demo', [sub, ...rest], { db: { type: 'string' }, force: { type: 'boolean', default: false } });
       const file = values.db ? path.resolve(values.db) : loadConfig().databasePath;
-      // Loaded only here: the other commands do not pay for the demo's content.
-      const { DemoTargetExists, buildDemo, formatDemoSummary } = await import('../demo/build-demo.js');
+      const { DemoTargetExists, DemoTargetInUse, buildDemo, formatDemoSummary } = await import('../demo/build-demo.js');
       try {
         const summary = await buildDemo({ path: file, force: values.force, onProgress: (line) => process.stderr.write(`demo: ${line}\n`) });
         out(formatDemoSummary(summary));
         return 0;
       } catch (error) {
-        if (!(error instanceof DemoTargetExists)) throw error;
-        process.stderr.write(`${error.message}\n`);
+        if (!(error instanceof DemoTargetExists || error instanceof DemoTargetInUse)) throw error;
+        process.stderr.write(`lixiang: demo: ${error.message}\n`);
         return 1;
       }
     }
     case 'openapi': {
-      const { values } = parseArgs({ args: [sub, ...rest].filter((a): a is string => a !== undefined), options: { out: { type: 'string' } } });
+      const values = options('openapi', [sub, ...rest], { out: { type: 'string' } });
+      const [{ migrateDatabase, openDatabase }, { buildApp }] = await Promise.all([import('../db/client.js'), import('../app.js')]);
       const db = openDatabase(':memory:');
       migrateDatabase(db);
       const app = await buildApp({ db });
@@ -147,9 +179,16 @@ async function run(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case undefined:
+      process.stderr.write(USAGE);
+      return 2;
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
   }
-  process.stderr.write(USAGE);
-  return 2;
+  throw new UsageError(`unknown command ${command}; usage: lixiang serve | migrate | users create | audit verify|checkpoint|export | openapi | demo (lixiang help says more)`);
 }
 
 run(process.argv.slice(2)).then(
@@ -157,7 +196,8 @@ run(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
+    // Nothing is left to do; a timer or handle left open by the failed command must not keep the
+    // process waiting (stderr is written synchronously to files, pipes and terminals on Linux).
+    process.exit(reportFailure(error, (text) => process.stderr.write(text)));
   },
 );
