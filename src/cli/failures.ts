@@ -10,6 +10,9 @@ import { Problem } from '../http/problems.js';
 /** Bad arguments: exit code 2, as for a usage error. */
 export class UsageError extends Error {}
 
+/** A command that declines to do what was asked, saying why (a demo over a database in use, say). */
+export class Refused extends Error {}
+
 /** A failure of SQLite on the database file, with the file's name. */
 export class DatabaseFailure extends Error {
   constructor(
@@ -57,6 +60,7 @@ function systemFailure(error: NodeJS.ErrnoException & { address?: string; port?:
 
 export function describeFailure(error: unknown): Failure {
   if (error instanceof UsageError) return { message: first(error.message), expected: true, exitCode: 2 };
+  if (error instanceof Refused) return { message: first(error.message), expected: true, exitCode: 1 };
   if (error instanceof ConfigError) return { message: `invalid configuration: ${first(error.message)}`, expected: true, exitCode: 1 };
   if (error instanceof Problem) return { message: first(error.message), expected: true, exitCode: 1 };
   if (error instanceof DatabaseFailure) return { message: `the database ${error.file}: ${first(error.sqlite.message)} (${error.sqlite.code})`, expected: true, exitCode: 1 };

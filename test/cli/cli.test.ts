@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { run } from '../../src/cli/commands.js';
 import { reportFailure } from '../../src/cli/failures.js';
 import { ConfigError } from '../../src/config.js';
 import { call, createTestApp } from '../helpers/app.js';
@@ -103,14 +104,37 @@ describe('cli', () => {
       { args: ['users', 'create', '--name', 'x', '--role', 'applicant', '--unit', 'no-such-unit'], code: 1, says: /^lixiang: .*no-such-unit/ },
       { args: ['demo', '--db', path.join(dir, 'taken.db')], code: 1, says: /^lixiang: demo: .*taken\.db exists and is not empty; pass --force to replace it/ },
     ];
-    const results = await Promise.all(cases.map((c) => cliAsync(c.args, { DATABASE_URL: file, ...c.env })));
-    results.forEach((result, i) => {
-      const { args, code, says } = cases[i]!;
-      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(code);
-      expect(lines(result.stderr), args.join(' ')).toHaveLength(1);
-      expect(result.stderr.trimEnd(), args.join(' ')).toMatch(says);
-      expect(result.stderr).not.toMatch(/^\s+at /m);
-    });
+    // In process, as src/cli/main.ts runs them: the command, then the report of what it threw.
+    for (const { args, env, code, says } of cases) {
+      const settings = { DATABASE_URL: file, LOG_LEVEL: 'info', ...env };
+      for (const [name, value] of Object.entries(settings)) vi.stubEnv(name, value);
+      let written = '';
+      try {
+        const exit = await run(args).then(
+          () => null,
+          (error: unknown) => reportFailure(error, (text) => (written += text)),
+        );
+        expect(exit, `${args.join(' ')}: ${written}`).toBe(code);
+      } finally {
+        vi.unstubAllEnvs();
+      }
+      expect(lines(written), args.join(' ')).toHaveLength(1);
+      expect(written.trimEnd(), args.join(' ')).toMatch(says);
+    }
+    // And as processes: the line on stderr, the exit code, no stack.
+    const spawned = await Promise.all([
+      cliAsync(['serve'], { DATABASE_URL: file, LIXIANG_ADMIN_TOKEN: 'lx_my-long-secret-token' }),
+      cliAsync(['migrate'], { DATABASE_URL: path.join(dir, 'not-a-database.db') }),
+    ]);
+    for (const [result, says] of [
+      [spawned[0]!, /^lixiang: invalid configuration: LIXIANG_ADMIN_TOKEN: at least 24 characters \(it has 23\)$/],
+      [spawned[1]!, /^lixiang: the database .*: file is not a database \(SQLITE_NOTADB\)$/],
+    ] as const) {
+      expect(result.code, result.stderr).toBe(1);
+      expect(lines(result.stderr)).toHaveLength(1);
+      expect(result.stderr.trimEnd()).toMatch(says);
+      expect(result.stdout).toBe('');
+    }
   }, 120_000);
 
   it('tells an unexpected failure in one line too, and shows its stack only when LOG_LEVEL asks for debugging', () => {

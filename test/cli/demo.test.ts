@@ -190,7 +190,7 @@ describe('the database of a running service', () => {
   let serviceDir: string;
   let serviceFile: string;
 
-  /** The service from source, as `npm run dev` runs it, on a free port; resolves once it listens. */
+  /** The service from source (tsx), on a free port; resolves once it listens. */
   async function startService(): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
       cwd: root,
@@ -224,39 +224,37 @@ describe('the database of a running service', () => {
   });
   afterAll(() => fs.rmSync(serviceDir, { recursive: true, force: true }));
 
-  it('is never replaced, even with --force; the refusal says how to stop the service; a killed service does not hold it', async () => {
-    const first = await startService();
+  it('is never replaced, even with --force; the refusal says how to stop the service; a stopped or killed service does not hold it', async () => {
+    const service = await startService();
+    const pid = service.child.pid!;
+    let pidFile = '';
     try {
-      const pid = first.child.pid!;
-      expect(JSON.parse(fs.readFileSync(pidFilePath(serviceFile), 'utf8'))).toMatchObject({ pid });
+      pidFile = fs.readFileSync(pidFilePath(serviceFile), 'utf8');
+      expect(JSON.parse(pidFile)).toMatchObject({ pid });
       const before = sha256(serviceFile);
 
       const refused = buildDemo({ path: serviceFile, force: true });
-      await expect(refused).rejects.toBeInstanceOf(DemoTargetInUse);
-      await expect(refused).rejects.toThrow(`is in use by a running lixiang service (pid ${pid}`);
-      await expect(refused).rejects.toThrow(`stop it first (Ctrl-C where it runs, or kill ${pid})`);
-
-      const cli = await demoCli(['--db', serviceFile, '--force']);
+      const [cli] = await Promise.all([
+        demoCli(['--db', serviceFile, '--force']),
+        expect(refused).rejects.toBeInstanceOf(DemoTargetInUse),
+        expect(refused).rejects.toThrow(`is in use by a running lixiang service (pid ${pid}`),
+        expect(refused).rejects.toThrow(`stop it first (Ctrl-C where it runs, or kill ${pid})`),
+      ]);
       expect(cli.code).toBe(1);
       expect(cli.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(new RegExp(`^lixiang: demo: .*lixiang\\.db is in use by a running lixiang service \\(pid ${pid}, `))]);
 
       expect(sha256(serviceFile)).toBe(before);
       expect(fs.readdirSync(serviceDir).filter((name) => name.includes('.building'))).toEqual([]);
     } finally {
-      first.child.kill('SIGKILL');
-      await first.exited;
+      if (service.child.exitCode === null) service.child.kill('SIGTERM');
     }
-
-    // Killed, the service left its pid file behind; the process it names is gone, so the file is
-    // free: the demo goes on to its next check (a non-empty file needs --force).
-    expect(fs.existsSync(pidFilePath(serviceFile))).toBe(true);
-    await expect(buildDemo({ path: serviceFile })).rejects.toBeInstanceOf(DemoTargetExists);
-
-    // A service starts over the stale pid file, and a graceful stop removes its own.
-    const second = await startService();
-    expect(JSON.parse(fs.readFileSync(pidFilePath(serviceFile), 'utf8'))).toMatchObject({ pid: second.child.pid });
-    second.child.kill('SIGTERM');
-    expect(await second.exited).toBe(0);
+    // A graceful stop removes the pid file.
+    expect(await service.exited).toBe(0);
     expect(fs.existsSync(pidFilePath(serviceFile))).toBe(false);
+
+    // A killed service cannot remove it: the file it leaves behind is the one it wrote, naming a
+    // process that is gone. The demo goes past it to its next check (a non-empty file needs --force).
+    fs.writeFileSync(pidFilePath(serviceFile), pidFile);
+    await expect(buildDemo({ path: serviceFile })).rejects.toBeInstanceOf(DemoTargetExists);
   }, 120_000);
 });
