@@ -14,6 +14,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Db } from './db/client.js';
 import { GroupCommitter } from './db/group-commit.js';
 import { OneLineLogController } from './http/log-controller.js';
+import { cachingSerializerFactory } from './http/serializer-cache.js';
 import { SHARED_SCHEMAS } from './http/schemas.js';
 import type { App } from './http/type-provider.js';
 import { MACHINE_SCHEMAS, machineRoutes } from './machines/machines.routes.js';
@@ -91,6 +92,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     routerOptions: { maxParamLength: 200 },
     ajv: { customOptions: { removeAdditional: false } },
+    schemaController: { compilersFactory: { buildSerializer: cachingSerializerFactory } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(createValidatorCompiler(NAMED_SCHEMAS));

@@ -47,6 +47,14 @@ function parseSigningKeyPath(raw: string | undefined, databasePath: string): str
 
 const INSTANCE = /^[A-Za-z0-9._-]{1,64}$/;
 
+/**
+ * Whether a command-line failure should show its stack: LOG_LEVEL debug or trace. Read on its own,
+ * because it must work when the rest of the configuration is what failed.
+ */
+export function showsStacks(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace';
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT: not a port number: ${env.PORT}`);
@@ -56,7 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (!Number.isInteger(writesPerMinute) || writesPerMinute < 0) throw new ConfigError('LIXIANG_RATE_LIMIT: writes per minute, 0 for none');
   const adminToken = env.LIXIANG_ADMIN_TOKEN?.trim() || null;
   if (adminToken !== null && adminToken.length < 24) {
-    throw new ConfigError('LIXIANG_ADMIN_TOKEN: at least 24 characters');
+    throw new ConfigError(`LIXIANG_ADMIN_TOKEN: at least 24 characters (it has ${adminToken.length})`);
   }
   const databasePath = parseDatabaseUrl(env.DATABASE_URL);
   const instance = env.LIXIANG_INSTANCE?.trim() || 'default';

@@ -1,6 +1,7 @@
 /**
  * The process around the app: configuration, the database, migrations, listening, and a graceful
- * close on SIGTERM/SIGINT (in-flight requests finish, then the database closes).
+ * close on SIGTERM/SIGINT (in-flight requests finish, then the database closes). While it runs, a
+ * pid file beside the database says that a service holds it (src/db/pid-file.ts).
  */
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +10,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { WalCheckpointer } from './db/checkpointer.js';
 import { migrateDatabase, openDatabase, type Db } from './db/client.js';
+import { writePidFile } from './db/pid-file.js';
 
 export function loggerOptions(config: Pick<Config, 'logLevel'>) {
   return {
@@ -25,6 +27,7 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
   const logFlush = setInterval(() => logStream.flush(), 1000);
   logFlush.unref();
   const db = openDatabase(config.databasePath);
+  const releasePidFile = config.databasePath === ':memory:' ? () => {} : writePidFile(config.databasePath);
   migrateDatabase(db);
   const checkpointer =
     config.databasePath === ':memory:'
@@ -59,6 +62,7 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
       .then(
         () => {
           db.$client.close();
+          releasePidFile();
           exit(0);
         },
         (error: unknown) => {
@@ -69,7 +73,20 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
   };
   process.once('SIGTERM', close);
   process.once('SIGINT', close);
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    // Nothing was served (the port is taken, say): close what was opened, then fail.
+    process.removeListener('SIGTERM', close);
+    process.removeListener('SIGINT', close);
+    clearInterval(logFlush);
+    await app.close();
+    await checkpointer?.close();
+    db.$client.close();
+    releasePidFile();
+    logStream.flushSync();
+    throw error;
+  }
   app.log.info({ database: config.databasePath }, 'lixiang is listening');
   if (!hasActiveAdmin(db)) {
     app.log.warn('no administrator yet: restart with LIXIANG_ADMIN_TOKEN set, or run `npm run cli -- users create --name Admin --role admin`');

@@ -7,7 +7,9 @@
  * which stores only the token's hash, like every other user.
  *
  * The database is built beside the target and renamed over it when complete, so a failed build
- * leaves the target as it was.
+ * leaves the target as it was. A target that a running service holds (its pid file says so) is
+ * never replaced, even with force: the service would go on writing to the file it has open, and
+ * its writes would be lost.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +20,7 @@ import { buildApp } from '../app.js';
 import type { Clock } from '../clock.js';
 import { DEFAULT_DATABASE_PATH } from '../config.js';
 import { migrateDatabase, openDatabase, type Db } from '../db/client.js';
+import { pidFilePath, runningService } from '../db/pid-file.js';
 import { UnitsService } from '../units/units.service.js';
 import { UsersService } from '../users/users.service.js';
 import { COMMITTEE, ROUNDS, UNITS, USERS, type DemoProject, type DemoRound, type DemoUser, type When } from './demo-data.js';
@@ -49,6 +52,18 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 export class DemoTargetExists extends Error {}
+
+/** The target is held by a running service. */
+export class DemoTargetInUse extends Error {}
+
+function refuseIfInUse(target: string): void {
+  const service = runningService(target);
+  if (!service) return;
+  throw new DemoTargetInUse(
+    `${target} is in use by a running lixiang service (pid ${service.pid}, see ${pidFilePath(target)}); ` +
+      `stop it first (Ctrl-C where it runs, or kill ${service.pid}), or pass --db FILE to build the demo into another file`,
+  );
+}
 
 export interface BuildDemoOptions {
   /** The SQLite file to create. */
@@ -387,11 +402,15 @@ function removeDatabaseFiles(file: string): void {
 
 const nonEmpty = (file: string): boolean => fs.existsSync(file) && fs.statSync(file).size > 0;
 
-/** Builds the demo database at `options.path`; refuses an existing non-empty file unless `force`. */
+/**
+ * Builds the demo database at `options.path`; refuses an existing non-empty file unless `force`,
+ * and a file a running service holds in any case.
+ */
 export async function buildDemo(options: BuildDemoOptions): Promise<DemoSummary> {
   const started = Date.now();
   if (options.path === ':memory:') throw new Error('the demo needs a database file, not :memory:');
   const target = path.resolve(options.path);
+  refuseIfInUse(target);
   if (nonEmpty(target) && !options.force) {
     throw new DemoTargetExists(`${target} exists and is not empty; pass --force to replace it with the demo database`);
   }
@@ -448,6 +467,7 @@ export async function buildDemo(options: BuildDemoOptions): Promise<DemoSummary>
     app = null;
     db.$client.close();
     db = null;
+    refuseIfInUse(target);
     if (nonEmpty(target) && !options.force) throw new DemoTargetExists(`${target} appeared while the demo was being built; not replaced`);
     removeDatabaseFiles(target);
     fs.renameSync(building, target);

@@ -4,8 +4,9 @@
  * would: every state of the project machine is there, the 2023 round is the notice's and is under
  * final acceptance with its list published, funding follows the round's table, the log verifies,
  * the demo tokens authenticate with their roles, and an existing file is never overwritten
- * without --force.
+ * without --force, nor ever the file of a running service (a real service process).
  */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,7 +17,8 @@ import { GRADES, STATES, type Grade } from '../../machines/project.types.js';
 import { buildApp } from '../../src/app.js';
 import { systemClock } from '../../src/clock.js';
 import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
-import { DemoTargetExists, buildDemo, formatDemoSummary, type DemoSummary } from '../../src/demo/build-demo.js';
+import { pidFilePath } from '../../src/db/pid-file.js';
+import { DemoTargetExists, DemoTargetInUse, buildDemo, formatDemoSummary, type DemoSummary } from '../../src/demo/build-demo.js';
 import { ROUND_2023, USERS } from '../../src/demo/demo-data.js';
 import { UnitsService } from '../../src/units/units.service.js';
 import { UsersService } from '../../src/users/users.service.js';
@@ -181,4 +183,78 @@ describe('the demo database', () => {
     expect({ hash: sha256(file), mtime: fs.statSync(file).mtimeMs }).toEqual(before);
     expect(fs.readdirSync(dir).filter((name) => name.includes('.building'))).toEqual([]);
   });
+});
+
+describe('the database of a running service', () => {
+  const root = path.resolve(import.meta.dirname, '../..');
+  let serviceDir: string;
+  let serviceFile: string;
+
+  /** The service from source (tsx), on a free port; resolves once it listens. */
+  async function startService(): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: serviceFile, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      const seen = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('lixiang is listening')) resolve();
+      };
+      child.stdout!.on('data', seen);
+      child.stderr!.on('data', seen);
+      void exited.then((code) => reject(new Error(`the service exited with ${code}: ${output}`)));
+    });
+    return { child, exited };
+  }
+
+  const demoCli = (args: string[]) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'demo', ...args], { cwd: root }, (error, _stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stderr });
+      });
+    });
+
+  beforeAll(() => {
+    serviceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-demo-service-'));
+    serviceFile = path.join(serviceDir, 'lixiang.db');
+  });
+  afterAll(() => fs.rmSync(serviceDir, { recursive: true, force: true }));
+
+  it('is never replaced, even with --force; the refusal says how to stop the service; a stopped or killed service does not hold it', async () => {
+    const service = await startService();
+    const pid = service.child.pid!;
+    let pidFile = '';
+    try {
+      pidFile = fs.readFileSync(pidFilePath(serviceFile), 'utf8');
+      expect(JSON.parse(pidFile)).toMatchObject({ pid });
+      const before = sha256(serviceFile);
+
+      const refused = buildDemo({ path: serviceFile, force: true });
+      const [cli] = await Promise.all([
+        demoCli(['--db', serviceFile, '--force']),
+        expect(refused).rejects.toBeInstanceOf(DemoTargetInUse),
+        expect(refused).rejects.toThrow(`is in use by a running lixiang service (pid ${pid}`),
+        expect(refused).rejects.toThrow(`stop it first (Ctrl-C where it runs, or kill ${pid})`),
+      ]);
+      expect(cli.code).toBe(1);
+      expect(cli.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(new RegExp(`^lixiang: demo: .*lixiang\\.db is in use by a running lixiang service \\(pid ${pid}, `))]);
+
+      expect(sha256(serviceFile)).toBe(before);
+      expect(fs.readdirSync(serviceDir).filter((name) => name.includes('.building'))).toEqual([]);
+    } finally {
+      if (service.child.exitCode === null) service.child.kill('SIGTERM');
+    }
+    // A graceful stop removes the pid file.
+    expect(await service.exited).toBe(0);
+    expect(fs.existsSync(pidFilePath(serviceFile))).toBe(false);
+
+    // A killed service cannot remove it: the file it leaves behind is the one it wrote, naming a
+    // process that is gone. The demo goes past it to its next check (a non-empty file needs --force).
+    fs.writeFileSync(pidFilePath(serviceFile), pidFile);
+    await expect(buildDemo({ path: serviceFile })).rejects.toBeInstanceOf(DemoTargetExists);
+  }, 120_000);
 });

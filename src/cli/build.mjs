@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+/**
+ * Builds dist/: TypeScript (incrementally, its record in dist/tsconfig.tsbuildinfo) and the native
+ * chain walk (src/audit/native/build.mjs, when its library is missing or older than its source).
+ * Plain JavaScript, because it runs before anything is compiled.
+ *
+ *   node src/cli/build.mjs              build (npm run build)
+ *   node src/cli/build.mjs --if-stale   build only what is older than its sources (npm start): a
+ *                                       current build costs a directory walk, not a compiler run
+ *
+ * A successful TypeScript build leaves dist/.build-stamp, dated when that build began; it is stale
+ * when a file under src/ or machines/, tsconfig.json or the package files is newer, or dist/ lacks
+ * the entry point. (tsc's own record is not enough: a no-op incremental tsc still reads every
+ * source, which takes seconds to tens of seconds on a busy machine.)
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dist = path.join(root, 'dist');
+const stamp = path.join(dist, '.build-stamp');
+const entry = path.join(dist, 'src', 'cli', 'main.js');
+const nativeSource = path.join(root, 'src', 'audit', 'native', 'chain-walk.c');
+const nativeScript = path.join(root, 'src', 'audit', 'native', 'build.mjs');
+const nativeLibrary = path.join(dist, 'native', 'lixiang-chain-walk.so');
+const TYPESCRIPT_INPUTS = ['src', 'machines', 'tsconfig.json', 'package.json', 'package-lock.json'];
+
+const mtime = (file) => {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return null;
+  }
+};
+
+/** The newest modification under `file`: its TypeScript and JSON files, and its directories (a deleted file changes its directory). */
+function newest(file) {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return /\.(ts|mts|cts|json)$/.test(file) ? stat.mtimeMs : 0;
+  let latest = stat.mtimeMs;
+  for (const name of fs.readdirSync(file)) latest = Math.max(latest, newest(path.join(file, name)));
+  return latest;
+}
+
+function typescriptIsCurrent() {
+  const built = mtime(stamp);
+  if (built === null || mtime(entry) === null) return false;
+  return TYPESCRIPT_INPUTS.every((input) => newest(path.join(root, input)) <= built);
+}
+
+function nativeIsCurrent() {
+  const built = mtime(nativeLibrary);
+  return built !== null && built >= (mtime(nativeSource) ?? 0) && built >= (mtime(nativeScript) ?? 0);
+}
+
+function run(args) {
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`build: ${path.relative(root, args[0])} failed (exit code ${result.status ?? result.signal})`);
+    process.exit(result.status || 1);
+  }
+}
+
+const ifStale = process.argv.includes('--if-stale');
+const unknown = process.argv.slice(2).filter((a) => a !== '--if-stale');
+if (unknown.length > 0) {
+  console.error(`build: unknown argument ${unknown[0]}; usage: node src/cli/build.mjs [--if-stale]`);
+  process.exit(2);
+}
+
+if (!ifStale || !typescriptIsCurrent()) {
+  const began = new Date();
+  if (ifStale) console.error('build: sources changed since the last build; compiling');
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  run([tsc, '-p', 'tsconfig.json', '--incremental', '--tsBuildInfoFile', path.join('dist', 'tsconfig.tsbuildinfo')]);
+  fs.writeFileSync(stamp, `${began.toISOString()}\n`);
+  fs.utimesSync(stamp, began, began);
+}
+// Without a C compiler the library never appears: each start then tries once more, quickly, and
+// says again that verification runs in JavaScript.
+if (!nativeIsCurrent()) run([nativeScript]);

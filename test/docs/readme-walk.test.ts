@@ -1,0 +1,121 @@
+/**
+ * The README's walk through the API, run as a user runs it on a fresh clone. The service starts
+ * with the README's own command (the block after `<!-- walk: start -->`: its environment and
+ * `npm start`, which builds what is out of date) on a new database in a temporary directory and on
+ * the port the walk names; then bash runs the block after `<!-- walk -->` exactly as written, with
+ * -e and pipefail, so that any command that fails (curl --fail-with-body on an error answer, node
+ * on a missing field) fails the test. What the user sees is checked: SUBMIT answers the project
+ * `submitted`, the project and its one transition read back, and the audit says the log is valid.
+ * The test skips, saying why, only when the walk's port is already taken.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+
+function block(marker: string): string {
+  const found = new RegExp(`<!-- ${marker} -->\\n\`\`\`sh\\n([\\s\\S]*?)\`\`\`\\n`).exec(readme);
+  if (!found) throw new Error(`README.md has no \`\`\`sh block after <!-- ${marker} -->`);
+  return found[1]!;
+}
+
+const startCommand = block('walk: start').trim();
+const walk = block('walk');
+const port = Number(/http:\/\/127\.0\.0\.1:(\d+)\/api\/v1/.exec(walk)?.[1]);
+
+function portIsFree(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+function run(child: ChildProcess): Promise<{ code: number | null; output: string; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr, output: `${stdout}${stderr}` })));
+}
+
+/** The walk's block run by bash in strict mode; `edit` changes the text first (to prove a break is caught). */
+function runWalk(edit: (text: string) => string = (text) => text) {
+  return run(spawn('bash', ['-e', '-u', '-o', 'pipefail', '-c', edit(walk)], { cwd: os.tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+const jsonLines = (text: string): any[] =>
+  text
+    .split('\n')
+    .filter((line) => line.startsWith('{') || line.startsWith('['))
+    .map((line) => JSON.parse(line) as unknown);
+
+describe('the README walk', () => {
+  it('is the README: a start command with npm start, and a walk against 127.0.0.1:3000', () => {
+    expect(startCommand).toMatch(/^(\w+=\S+ )+npm start$/);
+    expect(startCommand).toMatch(/LIXIANG_ADMIN_TOKEN=\S{24,} /);
+    expect(port).toBe(3000);
+    expect(walk).toContain(startCommand.match(/LIXIANG_ADMIN_TOKEN=(\S+)/)![1]);
+  });
+
+  it('runs as written against a new service started as the README says', async (context) => {
+    if (!(await portIsFree())) {
+      const note = `127.0.0.1:${port} is taken by another program; the README walk needs that port, so it was not run`;
+      process.stderr.write(`readme-walk: ${note}\n`);
+      context.skip(note);
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-readme-walk-'));
+    const database = path.join(dir, 'lixiang.db');
+    // The README's environment, not the developer's: none of the service's own settings leak in.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(PORT|HOST|DATABASE_URL|LOG_LEVEL|LIXIANG_\w+)$/.test(name)));
+    const service = spawn('bash', ['-c', startCommand], { cwd: root, env: { ...env, DATABASE_URL: database }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stopped = run(service);
+    let exited = false;
+    void stopped.then(() => (exited = true));
+    try {
+      for (;;) {
+        if (exited) throw new Error(`\`${startCommand}\` exited before the service answered:\n${(await stopped).output}`);
+        try {
+          if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+        } catch {
+          // not listening yet; the first start compiles
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      // The service that answers is this one, on the temporary database.
+      expect(fs.existsSync(`${database}.pid`)).toBe(true);
+
+      const walked = await runWalk();
+      expect(walked.code, walked.output).toBe(0);
+      const answers = jsonLines(walked.stdout);
+      const submitted = answers.find((a) => a.transition?.event === 'SUBMIT');
+      expect(submitted, walked.stdout).toBeDefined();
+      expect(submitted.project).toMatchObject({ state: 'submitted', allowedEvents: ['WITHDRAW'] });
+      expect(submitted.transition).toMatchObject({ fromState: 'draft', toState: 'submitted' });
+      const project = answers.find((a) => a.id === submitted.project.id && a.state !== undefined);
+      expect(project).toMatchObject({ state: 'submitted', version: 2, title: '“红色旋律”党员先锋岗' });
+      const transitions = answers.find((a) => Array.isArray(a));
+      expect(transitions).toEqual([expect.objectContaining({ event: 'SUBMIT', projectId: submitted.project.id, hash: submitted.transition.hash })]);
+      expect(answers.at(-1)).toMatchObject({ valid: true, count: 1, headHash: submitted.transition.hash });
+
+      // The harness catches a walk that breaks, as the old one did: a round whose deadline has passed.
+      const stale = await runWalk((text) => text.replace('$(( $(date +%Y) + 1 ))', '$(( $(date +%Y) - 1 ))'));
+      expect(stale.code).not.toBe(0);
+      expect(stale.stderr).toMatch(/422/);
+      expect(jsonLines(stale.stdout).some((a) => a.transition?.event === 'SUBMIT')).toBe(false);
+    } finally {
+      if (!exited) {
+        process.kill(-service.pid!, 'SIGTERM');
+        const timer = setTimeout(() => process.kill(-service.pid!, 'SIGKILL'), 15_000);
+        await stopped;
+        clearTimeout(timer);
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});

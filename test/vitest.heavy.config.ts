@@ -1,0 +1,15 @@
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+import { HEAVY_FILES } from './heavy-files.js';
+
+/** The heavy harnesses (test/heavy-files.ts), one file at a time: each keeps the machine busy by itself. */
+export default defineConfig({
+  root: path.resolve(import.meta.dirname, '..'),
+  test: {
+    include: HEAVY_FILES,
+    pool: 'forks',
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});
