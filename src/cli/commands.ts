@@ -16,6 +16,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ROLES, type Role } from '../../machines/project.types.js';
 import { loadConfig } from '../config.js';
 import { onDatabase, Refused, UsageError } from './failures.js';
+import { MACHINES_USAGE } from './machines-usage.js';
 
 // The heavier modules are imported by the commands that need them: a mistyped command or option is
 // answered at once, and each command loads only what it uses.
@@ -41,6 +42,7 @@ const USAGE = `usage:
   lixiang audit verify                              walk the transition log's hash chain
   lixiang audit checkpoint                          sign the log's head now and print the note
   lixiang audit export --out DIR                    write the audit bundle (with verify.mjs) to DIR
+${MACHINES_USAGE}
   lixiang openapi [--out FILE]                      write the OpenAPI document
   lixiang demo [--db FILE] [--force]                build the demo database (default: DATABASE_URL or ./data/lixiang.db);
                                                     --force replaces an existing non-empty file, never one a running service holds
@@ -162,6 +164,10 @@ export async function run(argv: string[]): Promise<number> {
         throw error;
       }
     }
+    case 'machines': {
+      const { machinesCommand } = await import('./machines-command.js');
+      return machinesCommand(sub, rest.filter((a): a is string => a !== undefined), openMigrated, out);
+    }
     case 'openapi': {
       const values = options('openapi', [sub, ...rest], { out: { type: 'string' } });
       const [{ migrateDatabase, openDatabase }, { buildApp }] = await Promise.all([import('../db/client.js'), import('../app.js')]);
@@ -188,5 +194,5 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return 0;
   }
-  throw new UsageError(`unknown command ${command}; usage: lixiang serve | migrate | users create | audit verify|checkpoint|export | openapi | demo (lixiang help says more)`);
+  throw new UsageError(`unknown command ${command}; usage: lixiang serve | migrate | users create | audit verify|checkpoint|export | machines list|migrate | openapi | demo (lixiang help says more)`);
 }
