@@ -153,7 +153,8 @@ export function applyEvent(context: StepContext, request: EventRequest): EventOu
   const at = isoUtc(request.now);
   const persisted = persistProject(decision.snapshot);
   const entry = store.appendLog({
-    projectId: project.id,
+    subjectKind: 'project',
+    subjectId: project.id,
     event: command.type,
     fromState: decision.from,
     toState: decision.to,

@@ -5,8 +5,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { FileChecksum, Letter, ProjectContext, Scores } from '../../machines/project.types.js';
-import type { IdempotencyRecordRow, ProjectRow, RoundRow, TransitionLogRow } from '../db/schema.js';
-import { GENESIS_HASH, entryHash, type UnhashedEntry } from '../audit/hash-chain.js';
+import { SUBJECT_KINDS, type IdempotencyRecordRow, type ProjectRow, type RoundRow, type TransitionLogRow } from '../db/schema.js';
+import { ENTRY_FORMAT, GENESIS_HASH, entryHash, type UnhashedEntry } from '../audit/hash-chain.js';
 import { roundFacts, type RoundFacts } from '../rounds/round-facts.js';
 
 interface RawProject extends Omit<ProjectRow, 'letter' | 'context'> {
@@ -24,7 +24,10 @@ const ROUND_COLUMNS = `id, year, title, document_number AS documentNumber, submi
   min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax, require_signed_letter AS requireSignedLetter,
   created_at AS createdAt`;
 
-export type NewLogEntry = Omit<UnhashedEntry, 'seq' | 'prevHash'>;
+/** A log entry as its writer gives it: `{ subjectKind, subjectId, event, ... }`; the store numbers, formats and chains it. */
+export type NewLogEntry = Omit<UnhashedEntry, 'seq' | 'prevHash' | 'format'>;
+
+const SUBJECT_KIND_SET: ReadonlySet<string> = new Set(SUBJECT_KINDS);
 
 export class ProjectStore {
   private readonly statements;
@@ -81,10 +84,10 @@ export class ProjectStore {
       ),
       logHead: sqlite.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM transition_log ORDER BY seq DESC LIMIT 1'),
       insertLog: sqlite.prepare(
-        `INSERT INTO transition_log (seq, project_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id,
-           at, request_id, machine_id, machine_version, prev_hash, hash)
-         VALUES (@seq, @projectId, @event, @fromState, @toState, @payload, @actorId, @actorRole, @actorUnitId,
-           @at, @requestId, @machineId, @machineVersion, @prevHash, @hash)`,
+        `INSERT INTO transition_log (seq, format, subject_kind, subject_id, event, from_state, to_state, payload, actor_id, actor_role,
+           actor_unit_id, at, request_id, machine_id, machine_version, prev_hash, hash)
+         VALUES (@seq, @format, @subjectKind, @subjectId, @event, @fromState, @toState, @payload, @actorId, @actorRole,
+           @actorUnitId, @at, @requestId, @machineId, @machineVersion, @prevHash, @hash)`,
       ),
       idempotency: sqlite.prepare<[string, string], IdempotencyRecordRow>(
         `SELECT user_id AS userId, key, request_hash AS requestHash, status_code AS statusCode, response_body AS responseBody,
@@ -189,10 +192,14 @@ export class ProjectStore {
     });
   }
 
-  /** Appends one hash-chained entry; inside the caller's transaction, so the chain stays gap-free. */
+  /**
+   * Appends one hash-chained entry in the current format; inside the caller's transaction, so the
+   * chain stays gap-free. The subject's kind must be one of SUBJECT_KINDS.
+   */
   appendLog(entry: NewLogEntry): TransitionLogRow {
+    if (!SUBJECT_KIND_SET.has(entry.subjectKind)) throw new TypeError(`unknown subject kind ${JSON.stringify(entry.subjectKind)}`);
     const head = this.statements.logHead.get();
-    const unhashed: UnhashedEntry = { ...entry, seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? GENESIS_HASH };
+    const unhashed: UnhashedEntry = { ...entry, format: ENTRY_FORMAT, seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? GENESIS_HASH };
     const row: TransitionLogRow = { ...unhashed, hash: entryHash(unhashed) };
     this.statements.insertLog.run(row);
     return row;

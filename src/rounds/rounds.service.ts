@@ -12,7 +12,7 @@ import {
 } from '../../machines/round.lifecycle.js';
 import type { RoundCommand, RoundFactsForMachine, RoundState } from '../../machines/round.types.js';
 import { canonicalJson } from '../audit/hash-chain.js';
-import { entriesOfProject } from '../audit/transition-log.repository.js';
+import { entriesOfSubject } from '../audit/transition-log.repository.js';
 import type { Principal } from '../auth/principal.js';
 import { endOfShanghaiDay, isoUtc, type Clock } from '../clock.js';
 export { roundFacts, type RoundFacts } from './round-facts.js';
@@ -137,7 +137,7 @@ export class RoundsService {
 
   transitions(principal: Principal, id: string): TransitionView[] {
     if (!this.findRow(id)) throw new Problem('not-found', `批次不存在 / Round ${id} not found`);
-    return entriesOfProject(this.db, id).map((row) => toTransitionView(row, principal));
+    return entriesOfSubject(this.db, 'round', id).map((row) => toTransitionView(row, principal));
   }
 
   /**
@@ -180,7 +180,8 @@ export class RoundsService {
       const persisted = persistRound(decision.snapshot);
       const { type: _type, ...payload } = command as RoundCommand & Record<string, unknown>;
       const entry = this.store.appendLog({
-        projectId: row.id,
+        subjectKind: 'round',
+        subjectId: row.id,
         event: command.type,
         fromState: decision.from,
         toState: decision.to,

@@ -57,7 +57,8 @@ function engineTables(): Ceiling {
     if (!project) return null;
     const at = new Date().toISOString();
     const entry = store.appendLog({
-      projectId: project.id,
+      subjectKind: 'project',
+      subjectId: project.id,
       event: 'SUBMIT_PROGRESS_REPORT',
       fromState: project.state,
       toState: project.state,
