@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { Db } from '../db/client.js';
+import { SUBJECT_KINDS } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import { EXAMPLE } from '../http/examples.js';
 import { Cursor, Limit, page, problems, ref } from '../http/schemas.js';
@@ -67,7 +68,12 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter }: Audit
         summary: '全部流转日志 / The whole transition log',
         querystring: Type.Object(
           {
-            projectId: Type.Optional(FilterId('只看此项目 / Only this project', EXAMPLE.projectId)),
+            subjectKind: Type.Optional(Type.Enum(SUBJECT_KINDS, { description: '只看此种类的对象 / Only subjects of this kind', examples: ['round'] })),
+            subjectId: Type.Optional(FilterId('只看此对象 / Only this subject', EXAMPLE.roundId)),
+            projectId: Type.Optional({
+              ...FilterId('只看此项目，即 subjectKind=project 且 subjectId 为此值；请改用二者 / Only this project: subjectKind=project with this subjectId; use those instead', EXAMPLE.projectId),
+              deprecated: true,
+            }),
             actorId: Type.Optional(FilterId('只看此操作者 / Only this actor', EXAMPLE.applicantId)),
             from: Type.Optional(From),
             to: Type.Optional(To),

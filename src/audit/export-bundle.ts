@@ -19,14 +19,27 @@ import { isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { findRepositoryPath } from '../repo-files.js';
 import type { CheckpointView, SigningKey } from './checkpoints.js';
-import { CANONICALIZATION, GENESIS_HASH, HASH_ALGORITHM } from './hash-chain.js';
+import { CANONICALIZATION, ENTRY_FORMATS, GENESIS_HASH, HASH_ALGORITHM } from './hash-chain.js';
 import { machineDefinitions } from './machine-definitions.js';
 import { iterateLog } from './transition-log.repository.js';
 
-export const BUNDLE_FORMAT = 'lixiang-audit-bundle/1';
+/** /2: entries name their subject by kind and id and carry their hash format (/1 had `projectId`). */
+export const BUNDLE_FORMAT = 'lixiang-audit-bundle/2';
 const VERIFIER_FILE = 'standalone-verifier.mjs';
-/** Every column of an entry but its hash, in stored order: what entryBytes() canonicalises. */
-const HASHED_FIELDS = ['seq', 'projectId', 'event', 'fromState', 'toState', 'payload', 'actorId', 'actorRole', 'actorUnitId', 'at', 'requestId', 'machineId', 'machineVersion', 'prevHash'];
+const COMMON_FIELDS = ['event', 'fromState', 'toState', 'payload', 'actorId', 'actorRole', 'actorUnitId', 'at', 'requestId', 'machineId', 'machineVersion', 'prevHash'];
+/** What entryBytes() canonicalises in each entry format, in stored order; the text tells an auditor how to read it. */
+const ENTRY_FORMAT_NOTES: Record<(typeof ENTRY_FORMATS)[number], { hashedFields: string[]; description: string }> = {
+  1: {
+    hashedFields: ['seq', 'projectId', ...COMMON_FIELDS],
+    description:
+      'Entries written before subjects had a kind. The hashed object names the subject id "projectId" (the value of subjectId) and holds neither ' +
+      'subjectKind nor format; subjectKind must equal machineId (project or round), the kind those entries were migrated with.',
+  },
+  2: {
+    hashedFields: ['seq', 'format', 'subjectKind', 'subjectId', ...COMMON_FIELDS],
+    description: 'Every field of the entry but its hash, the format (2) included.',
+  },
+};
 const FLUSH_BYTES = 64 * 1024;
 /** With a connection of its own, the export lets other requests run every this many rows. */
 const ROWS_PER_SLICE = 2000;
@@ -50,8 +63,11 @@ export interface BundleManifest {
     lastSeq: number | null;
     genesisHash: string;
     headHash: string;
-    /** The fields each entry's hash covers, in the order of the stored columns. */
-    hashedFields: string[];
+    /**
+     * Each entry's `format` names the fields its hash covers (in the order of the stored columns):
+     * the formats in use, with their fields and how many entries of the log use each.
+     */
+    entryFormats: Array<{ format: number; count: number; hashedFields: string[]; description: string }>;
   };
   checkpoints: { file: string; count: number; latestSize: number | null };
   projects: { file: string; count: number; byState: Record<string, number> };
@@ -167,9 +183,11 @@ export class AuditExportService {
       let lastSeq: number | null = null;
       let headHash = GENESIS_HASH;
       let count = 0;
+      const formatCounts = new Map<number, number>();
       for (const row of iterateLog(snapshot.sqlite)) {
         log.write(`${JSON.stringify(row)}\n`);
         count += 1;
+        formatCounts.set(row.format, (formatCounts.get(row.format) ?? 0) + 1);
         firstSeq ??= row.seq;
         lastSeq = row.seq;
         headHash = row.hash;
@@ -183,7 +201,7 @@ export class AuditExportService {
         lastSeq,
         genesisHash: GENESIS_HASH,
         headHash,
-        hashedFields: HASHED_FIELDS,
+        entryFormats: ENTRY_FORMATS.map((format) => ({ format, count: formatCounts.get(format) ?? 0, ...ENTRY_FORMAT_NOTES[format] })),
       };
 
       const notes = new HashingWriter(dir, 'checkpoints.ndjson');
@@ -250,7 +268,7 @@ export class AuditExportService {
       scope: { kind: 'whole-log', description: 'The whole transition log from its first entry, every checkpoint, every project and every round, read in one transaction' },
       algorithms: {
         fileChecksum: 'SHA-256',
-        entryHash: 'SHA-256',
+        entryHash: "SHA-256 over the RFC 8785 canonical JSON of the fields the entry's format hashes (transitions.entryFormats), prevHash included",
         canonicalization: `${CANONICALIZATION} (JSON Canonicalization Scheme)`,
         checkpoint: 'C2SP tlog-checkpoint style note; the hash line is the head of the hash chain',
         signature: 'Ed25519, C2SP signed-note',

@@ -50,10 +50,11 @@ export function nativeChainWalk(): string | null {
 
 // The worker runs the very function that appends use: its source is taken from `entryBytes`
 // itself, so the bytes hashed here can never drift from the bytes hashed at append time. Most rows
-// are hashed from the bytes SQLite builds (ENTRY_BYTES_SQL, one string instead of fifteen); a row
+// are hashed from the bytes SQLite builds (ENTRY_BYTES_SQL, one string instead of seventeen); a row
 // whose SQL bytes miss is re-checked with `entryBytes`, and if SQLite cannot build the bytes at all
 // (a text column tampered into a BLOB) the whole range is walked with `entryBytes`.
-const COLUMNS = 'seq, prev_hash, hash, project_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at, request_id, machine_id, machine_version';
+const COLUMNS =
+  'seq, prev_hash, hash, subject_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at, request_id, machine_id, machine_version, subject_kind, format';
 
 /** The native walk over a range of sequence numbers: its arguments in the order chain-walk.c reads them. */
 export const NATIVE_WALK_SQL = `SELECT lixiang_chain_walk(${COLUMNS}) FROM transition_log WHERE seq BETWEEN ? AND ?`;
@@ -73,8 +74,8 @@ const one = db.prepare(${JSON.stringify(`SELECT ${COLUMNS} FROM transition_log W
 // The reference check of one full row: entryBytes, as at append time.
 const referenceMatches = (r) => {
   try {
-    const entry = { seq: r[0], prevHash: r[1], projectId: r[3], event: r[4], fromState: r[5], toState: r[6], payload: r[7], actorId: r[8],
-      actorRole: r[9], actorUnitId: r[10], at: r[11], requestId: r[12], machineId: r[13], machineVersion: r[14] };
+    const entry = { seq: r[0], prevHash: r[1], subjectId: r[3], event: r[4], fromState: r[5], toState: r[6], payload: r[7], actorId: r[8],
+      actorRole: r[9], actorUnitId: r[10], at: r[11], requestId: r[12], machineId: r[13], machineVersion: r[14], subjectKind: r[15], format: r[16] };
     return hash(entryBytes(entry)) === r[2];
   } catch {
     return false; // a value entryBytes cannot serialise was never appended

@@ -3,7 +3,8 @@ import type { KeyObject } from 'node:crypto';
 
 export const GENESIS_HASH: string;
 export const FORMAT: string;
-export const HASHED_FIELDS: readonly string[];
+export const FORMATS: readonly string[];
+export const HASHED_FIELDS: Readonly<Record<1 | 2, readonly string[]>>;
 export function canonicalize(value: unknown): string;
 export function sha256Hex(data: string | Buffer): string;
 export function entryHash(entry: Record<string, unknown>): string;

@@ -8,16 +8,17 @@
  * It checks, and reports each check:
  *   checksums    every file listed in manifest.json has its size and SHA-256
  *   chain        transitions.ndjson: sequence numbers 1..n without gaps, each prevHash the previous
- *                hash, each hash the SHA-256 of the entry's RFC 8785 canonical JSON (all fields but
- *                hash), each payload itself canonical JSON; counts and head as the manifest says
+ *                hash, each hash the SHA-256 of the RFC 8785 canonical JSON of the fields the
+ *                entry's format hashes (HASHED_FIELDS), each payload itself canonical JSON; counts
+ *                and head as the manifest says
  *   checkpoints  every note in checkpoints.ndjson is signed by public-key.pem, names this log and
  *                its machine definitions, and the log has exactly the signed hash at the signed size
  *   kept         each --checkpoint note (kept by the auditor, outside the service) passes the same
  *                test: this is what exposes a cut-off tail or a log re-hashed from some entry on
  *   machines     each definition file is the one the checkpoints signed
- *   replay       every project's and round's transitions, in order, are transitions of the definition of their
- *                machine version, from the initial state, fired by a role the definition allows,
- *                and end in the state projects.ndjson (rounds.ndjson) exports
+ *   replay       every subject's transitions (a project's, a round's), in order, are transitions of
+ *                the definition of their machine version, from the initial state, fired by a role
+ *                the definition allows, and end in the state projects.ndjson (rounds.ndjson) exports
  *
  * Exit status: 0 every check passed; 1 some check failed; 2 the bundle could not be read.
  */
@@ -28,27 +29,33 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const GENESIS_HASH = '0'.repeat(64);
-export const FORMAT = 'lixiang-audit-bundle/1';
+export const FORMAT = 'lixiang-audit-bundle/2';
+/**
+ * The bundle formats this verifier reads. In /1 (exported before log entries named their subject
+ * by kind) an entry has `projectId` and no `format` or `subjectKind`: it is read as an entry of
+ * format 1 whose subject is { kind: its machineId, id: its projectId }.
+ */
+export const FORMATS = ['lixiang-audit-bundle/1', FORMAT];
 
-/** The fields of a log entry that its hash covers, as src/audit/hash-chain.ts entryBytes names them. */
-export const HASHED_FIELDS = [
-  'seq',
-  'projectId',
-  'event',
-  'fromState',
-  'toState',
-  'payload',
-  'actorId',
-  'actorRole',
-  'actorUnitId',
-  'at',
-  'requestId',
-  'machineId',
-  'machineVersion',
-  'prevHash',
-];
-const INTEGER_FIELDS = new Set(['seq', 'machineVersion']);
+const COMMON_FIELDS = ['event', 'fromState', 'toState', 'payload', 'actorId', 'actorRole', 'actorUnitId', 'at', 'requestId', 'machineId', 'machineVersion', 'prevHash'];
+
+/**
+ * The fields of a log entry that its hash covers, by the entry's `format`, as src/audit/hash-chain.ts
+ * entryBytes lays them out. Format 2: every field but the hash. Format 1 (entries written before
+ * subjects had a kind): the subject's id under the name `projectId`, no kind and no format; such an
+ * entry's subjectKind must be its machineId.
+ */
+export const HASHED_FIELDS = {
+  1: ['seq', 'projectId', ...COMMON_FIELDS],
+  2: ['seq', 'format', 'subjectKind', 'subjectId', ...COMMON_FIELDS],
+};
+const INTEGER_FIELDS = new Set(['seq', 'format', 'machineVersion']);
 const NULLABLE_FIELDS = new Set(['actorUnitId']);
+/** The fields a well-formed entry of each format has, besides its hash. */
+const ENTRY_FIELDS = {
+  1: ['seq', 'format', 'subjectKind', 'subjectId', ...COMMON_FIELDS],
+  2: HASHED_FIELDS[2],
+};
 const MAX_LISTED = 20;
 
 /**
@@ -72,17 +79,31 @@ export function canonicalize(value) {
 
 export const sha256Hex = (data) => createHash('sha256').update(data).digest('hex');
 
-/** The hash of a log entry: SHA-256 over the canonical JSON of every hashed field. */
+/**
+ * The hash of a log entry: SHA-256 over the canonical JSON of the fields its format hashes. Throws
+ * for an entry no format can hash (an unknown format; a format-1 entry whose kind is not its
+ * machine's).
+ */
 export function entryHash(entry) {
+  if (entry.format !== 1 && entry.format !== 2) throw new TypeError(`unknown entry format ${JSON.stringify(entry.format)}`);
+  if (entry.format === 1 && entry.subjectKind !== entry.machineId) throw new TypeError('a format-1 entry is of the kind of its machine');
   const hashed = {};
-  for (const field of HASHED_FIELDS) hashed[field] = entry[field];
+  for (const field of HASHED_FIELDS[entry.format]) hashed[field] = field === 'projectId' ? entry.subjectId : entry[field];
   return sha256Hex(canonicalize(hashed));
+}
+
+/** An entry of a /1 bundle as the entry of format 1 it is (see FORMATS). */
+function legacyEntry(entry) {
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return entry;
+  const { projectId, ...rest } = entry;
+  return { ...rest, format: 1, subjectKind: entry.machineId, subjectId: projectId };
 }
 
 /** Why an entry read from the file is not well formed, or null. */
 function malformedEntry(entry) {
   if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return 'not a JSON object';
-  for (const field of [...HASHED_FIELDS, 'hash']) {
+  if (entry.format !== 1 && entry.format !== 2) return `field format is ${JSON.stringify(entry.format)}, not an entry format (1 or 2)`;
+  for (const field of [...ENTRY_FIELDS[entry.format], 'hash']) {
     const value = entry[field];
     if (value === null && NULLABLE_FIELDS.has(field)) continue;
     if (INTEGER_FIELDS.has(field) ? !Number.isSafeInteger(value) : typeof value !== 'string') return `field ${field} is missing or of the wrong type`;
@@ -234,7 +255,8 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
     checks.manifest.fail(`manifest.json cannot be read: ${error.message}`);
     return report();
   }
-  if (manifest.format !== FORMAT) checks.manifest.fail(`format is ${JSON.stringify(manifest.format)}, expected ${FORMAT}`);
+  if (!FORMATS.includes(manifest.format)) checks.manifest.fail(`format is ${JSON.stringify(manifest.format)}, expected one of ${FORMATS.join(', ')}`);
+  const legacy = manifest.format === FORMATS[0];
   for (const member of ['origin', 'files', 'transitions', 'checkpoints', 'projects', 'machines', 'publicKey']) {
     if (manifest[member] === undefined) checks.manifest.fail(`manifest.json lacks "${member}"`);
   }
@@ -365,8 +387,8 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
   if (kept.length === 0) checks.kept.warn('no kept checkpoint given (--checkpoint): a cut-off tail or a log re-hashed together with its checkpoints cannot be excluded');
 
   // the chain and the replay, in one pass over the log -------------------------------------------
-  /** subject (a project, or a round for the round machine's entries) → { state, machine, transitions } */
-  const projects = new Map();
+  /** `${kind} ${id}` of each subject (a project, a round, …) → { state, machine, transitions } */
+  const subjects = new Map();
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let count = 0;
@@ -383,6 +405,7 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
       let entry;
       try {
         entry = JSON.parse(line);
+        if (legacy) entry = legacyEntry(entry);
       } catch {
         checks.chain.fail(`line ${number}: not JSON`);
         continue;
@@ -397,8 +420,12 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
         checks.chain.fail(`line ${number}: entry ${entry.seq} where ${expectedSeq} was due (${entry.seq > expectedSeq ? 'entries missing or out of order' : 'out of order or repeated'})`);
       }
       if (entry.prevHash !== prevHash) checks.chain.fail(`entry ${entry.seq}: prevHash is not the hash of the entry before it`);
-      const recomputed = entryHash(entry);
-      if (recomputed !== entry.hash) checks.chain.fail(`entry ${entry.seq}: hash does not match its content (recomputed ${recomputed})`);
+      try {
+        const recomputed = entryHash(entry);
+        if (recomputed !== entry.hash) checks.chain.fail(`entry ${entry.seq}: hash does not match its content (recomputed ${recomputed})`);
+      } catch (error) {
+        checks.chain.fail(`entry ${entry.seq}: hash does not match its content (${error.message})`);
+      }
       try {
         if (canonicalize(JSON.parse(entry.payload)) !== entry.payload) checks.chain.fail(`entry ${entry.seq}: payload is not canonical JSON`);
       } catch {
@@ -411,20 +438,21 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
 
       const machineKey = `${entry.machineId}@${entry.machineVersion}`;
       const definition = definitions.get(machineKey);
-      let project = projects.get(entry.projectId);
-      if (!project) {
-        project = { state: definition?.initial ?? null, machine: machineKey, transitions: 0 };
-        projects.set(entry.projectId, project);
+      const subjectKey = `${entry.subjectKind} ${entry.subjectId}`;
+      let subject = subjects.get(subjectKey);
+      if (!subject) {
+        subject = { state: definition?.initial ?? null, machine: machineKey, transitions: 0 };
+        subjects.set(subjectKey, subject);
       }
-      project.transitions += 1;
-      project.machine = machineKey;
+      subject.transitions += 1;
+      subject.machine = machineKey;
       if (!definition) {
         checks.replay.fail(`entry ${entry.seq}: no definition of machine ${machineKey} in the bundle`);
-        project.state = entry.toState;
+        subject.state = entry.toState;
         continue;
       }
-      if (project.state !== null && entry.fromState !== project.state) {
-        checks.replay.fail(`entry ${entry.seq}: ${machineKey.split("@")[0]} ${entry.projectId} was ${project.state}, the entry says it left ${entry.fromState}`);
+      if (subject.state !== null && entry.fromState !== subject.state) {
+        checks.replay.fail(`entry ${entry.seq}: ${subjectKey} was ${subject.state}, the entry says it left ${entry.fromState}`);
       }
       const transition = definition.transitions.get(`${entry.fromState} ${entry.event}`);
       if (!transition) checks.replay.fail(`entry ${entry.seq}: ${machineKey} has no transition ${entry.event} from ${entry.fromState}`);
@@ -432,7 +460,7 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
         if (transition.to !== entry.toState) checks.replay.fail(`entry ${entry.seq}: ${entry.event} from ${entry.fromState} leads to ${transition.to}, not ${entry.toState}`);
         if (!transition.roles.has(entry.actorRole)) checks.replay.fail(`entry ${entry.seq}: role ${entry.actorRole} may not fire ${entry.event}`);
       }
-      project.state = entry.toState;
+      subject.state = entry.toState;
     }
   } catch (error) {
     checks.chain.fail(error.message);
@@ -467,8 +495,8 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
           continue;
         }
         subjectCount += 1;
-        exported.add(row.id);
-        const replayed = projects.get(row.id);
+        exported.add(`${noun} ${row.id}`);
+        const replayed = subjects.get(`${noun} ${row.id}`);
         if (!replayed) {
           const initial = definitions.get(`${row.machineId}@${row.machineVersion}`)?.initial;
           if (row.state !== initial) checks.replay.fail(`${noun} ${row.id} is exported as ${row.state} but has no transitions (initial state ${initial})`);
@@ -486,10 +514,10 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
     if (subjectCount !== summary.count) checks.replay.fail(`${subjectCount} ${noun}s, the manifest says ${summary.count}`);
     exportedCounts.push(`${subjectCount} ${noun}s`);
   }
-  for (const [id, subject] of projects) {
-    if (!exported.has(id)) checks.replay.fail(`${subject.machine.split('@')[0]} ${id} has transitions but is missing from the exported files`);
+  for (const key of subjects.keys()) {
+    if (!exported.has(key)) checks.replay.fail(`${key} has transitions but is missing from the exported files`);
   }
-  checks.replay.summary = `${projects.size} subjects with transitions, ${exportedCounts.join(' and ')} exported`;
+  checks.replay.summary = `${subjects.size} subjects with transitions, ${exportedCounts.join(' and ')} exported`;
   if (checks.replay.ok) checks.replay.summary += '; every state confirmed by replay';
 
   return report();

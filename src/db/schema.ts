@@ -171,18 +171,29 @@ export const files = sqliteTable(
 );
 
 /**
+ * What a log entry is about. An open set of names, checked in code (ProjectStore.appendLog) rather
+ * than by the database, so a new kind of subject needs no migration: `project` and `round` have
+ * entries now; `unit`, `user` and `assignment` are the next subjects to get a lifecycle.
+ */
+export const SUBJECT_KINDS = ['project', 'round', 'unit', 'user', 'assignment'] as const;
+export type SubjectKind = (typeof SUBJECT_KINDS)[number];
+
+/**
  * Append-only and hash-chained over the whole log: triggers refuse UPDATE and DELETE (see the
- * custom migration), and each row's hash covers the previous row's hash.
+ * custom migrations), and each row's hash covers the previous row's hash.
  */
 export const transitionLog = sqliteTable(
   'transition_log',
   {
     seq: integer().primaryKey(),
     /**
-     * The entry's subject: a project, or a round for entries of the round machine (`machineId`
-     * 'round'). The name stays: it is one of the hashed fields of every entry.
+     * The layout of the bytes the row's hash covers (src/audit/hash-chain.ts `entryBytes`): 1 for
+     * rows written before subjects had a kind (their bytes name the subject `projectId`), 2 since.
+     * A hashed row can never be re-hashed, so each keeps the format it was written in.
      */
-    projectId: text().notNull(),
+    format: integer().notNull(),
+    subjectKind: text({ enum: SUBJECT_KINDS }).notNull(),
+    subjectId: text().notNull(),
     event: text().notNull(),
     fromState: text().notNull(),
     toState: text().notNull(),
@@ -199,7 +210,7 @@ export const transitionLog = sqliteTable(
     prevHash: text().notNull(),
     hash: text().notNull(),
   },
-  (t) => [index('transition_log_project_idx').on(t.projectId, t.seq)],
+  (t) => [index('transition_log_subject_idx').on(t.subjectKind, t.subjectId, t.seq)],
 );
 
 export const idempotencyRecords = sqliteTable(

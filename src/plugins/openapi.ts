@@ -189,6 +189,13 @@ const completeDocument: SwaggerTransformObject = (document) => {
     for (const method of methods) {
       const operation = item[method] as Json;
       if (METHOD_ORDER.includes(method) && isObject(operation)) {
+        // @fastify/swagger leaves a property's `deprecated` in the parameter's schema: the parameter says it.
+        for (const parameter of (operation.parameters as Json[] | undefined) ?? []) {
+          if (isObject(parameter.schema) && parameter.schema.deprecated === true) {
+            delete parameter.schema.deprecated;
+            parameter.deprecated = true;
+          }
+        }
         operation.parameters = [
           ...((operation.parameters as unknown[] | undefined) ?? []),
           { $ref: '#/components/parameters/AcceptLanguage' },

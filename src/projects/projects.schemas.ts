@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { GradeSchema, PROJECT_EVENT_SCHEMAS } from '../../machines/project.events.js';
 import { EVENT_TYPES, STATES, type EventType, type ProjectCommand } from '../../machines/project.types.js';
 import { ROUND_EVENT_TYPES, ROUND_STATES } from '../../machines/round.types.js';
+import { SUBJECT_KINDS } from '../db/schema.js';
 import { EXAMPLE } from '../http/examples.js';
 import { Cursor, Id, LabelSchema, Limit, Timestamp, ref, withExamples, type Example } from '../http/schemas.js';
 import { CATEGORY_NAMES, DIRECTION_NAMES } from './categories.js';
@@ -95,7 +96,17 @@ const Hash = (description: string, example: string) =>
 export const TransitionSchema = Type.Object(
   {
     seq: Type.Integer({ minimum: 1, description: '在整个日志中的连续序号 / Gap-free position in the whole log', examples: [42] }),
-    projectId: Id('条目的对象：项目，批次机（machine.id 为 round）的条目为批次 / The subject: a project, or the round for entries of the round machine (machine.id round)', EXAMPLE.projectId),
+    subject: Type.Object(
+      {
+        kind: Type.Enum(SUBJECT_KINDS, { description: '对象的种类 / The kind of subject' }),
+        id: Id('对象的标识 / The subject’s id', EXAMPLE.projectId),
+      },
+      { additionalProperties: false, description: '条目的对象：项目、批次等 / What the entry is about: a project, a round, …' },
+    ),
+    projectId: Type.Optional({
+      ...Id('对象为项目时即 subject.id；请改用 subject / subject.id when the subject is a project; use subject instead', EXAMPLE.projectId),
+      deprecated: true,
+    }),
     event: Type.Enum([...EVENT_TYPES, ...ROUND_EVENT_TYPES, 'MIGRATE'], { description: '事件类型（项目或批次；MIGRATE 为迁移到状态机新版本）/ Event type, of the project or the round machine (MIGRATE: moved to another version of its machine)' }),
     fromState: LogStateSchema,
     toState: LogStateSchema,
@@ -315,6 +326,7 @@ export const GRADED_EXAMPLE: ProjectView = {
 
 export const TRANSITION_EXAMPLE: TransitionView = {
   seq: 42,
+  subject: { kind: 'project', id: EXAMPLE.projectId },
   projectId: EXAMPLE.projectId,
   event: 'SUBMIT',
   fromState: 'draft',

@@ -1,7 +1,7 @@
 import type { AnyStateMachine, SnapshotFrom } from 'xstate';
 import { stateLabel } from '../../machines/project.lifecycle.js';
 import type { Facts, ProjectCommand, ProjectContext, ProjectState } from '../../machines/project.types.js';
-import { entriesOfProject } from '../audit/transition-log.repository.js';
+import { entriesOfSubject } from '../audit/transition-log.repository.js';
 import type { Principal } from '../auth/principal.js';
 import { isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
@@ -50,14 +50,15 @@ export function toProjectView(row: ProjectRow, events?: string[]): ProjectView {
 
 /**
  * Applicants never learn who scored what, and a reviewer sees only its own reviews: other reviews
- * reach them without reviewer or scores.
+ * reach them without reviewer or scores. `projectId` (deprecated) is kept on project entries only.
  */
 export function toTransitionView(row: TransitionLogRow, viewer: Principal): TransitionView {
   const hidden =
     row.event === 'SUBMIT_REVIEW' && (viewer.role === 'applicant' || (viewer.role === 'reviewer' && row.actorId !== viewer.id));
   return {
     seq: row.seq,
-    projectId: row.projectId,
+    subject: { kind: row.subjectKind, id: row.subjectId },
+    ...(row.subjectKind === 'project' ? { projectId: row.subjectId } : {}),
     event: row.event as TransitionView['event'],
     fromState: row.fromState as ProjectState,
     toState: row.toState as ProjectState,
@@ -295,7 +296,7 @@ export class ProjectsService {
 
   transitions(principal: Principal, id: string): TransitionView[] {
     this.findVisible(principal, id);
-    return entriesOfProject(this.db, id).map((row) => toTransitionView(row, principal));
+    return entriesOfSubject(this.db, 'project', id).map((row) => toTransitionView(row, principal));
   }
 
   assignReviewer(principal: Principal, id: string, reviewerId: string) {

@@ -112,9 +112,9 @@ export class ReportsRepository {
   logEntries(projectIds: string[], events: string[]): LogEntry[] {
     if (projectIds.length === 0) return [];
     return this.db
-      .select({ projectId: transitionLog.projectId, event: transitionLog.event, at: transitionLog.at, payload: transitionLog.payload })
+      .select({ projectId: transitionLog.subjectId, event: transitionLog.event, at: transitionLog.at, payload: transitionLog.payload })
       .from(transitionLog)
-      .where(and(inArray(transitionLog.projectId, projectIds), inArray(transitionLog.event, events)))
+      .where(and(eq(transitionLog.subjectKind, 'project'), inArray(transitionLog.subjectId, projectIds), inArray(transitionLog.event, events)))
       .orderBy(asc(transitionLog.seq))
       .all()
       .map((row) => ({ ...row, payload: JSON.parse(row.payload) as Record<string, unknown> }));

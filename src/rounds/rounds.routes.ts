@@ -111,7 +111,7 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
                 round: { ...ROUND_EXAMPLE, state: 'submissions_closed', stateLabel: { zh: '申报截止（初审中）', en: 'Submissions closed (preliminary checks)' }, version: 2 },
                 transition: {
                   seq: 12,
-                  projectId: ROUND_EXAMPLE.id,
+                  subject: { kind: 'round', id: ROUND_EXAMPLE.id },
                   event: 'CLOSE_SUBMISSIONS',
                   fromState: 'open',
                   toState: 'submissions_closed',
@@ -159,7 +159,7 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
               value: [
                 {
                   seq: 40,
-                  projectId: ROUND_EXAMPLE.id,
+                  subject: { kind: 'round', id: ROUND_EXAMPLE.id },
                   event: 'PUBLISH_LIST',
                   fromState: 'decided',
                   toState: 'in_execution',

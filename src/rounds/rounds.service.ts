@@ -1,7 +1,7 @@
 import { roundStateLabel } from '../../machines/round.lifecycle.js';
 import type { RoundCommand, RoundContext, RoundFactsForMachine, RoundState } from '../../machines/round.types.js';
 import type { ProjectState } from '../../machines/project.types.js';
-import { entriesOfProject } from '../audit/transition-log.repository.js';
+import { entriesOfSubject } from '../audit/transition-log.repository.js';
 import type { Principal } from '../auth/principal.js';
 import { endOfShanghaiDay, isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
@@ -165,7 +165,7 @@ export class RoundsService {
 
   transitions(principal: Principal, id: string): TransitionView[] {
     if (!this.findRow(id)) throw this.subjects.notFound(id);
-    return entriesOfProject(this.db, id).map((row) => toTransitionView(row, principal));
+    return entriesOfSubject(this.db, 'round', id).map((row) => toTransitionView(row, principal));
   }
 
   /**

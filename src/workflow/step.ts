@@ -14,7 +14,7 @@ import type { MachineRegistry } from '../../machines/registry.js';
 import type { Label } from '../../machines/vocabulary.js';
 import type { Principal } from '../auth/principal.js';
 import { isoUtc } from '../clock.js';
-import type { TransitionLogRow } from '../db/schema.js';
+import type { SubjectKind, TransitionLogRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import type { IdempotencyRepository } from './idempotency.repository.js';
 import type { TransitionLogRepository } from './transition-log.repository.js';
@@ -22,9 +22,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/hash-chain.js';
 import { refuseDecision } from './refusal.js';
 
-/** The kinds of subject the log names. */
-export const SUBJECT_KINDS = ['project', 'round', 'unit', 'user', 'assignment'] as const;
-export type SubjectKind = (typeof SUBJECT_KINDS)[number];
+export type { SubjectKind } from '../db/schema.js';
 
 /** What the step needs of a subject's row. */
 export interface SubjectRow {

@@ -4,12 +4,13 @@
  * prepared once per connection: this runs on every event.
  */
 import type Database from 'better-sqlite3';
-import { GENESIS_HASH, entryHash, type UnhashedEntry } from '../audit/hash-chain.js';
-import type { TransitionLogRow } from '../db/schema.js';
-import type { SubjectKind } from './step.js';
+import { ENTRY_FORMAT, GENESIS_HASH, entryHash, type UnhashedEntry } from '../audit/hash-chain.js';
+import { SUBJECT_KINDS, type TransitionLogRow } from '../db/schema.js';
 
-/** A new entry as the step states it: its subject by kind and id, the rest as the row has it. */
-export type NewLogEntry = Omit<UnhashedEntry, 'seq' | 'prevHash' | 'projectId'> & { subjectKind: SubjectKind; subjectId: string };
+/** A log entry as its writer gives it: `{ subjectKind, subjectId, event, ... }`; the repository numbers, formats and chains it. */
+export type NewLogEntry = Omit<UnhashedEntry, 'seq' | 'prevHash' | 'format'>;
+
+const SUBJECT_KIND_SET: ReadonlySet<string> = new Set(SUBJECT_KINDS);
 
 export class TransitionLogRepository {
   private readonly head;
@@ -18,18 +19,18 @@ export class TransitionLogRepository {
   constructor(sqlite: Database.Database) {
     this.head = sqlite.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM transition_log ORDER BY seq DESC LIMIT 1');
     this.insert = sqlite.prepare(
-      `INSERT INTO transition_log (seq, project_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id,
-         at, request_id, machine_id, machine_version, prev_hash, hash)
-       VALUES (@seq, @projectId, @event, @fromState, @toState, @payload, @actorId, @actorRole, @actorUnitId,
-         @at, @requestId, @machineId, @machineVersion, @prevHash, @hash)`,
+      `INSERT INTO transition_log (seq, format, subject_kind, subject_id, event, from_state, to_state, payload, actor_id, actor_role,
+         actor_unit_id, at, request_id, machine_id, machine_version, prev_hash, hash)
+       VALUES (@seq, @format, @subjectKind, @subjectId, @event, @fromState, @toState, @payload, @actorId, @actorRole,
+         @actorUnitId, @at, @requestId, @machineId, @machineVersion, @prevHash, @hash)`,
     );
   }
 
-  /** Appends one hash-chained entry after the current head. */
+  /** Appends one hash-chained entry in the current format after the current head; the subject's kind must be one of SUBJECT_KINDS. */
   append(entry: NewLogEntry): TransitionLogRow {
+    if (!SUBJECT_KIND_SET.has(entry.subjectKind)) throw new TypeError(`unknown subject kind ${JSON.stringify(entry.subjectKind)}`);
     const head = this.head.get();
-    const { subjectKind: _kind, subjectId, ...rest } = entry;
-    const unhashed: UnhashedEntry = { ...rest, projectId: subjectId, seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? GENESIS_HASH };
+    const unhashed: UnhashedEntry = { ...entry, format: ENTRY_FORMAT, seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? GENESIS_HASH };
     const row: TransitionLogRow = { ...unhashed, hash: entryHash(unhashed) };
     this.insert.run(row);
     return row;

@@ -1,19 +1,27 @@
 /**
- * The hand-written canonical form of a log entry is byte for byte the generic RFC 8785 one, and
- * the form SQLite builds for bulk verification is byte for byte the hand-written one; the native
- * chain walk hashes those same bytes, and is in doubt wherever it could not be sure.
+ * The hand-written canonical form of a log entry is byte for byte the generic RFC 8785 one, in
+ * both entry formats, and the form SQLite builds for bulk verification is byte for byte the
+ * hand-written one; the native chain walk hashes those same bytes, and is in doubt wherever it
+ * could not be sure.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ENTRY_BYTES_SQL, entryBytes, entryBytesGeneric, entryHash, type UnhashedEntry } from '../../src/audit/hash-chain.js';
 import { NATIVE_WALK_SQL, nativeChainWalk } from '../../src/audit/parallel-verify.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
+import type { SubjectKind } from '../../src/db/schema.js';
 
 const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.constantFrom('', '"', '\\', '\u2028', '\uD800', '\u0000', '𠜎', '\u007f'));
 
+/**
+ * Any entry of either format; the kind is any text (the bytes must not depend on it being one of
+ * SUBJECT_KINDS), and a format-1 entry's kind is its machine's, as every such row's is.
+ */
 const entry: fc.Arbitrary<UnhashedEntry> = fc.record({
   seq: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
-  projectId: text,
+  format: fc.constantFrom(1, 2),
+  subjectKind: text.map((kind) => kind as SubjectKind),
+  subjectId: text,
   event: text,
   fromState: text,
   toState: text,
@@ -26,7 +34,7 @@ const entry: fc.Arbitrary<UnhashedEntry> = fc.record({
   machineId: text,
   machineVersion: fc.integer({ min: 0, max: 1000 }),
   prevHash: text,
-});
+}).map((e) => (e.format === 1 ? { ...e, subjectKind: e.machineId as SubjectKind } : e));
 
 // SQLite text is UTF-8: a lone surrogate cannot be stored, so none is ever appended.
 const wellFormed = (s: string) => Buffer.from(s, 'utf8').toString('utf8') === s;
@@ -37,10 +45,10 @@ function scratchLog() {
   const db = openDatabase(':memory:');
   migrateDatabase(db);
   const insert = db.$client.prepare(
-    `INSERT INTO transition_log (seq, project_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at,
-       request_id, machine_id, machine_version, prev_hash, hash)
-     VALUES (@seq, @projectId, @event, @fromState, @toState, @payload, @actorId, @actorRole, @actorUnitId, @at, @requestId,
-       @machineId, @machineVersion, @prevHash, @hash)`,
+    `INSERT INTO transition_log (seq, format, subject_kind, subject_id, event, from_state, to_state, payload, actor_id, actor_role,
+       actor_unit_id, at, request_id, machine_id, machine_version, prev_hash, hash)
+     VALUES (@seq, @format, @subjectKind, @subjectId, @event, @fromState, @toState, @payload, @actorId, @actorRole, @actorUnitId, @at,
+       @requestId, @machineId, @machineVersion, @prevHash, @hash)`,
   );
   return { sqlite: db.$client, insert };
 }
@@ -63,6 +71,52 @@ describe('entryBytes', () => {
     const e = fc.sample(entry, { numRuns: 1, seed: 1 })[0]!;
     expect(() => entryBytes({ ...e, seq: 2 ** 60 })).toThrow(TypeError);
   });
+
+  it('lays out format 2 with the kind, the id and the format, and format 1 as entries were hashed before', () => {
+    const e: UnhashedEntry = {
+      seq: 7,
+      format: 2,
+      subjectKind: 'round',
+      subjectId: 'r-1',
+      event: 'CLOSE_SUBMISSIONS',
+      fromState: 'open',
+      toState: 'submissions_closed',
+      payload: '{}',
+      actorId: 'u-1',
+      actorRole: 'org_dept',
+      actorUnitId: null,
+      at: '2023-03-30T01:00:00.000Z',
+      requestId: 'req-1',
+      machineId: 'round',
+      machineVersion: 1,
+      prevHash: '0'.repeat(64),
+    };
+    expect(entryBytes(e)).toBe(
+      '{"actorId":"u-1","actorRole":"org_dept","actorUnitId":null,"at":"2023-03-30T01:00:00.000Z","event":"CLOSE_SUBMISSIONS","format":2,' +
+        `"fromState":"open","machineId":"round","machineVersion":1,"payload":"{}","prevHash":"${'0'.repeat(64)}","requestId":"req-1","seq":7,` +
+        '"subjectId":"r-1","subjectKind":"round","toState":"submissions_closed"}',
+    );
+    // Format 1: the layout of every row hashed before subjects had a kind, the id under "projectId".
+    expect(entryBytes({ ...e, format: 1 })).toBe(
+      '{"actorId":"u-1","actorRole":"org_dept","actorUnitId":null,"at":"2023-03-30T01:00:00.000Z","event":"CLOSE_SUBMISSIONS",' +
+        `"fromState":"open","machineId":"round","machineVersion":1,"payload":"{}","prevHash":"${'0'.repeat(64)}","projectId":"r-1",` +
+        '"requestId":"req-1","seq":7,"toState":"submissions_closed"}',
+    );
+    expect(entryHash({ ...e, subjectKind: 'project' })).not.toBe(entryHash(e));
+    expect(entryHash({ ...e, format: 1 })).not.toBe(entryHash(e));
+  });
+
+  it('has no bytes for an unknown format, or for a format-1 entry whose kind is not its machine', () => {
+    const e = fc.sample(entry, { numRuns: 1, seed: 5 })[0]!;
+    for (const format of [0, 3, 1.5, Number.NaN]) {
+      expect(() => entryBytes({ ...e, format }), `format ${format}`).toThrow(TypeError);
+      expect(() => entryBytesGeneric({ ...e, format }), `format ${format}`).toThrow(TypeError);
+    }
+    const legacy = { ...e, format: 1, machineId: 'project', subjectKind: 'project' as const };
+    expect(() => entryBytes(legacy)).not.toThrow();
+    expect(() => entryBytes({ ...legacy, subjectKind: 'round' })).toThrow(TypeError);
+    expect(() => entryBytesGeneric({ ...legacy, subjectKind: 'round' })).toThrow(TypeError);
+  });
 });
 
 describe('ENTRY_BYTES_SQL', () => {
@@ -77,6 +131,13 @@ describe('ENTRY_BYTES_SQL', () => {
 
   it('equals entryBytes for any storable entry', () => {
     fc.assert(fc.property(storable, (e) => sqlBytes(e) === entryBytes({ ...e, seq })), { numRuns: 1000, seed: 3986 });
+  });
+
+  it('is NULL where entryBytes has no bytes: an unknown format, a format-1 row of another kind than its machine', () => {
+    const base = fc.sample(storable, { numRuns: 1, seed: 6 })[0]!;
+    expect(sqlBytes({ ...base, format: 3 })).toBeNull();
+    expect(sqlBytes({ ...base, format: 1, machineId: 'round', subjectKind: 'project' })).toBeNull();
+    expect(sqlBytes({ ...base, format: 1, machineId: 'round', subjectKind: 'round' })).toBe(entryBytes({ ...base, format: 1, machineId: 'round', subjectKind: 'round', seq }));
   });
 
   it('escapes every character of the Basic Multilingual Plane as entryBytes does', () => {
@@ -137,9 +198,17 @@ describe('the native chain walk', () => {
         "UPDATE transition_log SET event = CAST(x'c0af' AS TEXT) WHERE seq = ?", // overlong UTF-8
         "UPDATE transition_log SET event = CAST(x'eda080' AS TEXT) WHERE seq = ?", // an encoded surrogate
         "UPDATE transition_log SET prev_hash = 'genesis' WHERE seq = ?", // not a digest
+        'UPDATE transition_log SET format = 3 WHERE seq = ?', // a format it does not know
+        'UPDATE transition_log SET format = 3 - format WHERE seq = ?', // the other format's bytes
+        "UPDATE transition_log SET format = x'02' WHERE seq = ?", // a BLOB in the integer column
+        "UPDATE transition_log SET subject_kind = subject_kind || 'x' WHERE seq = ?", // a kind it hashes (format 2) or binds (format 1)
+        'UPDATE transition_log SET subject_kind = CAST(subject_kind AS BLOB) WHERE seq = ?', // same bytes, another type
       ];
-      for (const tamper of doubts) expect(vouch({ ...base, event: 'x' }, tamper), tamper).toBeNull();
-      expect(vouch({ ...base, event: 'x' })).toMatch(/^ok 1 /);
+      for (const format of [1, 2]) {
+        const e = { ...base, event: 'x', format, subjectKind: (format === 1 ? base.machineId : 'project') as SubjectKind };
+        for (const tamper of doubts) expect(vouch(e, tamper), `format ${format}: ${tamper}`).toBeNull();
+        expect(vouch(e)).toMatch(/^ok 1 /);
+      }
     });
   });
 });

@@ -113,10 +113,19 @@ describe('audit export', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(bundle, 'manifest.json'), 'utf8'));
     const states = db.$client.prepare('SELECT state, count(*) AS n FROM projects GROUP BY state').all() as Array<{ state: string; n: number }>;
     expect(manifest).toMatchObject({
-      format: 'lixiang-audit-bundle/1',
+      format: 'lixiang-audit-bundle/2',
       origin: 'lixiang/default/transition-log',
       scope: { kind: 'whole-log' },
-      transitions: { count: rows.length, firstSeq: 1, lastSeq: rows.length, headHash: rows.at(-1)!.hash },
+      transitions: {
+        count: rows.length,
+        firstSeq: 1,
+        lastSeq: rows.length,
+        headHash: rows.at(-1)!.hash,
+        entryFormats: [
+          { format: 1, count: 0, hashedFields: expect.arrayContaining(['projectId']) },
+          { format: 2, count: rows.length, hashedFields: expect.arrayContaining(['format', 'subjectKind', 'subjectId']) },
+        ],
+      },
       checkpoints: { count: 2, latestSize: rows.length },
       projects: { count: 4, byState: Object.fromEntries(states.map((s) => [s.state, s.n])) },
       rounds: { file: 'rounds.ndjson', count: 1, byState: { open: 1 } },
@@ -252,7 +261,7 @@ describe('the verifier hashes as the service does', () => {
       const project = await driveTo(world, 'graded');
       await fireOk(world, project.id, 'RECOMMEND', { note: '推荐\n"省级"\t评选 🎵 \u2028' });
       const rows = db.$client.prepare(
-        `SELECT seq, project_id AS projectId, event, from_state AS fromState, to_state AS toState, payload, actor_id AS actorId,
+        `SELECT seq, format, subject_kind AS subjectKind, subject_id AS subjectId, event, from_state AS fromState, to_state AS toState, payload, actor_id AS actorId,
                 actor_role AS actorRole, actor_unit_id AS actorUnitId, at, request_id AS requestId, machine_id AS machineId,
                 machine_version AS machineVersion, prev_hash AS prevHash, hash FROM transition_log ORDER BY seq`,
       ).all() as Array<UnhashedEntry & { hash: string }>;
@@ -265,12 +274,18 @@ describe('the verifier hashes as the service does', () => {
       }
       const awkward: UnhashedEntry = {
         ...rows[0]!,
-        projectId: 'p\u0000"\\',
+        subjectId: 'p\u0000"\\',
         payload: canonicalJson({ text: '\ud83c lone', 'é': 1, e: [1.25, -0] }),
         actorUnitId: null,
         requestId: '\u2028',
       };
       expect(verifier.entryHash(awkward)).toBe(serviceEntryHash(awkward));
+      // The same in the old layout: a row written before subjects had a kind.
+      const legacy: UnhashedEntry = { ...awkward, format: 1, subjectKind: 'project', machineId: 'project' };
+      expect(verifier.entryHash(legacy)).toBe(serviceEntryHash(legacy));
+      expect(verifier.entryHash(legacy)).not.toBe(verifier.entryHash(awkward));
+      expect(() => verifier.entryHash({ ...legacy, subjectKind: 'round' })).toThrow(TypeError);
+      expect(() => verifier.entryHash({ ...awkward, format: 3 })).toThrow(TypeError);
     } finally {
       await app.close();
       db.$client.close();

@@ -81,7 +81,7 @@ const renumber = (entries: TransitionLogRow[]) => entries.map((entry, i) => ({ .
 /** The state each project's remaining entries lead to: what an attacker writes back to hide a cut. */
 function replayedStates(entries: readonly TransitionLogRow[]): Map<string, string> {
   const states = new Map<string, string>();
-  for (const entry of entries) states.set(entry.projectId, entry.toState);
+  for (const entry of entries) if (entry.subjectKind === 'project') states.set(entry.subjectId, entry.toState);
   return states;
 }
 
@@ -154,9 +154,9 @@ const sha256Hex = (bytes: Buffer | string): string => createHash('sha256').updat
 // ---- the database side ------------------------------------------------------------------------
 
 const LOG_COLUMNS =
-  'seq, project_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at, request_id, machine_id, machine_version, prev_hash, hash';
+  'seq, format, subject_kind, subject_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at, request_id, machine_id, machine_version, prev_hash, hash';
 const LOG_VALUES =
-  '@seq, @projectId, @event, @fromState, @toState, @payload, @actorId, @actorRole, @actorUnitId, @at, @requestId, @machineId, @machineVersion, @prevHash, @hash';
+  '@seq, @format, @subjectKind, @subjectId, @event, @fromState, @toState, @payload, @actorId, @actorRole, @actorUnitId, @at, @requestId, @machineId, @machineVersion, @prevHash, @hash';
 
 function rewriteLog(sqlite: Database.Database, entries: readonly TransitionLogRow[]): void {
   sqlite.exec('DELETE FROM transition_log');
@@ -488,7 +488,8 @@ describe('the mutation suite', () => {
           entries.push({
             ...last,
             seq: last.seq + 1,
-            projectId: draft.id,
+            subjectKind: 'project',
+            subjectId: draft.id,
             event: 'GRADE',
             fromState: 'draft',
             toState: 'graded',

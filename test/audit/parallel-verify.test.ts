@@ -28,7 +28,7 @@ beforeAll(() => {
   db.$client.transaction(() => {
     for (let i = 1; i <= ROWS; i += 1) {
       log.append({
-        subjectKind: 'project',
+        subjectKind: i % 5 === 0 ? 'round' : 'project',
         subjectId: `p-${i % 37}`,
         event: 'SUBMIT_PROGRESS_REPORT',
         fromState: 'in_progress',

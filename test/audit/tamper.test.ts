@@ -9,13 +9,15 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, entryHash, verifyChain, type UnhashedEntry } from '../../src/audit/hash-chain.js';
-import type { TransitionLogRow } from '../../src/db/schema.js';
+import type { SubjectKind, TransitionLogRow } from '../../src/db/schema.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
 import { createWorld, driveTo, type World } from '../helpers/world.js';
 
 interface RawRow {
   seq: number;
-  project_id: string;
+  format: number;
+  subject_kind: SubjectKind;
+  subject_id: string;
   event: string;
   from_state: string;
   to_state: string;
@@ -32,7 +34,9 @@ interface RawRow {
 }
 
 const CONTENT_COLUMNS = [
-  'project_id',
+  'format',
+  'subject_kind',
+  'subject_id',
   'event',
   'from_state',
   'to_state',
@@ -51,7 +55,9 @@ const CONTENT_COLUMNS = [
 function toEntry(row: RawRow): TransitionLogRow {
   return {
     seq: row.seq,
-    projectId: row.project_id,
+    format: row.format,
+    subjectKind: row.subject_kind,
+    subjectId: row.subject_id,
     event: row.event,
     fromState: row.from_state,
     toState: row.to_state,
@@ -151,6 +157,20 @@ describe('tampering with the database file', () => {
     expect(result.firstBadSeq).toBe(3);
     expect(result.count).toBe(2);
     expect(result.reason).toMatch(/hash/);
+  });
+
+  it("a subject moved to another kind: invalid at that row's seq", async () => {
+    tamper((sqlite) => {
+      sqlite.prepare("UPDATE transition_log SET subject_kind = 'round' WHERE seq = 2").run();
+    });
+    expect(await verify()).toMatchObject({ valid: false, firstBadSeq: 2, count: 1, reason: 'hash does not match the row content' });
+  });
+
+  it("a subject replaced by another id: invalid at that row's seq", async () => {
+    tamper((sqlite) => {
+      sqlite.prepare('UPDATE transition_log SET subject_id = ? WHERE seq = 5').run(world.roundId);
+    });
+    expect(await verify()).toMatchObject({ valid: false, firstBadSeq: 5, count: 4, reason: 'hash does not match the row content' });
   });
 
   it('a changed to_state with nothing recomputed: invalid at that row', async () => {
@@ -254,7 +274,9 @@ describe('verifyChain on in-memory rows', () => {
     for (let seq = 1; seq <= length; seq += 1) {
       const unhashed: UnhashedEntry = {
         seq,
-        projectId: `p-${seq % 2}`,
+        format: 2,
+        subjectKind: 'project',
+        subjectId: `p-${seq % 2}`,
         event: seq === 1 ? 'SUBMIT' : 'SUBMIT_PROGRESS_REPORT',
         fromState: seq === 1 ? 'draft' : 'in_progress',
         toState: seq === 1 ? 'submitted' : 'in_progress',
@@ -296,7 +318,9 @@ describe('verifyChain on in-memory rows', () => {
     const base = chain(1)[0]!;
     const { hash: _h, ...unhashed } = base;
     const variants: Array<Partial<UnhashedEntry>> = [
-      { projectId: 'other' },
+      { subjectKind: 'round' },
+      { subjectId: 'other' },
+      { format: 1, subjectKind: 'project', machineId: 'project' }, // the same fields in the old layout
       { event: 'WITHDRAW' },
       { fromState: 'submitted' },
       { toState: 'withdrawn' },

@@ -4,7 +4,7 @@
  * `logPerProject` progress reports for each. The scale bench builds its sizes with it, and the HTTP
  * bench's ceiling its table, so both work on rows the engine itself would hold.
  */
-import { GENESIS_HASH, entryHash, type UnhashedEntry } from '../../src/audit/hash-chain.js';
+import { ENTRY_FORMAT, GENESIS_HASH, entryHash, type UnhashedEntry } from '../../src/audit/hash-chain.js';
 import { hashToken } from '../../src/auth/tokens.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
 import { newId } from '../../src/ids.js';
@@ -56,10 +56,10 @@ export function seedDatabase(file: string, projects: number, logPerProject: numb
      VALUES (?, ?, ?, 'fortress', 'soul', ?, ?, 'in_progress', ?, 'project', 1, ?, NULL, NULL, ?, ?, ?)`,
   );
   const insertLog = sqlite.prepare(
-    `INSERT INTO transition_log (seq, project_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at,
-       request_id, machine_id, machine_version, prev_hash, hash)
-     VALUES (@seq, @projectId, @event, @fromState, @toState, @payload, @actorId, @actorRole, @actorUnitId, @at, @requestId,
-       @machineId, @machineVersion, @prevHash, @hash)`,
+    `INSERT INTO transition_log (seq, format, subject_kind, subject_id, event, from_state, to_state, payload, actor_id, actor_role,
+       actor_unit_id, at, request_id, machine_id, machine_version, prev_hash, hash)
+     VALUES (@seq, @format, @subjectKind, @subjectId, @event, @fromState, @toState, @payload, @actorId, @actorRole, @actorUnitId, @at,
+       @requestId, @machineId, @machineVersion, @prevHash, @hash)`,
   );
   const ids: string[] = [];
   let seq = 0;
@@ -87,7 +87,9 @@ export function seedDatabase(file: string, projects: number, logPerProject: numb
           seq += 1;
           const entry: UnhashedEntry = {
             seq,
-            projectId: id,
+            format: ENTRY_FORMAT,
+            subjectKind: 'project',
+            subjectId: id,
             event: 'SUBMIT_PROGRESS_REPORT',
             fromState: 'in_progress',
             toState: 'in_progress',

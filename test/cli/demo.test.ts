@@ -132,7 +132,7 @@ describe('the demo database', () => {
 
   it('keeps each submission’s signed letter and each final report’s document, their checksums in the log', () => {
     const entries = db.$client
-      .prepare("SELECT project_id AS projectId, event, payload FROM transition_log WHERE event IN ('SUBMIT', 'SUBMIT_FINAL_REPORT')")
+      .prepare("SELECT subject_id AS projectId, event, payload FROM transition_log WHERE subject_kind = 'project' AND event IN ('SUBMIT', 'SUBMIT_FINAL_REPORT')")
       .all() as Array<{ projectId: string; event: string; payload: string }>;
     const stored = new Map(
       (db.$client.prepare('SELECT id, project_id AS projectId, kind, sha256, content FROM files').all() as Array<{ id: string; projectId: string; kind: string; sha256: string; content: Buffer }>).map((f) => [f.id, f]),

@@ -261,6 +261,7 @@ describe('a client generated from openapi/openapi.json', () => {
       'RECOMMEND',
     ]);
     for (const [index, entry] of history.entries()) if (index > 0) expect(entry.prevHash).toBe(history[index - 1]!.hash);
+    for (const entry of history) expect(entry.subject).toEqual({ kind: 'project', id });
   });
 
   it('reads the machine as JSON and as an SVG diagram', async () => {

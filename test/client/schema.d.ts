@@ -1394,11 +1394,25 @@ export interface components {
              * @example 42
              */
             seq: number;
+            /** @description 条目的对象：项目、批次等 / What the entry is about: a project, a round, … */
+            subject: {
+                /**
+                 * @description 对象的种类 / The kind of subject
+                 * @enum {unknown}
+                 */
+                kind: "project" | "round" | "unit" | "user" | "assignment";
+                /**
+                 * @description 对象的标识 / The subject’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
             /**
-             * @description 条目的对象：项目，批次机（machine.id 为 round）的条目为批次 / The subject: a project, or the round for entries of the round machine (machine.id round)
+             * @deprecated
+             * @description 对象为项目时即 subject.id；请改用 subject / subject.id when the subject is a project; use subject instead
              * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
              */
-            projectId: string;
+            projectId?: string;
             /**
              * @description 事件类型（项目或批次；MIGRATE 为迁移到状态机新版本）/ Event type, of the project or the round machine (MIGRATE: moved to another version of its machine)
              * @enum {unknown}
@@ -6892,7 +6906,18 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description 只看此项目 / Only this project
+                 * @description 只看此种类的对象 / Only subjects of this kind
+                 * @example round
+                 */
+                subjectKind?: "project" | "round" | "unit" | "user" | "assignment";
+                /**
+                 * @description 只看此对象 / Only this subject
+                 * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                 */
+                subjectId?: string;
+                /**
+                 * @deprecated
+                 * @description 只看此项目，即 subjectKind=project 且 subjectId 为此值；请改用二者 / Only this project: subjectKind=project with this subjectId; use those instead
                  * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
                  */
                 projectId?: string;

@@ -227,7 +227,9 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
       'x-request-id': 'publish-2023-list',
     });
     const approvedIds = [P.redMelody, P.soul, P.ethics, P.dancePost];
-    expect(published.started.map((e: { projectId: string }) => e.projectId).sort()).toEqual([...approvedIds].sort());
+    expect(published.transition.subject).toEqual({ kind: 'round', id: published.round.id });
+    expect(published.started.map((e: { subject: { kind: string; id: string } }) => e.subject.id).sort()).toEqual([...approvedIds].sort());
+    for (const entry of published.started) expect(entry).toMatchObject({ subject: { kind: 'project', id: entry.projectId } });
     for (const id of approvedIds) {
       const history = await ok(auditor, 'GET', `/projects/${id}/transitions`);
       const start = history.filter((e: { event: string }) => e.event === 'START');
@@ -332,6 +334,7 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
     const closed = await ok(orgDept, 'POST', `${R}/events`, { type: 'CLOSE_ROUND' });
     expect(closed.round.state).toBe('closed');
     const roundHistory = await ok(auditor, 'GET', `${R}/transitions`);
+    for (const entry of roundHistory) expect(entry.subject).toEqual({ kind: 'round', id: closed.round.id });
     expect(roundHistory.map((e: { event: string }) => e.event)).toEqual([
       'CLOSE_SUBMISSIONS',
       'START_REVIEW',

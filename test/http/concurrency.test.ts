@@ -19,15 +19,15 @@ afterEach(async () => {
   await t.close();
 });
 
-function logRows(projectId?: string): Array<{ seq: number; event: string; project_id: string }> {
+type LogRow = { seq: number; event: string; subject_kind: string; subject_id: string };
+
+function logRows(projectId?: string): LogRow[] {
   const sqlite = t.db.$client;
   return projectId === undefined
-    ? (sqlite.prepare('SELECT seq, event, project_id FROM transition_log ORDER BY seq').all() as Array<{ seq: number; event: string; project_id: string }>)
-    : (sqlite.prepare('SELECT seq, event, project_id FROM transition_log WHERE project_id = ? ORDER BY seq').all(projectId) as Array<{
-        seq: number;
-        event: string;
-        project_id: string;
-      }>);
+    ? (sqlite.prepare('SELECT seq, event, subject_kind, subject_id FROM transition_log ORDER BY seq').all() as LogRow[])
+    : (sqlite
+        .prepare("SELECT seq, event, subject_kind, subject_id FROM transition_log WHERE subject_kind = 'project' AND subject_id = ? ORDER BY seq")
+        .all(projectId) as LogRow[]);
 }
 
 function projectRow(id: string): { state: string; version: number } {

@@ -22,7 +22,7 @@ type WriteStep = keyof typeof WRITES;
 function counts(t: TestApp, projectId: string) {
   const one = (sql: string) => (t.db.$client.prepare(sql).get(projectId) as { n: number }).n;
   return {
-    log: one('SELECT count(*) AS n FROM transition_log WHERE project_id = ?'),
+    log: one("SELECT count(*) AS n FROM transition_log WHERE subject_kind = 'project' AND subject_id = ?"),
     version: one('SELECT version AS n FROM projects WHERE id = ?'),
     reviews: one('SELECT count(*) AS n FROM reviews WHERE project_id = ?'),
     idempotency: (t.db.$client.prepare('SELECT count(*) AS n FROM idempotency_records').get() as { n: number }).n,

@@ -42,7 +42,7 @@ function logCount(): number {
 }
 
 function projectLogCount(id: string): number {
-  return (t.db.$client.prepare('select count(*) c from transition_log where project_id = ?').get(id) as { c: number }).c;
+  return (t.db.$client.prepare("select count(*) c from transition_log where subject_kind = 'project' and subject_id = ?").get(id) as { c: number }).c;
 }
 
 interface Step {

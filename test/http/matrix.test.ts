@@ -192,7 +192,7 @@ function storedProject(test: TestApp, id: string): { state: string; version: num
 
 function lastLogRow(test: TestApp, id: string) {
   return test.db.$client
-    .prepare('select event, from_state, to_state, actor_id, actor_role from transition_log where project_id = ? order by seq desc limit 1')
+    .prepare("select event, from_state, to_state, actor_id, actor_role from transition_log where subject_kind = 'project' and subject_id = ? order by seq desc limit 1")
     .get(id) as { event: string; from_state: string; to_state: string; actor_id: string; actor_role: string };
 }
 

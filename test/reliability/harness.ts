@@ -192,7 +192,7 @@ export function inspect(file: string): Inspection {
     );
     const mismatches: string[] = [];
     const projects = db.prepare('SELECT id, state, version FROM projects').all() as Array<{ id: string; state: string; version: number }>;
-    const entries = db.prepare('SELECT from_state AS fromState, to_state AS toState FROM transition_log WHERE project_id = ? ORDER BY seq');
+    const entries = db.prepare("SELECT from_state AS fromState, to_state AS toState FROM transition_log WHERE subject_kind = 'project' AND subject_id = ? ORDER BY seq");
     for (const project of projects) {
       const log = entries.all(project.id) as Array<{ fromState: string; toState: string }>;
       let state = 'draft';

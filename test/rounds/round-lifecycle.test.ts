@@ -92,12 +92,19 @@ describe('the round lifecycle', () => {
     const closed = await fireRoundOk(world.orgDept, { type: 'CLOSE_SUBMISSIONS' });
     expect(closed.round).toMatchObject({ state: 'submissions_closed', version: 2 });
     expect(closed.transition).toMatchObject({
-      projectId: world.roundId,
+      subject: { kind: 'round', id: world.roundId },
       event: 'CLOSE_SUBMISSIONS',
       fromState: 'open',
       toState: 'submissions_closed',
       machine: { id: 'round', version: 1 },
       actor: { id: world.orgDept.id, role: 'org_dept' },
+    });
+    // A round entry names the round as its subject, never as a project.
+    expect(closed.transition).not.toHaveProperty('projectId');
+    expect(t.db.$client.prepare('SELECT format, subject_kind, subject_id FROM transition_log WHERE seq = ?').get(closed.transition.seq)).toEqual({
+      format: 2,
+      subject_kind: 'round',
+      subject_id: world.roundId,
     });
     expect(closed.started).toEqual([]);
 
@@ -167,7 +174,7 @@ describe('the round lifecycle', () => {
     const result = published.body;
     expect(result.round).toMatchObject({ state: 'in_execution', publication: { documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' } });
     expect(result.transition).toMatchObject({ event: 'PUBLISH_LIST', payload: { documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' } });
-    expect(result.started.map((e: { projectId: string }) => e.projectId)).toEqual(approved.map((p) => p.id).sort());
+    expect(result.started.map((e: { subject: { kind: string; id: string } }) => e.subject)).toEqual(approved.map((p) => ({ kind: 'project', id: p.id })).sort((a, b) => (a.id < b.id ? -1 : 1)));
     for (const [i, entry] of result.started.entries()) {
       expect(entry).toMatchObject({ event: 'START', fromState: 'committee_approved', toState: 'in_progress', requestId: 'publish-2023', machine: { id: 'project' } });
       // One chain: the round's entry, then each start right after it.

@@ -3,11 +3,14 @@
  *
  * An aggregate over the rows of a range, in sequence order:
  *
- *   SELECT lixiang_chain_walk(seq, prev_hash, hash, project_id, event, from_state, to_state, payload,
- *            actor_id, actor_role, actor_unit_id, at, request_id, machine_id, machine_version)
+ *   SELECT lixiang_chain_walk(seq, prev_hash, hash, subject_id, event, from_state, to_state, payload,
+ *            actor_id, actor_role, actor_unit_id, at, request_id, machine_id, machine_version,
+ *            subject_kind, format)
  *   FROM transition_log WHERE seq BETWEEN ? AND ? ORDER BY seq
  *
- * For each row it builds the bytes `entryBytes` (src/audit/hash-chain.ts) builds, hashes them with
+ * For each row it builds the bytes `entryBytes` (src/audit/hash-chain.ts) builds in the row's
+ * format (2: every column but the hash; 1: the rows written before subjects had a kind, the
+ * subject id under "projectId", passed only when subject_kind equals machine_id), hashes them with
  * SHA-256 and compares the hex digest with the stored hash; each prev_hash must equal the hash
  * before it and the sequence numbers must follow one another. It answers
  *
@@ -172,24 +175,50 @@ static const char *digest_text(sqlite3_value *v) {
   return s;
 }
 
-enum { SEQ, PREV_HASH, HASH, PROJECT_ID, EVENT, FROM_STATE, TO_STATE, PAYLOAD, ACTOR_ID, ACTOR_ROLE, ACTOR_UNIT_ID, AT, REQUEST_ID, MACHINE_ID, MACHINE_VERSION, ARGS };
+enum {
+  SEQ, PREV_HASH, HASH, SUBJECT_ID, EVENT, FROM_STATE, TO_STATE, PAYLOAD, ACTOR_ID, ACTOR_ROLE, ACTOR_UNIT_ID, AT, REQUEST_ID,
+  MACHINE_ID, MACHINE_VERSION, SUBJECT_KIND, FORMAT, ARGS
+};
 
-/* The row's bytes, in the member order of entryBytes (RFC 8785 order). */
+/* Whether two values are text of the same bytes. */
+static int same_text(sqlite3_value *a, sqlite3_value *b) {
+  if (sqlite3_value_type(a) != SQLITE_TEXT || sqlite3_value_type(b) != SQLITE_TEXT) return 0;
+  const unsigned char *x = sqlite3_value_text(a);
+  int n = sqlite3_value_bytes(a);
+  const unsigned char *y = sqlite3_value_text(b);
+  return x && y && n == sqlite3_value_bytes(b) && memcmp(x, y, (size_t)n) == 0;
+}
+
+/* The row's bytes in its format, in the member order of entryBytes (RFC 8785 order); 0 for a
+ * format it does not know, or a format-1 row whose kind is not its machine's. */
 static int build_entry(Walk *w, sqlite3_value **a, sqlite3_int64 *seq) {
+  if (sqlite3_value_type(a[FORMAT]) != SQLITE_INTEGER) return 0;
+  sqlite3_int64 format = sqlite3_value_int64(a[FORMAT]);
+  if (format != 1 && format != 2) return 0;
+  if (format == 1 && !same_text(a[SUBJECT_KIND], a[MACHINE_ID])) return 0;
   w->len = 0;
-  return PUT_LITERAL(w, "{\"actorId\":") && put_string(w, a[ACTOR_ID]) &&
-         PUT_LITERAL(w, ",\"actorRole\":") && put_string(w, a[ACTOR_ROLE]) &&
-         PUT_LITERAL(w, ",\"actorUnitId\":") && put_string(w, a[ACTOR_UNIT_ID]) &&
-         PUT_LITERAL(w, ",\"at\":") && put_string(w, a[AT]) &&
-         PUT_LITERAL(w, ",\"event\":") && put_string(w, a[EVENT]) &&
-         PUT_LITERAL(w, ",\"fromState\":") && put_string(w, a[FROM_STATE]) &&
-         PUT_LITERAL(w, ",\"machineId\":") && put_string(w, a[MACHINE_ID]) &&
-         PUT_LITERAL(w, ",\"machineVersion\":") && put_integer(w, a[MACHINE_VERSION], NULL) &&
-         PUT_LITERAL(w, ",\"payload\":") && put_string(w, a[PAYLOAD]) &&
-         PUT_LITERAL(w, ",\"prevHash\":") && put_string(w, a[PREV_HASH]) &&
-         PUT_LITERAL(w, ",\"projectId\":") && put_string(w, a[PROJECT_ID]) &&
-         PUT_LITERAL(w, ",\"requestId\":") && put_string(w, a[REQUEST_ID]) &&
+  if (!(PUT_LITERAL(w, "{\"actorId\":") && put_string(w, a[ACTOR_ID]) &&
+        PUT_LITERAL(w, ",\"actorRole\":") && put_string(w, a[ACTOR_ROLE]) &&
+        PUT_LITERAL(w, ",\"actorUnitId\":") && put_string(w, a[ACTOR_UNIT_ID]) &&
+        PUT_LITERAL(w, ",\"at\":") && put_string(w, a[AT]) &&
+        PUT_LITERAL(w, ",\"event\":") && put_string(w, a[EVENT]) &&
+        (format == 1 || PUT_LITERAL(w, ",\"format\":2")) &&
+        PUT_LITERAL(w, ",\"fromState\":") && put_string(w, a[FROM_STATE]) &&
+        PUT_LITERAL(w, ",\"machineId\":") && put_string(w, a[MACHINE_ID]) &&
+        PUT_LITERAL(w, ",\"machineVersion\":") && put_integer(w, a[MACHINE_VERSION], NULL) &&
+        PUT_LITERAL(w, ",\"payload\":") && put_string(w, a[PAYLOAD]) &&
+        PUT_LITERAL(w, ",\"prevHash\":") && put_string(w, a[PREV_HASH])))
+    return 0;
+  if (format == 1) {
+    return PUT_LITERAL(w, ",\"projectId\":") && put_string(w, a[SUBJECT_ID]) &&
+           PUT_LITERAL(w, ",\"requestId\":") && put_string(w, a[REQUEST_ID]) &&
+           PUT_LITERAL(w, ",\"seq\":") && put_integer(w, a[SEQ], seq) &&
+           PUT_LITERAL(w, ",\"toState\":") && put_string(w, a[TO_STATE]) && PUT_LITERAL(w, "}");
+  }
+  return PUT_LITERAL(w, ",\"requestId\":") && put_string(w, a[REQUEST_ID]) &&
          PUT_LITERAL(w, ",\"seq\":") && put_integer(w, a[SEQ], seq) &&
+         PUT_LITERAL(w, ",\"subjectId\":") && put_string(w, a[SUBJECT_ID]) &&
+         PUT_LITERAL(w, ",\"subjectKind\":") && put_string(w, a[SUBJECT_KIND]) &&
          PUT_LITERAL(w, ",\"toState\":") && put_string(w, a[TO_STATE]) && PUT_LITERAL(w, "}");
 }
 
