@@ -23,7 +23,7 @@ import type { Db } from '../db/client.js';
 import type { Executor } from '../db/executor.js';
 import { checkpoints, transitionLog, type CheckpointRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
-import { GENESIS_HASH } from './hash-chain.js';
+import { GENESIS_HASH } from '../workflow/hash-chain.js';
 import { machineDefinitions, type MachineDefinition } from './machine-definitions.js';
 
 /** The signed-note signature type of Ed25519 keys. */

@@ -19,7 +19,7 @@ import { isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { findRepositoryPath } from '../repo-files.js';
 import type { CheckpointView, SigningKey } from './checkpoints.js';
-import { CANONICALIZATION, ENTRY_FORMATS, GENESIS_HASH, HASH_ALGORITHM } from './hash-chain.js';
+import { CANONICALIZATION, ENTRY_FORMATS, GENESIS_HASH, HASH_ALGORITHM } from '../workflow/hash-chain.js';
 import { machineDefinitions } from './machine-definitions.js';
 import { iterateLog } from './transition-log.repository.js';
 

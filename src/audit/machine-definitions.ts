@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { describeMachine, type MachineDescription } from '../../machines/project.lifecycle.js';
 import { describeRoundMachine, type RoundMachineDescription } from '../../machines/round.lifecycle.js';
-import { HASH_ALGORITHM, canonicalJson } from './hash-chain.js';
+import { HASH_ALGORITHM, canonicalJson } from '../workflow/hash-chain.js';
 
 export interface MachineDefinition {
   id: string;

@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { ENTRY_BYTES_SQL, GENESIS_HASH, HASH_ALGORITHM, entryBytes, verifyChain, type VerifyResult } from './hash-chain.js';
+import { ENTRY_BYTES_SQL, GENESIS_HASH, HASH_ALGORITHM, entryBytes, verifyChain, type VerifyResult } from '../workflow/hash-chain.js';
 import { findRepositoryPath } from '../repo-files.js';
 import { iterateLog } from './transition-log.repository.js';
 

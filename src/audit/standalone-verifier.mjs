@@ -40,7 +40,7 @@ export const FORMATS = ['lixiang-audit-bundle/1', FORMAT];
 const COMMON_FIELDS = ['event', 'fromState', 'toState', 'payload', 'actorId', 'actorRole', 'actorUnitId', 'at', 'requestId', 'machineId', 'machineVersion', 'prevHash'];
 
 /**
- * The fields of a log entry that its hash covers, by the entry's `format`, as src/audit/hash-chain.ts
+ * The fields of a log entry that its hash covers, by the entry's `format`, as src/workflow/hash-chain.ts
  * entryBytes lays them out. Format 2: every field but the hash. Format 1 (entries written before
  * subjects had a kind): the subject's id under the name `projectId`, no kind and no format; such an
  * entry's subjectKind must be its machineId.

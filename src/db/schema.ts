@@ -187,7 +187,7 @@ export const transitionLog = sqliteTable(
   {
     seq: integer().primaryKey(),
     /**
-     * The layout of the bytes the row's hash covers (src/audit/hash-chain.ts `entryBytes`): 1 for
+     * The layout of the bytes the row's hash covers (src/workflow/hash-chain.ts `entryBytes`): 1 for
      * rows written before subjects had a kind (their bytes name the subject `projectId`), 2 since.
      * A hashed row can never be re-hashed, so each keeps the format it was written in.
      */

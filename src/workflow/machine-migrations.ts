@@ -11,7 +11,7 @@ import type { Principal } from '../auth/principal.js';
 import { isoUtc, type Clock } from '../clock.js';
 import type { GroupCommitter } from '../db/group-commit.js';
 import { Problem } from '../http/problems.js';
-import { canonicalJson } from '../audit/hash-chain.js';
+import { canonicalJson } from './hash-chain.js';
 import type { SubjectKind, WorkflowStores } from './step.js';
 
 /** The log's event for a subject moved to another version of its machine. */

@@ -19,7 +19,7 @@ import { Problem } from '../http/problems.js';
 import type { IdempotencyRepository } from './idempotency.repository.js';
 import type { TransitionLogRepository } from './transition-log.repository.js';
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../audit/hash-chain.js';
+import { canonicalJson } from './hash-chain.js';
 import { refuseDecision } from './refusal.js';
 
 export type { SubjectKind } from '../db/schema.js';

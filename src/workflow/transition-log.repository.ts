@@ -4,7 +4,7 @@
  * prepared once per connection: this runs on every event.
  */
 import type Database from 'better-sqlite3';
-import { ENTRY_FORMAT, GENESIS_HASH, entryHash, type UnhashedEntry } from '../audit/hash-chain.js';
+import { ENTRY_FORMAT, GENESIS_HASH, entryHash, type UnhashedEntry } from './hash-chain.js';
 import { SUBJECT_KINDS, type TransitionLogRow } from '../db/schema.js';
 
 /** A log entry as its writer gives it: `{ subjectKind, subjectId, event, ... }`; the repository numbers, formats and chains it. */

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ENTRY_BYTES_SQL, entryBytes, entryBytesGeneric, entryHash, type UnhashedEntry } from '../../src/audit/hash-chain.js';
+import { ENTRY_BYTES_SQL, entryBytes, entryBytesGeneric, entryHash, type UnhashedEntry } from '../../src/workflow/hash-chain.js';
 import { NATIVE_WALK_SQL, nativeChainWalk } from '../../src/audit/parallel-verify.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
 import type { SubjectKind } from '../../src/db/schema.js';

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { checkpointBody, loadSigningKey, logIdentity, signNote } from '../../src/audit/checkpoints.js';
 import { AuditExportService } from '../../src/audit/export-bundle.js';
-import { GENESIS_HASH, canonicalJson, verifyChain, type VerifyResult } from '../../src/audit/hash-chain.js';
+import { GENESIS_HASH, canonicalJson, verifyChain, type VerifyResult } from '../../src/workflow/hash-chain.js';
 import { machineDefinitions } from '../../src/audit/machine-definitions.js';
 import { NATIVE_WALK_SQL, nativeChainWalk, verifyChainParallel, type Walker } from '../../src/audit/parallel-verify.js';
 import type { VerifierReport } from '../../src/audit/standalone-verifier.mjs';

@@ -15,7 +15,7 @@ import { describeRoundMachine } from '../../machines/round.lifecycle.js';
 import { buildApp } from '../../src/app.js';
 import { loadSigningKey, logIdentity } from '../../src/audit/checkpoints.js';
 import { AuditExportService } from '../../src/audit/export-bundle.js';
-import { canonicalJson, entryHash as serviceEntryHash, type UnhashedEntry } from '../../src/audit/hash-chain.js';
+import { canonicalJson, entryHash as serviceEntryHash, type UnhashedEntry } from '../../src/workflow/hash-chain.js';
 import { machineDefinitions } from '../../src/audit/machine-definitions.js';
 import * as verifier from '../../src/audit/standalone-verifier.mjs';
 import { TransitionLogRepository } from '../../src/workflow/transition-log.repository.js';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entryHash, verifyChain } from '../../src/audit/hash-chain.js';
+import { entryHash, verifyChain } from '../../src/workflow/hash-chain.js';
 import { nativeChainWalk, verifyChainParallel, verifyLog, type Walker } from '../../src/audit/parallel-verify.js';
 import { iterateLog } from '../../src/audit/transition-log.repository.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';

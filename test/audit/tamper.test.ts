@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GENESIS_HASH, entryHash, verifyChain, type UnhashedEntry } from '../../src/audit/hash-chain.js';
+import { GENESIS_HASH, entryHash, verifyChain, type UnhashedEntry } from '../../src/workflow/hash-chain.js';
 import type { SubjectKind, TransitionLogRow } from '../../src/db/schema.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
 import { createWorld, driveTo, type World } from '../helpers/world.js';

@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
-import { canonicalJson } from '../../src/audit/hash-chain.js';
+import { canonicalJson } from '../../src/workflow/hash-chain.js';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import * as schema from '../../src/db/schema.js';
 import type { Db } from '../../src/db/client.js';

@@ -23,7 +23,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../../src/app.js';
-import { verifyChain } from '../../src/audit/hash-chain.js';
+import { verifyChain } from '../../src/workflow/hash-chain.js';
 import { verifyLog } from '../../src/audit/parallel-verify.js';
 import { iterateLog } from '../../src/audit/transition-log.repository.js';
 import { WalCheckpointer } from '../../src/db/checkpointer.js';

@@ -4,7 +4,7 @@
  * `logPerProject` progress reports for each. The scale bench builds its sizes with it, and the HTTP
  * bench's ceiling its table, so both work on rows the engine itself would hold.
  */
-import { ENTRY_FORMAT, GENESIS_HASH, entryHash, type UnhashedEntry } from '../../src/audit/hash-chain.js';
+import { ENTRY_FORMAT, GENESIS_HASH, entryHash, type UnhashedEntry } from '../../src/workflow/hash-chain.js';
 import { hashToken } from '../../src/auth/tokens.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
 import { newId } from '../../src/ids.js';

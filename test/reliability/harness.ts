@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { verifyChain } from '../../src/audit/hash-chain.js';
+import { verifyChain } from '../../src/workflow/hash-chain.js';
 import { iterateLog } from '../../src/audit/transition-log.repository.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');
