@@ -17,6 +17,7 @@ import { OneLineLogController } from './http/log-controller.js';
 import { cachingSerializerFactory } from './http/serializer-cache.js';
 import { SHARED_SCHEMAS } from './http/schemas.js';
 import type { App } from './http/type-provider.js';
+import { machineDefinitions } from './machines/definitions.js';
 import { MACHINE_SCHEMAS, machineRoutes } from './machines/machines.routes.js';
 import authPlugin from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
@@ -122,8 +123,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.adminToken) users.ensureAdmin(options.adminToken);
   const identity = logIdentity(options.instance ?? 'default');
   const signingKey = loadSigningKey(options.signingKeyPath ?? null, identity.keyName, app.log);
-  const checkpoints = new CheckpointsService(options.db, clock, signingKey, identity.origin);
-  const exporter = new AuditExportService(options.db, clock, signingKey, identity.origin);
+  const definitions = machineDefinitions(workflow.registry);
+  const checkpoints = new CheckpointsService(options.db, clock, signingKey, identity.origin, definitions);
+  const exporter = new AuditExportService(options.db, clock, signingKey, identity.origin, undefined, definitions);
 
   // Infrastructure first, then the feature modules.
   await app.register(errorsPlugin);

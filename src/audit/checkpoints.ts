@@ -24,7 +24,7 @@ import type { Executor } from '../db/executor.js';
 import { checkpoints, transitionLog, type CheckpointRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import { GENESIS_HASH } from '../workflow/hash-chain.js';
-import { machineDefinitions, type MachineDefinition } from './machine-definitions.js';
+import { machineDefinitions, type MachineDefinition } from '../machines/definitions.js';
 
 /** The signed-note signature type of Ed25519 keys. */
 const ED25519_ALGORITHM_BYTE = 0x01;
@@ -206,13 +206,13 @@ function decodeCursor(cursor: string): number {
 }
 
 export class CheckpointsService {
-  private readonly machines = machineDefinitions();
-
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     readonly key: SigningKey,
     readonly origin: string,
+    /** The machine definitions whose digests each checkpoint signs: every version the service replays. */
+    private readonly machines: MachineDefinition[] = machineDefinitions(),
   ) {}
 
   head(): LogHead {

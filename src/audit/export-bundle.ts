@@ -20,7 +20,7 @@ import type { Db } from '../db/client.js';
 import { findRepositoryPath } from '../repo-files.js';
 import type { CheckpointView, SigningKey } from './checkpoints.js';
 import { CANONICALIZATION, ENTRY_FORMATS, GENESIS_HASH, HASH_ALGORITHM } from '../workflow/hash-chain.js';
-import { machineDefinitions } from './machine-definitions.js';
+import { machineDefinitions, type MachineDefinition } from '../machines/definitions.js';
 import { iterateLog } from './transition-log.repository.js';
 
 /** /2: entries name their subject by kind and id and carry their hash format (/1 had `projectId`). */
@@ -158,6 +158,8 @@ export class AuditExportService {
     private readonly origin: string,
     /** Where archive() stages the bundle's files until they are streamed. */
     private readonly scratchRoot: string = os.tmpdir(),
+    /** Every machine definition the log may name, for the bundle's replay. */
+    private readonly definitions: MachineDefinition[] = machineDefinitions(),
   ) {}
 
   /** Writes the bundle into `dir`, which must not exist or be empty. */
@@ -165,7 +167,7 @@ export class AuditExportService {
     fs.mkdirSync(dir, { recursive: true });
     if (fs.readdirSync(dir).length > 0) throw new Error(`${dir} is not empty`);
     const createdAt = isoUtc(this.clock.now());
-    const machines = machineDefinitions();
+    const machines = this.definitions;
     const files: BundleFile[] = [];
 
     const snapshot = openSnapshot(this.db);

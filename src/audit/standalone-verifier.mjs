@@ -37,6 +37,8 @@ export const FORMAT = 'lixiang-audit-bundle/2';
  */
 export const FORMATS = ['lixiang-audit-bundle/1', FORMAT];
 
+/** The log's event for a subject moved to another version of its machine (src/workflow/machine-migrations.ts). */
+const MIGRATE_EVENT = 'MIGRATE';
 const COMMON_FIELDS = ['event', 'fromState', 'toState', 'payload', 'actorId', 'actorRole', 'actorUnitId', 'at', 'requestId', 'machineId', 'machineVersion', 'prevHash'];
 
 /**
@@ -309,7 +311,7 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
   }
 
   // machine definitions --------------------------------------------------------------------------
-  /** `${id}@${version}` → { initial, transitions: Map(`${from} ${event}` → { to, roles }), sha256 } */
+  /** `${id}@${version}` → { initial, states: Set, transitions: Map(`${from} ${event}` → { to, roles }), sha256 } */
   const definitions = new Map();
   for (const machine of manifest.machines) {
     const key = `${machine.id}@${machine.version}`;
@@ -322,7 +324,8 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
       for (const t of definition.transitions) transitions.set(`${t.from} ${t.event}`, { to: t.to, roles: new Set(t.roles) });
       const sha256 = sha256Hex(canonicalize(definition));
       if (machine.sha256 !== sha256) checks.machines.fail(`${key}: the file is sha256:${sha256}, the manifest says sha256:${machine.sha256}`);
-      definitions.set(key, { initial: definition.initial, transitions, sha256 });
+      const states = new Set((Array.isArray(definition.states) ? definition.states : []).map((state) => state.name));
+      definitions.set(key, { initial: definition.initial, states, transitions, sha256 });
     } catch (error) {
       checks.machines.fail(`${key}: ${error.message}`);
     }
@@ -440,11 +443,13 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
       const definition = definitions.get(machineKey);
       const subjectKey = `${entry.subjectKind} ${entry.subjectId}`;
       let subject = subjects.get(subjectKey);
+      const first = !subject;
       if (!subject) {
         subject = { state: definition?.initial ?? null, machine: machineKey, transitions: 0 };
         subjects.set(subjectKey, subject);
       }
       subject.transitions += 1;
+      const previousMachine = subject.machine;
       subject.machine = machineKey;
       if (!definition) {
         checks.replay.fail(`entry ${entry.seq}: no definition of machine ${machineKey} in the bundle`);
@@ -453,6 +458,23 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
       }
       if (subject.state !== null && entry.fromState !== subject.state) {
         checks.replay.fail(`entry ${entry.seq}: ${subjectKey} was ${subject.state}, the entry says it left ${entry.fromState}`);
+      }
+      if (entry.event === MIGRATE_EVENT) {
+        // An administrator moved the subject to another version of its machine (a project), or moved
+        // the version its projects run under (a round): not a transition of either definition.
+        const moved = JSON.parse(entry.payload);
+        if (entry.actorRole !== 'admin') checks.replay.fail(`entry ${entry.seq}: a MIGRATE by ${entry.actorRole}, not an administrator`);
+        if (!definition.states.has(entry.toState)) checks.replay.fail(`entry ${entry.seq}: ${machineKey} has no state ${entry.toState}`);
+        // A subject whose first entry is its migration (a draft never moved before) ran under `from`.
+        const ranUnder = first ? moved.from : previousMachine;
+        if (moved.to !== undefined && (moved.to !== machineKey || moved.from !== ranUnder)) {
+          checks.replay.fail(`entry ${entry.seq}: MIGRATE from ${moved.from} to ${moved.to}, but ${subjectKey} ran under ${ranUnder} and now under ${machineKey}`);
+        }
+        if (moved.to === undefined && (previousMachine !== machineKey || entry.fromState !== entry.toState)) {
+          checks.replay.fail(`entry ${entry.seq}: a MIGRATE of ${subjectKey}'s projects changed the subject itself`);
+        }
+        subject.state = entry.toState;
+        continue;
       }
       const transition = definition.transitions.get(`${entry.fromState} ${entry.event}`);
       if (!transition) checks.replay.fail(`entry ${entry.seq}: ${machineKey} has no transition ${entry.event} from ${entry.fromState}`);

@@ -176,12 +176,12 @@ export class MachineMigrations {
       const roundRow = this.sqlite.prepare<[string], { state: string; machineId: string; machineVersion: number }>(
         'SELECT state, machine_id AS machineId, machine_version AS machineVersion FROM rounds WHERE id = ?',
       );
-      const pin = this.sqlite.prepare('UPDATE rounds SET project_machine_version = ? WHERE id = ?');
+      const pin = this.sqlite.prepare('UPDATE rounds SET project_machine_version = ?, version = version + 1, updated_at = ? WHERE id = ?');
       for (const round of rounds) {
         const row = roundRow.get(round)!;
         const entry = record('round', round, row.state, row.state, { id: row.machineId, version: row.machineVersion }, { projectMachine: { from: from.key, to: to.key }, reason });
         seqs.push(entry.seq);
-        pin.run(to.version, round);
+        pin.run(to.version, at, round);
       }
       return { ...report, applied: true, entries: seqs.length > 0 ? { first: seqs[0]!, last: seqs[seqs.length - 1]! } : null };
     });

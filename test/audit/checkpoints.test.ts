@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CheckpointsService, loadSigningKey, logIdentity, parseCheckpoint, scheduleCheckpoints } from '../../src/audit/checkpoints.js';
-import { machineDefinitions } from '../../src/audit/machine-definitions.js';
+import { machineDefinitions } from '../../src/machines/definitions.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';

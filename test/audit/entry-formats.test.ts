@@ -19,7 +19,7 @@ import { buildApp } from '../../src/app.js';
 import { checkpointBody, loadSigningKey, logIdentity, signNote } from '../../src/audit/checkpoints.js';
 import { AuditExportService } from '../../src/audit/export-bundle.js';
 import { GENESIS_HASH, canonicalJson, verifyChain, type VerifyResult } from '../../src/workflow/hash-chain.js';
-import { machineDefinitions } from '../../src/audit/machine-definitions.js';
+import { machineDefinitions } from '../../src/machines/definitions.js';
 import { NATIVE_WALK_SQL, nativeChainWalk, verifyChainParallel, type Walker } from '../../src/audit/parallel-verify.js';
 import type { VerifierReport } from '../../src/audit/standalone-verifier.mjs';
 import { iterateLog } from '../../src/audit/transition-log.repository.js';
@@ -145,7 +145,9 @@ describe('a log written before subjects had a kind, after the migration', () => 
     old.exec(`ATTACH '${snapshot}' AS src`);
     old.transaction(() => {
       for (const table of ['units', 'users', 'rounds', 'projects', 'reviewer_assignments', 'reviews', 'files', 'idempotency_records']) {
-        old.exec(`INSERT INTO main.${table} SELECT * FROM src.${table}`);
+        // The columns of that time: later migrations added some (rounds' project machine pin).
+        const columns = (old.prepare(`PRAGMA main.table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name).join(', ');
+        old.exec(`INSERT INTO main.${table} (${columns}) SELECT ${columns} FROM src.${table}`);
       }
       const insert = old.prepare(OLD_LOG_INSERT);
       let prevHash = GENESIS_HASH;

@@ -16,7 +16,7 @@ import { buildApp } from '../../src/app.js';
 import { loadSigningKey, logIdentity } from '../../src/audit/checkpoints.js';
 import { AuditExportService } from '../../src/audit/export-bundle.js';
 import { canonicalJson, entryHash as serviceEntryHash, type UnhashedEntry } from '../../src/workflow/hash-chain.js';
-import { machineDefinitions } from '../../src/audit/machine-definitions.js';
+import { machineDefinitions } from '../../src/machines/definitions.js';
 import * as verifier from '../../src/audit/standalone-verifier.mjs';
 import { TransitionLogRepository } from '../../src/workflow/transition-log.repository.js';
 import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';

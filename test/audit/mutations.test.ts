@@ -20,7 +20,7 @@ import { buildApp } from '../../src/app.js';
 import { checkpointBody, loadSigningKey, logIdentity, signNote, type SigningKey } from '../../src/audit/checkpoints.js';
 import { AuditExportService } from '../../src/audit/export-bundle.js';
 import { GENESIS_HASH, canonicalJson, entryHash, type UnhashedEntry } from '../../src/workflow/hash-chain.js';
-import { machineDefinitions, type MachineDefinition } from '../../src/audit/machine-definitions.js';
+import { machineDefinitions, type MachineDefinition } from '../../src/machines/definitions.js';
 import type { VerifierCheck, VerifierReport } from '../../src/audit/standalone-verifier.mjs';
 import { iterateLog } from '../../src/audit/transition-log.repository.js';
 import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';

@@ -4,14 +4,20 @@
  * explicit migration (dry run, refused while a state is unmapped, applied with a log entry each),
  * and the log stays verifiable across it.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MachineRegistry, SHIPPED_LIFECYCLES } from '../../machines/registry.js';
+import { loadSigningKey } from '../../src/audit/checkpoints.js';
+import { AuditExportService } from '../../src/audit/export-bundle.js';
+import { machineDefinitions } from '../../src/machines/definitions.js';
 import { ADMIN_TOKEN, FakeClock, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { projectV2 } from '../helpers/project-v2.js';
 import { createDraft, createWorld, driveTo, fire, type World } from '../helpers/world.js';
 
+const silent = { info: () => {}, warn: () => {} };
 let dir: string;
 let file: string;
 let clock: FakeClock;
@@ -132,6 +138,14 @@ describe('versioned machine definitions', () => {
 
     const verify = await call(t.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/verify' });
     expect(verify.body).toMatchObject({ valid: true, count: logCount() });
+    // The auditor's bundle names both definitions, and its stand-alone verifier replays across the migration.
+    const bundle = path.join(dir, 'bundle');
+    const manifest = await new AuditExportService(t.db, clock, loadSigningKey(null, 'test', silent), 'lixiang/test/transition-log', undefined, machineDefinitions(new MachineRegistry([...SHIPPED_LIFECYCLES, projectV2]))).writeDirectory(bundle);
+    expect(manifest.machines.map((m) => `${m.id}@${m.version}`)).toEqual(['project@1', 'project@2', 'round@1']);
+    const replay = spawnSync(process.execPath, [path.join(bundle, 'verify.mjs'), bundle, '--json'], { encoding: 'utf8' });
+    expect(replay.status, replay.stdout + replay.stderr).toBe(0);
+    expect(JSON.parse(replay.stdout)).toMatchObject({ ok: true });
+
     // A second run finds nothing left at project@1 in the round.
     const again = await migrate({ roundId: world.roundId, dryRun: false });
     expect(again.body).toMatchObject({ applied: true, subjects: 0, entries: null, repinnedRounds: [] });
