@@ -28,9 +28,7 @@ export interface TransitionSpec<S extends string = string, T extends string = st
 }
 
 export type Decision<Snap, S extends string = string> =
-  | { ok: true; snapshot: Snap; from: S; to: S }
-  | { ok: false; kind: 'illegal'; state: S }
-  | { ok: false; kind: 'forbidden' | 'unprocessable'; state: S; violation: Violation };
+  { ok: true; snapshot: Snap; from: S; to: S } | { ok: false; kind: 'illegal'; state: S } | { ok: false; kind: 'forbidden' | 'unprocessable'; state: S; violation: Violation };
 
 /** A machine as an auditor receives it: the output of describe(), hashed into checkpoints. */
 export interface MachineDescription<S extends string = string, T extends string = string> {
@@ -141,7 +139,8 @@ export function defineLifecycle<M extends AnyStateMachine, S extends string, T e
   const { machine, rules } = spec;
   const key = `${spec.id}@${spec.version}`;
   const applyTransition = pureTransition(machine);
-  const node = (state: S) => (machine.states as Record<string, { meta?: unknown; type: string; transitions: Map<string, Array<{ target?: Array<{ key: string }>; guard?: unknown }>> }>)[state]!;
+  const node = (state: S) =>
+    (machine.states as Record<string, { meta?: unknown; type: string; transitions: Map<string, Array<{ target?: Array<{ key: string }>; guard?: unknown }>> }>)[state]!;
 
   const transitions: TransitionSpec<S, T>[] = spec.states.flatMap((from) =>
     [...node(from).transitions.entries()].flatMap(([event, definitions]) =>
@@ -154,7 +153,9 @@ export function defineLifecycle<M extends AnyStateMachine, S extends string, T e
     ),
   );
   const rolesByEvent = new Map<T, Role[]>(spec.events.map((type) => [type, [...new Set(transitions.filter((t) => t.event === type).flatMap((t) => t.rule.roles))]]));
-  const transitionsFrom = new Map<S, Map<T, TransitionSpec<S, T>>>(spec.states.map((state) => [state, new Map(transitions.filter((t) => t.from === state).map((t) => [t.event, t]))]));
+  const transitionsFrom = new Map<S, Map<T, TransitionSpec<S, T>>>(
+    spec.states.map((state) => [state, new Map(transitions.filter((t) => t.from === state).map((t) => [t.event, t]))]),
+  );
   const stateSet = new Set<string>(spec.states);
   const eventSet = new Set<string>(spec.events);
   const initial = machine.config.initial as S;

@@ -21,9 +21,10 @@ export const GradeSchema = Type.Enum(GRADES, { description: '等级 / Grade: fir
 const criterionName = (c: (typeof CRITERIA)[number]) => `${CRITERION_LABELS[c].zh} / ${CRITERION_LABELS[c].en}`;
 
 const ScoresSchema = Type.Object(
-  Object.fromEntries(
-    CRITERIA.map((c) => [c, Type.Integer({ description: `${criterionName(c)}：在批次的评分范围内 / within the round's scale`, examples: [16] })]),
-  ) as Record<(typeof CRITERIA)[number], TInteger>,
+  Object.fromEntries(CRITERIA.map((c) => [c, Type.Integer({ description: `${criterionName(c)}：在批次的评分范围内 / within the round's scale`, examples: [16] })])) as Record<
+    (typeof CRITERIA)[number],
+    TInteger
+  >,
   { additionalProperties: false, description: '五项评审标准的分数 / Scores on the five criteria of the notice' },
 );
 
@@ -54,17 +55,37 @@ export const PROJECT_EVENT_SCHEMAS = [
       'The applicant submits; the letter must be complete, before the deadline; where the round requires it, the signed letter must be uploaded first ' +
       '(422 signed_letter_required). The latest signed letter’s id and SHA-256 go into the log entry’s payload as `signedLetter`.',
   ),
-  eventSchema('WITHDRAW', { reason: Type.Optional(Text(10000, { description: '撤回原因（可选）/ Reason (optional)', examples: ['调整项目方向'] })) }, '申报单位撤回 / The applicant withdraws.'),
-  eventSchema('RETURN_FOR_REVISION', { comment: RequiredText(10000, '修改意见 / What to revise', '活动安排需细化到月') }, '组织部退回修改 / The organisation department returns it for revision.'),
+  eventSchema(
+    'WITHDRAW',
+    { reason: Type.Optional(Text(10000, { description: '撤回原因（可选）/ Reason (optional)', examples: ['调整项目方向'] })) },
+    '申报单位撤回 / The applicant withdraws.',
+  ),
+  eventSchema(
+    'RETURN_FOR_REVISION',
+    { comment: RequiredText(10000, '修改意见 / What to revise', '活动安排需细化到月') },
+    '组织部退回修改 / The organisation department returns it for revision.',
+  ),
   eventSchema('PASS_PRELIMINARY_CHECK', { comment: OptionalComment }, '组织部初审通过 / The organisation department passes the preliminary check.'),
-  eventSchema('REJECT', { reason: RequiredText(10000, '不予立项的理由 / Reason', '属于常规工作，不符合立项要求') }, '初审时由组织部、评审后由党委不予立项 / Rejected by org_dept when submitted, by the committee after the panel.'),
+  eventSchema(
+    'REJECT',
+    { reason: RequiredText(10000, '不予立项的理由 / Reason', '属于常规工作，不符合立项要求') },
+    '初审时由组织部、评审后由党委不予立项 / Rejected by org_dept when submitted, by the committee after the panel.',
+  ),
   eventSchema(
     'SUBMIT_REVIEW',
     { scores: ScoresSchema, comment: RequiredText(10000, '评审意见 / Review comment', '特色鲜明，可操作性强') },
     '已分配且不属于项目单位的评审人评分；再次提交替换前一次 / An assigned reviewer, not of the unit, scores; a second replaces the first.',
   ),
-  eventSchema('COMPLETE_PANEL_REVIEW', { comment: OptionalComment }, '组织部完成评审：达到最少评审份数且已分配的评审人都已评分 / Minimum reviews reached, every assigned reviewer done.'),
-  eventSchema('APPROVE', { meetingReference: RequiredText(200, '党委会议记录编号 / Meeting reference', '党委会〔2023〕5次'), comment: OptionalComment }, '党委批准立项 / The party committee approves.'),
+  eventSchema(
+    'COMPLETE_PANEL_REVIEW',
+    { comment: OptionalComment },
+    '组织部完成评审：达到最少评审份数且已分配的评审人都已评分 / Minimum reviews reached, every assigned reviewer done.',
+  ),
+  eventSchema(
+    'APPROVE',
+    { meetingReference: RequiredText(200, '党委会议记录编号 / Meeting reference', '党委会〔2023〕5次'), comment: OptionalComment },
+    '党委批准立项 / The party committee approves.',
+  ),
   eventSchema('START', { comment: OptionalComment }, '组织部启动实施 / The organisation department starts the project.'),
   eventSchema('SUBMIT_PROGRESS_REPORT', { text: RequiredText(20000, '进展报告 / Progress report', '已完成主题党日两次') }, '申报单位报告进展 / The applicant reports progress.'),
   eventSchema(
@@ -72,19 +93,26 @@ export const PROJECT_EVENT_SCHEMAS = [
     {
       summary: RequiredText(20000, '结项报告：成果总结 / Final report: summary of outcomes', '完成全部活动，举办汇报音乐会'),
       documents: Type.Optional(
-        Type.Array(Type.String({ minLength: 1, maxLength: 64, description: '结项文件标识 / A final report document’s file id', examples: ['01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08'] }), {
-          maxItems: 20,
-          uniqueItems: true,
-          description:
-            '随结项报告提交的结项文件（先以 kind=final_report_document 上传），至多 20 个；日志记录每个文件的 SHA-256 / ' +
-            'Final report documents handed in with the report (uploaded first with kind=final_report_document), at most 20; ' +
-            'the log entry records each one as `{ fileId, sha256 }`. An id that is not a final report document of this project: 422 unknown_document.',
-        }),
+        Type.Array(
+          Type.String({ minLength: 1, maxLength: 64, description: '结项文件标识 / A final report document’s file id', examples: ['01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08'] }),
+          {
+            maxItems: 20,
+            uniqueItems: true,
+            description:
+              '随结项报告提交的结项文件（先以 kind=final_report_document 上传），至多 20 个；日志记录每个文件的 SHA-256 / ' +
+              'Final report documents handed in with the report (uploaded first with kind=final_report_document), at most 20; ' +
+              'the log entry records each one as `{ fileId, sha256 }`. An id that is not a final report document of this project: 422 unknown_document.',
+          },
+        ),
       ),
     },
     '申报单位提交结项报告 / The applicant submits the final report.',
   ),
-  eventSchema('RETURN_FINAL_REPORT', { comment: RequiredText(10000, '退回意见 / What to add', '请补充活动照片') }, '组织部退回结项报告 / The organisation department returns the final report.'),
+  eventSchema(
+    'RETURN_FINAL_REPORT',
+    { comment: RequiredText(10000, '退回意见 / What to add', '请补充活动照片') },
+    '组织部退回结项报告 / The organisation department returns the final report.',
+  ),
   eventSchema('GRADE', { grade: GradeSchema, comment: OptionalComment }, '组织部评定等级，资助金额取自批次 / Graded; the funding comes from the round.'),
   eventSchema('FAIL', { reason: RequiredText(10000, '不予结项的理由 / Reason', '未完成预期成果') }, '组织部不予结项，资助为 0 / Fails final acceptance; funding 0.'),
   eventSchema('RECOMMEND', { note: RequiredText(5000, '推荐说明 / Note', '推荐参加省级评选') }, '党委择优推荐，仅一次 / The committee recommends it upward, once.'),

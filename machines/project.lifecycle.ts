@@ -3,10 +3,27 @@
  * the project's view of the generic definition, typed with the project's states and events.
  */
 import type { SnapshotFrom } from 'xstate';
-import { defineLifecycle, type Decision as GenericDecision, type MachineDescription as GenericDescription, type Persisted, type TransitionSpec as GenericTransitionSpec } from './lifecycle.js';
+import {
+  defineLifecycle,
+  type Decision as GenericDecision,
+  type MachineDescription as GenericDescription,
+  type Persisted,
+  type TransitionSpec as GenericTransitionSpec,
+} from './lifecycle.js';
 import { EVENT_LABELS, PROJECT_MACHINE_ID, PROJECT_MACHINE_VERSION, projectMachine } from './project.machine.js';
 import { projectRules, type Rule } from './project.rules.js';
-import { EVENT_TYPES, STATES, type Actor, type EventType, type Facts, type Label, type ProjectContext, type ProjectEvent, type ProjectInput, type ProjectState } from './project.types.js';
+import {
+  EVENT_TYPES,
+  STATES,
+  type Actor,
+  type EventType,
+  type Facts,
+  type Label,
+  type ProjectContext,
+  type ProjectEvent,
+  type ProjectInput,
+  type ProjectState,
+} from './project.types.js';
 
 export const projectLifecycle = defineLifecycle({
   machine: projectMachine,

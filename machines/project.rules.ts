@@ -58,11 +58,19 @@ export const checks = {
     if (!context.returnedForRevision) {
       return now < submissionClosesAt
         ? null
-        : { code: 'deadline_passed', message: { zh: '已过申报截止时间', en: 'The submission deadline has passed' }, detail: { closesAt: new Date(submissionClosesAt).toISOString() } };
+        : {
+            code: 'deadline_passed',
+            message: { zh: '已过申报截止时间', en: 'The submission deadline has passed' },
+            detail: { closesAt: new Date(submissionClosesAt).toISOString() },
+          };
     }
     return revisionClosesAt === null || now < revisionClosesAt
       ? null
-      : { code: 'revision_deadline_passed', message: { zh: '已过修改后重新申报的截止时间', en: 'The revision deadline has passed' }, detail: { closesAt: new Date(revisionClosesAt).toISOString() } };
+      : {
+          code: 'revision_deadline_passed',
+          message: { zh: '已过修改后重新申报的截止时间', en: 'The revision deadline has passed' },
+          detail: { closesAt: new Date(revisionClosesAt).toISOString() },
+        };
   },
   /** Where the round requires it, the signed and sealed letter has been uploaded. */
   signedLetterProvided: (_context: ProjectContext, event: ProjectEvent) =>
@@ -101,14 +109,22 @@ export const checks = {
     });
     return outOfRange.length === 0
       ? null
-      : { code: 'score_out_of_range', message: { zh: `评分须为 ${scoreMin} 至 ${scoreMax} 之间的整数`, en: `Scores must be whole numbers from ${scoreMin} to ${scoreMax}` }, detail: { criteria: outOfRange, min: scoreMin, max: scoreMax } };
+      : {
+          code: 'score_out_of_range',
+          message: { zh: `评分须为 ${scoreMin} 至 ${scoreMax} 之间的整数`, en: `Scores must be whole numbers from ${scoreMin} to ${scoreMax}` },
+          detail: { criteria: outOfRange, min: scoreMin, max: scoreMax },
+        };
   },
   enoughReviews: (_context: ProjectContext, event: ProjectEvent) => {
     const { minReviews, reviewedReviewerIds, assignedReviewerIds } = event.facts;
     // Only reviews by assigned reviewers count, each reviewer once.
     const counted = new Set(reviewedReviewerIds.filter((id) => assignedReviewerIds.includes(id))).size;
     if (counted < minReviews) {
-      return { code: 'too_few_reviews', message: { zh: `评审意见少于最低要求 ${minReviews} 份`, en: `Fewer than the required ${minReviews} reviews` }, detail: { reviews: counted, required: minReviews } };
+      return {
+        code: 'too_few_reviews',
+        message: { zh: `评审意见少于最低要求 ${minReviews} 份`, en: `Fewer than the required ${minReviews} reviews` },
+        detail: { reviews: counted, required: minReviews },
+      };
     }
     const pending = assignedReviewerIds.filter((id) => !reviewedReviewerIds.includes(id));
     return pending.length === 0
@@ -120,9 +136,7 @@ export const checks = {
       ? { code: 'invalid_grade', message: { zh: '等级无效', en: 'Unknown grade' }, detail: { allowed: GRADES } }
       : null,
   notYetRecommended: (context: ProjectContext) =>
-    context.recommended
-      ? { code: 'already_recommended', message: { zh: '该项目已被推荐', en: 'The project has already been recommended' } }
-      : null,
+    context.recommended ? { code: 'already_recommended', message: { zh: '该项目已被推荐', en: 'The project has already been recommended' } } : null,
 } satisfies Record<string, Check_>;
 
 export type Check = keyof typeof checks;

@@ -16,8 +16,7 @@ export const ROUND_MACHINE_VERSION = 1;
 const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Counts the round's projects in the given states. */
-const count = (event: RoundEvent, states: readonly ProjectState[]) =>
-  states.reduce((sum, state) => sum + (event.facts.projectsByState[state] ?? 0), 0);
+const count = (event: RoundEvent, states: readonly ProjectState[]) => states.reduce((sum, state) => sum + (event.facts.projectsByState[state] ?? 0), 0);
 
 function projectsLeft(code: string, states: readonly ProjectState[], zh: string, en: string) {
   return (_context: RoundContext, event: RoundEvent): Violation | null => {
@@ -38,12 +37,7 @@ export const roundChecks = {
           message: { zh: '申报截止日尚未过去', en: 'The submission deadline has not passed yet' },
           detail: { submissionClosesAt: new Date(event.facts.submissionClosesAt).toISOString() },
         },
-  everySubmissionChecked: projectsLeft(
-    'projects_awaiting_preliminary_check',
-    ['submitted'],
-    '仍有项目未完成初审',
-    'Projects still await the preliminary check',
-  ),
+  everySubmissionChecked: projectsLeft('projects_awaiting_preliminary_check', ['submitted'], '仍有项目未完成初审', 'Projects still await the preliminary check'),
   everyProjectDecided: projectsLeft(
     'projects_undecided',
     ['submitted', 'preliminarily_checked', 'panel_reviewed'],
@@ -57,9 +51,7 @@ export const roundChecks = {
     }
     const time = Date.parse(`${event.publishedOn}T00:00:00Z`);
     const valid = CALENDAR_DATE.test(event.publishedOn ?? '') && !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === event.publishedOn;
-    return valid
-      ? null
-      : { code: 'publishedOn_invalid', message: { zh: '发布日期无效', en: 'publishedOn is not a calendar date' }, detail: { field: 'publishedOn' } };
+    return valid ? null : { code: 'publishedOn_invalid', message: { zh: '发布日期无效', en: 'publishedOn is not a calendar date' }, detail: { field: 'publishedOn' } };
   },
   everyProjectConcluded: projectsLeft(
     'projects_not_concluded',

@@ -7,25 +7,10 @@ import type { ProjectState } from './project.types.js';
 import type { RoundCommand } from './round.events.js';
 import type { Actor, Label } from './vocabulary.js';
 
-export const ROUND_STATES = [
-  'open',
-  'submissions_closed',
-  'under_review',
-  'decided',
-  'in_execution',
-  'under_acceptance',
-  'closed',
-] as const;
+export const ROUND_STATES = ['open', 'submissions_closed', 'under_review', 'decided', 'in_execution', 'under_acceptance', 'closed'] as const;
 export type RoundState = (typeof ROUND_STATES)[number];
 
-export const ROUND_EVENT_TYPES = [
-  'CLOSE_SUBMISSIONS',
-  'START_REVIEW',
-  'CONCLUDE_DECISIONS',
-  'PUBLISH_LIST',
-  'OPEN_ACCEPTANCE',
-  'CLOSE_ROUND',
-] as const;
+export const ROUND_EVENT_TYPES = ['CLOSE_SUBMISSIONS', 'START_REVIEW', 'CONCLUDE_DECISIONS', 'PUBLISH_LIST', 'OPEN_ACCEPTANCE', 'CLOSE_ROUND'] as const;
 export type RoundEventType = (typeof ROUND_EVENT_TYPES)[number];
 
 /** The approved list as the committee published it. */

@@ -29,10 +29,7 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
   const db = openDatabase(config.databasePath);
   const releasePidFile = config.databasePath === ':memory:' ? () => {} : writePidFile(config.databasePath);
   migrateDatabase(db);
-  const checkpointer =
-    config.databasePath === ':memory:'
-      ? null
-      : new WalCheckpointer(db.$client, config.databasePath, createRequire(import.meta.url).resolve('better-sqlite3'));
+  const checkpointer = config.databasePath === ':memory:' ? null : new WalCheckpointer(db.$client, config.databasePath, createRequire(import.meta.url).resolve('better-sqlite3'));
   const app = await buildApp({
     db,
     adminToken: config.adminToken,

@@ -71,7 +71,10 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter }: Audit
             subjectKind: Type.Optional(Type.Enum(SUBJECT_KINDS, { description: '只看此种类的对象 / Only subjects of this kind', examples: ['round'] })),
             subjectId: Type.Optional(FilterId('只看此对象 / Only this subject', EXAMPLE.roundId)),
             projectId: Type.Optional({
-              ...FilterId('只看此项目，即 subjectKind=project 且 subjectId 为此值；请改用二者 / Only this project: subjectKind=project with this subjectId; use those instead', EXAMPLE.projectId),
+              ...FilterId(
+                '只看此项目，即 subjectKind=project 且 subjectId 为此值；请改用二者 / Only this project: subjectKind=project with this subjectId; use those instead',
+                EXAMPLE.projectId,
+              ),
               deprecated: true,
             }),
             actorId: Type.Optional(FilterId('只看此操作者 / Only this actor', EXAMPLE.applicantId)),
@@ -132,7 +135,7 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter }: Audit
         tags: ['audit'],
         summary: '立即签名检查点 / Sign the log head now',
         description:
-          'Signs the current head (size and hash) with the service\'s Ed25519 key as a C2SP-style checkpoint note. Keep the note outside the service: any later log must still have exactly this hash at this size.',
+          "Signs the current head (size and hash) with the service's Ed25519 key as a C2SP-style checkpoint note. Keep the note outside the service: any later log must still have exactly this hash at this size.",
         response: { 201: ref(CheckpointSchema), ...problems(401, 403) },
       },
     },
@@ -179,7 +182,7 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter }: Audit
         operationId: 'verifyKeptCheckpoint',
         tags: ['audit'],
         summary: '核对保存的检查点 / Check a kept checkpoint against the log now',
-        description: 'The service-side form of the stand-alone verifier\'s --checkpoint check: signature, origin, machine definitions, and the hash at the signed size.',
+        description: "The service-side form of the stand-alone verifier's --checkpoint check: signature, origin, machine definitions, and the hash at the signed size.",
         body: KeptCheckpointBody,
         response: { 200: KeptCheckpointVerdictSchema, ...problems(400, 401, 403, 413, 415) },
       },
@@ -205,8 +208,7 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter }: Audit
         },
       },
     },
-    async (_request, reply) =>
-      reply.type('application/x-pem-file').header('Note-Verifier-Key', checkpoints.key.verifierKey).send(checkpoints.key.publicKeyPem),
+    async (_request, reply) => reply.type('application/x-pem-file').header('Note-Verifier-Key', checkpoints.key.verifierKey).send(checkpoints.key.publicKeyPem),
   );
 
   app.get(

@@ -170,9 +170,7 @@ export function parseCheckpoint(text: string): ParsedCheckpoint {
 
 /** Whether `key` signed the note: a signature line with its name and key id that verifies. */
 export function signedBy(parsed: ParsedCheckpoint, key: Pick<SigningKey, 'name' | 'keyId' | 'publicKey'>): boolean {
-  return parsed.signatures.some(
-    (s) => s.name === key.name && s.keyId.equals(key.keyId) && verify(null, Buffer.from(parsed.body, 'utf8'), key.publicKey, s.signature),
-  );
+  return parsed.signatures.some((s) => s.name === key.name && s.keyId.equals(key.keyId) && verify(null, Buffer.from(parsed.body, 'utf8'), key.publicKey, s.signature));
 }
 
 export interface CheckpointView {

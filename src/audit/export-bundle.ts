@@ -115,7 +115,7 @@ class HashingWriter {
     this.chunks = [];
     this.pending = 0;
     this.hash.update(buffer);
-    for (let offset = 0; offset < buffer.length; ) offset += fs.writeSync(this.fd, buffer, offset);
+    for (let offset = 0; offset < buffer.length;) offset += fs.writeSync(this.fd, buffer, offset);
     this.bytes += buffer.length;
   }
 }
@@ -296,7 +296,9 @@ export class AuditExportService {
     const scratch = fs.mkdtempSync(path.join(this.scratchRoot, 'lixiang-export-'));
     const remove = () => fs.rm(scratch, { recursive: true, force: true }, () => undefined);
     try {
-      const stamp = isoUtc(this.clock.now()).replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+      const stamp = isoUtc(this.clock.now())
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z');
       const name = `lixiang-audit-${stamp}`;
       const manifest = await this.writeDirectory(path.join(scratch, name));
       const pack = createTar({ gzip: true, cwd: scratch, portable: true, mtime: new Date(manifest.createdAt) }, [name]);

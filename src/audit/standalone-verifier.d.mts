@@ -28,7 +28,4 @@ export interface VerifierReport {
   checks: VerifierCheck[];
 }
 
-export function verifyBundle(
-  dir: string,
-  options?: { kept?: Array<{ label: string; text: string }>; trustedPublicKeyPem?: string | null },
-): Promise<VerifierReport>;
+export function verifyBundle(dir: string, options?: { kept?: Array<{ label: string; text: string }>; trustedPublicKeyPem?: string | null }): Promise<VerifierReport>;

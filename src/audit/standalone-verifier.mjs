@@ -165,9 +165,7 @@ export function signatureProblem(parsed, publicKey) {
   const names = parsed.signatures.map((s) => `${s.name} ${s.keyId.toString('hex')}`);
   for (const s of parsed.signatures) {
     if (!s.keyId.equals(noteKeyId(s.name, publicKey))) continue;
-    return verifySignature(null, Buffer.from(parsed.body, 'utf8'), publicKey, s.signature)
-      ? null
-      : `the signature of ${s.name} does not verify: the note was altered or forged`;
+    return verifySignature(null, Buffer.from(parsed.body, 'utf8'), publicKey, s.signature) ? null : `the signature of ${s.name} does not verify: the note was altered or forged`;
   }
   return `not signed by the bundle's key (key ids ${names.join(', ')}; the public key's id differs)`;
 }
@@ -285,7 +283,14 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
       checks.checksums.fail(`${entry.path}: SHA-256 ${actual.sha256} (${actual.bytes} bytes), the manifest says ${entry.sha256} (${entry.bytes} bytes)`);
     }
   }
-  const required = [manifest.transitions.file, manifest.checkpoints.file, manifest.projects.file, ...(manifest.rounds ? [manifest.rounds.file] : []), manifest.publicKey.file, ...manifest.machines.map((m) => m.file)];
+  const required = [
+    manifest.transitions.file,
+    manifest.checkpoints.file,
+    manifest.projects.file,
+    ...(manifest.rounds ? [manifest.rounds.file] : []),
+    manifest.publicKey.file,
+    ...manifest.machines.map((m) => m.file),
+  ];
   for (const file of required) if (!listed.has(file)) checks.checksums.fail(`${file} is not covered by the manifest's checksums`);
   checks.checksums.summary = `${listed.size} files`;
   const fileOf = (relative) => {
@@ -420,7 +425,9 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
       }
       count += 1;
       if (entry.seq !== expectedSeq) {
-        checks.chain.fail(`line ${number}: entry ${entry.seq} where ${expectedSeq} was due (${entry.seq > expectedSeq ? 'entries missing or out of order' : 'out of order or repeated'})`);
+        checks.chain.fail(
+          `line ${number}: entry ${entry.seq} where ${expectedSeq} was due (${entry.seq > expectedSeq ? 'entries missing or out of order' : 'out of order or repeated'})`,
+        );
       }
       if (entry.prevHash !== prevHash) checks.chain.fail(`entry ${entry.seq}: prevHash is not the hash of the entry before it`);
       try {
@@ -525,7 +532,8 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
           continue;
         }
         if (row.state !== replayed.state) checks.replay.fail(`${noun} ${row.id} is exported as ${row.state}, its transitions lead to ${replayed.state}`);
-        if (`${row.machineId}@${row.machineVersion}` !== replayed.machine) checks.replay.fail(`${noun} ${row.id} is exported under ${row.machineId}@${row.machineVersion}, its last entry under ${replayed.machine}`);
+        if (`${row.machineId}@${row.machineVersion}` !== replayed.machine)
+          checks.replay.fail(`${noun} ${row.id} is exported under ${row.machineId}@${row.machineVersion}, its last entry under ${replayed.machine}`);
         if (!Number.isSafeInteger(row.version) || row.version < replayed.transitions + 1) {
           checks.replay.fail(`${noun} ${row.id} is at version ${row.version}, fewer than its ${replayed.transitions} transitions allow`);
         }

@@ -166,7 +166,12 @@ export async function run(argv: string[]): Promise<number> {
     }
     case 'machines': {
       const { machinesCommand } = await import('./machines-command.js');
-      return machinesCommand(sub, rest.filter((a): a is string => a !== undefined), openMigrated, out);
+      return machinesCommand(
+        sub,
+        rest.filter((a): a is string => a !== undefined),
+        openMigrated,
+        out,
+      );
     }
     case 'openapi': {
       const values = options('openapi', [sub, ...rest], { out: { type: 'string' } });
@@ -194,5 +199,7 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return 0;
   }
-  throw new UsageError(`unknown command ${command}; usage: lixiang serve | migrate | users create | audit verify|checkpoint|export | machines list|migrate | openapi | demo (lixiang help says more)`);
+  throw new UsageError(
+    `unknown command ${command}; usage: lixiang serve | migrate | users create | audit verify|checkpoint|export | machines list|migrate | openapi | demo (lixiang help says more)`,
+  );
 }

@@ -35,7 +35,16 @@ export async function onDatabase<T>(file: string, work: () => T | Promise<T>): P
   }
 }
 
-const VERBS: Record<string, string> = { mkdir: 'create the directory', open: 'open', read: 'read', write: 'write', rename: 'rename', unlink: 'remove', scandir: 'read the directory', stat: 'find' };
+const VERBS: Record<string, string> = {
+  mkdir: 'create the directory',
+  open: 'open',
+  read: 'read',
+  write: 'write',
+  rename: 'rename',
+  unlink: 'remove',
+  scandir: 'read the directory',
+  stat: 'find',
+};
 
 export interface Failure {
   message: string;
@@ -68,7 +77,7 @@ export function describeFailure(error: unknown): Failure {
   if (error instanceof Error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && typeof (error as NodeJS.ErrnoException).syscall === 'string') {
-      return { message: systemFailure(error as NodeJS.ErrnoException), expected: true, exitCode: 1 };
+      return { message: systemFailure(error), expected: true, exitCode: 1 };
     }
     return { message: `unexpected error: ${first(error.message)}`, expected: false, exitCode: 1 };
   }

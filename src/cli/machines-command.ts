@@ -15,7 +15,6 @@ import { MachineMigrations } from '../workflow/machine-migrations.js';
 import { TransitionLogRepository } from '../workflow/transition-log.repository.js';
 import { Refused, UsageError } from './failures.js';
 
-
 /** The operator at the command line, as the log names it. */
 const OPERATOR: Principal = { id: 'cli', name: '命令行 / command line', role: 'admin', unitId: null };
 
@@ -47,12 +46,12 @@ export async function machinesCommand(
       strict: true,
       allowPositionals: false,
       options: {
-      machine: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      reason: { type: 'string' },
-      round: { type: 'string' },
-      map: { type: 'string', multiple: true },
+        machine: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        reason: { type: 'string' },
+        round: { type: 'string' },
+        map: { type: 'string', multiple: true },
         apply: { type: 'boolean', default: false },
       },
     }));

@@ -4,17 +4,7 @@
  * PostgreSQL schema can mirror this one.
  */
 import { sql } from 'drizzle-orm';
-import {
-  blob,
-  check,
-  index,
-  integer,
-  primaryKey,
-  sqliteTable,
-  text,
-  uniqueIndex,
-  type AnySQLiteColumn,
-} from 'drizzle-orm/sqlite-core';
+import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Letter, ProjectContext } from '../../machines/project.types.js';
 import type { RoundContext } from '../../machines/round.types.js';
 
@@ -67,7 +57,10 @@ export const rounds = sqliteTable(
     requireSignedLetter: integer({ mode: 'boolean' }).notNull().default(false),
     /** The round machine's state, beside its persisted context (as for projects). */
     state: text().notNull().default('open'),
-    context: text({ mode: 'json' }).$type<RoundContext>().notNull().default(sql`'{}'`),
+    context: text({ mode: 'json' })
+      .$type<RoundContext>()
+      .notNull()
+      .default(sql`'{}'`),
     machineId: text().notNull().default('round'),
     machineVersion: integer().notNull().default(1),
     /** The version of the project machine this round's projects run under (`project@<n>`). */
@@ -77,18 +70,19 @@ export const rounds = sqliteTable(
     createdAt: text().notNull(),
     updatedAt: text(),
   },
-  (t) => [
-    check('rounds_scale_check', sql`${t.scoreMin} >= 0 AND ${t.scoreMax} > ${t.scoreMin}`),
-    check('rounds_min_reviews_check', sql`${t.minReviews} >= 1`),
-  ],
+  (t) => [check('rounds_scale_check', sql`${t.scoreMin} >= 0 AND ${t.scoreMax} > ${t.scoreMin}`), check('rounds_min_reviews_check', sql`${t.minReviews} >= 1`)],
 );
 
 export const projects = sqliteTable(
   'projects',
   {
     id: text().primaryKey(),
-    roundId: text().notNull().references(() => rounds.id),
-    unitId: text().notNull().references(() => units.id),
+    roundId: text()
+      .notNull()
+      .references(() => rounds.id),
+    unitId: text()
+      .notNull()
+      .references(() => units.id),
     category: text({ enum: ['fortress', 'vanguard'] }).notNull(),
     direction: text().notNull(),
     title: text().notNull(),
@@ -103,25 +97,29 @@ export const projects = sqliteTable(
     version: integer().notNull(),
     grade: text({ enum: ['first', 'second', 'third', 'qualified'] }),
     funding: integer(),
-    createdBy: text().notNull().references(() => users.id),
+    createdBy: text()
+      .notNull()
+      .references(() => users.id),
     createdAt: text().notNull(),
     updatedAt: text().notNull(),
   },
   // Each filter index ends with the id, so a filtered page in id order (the cursor) is a range
   // scan of the index: no sort, the same cost at a thousand projects or a million.
-  (t) => [
-    index('projects_state_id_idx').on(t.state, t.id),
-    index('projects_round_id_idx').on(t.roundId, t.id),
-    index('projects_unit_id_idx').on(t.unitId, t.id),
-  ],
+  (t) => [index('projects_state_id_idx').on(t.state, t.id), index('projects_round_id_idx').on(t.roundId, t.id), index('projects_unit_id_idx').on(t.unitId, t.id)],
 );
 
 export const reviewerAssignments = sqliteTable(
   'reviewer_assignments',
   {
-    projectId: text().notNull().references(() => projects.id),
-    reviewerId: text().notNull().references(() => users.id),
-    assignedBy: text().notNull().references(() => users.id),
+    projectId: text()
+      .notNull()
+      .references(() => projects.id),
+    reviewerId: text()
+      .notNull()
+      .references(() => users.id),
+    assignedBy: text()
+      .notNull()
+      .references(() => users.id),
     assignedAt: text().notNull(),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.reviewerId] }), index('assignments_reviewer_idx').on(t.reviewerId)],
@@ -130,8 +128,12 @@ export const reviewerAssignments = sqliteTable(
 export const reviews = sqliteTable(
   'reviews',
   {
-    projectId: text().notNull().references(() => projects.id),
-    reviewerId: text().notNull().references(() => users.id),
+    projectId: text()
+      .notNull()
+      .references(() => projects.id),
+    reviewerId: text()
+      .notNull()
+      .references(() => users.id),
     direction: integer().notNull(),
     innovation: integer().notNull(),
     practicality: integer().notNull(),
@@ -156,7 +158,9 @@ export const files = sqliteTable(
   'files',
   {
     id: text().primaryKey(),
-    projectId: text().notNull().references(() => projects.id),
+    projectId: text()
+      .notNull()
+      .references(() => projects.id),
     kind: text({ enum: ['signed_letter', 'final_report_document'] }).notNull(),
     fileName: text().notNull(),
     /** Detected from the content, never from the name or the declared type. */
@@ -164,7 +168,9 @@ export const files = sqliteTable(
     size: integer().notNull(),
     sha256: text().notNull(),
     content: blob({ mode: 'buffer' }).notNull(),
-    uploadedBy: text().notNull().references(() => users.id),
+    uploadedBy: text()
+      .notNull()
+      .references(() => users.id),
     createdAt: text().notNull(),
   },
   (t) => [index('files_project_idx').on(t.projectId, t.kind, t.createdAt)],

@@ -122,7 +122,13 @@ interface RoundView {
 class Api {
   constructor(private readonly app: FastifyInstance) {}
 
-  async send<T>(user: DemoUser, method: InjectOptions['method'], url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<{ body: T; etag: string | undefined }> {
+  async send<T>(
+    user: DemoUser,
+    method: InjectOptions['method'],
+    url: string,
+    payload?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ body: T; etag: string | undefined }> {
     const response = await this.app.inject({
       method,
       url: `/api/v1${url}`,
@@ -370,7 +376,13 @@ class RoundStory {
           const { returned } = final;
           this.at(returned.at, async () => void (await this.fire(ORG_DEPT, project, 'RETURN_FINAL_REPORT', { comment: returned.comment })));
           this.at(returned.resubmitted, async () => {
-            const document = await this.api.upload(applicant, this.id(project), 'final_report_document', `${project.title}-结项总结（补充）.pdf`, demoPdf(`Final report, revised: ${project.key}`));
+            const document = await this.api.upload(
+              applicant,
+              this.id(project),
+              'final_report_document',
+              `${project.title}-结项总结（补充）.pdf`,
+              demoPdf(`Final report, revised: ${project.key}`),
+            );
             await this.fire(applicant, project, 'SUBMIT_FINAL_REPORT', { summary: returned.summary, documents: [document] });
           });
         }
@@ -560,6 +572,8 @@ export function formatDemoSummary(summary: DemoSummary): string {
   const shown = relative && !relative.startsWith('..') ? relative : summary.path;
   const start = summary.path === path.resolve(DEFAULT_DATABASE_PATH) ? 'npm start' : `DATABASE_URL=${shown} npm start`;
   lines.push('', 'now run the service on it:', `  ${start}`, 'and try, for instance:');
-  lines.push(`  curl -s -H 'Authorization: Bearer ${USERS.find((u) => u.role === 'org_dept')!.token}' 'http://127.0.0.1:3000/api/v1/projects?roundId=${summary.rounds[0]?.id}&limit=100'`);
+  lines.push(
+    `  curl -s -H 'Authorization: Bearer ${USERS.find((u) => u.role === 'org_dept')!.token}' 'http://127.0.0.1:3000/api/v1/projects?roundId=${summary.rounds[0]?.id}&limit=100'`,
+  );
   return lines.join('\n');
 }

@@ -156,15 +156,13 @@ export const USERS: DemoUser[] = [
   { key: 'reviewer-ma', name: '马慧敏（评审组，音乐教育学院教工党支部）', role: 'reviewer', unit: 'yinjiao-jiaogong', token: 'lx_demo-reviewer-ma-huimin' },
   { key: 'reviewer-tang', name: '唐文博（评审组，图书馆直属党支部）', role: 'reviewer', unit: 'tushuguan', token: 'lx_demo-reviewer-tang-wenbo' },
   // One applicant per unit: its party secretary.
-  ...UNITS.map(
-    (unit): DemoUser => ({
-      key: `applicant-${unit.key}`,
-      name: `${SECRETARIES[unit.key]}（${unit.name}书记）`,
-      role: 'applicant',
-      unit: unit.key,
-      token: `lx_demo-applicant-of-${unit.key}`,
-    }),
-  ),
+  ...UNITS.map((unit): DemoUser => ({
+    key: `applicant-${unit.key}`,
+    name: `${SECRETARIES[unit.key]}（${unit.name}书记）`,
+    role: 'applicant',
+    unit: unit.key,
+    token: `lx_demo-applicant-of-${unit.key}`,
+  })),
 ];
 
 const leaderOf = (unit: string) => SECRETARIES[unit]!;
@@ -220,7 +218,10 @@ export const ROUND_2023: DemoRound = {
       },
       decision: { approve: true },
       progress: [
-        { at: '2023-07-06 15:00', text: '已梳理高频服务事项32项，公布首批18项“一次办结”清单；财务、人事、党政办三个党员示范窗口已挂牌；第一次满意度测评回收问卷412份，满意率76%。' },
+        {
+          at: '2023-07-06 15:00',
+          text: '已梳理高频服务事项32项，公布首批18项“一次办结”清单；财务、人事、党政办三个党员示范窗口已挂牌；第一次满意度测评回收问卷412份，满意率76%。',
+        },
         { at: '2023-10-12 15:00', text: '“一次办结”事项增至24项；第二次满意度测评满意率82%；针对“报销材料反复退回”问题，财务处党员牵头修订报销指南。' },
       ],
       finalReport: {
@@ -254,11 +255,7 @@ export const ROUND_2023: DemoRound = {
       submitted: '2023-03-21 11:15',
       review: {
         base: { direction: 15, innovation: 12, practicality: 16, breadth: 13, exemplarity: 13 },
-        comments: [
-          '岗位设置清楚，承诺事项可检验，目标量化。',
-          '与岗位本职工作的边界不够清晰，党建创新要素偏少。',
-          '《50问》手册和面向兼职文秘的培训有推广价值。',
-        ],
+        comments: ['岗位设置清楚，承诺事项可检验，目标量化。', '与岗位本职工作的边界不够清晰，党建创新要素偏少。', '《50问》手册和面向兼职文秘的培训有推广价值。'],
       },
       decision: { approve: true },
       progress: [{ at: '2023-07-07 09:30', text: '三个先锋岗已挂牌并公开承诺；完成月度复盘会2次，整理典型差错案例23个。' }],
@@ -509,8 +506,7 @@ export const ROUND_2023: DemoRound = {
       direction: 'member_platforms',
       title: '“舞动青春”党员志愿服务队进社区',
       letter: {
-        rationale:
-          '学校周边社区的老年人和少年儿童对艺术普及有需求，而学生党员的志愿服务零散、不成体系。支部拟组建党员志愿服务队，划定社区责任区，定期开展舞蹈普及和文艺惠民。',
+        rationale: '学校周边社区的老年人和少年儿童对艺术普及有需求，而学生党员的志愿服务零散、不成体系。支部拟组建党员志愿服务队，划定社区责任区，定期开展舞蹈普及和文艺惠民。',
         activities: [
           { content: '组建由学生党员和入党积极分子组成的志愿服务队，与两个社区签订共建协议，划定责任区', form: '志愿服务队 + 社区共建', when: '2023年5月' },
           { content: '每周六在社区开设少儿舞蹈公益课', form: '公益课', when: '2023年6月至12月' },
@@ -613,7 +609,8 @@ export const ROUND_2023: DemoRound = {
       },
       drafted: '2023-03-20 10:00',
       submitted: '2023-03-29 15:30',
-      precheckRejected: '申报内容为教研室集体备课和期末教学检查，属常规性教学工作，不符合立项要求（见通知第四条第2款“不以常规性教学、科研、艺术实践和管理工作代替或充当党建活动”）。',
+      precheckRejected:
+        '申报内容为教研室集体备课和期末教学检查，属常规性教学工作，不符合立项要求（见通知第四条第2款“不以常规性教学、科研、艺术实践和管理工作代替或充当党建活动”）。',
     },
     {
       key: 'tushuguan-red-scores',

@@ -36,8 +36,7 @@ const EXTENSION: Record<MediaType, string> = {
   [XLSX]: '.xlsx',
 };
 
-const startsWith = (bytes: Buffer, signature: readonly number[], at = 0): boolean =>
-  bytes.length >= at + signature.length && signature.every((byte, i) => bytes[at + i] === byte);
+const startsWith = (bytes: Buffer, signature: readonly number[], at = 0): boolean => bytes.length >= at + signature.length && signature.every((byte, i) => bytes[at + i] === byte);
 
 const ascii = (text: string): number[] => [...text].map((c) => c.charCodeAt(0));
 
@@ -59,8 +58,7 @@ function isPdf(bytes: Buffer): boolean {
 const isJpeg = (bytes: Buffer): boolean => startsWith(bytes, [0xff, 0xd8, 0xff]);
 
 /** PNG: the 8-byte signature and the IHDR chunk first, as the format requires. */
-const isPng = (bytes: Buffer): boolean =>
-  startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) && startsWith(bytes, ascii('IHDR'), 12);
+const isPng = (bytes: Buffer): boolean => startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) && startsWith(bytes, ascii('IHDR'), 12);
 
 const ZIP_LOCAL_HEADER = [0x50, 0x4b, 0x03, 0x04];
 const EOCD_SIGNATURE = 0x06054b50;

@@ -212,12 +212,7 @@ export async function filesRoutes(app: App, { files, maxUploadBytes }: { files: 
         .header('Cache-Control', 'private, no-cache')
         .header('Repr-Digest', `sha-256=:${Buffer.from(file.sha256, 'hex').toString('base64')}:`);
       if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send();
-      return reply
-        .code(200)
-        .type(file.mediaType)
-        .header('Content-Length', content.length)
-        .header('Content-Disposition', contentDisposition(file.fileName))
-        .send(content);
+      return reply.code(200).type(file.mediaType).header('Content-Length', content.length).header('Content-Disposition', contentDisposition(file.fileName)).send(content);
     },
   );
 }

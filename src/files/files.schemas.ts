@@ -35,8 +35,7 @@ export const UploadBody = Type.Object(
     file: Type.String({
       format: 'binary',
       minLength: 1,
-      description:
-        '文件内容；类型由内容判定，不看文件名或声明的类型 / The file; its type is judged by its content, never by its name or declared type',
+      description: '文件内容；类型由内容判定，不看文件名或声明的类型 / The file; its type is judged by its content, never by its name or declared type',
     }),
   },
   {

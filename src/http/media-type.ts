@@ -28,8 +28,7 @@ function weightOf(offer: string, ranges: readonly Range[]): number {
   const [type, subtype] = offer.split('/');
   let best: { specificity: number; weight: number } | null = null;
   for (const range of ranges) {
-    const specificity =
-      range.type === type && range.subtype === subtype ? 2 : range.type === type && range.subtype === '*' ? 1 : range.type === '*' ? 0 : -1;
+    const specificity = range.type === type && range.subtype === subtype ? 2 : range.type === type && range.subtype === '*' ? 1 : range.type === '*' ? 0 : -1;
     if (specificity >= 0 && (!best || specificity > best.specificity)) best = { specificity, weight: range.weight };
   }
   return best?.weight ?? 0;

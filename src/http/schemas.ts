@@ -51,7 +51,11 @@ export const ProblemSchema = Type.Object(
     }),
     titles: ref(LabelSchema),
     status: Type.Integer({ minimum: 400, maximum: 599, description: 'HTTP 状态码 / The HTTP status', examples: [409] }),
-    detail: Type.String({ minLength: 1, description: '具体说明（中文 / English）/ What happened, in Chinese and English', examples: ['事件 START 不能在状态「草稿」下执行 / START is not allowed in state draft'] }),
+    detail: Type.String({
+      minLength: 1,
+      description: '具体说明（中文 / English）/ What happened, in Chinese and English',
+      examples: ['事件 START 不能在状态「草稿」下执行 / START is not allowed in state draft'],
+    }),
     instance: Type.Optional(Type.String({ description: '请求路径 / The request path', examples: [`/api/v1/projects/${EXAMPLE.projectId}/events`] })),
     state: Type.Optional(Type.Enum([...STATES, ...ROUND_STATES], { description: '项目或批次的当前状态（409、422、403）/ The project’s or round’s current state' })),
     stateLabel: Type.Optional(ref(LabelSchema)),
@@ -119,7 +123,7 @@ export interface Example<T> {
 
 /** The schema with named request examples (shown by the docs, checked by the OpenAPI linter). */
 export function withExamples<T extends TSchema>(schema: T, examples: Record<string, Example<Static<T>>>): T {
-  return { ...schema, 'x-examples': examples } as T;
+  return { ...schema, 'x-examples': examples };
 }
 
 /** A JSON answer with named examples and optional headers, as an OpenAPI response. */
@@ -222,7 +226,7 @@ const PROBLEM_EXAMPLES: Record<ProblemKind, { summary: string; detail: string; e
 /** The example problem document of a kind, as the error handler would render it (zh-CN). */
 export function problemExample(kind: ProblemKind): Example<ProblemBody> {
   const { summary, detail, extensions } = PROBLEM_EXAMPLES[kind];
-  return { summary, value: problemDocument(kind, detail, `/api/v1/projects/${EXAMPLE.projectId}`, extensions) as ProblemBody };
+  return { summary, value: problemDocument(kind, detail, `/api/v1/projects/${EXAMPLE.projectId}`, extensions) };
 }
 
 /** The OpenAPI response of one status answered by the given kinds of problem. */

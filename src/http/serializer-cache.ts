@@ -17,7 +17,10 @@ const fromFastify = createRequire(createRequire(import.meta.url).resolve('fastif
 const defaultFactory = (fromFastify('@fastify/fast-json-stringify-compiler') as { SerializerSelector: () => SerializerFactory }).SerializerSelector();
 
 const compiled = new Map<string, Serializer>();
-const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value) ?? 'undefined').digest('base64');
+const digest = (value: unknown) =>
+  createHash('sha256')
+    .update(JSON.stringify(value) ?? 'undefined')
+    .digest('base64');
 
 export const cachingSerializerFactory: SerializerFactory = (externalSchemas, serializerOpts) => {
   const compile = defaultFactory(externalSchemas, serializerOpts);

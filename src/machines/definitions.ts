@@ -20,11 +20,14 @@ export interface MachineDefinition {
 
 /** Every version the service can replay: the registry's (a new version is added beside the old ones, never in their place). */
 export function machineDefinitions(registry: MachineRegistry = new MachineRegistry()): MachineDefinition[] {
-  return registry.all().map((lifecycle) => lifecycle.describe()).map((definition) => ({
-    id: definition.id,
-    version: definition.version,
-    file: `machines/${definition.id}@${definition.version}.json`,
-    definition,
-    sha256: createHash(HASH_ALGORITHM).update(canonicalJson(definition)).digest('hex'),
-  }));
+  return registry
+    .all()
+    .map((lifecycle) => lifecycle.describe())
+    .map((definition) => ({
+      id: definition.id,
+      version: definition.version,
+      file: `machines/${definition.id}@${definition.version}.json`,
+      definition,
+      sha256: createHash(HASH_ALGORITHM).update(canonicalJson(definition)).digest('hex'),
+    }));
 }

@@ -82,7 +82,6 @@ const RoundMachineSchema = Type.Object(
   { $id: 'RoundMachineDefinition', additionalProperties: false, description: '申报批次生命周期状态机 / The round lifecycle machine' },
 );
 
-
 const JSON_TYPE = 'application/json';
 const SVG_TYPE = 'image/svg+xml';
 
@@ -108,7 +107,14 @@ const MigrationBody = Type.Object(
         examples: [{ withdrawn: 'rejected' }],
       }),
     ),
-    roundId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '只迁移此批次的项目（及其版本锁定）/ Only this round’s projects (and its pin)', examples: ['01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01'] })),
+    roundId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: '只迁移此批次的项目（及其版本锁定）/ Only this round’s projects (and its pin)',
+        examples: ['01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01'],
+      }),
+    ),
     dryRun: Type.Optional(Type.Boolean({ default: true, description: '只报告不迁移（默认）/ Report only, move nothing (the default)', examples: [true] })),
     reason: Type.String({ minLength: 1, maxLength: 2000, description: '迁移理由，记入日志 / Why, recorded in every entry', examples: ['2024 年起按新版流程办理'] }),
   },
@@ -221,10 +227,21 @@ export async function machineRoutes(app: App, { registry, migrations }: { regist
           'the new version lacks; otherwise every subject moves in one transaction, each with a MIGRATE log entry under the new definition.',
         ].join('\n'),
         body: withExamples(MigrationBody, {
-          dryRun: { summary: '演练：报告将如何迁移 / Dry run: what would move where', value: { machine: 'project', fromVersion: 1, toVersion: 2, roundId: MIGRATION_EXAMPLE.roundId!, reason: '2024 年起按新版流程办理' } },
+          dryRun: {
+            summary: '演练：报告将如何迁移 / Dry run: what would move where',
+            value: { machine: 'project', fromVersion: 1, toVersion: 2, roundId: MIGRATION_EXAMPLE.roundId!, reason: '2024 年起按新版流程办理' },
+          },
           run: {
             summary: '迁移，并映射新版本没有的状态 / Move, mapping a state the new version lacks',
-            value: { machine: 'project', fromVersion: 1, toVersion: 2, roundId: MIGRATION_EXAMPLE.roundId!, stateMap: { withdrawn: 'rejected' }, dryRun: false, reason: '2024 年起按新版流程办理' },
+            value: {
+              machine: 'project',
+              fromVersion: 1,
+              toVersion: 2,
+              roundId: MIGRATION_EXAMPLE.roundId!,
+              stateMap: { withdrawn: 'rejected' },
+              dryRun: false,
+              reason: '2024 年起按新版流程办理',
+            },
           },
         }),
         response: {
@@ -238,7 +255,6 @@ export async function machineRoutes(app: App, { registry, migrations }: { regist
       return migrations.migrate(principalOf(request), { ...rest, dryRun: dryRun ?? true });
     },
   );
-
 
   const definition: Static<typeof MachineSchema> = {
     ...describeMachine(),

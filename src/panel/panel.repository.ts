@@ -56,11 +56,7 @@ export class PanelRepository {
 
   /** The user as a reviewer, whatever its role; undefined when there is no such user. */
   reviewer(userId: string): Reviewer | undefined {
-    return this.db
-      .select({ id: users.id, unitId: users.unitId, role: users.role, active: users.active })
-      .from(users)
-      .where(eq(users.id, userId))
-      .get();
+    return this.db.select({ id: users.id, unitId: users.unitId, role: users.role, active: users.active }).from(users).where(eq(users.id, userId)).get();
   }
 
   /** Every active reviewer, by id. */

@@ -2,15 +2,7 @@ import { Type } from 'typebox';
 import { principalOf } from '../plugins/auth.js';
 import { IdParams, json, problems } from '../http/schemas.js';
 import type { App } from '../http/type-provider.js';
-import {
-  AssignmentOutcomeSchema,
-  AssignmentsBody,
-  OUTCOME_EXAMPLE,
-  REVIEW_EXAMPLE,
-  ReviewSchema,
-  WORKLIST_EXAMPLE,
-  WorklistItemSchema,
-} from './panel.schemas.js';
+import { AssignmentOutcomeSchema, AssignmentsBody, OUTCOME_EXAMPLE, REVIEW_EXAMPLE, ReviewSchema, WORKLIST_EXAMPLE, WorklistItemSchema } from './panel.schemas.js';
 import type { PanelService } from './panel.service.js';
 
 export async function panelRoutes(app: App, { panel }: { panel: PanelService }) {

@@ -61,7 +61,11 @@ const RefusalSchema = Type.Object(
         '原因 / Why: conflict_of_interest 评审人来自项目所在单位或其上下级单位, not_a_reviewer 不是有效评审人, already_assigned 已分配, ' +
         'wrong_state 项目不在已申报或初审通过状态, not_in_round 项目不属于此批次, not_enough_reviewers 可用评审人不足',
     }),
-    detail: Type.String({ minLength: 1, description: '说明（中文 / English）/ Explanation', examples: ['评审人不得来自项目所在单位或其上下级单位 / Reviewer belongs to the project unit or a unit above or below it'] }),
+    detail: Type.String({
+      minLength: 1,
+      description: '说明（中文 / English）/ Explanation',
+      examples: ['评审人不得来自项目所在单位或其上下级单位 / Reviewer belongs to the project unit or a unit above or below it'],
+    }),
     required: Type.Optional(Type.Integer({ minimum: 1, description: '批次要求的最少评审人数（not_enough_reviewers）/ The round’s minimum', examples: [3] })),
     assigned: Type.Optional(Type.Integer({ minimum: 0, description: '项目现有评审人数（not_enough_reviewers）/ Reviewers the project now has', examples: [2] })),
   },

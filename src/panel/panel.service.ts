@@ -153,8 +153,6 @@ export class PanelService {
     const own = principal.role === 'reviewer';
     if (!['org_dept', 'committee', 'auditor', 'reviewer'].includes(principal.role)) throw notFound();
     if (own && !this.panel.isAssigned(projectId, principal.id)) throw notFound();
-    return this.panel
-      .reviewsOf(projectId, own ? principal.id : undefined)
-      .map(({ review, name }) => toReview(review, name));
+    return this.panel.reviewsOf(projectId, own ? principal.id : undefined).map(({ review, name }) => toReview(review, name));
   }
 }

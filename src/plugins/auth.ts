@@ -40,9 +40,7 @@ export default fp(
       const principal = match?.[1] ? options.users.authenticate(match[1]) : null;
       if (!principal) {
         reply.header('WWW-Authenticate', 'Bearer realm="lixiang"');
-        return done(
-          new Problem('unauthenticated', header ? '令牌无效或已停用 / Unknown, malformed or revoked token' : '缺少 Authorization: Bearer 令牌 / Missing bearer token'),
-        );
+        return done(new Problem('unauthenticated', header ? '令牌无效或已停用 / Unknown, malformed or revoked token' : '缺少 Authorization: Bearer 令牌 / Missing bearer token'));
       }
       request.principal = principal;
       const roles = config.roles;

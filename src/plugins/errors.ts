@@ -7,13 +7,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { CONTENT_LANGUAGE, negotiateLanguage } from '../http/language.js';
-import {
-  Problem,
-  SHUTTING_DOWN_DETAIL,
-  SHUTTING_DOWN_RETRY_AFTER_SECONDS,
-  problemDocument,
-  problemType,
-} from '../http/problems.js';
+import { Problem, SHUTTING_DOWN_DETAIL, SHUTTING_DOWN_RETRY_AFTER_SECONDS, problemDocument, problemType } from '../http/problems.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -112,9 +106,7 @@ export default fp(
       done(new Problem('shutting-down', SHUTTING_DOWN_DETAIL));
     });
 
-    app.setNotFoundHandler((request, reply) =>
-      sendProblem(request, reply, new Problem('not-found', `没有此路径 / No route ${request.method} ${request.url}`)),
-    );
+    app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new Problem('not-found', `没有此路径 / No route ${request.method} ${request.url}`)));
   },
   { name: 'errors' },
 );

@@ -42,7 +42,10 @@ const TAGS = [
   { name: 'audit', description: '审计：流转日志及其校验 / Transition log and its verification' },
   { name: 'meta', description: '元数据：状态机定义与健康检查 / Machine definition and health' },
   { name: 'projects', description: '项目及其事件 / Projects and their events' },
-  { name: 'reports', description: '批次报表与导出：评审排名、结项验收、等级与经费、申报完成情况 / Round reports and exports: ranking, acceptance, grades and funding, quota compliance' },
+  {
+    name: 'reports',
+    description: '批次报表与导出：评审排名、结项验收、等级与经费、申报完成情况 / Round reports and exports: ranking, acceptance, grades and funding, quota compliance',
+  },
   { name: 'rounds', description: '批次的生命周期：截止申报、评审、公布立项名单、结项验收 / The round’s lifecycle: closing submissions, review, the published list, acceptance' },
 ];
 
@@ -135,7 +138,7 @@ const completeRoute: SwaggerTransform = ({ schema, url, route }) => {
   const sorted = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
   const description = [(schema as { description?: string }).description, whoMayCall(config)].filter(Boolean).join('\n\n');
   return {
-    schema: { ...schema, description, response: sorted, ...(config?.public ? { security: [] } : {}) } as FastifySchema,
+    schema: { ...schema, description, response: sorted, ...(config?.public ? { security: [] } : {}) },
     url,
   };
 };
@@ -217,7 +220,7 @@ const completeDocument: SwaggerTransformObject = (document) => {
   }
   const sortedExamples = Object.fromEntries(Object.entries(examples).sort(([a], [b]) => a.localeCompare(b)));
   const completed: Json = { ...openapiObject, paths, components: { ...components, parameters: PARAMETERS, headers: HEADERS, examples: sortedExamples } };
-  return completed as ReturnType<SwaggerTransformObject>;
+  return completed;
 };
 
 export default fp(

@@ -69,13 +69,15 @@ export default fp(
       // Recorded through the group committer before the refusal is answered: a burst of refusals
       // shares commits (and fsyncs) with the events in flight, and the record is durable by the
       // time the caller learns the answer. A recording failure never changes the answer.
-      options.committer.run(() => recordSecurityEvent(options.db, event)).then(
-        () => done(null, payload),
-        (error: unknown) => {
-          request.log.error({ err: error }, 'could not record a refused attempt');
-          done(null, payload);
-        },
-      );
+      options.committer
+        .run(() => recordSecurityEvent(options.db, event))
+        .then(
+          () => done(null, payload),
+          (error: unknown) => {
+            request.log.error({ err: error }, 'could not record a refused attempt');
+            done(null, payload);
+          },
+        );
     });
   },
   { name: 'security-events', dependencies: ['errors', 'auth'] },

@@ -21,7 +21,6 @@ export function roundFacts(row: RoundRow): RoundFacts {
   };
 }
 
-
 /**
  * The facts of one project at `now`. Each is read from the database only when a guard first asks
  * for it: a progress report never loads the panel, a review never loads the letter twice. The lazy
@@ -97,4 +96,3 @@ export function loggedPayload(command: ProjectCommand, facts: Facts, context: Pr
   if (command.type === 'SUBMIT_FINAL_REPORT' && command.documents) return { ...payload, documents: context.finalReportDocuments ?? [] };
   return payload;
 }
-

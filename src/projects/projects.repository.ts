@@ -49,33 +49,21 @@ export class ProjectsRepository {
     const sqlite: Database.Database = db.$client;
     this.statements = {
       project: sqlite.prepare<[string], RawProject>(`SELECT ${PROJECT_COLUMNS} FROM projects WHERE id = ?`),
-      round: sqlite.prepare<[string], Omit<RoundRow, 'requireSignedLetter'> & { requireSignedLetter: number }>(
-        `SELECT ${ROUND_COLUMNS} FROM rounds WHERE id = ?`,
-      ),
+      round: sqlite.prepare<[string], Omit<RoundRow, 'requireSignedLetter'> & { requireSignedLetter: number }>(`SELECT ${ROUND_COLUMNS} FROM rounds WHERE id = ?`),
       roundState: sqlite.prepare<[string], { state: string; projectMachineVersion: number }>(
         'SELECT state, project_machine_version AS projectMachineVersion FROM rounds WHERE id = ?',
       ),
-      projectsByState: sqlite.prepare<[string], { state: string; n: number }>(
-        'SELECT state, count(*) AS n FROM projects WHERE round_id = ? GROUP BY state',
-      ),
-      approvedOfRound: sqlite.prepare<[string], { id: string }>(
-        "SELECT id FROM projects WHERE round_id = ? AND state = 'committee_approved' ORDER BY id",
-      ),
-      assigned: sqlite.prepare<[string], { reviewerId: string }>(
-        'SELECT reviewer_id AS reviewerId FROM reviewer_assignments WHERE project_id = ?',
-      ),
-      isAssigned: sqlite.prepare<[string, string], { one: number }>(
-        'SELECT 1 AS one FROM reviewer_assignments WHERE project_id = ? AND reviewer_id = ?',
-      ),
+      projectsByState: sqlite.prepare<[string], { state: string; n: number }>('SELECT state, count(*) AS n FROM projects WHERE round_id = ? GROUP BY state'),
+      approvedOfRound: sqlite.prepare<[string], { id: string }>("SELECT id FROM projects WHERE round_id = ? AND state = 'committee_approved' ORDER BY id"),
+      assigned: sqlite.prepare<[string], { reviewerId: string }>('SELECT reviewer_id AS reviewerId FROM reviewer_assignments WHERE project_id = ?'),
+      isAssigned: sqlite.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM reviewer_assignments WHERE project_id = ? AND reviewer_id = ?'),
       reviewed: sqlite.prepare<[string], { reviewerId: string }>('SELECT reviewer_id AS reviewerId FROM reviews WHERE project_id = ?'),
       // Both walk files_project_idx (project_id, kind, created_at); ids are UUIDv7, so they break ties in upload order.
       latestSignedLetter: sqlite.prepare<[string], FileChecksum>(
         `SELECT id AS fileId, sha256 FROM files WHERE project_id = ? AND kind = 'signed_letter'
          ORDER BY created_at DESC, id DESC LIMIT 1`,
       ),
-      finalReportDocuments: sqlite.prepare<[string], FileChecksum>(
-        "SELECT id AS fileId, sha256 FROM files WHERE project_id = ? AND kind = 'final_report_document'",
-      ),
+      finalReportDocuments: sqlite.prepare<[string], FileChecksum>("SELECT id AS fileId, sha256 FROM files WHERE project_id = ? AND kind = 'final_report_document'"),
       updateProject: sqlite.prepare(
         `UPDATE projects SET state = @state, context = @context, machine_id = @machineId, machine_version = @machineVersion,
            version = @version, grade = @grade, funding = @funding, updated_at = @updatedAt
@@ -173,8 +161,7 @@ export class ProjectsRepository {
       updatedAt: row.updatedAt,
       expectedVersion: previous.version,
     };
-    const result =
-      row.state === previous.state ? this.statements.updateProjectInPlace.run(values) : this.statements.updateProject.run({ ...values, state: row.state });
+    const result = row.state === previous.state ? this.statements.updateProjectInPlace.run(values) : this.statements.updateProject.run({ ...values, state: row.state });
     return result.changes === 1;
   }
 

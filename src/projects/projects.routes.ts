@@ -30,7 +30,10 @@ const IfMatchHeader = Type.Optional(
 );
 const ETAG = { type: 'string', description: '项目版本，修改时作 If-Match 使用，如 "3" / The project version, for If-Match, e.g. "3"' } as const;
 const LOCATION = { type: 'string', description: '新项目的地址 / Where the new project is' } as const;
-const REPLAYED = { type: 'string', description: '为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key' } as const;
+const REPLAYED = {
+  type: 'string',
+  description: '为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key',
+} as const;
 
 export async function projectsRoutes(app: App, { projects }: { projects: ProjectsService }) {
   app.post(
@@ -120,7 +123,12 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
         headers: Type.Object({ 'if-match': IfMatchHeader }),
         body: PatchProjectBody,
         response: {
-          200: json(ref(ProjectSchema), '修改后的草稿 / The edited draft', { edited: { summary: '修改后的草稿 / The edited draft', value: { ...DRAFT_EXAMPLE, version: 2 } } }, { ETag: ETAG }),
+          200: json(
+            ref(ProjectSchema),
+            '修改后的草稿 / The edited draft',
+            { edited: { summary: '修改后的草稿 / The edited draft', value: { ...DRAFT_EXAMPLE, version: 2 } } },
+            { ETag: ETAG },
+          ),
           ...problems('forbidden', 'not-found', 'conflict', 'precondition-failed', 'unprocessable', 'precondition-required'),
         },
       },

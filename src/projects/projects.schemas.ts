@@ -32,9 +32,7 @@ export const LetterSchema = Type.Object(
       }),
     ),
     activities: Type.Optional(Type.Array(ref(ActivitySchema), { maxItems: 50, description: '内容与载体 / Content and carriers' })),
-    expectedOutcomes: Type.Optional(
-      Text(10000, { description: '成果预期 / Expected outcomes', examples: ['形成一套可复制的“专业+党建”组织生活模式，举办汇报音乐会一场。'] }),
-    ),
+    expectedOutcomes: Type.Optional(Text(10000, { description: '成果预期 / Expected outcomes', examples: ['形成一套可复制的“专业+党建”组织生活模式，举办汇报音乐会一场。'] })),
     leader: Type.Optional(Text(200, { description: '项目负责人 / Leader', examples: ['王书记'] })),
     members: Type.Optional(Type.Array(Text(200, { examples: ['李老师'] }), { maxItems: 200, description: '参与成员 / Participating members' })),
     contact: Type.Optional(Text(200, { description: '联系方式 / Contact', examples: ['024-12345678'] })),
@@ -90,8 +88,7 @@ export const ProjectSchema = Type.Object(
 );
 export type ProjectView = Static<typeof ProjectSchema>;
 
-const Hash = (description: string, example: string) =>
-  Type.String({ minLength: 64, maxLength: 64, pattern: '^[0-9a-f]{64}$', description, examples: [example] });
+const Hash = (description: string, example: string) => Type.String({ minLength: 64, maxLength: 64, pattern: '^[0-9a-f]{64}$', description, examples: [example] });
 
 export const TransitionSchema = Type.Object(
   {
@@ -107,7 +104,9 @@ export const TransitionSchema = Type.Object(
       ...Id('对象为项目时即 subject.id；请改用 subject / subject.id when the subject is a project; use subject instead', EXAMPLE.projectId),
       deprecated: true,
     }),
-    event: Type.Enum([...EVENT_TYPES, ...ROUND_EVENT_TYPES, 'MIGRATE'], { description: '事件类型（项目或批次；MIGRATE 为迁移到状态机新版本）/ Event type, of the project or the round machine (MIGRATE: moved to another version of its machine)' }),
+    event: Type.Enum([...EVENT_TYPES, ...ROUND_EVENT_TYPES, 'MIGRATE'], {
+      description: '事件类型（项目或批次；MIGRATE 为迁移到状态机新版本）/ Event type, of the project or the round machine (MIGRATE: moved to another version of its machine)',
+    }),
     fromState: LogStateSchema,
     toState: LogStateSchema,
     payload: Type.Record(Type.String(), Type.Unknown(), {
@@ -229,7 +228,7 @@ export const EVENT_SCHEMAS = PROJECT_EVENT_SCHEMAS;
 /** A named example of every event, as a client sends it. */
 const EVENT_EXAMPLES: { [T in EventType]: Example<Extract<ProjectCommand, { type: T }>> } = {
   // The machine types SUBMIT's payload as `Record<string, never>`, which no object with `type` satisfies.
-  SUBMIT: { summary: '提交申报 / Submit', value: { type: 'SUBMIT' } as Extract<ProjectCommand, { type: 'SUBMIT' }> },
+  SUBMIT: { summary: '提交申报 / Submit', value: { type: 'SUBMIT' } },
   WITHDRAW: { summary: '撤回 / Withdraw', value: { type: 'WITHDRAW', reason: '调整项目方向' } },
   RETURN_FOR_REVISION: { summary: '退回修改 / Return for revision', value: { type: 'RETURN_FOR_REVISION', comment: '活动安排需细化到月' } },
   PASS_PRELIMINARY_CHECK: { summary: '初审通过 / Pass preliminary check', value: { type: 'PASS_PRELIMINARY_CHECK' } },

@@ -16,13 +16,7 @@ import { applyStep, requestHash, runStep, type StepReply, type Subjects, type Wo
 import { directionBelongsTo, type Category } from './categories.js';
 import { ProjectFacts, loggedPayload } from './project-facts.js';
 import type { ProjectsRepository } from './projects.repository.js';
-import type {
-  CreateProjectInput,
-  ListProjectsInput,
-  PatchProjectInput,
-  ProjectView,
-  TransitionView,
-} from './projects.schemas.js';
+import type { CreateProjectInput, ListProjectsInput, PatchProjectInput, ProjectView, TransitionView } from './projects.schemas.js';
 
 export function toProjectView(row: ProjectRow, events?: string[]): ProjectView {
   return {
@@ -53,8 +47,7 @@ export function toProjectView(row: ProjectRow, events?: string[]): ProjectView {
  * reach them without reviewer or scores. `projectId` (deprecated) is kept on project entries only.
  */
 export function toTransitionView(row: TransitionLogRow, viewer: Principal): TransitionView {
-  const hidden =
-    row.event === 'SUBMIT_REVIEW' && (viewer.role === 'applicant' || (viewer.role === 'reviewer' && row.actorId !== viewer.id));
+  const hidden = row.event === 'SUBMIT_REVIEW' && (viewer.role === 'applicant' || (viewer.role === 'reviewer' && row.actorId !== viewer.id));
   return {
     seq: row.seq,
     subject: { kind: row.subjectKind, id: row.subjectId },
@@ -274,7 +267,16 @@ export class ProjectsService {
       runStep(
         this.workflow,
         this.subjects,
-        { principal, subjectId: projectId, command, expectedVersion: options.expectedVersion, requestId: options.requestId, now: this.clock.now(), idempotencyKey: key, requestHash: hash },
+        {
+          principal,
+          subjectId: projectId,
+          command,
+          expectedVersion: options.expectedVersion,
+          requestId: options.requestId,
+          now: this.clock.now(),
+          idempotencyKey: key,
+          requestHash: hash,
+        },
         {
           reply: ({ row, entry, snapshot }) =>
             JSON.stringify({ project: toProjectView(row, this.allowedFor(principal, row, snapshot)), transition: toTransitionView(entry, principal) }),

@@ -125,15 +125,7 @@ export function buildTable(service: ReportsService, roundId: string, report: Exp
           { header: '经费（元）', kind: 'yuan' },
           { header: '择优推荐', kind: 'text' },
         ],
-        rows: funding.items.map((row, index) => [
-          index + 1,
-          row.title,
-          row.unitName,
-          row.categoryLabel.zh,
-          row.gradeLabel.zh,
-          row.amount,
-          yesNo(row.recommended),
-        ]),
+        rows: funding.items.map((row, index) => [index + 1, row.title, row.unitName, row.categoryLabel.zh, row.gradeLabel.zh, row.amount, yesNo(row.recommended)]),
         footer: [null, '合计', null, null, `${funding.total.count} 项`, funding.total.amount, null],
       };
     }
@@ -214,23 +206,22 @@ export async function toXlsx(table: Table, created: Date): Promise<Buffer> {
     footer.font = { bold: true };
   }
   const written = await workbook.xlsx.writeBuffer();
-  return Buffer.isBuffer(written) ? written : Buffer.from(written as ArrayBuffer);
+  return Buffer.isBuffer(written) ? written : Buffer.from(written);
 }
 
 // --- The file
 
 /** A file name without path separators, control or reserved characters. */
 function safeName(name: string): string {
-  return name.replace(/[\\/:*?"<>|\u0000-\u001f\u007f]/g, '_').trim().slice(0, 120) || 'export';
+  return (
+    name
+      .replace(/[\\/:*?"<>|\u0000-\u001f\u007f]/g, '_')
+      .trim()
+      .slice(0, 120) || 'export'
+  );
 }
 
-export async function renderExport(
-  service: ReportsService,
-  round: RoundHeader,
-  report: ExportReport,
-  format: ExportFormat,
-  now: Date,
-): Promise<RenderedExport> {
+export async function renderExport(service: ReportsService, round: RoundHeader, report: ExportReport, format: ExportFormat, now: Date): Promise<RenderedExport> {
   const table = buildTable(service, round.id, report);
   const content = format === 'csv' ? toCsv(table) : await toXlsx(table, now);
   return {

@@ -25,10 +25,7 @@ export interface UnitInfo {
   parentId: string | null;
 }
 
-export type ProjectReportRow = Pick<
-  ProjectRow,
-  'id' | 'unitId' | 'category' | 'direction' | 'title' | 'state' | 'letter' | 'grade' | 'funding' | 'context'
->;
+export type ProjectReportRow = Pick<ProjectRow, 'id' | 'unitId' | 'category' | 'direction' | 'title' | 'state' | 'letter' | 'grade' | 'funding' | 'context'>;
 
 export type ReviewScores = Pick<ReviewRow, 'projectId' | 'direction' | 'innovation' | 'practicality' | 'breadth' | 'exemplarity' | 'total'>;
 

@@ -234,7 +234,10 @@ export async function reportsRoutes(app: App, { reports, clock }: { reports: Rep
       if (!format) {
         const type = preferredMediaType(request.headers.accept, [CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE]);
         if (type === null) {
-          throw new Problem('not-acceptable', `可提供 ${CSV_MEDIA_TYPE} 或 ${XLSX_MEDIA_TYPE}，或用 format 参数 / Acceptable: ${CSV_MEDIA_TYPE} or ${XLSX_MEDIA_TYPE}, or pass format`);
+          throw new Problem(
+            'not-acceptable',
+            `可提供 ${CSV_MEDIA_TYPE} 或 ${XLSX_MEDIA_TYPE}，或用 format 参数 / Acceptable: ${CSV_MEDIA_TYPE} or ${XLSX_MEDIA_TYPE}, or pass format`,
+          );
         }
         format = FORMAT_OF_MEDIA_TYPE[type]!;
       }

@@ -42,7 +42,6 @@ export type ExportReport = (typeof EXPORT_REPORTS)[number];
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-
 const STATE_EXAMPLE = { state: 'panel_reviewed' as const, stateLabel: { zh: '评审完成（待党委研究）', en: 'Panel reviewed (awaiting the party committee)' } };
 const OTHER_PROJECT_ID = '01871a2b-7000-7b3c-9d4e-5f6a7b8c9d08';
 const ORGAN_ID = '01870d4f-2b00-7d10-8a20-3b4c5d6e7f09';
@@ -64,9 +63,10 @@ const projectFields = {
 const Score = (description: string, example: number) => Type.Number({ minimum: 0, description, examples: [example] });
 
 const MeanScoresSchema = Type.Object(
-  Object.fromEntries(
-    CRITERIA.map((c) => [c, Score(`${CRITERION_LABELS[c].zh}平均分 / Mean ${CRITERION_LABELS[c].en} score (2 decimals)`, 15.33)]),
-  ) as Record<Criterion, ReturnType<typeof Type.Number>>,
+  Object.fromEntries(CRITERIA.map((c) => [c, Score(`${CRITERION_LABELS[c].zh}平均分 / Mean ${CRITERION_LABELS[c].en} score (2 decimals)`, 15.33)])) as Record<
+    Criterion,
+    ReturnType<typeof Type.Number>
+  >,
   { additionalProperties: false, description: '五项标准各自的平均分，保留两位小数 / Mean of each criterion, rounded half up to 2 decimals' },
 );
 
@@ -112,8 +112,7 @@ export const RankingSchema = Type.Object(
     totalScale: ScaleSchema('总分范围（五项之和）/ Range of the total (five criteria)', 0, 100),
     disagreementThreshold: Type.Integer({
       minimum: 0,
-      description:
-        '分歧阈值：总分范围的 20%，即 (max−min)×5×20% = 每项分值范围 / The disagreement threshold: 20% of the total range, (max−min)×5×0.2, i.e. one criterion’s range',
+      description: '分歧阈值：总分范围的 20%，即 (max−min)×5×20% = 每项分值范围 / The disagreement threshold: 20% of the total range, (max−min)×5×0.2, i.e. one criterion’s range',
       examples: [20],
     }),
     minReviews: Type.Integer({ minimum: 1, description: '批次要求的最少评审份数 / The round’s minimum reviews per project', examples: [3] }),
@@ -138,7 +137,11 @@ export const FinalReportEntrySchema = Type.Object(
     leader: Type.Union([Type.String({ minLength: 1, examples: ['王书记'] }), Type.Null()], { description: '项目负责人（责任书）/ Leader, from the letter' }),
     finalReport: Type.Object(
       {
-        summary: Type.String({ minLength: 1, description: '成果总结（SUBMIT_FINAL_REPORT）/ Summary of outcomes (SUBMIT_FINAL_REPORT)', examples: ['完成全部活动，举办汇报音乐会'] }),
+        summary: Type.String({
+          minLength: 1,
+          description: '成果总结（SUBMIT_FINAL_REPORT）/ Summary of outcomes (SUBMIT_FINAL_REPORT)',
+          examples: ['完成全部活动，举办汇报音乐会'],
+        }),
         submittedAt: { ...Timestamp, description: '提交时间 / When it was submitted', examples: [EXAMPLE.submittedAt] },
         documents: Type.Array(
           Type.Object(
@@ -147,7 +150,12 @@ export const FinalReportEntrySchema = Type.Object(
               fileName: Type.String({ minLength: 1, description: '文件名 / File name', examples: ['结项总结.pdf'] }),
               mediaType: Type.String({ minLength: 1, description: '按内容识别的类型 / Type detected from the content', examples: ['application/pdf'] }),
               size: Type.Integer({ minimum: 1, description: '字节数 / Bytes', examples: [48213] }),
-              sha256: Type.String({ minLength: 64, maxLength: 64, description: '结项报告日志条目中记录的 SHA-256 / The SHA-256 the report’s log entry recorded', examples: [EXAMPLE.fileSha256] }),
+              sha256: Type.String({
+                minLength: 64,
+                maxLength: 64,
+                description: '结项报告日志条目中记录的 SHA-256 / The SHA-256 the report’s log entry recorded',
+                examples: [EXAMPLE.fileSha256],
+              }),
             },
             { additionalProperties: false },
           ),
@@ -156,14 +164,12 @@ export const FinalReportEntrySchema = Type.Object(
       },
       { additionalProperties: false, description: '最近一次提交的结项报告 / The latest final report' },
     ),
-    progressReports: Type.Array(
-      ReportTextSchema('已完成主题党日两次', '进展报告 / Progress report', '提交时间 / When it was submitted'),
-      { description: '实施中提交的进展报告，按时间排列 / Progress reports, oldest first' },
-    ),
-    returns: Type.Array(
-      ReportTextSchema('请补充活动照片', '退回意见 / What was asked for', '退回时间 / When it was returned'),
-      { description: '此前被退回的结项报告及意见，按时间排列 / Earlier returns of the final report with their comments, oldest first' },
-    ),
+    progressReports: Type.Array(ReportTextSchema('已完成主题党日两次', '进展报告 / Progress report', '提交时间 / When it was submitted'), {
+      description: '实施中提交的进展报告，按时间排列 / Progress reports, oldest first',
+    }),
+    returns: Type.Array(ReportTextSchema('请补充活动照片', '退回意见 / What was asked for', '退回时间 / When it was returned'), {
+      description: '此前被退回的结项报告及意见，按时间排列 / Earlier returns of the final report with their comments, oldest first',
+    }),
   },
   { additionalProperties: false, description: '结项验收中的一个项目及其结项报告 / A project under final acceptance with its final report' },
 );
@@ -267,7 +273,8 @@ export const ComplianceSchema = Type.Object(
   {
     $id: 'RoundCompliance',
     additionalProperties: false,
-    description: '批次的申报完成情况（每个机关党委、党总支、直属党支部至少一项）/ Quota compliance of a round: at least one project per organ committee, general branch and direct branch',
+    description:
+      '批次的申报完成情况（每个机关党委、党总支、直属党支部至少一项）/ Quota compliance of a round: at least one project per organ committee, general branch and direct branch',
   },
 );
 export type Compliance = Static<typeof ComplianceSchema>;

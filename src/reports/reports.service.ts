@@ -85,11 +85,7 @@ function projectFields(project: ProjectInfo, unitsById: Map<string, UnitInfo>) {
 
 /** Category in the machine's order, then unit name (Chinese collation), then project id. */
 function byCategoryThenUnit(a: { category: Category; unitName: string; projectId: string }, b: typeof a): number {
-  return (
-    CATEGORY_NAMES.indexOf(a.category) - CATEGORY_NAMES.indexOf(b.category) ||
-    collator.compare(a.unitName, b.unitName) ||
-    byId(a.projectId, b.projectId)
-  );
+  return CATEGORY_NAMES.indexOf(a.category) - CATEGORY_NAMES.indexOf(b.category) || collator.compare(a.unitName, b.unitName) || byId(a.projectId, b.projectId);
 }
 
 interface Aggregate {
@@ -169,17 +165,12 @@ export class ReportsService {
       .map((project) => ({ project, aggregate: aggregates.get(project.id)! }))
       .sort(
         (a, b) =>
-          b.aggregate.sum * a.aggregate.count - a.aggregate.sum * b.aggregate.count ||
-          b.aggregate.twiceMedian - a.aggregate.twiceMedian ||
-          byId(a.project.id, b.project.id),
+          b.aggregate.sum * a.aggregate.count - a.aggregate.sum * b.aggregate.count || b.aggregate.twiceMedian - a.aggregate.twiceMedian || byId(a.project.id, b.project.id),
       );
     const items: RankingEntry[] = [];
     ranked.forEach(({ project, aggregate }, index) => {
       const previous = index > 0 ? ranked[index - 1]!.aggregate : null;
-      const tied =
-        previous !== null &&
-        previous.sum * aggregate.count === aggregate.sum * previous.count &&
-        previous.twiceMedian === aggregate.twiceMedian;
+      const tied = previous !== null && previous.sum * aggregate.count === aggregate.sum * previous.count && previous.twiceMedian === aggregate.twiceMedian;
       const { count, sum, totals, sumOfSquares } = aggregate;
       const minTotal = totals[0]!;
       const maxTotal = totals[totals.length - 1]!;
@@ -218,9 +209,7 @@ export class ReportsService {
       ['SUBMIT_PROGRESS_REPORT', 'SUBMIT_FINAL_REPORT', 'RETURN_FINAL_REPORT'],
     );
     // Every final-report document of these projects, in one query.
-    const reportFiles = new Map(
-      this.reports.finalReportDocumentsOf(underAcceptance.map((p) => p.id)).map(({ id, ...file }) => [id, file]),
-    );
+    const reportFiles = new Map(this.reports.finalReportDocumentsOf(underAcceptance.map((p) => p.id)).map(({ id, ...file }) => [id, file]));
     const items: FinalReportEntry[] = underAcceptance.map((project) => {
       const own = log.filter((entry) => entry.projectId === project.id);
       const finals = own.filter((entry) => entry.event === 'SUBMIT_FINAL_REPORT');
@@ -249,8 +238,8 @@ export class ReportsService {
     this.round(roundId);
     const unitsById = this.units();
     const rows: FundingRow[] = this.projects(roundId, ['graded', 'failed']).map((project) => {
-      const grade: FundingGrade = project.state === 'failed' ? 'failed' : (project.grade as FundingGrade | null) ?? fail(`graded project ${project.id} has no grade`);
-      const amount = project.state === 'failed' ? 0 : project.funding ?? fail(`graded project ${project.id} has no funding`);
+      const grade: FundingGrade = project.state === 'failed' ? 'failed' : ((project.grade as FundingGrade | null) ?? fail(`graded project ${project.id} has no grade`));
+      const amount = project.state === 'failed' ? 0 : (project.funding ?? fail(`graded project ${project.id} has no funding`));
       if (!Number.isSafeInteger(amount) || amount < 0) fail(`project ${project.id} has funding ${amount}, not whole yuan`);
       return {
         ...projectFields(project, unitsById),
@@ -260,10 +249,7 @@ export class ReportsService {
         recommended: project.context.recommended === true,
       };
     });
-    rows.sort(
-      (a, b) =>
-        FUNDING_GRADES.indexOf(a.grade) - FUNDING_GRADES.indexOf(b.grade) || collator.compare(a.unitName, b.unitName) || byId(a.projectId, b.projectId),
-    );
+    rows.sort((a, b) => FUNDING_GRADES.indexOf(a.grade) - FUNDING_GRADES.indexOf(b.grade) || collator.compare(a.unitName, b.unitName) || byId(a.projectId, b.projectId));
     const byUnit = new Map<string, { unitId: string; unitName: string; count: number; amount: number }>();
     const byGrade = new Map(FUNDING_GRADES.map((grade) => [grade, { grade, label: { ...FUNDING_GRADE_LABELS[grade] }, count: 0, amount: 0 }]));
     const total = { count: 0, amount: 0 };

@@ -9,7 +9,10 @@ import { CreateRoundBody, ROUND_EXAMPLE, ROUND_EXAMPLES, RoundEventBody, RoundEv
 import type { RoundsService } from './rounds.service.js';
 
 const ETAG = { type: 'string', description: '批次版本，作 If-Match 使用，如 "3" / The round version, for If-Match, e.g. "3"' } as const;
-const REPLAYED = { type: 'string', description: '为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key' } as const;
+const REPLAYED = {
+  type: 'string',
+  description: '为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key',
+} as const;
 
 export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService }) {
   app.post(
@@ -104,29 +107,34 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
         }),
         body: RoundEventBody,
         response: {
-          200: json(ref(RoundEventResultSchema), '事件之后的批次、批次日志条目及启动的项目 / The round after the event, its log entry and the projects started', {
-            closed: {
-              summary: '截止申报之后 / After CLOSE_SUBMISSIONS',
-              value: {
-                round: { ...ROUND_EXAMPLE, state: 'submissions_closed', stateLabel: { zh: '申报截止（初审中）', en: 'Submissions closed (preliminary checks)' }, version: 2 },
-                transition: {
-                  seq: 12,
-                  subject: { kind: 'round', id: ROUND_EXAMPLE.id },
-                  event: 'CLOSE_SUBMISSIONS',
-                  fromState: 'open',
-                  toState: 'submissions_closed',
-                  payload: {},
-                  actor: { id: '0189a0b8-0000-7000-8000-00000000000d', role: 'org_dept', unitId: null },
-                  at: '2023-03-30T01:00:00.000Z',
-                  requestId: 'req-1',
-                  machine: { id: 'round', version: 1 },
-                  prevHash: '0'.repeat(64),
-                  hash: 'a'.repeat(64),
+          200: json(
+            ref(RoundEventResultSchema),
+            '事件之后的批次、批次日志条目及启动的项目 / The round after the event, its log entry and the projects started',
+            {
+              closed: {
+                summary: '截止申报之后 / After CLOSE_SUBMISSIONS',
+                value: {
+                  round: { ...ROUND_EXAMPLE, state: 'submissions_closed', stateLabel: { zh: '申报截止（初审中）', en: 'Submissions closed (preliminary checks)' }, version: 2 },
+                  transition: {
+                    seq: 12,
+                    subject: { kind: 'round', id: ROUND_EXAMPLE.id },
+                    event: 'CLOSE_SUBMISSIONS',
+                    fromState: 'open',
+                    toState: 'submissions_closed',
+                    payload: {},
+                    actor: { id: '0189a0b8-0000-7000-8000-00000000000d', role: 'org_dept', unitId: null },
+                    at: '2023-03-30T01:00:00.000Z',
+                    requestId: 'req-1',
+                    machine: { id: 'round', version: 1 },
+                    prevHash: '0'.repeat(64),
+                    hash: 'a'.repeat(64),
+                  },
+                  started: [],
                 },
-                started: [],
               },
             },
-          }, { ETag: ETAG, 'Idempotent-Replayed': REPLAYED }),
+            { ETag: ETAG, 'Idempotent-Replayed': REPLAYED },
+          ),
           ...problems('forbidden', 'not-found', 'illegal-transition', 'precondition-failed', 'guard-failed', 'idempotency-key-reused'),
         },
       },

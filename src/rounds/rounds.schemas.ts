@@ -55,7 +55,10 @@ export const RoundSchema = Type.Object(
       description: '本批次项目所用的项目状态机版本；迁移时随项目一同变更 / The project machine version this round’s projects run under; a migration moves it with them',
     },
     allowedEvents: Type.Optional(
-      Type.Array(RoundEventTypeSchema, { description: '调用者现在可以触发的批次事件（详情接口）/ Round events the caller may fire now (detail only)', examples: [['CLOSE_SUBMISSIONS']] }),
+      Type.Array(RoundEventTypeSchema, {
+        description: '调用者现在可以触发的批次事件（详情接口）/ Round events the caller may fire now (detail only)',
+        examples: [['CLOSE_SUBMISSIONS']],
+      }),
     ),
     createdAt: Timestamp,
     updatedAt: Type.Union([Timestamp, Type.Null()], { description: '最近一次流转时间 / Time of the latest round transition' }),
@@ -104,9 +107,7 @@ export const CreateRoundBody = withExamples(
       ),
       finalAcceptanceDate: { ...CalendarDate, description: '结项验收日期 / Final acceptance date', examples: ['2023-12-31'] },
       funding: FundingSchema,
-      minReviews: Type.Optional(
-        Type.Integer({ minimum: 1, maximum: 50, default: 3, description: '每个项目最少评审份数 / Minimum reviews per project', examples: [3] }),
-      ),
+      minReviews: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 3, description: '每个项目最少评审份数 / Minimum reviews per project', examples: [3] })),
       scoreScale: Type.Optional(
         Type.Object(
           { min: ScoreBound('每项最低分 / Lowest score', 0, 0), max: ScoreBound('每项最高分 / Highest score', 20, 1) },
@@ -139,13 +140,10 @@ export const CreateRoundBody = withExamples(
 );
 export type CreateRoundInput = Static<typeof CreateRoundBody>;
 
-export const RoundEventBody = withExamples(
-  Type.Union([...ROUND_EVENT_SCHEMAS], { description: '批次事件，按 `type` 区分 / A round event, told apart by `type`' }),
-  {
-    closeSubmissions: { summary: '截止申报 / Close submissions', value: { type: 'CLOSE_SUBMISSIONS' } },
-    publish: { summary: '公布立项名单 / Publish the approved list', value: { type: 'PUBLISH_LIST', documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' } },
-  },
-);
+export const RoundEventBody = withExamples(Type.Union([...ROUND_EVENT_SCHEMAS], { description: '批次事件，按 `type` 区分 / A round event, told apart by `type`' }), {
+  closeSubmissions: { summary: '截止申报 / Close submissions', value: { type: 'CLOSE_SUBMISSIONS' } },
+  publish: { summary: '公布立项名单 / Publish the approved list', value: { type: 'PUBLISH_LIST', documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' } },
+});
 export type RoundEventInput = Static<typeof RoundEventBody>;
 
 export const RoundEventResultSchema = Type.Object(

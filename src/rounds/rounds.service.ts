@@ -173,7 +173,12 @@ export class RoundsService {
    * PUBLISH_LIST a START (with its own log entry) for every committee-approved project of the
    * round. A refusal, or any failure on the way, writes nothing.
    */
-  fire(principal: Principal, id: string, command: RoundCommand, options: { expectedVersion: number | null; requestId: string; idempotencyKey?: string | null }): Promise<StepReply> {
+  fire(
+    principal: Principal,
+    id: string,
+    command: RoundCommand,
+    options: { expectedVersion: number | null; requestId: string; idempotencyKey?: string | null },
+  ): Promise<StepReply> {
     const key = options.idempotencyKey ?? null;
     // Keys are per user, shared with project events: the hash names the round, so a key reused
     // for another round or another event is refused rather than replayed.
@@ -203,7 +208,7 @@ export class RoundsService {
     return {
       now,
       submissionClosesAt: endOfShanghaiDay(row.submissionDeadline),
-      projectsByState: this.projectsRepository.projectsByState(row.id) as Partial<Record<ProjectState, number>>,
+      projectsByState: this.projectsRepository.projectsByState(row.id),
     };
   }
 }

@@ -22,9 +22,7 @@ export class UnitsRepository {
   /** The unit and every unit below it. */
   subtreeOf(unitId: string): string[] {
     return this.db
-      .all<{ id: string }>(
-        sql`WITH RECURSIVE sub(id) AS (SELECT ${unitId} UNION SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub`,
-      )
+      .all<{ id: string }>(sql`WITH RECURSIVE sub(id) AS (SELECT ${unitId} UNION SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub`)
       .map((r) => r.id);
   }
 

@@ -33,10 +33,7 @@ export const UNIT_EXAMPLE: Unit = {
 export const UNIT_EXAMPLES: Record<string, Example<Unit[]>> = {
   tree: {
     summary: '党总支及其下属党支部 / A general branch and its branch',
-    value: [
-      { id: EXAMPLE.generalBranchId, name: '音乐学院党总支', type: 'general_branch', parentId: null, createdAt: EXAMPLE.createdAt },
-      UNIT_EXAMPLE,
-    ],
+    value: [{ id: EXAMPLE.generalBranchId, name: '音乐学院党总支', type: 'general_branch', parentId: null, createdAt: EXAMPLE.createdAt }, UNIT_EXAMPLE],
   },
 };
 

@@ -46,8 +46,7 @@ export function entryBytes(e: UnhashedEntry): string {
   if (!Number.isSafeInteger(e.seq) || !Number.isSafeInteger(e.machineVersion)) throw new TypeError('seq and machineVersion must be safe integers');
   const s = JSON.stringify;
   const head =
-    `{"actorId":${s(e.actorId)},"actorRole":${s(e.actorRole)},"actorUnitId":${e.actorUnitId === null ? 'null' : s(e.actorUnitId)},` +
-    `"at":${s(e.at)},"event":${s(e.event)},`;
+    `{"actorId":${s(e.actorId)},"actorRole":${s(e.actorRole)},"actorUnitId":${e.actorUnitId === null ? 'null' : s(e.actorUnitId)},` + `"at":${s(e.at)},"event":${s(e.event)},`;
   if (e.format === 2) {
     return (
       `${head}"format":2,"fromState":${s(e.fromState)},"machineId":${s(e.machineId)},"machineVersion":${e.machineVersion},` +
@@ -144,9 +143,7 @@ function hashMatches(row: TransitionLogRow): boolean {
   }
 }
 
-export type VerifyResult =
-  | { valid: true; count: number; headSeq: number; headHash: string }
-  | { valid: false; count: number; firstBadSeq: number; reason: string };
+export type VerifyResult = { valid: true; count: number; headSeq: number; headHash: string } | { valid: false; count: number; firstBadSeq: number; reason: string };
 
 /**
  * Walks the chain in sequence order, in constant memory: sequence numbers gap-free from 1, each

@@ -130,16 +130,18 @@ export class MachineMigrations {
       };
       if (request.dryRun) return report;
       if (unmapped.size > 0) {
-        throw new Problem('conflict', `${to.key} 没有状态 ${[...unmapped.keys()].join('、')}，须在 stateMap 中映射 / ${to.key} lacks ${[...unmapped.keys()].join(', ')}: map them in stateMap`, {
-          code: 'states_unmapped',
-          unmapped: report.unmapped,
-        });
+        throw new Problem(
+          'conflict',
+          `${to.key} 没有状态 ${[...unmapped.keys()].join('、')}，须在 stateMap 中映射 / ${to.key} lacks ${[...unmapped.keys()].join(', ')}: map them in stateMap`,
+          {
+            code: 'states_unmapped',
+            unmapped: report.unmapped,
+          },
+        );
       }
 
       const at = isoUtc(this.clock.now());
-      const update = this.sqlite.prepare(
-        `UPDATE ${table} SET state = ?, machine_version = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
-      );
+      const update = this.sqlite.prepare(`UPDATE ${table} SET state = ?, machine_version = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`);
       const seqs: number[] = [];
       const reason = request.reason.trim();
       /** One MIGRATE entry: the subject, its state before and after, the definition it now runs under. */

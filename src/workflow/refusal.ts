@@ -18,11 +18,11 @@ export function refuseDecision(decision: Refusal, event: string, lifecycle: Life
   const here = { state, stateLabel: label };
   switch (decision.kind) {
     case 'illegal':
-      throw new Problem(
-        'illegal-transition',
-        `事件 ${event} 不能在${stateNoun.zh}「${label.zh}」下执行 / ${event} is not allowed in ${stateNoun.en} ${state}`,
-        { ...here, event, allowedEvents: lifecycle.eventsAcceptedIn(state) },
-      );
+      throw new Problem('illegal-transition', `事件 ${event} 不能在${stateNoun.zh}「${label.zh}」下执行 / ${event} is not allowed in ${stateNoun.en} ${state}`, {
+        ...here,
+        event,
+        allowedEvents: lifecycle.eventsAcceptedIn(state),
+      });
     case 'forbidden':
       throw new Problem('forbidden', bilingual(decision.violation.message), { ...here, event, violation: decision.violation });
     case 'unprocessable':

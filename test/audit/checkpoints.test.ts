@@ -17,8 +17,7 @@ import { createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
 
 const sign = (world: World, token = world.auditor.token) => call(world.app, token, { method: 'POST', url: '/api/v1/audit/checkpoints' });
 const latest = (world: World, token = world.auditor.token) => call(world.app, token, { method: 'GET', url: '/api/v1/audit/checkpoints/latest' });
-const head = (t: TestApp) =>
-  t.db.$client.prepare('SELECT seq, hash FROM transition_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
+const head = (t: TestApp) => t.db.$client.prepare('SELECT seq, hash FROM transition_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
 
 describe('checkpoints over HTTP', () => {
   let t: TestApp;
@@ -57,7 +56,10 @@ describe('checkpoints over HTTP', () => {
 
     // signed-note: base64(key id ‖ signature), key id = SHA-256(name ‖ "\n" ‖ 0x01 ‖ raw key)[:4]
     const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
-    const keyId = createHash('sha256').update(Buffer.concat([Buffer.from('lixiang/default\n'), Buffer.from([1]), raw])).digest().subarray(0, 4);
+    const keyId = createHash('sha256')
+      .update(Buffer.concat([Buffer.from('lixiang/default\n'), Buffer.from([1]), raw]))
+      .digest()
+      .subarray(0, 4);
     const blob = Buffer.from(signatureLine!.trim().split(' ')[2]!, 'base64');
     expect(blob.subarray(0, 4)).toEqual(keyId);
     expect(signed.body.keyId).toBe(keyId.toString('hex'));

@@ -17,24 +17,26 @@ const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ 
  * Any entry of either format; the kind is any text (the bytes must not depend on it being one of
  * SUBJECT_KINDS), and a format-1 entry's kind is its machine's, as every such row's is.
  */
-const entry: fc.Arbitrary<UnhashedEntry> = fc.record({
-  seq: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
-  format: fc.constantFrom(1, 2),
-  subjectKind: text.map((kind) => kind as SubjectKind),
-  subjectId: text,
-  event: text,
-  fromState: text,
-  toState: text,
-  payload: fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null'),
-  actorId: text,
-  actorRole: text,
-  actorUnitId: fc.option(text, { nil: null }),
-  at: text,
-  requestId: text,
-  machineId: text,
-  machineVersion: fc.integer({ min: 0, max: 1000 }),
-  prevHash: text,
-}).map((e) => (e.format === 1 ? { ...e, subjectKind: e.machineId as SubjectKind } : e));
+const entry: fc.Arbitrary<UnhashedEntry> = fc
+  .record({
+    seq: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    format: fc.constantFrom(1, 2),
+    subjectKind: text.map((kind) => kind as SubjectKind),
+    subjectId: text,
+    event: text,
+    fromState: text,
+    toState: text,
+    payload: fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null'),
+    actorId: text,
+    actorRole: text,
+    actorUnitId: fc.option(text, { nil: null }),
+    at: text,
+    requestId: text,
+    machineId: text,
+    machineVersion: fc.integer({ min: 0, max: 1000 }),
+    prevHash: text,
+  })
+  .map((e) => (e.format === 1 ? { ...e, subjectKind: e.machineId as SubjectKind } : e));
 
 // SQLite text is UTF-8: a lone surrogate cannot be stored, so none is ever appended.
 const wellFormed = (s: string) => Buffer.from(s, 'utf8').toString('utf8') === s;
@@ -64,7 +66,10 @@ function* characterChunks(end: number, size: number): Generator<{ start: number;
 
 describe('entryBytes', () => {
   it('equals the generic RFC 8785 serialisation for any entry', () => {
-    fc.assert(fc.property(entry, (e) => entryBytes(e) === entryBytesGeneric(e)), { numRuns: 2000, seed: 8785 });
+    fc.assert(
+      fc.property(entry, (e) => entryBytes(e) === entryBytesGeneric(e)),
+      { numRuns: 2000, seed: 8785 },
+    );
   });
 
   it('refuses numbers that JSON could not carry exactly', () => {
@@ -130,7 +135,10 @@ describe('ENTRY_BYTES_SQL', () => {
   };
 
   it('equals entryBytes for any storable entry', () => {
-    fc.assert(fc.property(storable, (e) => sqlBytes(e) === entryBytes({ ...e, seq })), { numRuns: 1000, seed: 3986 });
+    fc.assert(
+      fc.property(storable, (e) => sqlBytes(e) === entryBytes({ ...e, seq })),
+      { numRuns: 1000, seed: 3986 },
+    );
   });
 
   it('is NULL where entryBytes has no bytes: an unknown format, a format-1 row of another kind than its machine', () => {
@@ -191,10 +199,10 @@ describe('the native chain walk', () => {
     it('is in doubt wherever the JavaScript walk must decide', () => {
       const base = fc.sample(storable, { numRuns: 1, seed: 4 })[0]!;
       const doubts = [
-        'UPDATE transition_log SET payload = payload || \' \' WHERE seq = ?', // content changed
-        "UPDATE transition_log SET hash = upper(hash) WHERE seq = ?", // not the lowercase digest
+        "UPDATE transition_log SET payload = payload || ' ' WHERE seq = ?", // content changed
+        'UPDATE transition_log SET hash = upper(hash) WHERE seq = ?', // not the lowercase digest
         'UPDATE transition_log SET machine_version = 9007199254740993 WHERE seq = ?', // past the safe integers
-        "UPDATE transition_log SET actor_id = CAST(actor_id AS BLOB) WHERE seq = ?", // same bytes, another type
+        'UPDATE transition_log SET actor_id = CAST(actor_id AS BLOB) WHERE seq = ?', // same bytes, another type
         "UPDATE transition_log SET event = CAST(x'c0af' AS TEXT) WHERE seq = ?", // overlong UTF-8
         "UPDATE transition_log SET event = CAST(x'eda080' AS TEXT) WHERE seq = ?", // an encoded surrogate
         "UPDATE transition_log SET prev_hash = 'genesis' WHERE seq = ?", // not a digest

@@ -93,7 +93,7 @@ const OLD_LOG_INSERT = `INSERT INTO transition_log (seq, project_id, event, from
 function oldDatabase(file: string, folder: string): Database.Database {
   const db = openDatabase(file);
   migrate(db, { migrationsFolder: folder });
-  expect((db.$client.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('transition_log') as string[])).toContain('project_id');
+  expect(db.$client.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('transition_log') as string[]).toContain('project_id');
   return db.$client;
 }
 
@@ -133,7 +133,11 @@ describe('a log written before subjects had a kind, after the migration', () => 
     const rejected = await driveTo(sourceWorld, 'rejected');
     await fireOk(sourceWorld, inProgress.id, 'SUBMIT_PROGRESS_REPORT', { text: '第一次进展：“红色旋律”\n\t"引号"\\ \u2028 🎵' });
     clock.set(sourceWorld.submissionClosesAt + 60_000);
-    const closed = await call(source.app, sourceWorld.orgDept.token, { method: 'POST', url: `/api/v1/rounds/${sourceWorld.roundId}/events`, payload: { type: 'CLOSE_SUBMISSIONS' } });
+    const closed = await call(source.app, sourceWorld.orgDept.token, {
+      method: 'POST',
+      url: `/api/v1/rounds/${sourceWorld.roundId}/events`,
+      payload: { type: 'CLOSE_SUBMISSIONS' },
+    });
     expect(closed.status).toBe(200);
     projectIds = { inProgress: inProgress.id, rejected: rejected.id };
     const snapshot = path.join(dir, 'source.db');
@@ -291,7 +295,11 @@ describe('a log written before subjects had a kind, after the migration', () => 
     const bundle = path.join(dir, 'bundle-v1');
     fs.cpSync(onlyOld, bundle, { recursive: true });
     const transitions = path.join(bundle, 'transitions.ndjson');
-    const lines = fs.readFileSync(transitions, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = fs
+      .readFileSync(transitions, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     // An entry of those days: every column of the old table, in its order.
     const asOld = lines.map(({ seq, format: _f, subjectKind: _k, subjectId, ...rest }) => ({ seq, projectId: subjectId, ...rest }));
     fs.writeFileSync(transitions, asOld.map((l) => `${JSON.stringify(l)}\n`).join(''));
@@ -365,10 +373,7 @@ describe('a log written before subjects had a kind, after the migration', () => 
       const sqlite = new Database(copy, { readonly: true });
       try {
         const serial = verifyChain(iterateLog(sqlite));
-        const parallel = [
-          await verifyChainParallel(copy, total, { workers: 2 }),
-          await verifyChainParallel(copy, total, { workers: 2, native: false }),
-        ];
+        const parallel = [await verifyChainParallel(copy, total, { workers: 2 }), await verifyChainParallel(copy, total, { workers: 2, native: false })];
         const native = nativeChainWalk();
         if (native) sqlite.loadExtension(native);
         const walk = native ? sqlite.prepare(NATIVE_WALK_SQL).pluck().get(1, total) : null;
@@ -386,7 +391,7 @@ describe('a log written before subjects had a kind, after the migration', () => 
     }
 
     const attacks: Array<{ what: string; seq: number; sql: string }> = [
-      { what: "an old row's payload", seq: 3, sql: "UPDATE transition_log SET payload = '{\"comment\":\"改\"}' WHERE seq = 3" },
+      { what: "an old row's payload", seq: 3, sql: 'UPDATE transition_log SET payload = \'{"comment":"改"}\' WHERE seq = 3' },
       { what: "an old row's subject id", seq: 2, sql: 'UPDATE transition_log SET subject_id = ? WHERE seq = 2' },
       // The kind is outside format 1's bytes; it is bound to the machine the bytes name.
       { what: "an old row's kind", seq: 4, sql: "UPDATE transition_log SET subject_kind = 'unit' WHERE seq = 4" },

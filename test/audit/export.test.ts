@@ -97,7 +97,11 @@ describe('audit export', () => {
 
     // The content is exactly what the database holds.
     const rows = db.$client.prepare('SELECT * FROM transition_log ORDER BY seq').all() as LogRow[];
-    const lines = fs.readFileSync(path.join(bundle, 'transitions.ndjson'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = fs
+      .readFileSync(path.join(bundle, 'transitions.ndjson'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l.seq)).toEqual(rows.map((r) => r.seq));
     for (const [i, row] of rows.entries()) {
       const line = lines[i]!;
@@ -244,7 +248,7 @@ describe('the verifier hashes as the service does', () => {
       '\ud800 lone surrogate',
       [],
       [1, 'a', null, [true, {}]],
-      { b: 1, a: 2, A: 3, é: 4, '€': 5, '\u0080': 6, '😀': 7, 'ﬀ': 8, '10': 9, '2': 10 },
+      { b: 1, a: 2, A: 3, é: 4, '€': 5, '\u0080': 6, '😀': 7, ﬀ: 8, '10': 9, '2': 10 },
       { nested: { z: [{ y: 1, x: 2 }], comment: '活动安排需细化到月' } },
     ];
     for (const value of values) expect(verifier.canonicalize(value)).toBe(canonicalJson(value));
@@ -260,11 +264,13 @@ describe('the verifier hashes as the service does', () => {
       const world = await createWorld(app);
       const project = await driveTo(world, 'graded');
       await fireOk(world, project.id, 'RECOMMEND', { note: '推荐\n"省级"\t评选 🎵 \u2028' });
-      const rows = db.$client.prepare(
-        `SELECT seq, format, subject_kind AS subjectKind, subject_id AS subjectId, event, from_state AS fromState, to_state AS toState, payload, actor_id AS actorId,
+      const rows = db.$client
+        .prepare(
+          `SELECT seq, format, subject_kind AS subjectKind, subject_id AS subjectId, event, from_state AS fromState, to_state AS toState, payload, actor_id AS actorId,
                 actor_role AS actorRole, actor_unit_id AS actorUnitId, at, request_id AS requestId, machine_id AS machineId,
                 machine_version AS machineVersion, prev_hash AS prevHash, hash FROM transition_log ORDER BY seq`,
-      ).all() as Array<UnhashedEntry & { hash: string }>;
+        )
+        .all() as Array<UnhashedEntry & { hash: string }>;
       expect(rows.length).toBeGreaterThan(8);
       expect(rows.some((r) => r.actorUnitId === null) && rows.some((r) => r.actorUnitId !== null)).toBe(true);
       for (const row of rows) {
@@ -275,7 +281,7 @@ describe('the verifier hashes as the service does', () => {
       const awkward: UnhashedEntry = {
         ...rows[0]!,
         subjectId: 'p\u0000"\\',
-        payload: canonicalJson({ text: '\ud83c lone', 'é': 1, e: [1.25, -0] }),
+        payload: canonicalJson({ text: '\ud83c lone', é: 1, e: [1.25, -0] }),
         actorUnitId: null,
         requestId: '\u2028',
       };

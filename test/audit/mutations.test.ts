@@ -63,7 +63,11 @@ interface Attack {
 // ---- the attacker's toolkit: the service's own code, and (where stated) its stolen key ----------
 
 const readLines = <T>(file: string): T[] =>
-  fs.readFileSync(file, 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as T);
+  fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as T);
 const writeLines = (file: string, rows: readonly unknown[]) => fs.writeFileSync(file, rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
 
 /** Recomputes prevHash and hash from `from` (an index) on, as an attacker with the code can. */
@@ -258,8 +262,7 @@ describe('the mutation suite', () => {
     return out;
   }
 
-  const editEntry = (entries: TransitionLogRow[], seq: number, change: Partial<TransitionLogRow>) =>
-    entries.map((entry) => (entry.seq === seq ? { ...entry, ...change } : entry));
+  const editEntry = (entries: TransitionLogRow[], seq: number, change: Partial<TransitionLogRow>) => entries.map((entry) => (entry.seq === seq ? { ...entry, ...change } : entry));
 
   const attacks: Attack[] = [
     {
@@ -333,7 +336,10 @@ describe('the mutation suite', () => {
         viaDatabase((sqlite) => {
           const entries = logOf(sqlite);
           const [third, fourth] = [entries[2]!, entries[3]!];
-          rewriteLog(sqlite, entries.map((e) => (e.seq === 3 ? { ...fourth, seq: 3 } : e.seq === 4 ? { ...third, seq: 4 } : e)));
+          rewriteLog(
+            sqlite,
+            entries.map((e) => (e.seq === 3 ? { ...fourth, seq: 3 } : e.seq === 4 ? { ...third, seq: 4 } : e)),
+          );
         }),
     },
     {

@@ -96,7 +96,7 @@ describe('verification on worker threads', () => {
 
   it('finds the same first bad row and reason for an edited row anywhere', async () => {
     for (const seq of positions) {
-      const file = tampered((s) => s.prepare("UPDATE transition_log SET payload = '{\"text\":\"改\"}' WHERE seq = ?").run(seq));
+      const file = tampered((s) => s.prepare('UPDATE transition_log SET payload = \'{"text":"改"}\' WHERE seq = ?').run(seq));
       const { serial, parallel } = await bothWays(file);
       expect(serial).toMatchObject({ valid: false, firstBadSeq: seq });
       for (const result of parallel) expect(result, `edited ${seq}`).toEqual(serial);
@@ -106,7 +106,7 @@ describe('verification on worker threads', () => {
   it('finds the same break for a row re-hashed without its successor, at every boundary', async () => {
     for (const seq of positions.filter((s) => s < ROWS)) {
       const file = tampered((s) => {
-        s.prepare("UPDATE transition_log SET payload = '{\"text\":\"改\"}' WHERE seq = ?").run(seq);
+        s.prepare('UPDATE transition_log SET payload = \'{"text":"改"}\' WHERE seq = ?').run(seq);
         const entry = [...iterateLog(s)].find((e) => e.seq === seq)!;
         s.prepare('UPDATE transition_log SET hash = ? WHERE seq = ?').run(entryHash(entry), seq);
       });

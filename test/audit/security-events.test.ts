@@ -139,7 +139,11 @@ describe('refused attempts', () => {
     await fire(world, project.id, world.auditor, 'PASS_PRELIMINARY_CHECK'); // 403
     t.clock.advance(60_000);
     await call(t.app, world.reviewers[0]!.token, { method: 'POST', url: '/api/v1/units', payload: { name: '新支部', type: 'branch' } }); // 403
-    await call(t.app, world.applicant.token, { method: 'POST', url: '/api/v1/projects', payload: { roundId: 'nope', category: 'vanguard', direction: 'member_platforms', title: 't', letter: COMPLETE_LETTER } }); // 422
+    await call(t.app, world.applicant.token, {
+      method: 'POST',
+      url: '/api/v1/projects',
+      payload: { roundId: 'nope', category: 'vanguard', direction: 'member_platforms', title: 't', letter: COMPLETE_LETTER },
+    }); // 422
 
     expect((await recorded()).length).toBe(6);
     expect((await recorded(`&actorId=${world.committee.id}`)).map((r) => r.event)).toEqual(['APPROVE', 'APPROVE', 'APPROVE']);

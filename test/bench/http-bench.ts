@@ -191,7 +191,7 @@ async function seedEngine(base: string) {
 
 function roundRobin(paths: string[]) {
   let next = 0;
-  return () => paths[(next++) % paths.length]!;
+  return () => paths[next++ % paths.length]!;
 }
 
 /** A server under test and the load that drives it. */
@@ -206,13 +206,17 @@ async function startEngine(children: ChildProcess[]): Promise<{ target: Target; 
   const base = `http://127.0.0.1:${port}`;
   const log = path.join(scratch, 'engine.log');
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
-  const child = start(['node', ...profile, 'dist/src/cli/main.js', 'serve'], {
-    PORT: String(port),
-    DATABASE_URL: path.join(scratch, 'engine.db'),
-    LIXIANG_ADMIN_TOKEN: ADMIN,
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-    LIXIANG_RATE_LIMIT: '0', // one applicant fires thousands of events a second here
-  }, log);
+  const child = start(
+    ['node', ...profile, 'dist/src/cli/main.js', 'serve'],
+    {
+      PORT: String(port),
+      DATABASE_URL: path.join(scratch, 'engine.db'),
+      LIXIANG_ADMIN_TOKEN: ADMIN,
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      LIXIANG_RATE_LIMIT: '0', // one applicant fires thousands of events a second here
+    },
+    log,
+  );
   children.push(child);
   await waitFor(`${base}/healthz`, log);
   const seed = await seedEngine(base);
@@ -231,14 +235,26 @@ async function startEngine(children: ChildProcess[]): Promise<{ target: Target; 
   const reads = async () => {
     const nextRead = roundRobin(seed.ids.map((id) => `/api/v1/projects/${id}`));
     return [
-      await load('engine GET /projects/{id}', child, 10, {
-        url: base,
-        requests: [{ method: 'GET', headers: { authorization: `Bearer ${seed.orgDept}` }, setupRequest: (r) => ({ ...r, path: nextRead() }) }],
-      }, true),
-      await load('engine GET /projects?state=&limit=20', child, 10, {
-        url: `${base}/api/v1/projects?state=in_progress&limit=20`,
-        headers: { authorization: `Bearer ${seed.orgDept}` },
-      }, true),
+      await load(
+        'engine GET /projects/{id}',
+        child,
+        10,
+        {
+          url: base,
+          requests: [{ method: 'GET', headers: { authorization: `Bearer ${seed.orgDept}` }, setupRequest: (r) => ({ ...r, path: nextRead() }) }],
+        },
+        true,
+      ),
+      await load(
+        'engine GET /projects?state=&limit=20',
+        child,
+        10,
+        {
+          url: `${base}/api/v1/projects?state=in_progress&limit=20`,
+          headers: { authorization: `Bearer ${seed.orgDept}` },
+        },
+        true,
+      ),
     ];
   };
   return { target: { name: 'engine FULL (events)', child, options }, reads };
@@ -249,13 +265,17 @@ async function startCeiling(children: ChildProcess[], synchronous: 'NORMAL' | 'F
   const base = `http://127.0.0.1:${port}`;
   const label = `ceiling-${synchronous}-${tables}`;
   const log = path.join(scratch, `${label}.log`);
-  const child = start(['node', '--import', 'tsx', 'test/bench/ceiling-server.ts'], {
-    PORT: String(port),
-    BENCH_DB: path.join(scratch, `${label}.db`),
-    SYNCHRONOUS: synchronous,
-    CEILING_TABLES: tables,
-    BENCH_PROJECTS: String(projectCount),
-  }, log);
+  const child = start(
+    ['node', '--import', 'tsx', 'test/bench/ceiling-server.ts'],
+    {
+      PORT: String(port),
+      BENCH_DB: path.join(scratch, `${label}.db`),
+      SYNCHRONOUS: synchronous,
+      CEILING_TABLES: tables,
+      BENCH_PROJECTS: String(projectCount),
+    },
+    log,
+  );
   children.push(child);
   await waitFor(`${base}/healthz`, log);
   const next = roundRobin(Array.from({ length: projectCount }, (_, i) => `/ceiling/${i}`));
@@ -319,7 +339,10 @@ const lines = [
       `${fmt(median(samples.map((r) => r.core * 100)))} | ${fmt(median(samples.map((r) => r.cpuPerRequest)))} | ${fmt(median(samples.map((r) => r.loadCore * 100)))} |`
     );
   }),
-  ...readResults.map((r) => `| ${r.name} | ${r.connections} | ${fmt(r.rps)} | one load | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${r.non2xx} | ${fmt(r.core * 100)} | ${fmt(r.cpuPerRequest)} | ${fmt(r.loadCore * 100)} |`),
+  ...readResults.map(
+    (r) =>
+      `| ${r.name} | ${r.connections} | ${fmt(r.rps)} | one load | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${r.non2xx} | ${fmt(r.core * 100)} | ${fmt(r.cpuPerRequest)} | ${fmt(r.loadCore * 100)} |`,
+  ),
 ];
 lines.push('');
 const ratios = (c: number, ceiling: string) => byRound.map((results) => rpsIn(results, 'engine FULL (events)', c) / rpsIn(results, ceiling, c));

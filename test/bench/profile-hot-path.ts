@@ -68,9 +68,7 @@ if (session) {
 const cpu = process.cpuUsage();
 const started = performance.now();
 for (let sent = 0; sent < events; sent += wave) {
-  await Promise.all(
-    Array.from({ length: Math.min(wave, events - sent) }, (_, i) => send(applicant, 'POST', `/api/v1/projects/${ids[(sent + i) % ids.length]}/events`, payload)),
-  );
+  await Promise.all(Array.from({ length: Math.min(wave, events - sent) }, (_, i) => send(applicant, 'POST', `/api/v1/projects/${ids[(sent + i) % ids.length]}/events`, payload)));
 }
 const elapsed = performance.now() - started;
 const used = process.cpuUsage(cpu);
@@ -81,7 +79,7 @@ if (session) {
 }
 process.stdout.write(
   `${events} events in ${(elapsed / 1000).toFixed(2)} s: ${Math.round(events / (elapsed / 1000))} events/s in process; ` +
-    `CPU ${(((used.user + used.system) / events)).toFixed(1)} µs/event (user ${(used.user / events).toFixed(1)}, system ${(used.system / events).toFixed(1)})\n`,
+    `CPU ${((used.user + used.system) / events).toFixed(1)} µs/event (user ${(used.user / events).toFixed(1)}, system ${(used.system / events).toFixed(1)})\n`,
 );
 await app.close();
 db.$client.close();

@@ -123,9 +123,7 @@ async function transitions(subject: Subject, events: number) {
   const thread = requestThreadCpuUs();
   const started = performance.now();
   for (let sent = 0; sent < events; sent += 50) {
-    await Promise.all(
-      Array.from({ length: 50 }, () => inject(subject, APPLICANT, 'POST', `/api/v1/projects/${pick(subject, subject.next++)}/events`, EVENT)),
-    );
+    await Promise.all(Array.from({ length: 50 }, () => inject(subject, APPLICANT, 'POST', `/api/v1/projects/${pick(subject, subject.next++)}/events`, EVENT)));
   }
   const used = process.cpuUsage(cpu);
   const threadAfter = requestThreadCpuUs();

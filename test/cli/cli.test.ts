@@ -95,11 +95,21 @@ describe('cli', () => {
       { args: ['demo', '--frce'], code: 2, says: /^lixiang: demo: Unknown option '--frce'$/ },
       { args: ['users', 'create', '--name', 'x', '--role', 'emperor'], code: 2, says: /^lixiang: users create: --name and --role \(applicant, .*\) are required$/ },
       { args: ['audit', 'export'], code: 2, says: /^lixiang: audit export: --out DIR is required$/ },
-      { args: ['serve'], env: { LIXIANG_ADMIN_TOKEN: 'lx_my-long-secret-token' }, code: 1, says: /^lixiang: invalid configuration: LIXIANG_ADMIN_TOKEN: at least 24 characters \(it has 23\)$/ },
+      {
+        args: ['serve'],
+        env: { LIXIANG_ADMIN_TOKEN: 'lx_my-long-secret-token' },
+        code: 1,
+        says: /^lixiang: invalid configuration: LIXIANG_ADMIN_TOKEN: at least 24 characters \(it has 23\)$/,
+      },
       { args: ['migrate'], env: { PORT: 'eighty' }, code: 1, says: /^lixiang: invalid configuration: PORT: not a port number: eighty$/ },
       { args: ['migrate'], env: { DATABASE_URL: '/dev/null/lixiang.db' }, code: 1, says: /^lixiang: cannot create the directory \/dev\/null: / },
       { args: ['audit', 'checkpoint'], env: { LIXIANG_SIGNING_KEY_PATH: dir }, code: 1, says: /^lixiang: cannot read: illegal operation on a directory$/ },
-      { args: ['migrate'], env: { DATABASE_URL: path.join(dir, 'not-a-database.db') }, code: 1, says: /^lixiang: the database .*not-a-database\.db: file is not a database \(SQLITE_NOTADB\)$/ },
+      {
+        args: ['migrate'],
+        env: { DATABASE_URL: path.join(dir, 'not-a-database.db') },
+        code: 1,
+        says: /^lixiang: the database .*not-a-database\.db: file is not a database \(SQLITE_NOTADB\)$/,
+      },
       { args: ['audit', 'export', '--out', path.join(dir, 'exported')], code: 1, says: /^lixiang: audit export: .*exported is not empty; name a new or empty directory$/ },
       { args: ['users', 'create', '--name', 'x', '--role', 'applicant', '--unit', 'no-such-unit'], code: 1, says: /^lixiang: .*no-such-unit/ },
       { args: ['demo', '--db', path.join(dir, 'taken.db')], code: 1, says: /^lixiang: demo: .*taken\.db exists and is not empty; pass --force to replace it/ },
@@ -127,8 +137,8 @@ describe('cli', () => {
       cliAsync(['migrate'], { DATABASE_URL: path.join(dir, 'not-a-database.db') }),
     ]);
     for (const [result, says] of [
-      [spawned[0]!, /^lixiang: invalid configuration: LIXIANG_ADMIN_TOKEN: at least 24 characters \(it has 23\)$/],
-      [spawned[1]!, /^lixiang: the database .*: file is not a database \(SQLITE_NOTADB\)$/],
+      [spawned[0], /^lixiang: invalid configuration: LIXIANG_ADMIN_TOKEN: at least 24 characters \(it has 23\)$/],
+      [spawned[1], /^lixiang: the database .*: file is not a database \(SQLITE_NOTADB\)$/],
     ] as const) {
       expect(result.code, result.stderr).toBe(1);
       expect(lines(result.stderr)).toHaveLength(1);

@@ -121,7 +121,10 @@ describe('the demo database', () => {
     const expected = Object.fromEntries(GRADES.map((g) => [g, 0])) as Record<Grade, number>;
     for (const project of ROUND_2023.projects) if (project.outcome && 'grade' in project.outcome) expected[project.outcome.grade] += round.funding[project.outcome.grade];
     for (const grade of GRADES) {
-      expect(graded.filter((p) => p.grade === grade).reduce((sum, p) => sum + p.funding!, 0), grade).toBe(expected[grade]);
+      expect(
+        graded.filter((p) => p.grade === grade).reduce((sum, p) => sum + p.funding!, 0),
+        grade,
+      ).toBe(expected[grade]);
     }
     expect(graded.every((p) => GRADES.includes(p.grade!))).toBe(true);
     expect(new Set(graded.map((p) => p.grade))).toEqual(new Set(GRADES));
@@ -135,7 +138,15 @@ describe('the demo database', () => {
       .prepare("SELECT subject_id AS projectId, event, payload FROM transition_log WHERE subject_kind = 'project' AND event IN ('SUBMIT', 'SUBMIT_FINAL_REPORT')")
       .all() as Array<{ projectId: string; event: string; payload: string }>;
     const stored = new Map(
-      (db.$client.prepare('SELECT id, project_id AS projectId, kind, sha256, content FROM files').all() as Array<{ id: string; projectId: string; kind: string; sha256: string; content: Buffer }>).map((f) => [f.id, f]),
+      (
+        db.$client.prepare('SELECT id, project_id AS projectId, kind, sha256, content FROM files').all() as Array<{
+          id: string;
+          projectId: string;
+          kind: string;
+          sha256: string;
+          content: Buffer;
+        }>
+      ).map((f) => [f.id, f]),
     );
     expect(entries.filter((e) => e.event === 'SUBMIT').length).toBeGreaterThan(20);
     for (const entry of entries) {
@@ -204,8 +215,8 @@ describe('the database of a running service', () => {
         output += chunk.toString();
         if (output.includes('lixiang is listening')) resolve();
       };
-      child.stdout!.on('data', seen);
-      child.stderr!.on('data', seen);
+      child.stdout.on('data', seen);
+      child.stderr.on('data', seen);
       void exited.then((code) => reject(new Error(`the service exited with ${code}: ${output}`)));
     });
     return { child, exited };
@@ -241,7 +252,9 @@ describe('the database of a running service', () => {
         expect(refused).rejects.toThrow(`stop it first (Ctrl-C where it runs, or kill ${pid})`),
       ]);
       expect(cli.code).toBe(1);
-      expect(cli.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(new RegExp(`^lixiang: demo: .*lixiang\\.db is in use by a running lixiang service \\(pid ${pid}, `))]);
+      expect(cli.stderr.trimEnd().split('\n')).toEqual([
+        expect.stringMatching(new RegExp(`^lixiang: demo: .*lixiang\\.db is in use by a running lixiang service \\(pid ${pid}, `)),
+      ]);
 
       expect(sha256(serviceFile)).toBe(before);
       expect(fs.readdirSync(serviceDir).filter((name) => name.includes('.building'))).toEqual([]);

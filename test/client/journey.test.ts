@@ -66,9 +66,7 @@ function schemaValidator() {
   const rebase = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(rebase);
     if (node && typeof node === 'object') {
-      return Object.fromEntries(
-        Object.entries(node).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' ? `openapi.json${value}` : rebase(value)]),
-      );
+      return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' ? `openapi.json${value}` : rebase(value)]));
     }
     return node;
   };

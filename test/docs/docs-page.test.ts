@@ -12,16 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** Where the screenshot goes (not committed): LIXIANG_SCREENSHOT_DIR, or a folder under the temp dir. */
 const SCREENSHOT_DIR = process.env.LIXIANG_SCREENSHOT_DIR ?? path.join(os.tmpdir(), 'lixiang-docs');
 

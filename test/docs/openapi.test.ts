@@ -40,8 +40,7 @@ interface Document {
 }
 
 /** An example, following a reference into components.examples. */
-const resolved = (example: Example): Example =>
-  example.$ref ? document.components.examples[example.$ref.replace('#/components/examples/', '')]! : example;
+const resolved = (example: Example): Example => (example.$ref ? document.components.examples[example.$ref.replace('#/components/examples/', '')]! : example);
 
 let t: TestApp;
 let document: Document;

@@ -34,7 +34,14 @@ afterAll(async () => {
 });
 
 /** A call that must succeed with `status`; its body. */
-async function ok(user: User | string, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown, status = method === 'POST' && !url.includes('/events') && !url.includes('/assignments') ? 201 : 200, headers: Record<string, string> = {}) {
+async function ok(
+  user: User | string,
+  method: 'GET' | 'POST' | 'PATCH',
+  url: string,
+  payload?: unknown,
+  status = method === 'POST' && !url.includes('/events') && !url.includes('/assignments') ? 201 : 200,
+  headers: Record<string, string> = {},
+) {
   const token = typeof user === 'string' ? user : user.token;
   const response = await call(t.app, token, { method, url: `/api/v1${url}`, ...(payload === undefined ? {} : { payload: payload as never }), headers });
   expect(response.status, `${method} ${url}: ${JSON.stringify(response.body)}`).toBe(status);
@@ -214,7 +221,13 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
     expect(ranking.items.filter((i: { disagreement: boolean }) => i.disagreement)).toHaveLength(1);
     const first = ranking.items[0];
     const mean = (criterion: keyof Scores) => Math.round((given[P.redMelody]!.reduce((s, g) => s + g[criterion], 0) / 3) * 100) / 100;
-    expect(first.meanScores).toEqual({ direction: mean('direction'), innovation: mean('innovation'), practicality: mean('practicality'), breadth: mean('breadth'), exemplarity: mean('exemplarity') });
+    expect(first.meanScores).toEqual({
+      direction: mean('direction'),
+      innovation: mean('innovation'),
+      practicality: mean('practicality'),
+      breadth: mean('breadth'),
+      exemplarity: mean('exemplarity'),
+    });
     // The applicant never sees the ranking.
     expect((await call(t.app, applicant.vocal.token, { method: 'GET', url: `/api/v1${R}/rankings` })).status).toBe(403);
 
@@ -243,7 +256,12 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
     expect(approvedCsv.statusCode).toBe(200);
     const approvedRows = parseCsv(approvedCsv.rawPayload.subarray(3).toString('utf8'));
     expect(approvedRows[0]!.slice(0, 4)).toEqual(['序号', '类别', '项目名称', '申报单位']);
-    expect(approvedRows.slice(1).map((r) => r[2]).sort()).toEqual(['“红色旋律”党员先锋岗', '机关“凝心铸魂”理论学习工程', '图书馆师德师风示范岗', '舞蹈学院“融合互促”育人计划'].sort());
+    expect(
+      approvedRows
+        .slice(1)
+        .map((r) => r[2])
+        .sort(),
+    ).toEqual(['“红色旋律”党员先锋岗', '机关“凝心铸魂”理论学习工程', '图书馆师德师风示范岗', '舞蹈学院“融合互促”育人计划'].sort());
 
     // --- execution and final acceptance --------------------------------------------------------------
     at('2023-07-01T10:00:00');

@@ -6,16 +6,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
-import {
-  minimalDocx,
-  minimalJpeg,
-  minimalPdf,
-  minimalPng,
-  minimalXlsx,
-  multipartBody,
-  uploadFile,
-  type Part,
-} from '../helpers/files.js';
+import { minimalDocx, minimalJpeg, minimalPdf, minimalPng, minimalXlsx, multipartBody, uploadFile, type Part } from '../helpers/files.js';
 import { assignReviewers, createDraft, createWorld, driveTo, fire, fireOk, type User, type World } from '../helpers/world.js';
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
@@ -33,8 +24,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const fileCount = (projectId: string): number =>
-  (t.db.$client.prepare('SELECT count(*) AS n FROM files WHERE project_id = ?').get(projectId) as { n: number }).n;
+const fileCount = (projectId: string): number => (t.db.$client.prepare('SELECT count(*) AS n FROM files WHERE project_id = ?').get(projectId) as { n: number }).n;
 
 function post(projectId: string, parts: Part[], query = 'kind=signed_letter', token: string = world.applicant.token) {
   const body = multipartBody(parts);
@@ -188,8 +178,20 @@ describe('upload', () => {
     it.each<[string, Part[]]>([
       ['no part at all', []],
       ['another field name', [{ name: 'document', filename: 'a.pdf', content: minimalPdf() }]],
-      ['a text field besides the file', [{ name: 'file', filename: 'a.pdf', content: minimalPdf() }, { name: 'note', content: 'x' }]],
-      ['two files', [{ name: 'file', filename: 'a.pdf', content: minimalPdf() }, { name: 'file', filename: 'b.pdf', content: minimalPdf() }]],
+      [
+        'a text field besides the file',
+        [
+          { name: 'file', filename: 'a.pdf', content: minimalPdf() },
+          { name: 'note', content: 'x' },
+        ],
+      ],
+      [
+        'two files',
+        [
+          { name: 'file', filename: 'a.pdf', content: minimalPdf() },
+          { name: 'file', filename: 'b.pdf', content: minimalPdf() },
+        ],
+      ],
       ['an empty file', [{ name: 'file', filename: 'a.pdf', content: Buffer.alloc(0) }]],
     ])('%s: 400', async (_name, parts) => {
       const project = await createDraft(world);
@@ -340,9 +342,11 @@ describe('who may upload, and when', () => {
   it('records refused uploads as security events', async () => {
     const project = await createDraft(world);
     await uploadFile(t.app, world.orgDept.token, project.id, 'signed_letter', minimalPdf());
-    const row = t.db.$client
-      .prepare('SELECT status, project_id AS projectId, route FROM security_events WHERE actor_id = ? ORDER BY id DESC LIMIT 1')
-      .get(world.orgDept.id) as { status: number; projectId: string; route: string };
+    const row = t.db.$client.prepare('SELECT status, project_id AS projectId, route FROM security_events WHERE actor_id = ? ORDER BY id DESC LIMIT 1').get(world.orgDept.id) as {
+      status: number;
+      projectId: string;
+      route: string;
+    };
     expect(row).toEqual({ status: 403, projectId: project.id, route: '/api/v1/projects/:id/files' });
   });
 });

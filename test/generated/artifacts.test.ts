@@ -69,8 +69,16 @@ describe('generated artifacts', () => {
       expect(run.status, output).toBe(0);
       expect(fs.existsSync(config)).toBe(false);
       expect(output).toContain('No schema changes');
-      expect(fs.readdirSync(scratch).filter((f) => f.endsWith('.sql')).sort()).toEqual(
-        fs.readdirSync(path.join(root, 'migrations')).filter((f) => f.endsWith('.sql')).sort(),
+      expect(
+        fs
+          .readdirSync(scratch)
+          .filter((f) => f.endsWith('.sql'))
+          .sort(),
+      ).toEqual(
+        fs
+          .readdirSync(path.join(root, 'migrations'))
+          .filter((f) => f.endsWith('.sql'))
+          .sort(),
       );
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });

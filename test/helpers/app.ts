@@ -61,6 +61,6 @@ export async function call(app: FastifyInstance, token: string | null, options: 
   const headers = { ...(options.headers ?? {}), ...(token ? { authorization: `Bearer ${token}` } : {}) };
   const response = await app.inject({ ...options, headers });
   const type = String(response.headers['content-type'] ?? '');
-  const body = type.includes('json') && response.body.length > 0 ? (JSON.parse(response.body) as any) : response.body;
+  const body = type.includes('json') && response.body.length > 0 ? JSON.parse(response.body) : response.body;
   return { status: response.statusCode, headers: response.headers, body };
 }

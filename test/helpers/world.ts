@@ -61,16 +61,11 @@ export async function createUnit(app: FastifyInstance, name: string, type: strin
 }
 
 export async function createUser(app: FastifyInstance, name: string, role: Role, unitId: string | null = null): Promise<User> {
-  const body = await created<{ user: { id: string }; token: string }>(
-    call(app, ADMIN_TOKEN, { method: 'POST', url: '/api/v1/users', payload: { name, role, unitId } }),
-  );
+  const body = await created<{ user: { id: string }; token: string }>(call(app, ADMIN_TOKEN, { method: 'POST', url: '/api/v1/users', payload: { name, role, unitId } }));
   return { id: body.user.id, token: body.token, role, unitId };
 }
 
-export async function createWorld(
-  app: FastifyInstance,
-  round: { minReviews?: number; submissionDeadline?: string; revisionDeadline?: string | null } = {},
-): Promise<World> {
+export async function createWorld(app: FastifyInstance, round: { minReviews?: number; submissionDeadline?: string; revisionDeadline?: string | null } = {}): Promise<World> {
   const organ = await createUnit(app, '机关党委', 'organ_committee');
   const general = await createUnit(app, '音乐学院党总支', 'general_branch');
   const branch = await createUnit(app, '声乐系党支部', 'branch', general);
@@ -81,7 +76,7 @@ export async function createWorld(
   const reviewerUnits = [organ, otherGeneral, otherBranch, direct];
   const reviewers: User[] = [];
   for (let i = 0; i < minReviews; i += 1) {
-    reviewers.push(await createUser(app, `评审${i + 1}`, 'reviewer', reviewerUnits[i % reviewerUnits.length]!));
+    reviewers.push(await createUser(app, `评审${i + 1}`, 'reviewer', reviewerUnits[i % reviewerUnits.length]));
   }
   const submissionDeadline = round.submissionDeadline ?? '2023-03-29';
   const createdRound = await created<{ id: string }>(
@@ -225,7 +220,7 @@ export function shortestPaths(): Map<ProjectState, EventType[]> {
         } as ProjectEvent;
       }),
   });
-  return new Map(paths.map((p) => [p.state.value as ProjectState, p.steps.slice(1).map((s) => s.event.type as EventType)]));
+  return new Map(paths.map((p) => [p.state.value, p.steps.slice(1).map((s) => s.event.type)]));
 }
 
 const PAYLOADS: Record<EventType, Record<string, unknown>> = {

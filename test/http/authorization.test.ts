@@ -10,30 +10,9 @@ import { projectV2 } from '../helpers/project-v2.js';
 import { COMPLETE_LETTER, createDraft, createWorld, fireOk, type User, type World } from '../helpers/world.js';
 import { minimalPdf, multipartBody } from '../helpers/files.js';
 
-type Caller =
-  | 'anonymous'
-  | 'admin'
-  | 'applicant'
-  | 'parentApplicant'
-  | 'otherApplicant'
-  | 'orgDept'
-  | 'assignedReviewer'
-  | 'unassignedReviewer'
-  | 'committee'
-  | 'auditor';
+type Caller = 'anonymous' | 'admin' | 'applicant' | 'parentApplicant' | 'otherApplicant' | 'orgDept' | 'assignedReviewer' | 'unassignedReviewer' | 'committee' | 'auditor';
 
-const CALLERS: Caller[] = [
-  'anonymous',
-  'admin',
-  'applicant',
-  'parentApplicant',
-  'otherApplicant',
-  'orgDept',
-  'assignedReviewer',
-  'unassignedReviewer',
-  'committee',
-  'auditor',
-];
+const CALLERS: Caller[] = ['anonymous', 'admin', 'applicant', 'parentApplicant', 'otherApplicant', 'orgDept', 'assignedReviewer', 'unassignedReviewer', 'committee', 'auditor'];
 const AUTHENTICATED = CALLERS.filter((c) => c !== 'anonymous');
 const APPLICANTS: Caller[] = ['applicant', 'parentApplicant', 'otherApplicant'];
 const PROJECT_READERS: Caller[] = ['applicant', 'parentApplicant', 'orgDept', 'assignedReviewer', 'committee', 'auditor'];

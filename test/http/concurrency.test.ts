@@ -25,9 +25,7 @@ function logRows(projectId?: string): LogRow[] {
   const sqlite = t.db.$client;
   return projectId === undefined
     ? (sqlite.prepare('SELECT seq, event, subject_kind, subject_id FROM transition_log ORDER BY seq').all() as LogRow[])
-    : (sqlite
-        .prepare("SELECT seq, event, subject_kind, subject_id FROM transition_log WHERE subject_kind = 'project' AND subject_id = ? ORDER BY seq")
-        .all(projectId) as LogRow[]);
+    : (sqlite.prepare("SELECT seq, event, subject_kind, subject_id FROM transition_log WHERE subject_kind = 'project' AND subject_id = ? ORDER BY seq").all(projectId) as LogRow[]);
 }
 
 function projectRow(id: string): { state: string; version: number } {
@@ -52,9 +50,7 @@ async function rawEvent(token: string, projectId: string, payload: Record<string
 describe('racing identical events', () => {
   it('20 SUBMITs at once through inject: exactly one 200, nineteen 409 illegal-transition, one log row, version +1', async () => {
     const draft = await createDraft(world);
-    const responses = await Promise.all(
-      Array.from({ length: 20 }, () => fire(world, draft.id, world.applicant, 'SUBMIT')),
-    );
+    const responses = await Promise.all(Array.from({ length: 20 }, () => fire(world, draft.id, world.applicant, 'SUBMIT')));
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
@@ -143,7 +139,17 @@ describe('gap-free versions and log sequence numbers', () => {
       expect(assigned.status).toBe(201);
     }
     for (let i = 0; i < world.reviewers.length; i += 1) versions.push((await fireOk(world, draft.id, 'SUBMIT_REVIEW', undefined, i)).project.version);
-    for (const event of ['COMPLETE_PANEL_REVIEW', 'APPROVE', 'START', 'SUBMIT_PROGRESS_REPORT', 'SUBMIT_FINAL_REPORT', 'RETURN_FINAL_REPORT', 'SUBMIT_FINAL_REPORT', 'GRADE', 'RECOMMEND'] as const) {
+    for (const event of [
+      'COMPLETE_PANEL_REVIEW',
+      'APPROVE',
+      'START',
+      'SUBMIT_PROGRESS_REPORT',
+      'SUBMIT_FINAL_REPORT',
+      'RETURN_FINAL_REPORT',
+      'SUBMIT_FINAL_REPORT',
+      'GRADE',
+      'RECOMMEND',
+    ] as const) {
       versions.push((await fireOk(world, draft.id, event)).project.version);
     }
     // A refused RECOMMEND (already recommended) consumes nothing either.
@@ -204,9 +210,7 @@ describe('If-Match on events', () => {
 
   it('of 20 racing events carrying the same correct If-Match, exactly one wins', async () => {
     const draft = await createDraft(world);
-    const responses = await Promise.all(
-      Array.from({ length: 20 }, () => fire(world, draft.id, world.applicant, 'SUBMIT', {}, { 'if-match': `"${draft.version}"` })),
-    );
+    const responses = await Promise.all(Array.from({ length: 20 }, () => fire(world, draft.id, world.applicant, 'SUBMIT', {}, { 'if-match': `"${draft.version}"` })));
     expect(responses.filter((r) => r.status === 200)).toHaveLength(1);
     expect(responses.filter((r) => r.status === 412)).toHaveLength(19);
     expect(logRows(draft.id)).toHaveLength(1);
@@ -254,9 +258,7 @@ describe('If-Match on PATCH', () => {
 
   it('20 racing PATCHes with the same If-Match: one 200, nineteen 412', async () => {
     const draft = await createDraft(world);
-    const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => patch(draft.id, { title: `并发修改 ${i}` }, { 'if-match': `"${draft.version}"` })),
-    );
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => patch(draft.id, { title: `并发修改 ${i}` }, { 'if-match': `"${draft.version}"` })));
     expect(responses.filter((r) => r.status === 200)).toHaveLength(1);
     expect(responses.filter((r) => r.status === 412)).toHaveLength(19);
     const winner = responses.find((r) => r.status === 200)!;
@@ -295,9 +297,7 @@ describe('Idempotency-Key', () => {
 
   it('20 racing requests with one key act once and all answer the same bytes', async () => {
     const draft = await createDraft(world);
-    const responses = await Promise.all(
-      Array.from({ length: 20 }, () => rawEvent(world.applicant.token, draft.id, { type: 'SUBMIT' }, { 'idempotency-key': 'race-key' })),
-    );
+    const responses = await Promise.all(Array.from({ length: 20 }, () => rawEvent(world.applicant.token, draft.id, { type: 'SUBMIT' }, { 'idempotency-key': 'race-key' })));
     expect(responses.every((r) => r.status === 200)).toBe(true);
     expect(responses.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(19);
     expect(new Set(responses.map((r) => r.text)).size).toBe(1);
@@ -366,5 +366,4 @@ describe('Idempotency-Key', () => {
     expect(parent.status).toBe(409);
     expect(logRows(draft.id)).toHaveLength(2);
   });
-
 });

@@ -41,39 +41,36 @@ describe('fault injection inside a transition', () => {
     await t.close();
   });
 
-  it.each(Object.keys(WRITES) as WriteStep[])(
-    'a failure right after %s writes nothing, and the event then succeeds',
-    async (step) => {
-      const project = await driveTo(world, 'preliminarily_checked');
-      await assignReviewers(world, project.id);
-      const { user, payload } = firing(world, 'SUBMIT_REVIEW');
-      const before = counts(t, project.id);
-      const [prototype, method] = WRITES[step];
-      const target = prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
-      const original = target[method]!;
-      vi.spyOn(target, method).mockImplementation(function (this: unknown, ...args: unknown[]) {
-        original.apply(this, args);
-        throw new Error(`injected fault after ${step}`);
-      });
+  it.each(Object.keys(WRITES) as WriteStep[])('a failure right after %s writes nothing, and the event then succeeds', async (step) => {
+    const project = await driveTo(world, 'preliminarily_checked');
+    await assignReviewers(world, project.id);
+    const { user, payload } = firing(world, 'SUBMIT_REVIEW');
+    const before = counts(t, project.id);
+    const [prototype, method] = WRITES[step];
+    const target = prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const original = target[method]!;
+    vi.spyOn(target, method).mockImplementation(function (this: unknown, ...args: unknown[]) {
+      original.apply(this, args);
+      throw new Error(`injected fault after ${step}`);
+    });
 
-      const refused = await fire(world, project.id, user, 'SUBMIT_REVIEW', payload, { 'idempotency-key': `fault-${step}` });
-      expect(refused.status).toBe(500);
-      expect(refused.headers['content-type']).toContain('application/problem+json');
-      expect(JSON.stringify(refused.body)).not.toContain('injected fault');
-      expect(counts(t, project.id)).toEqual(before);
+    const refused = await fire(world, project.id, user, 'SUBMIT_REVIEW', payload, { 'idempotency-key': `fault-${step}` });
+    expect(refused.status).toBe(500);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(JSON.stringify(refused.body)).not.toContain('injected fault');
+    expect(counts(t, project.id)).toEqual(before);
 
-      vi.restoreAllMocks();
-      const accepted = await fire(world, project.id, user, 'SUBMIT_REVIEW', payload, { 'idempotency-key': `fault-${step}` });
-      expect(accepted.status).toBe(200);
-      expect(counts(t, project.id)).toEqual({ log: before.log + 1, version: before.version + 1, reviews: 1, idempotency: before.idempotency + 1 });
-      const verify = await t.app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: { authorization: `Bearer ${world.auditor.token}` } });
-      expect(verify.json()).toMatchObject({ valid: true });
-    },
-  );
+    vi.restoreAllMocks();
+    const accepted = await fire(world, project.id, user, 'SUBMIT_REVIEW', payload, { 'idempotency-key': `fault-${step}` });
+    expect(accepted.status).toBe(200);
+    expect(counts(t, project.id)).toEqual({ log: before.log + 1, version: before.version + 1, reviews: 1, idempotency: before.idempotency + 1 });
+    const verify = await t.app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: { authorization: `Bearer ${world.auditor.token}` } });
+    expect(verify.json()).toMatchObject({ valid: true });
+  });
 
   it('a failing event in a group commit rolls back alone; the others in the same transaction commit', async () => {
     const projects = await Promise.all([driveTo(world, 'in_progress'), driveTo(world, 'in_progress'), driveTo(world, 'in_progress')]);
-    const target = projects[1]!.id;
+    const target = projects[1].id;
     const original = ProjectsRepository.prototype.updateProject;
     vi.spyOn(ProjectsRepository.prototype, 'updateProject').mockImplementation(function (this: ProjectsRepository, row, expected) {
       const written = original.call(this, row, expected);
@@ -81,9 +78,7 @@ describe('fault injection inside a transition', () => {
       return written;
     });
     const before = projects.map((p) => counts(t, p.id));
-    const answers = await Promise.all(
-      projects.map((p) => fire(world, p.id, world.applicant, 'SUBMIT_PROGRESS_REPORT', { text: '本月完成主题党日' })),
-    );
+    const answers = await Promise.all(projects.map((p) => fire(world, p.id, world.applicant, 'SUBMIT_PROGRESS_REPORT', { text: '本月完成主题党日' })));
     expect(answers.map((a) => a.status)).toEqual([200, 500, 200]);
     const after = projects.map((p) => counts(t, p.id));
     expect(after[0]!.log).toBe(before[0]!.log + 1);

@@ -65,7 +65,17 @@ describe('fuzzing every route', () => {
     const draft = await driveTo(world, 'draft');
     const running = await driveTo(world, 'in_progress');
     ids = [draft.id, running.id, world.roundId, world.units.branch, 'no-such-id'];
-    tokens = [null, 'garbage', ADMIN_TOKEN, world.applicant.token, world.otherApplicant.token, world.orgDept.token, world.reviewers[0]!.token, world.committee.token, world.auditor.token];
+    tokens = [
+      null,
+      'garbage',
+      ADMIN_TOKEN,
+      world.applicant.token,
+      world.otherApplicant.token,
+      world.orgDept.token,
+      world.reviewers[0]!.token,
+      world.committee.token,
+      world.auditor.token,
+    ];
     const document = t.app.swagger() as { paths: Record<string, Record<string, unknown>> };
     routes = Object.entries(document.paths).flatMap(([path, operations]) =>
       Object.keys(operations)
@@ -82,9 +92,12 @@ describe('fuzzing every route', () => {
     fc.jsonValue().map((value) => JSON.stringify(value)),
     fc.constantFrom(...HOSTILE_BODIES),
     fc.record({ type: fc.constantFrom('SUBMIT', 'GRADE', 'SUBMIT_REVIEW', 'REJECT', 'nope'), extra: fc.constantFrom(...NAUGHTY) }).map((v) => JSON.stringify(v)),
-    fc.dictionary(fc.constantFrom('type', 'title', 'letter', 'grade', 'scores', 'state', 'version', 'roundId', 'name', 'role', 'unitId'), fc.oneof(fc.constantFrom(...NAUGHTY), fc.jsonValue())).map((v) =>
-      JSON.stringify(v),
-    ),
+    fc
+      .dictionary(
+        fc.constantFrom('type', 'title', 'letter', 'grade', 'scores', 'state', 'version', 'roundId', 'name', 'role', 'unitId'),
+        fc.oneof(fc.constantFrom(...NAUGHTY), fc.jsonValue()),
+      )
+      .map((v) => JSON.stringify(v)),
     fc.string({ maxLength: 200 }),
   );
 

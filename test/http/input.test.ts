@@ -49,7 +49,13 @@ function expectProblem(response: Answer, status: number, kind?: string): void {
 }
 
 /** Raw inject with the caller's token, body sent as given (string or object). */
-async function raw(token: string | null, method: 'POST' | 'PATCH' | 'GET', url: string, payload?: string | Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer> {
+async function raw(
+  token: string | null,
+  method: 'POST' | 'PATCH' | 'GET',
+  url: string,
+  payload?: string | Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const response = await t.app.inject({
     method,
     url,
@@ -69,9 +75,7 @@ interface Snapshot {
 function snapshot(projectId: string): Snapshot {
   const sqlite = t.db.$client;
   return {
-    project: sqlite
-      .prepare('SELECT state, version, letter, title, grade, funding, unit_id FROM projects WHERE id = ?')
-      .get(projectId) as Snapshot['project'],
+    project: sqlite.prepare('SELECT state, version, letter, title, grade, funding, unit_id FROM projects WHERE id = ?').get(projectId) as Snapshot['project'],
     log: (sqlite.prepare('SELECT count(*) AS n FROM transition_log').get() as { n: number }).n,
     idempotency: (sqlite.prepare('SELECT count(*) AS n FROM idempotency_records').get() as { n: number }).n,
   };
@@ -109,7 +113,13 @@ describe('mass assignment through PATCH', () => {
   it('an unknown field inside the letter is refused too', async () => {
     const draft = await createDraft(world);
     const before = snapshot(draft.id);
-    const response = await raw(world.applicant.token, 'PATCH', `/api/v1/projects/${draft.id}`, { letter: { leader: '新负责人', sealed: true } }, { 'if-match': `"${draft.version}"` });
+    const response = await raw(
+      world.applicant.token,
+      'PATCH',
+      `/api/v1/projects/${draft.id}`,
+      { letter: { leader: '新负责人', sealed: true } },
+      { 'if-match': `"${draft.version}"` },
+    );
     expectProblem(response, 400, 'validation-failed');
     expect(response.body.detail).toContain('"sealed"');
     expect(snapshot(draft.id)).toEqual(before);
@@ -140,7 +150,12 @@ describe('mass assignment through PATCH', () => {
 });
 
 describe('event bodies carry only the fields their event defines', () => {
-  const cases: Array<{ event: 'SUBMIT' | 'GRADE' | 'APPROVE' | 'SUBMIT_REVIEW'; state: 'draft' | 'final_acceptance' | 'panel_reviewed' | 'preliminarily_checked'; extra: Record<string, unknown>; field: string }> = [
+  const cases: Array<{
+    event: 'SUBMIT' | 'GRADE' | 'APPROVE' | 'SUBMIT_REVIEW';
+    state: 'draft' | 'final_acceptance' | 'panel_reviewed' | 'preliminarily_checked';
+    extra: Record<string, unknown>;
+    field: string;
+  }> = [
     { event: 'SUBMIT', state: 'draft', extra: { grade: 'first' }, field: 'grade' },
     { event: 'GRADE', state: 'final_acceptance', extra: { funding: 999999 }, field: 'funding' },
     { event: 'APPROVE', state: 'panel_reviewed', extra: { state: 'in_progress' }, field: 'state' },

@@ -8,19 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventType, Grade, ProjectState } from '../../machines/project.types.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
-import {
-  assignReviewers,
-  createDraft,
-  createUnit,
-  createUser,
-  createWorld,
-  driveTo,
-  fire,
-  fireOk,
-  firing,
-  type User,
-  type World,
-} from '../helpers/world.js';
+import { assignReviewers, createDraft, createUnit, createUser, createWorld, driveTo, fire, fireOk, firing, type User, type World } from '../helpers/world.js';
 
 const PROBLEM = (kind: string): string => `urn:lixiang:problem:${kind}`;
 
@@ -165,9 +153,11 @@ class Journey {
 }
 
 function reviewRows(projectId: string) {
-  return t.db.$client
-    .prepare('select reviewer_id, total, comment from reviews where project_id = ? order by reviewer_id')
-    .all(projectId) as Array<{ reviewer_id: string; total: number; comment: string }>;
+  return t.db.$client.prepare('select reviewer_id, total, comment from reviews where project_id = ? order by reviewer_id').all(projectId) as Array<{
+    reviewer_id: string;
+    total: number;
+    comment: string;
+  }>;
 }
 
 const SECOND_SCORES = { direction: 20, innovation: 19, practicality: 18, breadth: 17, exemplarity: 16 };

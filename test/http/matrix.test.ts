@@ -67,16 +67,7 @@ const LIFECYCLE: readonly Row[] = [
 const PROBLEM = (kind: string): string => `urn:lixiang:problem:${kind}`;
 
 /** The callers of the matrix. */
-type CallerName =
-  | 'applicant'
-  | 'parentApplicant'
-  | 'otherApplicant'
-  | 'orgDept'
-  | 'reviewer'
-  | 'unassignedReviewer'
-  | 'committee'
-  | 'auditor'
-  | 'admin';
+type CallerName = 'applicant' | 'parentApplicant' | 'otherApplicant' | 'orgDept' | 'reviewer' | 'unassignedReviewer' | 'committee' | 'auditor' | 'admin';
 
 interface Caller {
   name: CallerName;
@@ -100,9 +91,7 @@ const CALLERS: readonly Caller[] = [
   { name: 'admin', role: 'admin', sees: false, ownsProject: false, describe: 'admin' },
 ];
 
-type Expectation =
-  | { status: 200; to: ProjectState }
-  | { status: 403 | 404 | 409; type: string; code?: string };
+type Expectation = { status: 200; to: ProjectState } | { status: 403 | 404 | 409; type: string; code?: string };
 
 function expectation(caller: Caller, state: ProjectState, event: EventType): Expectation {
   // Separation of duties: admin never reaches a project route.

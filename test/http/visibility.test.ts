@@ -37,10 +37,14 @@ beforeAll(async () => {
   foreignDraft = await create(world.otherApplicant, FOREIGN_TITLE);
   await fireOk(world, reviewed, 'SUBMIT');
   await fireOk(world, reviewed, 'PASS_PRELIMINARY_CHECK');
-  const assigned = await call(t.app, world.orgDept.token, { method: 'POST', url: `/api/v1/rounds/${world.roundId}/assignments`, payload: {
-    mode: 'explicit',
-    pairs: world.reviewers.map((r) => ({ projectId: reviewed, reviewerId: r.id })),
-  } });
+  const assigned = await call(t.app, world.orgDept.token, {
+    method: 'POST',
+    url: `/api/v1/rounds/${world.roundId}/assignments`,
+    payload: {
+      mode: 'explicit',
+      pairs: world.reviewers.map((r) => ({ projectId: reviewed, reviewerId: r.id })),
+    },
+  });
   expect(assigned.body.refused).toEqual([]);
   expect(assigned.status).toBe(200);
   for (const [i, reviewer] of world.reviewers.entries()) {
@@ -116,9 +120,7 @@ describe('visibility over every read endpoint', () => {
     expect(leaks(parent, { ...reviewerSecrets(), 'foreign draft id': foreignDraft, 'foreign draft title': FOREIGN_TITLE })).toEqual([]);
     expect(parent.some((a) => a.status === 200 && a.body.includes(OWN_DRAFT_TITLE))).toBe(true);
     const other = await everythingReadBy(world.otherApplicant);
-    expect(
-      leaks(other, { ...reviewerSecrets(), 'draft id': ownDraft, 'draft title': OWN_DRAFT_TITLE, 'project id': reviewed, 'project title': REVIEWED_TITLE }),
-    ).toEqual([]);
+    expect(leaks(other, { ...reviewerSecrets(), 'draft id': ownDraft, 'draft title': OWN_DRAFT_TITLE, 'project id': reviewed, 'project title': REVIEWED_TITLE })).toEqual([]);
     expect(other.some((a) => a.status === 200 && a.body.includes(FOREIGN_TITLE))).toBe(true);
   });
 
@@ -135,9 +137,7 @@ describe('visibility over every read endpoint', () => {
     ).toEqual([]);
     expect(answers.some((a) => a.status === 200 && a.body.includes(COMMENT[0]!))).toBe(true);
     const idleAnswers = await everythingReadBy(idle);
-    expect(
-      leaks(idleAnswers, { ...reviewerSecrets(), 'project title': REVIEWED_TITLE, 'draft title': OWN_DRAFT_TITLE, 'foreign draft title': FOREIGN_TITLE }),
-    ).toEqual([]);
+    expect(leaks(idleAnswers, { ...reviewerSecrets(), 'project title': REVIEWED_TITLE, 'draft title': OWN_DRAFT_TITLE, 'foreign draft title': FOREIGN_TITLE })).toEqual([]);
   });
 
   it('shows the administrator no project content and no review', async () => {

@@ -36,17 +36,7 @@ import {
   type Role,
   type Scores,
 } from '../../machines/project.types.js';
-import {
-  PROJECT_ID,
-  ROUND_FUNDING,
-  SUBMISSION_CLOSES_AT,
-  UNIT_ID,
-  activity,
-  actors,
-  completeLetter,
-  makeFacts,
-  type ActorName,
-} from '../helpers/facts.js';
+import { PROJECT_ID, ROUND_FUNDING, SUBMISSION_CLOSES_AT, UNIT_ID, activity, actors, completeLetter, makeFacts, type ActorName } from '../helpers/facts.js';
 
 // ---------------------------------------------------------------------------------------------
 // The specification, literally from DOMAIN.md
@@ -131,11 +121,8 @@ const SPEC_STATE_ZH: Record<ProjectState, string> = {
 
 const ALL_ROLES: readonly Role[] = ['applicant', 'org_dept', 'reviewer', 'committee', 'auditor', 'admin'];
 
-const specRow = (from: ProjectState, event: EventType): SpecRow | undefined =>
-  LIFECYCLE.find((row) => row.from === from && row.event === event);
-const rolesFiring = (event: EventType): Role[] => [
-  ...new Set(LIFECYCLE.filter((row) => row.event === event).map((row) => row.role)),
-];
+const specRow = (from: ProjectState, event: EventType): SpecRow | undefined => LIFECYCLE.find((row) => row.from === from && row.event === event);
+const rolesFiring = (event: EventType): Role[] => [...new Set(LIFECYCLE.filter((row) => row.event === event).map((row) => row.role))];
 const sorted = <T extends string>(values: readonly T[]): T[] => [...values].sort();
 
 // ---------------------------------------------------------------------------------------------
@@ -215,14 +202,7 @@ function step(snapshot: ProjectSnapshot, type: EventType, options: Fire = {}): P
 
 const newProject = (): ProjectSnapshot => createProject({ projectId: PROJECT_ID, unitId: UNIT_ID });
 
-const TO_FINAL_ACCEPTANCE: EventType[] = [
-  'SUBMIT',
-  'PASS_PRELIMINARY_CHECK',
-  'COMPLETE_PANEL_REVIEW',
-  'APPROVE',
-  'START',
-  'SUBMIT_FINAL_REPORT',
-];
+const TO_FINAL_ACCEPTANCE: EventType[] = ['SUBMIT', 'PASS_PRELIMINARY_CHECK', 'COMPLETE_PANEL_REVIEW', 'APPROVE', 'START', 'SUBMIT_FINAL_REPORT'];
 
 /** The shortest legal path to each state. */
 const PATH: Record<ProjectState, EventType[]> = {
@@ -348,9 +328,11 @@ describe('draft', () => {
     });
 
     it('checks authorisation before the letter: another unit with an incomplete letter is forbidden', () => {
-      expect(
-        fire(reach('draft'), 'SUBMIT', { actor: actors.otherApplicant, facts: { title: '', letter: {} } }),
-      ).toMatchObject({ ok: false, kind: 'forbidden', violation: { code: 'not_own_unit' } });
+      expect(fire(reach('draft'), 'SUBMIT', { actor: actors.otherApplicant, facts: { title: '', letter: {} } })).toMatchObject({
+        ok: false,
+        kind: 'forbidden',
+        violation: { code: 'not_own_unit' },
+      });
     });
 
     it.each([
@@ -409,9 +391,11 @@ describe('draft', () => {
     });
 
     it('checks the letter before the deadline when both fail', () => {
-      expect(
-        fire(reach('draft'), 'SUBMIT', { facts: { title: '', now: SUBMISSION_CLOSES_AT + 1000 } }),
-      ).toMatchObject({ ok: false, kind: 'unprocessable', violation: { code: 'letter_incomplete' } });
+      expect(fire(reach('draft'), 'SUBMIT', { facts: { title: '', now: SUBMISSION_CLOSES_AT + 1000 } })).toMatchObject({
+        ok: false,
+        kind: 'unprocessable',
+        violation: { code: 'letter_incomplete' },
+      });
     });
   });
 
@@ -440,9 +424,11 @@ describe('draft', () => {
 
     it('a revision deadline does not extend the window of a project that was never returned', () => {
       const revisionClosesAt = Date.parse('2023-04-10T00:00:00+08:00');
-      expect(
-        fire(reach('draft'), 'SUBMIT', { facts: { now: SUBMISSION_CLOSES_AT + 1000, revisionClosesAt } }),
-      ).toMatchObject({ ok: false, kind: 'unprocessable', violation: { code: 'deadline_passed' } });
+      expect(fire(reach('draft'), 'SUBMIT', { facts: { now: SUBMISSION_CLOSES_AT + 1000, revisionClosesAt } })).toMatchObject({
+        ok: false,
+        kind: 'unprocessable',
+        violation: { code: 'deadline_passed' },
+      });
     });
   });
 
@@ -472,7 +458,7 @@ describe('draft', () => {
           throw new Error('signedLetter read although the round does not require it');
         },
       });
-      expectMoved(decide(reach('draft'), { type: 'SUBMIT', actor: actors.applicant, facts } as ProjectEvent), 'draft', 'submitted');
+      expectMoved(decide(reach('draft'), { type: 'SUBMIT', actor: actors.applicant, facts }), 'draft', 'submitted');
     });
 
     it('the letter and the deadline are checked before the signed letter', () => {
@@ -486,10 +472,7 @@ describe('draft', () => {
 
     it('is a payload-free guard: allowedEvents leaves SUBMIT out until the letter is there', () => {
       expect(allowedEvents(reach('draft'), actors.applicant, makeFacts({ signedLetterRequired: true }))).toEqual(['WITHDRAW']);
-      expect(allowedEvents(reach('draft'), actors.applicant, makeFacts({ signedLetterRequired: true, signedLetter: letter }))).toEqual([
-        'SUBMIT',
-        'WITHDRAW',
-      ]);
+      expect(allowedEvents(reach('draft'), actors.applicant, makeFacts({ signedLetterRequired: true, signedLetter: letter }))).toEqual(['SUBMIT', 'WITHDRAW']);
     });
   });
 
@@ -506,20 +489,12 @@ describe('draft', () => {
 
     it('with no revision deadline (null) resubmission has no limit, and counts a second submission', () => {
       const far = Date.parse('2024-01-01T00:00:00+08:00');
-      const next = expectMoved(
-        fire(returned(), 'SUBMIT', { facts: { now: far, revisionClosesAt: null } }),
-        'draft',
-        'submitted',
-      );
+      const next = expectMoved(fire(returned(), 'SUBMIT', { facts: { now: far, revisionClosesAt: null } }), 'draft', 'submitted');
       expect(next.context).toEqual({ ...INITIAL_CONTEXT, returnedForRevision: true, submissions: 2 });
     });
 
     it('one second before the revision deadline is accepted, though the round deadline has passed', () => {
-      expectMoved(
-        fire(returned(), 'SUBMIT', { facts: { now: revisionClosesAt - 1000, revisionClosesAt } }),
-        'draft',
-        'submitted',
-      );
+      expectMoved(fire(returned(), 'SUBMIT', { facts: { now: revisionClosesAt - 1000, revisionClosesAt } }), 'draft', 'submitted');
       expect(revisionClosesAt - 1000).toBeGreaterThan(SUBMISSION_CLOSES_AT);
     });
 
@@ -527,9 +502,7 @@ describe('draft', () => {
       ['exactly at', 0],
       ['one second after', 1000],
     ])('%s the revision deadline is unprocessable: revision_deadline_passed', (_name, offset) => {
-      expect(
-        fire(returned(), 'SUBMIT', { facts: { now: revisionClosesAt + offset, revisionClosesAt } }),
-      ).toMatchObject({
+      expect(fire(returned(), 'SUBMIT', { facts: { now: revisionClosesAt + offset, revisionClosesAt } })).toMatchObject({
         ok: false,
         kind: 'unprocessable',
         state: 'draft',
@@ -539,15 +512,19 @@ describe('draft', () => {
 
     it('after a return only the revision deadline counts, even inside the round window', () => {
       const earlyRevisionClose = SUBMISSION_CLOSES_AT - 24 * 3600 * 1000;
-      expect(
-        fire(returned(), 'SUBMIT', { facts: { now: earlyRevisionClose, revisionClosesAt: earlyRevisionClose } }),
-      ).toMatchObject({ ok: false, kind: 'unprocessable', violation: { code: 'revision_deadline_passed' } });
+      expect(fire(returned(), 'SUBMIT', { facts: { now: earlyRevisionClose, revisionClosesAt: earlyRevisionClose } })).toMatchObject({
+        ok: false,
+        kind: 'unprocessable',
+        violation: { code: 'revision_deadline_passed' },
+      });
     });
 
     it('a resubmitted project keeps the letter check', () => {
-      expect(
-        fire(returned(), 'SUBMIT', { facts: { now: afterDeadline, letter: completeLetter({ leader: '' }) } }),
-      ).toMatchObject({ ok: false, kind: 'unprocessable', violation: { code: 'letter_incomplete', detail: { missing: ['leader'] } } });
+      expect(fire(returned(), 'SUBMIT', { facts: { now: afterDeadline, letter: completeLetter({ leader: '' }) } })).toMatchObject({
+        ok: false,
+        kind: 'unprocessable',
+        violation: { code: 'letter_incomplete', detail: { missing: ['leader'] } },
+      });
     });
   });
 
@@ -595,11 +572,7 @@ describe('submitted', () => {
     ['without a comment', {}],
     ['with a comment', { comment: '材料齐全' }],
   ])('PASS_PRELIMINARY_CHECK %s moves to preliminarily_checked', (_name, payload) => {
-    const next = expectMoved(
-      fire(reach('submitted'), 'PASS_PRELIMINARY_CHECK', { payload }),
-      'submitted',
-      'preliminarily_checked',
-    );
+    const next = expectMoved(fire(reach('submitted'), 'PASS_PRELIMINARY_CHECK', { payload }), 'submitted', 'preliminarily_checked');
     expect(next.context).toEqual({ ...INITIAL_CONTEXT, submissions: 1 });
   });
 
@@ -639,11 +612,7 @@ describe('preliminarily_checked', () => {
     it('a second review by the same reviewer is accepted (it replaces the first until the panel closes)', () => {
       const snapshot = reach('preliminarily_checked');
       legalCase(() => {
-        expectMoved(
-          fire(snapshot, 'SUBMIT_REVIEW', { facts: { reviewedReviewerIds: [actors.reviewer.id] } }),
-          'preliminarily_checked',
-          'preliminarily_checked',
-        );
+        expectMoved(fire(snapshot, 'SUBMIT_REVIEW', { facts: { reviewedReviewerIds: [actors.reviewer.id] } }), 'preliminarily_checked', 'preliminarily_checked');
       });
     });
 
@@ -660,11 +629,7 @@ describe('preliminarily_checked', () => {
         violation: { code: 'comment_required' },
       });
       legalCase(() => {
-        expectMoved(
-          fire(snapshot, 'SUBMIT_REVIEW', { payload: { scores, comment: '好' } }),
-          'preliminarily_checked',
-          'preliminarily_checked',
-        );
+        expectMoved(fire(snapshot, 'SUBMIT_REVIEW', { payload: { scores, comment: '好' } }), 'preliminarily_checked', 'preliminarily_checked');
       });
     });
 
@@ -722,9 +687,7 @@ describe('preliminarily_checked', () => {
     ])('a score %s is unprocessable: score_out_of_range', (_name, bad) => {
       const snapshot = reach('preliminarily_checked');
       const before = frozen(snapshot);
-      expect(
-        fire(snapshot, 'SUBMIT_REVIEW', { payload: { scores: { ...SCORES, innovation: bad }, comment: '好' } }),
-      ).toMatchObject({
+      expect(fire(snapshot, 'SUBMIT_REVIEW', { payload: { scores: { ...SCORES, innovation: bad }, comment: '好' } })).toMatchObject({
         ok: false,
         kind: 'unprocessable',
         state: 'preliminarily_checked',
@@ -744,9 +707,11 @@ describe('preliminarily_checked', () => {
 
     it('the scale comes from the round', () => {
       const scores = Object.fromEntries(CRITERIA.map((c) => [c, 90])) as Scores;
-      expect(
-        fire(reach('preliminarily_checked'), 'SUBMIT_REVIEW', { payload: { scores, comment: '' }, facts: { scoreMin: 0, scoreMax: 100 } }),
-      ).toMatchObject({ ok: false, kind: 'unprocessable', violation: { code: 'comment_required' } });
+      expect(fire(reach('preliminarily_checked'), 'SUBMIT_REVIEW', { payload: { scores, comment: '' }, facts: { scoreMin: 0, scoreMax: 100 } })).toMatchObject({
+        ok: false,
+        kind: 'unprocessable',
+        violation: { code: 'comment_required' },
+      });
     });
 
     itRequiresText('preliminarily_checked', 'SUBMIT_REVIEW', 'comment', 'comment_required');
@@ -873,7 +838,7 @@ describe('in_progress', () => {
           throw new Error('finalReportDocuments read although no document is named');
         },
       });
-      const decision = decide(reach('in_progress'), { type: 'SUBMIT_FINAL_REPORT', summary: '完成', actor: actors.applicant, facts } as ProjectEvent);
+      const decision = decide(reach('in_progress'), { type: 'SUBMIT_FINAL_REPORT', summary: '完成', actor: actors.applicant, facts });
       const next = expectMoved(decision, 'in_progress', 'final_acceptance');
       expect(next.context.finalReportDocuments).toBeUndefined();
     });
@@ -881,9 +846,12 @@ describe('in_progress', () => {
     it('a document that is not one of the project’s final report documents is unprocessable: unknown_document', () => {
       const snapshot = reach('in_progress');
       const before = frozen(snapshot);
-      expect(
-        fire(snapshot, 'SUBMIT_FINAL_REPORT', { payload: { summary: '完成', documents: ['file-a', 'file-x'] }, facts: { finalReportDocuments } }),
-      ).toMatchObject({ ok: false, kind: 'unprocessable', state: 'in_progress', violation: { code: 'unknown_document', detail: { documents: ['file-x'] } } });
+      expect(fire(snapshot, 'SUBMIT_FINAL_REPORT', { payload: { summary: '完成', documents: ['file-a', 'file-x'] }, facts: { finalReportDocuments } })).toMatchObject({
+        ok: false,
+        kind: 'unprocessable',
+        state: 'in_progress',
+        violation: { code: 'unknown_document', detail: { documents: ['file-x'] } },
+      });
       expect(frozen(snapshot)).toEqual(before);
     });
 
@@ -897,17 +865,14 @@ describe('in_progress', () => {
     });
   });
 
-  it.each(['SUBMIT_PROGRESS_REPORT', 'SUBMIT_FINAL_REPORT'] as EventType[])(
-    '%s by the applicant of another unit is forbidden (not_own_unit)',
-    (event) => {
-      expect(fire(reach('in_progress'), event, { actor: actors.otherApplicant })).toMatchObject({
-        ok: false,
-        kind: 'forbidden',
-        state: 'in_progress',
-        violation: { code: 'not_own_unit' },
-      });
-    },
-  );
+  it.each(['SUBMIT_PROGRESS_REPORT', 'SUBMIT_FINAL_REPORT'] as EventType[])('%s by the applicant of another unit is forbidden (not_own_unit)', (event) => {
+    expect(fire(reach('in_progress'), event, { actor: actors.otherApplicant })).toMatchObject({
+      ok: false,
+      kind: 'forbidden',
+      state: 'in_progress',
+      violation: { code: 'not_own_unit' },
+    });
+  });
 });
 
 describe('final_acceptance', () => {
@@ -919,13 +884,10 @@ describe('final_acceptance', () => {
 
   itRequiresText('final_acceptance', 'RETURN_FINAL_REPORT', 'comment', 'comment_required');
 
-  it.each(GRADES.map((grade) => [grade, ROUND_FUNDING[grade]] as [Grade, number]))(
-    'GRADE %s moves to graded with the funding of the round (%i yuan)',
-    (grade, funding) => {
-      const next = expectMoved(fire(reach('final_acceptance'), 'GRADE', { payload: { grade } }), 'final_acceptance', 'graded');
-      expect(next.context).toEqual({ ...INITIAL_CONTEXT, submissions: 1, grade, funding });
-    },
-  );
+  it.each(GRADES.map((grade) => [grade, ROUND_FUNDING[grade]] as [Grade, number]))('GRADE %s moves to graded with the funding of the round (%i yuan)', (grade, funding) => {
+    const next = expectMoved(fire(reach('final_acceptance'), 'GRADE', { payload: { grade } }), 'final_acceptance', 'graded');
+    expect(next.context).toEqual({ ...INITIAL_CONTEXT, submissions: 1, grade, funding });
+  });
 
   it('GRADE takes the funding from the facts, not from the notice', () => {
     const funding = { first: 5000, second: 4000, third: 2500, qualified: 800 };
@@ -1016,9 +978,7 @@ describe.each(FINAL_STATES)('%s (final)', (state) => {
 // ---------------------------------------------------------------------------------------------
 
 describe('a role that never fires the event is forbidden (role_not_allowed)', () => {
-  const cases = LIFECYCLE.flatMap((row) =>
-    ALL_ROLES.filter((role) => !rolesFiring(row.event).includes(role)).map((role) => ({ ...row, actor: role })),
-  );
+  const cases = LIFECYCLE.flatMap((row) => ALL_ROLES.filter((role) => !rolesFiring(row.event).includes(role)).map((role) => ({ ...row, actor: role })));
 
   it.each(cases)('$event in $from by $actor', ({ from, event, actor }) => {
     const snapshot = reach(from);
@@ -1051,7 +1011,7 @@ describe('exhaustive matrix: decide is illegal exactly outside the DOMAIN.md tab
   const matrix = STATES.flatMap((state) =>
     EVENT_TYPES.flatMap((event) => {
       const row = specRow(state, event);
-      if (row) return [{ state, event, role: row.role, expected: row.to as string }];
+      if (row) return [{ state, event, role: row.role, expected: row.to }];
       // Outside the table: every role that may fire this event somewhere gets 'illegal'.
       return rolesFiring(event).map((role) => ({ state, event, role, expected: 'illegal' }));
     }),
@@ -1099,9 +1059,7 @@ describe('allowedEvents', () => {
   });
 
   it('org_dept in submitted: return, pass or reject', () => {
-    expect(sorted(allowedEvents(reach('submitted'), actors.orgDept, facts))).toEqual(
-      sorted(['RETURN_FOR_REVISION', 'PASS_PRELIMINARY_CHECK', 'REJECT']),
-    );
+    expect(sorted(allowedEvents(reach('submitted'), actors.orgDept, facts))).toEqual(sorted(['RETURN_FOR_REVISION', 'PASS_PRELIMINARY_CHECK', 'REJECT']));
   });
 
   it('committee in submitted: [] (REJECT there is org_dept’s)', () => {
@@ -1133,21 +1091,13 @@ describe('allowedEvents', () => {
   });
 
   /** Everyone of the cast, in every state, against the spec table. */
-  const ineligible: ReadonlySet<ActorName> = new Set<ActorName>([
-    'otherApplicant',
-    'unitlessApplicant',
-    'unassignedReviewer',
-    'ownUnitReviewer',
-    'parentUnitReviewer',
-  ]);
+  const ineligible: ReadonlySet<ActorName> = new Set<ActorName>(['otherApplicant', 'unitlessApplicant', 'unassignedReviewer', 'ownUnitReviewer', 'parentUnitReviewer']);
   const cast = Object.keys(actors) as ActorName[];
   const grid = SPEC_STATES.flatMap((state) => cast.map((who) => ({ state, who })));
 
   it.each(grid)('$who in $state gets the events of its rows (spec)', ({ state, who }) => {
     const actor = actors[who];
-    const expected = ineligible.has(who)
-      ? []
-      : LIFECYCLE.filter((row) => row.from === state && row.role === actor.role).map((row) => row.event);
+    const expected = ineligible.has(who) ? [] : LIFECYCLE.filter((row) => row.from === state && row.role === actor.role).map((row) => row.event);
     const assignedReviewerIds = [...facts.assignedReviewerIds, actors.parentUnitReviewer.id];
     // Every assigned reviewer has scored, so the panel can close: only roles and units decide here.
     const allFacts = makeFacts({ assignedReviewerIds, reviewedReviewerIds: assignedReviewerIds });
@@ -1180,11 +1130,7 @@ describe('persistProject / restoreProject', () => {
       kind: 'unprocessable',
       violation: { code: 'revision_deadline_passed' },
     });
-    const next = expectMoved(
-      fire(restored, 'SUBMIT', { facts: { now: revisionClosesAt - 1000, revisionClosesAt } }),
-      'draft',
-      'submitted',
-    );
+    const next = expectMoved(fire(restored, 'SUBMIT', { facts: { now: revisionClosesAt - 1000, revisionClosesAt } }), 'draft', 'submitted');
     expect(next.context.submissions).toBe(2);
   });
 
@@ -1218,11 +1164,8 @@ describe('describeMachine', () => {
   it('has the 17 transitions of the DOMAIN.md table, with their roles', () => {
     expect(description.transitions).toHaveLength(17);
     expect(TRANSITIONS).toHaveLength(17);
-    const key = (t: { from: string; event: string; to: string; roles: readonly string[] }) =>
-      `${t.from} ${t.event} ${t.to} ${[...t.roles].sort().join('+')}`;
-    expect(description.transitions.map(key).sort()).toEqual(
-      LIFECYCLE.map((row) => key({ ...row, roles: [row.role] })).sort(),
-    );
+    const key = (t: { from: string; event: string; to: string; roles: readonly string[] }) => `${t.from} ${t.event} ${t.to} ${[...t.roles].sort().join('+')}`;
+    expect(description.transitions.map(key).sort()).toEqual(LIFECYCLE.map((row) => key({ ...row, roles: [row.role] })).sort());
   });
 
   it('lists every state with non-empty zh and en labels, the zh labels of DOMAIN.md, and the final flag', () => {

@@ -4,15 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ROLES, type ProjectState, type Role } from '../../machines/project.types.js';
-import {
-  ROUND_TRANSITIONS,
-  allowedRoundEvents,
-  createRound,
-  decideRound,
-  describeRoundMachine,
-  persistRound,
-  restoreRound,
-} from '../../machines/round.lifecycle.js';
+import { ROUND_TRANSITIONS, allowedRoundEvents, createRound, decideRound, describeRoundMachine, persistRound, restoreRound } from '../../machines/round.lifecycle.js';
 import { ROUND_EVENT_TYPES, ROUND_STATES, type RoundEvent, type RoundEventType, type RoundState } from '../../machines/round.types.js';
 
 const DEADLINE = Date.parse('2023-03-29T16:00:00Z');

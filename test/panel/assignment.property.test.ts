@@ -108,13 +108,13 @@ async function build(c: { tree: Tree; reviewers: number[]; projects: Array<{ uni
   );
   const orgDept = await createUser(app, '组织部', 'org_dept');
   const reviewerIds: string[] = [];
-  for (const [i, u] of c.reviewers.entries()) reviewerIds.push((await createUser(app, `评审${i}`, 'reviewer', unitIds[u]!)).id);
+  for (const [i, u] of c.reviewers.entries()) reviewerIds.push((await createUser(app, `评审${i}`, 'reviewer', unitIds[u])).id);
   const applicants = new Map<number, User>();
   const projectIds: string[] = [];
   for (const p of c.projects) {
     let applicant = applicants.get(p.unit);
     if (!applicant) {
-      applicant = await createUser(app, `申报${p.unit}`, 'applicant', unitIds[p.unit]!);
+      applicant = await createUser(app, `申报${p.unit}`, 'applicant', unitIds[p.unit]);
       applicants.set(p.unit, applicant);
     }
     const project = await ok(
@@ -151,7 +151,12 @@ describe('automatic assignment, property-based', () => {
             expect(lineage(c.tree, c.projects[p]!.unit).has(c.reviewers[r]!)).toBe(false);
             perProject.set(p, [...(perProject.get(p) ?? []), r]);
           }
-          const short = new Set((outcome.refused as Array<{ projectId: string; code: string }>).map((x) => { expect(x.code).toBe('not_enough_reviewers'); return projectIndex.get(x.projectId)!; }));
+          const short = new Set(
+            (outcome.refused as Array<{ projectId: string; code: string }>).map((x) => {
+              expect(x.code).toBe('not_enough_reviewers');
+              return projectIndex.get(x.projectId)!;
+            }),
+          );
           c.projects.forEach((p, i) => {
             const got = perProject.get(i) ?? [];
             expect(new Set(got).size).toBe(got.length);

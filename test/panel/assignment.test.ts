@@ -96,9 +96,7 @@ describe('automatic assignment', () => {
     expect(response.status).toBe(200);
     // Eligible: the organ committee's reviewer and the 声乐系 reviewer; the two of 舞蹈学院 are in its lineage.
     expect(response.body.assigned.map((a: { reviewerId: string }) => a.reviewerId).sort()).toEqual([world.reviewers[0]!.id, world.conflictedReviewer.id].sort());
-    expect(response.body.refused).toEqual([
-      { projectId: created.body.id, reviewerId: null, code: 'not_enough_reviewers', detail: expect.any(String), required: 3, assigned: 2 },
-    ]);
+    expect(response.body.refused).toEqual([{ projectId: created.body.id, reviewerId: null, code: 'not_enough_reviewers', detail: expect.any(String), required: 3, assigned: 2 }]);
   });
 
   it('answers 404 for an unknown round, 403 for other roles, 400 for a malformed body', async () => {

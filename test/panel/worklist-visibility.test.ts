@@ -26,7 +26,14 @@ beforeAll(async () => {
   const outcome = await call(t.app, world.orgDept.token, {
     method: 'POST',
     url: `/api/v1/rounds/${world.roundId}/assignments`,
-    payload: { mode: 'explicit', pairs: [{ projectId: scored, reviewerId: r0!.id }, { projectId: scored, reviewerId: r1!.id }, { projectId: pending, reviewerId: r0!.id }] },
+    payload: {
+      mode: 'explicit',
+      pairs: [
+        { projectId: scored, reviewerId: r0!.id },
+        { projectId: scored, reviewerId: r1!.id },
+        { projectId: pending, reviewerId: r0!.id },
+      ],
+    },
   });
   expect(outcome.status).toBe(200);
   expect(outcome.body.refused).toEqual([]);

@@ -59,7 +59,7 @@ export async function api(base: string, token: string, method: string, url: stri
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await response.text();
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: text.length ? (JSON.parse(text) as any) : null };
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: text.length ? JSON.parse(text) : null };
 }
 
 async function ok(promise: ReturnType<typeof api>) {
@@ -187,9 +187,7 @@ export function inspect(file: string): Inspection {
   try {
     const integrity = String(db.pragma('integrity_check', { simple: true }));
     const chain = verifyChain(iterateLog(db));
-    const requestIds = (db.prepare("SELECT request_id AS id FROM transition_log WHERE event = 'SUBMIT_PROGRESS_REPORT'").all() as Array<{ id: string }>).map(
-      (r) => r.id,
-    );
+    const requestIds = (db.prepare("SELECT request_id AS id FROM transition_log WHERE event = 'SUBMIT_PROGRESS_REPORT'").all() as Array<{ id: string }>).map((r) => r.id);
     const mismatches: string[] = [];
     const projects = db.prepare('SELECT id, state, version FROM projects').all() as Array<{ id: string; state: string; version: number }>;
     const entries = db.prepare("SELECT from_state AS fromState, to_state AS toState FROM transition_log WHERE subject_kind = 'project' AND subject_id = ? ORDER BY seq");

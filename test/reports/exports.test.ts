@@ -104,10 +104,10 @@ describe('ranking export', () => {
       '11.32',
       '是',
     ]);
-    const ranking = (await t.app.inject({ method: 'GET', url: `/api/v1/rounds/${story.world.roundId}/rankings`, headers: { authorization: `Bearer ${story.world.auditor.token}` } })).json();
-    expect(rows.map((row) => row[1])).toEqual(
-      ranking.items.map((item: { title: string }) => (item.title.startsWith('=') ? `'${item.title}` : item.title)),
-    );
+    const ranking = (
+      await t.app.inject({ method: 'GET', url: `/api/v1/rounds/${story.world.roundId}/rankings`, headers: { authorization: `Bearer ${story.world.auditor.token}` } })
+    ).json();
+    expect(rows.map((row) => row[1])).toEqual(ranking.items.map((item: { title: string }) => (item.title.startsWith('=') ? `'${item.title}` : item.title)));
     expect(ranking.items[0].projectId === ids.A || ranking.items[0].projectId === ids.C).toBe(true);
   });
 

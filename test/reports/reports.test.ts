@@ -64,7 +64,15 @@ describe('ranking', () => {
     expect(items.get(ids.A)).toMatchObject({ meanTotal: 80, medianTotal: 80, spread: 10, standardDeviation: 4.08, disagreement: false, state: 'graded' });
     expect(items.get(ids.A).meanScores).toEqual({ direction: 16, innovation: 16, practicality: 16, breadth: 16, exemplarity: 16 });
     // C's spread is exactly the threshold (20): not a disagreement; G's (24) is.
-    expect(items.get(ids.C)).toMatchObject({ meanTotal: 80, medianTotal: 80, spread: 20, standardDeviation: 8.16, disagreement: false, unitName: '图书馆直属党支部', category: 'fortress' });
+    expect(items.get(ids.C)).toMatchObject({
+      meanTotal: 80,
+      medianTotal: 80,
+      spread: 20,
+      standardDeviation: 8.16,
+      disagreement: false,
+      unitName: '图书馆直属党支部',
+      category: 'fortress',
+    });
     expect(items.get(ids.G)).toMatchObject({ meanTotal: 76, medianTotal: 84, spread: 24, standardDeviation: 11.31, disagreement: true });
     expect(items.get(ids.H)).toMatchObject({ meanTotal: 76, medianTotal: 76, spread: 0, standardDeviation: 0, disagreement: false, state: 'failed' });
     // Two reviews of three: an even count, the median is the mean of the middle two.

@@ -157,7 +157,11 @@ describe('the round lifecycle', () => {
 
     // Bad input is refused before anything happens.
     const before = logCount();
-    for (const bad of [{ type: 'PUBLISH_LIST' }, { type: 'PUBLISH_LIST', documentNumber: '党委〔2023〕12号', publishedOn: '2023-02-30' }, { type: 'PUBLISH_LIST', documentNumber: ' ', publishedOn: '2023-05-10' }]) {
+    for (const bad of [
+      { type: 'PUBLISH_LIST' },
+      { type: 'PUBLISH_LIST', documentNumber: '党委〔2023〕12号', publishedOn: '2023-02-30' },
+      { type: 'PUBLISH_LIST', documentNumber: ' ', publishedOn: '2023-05-10' },
+    ]) {
       const response = await fireRound(world.orgDept, bad);
       expect([400, 422]).toContain(response.status);
       expect(String(response.headers['content-type'])).toMatch(/^application\/problem\+json/);
@@ -174,7 +178,9 @@ describe('the round lifecycle', () => {
     const result = published.body;
     expect(result.round).toMatchObject({ state: 'in_execution', publication: { documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' } });
     expect(result.transition).toMatchObject({ event: 'PUBLISH_LIST', payload: { documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' } });
-    expect(result.started.map((e: { subject: { kind: string; id: string } }) => e.subject)).toEqual(approved.map((p) => ({ kind: 'project', id: p.id })).sort((a, b) => (a.id < b.id ? -1 : 1)));
+    expect(result.started.map((e: { subject: { kind: string; id: string } }) => e.subject)).toEqual(
+      approved.map((p) => ({ kind: 'project', id: p.id })).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    );
     for (const [i, entry] of result.started.entries()) {
       expect(entry).toMatchObject({ event: 'START', fromState: 'committee_approved', toState: 'in_progress', requestId: 'publish-2023', machine: { id: 'project' } });
       // One chain: the round's entry, then each start right after it.

@@ -76,7 +76,14 @@ describe('versioned machine definitions', () => {
     const round = await call(t.app, ADMIN_TOKEN, {
       method: 'POST',
       url: '/api/v1/rounds',
-      payload: { year: 2024, title: '2024年度党建项目立项', documentNumber: '办字〔2024〕6号', submissionDeadline: '2024-03-29', finalAcceptanceDate: '2024-12-31', funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 } },
+      payload: {
+        year: 2024,
+        title: '2024年度党建项目立项',
+        documentNumber: '办字〔2024〕6号',
+        submissionDeadline: '2024-03-29',
+        finalAcceptanceDate: '2024-12-31',
+        funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
+      },
     });
     expect(round.status).toBe(201);
     expect(round.body).toMatchObject({ machine: { id: 'round', version: 1 }, projectMachine: { id: 'project', version: 2 } });
@@ -90,7 +97,16 @@ describe('versioned machine definitions', () => {
     const before = logCount();
     const report = await migrate({ roundId: world.roundId });
     expect(report.status).toBe(200);
-    expect(report.body).toMatchObject({ machine: 'project', from: 'project@1', to: 'project@2', dryRun: true, applied: false, subjects: 3, repinnedRounds: [world.roundId], entries: null });
+    expect(report.body).toMatchObject({
+      machine: 'project',
+      from: 'project@1',
+      to: 'project@2',
+      dryRun: true,
+      applied: false,
+      subjects: 3,
+      repinnedRounds: [world.roundId],
+      entries: null,
+    });
     expect(report.body.unmapped).toEqual([{ state: 'withdrawn', subjects: [withdrawn] }]);
     expect(report.body.moves).toEqual(
       expect.arrayContaining([
@@ -121,7 +137,13 @@ describe('versioned machine definitions', () => {
     expect(logCount()).toBe(before + 4);
 
     const history = await call(t.app, world.auditor.token, { method: 'GET', url: `/api/v1/projects/${withdrawn}/transitions` });
-    expect(history.body.at(-1)).toMatchObject({ event: 'MIGRATE', fromState: 'withdrawn', toState: 'rejected', machine: { id: 'project', version: 2 }, payload: { from: 'project@1', to: 'project@2', reason: '按新版流程办理' } });
+    expect(history.body.at(-1)).toMatchObject({
+      event: 'MIGRATE',
+      fromState: 'withdrawn',
+      toState: 'rejected',
+      machine: { id: 'project', version: 2 },
+      payload: { from: 'project@1', to: 'project@2', reason: '按新版流程办理' },
+    });
     const round = await call(t.app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${world.roundId}` });
     expect(round.body.projectMachine).toEqual({ id: 'project', version: 2 });
     const roundHistory = await call(t.app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${world.roundId}/transitions` });
@@ -140,7 +162,14 @@ describe('versioned machine definitions', () => {
     expect(verify.body).toMatchObject({ valid: true, count: logCount() });
     // The auditor's bundle names both definitions, and its stand-alone verifier replays across the migration.
     const bundle = path.join(dir, 'bundle');
-    const manifest = await new AuditExportService(t.db, clock, loadSigningKey(null, 'test', silent), 'lixiang/test/transition-log', undefined, machineDefinitions(new MachineRegistry([...SHIPPED_LIFECYCLES, projectV2]))).writeDirectory(bundle);
+    const manifest = await new AuditExportService(
+      t.db,
+      clock,
+      loadSigningKey(null, 'test', silent),
+      'lixiang/test/transition-log',
+      undefined,
+      machineDefinitions(new MachineRegistry([...SHIPPED_LIFECYCLES, projectV2])),
+    ).writeDirectory(bundle);
     expect(manifest.machines.map((m) => `${m.id}@${m.version}`)).toEqual(['project@1', 'project@2', 'round@1']);
     const replay = spawnSync(process.execPath, [path.join(bundle, 'verify.mjs'), bundle, '--json'], { encoding: 'utf8' });
     expect(replay.status, replay.stdout + replay.stderr).toBe(0);
