@@ -22,7 +22,7 @@ const OUTSIDE_MACHINES = /^(?!(?:xstate|typebox(?:\/[\w./-]+)?|\.\/(?!(?:.*\/)?\
  * TypeScript and JavaScript share these options. A pattern here may not use `**`.
  */
 const typeAware = {
-  projectService: { allowDefaultProject: ['drizzle.config.ts', '*.js', 'src/audit/*.mjs', 'src/audit/native/*.mjs'] },
+  projectService: { allowDefaultProject: ['drizzle.config.ts', '*.js', 'src/audit/*.mjs', 'src/audit/native/*.mjs', 'src/cli/*.mjs'] },
   tsconfigRootDir: import.meta.dirname,
 };
 
@@ -103,7 +103,7 @@ export default defineConfig(
   },
   {
     // Run by npm at install and build time, not by the service: the console is its output.
-    files: ['src/audit/native/build.mjs'],
+    files: ['src/audit/native/build.mjs', 'src/cli/build.mjs'],
     rules: { 'no-console': 'off' },
   },
 

@@ -92,7 +92,7 @@ export interface Lifecycle<M extends AnyStateMachine = AnyStateMachine, S extend
   /** Every event accepted in a state, whoever fires it. */
   eventsAcceptedIn(state: S): T[];
   rolesOf(event: T): Role[];
-  hasState(state: string): state is S;
+  hasState(state: string): boolean;
   stateLabel(state: S): Label;
   isFinal(state: S): boolean;
   toMermaid(): string;
@@ -207,17 +207,18 @@ export function defineLifecycle<M extends AnyStateMachine, S extends string, T e
     stateOf,
     decide(snapshot, event) {
       const state = stateOf(snapshot);
+      const { type, actor } = event as { type: string; actor: Actor };
       // An event this version does not define at all is not legal anywhere in it.
-      if (!eventSet.has(event.type)) return { ok: false, kind: 'illegal', state };
-      const roles = rolesOf(event.type as T);
-      if (!roles.includes(event.actor.role)) return { ok: false, kind: 'forbidden', state, violation: roleViolation(event.actor, roles) };
-      const transition = transitionsFrom.get(state)?.get(event.type as T);
+      if (!eventSet.has(type)) return { ok: false, kind: 'illegal', state };
+      const roles = rolesOf(type as T);
+      if (!roles.includes(actor.role)) return { ok: false, kind: 'forbidden', state, violation: roleViolation(actor, roles) };
+      const transition = transitionsFrom.get(state)?.get(type as T);
       if (!transition) return { ok: false, kind: 'illegal', state };
       const next = applyTransition(snapshot, event);
       if (next !== snapshot) return { ok: true, snapshot: next, from: state, to: stateOf(next) };
       const context = (snapshot as { context: ContextFrom<M> }).context;
       const verdict = rules.judge(transition.rule, context, event);
-      if (verdict.ok) throw new Error(`${key} refused ${event.type} in ${state} though its rule holds`);
+      if (verdict.ok) throw new Error(`${key} refused ${type} in ${state} though its rule holds`);
       return { ok: false, kind: verdict.kind, state, violation: verdict.violation };
     },
     allowedEvents(snapshot, actor, facts) {
@@ -234,7 +235,7 @@ export function defineLifecycle<M extends AnyStateMachine, S extends string, T e
     },
     eventsAcceptedIn,
     rolesOf,
-    hasState: (state): state is S => stateSet.has(state),
+    hasState: (state) => stateSet.has(state),
     stateLabel,
     isFinal,
     toMermaid,

@@ -3,7 +3,7 @@
  * violation saying why not; guards are `check(...) === null`, and the same functions explain a
  * refusal to the caller, so the decision and its explanation can never disagree.
  */
-import { blank, requireText, ruleBook, type CheckFn, type Rule as GenericRule, type Verdict, type Violation } from './rules.js';
+import { blank, requireText, ruleBook, type CheckFn, type Rule as GenericRule, type Verdict } from './rules.js';
 import { CRITERIA, GRADES, type ProjectContext, type ProjectEvent } from './project.types.js';
 
 export { roleViolation, type Verdict, type Violation } from './rules.js';
@@ -149,5 +149,5 @@ export type Rule = GenericRule<Authorization, Check>;
 
 export const projectRules = ruleBook<ProjectContext, ProjectEvent, Authorization, Check>(authorizations, checks, PAYLOAD_FREE_CHECKS);
 
-export const authorize = projectRules.authorize;
-export const judge: (rule: Rule, context: ProjectContext, event: ProjectEvent) => Verdict = projectRules.judge;
+export const authorize = (rule: Rule, context: ProjectContext, event: ProjectEvent) => projectRules.authorize(rule, context, event);
+export const judge = (rule: Rule, context: ProjectContext, event: ProjectEvent): Verdict => projectRules.judge(rule, context, event);

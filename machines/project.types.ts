@@ -4,7 +4,7 @@
  */
 
 import type { ProjectCommand } from './project.events.js';
-import type { Actor, Label } from './vocabulary.js';
+import type { Actor } from './vocabulary.js';
 export { ROLES, type Actor, type Label, type Role } from './vocabulary.js';
 
 export const GRADES = ['first', 'second', 'third', 'qualified'] as const;

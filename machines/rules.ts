@@ -63,7 +63,7 @@ export function ruleBook<C, E extends { actor: Actor }, A extends string, K exte
     checks,
     payloadFree: new Set(payloadFree),
     authorize,
-    judge(rule, context, event) {
+    judge: (rule, context, event) => {
       const forbidden = authorize(rule, context, event);
       if (forbidden) return { ok: false, kind: 'forbidden', violation: forbidden };
       for (const name of rule.checks) {

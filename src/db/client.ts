@@ -33,7 +33,8 @@ export function openDatabase(databasePath: string): Db {
     sqlite.close();
     throw error;
   }
-  return drizzle({ client: sqlite, schema, casing: 'snake_case' }) as Db;
+  const db: Db = drizzle({ client: sqlite, schema, casing: 'snake_case' });
+  return db;
 }
 
 /** The migrations folder of the repository, found from this file in src/ or in dist/. */

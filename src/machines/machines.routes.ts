@@ -9,6 +9,7 @@ import type { App } from '../http/type-provider.js';
 import { CATEGORIES } from '../projects/categories.js';
 import { machineSvg } from './machine-diagram.js';
 import type { MachineRegistry } from '../../machines/registry.js';
+import type { Label } from '../../machines/vocabulary.js';
 import { principalOf } from '../plugins/auth.js';
 import type { MachineMigrations } from '../workflow/machine-migrations.js';
 
@@ -261,7 +262,7 @@ export async function machineRoutes(app: App, { registry, migrations }: { regist
     categories: Object.entries(CATEGORIES).map(([name, category]) => ({
       name,
       label: category.label,
-      directions: Object.entries(category.directions).map(([direction, label]) => ({ name: direction, label })),
+      directions: Object.entries(category.directions as Record<string, Label>).map(([direction, label]) => ({ name: direction, label })),
     })),
   };
   app.get(

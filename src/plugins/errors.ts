@@ -30,7 +30,8 @@ function describeValidation(error: FastifyError): { detail: string; errors: Arra
   const errors = issues.map((issue) => {
     const location = `${error.validationContext ?? 'body'}${issue.instancePath ?? ''}`;
     if (issue.keyword === 'discriminator') {
-      const tag = String(issue.params?.tag ?? 'type');
+      const given: unknown = issue.params?.tag;
+      const tag = typeof given === 'string' ? given : 'type';
       return { location, field: tag, message: `未知或缺失的事件类型 / unknown or missing "${tag}"; see GET /api/v1/machine for the events` };
     }
     if (issue.keyword === 'additionalProperties') {

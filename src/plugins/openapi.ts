@@ -157,7 +157,9 @@ function addDiscriminatorMappings(node: unknown, components: Json): void {
       const target = isObject(member) && typeof member.$ref === 'string' ? member.$ref : null;
       const component = target ? components[target.replace('#/components/schemas/', '')] : undefined;
       const property: unknown = isObject(component) && isObject(component.properties) ? component.properties[discriminator.propertyName] : undefined;
-      const value = isObject(property) ? (property.const ?? (Array.isArray(property.enum) && property.enum.length === 1 ? property.enum[0] : undefined)) : undefined;
+      const constant: unknown = isObject(property) ? property.const : undefined;
+      const only: unknown = isObject(property) && Array.isArray(property.enum) && property.enum.length === 1 ? property.enum[0] : undefined;
+      const value = constant ?? only;
       if (typeof value !== 'string' || !target) throw new Error(`discriminator member ${String(target)} has no constant ${discriminator.propertyName}`);
       mapping[value] = target;
     }

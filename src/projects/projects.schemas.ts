@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { GradeSchema, PROJECT_EVENT_SCHEMAS } from '../../machines/project.events.js';
 import { EVENT_TYPES, STATES, type EventType, type ProjectCommand } from '../../machines/project.types.js';
 import { ROUND_EVENT_TYPES, ROUND_STATES } from '../../machines/round.types.js';
@@ -8,10 +8,6 @@ import { Cursor, Id, LabelSchema, Limit, Timestamp, ref, withExamples, type Exam
 import { CATEGORY_NAMES, DIRECTION_NAMES } from './categories.js';
 
 const Text = (maxLength: number, options: Record<string, unknown> = {}) => Type.String({ maxLength, ...options });
-
-/** Text an event requires: empty is refused by validation (400), blank by the machine's guard (422 `<field>_required`). */
-const RequiredText = (maxLength: number, description: string, example: string) =>
-  Type.String({ minLength: 1, maxLength, description: `${description}（必填，不能为空白）/ required, not blank`, examples: [example] });
 
 // Activity fields may be blank while the project is a draft: SUBMIT's guard names what is missing.
 export const ActivitySchema = Type.Object(

@@ -31,7 +31,7 @@ export const UNIT_TYPE_LABELS: Record<QuotaUnitType | 'branch', Label> = {
 };
 
 /** The states in which a project counts as submitted for the quota: it left draft and was not withdrawn. */
-export const COUNTED_STATES = STATES.filter((state) => state !== 'draft' && state !== 'withdrawn') as Exclude<ProjectState, 'draft' | 'withdrawn'>[];
+export const COUNTED_STATES = STATES.filter((state): state is Exclude<ProjectState, 'draft' | 'withdrawn'> => state !== 'draft' && state !== 'withdrawn');
 
 /** The states of a project the committee approved (it passed APPROVE). */
 export const APPROVED_STATES = ['committee_approved', 'in_progress', 'final_acceptance', 'graded', 'failed'] as const satisfies readonly ProjectState[];

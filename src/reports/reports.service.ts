@@ -99,6 +99,9 @@ interface Aggregate {
   twiceMedian: number;
 }
 
+/** A text field of a logged payload; absent (or not text) reads as empty. */
+const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
+
 export class ReportsService {
   private readonly reports: ReportsRepository;
 
@@ -215,7 +218,7 @@ export class ReportsService {
       const finals = own.filter((entry) => entry.event === 'SUBMIT_FINAL_REPORT');
       const latest = finals[finals.length - 1];
       if (!latest) throw new Error(`project ${project.id} is under final acceptance without a final report in the log`);
-      const text = (entry: (typeof own)[number], field: string) => ({ text: String(entry.payload[field] ?? ''), at: entry.at });
+      const text = (entry: (typeof own)[number], field: string) => ({ text: textOf(entry.payload[field]), at: entry.at });
       // The documents the report named, with the checksums its log entry recorded.
       const named = (latest.payload.documents ?? []) as Array<{ fileId: string; sha256: string }>;
       const documents = named.map(({ fileId, sha256 }) => {
@@ -226,7 +229,7 @@ export class ReportsService {
       return {
         ...projectFields(project, unitsById),
         leader: project.leader,
-        finalReport: { summary: String(latest.payload.summary ?? ''), submittedAt: latest.at, documents },
+        finalReport: { summary: textOf(latest.payload.summary), submittedAt: latest.at, documents },
         progressReports: own.filter((entry) => entry.event === 'SUBMIT_PROGRESS_REPORT').map((entry) => text(entry, 'text')),
         returns: own.filter((entry) => entry.event === 'RETURN_FINAL_REPORT').map((entry) => text(entry, 'comment')),
       };
@@ -322,7 +325,7 @@ export class ReportsService {
       approved.map((p) => p.id),
       ['APPROVE'],
     )) {
-      approvals.set(entry.projectId, String(entry.payload.meetingReference ?? ''));
+      approvals.set(entry.projectId, textOf(entry.payload.meetingReference));
     }
     const rows = approved.map((project) => {
       const ranked = ranking.get(project.id);

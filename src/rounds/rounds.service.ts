@@ -1,6 +1,5 @@
 import { roundStateLabel } from '../../machines/round.lifecycle.js';
 import type { RoundCommand, RoundContext, RoundFactsForMachine, RoundState } from '../../machines/round.types.js';
-import type { ProjectState } from '../../machines/project.types.js';
 import { entriesOfSubject } from '../audit/transition-log.repository.js';
 import type { Principal } from '../auth/principal.js';
 import { endOfShanghaiDay, isoUtc, type Clock } from '../clock.js';
