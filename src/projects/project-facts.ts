@@ -91,7 +91,7 @@ export class ProjectFacts implements Facts {
  * `{ fileId, sha256 }` as the machine recorded them.
  */
 export function loggedPayload(command: ProjectCommand, facts: Facts, context: ProjectContext): Record<string, unknown> {
-  const { type: _type, ...payload } = command as ProjectCommand & Record<string, unknown>;
+  const { type: _type, ...payload } = command;
   if (command.type === 'SUBMIT' && facts.signedLetter) return { ...payload, signedLetter: facts.signedLetter };
   if (command.type === 'SUBMIT_FINAL_REPORT' && command.documents) return { ...payload, documents: context.finalReportDocuments ?? [] };
   return payload;

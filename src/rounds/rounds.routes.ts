@@ -179,7 +179,7 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
                   prevHash: 'b'.repeat(64),
                   hash: 'c'.repeat(64),
                 },
-              ] as never,
+              ],
             },
           }),
           ...problems('not-found'),

@@ -164,7 +164,8 @@ export class MachineMigrations {
       for (const subject of subjects) {
         const next = target(subject.state);
         // Restoring under the new definition proves the snapshot is one of its states.
-        to.restore({ machineId: to.id, machineVersion: to.version, state: next, context: JSON.parse(subject.context) as never });
+        const context: unknown = JSON.parse(subject.context);
+        to.restore({ machineId: to.id, machineVersion: to.version, state: next, context });
         const entry = record(from.kind as SubjectKind, subject.id, subject.state, next, to, {
           from: from.key,
           to: to.key,
