@@ -17,7 +17,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { checkpointBody, loadSigningKey, logIdentity, signNote } from '../../src/audit/checkpoints.js';
-import { AuditExportService } from '../../src/audit/export-bundle.js';
+import { AuditExportService, type BundleManifest } from '../../src/audit/export-bundle.js';
 import { GENESIS_HASH, canonicalJson, verifyChain, type VerifyResult } from '../../src/workflow/hash-chain.js';
 import { machineDefinitions } from '../../src/machines/definitions.js';
 import { NATIVE_WALK_SQL, nativeChainWalk, verifyChainParallel, type Walker } from '../../src/audit/parallel-verify.js';
@@ -304,15 +304,19 @@ describe('a log written before subjects had a kind, after the migration', () => 
     const asOld = lines.map(({ seq, format: _f, subjectKind: _k, subjectId, ...rest }) => ({ seq, projectId: subjectId, ...rest }));
     fs.writeFileSync(transitions, asOld.map((l) => `${JSON.stringify(l)}\n`).join(''));
     const manifestFile = path.join(bundle, 'manifest.json');
-    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Record<string, any>;
-    manifest.format = 'lixiang-audit-bundle/1';
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as BundleManifest;
     const { entryFormats, ...transitionsSummary } = manifest.transitions;
-    manifest.transitions = { ...transitionsSummary, hashedFields: entryFormats[0].hashedFields };
-    manifest.files = (manifest.files as Array<{ path: string }>).map(({ path: relative }) => {
-      const bytes = fs.readFileSync(path.join(bundle, relative));
-      return { path: relative, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
-    });
-    fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+    // The /1 manifest: the same members in the same order, its transitions naming the one hashed-field list.
+    const asV1 = {
+      ...manifest,
+      format: 'lixiang-audit-bundle/1',
+      transitions: { ...transitionsSummary, hashedFields: entryFormats[0]!.hashedFields },
+      files: manifest.files.map(({ path: relative }) => {
+        const bytes = fs.readFileSync(path.join(bundle, relative));
+        return { path: relative, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+      }),
+    };
+    fs.writeFileSync(manifestFile, JSON.stringify(asV1, null, 2));
     const { code, report } = runVerifier(bundle, ['--checkpoint', keptFile]);
     expect(failuresOf(report)).toEqual({});
     expect(code).toBe(0);

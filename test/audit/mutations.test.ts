@@ -18,9 +18,10 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { checkpointBody, loadSigningKey, logIdentity, signNote, type SigningKey } from '../../src/audit/checkpoints.js';
-import { AuditExportService } from '../../src/audit/export-bundle.js';
+import { AuditExportService, type BundleManifest } from '../../src/audit/export-bundle.js';
 import { GENESIS_HASH, canonicalJson, entryHash, type UnhashedEntry } from '../../src/workflow/hash-chain.js';
 import { machineDefinitions, type MachineDefinition } from '../../src/machines/definitions.js';
+import type { MachineDescription } from '../../machines/lifecycle.js';
 import type { VerifierCheck, VerifierReport } from '../../src/audit/standalone-verifier.mjs';
 import { iterateLog } from '../../src/audit/transition-log.repository.js';
 import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
@@ -129,8 +130,8 @@ class BundleFiles {
     this.projects = this.projects.map((p) => ({ ...p, state: states.get(p.id) ?? 'draft' }));
   }
   /** Recomputes every count, the head and every checksum, as a careful attacker would. */
-  fixManifest(mutate: (manifest: Record<string, any>) => void = () => undefined): void {
-    const manifest = JSON.parse(fs.readFileSync(this.file('manifest.json'), 'utf8')) as Record<string, any>;
+  fixManifest(mutate: (manifest: BundleManifest) => void = () => undefined): void {
+    const manifest = JSON.parse(fs.readFileSync(this.file('manifest.json'), 'utf8')) as BundleManifest;
     const entries = this.entries;
     const checkpoints = this.checkpoints;
     const projects = this.projects;
@@ -145,7 +146,7 @@ class BundleFiles {
     for (const p of projects) byState[p.state] = (byState[p.state] ?? 0) + 1;
     Object.assign(manifest.projects, { count: projects.length, byState });
     mutate(manifest);
-    manifest.files = (manifest.files as Array<{ path: string }>).map(({ path: relative }) => {
+    manifest.files = manifest.files.map(({ path: relative }) => {
       const bytes = fs.readFileSync(this.file(relative));
       return { path: relative, bytes: bytes.length, sha256: sha256Hex(bytes) };
     });
@@ -483,7 +484,7 @@ describe('the mutation suite', () => {
       run: () =>
         viaFiles((b) => {
           const file = path.join(b.dir, 'machines/project@1.json');
-          const definition = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, any>;
+          const definition = JSON.parse(fs.readFileSync(file, 'utf8')) as MachineDescription;
           definition.transitions.push({ from: 'draft', event: 'GRADE', to: 'graded', roles: ['applicant'], authorizations: [], checks: [] });
           const swapped = `${JSON.stringify(definition, null, 2)}\n`;
           fs.writeFileSync(file, swapped);
@@ -511,7 +512,7 @@ describe('the mutation suite', () => {
           b.checkpoints = [signedCheckpoint(1, entries, KEPT_SIZE, stolenKey, machines), signedCheckpoint(2, entries, entries.length, stolenKey, machines)];
           b.projects = b.projects.map((p) => (p.id === draft.id ? { ...p, state: 'graded', version: p.version + 1 } : p));
           b.fixManifest((m) => {
-            m.machines[0].sha256 = sha256;
+            m.machines[0]!.sha256 = sha256;
           });
         }),
     },

@@ -54,7 +54,8 @@ function engineTables(): Ceiling {
   const seeded = seedDatabase(file, projects, 6, { applicant: 'ceiling-applicant', orgDept: 'ceiling-org', auditor: 'ceiling-auditor' });
   const db = open();
   db.pragma('foreign_keys = ON');
-  const store = new ProjectsRepository(drizzle({ client: db, schema, casing: 'snake_case' }) as Db);
+  const orm: Db = drizzle({ client: db, schema, casing: 'snake_case' });
+  const store = new ProjectsRepository(orm);
   const log = new TransitionLogRepository(db);
   const work = db.transaction((index: number, text: string, requestId: string) => {
     const id = seeded.ids[index];

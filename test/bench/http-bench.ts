@@ -127,28 +127,37 @@ async function load(name: string, server: ChildProcess, connections: number, opt
   };
 }
 
-async function api(base: string, token: string, method: string, url: string, body?: unknown) {
+/** What the seeding reads of an answer: the id of what it created; a new user's token and user. */
+interface Created {
+  id: string;
+}
+interface NewUser {
+  token: string;
+  user: { id: string };
+}
+
+async function api<T = unknown>(base: string, token: string, method: string, url: string, body?: unknown): Promise<T> {
   const response = await fetch(`${base}${url}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  const json = (await response.json()) as Record<string, any>;
+  const json: unknown = await response.json();
   if (response.status >= 300) throw new Error(`${method} ${url}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
+  return json as T;
 }
 
 /** Units, users, a round, and `projectCount` projects brought to in_progress through the API. */
 async function seedEngine(base: string) {
-  const post = (token: string, url: string, body: unknown) => api(base, token, 'POST', url, body);
-  const general = (await post(ADMIN, '/api/v1/units', { name: '音乐学院党总支', type: 'general_branch' })).id;
-  const other = (await post(ADMIN, '/api/v1/units', { name: '舞蹈学院党总支', type: 'general_branch' })).id;
-  const applicant = (await post(ADMIN, '/api/v1/users', { name: 'applicant', role: 'applicant', unitId: general })).token;
-  const orgDept = (await post(ADMIN, '/api/v1/users', { name: 'org', role: 'org_dept' })).token;
-  const committee = (await post(ADMIN, '/api/v1/users', { name: 'committee', role: 'committee' })).token;
-  const reviewer = await post(ADMIN, '/api/v1/users', { name: 'reviewer', role: 'reviewer', unitId: other });
+  const post = <T = unknown>(token: string, url: string, body: unknown) => api<T>(base, token, 'POST', url, body);
+  const general = (await post<Created>(ADMIN, '/api/v1/units', { name: '音乐学院党总支', type: 'general_branch' })).id;
+  const other = (await post<Created>(ADMIN, '/api/v1/units', { name: '舞蹈学院党总支', type: 'general_branch' })).id;
+  const applicant = (await post<NewUser>(ADMIN, '/api/v1/users', { name: 'applicant', role: 'applicant', unitId: general })).token;
+  const orgDept = (await post<NewUser>(ADMIN, '/api/v1/users', { name: 'org', role: 'org_dept' })).token;
+  const committee = (await post<NewUser>(ADMIN, '/api/v1/users', { name: 'committee', role: 'committee' })).token;
+  const reviewer = await post<NewUser>(ADMIN, '/api/v1/users', { name: 'reviewer', role: 'reviewer', unitId: other });
   const round = (
-    await post(ADMIN, '/api/v1/rounds', {
+    await post<Created>(ADMIN, '/api/v1/rounds', {
       year: 2026,
       title: 'bench',
       documentNumber: 'B-1',
@@ -168,7 +177,7 @@ async function seedEngine(base: string) {
   };
   const ids: string[] = [];
   const bring = async () => {
-    const id = (await post(applicant, '/api/v1/projects', { roundId: round, category: 'fortress', direction: 'soul', title: 't', letter })).id as string;
+    const { id } = await post<Created>(applicant, '/api/v1/projects', { roundId: round, category: 'fortress', direction: 'soul', title: 't', letter });
     const fire = (token: string, body: unknown) => post(token, `/api/v1/projects/${id}/events`, body);
     await fire(applicant, { type: 'SUBMIT' });
     await fire(orgDept, { type: 'PASS_PRELIMINARY_CHECK' });

@@ -20,20 +20,29 @@ const db = openDatabase(path.join(dir, 'profile.db'));
 migrateDatabase(db);
 const app = await buildApp({ db, adminToken: ADMIN, writesPerMinute: 0, logger: process.env.PROFILE_LOG ? { level: process.env.PROFILE_LOG } : false });
 
-async function send(token: string, method: 'GET' | 'POST', url: string, payload?: unknown) {
-  const response = await app.inject({ method, url, payload: payload as never, headers: { authorization: `Bearer ${token}` } });
-  if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
-  return response.json() as Record<string, any>;
+/** What the seeding reads of an answer: the id of what it created; a new user's token and user. */
+interface Created {
+  id: string;
+}
+interface NewUser {
+  token: string;
+  user: { id: string };
 }
 
-const general = (await send(ADMIN, 'POST', '/api/v1/units', { name: 'g', type: 'general_branch' })).id;
-const other = (await send(ADMIN, 'POST', '/api/v1/units', { name: 'o', type: 'general_branch' })).id;
-const applicant = (await send(ADMIN, 'POST', '/api/v1/users', { name: 'a', role: 'applicant', unitId: general })).token;
-const org = (await send(ADMIN, 'POST', '/api/v1/users', { name: 'o', role: 'org_dept' })).token;
-const committee = (await send(ADMIN, 'POST', '/api/v1/users', { name: 'c', role: 'committee' })).token;
-const reviewer = await send(ADMIN, 'POST', '/api/v1/users', { name: 'r', role: 'reviewer', unitId: other });
+async function send<T = unknown>(token: string, method: 'GET' | 'POST', url: string, payload?: unknown): Promise<T> {
+  const response = await app.inject({ method, url, payload: payload as never, headers: { authorization: `Bearer ${token}` } });
+  if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
+  return response.json<T>();
+}
+
+const general = (await send<Created>(ADMIN, 'POST', '/api/v1/units', { name: 'g', type: 'general_branch' })).id;
+const other = (await send<Created>(ADMIN, 'POST', '/api/v1/units', { name: 'o', type: 'general_branch' })).id;
+const applicant = (await send<NewUser>(ADMIN, 'POST', '/api/v1/users', { name: 'a', role: 'applicant', unitId: general })).token;
+const org = (await send<NewUser>(ADMIN, 'POST', '/api/v1/users', { name: 'o', role: 'org_dept' })).token;
+const committee = (await send<NewUser>(ADMIN, 'POST', '/api/v1/users', { name: 'c', role: 'committee' })).token;
+const reviewer = await send<NewUser>(ADMIN, 'POST', '/api/v1/users', { name: 'r', role: 'reviewer', unitId: other });
 const round = (
-  await send(ADMIN, 'POST', '/api/v1/rounds', {
+  await send<Created>(ADMIN, 'POST', '/api/v1/rounds', {
     year: 2026,
     title: 'p',
     documentNumber: 'p',
@@ -46,7 +55,7 @@ const round = (
 const letter = { rationale: 'r', activities: [{ content: 'c', form: 'f', when: 'w' }], expectedOutcomes: 'e', leader: 'l', members: ['m'], contact: 'c' };
 const ids: string[] = [];
 for (let i = 0; i < projectCount; i += 1) {
-  const id = (await send(applicant, 'POST', '/api/v1/projects', { roundId: round, category: 'fortress', direction: 'soul', title: 't', letter })).id as string;
+  const { id } = await send<Created>(applicant, 'POST', '/api/v1/projects', { roundId: round, category: 'fortress', direction: 'soul', title: 't', letter });
   const fire = (token: string, body: unknown) => send(token, 'POST', `/api/v1/projects/${id}/events`, body);
   await fire(applicant, { type: 'SUBMIT' });
   await fire(org, { type: 'PASS_PRELIMINARY_CHECK' });

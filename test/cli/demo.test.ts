@@ -43,12 +43,19 @@ interface Project {
   submissions: number;
 }
 
+/** The fields of a round these tests read by name; the rest is matched whole. */
+interface Round {
+  id: string;
+  year: number;
+  funding: Record<Grade, number>;
+}
+
 async function allProjects(roundId?: string): Promise<Project[]> {
   const items: Project[] = [];
   let cursor: string | null = null;
   do {
     const query = new URLSearchParams({ limit: '100', ...(roundId ? { roundId } : {}), ...(cursor ? { cursor } : {}) });
-    const page = await call(app, token('auditor'), { method: 'GET', url: `/api/v1/projects?${query}` });
+    const page = await call(app, token('auditor'), { method: 'GET', url: `/api/v1/projects?${query.toString()}` });
     expect(page.status).toBe(200);
     items.push(...(page.body.items as Project[]));
     cursor = page.body.nextCursor as string | null;
@@ -56,10 +63,13 @@ async function allProjects(roundId?: string): Promise<Project[]> {
   return items;
 }
 
-async function rounds(): Promise<any[]> {
+/** The round of `year`, as the API lists it. */
+async function roundOf(year: number): Promise<Round> {
   const response = await call(app, token('auditor'), { method: 'GET', url: '/api/v1/rounds' });
   expect(response.status).toBe(200);
-  return response.body;
+  const round = (response.body as Round[]).find((r) => r.year === year);
+  expect(round, `the ${year} round`).toBeDefined();
+  return round!;
 }
 
 beforeAll(async () => {
@@ -90,7 +100,7 @@ describe('the demo database', () => {
   });
 
   it('has the 2023 round of the notice, under final acceptance, its approved list published', async () => {
-    const round = (await rounds()).find((r) => r.year === 2023);
+    const round = await roundOf(2023);
     expect(round).toMatchObject({
       documentNumber: '办字〔2023〕8号',
       submissionDeadline: '2023-03-29',
@@ -106,7 +116,7 @@ describe('the demo database', () => {
   });
 
   it('has an illustrative 2024 round under review, with a project resubmitted after a return', async () => {
-    const round = (await rounds()).find((r) => r.year === 2024);
+    const round = await roundOf(2024);
     expect(round).toMatchObject({ state: 'under_review', revisionDeadline: '2024-04-19' });
     expect(summary.rounds.find((r) => r.year === 2024)?.illustrative).toBe(true);
     const projects = await allProjects(round.id);
@@ -115,7 +125,7 @@ describe('the demo database', () => {
   });
 
   it('funds the graded projects from the round’s table, as the story grades them', async () => {
-    const round = (await rounds()).find((r) => r.year === 2023);
+    const round = await roundOf(2023);
     const graded = (await allProjects(round.id)).filter((p) => p.state === 'graded');
     for (const project of graded) expect(project.funding).toBe(round.funding[project.grade!]);
     const expected = Object.fromEntries(GRADES.map((g) => [g, 0])) as Record<Grade, number>;

@@ -36,9 +36,9 @@ afterAll(async () => {
 
 describe.skipIf(!haveChromium)('the docs page in Chromium', () => {
   it('lists every operation, shows the event examples, runs a request and renders', async () => {
-    const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+    const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
       paths: Record<string, Record<string, { operationId: string; tags: string[] }>>;
-    };
+    }>();
     const operations = Object.values(document.paths).flatMap((item) => Object.values(item));
 
     const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });

@@ -49,11 +49,27 @@ function runWalk(edit: (text: string) => string = (text) => text) {
   return run(spawn('bash', ['-e', '-u', '-o', 'pipefail', '-c', edit(walk)], { cwd: os.tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
-const jsonLines = (text: string): any[] =>
+/** What the test reads of the walk's JSON answers: a project, an event's answer, the log check; or the list of transitions. */
+interface WalkAnswer {
+  id?: string;
+  state?: string;
+  project?: { id: string };
+  transition?: { event: string; hash: string };
+}
+type WalkLine = WalkAnswer | unknown[];
+/** An event's answer: the project and the transition it made. */
+interface EventAnswer {
+  project: { id: string };
+  transition: { event: string; hash: string };
+}
+
+const jsonLines = (text: string): WalkLine[] =>
   text
     .split('\n')
     .filter((line) => line.startsWith('{') || line.startsWith('['))
-    .map((line) => JSON.parse(line) as unknown);
+    .map((line) => JSON.parse(line) as WalkLine);
+
+const isSubmit = (line: WalkLine): line is EventAnswer => !Array.isArray(line) && line.transition?.event === 'SUBMIT';
 
 describe('the README walk', () => {
   it('is the README: a start command with npm start, and a walk against 127.0.0.1:3000', () => {
@@ -93,11 +109,12 @@ describe('the README walk', () => {
       const walked = await runWalk();
       expect(walked.code, walked.output).toBe(0);
       const answers = jsonLines(walked.stdout);
-      const submitted = answers.find((a) => a.transition?.event === 'SUBMIT');
-      expect(submitted, walked.stdout).toBeDefined();
+      const found = answers.find(isSubmit);
+      expect(found, walked.stdout).toBeDefined();
+      const submitted = found!;
       expect(submitted.project).toMatchObject({ state: 'submitted', allowedEvents: ['WITHDRAW'] });
       expect(submitted.transition).toMatchObject({ fromState: 'draft', toState: 'submitted' });
-      const project = answers.find((a) => a.id === submitted.project.id && a.state !== undefined);
+      const project = answers.find((a) => !Array.isArray(a) && a.id === submitted.project.id && a.state !== undefined);
       expect(project).toMatchObject({ state: 'submitted', version: 2, title: '“红色旋律”党员先锋岗' });
       const transitions = answers.find((a) => Array.isArray(a));
       expect(transitions).toEqual([expect.objectContaining({ event: 'SUBMIT', projectId: submitted.project.id, hash: submitted.transition.hash })]);
@@ -107,7 +124,7 @@ describe('the README walk', () => {
       const stale = await runWalk((text) => text.replace('$(( $(date +%Y) + 1 ))', '$(( $(date +%Y) - 1 ))'));
       expect(stale.code).not.toBe(0);
       expect(stale.stderr).toMatch(/422/);
-      expect(jsonLines(stale.stdout).some((a) => a.transition?.event === 'SUBMIT')).toBe(false);
+      expect(jsonLines(stale.stdout).some(isSubmit)).toBe(false);
     } finally {
       if (!exited) {
         process.kill(-service.pid!, 'SIGTERM');

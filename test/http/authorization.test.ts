@@ -147,7 +147,7 @@ describe('authorization matrix', () => {
       payload: { reviewerId: world.reviewers[0]!.id },
     });
     expect(assign.statusCode).toBe(201);
-    filed = { projectId: draft.id, fileId: (uploaded.json() as { id: string }).id };
+    filed = { projectId: draft.id, fileId: uploaded.json<{ id: string }>().id };
     return filed;
   }
 

@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../machines/project.types.js';
 import { hashToken } from '../../src/auth/tokens.js';
+import type { components } from '../client/schema.js';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { COMPLETE_LETTER, createDraft, createWorld, driveTo, fire, fireOk, firing, type World } from '../helpers/world.js';
 
@@ -25,11 +26,15 @@ afterEach(async () => {
 interface Answer {
   status: number;
   headers: Record<string, unknown>;
-  body: any;
+  /** The parsed JSON when the answer is JSON, else the text. */
+  body: unknown;
 }
 
-/** The problem document every refusal must be: media type, members, titles in both languages. */
-function expectProblem(response: Answer, status: number, kind?: string): void {
+/** An RFC 9457 problem document, as the OpenAPI document describes it (the generated client's type). */
+type Problem = components['schemas']['Problem'];
+
+/** The problem document every refusal must be: media type, members, titles in both languages. Returns it. */
+function expectProblem(response: Answer, status: number, kind?: string): Problem {
   expect(response.status).toBe(status);
   expect(String(response.headers['content-type'])).toMatch(/^application\/problem\+json/);
   const body = response.body as Record<string, unknown>;
@@ -46,6 +51,7 @@ function expectProblem(response: Answer, status: number, kind?: string): void {
   expect(titles.en).toMatch(/^[A-Za-z]/);
   expect(body.title).toBe(titles.zh);
   expect(response.headers['content-language']).toBe('zh-CN');
+  return body as Problem;
 }
 
 /** Raw inject with the caller's token, body sent as given (string or object). */
@@ -102,9 +108,9 @@ describe('mass assignment through PATCH', () => {
       // Alone, and smuggled beside a legitimate edit.
       for (const payload of [{ [field]: value }, { title: '合法的新题目', [field]: value }]) {
         const response = await raw(world.applicant.token, 'PATCH', `/api/v1/projects/${draft.id}`, payload, { 'if-match': `"${draft.version}"` });
-        expectProblem(response, 400, 'validation-failed');
-        expect(response.body.detail).toContain(`"${field}"`);
-        expect(response.body.errors).toContainEqual(expect.objectContaining({ field }));
+        const problem = expectProblem(response, 400, 'validation-failed');
+        expect(problem.detail).toContain(`"${field}"`);
+        expect(problem.errors).toContainEqual(expect.objectContaining({ field }));
       }
       expect(snapshot(draft.id)).toEqual(before);
     });
@@ -120,8 +126,8 @@ describe('mass assignment through PATCH', () => {
       { letter: { leader: '新负责人', sealed: true } },
       { 'if-match': `"${draft.version}"` },
     );
-    expectProblem(response, 400, 'validation-failed');
-    expect(response.body.detail).toContain('"sealed"');
+    const problem = expectProblem(response, 400, 'validation-failed');
+    expect(problem.detail).toContain('"sealed"');
     expect(snapshot(draft.id)).toEqual(before);
   });
 
@@ -142,8 +148,8 @@ describe('mass assignment through PATCH', () => {
         letter: COMPLETE_LETTER,
         ...extra,
       });
-      expectProblem(response, 400, 'validation-failed');
-      expect(response.body.detail).toContain(`"${Object.keys(extra)[0]}"`);
+      const problem = expectProblem(response, 400, 'validation-failed');
+      expect(problem.detail).toContain(`"${Object.keys(extra)[0]}"`);
     }
     expect((t.db.$client.prepare('SELECT count(*) AS n FROM projects').get() as { n: number }).n).toBe(0);
   });
@@ -168,8 +174,8 @@ describe('event bodies carry only the fields their event defines', () => {
       const who = firing(world, event);
       const before = snapshot(project.id);
       const refused = await raw(who.user.token, 'POST', eventUrl(project.id), { type: event, ...who.payload, ...extra }, { 'idempotency-key': `k-${event}-${field}` });
-      expectProblem(refused, 400, 'validation-failed');
-      expect(refused.body.detail).toContain(`"${field}"`);
+      const problem = expectProblem(refused, 400, 'validation-failed');
+      expect(problem.detail).toContain(`"${field}"`);
       expect(snapshot(project.id)).toEqual(before);
 
       // The same event without the smuggled field is accepted: the field alone was the reason.
@@ -189,8 +195,8 @@ describe('event bodies carry only the fields their event defines', () => {
       scores: { ...(who.payload.scores as object), bonus: 20 },
       comment: '加分',
     });
-    expectProblem(response, 400, 'validation-failed');
-    expect(response.body.detail).toContain('"bonus"');
+    const problem = expectProblem(response, 400, 'validation-failed');
+    expect(problem.detail).toContain('"bonus"');
     expect(snapshot(project.id)).toEqual(before);
     expect((t.db.$client.prepare('SELECT count(*) AS n FROM reviews').get() as { n: number }).n).toBe(0);
   });
@@ -203,7 +209,7 @@ describe('event bodies carry only the fields their event defines', () => {
       expectProblem(response, 400, 'validation-failed');
     }
     const unknown = await raw(world.applicant.token, 'POST', eventUrl(draft.id), { type: 'EXPLODE' });
-    expect(unknown.body.errors).toContainEqual(expect.objectContaining({ field: 'type' }));
+    expect((unknown.body as Problem).errors).toContainEqual(expect.objectContaining({ field: 'type' }));
     expect(snapshot(draft.id)).toEqual(before);
   });
 
@@ -367,10 +373,10 @@ describe('roles and units', () => {
       const headers: Record<string, string> = method === 'PATCH' ? { 'if-match': `"${draft.version}"` } : {};
       const hidden = await raw(world.otherApplicant.token, method, `/api/v1/projects/${draft.id}${suffix}`, payload, headers);
       const unknown = await raw(world.otherApplicant.token, method, `/api/v1/projects/${unknownId}${suffix}`, payload, headers);
-      expectProblem(hidden, 404, 'not-found');
-      expectProblem(unknown, 404, 'not-found');
-      expect(Object.keys(hidden.body).sort()).toEqual(Object.keys(unknown.body).sort());
-      expect(shape(hidden.body, draft.id)).toEqual(shape(unknown.body, unknownId));
+      const hiddenProblem = expectProblem(hidden, 404, 'not-found');
+      const unknownProblem = expectProblem(unknown, 404, 'not-found');
+      expect(Object.keys(hiddenProblem).sort()).toEqual(Object.keys(unknownProblem).sort());
+      expect(shape(hiddenProblem, draft.id)).toEqual(shape(unknownProblem, unknownId));
     }
     const list = await call(t.app, world.otherApplicant.token, { method: 'GET', url: '/api/v1/projects' });
     expect(list.body.items).toEqual([]);
@@ -394,8 +400,8 @@ describe('roles and units', () => {
       direction: 'member_platforms',
       title: '方向错配',
     });
-    expectProblem(response, 422, 'unprocessable');
-    expect(response.body.field).toBe('direction');
+    const problem = expectProblem(response, 422, 'unprocessable');
+    expect(problem.field).toBe('direction');
     expect((t.db.$client.prepare('SELECT count(*) AS n FROM projects').get() as { n: number }).n).toBe(0);
 
     const draft = await createDraft(world);

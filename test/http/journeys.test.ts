@@ -7,10 +7,17 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventType, Grade, ProjectState } from '../../machines/project.types.js';
+import type { components } from '../client/schema.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
 import { assignReviewers, createDraft, createUnit, createUser, createWorld, driveTo, fire, fireOk, firing, type User, type World } from '../helpers/world.js';
 
 const PROBLEM = (kind: string): string => `urn:lixiang:problem:${kind}`;
+
+// The answers these journeys read, as the OpenAPI document describes them (the generated client's types).
+type EventResult = components['schemas']['EventResult'];
+type Problem = components['schemas']['Problem'];
+type Transition = components['schemas']['Transition'];
+type Assignment = components['schemas']['Assignment'];
 
 let t: TestApp;
 
@@ -75,7 +82,7 @@ class Journey {
     this.state = to;
     this.version = response.body.project.version;
     this.etag = String(response.headers.etag);
-    return response.body as { project: Record<string, any>; transition: Record<string, any> };
+    return response.body as EventResult;
   }
 
   /** Fires an event that must be refused with `status` and `type`; nothing may change. */
@@ -88,7 +95,7 @@ class Journey {
     expect(logCount()).toBe(before);
     const seen = await this.get(this.world.orgDept);
     expect(seen.body).toMatchObject({ state: this.state, version: this.version });
-    return response.body as Record<string, any>;
+    return response.body as Problem;
   }
 
   async get(as: User) {
@@ -121,16 +128,18 @@ class Journey {
 
     const full = await call(this.world.app, this.world.orgDept.token, { method: 'GET', url: `/api/v1/projects/${this.id}/transitions` });
     expect(full.status).toBe(200);
-    expect(full.body.map((e: any) => ({ event: e.event, fromState: e.fromState, toState: e.toState }))).toEqual(expected);
-    expect(full.body.map((e: any) => e.actor.id)).toEqual(this.steps.map((s) => s.actor.id));
-    const seqs: number[] = full.body.map((e: any) => e.seq);
+    const entries = full.body as Transition[];
+    expect(entries.map((e) => ({ event: e.event, fromState: e.fromState, toState: e.toState }))).toEqual(expected);
+    expect(entries.map((e) => e.actor.id)).toEqual(this.steps.map((s) => s.actor.id));
+    const seqs = entries.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
 
     const redacted = await call(this.world.app, this.world.applicant.token, { method: 'GET', url: `/api/v1/projects/${this.id}/transitions` });
     expect(redacted.status).toBe(200);
-    expect(redacted.body.map((e: any) => ({ event: e.event, fromState: e.fromState, toState: e.toState }))).toEqual(expected);
-    redacted.body.forEach((entry: any, index: number) => {
+    const asApplicant = redacted.body as Transition[];
+    expect(asApplicant.map((e) => ({ event: e.event, fromState: e.fromState, toState: e.toState }))).toEqual(expected);
+    asApplicant.forEach((entry, index) => {
       const step = this.steps[index]!;
       if (entry.event === 'SUBMIT_REVIEW') {
         expect(entry.actor).toEqual({ id: null, role: 'reviewer', unitId: null });
@@ -141,7 +150,7 @@ class Journey {
       }
     });
     // org_dept does see the reviews in full.
-    for (const entry of full.body.filter((e: any) => e.event === 'SUBMIT_REVIEW')) {
+    for (const entry of entries.filter((e) => e.event === 'SUBMIT_REVIEW')) {
       expect(entry.payload).toHaveProperty('scores');
       expect(this.world.reviewers.map((r) => r.id)).toContain(entry.actor.id);
     }
@@ -242,7 +251,7 @@ describe('a full journey to graded', () => {
     expect(recommended.project.recommended).toBe(true);
     expect((await j.get(world.committee)).body.allowedEvents).toEqual([]);
     const again = await j.refused('RECOMMEND', world.committee, { note: '再次推荐' }, 422, 'guard-failed');
-    expect(again.violation.code).toBe('already_recommended');
+    expect(again.violation?.code).toBe('already_recommended');
 
     await j.checkHistory();
     expect(j.steps).toHaveLength(16);
@@ -285,7 +294,7 @@ describe('full journeys to rejected', () => {
     await j.throughPanel();
     // org_dept may reject only at the preliminary check.
     const byOrgDept = await j.refused('REJECT', world.orgDept, { reason: '不予立项' }, 403, 'forbidden');
-    expect(byOrgDept.violation.code).toBe('role_not_allowed');
+    expect(byOrgDept.violation?.code).toBe('role_not_allowed');
     await j.step('REJECT', 'rejected', { as: world.committee, payload: { reason: '党委会议研究，不予立项' } });
     await j.refused('APPROVE', world.committee, { meetingReference: '党委会〔2023〕6次' }, 409, 'illegal-transition');
     await j.checkHistory();
@@ -327,7 +336,7 @@ describe('the submission deadline (2023-03-29, Asia/Shanghai, end of day inclusi
 
     t.clock.set(Date.parse('2023-03-30T00:00:01+08:00'));
     const refused = await late.refused('SUBMIT', world.applicant, {}, 422, 'guard-failed');
-    expect(refused.violation.code).toBe('deadline_passed');
+    expect(refused.violation?.code).toBe('deadline_passed');
     expect(projectLogCount(late.id)).toBe(0);
     expect((await late.get(world.applicant)).body).toMatchObject({ state: 'draft', allowedEvents: ['WITHDRAW'] });
   });
@@ -345,12 +354,12 @@ describe('the submission deadline (2023-03-29, Asia/Shanghai, end of day inclusi
     // After the submission deadline, before the end of the revision deadline day.
     t.clock.set(Date.parse('2023-04-15T23:59:59+08:00'));
     const ordinary = await neverSubmitted.refused('SUBMIT', world.applicant, {}, 422, 'guard-failed');
-    expect(ordinary.violation.code).toBe('deadline_passed');
+    expect(ordinary.violation?.code).toBe('deadline_passed');
     await early.step('SUBMIT', 'submitted');
 
     t.clock.set(Date.parse('2023-04-16T00:00:01+08:00'));
     const refused = await tooLate.refused('SUBMIT', world.applicant, {}, 422, 'guard-failed');
-    expect(refused.violation.code).toBe('revision_deadline_passed');
+    expect(refused.violation?.code).toBe('revision_deadline_passed');
     expect(projectLogCount(tooLate.id)).toBe(2);
     expect((await tooLate.get(world.applicant)).body).toMatchObject({ state: 'draft', allowedEvents: ['WITHDRAW'] });
   });
@@ -423,7 +432,7 @@ describe('assigning reviewers', () => {
     expect((await j.assignReviewer(unrelated)).status).toBe(201);
 
     const listed = await call(t.app, world.orgDept.token, { method: 'GET', url: `/api/v1/projects/${j.id}/reviewers` });
-    expect(listed.body.map((a: any) => a.reviewerId)).toEqual([unrelated.id]);
+    expect((listed.body as Assignment[]).map((a) => a.reviewerId)).toEqual([unrelated.id]);
     expect(t.db.$client.prepare('select count(*) c from reviewer_assignments where project_id = ?').get(j.id)).toEqual({ c: 1 });
   });
 });

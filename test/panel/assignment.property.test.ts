@@ -66,7 +66,7 @@ function lineage(tree: Tree, u: number): Set<number> {
   return out;
 }
 
-async function ok(promise: Promise<{ status: number; body: any }>, status = 200) {
+async function ok(promise: ReturnType<typeof call>, status = 200) {
   const response = await promise;
   if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body;
@@ -131,7 +131,7 @@ async function build(c: { tree: Tree; reviewers: number[]; projects: Array<{ uni
     if (p.state === 'preliminarily_checked') await events(url, orgDept.token, 'PASS_PRELIMINARY_CHECK');
     projectIds.push(project.id);
   }
-  return { app, close: t.close, roundId: round.id, orgDept, reviewerIds, projectIds };
+  return { app, close: () => t.close(), roundId: round.id, orgDept, reviewerIds, projectIds };
 }
 
 describe('automatic assignment, property-based', () => {

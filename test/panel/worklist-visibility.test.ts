@@ -51,7 +51,7 @@ describe('worklist', () => {
   it('lists the reviewer’s projects, which it has scored, and its own scores', async () => {
     const response = await get(world.reviewers[0]!, '/api/v1/my-assignments');
     expect(response.status).toBe(200);
-    const items = response.body as Array<Record<string, any>>;
+    const items = response.body as Array<Record<string, unknown>>;
     expect(items.map((i) => i.id).sort()).toEqual([scored, pending].sort());
     const done = items.find((i) => i.id === scored)!;
     expect(done).toMatchObject({

@@ -3,9 +3,14 @@
  * flag), the acceptance list, grades and funding (totals that add up), and who may read them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { components } from '../client/schema.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
 import type { User } from '../helpers/world.js';
 import { buildStory, type Story } from './round-story.js';
+
+// Rows of the reports, as the OpenAPI document describes them (the generated client's types).
+type RankingItem = components['schemas']['RoundRanking']['items'][number];
+type FundingItem = components['schemas']['RoundFunding']['items'][number];
 
 let t: TestApp;
 let story: Story;
@@ -38,7 +43,7 @@ describe('ranking', () => {
 
   it('aggregates the reviews: hand-computed means, median, spread, deviation and labels', async () => {
     const { ids } = story;
-    const items = new Map<string, any>((await get(reportUrl('rankings'))).body.items.map((item: { projectId: string }) => [item.projectId, item]));
+    const items = new Map<string, RankingItem>((await get(reportUrl('rankings'))).body.items.map((item: RankingItem) => [item.projectId, item]));
     // B: totals 60, 68, 87; criteria (12,12,12,12,12), (14,14,14,13,13), (18,18,17,17,17).
     expect(items.get(ids.B)).toEqual({
       rank: 6,
@@ -62,7 +67,7 @@ describe('ranking', () => {
       disagreement: true,
     });
     expect(items.get(ids.A)).toMatchObject({ meanTotal: 80, medianTotal: 80, spread: 10, standardDeviation: 4.08, disagreement: false, state: 'graded' });
-    expect(items.get(ids.A).meanScores).toEqual({ direction: 16, innovation: 16, practicality: 16, breadth: 16, exemplarity: 16 });
+    expect(items.get(ids.A)?.meanScores).toEqual({ direction: 16, innovation: 16, practicality: 16, breadth: 16, exemplarity: 16 });
     // C's spread is exactly the threshold (20): not a disagreement; G's (24) is.
     expect(items.get(ids.C)).toMatchObject({
       meanTotal: 80,
@@ -150,7 +155,7 @@ describe('funding', () => {
     const response = await get(reportUrl('grades'));
     expect(response.status).toBe(200);
     const body = response.body;
-    const rows = body.items.map((row: any) => [row.projectId, row.grade, row.amount, row.recommended]);
+    const rows = body.items.map((row: FundingItem) => [row.projectId, row.grade, row.amount, row.recommended]);
     const firsts = [ids.A, ids.D].sort(); // same grade and unit: by id
     expect(rows).toEqual([
       [firsts[0], 'first', 3000, firsts[0] === ids.A],
@@ -158,7 +163,7 @@ describe('funding', () => {
       [ids.G, 'qualified', 1000, false],
       [ids.H, 'failed', 0, false],
     ]);
-    expect(body.items.find((row: any) => row.projectId === ids.H)).toMatchObject({ gradeLabel: { zh: '未通过结项', en: 'Failed final acceptance' }, state: 'failed' });
+    expect(body.items.find((row: FundingItem) => row.projectId === ids.H)).toMatchObject({ gradeLabel: { zh: '未通过结项', en: 'Failed final acceptance' }, state: 'failed' });
     expect(body.total).toEqual({ count: 4, amount: 7000 });
     expect(body.byGrade).toEqual([
       { grade: 'first', label: { zh: '一等奖', en: 'First prize' }, count: 2, amount: 6000 },
