@@ -99,6 +99,12 @@ export const Uuid = Id('标识 / Identifier', EXAMPLE.projectId);
 export const Timestamp = Type.String({ format: 'date-time', minLength: 20, description: 'ISO-8601 时间（UTC）/ ISO-8601, UTC', examples: [EXAMPLE.createdAt] });
 export const CalendarDate = Type.String({ format: 'date', minLength: 10, maxLength: 10, description: '日期（北京时间）/ Calendar date, Asia/Shanghai', examples: ['2023-03-29'] });
 
+/** The Idempotent-Replayed answer header of the event routes. */
+export const REPLAYED_HEADER = {
+  type: 'string',
+  description: '为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key',
+} as const;
+
 export const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 20, description: '每页条数（至多 100）/ Page size (at most 100)', examples: [20] });
 export const Cursor = Type.String({ minLength: 1, maxLength: 200, description: '上一页返回的游标 / Opaque cursor from the previous page', examples: ['MDE4NzFhMmI'] });
 

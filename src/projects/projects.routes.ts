@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { principalOf } from '../plugins/auth.js';
 import { etagOf, parseIfMatch } from '../http/etag.js';
 import { sendStoredJson } from '../http/stored-reply.js';
-import { IdParams, json, page, problems, ref } from '../http/schemas.js';
+import { IdParams, json, page, problems, ref, REPLAYED_HEADER } from '../http/schemas.js';
 import type { App } from '../http/type-provider.js';
 import {
   ASSIGNMENT_EXAMPLE,
@@ -30,10 +30,7 @@ const IfMatchHeader = Type.Optional(
 );
 const ETAG = { type: 'string', description: '项目版本，修改时作 If-Match 使用，如 "3" / The project version, for If-Match, e.g. "3"' } as const;
 const LOCATION = { type: 'string', description: '新项目的地址 / Where the new project is' } as const;
-const REPLAYED = {
-  type: 'string',
-  description: '为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key',
-} as const;
+const REPLAYED = REPLAYED_HEADER;
 
 export async function projectsRoutes(app: App, { projects }: { projects: ProjectsService }) {
   app.post(

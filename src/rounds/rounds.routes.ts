@@ -2,17 +2,14 @@ import { Type } from 'typebox';
 import { etagOf, parseIfMatch } from '../http/etag.js';
 import { sendStoredJson } from '../http/stored-reply.js';
 import type { App } from '../http/type-provider.js';
-import { IdParams, json, problems, ref } from '../http/schemas.js';
+import { IdParams, json, problems, ref, REPLAYED_HEADER } from '../http/schemas.js';
 import { principalOf } from '../plugins/auth.js';
 import { TransitionSchema } from '../projects/projects.schemas.js';
 import { CreateRoundBody, ROUND_EXAMPLE, ROUND_EXAMPLES, RoundEventBody, RoundEventResultSchema, RoundSchema } from './rounds.schemas.js';
 import type { RoundsService } from './rounds.service.js';
 
 const ETAG = { type: 'string', description: '批次版本，作 If-Match 使用，如 "3" / The round version, for If-Match, e.g. "3"' } as const;
-const REPLAYED = {
-  type: 'string',
-  description: '为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key',
-} as const;
+const REPLAYED = REPLAYED_HEADER;
 
 export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService }) {
   app.post(

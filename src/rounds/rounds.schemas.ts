@@ -67,10 +67,8 @@ export const RoundSchema = Type.Object(
 );
 export type Round = Static<typeof RoundSchema>;
 
-export const ROUND_EXAMPLE: Round = {
-  id: EXAMPLE.roundId,
-  machine: { id: 'round', version: 1 },
-  projectMachine: { id: 'project', version: 1 },
+/** The notice's 2023 round, as an administrator creates it. */
+const ROUND_SETTINGS_EXAMPLE = {
   year: 2023,
   title: '2023年度党建项目立项',
   documentNumber: '办字〔2023〕8号',
@@ -81,6 +79,13 @@ export const ROUND_EXAMPLE: Round = {
   minReviews: 3,
   scoreScale: { min: 0, max: 20 },
   requireSignedLetter: true,
+};
+
+export const ROUND_EXAMPLE: Round = {
+  id: EXAMPLE.roundId,
+  machine: { id: 'round', version: 1 },
+  projectMachine: { id: 'project', version: 1 },
+  ...ROUND_SETTINGS_EXAMPLE,
   state: 'open',
   stateLabel: { zh: '开放申报', en: 'Open for submissions' },
   version: 1,
@@ -123,18 +128,7 @@ export const CreateRoundBody = withExamples(
   {
     round2023: {
       summary: '2023 年度批次（办字〔2023〕8号）/ The 2023 round of the notice',
-      value: {
-        year: 2023,
-        title: '2023年度党建项目立项',
-        documentNumber: '办字〔2023〕8号',
-        submissionDeadline: '2023-03-29',
-        revisionDeadline: '2023-04-10',
-        finalAcceptanceDate: '2023-12-31',
-        funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
-        minReviews: 3,
-        scoreScale: { min: 0, max: 20 },
-        requireSignedLetter: true,
-      },
+      value: ROUND_SETTINGS_EXAMPLE,
     },
   },
 );
