@@ -8,6 +8,7 @@
  * addressed is what the route declares in its config: `subject` names the params field holding
  * the project, `eventField` the body field naming the attempted event.
  */
+import { redactedUrl } from '../http/redact.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { recordSecurityEvent, type NewSecurityEvent } from '../audit/security-events.repository.js';
@@ -27,19 +28,9 @@ declare module 'fastify' {
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 const REFUSALS = new Set([401, 403, 404, 409, 412, 422, 428]);
-/** Query parameters whose values are never stored. */
-const SECRET_PARAM = /token|key|secret|password|auth/i;
 const MAX_TEXT = 2000;
 
 const clip = (text: string, max = MAX_TEXT): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-
-function redactedUrl(url: string): string {
-  const query = url.indexOf('?');
-  if (query < 0) return clip(url);
-  const params = new URLSearchParams(url.slice(query + 1));
-  for (const name of [...params.keys()]) if (SECRET_PARAM.test(name)) params.set(name, '[redacted]');
-  return clip(`${url.slice(0, query)}?${params.toString()}`);
-}
 
 function stringField(value: unknown, name: string): string | null {
   const field = value && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined;
@@ -59,7 +50,7 @@ export default fp(
         actorRole: request.principal?.role ?? null,
         method: request.method,
         route,
-        url: redactedUrl(request.url),
+        url: clip(redactedUrl(request.url)),
         status: reply.statusCode,
         problemType: problem ? problemType(problem.kind) : 'about:blank',
         detail: problem ? clip(problem.message) : '',

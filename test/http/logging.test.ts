@@ -39,6 +39,27 @@ describe('logging', () => {
     expect(completed[0]).toMatchObject({ reqId: 'trace-me-42', method: 'GET', url: '/api/v1/units', statusCode: 200 });
   });
 
+  it('never writes a token that a client put in the URL, under any parameter name or in the path', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const db = openDatabase(':memory:');
+    migrateDatabase(db);
+    const app = await buildApp({ db, adminToken: ADMIN_TOKEN, logger: { ...loggerOptions({ logLevel: 'info' }), stream } });
+    const urls = [`/api/v1/units?x=${ADMIN_TOKEN}`, `/api/v1/units?access_token=abc123&page=2`, `/api/v1/projects/${ADMIN_TOKEN}`];
+    for (const url of urls) await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    await app.close();
+    const text = lines.join('');
+    expect(text).not.toContain(ADMIN_TOKEN);
+    expect(text).not.toContain('abc123');
+    const logged = lines.map((line) => JSON.parse(line) as { msg?: string; url?: string }).filter((e) => e.msg === 'request completed');
+    expect(logged.map((e) => e.url)).toEqual(['/api/v1/units?x=%5Bredacted%5D', '/api/v1/units?access_token=%5Bredacted%5D&page=2', '/api/v1/projects/[redacted]']);
+  });
+
   it('redacts the Authorization header wherever a request is logged', () => {
     const lines: string[] = [];
     const stream = new Writable({
