@@ -20,7 +20,7 @@ import type { App } from './http/type-provider.js';
 import { machineDefinitions } from './machines/definitions.js';
 import { MACHINE_SCHEMAS, machineRoutes } from './machines/machines.routes.js';
 import authPlugin from './plugins/auth.js';
-import errorsPlugin from './plugins/errors.js';
+import errorsPlugin, { clientErrorProblem, frameworkProblem } from './plugins/errors.js';
 import limitsPlugin from './plugins/limits.js';
 import openapiPlugin from './plugins/openapi.js';
 import securityEventsPlugin from './plugins/security-events.js';
@@ -92,6 +92,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: frameworkProblem,
+    clientErrorHandler: clientErrorProblem,
     ajv: { customOptions: { removeAdditional: false } },
     schemaController: { compilersFactory: { buildSerializer: cachingSerializerFactory } },
   }).withTypeProvider<TypeBoxTypeProvider>();

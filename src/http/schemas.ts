@@ -196,6 +196,7 @@ const PROBLEM_EXAMPLES: Record<ProblemKind, { summary: string; detail: string; e
     extensions: { currentVersion: 4 },
   },
   'payload-too-large': { summary: '请求体过大 / Body too large', detail: '请求体超过上限 / The body exceeds the size limit' },
+  'uri-too-long': { summary: '路径参数过长 / A path parameter too long', detail: '路径参数过长 / A path parameter is longer than the service accepts' },
   'unsupported-media-type': { summary: '不是 JSON / Not JSON', detail: '请使用 application/json / Send application/json' },
   'guard-failed': {
     summary: '责任书不完整 / Letter incomplete',
@@ -225,6 +226,7 @@ const PROBLEM_EXAMPLES: Record<ProblemKind, { summary: string; detail: string; e
     detail: '写操作过于频繁，请 42 秒后再试 / Too many writes; retry in 42 s',
     extensions: { limit: 600, windowSeconds: 60 },
   },
+  'headers-too-large': { summary: '请求头过大 / Headers too large', detail: '请求头过大 / The request headers are larger than the service accepts' },
   internal: { summary: '内部错误 / Internal error', detail: '服务器内部错误，已记录 / Internal error; it has been logged' },
   'shutting-down': { summary: '服务正在关闭 / Shutting down', detail: SHUTTING_DOWN_DETAIL },
 };

@@ -4,9 +4,11 @@
  * The title follows `Accept-Language` (zh-CN by default, en); `titles` carries both. The problem
  * answered stays on the request (`request.problem`) for the hooks that run after it.
  */
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { CONTENT_LANGUAGE, negotiateLanguage } from '../http/language.js';
+import { CONTENT_LANGUAGE, DEFAULT_LANGUAGE, negotiateLanguage } from '../http/language.js';
 import { Problem, SHUTTING_DOWN_DETAIL, SHUTTING_DOWN_RETRY_AFTER_SECONDS, problemDocument, problemType } from '../http/problems.js';
 
 declare module 'fastify' {
@@ -81,6 +83,40 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Prob
     .header('Content-Language', CONTENT_LANGUAGE[language])
     .header('Vary', /\baccept-language\b/i.test(vary) ? vary : vary ? `${vary}, Accept-Language` : 'Accept-Language')
     .send(JSON.stringify(document));
+}
+
+/**
+ * The errors Fastify's router raises before any route or hook runs (a malformed percent-encoding,
+ * a path parameter over the length limit), as problem documents like every other refusal.
+ */
+export function frameworkProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return sendProblem(request, reply, new Problem('validation-failed', '路径含无效的编码 / The path has a malformed component'));
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return sendProblem(request, reply, new Problem('uri-too-long', '路径参数过长 / A path parameter is longer than the service accepts'));
+    default:
+      return sendProblem(request, reply, classify(error));
+  }
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (headers over the size limit, a
+ * malformed request line) are answered with a problem document on the socket, then closed.
+ */
+export function clientErrorProblem(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const kind = error.code === 'HPE_HEADER_OVERFLOW' ? 'headers-too-large' : 'validation-failed';
+  const detail = kind === 'headers-too-large' ? '请求头过大 / The request headers are larger than the service accepts' : '请求无法解析 / The request could not be parsed';
+  const document = problemDocument(kind, detail, undefined, {}, DEFAULT_LANGUAGE);
+  const body = JSON.stringify(document);
+  socket.end(
+    `HTTP/1.1 ${document.status} ${STATUS_CODES[document.status] ?? ''}\r\nContent-Type: ${PROBLEM_JSON}\r\nContent-Language: ${CONTENT_LANGUAGE[DEFAULT_LANGUAGE]}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 export default fp(
