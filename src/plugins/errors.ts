@@ -89,15 +89,14 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Prob
  * The errors Fastify's router raises before any route or hook runs (a malformed percent-encoding,
  * a path parameter over the length limit), as problem documents like every other refusal.
  */
-export function frameworkProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  switch (error.code) {
-    case 'FST_ERR_BAD_URL':
-      return sendProblem(request, reply, new Problem('validation-failed', '路径含无效的编码 / The path has a malformed component'));
-    case 'FST_ERR_MAX_PARAM_LENGTH':
-      return sendProblem(request, reply, new Problem('uri-too-long', '路径参数过长 / A path parameter is longer than the service accepts'));
-    default:
-      return sendProblem(request, reply, classify(error));
-  }
+export function frameworkProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const problem =
+    error.code === 'FST_ERR_BAD_URL'
+      ? new Problem('validation-failed', '路径含无效的编码 / The path has a malformed component')
+      : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? new Problem('uri-too-long', '路径参数过长 / A path parameter is longer than the service accepts')
+        : classify(error);
+  void sendProblem(request, reply, problem);
 }
 
 /**
