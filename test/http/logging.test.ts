@@ -7,17 +7,23 @@ import { migrateDatabase, openDatabase } from '../../src/db/client.js';
 import { loggerOptions } from '../../src/server.js';
 import { ADMIN_TOKEN } from '../helpers/app.js';
 
+/** A stream that keeps every log line, and a fresh migrated database for the app that writes them. */
+function capture() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const db = openDatabase(':memory:');
+  migrateDatabase(db);
+  return { lines, stream, db };
+}
+
 describe('logging', () => {
   it('logs one line per completed request, with its id and never the token', async () => {
-    const lines: string[] = [];
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const db = openDatabase(':memory:');
-    migrateDatabase(db);
+    const { lines, stream, db } = capture();
     const app = await buildApp({
       db,
       adminToken: ADMIN_TOKEN,
@@ -40,15 +46,7 @@ describe('logging', () => {
   });
 
   it('never writes a token that a client put in the URL, under any parameter name or in the path', async () => {
-    const lines: string[] = [];
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const db = openDatabase(':memory:');
-    migrateDatabase(db);
+    const { lines, stream, db } = capture();
     const app = await buildApp({ db, adminToken: ADMIN_TOKEN, logger: { ...loggerOptions({ logLevel: 'info' }), stream } });
     const urls = [`/api/v1/units?x=${ADMIN_TOKEN}`, `/api/v1/units?access_token=abc123&page=2`, `/api/v1/projects/${ADMIN_TOKEN}`];
     for (const url of urls) await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
