@@ -10,7 +10,13 @@ import type { ProjectsRepository } from './projects.repository.js';
 /** The facts of a round that the project machine's guards read. */
 export type RoundFacts = Pick<Facts, 'submissionClosesAt' | 'revisionClosesAt' | 'minReviews' | 'scoreMin' | 'scoreMax' | 'funding'>;
 
-export function roundFacts(row: RoundRow): RoundFacts {
+/** The columns of a round that its facts come from. */
+export type RoundSettings = Pick<
+  RoundRow,
+  'submissionDeadline' | 'revisionDeadline' | 'minReviews' | 'scoreMin' | 'scoreMax' | 'fundingFirst' | 'fundingSecond' | 'fundingThird' | 'fundingQualified'
+>;
+
+export function roundFacts(row: RoundSettings): RoundFacts {
   return {
     submissionClosesAt: endOfShanghaiDay(row.submissionDeadline),
     revisionClosesAt: row.revisionDeadline === null ? null : endOfShanghaiDay(row.revisionDeadline),

@@ -8,8 +8,8 @@ import type Database from 'better-sqlite3';
 import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
 import type { FileChecksum, Letter, ProjectContext, ProjectState, Scores } from '../../machines/project.types.js';
 import type { Db } from '../db/client.js';
-import { projects, reviewerAssignments, users, type ProjectRow, type RoundRow } from '../db/schema.js';
-import { roundFacts, type RoundFacts } from './project-facts.js';
+import { projects, reviewerAssignments, users, type ProjectRow } from '../db/schema.js';
+import { roundFacts, type RoundFacts, type RoundSettings } from './project-facts.js';
 
 interface RawProject extends Omit<ProjectRow, 'letter' | 'context'> {
   letter: string;
@@ -20,12 +20,10 @@ const PROJECT_COLUMNS = `id, round_id AS roundId, unit_id AS unitId, category, d
   machine_id AS machineId, machine_version AS machineVersion, version, grade, funding, created_by AS createdBy,
   created_at AS createdAt, updated_at AS updatedAt`;
 
-const ROUND_COLUMNS = `id, year, title, document_number AS documentNumber, submission_deadline AS submissionDeadline,
-  revision_deadline AS revisionDeadline, final_acceptance_date AS finalAcceptanceDate, funding_first AS fundingFirst,
-  funding_second AS fundingSecond, funding_third AS fundingThird, funding_qualified AS fundingQualified,
-  min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax, require_signed_letter AS requireSignedLetter,
-  project_machine_version AS projectMachineVersion,
-  created_at AS createdAt`;
+/** The round's settings that its projects' guards read: fixed once the round is created. */
+const ROUND_SETTING_COLUMNS = `submission_deadline AS submissionDeadline, revision_deadline AS revisionDeadline,
+  funding_first AS fundingFirst, funding_second AS fundingSecond, funding_third AS fundingThird, funding_qualified AS fundingQualified,
+  min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax, require_signed_letter AS requireSignedLetter`;
 
 export interface ProjectFilter {
   state?: ProjectState;
@@ -42,14 +40,14 @@ export interface ProjectFilter {
 
 export class ProjectsRepository {
   private readonly statements;
-  /** A round's settings (these columns) never change once created, so a cache by id never goes stale; its state is read fresh. */
-  private readonly rounds = new Map<string, { row: RoundRow; facts: RoundFacts }>();
+  /** A round's settings (these columns) never change once created, so a cache by id never goes stale; its state and pin are read fresh. */
+  private readonly rounds = new Map<string, { facts: RoundFacts; requireSignedLetter: boolean }>();
 
   constructor(private readonly db: Db) {
     const sqlite: Database.Database = db.$client;
     this.statements = {
       project: sqlite.prepare<[string], RawProject>(`SELECT ${PROJECT_COLUMNS} FROM projects WHERE id = ?`),
-      round: sqlite.prepare<[string], Omit<RoundRow, 'requireSignedLetter'> & { requireSignedLetter: number }>(`SELECT ${ROUND_COLUMNS} FROM rounds WHERE id = ?`),
+      roundSettings: sqlite.prepare<[string], RoundSettings & { requireSignedLetter: number }>(`SELECT ${ROUND_SETTING_COLUMNS} FROM rounds WHERE id = ?`),
       roundState: sqlite.prepare<[string], { state: string; projectMachineVersion: number }>(
         'SELECT state, project_machine_version AS projectMachineVersion FROM rounds WHERE id = ?',
       ),
@@ -93,18 +91,13 @@ export class ProjectsRepository {
     return { ...raw, letter: JSON.parse(raw.letter) as Letter, context: JSON.parse(raw.context) as ProjectContext };
   }
 
-  round(id: string): RoundRow | undefined {
-    return this.roundWithFacts(id)?.row;
-  }
-
-  /** The round with its facts for the project machine's guards, computed once per round (its settings never change). */
-  roundWithFacts(id: string): { row: RoundRow; facts: RoundFacts } | undefined {
+  /** The round's facts for the project machine's guards, computed once per round (its settings never change). */
+  roundWithFacts(id: string): { facts: RoundFacts; requireSignedLetter: boolean } | undefined {
     let cached = this.rounds.get(id);
     if (!cached) {
-      const raw = this.statements.round.get(id);
+      const raw = this.statements.roundSettings.get(id);
       if (raw) {
-        const row = { ...raw, requireSignedLetter: raw.requireSignedLetter === 1 };
-        cached = { row, facts: roundFacts(row) };
+        cached = { facts: roundFacts(raw), requireSignedLetter: raw.requireSignedLetter === 1 };
         this.rounds.set(id, cached);
       }
     }

@@ -4,6 +4,7 @@ import { EVENT_TYPES, STATES, type EventType, type ProjectCommand } from '../../
 import { ROUND_EVENT_TYPES, ROUND_STATES } from '../../machines/round.types.js';
 import { SUBJECT_KINDS } from '../db/schema.js';
 import { EXAMPLE } from '../http/examples.js';
+import { MIGRATE_EVENT } from '../workflow/machine-migrations.js';
 import { Cursor, Id, LabelSchema, Limit, Timestamp, ref, withExamples, type Example } from '../http/schemas.js';
 import { CATEGORY_NAMES, DIRECTION_NAMES } from './categories.js';
 
@@ -100,7 +101,7 @@ export const TransitionSchema = Type.Object(
       ...Id('对象为项目时即 subject.id；请改用 subject / subject.id when the subject is a project; use subject instead', EXAMPLE.projectId),
       deprecated: true,
     }),
-    event: Type.Enum([...EVENT_TYPES, ...ROUND_EVENT_TYPES, 'MIGRATE'], {
+    event: Type.Enum([...EVENT_TYPES, ...ROUND_EVENT_TYPES, MIGRATE_EVENT], {
       description: '事件类型（项目或批次；MIGRATE 为迁移到状态机新版本）/ Event type, of the project or the round machine (MIGRATE: moved to another version of its machine)',
     }),
     fromState: LogStateSchema,

@@ -91,6 +91,8 @@ export class ProjectsService {
   /** Projects as the workflow step sees them. */
   private readonly subjects: Subjects<ProjectRow, ProjectCommand, Facts>;
   private readonly panel: PanelRepository;
+  /** The units a reviewer must not come from, for a project's unit: one function for every event, not one per event. */
+  private readonly lineage: (unitId: string) => string[];
 
   constructor(
     private readonly db: Db,
@@ -101,6 +103,7 @@ export class ProjectsService {
     private readonly workflow: WorkflowStores,
   ) {
     this.panel = new PanelRepository(db);
+    this.lineage = (unitId) => this.unitsService.lineage(unitId);
     this.subjects = {
       kind: 'project',
       noun: { zh: '项目', en: 'project' },
@@ -154,7 +157,7 @@ export class ProjectsService {
   private facts(project: ProjectRow, now: number): Facts {
     const round = this.repository.roundWithFacts(project.roundId);
     if (!round) throw new Error(`project ${project.id} refers to a missing round`);
-    return new ProjectFacts(this.repository, (unitId) => this.unitsService.lineage(unitId), project, round.facts, round.row.requireSignedLetter, now);
+    return new ProjectFacts(this.repository, this.lineage, project, round.facts, round.requireSignedLetter, now);
   }
 
   create(principal: Principal, input: CreateProjectInput): Promise<ProjectView> {
@@ -304,7 +307,7 @@ export class ProjectsService {
   assignReviewer(principal: Principal, id: string, reviewerId: string) {
     return this.committer.run(() => {
       const project = this.findVisible(principal, id);
-      const refusal = pairRefusal(this.panel, (unitId) => this.unitsService.lineage(unitId), project, reviewerId);
+      const refusal = pairRefusal(this.panel, this.lineage, project, reviewerId);
       switch (refusal?.code) {
         case 'wrong_state':
           throw new Problem('conflict', refusal.detail, { state: project.state });

@@ -3,7 +3,7 @@
  * connection, like a project event; the cooler paths use Drizzle's query builder.
  */
 import type Database from 'better-sqlite3';
-import { asc, eq } from 'drizzle-orm';
+import { asc } from 'drizzle-orm';
 import type { RoundContext } from '../../machines/round.types.js';
 import type { Db } from '../db/client.js';
 import { rounds, type RoundRow } from '../db/schema.js';
@@ -47,10 +47,5 @@ export class RoundsRepository {
   updateState(row: RoundRow, expectedVersion: number): boolean {
     const { id, state, machineId, machineVersion, version, updatedAt } = row;
     return this.update.run({ id, state, context: JSON.stringify(row.context), machineId, machineVersion, version, updatedAt, expectedVersion }).changes === 1;
-  }
-
-  /** Pins the version of the project machine the round's projects run under. */
-  pinProjectMachine(id: string, version: number): void {
-    this.db.update(rounds).set({ projectMachineVersion: version }).where(eq(rounds.id, id)).run();
   }
 }
