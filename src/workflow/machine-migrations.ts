@@ -71,6 +71,9 @@ export class MachineMigrations {
   migrate(principal: Principal, request: MigrationRequest): Promise<MigrationReport> {
     const from = this.definition(request.machine, request.fromVersion, 'fromVersion');
     const to = this.definition(request.machine, request.toVersion, 'toVersion');
+    if (request.roundId !== undefined && from.kind !== 'project') {
+      throw new Problem('unprocessable', '只有项目迁移可按批次限定 / Only a project migration may be limited to a round', { field: 'roundId' });
+    }
     if (from === to) throw new Problem('unprocessable', '源版本与目标版本相同 / fromVersion and toVersion are the same', { field: 'toVersion' });
     const stateMap = request.stateMap ?? {};
     for (const [old, next] of Object.entries(stateMap)) {
@@ -80,9 +83,6 @@ export class MachineMigrations {
     if (request.reason.trim().length === 0) throw new Problem('unprocessable', '须说明迁移理由 / A reason is required', { field: 'reason' });
     const table = TABLES[from.kind as SubjectKind];
     if (!table) throw new Problem('unprocessable', `${from.kind} 没有可迁移的对象 / No subjects of kind ${from.kind} are stored`, { field: 'machine' });
-    if (request.roundId !== undefined && from.kind !== 'project') {
-      throw new Problem('unprocessable', '只有项目迁移可按批次限定 / Only a project migration may be limited to a round', { field: 'roundId' });
-    }
 
     return this.committer.run(() => {
       if (request.roundId !== undefined && !this.sqlite.prepare('SELECT 1 FROM rounds WHERE id = ?').get(request.roundId)) {

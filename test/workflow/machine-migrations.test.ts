@@ -180,6 +180,21 @@ describe('versioned machine definitions', () => {
     expect(again.body).toMatchObject({ applied: true, subjects: 0, entries: null, repinnedRounds: [] });
   });
 
+  it('refuses a blank reason, a state the old version lacks, and a round scope on a round migration, writing nothing', async () => {
+    const before = logCount();
+    const blank = await migrate({ reason: '   ', dryRun: false, stateMap: { withdrawn: 'rejected' } });
+    expect(blank.status).toBe(422);
+    expect(blank.body).toMatchObject({ field: 'reason' });
+    const unknownOld = await migrate({ stateMap: { archived: 'rejected' } });
+    expect(unknownOld.status).toBe(422);
+    expect(unknownOld.body).toMatchObject({ field: 'stateMap' });
+    const roundScoped = await migrate({ machine: 'round', fromVersion: 1, toVersion: 1, roundId: world.roundId });
+    expect(roundScoped.status).toBe(422);
+    expect(roundScoped.body).toMatchObject({ field: 'roundId' });
+    expect(logCount()).toBe(before);
+    expect(t.db.$client.prepare('SELECT DISTINCT machine_version AS v FROM projects').all()).toEqual([{ v: 1 }]);
+  });
+
   it('is the admin’s alone, and refuses unknown versions and states with a problem', async () => {
     expect((await migrate({}, world.orgDept.token)).status).toBe(403);
     const unknown = await migrate({ toVersion: 7 });
