@@ -177,11 +177,12 @@ export const files = sqliteTable(
 );
 
 /**
- * What a log entry is about. An open set of names, checked in code (ProjectStore.appendLog) rather
- * than by the database, so a new kind of subject needs no migration: `project` and `round` have
- * entries now; `unit`, `user` and `assignment` are the next subjects to get a lifecycle.
+ * What a log entry is about. An open set of names, checked in code (TransitionLogRepository.append)
+ * rather than by the database, so a new kind of subject needs no migration. `project` and `round`
+ * run machines; `unit`, `user`, `assignment` and `file` have record entries (created, amended,
+ * deactivated); `log` is the log itself (an operator's acknowledgement of a refused head).
  */
-export const SUBJECT_KINDS = ['project', 'round', 'unit', 'user', 'assignment'] as const;
+export const SUBJECT_KINDS = ['project', 'round', 'unit', 'user', 'assignment', 'file', 'log'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
 /**
@@ -257,8 +258,13 @@ export const securityEvents = sqliteTable(
     projectId: text(),
     /** The event type attempted, for event routes. */
     event: text(),
+    /** What the attempt addressed, of any kind (project, round, unit, user ...), where the route names one. */
+    subjectKind: text(),
+    subjectId: text(),
+    /** The client's address as the service saw it (after trusted proxies). */
+    source: text(),
   },
-  (t) => [index('security_events_at_idx').on(t.at), index('security_events_actor_idx').on(t.actorId)],
+  (t) => [index('security_events_at_idx').on(t.at), index('security_events_actor_idx').on(t.actorId), index('security_events_subject_idx').on(t.subjectKind, t.subjectId)],
 );
 
 /**
@@ -277,6 +283,53 @@ export const checkpoints = sqliteTable('checkpoints', {
   createdAt: text().notNull(),
 });
 
+/**
+ * Refused attempts by callers without a valid token, aggregated per source, minute and kind of
+ * refusal: anonymous noise is counted, never stored one row per request. Pruned by the retention
+ * setting like security_events.
+ */
+export const refusedAttempts = sqliteTable(
+  'refused_attempts',
+  {
+    /** The client's address. */
+    source: text().notNull(),
+    /** The minute, ISO-8601 UTC truncated: 2026-12-02T16:43Z. */
+    minute: text().notNull(),
+    method: text().notNull(),
+    route: text().notNull(),
+    status: integer().notNull(),
+    problemType: text().notNull(),
+    count: integer().notNull(),
+    /** The first and the latest attempt of the group. */
+    firstAt: text().notNull(),
+    lastAt: text().notNull(),
+    lastRequestId: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.minute, t.method, t.route, t.status, t.problemType] }), index('refused_attempts_minute_idx').on(t.minute)],
+);
+
+/**
+ * The log's sealed head: one row, rewritten by every commit that appended entries, holding the
+ * head's size and hash with a MAC under a key kept outside the database. Whoever holds only the
+ * database file cannot extend, cut or re-hash the log without the seal failing.
+ */
+export const sealedHead = sqliteTable(
+  'sealed_head',
+  {
+    id: integer().primaryKey(),
+    size: integer().notNull(),
+    headHash: text().notNull(),
+    /** The latest checkpoint's id when sealed (0: none), so deleted checkpoint rows are seen. */
+    checkpointId: integer().notNull(),
+    /** Which key made the MAC (hex key id). */
+    keyId: text().notNull(),
+    /** HMAC-SHA256, hex, over the seal's text (src/audit). */
+    mac: text().notNull(),
+    sealedAt: text().notNull(),
+  },
+  (t) => [check('sealed_head_single_row', sql`${t.id} = 1`)],
+);
+
 export type UnitRow = typeof units.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type RoundRow = typeof rounds.$inferSelect;
@@ -287,3 +340,5 @@ export type SecurityEventRow = typeof securityEvents.$inferSelect;
 export type FileRow = typeof files.$inferSelect;
 export type CheckpointRow = typeof checkpoints.$inferSelect;
 export type IdempotencyRecordRow = typeof idempotencyRecords.$inferSelect;
+export type RefusedAttemptRow = typeof refusedAttempts.$inferSelect;
+export type SealedHeadRow = typeof sealedHead.$inferSelect;

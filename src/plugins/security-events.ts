@@ -56,6 +56,9 @@ export default fp(
         detail: problem ? clip(problem.message) : '',
         projectId: config.subject?.kind === 'project' ? stringField(request.params, config.subject.param) : null,
         event: config.eventField ? stringField(request.body, config.eventField) : null,
+        subjectKind: config.subject?.kind ?? null,
+        subjectId: config.subject ? stringField(request.params, config.subject.param) : null,
+        source: request.ip,
       };
       // Recorded through the group committer before the refusal is answered: a burst of refusals
       // shares commits (and fsyncs) with the events in flight, and the record is durable by the

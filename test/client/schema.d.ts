@@ -1400,7 +1400,7 @@ export interface components {
                  * @description 对象的种类 / The kind of subject
                  * @enum {unknown}
                  */
-                kind: "project" | "round" | "unit" | "user" | "assignment";
+                kind: "project" | "round" | "unit" | "user" | "assignment" | "file" | "log";
                 /**
                  * @description 对象的标识 / The subject’s id
                  * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
@@ -6909,7 +6909,7 @@ export interface operations {
                  * @description 只看此种类的对象 / Only subjects of this kind
                  * @example round
                  */
-                subjectKind?: "project" | "round" | "unit" | "user" | "assignment";
+                subjectKind?: "project" | "round" | "unit" | "user" | "assignment" | "file" | "log";
                 /**
                  * @description 只看此对象 / Only this subject
                  * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
