@@ -10,7 +10,7 @@ import { AUDIT_SCHEMAS } from './audit/audit.schemas.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { CheckpointsService, loadSigningKey, logIdentity, scheduleCheckpoints } from './audit/checkpoints.js';
 import { AuditExportService } from './audit/export-bundle.js';
-import { systemClock, type Clock } from './clock.js';
+import { isoUtc, systemClock, type Clock } from './clock.js';
 import type { Db } from './db/client.js';
 import { GroupCommitter } from './db/group-commit.js';
 import { OneLineLogController } from './http/log-controller.js';
@@ -44,6 +44,7 @@ import { IdempotencyRepository } from './workflow/idempotency.repository.js';
 import type { WorkflowStores } from './workflow/step.js';
 import { TransitionLogRepository } from './workflow/transition-log.repository.js';
 import { MachineMigrations } from './workflow/machine-migrations.js';
+import { adoptUnrecorded } from './workflow/records.js';
 import { MachineRegistry, SHIPPED_LIFECYCLES, type AnyLifecycle } from '../machines/registry.js';
 import { UnitSchema } from './units/units.schemas.js';
 import { unitsRoutes } from './units/units.routes.js';
@@ -109,8 +110,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done(null, payload);
   });
 
-  const units = new UnitsService(options.db, clock);
-  const users = new UsersService(options.db, clock, units);
   const committer = new GroupCommitter(options.db.$client);
   // The one workflow step's stores: the machine definitions, the log, the idempotency records.
   const workflow: WorkflowStores = {
@@ -118,11 +117,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     log: new TransitionLogRepository(options.db.$client),
     idempotency: new IdempotencyRepository(options.db.$client),
   };
+  // A database from before record entries: its rows become ADOPT entries before anything is written.
+  const adopted = await committer.run(() => adoptUnrecorded(options.db.$client, workflow.log, isoUtc(clock.now())));
+  if (adopted > 0) app.log.info({ adopted }, 'rows written before record entries adopted into the log');
+  const units = new UnitsService(options.db, clock, committer, workflow.log);
+  const users = new UsersService(options.db, clock, units, committer, workflow.log);
   const projectsRepository = new ProjectsRepository(options.db);
   const projects = new ProjectsService(options.db, clock, units, committer, projectsRepository, workflow);
   const rounds = new RoundsService(options.db, clock, committer, projects, new RoundsRepository(options.db), projectsRepository, workflow);
-  const panel = new PanelService(options.db, clock, units, committer);
-  if (options.adminToken) users.ensureAdmin(options.adminToken);
+  const panel = new PanelService(options.db, clock, units, committer, workflow.log);
+  if (options.adminToken) await users.ensureAdmin(options.adminToken);
   const identity = logIdentity(options.instance ?? 'default');
   const signingKey = loadSigningKey(options.signingKeyPath ?? null, identity.keyName, app.log);
   const definitions = machineDefinitions(workflow.registry);
@@ -168,7 +172,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(roundsRoutes, { rounds });
       await api.register(projectsRoutes, { projects });
       await api.register(panelRoutes, { panel });
-      await api.register(filesRoutes, { files: new FilesService(options.db, clock, projects, committer), maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES });
+      await api.register(filesRoutes, {
+        files: new FilesService(options.db, clock, projects, committer, workflow.log),
+        maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+      });
       await api.register(reportsRoutes, { reports: new ReportsService(options.db), clock });
       await api.register(auditRoutes, { db: options.db, checkpoints, exporter });
     },

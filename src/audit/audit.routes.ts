@@ -69,7 +69,11 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter }: Audit
         querystring: Type.Object(
           {
             subjectKind: Type.Optional(Type.Enum(SUBJECT_KINDS, { description: '只看此种类的对象 / Only subjects of this kind', examples: ['round'] })),
-            subjectId: Type.Optional(FilterId('只看此对象 / Only this subject', EXAMPLE.roundId)),
+            // An assignment's id is two ids: `<projectId>/<reviewerId>`.
+            subjectId: Type.Optional({
+              ...FilterId('只看此对象；评审分配为「项目标识/评审人标识」 / Only this subject; an assignment is `<projectId>/<reviewerId>`', EXAMPLE.roundId),
+              maxLength: 160,
+            }),
             projectId: Type.Optional({
               ...FilterId(
                 '只看此项目，即 subjectKind=project 且 subjectId 为此值；请改用二者 / Only this project: subjectKind=project with this subjectId; use those instead',

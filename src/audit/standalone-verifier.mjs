@@ -39,6 +39,7 @@ export const FORMATS = ['lixiang-audit-bundle/1', FORMAT];
 
 /** The log's event for a subject moved to another version of its machine (src/workflow/machine-migrations.ts). */
 const MIGRATE_EVENT = 'MIGRATE';
+const RECORD_MACHINE = 'record';
 const COMMON_FIELDS = ['event', 'fromState', 'toState', 'payload', 'actorId', 'actorRole', 'actorUnitId', 'at', 'requestId', 'machineId', 'machineVersion', 'prevHash'];
 
 /**
@@ -445,6 +446,8 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
       expectedSeq = entry.seq + 1;
       prevHash = entry.hash;
       lastSeq = entry.seq;
+      // Record entries (machine `record`: creations, draft edits, assignments, uploads, adoptions) are no machine's transitions.
+      if (entry.machineId === RECORD_MACHINE) continue;
 
       const machineKey = `${entry.machineId}@${entry.machineVersion}`;
       const definition = definitions.get(machineKey);

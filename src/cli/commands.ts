@@ -84,18 +84,24 @@ export async function run(argv: string[]): Promise<number> {
         throw new UsageError(`users create: --name and --role (${ROLES.join(', ')}) are required`);
       }
       const db = await openMigrated();
-      const [{ systemClock }, { UnitsService }, { UsersService }] = await Promise.all([
+      const [{ isoUtc, systemClock }, { GroupCommitter }, { UnitsService }, { UsersService }, { TransitionLogRepository }, { adoptUnrecorded, CLI_ACTOR }] = await Promise.all([
         import('../clock.js'),
+        import('../db/group-commit.js'),
         import('../units/units.service.js'),
         import('../users/users.service.js'),
+        import('../workflow/transition-log.repository.js'),
+        import('../workflow/records.js'),
       ]);
       try {
-        const units = new UnitsService(db, systemClock);
-        const { user, token } = new UsersService(db, systemClock, units).create({
-          name: values.name,
-          role: values.role as Role,
-          unitId: values.unit ?? null,
-        });
+        const committer = new GroupCommitter(db.$client);
+        const log = new TransitionLogRepository(db.$client);
+        // As at the service's start: a database from before record entries is adopted before its first record entry.
+        await committer.run(() => adoptUnrecorded(db.$client, log, isoUtc(systemClock.now())));
+        const units = new UnitsService(db, systemClock, committer, log);
+        const { user, token } = await new UsersService(db, systemClock, units, committer, log).create(
+          { actor: CLI_ACTOR, requestId: 'cli:users-create' },
+          { name: values.name, role: values.role as Role, unitId: values.unit ?? null },
+        );
         out(JSON.stringify({ user, token }, null, 2));
         return 0;
       } finally {

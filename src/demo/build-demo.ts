@@ -4,7 +4,9 @@
  * validated and appended to the hash-chained log, at the time the story says (a settable clock).
  * The only thing not done over HTTP is creating the users: the API issues random tokens, and the
  * demo needs tokens the README can list, so users are created with UsersService.createWithToken,
- * which stores only the token's hash, like every other user.
+ * which stores only the token's hash, like every other user, and logs the act as the service's own.
+ * Every other act (units, rounds, projects, draft edits, assignments, uploads) goes through the
+ * API, so each is an entry of the log as in production.
  *
  * The database is built beside the target and renamed over it when complete, so a failed build
  * leaves the target as it was. A target that a running service holds (its pid file says so) is
@@ -20,9 +22,11 @@ import { buildApp } from '../app.js';
 import type { Clock } from '../clock.js';
 import { DEFAULT_DATABASE_PATH } from '../config.js';
 import { migrateDatabase, openDatabase, type Db } from '../db/client.js';
+import { GroupCommitter } from '../db/group-commit.js';
 import { pidFilePath, runningService } from '../db/pid-file.js';
 import { UnitsService } from '../units/units.service.js';
 import { UsersService } from '../users/users.service.js';
+import { TransitionLogRepository } from '../workflow/transition-log.repository.js';
 import { COMMITTEE, ROUNDS, UNITS, USERS, type DemoProject, type DemoRound, type DemoUser, type When } from './demo-data.js';
 
 /** A clock the builder moves along the story; never backwards. */
@@ -442,9 +446,12 @@ export async function buildDemo(options: BuildDemoOptions): Promise<DemoSummary>
     // The party organisations, then the people: both by the administrator.
     progress('units and users');
     const unitIds = new Map<string, string>();
-    const users = new UsersService(db, clock, new UnitsService(db, clock));
+    // The users' CREATE_USER entries are the service's own acts (actor `system`), appended like every write.
+    const committer = new GroupCommitter(db.$client);
+    const log = new TransitionLogRepository(db.$client);
+    const users = new UsersService(db, clock, new UnitsService(db, clock, committer, log), committer, log);
     const userIds = new Map<string, string>();
-    users.createWithToken({ name: ADMIN.name, role: 'admin', unitId: null }, ADMIN.token);
+    await users.createWithToken({ name: ADMIN.name, role: 'admin', unitId: null }, ADMIN.token);
     for (const unit of UNITS) {
       const created = await api.post<{ id: string }>(ADMIN, '/units', {
         name: unit.name,
@@ -456,7 +463,7 @@ export async function buildDemo(options: BuildDemoOptions): Promise<DemoSummary>
     }
     for (const user of USERS) {
       if (user === ADMIN) continue;
-      const created = users.createWithToken({ name: user.name, role: user.role, unitId: user.unit ? unitIds.get(user.unit)! : null }, user.token);
+      const created = await users.createWithToken({ name: user.name, role: user.role, unitId: user.unit ? unitIds.get(user.unit)! : null }, user.token);
       userIds.set(user.key, created.id);
       clock.advance(MINUTE);
     }

@@ -142,7 +142,7 @@ export async function filesRoutes(app: App, { files, maxUploadBytes }: { files: 
       // Refuse before reading the body when the caller may not upload here at all.
       files.assertMayUpload(principal, id, kind);
       const upload = await readUpload(request, maxUploadBytes);
-      const file = await files.upload(principal, id, kind, upload);
+      const file = await files.upload(principal, id, kind, upload, request.id);
       return reply.code(201).header('Location', `/api/v1/projects/${id}/files/${file.id}`).send(file);
     },
   );

@@ -15,6 +15,8 @@ import type { FileRow, ProjectRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import { newId } from '../ids.js';
 import type { ProjectsService } from '../projects/projects.service.js';
+import { appendRecord } from '../workflow/records.js';
+import type { TransitionLogRepository } from '../workflow/transition-log.repository.js';
 import { FilesRepository, type FileMetadata } from './files.repository.js';
 import { ACCEPTED_TYPES, checksumOf, detectMediaType, sanitizeFileName, type FileKind, type MediaType } from './file-content.js';
 import type { FileView } from './files.schemas.js';
@@ -61,6 +63,7 @@ export class FilesService {
     private readonly clock: Clock,
     private readonly projects: ProjectsService,
     private readonly committer: GroupCommitter,
+    private readonly log: TransitionLogRepository,
   ) {
     this.files = new FilesRepository(db);
   }
@@ -90,8 +93,8 @@ export class FilesService {
     return project;
   }
 
-  /** Judges the bytes (415 for a type the kind does not accept), then stores them with their SHA-256. */
-  upload(principal: Principal, projectId: string, kind: FileKind, upload: Upload): Promise<FileView> {
+  /** Judges the bytes (415 for a type the kind does not accept), then stores them with their SHA-256 and the UPLOAD_FILE entry. */
+  upload(principal: Principal, projectId: string, kind: FileKind, upload: Upload, requestId: string): Promise<FileView> {
     const mediaType = detectMediaType(upload.content);
     const accepted = ACCEPTED_TYPES[kind];
     if (mediaType === null || !accepted.includes(mediaType)) {
@@ -121,6 +124,18 @@ export class FilesService {
         createdAt: isoUtc(now),
       };
       this.files.add(row);
+      appendRecord(
+        this.log,
+        { actor: principal, requestId },
+        {
+          subjectKind: 'file',
+          subjectId: row.id,
+          event: 'UPLOAD_FILE',
+          toState: 'stored',
+          payload: { projectId, kind, fileName, mediaType, size: row.size, sha256 },
+          at: row.createdAt,
+        },
+      );
       return toFileView(row);
     });
   }

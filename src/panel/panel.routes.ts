@@ -38,7 +38,7 @@ export async function panelRoutes(app: App, { panel }: { panel: PanelService }) 
         },
       },
     },
-    async (request) => panel.assign(principalOf(request), request.params.id, request.body),
+    async (request) => panel.assign(principalOf(request), request.params.id, request.body, request.id),
   );
 
   app.get(

@@ -12,6 +12,8 @@ import type { GroupCommitter } from '../db/group-commit.js';
 import type { ReviewRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import type { UnitsService } from '../units/units.service.js';
+import { recordAssignment } from '../workflow/records.js';
+import type { TransitionLogRepository } from '../workflow/transition-log.repository.js';
 import { ASSIGNABLE_STATES, pairRefusal } from './assignment-rules.js';
 import { PanelRepository, type Reviewer } from './panel.repository.js';
 import type { AssignmentOutcome, AssignmentsInput, Refusal, ReviewView, WorklistItem } from './panel.schemas.js';
@@ -35,12 +37,13 @@ export class PanelService {
     private readonly clock: Clock,
     private readonly unitsService: UnitsService,
     private readonly committer: GroupCommitter,
+    private readonly log: TransitionLogRepository,
   ) {
     this.panel = new PanelRepository(db);
   }
 
-  /** One transaction: every assignment made, or (on an unexpected error) none. */
-  assign(principal: Principal, roundId: string, input: AssignmentsInput): Promise<AssignmentOutcome> {
+  /** One transaction: every assignment made, each with its ASSIGN_REVIEWER entry, or (on an unexpected error) none. */
+  assign(principal: Principal, roundId: string, input: AssignmentsInput, requestId: string): Promise<AssignmentOutcome> {
     return this.committer.run(() => {
       const minReviews = this.panel.minReviewsOf(roundId);
       if (minReviews === undefined) throw new Problem('not-found', `批次不存在 / Round ${roundId} not found`);
@@ -48,6 +51,7 @@ export class PanelService {
       const at = isoUtc(this.clock.now());
       const insert = (projectId: string, reviewerId: string) => {
         this.panel.assign({ projectId, reviewerId, assignedBy: principal.id, assignedAt: at });
+        recordAssignment(this.log, { actor: principal, requestId }, projectId, reviewerId, at);
         outcome.assigned.push({ projectId, reviewerId });
       };
       if (input.mode === 'explicit') this.explicit(roundId, input.pairs, insert, outcome.refused);

@@ -5,6 +5,7 @@
 import type { Facts, ProjectCommand, ProjectContext } from '../../machines/project.types.js';
 import { endOfShanghaiDay } from '../clock.js';
 import type { ProjectRow, RoundRow } from '../db/schema.js';
+import { letterSha256 } from '../workflow/records.js';
 import type { ProjectsRepository } from './projects.repository.js';
 
 /** The facts of a round that the project machine's guards read. */
@@ -91,14 +92,22 @@ export class ProjectFacts implements Facts {
 }
 
 /**
- * The payload the log keeps: the command without its type, plus the checksums of the files the
- * event relies on, so the hash chain covers exactly which bytes were submitted. SUBMIT names the
+ * The payload the log keeps: the command without its type, plus the facts its effect depends on,
+ * so the hash chain covers exactly what was decided on. SUBMIT names the letter's hash and the
  * latest signed letter (when there is one); SUBMIT_FINAL_REPORT replaces its document ids with
- * `{ fileId, sha256 }` as the machine recorded them.
+ * `{ fileId, sha256 }` as the machine recorded them; GRADE adds the funding the machine computed
+ * from the round's amounts. (The step adds the hash of the context written.)
  */
 export function loggedPayload(command: ProjectCommand, facts: Facts, context: ProjectContext): Record<string, unknown> {
   const { type: _type, ...payload } = command;
-  if (command.type === 'SUBMIT' && facts.signedLetter) return { ...payload, signedLetter: facts.signedLetter };
-  if (command.type === 'SUBMIT_FINAL_REPORT' && command.documents) return { ...payload, documents: context.finalReportDocuments ?? [] };
-  return payload;
+  switch (command.type) {
+    case 'SUBMIT':
+      return { ...payload, letterSha256: letterSha256(facts.letter), ...(facts.signedLetter ? { signedLetter: facts.signedLetter } : {}) };
+    case 'SUBMIT_FINAL_REPORT':
+      return command.documents ? { ...payload, documents: context.finalReportDocuments ?? [] } : payload;
+    case 'GRADE':
+      return { ...payload, funding: context.funding };
+    default:
+      return payload;
+  }
 }

@@ -53,7 +53,7 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
       },
     },
     async (request, reply) => {
-      const project = await projects.create(principalOf(request), request.body);
+      const project = await projects.create(principalOf(request), request.body, request.id);
       return reply.code(201).header('ETag', etagOf(project.version)).header('Location', `/api/v1/projects/${project.id}`).send(project);
     },
   );
@@ -131,7 +131,7 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
       },
     },
     async (request, reply) => {
-      const project = await projects.patch(principalOf(request), request.params.id, parseIfMatch(request.headers['if-match']), request.body);
+      const project = await projects.patch(principalOf(request), request.params.id, parseIfMatch(request.headers['if-match']), request.body, request.id);
       return reply.header('ETag', etagOf(project.version)).send(project);
     },
   );
@@ -232,7 +232,7 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
         },
       },
     },
-    async (request, reply) => reply.code(201).send(await projects.assignReviewer(principalOf(request), request.params.id, request.body.reviewerId)),
+    async (request, reply) => reply.code(201).send(await projects.assignReviewer(principalOf(request), request.params.id, request.body.reviewerId, request.id)),
   );
 
   app.get(

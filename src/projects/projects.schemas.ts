@@ -5,6 +5,7 @@ import { ROUND_EVENT_TYPES, ROUND_STATES } from '../../machines/round.types.js';
 import { SUBJECT_KINDS } from '../db/schema.js';
 import { EXAMPLE } from '../http/examples.js';
 import { MIGRATE_EVENT } from '../workflow/machine-migrations.js';
+import { RECORD_EVENT_LABELS, RECORD_EVENTS, RECORD_STATES } from '../workflow/records.js';
 import { Cursor, Id, LabelSchema, Limit, Timestamp, ref, withExamples, type Example } from '../http/schemas.js';
 import { CATEGORY_NAMES, DIRECTION_NAMES } from './categories.js';
 
@@ -46,7 +47,11 @@ const CategorySchema = Type.Enum(CATEGORY_NAMES, { description: '类别 / Catego
 const DirectionSchema = Type.Enum(DIRECTION_NAMES, { description: '类别下的方向（标签见 GET /api/v1/machine）/ A direction of the category (labels: GET /api/v1/machine)' });
 const StateSchema = Type.Enum(STATES, { description: '生命周期状态 / Lifecycle state' });
 const EventTypeSchema = Type.Enum(EVENT_TYPES, { description: '事件类型 / Event type' });
-const LogStateSchema = Type.Enum([...STATES, ...ROUND_STATES], { description: '项目或批次的状态 / State of the project or of the round' });
+const LogStateSchema = Type.Enum([...STATES, ...ROUND_STATES, ...RECORD_STATES], {
+  description:
+    '项目或批次的状态；记录条目：none（尚不存在）、active（有效）、inactive（停用）、assigned（已分配）、stored（已保存） / ' +
+    'State of the project or of the round; for record entries: none (not yet there), active, inactive, assigned, stored',
+});
 export const MachineRef = Type.Object(
   {
     id: Type.String({ minLength: 1, description: '状态机标识 / Machine id', examples: ['project'] }),
@@ -93,7 +98,12 @@ export const TransitionSchema = Type.Object(
     subject: Type.Object(
       {
         kind: Type.Enum(SUBJECT_KINDS, { description: '对象的种类 / The kind of subject' }),
-        id: Id('对象的标识 / The subject’s id', EXAMPLE.projectId),
+        id: Type.String({
+          minLength: 1,
+          maxLength: 160,
+          description: '对象的标识；评审分配为「项目标识/评审人标识」 / The subject’s id; for an assignment `<projectId>/<reviewerId>`',
+          examples: [EXAMPLE.projectId],
+        }),
       },
       { additionalProperties: false, description: '条目的对象：项目、批次等 / What the entry is about: a project, a round, …' },
     ),
@@ -101,13 +111,25 @@ export const TransitionSchema = Type.Object(
       ...Id('对象为项目时即 subject.id；请改用 subject / subject.id when the subject is a project; use subject instead', EXAMPLE.projectId),
       deprecated: true,
     }),
-    event: Type.Enum([...EVENT_TYPES, ...ROUND_EVENT_TYPES, MIGRATE_EVENT], {
-      description: '事件类型（项目或批次；MIGRATE 为迁移到状态机新版本）/ Event type, of the project or the round machine (MIGRATE: moved to another version of its machine)',
+    event: Type.Enum([...EVENT_TYPES, ...ROUND_EVENT_TYPES, MIGRATE_EVENT, ...RECORD_EVENTS], {
+      description:
+        '事件类型：项目或批次状态机的事件；MIGRATE 为迁移到状态机新版本；记录条目（状态机 record）：' +
+        RECORD_EVENTS.map((e) => `${e} ${RECORD_EVENT_LABELS[e].zh}`).join('、') +
+        ' / Event type: of the project or the round machine; MIGRATE: moved to another version of its machine; record entries (machine `record`): ' +
+        RECORD_EVENTS.map((e) => `${e} ${RECORD_EVENT_LABELS[e].en}`).join(', '),
     }),
     fromState: LogStateSchema,
     toState: LogStateSchema,
     payload: Type.Record(Type.String(), Type.Unknown(), {
-      description: '事件载荷；评审意见对申报人隐藏 / The event payload; reviews are hidden from applicants and other reviewers',
+      description:
+        '事件载荷（规范化 JSON），即重建数据所依据的事实：项目与批次的每条状态机条目带 contextSha256（所写上下文的哈希），GRADE 带 funding（资助金额），' +
+        'SUBMIT 带 letterSha256（目标责任书的哈希）；记录条目的载荷见各事件。评审意见对申报人隐藏。 / ' +
+        'The event payload (canonical JSON): the facts the rows are rebuilt from. Every project and round machine entry carries contextSha256 (the hash of the context written), ' +
+        'GRADE the funding amount, SUBMIT letterSha256 (the hash of the letter); record entries carry the facts of their act ' +
+        '(CREATE_UNIT name, type, parentId; CREATE_USER name, role, unitId, tokenFingerprint; CREATE_ROUND settings, machine, projectMachineVersion, contextSha256; ' +
+        'CREATE_PROJECT roundId, unitId, category, direction, title, letterSha256, machine, contextSha256; EDIT_DRAFT category, direction, title, letterSha256, revision, changed; ' +
+        'ASSIGN_REVIEWER projectId, reviewerId; UPLOAD_FILE projectId, kind, fileName, mediaType, size, sha256; ADOPT row). ' +
+        'Reviews are hidden from applicants and other reviewers.',
     }),
     actor: Type.Object(
       {

@@ -12,6 +12,7 @@ import { newId } from '../ids.js';
 import { pairRefusal } from '../panel/assignment-rules.js';
 import { PanelRepository } from '../panel/panel.repository.js';
 import type { UnitsService } from '../units/units.service.js';
+import { appendRecord, contextSha256, letterSha256, recordAssignment } from '../workflow/records.js';
 import { applyStep, requestHash, runStep, type StepReply, type Subjects, type WorkflowStores } from '../workflow/step.js';
 import { directionBelongsTo, type Category } from './categories.js';
 import { ProjectFacts, loggedPayload } from './project-facts.js';
@@ -160,7 +161,8 @@ export class ProjectsService {
     return new ProjectFacts(this.repository, this.lineage, project, round.facts, round.requireSignedLetter, now);
   }
 
-  create(principal: Principal, input: CreateProjectInput): Promise<ProjectView> {
+  /** A draft and its CREATE_PROJECT entry, in one step. */
+  create(principal: Principal, input: CreateProjectInput, requestId: string): Promise<ProjectView> {
     if (principal.role !== 'applicant' || principal.unitId === null) {
       throw new Problem('forbidden', '只有申报单位可以创建项目 / Only applicants create projects');
     }
@@ -202,6 +204,27 @@ export class ProjectsService {
         createdAt: isoUtc(now),
         updatedAt: isoUtc(now),
       });
+      appendRecord(
+        this.workflow.log,
+        { actor: principal, requestId },
+        {
+          subjectKind: 'project',
+          subjectId: id,
+          event: 'CREATE_PROJECT',
+          toState: row.state,
+          payload: {
+            roundId: row.roundId,
+            unitId: row.unitId,
+            category: row.category,
+            direction: row.direction,
+            title: row.title,
+            letterSha256: letterSha256(row.letter),
+            machine: { id: row.machineId, version: row.machineVersion },
+            contextSha256: contextSha256(row.context),
+          },
+          at: row.createdAt,
+        },
+      );
       return toProjectView(row, this.allowedFor(principal, row));
     });
   }
@@ -230,7 +253,8 @@ export class ProjectsService {
     return toProjectView(row, this.allowedFor(principal, row));
   }
 
-  patch(principal: Principal, id: string, expectedVersion: number | null, input: PatchProjectInput): Promise<ProjectView> {
+  /** A draft's edit and its EDIT_DRAFT entry, in one step. */
+  patch(principal: Principal, id: string, expectedVersion: number | null, input: PatchProjectInput, requestId: string): Promise<ProjectView> {
     return this.committer.run(() => {
       const row = this.findVisible(principal, id);
       if (principal.role !== 'applicant' || principal.unitId !== row.unitId) {
@@ -258,6 +282,24 @@ export class ProjectsService {
         updatedAt: isoUtc(this.clock.now()),
       });
       if (!updated) throw new Error(`project ${id} changed inside its own transaction`);
+      const letter = letterSha256(updated.letter);
+      const changed = [
+        ...(['category', 'direction', 'title'] as const).filter((field) => updated[field] !== row[field]),
+        ...(letter !== letterSha256(row.letter) ? ['letter'] : []),
+      ];
+      appendRecord(
+        this.workflow.log,
+        { actor: principal, requestId },
+        {
+          subjectKind: 'project',
+          subjectId: id,
+          event: 'EDIT_DRAFT',
+          fromState: row.state,
+          toState: updated.state,
+          payload: { category: updated.category, direction: updated.direction, title: updated.title, letterSha256: letter, revision: updated.version, changed },
+          at: updated.updatedAt,
+        },
+      );
       return toProjectView(updated, this.allowedFor(principal, updated));
     });
   }
@@ -304,7 +346,8 @@ export class ProjectsService {
     return entriesOfSubject(this.db, 'project', id).map((row) => toTransitionView(row, principal));
   }
 
-  assignReviewer(principal: Principal, id: string, reviewerId: string) {
+  /** One reviewer for one project, and its ASSIGN_REVIEWER entry. */
+  assignReviewer(principal: Principal, id: string, reviewerId: string, requestId: string) {
     return this.committer.run(() => {
       const project = this.findVisible(principal, id);
       const refusal = pairRefusal(this.panel, this.lineage, project, reviewerId);
@@ -317,7 +360,9 @@ export class ProjectsService {
         case 'already_assigned':
           throw new Problem('conflict', refusal.detail, { code: refusal.code });
       }
-      this.repository.assign({ projectId: id, reviewerId, assignedBy: principal.id, assignedAt: isoUtc(this.clock.now()) });
+      const assignedAt = isoUtc(this.clock.now());
+      this.repository.assign({ projectId: id, reviewerId, assignedBy: principal.id, assignedAt });
+      recordAssignment(this.workflow.log, { actor: principal, requestId }, id, reviewerId, assignedAt);
       return this.assignments(id);
     });
   }

@@ -29,7 +29,7 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
       },
     },
     async (request, reply) => {
-      const round = await rounds.create(request.body);
+      const round = await rounds.create({ actor: principalOf(request), requestId: request.id }, request.body);
       return reply.code(201).header('ETag', etagOf(round.version)).send(round);
     },
   );

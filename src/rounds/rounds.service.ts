@@ -12,6 +12,7 @@ import type { ProjectsRepository } from '../projects/projects.repository.js';
 import type { ProjectsService } from '../projects/projects.service.js';
 import { toTransitionView } from '../projects/projects.service.js';
 import type { TransitionView } from '../projects/projects.schemas.js';
+import { appendRecord, contextSha256, roundSettings, type Act } from '../workflow/records.js';
 import { requestHash, runStep, type StepReply, type Subjects, type WorkflowStores } from '../workflow/step.js';
 import type { RoundsRepository } from './rounds.repository.js';
 import type { CreateRoundInput, Round } from './rounds.schemas.js';
@@ -94,7 +95,8 @@ export class RoundsService {
     };
   }
 
-  create(input: CreateRoundInput): Promise<Round> {
+  /** The round and its CREATE_ROUND entry, in one step. */
+  create(act: Act, input: CreateRoundInput): Promise<Round> {
     const scale = input.scoreScale ?? { min: 0, max: 20 };
     if (scale.max <= scale.min) {
       throw new Problem('unprocessable', '评分上限须大于下限 / scoreScale.max must exceed scoreScale.min', { field: 'scoreScale' });
@@ -143,6 +145,19 @@ export class RoundsService {
         updatedAt: null,
       };
       this.repository.insert(row);
+      appendRecord(this.workflow.log, act, {
+        subjectKind: 'round',
+        subjectId: id,
+        event: 'CREATE_ROUND',
+        toState: row.state,
+        payload: {
+          settings: roundSettings(row),
+          machine: { id: row.machineId, version: row.machineVersion },
+          projectMachineVersion: row.projectMachineVersion,
+          contextSha256: contextSha256(row.context),
+        },
+        at: row.createdAt,
+      });
       return toRound(row);
     });
   }

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../http/type-provider.js';
 import { json, problems, ref } from '../http/schemas.js';
+import { principalOf } from '../plugins/auth.js';
 import { CreateUnitBody, UNIT_EXAMPLE, UNIT_EXAMPLES, UnitSchema } from './units.schemas.js';
 import type { UnitsService } from './units.service.js';
 
@@ -21,7 +22,7 @@ export async function unitsRoutes(app: App, { units }: { units: UnitsService }) 
         },
       },
     },
-    async (request, reply) => reply.code(201).send(units.create(request.body)),
+    async (request, reply) => reply.code(201).send(await units.create({ actor: principalOf(request), requestId: request.id }, request.body)),
   );
 
   app.get(

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../http/type-provider.js';
 import { json, problems, ref } from '../http/schemas.js';
+import { principalOf } from '../plugins/auth.js';
 import { CREATED_USER_EXAMPLE, CreateUserBody, CreatedUserSchema, USER_EXAMPLES, UserSchema } from './users.schemas.js';
 import type { UsersService } from './users.service.js';
 
@@ -23,7 +24,7 @@ export async function usersRoutes(app: App, { users }: { users: UsersService }) 
         },
       },
     },
-    async (request, reply) => reply.code(201).send(users.create(request.body)),
+    async (request, reply) => reply.code(201).send(await users.create({ actor: principalOf(request), requestId: request.id }, request.body)),
   );
 
   app.get(

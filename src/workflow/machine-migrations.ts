@@ -12,6 +12,7 @@ import { isoUtc, type Clock } from '../clock.js';
 import type { GroupCommitter } from '../db/group-commit.js';
 import { Problem } from '../http/problems.js';
 import { canonicalJson } from './hash-chain.js';
+import { contextSha256 } from './records.js';
 import type { SubjectKind, WorkflowStores } from './step.js';
 
 /** The log's event for a subject moved to another version of its machine. */
@@ -171,18 +172,30 @@ export class MachineMigrations {
           to: to.key,
           reason,
           ...(request.roundId !== undefined ? { roundId: request.roundId } : {}),
+          contextSha256: contextSha256(context),
         });
         seqs.push(entry.seq);
         if (update.run(next, to.version, at, subject.id, subject.version).changes !== 1) throw new Error(`${subject.id} changed during its migration`);
       }
       // A round's pin changes with its projects, on the record: an entry on the round, its state unchanged.
-      const roundRow = this.sqlite.prepare<[string], { state: string; machineId: string; machineVersion: number }>(
-        'SELECT state, machine_id AS machineId, machine_version AS machineVersion FROM rounds WHERE id = ?',
+      const roundRow = this.sqlite.prepare<[string], { state: string; context: string; machineId: string; machineVersion: number }>(
+        'SELECT state, context, machine_id AS machineId, machine_version AS machineVersion FROM rounds WHERE id = ?',
       );
       const pin = this.sqlite.prepare('UPDATE rounds SET project_machine_version = ?, version = version + 1, updated_at = ? WHERE id = ?');
       for (const round of rounds) {
         const row = roundRow.get(round)!;
-        const entry = record('round', round, row.state, row.state, { id: row.machineId, version: row.machineVersion }, { projectMachine: { from: from.key, to: to.key }, reason });
+        const entry = record(
+          'round',
+          round,
+          row.state,
+          row.state,
+          { id: row.machineId, version: row.machineVersion },
+          {
+            projectMachine: { from: from.key, to: to.key },
+            reason,
+            contextSha256: contextSha256(JSON.parse(row.context)),
+          },
+        );
         seqs.push(entry.seq);
         pin.run(to.version, at, round);
       }

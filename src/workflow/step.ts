@@ -20,6 +20,7 @@ import type { IdempotencyRepository } from './idempotency.repository.js';
 import type { TransitionLogRepository } from './transition-log.repository.js';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './hash-chain.js';
+import { contextSha256 } from './records.js';
 import { refuseDecision } from './refusal.js';
 
 export type { SubjectKind } from '../db/schema.js';
@@ -47,7 +48,7 @@ export interface Subjects<Row extends SubjectRow, Command extends { type: string
   notFound(id: string): Problem;
   /** The facts the machine's guards read, at `now`. */
   facts(row: Row, now: number): Facts;
-  /** The payload the log keeps for this command. */
+  /** The payload the log keeps for this command; the step adds `contextSha256`, the hash of the context written. */
   loggedPayload(command: Command, facts: Facts, next: Persisted): Record<string, unknown>;
   /** Writes the subject as the machine left it, one version up; answers the row as written. */
   write(row: Row, next: Persisted, at: string): Row;
@@ -113,7 +114,8 @@ export function applyStep<Row extends SubjectRow, Command extends { type: string
     event: command.type,
     fromState: decision.from,
     toState: decision.to,
-    payload: canonicalJson(subjects.loggedPayload(command, facts, next)),
+    // The hash of the context the row now holds: the log binds every persisted snapshot.
+    payload: canonicalJson({ ...subjects.loggedPayload(command, facts, next), contextSha256: contextSha256(next.context) }),
     actorId: principal.id,
     actorRole: principal.role,
     actorUnitId: principal.unitId,

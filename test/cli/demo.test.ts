@@ -17,11 +17,13 @@ import { GRADES, STATES, type Grade } from '../../machines/project.types.js';
 import { buildApp } from '../../src/app.js';
 import { systemClock } from '../../src/clock.js';
 import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
+import { GroupCommitter } from '../../src/db/group-commit.js';
 import { pidFilePath } from '../../src/db/pid-file.js';
 import { DemoTargetExists, DemoTargetInUse, buildDemo, formatDemoSummary, type DemoSummary } from '../../src/demo/build-demo.js';
 import { ROUND_2023, USERS } from '../../src/demo/demo-data.js';
 import { UnitsService } from '../../src/units/units.service.js';
 import { UsersService } from '../../src/users/users.service.js';
+import { TransitionLogRepository } from '../../src/workflow/transition-log.repository.js';
 import { call } from '../helpers/app.js';
 
 const token = (role: string) => USERS.find((u) => u.role === role)!.token;
@@ -184,7 +186,9 @@ describe('the demo database', () => {
   });
 
   it('lets every demo token in, with its role', async () => {
-    const users = new UsersService(db, systemClock, new UnitsService(db, systemClock));
+    const committer = new GroupCommitter(db.$client);
+    const log = new TransitionLogRepository(db.$client);
+    const users = new UsersService(db, systemClock, new UnitsService(db, systemClock, committer, log), committer, log);
     for (const user of USERS) {
       expect(users.authenticate(user.token)?.role, user.key).toBe(user.role);
       const listed = await call(app, user.token, { method: 'GET', url: '/api/v1/rounds' });
