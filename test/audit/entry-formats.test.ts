@@ -119,6 +119,8 @@ describe('a log written before subjects had a kind, after the migration', () => 
   /** An export taken right after the migration, before any new entry. */
   let onlyOld: string;
   let total: number;
+  /** The subjects the service adopted at its first start after the upgrade, as `kind` in order. */
+  let adopted: string[];
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-entry-formats-'));
@@ -155,10 +157,11 @@ describe('a log written before subjects had a kind, after the migration', () => 
       }
       const insert = old.prepare(OLD_LOG_INSERT);
       let prevHash = GENESIS_HASH;
-      const rows = old.prepare('SELECT * FROM src.transition_log ORDER BY seq').all() as Array<Record<string, unknown>>;
-      for (const r of rows) {
+      // The machines' entries: the engine of those days wrote no record entries.
+      const rows = old.prepare("SELECT * FROM src.transition_log WHERE machine_id <> 'record' ORDER BY seq").all() as Array<Record<string, unknown>>;
+      for (const [i, r] of rows.entries()) {
         const row = {
-          seq: r.seq as number,
+          seq: i + 1,
           project_id: r.subject_id as string,
           event: r.event as string,
           from_state: r.from_state as string,
@@ -205,8 +208,11 @@ describe('a log written before subjects had a kind, after the migration', () => 
     expect(review.status).toBe(200);
     await fireOk(world, inProgress.id, 'SUBMIT_FINAL_REPORT');
     await fireOk(world, inProgress.id, 'GRADE');
+    // At its start the service adopted every row of the old tables: units, users, the round, projects, assignments.
+    adopted = db.$client.prepare("SELECT subject_kind FROM transition_log WHERE event = 'ADOPT' ORDER BY seq").pluck().all() as string[];
+    expect(adopted).toEqual([...Array(6).fill('unit'), ...Array(10).fill('user'), 'round', 'project', 'project', 'assignment', 'assignment']);
     total = (db.$client.prepare('SELECT count(*) AS n FROM transition_log').get() as { n: number }).n;
-    expect(total).toBe(oldRows.length + 4);
+    expect(total).toBe(oldRows.length + adopted.length + 4);
     db.$client.pragma('wal_checkpoint(TRUNCATE)');
   }, 120_000);
 
@@ -226,6 +232,7 @@ describe('a log written before subjects had a kind, after the migration', () => 
     expect(migrated.filter((r) => r.subject_kind === 'round').map((r) => r.subject_id)).toEqual([world.roundId]);
     const newer = db.$client.prepare('SELECT format, subject_kind AS kind FROM transition_log WHERE seq > ? ORDER BY seq').all(oldRows.length);
     expect(newer).toEqual([
+      ...adopted.map((kind) => ({ format: 2, kind })),
       { format: 2, kind: 'project' },
       { format: 2, kind: 'round' },
       { format: 2, kind: 'project' },
@@ -280,7 +287,7 @@ describe('a log written before subjects had a kind, after the migration', () => 
     const manifest = await new AuditExportService(db, clock, loadSigningKey(keyFile, keyName), origin).writeDirectory(bundle);
     expect(manifest.transitions.entryFormats.map(({ format, count }) => ({ format, count }))).toEqual([
       { format: 1, count: oldRows.length },
-      { format: 2, count: 4 },
+      { format: 2, count: adopted.length + 4 },
     ]);
     const { code, report } = runVerifier(bundle, ['--checkpoint', keptFile]);
     expect(failuresOf(report)).toEqual({});
@@ -328,7 +335,7 @@ describe('a log written before subjects had a kind, after the migration', () => 
     expect(project.body.length).toBeGreaterThan(8);
     for (const entry of project.body) expect(entry).toMatchObject({ subject: { kind: 'project', id: projectIds.inProgress }, projectId: projectIds.inProgress });
     const round = await call(world.app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${world.roundId}/transitions` });
-    expect(round.body.map((e: { event: string }) => e.event)).toEqual(['CLOSE_SUBMISSIONS', 'START_REVIEW']);
+    expect(round.body.map((e: { event: string }) => e.event)).toEqual(['CLOSE_SUBMISSIONS', 'ADOPT', 'START_REVIEW']);
     for (const entry of round.body) {
       expect(entry.subject).toEqual({ kind: 'round', id: world.roundId });
       expect(entry).not.toHaveProperty('projectId');
@@ -345,7 +352,7 @@ describe('a log written before subjects had a kind, after the migration', () => 
     expect(all).toHaveLength(total);
     const of = (kind: string, id?: string) => all.filter((line) => line.startsWith(id ? `${kind} ${id} ` : `${kind} `));
     expect(await seqs('subjectKind=round')).toEqual(of('round'));
-    expect(of('round')).toHaveLength(2);
+    expect(of('round')).toHaveLength(3);
     expect(await seqs(`subjectId=${world.roundId}`)).toEqual(of('round'));
     expect(await seqs(`subjectKind=round&subjectId=${world.roundId}`)).toEqual(of('round'));
     expect(await seqs(`subjectKind=project&subjectId=${world.roundId}`)).toEqual([]);

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, entryHash, verifyChain, type UnhashedEntry } from '../../src/workflow/hash-chain.js';
 import type { SubjectKind, TransitionLogRow } from '../../src/db/schema.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
-import { createWorld, driveTo, type World } from '../helpers/world.js';
+import { WORLD_ENTRIES, createWorld, driveTo, type World } from '../helpers/world.js';
 
 interface RawRow {
   seq: number;
@@ -86,10 +86,10 @@ describe('tampering with the database file', () => {
     file = path.join(dir, 'lixiang.db');
     t = await createTestApp({ path: file });
     world = await createWorld(t.app);
-    await driveTo(world, 'in_progress'); // SUBMIT, PASS, 2 × SUBMIT_REVIEW, COMPLETE, APPROVE, START
-    await driveTo(world, 'submitted'); // SUBMIT
+    await driveTo(world, 'in_progress'); // CREATE_PROJECT, 2 × ASSIGN_REVIEWER; SUBMIT, PASS, 2 × SUBMIT_REVIEW, COMPLETE, APPROVE, START
+    await driveTo(world, 'submitted'); // CREATE_PROJECT, SUBMIT
     rowCount = (t.db.$client.prepare('SELECT count(*) AS n FROM transition_log').get() as { n: number }).n;
-    expect(rowCount).toBe(8);
+    expect(rowCount).toBe(WORLD_ENTRIES + 10 + 2);
   });
 
   afterEach(async () => {

@@ -1402,7 +1402,7 @@ export interface components {
                  */
                 kind: "project" | "round" | "unit" | "user" | "assignment" | "file" | "log";
                 /**
-                 * @description 对象的标识 / The subject’s id
+                 * @description 对象的标识；评审分配为「项目标识/评审人标识」 / The subject’s id; for an assignment `<projectId>/<reviewerId>`
                  * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
                  */
                 id: string;
@@ -1414,21 +1414,21 @@ export interface components {
              */
             projectId?: string;
             /**
-             * @description 事件类型（项目或批次；MIGRATE 为迁移到状态机新版本）/ Event type, of the project or the round machine (MIGRATE: moved to another version of its machine)
+             * @description 事件类型：项目或批次状态机的事件；MIGRATE 为迁移到状态机新版本；记录条目（状态机 record）：CREATE_UNIT 新建党组织、CREATE_USER 新建用户、CREATE_ROUND 新建立项批次、CREATE_PROJECT 新建项目、EDIT_DRAFT 修改草稿、ASSIGN_REVIEWER 分配评审人、UPLOAD_FILE 上传文件、ADOPT 升级时纳入日志 / Event type: of the project or the round machine; MIGRATE: moved to another version of its machine; record entries (machine `record`): CREATE_UNIT Unit created, CREATE_USER User created, CREATE_ROUND Round created, CREATE_PROJECT Project created, EDIT_DRAFT Draft edited, ASSIGN_REVIEWER Reviewer assigned, UPLOAD_FILE File uploaded, ADOPT Adopted into the log at an upgrade
              * @enum {unknown}
              */
-            event: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "MIGRATE";
+            event: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "MIGRATE" | "CREATE_UNIT" | "CREATE_USER" | "CREATE_ROUND" | "CREATE_PROJECT" | "EDIT_DRAFT" | "ASSIGN_REVIEWER" | "UPLOAD_FILE" | "ADOPT";
             /**
-             * @description 项目或批次的状态 / State of the project or of the round
+             * @description 项目或批次的状态；记录条目：none（尚不存在）、active（有效）、inactive（停用）、assigned（已分配）、stored（已保存） / State of the project or of the round; for record entries: none (not yet there), active, inactive, assigned, stored
              * @enum {unknown}
              */
-            fromState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_execution" | "under_acceptance" | "closed";
+            fromState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_execution" | "under_acceptance" | "closed" | "none" | "active" | "inactive" | "assigned" | "stored";
             /**
-             * @description 项目或批次的状态 / State of the project or of the round
+             * @description 项目或批次的状态；记录条目：none（尚不存在）、active（有效）、inactive（停用）、assigned（已分配）、stored（已保存） / State of the project or of the round; for record entries: none (not yet there), active, inactive, assigned, stored
              * @enum {unknown}
              */
-            toState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_execution" | "under_acceptance" | "closed";
-            /** @description 事件载荷；评审意见对申报人隐藏 / The event payload; reviews are hidden from applicants and other reviewers */
+            toState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_execution" | "under_acceptance" | "closed" | "none" | "active" | "inactive" | "assigned" | "stored";
+            /** @description 事件载荷（规范化 JSON），即重建数据所依据的事实：项目与批次的每条状态机条目带 contextSha256（所写上下文的哈希），GRADE 带 funding（资助金额），SUBMIT 带 letterSha256（目标责任书的哈希）；记录条目的载荷见各事件。评审意见对申报人隐藏。 / The event payload (canonical JSON): the facts the rows are rebuilt from. Every project and round machine entry carries contextSha256 (the hash of the context written), GRADE the funding amount, SUBMIT letterSha256 (the hash of the letter); record entries carry the facts of their act (CREATE_UNIT name, type, parentId; CREATE_USER name, role, unitId, tokenFingerprint; CREATE_ROUND settings, machine, projectMachineVersion, contextSha256; CREATE_PROJECT roundId, unitId, category, direction, title, letterSha256, machine, contextSha256; EDIT_DRAFT category, direction, title, letterSha256, revision, changed; ASSIGN_REVIEWER projectId, reviewerId; UPLOAD_FILE projectId, kind, fileName, mediaType, size, sha256; ADOPT row). Reviews are hidden from applicants and other reviewers. */
             payload: {
                 [key: string]: unknown;
             };
@@ -6911,7 +6911,7 @@ export interface operations {
                  */
                 subjectKind?: "project" | "round" | "unit" | "user" | "assignment" | "file" | "log";
                 /**
-                 * @description 只看此对象 / Only this subject
+                 * @description 只看此对象；评审分配为「项目标识/评审人标识」 / Only this subject; an assignment is `<projectId>/<reviewerId>`
                  * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
                  */
                 subjectId?: string;

@@ -7,9 +7,14 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { minimalDocx, minimalJpeg, minimalPdf, minimalPng, minimalXlsx, multipartBody, uploadFile, type Part } from '../helpers/files.js';
-import { assignReviewers, createDraft, createWorld, driveTo, fire, fireOk, type User, type World } from '../helpers/world.js';
+import { canonicalJson } from '../../src/workflow/hash-chain.js';
+import { COMPLETE_LETTER, assignReviewers, createDraft, createWorld, driveTo, fire, fireOk, type User, type World } from '../helpers/world.js';
 
-const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
+/** The hash of the context the project's row holds now, as its latest machine entry names it. */
+const contextSha256 = (projectId: string): string =>
+  sha256(canonicalJson(JSON.parse((t.db.$client.prepare('SELECT context FROM projects WHERE id = ?').get(projectId) as { context: string }).context)));
+const LETTER_SHA256 = sha256(canonicalJson(COMPLETE_LETTER));
 const PROBLEM = /^application\/problem\+json/;
 
 let t: TestApp;
@@ -367,7 +372,7 @@ describe('the signed letter and SUBMIT', () => {
       event: 'SUBMIT',
       violation: { code: 'signed_letter_required' },
     });
-    expect((await transitions(project.id)).length).toBe(0);
+    expect((await transitions(project.id)).map((e) => e.event)).toEqual(['CREATE_PROJECT']);
 
     const first = minimalPdf('first scan');
     const second = minimalPdf('second scan, the one that counts');
@@ -381,23 +386,28 @@ describe('the signed letter and SUBMIT', () => {
 
     const submitted = await fire(world, project.id, world.applicant, 'SUBMIT');
     expect(submitted.status).toBe(200);
-    expect(submitted.body.transition.payload).toEqual({ signedLetter: { fileId: latest.body.id, sha256: sha256(second) } });
+    const payload = { signedLetter: { fileId: latest.body.id, sha256: sha256(second) }, letterSha256: LETTER_SHA256, contextSha256: contextSha256(project.id) };
+    expect(submitted.body.transition.payload).toEqual(payload);
     const log = await transitions(project.id);
-    expect(log.map((e) => e.event)).toEqual(['SUBMIT']);
-    expect(log[0]!.payload).toEqual({ signedLetter: { fileId: latest.body.id, sha256: sha256(second) } });
+    expect(log.map((e) => e.event)).toEqual(['CREATE_PROJECT', 'SUBMIT']);
+    expect(log[1]!.payload).toEqual(payload);
     // The applicant sees the same entry.
-    expect((await transitions(project.id, world.applicant))[0]!.payload).toEqual(log[0]!.payload);
+    expect((await transitions(project.id, world.applicant))[1]!.payload).toEqual(log[1]!.payload);
   });
 
-  it('where the round does not require it, SUBMIT logs the signed letter when there is one, and an empty payload otherwise', async () => {
+  it('where the round does not require it, SUBMIT logs the signed letter when there is one, and otherwise only the hashes of the letter and the context', async () => {
     const without = await createDraft(world);
-    expect((await fire(world, without.id, world.applicant, 'SUBMIT')).body.transition.payload).toEqual({});
+    expect((await fire(world, without.id, world.applicant, 'SUBMIT')).body.transition.payload).toEqual({ letterSha256: LETTER_SHA256, contextSha256: contextSha256(without.id) });
 
     const withLetter = await createDraft(world);
     const pdf = minimalPdf('optional scan');
     const uploaded = await uploadFile(t.app, world.applicant.token, withLetter.id, 'signed_letter', pdf);
     const submitted = await fire(world, withLetter.id, world.applicant, 'SUBMIT');
-    expect(submitted.body.transition.payload).toEqual({ signedLetter: { fileId: uploaded.body.id, sha256: sha256(pdf) } });
+    expect(submitted.body.transition.payload).toEqual({
+      signedLetter: { fileId: uploaded.body.id, sha256: sha256(pdf) },
+      letterSha256: LETTER_SHA256,
+      contextSha256: contextSha256(withLetter.id),
+    });
   });
 
   it('the log entry with the checksum is part of the verified hash chain', async () => {
@@ -423,17 +433,17 @@ describe('the final report documents and SUBMIT_FINAL_REPORT', () => {
         { fileId: a.body.id, sha256: sha256(photo) },
       ],
     };
-    expect(response.body.transition.payload).toEqual(expected);
-    expect((await transitions(project.id)).at(-1)!.payload).toEqual(expected);
+    expect(response.body.transition.payload).toEqual({ ...expected, contextSha256: contextSha256(project.id) });
+    expect((await transitions(project.id)).at(-1)!.payload).toEqual({ ...expected, contextSha256: contextSha256(project.id) });
     const context = t.db.$client.prepare('SELECT context FROM projects WHERE id = ?').get(project.id) as { context: string };
     expect(JSON.parse(context.context).finalReportDocuments).toEqual(expected.documents);
   });
 
-  it('without documents the payload is the summary alone', async () => {
+  it('without documents the payload is the summary and the context’s hash', async () => {
     const project = await driveTo(world, 'in_progress');
     const response = await fire(world, project.id, world.applicant, 'SUBMIT_FINAL_REPORT', { summary: '完成全部活动' });
     expect(response.status).toBe(200);
-    expect(response.body.transition.payload).toEqual({ summary: '完成全部活动' });
+    expect(response.body.transition.payload).toEqual({ summary: '完成全部活动', contextSha256: contextSha256(project.id) });
   });
 
   it('refuses with 422 unknown_document an id that is not a final report document of this project, and changes nothing', async () => {
@@ -466,7 +476,11 @@ describe('the final report documents and SUBMIT_FINAL_REPORT', () => {
     const added = await uploadFile(t.app, world.applicant.token, project.id, 'final_report_document', minimalPng());
     expect(added.status).toBe(201);
     const response = await fire(world, project.id, world.applicant, 'SUBMIT_FINAL_REPORT', { summary: '补充照片', documents: [added.body.id] });
-    expect(response.body.transition.payload).toEqual({ summary: '补充照片', documents: [{ fileId: added.body.id, sha256: sha256(minimalPng()) }] });
+    expect(response.body.transition.payload).toEqual({
+      summary: '补充照片',
+      documents: [{ fileId: added.body.id, sha256: sha256(minimalPng()) }],
+      contextSha256: contextSha256(project.id),
+    });
   });
 });
 

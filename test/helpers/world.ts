@@ -49,6 +49,12 @@ export interface World {
   submissionClosesAt: number;
 }
 
+/**
+ * The log entries of a fresh app's world (createWorld with its default two reviewers): the bootstrap
+ * administrator's CREATE_USER, 6 CREATE_UNIT, 9 CREATE_USER, 1 CREATE_ROUND.
+ */
+export const WORLD_ENTRIES = 17;
+
 async function created<T>(promise: Promise<{ status: number; body: T }>): Promise<T> {
   const response = await promise;
   if (response.status !== 201) throw new Error(`expected 201, got ${response.status}: ${JSON.stringify(response.body)}`);

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
-import { COMPLETE_LETTER, createDraft, createWorld, driveTo, fire, fireOk, type World } from '../helpers/world.js';
+import { COMPLETE_LETTER, WORLD_ENTRIES, createDraft, createWorld, driveTo, fire, fireOk, type World } from '../helpers/world.js';
 
 let t: TestApp;
 let world: World;
@@ -27,6 +27,9 @@ function logRows(projectId?: string): LogRow[] {
     ? (sqlite.prepare('SELECT seq, event, subject_kind, subject_id FROM transition_log ORDER BY seq').all() as LogRow[])
     : (sqlite.prepare("SELECT seq, event, subject_kind, subject_id FROM transition_log WHERE subject_kind = 'project' AND subject_id = ? ORDER BY seq").all(projectId) as LogRow[]);
 }
+
+/** The events of a project's entries: its creation (a record entry), then its machine's. */
+const eventsOf = (projectId: string) => logRows(projectId).map((r) => r.event);
 
 function projectRow(id: string): { state: string; version: number } {
   return t.db.$client.prepare('SELECT state, version FROM projects WHERE id = ?').get(id) as { state: string; version: number };
@@ -62,9 +65,7 @@ describe('racing identical events', () => {
     expect(winner.body.project.state).toBe('submitted');
     expect(winner.body.project.version).toBe(draft.version + 1);
 
-    const rows = logRows(draft.id);
-    expect(rows).toHaveLength(1);
-    expect(rows[0]!.event).toBe('SUBMIT');
+    expect(eventsOf(draft.id)).toEqual(['CREATE_PROJECT', 'SUBMIT']);
     expect(projectRow(draft.id)).toEqual({ state: 'submitted', version: draft.version + 1 });
   });
 
@@ -86,7 +87,7 @@ describe('racing identical events', () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
     expect(responses.filter((r) => r.status === 409).every((r) => r.body.type === 'urn:lixiang:problem:illegal-transition')).toBe(true);
-    expect(logRows(draft.id)).toHaveLength(1);
+    expect(eventsOf(draft.id)).toEqual(['CREATE_PROJECT', 'SUBMIT']);
     expect(projectRow(draft.id)).toEqual({ state: 'submitted', version: draft.version + 1 });
   });
 
@@ -100,7 +101,7 @@ describe('racing identical events', () => {
     expect(responses.filter((r) => r.status === 200)).toHaveLength(1);
     expect(responses.filter((r) => r.status === 409)).toHaveLength(19);
     const winner = responses.find((r) => r.status === 200)!;
-    expect(logRows(submitted.id).map((r) => r.event)).toEqual(['SUBMIT', winner.body.transition.event]);
+    expect(eventsOf(submitted.id)).toEqual(['CREATE_PROJECT', 'SUBMIT', winner.body.transition.event]);
     expect(projectRow(submitted.id)).toEqual({ state: winner.body.project.state, version: submitted.version + 1 });
   });
 
@@ -108,8 +109,8 @@ describe('racing identical events', () => {
     const drafts = await Promise.all(Array.from({ length: 5 }, () => createDraft(world)));
     const responses = await Promise.all(drafts.flatMap((d) => Array.from({ length: 4 }, () => fire(world, d.id, world.applicant, 'SUBMIT'))));
     expect(responses.filter((r) => r.status === 200)).toHaveLength(5);
-    for (const d of drafts) expect(logRows(d.id)).toHaveLength(1);
-    expect(logRows().map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+    for (const d of drafts) expect(eventsOf(d.id)).toEqual(['CREATE_PROJECT', 'SUBMIT']);
+    expect(logRows().map((r) => r.seq)).toEqual(Array.from({ length: WORLD_ENTRIES + 10 }, (_, i) => i + 1));
   });
 });
 
@@ -163,11 +164,12 @@ describe('gap-free versions and log sequence numbers', () => {
 
     const page = await call(t.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/transitions?limit=100' });
     expect(page.status).toBe(200);
-    const seqs = (page.body.items as Array<{ seq: number }>).map((i) => i.seq);
-    // One row per event (the PATCH is not an event): versions minus the create and the patch.
-    expect(seqs).toEqual(Array.from({ length: versions.length - 2 }, (_, i) => i + 1));
+    const listed = page.body.items as Array<{ seq: number; subject: { kind: string; id: string } }>;
+    // Every act is an entry: the world's, one per version of the project (its creation and its edit too), the assignments.
+    expect(listed.map((i) => i.seq)).toEqual(Array.from({ length: WORLD_ENTRIES + versions.length + world.reviewers.length }, (_, i) => i + 1));
     const history = await call(t.app, world.auditor.token, { method: 'GET', url: `/api/v1/projects/${draft.id}/transitions` });
-    expect((history.body as Array<{ seq: number }>).map((h) => h.seq)).toEqual(seqs);
+    expect(history.body).toHaveLength(versions.length);
+    expect((history.body as Array<{ seq: number }>).map((h) => h.seq)).toEqual(listed.filter((i) => i.subject.kind === 'project' && i.subject.id === draft.id).map((i) => i.seq));
     // Each row chains to the one before it.
     const items = page.body.items as Array<{ prevHash: string; hash: string }>;
     for (let i = 1; i < items.length; i += 1) expect(items[i]!.prevHash).toBe(items[i - 1]!.hash);
@@ -182,7 +184,7 @@ describe('If-Match on events', () => {
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body.type).toBe('urn:lixiang:problem:precondition-failed');
     expect(response.body.currentVersion).toBe(draft.version);
-    expect(logRows(draft.id)).toHaveLength(0);
+    expect(eventsOf(draft.id)).toEqual(['CREATE_PROJECT']);
     expect(projectRow(draft.id)).toEqual({ state: 'draft', version: draft.version });
   });
 
@@ -194,7 +196,7 @@ describe('If-Match on events', () => {
     const response = await fire(world, draft.id, world.applicant, 'WITHDRAW', { reason: '撤回' }, { 'if-match': etag });
     expect(response.status).toBe(412);
     expect(response.body.type).toBe('urn:lixiang:problem:precondition-failed');
-    expect(logRows(draft.id).map((r) => r.event)).toEqual(['SUBMIT']);
+    expect(eventsOf(draft.id)).toEqual(['CREATE_PROJECT', 'SUBMIT']);
     expect(projectRow(draft.id).state).toBe('submitted');
   });
 
@@ -206,7 +208,7 @@ describe('If-Match on events', () => {
     expect(response.status).toBe(200);
     expect(response.headers.etag).toBe(`"${draft.version + 1}"`);
     expect(response.body.project.version).toBe(draft.version + 1);
-    expect(logRows(draft.id)).toHaveLength(1);
+    expect(eventsOf(draft.id)).toEqual(['CREATE_PROJECT', 'SUBMIT']);
   });
 
   it('of 20 racing events carrying the same correct If-Match, exactly one wins', async () => {
@@ -214,7 +216,7 @@ describe('If-Match on events', () => {
     const responses = await Promise.all(Array.from({ length: 20 }, () => fire(world, draft.id, world.applicant, 'SUBMIT', {}, { 'if-match': `"${draft.version}"` })));
     expect(responses.filter((r) => r.status === 200)).toHaveLength(1);
     expect(responses.filter((r) => r.status === 412)).toHaveLength(19);
-    expect(logRows(draft.id)).toHaveLength(1);
+    expect(eventsOf(draft.id)).toEqual(['CREATE_PROJECT', 'SUBMIT']);
   });
 });
 
@@ -276,14 +278,14 @@ describe('Idempotency-Key', () => {
     const first = await rawEvent(world.applicant.token, draft.id, { type: 'SUBMIT' }, { 'idempotency-key': key });
     expect(first.status).toBe(200);
     expect(first.headers['idempotent-replayed']).toBeUndefined();
-    expect(logRows(draft.id)).toHaveLength(1);
+    expect(eventsOf(draft.id)).toEqual(['CREATE_PROJECT', 'SUBMIT']);
 
     const again = await rawEvent(world.applicant.token, draft.id, { type: 'SUBMIT' }, { 'idempotency-key': key });
     expect(again.status).toBe(200);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.text).toBe(first.text);
     expect(again.headers.etag).toBe(first.headers.etag);
-    expect(logRows(draft.id)).toHaveLength(1);
+    expect(eventsOf(draft.id)).toEqual(['CREATE_PROJECT', 'SUBMIT']);
 
     // The project moves on; a replay still answers what the first call did.
     await fireOk(world, draft.id, 'PASS_PRELIMINARY_CHECK');
@@ -292,7 +294,7 @@ describe('Idempotency-Key', () => {
     expect(later.headers['idempotent-replayed']).toBe('true');
     expect(later.text).toBe(first.text);
     expect(JSON.parse(later.text).project.state).toBe('submitted');
-    expect(logRows(draft.id).map((r) => r.event)).toEqual(['SUBMIT', 'PASS_PRELIMINARY_CHECK']);
+    expect(eventsOf(draft.id)).toEqual(['CREATE_PROJECT', 'SUBMIT', 'PASS_PRELIMINARY_CHECK']);
     expect(projectRow(draft.id).state).toBe('preliminarily_checked');
   });
 
@@ -302,7 +304,7 @@ describe('Idempotency-Key', () => {
     expect(responses.every((r) => r.status === 200)).toBe(true);
     expect(responses.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(19);
     expect(new Set(responses.map((r) => r.text)).size).toBe(1);
-    expect(logRows(draft.id)).toHaveLength(1);
+    expect(eventsOf(draft.id)).toEqual(['CREATE_PROJECT', 'SUBMIT']);
     expect(idempotencyCount()).toBe(1);
   });
 
@@ -327,7 +329,7 @@ describe('Idempotency-Key', () => {
     expect(elsewhere.status).toBe(422);
     expect(elsewhere.body.type).toBe('urn:lixiang:problem:idempotency-key-reused');
     expect(projectRow(second.id).state).toBe('draft');
-    expect(logRows(second.id)).toHaveLength(0);
+    expect(eventsOf(second.id)).toEqual(['CREATE_PROJECT']);
   });
 
   it('a refused event does not burn its key: after the cause is fixed the same key acts', async () => {
@@ -346,7 +348,7 @@ describe('Idempotency-Key', () => {
     const retried = await fire(world, draft.id, world.applicant, 'SUBMIT', {}, { 'idempotency-key': key });
     expect(retried.status).toBe(200);
     expect(retried.headers['idempotent-replayed']).toBeUndefined();
-    expect(logRows(draft.id)).toHaveLength(1);
+    expect(eventsOf(draft.id)).toEqual(['CREATE_PROJECT', 'EDIT_DRAFT', 'SUBMIT']);
   });
 
   it('keys are per user: the same key used by another user is independent', async () => {
@@ -358,13 +360,13 @@ describe('Idempotency-Key', () => {
     expect(checked.status).toBe(200);
     expect(checked.headers['idempotent-replayed']).toBeUndefined();
     expect(checked.body.project.state).toBe('preliminarily_checked');
-    expect(logRows(draft.id).map((r) => r.event)).toEqual(['SUBMIT', 'PASS_PRELIMINARY_CHECK']);
+    expect(eventsOf(draft.id)).toEqual(['CREATE_PROJECT', 'SUBMIT', 'PASS_PRELIMINARY_CHECK']);
     expect(idempotencyCount()).toBe(2);
 
     // And another user's replay of the first user's exact request is not a replay either: it is judged afresh.
     const parent = await fire(world, draft.id, world.parentApplicant, 'SUBMIT', {}, { 'idempotency-key': key });
     expect(parent.headers['idempotent-replayed']).toBeUndefined();
     expect(parent.status).toBe(409);
-    expect(logRows(draft.id)).toHaveLength(2);
+    expect(eventsOf(draft.id)).toEqual(['CREATE_PROJECT', 'SUBMIT', 'PASS_PRELIMINARY_CHECK']);
   });
 });

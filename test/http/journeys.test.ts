@@ -41,7 +41,8 @@ function projectLogCount(id: string): number {
 }
 
 interface Step {
-  event: EventType;
+  /** A machine event, or EDIT_DRAFT: a draft's edit, a record entry of the project. */
+  event: EventType | 'EDIT_DRAFT';
   from: ProjectState;
   to: ProjectState;
   actor: User;
@@ -123,14 +124,19 @@ class Journey {
 
   /** The whole history, in order, as org_dept and as the applicant sees it; then the hash chain. */
   async checkHistory(): Promise<void> {
-    const expected = this.steps.map((s) => ({ event: s.event, fromState: s.from, toState: s.to }));
-    expect(projectLogCount(this.id)).toBe(this.steps.length);
+    // The project's creation is its first entry (a record entry), then every step of its machine.
+    const history: Array<Omit<Step, 'event' | 'from'> & { event: string; from: string }> = [
+      { event: 'CREATE_PROJECT', from: 'none', to: 'draft', actor: this.world.applicant },
+      ...this.steps,
+    ];
+    const expected = history.map((s) => ({ event: s.event, fromState: s.from, toState: s.to }));
+    expect(projectLogCount(this.id)).toBe(history.length);
 
     const full = await call(this.world.app, this.world.orgDept.token, { method: 'GET', url: `/api/v1/projects/${this.id}/transitions` });
     expect(full.status).toBe(200);
     const entries = full.body as Transition[];
     expect(entries.map((e) => ({ event: e.event, fromState: e.fromState, toState: e.toState }))).toEqual(expected);
-    expect(entries.map((e) => e.actor.id)).toEqual(this.steps.map((s) => s.actor.id));
+    expect(entries.map((e) => e.actor.id)).toEqual(history.map((s) => s.actor.id));
     const seqs = entries.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
@@ -140,7 +146,7 @@ class Journey {
     const asApplicant = redacted.body as Transition[];
     expect(asApplicant.map((e) => ({ event: e.event, fromState: e.fromState, toState: e.toState }))).toEqual(expected);
     asApplicant.forEach((entry, index) => {
-      const step = this.steps[index]!;
+      const step = history[index]!;
       if (entry.event === 'SUBMIT_REVIEW') {
         expect(entry.actor).toEqual({ id: null, role: 'reviewer', unitId: null });
         expect(entry.payload).toEqual({ redacted: true });
@@ -211,6 +217,7 @@ describe('a full journey to graded', () => {
     expect(patched.body.letter.expectedOutcomes).toBe('每月一次主题党日，年底汇报音乐会一场，形成案例集。');
     expect(patched.body.letter.leader).toBe('王书记');
     j.version = patched.body.version;
+    j.steps.push({ event: 'EDIT_DRAFT', from: 'draft', to: 'draft', actor: world.applicant });
     const resubmitted = await j.step('SUBMIT', 'submitted');
     expect(resubmitted.project.submissions).toBe(2);
 
@@ -242,6 +249,8 @@ describe('a full journey to graded', () => {
     // Acceptance: the grade and the round's funding for it.
     const graded = await j.step('GRADE', 'graded', { payload: { grade } });
     expect(graded.project).toMatchObject({ grade, funding, recommended: false });
+    // The log holds the amount as well as the grade.
+    expect(graded.transition.payload).toMatchObject({ grade, funding });
     const asApplicant = await j.get(world.applicant);
     expect(asApplicant.body).toMatchObject({ state: 'graded', grade, funding });
     expect(t.db.$client.prepare('select grade, funding from projects where id = ?').get(j.id)).toEqual({ grade, funding });
@@ -254,7 +263,7 @@ describe('a full journey to graded', () => {
     expect(again.violation?.code).toBe('already_recommended');
 
     await j.checkHistory();
-    expect(j.steps).toHaveLength(16);
+    expect(j.steps).toHaveLength(17); // 16 events and the draft's edit
   });
 });
 
@@ -337,7 +346,7 @@ describe('the submission deadline (2023-03-29, Asia/Shanghai, end of day inclusi
     t.clock.set(Date.parse('2023-03-30T00:00:01+08:00'));
     const refused = await late.refused('SUBMIT', world.applicant, {}, 422, 'guard-failed');
     expect(refused.violation?.code).toBe('deadline_passed');
-    expect(projectLogCount(late.id)).toBe(0);
+    expect(projectLogCount(late.id)).toBe(1); // its creation only
     expect((await late.get(world.applicant)).body).toMatchObject({ state: 'draft', allowedEvents: ['WITHDRAW'] });
   });
 
@@ -360,7 +369,7 @@ describe('the submission deadline (2023-03-29, Asia/Shanghai, end of day inclusi
     t.clock.set(Date.parse('2023-04-16T00:00:01+08:00'));
     const refused = await tooLate.refused('SUBMIT', world.applicant, {}, 422, 'guard-failed');
     expect(refused.violation?.code).toBe('revision_deadline_passed');
-    expect(projectLogCount(tooLate.id)).toBe(2);
+    expect(projectLogCount(tooLate.id)).toBe(3); // its creation, SUBMIT, RETURN_FOR_REVISION
     expect((await tooLate.get(world.applicant)).body).toMatchObject({ state: 'draft', allowedEvents: ['WITHDRAW'] });
   });
 });

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProjectState } from '../../machines/project.types.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
-import { createDraft, createWorld, driveTo, fire, fireOk, type World } from '../helpers/world.js';
+import { WORLD_ENTRIES, createDraft, createWorld, driveTo, fire, fireOk, type World } from '../helpers/world.js';
 
 describe('restart on the same database file', () => {
   let dir: string;
@@ -42,7 +42,7 @@ describe('restart on the same database file', () => {
     const world = await createWorld(first.app);
     const projects = new Map<ProjectState, { id: string; version: number }>();
     for (const state of STATES) projects.set(state, await driveTo(world, state));
-    // An edited draft too: its version moved without a log row.
+    // An edited draft too: its version moved with an EDIT_DRAFT entry.
     const edited = await createDraft(world);
     const patched = await call(first.app, world.applicant.token, {
       method: 'PATCH',
@@ -124,7 +124,8 @@ describe('restart on the same database file', () => {
     expect((await createDraft(again)).version).toBe(1);
 
     const finalVerify = await call(second.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/verify' });
-    expect(finalVerify.body).toMatchObject({ valid: true, count: afterVerify.body.count + 2 });
+    // PASS_PRELIMINARY_CHECK, SUBMIT and the new project's CREATE_PROJECT.
+    expect(finalVerify.body).toMatchObject({ valid: true, count: afterVerify.body.count + 3 });
   });
 
   it('the reopened file runs in WAL mode with synchronous=FULL and foreign keys on', async () => {
@@ -145,20 +146,21 @@ describe('restart on the same database file', () => {
       bare.close();
     }
     const count = (second.db.$client.prepare('SELECT count(*) AS n FROM transition_log').get() as { n: number }).n;
-    expect(count).toBe(1);
+    // The world's record entries, the project's CREATE_PROJECT and SUBMIT.
+    expect(count).toBe(WORLD_ENTRIES + 2);
   });
 
   it('three restarts in a row keep one chain', async () => {
     const first = await open();
     const created = await createWorld(first.app);
     const project = await driveTo(created, 'submitted');
-    expect((await call(first.app, created.auditor.token, { method: 'GET', url: '/api/v1/audit/verify' })).body).toMatchObject({ valid: true, count: 1 });
+    expect((await call(first.app, created.auditor.token, { method: 'GET', url: '/api/v1/audit/verify' })).body).toMatchObject({ valid: true, count: WORLD_ENTRIES + 2 });
     await first.close();
 
     const secondApp = await open();
     const second: World = { ...created, app: secondApp.app };
     expect((await fireOk(second, project.id, 'PASS_PRELIMINARY_CHECK')).project).toMatchObject({ state: 'preliminarily_checked', version: project.version + 1 });
-    expect((await call(second.app, created.auditor.token, { method: 'GET', url: '/api/v1/audit/verify' })).body).toMatchObject({ valid: true, count: 2 });
+    expect((await call(second.app, created.auditor.token, { method: 'GET', url: '/api/v1/audit/verify' })).body).toMatchObject({ valid: true, count: WORLD_ENTRIES + 3 });
     await secondApp.close();
 
     const thirdApp = await open();
@@ -167,6 +169,6 @@ describe('restart on the same database file', () => {
     expect((await fire(third, project.id, created.orgDept, 'REJECT', { reason: '不符合要求' })).status).toBe(409);
     const got = await call(third.app, created.auditor.token, { method: 'GET', url: `/api/v1/projects/${project.id}` });
     expect(got.body).toMatchObject({ state: 'preliminarily_checked', version: project.version + 1 });
-    expect((await call(third.app, created.auditor.token, { method: 'GET', url: '/api/v1/audit/verify' })).body).toMatchObject({ valid: true, count: 2 });
+    expect((await call(third.app, created.auditor.token, { method: 'GET', url: '/api/v1/audit/verify' })).body).toMatchObject({ valid: true, count: WORLD_ENTRIES + 3 });
   });
 });
