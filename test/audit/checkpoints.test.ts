@@ -12,7 +12,7 @@ import { machineDefinitions } from '../../src/machines/definitions.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
-import { ADMIN_TOKEN, FakeClock, call, createTestApp, type TestApp } from '../helpers/app.js';
+import { FakeClock, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
 
 const sign = (world: World, token = world.auditor.token) => call(world.app, token, { method: 'POST', url: '/api/v1/audit/checkpoints' });

@@ -322,6 +322,8 @@ describe('a long log', () => {
     try {
       const world = await createWorld(app);
       const project = await driveTo(world, 'in_progress');
+      // Two drafts to submit during the export; their creation is an entry each, before the export's snapshot.
+      const others = [await createDraft(world), await createDraft(world)];
       const extra = 20_000 - (db.$client.prepare('SELECT count(*) AS n FROM transition_log').get() as { n: number }).n;
       const log = new TransitionLogRepository(db.$client);
       db.$client.transaction(() => {
@@ -346,7 +348,6 @@ describe('a long log', () => {
       db.$client.prepare('UPDATE projects SET version = version + ? WHERE id = ?').run(extra, project.id);
       const identity = logIdentity('default');
       const key = loadSigningKey(null, identity.keyName);
-      const others = [await createDraft(world), await createDraft(world)];
       // A database file: the export reads through a connection of its own and lets requests run.
       const exporting = new AuditExportService(db, clock, key, identity.origin).writeDirectory(bundle);
       const during = await Promise.all(others.map((p) => fireOk(world, p.id, 'SUBMIT')));

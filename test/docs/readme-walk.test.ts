@@ -117,8 +117,12 @@ describe('the README walk', () => {
       const project = answers.find((a) => !Array.isArray(a) && a.id === submitted.project.id && a.state !== undefined);
       expect(project).toMatchObject({ state: 'submitted', version: 2, title: '“红色旋律”党员先锋岗' });
       const transitions = answers.find((a) => Array.isArray(a));
-      expect(transitions).toEqual([expect.objectContaining({ event: 'SUBMIT', projectId: submitted.project.id, hash: submitted.transition.hash })]);
-      expect(answers.at(-1)).toMatchObject({ valid: true, count: 1, headHash: submitted.transition.hash });
+      expect(transitions).toEqual([
+        expect.objectContaining({ event: 'CREATE_PROJECT', projectId: submitted.project.id }),
+        expect.objectContaining({ event: 'SUBMIT', projectId: submitted.project.id, hash: submitted.transition.hash }),
+      ]);
+      // The administrator, the unit, two users, the round, the project's creation and its SUBMIT.
+      expect(answers.at(-1)).toMatchObject({ valid: true, count: 7, headHash: submitted.transition.hash });
 
       // The harness catches a walk that breaks, as the old one did: a round whose deadline has passed.
       const stale = await runWalk((text) => text.replace('$(( $(date +%Y) + 1 ))', '$(( $(date +%Y) - 1 ))'));

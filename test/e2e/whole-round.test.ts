@@ -124,8 +124,9 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
     ] as const) {
       await sign(owner, id);
       const submitted = await fire(owner, id, 'SUBMIT');
-      // The log entry keeps the letter's checksum.
-      expect(submitted.transition.payload).toEqual({ signedLetter: { fileId: letters[id]!.id, sha256: letters[id]!.sha256 } });
+      // The log entry keeps the signed letter's checksum and the letter's own hash.
+      expect(submitted.transition.payload).toMatchObject({ signedLetter: { fileId: letters[id]!.id, sha256: letters[id]!.sha256 } });
+      expect(Object.keys(submitted.transition.payload).sort()).toEqual(['contextSha256', 'letterSha256', 'signedLetter']);
     }
 
     // Compliance before the deadline: who has not submitted yet (a branch counts for its parent).
@@ -354,6 +355,7 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
     const roundHistory = await ok(auditor, 'GET', `${R}/transitions`);
     for (const entry of roundHistory) expect(entry.subject).toEqual({ kind: 'round', id: closed.round.id });
     expect(roundHistory.map((e: { event: string }) => e.event)).toEqual([
+      'CREATE_ROUND',
       'CLOSE_SUBMISSIONS',
       'START_REVIEW',
       'CONCLUDE_DECISIONS',

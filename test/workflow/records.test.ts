@@ -16,7 +16,7 @@ import { auditedProjection } from '../../src/workflow/records.js';
 import { ADMIN_TOKEN, FakeClock, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { minimalPdf, minimalPng, multipartBody } from '../helpers/files.js';
 import { projectV2 } from '../helpers/project-v2.js';
-import { COMPLETE_LETTER, createDraft, createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
+import { COMPLETE_LETTER, createDraft, createWorld, driveTo, type World } from '../helpers/world.js';
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -134,7 +134,12 @@ describe('record entries', () => {
 
   it('POST /users: one CREATE_USER entry with the token’s fingerprint, never the token or its hash', async () => {
     const { result, added } = await appended(() =>
-      call(t.app, ADMIN_TOKEN, { method: 'POST', url: '/api/v1/users', headers: { 'x-request-id': 'req-user-1' }, payload: { name: '钢琴系书记', role: 'applicant', unitId: world.units.branch } }),
+      call(t.app, ADMIN_TOKEN, {
+        method: 'POST',
+        url: '/api/v1/users',
+        headers: { 'x-request-id': 'req-user-1' },
+        payload: { name: '钢琴系书记', role: 'applicant', unitId: world.units.branch },
+      }),
     );
     expect(result.status).toBe(201);
     const tokenHash = (t.db.$client.prepare('SELECT token_hash AS h FROM users WHERE id = ?').get(result.body.user.id) as { h: string }).h;
@@ -268,7 +273,12 @@ describe('record entries', () => {
     const one = (await driveTo(world, 'submitted')).id;
     const two = (await driveTo(world, 'submitted')).id;
     const single = await appended(() =>
-      call(t.app, world.orgDept.token, { method: 'POST', url: `/api/v1/projects/${one}/reviewers`, headers: { 'x-request-id': 'req-assign-1' }, payload: { reviewerId: world.reviewers[0]!.id } }),
+      call(t.app, world.orgDept.token, {
+        method: 'POST',
+        url: `/api/v1/projects/${one}/reviewers`,
+        headers: { 'x-request-id': 'req-assign-1' },
+        payload: { reviewerId: world.reviewers[0]!.id },
+      }),
     );
     expect(single.result.status).toBe(201);
     const assignedAt = (pair: [string, string]) =>
@@ -316,7 +326,12 @@ describe('record entries', () => {
     });
     expect(listed.status).toBe(200);
     expect(listed.body.items).toHaveLength(1);
-    expect(listed.body.items[0]).toMatchObject({ subject: { kind: 'assignment', id: `${two}/${world.reviewers[0]!.id}` }, event: 'ASSIGN_REVIEWER', fromState: 'none', toState: 'assigned' });
+    expect(listed.body.items[0]).toMatchObject({
+      subject: { kind: 'assignment', id: `${two}/${world.reviewers[0]!.id}` },
+      event: 'ASSIGN_REVIEWER',
+      fromState: 'none',
+      toState: 'assigned',
+    });
   });
 
   it('an upload: one UPLOAD_FILE entry with name, type, size and SHA-256', async () => {
@@ -430,7 +445,9 @@ describe('record entries', () => {
     expect(rounds.body.map((e: { event: string }) => e.event)).toEqual(['CREATE_ROUND']);
     const document = await call(t.app, null, { method: 'GET', url: '/openapi.json' });
     const transition = document.body.components.schemas.Transition;
-    expect(transition.properties.event.enum).toEqual(expect.arrayContaining(['CREATE_UNIT', 'CREATE_USER', 'CREATE_ROUND', 'CREATE_PROJECT', 'EDIT_DRAFT', 'ASSIGN_REVIEWER', 'UPLOAD_FILE', 'ADOPT']));
+    expect(transition.properties.event.enum).toEqual(
+      expect.arrayContaining(['CREATE_UNIT', 'CREATE_USER', 'CREATE_ROUND', 'CREATE_PROJECT', 'EDIT_DRAFT', 'ASSIGN_REVIEWER', 'UPLOAD_FILE', 'ADOPT']),
+    );
     expect(transition.properties.event.description).toContain('CREATE_UNIT 新建党组织');
     expect(transition.properties.fromState.enum).toEqual(expect.arrayContaining(['none', 'active', 'assigned', 'stored']));
   });
@@ -539,7 +556,10 @@ describe('upgrade adoption', () => {
     await driveTo(world, 'in_progress');
     const draft = await createDraft(world);
     const pdf = multipartBody([{ name: 'file', filename: 'letter.pdf', content: minimalPdf('adopt') }]);
-    expect((await call(first.app, world.applicant.token, { method: 'POST', url: `/api/v1/projects/${draft.id}/files?kind=signed_letter`, headers: pdf.headers, payload: pdf.payload })).status).toBe(201);
+    expect(
+      (await call(first.app, world.applicant.token, { method: 'POST', url: `/api/v1/projects/${draft.id}/files?kind=signed_letter`, headers: pdf.headers, payload: pdf.payload }))
+        .status,
+    ).toBe(201);
     await first.close();
     withoutRecordEntries();
 
@@ -565,19 +585,39 @@ describe('upgrade adoption', () => {
       // Right after the machine entries, before anything else; by the service itself, at the start's time.
       expect(adopted[0]!.seq).toBe(machineEntries + 1);
       for (const e of adopted) {
-        expect(e).toMatchObject({ fromState: 'none', actorId: 'system', actorRole: 'system', actorUnitId: null, requestId: 'system:adopt', at: new Date(clock.now()).toISOString() });
+        expect(e).toMatchObject({
+          fromState: 'none',
+          actorId: 'system',
+          actorRole: 'system',
+          actorUnitId: null,
+          requestId: 'system:adopt',
+          at: new Date(clock.now()).toISOString(),
+        });
         expect(e).toMatchObject({ machineId: 'record', machineVersion: 1 });
       }
       // Each payload is the row's audited projection.
       const project = t.db.$client.prepare('SELECT * FROM projects WHERE id = ?').get(draft.id) as Record<string, unknown>;
       const camel = Object.fromEntries(Object.entries(project).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
       expect(adopted.find((e) => e.subjectId === draft.id)!.payload).toEqual({ row: auditedProjection('projects', camel) });
-      expect(adopted.find((e) => e.subjectId === draft.id)!.payload.row).toMatchObject({ id: draft.id, state: 'draft', version: 1, letterSha256: sha256(canonicalJson(COMPLETE_LETTER)) });
+      expect(adopted.find((e) => e.subjectId === draft.id)!.payload.row).toMatchObject({
+        id: draft.id,
+        state: 'draft',
+        version: 1,
+        letterSha256: sha256(canonicalJson(COMPLETE_LETTER)),
+      });
       const stored = adopted.find((e) => e.subjectKind === 'file')!.payload.row as Record<string, unknown>;
       expect(stored.contentSha256).toBe(stored.sha256);
       const user = adopted.find((e) => e.subjectId === world.applicant.id)!.payload.row as Record<string, unknown>;
       const tokenHash = (sqlite.prepare('SELECT token_hash AS h FROM users WHERE id = ?').get(world.applicant.id) as { h: string }).h;
-      expect(user).toEqual({ id: world.applicant.id, name: '声乐系书记', role: 'applicant', unitId: world.units.branch, tokenFingerprint: sha256(tokenHash), active: true, createdAt: expect.any(String) });
+      expect(user).toEqual({
+        id: world.applicant.id,
+        name: '声乐系书记',
+        role: 'applicant',
+        unitId: world.units.branch,
+        tokenFingerprint: sha256(tokenHash),
+        active: true,
+        createdAt: expect.any(String),
+      });
 
       const verified = await call(t.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/verify' });
       expect(verified.body).toMatchObject({ valid: true, count: machineEntries + keys.length });
