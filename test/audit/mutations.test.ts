@@ -5,9 +5,10 @@
  * with a checkpoint the auditor kept before the tampering. Every attack must be detected; the
  * table of detection rates per kind is printed.
  *
- * The log: P1 SUBMIT…START (1–7), progress report (8); P2 SUBMIT, REJECT (9–10); P3 WITHDRAW (11);
- * the auditor keeps the checkpoint of size 11; P1 progress report, final report, GRADE, RECOMMEND
- * (12–15); P4 stays a draft; the service signs a checkpoint of size 15.
+ * The log: the world's record entries (units, users, the round); P1 created, SUBMIT…START with its
+ * two assignments, a progress report; P2 created, SUBMIT, REJECT; P3 created, WITHDRAW; the auditor
+ * keeps the checkpoint of that size; P1 progress report, final report, GRADE, RECOMMEND; P4 created,
+ * a draft; the service signs a checkpoint of that size. `S` names the entries the attacks aim at.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -31,7 +32,11 @@ import { createDraft, createWorld, driveTo, fireOk, type World } from '../helper
 
 const VERIFIER = path.resolve(import.meta.dirname, '../../src/audit/standalone-verifier.mjs');
 const { origin, keyName } = logIdentity('default');
-const KEPT_SIZE = 11;
+/** The size of the checkpoint the auditor keeps, and of the service's last one. */
+let KEPT_SIZE = 0;
+let FINAL_SIZE = 0;
+/** The sequence numbers of the entries the attacks aim at, read from the log once it is written. */
+const S = { review1: 0, review2: 0, progress1: 0, reject: 0, withdraw: 0, progress2: 0, final: 0, grade: 0 };
 
 type CheckName = VerifierCheck['name'];
 
@@ -204,16 +209,27 @@ describe('the mutation suite', () => {
     const app = await buildApp({ db, clock, adminToken: ADMIN_TOKEN, signingKeyPath: keyFile });
     world = await createWorld(app);
     const p1 = await driveTo(world, 'in_progress');
-    await fireOk(world, p1.id, 'SUBMIT_PROGRESS_REPORT');
-    await driveTo(world, 'rejected');
-    await driveTo(world, 'withdrawn');
+    S.progress1 = (await fireOk(world, p1.id, 'SUBMIT_PROGRESS_REPORT')).transition.seq;
+    const p2 = await driveTo(world, 'rejected');
+    const p3 = await driveTo(world, 'withdrawn');
+    const seqOf = (projectId: string, event: string) =>
+      db.$client.prepare("SELECT seq FROM transition_log WHERE subject_kind = 'project' AND subject_id = ? AND event = ? ORDER BY seq").pluck().all(projectId, event) as number[];
+    [S.review1, S.review2] = seqOf(p1.id, 'SUBMIT_REVIEW') as [number, number];
+    expect(S.review2).toBe(S.review1 + 1);
+    S.reject = seqOf(p2.id, 'REJECT')[0]!;
+    S.withdraw = seqOf(p3.id, 'WITHDRAW')[0]!;
     const kept = await call(app, world.auditor.token, { method: 'POST', url: '/api/v1/audit/checkpoints' });
-    expect(kept.body.size).toBe(KEPT_SIZE);
+    KEPT_SIZE = kept.body.size;
+    expect(KEPT_SIZE).toBe(S.withdraw);
     keptFile = path.join(dir, 'kept-checkpoint.txt');
     fs.writeFileSync(keptFile, kept.body.note);
-    for (const event of ['SUBMIT_PROGRESS_REPORT', 'SUBMIT_FINAL_REPORT', 'GRADE', 'RECOMMEND'] as const) await fireOk(world, p1.id, event);
+    const later: number[] = [];
+    for (const event of ['SUBMIT_PROGRESS_REPORT', 'SUBMIT_FINAL_REPORT', 'GRADE', 'RECOMMEND'] as const) later.push((await fireOk(world, p1.id, event)).transition.seq);
+    [S.progress2, S.final, S.grade] = later as [number, number, number];
+    expect([S.final, S.grade]).toEqual([S.progress2 + 1, S.progress2 + 2]);
     await createDraft(world);
-    expect((await call(app, world.auditor.token, { method: 'POST', url: '/api/v1/audit/checkpoints' })).body.size).toBe(15);
+    FINAL_SIZE = (await call(app, world.auditor.token, { method: 'POST', url: '/api/v1/audit/checkpoints' })).body.size;
+    expect(FINAL_SIZE).toBe(S.grade + 2); // RECOMMEND, P4's creation
 
     stolenKey = loadSigningKey(keyFile, keyName);
     pristineDb = path.join(dir, 'pristine.db');
@@ -269,43 +285,43 @@ describe('the mutation suite', () => {
     {
       kind: 'edit a row',
       via: 'database',
-      what: "REJECT's reason rewritten in place (entry 10)",
+      what: "REJECT's reason rewritten in place",
       caughtBy: ['chain'],
-      run: () => viaDatabase((sqlite) => sqlite.prepare('UPDATE transition_log SET payload = ? WHERE seq = 10').run(canonicalJson({ reason: '材料不全' }))),
+      run: () => viaDatabase((sqlite) => sqlite.prepare('UPDATE transition_log SET payload = ? WHERE seq = ?').run(canonicalJson({ reason: '材料不全' }), S.reject)),
     },
     {
       kind: 'edit a row',
       via: 'files',
-      what: 'GRADE first → second (entry 14), manifest re-checksummed',
+      what: 'GRADE first → second, manifest re-checksummed',
       caughtBy: ['chain'],
       run: () =>
         viaFiles((b) => {
-          b.entries = editEntry(b.entries, 14, { payload: canonicalJson({ grade: 'second' }) });
+          b.entries = editEntry(b.entries, S.grade, { payload: canonicalJson({ grade: 'second' }) });
           b.fixManifest();
         }),
     },
     {
       kind: 'edit a row and its own hash',
       via: 'database',
-      what: "a review's reviewer replaced and its hash recomputed (entry 3)",
+      what: "a review's reviewer replaced and its hash recomputed",
       caughtBy: ['chain'],
       run: () =>
         viaDatabase((sqlite) => {
-          const entry = { ...logOf(sqlite)[2]!, actorId: world.conflictedReviewer.id };
+          const entry = { ...logOf(sqlite)[S.review1 - 1]!, actorId: world.conflictedReviewer.id };
           const { hash: _h, ...unhashed } = entry;
-          sqlite.prepare('UPDATE transition_log SET actor_id = ?, hash = ? WHERE seq = 3').run(entry.actorId, entryHash(unhashed));
+          sqlite.prepare('UPDATE transition_log SET actor_id = ?, hash = ? WHERE seq = ?').run(entry.actorId, entryHash(unhashed), S.review1);
         }),
     },
     {
       kind: 'edit a row and its own hash',
       via: 'files',
-      what: 'GRADE first → second with its hash recomputed (entry 14), manifest fixed',
+      what: 'GRADE first → second with its hash recomputed, manifest fixed',
       caughtBy: ['chain'],
       run: () =>
         viaFiles((b) => {
           const entries = b.entries;
-          const { hash: _h, ...unhashed } = { ...entries[13]!, payload: canonicalJson({ grade: 'second' }) };
-          entries[13] = { ...unhashed, hash: entryHash(unhashed) };
+          const { hash: _h, ...unhashed } = { ...entries[S.grade - 1]!, payload: canonicalJson({ grade: 'second' }) };
+          entries[S.grade - 1] = { ...unhashed, hash: entryHash(unhashed) };
           b.entries = entries;
           b.fixManifest();
         }),
@@ -313,45 +329,45 @@ describe('the mutation suite', () => {
     {
       kind: 'delete a row',
       via: 'database',
-      what: 'a progress report deleted (entry 8)',
+      what: 'a progress report deleted',
       caughtBy: ['chain'],
-      run: () => viaDatabase((sqlite) => sqlite.prepare('DELETE FROM transition_log WHERE seq = 8').run()),
+      run: () => viaDatabase((sqlite) => sqlite.prepare('DELETE FROM transition_log WHERE seq = ?').run(S.progress1)),
     },
     {
       kind: 'delete a row',
       via: 'files',
-      what: 'the final report removed (entry 13), counts and checksums fixed',
+      what: 'the final report removed, counts and checksums fixed',
       caughtBy: ['chain', 'replay'],
       run: () =>
         viaFiles((b) => {
-          b.entries = b.entries.filter((e) => e.seq !== 13);
+          b.entries = b.entries.filter((e) => e.seq !== S.final);
           b.fixManifest();
         }),
     },
     {
       kind: 'swap two rows',
       via: 'database',
-      what: 'contents of two reviews exchanged, sequence numbers kept (entries 3, 4)',
+      what: 'contents of two reviews exchanged, sequence numbers kept',
       caughtBy: ['chain'],
       run: () =>
         viaDatabase((sqlite) => {
           const entries = logOf(sqlite);
-          const [third, fourth] = [entries[2]!, entries[3]!];
+          const [first, second] = [entries[S.review1 - 1]!, entries[S.review2 - 1]!];
           rewriteLog(
             sqlite,
-            entries.map((e) => (e.seq === 3 ? { ...fourth, seq: 3 } : e.seq === 4 ? { ...third, seq: 4 } : e)),
+            entries.map((e) => (e.seq === S.review1 ? { ...second, seq: S.review1 } : e.seq === S.review2 ? { ...first, seq: S.review2 } : e)),
           );
         }),
     },
     {
       kind: 'swap two rows',
       via: 'files',
-      what: 'the lines of entries 12 and 13 exchanged, manifest re-checksummed',
+      what: 'the lines of the second progress report and the final report exchanged, manifest re-checksummed',
       caughtBy: ['chain', 'replay'],
       run: () =>
         viaFiles((b) => {
           const entries = b.entries;
-          [entries[11], entries[12]] = [entries[12]!, entries[11]!];
+          [entries[S.progress2 - 1], entries[S.final - 1]] = [entries[S.final - 1]!, entries[S.progress2 - 1]!];
           b.entries = entries;
           b.fixManifest();
         }),
@@ -359,23 +375,23 @@ describe('the mutation suite', () => {
     {
       kind: 'cut off the tail',
       via: 'database',
-      what: 'entries 10–15 deleted, projects rolled back, later checkpoints deleted',
+      what: 'every entry from REJECT on deleted, projects rolled back, later checkpoints deleted',
       caughtBy: ['kept'],
       run: () =>
         viaDatabase((sqlite) => {
-          rewriteLog(sqlite, logOf(sqlite).slice(0, 9));
-          sqlite.exec('DELETE FROM checkpoints WHERE size > 9');
+          rewriteLog(sqlite, logOf(sqlite).slice(0, S.reject - 1));
+          sqlite.prepare('DELETE FROM checkpoints WHERE size > ?').run(S.reject - 1);
         }),
     },
     {
       kind: 'cut off the tail',
       via: 'files',
-      what: 'entries 10–15 removed, projects rolled back, later checkpoints removed, manifest fixed',
+      what: 'every entry from REJECT on removed, projects rolled back, later checkpoints removed, manifest fixed',
       caughtBy: ['kept'],
       run: () =>
         viaFiles((b) => {
-          b.entries = b.entries.slice(0, 9);
-          b.checkpoints = b.checkpoints.filter((c) => c.size <= 9);
+          b.entries = b.entries.slice(0, S.reject - 1);
+          b.checkpoints = b.checkpoints.filter((c) => c.size < S.reject);
           b.alignProjects();
           b.fixManifest();
         }),
@@ -383,25 +399,25 @@ describe('the mutation suite', () => {
     {
       kind: 'delete a row and re-hash everything after it',
       via: 'database',
-      what: 'a review deleted (entry 4), later entries renumbered and re-hashed, checkpoints re-signed with the stolen key',
+      what: 'a review deleted, later entries renumbered and re-hashed, checkpoints re-signed with the stolen key',
       caughtBy: ['kept'],
       run: () =>
         viaDatabase((sqlite) => {
-          const entries = rechain(renumber(logOf(sqlite).filter((e) => e.seq !== 4)), 3);
+          const entries = rechain(renumber(logOf(sqlite).filter((e) => e.seq !== S.review2)), S.review2 - 1);
           rewriteLog(sqlite, entries);
-          rewriteCheckpoints(sqlite, [signedCheckpoint(1, entries, 10, stolenKey), signedCheckpoint(2, entries, entries.length, stolenKey)]);
+          rewriteCheckpoints(sqlite, [signedCheckpoint(1, entries, KEPT_SIZE - 1, stolenKey), signedCheckpoint(2, entries, entries.length, stolenKey)]);
         }),
     },
     {
       kind: 'delete a row and re-hash everything after it',
       via: 'files',
-      what: 'the withdrawal deleted (entry 11), the rest re-hashed, checkpoints re-signed with the stolen key, manifest fixed',
+      what: 'the withdrawal deleted, the rest re-hashed, checkpoints re-signed with the stolen key, manifest fixed',
       caughtBy: ['kept'],
       run: () =>
         viaFiles((b) => {
-          const entries = rechain(renumber(b.entries.filter((e) => e.seq !== 11)), 10);
+          const entries = rechain(renumber(b.entries.filter((e) => e.seq !== S.withdraw)), S.withdraw - 1);
           b.entries = entries;
-          b.checkpoints = [signedCheckpoint(1, entries, 10, stolenKey), signedCheckpoint(2, entries, entries.length, stolenKey)];
+          b.checkpoints = [signedCheckpoint(1, entries, KEPT_SIZE - 1, stolenKey), signedCheckpoint(2, entries, entries.length, stolenKey)];
           b.alignProjects();
           b.fixManifest();
         }),
@@ -409,18 +425,19 @@ describe('the mutation suite', () => {
     {
       kind: 'forge a checkpoint signature',
       via: 'files',
-      what: 'GRADE and RECOMMEND cut (above the kept size); the last note edited to size 13, its signature kept',
+      what: 'GRADE and what follows cut (above the kept size); the last note edited to the shorter size, its signature kept',
       caughtBy: ['checkpoints'],
       run: () =>
         viaFiles((b) => {
-          const entries = b.entries.slice(0, 13);
+          const cut = S.grade - 1;
+          const entries = b.entries.slice(0, cut);
           b.entries = entries;
           b.checkpoints = b.checkpoints.map((c) => {
-            if (c.size !== 15) return c;
+            if (c.size !== FINAL_SIZE) return c;
             const lines = c.note.split('\n');
-            lines[1] = '13';
-            lines[2] = Buffer.from(entries[12]!.hash, 'hex').toString('base64');
-            return { ...c, size: 13, headHash: entries[12]!.hash, note: lines.join('\n') };
+            lines[1] = String(cut);
+            lines[2] = Buffer.from(entries[cut - 1]!.hash, 'hex').toString('base64');
+            return { ...c, size: cut, headHash: entries[cut - 1]!.hash, note: lines.join('\n') };
           });
           b.alignProjects();
           b.fixManifest();
@@ -429,7 +446,7 @@ describe('the mutation suite', () => {
     {
       kind: 'forge a checkpoint signature',
       via: 'files',
-      what: "GRADE and RECOMMEND cut; public-key.pem replaced by the attacker's key, every checkpoint re-signed with it",
+      what: "GRADE and what follows cut; public-key.pem replaced by the attacker's key, every checkpoint re-signed with it",
       caughtBy: ['kept'],
       run: () =>
         viaFiles((b) => {
@@ -438,9 +455,9 @@ describe('the mutation suite', () => {
           const keyFile = fresh('attacker-key.pem');
           fs.writeFileSync(keyFile, pem);
           const attackerKey = loadSigningKey(keyFile, keyName);
-          const entries = b.entries.slice(0, 13);
+          const entries = b.entries.slice(0, S.grade - 1);
           b.entries = entries;
-          b.checkpoints = [signedCheckpoint(1, entries, KEPT_SIZE, attackerKey), signedCheckpoint(2, entries, 13, attackerKey)];
+          b.checkpoints = [signedCheckpoint(1, entries, KEPT_SIZE, attackerKey), signedCheckpoint(2, entries, S.grade - 1, attackerKey)];
           fs.writeFileSync(path.join(b.dir, 'public-key.pem'), attackerKey.publicKeyPem);
           b.alignProjects();
           b.fixManifest((m) => Object.assign(m.publicKey, { keyId: attackerKey.keyIdHex, noteVerifierKey: attackerKey.verifierKey }));
@@ -449,17 +466,18 @@ describe('the mutation suite', () => {
     {
       kind: 'forge a checkpoint signature',
       via: 'database',
-      what: 'GRADE and RECOMMEND deleted; the last checkpoint row replaced by a note of size 13 with random signature bytes',
+      what: 'GRADE and what follows deleted; the last checkpoint row replaced by a note of the shorter size with random signature bytes',
       caughtBy: ['checkpoints'],
       run: () =>
         viaDatabase((sqlite) => {
-          const entries = logOf(sqlite).slice(0, 13);
+          const cut = S.grade - 1;
+          const entries = logOf(sqlite).slice(0, cut);
           rewriteLog(sqlite, entries);
-          const forged = signedCheckpoint(2, entries, 13, stolenKey);
+          const forged = signedCheckpoint(2, entries, cut, stolenKey);
           const lines = forged.note.trimEnd().split('\n');
           const blob = Buffer.concat([stolenKey.keyId, randomBytes(64)]).toString('base64');
           lines[lines.length - 1] = `\u2014 ${keyName} ${blob}`;
-          sqlite.prepare('UPDATE checkpoints SET size = 13, head_hash = ?, note = ? WHERE size = 15').run(forged.headHash, `${lines.join('\n')}\n`);
+          sqlite.prepare('UPDATE checkpoints SET size = ?, head_hash = ?, note = ? WHERE size = ?').run(cut, forged.headHash, `${lines.join('\n')}\n`, FINAL_SIZE);
         }),
     },
     {
@@ -505,6 +523,9 @@ describe('the mutation suite', () => {
             actorRole: 'applicant',
             actorUnitId: world.applicant.unitId,
             requestId: 'forged',
+            // The last entry is the draft's creation, a record entry: the forgery names the project machine.
+            machineId: 'project',
+            machineVersion: 1,
           });
           rechain(entries, entries.length - 1);
           b.entries = entries;
