@@ -17,4 +17,19 @@ export function tablesReplaySourcePath(): string {
 
 type TableRules = typeof import('./tables-replay.mjs');
 export const tableRules = (await import(pathToFileURL(tablesReplaySourcePath()).href)) as TableRules;
-export const { AUDITED_TABLES, PROJECTION_FIELDS, TableComparison, TablesReplayer, compareTables, projectRow, rowKey } = tableRules;
+export const {
+  AUDITED_TABLES,
+  CRITERIA,
+  PROJECTION_FIELDS,
+  RECORD_MACHINE,
+  ROUND_SETTINGS,
+  TABLE_OF_KIND,
+  TableComparison,
+  TablesReplayer,
+  canonicalize,
+  compareTables,
+  jsonSha256,
+  projectRow,
+  rowKey,
+  sha256Hex,
+} = tableRules;

@@ -115,8 +115,20 @@ export function canonicalize(value) {
 
 export const sha256Hex = (data) => createHash('sha256').update(data).digest('hex');
 
-/** SHA-256 of the canonical JSON of a JSON value, or of JSON text as stored in a column. */
-export const jsonSha256 = (value) => sha256Hex(canonicalize(typeof value === 'string' ? JSON.parse(value) : value));
+/**
+ * SHA-256 of the canonical JSON of a JSON value, or of JSON text as stored in a column. Text that is
+ * not JSON (a tampered column) hashes as its raw bytes, which no logged hash of canonical JSON matches.
+ */
+export function jsonSha256(value) {
+  if (typeof value !== 'string') return sha256Hex(canonicalize(value));
+  let parsed;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return sha256Hex(`not JSON: ${value}`);
+  }
+  return sha256Hex(canonicalize(parsed));
+}
 
 /** The key of a projection in its table: its id, or `<projectId>/<reviewerId>`. */
 export function rowKey(table, projection) {

@@ -11,7 +11,7 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { AUDITED_TABLES, TableComparison, TablesReplayer, projectRow, type AuditedTable, type TablesVerdict } from './table-rules.js';
+import { AUDITED_TABLES, TableComparison, TablesReplayer, projectRow, type AuditedTable, type Projection, type TablesVerdict } from './table-rules.js';
 import { verifyLog } from './parallel-verify.js';
 import { iterateLog } from './transition-log.repository.js';
 import type { ParallelVerifyOptions } from './parallel-verify.js';
@@ -47,7 +47,7 @@ export const STORED_ROWS_SQL: Record<AuditedTable, string> = {
 };
 
 /** The stored projections of one table, one row at a time. */
-export function* storedProjections(sqlite: Database.Database, table: AuditedTable): Generator<Record<string, unknown>> {
+export function* storedProjections(sqlite: Database.Database, table: AuditedTable): Generator<Projection> {
   for (const row of sqlite.prepare(STORED_ROWS_SQL[table]).iterate() as IterableIterator<Record<string, unknown>>) yield projectRow(table, row);
 }
 
@@ -68,7 +68,9 @@ export async function compareLogWithTables(shared: Database.Database, { limit = 
   try {
     const pause = snapshot.dedicated ? yieldToEventLoop : null;
     let rows = 0;
-    snapshot.sqlite.exec('BEGIN');
+    // The service's own connection may already be inside a transaction (its caller's): read in that.
+    const own = !snapshot.sqlite.inTransaction;
+    if (own) snapshot.sqlite.exec('BEGIN');
     const replayer = new TablesReplayer();
     for (const entry of iterateLog(snapshot.sqlite)) {
       replayer.apply(entry);
@@ -77,15 +79,17 @@ export async function compareLogWithTables(shared: Database.Database, { limit = 
     const comparison = new TableComparison(replayer, { limit });
     for (const table of AUDITED_TABLES) {
       for (const stored of storedProjections(snapshot.sqlite, table)) {
-        comparison.add(table, stored as never);
+        comparison.add(table, stored);
         if (pause && ++rows % ROWS_PER_SLICE === 0) await pause();
       }
       comparison.endTable(table);
     }
-    snapshot.sqlite.exec('COMMIT');
+    if (own) snapshot.sqlite.exec('COMMIT');
     return comparison.result();
+  } catch (error) {
+    if (snapshot.dedicated && snapshot.sqlite.inTransaction) snapshot.sqlite.exec('ROLLBACK');
+    throw error;
   } finally {
-    if (snapshot.sqlite.inTransaction) snapshot.sqlite.exec('ROLLBACK');
     snapshot.close();
   }
 }
