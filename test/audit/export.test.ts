@@ -169,7 +169,7 @@ describe('audit export', () => {
     const report = JSON.parse(json.stdout) as verifier.VerifierReport;
     expect(report.ok).toBe(true);
     expect(report.checks.map((c) => [c.name, c.ok, c.failures])).toEqual(
-      ['manifest', 'checksums', 'key', 'machines', 'checkpoints', 'kept', 'chain', 'replay'].map((name) => [name, true, []]),
+      ['manifest', 'checksums', 'key', 'machines', 'checkpoints', 'kept', 'chain', 'replay', 'tables'].map((name) => [name, true, []]),
     );
 
     // Without a kept checkpoint it passes, and says what it cannot exclude.
