@@ -483,7 +483,8 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
           continue;
         }
         if (entry.fromState !== known.state) checks.replay.fail(`entry ${entry.seq}: ${subjectKey} was ${known.state}, the entry says it left ${entry.fromState}`);
-        if (entry.toState !== entry.fromState) checks.replay.fail(`entry ${entry.seq}: ${entry.event}, a record entry, moved ${subjectKey} from ${entry.fromState} to ${entry.toState}`);
+        if (entry.toState !== entry.fromState)
+          checks.replay.fail(`entry ${entry.seq}: ${entry.event}, a record entry, moved ${subjectKey} from ${entry.fromState} to ${entry.toState}`);
         known.transitions += 1;
         continue;
       }

@@ -68,7 +68,4 @@ export class TableComparison {
 }
 
 /** Every divergence between logged and stored projections; consumes the logged maps. */
-export function compareTables(
-  logged: TablesReplayer | Map<AuditedTable, Map<string, Projection>>,
-  stored: Partial<Record<AuditedTable, Iterable<Projection>>>,
-): Divergence[];
+export function compareTables(logged: TablesReplayer | Map<AuditedTable, Map<string, Projection>>, stored: Partial<Record<AuditedTable, Iterable<Projection>>>): Divergence[];

@@ -95,7 +95,8 @@ export async function compareLogWithTables(shared: Database.Database, { limit = 
 }
 
 /** The verification's answer: the chain's verdict, the tables' comparison, valid only when both are. */
-export type AuditVerdict = (VerifyResult & { chainValid: boolean; tables: TablesVerdict }) | (Omit<VerifyResult, 'valid'> & { valid: false; chainValid: boolean; tables: TablesVerdict });
+export type AuditVerdict =
+  (VerifyResult & { chainValid: boolean; tables: TablesVerdict }) | (Omit<VerifyResult, 'valid'> & { valid: false; chainValid: boolean; tables: TablesVerdict });
 
 /**
  * The whole verification: the chain (verifyLog, unchanged: one walk, or ranges on workers for a

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { projectRow, sha256Hex, type AuditedTable } from '../../src/audit/table-rules.js';
+import { projectRow, sha256Hex } from '../../src/audit/table-rules.js';
 import { hashToken } from '../../src/auth/tokens.js';
 import type { TransitionLogRow } from '../../src/db/schema.js';
 import { canonicalJson } from '../../src/workflow/hash-chain.js';
@@ -59,17 +59,7 @@ export class RecordedWorld {
     return `${prefix}-${String(this.ids).padStart(4, '0')}`;
   }
 
-  append(
-    kind: string,
-    subjectId: string,
-    event: string,
-    fromState: string,
-    toState: string,
-    payload: object,
-    actor: Actor,
-    at: string,
-    machine = RECORD,
-  ): TransitionLogRow {
+  append(kind: string, subjectId: string, event: string, fromState: string, toState: string, payload: object, actor: Actor, at: string, machine = RECORD): TransitionLogRow {
     return this.log.append({
       subjectKind: kind as TransitionLogRow['subjectKind'],
       subjectId,
@@ -289,7 +279,7 @@ export class RecordedWorld {
     const createdAt = '2025-12-01T00:00:00.000Z';
     this.sqlite.prepare('INSERT INTO units (id, name, type, parent_id, created_at) VALUES (?, ?, ?, NULL, ?)').run(id, name, 'organ_committee', createdAt);
     const row = this.sqlite.prepare('SELECT id, name, type, parent_id AS parentId, created_at AS createdAt FROM units WHERE id = ?').get(id) as Record<string, unknown>;
-    this.append('unit', id, 'ADOPT', 'none', 'active', { row: projectRow('units' as AuditedTable, row) }, SYSTEM, this.at());
+    this.append('unit', id, 'ADOPT', 'none', 'active', { row: projectRow('units', row) }, SYSTEM, this.at());
     return id;
   }
 }
@@ -341,10 +331,22 @@ export function recordWorld(sqlite: Database.Database): Recorded {
   world.assign(graded, reviewer, orgDept);
   world.assign(graded, otherReviewer, orgDept);
   world.assign(failed, reviewer, orgDept);
-  world.event(graded, reviewer, 'SUBMIT_REVIEW', 'preliminarily_checked', { scores: { direction: 15, innovation: 14, practicality: 13, breadth: 12, exemplarity: 11 }, comment: '初评' });
-  world.event(graded, reviewer, 'SUBMIT_REVIEW', 'preliminarily_checked', { scores: { direction: 18, innovation: 17, practicality: 16, breadth: 15, exemplarity: 14 }, comment: '复评' });
-  world.event(graded, otherReviewer, 'SUBMIT_REVIEW', 'preliminarily_checked', { scores: { direction: 10, innovation: 10, practicality: 10, breadth: 10, exemplarity: 10 }, comment: '一般' });
-  world.event(failed, reviewer, 'SUBMIT_REVIEW', 'preliminarily_checked', { scores: { direction: 9, innovation: 9, practicality: 9, breadth: 9, exemplarity: 9 }, comment: '较弱' });
+  world.event(graded, reviewer, 'SUBMIT_REVIEW', 'preliminarily_checked', {
+    scores: { direction: 15, innovation: 14, practicality: 13, breadth: 12, exemplarity: 11 },
+    comment: '初评',
+  });
+  world.event(graded, reviewer, 'SUBMIT_REVIEW', 'preliminarily_checked', {
+    scores: { direction: 18, innovation: 17, practicality: 16, breadth: 15, exemplarity: 14 },
+    comment: '复评',
+  });
+  world.event(graded, otherReviewer, 'SUBMIT_REVIEW', 'preliminarily_checked', {
+    scores: { direction: 10, innovation: 10, practicality: 10, breadth: 10, exemplarity: 10 },
+    comment: '一般',
+  });
+  world.event(failed, reviewer, 'SUBMIT_REVIEW', 'preliminarily_checked', {
+    scores: { direction: 9, innovation: 9, practicality: 9, breadth: 9, exemplarity: 9 },
+    comment: '较弱',
+  });
   world.roundEvent(roundId, orgDept, 'START_REVIEW', 'under_review');
   for (const id of [graded, failed]) {
     world.event(id, orgDept, 'COMPLETE_PANEL_REVIEW', 'panel_reviewed');

@@ -91,7 +91,11 @@ describe('the log proves the tables', () => {
     try {
       const replayer = new TablesReplayer();
       for (const entry of iterateLog(db.$client)) replayer.apply(entry);
-      const stored = (table: AuditedTable, sql = STORED_ROWS_SQL[table]) => db.$client.prepare(sql).all().map((row) => projectRow(table, row as Record<string, unknown>));
+      const stored = (table: AuditedTable, sql = STORED_ROWS_SQL[table]) =>
+        db.$client
+          .prepare(sql)
+          .all()
+          .map((row) => projectRow(table, row as Record<string, unknown>));
       const graded = replayer.table('projects').get(r.graded)!;
       expect(graded).toMatchObject({ state: 'graded', grade: 'second', funding: 2000, version: 11 });
       expect(replayer.table('projects').get(r.failed)).toMatchObject({ state: 'failed', grade: null, funding: 0 });
@@ -136,7 +140,13 @@ describe('the log proves the tables', () => {
       field: '(row)',
     },
     { what: "a file's bytes", sql: (r) => ["UPDATE files SET content = content || x'00' WHERE id = ?", r.fileId], table: 'files', key: (r) => r.fileId, field: 'contentSha256' },
-    { what: "a project's context", sql: (r) => ["UPDATE projects SET context = json_set(context, '$.recommended', json('true')) WHERE id = ?", r.graded], table: 'projects', key: (r) => r.graded, field: 'contextSha256' },
+    {
+      what: "a project's context",
+      sql: (r) => ["UPDATE projects SET context = json_set(context, '$.recommended', json('true')) WHERE id = ?", r.graded],
+      table: 'projects',
+      key: (r) => r.graded,
+      field: 'contextSha256',
+    },
   ];
 
   it.each(CASES)('$what changed is named online (GET /audit/verify, audit verify) and by the stand-alone verifier', async ({ sql, table, key, field }) => {
@@ -176,7 +186,7 @@ describe('the log proves the tables', () => {
     const { db, r } = recorded();
     try {
       tamper(db, 'UPDATE projects SET funding = 3000 WHERE id = ?', r.graded);
-      tamper(db, "DELETE FROM reviewer_assignments WHERE project_id = ? AND reviewer_id = ?", r.graded, r.otherReviewer.id);
+      tamper(db, 'DELETE FROM reviewer_assignments WHERE project_id = ? AND reviewer_id = ?', r.graded, r.otherReviewer.id);
       const verdict = await compareLogWithTables(db.$client);
       expect(verdict.divergences).toContainEqual({ table: 'projects', key: r.graded, field: 'funding', logged: 2000, stored: 3000 });
       expect(verdict.divergences).toContainEqual({
@@ -248,7 +258,13 @@ const TABLE_COLUMNS_KEY: Record<AuditedTable, string[]> = {
   files: ['id'],
 };
 /** The projection field a column is audited under. */
-const FIELD_OF_COLUMN: Record<string, string> = { letter: 'letterSha256', context: 'contextSha256', comment: 'commentSha256', token_hash: 'tokenFingerprint', content: 'contentSha256' };
+const FIELD_OF_COLUMN: Record<string, string> = {
+  letter: 'letterSha256',
+  context: 'contextSha256',
+  comment: 'commentSha256',
+  token_hash: 'tokenFingerprint',
+  content: 'contentSha256',
+};
 const camel = (column: string) => FIELD_OF_COLUMN[column] ?? column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 const JSON_COLUMNS = new Set(['letter', 'context']);
 const BOOLEAN_COLUMNS = new Set(['active', 'require_signed_letter']);
