@@ -235,7 +235,9 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter }: Audit
         tags: ['audit'],
         summary: '导出审计包 / Export the audit bundle (.tar.gz)',
         description:
-          'A streamed .tar.gz of one directory: manifest.json, transitions.ndjson, checkpoints.ndjson, projects.ndjson, machines/<id>@<version>.json, public-key.pem and verify.mjs. Unpack it and run `node verify.mjs <dir> --checkpoint <kept note>`.',
+          'A streamed .tar.gz of one directory: manifest.json, transitions.ndjson, checkpoints.ndjson, projects.ndjson, rounds.ndjson, ' +
+          'tables/<table>.ndjson (the stored rows of every audited table as the projections the log is replayed into), machines/<id>@<version>.json, ' +
+          'public-key.pem, verify.mjs and tables-replay.mjs (the replay rules verify.mjs imports). Unpack it and run `node verify.mjs <dir> --checkpoint <kept note>`.',
         response: {
           200: {
             description: 'The bundle',
