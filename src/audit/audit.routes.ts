@@ -19,13 +19,14 @@ import {
   PageQuery,
   SecurityEventSchema,
   SecurityEventsQuery,
+  TablesVerdictSchema,
   To,
 } from './audit.schemas.js';
 import type { CheckpointsService } from './checkpoints.js';
 import type { AuditExportService } from './export-bundle.js';
-import { verifyLog } from './parallel-verify.js';
 import { querySecurityEvents } from './security-events.repository.js';
 import { queryEntries } from './transition-log.repository.js';
+import { verifyAudit } from './verify-tables.js';
 
 const AUDITORS = ['auditor', 'org_dept'] as const;
 
@@ -39,16 +40,27 @@ const NOTE_TYPE = 'text/plain; charset=utf-8';
 
 const VerifySchema = Type.Object(
   {
-    valid: Type.Boolean({ description: '哈希链是否完好 / Whether the whole chain is intact', examples: [true] }),
+    valid: Type.Boolean({
+      description: '哈希链完好且各表与日志一致 / Whether the whole chain is intact and every audited table is what the log implies',
+      examples: [true],
+    }),
+    chainValid: Type.Boolean({ description: '哈希链是否完好 / Whether the whole chain is intact', examples: [true] }),
     count: Type.Integer({ minimum: 0, description: '已校验的条目数（至第一条错误为止）/ Rows checked (up to the first bad one)', examples: [42] }),
-    headSeq: Type.Optional(Type.Integer({ minimum: 0, description: '日志头的序号（完好时）/ Sequence number of the head, when valid', examples: [42] })),
-    headHash: Type.Optional(HeadHash('日志头条目的哈希（完好时）/ Hex SHA-256 of the head entry, when valid')),
-    firstBadSeq: Type.Optional(Type.Integer({ minimum: 1, description: '第一条错误条目的序号（损坏时）/ Sequence number of the first bad row, when not valid', examples: [17] })),
-    reason: Type.Optional(
-      Type.String({ minLength: 1, description: '损坏的原因（损坏时）/ What is wrong with that row, when not valid', examples: ['hash does not match the row content'] }),
+    headSeq: Type.Optional(Type.Integer({ minimum: 0, description: '日志头的序号（链完好时）/ Sequence number of the head, when the chain is intact', examples: [42] })),
+    headHash: Type.Optional(HeadHash('日志头条目的哈希（链完好时）/ Hex SHA-256 of the head entry, when the chain is intact')),
+    firstBadSeq: Type.Optional(
+      Type.Integer({ minimum: 1, description: '第一条错误条目的序号（链损坏时）/ Sequence number of the first bad row, when the chain is broken', examples: [17] }),
     ),
+    reason: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: '链损坏的原因 / What is wrong with that row, when the chain is broken',
+        examples: ['hash does not match the row content'],
+      }),
+    ),
+    tables: TablesVerdictSchema,
   },
-  { additionalProperties: false, description: '日志校验结果 / Result of walking the hash chain' },
+  { additionalProperties: false, description: '日志校验结果：哈希链与各表的比较 / Result of walking the hash chain and comparing the tables with the log' },
 );
 
 function decodeSeqCursor(cursor: string): number {
@@ -119,15 +131,18 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter }: Audit
       schema: {
         operationId: 'verifyTransitionLog',
         tags: ['audit'],
-        summary: '校验日志哈希链 / Verify the hash chain',
+        summary: '校验日志哈希链并以日志证明各表 / Verify the hash chain, and that the log proves the tables',
         description:
           '校验整个日志：序号连续无缺，每条的 prevHash 等于前一条的哈希，每条哈希重新计算。日志较大时分段在工作线程中并行校验，不阻塞其他请求。\n' +
           'Walks the whole log: gap-free sequence numbers, each prevHash equal to the previous hash, each hash recomputed. ' +
-          'A large log is verified in ranges on worker threads, one per core, so other requests are answered meanwhile.',
+          'A large log is verified in ranges on worker threads, one per core, so other requests are answered meanwhile.\n' +
+          '同时重放日志，得出各表（单位、用户、批次、项目、评审分配、评审、文件）应有的行，并与库中的行逐字段比较；任何不一致都使结果无效，并列出前 100 个（表、主键、字段、日志值、库中值）。\n' +
+          'Meanwhile the log is replayed into the rows it implies for every audited table (units, users, rounds, projects, reviewer assignments, reviews, files) ' +
+          'and each stored row is compared with them field by field; any divergence makes the verdict invalid, and the first 100 are named (table, key, field, logged value, stored value).',
         response: { 200: VerifySchema, ...problems(401, 403) },
       },
     },
-    async () => verifyLog(db.$client),
+    async () => verifyAudit(db.$client),
   );
 
   app.post(
@@ -224,7 +239,9 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter }: Audit
         tags: ['audit'],
         summary: '导出审计包 / Export the audit bundle (.tar.gz)',
         description:
-          'A streamed .tar.gz of one directory: manifest.json, transitions.ndjson, checkpoints.ndjson, projects.ndjson, machines/<id>@<version>.json, public-key.pem and verify.mjs. Unpack it and run `node verify.mjs <dir> --checkpoint <kept note>`.',
+          'A streamed .tar.gz of one directory: manifest.json, transitions.ndjson, checkpoints.ndjson, projects.ndjson, rounds.ndjson, ' +
+          'tables/<table>.ndjson (the stored rows of every audited table as the projections the log is replayed into), machines/<id>@<version>.json, ' +
+          'public-key.pem, verify.mjs and tables-replay.mjs (the replay rules verify.mjs imports). Unpack it and run `node verify.mjs <dir> --checkpoint <kept note>`.',
         response: {
           200: {
             description: 'The bundle',

@@ -145,3 +145,47 @@ export const KeptCheckpointVerdictSchema = Type.Object(
   },
   { additionalProperties: false, description: '检查点一致性 / Whether a kept checkpoint is a prefix of the log now' },
 );
+
+const AUDITED_TABLE_NAMES = ['units', 'users', 'rounds', 'projects', 'reviewer_assignments', 'reviews', 'files'] as const;
+const ProjectedValue = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null(), Type.Record(Type.String(), Type.Unknown())], {
+  description:
+    '投影中的值；整行缺失时为另一方的整行投影或 null / A value of the audited projection; for a row on one side only, that side’s whole projection and null on the other',
+});
+
+/** The comparison of the tables with the rows the log implies (src/audit/tables-replay.mjs). */
+export const TablesVerdictSchema = Type.Object(
+  {
+    valid: Type.Boolean({ description: '每张受审计的表都与日志重放的结果一致 / Every audited table is what replaying the log implies', examples: [true] }),
+    tables: Type.Array(
+      Type.Object(
+        {
+          table: Type.Enum(AUDITED_TABLE_NAMES, { description: '表名 / The table', examples: ['projects'] }),
+          storedRows: Type.Integer({ minimum: 0, description: '表中已比较的行数 / Rows of the table compared', examples: [12] }),
+          loggedRows: Type.Integer({ minimum: 0, description: '日志所证明的行数 / Rows the log implies', examples: [12] }),
+          divergences: Type.Integer({ minimum: 0, description: '该表的不一致数 / Divergences in this table', examples: [0] }),
+        },
+        { additionalProperties: false },
+      ),
+      { description: '每张表的比较 / The comparison, table by table' },
+    ),
+    divergenceCount: Type.Integer({ minimum: 0, description: '不一致的总数 / Every divergence, counted', examples: [0] }),
+    divergences: Type.Array(
+      Type.Object(
+        {
+          table: Type.Enum(AUDITED_TABLE_NAMES, { description: '表名 / The table', examples: ['projects'] }),
+          key: Type.String({ description: '行的主键（两列主键为 projectId/reviewerId）/ The row’s key (projectId/reviewerId for two-column keys)', examples: [EXAMPLE.projectId] }),
+          field: Type.String({
+            minLength: 1,
+            description: '投影的字段；(row) 表示整行只在日志中或只在表中 / The projection’s field; (row): the row is only in the log or only in the table',
+            examples: ['funding'],
+          }),
+          logged: ProjectedValue,
+          stored: ProjectedValue,
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 100, description: '前 100 个不一致 / The first 100 divergences' },
+    ),
+  },
+  { additionalProperties: false, description: '日志对各表的证明 / Whether the log proves the tables' },
+);

@@ -1,7 +1,9 @@
 /**
  * The audit export: everything an auditor needs to prove or disprove the log's integrity without
  * the service: the log, the checkpoints, the public key, the machine definitions, the projects'
- * current states, a manifest with the SHA-256 of every file, and the stand-alone verifier.
+ * current states, the stored rows of every audited table (as the projections the log's replay is
+ * compared with), a manifest with the SHA-256 of every file, and the stand-alone verifier with the
+ * replay's rules beside it.
  *
  * Constant memory for any log size: rows are streamed with better-sqlite3's iterate() into files,
  * hashed while written, and the archive is streamed from those files. Every read happens in one
@@ -22,10 +24,14 @@ import type { CheckpointView, SigningKey } from './checkpoints.js';
 import { CANONICALIZATION, ENTRY_FORMATS, GENESIS_HASH, HASH_ALGORITHM } from '../workflow/hash-chain.js';
 import { machineDefinitions, type MachineDefinition } from '../machines/definitions.js';
 import { iterateLog } from './transition-log.repository.js';
+import { AUDITED_TABLES, tablesReplaySourcePath, type AuditedTable } from './table-rules.js';
+import { storedProjections } from './verify-tables.js';
 
 /** /2: entries name their subject by kind and id and carry their hash format (/1 had `projectId`). */
 export const BUNDLE_FORMAT = 'lixiang-audit-bundle/2';
 const VERIFIER_FILE = 'standalone-verifier.mjs';
+/** The table replay's rules, under the name verify.mjs imports them by. */
+const REPLAY_FILE = 'tables-replay.mjs';
 const COMMON_FIELDS = ['event', 'fromState', 'toState', 'payload', 'actorId', 'actorRole', 'actorUnitId', 'at', 'requestId', 'machineId', 'machineVersion', 'prevHash'];
 /** What entryBytes() canonicalises in each entry format, in stored order; the text tells an auditor how to read it. */
 const ENTRY_FORMAT_NOTES: Record<(typeof ENTRY_FORMATS)[number], { hashedFields: string[]; description: string }> = {
@@ -73,6 +79,13 @@ export interface BundleManifest {
   projects: { file: string; count: number; byState: Record<string, number> };
   /** The rounds, whose own lifecycle entries share the log (machine id `round`). */
   rounds: { file: string; count: number; byState: Record<string, number> };
+  /**
+   * The stored rows of every audited table as their audited projections (tables-replay.mjs
+   * projectRow), in key order: what the stand-alone verifier compares with the log's replay.
+   */
+  tables: Array<{ table: AuditedTable; file: string; count: number }>;
+  /** The replay's rules, imported by verify.mjs from beside it. */
+  replay: { file: string };
   machines: Array<{ id: string; version: number; file: string; sha256: string }>;
   publicKey: { file: string; algorithm: 'Ed25519'; keyName: string; keyId: string; noteVerifierKey: string };
   verifier: { file: string; usage: string };
@@ -175,6 +188,7 @@ export class AuditExportService {
     let checkpointSummary: BundleManifest['checkpoints'];
     let projectSummary: BundleManifest['projects'];
     let roundSummary: BundleManifest['rounds'];
+    const tableSummaries: BundleManifest['tables'] = [];
     try {
       snapshot.sqlite.exec('BEGIN');
       const pause = snapshot.dedicated ? yieldToEventLoop : null;
@@ -253,6 +267,19 @@ export class AuditExportService {
       }
       files.push(roundLines.close());
       roundSummary = { file: 'rounds.ndjson', count: roundCount, byState: roundsByState };
+
+      for (const table of AUDITED_TABLES) {
+        const file = `tables/${table}.ndjson`;
+        const writer = new HashingWriter(dir, file);
+        let count = 0;
+        for (const projection of storedProjections(snapshot.sqlite, table)) {
+          writer.write(`${JSON.stringify(projection)}\n`);
+          count += 1;
+          if (pause && ++rows % ROWS_PER_SLICE === 0) await pause();
+        }
+        files.push(writer.close());
+        tableSummaries.push({ table, file, count });
+      }
       snapshot.sqlite.exec('COMMIT');
     } finally {
       if (snapshot.sqlite.inTransaction) snapshot.sqlite.exec('ROLLBACK');
@@ -262,12 +289,16 @@ export class AuditExportService {
     for (const machine of machines) files.push(writeWhole(dir, machine.file, `${JSON.stringify(machine.definition, null, 2)}\n`));
     files.push(writeWhole(dir, 'public-key.pem', this.key.publicKeyPem));
     files.push(writeWhole(dir, 'verify.mjs', fs.readFileSync(verifierSourcePath(), 'utf8')));
+    files.push(writeWhole(dir, REPLAY_FILE, fs.readFileSync(tablesReplaySourcePath(), 'utf8')));
 
     const manifest: BundleManifest = {
       format: BUNDLE_FORMAT,
       createdAt,
       origin: this.origin,
-      scope: { kind: 'whole-log', description: 'The whole transition log from its first entry, every checkpoint, every project and every round, read in one transaction' },
+      scope: {
+        kind: 'whole-log',
+        description: 'The whole transition log from its first entry, every checkpoint, every project and every round, and every audited table, read in one transaction',
+      },
       algorithms: {
         fileChecksum: 'SHA-256',
         entryHash: "SHA-256 over the RFC 8785 canonical JSON of the fields the entry's format hashes (transitions.entryFormats), prevHash included",
@@ -279,6 +310,8 @@ export class AuditExportService {
       checkpoints: checkpointSummary,
       projects: projectSummary,
       rounds: roundSummary,
+      tables: tableSummaries,
+      replay: { file: REPLAY_FILE },
       machines: machines.map(({ id, version, file, sha256 }) => ({ id, version, file, sha256 })),
       publicKey: { file: 'public-key.pem', algorithm: 'Ed25519', keyName: this.key.name, keyId: this.key.keyIdHex, noteVerifierKey: this.key.verifierKey },
       verifier: { file: 'verify.mjs', usage: 'node verify.mjs <this directory> --checkpoint <a checkpoint note you kept>' },

@@ -12,13 +12,17 @@ export function rawEd25519(publicKey: KeyObject): Buffer;
 export function noteKeyId(name: string, publicKey: KeyObject): Buffer;
 
 export interface VerifierCheck {
-  name: 'manifest' | 'checksums' | 'key' | 'machines' | 'checkpoints' | 'kept' | 'chain' | 'replay';
+  name: 'manifest' | 'checksums' | 'key' | 'machines' | 'checkpoints' | 'kept' | 'chain' | 'replay' | 'tables';
   title: string;
   ok: boolean;
   summary: string;
   failures: string[];
   failureCount: number;
   warnings: string[];
+  /** The tables check: every divergence counted, the first 100 named, rows per table. */
+  divergenceCount?: number;
+  divergences?: import('./tables-replay.mjs').Divergence[];
+  tables?: import('./tables-replay.mjs').TablesVerdict['tables'];
 }
 
 export interface VerifierReport {

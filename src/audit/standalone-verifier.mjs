@@ -19,6 +19,9 @@
  *   replay       every subject's transitions (a project's, a round's), in order, are transitions of
  *                the definition of their machine version, from the initial state, fired by a role
  *                the definition allows, and end in the state projects.ndjson (rounds.ndjson) exports
+ *   tables       the log, replayed by the rules of tables-replay.mjs (beside this file), implies
+ *                exactly the rows of every audited table the bundle exports (tables/*.ndjson):
+ *                each divergence named by table, key, field, logged and stored value
  *
  * Exit status: 0 every check passed; 1 some check failed; 2 the bundle could not be read.
  */
@@ -27,6 +30,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { AUDITED_TABLES, TableComparison, TablesReplayer } from './tables-replay.mjs';
 
 export const GENESIS_HASH = '0'.repeat(64);
 export const FORMAT = 'lixiang-audit-bundle/2';
@@ -39,6 +43,7 @@ export const FORMATS = ['lixiang-audit-bundle/1', FORMAT];
 
 /** The log's event for a subject moved to another version of its machine (src/workflow/machine-migrations.ts). */
 const MIGRATE_EVENT = 'MIGRATE';
+/** The machine id of record entries: acts that are not transitions of a machine (src/workflow/records.ts). */
 const RECORD_MACHINE = 'record';
 const COMMON_FIELDS = ['event', 'fromState', 'toState', 'payload', 'actorId', 'actorRole', 'actorUnitId', 'at', 'requestId', 'machineId', 'machineVersion', 'prevHash'];
 
@@ -182,6 +187,7 @@ class Check {
     this.failureCount = 0;
     this.warnings = [];
     this.summary = '';
+    this.details = null;
   }
   fail(message) {
     this.failureCount += 1;
@@ -194,7 +200,8 @@ class Check {
     return this.failureCount === 0;
   }
   toJSON() {
-    return { name: this.name, title: this.title, ok: this.ok, summary: this.summary, failures: this.failures, failureCount: this.failureCount, warnings: this.warnings };
+    const json = { name: this.name, title: this.title, ok: this.ok, summary: this.summary, failures: this.failures, failureCount: this.failureCount, warnings: this.warnings };
+    return this.details === null ? json : { ...json, ...this.details };
   }
 }
 
@@ -242,6 +249,7 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
     kept: new Check('kept', 'kept checkpoints'),
     chain: new Check('chain', 'hash chain'),
     replay: new Check('replay', 'replay through the machines'),
+    tables: new Check('tables', 'tables proved by the log'),
   };
   const report = () => {
     const list = Object.values(checks).map((c) => c.toJSON());
@@ -289,6 +297,7 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
     manifest.checkpoints.file,
     manifest.projects.file,
     ...(manifest.rounds ? [manifest.rounds.file] : []),
+    ...(Array.isArray(manifest.tables) ? manifest.tables.map((t) => t?.file) : []),
     manifest.publicKey.file,
     ...manifest.machines.map((m) => m.file),
   ];
@@ -398,6 +407,7 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
   // the chain and the replay, in one pass over the log -------------------------------------------
   /** `${kind} ${id}` of each subject (a project, a round, …) → { state, machine, transitions } */
   const subjects = new Map();
+  const tablesReplay = new TablesReplayer();
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let count = 0;
@@ -443,15 +453,43 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
         checks.chain.fail(`entry ${entry.seq}: payload is not JSON`);
       }
       settle(entry.seq, entry.hash);
+      tablesReplay.apply(entry);
       expectedSeq = entry.seq + 1;
       prevHash = entry.hash;
       lastSeq = entry.seq;
-      // Record entries (machine `record`: creations, draft edits, assignments, uploads, adoptions) are no machine's transitions.
-      if (entry.machineId === RECORD_MACHINE) continue;
 
+      const subjectKey = `${entry.subjectKind} ${entry.subjectId}`;
+      if (entry.machineId === RECORD_MACHINE) {
+        // A record entry is an act, not a transition of a machine: the tables check replays it. Of a
+        // project or a round, it creates (or adopts) the subject in a state of its machine, or edits
+        // it where it stands.
+        if (entry.subjectKind !== 'project' && entry.subjectKind !== 'round') continue;
+        let facts = {};
+        try {
+          facts = JSON.parse(entry.payload) ?? {};
+        } catch {
+          // the chain check names a payload that is not JSON
+        }
+        const known = subjects.get(subjectKey);
+        if (entry.event === 'ADOPT' || !known) {
+          const row = facts.row ?? {};
+          const machine = facts.machine ?? (row.machineId !== undefined ? { id: row.machineId, version: row.machineVersion } : null);
+          subjects.set(subjectKey, {
+            state: entry.toState,
+            machine: machine ? `${machine.id}@${machine.version}` : null,
+            // Versions the subject had before the log knew it (an adopted row), so none is counted twice.
+            transitions: entry.event === 'ADOPT' && Number.isSafeInteger(row.version) ? row.version - 1 : 0,
+          });
+          continue;
+        }
+        if (entry.fromState !== known.state) checks.replay.fail(`entry ${entry.seq}: ${subjectKey} was ${known.state}, the entry says it left ${entry.fromState}`);
+        if (entry.toState !== entry.fromState)
+          checks.replay.fail(`entry ${entry.seq}: ${entry.event}, a record entry, moved ${subjectKey} from ${entry.fromState} to ${entry.toState}`);
+        known.transitions += 1;
+        continue;
+      }
       const machineKey = `${entry.machineId}@${entry.machineVersion}`;
       const definition = definitions.get(machineKey);
-      const subjectKey = `${entry.subjectKind} ${entry.subjectId}`;
       let subject = subjects.get(subjectKey);
       const first = !subject;
       if (!subject) {
@@ -552,6 +590,54 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
   }
   checks.replay.summary = `${subjects.size} subjects with transitions, ${exportedCounts.join(' and ')} exported`;
   if (checks.replay.ok) checks.replay.summary += '; every state confirmed by replay';
+
+  // the tables: every stored row of every audited table is the row the log implies ---------------
+  if (!Array.isArray(manifest.tables)) {
+    checks.tables.warn('the bundle carries no tables (exported before they were): the tables cannot be compared with the log');
+    checks.tables.summary = 'not in this bundle';
+    return report();
+  }
+  const comparison = new TableComparison(tablesReplay, { limit: 100 });
+  const tableCounts = [];
+  for (const table of AUDITED_TABLES) {
+    const summary = manifest.tables.find((t) => t?.table === table);
+    if (!summary) {
+      checks.tables.fail(`the manifest lists no file for table ${table}`);
+      continue;
+    }
+    let rows = 0;
+    try {
+      for await (const { number, line } of lines(fileOf(summary.file))) {
+        let row;
+        try {
+          row = JSON.parse(line);
+        } catch {
+          checks.tables.fail(`${summary.file} line ${number}: not JSON`);
+          continue;
+        }
+        rows += 1;
+        comparison.add(table, row);
+      }
+    } catch (error) {
+      checks.tables.fail(error.message);
+    }
+    comparison.endTable(table);
+    if (rows !== summary.count) checks.tables.fail(`${rows} rows in ${summary.file}, the manifest says ${summary.count}`);
+    tableCounts.push(`${rows} ${table}`);
+  }
+  const verdict = comparison.result();
+  for (const d of verdict.divergences) {
+    const show = (value) => (value === null || typeof value !== 'object' ? JSON.stringify(value) : 'a row');
+    checks.tables.fail(
+      d.field === '(row)'
+        ? `${d.table} ${d.key}: ${d.logged === null ? 'stored, but the log never made it' : 'the log made it, but it is not stored'}`
+        : `${d.table} ${d.key}: ${d.field} is ${show(d.stored)}, the log says ${show(d.logged)}`,
+    );
+  }
+  // Divergences beyond those listed still count.
+  checks.tables.failureCount += verdict.divergenceCount - verdict.divergences.length;
+  checks.tables.details = { divergenceCount: verdict.divergenceCount, divergences: verdict.divergences, tables: verdict.tables };
+  checks.tables.summary = `${tableCounts.join(', ')} compared; ${verdict.divergenceCount === 0 ? 'every row as the log implies' : `${verdict.divergenceCount} divergences`}`;
 
   return report();
 }

@@ -39,7 +39,7 @@ const USAGE = `usage:
   lixiang serve                                     run the service (PORT, HOST, DATABASE_URL, LIXIANG_ADMIN_TOKEN, LOG_LEVEL)
   lixiang migrate                                   apply the database migrations
   lixiang users create --name N --role R [--unit U] create a user and print its token once
-  lixiang audit verify                              walk the transition log's hash chain
+  lixiang audit verify                              walk the log's hash chain and compare the tables with it
   lixiang audit checkpoint                          sign the log's head now and print the note
   lixiang audit export --out DIR                    write the audit bundle (with verify.mjs) to DIR
 ${MACHINES_USAGE}
@@ -112,9 +112,9 @@ export async function run(argv: string[]): Promise<number> {
       if (sub === 'verify') {
         options('audit verify', rest, {});
         const db = await openMigrated();
-        const { verifyLog } = await import('../audit/parallel-verify.js');
+        const { verifyAudit } = await import('../audit/verify-tables.js');
         try {
-          const result = await verifyLog(db.$client);
+          const result = await verifyAudit(db.$client);
           out(JSON.stringify(result, null, 2));
           return result.valid ? 0 : 1;
         } finally {

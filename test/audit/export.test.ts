@@ -91,8 +91,23 @@ describe('audit export', () => {
     await extract({ file: archive, cwd: unpacked });
     const bundle = path.join(unpacked, filename!);
     expect(fs.readdirSync(bundle).sort()).toEqual(
-      ['checkpoints.ndjson', 'machines', 'manifest.json', 'projects.ndjson', 'public-key.pem', 'rounds.ndjson', 'transitions.ndjson', 'verify.mjs'].sort(),
+      [
+        'checkpoints.ndjson',
+        'machines',
+        'manifest.json',
+        'projects.ndjson',
+        'public-key.pem',
+        'rounds.ndjson',
+        'tables',
+        'tables-replay.mjs',
+        'transitions.ndjson',
+        'verify.mjs',
+      ].sort(),
     );
+    expect(fs.readdirSync(path.join(bundle, 'tables')).sort()).toEqual(
+      ['files', 'projects', 'reviewer_assignments', 'reviews', 'rounds', 'units', 'users'].map((table) => `${table}.ndjson`).sort(),
+    );
+    expect(fs.readFileSync(path.join(bundle, 'tables-replay.mjs'), 'utf8')).toBe(fs.readFileSync(path.join(root, 'src/audit/tables-replay.mjs'), 'utf8'));
     expect(fs.readdirSync(path.join(bundle, 'machines')).sort()).toEqual(['project@1.json', 'round@1.json']);
 
     // The content is exactly what the database holds.
@@ -154,7 +169,7 @@ describe('audit export', () => {
     const report = JSON.parse(json.stdout) as verifier.VerifierReport;
     expect(report.ok).toBe(true);
     expect(report.checks.map((c) => [c.name, c.ok, c.failures])).toEqual(
-      ['manifest', 'checksums', 'key', 'machines', 'checkpoints', 'kept', 'chain', 'replay'].map((name) => [name, true, []]),
+      ['manifest', 'checksums', 'key', 'machines', 'checkpoints', 'kept', 'chain', 'replay', 'tables'].map((name) => [name, true, []]),
     );
 
     // Without a kept checkpoint it passes, and says what it cannot exclude.
@@ -303,11 +318,16 @@ describe('the verifier hashes as the service does', () => {
     expect(verifier.sha256Hex(verifier.canonicalize(JSON.parse(JSON.stringify(describeMachine()))))).toBe(machine!.sha256);
   });
 
-  it('imports only node: built-ins', () => {
-    const source = fs.readFileSync(path.join(root, 'src/audit/standalone-verifier.mjs'), 'utf8');
-    const imports = [...source.matchAll(/^\s*import\s[^'"]*['"]([^'"]+)['"]/gm), ...source.matchAll(/import\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+  it('imports only node: built-ins, and the replay rules that sit beside it in the bundle', () => {
+    const importsOf = (file: string) => {
+      const source = fs.readFileSync(path.join(root, 'src/audit', file), 'utf8');
+      return [...source.matchAll(/^\s*import\s[^'"]*['"]([^'"]+)['"]/gm), ...source.matchAll(/import\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+    };
+    const imports = importsOf('standalone-verifier.mjs');
     expect(imports.length).toBeGreaterThan(0);
-    for (const specifier of imports) expect(specifier).toMatch(/^node:/);
+    for (const specifier of imports) expect(specifier).toMatch(/^(node:|\.\/tables-replay\.mjs$)/);
+    expect(imports).toContain('./tables-replay.mjs');
+    for (const specifier of importsOf('tables-replay.mjs')) expect(specifier).toMatch(/^node:/);
   });
 });
 

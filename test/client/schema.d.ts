@@ -770,9 +770,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 校验日志哈希链 / Verify the hash chain
+         * 校验日志哈希链并以日志证明各表 / Verify the hash chain, and that the log proves the tables
          * @description 校验整个日志：序号连续无缺，每条的 prevHash 等于前一条的哈希，每条哈希重新计算。日志较大时分段在工作线程中并行校验，不阻塞其他请求。
          *     Walks the whole log: gap-free sequence numbers, each prevHash equal to the previous hash, each hash recomputed. A large log is verified in ranges on worker threads, one per core, so other requests are answered meanwhile.
+         *     同时重放日志，得出各表（单位、用户、批次、项目、评审分配、评审、文件）应有的行，并与库中的行逐字段比较；任何不一致都使结果无效，并列出前 100 个（表、主键、字段、日志值、库中值）。
+         *     Meanwhile the log is replayed into the rows it implies for every audited table (units, users, rounds, projects, reviewer assignments, reviews, files) and each stored row is compared with them field by field; any divergence makes the verdict invalid, and the first 100 are named (table, key, field, logged value, stored value).
          *
          *     可调用角色 / Roles: `auditor`, `org_dept`.
          */
@@ -884,7 +886,7 @@ export interface paths {
         };
         /**
          * 导出审计包 / Export the audit bundle (.tar.gz)
-         * @description A streamed .tar.gz of one directory: manifest.json, transitions.ndjson, checkpoints.ndjson, projects.ndjson, machines/<id>@<version>.json, public-key.pem and verify.mjs. Unpack it and run `node verify.mjs <dir> --checkpoint <kept note>`.
+         * @description A streamed .tar.gz of one directory: manifest.json, transitions.ndjson, checkpoints.ndjson, projects.ndjson, rounds.ndjson, tables/<table>.ndjson (the stored rows of every audited table as the projections the log is replayed into), machines/<id>@<version>.json, public-key.pem, verify.mjs and tables-replay.mjs (the replay rules verify.mjs imports). Unpack it and run `node verify.mjs <dir> --checkpoint <kept note>`.
          *
          *     可调用角色 / Roles: `auditor`.
          */
@@ -7044,7 +7046,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 日志校验结果 / Result of walking the hash chain */
+            /** @description 日志校验结果：哈希链与各表的比较 / Result of walking the hash chain and comparing the tables with the log */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -7053,35 +7055,104 @@ export interface operations {
                 content: {
                     "application/json": {
                         /**
-                         * @description 哈希链是否完好 / Whether the whole chain is intact
+                         * @description 哈希链完好且各表与日志一致 / Whether the whole chain is intact and every audited table is what the log implies
                          * @example true
                          */
                         valid: boolean;
+                        /**
+                         * @description 哈希链是否完好 / Whether the whole chain is intact
+                         * @example true
+                         */
+                        chainValid: boolean;
                         /**
                          * @description 已校验的条目数（至第一条错误为止）/ Rows checked (up to the first bad one)
                          * @example 42
                          */
                         count: number;
                         /**
-                         * @description 日志头的序号（完好时）/ Sequence number of the head, when valid
+                         * @description 日志头的序号（链完好时）/ Sequence number of the head, when the chain is intact
                          * @example 42
                          */
                         headSeq?: number;
                         /**
-                         * @description 日志头条目的哈希（完好时）/ Hex SHA-256 of the head entry, when valid
+                         * @description 日志头条目的哈希（链完好时）/ Hex SHA-256 of the head entry, when the chain is intact
                          * @example 9c1185a5c5e9fc54612808977ee8f548b2258d31f1b1e1f4c5b3a5d1e0f2a3b4
                          */
                         headHash?: string;
                         /**
-                         * @description 第一条错误条目的序号（损坏时）/ Sequence number of the first bad row, when not valid
+                         * @description 第一条错误条目的序号（链损坏时）/ Sequence number of the first bad row, when the chain is broken
                          * @example 17
                          */
                         firstBadSeq?: number;
                         /**
-                         * @description 损坏的原因（损坏时）/ What is wrong with that row, when not valid
+                         * @description 链损坏的原因 / What is wrong with that row, when the chain is broken
                          * @example hash does not match the row content
                          */
                         reason?: string;
+                        /** @description 日志对各表的证明 / Whether the log proves the tables */
+                        tables: {
+                            /**
+                             * @description 每张受审计的表都与日志重放的结果一致 / Every audited table is what replaying the log implies
+                             * @example true
+                             */
+                            valid: boolean;
+                            /** @description 每张表的比较 / The comparison, table by table */
+                            tables: {
+                                /**
+                                 * @description 表名 / The table
+                                 * @example projects
+                                 * @enum {unknown}
+                                 */
+                                table: "units" | "users" | "rounds" | "projects" | "reviewer_assignments" | "reviews" | "files";
+                                /**
+                                 * @description 表中已比较的行数 / Rows of the table compared
+                                 * @example 12
+                                 */
+                                storedRows: number;
+                                /**
+                                 * @description 日志所证明的行数 / Rows the log implies
+                                 * @example 12
+                                 */
+                                loggedRows: number;
+                                /**
+                                 * @description 该表的不一致数 / Divergences in this table
+                                 * @example 0
+                                 */
+                                divergences: number;
+                            }[];
+                            /**
+                             * @description 不一致的总数 / Every divergence, counted
+                             * @example 0
+                             */
+                            divergenceCount: number;
+                            /** @description 前 100 个不一致 / The first 100 divergences */
+                            divergences: {
+                                /**
+                                 * @description 表名 / The table
+                                 * @example projects
+                                 * @enum {unknown}
+                                 */
+                                table: "units" | "users" | "rounds" | "projects" | "reviewer_assignments" | "reviews" | "files";
+                                /**
+                                 * @description 行的主键（两列主键为 projectId/reviewerId）/ The row’s key (projectId/reviewerId for two-column keys)
+                                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                                 */
+                                key: string;
+                                /**
+                                 * @description 投影的字段；(row) 表示整行只在日志中或只在表中 / The projection’s field; (row): the row is only in the log or only in the table
+                                 * @example funding
+                                 */
+                                field: string;
+                                /** @description 投影中的值；整行缺失时为另一方的整行投影或 null / A value of the audited projection; for a row on one side only, that side’s whole projection and null on the other */
+                                logged: string | number | boolean | null | {
+                                    [key: string]: unknown;
+                                };
+                                /** @description 投影中的值；整行缺失时为另一方的整行投影或 null / A value of the audited projection; for a row on one side only, that side’s whole projection and null on the other */
+                                stored: string | number | boolean | null | {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
                     };
                 };
             };

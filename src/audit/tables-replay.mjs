@@ -1,0 +1,496 @@
+/**
+ * lixiang: the tables the log proves. One file, Node.js 18 or newer, its standard library only; the
+ * service imports it, and the audit bundle carries it beside verify.mjs, so the online and the
+ * offline verification rebuild the tables by the very same rules.
+ *
+ *   projectRow(table, row)   the audited projection of a stored row: the columns the API reports
+ *                            from, with large or secret values replaced by their SHA-256 (the
+ *                            letter, the context, the comment, the token hash, the file's bytes)
+ *   new TablesReplayer()     fed every log entry in sequence order, holds one projection per
+ *                            subject: the rows the log implies
+ *   new TableComparison()    fed the stored projections table by table (any number of rows, one at
+ *                            a time), names each divergence { table, key, field, logged, stored }
+ *   compareTables(l, s)      both at once, for projections held in memory
+ *
+ * The replay's rules, by subject kind (subjectKind of the entry):
+ *   unit, user, assignment, file   CREATE_UNIT, CREATE_USER, ASSIGN_REVIEWER, UPLOAD_FILE create the
+ *                                  row from the payload, the entry's actor and time
+ *   project                        CREATE_PROJECT: version 1, createdAt = updatedAt = at, createdBy =
+ *                                  the actor. Every later entry (an event of its machine,
+ *                                  EDIT_DRAFT, MIGRATE): version + 1, updatedAt = at, state =
+ *                                  toState, the machine the entry ran under (record entries keep
+ *                                  it), contextSha256 from the payload when it carries one. GRADE:
+ *                                  grade and funding from the payload; FAIL withholds the funding
+ *                                  (0, unless the payload says otherwise). SUBMIT_REVIEW also
+ *                                  writes the reviewer's review (key project/reviewer): scores,
+ *                                  total = their sum, commentSha256, logSeq = seq, createdAt =
+ *                                  the first, updatedAt = the latest
+ *   round                          CREATE_ROUND: version 1, createdAt = at, updatedAt null (a round
+ *                                  is created without one). Every later entry: as for a project; a
+ *                                  MIGRATE of the round's projects (payload.projectMachine) moves
+ *                                  projectMachineVersion to its `to`
+ *   any                            ADOPT: the projection is payload.row, as the row stood when the
+ *                                  service first recorded it
+ * An entry about a subject the log never created starts from a projection whose facts are all
+ * null: every fact the entry does not give is then named as a divergence.
+ */
+import { createHash } from 'node:crypto';
+
+/** The audited tables, in the order they are compared and exported. */
+export const AUDITED_TABLES = ['units', 'users', 'rounds', 'projects', 'reviewer_assignments', 'reviews', 'files'];
+
+/** The settings of a round, columns fixed at its creation. */
+export const ROUND_SETTINGS = [
+  'year',
+  'title',
+  'documentNumber',
+  'submissionDeadline',
+  'revisionDeadline',
+  'finalAcceptanceDate',
+  'fundingFirst',
+  'fundingSecond',
+  'fundingThird',
+  'fundingQualified',
+  'minReviews',
+  'scoreMin',
+  'scoreMax',
+  'requireSignedLetter',
+];
+
+/** The review criteria, as SUBMIT_REVIEW's scores name them. */
+export const CRITERIA = ['direction', 'innovation', 'practicality', 'breadth', 'exemplarity'];
+
+/** The fields of each table's projection, key fields first. */
+export const PROJECTION_FIELDS = {
+  units: ['id', 'name', 'type', 'parentId', 'createdAt'],
+  users: ['id', 'name', 'role', 'unitId', 'tokenFingerprint', 'active', 'createdAt'],
+  rounds: ['id', ...ROUND_SETTINGS, 'state', 'contextSha256', 'machineId', 'machineVersion', 'projectMachineVersion', 'version', 'createdAt', 'updatedAt'],
+  projects: [
+    'id',
+    'roundId',
+    'unitId',
+    'category',
+    'direction',
+    'title',
+    'letterSha256',
+    'state',
+    'contextSha256',
+    'machineId',
+    'machineVersion',
+    'version',
+    'grade',
+    'funding',
+    'createdBy',
+    'createdAt',
+    'updatedAt',
+  ],
+  reviewer_assignments: ['projectId', 'reviewerId', 'assignedBy', 'assignedAt'],
+  reviews: ['projectId', 'reviewerId', ...CRITERIA, 'total', 'commentSha256', 'logSeq', 'createdAt', 'updatedAt'],
+  files: ['id', 'projectId', 'kind', 'fileName', 'mediaType', 'size', 'sha256', 'contentSha256', 'uploadedBy', 'createdAt'],
+};
+
+/** The table whose rows a subject kind's entries write. */
+export const TABLE_OF_KIND = { unit: 'units', user: 'users', round: 'rounds', project: 'projects', assignment: 'reviewer_assignments', file: 'files' };
+
+/** The machine id of record entries (acts that are not machine transitions). */
+export const RECORD_MACHINE = 'record';
+const TWO_PART_KEYS = new Set(['reviewer_assignments', 'reviews']);
+
+/** RFC 8785 canonical JSON (as the log's payloads are written); undefined members are left out. */
+export function canonicalize(value) {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError('RFC 8785 has no form for NaN or Infinity');
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalize(v))).join(',')}]`;
+  if (typeof value === 'object') {
+    const keys = Object.keys(value)
+      .filter((key) => value[key] !== undefined)
+      .sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalize(value[key])}`).join(',')}}`;
+  }
+  throw new TypeError(`RFC 8785 has no form for a ${typeof value}`);
+}
+
+export const sha256Hex = (data) => createHash('sha256').update(data).digest('hex');
+
+/**
+ * SHA-256 of the canonical JSON of a JSON value, or of JSON text as stored in a column. Text that is
+ * not JSON (a tampered column) hashes as its raw bytes, which no logged hash of canonical JSON matches.
+ */
+export function jsonSha256(value) {
+  if (typeof value !== 'string') return sha256Hex(canonicalize(value));
+  let parsed;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return sha256Hex(`not JSON: ${value}`);
+  }
+  return sha256Hex(canonicalize(parsed));
+}
+
+/** The key of a projection in its table: its id, or `<projectId>/<reviewerId>`. */
+export function rowKey(table, projection) {
+  return TWO_PART_KEYS.has(table) ? `${projection.projectId}/${projection.reviewerId}` : projection.id;
+}
+
+const orNull = (value) => (value === undefined ? null : value);
+const bool = (value) => (value === null || value === undefined ? null : value === true || value === 1);
+const bytesOf = (value) => (typeof value === 'string' ? Buffer.from(value, 'base64') : value);
+
+/**
+ * The audited projection of a stored row, given with camelCase names (as Drizzle or an aliased
+ * SELECT reads it): JSON columns as text or parsed, booleans as 0/1 or true/false, a file's bytes
+ * as a Buffer (or base64 text).
+ */
+export function projectRow(table, row) {
+  switch (table) {
+    case 'units':
+      return { id: row.id, name: row.name, type: row.type, parentId: orNull(row.parentId), createdAt: row.createdAt };
+    case 'users':
+      return {
+        id: row.id,
+        name: row.name,
+        role: row.role,
+        unitId: orNull(row.unitId),
+        tokenFingerprint: row.tokenFingerprint ?? sha256Hex(row.tokenHash),
+        active: bool(row.active),
+        createdAt: row.createdAt,
+      };
+    case 'rounds': {
+      const projection = { id: row.id };
+      for (const setting of ROUND_SETTINGS) projection[setting] = setting === 'requireSignedLetter' ? bool(row[setting]) : orNull(row[setting]);
+      return Object.assign(projection, {
+        state: row.state,
+        contextSha256: row.contextSha256 ?? jsonSha256(row.context),
+        machineId: row.machineId,
+        machineVersion: row.machineVersion,
+        projectMachineVersion: row.projectMachineVersion,
+        version: row.version,
+        createdAt: row.createdAt,
+        updatedAt: orNull(row.updatedAt),
+      });
+    }
+    case 'projects':
+      return {
+        id: row.id,
+        roundId: row.roundId,
+        unitId: row.unitId,
+        category: row.category,
+        direction: row.direction,
+        title: row.title,
+        letterSha256: row.letterSha256 ?? jsonSha256(row.letter),
+        state: row.state,
+        contextSha256: row.contextSha256 ?? jsonSha256(row.context),
+        machineId: row.machineId,
+        machineVersion: row.machineVersion,
+        version: row.version,
+        grade: orNull(row.grade),
+        funding: orNull(row.funding),
+        createdBy: row.createdBy,
+        createdAt: row.createdAt,
+        updatedAt: row.updatedAt,
+      };
+    case 'reviewer_assignments':
+      return { projectId: row.projectId, reviewerId: row.reviewerId, assignedBy: row.assignedBy, assignedAt: row.assignedAt };
+    case 'reviews': {
+      const projection = { projectId: row.projectId, reviewerId: row.reviewerId };
+      for (const criterion of CRITERIA) projection[criterion] = row[criterion];
+      return Object.assign(projection, {
+        total: row.total,
+        commentSha256: row.commentSha256 ?? sha256Hex(row.comment),
+        logSeq: row.logSeq,
+        createdAt: row.createdAt,
+        updatedAt: row.updatedAt,
+      });
+    }
+    case 'files':
+      return {
+        id: row.id,
+        projectId: row.projectId,
+        kind: row.kind,
+        fileName: row.fileName,
+        mediaType: row.mediaType,
+        size: row.size,
+        sha256: row.sha256,
+        contentSha256: row.contentSha256 ?? sha256Hex(bytesOf(row.content)),
+        uploadedBy: row.uploadedBy,
+        createdAt: row.createdAt,
+      };
+    default:
+      throw new TypeError(`${JSON.stringify(table)} is not an audited table`);
+  }
+}
+
+/** A projection of `table` with every field null but its key. */
+function unborn(table, key) {
+  const projection = Object.fromEntries(PROJECTION_FIELDS[table].map((field) => [field, null]));
+  if (TWO_PART_KEYS.has(table)) {
+    const [projectId, reviewerId] = key.split('/');
+    return Object.assign(projection, { projectId, reviewerId });
+  }
+  return Object.assign(projection, { id: key });
+}
+
+const parsePayload = (text) => {
+  try {
+    const value = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? value : {};
+  } catch {
+    return {};
+  }
+};
+const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
+const VERSION_OF = /@(\d+)$/;
+
+/**
+ * The projections the log implies. Feed it every entry in sequence order (apply); `tables` then
+ * maps each audited table to its projections by key. It keeps one projection per subject.
+ */
+export class TablesReplayer {
+  constructor() {
+    /** table → key → projection */
+    this.tables = new Map(AUDITED_TABLES.map((table) => [table, new Map()]));
+    this.entries = 0;
+  }
+
+  /** The projections of one table, by key. */
+  table(name) {
+    return this.tables.get(name);
+  }
+
+  /** Applies one log entry (seq, subjectKind, subjectId, event, toState, payload as text, actorId, at, machineId, machineVersion). */
+  apply(entry) {
+    this.entries += 1;
+    const table = TABLE_OF_KIND[entry.subjectKind];
+    if (!table) return;
+    const rows = this.tables.get(table);
+    const payload = parsePayload(entry.payload);
+    const key = entry.subjectId;
+
+    if (entry.event === 'ADOPT') {
+      const row = payload.row && typeof payload.row === 'object' ? payload.row : {};
+      rows.set(key, { ...unborn(table, key), ...row });
+      return;
+    }
+    switch (entry.event) {
+      case 'CREATE_UNIT':
+        rows.set(key, { id: key, name: orNull(payload.name), type: orNull(payload.type), parentId: orNull(payload.parentId), createdAt: entry.at });
+        return;
+      case 'CREATE_USER':
+        rows.set(key, {
+          id: key,
+          name: orNull(payload.name),
+          role: orNull(payload.role),
+          unitId: orNull(payload.unitId),
+          tokenFingerprint: orNull(payload.tokenFingerprint),
+          active: true,
+          createdAt: entry.at,
+        });
+        return;
+      case 'ASSIGN_REVIEWER':
+        rows.set(key, { projectId: orNull(payload.projectId), reviewerId: orNull(payload.reviewerId), assignedBy: entry.actorId, assignedAt: entry.at });
+        return;
+      case 'UPLOAD_FILE':
+        rows.set(key, {
+          id: key,
+          projectId: orNull(payload.projectId),
+          kind: orNull(payload.kind),
+          fileName: orNull(payload.fileName),
+          mediaType: orNull(payload.mediaType),
+          size: orNull(payload.size),
+          sha256: orNull(payload.sha256),
+          // The log vouches for the bytes through their hash: the stored bytes must hash to it.
+          contentSha256: orNull(payload.sha256),
+          uploadedBy: entry.actorId,
+          createdAt: entry.at,
+        });
+        return;
+      case 'CREATE_ROUND': {
+        const settings = payload.settings ?? {};
+        const projection = { id: key };
+        for (const setting of ROUND_SETTINGS) projection[setting] = orNull(settings[setting]);
+        rows.set(
+          key,
+          Object.assign(projection, {
+            state: entry.toState,
+            contextSha256: orNull(payload.contextSha256),
+            machineId: payload.machine?.id ?? entry.machineId,
+            machineVersion: payload.machine?.version ?? entry.machineVersion,
+            projectMachineVersion: orNull(payload.projectMachineVersion),
+            version: 1,
+            createdAt: entry.at,
+            updatedAt: null,
+          }),
+        );
+        return;
+      }
+      case 'CREATE_PROJECT':
+        rows.set(key, {
+          id: key,
+          roundId: orNull(payload.roundId),
+          unitId: orNull(payload.unitId),
+          category: orNull(payload.category),
+          direction: orNull(payload.direction),
+          title: orNull(payload.title),
+          letterSha256: orNull(payload.letterSha256),
+          state: entry.toState,
+          contextSha256: orNull(payload.contextSha256),
+          machineId: payload.machine?.id ?? entry.machineId,
+          machineVersion: payload.machine?.version ?? entry.machineVersion,
+          version: 1,
+          grade: null,
+          funding: null,
+          createdBy: entry.actorId,
+          createdAt: entry.at,
+          updatedAt: entry.at,
+        });
+        return;
+    }
+    if (table !== 'projects' && table !== 'rounds') return;
+
+    // A later entry of a subject with a machine: one version up.
+    let projection = rows.get(key);
+    if (!projection) {
+      projection = unborn(table, key);
+      projection.version = 0;
+      rows.set(key, projection);
+    }
+    projection.version = (projection.version ?? 0) + 1;
+    projection.updatedAt = entry.at;
+    projection.state = entry.toState;
+    if (entry.machineId !== RECORD_MACHINE) {
+      projection.machineId = entry.machineId;
+      projection.machineVersion = entry.machineVersion;
+    }
+    if (has(payload, 'contextSha256')) projection.contextSha256 = payload.contextSha256;
+
+    if (table === 'rounds') {
+      if (entry.event === 'MIGRATE' && payload.projectMachine && typeof payload.projectMachine.to === 'string') {
+        const version = VERSION_OF.exec(payload.projectMachine.to);
+        if (version) projection.projectMachineVersion = Number(version[1]);
+      }
+      return;
+    }
+    switch (entry.event) {
+      case 'EDIT_DRAFT':
+        for (const field of ['category', 'direction', 'title', 'letterSha256']) if (has(payload, field)) projection[field] = payload[field];
+        return;
+      case 'GRADE':
+        projection.grade = orNull(payload.grade);
+        projection.funding = orNull(payload.funding);
+        return;
+      case 'FAIL':
+        projection.funding = has(payload, 'funding') ? payload.funding : 0;
+        return;
+      case 'SUBMIT_REVIEW':
+        this.review(entry, payload);
+        return;
+    }
+  }
+
+  review(entry, payload) {
+    const reviews = this.tables.get('reviews');
+    const key = `${entry.subjectId}/${entry.actorId}`;
+    const scores = payload.scores && typeof payload.scores === 'object' ? payload.scores : {};
+    const previous = reviews.get(key);
+    const review = { projectId: entry.subjectId, reviewerId: entry.actorId };
+    let total = 0;
+    for (const criterion of CRITERIA) {
+      review[criterion] = orNull(scores[criterion]);
+      total += typeof scores[criterion] === 'number' ? scores[criterion] : NaN;
+    }
+    reviews.set(
+      key,
+      Object.assign(review, {
+        total: Number.isFinite(total) ? total : null,
+        commentSha256: typeof payload.comment === 'string' ? sha256Hex(payload.comment) : null,
+        logSeq: entry.seq,
+        createdAt: previous ? previous.createdAt : entry.at,
+        updatedAt: entry.at,
+      }),
+    );
+  }
+}
+
+const sameValue = (a, b) => {
+  const x = a === undefined ? null : a;
+  const y = b === undefined ? null : b;
+  if (x === y) return true;
+  if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') return false;
+  return canonicalize(x) === canonicalize(y);
+};
+
+/**
+ * Compares the stored projections with the logged ones, table by table. Feed every stored row of a
+ * table (add), then close the table (endTable): the logged rows no stored row matched are named
+ * then. Consumes the replayer's projections as it goes. Keeps the first `limit` divergences and
+ * counts them all.
+ */
+export class TableComparison {
+  constructor(logged, { limit = 100 } = {}) {
+    /** table → Map(key → projection), or a TablesReplayer */
+    this.logged = logged instanceof TablesReplayer ? logged.tables : logged;
+    this.limit = limit;
+    this.divergences = [];
+    this.divergenceCount = 0;
+    /** table → { stored, logged, divergences } */
+    this.counts = new Map(AUDITED_TABLES.map((table) => [table, { stored: 0, logged: this.logged.get(table)?.size ?? 0, divergences: 0 }]));
+  }
+
+  diverge(table, key, field, logged, stored) {
+    this.divergenceCount += 1;
+    this.counts.get(table).divergences += 1;
+    if (this.divergences.length < this.limit) this.divergences.push({ table, key, field, logged: orNull(logged), stored: orNull(stored) });
+  }
+
+  /** One stored row's projection (projectRow's answer). */
+  add(table, stored) {
+    const counts = this.counts.get(table);
+    if (!counts) throw new TypeError(`${JSON.stringify(table)} is not an audited table`);
+    counts.stored += 1;
+    const key = rowKey(table, stored);
+    const rows = this.logged.get(table);
+    const logged = rows?.get(key);
+    if (!logged) {
+      this.diverge(table, key, '(row)', null, stored);
+      return;
+    }
+    rows.delete(key);
+    for (const field of PROJECTION_FIELDS[table]) {
+      if (!sameValue(logged[field], stored[field])) this.diverge(table, key, field, logged[field], stored[field]);
+    }
+  }
+
+  /** Every logged row of the table that no stored row matched: in the log, missing from the table. */
+  endTable(table) {
+    const rows = this.logged.get(table);
+    if (!rows) return;
+    for (const [key, logged] of rows) this.diverge(table, key, '(row)', logged, null);
+    rows.clear();
+  }
+
+  /** The verdict: valid, rows per table, the divergence count and the first `limit` divergences. */
+  result() {
+    return {
+      valid: this.divergenceCount === 0,
+      tables: [...this.counts].map(([table, c]) => ({ table, storedRows: c.stored, loggedRows: c.logged, divergences: c.divergences })),
+      divergenceCount: this.divergenceCount,
+      divergences: this.divergences,
+    };
+  }
+}
+
+/**
+ * Compares projections held in memory: `logged` a TablesReplayer or table → Map(key → projection),
+ * `stored` table → iterable of stored projections. Every divergence, tables in AUDITED_TABLES order.
+ */
+export function compareTables(logged, stored) {
+  const comparison = new TableComparison(logged, { limit: Infinity });
+  for (const table of AUDITED_TABLES) {
+    for (const row of stored[table] ?? []) comparison.add(table, row);
+    comparison.endTable(table);
+  }
+  return comparison.divergences;
+}

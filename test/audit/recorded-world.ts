@@ -1,0 +1,363 @@
+/**
+ * A database written as the services write it once every act is an entry (issue 14's spec, "Record
+ * entries"): each row inserted with the log entry that proves it, appended through
+ * TransitionLogRepository, with the payloads the spec lists. The tables' tests tamper with it.
+ */
+import { randomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { projectRow, sha256Hex } from '../../src/audit/table-rules.js';
+import { hashToken } from '../../src/auth/tokens.js';
+import type { TransitionLogRow } from '../../src/db/schema.js';
+import { canonicalJson } from '../../src/workflow/hash-chain.js';
+import { TransitionLogRepository } from '../../src/workflow/transition-log.repository.js';
+
+export interface Actor {
+  id: string;
+  role: string;
+  unitId: string | null;
+  /** The bearer token (users made here). */
+  token?: string;
+}
+
+const SYSTEM: Actor = { id: 'system', role: 'system', unitId: null };
+const RECORD = { id: 'record', version: 1 };
+const jsonHash = (value: unknown) => sha256Hex(canonicalJson(value));
+
+export const ROUND_SETTINGS_EXAMPLE = {
+  year: 2026,
+  title: '2026 年度党建项目',
+  documentNumber: '组通〔2026〕3 号',
+  submissionDeadline: '2026-04-30',
+  revisionDeadline: '2026-05-15',
+  finalAcceptanceDate: '2026-11-30',
+  fundingFirst: 3000,
+  fundingSecond: 2000,
+  fundingThird: 1500,
+  fundingQualified: 1000,
+  minReviews: 1,
+  scoreMin: 0,
+  scoreMax: 20,
+  requireSignedLetter: false,
+};
+
+export class RecordedWorld {
+  readonly log: TransitionLogRepository;
+  private clock = Date.parse('2026-03-01T08:00:00.000Z');
+  private ids = 0;
+
+  constructor(readonly sqlite: Database.Database) {
+    this.log = new TransitionLogRepository(sqlite);
+  }
+
+  private at(): string {
+    this.clock += 1000;
+    return new Date(this.clock).toISOString();
+  }
+
+  private id(prefix: string): string {
+    this.ids += 1;
+    return `${prefix}-${String(this.ids).padStart(4, '0')}`;
+  }
+
+  append(kind: string, subjectId: string, event: string, fromState: string, toState: string, payload: object, actor: Actor, at: string, machine = RECORD): TransitionLogRow {
+    return this.log.append({
+      subjectKind: kind as TransitionLogRow['subjectKind'],
+      subjectId,
+      event,
+      fromState,
+      toState,
+      payload: canonicalJson(payload),
+      actorId: actor.id,
+      actorRole: actor.role,
+      actorUnitId: actor.unitId,
+      at,
+      requestId: `test-${subjectId}-${event}`,
+      machineId: machine.id,
+      machineVersion: machine.version,
+    });
+  }
+
+  unit(name: string, type: string, parentId: string | null): string {
+    const id = this.id('unit');
+    const at = this.at();
+    this.sqlite.prepare('INSERT INTO units (id, name, type, parent_id, created_at) VALUES (?, ?, ?, ?, ?)').run(id, name, type, parentId, at);
+    this.append('unit', id, 'CREATE_UNIT', 'none', 'active', { name, type, parentId }, SYSTEM, at);
+    return id;
+  }
+
+  user(name: string, role: string, unitId: string | null, by: Actor = SYSTEM): Actor {
+    const id = this.id('user');
+    const at = this.at();
+    const token = `lx_${randomBytes(24).toString('hex')}`;
+    const tokenHash = hashToken(token);
+    this.sqlite.prepare('INSERT INTO users (id, name, role, unit_id, token_hash, active, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)').run(id, name, role, unitId, tokenHash, at);
+    this.append('user', id, 'CREATE_USER', 'none', 'active', { name, role, unitId, tokenFingerprint: sha256Hex(tokenHash) }, by, at);
+    return { id, role, unitId, token };
+  }
+
+  round(admin: Actor): string {
+    const id = this.id('round');
+    const at = this.at();
+    const context = { roundId: id, publication: null };
+    const s = ROUND_SETTINGS_EXAMPLE;
+    this.sqlite
+      .prepare(
+        `INSERT INTO rounds (id, year, title, document_number, submission_deadline, revision_deadline, final_acceptance_date, funding_first, funding_second,
+           funding_third, funding_qualified, min_reviews, score_min, score_max, require_signed_letter, state, context, machine_id, machine_version,
+           project_machine_version, version, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, 'round', 1, 1, 1, ?, NULL)`,
+      )
+      .run(
+        id,
+        s.year,
+        s.title,
+        s.documentNumber,
+        s.submissionDeadline,
+        s.revisionDeadline,
+        s.finalAcceptanceDate,
+        s.fundingFirst,
+        s.fundingSecond,
+        s.fundingThird,
+        s.fundingQualified,
+        s.minReviews,
+        s.scoreMin,
+        s.scoreMax,
+        s.requireSignedLetter ? 1 : 0,
+        JSON.stringify(context),
+        at,
+      );
+    this.append(
+      'round',
+      id,
+      'CREATE_ROUND',
+      'none',
+      'open',
+      { settings: s, machine: { id: 'round', version: 1 }, projectMachineVersion: 1, contextSha256: jsonHash(context) },
+      admin,
+      at,
+    );
+    return id;
+  }
+
+  /** A transition of the round's machine; its context gains `note` so that its hash moves. */
+  roundEvent(roundId: string, actor: Actor, event: string, toState: string, payload: object = {}): TransitionLogRow {
+    const row = this.sqlite.prepare<[string], { state: string; context: string; version: number }>('SELECT state, context, version FROM rounds WHERE id = ?').get(roundId)!;
+    const at = this.at();
+    const context = { ...(JSON.parse(row.context) as object), lastEvent: event };
+    const entry = this.append('round', roundId, event, row.state, toState, { ...payload, contextSha256: jsonHash(context) }, actor, at, { id: 'round', version: 1 });
+    this.sqlite.prepare('UPDATE rounds SET state = ?, context = ?, version = version + 1, updated_at = ? WHERE id = ?').run(toState, JSON.stringify(context), at, roundId);
+    return entry;
+  }
+
+  /** The round's projects moved to project@2: a MIGRATE entry on the round, its state unchanged. */
+  repinRound(roundId: string, admin: Actor): void {
+    const row = this.sqlite.prepare<[string], { state: string }>('SELECT state FROM rounds WHERE id = ?').get(roundId)!;
+    const at = this.at();
+    this.append('round', roundId, 'MIGRATE', row.state, row.state, { projectMachine: { from: 'project@1', to: 'project@2' }, reason: '新版流程' }, admin, at, {
+      id: 'round',
+      version: 1,
+    });
+    this.sqlite.prepare('UPDATE rounds SET project_machine_version = 2, version = version + 1, updated_at = ? WHERE id = ?').run(at, roundId);
+  }
+
+  project(roundId: string, applicant: Actor, title: string): string {
+    const id = this.id('project');
+    const at = this.at();
+    const letter = { overview: '项目概述' };
+    const context = { projectId: id, unitId: applicant.unitId, submissions: 0, grade: null, funding: null, recommended: false };
+    this.sqlite
+      .prepare(
+        `INSERT INTO projects (id, round_id, unit_id, category, direction, title, letter, state, context, machine_id, machine_version, version, grade, funding,
+           created_by, created_at, updated_at)
+         VALUES (?, ?, ?, 'fortress', '组织体系建设', ?, ?, 'draft', ?, 'project', 1, 1, NULL, NULL, ?, ?, ?)`,
+      )
+      .run(id, roundId, applicant.unitId, title, JSON.stringify(letter), JSON.stringify(context), applicant.id, at, at);
+    this.append(
+      'project',
+      id,
+      'CREATE_PROJECT',
+      'none',
+      'draft',
+      {
+        roundId,
+        unitId: applicant.unitId,
+        category: 'fortress',
+        direction: '组织体系建设',
+        title,
+        letterSha256: jsonHash(letter),
+        machine: { id: 'project', version: 1 },
+        contextSha256: jsonHash(context),
+      },
+      applicant,
+      at,
+    );
+    return id;
+  }
+
+  editDraft(projectId: string, applicant: Actor, title: string): void {
+    const row = this.sqlite.prepare<[string], { letter: string; version: number; category: string; direction: string }>('SELECT * FROM projects WHERE id = ?').get(projectId)!;
+    const at = this.at();
+    const letter = { ...(JSON.parse(row.letter) as object), background: '背景' };
+    this.sqlite.prepare('UPDATE projects SET title = ?, letter = ?, version = version + 1, updated_at = ? WHERE id = ?').run(title, JSON.stringify(letter), at, projectId);
+    this.append(
+      'project',
+      projectId,
+      'EDIT_DRAFT',
+      'draft',
+      'draft',
+      { category: row.category, direction: row.direction, title, letterSha256: jsonHash(letter), revision: row.version + 1, changed: ['letter', 'title'] },
+      applicant,
+      at,
+    );
+  }
+
+  /** A transition of the project's machine, written as the step writes it (grade and funding from GRADE; FAIL withholds the funding). */
+  event(projectId: string, actor: Actor, event: string, toState: string, payload: Record<string, unknown> = {}): TransitionLogRow {
+    const row = this.sqlite
+      .prepare<[string], { state: string; context: string; grade: string | null; funding: number | null; letter: string }>('SELECT * FROM projects WHERE id = ?')
+      .get(projectId)!;
+    const at = this.at();
+    const context = { ...(JSON.parse(row.context) as Record<string, unknown>), lastEvent: event };
+    let { grade, funding } = row;
+    const logged: Record<string, unknown> = { ...payload };
+    if (event === 'GRADE') {
+      grade = payload.grade as string;
+      funding = { first: 3000, second: 2000, third: 1500, qualified: 1000 }[grade]!;
+      Object.assign(context, { grade, funding });
+      logged.funding = funding;
+    }
+    if (event === 'FAIL') {
+      funding = 0;
+      Object.assign(context, { funding });
+    }
+    if (event === 'SUBMIT') logged.letterSha256 = jsonHash(JSON.parse(row.letter));
+    logged.contextSha256 = jsonHash(context);
+    const entry = this.append('project', projectId, event, row.state, toState, logged, actor, at, { id: 'project', version: 1 });
+    this.sqlite
+      .prepare('UPDATE projects SET state = ?, context = ?, version = version + 1, grade = ?, funding = ?, updated_at = ? WHERE id = ?')
+      .run(toState, JSON.stringify(context), grade, funding, at, projectId);
+    if (event === 'SUBMIT_REVIEW') {
+      const scores = payload.scores as Record<string, number>;
+      const total = Object.values(scores).reduce((a, b) => a + b, 0);
+      this.sqlite
+        .prepare(
+          `INSERT INTO reviews (project_id, reviewer_id, direction, innovation, practicality, breadth, exemplarity, total, comment, log_seq, created_at, updated_at)
+           VALUES (@projectId, @reviewerId, @direction, @innovation, @practicality, @breadth, @exemplarity, @total, @comment, @logSeq, @at, @at)
+           ON CONFLICT (project_id, reviewer_id) DO UPDATE SET direction = excluded.direction, innovation = excluded.innovation,
+             practicality = excluded.practicality, breadth = excluded.breadth, exemplarity = excluded.exemplarity,
+             total = excluded.total, comment = excluded.comment, log_seq = excluded.log_seq, updated_at = excluded.updated_at`,
+        )
+        .run({ projectId, reviewerId: actor.id, ...scores, total, comment: payload.comment, logSeq: entry.seq, at });
+    }
+    return entry;
+  }
+
+  assign(projectId: string, reviewer: Actor, by: Actor): void {
+    const at = this.at();
+    this.sqlite.prepare('INSERT INTO reviewer_assignments (project_id, reviewer_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?)').run(projectId, reviewer.id, by.id, at);
+    this.append('assignment', `${projectId}/${reviewer.id}`, 'ASSIGN_REVIEWER', 'none', 'assigned', { projectId, reviewerId: reviewer.id }, by, at);
+  }
+
+  upload(projectId: string, by: Actor, content: Buffer, kind = 'final_report_document'): string {
+    const id = this.id('file');
+    const at = this.at();
+    const sha256 = sha256Hex(content);
+    const file = { projectId, kind, fileName: '结项报告.pdf', mediaType: 'application/pdf', size: content.length, sha256 };
+    this.sqlite
+      .prepare(
+        `INSERT INTO files (id, project_id, kind, file_name, media_type, size, sha256, content, uploaded_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, projectId, kind, file.fileName, file.mediaType, file.size, sha256, content, by.id, at);
+    this.append('file', id, 'UPLOAD_FILE', 'none', 'stored', file, by, at);
+    return id;
+  }
+
+  /** A row the log first records by adopting it (a database from before record entries). */
+  adoptUnit(name: string): string {
+    const id = this.id('unit');
+    const createdAt = '2025-12-01T00:00:00.000Z';
+    this.sqlite.prepare('INSERT INTO units (id, name, type, parent_id, created_at) VALUES (?, ?, ?, NULL, ?)').run(id, name, 'organ_committee', createdAt);
+    const row = this.sqlite.prepare('SELECT id, name, type, parent_id AS parentId, created_at AS createdAt FROM units WHERE id = ?').get(id) as Record<string, unknown>;
+    this.append('unit', id, 'ADOPT', 'none', 'active', { row: projectRow('units', row) }, SYSTEM, this.at());
+    return id;
+  }
+}
+
+export interface Recorded {
+  world: RecordedWorld;
+  admin: Actor;
+  auditor: Actor;
+  orgDept: Actor;
+  committee: Actor;
+  applicant: Actor;
+  reviewer: Actor;
+  otherReviewer: Actor;
+  units: { organ: string; branch: string; adopted: string };
+  roundId: string;
+  /** Graded (second, 2,000 yuan), reviewed twice by one reviewer and once by another, with a file. */
+  graded: string;
+  /** Failed at final acceptance: funding withheld. */
+  failed: string;
+  /** Still a draft, edited once. */
+  draft: string;
+  fileId: string;
+}
+
+/** Every kind of act, recorded: units (one adopted), users, a round through two events and a re-pin, three projects, assignments, reviews, a file. */
+export function recordWorld(sqlite: Database.Database): Recorded {
+  const world = new RecordedWorld(sqlite);
+  const organ = world.unit('机关党委', 'organ_committee', null);
+  const branch = world.unit('第一党支部', 'branch', organ);
+  const adopted = world.adoptUnit('离退休党委');
+  const admin = world.user('管理员', 'admin', null);
+  const auditor = world.user('审计', 'auditor', null, admin);
+  const orgDept = world.user('组织部', 'org_dept', organ, admin);
+  const committee = world.user('党委', 'committee', organ, admin);
+  const applicant = world.user('申报人', 'applicant', branch, admin);
+  const reviewer = world.user('评审甲', 'reviewer', null, admin);
+  const otherReviewer = world.user('评审乙', 'reviewer', null, admin);
+  const roundId = world.round(admin);
+
+  const graded = world.project(roundId, applicant, '红色引擎');
+  const failed = world.project(roundId, applicant, '先锋工程');
+  const draft = world.project(roundId, applicant, '初稿');
+  world.editDraft(draft, applicant, '二稿');
+  for (const id of [graded, failed]) {
+    world.event(id, applicant, 'SUBMIT', 'submitted');
+    world.event(id, orgDept, 'PASS_PRELIMINARY_CHECK', 'preliminarily_checked');
+  }
+  world.roundEvent(roundId, orgDept, 'CLOSE_SUBMISSIONS', 'submissions_closed');
+  world.assign(graded, reviewer, orgDept);
+  world.assign(graded, otherReviewer, orgDept);
+  world.assign(failed, reviewer, orgDept);
+  world.event(graded, reviewer, 'SUBMIT_REVIEW', 'preliminarily_checked', {
+    scores: { direction: 15, innovation: 14, practicality: 13, breadth: 12, exemplarity: 11 },
+    comment: '初评',
+  });
+  world.event(graded, reviewer, 'SUBMIT_REVIEW', 'preliminarily_checked', {
+    scores: { direction: 18, innovation: 17, practicality: 16, breadth: 15, exemplarity: 14 },
+    comment: '复评',
+  });
+  world.event(graded, otherReviewer, 'SUBMIT_REVIEW', 'preliminarily_checked', {
+    scores: { direction: 10, innovation: 10, practicality: 10, breadth: 10, exemplarity: 10 },
+    comment: '一般',
+  });
+  world.event(failed, reviewer, 'SUBMIT_REVIEW', 'preliminarily_checked', {
+    scores: { direction: 9, innovation: 9, practicality: 9, breadth: 9, exemplarity: 9 },
+    comment: '较弱',
+  });
+  world.roundEvent(roundId, orgDept, 'START_REVIEW', 'under_review');
+  for (const id of [graded, failed]) {
+    world.event(id, orgDept, 'COMPLETE_PANEL_REVIEW', 'panel_reviewed');
+    world.event(id, committee, 'APPROVE', 'committee_approved', { meetingReference: '党委会 2026-5' });
+    world.event(id, orgDept, 'START', 'in_progress');
+  }
+  const fileId = world.upload(graded, applicant, Buffer.from('%PDF-1.4 结项报告'));
+  world.event(graded, applicant, 'SUBMIT_FINAL_REPORT', 'final_acceptance', { summary: '完成', documents: [{ fileId, sha256: sha256Hex(Buffer.from('%PDF-1.4 结项报告')) }] });
+  world.event(failed, applicant, 'SUBMIT_FINAL_REPORT', 'final_acceptance', { summary: '未完成' });
+  world.event(graded, orgDept, 'GRADE', 'graded', { grade: 'second' });
+  world.event(failed, orgDept, 'FAIL', 'failed', { reason: '未完成预期成果' });
+  world.repinRound(roundId, admin);
+  return { world, admin, auditor, orgDept, committee, applicant, reviewer, otherReviewer, units: { organ, branch, adopted }, roundId, graded, failed, draft, fileId };
+}
