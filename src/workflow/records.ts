@@ -13,6 +13,7 @@ import type { Principal } from '../auth/principal.js';
 import type { SubjectKind, TransitionLogRow } from '../db/schema.js';
 import { canonicalJson } from './hash-chain.js';
 import type { TransitionLogRepository } from './transition-log.repository.js';
+import { projectRow } from '../audit/table-rules.js';
 
 export const RECORD_MACHINE = 'record';
 export const RECORD_MACHINE_VERSION = 1;
@@ -124,8 +125,6 @@ export type AuditedTable = (typeof AUDITED_TABLES)[number];
 
 type Row = Record<string, unknown>;
 
-/** A JSON column as Drizzle gives it (parsed) or as SQLite does (text). */
-const parsed = (value: unknown): unknown => (typeof value === 'string' ? (JSON.parse(value) as unknown) : value);
 /** A boolean column as Drizzle gives it or as SQLite does (0/1). */
 const bool = (value: unknown): boolean => value === true || value === 1;
 const pick = (row: Row, fields: readonly string[]): Row => Object.fromEntries(fields.map((f) => [f, row[f] ?? null]));
@@ -160,47 +159,7 @@ export function roundSettings(row: Row): Row {
  * bytes (recomputed from `content`).
  */
 export function auditedProjection(table: AuditedTable, row: Row): Row {
-  switch (table) {
-    case 'projects':
-      return {
-        ...pick(row, ['id', 'roundId', 'unitId', 'category', 'direction', 'title']),
-        letterSha256: letterSha256(parsed(row.letter)),
-        state: row.state,
-        contextSha256: contextSha256(parsed(row.context)),
-        ...pick(row, ['machineId', 'machineVersion', 'version', 'grade', 'funding', 'createdBy', 'createdAt', 'updatedAt']),
-      };
-    case 'reviews':
-      return {
-        ...pick(row, ['projectId', 'reviewerId', 'direction', 'innovation', 'practicality', 'breadth', 'exemplarity', 'total']),
-        commentSha256: commentSha256(String(row.comment)),
-        ...pick(row, ['logSeq', 'createdAt', 'updatedAt']),
-      };
-    case 'reviewer_assignments':
-      return pick(row, ['projectId', 'reviewerId', 'assignedBy', 'assignedAt']);
-    case 'rounds':
-      return {
-        id: row.id,
-        ...roundSettings(row),
-        state: row.state,
-        contextSha256: contextSha256(parsed(row.context)),
-        ...pick(row, ['machineId', 'machineVersion', 'projectMachineVersion', 'version', 'createdAt', 'updatedAt']),
-      };
-    case 'units':
-      return pick(row, ['id', 'name', 'type', 'parentId', 'createdAt']);
-    case 'users':
-      return {
-        ...pick(row, ['id', 'name', 'role', 'unitId']),
-        tokenFingerprint: tokenFingerprint(String(row.tokenHash)),
-        active: bool(row.active),
-        createdAt: row.createdAt,
-      };
-    case 'files':
-      return {
-        ...pick(row, ['id', 'projectId', 'kind', 'fileName', 'mediaType', 'size', 'sha256']),
-        contentSha256: sha256Hex(row.content as Buffer),
-        ...pick(row, ['uploadedBy', 'createdAt']),
-      };
-  }
+  return projectRow(table, row);
 }
 
 // ---------------------------------------------------------------------------------------------
