@@ -346,6 +346,9 @@ describe('a long log', () => {
       const others = [await createDraft(world), await createDraft(world)];
       const extra = 20_000 - (db.$client.prepare('SELECT count(*) AS n FROM transition_log').get() as { n: number }).n;
       const log = new TransitionLogRepository(db.$client);
+      // The context the row keeps, as each entry's payload names it: the table comparison holds the row to the log.
+      const context = (db.$client.prepare('SELECT context FROM projects WHERE id = ?').get(project.id) as { context: string }).context;
+      const contextSha256 = createHash('sha256').update(canonicalJson(JSON.parse(context))).digest('hex');
       db.$client.transaction(() => {
         for (let i = 0; i < extra; i += 1) {
           log.append({
@@ -354,7 +357,7 @@ describe('a long log', () => {
             event: 'SUBMIT_PROGRESS_REPORT',
             fromState: 'in_progress',
             toState: 'in_progress',
-            payload: canonicalJson({ text: `第${i + 1}次进展报告` }),
+            payload: canonicalJson({ text: `第${i + 1}次进展报告`, contextSha256 }),
             actorId: world.applicant.id,
             actorRole: 'applicant',
             actorUnitId: world.applicant.unitId,
@@ -365,7 +368,7 @@ describe('a long log', () => {
           });
         }
       })();
-      db.$client.prepare('UPDATE projects SET version = version + ? WHERE id = ?').run(extra, project.id);
+      db.$client.prepare('UPDATE projects SET version = version + ?, updated_at = ? WHERE id = ?').run(extra, new Date(clock.now() + extra - 1).toISOString(), project.id);
       const identity = logIdentity('default');
       const key = loadSigningKey(null, identity.keyName);
       // A database file: the export reads through a connection of its own and lets requests run.
