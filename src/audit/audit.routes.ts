@@ -23,6 +23,7 @@ import {
 } from './audit.schemas.js';
 import type { CheckpointsService } from './checkpoints.js';
 import type { AuditExportService } from './export-bundle.js';
+import { HeadVerdictSchema, type HeadVerdict } from './head.schemas.js';
 import { verifyLog } from './parallel-verify.js';
 import { querySecurityEvents } from './security-events.repository.js';
 import { queryEntries } from './transition-log.repository.js';
@@ -33,13 +34,15 @@ export interface AuditRouteOptions {
   db: Db;
   checkpoints: CheckpointsService;
   exporter: AuditExportService;
+  /** The head section of the verification (src/audit/head-check.ts). */
+  head: () => HeadVerdict;
 }
 
 const NOTE_TYPE = 'text/plain; charset=utf-8';
 
 const VerifySchema = Type.Object(
   {
-    valid: Type.Boolean({ description: '哈希链是否完好 / Whether the whole chain is intact', examples: [true] }),
+    valid: Type.Boolean({ description: '哈希链完好且日志头通过核验 / Whether the whole chain is intact and the head checks out (`head`)', examples: [true] }),
     count: Type.Integer({ minimum: 0, description: '已校验的条目数（至第一条错误为止）/ Rows checked (up to the first bad one)', examples: [42] }),
     headSeq: Type.Optional(Type.Integer({ minimum: 0, description: '日志头的序号（完好时）/ Sequence number of the head, when valid', examples: [42] })),
     headHash: Type.Optional(HeadHash('日志头条目的哈希（完好时）/ Hex SHA-256 of the head entry, when valid')),
@@ -47,6 +50,7 @@ const VerifySchema = Type.Object(
     reason: Type.Optional(
       Type.String({ minLength: 1, description: '损坏的原因（损坏时）/ What is wrong with that row, when not valid', examples: ['hash does not match the row content'] }),
     ),
+    head: HeadVerdictSchema,
   },
   { additionalProperties: false, description: '日志校验结果 / Result of walking the hash chain' },
 );
@@ -57,7 +61,7 @@ function decodeSeqCursor(cursor: string): number {
   return seq;
 }
 
-export async function auditRoutes(app: App, { db, checkpoints, exporter }: AuditRouteOptions) {
+export async function auditRoutes(app: App, { db, checkpoints, exporter, head }: AuditRouteOptions) {
   app.get(
     '/audit/transitions',
     {
@@ -119,11 +123,17 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter }: Audit
         description:
           '校验整个日志：序号连续无缺，每条的 prevHash 等于前一条的哈希，每条哈希重新计算。日志较大时分段在工作线程中并行校验，不阻塞其他请求。\n' +
           'Walks the whole log: gap-free sequence numbers, each prevHash equal to the previous hash, each hash recomputed. ' +
-          'A large log is verified in ranges on worker threads, one per core, so other requests are answered meanwhile.',
+          'A large log is verified in ranges on worker threads, one per core, so other requests are answered meanwhile. ' +
+          '`head`: the sealed head is valid under the service’s key and states the real head; every checkpoint row and every witness record is a prefix of the log; ' +
+          'checkpoint ids run without gaps, the latest the one sealed. Checkpoints an operator’s acknowledgement superseded are listed, not failures. `valid` is false when any part fails.',
         response: { 200: VerifySchema, ...problems(401, 403) },
       },
     },
-    async () => verifyLog(db.$client),
+    async () => {
+      const chain = await verifyLog(db.$client);
+      const headSection = head();
+      return { ...chain, valid: chain.valid && headSection.valid, head: headSection };
+    },
   );
 
   app.post(
@@ -177,12 +187,13 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter }: Audit
   app.post(
     '/audit/checkpoints/verify',
     {
-      config: { roles: AUDITORS },
+      config: { roles: AUDITORS, readsOnly: true },
       schema: {
         operationId: 'verifyKeptCheckpoint',
         tags: ['audit'],
         summary: '核对保存的检查点 / Check a kept checkpoint against the log now',
-        description: "The service-side form of the stand-alone verifier's --checkpoint check: signature, origin, machine definitions, and the hash at the signed size.",
+        description:
+          "The service-side form of the stand-alone verifier's --checkpoint check: signature, origin, machine definitions, and the whole prefix the note signs (every entry up to its size verified, the last with the signed hash).",
         body: KeptCheckpointBody,
         response: { 200: KeptCheckpointVerdictSchema, ...problems(400, 401, 403, 413, 415) },
       },
