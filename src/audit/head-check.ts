@@ -146,12 +146,10 @@ function examine(sqlite: Database.Database, { key, origin, witness }: HeadContex
     )
     .all(GENESIS_HASH) as Array<{ id: number; size: number; headHash: string; logHash: string | null }>;
   const note = sqlite.prepare<[number], { note: string }>('SELECT note FROM checkpoints WHERE id = ?');
-  const ids = new Set<number>();
   let expectedId = 1;
   for (const row of rows) {
     for (; expectedId < row.id; expectedId += 1) fail({ id: expectedId, size: null, headHash: null }, `checkpoint ${expectedId} is missing from the checkpoints table`);
     expectedId = row.id + 1;
-    ids.add(row.id);
     const ref = { id: row.id, size: row.size, headHash: row.headHash };
     if (row.logHash !== row.headHash) {
       fail(
@@ -164,6 +162,11 @@ function examine(sqlite: Database.Database, { key, origin, witness }: HeadContex
       fail(ref, `checkpoint ${row.id} is not signed by this service's key ${key.keyIdHex}`);
     }
   }
+
+  // Rows missing after the last one: ids the table handed out (its autoincrement mark) or the seal names.
+  const handedOut = (sqlite.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'checkpoints'").get() as { seq: number } | undefined)?.seq ?? 0;
+  const named = Math.max(handedOut, seal && sealFound?.valid ? seal.checkpointId : 0);
+  for (; expectedId <= named; expectedId += 1) fail({ id: expectedId, size: null, headHash: null }, `checkpoint ${expectedId} is missing from the checkpoints table`);
 
   // The witness.
   let witnessRecords: WitnessRecord[] = [];
