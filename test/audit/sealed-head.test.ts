@@ -17,7 +17,9 @@ import { readSeal, currentValues, sealValid } from '../../src/audit/seal.js';
 import { loadSigningKey, logIdentity } from '../../src/audit/checkpoints.js';
 import { entryHash, type UnhashedEntry } from '../../src/workflow/hash-chain.js';
 import { call, createTestApp, keyFiles, type TestApp } from '../helpers/app.js';
-import { createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
+import { createDraft, createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
+import { minimalPdf, uploadFile } from '../helpers/files.js';
+import { STATES } from '../../machines/project.types.js';
 
 let dir: string;
 let file: string;
@@ -289,6 +291,72 @@ describe('the sealed head', () => {
     expect(entries()).toBe(before);
     await restart();
     expect((await call(t!.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/transitions?subjectKind=log' })).body.items).toEqual([]);
+  });
+});
+
+describe('every kind of write leaves the head sealed', () => {
+  it('after each write of the journeys (units, users, rounds, drafts, edits, uploads, every project event, reviewers, checkpoints) and the command line', async () => {
+    await t!.close();
+    t = await createTestApp({ path: file });
+    const sqlite = t.db.$client;
+    const identity = logIdentity('default');
+    const key = loadSigningKey(keyFiles(file).signingKeyPath, identity.keyName);
+    let writes = 0;
+    const expectSealed = (what: string) => {
+      const seal = readSeal(sqlite);
+      expect(seal, what).not.toBeNull();
+      expect(sealValid(seal!, key, identity.origin), what).toBe(true);
+      expect({ size: seal!.size, headHash: seal!.headHash, checkpointId: seal!.checkpointId }, what).toEqual(currentValues(sqlite));
+    };
+    // Every answered write, whatever helper made it, is followed by the check.
+    const inject = t.app.inject.bind(t.app);
+    const spied = vi.spyOn(t.app, 'inject').mockImplementation((async (options: Parameters<typeof inject>[0]) => {
+      const response = await inject(options as never);
+      const method = typeof options === 'object' && options && 'method' in options ? String(options.method) : 'GET';
+      if (method !== 'GET') {
+        writes += 1;
+        expectSealed(`${method} ${String((options as { url?: string }).url)} → ${response.statusCode}`);
+      }
+      return response;
+    }) as never);
+    try {
+      world = await createWorld(t.app);
+      for (const state of STATES) await driveTo(world, state);
+      const draft = await createDraft(world);
+      const edited = await call(t.app, world.applicant.token, {
+        method: 'PATCH',
+        url: `/api/v1/projects/${draft.id}`,
+        headers: { 'if-match': `"${draft.version}"` },
+        payload: { title: '改过的题目' },
+      });
+      expect(edited.status).toBe(200);
+      expect((await uploadFile(t.app, world.applicant.token, draft.id, 'signed_letter', minimalPdf())).status).toBe(201);
+      await sign();
+      // Refused writes leave the seal as it was (a reviewer does not see a draft).
+      expect((await call(t.app, world.reviewers[0]!.token, { method: 'POST', url: `/api/v1/projects/${draft.id}/events`, payload: { type: 'SUBMIT' } })).status).toBe(404);
+    } finally {
+      spied.mockRestore();
+    }
+    expect(writes).toBeGreaterThan(40);
+    await t.close();
+    t = null;
+    // The command line seals what it writes, with the same key.
+    vi.stubEnv('DATABASE_URL', file);
+    vi.stubEnv('LIXIANG_SIGNING_KEY_PATH', keyFiles(file).signingKeyPath);
+    vi.stubEnv('LIXIANG_WITNESS_PATH', keyFiles(file).witnessPath);
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await run(['users', 'create', '--name', '审计', '--role', 'auditor'])).toBe(0);
+      expect(await run(['audit', 'checkpoint'])).toBe(0);
+    } finally {
+      write.mockRestore();
+      vi.unstubAllEnvs();
+    }
+    await restart();
+    const after = readSeal(t!.db.$client)!;
+    expect(sealValid(after, loadSigningKey(keyFiles(file).signingKeyPath, logIdentity('default').keyName), logIdentity('default').origin)).toBe(true);
+    expect({ size: after.size, headHash: after.headHash, checkpointId: after.checkpointId }).toEqual(currentValues(t!.db.$client));
+    expect((await call(t!.app, null, { method: 'GET', url: '/healthz' })).status).toBe(200);
   });
 });
 
