@@ -129,7 +129,11 @@ function examine(sqlite: Database.Database, { key, origin, witness }: HeadContex
     } else {
       if (seal.size !== now.size || seal.headHash !== now.headHash) {
         const what =
-          now.size < seal.size ? 'entries were removed (truncated or rolled back)' : now.size > seal.size ? 'entries were appended without the key' : 'the head entry was rewritten';
+          now.size < seal.size
+            ? 'entries were removed (truncated or rolled back)'
+            : now.size > seal.size
+              ? 'entries were appended without the key'
+              : 'the head entry was rewritten';
         reasons.push(`the log's head is entry ${now.size} (${now.headHash.slice(0, 12)}…) but the seal says entry ${seal.size} (${seal.headHash.slice(0, 12)}…): ${what}`);
       }
       if (seal.checkpointId !== now.checkpointId) {
@@ -232,12 +236,7 @@ export interface HeadWatch {
  * re-checked every `recheckMs` (an unref'd timer, stopped when it passes or at close) until it
  * passes: an operator acknowledged, or what was missing (the witness's volume) came back.
  */
-export function watchHead(
-  sealer: HeadSealer,
-  context: HeadContext,
-  log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error' | 'debug'>,
-  recheckMs: number,
-): HeadWatch {
+export function watchHead(sealer: HeadSealer, context: HeadContext, log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error' | 'debug'>, recheckMs: number): HeadWatch {
   let timer: NodeJS.Timeout | null = null;
   let said = '';
   const check = (): boolean => {
@@ -245,7 +244,12 @@ export function watchHead(
     try {
       exam = examineHead(sealer.sqlite, context, false);
     } catch (error) {
-      exam = { ok: false, reasons: [`the head could not be checked: ${(error as Error).message}`], sealMissing: false, found: { size: 0, headHash: '', checkpointId: 0, seal: null } };
+      exam = {
+        ok: false,
+        reasons: [`the head could not be checked: ${(error as Error).message}`],
+        sealMissing: false,
+        found: { size: 0, headHash: '', checkpointId: 0, seal: null },
+      };
     }
     if (exam.ok) {
       const wasRefused = !sealer.writable;

@@ -12,7 +12,8 @@ const CheckpointId = (description: string) => Type.Integer({ minimum: 0, descrip
 export const HeadVerdictSchema = Type.Object(
   {
     valid: Type.Boolean({
-      description: '封存的日志头有效且等于实际日志头，检查点与见证文件都是日志的前缀 / The seal is valid and states the real head; every checkpoint and witness record is a prefix of the log',
+      description:
+        '封存的日志头有效且等于实际日志头，检查点与见证文件都是日志的前缀 / The seal is valid and states the real head; every checkpoint and witness record is a prefix of the log',
       examples: [true],
     }),
     reasons: Type.Array(Reason, { description: '未通过的原因，通过时为空 / What failed; empty when valid' }),
@@ -46,7 +47,10 @@ export const HeadVerdictSchema = Type.Object(
     ),
     witness: Type.Union(
       [
-        Type.Object({ count: Type.Integer({ minimum: 0, description: '见证文件中的检查点数 / Checkpoints in the witness file', examples: [12] }) }, { additionalProperties: false }),
+        Type.Object(
+          { count: Type.Integer({ minimum: 0, description: '见证文件中的检查点数 / Checkpoints in the witness file', examples: [12] }) },
+          { additionalProperties: false },
+        ),
         Type.Null(),
       ],
       { description: '见证文件，未配置时为 null / The witness file; null when none is configured' },
@@ -55,7 +59,9 @@ export const HeadVerdictSchema = Type.Object(
       Type.Object(
         {
           id: Type.Integer({ minimum: 1, examples: [9] }),
-          size: Type.Union([Type.Integer({ minimum: 0, examples: [368] }), Type.Null()], { description: '检查点覆盖的条目数，已缺失时为 null / Its size; null for a row missing from the table' }),
+          size: Type.Union([Type.Integer({ minimum: 0, examples: [368] }), Type.Null()], {
+            description: '检查点覆盖的条目数，已缺失时为 null / Its size; null for a row missing from the table',
+          }),
           headHash: Type.Union([HeadHash('检查点所签的哈希 / The hash it signed'), Type.Null()], { description: '已缺失时为 null / null for a row missing from the table' }),
           acknowledgedBy: Type.Integer({ minimum: 1, description: '确认它被取代的日志条目序号 / The seq of the acknowledging entry', examples: [364] }),
         },

@@ -222,7 +222,8 @@ async function verifyUpTo(
   if (sqlite.memory || head < (options.threshold ?? PARALLEL_THRESHOLD)) {
     const result = verifyChain(iterateLog(sqlite, head));
     // The walk stops at `head`; the prefix it covers must be exactly 1..head.
-    if (result.valid && result.headSeq !== head) return { valid: false, count: result.count, firstBadSeq: result.headSeq + 1, reason: `sequence gap: row ${result.headSeq + 1} is missing` };
+    if (result.valid && result.headSeq !== head)
+      return { valid: false, count: result.count, firstBadSeq: result.headSeq + 1, reason: `sequence gap: row ${result.headSeq + 1} is missing` };
     return result;
   }
   // A row below 1 comes first in sequence order: the single walk's verdict on it.

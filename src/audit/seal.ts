@@ -47,7 +47,9 @@ export function sealValid(row: SealedHeadRow, key: SealKey, origin: string): boo
 }
 
 export function readSeal(sqlite: Database.Database): SealedHeadRow | null {
-  const row = sqlite.prepare('SELECT id, size, head_hash AS headHash, checkpoint_id AS checkpointId, key_id AS keyId, mac, sealed_at AS sealedAt FROM sealed_head WHERE id = 1').get();
+  const row = sqlite
+    .prepare('SELECT id, size, head_hash AS headHash, checkpoint_id AS checkpointId, key_id AS keyId, mac, sealed_at AS sealedAt FROM sealed_head WHERE id = 1')
+    .get();
   return (row as SealedHeadRow | undefined) ?? null;
 }
 

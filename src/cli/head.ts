@@ -40,9 +40,7 @@ export function sealedForWriting(db: Db, config: Readonly<Config>, command: stri
   const head = headOf(db, config);
   const exam = examineHead(db.$client, head.context, false);
   if (!exam.ok) {
-    throw new Refused(
-      `${command}: the log head is refused (${exam.reasons.join('; ')}); if this is known, acknowledge it: lixiang audit acknowledge --reason "..."`,
-    );
+    throw new Refused(`${command}: the log head is refused (${exam.reasons.join('; ')}); if this is known, acknowledge it: lixiang audit acknowledge --reason "..."`);
   }
   bindSealer(head.sealer);
   if (exam.sealMissing) db.$client.transaction(() => head.sealer.seal(true)).immediate();

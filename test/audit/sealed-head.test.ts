@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/commands.js';
 import { loadConfig } from '../../src/config.js';
@@ -250,7 +251,9 @@ describe('the sealed head', () => {
     t = null;
     tamper((sqlite) => {
       const seal = sqlite.prepare('SELECT * FROM sealed_head').get() as { size: number; head_hash: string; checkpoint_id: number };
-      const mac = createHmac('sha256', 'a guessed key').update(`lixiang sealed head v1\nlixiang/default/transition-log\n${seal.size}\n${seal.head_hash}\n${seal.checkpoint_id}\n`).digest('hex');
+      const mac = createHmac('sha256', 'a guessed key')
+        .update(`lixiang sealed head v1\nlixiang/default/transition-log\n${seal.size}\n${seal.head_hash}\n${seal.checkpoint_id}\n`)
+        .digest('hex');
       sqlite.prepare('UPDATE sealed_head SET mac = ?').run(mac);
     });
     await restart();
@@ -309,13 +312,13 @@ describe('every kind of write leaves the head sealed', () => {
       expect({ size: seal!.size, headHash: seal!.headHash, checkpointId: seal!.checkpointId }, what).toEqual(currentValues(sqlite));
     };
     // Every answered write, whatever helper made it, is followed by the check.
-    const inject = t.app.inject.bind(t.app);
-    const spied = vi.spyOn(t.app, 'inject').mockImplementation((async (options: Parameters<typeof inject>[0]) => {
-      const response = await inject(options as never);
-      const method = typeof options === 'object' && options && 'method' in options ? String(options.method) : 'GET';
+    const inject = t.app.inject.bind(t.app) as (options: InjectOptions) => Promise<LightMyRequestResponse>;
+    const spied = vi.spyOn(t.app, 'inject').mockImplementation((async (options: InjectOptions) => {
+      const response = await inject(options);
+      const method = String(options.method ?? 'GET');
       if (method !== 'GET') {
         writes += 1;
-        expectSealed(`${method} ${String((options as { url?: string }).url)} → ${response.statusCode}`);
+        expectSealed(`${method} ${typeof options.url === 'string' ? options.url : '(url)'} → ${response.statusCode}`);
       }
       return response;
     }) as never);
@@ -365,7 +368,9 @@ describe('the key and witness locations', () => {
     const base = { DATABASE_URL: path.join(dir, 'db', 'lixiang.db'), XDG_CONFIG_HOME: path.join(dir, 'config') };
     const home = path.join(dir, 'config', 'lixiang', 'default');
     expect(loadConfig(base)).toMatchObject({ signingKeyPath: path.join(home, 'signing-key.pem'), witnessPath: path.join(home, 'witness.log'), signingKeyWarning: null });
-    expect(loadConfig({ DATABASE_URL: base.DATABASE_URL, HOME: path.join(dir, 'home') }).signingKeyPath).toBe(path.join(dir, 'home', '.config', 'lixiang', 'default', 'signing-key.pem'));
+    expect(loadConfig({ DATABASE_URL: base.DATABASE_URL, HOME: path.join(dir, 'home') }).signingKeyPath).toBe(
+      path.join(dir, 'home', '.config', 'lixiang', 'default', 'signing-key.pem'),
+    );
     expect(loadConfig({ ...base, LIXIANG_INSTANCE: 'sycm' }).signingKeyPath).toBe(path.join(dir, 'config', 'lixiang', 'sycm', 'signing-key.pem'));
     expect(loadConfig({ ...base, LIXIANG_WITNESS_PATH: 'off' }).witnessPath).toBeNull();
     expect(loadConfig({ ...base, LIXIANG_SIGNING_KEY_PATH: path.join(dir, 'vol', 'k.pem') }).witnessPath).toBe(path.join(dir, 'vol', 'witness.log'));

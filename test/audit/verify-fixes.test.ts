@@ -66,7 +66,11 @@ function tampered(attack: (sqlite: Database.Database) => void): string {
 
 /** A copy of row 1 stored under another seq: a forged row the ranges 1..max never read. */
 const forgedAt = (seq: number) => (sqlite: Database.Database) =>
-  sqlite.prepare('INSERT INTO transition_log SELECT ? AS seq, format, subject_kind, subject_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at, request_id, machine_id, machine_version, prev_hash, hash FROM transition_log WHERE seq = 1').run(seq);
+  sqlite
+    .prepare(
+      'INSERT INTO transition_log SELECT ? AS seq, format, subject_kind, subject_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at, request_id, machine_id, machine_version, prev_hash, hash FROM transition_log WHERE seq = 1',
+    )
+    .run(seq);
 
 describe('the parallel verification covers every row, whatever its seq', () => {
   it.each([0, -5])('a forged row at seq %i: invalid, as the single walk says', async (seq) => {
@@ -95,7 +99,7 @@ describe('the parallel verification covers every row, whatever its seq', () => {
 
   it('the prefix of a checkpoint on worker threads: a middle row edited is found; rows after the prefix do not count', async () => {
     const sqlite = new Database(
-      tampered((db) => db.prepare("UPDATE transition_log SET payload = '{\"text\":\"改\"}' WHERE seq = 200").run()),
+      tampered((db) => db.prepare('UPDATE transition_log SET payload = \'{"text":"改"}\' WHERE seq = 200').run()),
       { readonly: true },
     );
     try {
@@ -153,7 +157,12 @@ describe('POST /audit/checkpoints/verify checks the whole prefix up to the note'
     const columns = 'subject_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at, request_id, prev_hash, hash';
     const a = t.db.$client.prepare(`SELECT ${columns} FROM transition_log WHERE seq = ?`).get(seq) as Record<string, unknown>;
     const b = t.db.$client.prepare(`SELECT ${columns} FROM transition_log WHERE seq = ?`).get(seq + 1) as Record<string, unknown>;
-    const set = t.db.$client.prepare(`UPDATE transition_log SET ${columns.split(', ').map((c) => `${c} = @${c}`).join(', ')} WHERE seq = @seq`);
+    const set = t.db.$client.prepare(
+      `UPDATE transition_log SET ${columns
+        .split(', ')
+        .map((c) => `${c} = @${c}`)
+        .join(', ')} WHERE seq = @seq`,
+    );
     set.run({ ...b, seq });
     set.run({ ...a, seq: seq + 1 });
     const answer = await verdict();
