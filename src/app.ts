@@ -19,7 +19,7 @@ import type { Db } from './db/client.js';
 import { GroupCommitter } from './db/group-commit.js';
 import { OneLineLogController } from './http/log-controller.js';
 import { cachingSerializerFactory } from './http/serializer-cache.js';
-import { SHARED_SCHEMAS } from './http/schemas.js';
+import { problems, SHARED_SCHEMAS } from './http/schemas.js';
 import type { App } from './http/type-provider.js';
 import { machineDefinitions } from './machines/definitions.js';
 import { MACHINE_SCHEMAS, machineRoutes } from './machines/machines.routes.js';
@@ -168,33 +168,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         tags: ['meta'],
         summary: '健康检查 / Liveness and database check',
         description:
-          '进程存活且数据库可查询时答 200；日志头未通过启动核验（服务只读）时答 503 并说明原因。\n' +
-          'Answers 200 when the process is up and the database answers a query (500 otherwise); 503 with the reasons while the log head is refused and the service serves reads only.',
+          '进程存活且数据库可查询时答 200；日志头未通过启动核验（服务只读）时答 503 head-refused 并列出原因。\n' +
+          'Answers 200 when the process is up and the database answers a query (500 otherwise); 503 `head-refused` with its `reasons` while the log head is refused and the service serves reads only.',
         security: [],
         response: {
           200: Type.Object(
             { status: Type.Literal('ok', { minLength: 2, description: '状态 / Status', examples: ['ok'] }) },
             { additionalProperties: false, description: '服务可用 / The service is up' },
           ),
-          503: Type.Object(
-            {
-              status: Type.Literal('refused', { minLength: 2, description: '状态 / Status', examples: ['refused'] }),
-              reasons: Type.Array(
-                Type.String({
-                  minLength: 1,
-                  examples: ["the log's head is entry 363 (3f5a0c2e91b7…) but the seal says entry 368 (9c1d44e0a3f2…): entries were removed (truncated or rolled back)"],
-                }),
-                { minItems: 1, description: '日志头未通过核验的原因 / Why the log head was refused' },
-              ),
-            },
-            { additionalProperties: false, description: '日志头未通过核验，服务只读 / The log head was refused: reads only' },
-          ),
+          ...problems('head-refused'),
         },
       },
     },
-    async (_request, reply) => {
+    async () => {
       options.db.$client.prepare('SELECT 1').get();
-      if (!sealer.writable) return reply.code(503).send({ status: 'refused' as const, reasons: [...sealer.reasons] });
+      // Refused: 503 'head-refused' (problem+json) with the reasons.
+      sealer.assertWritable();
       return { status: 'ok' as const };
     },
   );

@@ -94,7 +94,8 @@ const unitBody = { name: '舞蹈学院党总支', type: 'general_branch' };
 async function expectRefused(reason: RegExp) {
   const health = await call(t!.app, null, { method: 'GET', url: '/healthz' });
   expect(health.status).toBe(503);
-  expect(health.body).toMatchObject({ status: 'refused' });
+  expect(health.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(health.body).toMatchObject({ type: 'urn:lixiang:problem:head-refused', status: 503 });
   expect((health.body as { reasons: string[] }).reasons.join('\n')).toMatch(reason);
 
   const write = await call(t!.app, world.admin.token, { method: 'POST', url: '/api/v1/units', payload: unitBody });

@@ -13,8 +13,8 @@ export interface paths {
         };
         /**
          * 健康检查 / Liveness and database check
-         * @description 进程存活且数据库可查询时答 200；日志头未通过启动核验（服务只读）时答 503 并说明原因。
-         *     Answers 200 when the process is up and the database answers a query (500 otherwise); 503 with the reasons while the log head is refused and the service serves reads only.
+         * @description 进程存活且数据库可查询时答 200；日志头未通过启动核验（服务只读）时答 503 head-refused 并列出原因。
+         *     Answers 200 when the process is up and the database answers a query (500 otherwise); 503 `head-refused` with its `reasons` while the log head is refused and the service serves reads only.
          *
          *     公开接口，无需令牌 / Public: no token needed.
          */
@@ -2674,23 +2674,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 日志头未通过核验，服务只读 / The log head was refused: reads only */
+            /** @description 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`); 服务正在关闭 / The service is shutting down (`shutting-down`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description 状态 / Status
-                         * @example refused
-                         * @enum {string}
-                         */
-                        status: "refused";
-                        /** @description 日志头未通过核验的原因 / Why the log head was refused */
-                        reasons: string[];
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
