@@ -72,8 +72,6 @@ export class HeadSealer {
   private readonly head;
   private readonly latestCheckpoint;
   private readonly upsert;
-  /** Seals written by this sealer (for the bench and the tests). */
-  seals = 0;
 
   constructor(
     readonly sqlite: Database.Database,
@@ -124,7 +122,6 @@ export class HeadSealer {
     if (!force && sameValues(this.last, values)) return values;
     this.upsert.run({ ...values, keyId: this.key.keyIdHex, mac: sealMac(this.key, this.origin, values), sealedAt: isoUtc(this.clock.now()) });
     this.last = values;
-    this.seals += 1;
     return values;
   }
 

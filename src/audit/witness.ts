@@ -61,27 +61,27 @@ export class Witness {
   /** Every record, oldest first; a missing file holds none. */
   readAll(): WitnessContents {
     if (!fs.existsSync(this.file)) return { records: [], problems: [] };
-    return this.parse(fs.readFileSync(this.file, 'utf8'), true);
+    return this.parse(fs.readFileSync(this.file, 'utf8'));
   }
 
   /** The last record (reading only the file's tail), or null. */
   last(): WitnessRecord | null {
     if (!fs.existsSync(this.file)) return null;
     const size = fs.statSync(this.file).size;
-    if (size <= TAIL_BYTES) return this.parse(fs.readFileSync(this.file, 'utf8'), true).records.at(-1) ?? null;
+    if (size <= TAIL_BYTES) return this.parse(fs.readFileSync(this.file, 'utf8')).records.at(-1) ?? null;
     const fd = fs.openSync(this.file, 'r');
     try {
       const buffer = Buffer.alloc(TAIL_BYTES);
       const read = fs.readSync(fd, buffer, 0, TAIL_BYTES, size - TAIL_BYTES);
       const text = buffer.subarray(0, read).toString('utf8');
       // The first line of the tail may be cut: start after the first newline.
-      return this.parse(text.slice(text.indexOf('\n') + 1), true).records.at(-1) ?? null;
+      return this.parse(text.slice(text.indexOf('\n') + 1)).records.at(-1) ?? null;
     } finally {
       fs.closeSync(fd);
     }
   }
 
-  private parse(text: string, fromStart: boolean): WitnessContents {
+  private parse(text: string): WitnessContents {
     const lines = text.split('\n');
     // Text after the last newline is a torn append (or nothing): never a record.
     lines.pop();
@@ -91,7 +91,7 @@ export class Witness {
       if (line === '') return;
       const record = parseLine(line);
       if (record) records.push(record);
-      else problems.push(`${this.file}${fromStart ? ` line ${i + 1}` : ''}: not a witness record`);
+      else problems.push(`${this.file} line ${i + 1}: not a witness record`);
     });
     return { records, problems };
   }

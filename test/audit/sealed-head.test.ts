@@ -16,6 +16,7 @@ import { run } from '../../src/cli/commands.js';
 import { loadConfig } from '../../src/config.js';
 import { readSeal, currentValues, sealValid } from '../../src/audit/seal.js';
 import { loadSigningKey, logIdentity } from '../../src/audit/checkpoints.js';
+import { Witness } from '../../src/audit/witness.js';
 import { entryHash, type UnhashedEntry } from '../../src/workflow/hash-chain.js';
 import { call, createTestApp, keyFiles, type TestApp } from '../helpers/app.js';
 import { createDraft, createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
@@ -361,6 +362,26 @@ describe('every kind of write leaves the head sealed', () => {
     expect(sealValid(after, loadSigningKey(keyFiles(file).signingKeyPath, logIdentity('default').keyName), logIdentity('default').origin)).toBe(true);
     expect({ size: after.size, headHash: after.headHash, checkpointId: after.checkpointId }).toEqual(currentValues(t!.db.$client));
     expect((await call(t!.app, null, { method: 'GET', url: '/healthz' })).status).toBe(200);
+  });
+});
+
+describe('the witness file', () => {
+  it('appends one line per checkpoint; a torn last line (a crash mid-append) is no record; another bad line is named', () => {
+    const witness = new Witness(path.join(dir, 'volume', 'witness.log'));
+    expect(witness.last()).toBeNull();
+    expect(witness.readAll()).toEqual({ records: [], problems: [] });
+    const record = (id: number) => ({ id, size: id * 10, headHash: String(id).repeat(64).slice(0, 64), note: `note ${id}\n` });
+    witness.append(record(1));
+    witness.append(record(2));
+    expect(witness.readAll().records).toEqual([record(1), record(2)]);
+    fs.appendFileSync(witness.file, '{"id":3,"size":30,"hea');
+    expect(witness.last()).toEqual(record(2));
+    expect(witness.readAll()).toEqual({ records: [record(1), record(2)], problems: [] });
+    fs.appendFileSync(witness.file, '\n');
+    witness.append(record(4));
+    expect(witness.last()).toEqual(record(4));
+    expect(witness.readAll().problems).toEqual([`${witness.file} line 3: not a witness record`]);
+    expect(fs.statSync(witness.file).mode & 0o777).toBe(0o600);
   });
 });
 
