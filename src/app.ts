@@ -10,17 +10,22 @@ import { AUDIT_SCHEMAS } from './audit/audit.schemas.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { CheckpointsService, loadSigningKey, logIdentity, scheduleCheckpoints } from './audit/checkpoints.js';
 import { AuditExportService } from './audit/export-bundle.js';
+import { examineHead, watchHead, type HeadContext } from './audit/head-check.js';
+import { headVerdict } from './audit/head.schemas.js';
+import { bindSealer, HeadSealer } from './audit/seal.js';
+import { Witness } from './audit/witness.js';
 import { isoUtc, systemClock, type Clock } from './clock.js';
 import type { Db } from './db/client.js';
 import { GroupCommitter } from './db/group-commit.js';
 import { OneLineLogController } from './http/log-controller.js';
 import { cachingSerializerFactory } from './http/serializer-cache.js';
-import { SHARED_SCHEMAS } from './http/schemas.js';
+import { problems, SHARED_SCHEMAS } from './http/schemas.js';
 import type { App } from './http/type-provider.js';
 import { machineDefinitions } from './machines/definitions.js';
 import { MACHINE_SCHEMAS, machineRoutes } from './machines/machines.routes.js';
 import authPlugin from './plugins/auth.js';
 import errorsPlugin, { clientErrorProblem, frameworkProblem } from './plugins/errors.js';
+import headGuardPlugin from './plugins/head-guard.js';
 import limitsPlugin from './plugins/limits.js';
 import openapiPlugin from './plugins/openapi.js';
 import securityEventsPlugin from './plugins/security-events.js';
@@ -73,6 +78,12 @@ export interface AppOptions {
   checkpointIntervalMs?: number;
   /** Machine definitions beside the shipped ones (a newer version of a machine). */
   machines?: readonly AnyLifecycle[];
+  /** Where every signed checkpoint is appended (fsync'd); null or omitted: no witness. */
+  witnessPath?: string | null;
+  /** Whether every commit seals the log's head (default true; false only to measure its cost). */
+  sealHead?: boolean;
+  /** How often a refused head is checked again, ms (default 30 s). */
+  headRecheckMs?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -117,25 +128,38 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     log: new TransitionLogRepository(options.db.$client),
     idempotency: new IdempotencyRepository(options.db.$client),
   };
-  // A database from before record entries: its rows become ADOPT entries before anything is written.
-  const adopted = await committer.run(() => adoptUnrecorded(options.db.$client, workflow.log, isoUtc(clock.now())));
-  if (adopted > 0) app.log.info({ adopted }, 'rows written before record entries adopted into the log');
   const units = new UnitsService(options.db, clock, committer, workflow.log);
   const users = new UsersService(options.db, clock, units, committer, workflow.log);
   const projectsRepository = new ProjectsRepository(options.db);
   const projects = new ProjectsService(options.db, clock, units, committer, projectsRepository, workflow);
   const rounds = new RoundsService(options.db, clock, committer, projects, new RoundsRepository(options.db), projectsRepository, workflow);
   const panel = new PanelService(options.db, clock, units, committer, workflow.log);
-  if (options.adminToken) await users.ensureAdmin(options.adminToken);
   const identity = logIdentity(options.instance ?? 'default');
   const signingKey = loadSigningKey(options.signingKeyPath ?? null, identity.keyName, app.log);
+  // The start-up check, before anything is written: a head that is not an extension of its past
+  // is never sealed, signed or written after; the service then serves reads only.
+  const witness = options.witnessPath ? new Witness(options.witnessPath) : null;
+  const headContext: HeadContext = { key: signingKey, origin: identity.origin, witness };
+  const sealer = new HeadSealer(options.db.$client, signingKey, identity.origin, clock);
+  if (options.sealHead !== false) bindSealer(sealer);
+  const headWatch = watchHead(sealer, headContext, app.log, options.headRecheckMs ?? 30_000);
+  app.addHook('onClose', async () => headWatch.stop());
+  if (sealer.writable) {
+    // A database from before record entries: its rows become ADOPT entries before anything else is written.
+    const adopted = await committer.run(() => adoptUnrecorded(options.db.$client, workflow.log, isoUtc(clock.now())));
+    if (adopted > 0) app.log.info({ adopted }, 'rows written before record entries adopted into the log');
+    if (options.adminToken) await users.ensureAdmin(options.adminToken);
+  } else {
+    app.log.warn('while the log head is refused, nothing is adopted and the administrator of LIXIANG_ADMIN_TOKEN is not ensured');
+  }
   const definitions = machineDefinitions(workflow.registry);
-  const checkpoints = new CheckpointsService(options.db, clock, signingKey, identity.origin, definitions);
+  const checkpoints = new CheckpointsService(options.db, clock, signingKey, identity.origin, definitions, witness);
   const exporter = new AuditExportService(options.db, clock, signingKey, identity.origin, undefined, definitions);
 
   // Infrastructure first, then the feature modules.
   await app.register(errorsPlugin);
   await app.register(openapiPlugin);
+  await app.register(headGuardPlugin, { sealer });
   await app.register(authPlugin, { users });
   await app.register(limitsPlugin, { writesPerMinute: options.writesPerMinute ?? 600 });
   await app.register(securityEventsPlugin, { db: options.db, clock, committer });
@@ -148,18 +172,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         operationId: 'health',
         tags: ['meta'],
         summary: '健康检查 / Liveness and database check',
-        description: '进程存活且数据库可查询时答 200。\nAnswers 200 when the process is up and the database answers a query (500 otherwise).',
+        description:
+          '进程存活且数据库可查询时答 200；日志头未通过启动核验（服务只读）时答 503 head-refused 并列出原因。\n' +
+          'Answers 200 when the process is up and the database answers a query (500 otherwise); 503 `head-refused` with its `reasons` while the log head is refused and the service serves reads only.',
         security: [],
         response: {
           200: Type.Object(
             { status: Type.Literal('ok', { minLength: 2, description: '状态 / Status', examples: ['ok'] }) },
             { additionalProperties: false, description: '服务可用 / The service is up' },
           ),
+          ...problems('head-refused'),
         },
       },
     },
     async () => {
       options.db.$client.prepare('SELECT 1').get();
+      // Refused: 503 'head-refused' (problem+json) with the reasons.
+      sealer.assertWritable();
       return { status: 'ok' as const };
     },
   );
@@ -177,7 +206,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
       });
       await api.register(reportsRoutes, { reports: new ReportsService(options.db), clock });
-      await api.register(auditRoutes, { db: options.db, checkpoints, exporter });
+      await api.register(auditRoutes, { db: options.db, checkpoints, exporter, head: () => headVerdict(examineHead(options.db.$client, headContext, true)) });
     },
     { prefix: '/api/v1' },
   );

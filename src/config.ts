@@ -2,6 +2,8 @@
  * The only reader of process.env. Everything the service can be told from outside is here,
  * validated once, typed and frozen.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -16,8 +18,17 @@ export interface Config {
   logLevel: LogLevel;
   /** Writes per minute per principal before 429; 0: no limit. */
   writesPerMinute: number;
-  /** The Ed25519 key that signs checkpoints (PEM, created at first start); null: an in-memory key. */
+  /**
+   * The Ed25519 key that signs checkpoints and keys the sealed head (PEM, created at first start);
+   * null: an in-memory key. Outside the database directory by default.
+   */
   signingKeyPath: string | null;
+  /** Set when the key in use lies beside the database (an older install): the warning to log at every start. */
+  signingKeyWarning: string | null;
+  /** Where every signed checkpoint is appended; null: no witness. */
+  witnessPath: string | null;
+  /** Whether every commit seals the log's head; off only to measure the seal's cost (the next start then refuses the head). */
+  sealHead: boolean;
   /** Names this deployment in the checkpoints' origin line: lixiang/<instance>/transition-log. */
   instance: string;
   /** How often the server signs the log's head when it moved; 0: never on its own. */
@@ -38,11 +49,45 @@ function parseDatabaseUrl(raw: string | undefined): string {
   return path.resolve(file);
 }
 
-/** Beside the database file; an in-memory database keeps an in-memory key unless told otherwise. */
-function parseSigningKeyPath(raw: string | undefined, databasePath: string): string | null {
-  const value = raw?.trim();
+/**
+ * The key's default home: ${XDG_CONFIG_HOME:-$HOME/.config}/lixiang/<instance>/signing-key.pem, outside
+ * the database directory, so that whoever copies or edits the database does not hold the key.
+ */
+export function defaultKeyDirectory(env: NodeJS.ProcessEnv, instance: string): string {
+  const base = env.XDG_CONFIG_HOME?.trim() || path.join(env.HOME?.trim() || os.homedir(), '.config');
+  return path.resolve(base, 'lixiang', instance);
+}
+
+/**
+ * LIXIANG_SIGNING_KEY_PATH, else the default home; but a key still lying beside the database (an
+ * older install) is used, with a warning at every start, until it is moved. An in-memory database
+ * keeps an in-memory key unless told otherwise.
+ */
+function parseSigningKey(env: NodeJS.ProcessEnv, databasePath: string, instance: string): { file: string | null; warning: string | null } {
+  const value = env.LIXIANG_SIGNING_KEY_PATH?.trim();
+  if (value) return { file: path.resolve(value), warning: null };
+  if (databasePath === ':memory:') return { file: null, warning: null };
+  const home = path.join(defaultKeyDirectory(env, instance), 'signing-key.pem');
+  const beside = path.join(path.dirname(databasePath), 'signing-key.pem');
+  if (!fs.existsSync(beside)) return { file: home, warning: null };
+  if (fs.existsSync(home)) {
+    return { file: home, warning: `a copy of the signing key still lies beside the database (${beside}); ${home} is the one in use: remove the copy` };
+  }
+  return {
+    file: beside,
+    warning:
+      `the signing key lies beside the database (${beside}): whoever copies the database directory has it. ` +
+      `Stop the service and move it: mkdir -p ${path.dirname(home)} && mv ${beside} ${home} (or set LIXIANG_SIGNING_KEY_PATH)`,
+  };
+}
+
+/** LIXIANG_WITNESS_PATH; default witness.log in the key's directory (the default home for a key beside the database); 'off': none. */
+function parseWitnessPath(env: NodeJS.ProcessEnv, signingKeyPath: string | null, defaultHome: string): string | null {
+  const value = env.LIXIANG_WITNESS_PATH?.trim();
+  if (value === 'off') return null;
   if (value) return path.resolve(value);
-  return databasePath === ':memory:' ? null : path.join(path.dirname(databasePath), 'signing-key.pem');
+  if (signingKeyPath === null) return null;
+  return path.join(env.LIXIANG_SIGNING_KEY_PATH?.trim() ? path.dirname(signingKeyPath) : defaultHome, 'witness.log');
 }
 
 const INSTANCE = /^[A-Za-z0-9._-]{1,64}$/;
@@ -73,6 +118,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (!Number.isInteger(intervalSeconds) || intervalSeconds < 0 || intervalSeconds > 31 * 86_400) {
     throw new ConfigError('LIXIANG_CHECKPOINT_INTERVAL_SECONDS: whole seconds, 0 (off) to 2678400');
   }
+  const signingKey = parseSigningKey(env, databasePath, instance);
+  const seal = env.LIXIANG_SEAL?.trim() || 'on';
+  if (seal !== 'on' && seal !== 'off') throw new ConfigError('LIXIANG_SEAL: on or off (off only to measure its cost: the next start refuses the unsealed head)');
   return Object.freeze({
     port,
     host: env.HOST?.trim() || '127.0.0.1',
@@ -80,7 +128,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     adminToken,
     logLevel,
     writesPerMinute,
-    signingKeyPath: parseSigningKeyPath(env.LIXIANG_SIGNING_KEY_PATH, databasePath),
+    signingKeyPath: signingKey.file,
+    signingKeyWarning: signingKey.warning,
+    witnessPath: parseWitnessPath(env, signingKey.file, defaultKeyDirectory(env, instance)),
+    sealHead: seal === 'on',
     instance,
     checkpointIntervalMs: intervalSeconds * 1000,
   });

@@ -36,9 +36,12 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
     writesPerMinute: config.writesPerMinute,
     logger: { ...loggerOptions(config), stream: logStream },
     signingKeyPath: config.signingKeyPath,
+    witnessPath: config.witnessPath,
+    sealHead: config.sealHead,
     instance: config.instance,
     checkpointIntervalMs: config.checkpointIntervalMs,
   });
+  if (config.signingKeyWarning) app.log.warn({ signingKey: config.signingKeyPath }, config.signingKeyWarning);
   let closing = false;
   const close = (signal: NodeJS.Signals) => {
     if (closing) return;

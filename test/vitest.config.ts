@@ -6,6 +6,9 @@ import { HEAVY_FILES } from './heavy-files.js';
 export default defineConfig({
   root: path.resolve(import.meta.dirname, '..'),
   test: {
+    // The key and the witness default to the user's configuration directory: a test that starts
+    // the service on a file database names their paths in its temporary directory, or fails here.
+    env: { XDG_CONFIG_HOME: '/dev/null/tests-name-their-key-and-witness-paths' },
     include: ['test/**/*.test.ts'],
     exclude: ['test/reliability/**', 'node_modules/**', ...HEAVY_FILES],
     pool: 'forks',

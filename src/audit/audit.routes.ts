@@ -24,6 +24,7 @@ import {
 } from './audit.schemas.js';
 import type { CheckpointsService } from './checkpoints.js';
 import type { AuditExportService } from './export-bundle.js';
+import { HeadVerdictSchema, type HeadVerdict } from './head.schemas.js';
 import { querySecurityEvents } from './security-events.repository.js';
 import { queryEntries } from './transition-log.repository.js';
 import { verifyAudit } from './verify-tables.js';
@@ -34,6 +35,8 @@ export interface AuditRouteOptions {
   db: Db;
   checkpoints: CheckpointsService;
   exporter: AuditExportService;
+  /** The head section of the verification (src/audit/head-check.ts). */
+  head: () => HeadVerdict;
 }
 
 const NOTE_TYPE = 'text/plain; charset=utf-8';
@@ -41,7 +44,7 @@ const NOTE_TYPE = 'text/plain; charset=utf-8';
 const VerifySchema = Type.Object(
   {
     valid: Type.Boolean({
-      description: '哈希链完好且各表与日志一致 / Whether the whole chain is intact and every audited table is what the log implies',
+      description: '哈希链完好、日志头通过核验且各表与日志一致 / Whether the whole chain is intact, the head checks out (`head`) and every audited table is what the log implies',
       examples: [true],
     }),
     chainValid: Type.Boolean({ description: '哈希链是否完好 / Whether the whole chain is intact', examples: [true] }),
@@ -59,6 +62,7 @@ const VerifySchema = Type.Object(
       }),
     ),
     tables: TablesVerdictSchema,
+    head: HeadVerdictSchema,
   },
   { additionalProperties: false, description: '日志校验结果：哈希链与各表的比较 / Result of walking the hash chain and comparing the tables with the log' },
 );
@@ -69,7 +73,7 @@ function decodeSeqCursor(cursor: string): number {
   return seq;
 }
 
-export async function auditRoutes(app: App, { db, checkpoints, exporter }: AuditRouteOptions) {
+export async function auditRoutes(app: App, { db, checkpoints, exporter, head }: AuditRouteOptions) {
   app.get(
     '/audit/transitions',
     {
@@ -138,11 +142,17 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter }: Audit
           'A large log is verified in ranges on worker threads, one per core, so other requests are answered meanwhile.\n' +
           '同时重放日志，得出各表（单位、用户、批次、项目、评审分配、评审、文件）应有的行，并与库中的行逐字段比较；任何不一致都使结果无效，并列出前 100 个（表、主键、字段、日志值、库中值）。\n' +
           'Meanwhile the log is replayed into the rows it implies for every audited table (units, users, rounds, projects, reviewer assignments, reviews, files) ' +
-          'and each stored row is compared with them field by field; any divergence makes the verdict invalid, and the first 100 are named (table, key, field, logged value, stored value).',
+          'and each stored row is compared with them field by field; any divergence makes the verdict invalid, and the first 100 are named (table, key, field, logged value, stored value).\n' +
+          '`head`: the sealed head is valid under the service’s key and states the real head; every checkpoint row and every witness record is a prefix of the log; ' +
+          'checkpoint ids run without gaps, the latest the one sealed. Checkpoints an operator’s acknowledgement superseded are listed, not failures. `valid` is false when any part fails.',
         response: { 200: VerifySchema, ...problems(401, 403) },
       },
     },
-    async () => verifyAudit(db.$client),
+    async () => {
+      const verdict = await verifyAudit(db.$client);
+      const headSection = head();
+      return { ...verdict, valid: verdict.valid && headSection.valid, head: headSection };
+    },
   );
 
   app.post(
@@ -196,12 +206,13 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter }: Audit
   app.post(
     '/audit/checkpoints/verify',
     {
-      config: { roles: AUDITORS },
+      config: { roles: AUDITORS, readsOnly: true },
       schema: {
         operationId: 'verifyKeptCheckpoint',
         tags: ['audit'],
         summary: '核对保存的检查点 / Check a kept checkpoint against the log now',
-        description: "The service-side form of the stand-alone verifier's --checkpoint check: signature, origin, machine definitions, and the hash at the signed size.",
+        description:
+          "The service-side form of the stand-alone verifier's --checkpoint check: signature, origin, machine definitions, and the whole prefix the note signs (every entry up to its size verified, the last with the signed hash).",
         body: KeptCheckpointBody,
         response: { 200: KeptCheckpointVerdictSchema, ...problems(400, 401, 403, 413, 415) },
       },

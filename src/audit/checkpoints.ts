@@ -13,11 +13,11 @@
  *                                              blank line
  *   — lixiang/<instance> <base64(key id ‖ Ed25519 signature)>
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, sign, verify, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import { asc, desc, eq, gt } from 'drizzle-orm';
+import { asc, desc, gt } from 'drizzle-orm';
 import { isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { Executor } from '../db/executor.js';
@@ -25,6 +25,9 @@ import { checkpoints, transitionLog, type CheckpointRow } from '../db/schema.js'
 import { Problem } from '../http/problems.js';
 import { GENESIS_HASH } from '../workflow/hash-chain.js';
 import { machineDefinitions, type MachineDefinition } from '../machines/definitions.js';
+import { verifyPrefix } from './parallel-verify.js';
+import { sealerOf } from './seal.js';
+import type { Witness } from './witness.js';
 
 /** The signed-note signature type of Ed25519 keys. */
 const ED25519_ALGORITHM_BYTE = 0x01;
@@ -52,6 +55,8 @@ export interface SigningKey {
   /** The signed-note verifier key: `<name>+<hex key id>+<base64(0x01 ‖ public key)>`. */
   verifierKey: string;
   sign(message: Buffer): Buffer;
+  /** The sealed head's HMAC key (src/audit/seal.ts): HKDF-SHA256 of the private key, so one secret file holds both. */
+  macKey: Buffer;
 }
 
 export function rawPublicKey(publicKey: KeyObject): Buffer {
@@ -71,6 +76,7 @@ function signingKeyOf(privateKey: KeyObject, name: string): SigningKey {
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`the signing key must be Ed25519, not ${privateKey.asymmetricKeyType}`);
   const publicKey = createPublicKey(privateKey);
   const keyId = noteKeyId(name, publicKey);
+  const seed = Buffer.from(String(privateKey.export({ format: 'jwk' }).d), 'base64url');
   return {
     name,
     keyId,
@@ -79,6 +85,7 @@ function signingKeyOf(privateKey: KeyObject, name: string): SigningKey {
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     verifierKey: `${name}+${keyId.toString('hex')}+${Buffer.concat([Buffer.from([ED25519_ALGORITHM_BYTE]), rawPublicKey(publicKey)]).toString('base64')}`,
     sign: (message) => sign(null, message, privateKey),
+    macKey: Buffer.from(hkdfSync('sha256', seed, Buffer.alloc(0), `lixiang sealed head v1 ${name}`, 32)),
   };
 }
 
@@ -211,20 +218,26 @@ export class CheckpointsService {
     readonly origin: string,
     /** The machine definitions whose digests each checkpoint signs: every version the service replays. */
     private readonly machines: MachineDefinition[] = machineDefinitions(),
+    /** Where every signed checkpoint is appended (fsync'd) after it commits; null: nowhere. */
+    readonly witness: Witness | null = null,
   ) {}
 
   head(): LogHead {
     return logHead(this.db);
   }
 
+  get sqlite() {
+    return this.db.$client;
+  }
+
   /** Signs the log's head now, whether or not it moved since the last checkpoint. */
   sign(): CheckpointView {
-    return this.db.transaction((tx) => toView(this.insert(tx, logHead(tx))), { behavior: 'immediate' });
+    return this.witnessed(this.db.transaction((tx) => toView(this.insert(tx, logHead(tx))), { behavior: 'immediate' }));
   }
 
   /** Signs the head only if it moved (or the key changed) since the latest checkpoint. */
   signIfMoved(): CheckpointView | null {
-    return this.db.transaction(
+    const signed = this.db.transaction(
       (tx) => {
         const head = logHead(tx);
         const latest = tx.select().from(checkpoints).orderBy(desc(checkpoints.id)).limit(1).get();
@@ -233,6 +246,13 @@ export class CheckpointsService {
       },
       { behavior: 'immediate' },
     );
+    return signed && this.witnessed(signed);
+  }
+
+  /** Appends a committed checkpoint to the witness: after the commit, so the witness never holds one the database lacks. */
+  private witnessed(view: CheckpointView): CheckpointView {
+    this.witness?.append({ id: view.id, size: view.size, headHash: view.headHash, note: view.note });
+    return view;
   }
 
   list(query: { limit?: number; cursor?: string }): { items: CheckpointView[]; nextCursor: string | null } {
@@ -259,7 +279,7 @@ export class CheckpointsService {
    * The service-side form of the verifier's kept-checkpoint check: the note is signed by this
    * service's key, names this log, and the log still has exactly that hash at that size.
    */
-  verifyKept(note: string): KeptCheckpointVerdict {
+  async verifyKept(note: string): Promise<KeptCheckpointVerdict> {
     const head = this.head();
     let parsed: ParsedCheckpoint;
     try {
@@ -273,9 +293,10 @@ export class CheckpointsService {
     if (parsed.size > head.size) {
       reasons.push(`the checkpoint covers ${parsed.size} entries but the log has ${head.size}: the log lost entries`);
     } else {
-      const row = parsed.size === 0 ? { hash: GENESIS_HASH } : this.db.select({ hash: transitionLog.hash }).from(transitionLog).where(eq(transitionLog.seq, parsed.size)).get();
-      if (!row) reasons.push(`entry ${parsed.size} is missing from the log`);
-      else if (row.hash !== parsed.headHash) reasons.push(`entry ${parsed.size} has hash ${row.hash}, the checkpoint says ${parsed.headHash}`);
+      // The whole prefix, not only its last entry: a middle row edited, deleted or swapped breaks it.
+      const prefix = await verifyPrefix(this.db.$client, parsed.size);
+      if (!prefix.valid) reasons.push(`the log's first ${parsed.size} entries do not verify: entry ${prefix.firstBadSeq}: ${prefix.reason}`);
+      else if (prefix.headHash !== parsed.headHash) reasons.push(`entry ${parsed.size} has hash ${prefix.headHash}, the checkpoint says ${parsed.headHash}`);
     }
     for (const machine of parsed.machines) {
       const current = this.machines.find((m) => m.id === machine.id && m.version === machine.version);
@@ -286,8 +307,10 @@ export class CheckpointsService {
   }
 
   private insert(tx: Executor, head: LogHead): CheckpointRow {
+    const sealer = sealerOf(this.db.$client);
+    sealer?.assertWritable();
     const { note, signature } = signNote(checkpointBody(this.origin, head, this.machines), this.key);
-    return tx
+    const row = tx
       .insert(checkpoints)
       .values({
         size: head.size,
@@ -299,6 +322,9 @@ export class CheckpointsService {
       })
       .returning()
       .get();
+    // The seal names the latest checkpoint: a deleted checkpoint row is seen.
+    sealer?.seal();
+    return row;
   }
 }
 
@@ -308,6 +334,8 @@ export class CheckpointsService {
  */
 export function scheduleCheckpoints(service: CheckpointsService, intervalMs: number, log: FastifyBaseLogger): { stop(): void } {
   const tick = () => {
+    // A refused head is never signed: the check said it is not an extension of its past.
+    if (sealerOf(service.sqlite)?.writable === false) return;
     try {
       const checkpoint = service.signIfMoved();
       if (checkpoint) log.info({ checkpoint: checkpoint.id, size: checkpoint.size }, 'signed a checkpoint of the transition log');

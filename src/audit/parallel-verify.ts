@@ -194,9 +194,41 @@ export const PARALLEL_THRESHOLD = 50_000;
 /**
  * The verification the service and the CLI run: on worker threads for a file database of some
  * size, in this thread otherwise (an in-memory database has no file for the workers to open).
+ * The workers' ranges cover sequence numbers 1..max; every row is still covered: a row below 1
+ * (seq 0 or -5) is found by its minimum, as the single walk finds it first, and the row count
+ * must equal the head.
  */
 export async function verifyLog(sqlite: Database.Database, options: ParallelVerifyOptions & { threshold?: number } = {}): Promise<VerifyResult> {
-  const head = (sqlite.prepare('SELECT max(seq) AS head FROM transition_log').get() as { head: number | null }).head ?? 0;
-  if (sqlite.memory || head < (options.threshold ?? PARALLEL_THRESHOLD)) return verifyChain(iterateLog(sqlite));
-  return verifyChainParallel(sqlite.name, head, options);
+  const { rows, low, head } = sqlite.prepare('SELECT count(*) AS rows, min(seq) AS low, max(seq) AS head FROM transition_log').get() as {
+    rows: number;
+    low: number | null;
+    head: number | null;
+  };
+  return verifyUpTo(sqlite, head ?? 0, { rows, low }, options);
+}
+
+/** Verifies the first `size` entries (a checkpoint's prefix): sequence numbers 1..size, nothing below. */
+export async function verifyPrefix(sqlite: Database.Database, size: number, options: ParallelVerifyOptions & { threshold?: number } = {}): Promise<VerifyResult> {
+  const { rows, low } = sqlite.prepare('SELECT count(*) AS rows, min(seq) AS low FROM transition_log WHERE seq <= ?').get(size) as { rows: number; low: number | null };
+  return verifyUpTo(sqlite, size, { rows, low }, options);
+}
+
+async function verifyUpTo(
+  sqlite: Database.Database,
+  head: number,
+  { rows, low }: { rows: number; low: number | null },
+  options: ParallelVerifyOptions & { threshold?: number },
+): Promise<VerifyResult> {
+  if (sqlite.memory || head < (options.threshold ?? PARALLEL_THRESHOLD)) {
+    const result = verifyChain(iterateLog(sqlite, head));
+    // The walk stops at `head`; the prefix it covers must be exactly 1..head.
+    if (result.valid && result.headSeq !== head)
+      return { valid: false, count: result.count, firstBadSeq: result.headSeq + 1, reason: `sequence gap: row ${result.headSeq + 1} is missing` };
+    return result;
+  }
+  // A row below 1 comes first in sequence order: the single walk's verdict on it.
+  if (low !== null && low < 1) return { valid: false, count: 0, firstBadSeq: 1, reason: `sequence out of order: found ${low}` };
+  const result = await verifyChainParallel(sqlite.name, head, options);
+  if (result.valid && rows !== head) return { valid: false, count: result.count, firstBadSeq: 1, reason: `the log has ${rows} rows up to entry ${head}` };
+  return result;
 }

@@ -56,15 +56,15 @@ export function queryEntries(db: Executor, query: LogQuery): TransitionLogRow[] 
  * Every row in sequence order, one at a time: constant memory for any log size. Rows are read as
  * arrays and shaped here, which is faster than better-sqlite3 building each object natively.
  */
-export function* iterateLog(sqlite: Database.Database): Generator<TransitionLogRow> {
+export function* iterateLog(sqlite: Database.Database, upTo?: number): Generator<TransitionLogRow> {
   const statement = sqlite
     .prepare(
       `SELECT seq, format, subject_kind, subject_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at,
               request_id, machine_id, machine_version, prev_hash, hash
-         FROM transition_log ORDER BY seq`,
+         FROM transition_log ${upTo === undefined ? '' : 'WHERE seq <= ?'} ORDER BY seq`,
     )
     .raw();
-  for (const r of statement.iterate() as IterableIterator<unknown[]>) {
+  for (const r of statement.iterate(...(upTo === undefined ? [] : [upTo])) as IterableIterator<unknown[]>) {
     yield {
       seq: r[0] as number,
       format: r[1] as number,

@@ -5,6 +5,7 @@
  *   lixiang migrate
  *   lixiang users create --name NAME --role ROLE [--unit UNIT_ID]
  *   lixiang audit verify
+ *   lixiang audit acknowledge --reason TEXT
  *   lixiang audit checkpoint
  *   lixiang audit export --out DIR
  *   lixiang openapi [--out FILE]
@@ -35,11 +36,25 @@ const openMigrated = async () => {
   });
 };
 
+/** The database for a command that writes: the head checked as at the service's start, every append sealed. */
+const openForWriting = async (command: string) => {
+  const db = await openMigrated();
+  try {
+    const { sealedForWriting } = await import('./head.js');
+    sealedForWriting(db, loadConfig(), command);
+    return db;
+  } catch (error) {
+    db.$client.close();
+    throw error;
+  }
+};
+
 const USAGE = `usage:
   lixiang serve                                     run the service (PORT, HOST, DATABASE_URL, LIXIANG_ADMIN_TOKEN, LOG_LEVEL)
   lixiang migrate                                   apply the database migrations
   lixiang users create --name N --role R [--unit U] create a user and print its token once
-  lixiang audit verify                              walk the log's hash chain and compare the tables with it
+  lixiang audit verify                              walk the log's hash chain, check its sealed head and compare the tables with it
+  lixiang audit acknowledge --reason TEXT           accept a refused log head (an entry, a seal, a checkpoint)
   lixiang audit checkpoint                          sign the log's head now and print the note
   lixiang audit export --out DIR                    write the audit bundle (with verify.mjs) to DIR
 ${MACHINES_USAGE}
@@ -83,7 +98,7 @@ export async function run(argv: string[]): Promise<number> {
       if (!values.name || !values.role || !(ROLES as readonly string[]).includes(values.role)) {
         throw new UsageError(`users create: --name and --role (${ROLES.join(', ')}) are required`);
       }
-      const db = await openMigrated();
+      const db = await openForWriting('users create');
       const [{ isoUtc, systemClock }, { GroupCommitter }, { UnitsService }, { UsersService }, { TransitionLogRepository }, { adoptUnrecorded, CLI_ACTOR }] = await Promise.all([
         import('../clock.js'),
         import('../db/group-commit.js'),
@@ -112,11 +127,39 @@ export async function run(argv: string[]): Promise<number> {
       if (sub === 'verify') {
         options('audit verify', rest, {});
         const db = await openMigrated();
-        const { verifyAudit } = await import('../audit/verify-tables.js');
+        const [{ verifyAudit }, { examineHead }, { headVerdict }, { headOf }] = await Promise.all([
+          import('../audit/verify-tables.js'),
+          import('../audit/head-check.js'),
+          import('../audit/head.schemas.js'),
+          import('./head.js'),
+        ]);
         try {
-          const result = await verifyAudit(db.$client);
+          const verdict = await verifyAudit(db.$client);
+          const head = headVerdict(examineHead(db.$client, headOf(db, loadConfig()).context, true));
+          const result = { ...verdict, valid: verdict.valid && head.valid, head };
           out(JSON.stringify(result, null, 2));
           return result.valid ? 0 : 1;
+        } finally {
+          db.$client.close();
+        }
+      }
+      if (sub === 'acknowledge') {
+        const values = options('audit acknowledge', rest, { reason: { type: 'string' } });
+        const reason = values.reason?.trim();
+        if (!reason) throw new UsageError('audit acknowledge: --reason TEXT is required; it is recorded in the log entry the acknowledgement writes');
+        const db = await openMigrated();
+        const { acknowledgeHead } = await import('./head.js');
+        try {
+          const acknowledged = acknowledgeHead(db, loadConfig(), reason);
+          if (!acknowledged) {
+            out('the log head checks out: nothing to acknowledge');
+            return 0;
+          }
+          out(`acknowledged as log entry ${acknowledged.seq}, superseding ${acknowledged.examination.failing.length} checkpoint(s); what was found:`);
+          for (const finding of acknowledged.examination.reasons) out(`  ${finding}`);
+          out(`signed checkpoint ${acknowledged.checkpoint.id}; a running service resumes writes at its next check`);
+          process.stdout.write(acknowledged.checkpoint.note);
+          return 0;
         } finally {
           db.$client.close();
         }
@@ -134,19 +177,20 @@ export async function run(argv: string[]): Promise<number> {
           throw new Refused(`audit export: ${dir} is not empty; name a new or empty directory`);
         }
         const config = loadConfig();
-        const db = await openMigrated();
-        const [{ systemClock }, { CheckpointsService, loadSigningKey, logIdentity }, { AuditExportService }] = await Promise.all([
+        const db = sub === 'checkpoint' ? await openForWriting('audit checkpoint') : await openMigrated();
+        const [{ systemClock }, { loadSigningKey, logIdentity }, { AuditExportService }, { headOf }] = await Promise.all([
           import('../clock.js'),
           import('../audit/checkpoints.js'),
           import('../audit/export-bundle.js'),
+          import('./head.js'),
         ]);
         try {
           const identity = logIdentity(config.instance);
-          const key = loadSigningKey(config.signingKeyPath, identity.keyName);
           if (sub === 'checkpoint') {
-            process.stdout.write(new CheckpointsService(db, systemClock, key, identity.origin).sign().note);
+            process.stdout.write(headOf(db, config).checkpoints.sign().note);
             return 0;
           }
+          const key = loadSigningKey(config.signingKeyPath, identity.keyName);
           const manifest = await new AuditExportService(db, systemClock, key, identity.origin).writeDirectory(dir);
           out(`wrote ${dir}: ${manifest.transitions.count} entries, ${manifest.checkpoints.count} checkpoints, ${manifest.projects.count} projects`);
           out(`verify with: node ${path.join(dir, 'verify.mjs')} ${dir} --checkpoint <a checkpoint note you kept>`);
@@ -155,7 +199,7 @@ export async function run(argv: string[]): Promise<number> {
           db.$client.close();
         }
       }
-      throw new UsageError(`audit: unknown subcommand ${sub ?? '(none)'}; try: audit verify | audit checkpoint | audit export --out DIR`);
+      throw new UsageError(`audit: unknown subcommand ${sub ?? '(none)'}; try: audit verify | audit acknowledge --reason TEXT | audit checkpoint | audit export --out DIR`);
     }
     case 'demo': {
       const values = options('demo', [sub, ...rest], { db: { type: 'string' }, force: { type: 'boolean', default: false } });
@@ -175,7 +219,7 @@ export async function run(argv: string[]): Promise<number> {
       return machinesCommand(
         sub,
         rest.filter((a): a is string => a !== undefined),
-        openMigrated,
+        () => openForWriting('machines migrate'),
         out,
       );
     }
@@ -206,6 +250,6 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
   }
   throw new UsageError(
-    `unknown command ${command}; usage: lixiang serve | migrate | users create | audit verify|checkpoint|export | machines list|migrate | openapi | demo (lixiang help says more)`,
+    `unknown command ${command}; usage: lixiang serve | migrate | users create | audit verify|acknowledge|checkpoint|export | machines list|migrate | openapi | demo (lixiang help says more)`,
   );
 }

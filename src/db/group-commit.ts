@@ -6,9 +6,12 @@
  * enqueues its step here, and one `setImmediate` later they run together in ONE immediate
  * transaction, each in its own savepoint: a step that throws rolls back alone and its caller gets
  * the error; the others commit together, with one fsync, and only then is each caller answered.
- * Every step still writes its own rows (log entry, version, idempotency record).
+ * Every step still writes its own rows (log entry, version, idempotency record). The log's head is
+ * sealed once per batch, after the steps, inside the transaction, and only if the log moved
+ * (src/audit/seal.ts): the seal's cost is paid per commit, not per request.
  */
 import type Database from 'better-sqlite3';
+import { deferSeal } from '../audit/seal.js';
 
 interface PendingStep<T> {
   step: () => T;
@@ -41,13 +44,16 @@ export class GroupCommitter {
     // A better-sqlite3 transaction function called inside another becomes a savepoint.
     const inSavepoint = sqlite.transaction((step: () => unknown) => step());
     const transaction = sqlite.transaction((batch: Array<PendingStep<unknown>>): Outcome[] =>
-      batch.map((pending) => {
-        try {
-          return { ok: true, value: inSavepoint(pending.step) };
-        } catch (error) {
-          return { ok: false, error };
-        }
-      }),
+      // A seal that fails (a refused head) fails the batch: nothing unsealed is committed.
+      deferSeal(sqlite, () =>
+        batch.map((pending): Outcome => {
+          try {
+            return { ok: true, value: inSavepoint(pending.step) };
+          } catch (error) {
+            return { ok: false, error };
+          }
+        }),
+      ),
     );
     this.runBatch = (batch) => transaction.immediate(batch);
   }

@@ -484,6 +484,10 @@ export async function buildDemo(options: BuildDemoOptions): Promise<DemoSummary>
 
     await app.close();
     app = null;
+    // Sealed with a throwaway key while it was built; left unsealed: the service that first opens
+    // it seals its head with its own key (a log with no seal and no witness against it is sealed
+    // at first start).
+    db.$client.prepare('DELETE FROM sealed_head').run();
     db.$client.close();
     db = null;
     refuseIfInUse(target);

@@ -229,6 +229,12 @@ const PROBLEM_EXAMPLES: Record<ProblemKind, { summary: string; detail: string; e
   'headers-too-large': { summary: '请求头过大 / Headers too large', detail: '请求头过大 / The request headers are larger than the service accepts' },
   internal: { summary: '内部错误 / Internal error', detail: '服务器内部错误，已记录 / Internal error; it has been logged' },
   'shutting-down': { summary: '服务正在关闭 / Shutting down', detail: SHUTTING_DOWN_DETAIL },
+  'head-refused': {
+    summary: '日志头未通过核验 / The log head was refused',
+    detail:
+      "日志头未通过核验，服务只读，待运维人员确认 / The log head failed its check; the service is read-only until an operator acknowledges: the log's head is entry 363 but the seal says entry 368: entries were removed (truncated or rolled back)",
+    extensions: { reasons: ["the log's head is entry 363 (3f5a0c2e91b7…) but the seal says entry 368 (9c1d44e0a3f2…): entries were removed (truncated or rolled back)"] },
+  },
 };
 
 /** The example problem document of a kind, as the error handler would render it (zh-CN). */

@@ -102,6 +102,7 @@ function commonProblems(schema: FastifySchema, route: RouteOptions): ProblemKind
   if (schema.body) kinds.push('payload-too-large', 'unsupported-media-type');
   if (methods.some((method) => !READ_METHODS.has(method))) kinds.push('rate-limited');
   kinds.push('internal', 'shutting-down');
+  if (methods.some((method) => !READ_METHODS.has(method)) && !config?.readsOnly) kinds.push('head-refused');
   return kinds;
 }
 

@@ -165,8 +165,10 @@ describe('the signing key', () => {
     expect(loadSigningKey(null, 'x').publicKeyPem).not.toBe(loadSigningKey(null, 'x').publicKeyPem);
   });
 
-  it('config: beside the database file by default, in memory for :memory:, LIXIANG_SIGNING_KEY_PATH wins', () => {
-    expect(loadConfig({ DATABASE_URL: path.join(dir, 'db', 'lixiang.db') }).signingKeyPath).toBe(path.join(dir, 'db', 'signing-key.pem'));
+  it('config: outside the database directory by default, in memory for :memory:, LIXIANG_SIGNING_KEY_PATH wins', () => {
+    expect(loadConfig({ DATABASE_URL: path.join(dir, 'db', 'lixiang.db'), XDG_CONFIG_HOME: path.join(dir, 'config') }).signingKeyPath).toBe(
+      path.join(dir, 'config', 'lixiang', 'default', 'signing-key.pem'),
+    );
     expect(loadConfig({ DATABASE_URL: ':memory:' }).signingKeyPath).toBeNull();
     expect(loadConfig({ DATABASE_URL: ':memory:', LIXIANG_SIGNING_KEY_PATH: 'k.pem' }).signingKeyPath).toBe(path.resolve('k.pem'));
     expect(loadConfig({}).checkpointIntervalMs).toBe(600_000);

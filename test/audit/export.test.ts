@@ -237,7 +237,7 @@ describe('audit export', () => {
   }, 60_000);
 
   it('npm run cli -- audit checkpoint prints a note the service accepts as kept', async () => {
-    const signed = cli(['audit', 'checkpoint'], { DATABASE_URL: file });
+    const signed = cli(['audit', 'checkpoint'], { DATABASE_URL: file, LIXIANG_SIGNING_KEY_PATH: keyFile, LIXIANG_WITNESS_PATH: 'off' });
     expect(signed.code).toBe(0);
     const verdict = await call(world.app, world.auditor.token, { method: 'POST', url: '/api/v1/audit/checkpoints/verify', payload: { note: signed.stdout } });
     const entries = (db.$client.prepare('SELECT count(*) AS n FROM transition_log').get() as { n: number }).n;

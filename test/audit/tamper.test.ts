@@ -119,7 +119,15 @@ describe('tampering with the database file', () => {
   it('untampered: valid, with the count and the head hash of the last row', async () => {
     const last = t.db.$client.prepare('SELECT seq, hash FROM transition_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
     const result = await verify();
-    expect(result).toMatchObject({ valid: true, chainValid: true, count: rowCount, headSeq: rowCount, headHash: last.hash, tables: { valid: true, divergenceCount: 0 } });
+    expect(result).toMatchObject({
+      valid: true,
+      chainValid: true,
+      count: rowCount,
+      headSeq: rowCount,
+      headHash: last.hash,
+      tables: { valid: true, divergenceCount: 0 },
+      head: expect.objectContaining({ valid: true, reasons: [], log: { size: rowCount, headHash: last.hash } }),
+    });
     expect(last.seq).toBe(rowCount);
   });
 

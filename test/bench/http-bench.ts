@@ -3,6 +3,8 @@
  *
  *   engine FULL   POST /api/v1/projects/{id}/events (SUBMIT_PROGRESS_REPORT spread over many
  *                 projects), the real service (dist/) with synchronous=FULL and group commit
+ *   unsealed      the same engine with the sealed head off (LIXIANG_SEAL=off): the seal's cost,
+ *                 as the ratio sealed / unsealed within each round (BENCH_UNSEALED=0 leaves it out)
  *   ceiling       a bare Fastify route doing the same SQLite work without the engine, one
  *                 transaction per request, synchronous=NORMAL and synchronous=FULL: the engine's
  *                 tables, rows and prepared statements (see ceiling-server.ts)
@@ -210,16 +212,23 @@ interface Target {
   options: autocannon.Options;
 }
 
-async function startEngine(children: ChildProcess[]): Promise<{ target: Target; reads: () => Promise<Result[]> }> {
+const ENGINE = 'engine FULL (events)';
+const UNSEALED = 'engine FULL unsealed (events)';
+
+async function startEngine(children: ChildProcess[], sealed = true): Promise<{ target: Target; reads: () => Promise<Result[]> }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const log = path.join(scratch, 'engine.log');
+  const label = sealed ? 'engine' : 'engine-unsealed';
+  const log = path.join(scratch, `${label}.log`);
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
   const child = start(
     ['node', ...profile, 'dist/src/cli/main.js', 'serve'],
     {
       PORT: String(port),
-      DATABASE_URL: path.join(scratch, 'engine.db'),
+      DATABASE_URL: path.join(scratch, `${label}.db`),
+      // The key and the witness in the scratch directory, never in the user's home.
+      LIXIANG_SIGNING_KEY_PATH: path.join(scratch, `${label}-key`, 'signing-key.pem'),
+      LIXIANG_SEAL: sealed ? 'on' : 'off',
       LIXIANG_ADMIN_TOKEN: ADMIN,
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
       LIXIANG_RATE_LIMIT: '0', // one applicant fires thousands of events a second here
@@ -266,7 +275,7 @@ async function startEngine(children: ChildProcess[]): Promise<{ target: Target; 
       ),
     ];
   };
-  return { target: { name: 'engine FULL (events)', child, options }, reads };
+  return { target: { name: sealed ? ENGINE : UNSEALED, child, options }, reads };
 }
 
 async function startCeiling(children: ChildProcess[], synchronous: 'NORMAL' | 'FULL', tables: 'engine' | 'minimal' = 'engine'): Promise<Target> {
@@ -314,6 +323,7 @@ try {
     const engine = await startEngine(children);
     targets.push(engine.target);
     reads = engine.reads;
+    if (process.env.BENCH_UNSEALED !== '0') targets.push((await startEngine(children, false)).target);
   }
   for (let round = 0; round < rounds; round += 1) {
     const results: Result[] = [];
@@ -354,7 +364,7 @@ const lines = [
   ),
 ];
 lines.push('');
-const ratios = (c: number, ceiling: string) => byRound.map((results) => rpsIn(results, 'engine FULL (events)', c) / rpsIn(results, ceiling, c));
+const ratios = (c: number, ceiling: string) => byRound.map((results) => rpsIn(results, ENGINE, c) / rpsIn(results, ceiling, c));
 for (const c of connectionCounts) {
   const normal = ratios(c, 'ceiling NORMAL');
   const full = ratios(c, 'ceiling FULL');
@@ -365,7 +375,17 @@ for (const c of connectionCounts) {
       (minimal.some((r) => !Number.isNaN(r)) ? `; engine FULL / ceiling NORMAL, minimal tables = ${fmt(median(minimal), 2)} (${minimal.map((r) => fmt(r, 2)).join(', ')})` : ''),
   );
 }
-const p99at10 = median(samplesOf('engine FULL (events)', 10).map((r) => r.p99));
+for (const c of connectionCounts) {
+  const seal = ratios(c, UNSEALED);
+  if (seal.some((r) => !Number.isNaN(r))) {
+    const cpu = (name: string) => median(samplesOf(name, c).map((r) => r.cpuPerRequest));
+    lines.push(
+      `the sealed head at ${c} connections: engine FULL / unsealed = ${fmt(median(seal), 3)} (${seal.map((r) => fmt(r, 3)).join(', ')}); ` +
+        `server CPU ${fmt(cpu(ENGINE))} µs/req sealed, ${fmt(cpu(UNSEALED))} unsealed`,
+    );
+  }
+}
+const p99at10 = median(samplesOf(ENGINE, 10).map((r) => r.p99));
 const engineResults = [...byRound.flat(), ...readResults].filter((r) => r.name.startsWith('engine'));
 const totalErrors = engineResults.reduce((n, r) => n + r.errors + r.non2xx, 0);
 lines.push(

@@ -46,11 +46,13 @@ describe('cli', () => {
     file = path.join(dir, 'lixiang.db');
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  /** The key and witness the test app of `file` uses (test/helpers/app.ts keyFiles): the command line must seal with the same key. */
+  const keys = () => ({ LIXIANG_SIGNING_KEY_PATH: path.join(dir, 'signing-key.pem'), LIXIANG_WITNESS_PATH: path.join(dir, 'witness.log') });
 
   it('migrate, users create, audit verify', async () => {
     expect(cli(['migrate'], { DATABASE_URL: file }).code).toBe(0);
 
-    const created = cli(['users', 'create', '--name', '组织部', '--role', 'org_dept'], { DATABASE_URL: file });
+    const created = cli(['users', 'create', '--name', '组织部', '--role', 'org_dept'], { DATABASE_URL: file, ...keys() });
     expect(created.code).toBe(0);
     const { token, user } = JSON.parse(created.stdout) as { token: string; user: { role: string } };
     expect(user.role).toBe('org_dept');
@@ -65,7 +67,7 @@ describe('cli', () => {
       await t.close();
     }
 
-    const sound = cli(['audit', 'verify'], { DATABASE_URL: file });
+    const sound = cli(['audit', 'verify'], { DATABASE_URL: file, ...keys() });
     expect(sound.code).toBe(0);
     expect(JSON.parse(sound.stdout)).toMatchObject({ valid: true });
 
@@ -73,7 +75,7 @@ describe('cli', () => {
     raw.exec('DROP TRIGGER transition_log_no_update');
     raw.prepare("UPDATE transition_log SET to_state = 'graded' WHERE seq = 2").run();
     raw.close();
-    const broken = cli(['audit', 'verify'], { DATABASE_URL: file });
+    const broken = cli(['audit', 'verify'], { DATABASE_URL: file, ...keys() });
     expect(broken.code).toBe(1);
     expect(JSON.parse(broken.stdout)).toMatchObject({ valid: false, firstBadSeq: 2 });
     // Four CLI processes, each starting tsx: seconds apiece on a busy machine.
@@ -116,7 +118,7 @@ describe('cli', () => {
     ];
     // In process, as src/cli/main.ts runs them: the command, then the report of what it threw.
     for (const { args, env, code, says } of cases) {
-      const settings = { DATABASE_URL: file, LOG_LEVEL: 'info', ...env };
+      const settings = { DATABASE_URL: file, LOG_LEVEL: 'info', ...keys(), ...env };
       for (const [name, value] of Object.entries(settings)) vi.stubEnv(name, value);
       let written = '';
       try {

@@ -219,7 +219,7 @@ describe('the database of a running service', () => {
   async function startService(): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: serviceFile, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      env: { ...process.env, DATABASE_URL: serviceFile, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', XDG_CONFIG_HOME: path.join(serviceDir, 'config') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

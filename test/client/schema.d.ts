@@ -13,8 +13,8 @@ export interface paths {
         };
         /**
          * 健康检查 / Liveness and database check
-         * @description 进程存活且数据库可查询时答 200。
-         *     Answers 200 when the process is up and the database answers a query (500 otherwise).
+         * @description 进程存活且数据库可查询时答 200；日志头未通过启动核验（服务只读）时答 503 head-refused 并列出原因。
+         *     Answers 200 when the process is up and the database answers a query (500 otherwise); 503 `head-refused` with its `reasons` while the log head is refused and the service serves reads only.
          *
          *     公开接口，无需令牌 / Public: no token needed.
          */
@@ -775,6 +775,7 @@ export interface paths {
          *     Walks the whole log: gap-free sequence numbers, each prevHash equal to the previous hash, each hash recomputed. A large log is verified in ranges on worker threads, one per core, so other requests are answered meanwhile.
          *     同时重放日志，得出各表（单位、用户、批次、项目、评审分配、评审、文件）应有的行，并与库中的行逐字段比较；任何不一致都使结果无效，并列出前 100 个（表、主键、字段、日志值、库中值）。
          *     Meanwhile the log is replayed into the rows it implies for every audited table (units, users, rounds, projects, reviewer assignments, reviews, files) and each stored row is compared with them field by field; any divergence makes the verdict invalid, and the first 100 are named (table, key, field, logged value, stored value).
+         *     `head`: the sealed head is valid under the service’s key and states the real head; every checkpoint row and every witness record is a prefix of the log; checkpoint ids run without gaps, the latest the one sealed. Checkpoints an operator’s acknowledgement superseded are listed, not failures. `valid` is false when any part fails.
          *
          *     可调用角色 / Roles: `auditor`, `org_dept`.
          */
@@ -844,7 +845,7 @@ export interface paths {
         put?: never;
         /**
          * 核对保存的检查点 / Check a kept checkpoint against the log now
-         * @description The service-side form of the stand-alone verifier's --checkpoint check: signature, origin, machine definitions, and the hash at the signed size.
+         * @description The service-side form of the stand-alone verifier's --checkpoint check: signature, origin, machine definitions, and the whole prefix the note signs (every entry up to its size verified, the last with the signed hash).
          *
          *     可调用角色 / Roles: `auditor`, `org_dept`.
          */
@@ -941,7 +942,7 @@ export interface components {
         /** @description RFC 9457 问题详情 / RFC 9457 problem details. Kinds add the optional members listed; clients must ignore members they do not know. */
         Problem: {
             /**
-             * @description 问题类型，稳定不变 / Stable identifier of the kind of problem: `urn:lixiang:problem:validation-failed`, `urn:lixiang:problem:unauthenticated`, `urn:lixiang:problem:forbidden`, `urn:lixiang:problem:not-found`, `urn:lixiang:problem:not-acceptable`, `urn:lixiang:problem:illegal-transition`, `urn:lixiang:problem:conflict`, `urn:lixiang:problem:precondition-failed`, `urn:lixiang:problem:payload-too-large`, `urn:lixiang:problem:uri-too-long`, `urn:lixiang:problem:unsupported-media-type`, `urn:lixiang:problem:guard-failed`, `urn:lixiang:problem:unprocessable`, `urn:lixiang:problem:idempotency-key-reused`, `urn:lixiang:problem:precondition-required`, `urn:lixiang:problem:rate-limited`, `urn:lixiang:problem:headers-too-large`, `urn:lixiang:problem:internal`, `urn:lixiang:problem:shutting-down`
+             * @description 问题类型，稳定不变 / Stable identifier of the kind of problem: `urn:lixiang:problem:validation-failed`, `urn:lixiang:problem:unauthenticated`, `urn:lixiang:problem:forbidden`, `urn:lixiang:problem:not-found`, `urn:lixiang:problem:not-acceptable`, `urn:lixiang:problem:illegal-transition`, `urn:lixiang:problem:conflict`, `urn:lixiang:problem:precondition-failed`, `urn:lixiang:problem:payload-too-large`, `urn:lixiang:problem:uri-too-long`, `urn:lixiang:problem:unsupported-media-type`, `urn:lixiang:problem:guard-failed`, `urn:lixiang:problem:unprocessable`, `urn:lixiang:problem:idempotency-key-reused`, `urn:lixiang:problem:precondition-required`, `urn:lixiang:problem:rate-limited`, `urn:lixiang:problem:headers-too-large`, `urn:lixiang:problem:internal`, `urn:lixiang:problem:shutting-down`, `urn:lixiang:problem:head-refused`
              * @example urn:lixiang:problem:illegal-transition
              */
             type: string;
@@ -2676,7 +2677,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            /** @description 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`); 服务正在关闭 / The service is shutting down (`shutting-down`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -2930,7 +2931,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -3257,7 +3258,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -3509,7 +3510,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -3778,7 +3779,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -4106,7 +4107,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -4462,7 +4463,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -4772,7 +4773,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -4957,7 +4958,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -5320,7 +5321,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -5542,7 +5543,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -6241,7 +6242,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -7055,7 +7056,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /**
-                         * @description 哈希链完好且各表与日志一致 / Whether the whole chain is intact and every audited table is what the log implies
+                         * @description 哈希链完好、日志头通过核验且各表与日志一致 / Whether the whole chain is intact, the head checks out (`head`) and every audited table is what the log implies
                          * @example true
                          */
                         valid: boolean;
@@ -7151,6 +7152,97 @@ export interface operations {
                                 stored: string | number | boolean | null | {
                                     [key: string]: unknown;
                                 };
+                            }[];
+                        };
+                        /** @description 日志头的核验 / Whether the log’s head is an extension of its past */
+                        head: {
+                            /**
+                             * @description 封存的日志头有效且等于实际日志头，检查点与见证文件都是日志的前缀 / The seal is valid and states the real head; every checkpoint and witness record is a prefix of the log
+                             * @example true
+                             */
+                            valid: boolean;
+                            /** @description 未通过的原因，通过时为空 / What failed; empty when valid */
+                            reasons: string[];
+                            /** @description 日志的实际头 / The log’s real head */
+                            log: {
+                                /**
+                                 * @description 日志的条目数 / Entries in the log
+                                 * @example 42
+                                 */
+                                size: number;
+                                /**
+                                 * @description 日志头条目的哈希 / Hex SHA-256 of the head entry
+                                 * @example 9c1185a5c5e9fc54612808977ee8f548b2258d31f1b1e1f4c5b3a5d1e0f2a3b4
+                                 */
+                                headHash: string;
+                            };
+                            /** @description 封存的日志头，缺失时为 null / The sealed head; null when there is none */
+                            seal: {
+                                /**
+                                 * @description 封存的条目数 / Entries the seal states
+                                 * @example 42
+                                 */
+                                size: number;
+                                /**
+                                 * @description 封存的日志头哈希 / The head hash the seal states
+                                 * @example 9c1185a5c5e9fc54612808977ee8f548b2258d31f1b1e1f4c5b3a5d1e0f2a3b4
+                                 */
+                                headHash: string;
+                                /**
+                                 * @description 封存时最新检查点的序号（0：无）/ The latest checkpoint id the seal states (0: none)
+                                 * @example 7
+                                 */
+                                checkpointId: number;
+                                /**
+                                 * @description 封存所用密钥 / The key id that made the MAC
+                                 * @example 1ea0a7b9
+                                 */
+                                keyId: string;
+                                /**
+                                 * @description MAC 在本服务的密钥下有效 / The MAC verifies under this service’s key
+                                 * @example true
+                                 */
+                                valid: boolean;
+                                /**
+                                 * @description 封存值等于实际日志头与最新检查点 / It states the real head and the latest checkpoint
+                                 * @example true
+                                 */
+                                equalsHead: boolean;
+                            } | null;
+                            /** @description 检查点表 / The checkpoints table */
+                            checkpoints: {
+                                /**
+                                 * @description 检查点行数 / Checkpoint rows
+                                 * @example 12
+                                 */
+                                count: number;
+                                /**
+                                 * @description 最新检查点的序号（0：无）/ The latest checkpoint id (0: none)
+                                 * @example 7
+                                 */
+                                latestId: number;
+                            };
+                            /** @description 见证文件，未配置时为 null / The witness file; null when none is configured */
+                            witness: {
+                                /**
+                                 * @description 见证文件中的检查点数 / Checkpoints in the witness file
+                                 * @example 12
+                                 */
+                                count: number;
+                            } | null;
+                            /** @description 经运维确认而被取代的检查点（不算失败）/ Checkpoints an operator’s acknowledgement superseded (not failures) */
+                            superseded: {
+                                /** @example 9 */
+                                id: number;
+                                /** @description 检查点覆盖的条目数，已缺失时为 null / Its size; null for a row missing from the table */
+                                size: number | null;
+                                /** @description 已缺失时为 null / null for a row missing from the table */
+                                headHash: string | null;
+                                /**
+                                 * @description 确认它被取代的日志条目序号 / The seq of the acknowledging entry
+                                 * @example 364
+                                 */
+                                acknowledgedBy: number;
                             }[];
                         };
                     };
@@ -7369,7 +7461,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];

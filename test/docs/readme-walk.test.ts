@@ -89,7 +89,13 @@ describe('the README walk', () => {
     const database = path.join(dir, 'lixiang.db');
     // The README's environment, not the developer's: none of the service's own settings leak in.
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(PORT|HOST|DATABASE_URL|LOG_LEVEL|LIXIANG_\w+)$/.test(name)));
-    const service = spawn('bash', ['-c', startCommand], { cwd: root, env: { ...env, DATABASE_URL: database }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The key and the witness default to the user's configuration directory: here, the temporary one.
+    const service = spawn('bash', ['-c', startCommand], {
+      cwd: root,
+      env: { ...env, DATABASE_URL: database, XDG_CONFIG_HOME: path.join(dir, 'config') },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const stopped = run(service);
     let exited = false;
     void stopped.then(() => (exited = true));

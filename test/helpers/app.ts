@@ -2,6 +2,7 @@
  * A fresh app on a fresh in-memory database with the migrations applied, per test. No shared
  * seeded database: each test builds what it needs through the API.
  */
+import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp, type AppOptions } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
@@ -30,8 +31,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** The key and witness of a test's file database: beside it, in the test's temporary directory. */
+export function keyFiles(file: string) {
+  return { signingKeyPath: path.join(path.dirname(file), 'signing-key.pem'), witnessPath: path.join(path.dirname(file), 'witness.log') };
+}
+
 export async function createTestApp(
-  options: { path?: string; clock?: FakeClock; writesPerMinute?: number; maxUploadBytes?: number; machines?: AppOptions['machines'] } = {},
+  options: {
+    path?: string;
+    clock?: FakeClock;
+    writesPerMinute?: number;
+    maxUploadBytes?: number;
+    machines?: AppOptions['machines'];
+    headRecheckMs?: number;
+  } = {},
 ): Promise<TestApp> {
   const db = openDatabase(options.path ?? ':memory:');
   migrateDatabase(db);
@@ -44,6 +57,9 @@ export async function createTestApp(
     writesPerMinute: options.writesPerMinute ?? 0,
     ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}),
     ...(options.machines ? { machines: options.machines } : {}),
+    // A file database is reopened by later starts (and by the command line): the same key and witness each time.
+    ...(options.path ? keyFiles(options.path) : {}),
+    ...(options.headRecheckMs !== undefined ? { headRecheckMs: options.headRecheckMs } : {}),
   });
   return {
     app,

@@ -34,7 +34,18 @@ export async function startService(file: string, port: number, logFile: string):
   const out = fs.openSync(logFile, 'a');
   const child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: file, LIXIANG_ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'warn', LIXIANG_RATE_LIMIT: '0' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: file,
+      LIXIANG_ADMIN_TOKEN: ADMIN,
+      LOG_LEVEL: 'warn',
+      LIXIANG_RATE_LIMIT: '0',
+      // The key and the witness beside the test's database, never in the user's home.
+      LIXIANG_SIGNING_KEY_PATH: path.join(path.dirname(file), 'signing-key.pem'),
+      LIXIANG_WITNESS_PATH: path.join(path.dirname(file), 'witness.log'),
+    },
     stdio: ['ignore', out, out],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
