@@ -2,8 +2,8 @@ import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { Db } from '../db/client.js';
 import { SUBJECT_KINDS } from '../db/schema.js';
-import { Problem } from '../http/problems.js';
 import { EXAMPLE } from '../http/examples.js';
+import { DEFAULT_PAGE_SIZE, decodeSeqCursor, encodeSeqCursor } from '../http/paging.js';
 import { Cursor, Limit, page, problems, ref } from '../http/schemas.js';
 import type { App } from '../http/type-provider.js';
 import { principalOf } from '../plugins/auth.js';
@@ -51,12 +51,6 @@ const VerifySchema = Type.Object(
   { additionalProperties: false, description: '日志校验结果 / Result of walking the hash chain' },
 );
 
-function decodeSeqCursor(cursor: string): number {
-  const seq = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!Number.isSafeInteger(seq) || seq < 0) throw new Problem('validation-failed', '分页游标无效 / Invalid cursor', { field: 'cursor' });
-  return seq;
-}
-
 export async function auditRoutes(app: App, { db, checkpoints, exporter }: AuditRouteOptions) {
   app.get(
     '/audit/transitions',
@@ -91,7 +85,7 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter }: Audit
     async (request) => {
       const principal = principalOf(request);
       const { cursor, from, to, ...filters } = request.query;
-      const limit = filters.limit ?? 20;
+      const limit = filters.limit ?? DEFAULT_PAGE_SIZE;
       const rows = queryEntries(db, {
         ...filters,
         ...(from ? { from: new Date(from).toISOString() } : {}),
@@ -103,7 +97,7 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter }: Audit
       const last = items.at(-1);
       return {
         items: items.map((row) => toTransitionView(row, principal)),
-        nextCursor: rows.length > limit && last ? Buffer.from(String(last.seq)).toString('base64url') : null,
+        nextCursor: rows.length > limit && last ? encodeSeqCursor(last.seq) : null,
       };
     },
   );

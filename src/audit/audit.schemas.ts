@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { EXAMPLE } from '../http/examples.js';
-import { Cursor, Id, Limit, Timestamp } from '../http/schemas.js';
+import { Cursor, Id, Limit, PageQuerySchema, Timestamp } from '../http/schemas.js';
 
 /** A checkpoint of the example log (42 entries, head EXAMPLE.hash), signed by an example key of instance `default`. */
 const CHECKPOINT_EXAMPLE = {
@@ -88,7 +88,7 @@ export const SecurityEventSchema = Type.Object(
 
 export const AUDIT_SCHEMAS = [CheckpointSchema, SecurityEventSchema];
 
-export const PageQuery = Type.Object({ limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) }, { additionalProperties: false });
+export const PageQuery = PageQuerySchema;
 
 /** A filter by identifier; an empty value means no filter. */
 export const FilterId = (description: string, example: string) => Type.String({ maxLength: 64, description, examples: [example] });

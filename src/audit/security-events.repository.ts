@@ -5,7 +5,7 @@
 import { and, asc, eq, gt, gte, lte, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { securityEvents, type SecurityEventRow } from '../db/schema.js';
-import { Problem } from '../http/problems.js';
+import { DEFAULT_PAGE_SIZE, decodeSeqCursor, encodeSeqCursor } from '../http/paging.js';
 
 export type NewSecurityEvent = Omit<SecurityEventRow, 'id'>;
 
@@ -54,17 +54,11 @@ const toView = ({ actorId, actorRole, ...row }: SecurityEventRow): SecurityEvent
   event: row.event,
 });
 
-function decodeCursor(cursor: string): number {
-  const id = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!Number.isSafeInteger(id) || id < 0) throw new Problem('validation-failed', '分页游标无效 / Invalid cursor', { field: 'cursor' });
-  return id;
-}
-
 /** Oldest first, by id; the cursor is the last id seen. */
 export function querySecurityEvents(db: Executor, query: SecurityEventQuery): { items: SecurityEventView[]; nextCursor: string | null } {
-  const limit = query.limit ?? 20;
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const conditions: SQL[] = [];
-  if (query.cursor) conditions.push(gt(securityEvents.id, decodeCursor(query.cursor)));
+  if (query.cursor) conditions.push(gt(securityEvents.id, decodeSeqCursor(query.cursor)));
   if (query.actorId) conditions.push(eq(securityEvents.actorId, query.actorId));
   if (query.status !== undefined) conditions.push(eq(securityEvents.status, query.status));
   if (query.projectId) conditions.push(eq(securityEvents.projectId, query.projectId));
@@ -79,5 +73,5 @@ export function querySecurityEvents(db: Executor, query: SecurityEventQuery): { 
     .all();
   const items = rows.slice(0, limit).map(toView);
   const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last ? Buffer.from(String(last.id)).toString('base64url') : null };
+  return { items, nextCursor: rows.length > limit && last ? encodeSeqCursor(last.id) : null };
 }

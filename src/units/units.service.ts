@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import { isoUtc } from '../clock.js';
 import type { Executor } from '../db/executor.js';
 import type { UnitRow } from '../db/schema.js';
+import { decodeKeyCursor, encodeKeyCursor, pageOf, pageSize, type Page, type PageQuery } from '../http/paging.js';
 import { Problem } from '../http/problems.js';
 import { newId } from '../ids.js';
 import { UnitsRepository } from './units.repository.js';
@@ -38,8 +39,11 @@ export class UnitsService {
     return toUnit(row);
   }
 
-  list(): Unit[] {
-    return this.units.all().map(toUnit);
+  /** A page of units, in creation order; `parentId` gives the tree. */
+  list(query: PageQuery = {}): Page<Unit> {
+    const limit = pageSize(query);
+    const rows = this.units.page(query.cursor ? decodeKeyCursor(query.cursor, ['string'] as const)[0] : undefined, limit + 1);
+    return pageOf(rows, limit, (row) => encodeKeyCursor([row.id]), toUnit);
   }
 
   exists(id: string): boolean {

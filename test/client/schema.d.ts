@@ -133,8 +133,8 @@ export interface paths {
         };
         /**
          * 党组织列表 / List units
-         * @description 全部党组织，按创建顺序。
-         *     Every unit, in creation order; `parentId` gives the tree.
+         * @description 党组织，按创建顺序分页。
+         *     The units, in creation order, a page at a time; `parentId` gives the tree.
          *
          *     任何已认证用户 / Any authenticated user.
          */
@@ -163,8 +163,8 @@ export interface paths {
         };
         /**
          * 用户列表 / List users
-         * @description 全部用户（不含令牌）。
-         *     Every user, without tokens.
+         * @description 用户（不含令牌），按创建顺序分页。
+         *     The users, without tokens, in creation order, a page at a time.
          *
          *     可调用角色 / Roles: `admin`.
          */
@@ -193,8 +193,8 @@ export interface paths {
         };
         /**
          * 立项批次列表 / List rounds
-         * @description 全部立项批次。
-         *     Every round.
+         * @description 立项批次，按创建顺序分页。
+         *     The rounds, in creation order, a page at a time.
          *
          *     任何已认证用户 / Any authenticated user.
          */
@@ -281,8 +281,8 @@ export interface paths {
         };
         /**
          * 批次流转记录 / The round’s transition history
-         * @description 批次自身的日志条目（machine.id 为 round），按序号。
-         *     The round’s own log entries (machine id `round`), in sequence order.
+         * @description 批次自身的日志条目（machine.id 为 round），按序号分页。
+         *     The round’s own log entries (machine id `round`), in sequence order, a page at a time.
          *
          *     任何已认证用户 / Any authenticated user.
          */
@@ -392,8 +392,8 @@ export interface paths {
         };
         /**
          * 项目流转记录 / The project’s transition history
-         * @description 项目的全部流转日志条目，按序号。申报人看不到评审人与分数。
-         *     Every log entry of the project, in sequence order. Applicants, and reviewers for others’ reviews, see reviews redacted.
+         * @description 项目的流转日志条目，按序号分页。申报人看不到评审人与分数。
+         *     The project’s log entries, in sequence order, a page at a time. Applicants, and reviewers for others’ reviews, see reviews redacted.
          *
          *     可调用角色 / Roles: `applicant`, `org_dept`, `reviewer`, `committee`, `auditor`.
          */
@@ -415,8 +415,8 @@ export interface paths {
         };
         /**
          * 评审分配 / The project’s reviewers
-         * @description 项目的评审分配及是否已评分。
-         *     The project’s reviewer assignments and whether each has scored.
+         * @description 项目的评审分配及是否已评分，按分配顺序分页。
+         *     The project’s reviewer assignments and whether each has scored, in assignment order, a page at a time.
          *
          *     可调用角色 / Roles: `org_dept`, `committee`, `auditor`.
          */
@@ -524,8 +524,8 @@ export interface paths {
         };
         /**
          * 项目文件列表 / The files of a project (metadata)
-         * @description 项目的全部文件（不含内容），按上传顺序；能看到项目的人都能看到。
-         *     Every file of the project, without content, in upload order; for everyone who may see the project (404 otherwise).
+         * @description 项目的文件（不含内容），按上传顺序分页；能看到项目的人都能看到。
+         *     The files of the project, without content, in upload order, a page at a time; for everyone who may see the project (404 otherwise).
          *
          *     可调用角色 / Roles: `applicant`, `org_dept`, `reviewer`, `committee`, `auditor`.
          */
@@ -3067,7 +3067,18 @@ export interface operations {
     };
     listUnits: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
             header?: {
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
@@ -3086,7 +3097,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Unit"][];
+                    "application/json": {
+                        items: components["schemas"]["Unit"][];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
@@ -3271,7 +3297,18 @@ export interface operations {
     };
     listUsers: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
             header?: {
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
@@ -3290,7 +3327,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"][];
+                    "application/json": {
+                        items: components["schemas"]["User"][];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
@@ -3523,7 +3575,18 @@ export interface operations {
     };
     listRounds: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
             header?: {
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
@@ -3542,7 +3605,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Round"][];
+                    "application/json": {
+                        items: components["schemas"]["Round"][];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
@@ -4120,7 +4198,18 @@ export interface operations {
     };
     listRoundTransitions: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
             header?: {
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
@@ -4145,7 +4234,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Transition"][];
+                    "application/json": {
+                        items: components["schemas"]["Transition"][];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description 请求格式错误 / Malformed request (`validation-failed`) */
@@ -4224,8 +4317,8 @@ export interface operations {
                 /** @description 类别 / Category: fortress 堡垒巩固工程, vanguard 党员先锋工程 */
                 category?: "fortress" | "vanguard";
                 /**
-                 * @description 每页条数（至多 100）/ Page size (at most 100)
-                 * @example 20
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
                  */
                 limit?: number;
                 /**
@@ -4971,7 +5064,18 @@ export interface operations {
     };
     listProjectTransitions: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
             header?: {
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
@@ -4996,7 +5100,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Transition"][];
+                    "application/json": {
+                        items: components["schemas"]["Transition"][];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description 请求格式错误 / Malformed request (`validation-failed`) */
@@ -5070,7 +5178,18 @@ export interface operations {
     };
     listReviewers: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
             header?: {
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
@@ -5095,7 +5214,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Assignment"][];
+                    "application/json": {
+                        items: components["schemas"]["Assignment"][];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description 请求格式错误 / Malformed request (`validation-failed`) */
@@ -5556,7 +5679,18 @@ export interface operations {
     };
     getReviewerWorklist: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
             header?: {
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
@@ -5576,50 +5710,221 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /**
-                         * @description 项目标识 / Project id
-                         * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
-                         */
-                        id: string;
-                        /**
-                         * @description 立项批次 / Round id
-                         * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
-                         */
-                        roundId: string;
-                        /**
-                         * @description 项目主题 / Theme
-                         * @example “红色旋律”党员先锋岗
-                         */
-                        title: string;
-                        /**
-                         * @description 类别 / Category
-                         * @enum {unknown}
-                         */
-                        category: "fortress" | "vanguard";
-                        /**
-                         * @description 方向 / Direction
-                         * @example member_platforms
-                         */
-                        direction: string;
-                        /**
-                         * @description 生命周期状态 / Lifecycle state
-                         * @enum {unknown}
-                         */
-                        state: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn";
-                        stateLabel: components["schemas"]["Label"];
-                        /**
-                         * Format: date-time
-                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
-                         * @example 2023-03-20T02:00:00.000Z
-                         */
-                        assignedAt: string;
-                        /**
-                         * @description 是否已评分 / Whether the caller has scored it
-                         * @example true
-                         */
-                        reviewed: boolean;
-                        /** @description 调用者自己的评审意见，未评分时为 null / The caller’s own review; null until scored */
-                        review: {
+                        items: {
+                            /**
+                             * @description 项目标识 / Project id
+                             * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                             */
+                            id: string;
+                            /**
+                             * @description 立项批次 / Round id
+                             * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                             */
+                            roundId: string;
+                            /**
+                             * @description 项目主题 / Theme
+                             * @example “红色旋律”党员先锋岗
+                             */
+                            title: string;
+                            /**
+                             * @description 类别 / Category
+                             * @enum {unknown}
+                             */
+                            category: "fortress" | "vanguard";
+                            /**
+                             * @description 方向 / Direction
+                             * @example member_platforms
+                             */
+                            direction: string;
+                            /**
+                             * @description 生命周期状态 / Lifecycle state
+                             * @enum {unknown}
+                             */
+                            state: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn";
+                            stateLabel: components["schemas"]["Label"];
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                             * @example 2023-03-20T02:00:00.000Z
+                             */
+                            assignedAt: string;
+                            /**
+                             * @description 是否已评分 / Whether the caller has scored it
+                             * @example true
+                             */
+                            reviewed: boolean;
+                            /** @description 调用者自己的评审意见，未评分时为 null / The caller’s own review; null until scored */
+                            review: {
+                                /**
+                                 * @description 项目标识 / Project id
+                                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                                 */
+                                projectId: string;
+                                /**
+                                 * @description 评审人 / Reviewer
+                                 * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                                 */
+                                reviewerId: string;
+                                /**
+                                 * @description 评审人姓名 / Reviewer’s name
+                                 * @example 赵教授
+                                 */
+                                reviewerName: string;
+                                /** @description 五项评审标准的分数 / Scores on the five criteria */
+                                scores: {
+                                    /**
+                                     * @description 先进性 / Right direction
+                                     * @example 16
+                                     */
+                                    direction: number;
+                                    /**
+                                     * @description 创新性 / Innovation
+                                     * @example 16
+                                     */
+                                    innovation: number;
+                                    /**
+                                     * @description 实践性 / Practicality
+                                     * @example 16
+                                     */
+                                    practicality: number;
+                                    /**
+                                     * @description 广泛性 / Broad participation
+                                     * @example 16
+                                     */
+                                    breadth: number;
+                                    /**
+                                     * @description 典型性 / Exemplarity
+                                     * @example 16
+                                     */
+                                    exemplarity: number;
+                                };
+                                /**
+                                 * @description 总分 / Total
+                                 * @example 77
+                                 */
+                                total: number;
+                                /**
+                                 * @description 评审意见 / Comment
+                                 * @example 特色鲜明，可操作性强
+                                 */
+                                comment: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                                 * @example 2023-03-20T02:00:00.000Z
+                                 */
+                                createdAt: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                                 * @example 2023-03-20T02:00:00.000Z
+                                 */
+                                updatedAt: string;
+                            } | null;
+                        }[];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProjectReviews: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 评审意见 / The reviews */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
                             /**
                              * @description 项目标识 / Project id
                              * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
@@ -5685,151 +5990,10 @@ export interface operations {
                              * @example 2023-03-20T02:00:00.000Z
                              */
                             updatedAt: string;
-                        } | null;
-                    }[];
-                };
-            };
-            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Content-Language": components["headers"]["ContentLanguage"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
-            403: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Content-Language": components["headers"]["ContentLanguage"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 服务器内部错误 / Internal server error (`internal`) */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Content-Language": components["headers"]["ContentLanguage"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Content-Language": components["headers"]["ContentLanguage"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listProjectReviews: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
-                "accept-language"?: components["parameters"]["AcceptLanguage"];
-                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
-                "x-request-id"?: components["parameters"]["RequestId"];
-            };
-            path: {
-                /**
-                 * @description 资源标识 / The resource’s id
-                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
-                 */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 评审意见 / The reviews */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /**
-                         * @description 项目标识 / Project id
-                         * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
-                         */
-                        projectId: string;
-                        /**
-                         * @description 评审人 / Reviewer
-                         * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
-                         */
-                        reviewerId: string;
-                        /**
-                         * @description 评审人姓名 / Reviewer’s name
-                         * @example 赵教授
-                         */
-                        reviewerName: string;
-                        /** @description 五项评审标准的分数 / Scores on the five criteria */
-                        scores: {
-                            /**
-                             * @description 先进性 / Right direction
-                             * @example 16
-                             */
-                            direction: number;
-                            /**
-                             * @description 创新性 / Innovation
-                             * @example 16
-                             */
-                            innovation: number;
-                            /**
-                             * @description 实践性 / Practicality
-                             * @example 16
-                             */
-                            practicality: number;
-                            /**
-                             * @description 广泛性 / Broad participation
-                             * @example 16
-                             */
-                            breadth: number;
-                            /**
-                             * @description 典型性 / Exemplarity
-                             * @example 16
-                             */
-                            exemplarity: number;
-                        };
-                        /**
-                         * @description 总分 / Total
-                         * @example 77
-                         */
-                        total: number;
-                        /**
-                         * @description 评审意见 / Comment
-                         * @example 特色鲜明，可操作性强
-                         */
-                        comment: string;
-                        /**
-                         * Format: date-time
-                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
-                         * @example 2023-03-20T02:00:00.000Z
-                         */
-                        createdAt: string;
-                        /**
-                         * Format: date-time
-                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
-                         * @example 2023-03-20T02:00:00.000Z
-                         */
-                        updatedAt: string;
-                    }[];
+                        }[];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description 请求格式错误 / Malformed request (`validation-failed`) */
@@ -5903,7 +6067,18 @@ export interface operations {
     };
     listProjectFiles: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
             header?: {
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
@@ -5929,53 +6104,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /**
-                         * @description 文件标识 / File id
-                         * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08
-                         */
-                        id: string;
-                        /**
-                         * @description 项目标识 / Project id
-                         * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
-                         */
-                        projectId: string;
-                        /**
-                         * @description 文件种类 / Kind: signed_letter 盖章扫描件（目标责任书签字盖章版，仅 PDF；草稿时上传）, final_report_document 结项文件（PDF、JPEG、PNG、DOCX、XLSX；实施中上传）/ signed_letter: the signed and sealed letter (PDF only; uploaded while a draft); final_report_document: a document of the final report (PDF, JPEG, PNG, DOCX, XLSX; uploaded while in progress)
-                         * @enum {unknown}
-                         */
-                        kind: "signed_letter" | "final_report_document";
-                        /**
-                         * @description 原文件名（已清理：NFC、去除路径与控制字符）/ The original file name, sanitised (NFC, no directory part, no control characters)
-                         * @example 目标责任书（盖章）.pdf
-                         */
-                        fileName: string;
-                        /**
-                         * @description 由内容判定的类型 / The media type detected from the content
-                         * @enum {unknown}
-                         */
-                        mediaType: "application/pdf" | "image/jpeg" | "image/png" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-                        /**
-                         * @description 字节数 / Size in bytes
-                         * @example 183422
-                         */
-                        size: number;
-                        /**
-                         * @description 内容的 SHA-256（十六进制），使用此文件的事件在日志中记录它 / SHA-256 of the content (hex); the log entry of the event that uses the file records it
-                         * @example d2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26
-                         */
-                        sha256: string;
-                        /**
-                         * @description 上传者 / Uploaded by
-                         * @example 01870d4f-3100-7d20-b3f4-1a2b3c4d5e04
-                         */
-                        uploadedBy: string;
-                        /**
-                         * Format: date-time
-                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
-                         * @example 2023-03-01T02:00:00.000Z
-                         */
-                        createdAt: string;
-                    }[];
+                        items: {
+                            /**
+                             * @description 文件标识 / File id
+                             * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08
+                             */
+                            id: string;
+                            /**
+                             * @description 项目标识 / Project id
+                             * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                             */
+                            projectId: string;
+                            /**
+                             * @description 文件种类 / Kind: signed_letter 盖章扫描件（目标责任书签字盖章版，仅 PDF；草稿时上传）, final_report_document 结项文件（PDF、JPEG、PNG、DOCX、XLSX；实施中上传）/ signed_letter: the signed and sealed letter (PDF only; uploaded while a draft); final_report_document: a document of the final report (PDF, JPEG, PNG, DOCX, XLSX; uploaded while in progress)
+                             * @enum {unknown}
+                             */
+                            kind: "signed_letter" | "final_report_document";
+                            /**
+                             * @description 原文件名（已清理：NFC、去除路径与控制字符）/ The original file name, sanitised (NFC, no directory part, no control characters)
+                             * @example 目标责任书（盖章）.pdf
+                             */
+                            fileName: string;
+                            /**
+                             * @description 由内容判定的类型 / The media type detected from the content
+                             * @enum {unknown}
+                             */
+                            mediaType: "application/pdf" | "image/jpeg" | "image/png" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+                            /**
+                             * @description 字节数 / Size in bytes
+                             * @example 183422
+                             */
+                            size: number;
+                            /**
+                             * @description 内容的 SHA-256（十六进制），使用此文件的事件在日志中记录它 / SHA-256 of the content (hex); the log entry of the event that uses the file records it
+                             * @example d2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26
+                             */
+                            sha256: string;
+                            /**
+                             * @description 上传者 / Uploaded by
+                             * @example 01870d4f-3100-7d20-b3f4-1a2b3c4d5e04
+                             */
+                            uploadedBy: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                             * @example 2023-03-01T02:00:00.000Z
+                             */
+                            createdAt: string;
+                        }[];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description 请求格式错误 / Malformed request (`validation-failed`) */
@@ -6937,8 +7116,8 @@ export interface operations {
                  */
                 to?: string;
                 /**
-                 * @description 每页条数（至多 100）/ Page size (at most 100)
-                 * @example 20
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
                  */
                 limit?: number;
                 /**
@@ -7136,8 +7315,8 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description 每页条数（至多 100）/ Page size (at most 100)
-                 * @example 20
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
                  */
                 limit?: number;
                 /**
@@ -7713,8 +7892,8 @@ export interface operations {
                  */
                 to?: string;
                 /**
-                 * @description 每页条数（至多 100）/ Page size (at most 100)
-                 * @example 20
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
                  */
                 limit?: number;
                 /**
