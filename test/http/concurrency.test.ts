@@ -167,7 +167,7 @@ describe('gap-free versions and log sequence numbers', () => {
     // One row per event (the PATCH is not an event): versions minus the create and the patch.
     expect(seqs).toEqual(Array.from({ length: versions.length - 2 }, (_, i) => i + 1));
     const history = await call(t.app, world.auditor.token, { method: 'GET', url: `/api/v1/projects/${draft.id}/transitions` });
-    expect((history.body as Array<{ seq: number }>).map((h) => h.seq)).toEqual(seqs);
+    expect((history.body.items as Array<{ seq: number }>).map((h) => h.seq)).toEqual(seqs);
     // Each row chains to the one before it.
     const items = page.body.items as Array<{ prevHash: string; hash: string }>;
     for (let i = 1; i < items.length; i += 1) expect(items[i]!.prevHash).toBe(items[i - 1]!.hash);
