@@ -17,6 +17,8 @@ import {
   KeptCheckpointBody,
   KeptCheckpointVerdictSchema,
   PageQuery,
+  RefusedAttemptSchema,
+  RefusedAttemptsQuery,
   SecurityEventSchema,
   SecurityEventsQuery,
   To,
@@ -24,7 +26,7 @@ import {
 import type { CheckpointsService } from './checkpoints.js';
 import type { AuditExportService } from './export-bundle.js';
 import { verifyLog } from './parallel-verify.js';
-import { querySecurityEvents } from './security-events.repository.js';
+import { queryRefusedAttempts, querySecurityEvents } from './security-events.repository.js';
 import { queryEntries } from './transition-log.repository.js';
 
 const AUDITORS = ['auditor', 'org_dept'] as const;
@@ -238,12 +240,34 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter }: Audit
       schema: {
         operationId: 'listSecurityEvents',
         tags: ['audit'],
-        summary: '被拒绝的写操作 / Refused write attempts',
-        description: 'Every 401, 403, 404, 409, 412, 422 and 428 answered to a POST, PATCH, PUT or DELETE, oldest first. Kept outside the hash chain.',
+        summary: '已认证调用者被拒绝的写操作 / Refused write attempts by authenticated callers',
+        description:
+          '已认证调用者的每次被拒绝写操作（401、403、404、409、412、422、428），最早的在前；无有效令牌者的见 /audit/refused-attempts。不在哈希链中；保留期后删除。\n' +
+          'Every 401, 403, 404, 409, 412, 422 and 428 answered to an authenticated POST, PATCH, PUT or DELETE, oldest first; refusals without a valid token are ' +
+          'counted in /audit/refused-attempts. Kept outside the hash chain, and pruned after the retention period (LIXIANG_REFUSAL_RETENTION_DAYS).',
         querystring: SecurityEventsQuery,
         response: { 200: page(ref(SecurityEventSchema), 'A page of refused attempts, oldest first'), ...problems(400, 401, 403) },
       },
     },
     async (request) => querySecurityEvents(db, request.query),
+  );
+
+  app.get(
+    '/audit/refused-attempts',
+    {
+      config: { roles: AUDITORS },
+      schema: {
+        operationId: 'listRefusedAttempts',
+        tags: ['audit'],
+        summary: '无有效令牌的被拒请求（按分钟计数）/ Refused attempts without a valid token, counted per minute',
+        description:
+          '无有效令牌者被拒绝的写操作，以及任何方法上的认证失败（401）与认证失败过多（429），按来源地址、分钟、方法、路由、状态与问题类型计数，最早的分钟在前。保留期后删除。\n' +
+          'Refused writes by callers without a valid token, and failed or rate-limited authentications (401, 429) on any method, counted per source address, ' +
+          'minute, method, route, status and problem type; oldest minute first. Pruned after the retention period (LIXIANG_REFUSAL_RETENTION_DAYS).',
+        querystring: RefusedAttemptsQuery,
+        response: { 200: page(ref(RefusedAttemptSchema), 'A page of counted refusals, oldest minute first'), ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => queryRefusedAttempts(db, request.query),
   );
 }

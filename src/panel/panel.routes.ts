@@ -8,7 +8,7 @@ export async function panelRoutes(app: App, { panel }: { panel: PanelService }) 
   app.post(
     '/rounds/:id/assignments',
     {
-      config: { roles: ['org_dept'] },
+      config: { roles: ['org_dept'], subject: { kind: 'round', param: 'id' } },
       schema: {
         operationId: 'assignRoundReviewers',
         tags: ['projects'],

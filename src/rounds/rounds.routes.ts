@@ -73,7 +73,7 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
   app.post(
     '/rounds/:id/events',
     {
-      config: { roles: ['org_dept', 'committee'] },
+      config: { roles: ['org_dept', 'committee'], subject: { kind: 'round', param: 'id' }, eventField: 'type' },
       schema: {
         operationId: 'fireRoundEvent',
         tags: ['rounds'],

@@ -905,12 +905,36 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 被拒绝的写操作 / Refused write attempts
-         * @description Every 401, 403, 404, 409, 412, 422 and 428 answered to a POST, PATCH, PUT or DELETE, oldest first. Kept outside the hash chain.
+         * 已认证调用者被拒绝的写操作 / Refused write attempts by authenticated callers
+         * @description 已认证调用者的每次被拒绝写操作（401、403、404、409、412、422、428），最早的在前；无有效令牌者的见 /audit/refused-attempts。不在哈希链中；保留期后删除。
+         *     Every 401, 403, 404, 409, 412, 422 and 428 answered to an authenticated POST, PATCH, PUT or DELETE, oldest first; refusals without a valid token are counted in /audit/refused-attempts. Kept outside the hash chain, and pruned after the retention period (LIXIANG_REFUSAL_RETENTION_DAYS).
          *
          *     可调用角色 / Roles: `auditor`, `org_dept`.
          */
         get: operations["listSecurityEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/refused-attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 无有效令牌的被拒请求（按分钟计数）/ Refused attempts without a valid token, counted per minute
+         * @description 无有效令牌者被拒绝的写操作，以及任何方法上的认证失败（401）与认证失败过多（429），按来源地址、分钟、方法、路由、状态与问题类型计数，最早的分钟在前。保留期后删除。
+         *     Refused writes by callers without a valid token, and failed or rate-limited authentications (401, 429) on any method, counted per source address, minute, method, route, status and problem type; oldest minute first. Pruned after the retention period (LIXIANG_REFUSAL_RETENTION_DAYS).
+         *
+         *     可调用角色 / Roles: `auditor`, `org_dept`.
+         */
+        get: operations["listRefusedAttempts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2092,7 +2116,7 @@ export interface components {
              */
             createdAt: string;
         };
-        /** @description 被拒绝的写操作 / A refused write attempt */
+        /** @description 已认证调用者被拒绝的写操作 / A refused write attempt by an authenticated caller */
         SecurityEvent: {
             /**
              * @description 记录序号 / Record id
@@ -2151,6 +2175,76 @@ export interface components {
             projectId: string | null;
             /** @description 尝试的事件类型（事件路由）/ The event type attempted, on event routes */
             event: string | null;
+            /** @description 涉及的对象（任一种类），路由未指明时为 null / What the attempt addressed, of any kind; null where the route names none */
+            subject: {
+                /**
+                 * @description 对象种类 / The subject’s kind
+                 * @example project
+                 */
+                kind: string;
+                /**
+                 * @description 请求中的标识 / The id as asked for
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            } | null;
+            /** @description 客户端地址（经可信代理之后）/ The client’s address, after trusted proxies; null for rows recorded before it was kept */
+            source: string | null;
+        };
+        /** @description 无有效令牌者被拒绝的请求，按来源、分钟与拒绝种类计数 / Refused attempts without a valid token, counted per source, minute and kind of refusal */
+        RefusedAttempt: {
+            /**
+             * @description 客户端地址 / The client’s address
+             * @example 203.0.113.7
+             */
+            source: string;
+            /**
+             * @description 所在分钟（UTC）/ The minute, UTC
+             * @example 2023-03-01T02:00Z
+             */
+            minute: string;
+            /**
+             * @description HTTP 方法 / The HTTP method
+             * @example POST
+             */
+            method: string;
+            /**
+             * @description 路由模式 / The route pattern
+             * @example /api/v1/projects/:id/events
+             */
+            route: string;
+            /**
+             * @description 返回的 HTTP 状态码 / The HTTP status answered
+             * @example 401
+             */
+            status: number;
+            /**
+             * @description 返回的问题类型 / The problem type answered
+             * @example urn:lixiang:problem:unauthenticated
+             */
+            problemType: string;
+            /**
+             * @description 该分钟内的次数 / Attempts in that minute
+             * @example 1200
+             */
+            count: number;
+            /**
+             * Format: date-time
+             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+             * @example 2023-03-01T02:00:00.000Z
+             */
+            firstAt: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+             * @example 2023-03-01T02:00:00.000Z
+             */
+            lastAt: string;
+            /**
+             * @description 最近一次的请求标识 / The latest attempt’s request id
+             * @example 6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f
+             */
+            lastRequestId: string;
         };
         /** @description 批次的评审排名 / The panel ranking of a round */
         RoundRanking: {
@@ -7872,6 +7966,11 @@ export interface operations {
                  */
                 actorId?: string;
                 /**
+                 * @description 只看此来源地址 / Only this source address
+                 * @example 203.0.113.7
+                 */
+                source?: string;
+                /**
                  * @description 只看此项目 / Only this project
                  * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
                  */
@@ -7922,6 +8021,118 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["SecurityEvent"][];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRefusedAttempts: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 只看此来源地址 / Only this source address
+                 * @example 203.0.113.7
+                 */
+                source?: string;
+                /**
+                 * @description 自此时间所在的分钟起（含）/ From this time’s minute, inclusive
+                 * @example 2023-03-01T02:00:00.000Z
+                 */
+                from?: string;
+                /**
+                 * @description 至此时间所在的分钟止（含）/ Up to this time’s minute, inclusive
+                 * @example 2023-03-20T02:00:00.000Z
+                 */
+                to?: string;
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of counted refusals, oldest minute first */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["RefusedAttempt"][];
                         /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
                         nextCursor: string | null;
                     };

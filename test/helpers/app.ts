@@ -31,7 +31,15 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  options: { path?: string; clock?: FakeClock; writesPerMinute?: number; maxUploadBytes?: number; machines?: AppOptions['machines'] } = {},
+  options: {
+    path?: string;
+    clock?: FakeClock;
+    writesPerMinute?: number;
+    authFailuresPerMinute?: number;
+    refusalRetentionDays?: number;
+    maxUploadBytes?: number;
+    machines?: AppOptions['machines'];
+  } = {},
 ): Promise<TestApp> {
   const db = openDatabase(options.path ?? ':memory:');
   migrateDatabase(db);
@@ -42,6 +50,9 @@ export async function createTestApp(
     clock,
     adminToken: ADMIN_TOKEN,
     writesPerMinute: options.writesPerMinute ?? 0,
+    // Tests refuse many bad tokens from one address; the limit on failed authentications has its own test.
+    authFailuresPerMinute: options.authFailuresPerMinute ?? 0,
+    ...(options.refusalRetentionDays !== undefined ? { refusalRetentionDays: options.refusalRetentionDays } : {}),
     ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}),
     ...(options.machines ? { machines: options.machines } : {}),
   });
