@@ -16,12 +16,16 @@ beforeAll(async () => {
   t = await createTestApp();
   world = await createWorld(t.app, { minReviews: 3 });
   const graded = await driveTo(world, 'graded');
-  const second = await driveTo(world, 'panel_reviewed');
-  for (const note of ['a', 'b', 'c']) expect((await uploadFile(t.app, world.applicant.token, graded.id, 'final_report_document', minimalPdf(note))).status).toBe(201);
-  // A refused write, so that the security events have something to page.
-  for (let i = 0; i < 3; i += 1) await call(t.app, world.otherApplicant.token, { method: 'POST', url: `/api/v1/projects/${graded.id}/events`, payload: { type: 'WITHDRAW' } });
+  const running = await driveTo(world, 'in_progress');
+  for (const note of ['a', 'b', 'c']) expect((await uploadFile(t.app, world.applicant.token, running.id, 'final_report_document', minimalPdf(note))).status).toBe(201);
+  // Refused writes, so that the security events have more than a default page.
+  for (let i = 0; i < 55; i += 1) await call(t.app, world.otherApplicant.token, { method: 'POST', url: `/api/v1/projects/${graded.id}/events`, payload: { type: 'WITHDRAW' } });
   await call(t.app, world.auditor.token, { method: 'POST', url: '/api/v1/audit/checkpoints' });
-  await call(t.app, world.auditor.token, { method: 'POST', url: '/api/v1/audit/checkpoints' });
+  await call(t.app, null, { method: 'POST', url: `/api/v1/projects/${graded.id}/events`, payload: { type: 'WITHDRAW' } });
+  t.clock.set(world.submissionClosesAt);
+  expect((await call(t.app, world.orgDept.token, { method: 'POST', url: `/api/v1/rounds/${world.roundId}/events`, payload: { type: 'CLOSE_SUBMISSIONS' } })).status).toBe(200);
+  expect((await call(t.app, world.auditor.token, { method: 'POST', url: '/api/v1/audit/checkpoints' })).status).toBe(201);
+  await call(t.app, null, { method: 'POST', url: `/api/v1/projects/${graded.id}/events`, payload: { type: 'WITHDRAW' } });
   lists = [
     { name: 'units', user: world.admin, url: '/api/v1/units' },
     { name: 'users', user: world.admin, url: '/api/v1/users' },
@@ -31,14 +35,13 @@ beforeAll(async () => {
     { name: 'round transitions', user: world.orgDept, url: `/api/v1/rounds/${world.roundId}/transitions` },
     { name: 'reviewers', user: world.orgDept, url: `/api/v1/projects/${graded.id}/reviewers` },
     { name: 'reviews', user: world.committee, url: `/api/v1/projects/${graded.id}/reviews` },
-    { name: 'files', user: world.orgDept, url: `/api/v1/projects/${graded.id}/files` },
+    { name: 'files', user: world.orgDept, url: `/api/v1/projects/${running.id}/files` },
     { name: 'worklist', user: world.reviewers[0]!, url: '/api/v1/my-assignments' },
     { name: 'whole log', user: world.auditor, url: '/api/v1/audit/transitions' },
     { name: 'security events', user: world.auditor, url: '/api/v1/audit/security-events' },
     { name: 'checkpoints', user: world.auditor, url: '/api/v1/audit/checkpoints' },
     { name: 'refused attempts', user: world.auditor, url: '/api/v1/audit/refused-attempts' },
   ];
-  void second;
 });
 
 afterAll(async () => {
@@ -74,7 +77,7 @@ describe('every list is paged', () => {
   it('the lists under test are not empty, and most hold several items', async () => {
     const sizes: Record<string, number> = {};
     for (const { name, user, url } of lists) sizes[name] = (await call(t.app, user.token, { method: 'GET', url: withQuery(url, 'limit=500') })).body.items.length;
-    for (const name of ['units', 'users', 'projects', 'project transitions', 'reviewers', 'reviews', 'files', 'worklist', 'whole log', 'security events', 'checkpoints']) {
+    for (const name of ['units', 'users', 'projects', 'project transitions', 'reviewers', 'reviews', 'files', 'worklist', 'whole log', 'security events', 'checkpoints', 'refused attempts']) {
       expect(sizes[name], name).toBeGreaterThan(1);
     }
     expect(sizes.rounds).toBe(1);
@@ -82,9 +85,9 @@ describe('every list is paged', () => {
   });
 
   it('answers 50 items when no limit is given', async () => {
-    const whole = await call(t.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/transitions?limit=500' });
+    const whole = await call(t.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/security-events?limit=500' });
     expect(whole.body.items.length).toBeGreaterThan(50);
-    const first = await call(t.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/transitions' });
+    const first = await call(t.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/security-events' });
     expect(first.body.items).toHaveLength(50);
     expect(first.body.nextCursor).toEqual(expect.any(String));
   });
