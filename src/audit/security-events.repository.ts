@@ -127,7 +127,10 @@ export function countRefusedAttempt(db: Executor, attempt: RefusedAttempt): void
 /** Deletes the refusals older than `cutoff` (ISO-8601 UTC) from both tables; the numbers of rows deleted. */
 export function pruneRefusals(db: Executor, cutoff: string): { securityEvents: number; refusedAttempts: number } {
   const events = db.delete(securityEvents).where(lt(securityEvents.at, cutoff)).run();
-  const attempts = db.delete(refusedAttempts).where(lt(refusedAttempts.minute, minuteOf(cutoff))).run();
+  const attempts = db
+    .delete(refusedAttempts)
+    .where(lt(refusedAttempts.minute, minuteOf(cutoff)))
+    .run();
   return { securityEvents: events.changes, refusedAttempts: attempts.changes };
 }
 
@@ -185,5 +188,10 @@ export function queryRefusedAttempts(db: Executor, query: RefusedAttemptQuery): 
     .orderBy(asc(refusedAttempts.minute), asc(rowid))
     .limit(limit + 1)
     .all();
-  return pageOf(rows, limit, (row) => encodeKeyCursor([row.minute, row.rowid]), ({ rowid: _rowid, ...view }) => view);
+  return pageOf(
+    rows,
+    limit,
+    (row) => encodeKeyCursor([row.minute, row.rowid]),
+    ({ rowid: _rowid, ...view }) => view,
+  );
 }

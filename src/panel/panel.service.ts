@@ -131,18 +131,23 @@ export class PanelService {
   worklist(principal: Principal, query: PageQuery = {}): Page<WorklistItem> {
     const limit = pageSize(query);
     const rows = this.panel.worklistOf(principal.id, query.cursor ? decodeKeyCursor(query.cursor, ['string', 'string'] as const) : undefined, limit + 1);
-    return pageOf(rows, limit, ({ project }) => encodeKeyCursor([project.roundId, project.id]), ({ project, assignedAt, review }) => ({
-      id: project.id,
-      roundId: project.roundId,
-      title: project.title,
-      category: project.category,
-      direction: project.direction,
-      state: project.state as ProjectState,
-      stateLabel: stateLabel(project.state as ProjectState),
-      assignedAt,
-      reviewed: review !== null,
-      review: review ? toReview(review, principal.name) : null,
-    }));
+    return pageOf(
+      rows,
+      limit,
+      ({ project }) => encodeKeyCursor([project.roundId, project.id]),
+      ({ project, assignedAt, review }) => ({
+        id: project.id,
+        roundId: project.roundId,
+        title: project.title,
+        category: project.category,
+        direction: project.direction,
+        state: project.state as ProjectState,
+        stateLabel: stateLabel(project.state as ProjectState),
+        assignedAt,
+        reviewed: review !== null,
+        review: review ? toReview(review, principal.name) : null,
+      }),
+    );
   }
 
   /**
@@ -159,6 +164,11 @@ export class PanelService {
     const limit = pageSize(query);
     const afterKey = query.cursor ? decodeKeyCursor(query.cursor, ['string', 'string'] as const) : undefined;
     const rows = this.panel.reviewsOf(projectId, own ? principal.id : undefined, afterKey, limit + 1);
-    return pageOf(rows, limit, ({ review }) => encodeKeyCursor([review.createdAt, review.reviewerId]), ({ review, name }) => toReview(review, name));
+    return pageOf(
+      rows,
+      limit,
+      ({ review }) => encodeKeyCursor([review.createdAt, review.reviewerId]),
+      ({ review, name }) => toReview(review, name),
+    );
   }
 }

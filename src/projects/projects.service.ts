@@ -51,7 +51,12 @@ export function toProjectView(row: ProjectRow, events?: string[]): ProjectView {
 export function transitionsPage(db: Db, kind: 'project' | 'round', id: string, principal: Principal, query: PageQuery): Page<TransitionView> {
   const limit = pageSize(query);
   const rows = queryEntries(db, { subjectKind: kind, subjectId: id, limit: limit + 1, ...(query.cursor ? { afterSeq: decodeSeqCursor(query.cursor) } : {}) });
-  return pageOf(rows, limit, (row) => encodeSeqCursor(row.seq), (row) => toTransitionView(row, principal));
+  return pageOf(
+    rows,
+    limit,
+    (row) => encodeSeqCursor(row.seq),
+    (row) => toTransitionView(row, principal),
+  );
 }
 
 export function toTransitionView(row: TransitionLogRow, viewer: Principal): TransitionView {
@@ -336,7 +341,12 @@ export class ProjectsService {
     this.findVisible(principal, id);
     const limit = pageSize(query);
     const rows = this.repository.assignmentsPage(id, query.cursor ? decodeKeyCursor(query.cursor, ['string', 'string'] as const) : undefined, limit + 1);
-    return pageOf(rows, limit, (a) => encodeKeyCursor([a.assignedAt, a.reviewerId]), (a) => a);
+    return pageOf(
+      rows,
+      limit,
+      (a) => encodeKeyCursor([a.assignedAt, a.reviewerId]),
+      (a) => a,
+    );
   }
 
   private assignments(projectId: string) {

@@ -44,7 +44,11 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
         description: '立项批次，按创建顺序分页。\nThe rounds, in creation order, a page at a time.',
         querystring: PageQuerySchema,
         response: {
-          200: json(page(ref(RoundSchema), '一页批次 / A page of rounds'), '批次 / The rounds', pageExamples({ rounds: { summary: '一个批次 / One round', value: [ROUND_EXAMPLE] } })),
+          200: json(
+            page(ref(RoundSchema), '一页批次 / A page of rounds'),
+            '批次 / The rounds',
+            pageExamples({ rounds: { summary: '一个批次 / One round', value: [ROUND_EXAMPLE] } }),
+          ),
           ...problems(400),
         },
       },
@@ -163,27 +167,31 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
         params: IdParams,
         querystring: PageQuerySchema,
         response: {
-          200: json(page(ref(TransitionSchema), '一页流转记录 / A page of entries'), '流转记录 / The entries', pageExamples<TransitionView>({
-            published: {
-              summary: '公布立项名单 / The list published',
-              value: [
-                {
-                  seq: 40,
-                  subject: { kind: 'round', id: ROUND_EXAMPLE.id },
-                  event: 'PUBLISH_LIST',
-                  fromState: 'decided',
-                  toState: 'in_execution',
-                  payload: { documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' },
-                  actor: { id: '0189a0b8-0000-7000-8000-00000000000d', role: 'org_dept', unitId: null },
-                  at: '2023-05-10T02:00:00.000Z',
-                  requestId: 'req-2',
-                  machine: { id: 'round', version: 1 },
-                  prevHash: 'b'.repeat(64),
-                  hash: 'c'.repeat(64),
-                },
-              ],
-            },
-          })),
+          200: json(
+            page(ref(TransitionSchema), '一页流转记录 / A page of entries'),
+            '流转记录 / The entries',
+            pageExamples<TransitionView>({
+              published: {
+                summary: '公布立项名单 / The list published',
+                value: [
+                  {
+                    seq: 40,
+                    subject: { kind: 'round', id: ROUND_EXAMPLE.id },
+                    event: 'PUBLISH_LIST',
+                    fromState: 'decided',
+                    toState: 'in_execution',
+                    payload: { documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' },
+                    actor: { id: '0189a0b8-0000-7000-8000-00000000000d', role: 'org_dept', unitId: null },
+                    at: '2023-05-10T02:00:00.000Z',
+                    requestId: 'req-2',
+                    machine: { id: 'round', version: 1 },
+                    prevHash: 'b'.repeat(64),
+                    hash: 'c'.repeat(64),
+                  },
+                ],
+              },
+            }),
+          ),
           ...problems(400, 'not-found'),
         },
       },

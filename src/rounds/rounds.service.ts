@@ -151,7 +151,12 @@ export class RoundsService {
   list(query: PageQuery = {}): Page<Round> {
     const limit = pageSize(query);
     const rows = this.repository.page(query.cursor ? decodeKeyCursor(query.cursor, ['string'] as const)[0] : undefined, limit + 1);
-    return pageOf(rows, limit, (row) => encodeKeyCursor([row.id]), (row) => toRound(row));
+    return pageOf(
+      rows,
+      limit,
+      (row) => encodeKeyCursor([row.id]),
+      (row) => toRound(row),
+    );
   }
 
   findRow(id: string): RoundRow | undefined {

@@ -77,7 +77,20 @@ describe('every list is paged', () => {
   it('the lists under test are not empty, and most hold several items', async () => {
     const sizes: Record<string, number> = {};
     for (const { name, user, url } of lists) sizes[name] = (await call(t.app, user.token, { method: 'GET', url: withQuery(url, 'limit=500') })).body.items.length;
-    for (const name of ['units', 'users', 'projects', 'project transitions', 'reviewers', 'reviews', 'files', 'worklist', 'whole log', 'security events', 'checkpoints', 'refused attempts']) {
+    for (const name of [
+      'units',
+      'users',
+      'projects',
+      'project transitions',
+      'reviewers',
+      'reviews',
+      'files',
+      'worklist',
+      'whole log',
+      'security events',
+      'checkpoints',
+      'refused attempts',
+    ]) {
       expect(sizes[name], name).toBeGreaterThan(1);
     }
     expect(sizes.rounds).toBe(1);

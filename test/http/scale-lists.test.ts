@@ -136,7 +136,9 @@ describe('10^5 anonymous POSTs', () => {
       const counted = t.db.$client.prepare('SELECT count(*) AS rows, sum(count) AS attempts FROM refused_attempts').get() as { rows: number; attempts: number };
       expect(counted.attempts).toBe(100_000);
       expect((t.db.$client.prepare('SELECT count(*) AS n FROM security_events').get() as { n: number }).n).toBe(0);
-      console.log(`10^5 anonymous POSTs: ${counted.rows} counted rows; the database grew by ${grown} bytes (${(grown / 1024).toFixed(1)} KiB, ${Math.round(grown / counted.rows)} B a row)`);
+      console.log(
+        `10^5 anonymous POSTs: ${counted.rows} counted rows; the database grew by ${grown} bytes (${(grown / 1024).toFixed(1)} KiB, ${Math.round(grown / counted.rows)} B a row)`,
+      );
       expect(grown).toBeLessThan(1024 * 1024);
     } finally {
       await t.close();
