@@ -87,7 +87,7 @@ export const SecurityEventSchema = Type.Object(
         Type.Object(
           {
             kind: Type.String({ minLength: 1, description: '对象种类 / The subject’s kind', examples: ['project'] }),
-            id: Type.String({ description: '请求中的标识 / The id as asked for', examples: [EXAMPLE.projectId] }),
+            id: Type.String({ minLength: 1, description: '请求中的标识 / The id as asked for', examples: [EXAMPLE.projectId] }),
           },
           { additionalProperties: false },
         ),

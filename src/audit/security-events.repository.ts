@@ -60,7 +60,7 @@ const toView = ({ actorId, actorRole, ...row }: SecurityEventRow): SecurityEvent
   detail: row.detail,
   projectId: row.projectId,
   event: row.event,
-  subject: row.subjectKind && row.subjectId !== null ? { kind: row.subjectKind, id: row.subjectId } : null,
+  subject: row.subjectKind && row.subjectId ? { kind: row.subjectKind, id: row.subjectId } : null,
   source: row.source,
 });
 
