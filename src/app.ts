@@ -63,6 +63,10 @@ export interface AppOptions {
   clock?: Clock;
   /** Writes per minute per principal before 429; 0 turns the limit off. Default 600. */
   writesPerMinute?: number;
+  /** Failed authentications per source address and minute before 429; 0 turns the limit off. Default 20. */
+  authFailuresPerMinute?: number;
+  /** Days refused attempts are kept (security_events, refused_attempts); 0 keeps them. Default 90. */
+  refusalRetentionDays?: number;
   /** Makes sure an admin holding this token exists. */
   adminToken?: string | null;
   logger?: FastifyServerOptions['logger'];
@@ -160,9 +164,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(openapiPlugin);
   await app.register(headGuardPlugin, { sealer });
-  await app.register(authPlugin, { users });
+  await app.register(authPlugin, { users, clock, failuresPerMinute: options.authFailuresPerMinute ?? 20 });
   await app.register(limitsPlugin, { writesPerMinute: options.writesPerMinute ?? 600 });
-  await app.register(securityEventsPlugin, { db: options.db, clock, committer });
+  await app.register(securityEventsPlugin, { db: options.db, clock, committer, retentionDays: options.refusalRetentionDays ?? 90 });
 
   app.get(
     '/healthz',

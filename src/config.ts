@@ -18,6 +18,10 @@ export interface Config {
   logLevel: LogLevel;
   /** Writes per minute per principal before 429; 0: no limit. */
   writesPerMinute: number;
+  /** Failed authentications per source address and minute before 429; 0: no limit. */
+  authFailuresPerMinute: number;
+  /** Days refused attempts are kept; 0: forever. */
+  refusalRetentionDays: number;
   /**
    * The Ed25519 key that signs checkpoints and keys the sealed head (PEM, created at first start);
    * null: an in-memory key. Outside the database directory by default.
@@ -107,6 +111,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL: one of ${LOG_LEVELS.join(', ')}`);
   const writesPerMinute = Number(env.LIXIANG_RATE_LIMIT ?? 600);
   if (!Number.isInteger(writesPerMinute) || writesPerMinute < 0) throw new ConfigError('LIXIANG_RATE_LIMIT: writes per minute, 0 for none');
+  const authFailuresPerMinute = Number(env.LIXIANG_AUTH_FAILURES_PER_MINUTE ?? 20);
+  if (!Number.isInteger(authFailuresPerMinute) || authFailuresPerMinute < 0) {
+    throw new ConfigError('LIXIANG_AUTH_FAILURES_PER_MINUTE: failed authentications per address and minute, 0 for none');
+  }
+  const refusalRetentionDays = Number(env.LIXIANG_REFUSAL_RETENTION_DAYS ?? 90);
+  if (!Number.isInteger(refusalRetentionDays) || refusalRetentionDays < 0 || refusalRetentionDays > 36_500) {
+    throw new ConfigError('LIXIANG_REFUSAL_RETENTION_DAYS: whole days, 0 (keep forever) to 36500');
+  }
   const adminToken = env.LIXIANG_ADMIN_TOKEN?.trim() || null;
   if (adminToken !== null && adminToken.length < 24) {
     throw new ConfigError(`LIXIANG_ADMIN_TOKEN: at least 24 characters (it has ${adminToken.length})`);
@@ -128,6 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     adminToken,
     logLevel,
     writesPerMinute,
+    authFailuresPerMinute,
+    refusalRetentionDays,
     signingKeyPath: signingKey.file,
     signingKeyWarning: signingKey.warning,
     witnessPath: parseWitnessPath(env, signingKey.file, defaultKeyDirectory(env, instance)),

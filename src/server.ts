@@ -34,6 +34,8 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
     db,
     adminToken: config.adminToken,
     writesPerMinute: config.writesPerMinute,
+    authFailuresPerMinute: config.authFailuresPerMinute,
+    refusalRetentionDays: config.refusalRetentionDays,
     logger: { ...loggerOptions(config), stream: logStream },
     signingKeyPath: config.signingKeyPath,
     witnessPath: config.witnessPath,

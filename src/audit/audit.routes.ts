@@ -2,8 +2,8 @@ import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { Db } from '../db/client.js';
 import { SUBJECT_KINDS } from '../db/schema.js';
-import { Problem } from '../http/problems.js';
 import { EXAMPLE } from '../http/examples.js';
+import { DEFAULT_PAGE_SIZE, decodeSeqCursor, encodeSeqCursor } from '../http/paging.js';
 import { Cursor, Limit, page, problems, ref } from '../http/schemas.js';
 import type { App } from '../http/type-provider.js';
 import { principalOf } from '../plugins/auth.js';
@@ -17,6 +17,8 @@ import {
   KeptCheckpointBody,
   KeptCheckpointVerdictSchema,
   PageQuery,
+  RefusedAttemptSchema,
+  RefusedAttemptsQuery,
   SecurityEventSchema,
   SecurityEventsQuery,
   TablesVerdictSchema,
@@ -25,7 +27,7 @@ import {
 import type { CheckpointsService } from './checkpoints.js';
 import type { AuditExportService } from './export-bundle.js';
 import { HeadVerdictSchema, type HeadVerdict } from './head.schemas.js';
-import { querySecurityEvents } from './security-events.repository.js';
+import { queryRefusedAttempts, querySecurityEvents } from './security-events.repository.js';
 import { queryEntries } from './transition-log.repository.js';
 import { verifyAudit } from './verify-tables.js';
 
@@ -67,12 +69,6 @@ const VerifySchema = Type.Object(
   { additionalProperties: false, description: '日志校验结果：哈希链与各表的比较 / Result of walking the hash chain and comparing the tables with the log' },
 );
 
-function decodeSeqCursor(cursor: string): number {
-  const seq = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!Number.isSafeInteger(seq) || seq < 0) throw new Problem('validation-failed', '分页游标无效 / Invalid cursor', { field: 'cursor' });
-  return seq;
-}
-
 export async function auditRoutes(app: App, { db, checkpoints, exporter, head }: AuditRouteOptions) {
   app.get(
     '/audit/transitions',
@@ -111,7 +107,7 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter, head }:
     async (request) => {
       const principal = principalOf(request);
       const { cursor, from, to, ...filters } = request.query;
-      const limit = filters.limit ?? 20;
+      const limit = filters.limit ?? DEFAULT_PAGE_SIZE;
       const rows = queryEntries(db, {
         ...filters,
         ...(from ? { from: new Date(from).toISOString() } : {}),
@@ -123,7 +119,7 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter, head }:
       const last = items.at(-1);
       return {
         items: items.map((row) => toTransitionView(row, principal)),
-        nextCursor: rows.length > limit && last ? Buffer.from(String(last.seq)).toString('base64url') : null,
+        nextCursor: rows.length > limit && last ? encodeSeqCursor(last.seq) : null,
       };
     },
   );
@@ -276,12 +272,34 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter, head }:
       schema: {
         operationId: 'listSecurityEvents',
         tags: ['audit'],
-        summary: '被拒绝的写操作 / Refused write attempts',
-        description: 'Every 401, 403, 404, 409, 412, 422 and 428 answered to a POST, PATCH, PUT or DELETE, oldest first. Kept outside the hash chain.',
+        summary: '已认证调用者被拒绝的写操作 / Refused write attempts by authenticated callers',
+        description:
+          '已认证调用者的每次被拒绝写操作（401、403、404、409、412、422、428），最早的在前；无有效令牌者的见 /audit/refused-attempts。不在哈希链中；保留期后删除。\n' +
+          'Every 401, 403, 404, 409, 412, 422 and 428 answered to an authenticated POST, PATCH, PUT or DELETE, oldest first; refusals without a valid token are ' +
+          'counted in /audit/refused-attempts. Kept outside the hash chain, and pruned after the retention period (LIXIANG_REFUSAL_RETENTION_DAYS).',
         querystring: SecurityEventsQuery,
         response: { 200: page(ref(SecurityEventSchema), 'A page of refused attempts, oldest first'), ...problems(400, 401, 403) },
       },
     },
     async (request) => querySecurityEvents(db, request.query),
+  );
+
+  app.get(
+    '/audit/refused-attempts',
+    {
+      config: { roles: AUDITORS },
+      schema: {
+        operationId: 'listRefusedAttempts',
+        tags: ['audit'],
+        summary: '无有效令牌的被拒请求（按分钟计数）/ Refused attempts without a valid token, counted per minute',
+        description:
+          '无有效令牌者被拒绝的写操作，以及任何方法上的认证失败（401）与认证失败过多（429），按来源地址、分钟、方法、路由、状态与问题类型计数，最早的分钟在前。保留期后删除。\n' +
+          'Refused writes by callers without a valid token, and failed or rate-limited authentications (401, 429) on any method, counted per source address, ' +
+          'minute, method, route, status and problem type; oldest minute first. Pruned after the retention period (LIXIANG_REFUSAL_RETENTION_DAYS).',
+        querystring: RefusedAttemptsQuery,
+        response: { 200: page(ref(RefusedAttemptSchema), 'A page of counted refusals, oldest minute first'), ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => queryRefusedAttempts(db, request.query),
   );
 }

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { EXAMPLE } from '../http/examples.js';
-import { Cursor, Id, Limit, Timestamp } from '../http/schemas.js';
+import { Cursor, Id, Limit, PageQuerySchema, Timestamp } from '../http/schemas.js';
 
 /** A checkpoint of the example log (42 entries, head EXAMPLE.hash), signed by an example key of instance `default`. */
 const CHECKPOINT_EXAMPLE = {
@@ -82,22 +82,72 @@ export const SecurityEventSchema = Type.Object(
       description: '涉及的项目（项目路由），即请求中的标识 / The project id asked for, on project routes',
     }),
     event: Type.Union([Type.String({ examples: ['START'] }), Type.Null()], { description: '尝试的事件类型（事件路由）/ The event type attempted, on event routes' }),
+    subject: Type.Union(
+      [
+        Type.Object(
+          {
+            kind: Type.String({ minLength: 1, description: '对象种类 / The subject’s kind', examples: ['project'] }),
+            id: Type.String({ minLength: 1, description: '请求中的标识 / The id as asked for', examples: [EXAMPLE.projectId] }),
+          },
+          { additionalProperties: false },
+        ),
+        Type.Null(),
+      ],
+      { description: '涉及的对象（任一种类），路由未指明时为 null / What the attempt addressed, of any kind; null where the route names none' },
+    ),
+    source: Type.Union([Type.String({ minLength: 1, examples: ['203.0.113.7'] }), Type.Null()], {
+      description: '客户端地址（经可信代理之后）/ The client’s address, after trusted proxies; null for rows recorded before it was kept',
+    }),
   },
-  { $id: 'SecurityEvent', additionalProperties: false, description: '被拒绝的写操作 / A refused write attempt' },
+  { $id: 'SecurityEvent', additionalProperties: false, description: '已认证调用者被拒绝的写操作 / A refused write attempt by an authenticated caller' },
 );
 
-export const AUDIT_SCHEMAS = [CheckpointSchema, SecurityEventSchema];
+export const RefusedAttemptSchema = Type.Object(
+  {
+    source: Type.String({ minLength: 1, description: '客户端地址 / The client’s address', examples: ['203.0.113.7'] }),
+    minute: Type.String({ minLength: 17, maxLength: 17, description: '所在分钟（UTC）/ The minute, UTC', examples: ['2023-03-01T02:00Z'] }),
+    method: Type.String({ minLength: 1, description: 'HTTP 方法 / The HTTP method', examples: ['POST'] }),
+    route: Type.String({ minLength: 1, description: '路由模式 / The route pattern', examples: ['/api/v1/projects/:id/events'] }),
+    status: Type.Integer({ minimum: 400, maximum: 599, description: '返回的 HTTP 状态码 / The HTTP status answered', examples: [401] }),
+    problemType: Type.String({ minLength: 1, description: '返回的问题类型 / The problem type answered', examples: ['urn:lixiang:problem:unauthenticated'] }),
+    count: Type.Integer({ minimum: 1, description: '该分钟内的次数 / Attempts in that minute', examples: [1200] }),
+    firstAt: Timestamp,
+    lastAt: Timestamp,
+    lastRequestId: Type.String({ minLength: 1, description: '最近一次的请求标识 / The latest attempt’s request id', examples: [EXAMPLE.requestId] }),
+  },
+  {
+    $id: 'RefusedAttempt',
+    additionalProperties: false,
+    description: '无有效令牌者被拒绝的请求，按来源、分钟与拒绝种类计数 / Refused attempts without a valid token, counted per source, minute and kind of refusal',
+  },
+);
 
-export const PageQuery = Type.Object({ limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) }, { additionalProperties: false });
+export const AUDIT_SCHEMAS = [CheckpointSchema, SecurityEventSchema, RefusedAttemptSchema];
+
+export const PageQuery = PageQuerySchema;
 
 /** A filter by identifier; an empty value means no filter. */
 export const FilterId = (description: string, example: string) => Type.String({ maxLength: 64, description, examples: [example] });
 export const From = { ...Timestamp, description: '起始时间（含），ISO-8601 / From this time, inclusive; ISO-8601' };
 export const To = { ...Timestamp, description: '截止时间（含），ISO-8601 / Up to this time, inclusive; ISO-8601', examples: [EXAMPLE.submittedAt] };
 
+const SourceFilter = Type.String({ maxLength: 64, description: '只看此来源地址 / Only this source address', examples: ['203.0.113.7'] });
+
+export const RefusedAttemptsQuery = Type.Object(
+  {
+    source: Type.Optional(SourceFilter),
+    from: Type.Optional({ ...From, description: '自此时间所在的分钟起（含）/ From this time’s minute, inclusive' }),
+    to: Type.Optional({ ...To, description: '至此时间所在的分钟止（含）/ Up to this time’s minute, inclusive' }),
+    limit: Type.Optional(Limit),
+    cursor: Type.Optional(Cursor),
+  },
+  { additionalProperties: false },
+);
+
 export const SecurityEventsQuery = Type.Object(
   {
     actorId: Type.Optional(FilterId('只看此调用者 / Only this caller', EXAMPLE.reviewerId)),
+    source: Type.Optional(SourceFilter),
     projectId: Type.Optional(FilterId('只看此项目 / Only this project', EXAMPLE.projectId)),
     status: Type.Optional(Type.Integer({ minimum: 400, maximum: 599, description: '只看此状态码 / Only this HTTP status', examples: [403] })),
     from: Type.Optional(From),

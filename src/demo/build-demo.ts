@@ -511,7 +511,7 @@ async function summarise(api: Api, target: string, stories: RoundStory[]): Promi
     cursor = page.nextCursor;
   } while (cursor);
   const projectsByState = Object.fromEntries(STATES.map((s) => [s, projects.filter((p) => p.state === s).length])) as Record<ProjectState, number>;
-  const rounds = await api.get<RoundView[]>(AUDITOR, '/rounds');
+  const rounds = (await api.get<{ items: RoundView[] }>(AUDITOR, `/rounds?limit=500`)).items;
   const verified = await api.get<{ valid: boolean; count: number }>(AUDITOR, '/audit/verify');
   const unitNames = new Map(UNITS.map((u) => [u.key, u.name]));
   return {

@@ -1,6 +1,7 @@
 /** The files table: a project's uploads, their metadata apart from their bytes. */
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { after } from '../http/paging.js';
 import { files, type FileRow } from '../db/schema.js';
 
 export type FileMetadata = Omit<FileRow, 'content'>;
@@ -24,9 +25,15 @@ export class FilesRepository {
     this.db.insert(files).values(row).run();
   }
 
-  /** The metadata of every file of the project, in upload order; never the bytes. */
-  metadataOf(projectId: string): FileMetadata[] {
-    return this.db.select(METADATA).from(files).where(eq(files.projectId, projectId)).orderBy(asc(files.createdAt), asc(files.id)).all();
+  /** The metadata of up to `limit` files of the project after `afterKey` ([createdAt, id]), in upload order; never the bytes. */
+  metadataOf(projectId: string, afterKey: readonly [string, string] | undefined, limit: number): FileMetadata[] {
+    return this.db
+      .select(METADATA)
+      .from(files)
+      .where(and(eq(files.projectId, projectId), afterKey ? after([files.createdAt, files.id], afterKey) : undefined))
+      .orderBy(asc(files.createdAt), asc(files.id))
+      .limit(limit)
+      .all();
   }
 
   /** The file with its bytes, if it is one of the project's files. */

@@ -12,7 +12,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { Type } from 'typebox';
 import { Problem } from '../http/problems.js';
-import { IdParams, json, problems } from '../http/schemas.js';
+import { IdParams, json, page, pageExamples, PageQuerySchema, problems } from '../http/schemas.js';
 import type { App } from '../http/type-provider.js';
 import { principalOf } from '../plugins/auth.js';
 import { contentDisposition } from '../http/content-disposition.js';
@@ -156,18 +156,23 @@ export async function filesRoutes(app: App, { files, maxUploadBytes }: { files: 
         tags: ['projects'],
         summary: '项目文件列表 / The files of a project (metadata)',
         description:
-          '项目的全部文件（不含内容），按上传顺序；能看到项目的人都能看到。\n' +
-          'Every file of the project, without content, in upload order; for everyone who may see the project (404 otherwise).',
+          '项目的文件（不含内容），按上传顺序分页；能看到项目的人都能看到。\n' +
+          'The files of the project, without content, in upload order, a page at a time; for everyone who may see the project (404 otherwise).',
         params: IdParams,
+        querystring: PageQuerySchema,
         response: {
-          200: json(Type.Array(FileSchema, { description: '文件 / The files' }), '项目文件 / The files', {
-            files: { summary: '盖章扫描件与一份结项文件 / The signed letter and a final report document', value: [SIGNED_LETTER_EXAMPLE, REPORT_DOCUMENT_EXAMPLE] },
-          }),
-          ...problems('not-found'),
+          200: json(
+            page(FileSchema, '一页文件 / A page of files'),
+            '项目文件 / The files',
+            pageExamples({
+              files: { summary: '盖章扫描件与一份结项文件 / The signed letter and a final report document', value: [SIGNED_LETTER_EXAMPLE, REPORT_DOCUMENT_EXAMPLE] },
+            }),
+          ),
+          ...problems(400, 'not-found'),
         },
       },
     },
-    async (request) => files.list(principalOf(request), request.params.id),
+    async (request) => files.list(principalOf(request), request.params.id, request.query),
   );
 
   app.get(

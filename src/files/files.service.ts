@@ -12,6 +12,7 @@ import { isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { GroupCommitter } from '../db/group-commit.js';
 import type { FileRow, ProjectRow } from '../db/schema.js';
+import { decodeKeyCursor, encodeKeyCursor, pageOf, pageSize, type Page, type PageQuery } from '../http/paging.js';
 import { Problem } from '../http/problems.js';
 import { newId } from '../ids.js';
 import type { ProjectsService } from '../projects/projects.service.js';
@@ -140,10 +141,12 @@ export class FilesService {
     });
   }
 
-  /** The metadata of every file of the project, in upload order. */
-  list(principal: Principal, projectId: string): FileView[] {
+  /** A page of the metadata of the project's files, in upload order. */
+  list(principal: Principal, projectId: string, query: PageQuery = {}): Page<FileView> {
     this.projects.findVisible(principal, projectId);
-    return this.files.metadataOf(projectId).map(toFileView);
+    const limit = pageSize(query);
+    const rows = this.files.metadataOf(projectId, query.cursor ? decodeKeyCursor(query.cursor, ['string', 'string'] as const) : undefined, limit + 1);
+    return pageOf(rows, limit, (row) => encodeKeyCursor([row.createdAt, row.id]), toFileView);
   }
 
   /** One file with its bytes; 404 when the project is not visible or the file is not one of its files. */

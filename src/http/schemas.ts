@@ -105,8 +105,12 @@ export const REPLAYED_HEADER = {
   description: '为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key',
 } as const;
 
-export const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 20, description: '每页条数（至多 100）/ Page size (at most 100)', examples: [20] });
+export const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 50, description: '每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)', examples: [50] });
+
 export const Cursor = Type.String({ minLength: 1, maxLength: 200, description: '上一页返回的游标 / Opaque cursor from the previous page', examples: ['MDE4NzFhMmI'] });
+
+/** The query of a plain paged list: page size and the cursor of the previous page. */
+export const PageQuerySchema = Type.Object({ limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) }, { additionalProperties: false });
 
 export function page<T extends TSchema>(item: T, description: string) {
   return Type.Object(
@@ -125,6 +129,11 @@ export interface Example<T> {
   summary: string;
   description?: string;
   value: T;
+}
+
+/** Examples of a list, as examples of its last page. */
+export function pageExamples<T>(examples: Record<string, Example<T[]>>): Record<string, Example<{ items: T[]; nextCursor: string | null }>> {
+  return Object.fromEntries(Object.entries(examples).map(([name, example]) => [name, { ...example, value: { items: example.value, nextCursor: null } }]));
 }
 
 /** The schema with named request examples (shown by the docs, checked by the OpenAPI linter). */

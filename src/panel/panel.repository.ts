@@ -4,6 +4,7 @@
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
+import { after } from '../http/paging.js';
 import { projects, reviewerAssignments, reviews, rounds, users, type ProjectRow, type ReviewRow } from '../db/schema.js';
 
 /** A user as a candidate reviewer. */
@@ -94,25 +95,33 @@ export class PanelRepository {
   }
 
   /** The reviewer's assigned projects by round then project, each with the reviewer's own review. */
-  worklistOf(reviewerId: string): WorklistRow[] {
+  worklistOf(reviewerId: string, afterKey: readonly [string, string] | undefined, limit: number): WorklistRow[] {
     return this.db
       .select({ project: projects, assignedAt: reviewerAssignments.assignedAt, review: reviews })
       .from(reviewerAssignments)
       .innerJoin(projects, eq(projects.id, reviewerAssignments.projectId))
       .leftJoin(reviews, and(eq(reviews.projectId, reviewerAssignments.projectId), eq(reviews.reviewerId, reviewerAssignments.reviewerId)))
-      .where(eq(reviewerAssignments.reviewerId, reviewerId))
+      .where(and(eq(reviewerAssignments.reviewerId, reviewerId), afterKey ? after([projects.roundId, projects.id], afterKey) : undefined))
       .orderBy(asc(projects.roundId), asc(projects.id))
+      .limit(limit)
       .all();
   }
 
   /** The reviews of a project (only this reviewer's when given), oldest first, with each reviewer's name. */
-  reviewsOf(projectId: string, reviewerId?: string): Array<{ review: ReviewRow; name: string }> {
+  reviewsOf(projectId: string, reviewerId: string | undefined, afterKey: readonly [string, string] | undefined, limit: number): Array<{ review: ReviewRow; name: string }> {
     return this.db
       .select({ review: reviews, name: users.name })
       .from(reviews)
       .innerJoin(users, eq(users.id, reviews.reviewerId))
-      .where(reviewerId === undefined ? eq(reviews.projectId, projectId) : and(eq(reviews.projectId, projectId), eq(reviews.reviewerId, reviewerId)))
+      .where(
+        and(
+          eq(reviews.projectId, projectId),
+          reviewerId === undefined ? undefined : eq(reviews.reviewerId, reviewerId),
+          afterKey ? after([reviews.createdAt, reviews.reviewerId], afterKey) : undefined,
+        ),
+      )
       .orderBy(asc(reviews.createdAt), asc(reviews.reviewerId))
+      .limit(limit)
       .all();
   }
 }

@@ -1,6 +1,5 @@
-import { Type } from 'typebox';
 import { principalOf } from '../plugins/auth.js';
-import { IdParams, json, problems } from '../http/schemas.js';
+import { IdParams, json, page, pageExamples, PageQuerySchema, problems } from '../http/schemas.js';
 import type { App } from '../http/type-provider.js';
 import { AssignmentOutcomeSchema, AssignmentsBody, OUTCOME_EXAMPLE, REVIEW_EXAMPLE, ReviewSchema, WORKLIST_EXAMPLE, WorklistItemSchema } from './panel.schemas.js';
 import type { PanelService } from './panel.service.js';
@@ -9,7 +8,7 @@ export async function panelRoutes(app: App, { panel }: { panel: PanelService }) 
   app.post(
     '/rounds/:id/assignments',
     {
-      config: { roles: ['org_dept'] },
+      config: { roles: ['org_dept'], subject: { kind: 'round', param: 'id' } },
       schema: {
         operationId: 'assignRoundReviewers',
         tags: ['projects'],
@@ -52,14 +51,18 @@ export async function panelRoutes(app: App, { panel }: { panel: PanelService }) 
         description:
           '分配给调用者的项目（按批次、项目排序），是否已评分，以及调用者自己的评审意见。\n' +
           'The projects assigned to the caller (by round, then project), whether it has scored each, and its own review if any.',
+        querystring: PageQuerySchema,
         response: {
-          200: json(Type.Array(WorklistItemSchema, { description: '工作清单 / The worklist' }), '工作清单 / The worklist', {
-            worklist: { summary: '一个已评分的项目 / One scored project', value: [WORKLIST_EXAMPLE] },
-          }),
+          200: json(
+            page(WorklistItemSchema, '一页工作清单 / A page of the worklist'),
+            '工作清单 / The worklist',
+            pageExamples({ worklist: { summary: '一个已评分的项目 / One scored project', value: [WORKLIST_EXAMPLE] } }),
+          ),
+          ...problems(400),
         },
       },
     },
-    async (request) => panel.worklist(principalOf(request)),
+    async (request) => panel.worklist(principalOf(request), request.query),
   );
 
   app.get(
@@ -75,14 +78,17 @@ export async function panelRoutes(app: App, { panel }: { panel: PanelService }) 
           'org_dept, committee and auditors see every review with its reviewer and scores; a reviewer sees only its own, and only on a project assigned to it ' +
           '(404 otherwise); applicants may not call it (403).',
         params: IdParams,
+        querystring: PageQuerySchema,
         response: {
-          200: json(Type.Array(ReviewSchema, { description: '评审意见 / The reviews' }), '评审意见 / The reviews', {
-            reviews: { summary: '一份评审意见 / One review', value: [REVIEW_EXAMPLE] },
-          }),
-          ...problems('not-found'),
+          200: json(
+            page(ReviewSchema, '一页评审意见 / A page of reviews'),
+            '评审意见 / The reviews',
+            pageExamples({ reviews: { summary: '一份评审意见 / One review', value: [REVIEW_EXAMPLE] } }),
+          ),
+          ...problems(400, 'not-found'),
         },
       },
     },
-    async (request) => panel.projectReviews(principalOf(request), request.params.id),
+    async (request) => panel.projectReviews(principalOf(request), request.params.id, request.query),
   );
 }

@@ -10,6 +10,7 @@ import { isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { GroupCommitter } from '../db/group-commit.js';
 import type { ReviewRow } from '../db/schema.js';
+import { decodeKeyCursor, encodeKeyCursor, pageOf, pageSize, type Page, type PageQuery } from '../http/paging.js';
 import { Problem } from '../http/problems.js';
 import type { UnitsService } from '../units/units.service.js';
 import { recordAssignment } from '../workflow/records.js';
@@ -131,19 +132,26 @@ export class PanelService {
   }
 
   /** The caller's assigned projects, with whether it has scored each and its own review. */
-  worklist(principal: Principal): WorklistItem[] {
-    return this.panel.worklistOf(principal.id).map(({ project, assignedAt, review }) => ({
-      id: project.id,
-      roundId: project.roundId,
-      title: project.title,
-      category: project.category,
-      direction: project.direction,
-      state: project.state as ProjectState,
-      stateLabel: stateLabel(project.state as ProjectState),
-      assignedAt,
-      reviewed: review !== null,
-      review: review ? toReview(review, principal.name) : null,
-    }));
+  worklist(principal: Principal, query: PageQuery = {}): Page<WorklistItem> {
+    const limit = pageSize(query);
+    const rows = this.panel.worklistOf(principal.id, query.cursor ? decodeKeyCursor(query.cursor, ['string', 'string'] as const) : undefined, limit + 1);
+    return pageOf(
+      rows,
+      limit,
+      ({ project }) => encodeKeyCursor([project.roundId, project.id]),
+      ({ project, assignedAt, review }) => ({
+        id: project.id,
+        roundId: project.roundId,
+        title: project.title,
+        category: project.category,
+        direction: project.direction,
+        state: project.state as ProjectState,
+        stateLabel: stateLabel(project.state as ProjectState),
+        assignedAt,
+        reviewed: review !== null,
+        review: review ? toReview(review, principal.name) : null,
+      }),
+    );
   }
 
   /**
@@ -151,12 +159,20 @@ export class PanelService {
    * only its own, and only on a project assigned to it (otherwise 404, like an unknown project).
    * Applicants never reach this (the route refuses their role).
    */
-  projectReviews(principal: Principal, projectId: string): ReviewView[] {
+  projectReviews(principal: Principal, projectId: string, query: PageQuery = {}): Page<ReviewView> {
     const notFound = () => new Problem('not-found', `项目不存在 / Project ${projectId} not found`);
     if (!this.panel.projectExists(projectId)) throw notFound();
     const own = principal.role === 'reviewer';
     if (!['org_dept', 'committee', 'auditor', 'reviewer'].includes(principal.role)) throw notFound();
     if (own && !this.panel.isAssigned(projectId, principal.id)) throw notFound();
-    return this.panel.reviewsOf(projectId, own ? principal.id : undefined).map(({ review, name }) => toReview(review, name));
+    const limit = pageSize(query);
+    const afterKey = query.cursor ? decodeKeyCursor(query.cursor, ['string', 'string'] as const) : undefined;
+    const rows = this.panel.reviewsOf(projectId, own ? principal.id : undefined, afterKey, limit + 1);
+    return pageOf(
+      rows,
+      limit,
+      ({ review }) => encodeKeyCursor([review.createdAt, review.reviewerId]),
+      ({ review, name }) => toReview(review, name),
+    );
   }
 }

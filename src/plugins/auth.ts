@@ -1,11 +1,19 @@
 /**
  * Bearer-token authentication and the role check of each route. Routes say who may call them in
  * `config.roles`; routes marked `config.public` need no token.
+ *
+ * Failed authentications (a missing, unknown or revoked token on a route that needs one) are
+ * limited per source address: after `failuresPerMinute` failures within a minute, the source's
+ * further failures answer 429 with Retry-After until that minute has passed. A valid token is
+ * still let in from such an address: the limit slows guessing, and a valid token is not a guess;
+ * refusing it would let anyone behind the same address (a campus NAT, a proxy) lock every
+ * legitimate user there out by sending bad tokens.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Role } from '../../machines/project.types.js';
 import type { Principal } from '../auth/principal.js';
+import type { Clock } from '../clock.js';
 import { Problem } from '../http/problems.js';
 import type { UsersService } from '../users/users.service.js';
 
@@ -29,8 +37,60 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
+const WINDOW_MS = 60_000;
+
+/**
+ * Failed authentications per source, in fixed one-minute windows. In memory and bounded: at most
+ * `capacity` sources, the oldest window dropped first (windows are kept in the order they began,
+ * so expired ones are at the front).
+ */
+export class AuthFailureLimiter {
+  private readonly windows = new Map<string, { start: number; failures: number }>();
+
+  constructor(
+    private readonly failuresPerMinute: number,
+    private readonly clock: Clock,
+    private readonly capacity = 10_000,
+  ) {}
+
+  /** Counts a failure of `source`; the seconds it must wait when it is over the limit, else null. */
+  fail(source: string): number | null {
+    const now = this.clock.now();
+    let window = this.windows.get(source);
+    if (!window || now - window.start >= WINDOW_MS) {
+      this.windows.delete(source);
+      this.evict(now);
+      window = { start: now, failures: 0 };
+      this.windows.set(source, window);
+    }
+    window.failures += 1;
+    if (window.failures <= this.failuresPerMinute) return null;
+    return Math.max(1, Math.ceil((window.start + WINDOW_MS - now) / 1000));
+  }
+
+  /** Sources tracked now (for tests of the bound). */
+  get size(): number {
+    return this.windows.size;
+  }
+
+  private evict(now: number): void {
+    for (const [source, window] of this.windows) {
+      if (now - window.start < WINDOW_MS && this.windows.size < this.capacity) break;
+      this.windows.delete(source);
+    }
+  }
+}
+
+export interface AuthOptions {
+  users: UsersService;
+  clock: Clock;
+  /** Failed authentications per source and minute before 429; 0: no limit. */
+  failuresPerMinute: number;
+}
+
 export default fp(
-  async function authPlugin(app: FastifyInstance, options: { users: UsersService }) {
+  async function authPlugin(app: FastifyInstance, options: AuthOptions) {
+    const limiter = options.failuresPerMinute > 0 ? new AuthFailureLimiter(options.failuresPerMinute, options.clock) : null;
     app.decorateRequest('principal', null);
     app.addHook('onRequest', (request, reply, done) => {
       const config = request.routeOptions.config;
@@ -39,6 +99,16 @@ export default fp(
       const match = header ? BEARER.exec(header) : null;
       const principal = match?.[1] ? options.users.authenticate(match[1]) : null;
       if (!principal) {
+        const wait = limiter?.fail(request.ip) ?? null;
+        if (wait !== null) {
+          reply.header('Retry-After', String(wait));
+          return done(
+            new Problem('rate-limited', `认证失败过多，请 ${wait} 秒后再试 / Too many failed authentications from this address; retry in ${wait} s`, {
+              limit: options.failuresPerMinute,
+              windowSeconds: WINDOW_MS / 1000,
+            }),
+          );
+        }
         reply.header('WWW-Authenticate', 'Bearer realm="lixiang"');
         return done(new Problem('unauthenticated', header ? '令牌无效或已停用 / Unknown, malformed or revoked token' : '缺少 Authorization: Bearer 令牌 / Missing bearer token'));
       }

@@ -5,10 +5,11 @@
  * Drizzle's query builder.
  */
 import type Database from 'better-sqlite3';
-import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { FileChecksum, Letter, ProjectContext, ProjectState, Scores } from '../../machines/project.types.js';
 import type { Db } from '../db/client.js';
-import { projects, reviewerAssignments, users, type ProjectRow } from '../db/schema.js';
+import { projects, reviewerAssignments, reviews, users, type ProjectRow } from '../db/schema.js';
+import { after } from '../http/paging.js';
 import { roundFacts, type RoundFacts, type RoundSettings } from './project-facts.js';
 
 interface RawProject extends Omit<ProjectRow, 'letter' | 'context'> {
@@ -227,5 +228,25 @@ export class ProjectsRepository {
       .where(eq(reviewerAssignments.projectId, projectId))
       .orderBy(asc(reviewerAssignments.assignedAt), asc(reviewerAssignments.reviewerId))
       .all();
+  }
+
+  /** A page of the project's assignments after `afterKey` ([assignedAt, reviewerId]), with each reviewer's name and whether it has scored. */
+  assignmentsPage(projectId: string, afterKey: readonly [string, string] | undefined, limit: number) {
+    return this.db
+      .select({
+        projectId: reviewerAssignments.projectId,
+        reviewerId: reviewerAssignments.reviewerId,
+        reviewerName: users.name,
+        assignedBy: reviewerAssignments.assignedBy,
+        assignedAt: reviewerAssignments.assignedAt,
+        reviewed: sql<number>`EXISTS (SELECT 1 FROM ${reviews} WHERE ${reviews.projectId} = ${reviewerAssignments.projectId} AND ${reviews.reviewerId} = ${reviewerAssignments.reviewerId})`,
+      })
+      .from(reviewerAssignments)
+      .innerJoin(users, eq(users.id, reviewerAssignments.reviewerId))
+      .where(and(eq(reviewerAssignments.projectId, projectId), afterKey ? after([reviewerAssignments.assignedAt, reviewerAssignments.reviewerId], afterKey) : undefined))
+      .orderBy(asc(reviewerAssignments.assignedAt), asc(reviewerAssignments.reviewerId))
+      .limit(limit)
+      .all()
+      .map((row) => ({ ...row, reviewed: row.reviewed === 1 }));
   }
 }

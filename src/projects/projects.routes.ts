@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { principalOf } from '../plugins/auth.js';
 import { etagOf, parseIfMatch } from '../http/etag.js';
 import { sendStoredJson } from '../http/stored-reply.js';
-import { IdParams, json, page, problems, ref, REPLAYED_HEADER } from '../http/schemas.js';
+import { IdParams, json, page, pageExamples, PageQuerySchema, problems, ref, REPLAYED_HEADER } from '../http/schemas.js';
 import type { App } from '../http/type-provider.js';
 import {
   ASSIGNMENT_EXAMPLE,
@@ -198,16 +198,21 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
         tags: ['projects'],
         summary: '项目流转记录 / The project’s transition history',
         description:
-          '项目的全部流转日志条目，按序号。申报人看不到评审人与分数。\n' +
-          'Every log entry of the project, in sequence order. Applicants, and reviewers for others’ reviews, see reviews redacted.',
+          '项目的流转日志条目，按序号分页。申报人看不到评审人与分数。\n' +
+          'The project’s log entries, in sequence order, a page at a time. Applicants, and reviewers for others’ reviews, see reviews redacted.',
         params: IdParams,
+        querystring: PageQuerySchema,
         response: {
-          200: json(Type.Array(ref(TransitionSchema)), '流转记录 / The entries', { submitted: { summary: '提交之后 / After SUBMIT', value: [TRANSITION_EXAMPLE] } }),
-          ...problems('not-found'),
+          200: json(
+            page(ref(TransitionSchema), '一页流转记录 / A page of entries'),
+            '流转记录 / The entries',
+            pageExamples({ submitted: { summary: '提交之后 / After SUBMIT', value: [TRANSITION_EXAMPLE] } }),
+          ),
+          ...problems(400, 'not-found'),
         },
       },
     },
-    async (request) => projects.transitions(principalOf(request), request.params.id),
+    async (request) => projects.transitions(principalOf(request), request.params.id, request.query),
   );
 
   app.post(
@@ -243,16 +248,19 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
         operationId: 'listReviewers',
         tags: ['projects'],
         summary: '评审分配 / The project’s reviewers',
-        description: '项目的评审分配及是否已评分。\nThe project’s reviewer assignments and whether each has scored.',
+        description: '项目的评审分配及是否已评分，按分配顺序分页。\nThe project’s reviewer assignments and whether each has scored, in assignment order, a page at a time.',
         params: IdParams,
+        querystring: PageQuerySchema,
         response: {
-          200: json(Type.Array(ref(AssignmentSchema)), '评审分配 / The assignments', {
-            assigned: { summary: '一名评审人 / One reviewer', value: [{ ...ASSIGNMENT_EXAMPLE, reviewed: true }] },
-          }),
-          ...problems('not-found'),
+          200: json(
+            page(ref(AssignmentSchema), '一页评审分配 / A page of assignments'),
+            '评审分配 / The assignments',
+            pageExamples({ assigned: { summary: '一名评审人 / One reviewer', value: [{ ...ASSIGNMENT_EXAMPLE, reviewed: true }] } }),
+          ),
+          ...problems(400, 'not-found'),
         },
       },
     },
-    async (request) => projects.listReviewers(principalOf(request), request.params.id),
+    async (request) => projects.listReviewers(principalOf(request), request.params.id, request.query),
   );
 }

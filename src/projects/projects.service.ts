@@ -1,12 +1,13 @@
 import type { AnyStateMachine, SnapshotFrom } from 'xstate';
 import { stateLabel } from '../../machines/project.lifecycle.js';
 import type { Facts, ProjectCommand, ProjectContext, ProjectState } from '../../machines/project.types.js';
-import { entriesOfSubject } from '../audit/transition-log.repository.js';
+import { queryEntries } from '../audit/transition-log.repository.js';
 import type { Principal } from '../auth/principal.js';
 import { isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { GroupCommitter } from '../db/group-commit.js';
 import type { ProjectRow, TransitionLogRow } from '../db/schema.js';
+import { DEFAULT_PAGE_SIZE, decodeKeyCursor, encodeKeyCursor, decodeSeqCursor, encodeSeqCursor, pageOf, pageSize, type Page, type PageQuery } from '../http/paging.js';
 import { Problem } from '../http/problems.js';
 import { newId } from '../ids.js';
 import { pairRefusal } from '../panel/assignment-rules.js';
@@ -47,6 +48,18 @@ export function toProjectView(row: ProjectRow, events?: string[]): ProjectView {
  * Applicants never learn who scored what, and a reviewer sees only its own reviews: other reviews
  * reach them without reviewer or scores. `projectId` (deprecated) is kept on project entries only.
  */
+/** A page of one subject's log entries, in sequence order, as `principal` may see them. */
+export function transitionsPage(db: Db, kind: 'project' | 'round', id: string, principal: Principal, query: PageQuery): Page<TransitionView> {
+  const limit = pageSize(query);
+  const rows = queryEntries(db, { subjectKind: kind, subjectId: id, limit: limit + 1, ...(query.cursor ? { afterSeq: decodeSeqCursor(query.cursor) } : {}) });
+  return pageOf(
+    rows,
+    limit,
+    (row) => encodeSeqCursor(row.seq),
+    (row) => toTransitionView(row, principal),
+  );
+}
+
 export function toTransitionView(row: TransitionLogRow, viewer: Principal): TransitionView {
   const hidden = row.event === 'SUBMIT_REVIEW' && (viewer.role === 'applicant' || (viewer.role === 'reviewer' && row.actorId !== viewer.id));
   return {
@@ -241,7 +254,7 @@ export class ProjectsService {
         unitIds: principal.role === 'applicant' ? (principal.unitId ? this.unitsService.subtree(principal.unitId) : []) : undefined,
         assignedTo: principal.role === 'reviewer' ? principal.id : undefined,
       },
-      query.limit ?? 20,
+      query.limit ?? DEFAULT_PAGE_SIZE,
     );
     const items = rows.map((row) => toProjectView(row));
     const last = items.at(-1);
@@ -341,9 +354,10 @@ export class ProjectsService {
       .map((subjectId) => applyStep(this.workflow, this.subjects, { principal, subjectId, command: { type: 'START' }, expectedVersion: null, requestId, now }).entry);
   }
 
-  transitions(principal: Principal, id: string): TransitionView[] {
+  /** A page of the project's log entries in sequence order: one LIMIT query, whatever the history's length. */
+  transitions(principal: Principal, id: string, query: PageQuery = {}): Page<TransitionView> {
     this.findVisible(principal, id);
-    return entriesOfSubject(this.db, 'project', id).map((row) => toTransitionView(row, principal));
+    return transitionsPage(this.db, 'project', id, principal, query);
   }
 
   /** One reviewer for one project, and its ASSIGN_REVIEWER entry. */
@@ -367,9 +381,17 @@ export class ProjectsService {
     });
   }
 
-  listReviewers(principal: Principal, id: string) {
+  /** A page of the project's assignments, in assignment order. */
+  listReviewers(principal: Principal, id: string, query: PageQuery = {}) {
     this.findVisible(principal, id);
-    return this.assignments(id);
+    const limit = pageSize(query);
+    const rows = this.repository.assignmentsPage(id, query.cursor ? decodeKeyCursor(query.cursor, ['string', 'string'] as const) : undefined, limit + 1);
+    return pageOf(
+      rows,
+      limit,
+      (a) => encodeKeyCursor([a.assignedAt, a.reviewerId]),
+      (a) => a,
+    );
   }
 
   private assignments(projectId: string) {

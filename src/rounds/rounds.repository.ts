@@ -3,7 +3,7 @@
  * connection, like a project event; the cooler paths use Drizzle's query builder.
  */
 import type Database from 'better-sqlite3';
-import { asc } from 'drizzle-orm';
+import { asc, gt } from 'drizzle-orm';
 import type { RoundContext } from '../../machines/round.types.js';
 import type { Db } from '../db/client.js';
 import { rounds, type RoundRow } from '../db/schema.js';
@@ -37,6 +37,17 @@ export class RoundsRepository {
 
   list(): RoundRow[] {
     return this.db.select().from(rounds).orderBy(asc(rounds.id)).all();
+  }
+
+  /** Up to `limit` rounds after the id `afterId`, by id. */
+  page(afterId: string | undefined, limit: number): RoundRow[] {
+    return this.db
+      .select()
+      .from(rounds)
+      .where(afterId === undefined ? undefined : gt(rounds.id, afterId))
+      .orderBy(asc(rounds.id))
+      .limit(limit)
+      .all();
   }
 
   insert(row: RoundRow): void {

@@ -2,9 +2,9 @@ import { Type } from 'typebox';
 import { etagOf, parseIfMatch } from '../http/etag.js';
 import { sendStoredJson } from '../http/stored-reply.js';
 import type { App } from '../http/type-provider.js';
-import { IdParams, json, problems, ref, REPLAYED_HEADER } from '../http/schemas.js';
+import { IdParams, json, page, pageExamples, PageQuerySchema, problems, ref, REPLAYED_HEADER } from '../http/schemas.js';
 import { principalOf } from '../plugins/auth.js';
-import { TransitionSchema } from '../projects/projects.schemas.js';
+import { TransitionSchema, type TransitionView } from '../projects/projects.schemas.js';
 import { CreateRoundBody, ROUND_EXAMPLE, ROUND_EXAMPLES, RoundEventBody, RoundEventResultSchema, RoundSchema } from './rounds.schemas.js';
 import type { RoundsService } from './rounds.service.js';
 
@@ -41,11 +41,19 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
         operationId: 'listRounds',
         tags: ['admin'],
         summary: '立项批次列表 / List rounds',
-        description: '全部立项批次。\nEvery round.',
-        response: { 200: json(Type.Array(ref(RoundSchema)), '批次 / The rounds', { rounds: { summary: '一个批次 / One round', value: [ROUND_EXAMPLE] } }) },
+        description: '立项批次，按创建顺序分页。\nThe rounds, in creation order, a page at a time.',
+        querystring: PageQuerySchema,
+        response: {
+          200: json(
+            page(ref(RoundSchema), '一页批次 / A page of rounds'),
+            '批次 / The rounds',
+            pageExamples({ rounds: { summary: '一个批次 / One round', value: [ROUND_EXAMPLE] } }),
+          ),
+          ...problems(400),
+        },
       },
     },
-    async () => rounds.list(),
+    async (request) => rounds.list(request.query),
   );
 
   app.get(
@@ -69,7 +77,7 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
   app.post(
     '/rounds/:id/events',
     {
-      config: { roles: ['org_dept', 'committee'] },
+      config: { roles: ['org_dept', 'committee'], subject: { kind: 'round', param: 'id' }, eventField: 'type' },
       schema: {
         operationId: 'fireRoundEvent',
         tags: ['rounds'],
@@ -155,34 +163,39 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
         operationId: 'listRoundTransitions',
         tags: ['rounds'],
         summary: '批次流转记录 / The round’s transition history',
-        description: '批次自身的日志条目（machine.id 为 round），按序号。\nThe round’s own log entries (machine id `round`), in sequence order.',
+        description: '批次自身的日志条目（machine.id 为 round），按序号分页。\nThe round’s own log entries (machine id `round`), in sequence order, a page at a time.',
         params: IdParams,
+        querystring: PageQuerySchema,
         response: {
-          200: json(Type.Array(ref(TransitionSchema)), '流转记录 / The entries', {
-            published: {
-              summary: '公布立项名单 / The list published',
-              value: [
-                {
-                  seq: 40,
-                  subject: { kind: 'round', id: ROUND_EXAMPLE.id },
-                  event: 'PUBLISH_LIST',
-                  fromState: 'decided',
-                  toState: 'in_execution',
-                  payload: { documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' },
-                  actor: { id: '0189a0b8-0000-7000-8000-00000000000d', role: 'org_dept', unitId: null },
-                  at: '2023-05-10T02:00:00.000Z',
-                  requestId: 'req-2',
-                  machine: { id: 'round', version: 1 },
-                  prevHash: 'b'.repeat(64),
-                  hash: 'c'.repeat(64),
-                },
-              ],
-            },
-          }),
-          ...problems('not-found'),
+          200: json(
+            page(ref(TransitionSchema), '一页流转记录 / A page of entries'),
+            '流转记录 / The entries',
+            pageExamples<TransitionView>({
+              published: {
+                summary: '公布立项名单 / The list published',
+                value: [
+                  {
+                    seq: 40,
+                    subject: { kind: 'round', id: ROUND_EXAMPLE.id },
+                    event: 'PUBLISH_LIST',
+                    fromState: 'decided',
+                    toState: 'in_execution',
+                    payload: { documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' },
+                    actor: { id: '0189a0b8-0000-7000-8000-00000000000d', role: 'org_dept', unitId: null },
+                    at: '2023-05-10T02:00:00.000Z',
+                    requestId: 'req-2',
+                    machine: { id: 'round', version: 1 },
+                    prevHash: 'b'.repeat(64),
+                    hash: 'c'.repeat(64),
+                  },
+                ],
+              },
+            }),
+          ),
+          ...problems(400, 'not-found'),
         },
       },
     },
-    async (request) => rounds.transitions(principalOf(request), request.params.id),
+    async (request) => rounds.transitions(principalOf(request), request.params.id, request.query),
   );
 }

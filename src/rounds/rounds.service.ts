@@ -1,16 +1,16 @@
 import { roundStateLabel } from '../../machines/round.lifecycle.js';
 import type { RoundCommand, RoundContext, RoundFactsForMachine, RoundState } from '../../machines/round.types.js';
-import { entriesOfSubject } from '../audit/transition-log.repository.js';
 import type { Principal } from '../auth/principal.js';
 import { endOfShanghaiDay, isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { GroupCommitter } from '../db/group-commit.js';
 import type { RoundRow } from '../db/schema.js';
+import { decodeKeyCursor, encodeKeyCursor, pageOf, pageSize, type Page, type PageQuery } from '../http/paging.js';
 import { Problem } from '../http/problems.js';
 import { newId } from '../ids.js';
 import type { ProjectsRepository } from '../projects/projects.repository.js';
 import type { ProjectsService } from '../projects/projects.service.js';
-import { toTransitionView } from '../projects/projects.service.js';
+import { toTransitionView, transitionsPage } from '../projects/projects.service.js';
 import type { TransitionView } from '../projects/projects.schemas.js';
 import { appendRecord, contextSha256, roundSettings, type Act } from '../workflow/records.js';
 import { requestHash, runStep, type StepReply, type Subjects, type WorkflowStores } from '../workflow/step.js';
@@ -162,8 +162,16 @@ export class RoundsService {
     });
   }
 
-  list(): Round[] {
-    return this.repository.list().map((row) => toRound(row));
+  /** A page of rounds, in creation order (ids are time-ordered). */
+  list(query: PageQuery = {}): Page<Round> {
+    const limit = pageSize(query);
+    const rows = this.repository.page(query.cursor ? decodeKeyCursor(query.cursor, ['string'] as const)[0] : undefined, limit + 1);
+    return pageOf(
+      rows,
+      limit,
+      (row) => encodeKeyCursor([row.id]),
+      (row) => toRound(row),
+    );
   }
 
   findRow(id: string): RoundRow | undefined {
@@ -177,9 +185,10 @@ export class RoundsService {
     return toRound(row, lifecycle.allowedEvents(lifecycle.restore(row), actorOf(principal), this.facts(row, this.clock.now())) as Round['allowedEvents']);
   }
 
-  transitions(principal: Principal, id: string): TransitionView[] {
+  /** A page of the round's own log entries, in sequence order. */
+  transitions(principal: Principal, id: string, query: PageQuery = {}): Page<TransitionView> {
     if (!this.findRow(id)) throw this.subjects.notFound(id);
-    return entriesOfSubject(this.db, 'round', id).map((row) => toTransitionView(row, principal));
+    return transitionsPage(this.db, 'round', id, principal, query);
   }
 
   /**

@@ -1,5 +1,5 @@
 /** The units table and the tree it holds: every query of the units module. */
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, gt, sql } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { units, type UnitRow } from '../db/schema.js';
 
@@ -17,6 +17,17 @@ export class UnitsRepository {
   /** Every unit, in creation order (ids are time-ordered). */
   all(): UnitRow[] {
     return this.db.select().from(units).orderBy(asc(units.id)).all();
+  }
+
+  /** Up to `limit` units after the id `afterId`, in creation order. */
+  page(afterId: string | undefined, limit: number): UnitRow[] {
+    return this.db
+      .select()
+      .from(units)
+      .where(afterId === undefined ? undefined : gt(units.id, afterId))
+      .orderBy(asc(units.id))
+      .limit(limit)
+      .all();
   }
 
   /** The unit and every unit below it. */

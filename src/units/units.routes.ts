@@ -1,6 +1,5 @@
-import { Type } from 'typebox';
 import type { App } from '../http/type-provider.js';
-import { json, problems, ref } from '../http/schemas.js';
+import { json, page, pageExamples, PageQuerySchema, problems, ref } from '../http/schemas.js';
 import { principalOf } from '../plugins/auth.js';
 import { CreateUnitBody, UNIT_EXAMPLE, UNIT_EXAMPLES, UnitSchema } from './units.schemas.js';
 import type { UnitsService } from './units.service.js';
@@ -32,10 +31,11 @@ export async function unitsRoutes(app: App, { units }: { units: UnitsService }) 
         operationId: 'listUnits',
         tags: ['admin'],
         summary: '党组织列表 / List units',
-        description: '全部党组织，按创建顺序。\nEvery unit, in creation order; `parentId` gives the tree.',
-        response: { 200: json(Type.Array(ref(UnitSchema)), '党组织 / The units', UNIT_EXAMPLES) },
+        description: '党组织，按创建顺序分页。\nThe units, in creation order, a page at a time; `parentId` gives the tree.',
+        querystring: PageQuerySchema,
+        response: { 200: json(page(ref(UnitSchema), '一页党组织 / A page of units'), '党组织 / The units', pageExamples(UNIT_EXAMPLES)), ...problems(400) },
       },
     },
-    async () => units.list(),
+    async (request) => units.list(request.query),
   );
 }

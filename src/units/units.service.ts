@@ -3,6 +3,7 @@ import { isoUtc } from '../clock.js';
 import type { Executor } from '../db/executor.js';
 import type { GroupCommitter } from '../db/group-commit.js';
 import type { UnitRow } from '../db/schema.js';
+import { decodeKeyCursor, encodeKeyCursor, pageOf, pageSize, type Page, type PageQuery } from '../http/paging.js';
 import { Problem } from '../http/problems.js';
 import { newId } from '../ids.js';
 import { appendRecord, type Act } from '../workflow/records.js';
@@ -64,8 +65,11 @@ export class UnitsService {
     this.lineages.clear();
   }
 
-  list(): Unit[] {
-    return this.units.all().map(toUnit);
+  /** A page of units, in creation order; `parentId` gives the tree. */
+  list(query: PageQuery = {}): Page<Unit> {
+    const limit = pageSize(query);
+    const rows = this.units.page(query.cursor ? decodeKeyCursor(query.cursor, ['string'] as const)[0] : undefined, limit + 1);
+    return pageOf(rows, limit, (row) => encodeKeyCursor([row.id]), toUnit);
   }
 
   exists(id: string): boolean {

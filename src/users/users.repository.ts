@@ -3,7 +3,7 @@
  * prepared once, not a query built per call; the rest is Drizzle.
  */
 import type { Statement } from 'better-sqlite3';
-import { asc } from 'drizzle-orm';
+import { asc, gt } from 'drizzle-orm';
 import type { Role } from '../../machines/project.types.js';
 import type { Db } from '../db/client.js';
 import { users, type UserRow } from '../db/schema.js';
@@ -33,6 +33,17 @@ export class UsersRepository {
   /** Every user, in creation order (ids are time-ordered). */
   all(): UserRow[] {
     return this.db.select().from(users).orderBy(asc(users.id)).all();
+  }
+
+  /** Up to `limit` users after the id `afterId`, in creation order. */
+  page(afterId: string | undefined, limit: number): UserRow[] {
+    return this.db
+      .select()
+      .from(users)
+      .where(afterId === undefined ? undefined : gt(users.id, afterId))
+      .orderBy(asc(users.id))
+      .limit(limit)
+      .all();
   }
 
   add(row: UserRow): void {

@@ -1,6 +1,5 @@
-import { Type } from 'typebox';
 import type { App } from '../http/type-provider.js';
-import { json, problems, ref } from '../http/schemas.js';
+import { json, page, pageExamples, PageQuerySchema, problems, ref } from '../http/schemas.js';
 import { principalOf } from '../plugins/auth.js';
 import { CREATED_USER_EXAMPLE, CreateUserBody, CreatedUserSchema, USER_EXAMPLES, UserSchema } from './users.schemas.js';
 import type { UsersService } from './users.service.js';
@@ -35,10 +34,11 @@ export async function usersRoutes(app: App, { users }: { users: UsersService }) 
         operationId: 'listUsers',
         tags: ['admin'],
         summary: '用户列表 / List users',
-        description: '全部用户（不含令牌）。\nEvery user, without tokens.',
-        response: { 200: json(Type.Array(ref(UserSchema)), '用户 / The users', USER_EXAMPLES) },
+        description: '用户（不含令牌），按创建顺序分页。\nThe users, without tokens, in creation order, a page at a time.',
+        querystring: PageQuerySchema,
+        response: { 200: json(page(ref(UserSchema), '一页用户 / A page of users'), '用户 / The users', pageExamples(USER_EXAMPLES)), ...problems(400) },
       },
     },
-    async () => users.list(),
+    async (request) => users.list(request.query),
   );
 }

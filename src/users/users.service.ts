@@ -4,6 +4,7 @@ import { isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { GroupCommitter } from '../db/group-commit.js';
 import type { UserRow } from '../db/schema.js';
+import { decodeKeyCursor, encodeKeyCursor, pageOf, pageSize, type Page, type PageQuery } from '../http/paging.js';
 import { Problem } from '../http/problems.js';
 import { newId } from '../ids.js';
 import type { UnitsService } from '../units/units.service.js';
@@ -67,8 +68,11 @@ export class UsersService {
     return unitId;
   }
 
-  list(): User[] {
-    return this.users.all().map(toUser);
+  /** A page of users (without tokens), in creation order. */
+  list(query: PageQuery = {}): Page<User> {
+    const limit = pageSize(query);
+    const rows = this.users.page(query.cursor ? decodeKeyCursor(query.cursor, ['string'] as const)[0] : undefined, limit + 1);
+    return pageOf(rows, limit, (row) => encodeKeyCursor([row.id]), toUser);
   }
 
   /** The active user holding this token, or null. */

@@ -348,11 +348,11 @@ describe('a log written before subjects had a kind, after the migration', () => 
   it('serves old and new entries with their subject; projectId only where the subject is a project', async () => {
     const project = await call(world.app, world.orgDept.token, { method: 'GET', url: `/api/v1/projects/${projectIds.inProgress}/transitions` });
     expect(project.status).toBe(200);
-    expect(project.body.length).toBeGreaterThan(8);
-    for (const entry of project.body) expect(entry).toMatchObject({ subject: { kind: 'project', id: projectIds.inProgress }, projectId: projectIds.inProgress });
+    expect(project.body.items.length).toBeGreaterThan(8);
+    for (const entry of project.body.items) expect(entry).toMatchObject({ subject: { kind: 'project', id: projectIds.inProgress }, projectId: projectIds.inProgress });
     const round = await call(world.app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${world.roundId}/transitions` });
-    expect(round.body.map((e: { event: string }) => e.event)).toEqual(['CLOSE_SUBMISSIONS', 'ADOPT', 'START_REVIEW']);
-    for (const entry of round.body) {
+    expect(round.body.items.map((e: { event: string }) => e.event)).toEqual(['CLOSE_SUBMISSIONS', 'ADOPT', 'START_REVIEW']);
+    for (const entry of round.body.items) {
       expect(entry.subject).toEqual({ kind: 'round', id: world.roundId });
       expect(entry).not.toHaveProperty('projectId');
     }

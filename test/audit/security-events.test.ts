@@ -1,6 +1,7 @@
 /**
- * Refused writes are recorded in security_events (who, what, when, why), outside the hash chain;
- * refused reads and accepted writes are not; recording never changes or breaks an answer.
+ * Refused writes by authenticated callers are recorded in security_events (who, what, when, why,
+ * from where), outside the hash chain; refused reads and accepted writes are not; recording never
+ * changes or breaks an answer. Refusals without a valid token are counted apart (refused-attempts.test.ts).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
@@ -19,6 +20,8 @@ interface Recorded {
   detail: string;
   projectId: string | null;
   event: string | null;
+  subject: { kind: string; id: string } | null;
+  source: string | null;
 }
 
 describe('refused attempts', () => {
@@ -39,7 +42,7 @@ describe('refused attempts', () => {
   const rowCount = () => (t.db.$client.prepare('SELECT count(*) AS n FROM security_events').get() as { n: number }).n;
   const logCount = () => (t.db.$client.prepare('SELECT count(*) AS n FROM transition_log').get() as { n: number }).n;
 
-  it('records 401, 403, 404, 409, 412, 422 and 428 answers to writes, with who, what and why', async () => {
+  it('records 403, 404, 409, 412, 422 and 428 answers to writes, with who, what, why and from where; a 401 only as a count', async () => {
     const project = await createDraft(world);
     const incomplete = await createDraft(world, { letter: {} });
     const submitted = await driveTo(world, 'submitted');
@@ -62,21 +65,30 @@ describe('refused attempts', () => {
     expect(logCount()).toBe(logBefore);
 
     const rows = await recorded();
-    expect(rows.map((r) => r.status)).toEqual([401, 403, 404, 409, 412, 422, 428]);
-    const [unauthenticated, forbidden, missing, illegal, stale, guard, required] = rows as [Recorded, Recorded, Recorded, Recorded, Recorded, Recorded, Recorded];
+    expect(rows.map((r) => r.status)).toEqual([403, 404, 409, 412, 422, 428]);
+    const [forbidden, missing, illegal, stale, guard, required] = rows as [Recorded, Recorded, Recorded, Recorded, Recorded, Recorded];
+    // The caller without a valid token is counted, not recorded one row per attempt.
+    expect(t.db.$client.prepare('SELECT source, method, route, status, problem_type, count, last_request_id FROM refused_attempts').all()).toEqual([
+      {
+        source: '127.0.0.1',
+        method: 'POST',
+        route: '/api/v1/projects/:id/events',
+        status: 401,
+        problem_type: 'urn:lixiang:problem:unauthenticated',
+        count: 1,
+        last_request_id: attempts[0]!.response.headers['x-request-id'],
+      },
+    ]);
 
-    expect(unauthenticated).toMatchObject({
-      actor: { id: null, role: null },
-      method: 'POST',
-      route: '/api/v1/projects/:id/events',
-      url: events,
-      problemType: 'urn:lixiang:problem:unauthenticated',
-      projectId: submitted.id,
-      event: null, // refused before the body is read: an unauthenticated body is never parsed
+    expect(forbidden).toMatchObject({
+      actor: { id: world.auditor.id, role: 'auditor' },
+      problemType: 'urn:lixiang:problem:forbidden',
+      event: 'PASS_PRELIMINARY_CHECK',
+      subject: { kind: 'project', id: submitted.id },
+      source: '127.0.0.1',
       at: '2023-03-01T02:00:00.000Z',
     });
-    expect(unauthenticated.requestId).toBe(attempts[0]!.response.headers['x-request-id']);
-    expect(forbidden).toMatchObject({ actor: { id: world.auditor.id, role: 'auditor' }, problemType: 'urn:lixiang:problem:forbidden', event: 'PASS_PRELIMINARY_CHECK' });
+    expect(forbidden.requestId).toBe(attempts[1]!.response.headers['x-request-id']);
     expect(forbidden.detail).toBe(attempts[1]!.response.body.detail);
     expect(missing).toMatchObject({ actor: { id: world.orgDept.id }, projectId: 'no-such-project', problemType: 'urn:lixiang:problem:not-found' });
     expect(illegal).toMatchObject({ actor: { role: 'committee' }, event: 'APPROVE', problemType: 'urn:lixiang:problem:illegal-transition' });
@@ -93,14 +105,26 @@ describe('refused attempts', () => {
     });
   });
 
-  it('also records refusals outside projects: an unknown route, a role refused by an admin route', async () => {
+  it('also records refusals outside projects: a round’s event, a role refused by an admin route; an unknown route only as a count', async () => {
     expect((await call(t.app, world.applicant.token, { method: 'POST', url: '/api/v1/units', payload: { name: 'x', type: 'branch' } })).status).toBe(403);
+    const roundEvent = await call(t.app, world.committee.token, { method: 'POST', url: `/api/v1/rounds/${world.roundId}/events`, payload: { type: 'START_REVIEW' } });
+    expect(roundEvent.status).toBe(403);
+    // No route, so no token was ever checked: counted with the anonymous noise.
     expect((await call(t.app, world.applicant.token, { method: 'DELETE', url: '/api/v1/nowhere' })).status).toBe(404);
     const rows = await recorded();
     expect(rows).toEqual([
-      expect.objectContaining({ status: 403, method: 'POST', route: '/api/v1/units', actor: { id: world.applicant.id, role: 'applicant' }, projectId: null }),
-      expect.objectContaining({ status: 404, method: 'DELETE', route: '(no route)', url: '/api/v1/nowhere', actor: { id: null, role: null } }),
+      expect.objectContaining({ status: 403, method: 'POST', route: '/api/v1/units', actor: { id: world.applicant.id, role: 'applicant' }, projectId: null, subject: null }),
+      expect.objectContaining({
+        status: 403,
+        route: '/api/v1/rounds/:id/events',
+        actor: { id: world.committee.id, role: 'committee' },
+        projectId: null,
+        subject: { kind: 'round', id: world.roundId },
+        event: 'START_REVIEW',
+        source: '127.0.0.1',
+      }),
     ]);
+    expect(t.db.$client.prepare('SELECT method, route, status, count FROM refused_attempts').all()).toEqual([{ method: 'DELETE', route: '(no route)', status: 404, count: 1 }]);
   });
 
   it('does not record reads, accepted writes, or 400s, and never stores a token', async () => {
@@ -113,11 +137,14 @@ describe('refused attempts', () => {
     expect(rowCount()).toBe(0);
 
     const secret = 'lx_secret-token-that-must-not-be-kept-0123';
-    await call(t.app, secret, { method: 'POST', url: `/api/v1/projects?access_token=${secret}`, payload: { roundId: world.roundId } });
+    expect((await call(t.app, secret, { method: 'POST', url: `/api/v1/projects?access_token=${secret}`, payload: { roundId: world.roundId } })).status).toBe(401);
+    const missing = await call(t.app, world.orgDept.token, { method: 'POST', url: `/api/v1/projects/nope/events?access_token=${secret}`, payload: { type: 'START' } });
+    expect(missing.status).toBe(404);
     const [row] = t.db.$client.prepare('SELECT * FROM security_events').all() as Array<Record<string, unknown>>;
     expect(row).toBeDefined();
     expect(JSON.stringify(row)).not.toContain(secret);
-    expect(row!.url).toBe('/api/v1/projects?access_token=%5Bredacted%5D');
+    expect(row!.url).toBe('/api/v1/projects/nope/events?access_token=%5Bredacted%5D');
+    expect(JSON.stringify(t.db.$client.prepare('SELECT * FROM refused_attempts').all())).not.toContain(secret);
   });
 
   it('a failure to record never changes the answer', async () => {

@@ -69,7 +69,7 @@ async function allProjects(roundId?: string): Promise<Project[]> {
 async function roundOf(year: number): Promise<Round> {
   const response = await call(app, token('auditor'), { method: 'GET', url: '/api/v1/rounds' });
   expect(response.status).toBe(200);
-  const round = (response.body as Round[]).find((r) => r.year === year);
+  const round = (response.body.items as Round[]).find((r) => r.year === year);
   expect(round, `the ${year} round`).toBeDefined();
   return round!;
 }
@@ -198,7 +198,8 @@ describe('the demo database', () => {
       expect(admin.status, user.key).toBe(user.role === 'admin' ? 200 : 403);
     }
     const listed = await call(app, token('admin'), { method: 'GET', url: '/api/v1/users' });
-    expect(listed.body).toHaveLength(USERS.length);
+    expect(listed.body).toMatchObject({ items: expect.any(Array), nextCursor: null });
+    expect(listed.body.items).toHaveLength(USERS.length);
     expect(JSON.stringify(listed.body)).not.toContain('lx_demo');
   });
 

@@ -224,7 +224,8 @@ describe('a client generated from openapi/openapi.json', () => {
       );
     }
     const panel = ok(await api.GET('/api/v1/projects/{id}/reviewers', { params: project, headers: orgDept.headers }));
-    expect(panel.map((a) => a.reviewed)).toEqual([true, true]);
+    expect(panel.items.map((a) => a.reviewed)).toEqual([true, true]);
+    expect(panel.nextCursor).toBeNull();
 
     // Decision, implementation, acceptance.
     const fire = async (who: { headers: Record<string, string> }, body: paths['/api/v1/projects/{id}/events']['post']['requestBody']['content']['application/json']) =>
@@ -244,7 +245,16 @@ describe('a client generated from openapi/openapi.json', () => {
     expect(fetched.response.headers.get('etag')).toBe(`"${ok(fetched).version}"`);
     const listed = ok(await api.GET('/api/v1/projects', { params: { query: { state: 'graded', limit: 10 } }, headers: committee.headers }));
     expect(listed.items.map((p) => p.id)).toEqual([id]);
-    const history = ok(await api.GET('/api/v1/projects/{id}/transitions', { params: project, headers: orgDept.headers }));
+    // The history a page at a time, following the cursor to the end.
+    type Entry = components['schemas']['Transition'];
+    const history: Entry[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = ok(await api.GET('/api/v1/projects/{id}/transitions', { params: { ...project, query: { limit: 4, ...(cursor ? { cursor } : {}) } }, headers: orgDept.headers }));
+      expect(page.items.length).toBeLessThanOrEqual(4);
+      history.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
     expect(history.map((entry) => entry.event)).toEqual([
       'CREATE_PROJECT',
       'EDIT_DRAFT',

@@ -133,8 +133,8 @@ export interface paths {
         };
         /**
          * 党组织列表 / List units
-         * @description 全部党组织，按创建顺序。
-         *     Every unit, in creation order; `parentId` gives the tree.
+         * @description 党组织，按创建顺序分页。
+         *     The units, in creation order, a page at a time; `parentId` gives the tree.
          *
          *     任何已认证用户 / Any authenticated user.
          */
@@ -163,8 +163,8 @@ export interface paths {
         };
         /**
          * 用户列表 / List users
-         * @description 全部用户（不含令牌）。
-         *     Every user, without tokens.
+         * @description 用户（不含令牌），按创建顺序分页。
+         *     The users, without tokens, in creation order, a page at a time.
          *
          *     可调用角色 / Roles: `admin`.
          */
@@ -193,8 +193,8 @@ export interface paths {
         };
         /**
          * 立项批次列表 / List rounds
-         * @description 全部立项批次。
-         *     Every round.
+         * @description 立项批次，按创建顺序分页。
+         *     The rounds, in creation order, a page at a time.
          *
          *     任何已认证用户 / Any authenticated user.
          */
@@ -281,8 +281,8 @@ export interface paths {
         };
         /**
          * 批次流转记录 / The round’s transition history
-         * @description 批次自身的日志条目（machine.id 为 round），按序号。
-         *     The round’s own log entries (machine id `round`), in sequence order.
+         * @description 批次自身的日志条目（machine.id 为 round），按序号分页。
+         *     The round’s own log entries (machine id `round`), in sequence order, a page at a time.
          *
          *     任何已认证用户 / Any authenticated user.
          */
@@ -392,8 +392,8 @@ export interface paths {
         };
         /**
          * 项目流转记录 / The project’s transition history
-         * @description 项目的全部流转日志条目，按序号。申报人看不到评审人与分数。
-         *     Every log entry of the project, in sequence order. Applicants, and reviewers for others’ reviews, see reviews redacted.
+         * @description 项目的流转日志条目，按序号分页。申报人看不到评审人与分数。
+         *     The project’s log entries, in sequence order, a page at a time. Applicants, and reviewers for others’ reviews, see reviews redacted.
          *
          *     可调用角色 / Roles: `applicant`, `org_dept`, `reviewer`, `committee`, `auditor`.
          */
@@ -415,8 +415,8 @@ export interface paths {
         };
         /**
          * 评审分配 / The project’s reviewers
-         * @description 项目的评审分配及是否已评分。
-         *     The project’s reviewer assignments and whether each has scored.
+         * @description 项目的评审分配及是否已评分，按分配顺序分页。
+         *     The project’s reviewer assignments and whether each has scored, in assignment order, a page at a time.
          *
          *     可调用角色 / Roles: `org_dept`, `committee`, `auditor`.
          */
@@ -524,8 +524,8 @@ export interface paths {
         };
         /**
          * 项目文件列表 / The files of a project (metadata)
-         * @description 项目的全部文件（不含内容），按上传顺序；能看到项目的人都能看到。
-         *     Every file of the project, without content, in upload order; for everyone who may see the project (404 otherwise).
+         * @description 项目的文件（不含内容），按上传顺序分页；能看到项目的人都能看到。
+         *     The files of the project, without content, in upload order, a page at a time; for everyone who may see the project (404 otherwise).
          *
          *     可调用角色 / Roles: `applicant`, `org_dept`, `reviewer`, `committee`, `auditor`.
          */
@@ -908,12 +908,36 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 被拒绝的写操作 / Refused write attempts
-         * @description Every 401, 403, 404, 409, 412, 422 and 428 answered to a POST, PATCH, PUT or DELETE, oldest first. Kept outside the hash chain.
+         * 已认证调用者被拒绝的写操作 / Refused write attempts by authenticated callers
+         * @description 已认证调用者的每次被拒绝写操作（401、403、404、409、412、422、428），最早的在前；无有效令牌者的见 /audit/refused-attempts。不在哈希链中；保留期后删除。
+         *     Every 401, 403, 404, 409, 412, 422 and 428 answered to an authenticated POST, PATCH, PUT or DELETE, oldest first; refusals without a valid token are counted in /audit/refused-attempts. Kept outside the hash chain, and pruned after the retention period (LIXIANG_REFUSAL_RETENTION_DAYS).
          *
          *     可调用角色 / Roles: `auditor`, `org_dept`.
          */
         get: operations["listSecurityEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/refused-attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 无有效令牌的被拒请求（按分钟计数）/ Refused attempts without a valid token, counted per minute
+         * @description 无有效令牌者被拒绝的写操作，以及任何方法上的认证失败（401）与认证失败过多（429），按来源地址、分钟、方法、路由、状态与问题类型计数，最早的分钟在前。保留期后删除。
+         *     Refused writes by callers without a valid token, and failed or rate-limited authentications (401, 429) on any method, counted per source address, minute, method, route, status and problem type; oldest minute first. Pruned after the retention period (LIXIANG_REFUSAL_RETENTION_DAYS).
+         *
+         *     可调用角色 / Roles: `auditor`, `org_dept`.
+         */
+        get: operations["listRefusedAttempts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2095,7 +2119,7 @@ export interface components {
              */
             createdAt: string;
         };
-        /** @description 被拒绝的写操作 / A refused write attempt */
+        /** @description 已认证调用者被拒绝的写操作 / A refused write attempt by an authenticated caller */
         SecurityEvent: {
             /**
              * @description 记录序号 / Record id
@@ -2154,6 +2178,76 @@ export interface components {
             projectId: string | null;
             /** @description 尝试的事件类型（事件路由）/ The event type attempted, on event routes */
             event: string | null;
+            /** @description 涉及的对象（任一种类），路由未指明时为 null / What the attempt addressed, of any kind; null where the route names none */
+            subject: {
+                /**
+                 * @description 对象种类 / The subject’s kind
+                 * @example project
+                 */
+                kind: string;
+                /**
+                 * @description 请求中的标识 / The id as asked for
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            } | null;
+            /** @description 客户端地址（经可信代理之后）/ The client’s address, after trusted proxies; null for rows recorded before it was kept */
+            source: string | null;
+        };
+        /** @description 无有效令牌者被拒绝的请求，按来源、分钟与拒绝种类计数 / Refused attempts without a valid token, counted per source, minute and kind of refusal */
+        RefusedAttempt: {
+            /**
+             * @description 客户端地址 / The client’s address
+             * @example 203.0.113.7
+             */
+            source: string;
+            /**
+             * @description 所在分钟（UTC）/ The minute, UTC
+             * @example 2023-03-01T02:00Z
+             */
+            minute: string;
+            /**
+             * @description HTTP 方法 / The HTTP method
+             * @example POST
+             */
+            method: string;
+            /**
+             * @description 路由模式 / The route pattern
+             * @example /api/v1/projects/:id/events
+             */
+            route: string;
+            /**
+             * @description 返回的 HTTP 状态码 / The HTTP status answered
+             * @example 401
+             */
+            status: number;
+            /**
+             * @description 返回的问题类型 / The problem type answered
+             * @example urn:lixiang:problem:unauthenticated
+             */
+            problemType: string;
+            /**
+             * @description 该分钟内的次数 / Attempts in that minute
+             * @example 1200
+             */
+            count: number;
+            /**
+             * Format: date-time
+             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+             * @example 2023-03-01T02:00:00.000Z
+             */
+            firstAt: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+             * @example 2023-03-01T02:00:00.000Z
+             */
+            lastAt: string;
+            /**
+             * @description 最近一次的请求标识 / The latest attempt’s request id
+             * @example 6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f
+             */
+            lastRequestId: string;
         };
         /** @description 批次的评审排名 / The panel ranking of a round */
         RoundRanking: {
@@ -3070,7 +3164,18 @@ export interface operations {
     };
     listUnits: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
             header?: {
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
@@ -3089,7 +3194,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Unit"][];
+                    "application/json": {
+                        items: components["schemas"]["Unit"][];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
@@ -3274,7 +3394,18 @@ export interface operations {
     };
     listUsers: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
             header?: {
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
@@ -3293,7 +3424,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"][];
+                    "application/json": {
+                        items: components["schemas"]["User"][];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
@@ -3526,7 +3672,18 @@ export interface operations {
     };
     listRounds: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
             header?: {
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
@@ -3545,7 +3702,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Round"][];
+                    "application/json": {
+                        items: components["schemas"]["Round"][];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
@@ -4123,7 +4295,18 @@ export interface operations {
     };
     listRoundTransitions: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
             header?: {
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
@@ -4148,7 +4331,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Transition"][];
+                    "application/json": {
+                        items: components["schemas"]["Transition"][];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description 请求格式错误 / Malformed request (`validation-failed`) */
@@ -4227,8 +4414,8 @@ export interface operations {
                 /** @description 类别 / Category: fortress 堡垒巩固工程, vanguard 党员先锋工程 */
                 category?: "fortress" | "vanguard";
                 /**
-                 * @description 每页条数（至多 100）/ Page size (at most 100)
-                 * @example 20
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
                  */
                 limit?: number;
                 /**
@@ -4974,7 +5161,18 @@ export interface operations {
     };
     listProjectTransitions: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
             header?: {
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
@@ -4999,7 +5197,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Transition"][];
+                    "application/json": {
+                        items: components["schemas"]["Transition"][];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description 请求格式错误 / Malformed request (`validation-failed`) */
@@ -5073,7 +5275,18 @@ export interface operations {
     };
     listReviewers: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
             header?: {
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
@@ -5098,7 +5311,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Assignment"][];
+                    "application/json": {
+                        items: components["schemas"]["Assignment"][];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description 请求格式错误 / Malformed request (`validation-failed`) */
@@ -5559,7 +5776,18 @@ export interface operations {
     };
     getReviewerWorklist: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
             header?: {
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
@@ -5579,50 +5807,221 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /**
-                         * @description 项目标识 / Project id
-                         * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
-                         */
-                        id: string;
-                        /**
-                         * @description 立项批次 / Round id
-                         * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
-                         */
-                        roundId: string;
-                        /**
-                         * @description 项目主题 / Theme
-                         * @example “红色旋律”党员先锋岗
-                         */
-                        title: string;
-                        /**
-                         * @description 类别 / Category
-                         * @enum {unknown}
-                         */
-                        category: "fortress" | "vanguard";
-                        /**
-                         * @description 方向 / Direction
-                         * @example member_platforms
-                         */
-                        direction: string;
-                        /**
-                         * @description 生命周期状态 / Lifecycle state
-                         * @enum {unknown}
-                         */
-                        state: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn";
-                        stateLabel: components["schemas"]["Label"];
-                        /**
-                         * Format: date-time
-                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
-                         * @example 2023-03-20T02:00:00.000Z
-                         */
-                        assignedAt: string;
-                        /**
-                         * @description 是否已评分 / Whether the caller has scored it
-                         * @example true
-                         */
-                        reviewed: boolean;
-                        /** @description 调用者自己的评审意见，未评分时为 null / The caller’s own review; null until scored */
-                        review: {
+                        items: {
+                            /**
+                             * @description 项目标识 / Project id
+                             * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                             */
+                            id: string;
+                            /**
+                             * @description 立项批次 / Round id
+                             * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                             */
+                            roundId: string;
+                            /**
+                             * @description 项目主题 / Theme
+                             * @example “红色旋律”党员先锋岗
+                             */
+                            title: string;
+                            /**
+                             * @description 类别 / Category
+                             * @enum {unknown}
+                             */
+                            category: "fortress" | "vanguard";
+                            /**
+                             * @description 方向 / Direction
+                             * @example member_platforms
+                             */
+                            direction: string;
+                            /**
+                             * @description 生命周期状态 / Lifecycle state
+                             * @enum {unknown}
+                             */
+                            state: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn";
+                            stateLabel: components["schemas"]["Label"];
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                             * @example 2023-03-20T02:00:00.000Z
+                             */
+                            assignedAt: string;
+                            /**
+                             * @description 是否已评分 / Whether the caller has scored it
+                             * @example true
+                             */
+                            reviewed: boolean;
+                            /** @description 调用者自己的评审意见，未评分时为 null / The caller’s own review; null until scored */
+                            review: {
+                                /**
+                                 * @description 项目标识 / Project id
+                                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                                 */
+                                projectId: string;
+                                /**
+                                 * @description 评审人 / Reviewer
+                                 * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                                 */
+                                reviewerId: string;
+                                /**
+                                 * @description 评审人姓名 / Reviewer’s name
+                                 * @example 赵教授
+                                 */
+                                reviewerName: string;
+                                /** @description 五项评审标准的分数 / Scores on the five criteria */
+                                scores: {
+                                    /**
+                                     * @description 先进性 / Right direction
+                                     * @example 16
+                                     */
+                                    direction: number;
+                                    /**
+                                     * @description 创新性 / Innovation
+                                     * @example 16
+                                     */
+                                    innovation: number;
+                                    /**
+                                     * @description 实践性 / Practicality
+                                     * @example 16
+                                     */
+                                    practicality: number;
+                                    /**
+                                     * @description 广泛性 / Broad participation
+                                     * @example 16
+                                     */
+                                    breadth: number;
+                                    /**
+                                     * @description 典型性 / Exemplarity
+                                     * @example 16
+                                     */
+                                    exemplarity: number;
+                                };
+                                /**
+                                 * @description 总分 / Total
+                                 * @example 77
+                                 */
+                                total: number;
+                                /**
+                                 * @description 评审意见 / Comment
+                                 * @example 特色鲜明，可操作性强
+                                 */
+                                comment: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                                 * @example 2023-03-20T02:00:00.000Z
+                                 */
+                                createdAt: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                                 * @example 2023-03-20T02:00:00.000Z
+                                 */
+                                updatedAt: string;
+                            } | null;
+                        }[];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProjectReviews: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 评审意见 / The reviews */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
                             /**
                              * @description 项目标识 / Project id
                              * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
@@ -5688,151 +6087,10 @@ export interface operations {
                              * @example 2023-03-20T02:00:00.000Z
                              */
                             updatedAt: string;
-                        } | null;
-                    }[];
-                };
-            };
-            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Content-Language": components["headers"]["ContentLanguage"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
-            403: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Content-Language": components["headers"]["ContentLanguage"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 服务器内部错误 / Internal server error (`internal`) */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Content-Language": components["headers"]["ContentLanguage"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Content-Language": components["headers"]["ContentLanguage"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listProjectReviews: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
-                "accept-language"?: components["parameters"]["AcceptLanguage"];
-                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
-                "x-request-id"?: components["parameters"]["RequestId"];
-            };
-            path: {
-                /**
-                 * @description 资源标识 / The resource’s id
-                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
-                 */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 评审意见 / The reviews */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /**
-                         * @description 项目标识 / Project id
-                         * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
-                         */
-                        projectId: string;
-                        /**
-                         * @description 评审人 / Reviewer
-                         * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
-                         */
-                        reviewerId: string;
-                        /**
-                         * @description 评审人姓名 / Reviewer’s name
-                         * @example 赵教授
-                         */
-                        reviewerName: string;
-                        /** @description 五项评审标准的分数 / Scores on the five criteria */
-                        scores: {
-                            /**
-                             * @description 先进性 / Right direction
-                             * @example 16
-                             */
-                            direction: number;
-                            /**
-                             * @description 创新性 / Innovation
-                             * @example 16
-                             */
-                            innovation: number;
-                            /**
-                             * @description 实践性 / Practicality
-                             * @example 16
-                             */
-                            practicality: number;
-                            /**
-                             * @description 广泛性 / Broad participation
-                             * @example 16
-                             */
-                            breadth: number;
-                            /**
-                             * @description 典型性 / Exemplarity
-                             * @example 16
-                             */
-                            exemplarity: number;
-                        };
-                        /**
-                         * @description 总分 / Total
-                         * @example 77
-                         */
-                        total: number;
-                        /**
-                         * @description 评审意见 / Comment
-                         * @example 特色鲜明，可操作性强
-                         */
-                        comment: string;
-                        /**
-                         * Format: date-time
-                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
-                         * @example 2023-03-20T02:00:00.000Z
-                         */
-                        createdAt: string;
-                        /**
-                         * Format: date-time
-                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
-                         * @example 2023-03-20T02:00:00.000Z
-                         */
-                        updatedAt: string;
-                    }[];
+                        }[];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description 请求格式错误 / Malformed request (`validation-failed`) */
@@ -5906,7 +6164,18 @@ export interface operations {
     };
     listProjectFiles: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
             header?: {
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
@@ -5932,53 +6201,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /**
-                         * @description 文件标识 / File id
-                         * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08
-                         */
-                        id: string;
-                        /**
-                         * @description 项目标识 / Project id
-                         * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
-                         */
-                        projectId: string;
-                        /**
-                         * @description 文件种类 / Kind: signed_letter 盖章扫描件（目标责任书签字盖章版，仅 PDF；草稿时上传）, final_report_document 结项文件（PDF、JPEG、PNG、DOCX、XLSX；实施中上传）/ signed_letter: the signed and sealed letter (PDF only; uploaded while a draft); final_report_document: a document of the final report (PDF, JPEG, PNG, DOCX, XLSX; uploaded while in progress)
-                         * @enum {unknown}
-                         */
-                        kind: "signed_letter" | "final_report_document";
-                        /**
-                         * @description 原文件名（已清理：NFC、去除路径与控制字符）/ The original file name, sanitised (NFC, no directory part, no control characters)
-                         * @example 目标责任书（盖章）.pdf
-                         */
-                        fileName: string;
-                        /**
-                         * @description 由内容判定的类型 / The media type detected from the content
-                         * @enum {unknown}
-                         */
-                        mediaType: "application/pdf" | "image/jpeg" | "image/png" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-                        /**
-                         * @description 字节数 / Size in bytes
-                         * @example 183422
-                         */
-                        size: number;
-                        /**
-                         * @description 内容的 SHA-256（十六进制），使用此文件的事件在日志中记录它 / SHA-256 of the content (hex); the log entry of the event that uses the file records it
-                         * @example d2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26
-                         */
-                        sha256: string;
-                        /**
-                         * @description 上传者 / Uploaded by
-                         * @example 01870d4f-3100-7d20-b3f4-1a2b3c4d5e04
-                         */
-                        uploadedBy: string;
-                        /**
-                         * Format: date-time
-                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
-                         * @example 2023-03-01T02:00:00.000Z
-                         */
-                        createdAt: string;
-                    }[];
+                        items: {
+                            /**
+                             * @description 文件标识 / File id
+                             * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08
+                             */
+                            id: string;
+                            /**
+                             * @description 项目标识 / Project id
+                             * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                             */
+                            projectId: string;
+                            /**
+                             * @description 文件种类 / Kind: signed_letter 盖章扫描件（目标责任书签字盖章版，仅 PDF；草稿时上传）, final_report_document 结项文件（PDF、JPEG、PNG、DOCX、XLSX；实施中上传）/ signed_letter: the signed and sealed letter (PDF only; uploaded while a draft); final_report_document: a document of the final report (PDF, JPEG, PNG, DOCX, XLSX; uploaded while in progress)
+                             * @enum {unknown}
+                             */
+                            kind: "signed_letter" | "final_report_document";
+                            /**
+                             * @description 原文件名（已清理：NFC、去除路径与控制字符）/ The original file name, sanitised (NFC, no directory part, no control characters)
+                             * @example 目标责任书（盖章）.pdf
+                             */
+                            fileName: string;
+                            /**
+                             * @description 由内容判定的类型 / The media type detected from the content
+                             * @enum {unknown}
+                             */
+                            mediaType: "application/pdf" | "image/jpeg" | "image/png" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+                            /**
+                             * @description 字节数 / Size in bytes
+                             * @example 183422
+                             */
+                            size: number;
+                            /**
+                             * @description 内容的 SHA-256（十六进制），使用此文件的事件在日志中记录它 / SHA-256 of the content (hex); the log entry of the event that uses the file records it
+                             * @example d2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26
+                             */
+                            sha256: string;
+                            /**
+                             * @description 上传者 / Uploaded by
+                             * @example 01870d4f-3100-7d20-b3f4-1a2b3c4d5e04
+                             */
+                            uploadedBy: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                             * @example 2023-03-01T02:00:00.000Z
+                             */
+                            createdAt: string;
+                        }[];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description 请求格式错误 / Malformed request (`validation-failed`) */
@@ -6940,8 +7213,8 @@ export interface operations {
                  */
                 to?: string;
                 /**
-                 * @description 每页条数（至多 100）/ Page size (at most 100)
-                 * @example 20
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
                  */
                 limit?: number;
                 /**
@@ -7299,8 +7572,8 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description 每页条数（至多 100）/ Page size (at most 100)
-                 * @example 20
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
                  */
                 limit?: number;
                 /**
@@ -7856,6 +8129,11 @@ export interface operations {
                  */
                 actorId?: string;
                 /**
+                 * @description 只看此来源地址 / Only this source address
+                 * @example 203.0.113.7
+                 */
+                source?: string;
+                /**
                  * @description 只看此项目 / Only this project
                  * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
                  */
@@ -7876,8 +8154,8 @@ export interface operations {
                  */
                 to?: string;
                 /**
-                 * @description 每页条数（至多 100）/ Page size (at most 100)
-                 * @example 20
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
                  */
                 limit?: number;
                 /**
@@ -7906,6 +8184,118 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["SecurityEvent"][];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRefusedAttempts: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 只看此来源地址 / Only this source address
+                 * @example 203.0.113.7
+                 */
+                source?: string;
+                /**
+                 * @description 自此时间所在的分钟起（含）/ From this time’s minute, inclusive
+                 * @example 2023-03-01T02:00:00.000Z
+                 */
+                from?: string;
+                /**
+                 * @description 至此时间所在的分钟止（含）/ Up to this time’s minute, inclusive
+                 * @example 2023-03-20T02:00:00.000Z
+                 */
+                to?: string;
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of counted refusals, oldest minute first */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["RefusedAttempt"][];
                         /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
                         nextCursor: string | null;
                     };

@@ -49,14 +49,15 @@ function runWalk(edit: (text: string) => string = (text) => text) {
   return run(spawn('bash', ['-e', '-u', '-o', 'pipefail', '-c', edit(walk)], { cwd: os.tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
-/** What the test reads of the walk's JSON answers: a project, an event's answer, the log check; or the list of transitions. */
+/** What the test reads of the walk's JSON answers: a project, an event's answer, the log check, or a page of transitions. */
 interface WalkAnswer {
   id?: string;
   state?: string;
   project?: { id: string };
   transition?: { event: string; hash: string };
+  items?: unknown[];
 }
-type WalkLine = WalkAnswer | unknown[];
+type WalkLine = WalkAnswer;
 /** An event's answer: the project and the transition it made. */
 interface EventAnswer {
   project: { id: string };
@@ -69,7 +70,7 @@ const jsonLines = (text: string): WalkLine[] =>
     .filter((line) => line.startsWith('{') || line.startsWith('['))
     .map((line) => JSON.parse(line) as WalkLine);
 
-const isSubmit = (line: WalkLine): line is EventAnswer => !Array.isArray(line) && line.transition?.event === 'SUBMIT';
+const isSubmit = (line: WalkLine): line is EventAnswer => line.transition?.event === 'SUBMIT';
 
 describe('the README walk', () => {
   it('is the README: a start command with npm start, and a walk against 127.0.0.1:3000', () => {
@@ -120,13 +121,16 @@ describe('the README walk', () => {
       const submitted = found!;
       expect(submitted.project).toMatchObject({ state: 'submitted', allowedEvents: ['WITHDRAW'] });
       expect(submitted.transition).toMatchObject({ fromState: 'draft', toState: 'submitted' });
-      const project = answers.find((a) => !Array.isArray(a) && a.id === submitted.project.id && a.state !== undefined);
+      const project = answers.find((a) => a.id === submitted.project.id && a.state !== undefined);
       expect(project).toMatchObject({ state: 'submitted', version: 2, title: '“红色旋律”党员先锋岗' });
-      const transitions = answers.find((a) => Array.isArray(a));
-      expect(transitions).toEqual([
-        expect.objectContaining({ event: 'CREATE_PROJECT', projectId: submitted.project.id }),
-        expect.objectContaining({ event: 'SUBMIT', projectId: submitted.project.id, hash: submitted.transition.hash }),
-      ]);
+      const transitions = answers.find((a) => Array.isArray(a.items));
+      expect(transitions).toEqual({
+        items: [
+          expect.objectContaining({ event: 'CREATE_PROJECT', projectId: submitted.project.id }),
+          expect.objectContaining({ event: 'SUBMIT', projectId: submitted.project.id, hash: submitted.transition.hash }),
+        ],
+        nextCursor: null,
+      });
       // The administrator, the unit, two users, the round, the project's creation and its SUBMIT.
       expect(answers.at(-1)).toMatchObject({ valid: true, count: 7, headHash: submitted.transition.hash });
 

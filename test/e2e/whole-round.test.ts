@@ -202,14 +202,14 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
     };
     const given: Record<string, Scores[]> = {};
     for (const reviewer of reviewers) {
-      const worklist = await ok(reviewer, 'GET', '/my-assignments');
+      const worklist = (await ok(reviewer, 'GET', '/my-assignments')).items;
       for (const item of worklist as Array<{ id: string; reviewed: boolean }>) {
         expect(item.reviewed).toBe(false);
         const scores = scoresFor(totals[item.id]![(given[item.id] ??= []).length]!);
         given[item.id]!.push(scores);
         await fire(reviewer, item.id, 'SUBMIT_REVIEW', { scores, comment: `${reviewer.id.slice(-4)} 的评审意见` });
       }
-      expect((await ok(reviewer, 'GET', '/my-assignments')).every((i: { reviewed: boolean }) => i.reviewed)).toBe(true);
+      expect((await ok(reviewer, 'GET', '/my-assignments')).items.every((i: { reviewed: boolean }) => i.reviewed)).toBe(true);
     }
     for (const id of Object.keys(totals)) await fire(orgDept, id, 'COMPLETE_PANEL_REVIEW');
 
@@ -245,7 +245,7 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
     expect(published.started.map((e: { subject: { kind: string; id: string } }) => e.subject.id).sort()).toEqual([...approvedIds].sort());
     for (const entry of published.started) expect(entry).toMatchObject({ subject: { kind: 'project', id: entry.projectId } });
     for (const id of approvedIds) {
-      const history = await ok(auditor, 'GET', `/projects/${id}/transitions`);
+      const history = (await ok(auditor, 'GET', `/projects/${id}/transitions`)).items;
       const start = history.filter((e: { event: string }) => e.event === 'START');
       expect(start).toHaveLength(1);
       expect(start[0]).toMatchObject({ requestId: 'publish-2023-list', fromState: 'committee_approved', toState: 'in_progress' });
@@ -352,7 +352,7 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
     at('2024-01-05T10:00:00');
     const closed = await ok(orgDept, 'POST', `${R}/events`, { type: 'CLOSE_ROUND' });
     expect(closed.round.state).toBe('closed');
-    const roundHistory = await ok(auditor, 'GET', `${R}/transitions`);
+    const roundHistory = (await ok(auditor, 'GET', `${R}/transitions`)).items;
     for (const entry of roundHistory) expect(entry.subject).toEqual({ kind: 'round', id: closed.round.id });
     expect(roundHistory.map((e: { event: string }) => e.event)).toEqual([
       'CREATE_ROUND',

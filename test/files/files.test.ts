@@ -37,9 +37,9 @@ function post(projectId: string, parts: Part[], query = 'kind=signed_letter', to
 }
 
 async function transitions(projectId: string, user: User = world.orgDept) {
-  const response = await call(t.app, user.token, { method: 'GET', url: `/api/v1/projects/${projectId}/transitions` });
+  const response = await call(t.app, user.token, { method: 'GET', url: `/api/v1/projects/${projectId}/transitions?limit=500` });
   expect(response.status).toBe(200);
-  return response.body as Array<{ event: string; payload: Record<string, unknown> }>;
+  return response.body.items as Array<{ event: string; payload: Record<string, unknown> }>;
 }
 
 /** A round that requires the signed letter, created through the round API. */
@@ -529,8 +529,8 @@ describe('list and download', () => {
   it('lists metadata, without content, in upload order', async () => {
     const response = await call(t.app, world.orgDept.token, { method: 'GET', url: `/api/v1/projects/${projectId}/files` });
     expect(response.status).toBe(200);
-    expect(response.body).toEqual([expect.objectContaining({ id: fileId, kind: 'signed_letter', fileName, sha256: sha256(content) })]);
-    expect(response.body[0]).not.toHaveProperty('content');
+    expect(response.body).toEqual({ items: [expect.objectContaining({ id: fileId, kind: 'signed_letter', fileName, sha256: sha256(content) })], nextCursor: null });
+    expect(response.body.items[0]).not.toHaveProperty('content');
   });
 
   it('follows the project’s visibility: readers of the project 200, others 404, admin 403, anonymous 401', async () => {
@@ -566,6 +566,6 @@ describe('list and download', () => {
     await assignReviewers(world, draft.id);
     const after = await list();
     expect(after.status).toBe(200);
-    expect(after.body).toHaveLength(1);
+    expect(after.body.items).toHaveLength(1);
   });
 });

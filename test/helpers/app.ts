@@ -41,6 +41,8 @@ export async function createTestApp(
     path?: string;
     clock?: FakeClock;
     writesPerMinute?: number;
+    authFailuresPerMinute?: number;
+    refusalRetentionDays?: number;
     maxUploadBytes?: number;
     machines?: AppOptions['machines'];
     headRecheckMs?: number;
@@ -55,6 +57,9 @@ export async function createTestApp(
     clock,
     adminToken: ADMIN_TOKEN,
     writesPerMinute: options.writesPerMinute ?? 0,
+    // Tests refuse many bad tokens from one address; the limit on failed authentications has its own test.
+    authFailuresPerMinute: options.authFailuresPerMinute ?? 0,
+    ...(options.refusalRetentionDays !== undefined ? { refusalRetentionDays: options.refusalRetentionDays } : {}),
     ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}),
     ...(options.machines ? { machines: options.machines } : {}),
     // A file database is reopened by later starts (and by the command line): the same key and witness each time.

@@ -63,6 +63,7 @@ const ALLOWED: Record<string, Caller[]> = {
   getSigningPublicKey: AUTHENTICATED,
   exportAuditBundle: ['auditor'],
   listSecurityEvents: AUDIT,
+  listRefusedAttempts: AUDIT,
 };
 
 interface Operation {

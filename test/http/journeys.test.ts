@@ -132,18 +132,18 @@ class Journey {
     const expected = history.map((s) => ({ event: s.event, fromState: s.from, toState: s.to }));
     expect(projectLogCount(this.id)).toBe(history.length);
 
-    const full = await call(this.world.app, this.world.orgDept.token, { method: 'GET', url: `/api/v1/projects/${this.id}/transitions` });
+    const full = await call(this.world.app, this.world.orgDept.token, { method: 'GET', url: `/api/v1/projects/${this.id}/transitions?limit=500` });
     expect(full.status).toBe(200);
-    const entries = full.body as Transition[];
+    const entries = full.body.items as Transition[];
     expect(entries.map((e) => ({ event: e.event, fromState: e.fromState, toState: e.toState }))).toEqual(expected);
     expect(entries.map((e) => e.actor.id)).toEqual(history.map((s) => s.actor.id));
     const seqs = entries.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
 
-    const redacted = await call(this.world.app, this.world.applicant.token, { method: 'GET', url: `/api/v1/projects/${this.id}/transitions` });
+    const redacted = await call(this.world.app, this.world.applicant.token, { method: 'GET', url: `/api/v1/projects/${this.id}/transitions?limit=500` });
     expect(redacted.status).toBe(200);
-    const asApplicant = redacted.body as Transition[];
+    const asApplicant = redacted.body.items as Transition[];
     expect(asApplicant.map((e) => ({ event: e.event, fromState: e.fromState, toState: e.toState }))).toEqual(expected);
     asApplicant.forEach((entry, index) => {
       const step = history[index]!;
@@ -441,7 +441,7 @@ describe('assigning reviewers', () => {
     expect((await j.assignReviewer(unrelated)).status).toBe(201);
 
     const listed = await call(t.app, world.orgDept.token, { method: 'GET', url: `/api/v1/projects/${j.id}/reviewers` });
-    expect((listed.body as Assignment[]).map((a) => a.reviewerId)).toEqual([unrelated.id]);
+    expect((listed.body.items as Assignment[]).map((a) => a.reviewerId)).toEqual([unrelated.id]);
     expect(t.db.$client.prepare('select count(*) c from reviewer_assignments where project_id = ?').get(j.id)).toEqual({ c: 1 });
   });
 });

@@ -97,7 +97,8 @@ describe('restart on the same database file', () => {
     // The same users, tokens still valid, no second admin.
     const afterUsers = await call(second.app, world.admin.token, { method: 'GET', url: '/api/v1/users' });
     expect(afterUsers.body).toEqual(beforeUsers.body);
-    expect((afterUsers.body as Array<{ role: string }>).filter((u) => u.role === 'admin')).toHaveLength(1);
+    expect(afterUsers.body.nextCursor).toBeNull();
+    expect((afterUsers.body.items as Array<{ role: string }>).filter((u) => u.role === 'admin')).toHaveLength(1);
 
     // The idempotency record survived: the replay answers the first bytes and writes nothing.
     const replay = await second.app.inject({

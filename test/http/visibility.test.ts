@@ -112,7 +112,7 @@ describe('visibility over every read endpoint', () => {
     // The review happened, and the applicant sees that it did, redacted.
     const history = answers.find((a) => a.url === `/api/v1/projects/${reviewed}/transitions`)!;
     expect(history.status).toBe(200);
-    expect(JSON.parse(history.body).filter((e: { event: string }) => e.event === 'SUBMIT_REVIEW')).toHaveLength(2);
+    expect(JSON.parse(history.body).items.filter((e: { event: string }) => e.event === 'SUBMIT_REVIEW')).toHaveLength(2);
   });
 
   it('shows the general branch above the same, and the other unit only its own', async () => {

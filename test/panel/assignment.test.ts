@@ -22,7 +22,7 @@ const assign = (body: unknown, roundId = world.roundId, token = world.orgDept.to
 const reviewersOf = async (projectId: string): Promise<string[]> => {
   const response = await call(t.app, world.orgDept.token, { method: 'GET', url: `/api/v1/projects/${projectId}/reviewers` });
   expect(response.status).toBe(200);
-  return (response.body as Array<{ reviewerId: string }>).map((a) => a.reviewerId).sort();
+  return (response.body.items as Array<{ reviewerId: string }>).map((a) => a.reviewerId).sort();
 };
 
 describe('automatic assignment', () => {

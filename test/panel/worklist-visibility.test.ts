@@ -51,7 +51,8 @@ describe('worklist', () => {
   it('lists the reviewer’s projects, which it has scored, and its own scores', async () => {
     const response = await get(world.reviewers[0]!, '/api/v1/my-assignments');
     expect(response.status).toBe(200);
-    const items = response.body as Array<Record<string, unknown>>;
+    expect(response.body.nextCursor).toBeNull();
+    const items = response.body.items as Array<Record<string, unknown>>;
     expect(items.map((i) => i.id).sort()).toEqual([scored, pending].sort());
     const done = items.find((i) => i.id === scored)!;
     expect(done).toMatchObject({
@@ -68,13 +69,13 @@ describe('worklist', () => {
 
   it('shows another reviewer only its own review', async () => {
     const response = await get(world.reviewers[1]!, '/api/v1/my-assignments');
-    expect(response.body).toHaveLength(1);
-    expect(response.body[0].review.scores).toEqual(SCORES_2);
+    expect(response.body.items).toHaveLength(1);
+    expect(response.body.items[0].review.scores).toEqual(SCORES_2);
     expect(JSON.stringify(response.body)).not.toContain(world.reviewers[0]!.id);
   });
 
   it('is empty for a reviewer with no assignment and refused to other roles', async () => {
-    expect((await get(outsider, '/api/v1/my-assignments')).body).toEqual([]);
+    expect((await get(outsider, '/api/v1/my-assignments')).body).toEqual({ items: [], nextCursor: null });
     for (const user of [world.applicant, world.orgDept, world.committee, world.auditor, world.admin]) {
       expect((await get(user, '/api/v1/my-assignments')).status).toBe(403);
     }
@@ -88,7 +89,7 @@ describe('reviews of a project', () => {
     for (const user of [world.orgDept, world.committee, world.auditor]) {
       const response = await get(user, url());
       expect(response.status).toBe(200);
-      const reviews = response.body as Array<{ reviewerId: string; scores: unknown; reviewerName: string }>;
+      const reviews = response.body.items as Array<{ reviewerId: string; scores: unknown; reviewerName: string }>;
       expect(reviews.map((r) => r.reviewerId).sort()).toEqual([world.reviewers[0]!.id, world.reviewers[1]!.id].sort());
       expect(reviews.find((r) => r.reviewerId === world.reviewers[1]!.id)!.scores).toEqual(SCORES_2);
     }
@@ -98,8 +99,8 @@ describe('reviews of a project', () => {
     for (const [i, scores] of [SCORES_1, SCORES_2].entries()) {
       const response = await get(world.reviewers[i]!, url());
       expect(response.status).toBe(200);
-      expect(response.body).toHaveLength(1);
-      expect(response.body[0]).toMatchObject({ reviewerId: world.reviewers[i]!.id, scores });
+      expect(response.body.items).toHaveLength(1);
+      expect(response.body.items[0]).toMatchObject({ reviewerId: world.reviewers[i]!.id, scores });
       expect(JSON.stringify(response.body)).not.toContain(world.reviewers[1 - i]!.id);
     }
     expect((await get(world.reviewers[1]!, `/api/v1/projects/${pending}/reviews`)).status).toBe(404);

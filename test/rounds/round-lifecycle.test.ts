@@ -122,7 +122,7 @@ describe('the round lifecycle', () => {
     expect(again.allowedEvents).toEqual(['START_REVIEW']);
     const history = await call(t.app, world.applicant.token, { method: 'GET', url: `/api/v1/rounds/${world.roundId}/transitions` });
     expect(history.status).toBe(200);
-    expect(history.body.map((e: { event: string }) => e.event)).toEqual(['CREATE_ROUND', 'CLOSE_SUBMISSIONS']);
+    expect(history.body.items.map((e: { event: string }) => e.event)).toEqual(['CREATE_ROUND', 'CLOSE_SUBMISSIONS']);
   });
 
   it('starts the review only when every submission has had its preliminary check', async () => {

@@ -137,7 +137,7 @@ describe('versioned machine definitions', () => {
     expect(logCount()).toBe(before + 4);
 
     const history = await call(t.app, world.auditor.token, { method: 'GET', url: `/api/v1/projects/${withdrawn}/transitions` });
-    expect(history.body.at(-1)).toMatchObject({
+    expect(history.body.items.at(-1)).toMatchObject({
       event: 'MIGRATE',
       fromState: 'withdrawn',
       toState: 'rejected',
@@ -147,7 +147,12 @@ describe('versioned machine definitions', () => {
     const round = await call(t.app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${world.roundId}` });
     expect(round.body.projectMachine).toEqual({ id: 'project', version: 2 });
     const roundHistory = await call(t.app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${world.roundId}/transitions` });
-    expect(roundHistory.body.at(-1)).toMatchObject({ event: 'MIGRATE', fromState: 'open', toState: 'open', payload: { projectMachine: { from: 'project@1', to: 'project@2' } } });
+    expect(roundHistory.body.items.at(-1)).toMatchObject({
+      event: 'MIGRATE',
+      fromState: 'open',
+      toState: 'open',
+      payload: { projectMachine: { from: 'project@1', to: 'project@2' } },
+    });
 
     // Under project@2 the draft can be submitted but no longer withdrawn.
     const refused = await fire(world, draft, world.applicant, 'WITHDRAW');
