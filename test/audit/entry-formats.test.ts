@@ -334,10 +334,12 @@ describe('a log written before subjects had a kind, after the migration', () => 
       ...withoutTables,
       format: 'lixiang-audit-bundle/1',
       transitions: { ...transitionsSummary, hashedFields: entryFormats[0]!.hashedFields },
-      files: manifest.files.filter(({ path: relative }) => !relative.startsWith('tables')).map(({ path: relative }) => {
-        const bytes = fs.readFileSync(path.join(bundle, relative));
-        return { path: relative, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
-      }),
+      files: manifest.files
+        .filter(({ path: relative }) => !relative.startsWith('tables'))
+        .map(({ path: relative }) => {
+          const bytes = fs.readFileSync(path.join(bundle, relative));
+          return { path: relative, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+        }),
     };
     fs.writeFileSync(manifestFile, JSON.stringify(asV1, null, 2));
     const { code, report } = runVerifier(bundle, ['--checkpoint', keptFile]);

@@ -348,7 +348,9 @@ describe('a long log', () => {
       const log = new TransitionLogRepository(db.$client);
       // The context the row keeps, as each entry's payload names it: the table comparison holds the row to the log.
       const context = (db.$client.prepare('SELECT context FROM projects WHERE id = ?').get(project.id) as { context: string }).context;
-      const contextSha256 = createHash('sha256').update(canonicalJson(JSON.parse(context))).digest('hex');
+      const contextSha256 = createHash('sha256')
+        .update(canonicalJson(JSON.parse(context)))
+        .digest('hex');
       db.$client.transaction(() => {
         for (let i = 0; i < extra; i += 1) {
           log.append({

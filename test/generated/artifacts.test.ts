@@ -104,4 +104,8 @@ describe('README', () => {
     const listed = [...readme.matchAll(/^\| `npm (?:run )?([\w:.-]+)/gm)].map((m) => m[1]);
     expect(new Set(listed)).toEqual(new Set(scripts));
   });
+
+  it('is at most 20 KB, for users to read', () => {
+    expect(fs.statSync(path.join(root, 'README.md')).size).toBeLessThanOrEqual(20_000);
+  });
 });

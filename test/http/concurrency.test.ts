@@ -169,7 +169,9 @@ describe('gap-free versions and log sequence numbers', () => {
     expect(listed.map((i) => i.seq)).toEqual(Array.from({ length: WORLD_ENTRIES + versions.length + world.reviewers.length }, (_, i) => i + 1));
     const history = await call(t.app, world.auditor.token, { method: 'GET', url: `/api/v1/projects/${draft.id}/transitions` });
     expect(history.body.items).toHaveLength(versions.length);
-    expect((history.body.items as Array<{ seq: number }>).map((h) => h.seq)).toEqual(listed.filter((i) => i.subject.kind === 'project' && i.subject.id === draft.id).map((i) => i.seq));
+    expect((history.body.items as Array<{ seq: number }>).map((h) => h.seq)).toEqual(
+      listed.filter((i) => i.subject.kind === 'project' && i.subject.id === draft.id).map((i) => i.seq),
+    );
     // Each row chains to the one before it.
     const items = page.body.items as Array<{ prevHash: string; hash: string }>;
     for (let i = 1; i < items.length; i += 1) expect(items[i]!.prevHash).toBe(items[i - 1]!.hash);
