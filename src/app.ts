@@ -158,7 +158,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   const definitions = machineDefinitions(workflow.registry);
   const checkpoints = new CheckpointsService(options.db, clock, signingKey, identity.origin, definitions, witness);
-  const exporter = new AuditExportService(options.db, clock, signingKey, identity.origin, undefined, definitions);
+  const exporter = new AuditExportService(options.db, clock, signingKey, identity.origin, undefined, definitions, witness);
 
   // Infrastructure first, then the feature modules.
   await app.register(errorsPlugin);

@@ -20,7 +20,9 @@ import { create as createTar } from 'tar';
 import { isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { findRepositoryPath } from '../repo-files.js';
-import type { CheckpointView, SigningKey } from './checkpoints.js';
+import { checkpointBody, signNote, type CheckpointView, type SigningKey } from './checkpoints.js';
+import { examineHead } from './head-check.js';
+import type { Witness } from './witness.js';
 import { CANONICALIZATION, ENTRY_FORMATS, GENESIS_HASH, HASH_ALGORITHM } from '../workflow/hash-chain.js';
 import { machineDefinitions, type MachineDefinition } from '../machines/definitions.js';
 import { iterateLog } from './transition-log.repository.js';
@@ -76,6 +78,13 @@ export interface BundleManifest {
     entryFormats: Array<{ format: number; count: number; hashedFields: string[]; description: string }>;
   };
   checkpoints: { file: string; count: number; latestSize: number | null };
+  /**
+   * A checkpoint of the exported head, signed by the export (not stored in the database): only when
+   * the head checks out as at the service's start (the seal, the checkpoints, the witness). Without
+   * it, entries after the latest checkpoint are covered by no signature and the verifier says so.
+   * `file` is null and `refused` names why when the head was refused (a refused head is never signed).
+   */
+  headCheckpoint: { file: string; size: number; headHash: string } | { file: null; refused: string[] };
   projects: { file: string; count: number; byState: Record<string, number> };
   /** The rounds, whose own lifecycle entries share the log (machine id `round`). */
   rounds: { file: string; count: number; byState: Record<string, number> };
@@ -173,6 +182,8 @@ export class AuditExportService {
     private readonly scratchRoot: string = os.tmpdir(),
     /** Every machine definition the log may name, for the bundle's replay. */
     private readonly definitions: MachineDefinition[] = machineDefinitions(),
+    /** The witness the service appends its checkpoints to: the head is checked against it before the export signs it. */
+    private readonly witness: Witness | null = null,
   ) {}
 
   /** Writes the bundle into `dir`, which must not exist or be empty. */
@@ -186,6 +197,7 @@ export class AuditExportService {
     const snapshot = openSnapshot(this.db);
     let transitions: BundleManifest['transitions'];
     let checkpointSummary: BundleManifest['checkpoints'];
+    let headCheckpoint: BundleManifest['headCheckpoint'];
     let projectSummary: BundleManifest['projects'];
     let roundSummary: BundleManifest['rounds'];
     const tableSummaries: BundleManifest['tables'] = [];
@@ -280,6 +292,16 @@ export class AuditExportService {
         files.push(writer.close());
         tableSummaries.push({ table, file, count });
       }
+
+      // The head just exported, checked in the same snapshot as at the service's start; signed only when it checks out.
+      const exam = examineHead(snapshot.sqlite, { key: this.key, origin: this.origin, witness: this.witness }, false);
+      if (exam.ok && exam.found.size === (transitions.lastSeq ?? 0) && exam.found.headHash === transitions.headHash) {
+        const { note } = signNote(checkpointBody(this.origin, { size: exam.found.size, hash: exam.found.headHash }, machines), this.key);
+        files.push(writeWhole(dir, 'head-checkpoint.txt', note));
+        headCheckpoint = { file: 'head-checkpoint.txt', size: exam.found.size, headHash: exam.found.headHash };
+      } else {
+        headCheckpoint = { file: null, refused: exam.ok ? ['the head moved while it was exported'] : exam.reasons };
+      }
       snapshot.sqlite.exec('COMMIT');
     } finally {
       if (snapshot.sqlite.inTransaction) snapshot.sqlite.exec('ROLLBACK');
@@ -308,6 +330,7 @@ export class AuditExportService {
       },
       transitions,
       checkpoints: checkpointSummary,
+      headCheckpoint,
       projects: projectSummary,
       rounds: roundSummary,
       tables: tableSummaries,

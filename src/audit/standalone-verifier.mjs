@@ -13,8 +13,14 @@
  *                and head as the manifest says
  *   checkpoints  every note in checkpoints.ndjson is signed by public-key.pem, names this log and
  *                its machine definitions, and the log has exactly the signed hash at the signed size
+ *                (head-checkpoint.txt, the export's signature of the head it exported, included);
+ *                entries after the latest signed size are covered by no signature: a failure
+ *                naming how many (a tail appended without the key, or an export whose head was
+ *                refused or that signed none)
  *   kept         each --checkpoint note (kept by the auditor, outside the service) passes the same
- *                test: this is what exposes a cut-off tail or a log re-hashed from some entry on
+ *                test: this is what exposes a cut-off tail or a log re-hashed from some entry on;
+ *                and a kept note signed by the bundle's key is among the bundle's checkpoints,
+ *                unless an acknowledgement entry (ACKNOWLEDGE_HEAD) of the log supersedes it
  *   machines     each definition file is the one the checkpoints signed
  *   replay       every subject's transitions (a project's, a round's), in order, are transitions of
  *                the definition of their machine version, from the initial state, fired by a role
@@ -45,6 +51,8 @@ export const FORMATS = ['lixiang-audit-bundle/1', FORMAT];
 const MIGRATE_EVENT = 'MIGRATE';
 /** The machine id of record entries: acts that are not transitions of a machine (src/workflow/records.ts). */
 const RECORD_MACHINE = 'record';
+/** An operator's acceptance of a refused head (src/audit/head-check.ts): it names the checkpoints it supersedes. */
+const ACKNOWLEDGE_EVENT = 'ACKNOWLEDGE_HEAD';
 const COMMON_FIELDS = ['event', 'fromState', 'toState', 'payload', 'actorId', 'actorRole', 'actorUnitId', 'at', 'requestId', 'machineId', 'machineVersion', 'prevHash'];
 
 /**
@@ -364,12 +372,20 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
   };
   let checkpointCount = 0;
   let previousSize = -1;
+  /** The largest size a note signed by the bundle's key covers: entries after it are signed by nobody. */
+  let signedSize = 0;
+  /** `${size} ${headHash}` of every checkpoint row of the bundle whose note the bundle's key signed. */
+  const bundleSigned = new Set();
   const examineNote = (text, label, check) => {
     const parsed = parseCheckpoint(text);
+    let signed = false;
     if (publicKey) {
       const problem = signatureProblem(parsed, publicKey);
       if (problem) check.fail(`${label}: ${problem}`);
+      else signed = true;
     }
+    if (signed) signedSize = Math.max(signedSize, parsed.size);
+    parsed.signed = signed;
     if (parsed.origin !== manifest.origin) check.fail(`${label}: origin ${parsed.origin} is not this log (${manifest.origin})`);
     for (const problem of machineProblems(parsed.machines)) check.fail(`${label}: ${problem}`);
     if (parsed.machines.length === 0) check.warn(`${label}: names no machine definition`);
@@ -383,6 +399,7 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
         const row = JSON.parse(line);
         const parsed = examineNote(String(row.note), `checkpoint ${row.id}`, checks.checkpoints);
         if (parsed.size !== row.size || parsed.headHash !== row.headHash) checks.checkpoints.fail(`checkpoint ${row.id}: its columns differ from its signed note`);
+        if (parsed.signed) bundleSigned.add(`${parsed.size} ${parsed.headHash}`);
         if (parsed.size < previousSize) checks.checkpoints.fail(`checkpoint ${row.id} covers ${parsed.size} entries, an earlier one ${previousSize}: the log shrank`);
         previousSize = Math.max(previousSize, parsed.size);
         checkpointCount += 1;
@@ -395,9 +412,24 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
   }
   if (checkpointCount !== manifest.checkpoints.count) checks.checkpoints.fail(`${checkpointCount} checkpoints, the manifest says ${manifest.checkpoints.count}`);
 
+  // The export's checkpoint of the head it exported (bundles from before it, or of a refused head, have none).
+  const headCheckpoint = manifest.headCheckpoint ?? null;
+  let headNote = null;
+  if (headCheckpoint?.file) {
+    try {
+      headNote = examineNote(fs.readFileSync(fileOf(headCheckpoint.file), 'utf8'), "the export's checkpoint of its head", checks.checkpoints);
+      if (!listed.has(headCheckpoint.file)) checks.checksums.fail(`${headCheckpoint.file} is not covered by the manifest's checksums`);
+    } catch (error) {
+      checks.checkpoints.fail(`the export's checkpoint of its head: ${error.message}`);
+    }
+  }
+
+  /** The kept notes the bundle's key signed: each must be among the bundle's checkpoints. */
+  const keptSigned = [];
   for (const { label, text } of kept) {
     try {
-      examineNote(text, label, checks.kept);
+      const parsed = examineNote(text, label, checks.kept);
+      if (parsed.signed) keptSigned.push({ label, parsed });
     } catch (error) {
       checks.kept.fail(`${label}: ${error.message}`);
     }
@@ -407,6 +439,8 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
   // the chain and the replay, in one pass over the log -------------------------------------------
   /** `${kind} ${id}` of each subject (a project, a round, …) → { state, machine, transitions } */
   const subjects = new Map();
+  /** `${size} ${headHash}` of each checkpoint an acknowledgement entry superseded → that entry's seq. */
+  const superseded = new Map();
   const tablesReplay = new TablesReplayer();
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
@@ -453,6 +487,13 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
         checks.chain.fail(`entry ${entry.seq}: payload is not JSON`);
       }
       settle(entry.seq, entry.hash);
+      if (entry.subjectKind === 'log' && entry.subjectId === 'head' && entry.event === ACKNOWLEDGE_EVENT) {
+        try {
+          for (const ref of JSON.parse(entry.payload).supersedes ?? []) superseded.set(`${ref.size} ${ref.headHash}`, entry.seq);
+        } catch {
+          // the chain check names a payload that is not JSON
+        }
+      }
       tablesReplay.apply(entry);
       expectedSeq = entry.seq + 1;
       prevHash = entry.hash;
@@ -543,8 +584,35 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
   if (count !== t.count) checks.chain.fail(`${count} entries, the manifest says ${t.count}`);
   if (head.hash !== t.headHash) checks.chain.fail(`head hash ${head.hash}, the manifest says ${t.headHash}`);
   checks.chain.summary = `${count} entries, head ${head.size} ${head.hash}`;
-  checks.checkpoints.summary = `${checkpointCount} checkpoints`;
+
+  // Entries no signature covers: after the latest size a note signed by the bundle's key states.
+  if (publicKey && head.size > signedSize) {
+    const unsigned = head.size - signedSize;
+    const why =
+      headCheckpoint === null
+        ? 'the bundle carries no checkpoint of its head (exported before exports signed it)'
+        : headCheckpoint.file === null
+          ? `the export refused to sign its head (${(headCheckpoint.refused ?? []).join('; ') || 'no reason given'})`
+          : "the export's checkpoint of its head does not cover them";
+    checks.checkpoints.fail(
+      `${unsigned} entr${unsigned === 1 ? 'y' : 'ies'} (${signedSize + 1}..${head.size}) after the latest signed checkpoint (size ${signedSize}) are covered by no signature: ` +
+        `${why}; they may have been appended without the key, and are not proven`,
+    );
+  }
+  // A kept note signed by this key that the bundle's checkpoints lack: its row was deleted.
+  for (const { label, parsed } of keptSigned) {
+    const key = `${parsed.size} ${parsed.headHash}`;
+    if (bundleSigned.has(key) || superseded.has(key)) continue;
+    checks.kept.fail(`${label}: signed by the bundle's key (size ${parsed.size}), but not among the bundle's checkpoints and superseded by no acknowledgement: checkpoint rows were deleted`);
+  }
+  checks.checkpoints.summary = `${checkpointCount} checkpoints${headNote ? `, the export's of its head (size ${headNote.size})` : ''}; ${signedSize} of ${head.size} entries signed`;
   checks.kept.summary = kept.length === 0 ? 'none given' : `${kept.length} kept checkpoint${kept.length > 1 ? 's' : ''}`;
+  if (keptSigned.some(({ parsed }) => superseded.has(`${parsed.size} ${parsed.headHash}`))) {
+    for (const { label, parsed } of keptSigned) {
+      const by = superseded.get(`${parsed.size} ${parsed.headHash}`);
+      if (by !== undefined && !bundleSigned.has(`${parsed.size} ${parsed.headHash}`)) checks.kept.warn(`${label}: superseded by the acknowledgement in entry ${by}`);
+    }
+  }
   checks.machines.summary = [...definitions.entries()].map(([key, d]) => `${key} sha256:${d.sha256.slice(0, 16)}…`).join(', ');
 
   // the exported projects and rounds: each subject of the log, in its file, where its entries lead

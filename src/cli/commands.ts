@@ -191,8 +191,13 @@ export async function run(argv: string[]): Promise<number> {
             return 0;
           }
           const key = loadSigningKey(config.signingKeyPath, identity.keyName);
-          const manifest = await new AuditExportService(db, systemClock, key, identity.origin).writeDirectory(dir);
+          // The export signs the head it exports when it checks out against the checkpoints and the witness.
+          const { witness } = headOf(db, config).context;
+          const manifest = await new AuditExportService(db, systemClock, key, identity.origin, undefined, undefined, witness).writeDirectory(dir);
           out(`wrote ${dir}: ${manifest.transitions.count} entries, ${manifest.checkpoints.count} checkpoints, ${manifest.projects.count} projects`);
+          if (manifest.headCheckpoint.file === null) {
+            out(`the head was not signed: ${manifest.headCheckpoint.refused.join('; ')}; entries after the latest checkpoint are covered by no signature`);
+          }
           out(`verify with: node ${path.join(dir, 'verify.mjs')} ${dir} --checkpoint <a checkpoint note you kept>`);
           return 0;
         } finally {

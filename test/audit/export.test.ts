@@ -93,6 +93,7 @@ describe('audit export', () => {
     expect(fs.readdirSync(bundle).sort()).toEqual(
       [
         'checkpoints.ndjson',
+        'head-checkpoint.txt',
         'machines',
         'manifest.json',
         'projects.ndjson',
@@ -146,6 +147,8 @@ describe('audit export', () => {
         ],
       },
       checkpoints: { count: 2, latestSize: rows.length },
+      // The head checks out (seal, checkpoints): the export signs the head it exports.
+      headCheckpoint: { file: 'head-checkpoint.txt', size: rows.length, headHash: rows.at(-1)!.hash },
       projects: { count: 4, byState: Object.fromEntries(states.map((s) => [s.state, s.n])) },
       rounds: { file: 'rounds.ndjson', count: 1, byState: { open: 1 } },
       machines: [
@@ -337,7 +340,9 @@ describe('a long log', () => {
     const db = openDatabase(path.join(dir, 'lixiang.db'));
     migrateDatabase(db);
     const clock = new FakeClock();
-    const app = await buildApp({ db, clock, adminToken: ADMIN_TOKEN });
+    // The service's key on a file: the export signs the head it exports with the key that sealed it.
+    const keyFile = path.join(dir, 'signing-key.pem');
+    const app = await buildApp({ db, clock, adminToken: ADMIN_TOKEN, signingKeyPath: keyFile });
     const bundle = path.join(dir, 'bundle');
     try {
       const world = await createWorld(app);
@@ -372,7 +377,7 @@ describe('a long log', () => {
       })();
       db.$client.prepare('UPDATE projects SET version = version + ?, updated_at = ? WHERE id = ?').run(extra, new Date(clock.now() + extra - 1).toISOString(), project.id);
       const identity = logIdentity('default');
-      const key = loadSigningKey(null, identity.keyName);
+      const key = loadSigningKey(keyFile, identity.keyName);
       // A database file: the export reads through a connection of its own and lets requests run.
       const exporting = new AuditExportService(db, clock, key, identity.origin).writeDirectory(bundle);
       const during = await Promise.all(others.map((p) => fireOk(world, p.id, 'SUBMIT')));

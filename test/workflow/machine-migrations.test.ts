@@ -10,10 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MachineRegistry, SHIPPED_LIFECYCLES } from '../../machines/registry.js';
-import { loadSigningKey } from '../../src/audit/checkpoints.js';
+import { loadSigningKey, logIdentity } from '../../src/audit/checkpoints.js';
 import { AuditExportService } from '../../src/audit/export-bundle.js';
 import { machineDefinitions } from '../../src/machines/definitions.js';
-import { ADMIN_TOKEN, FakeClock, call, createTestApp, type TestApp } from '../helpers/app.js';
+import { ADMIN_TOKEN, FakeClock, call, createTestApp, keyFiles, type TestApp } from '../helpers/app.js';
 import { projectV2 } from '../helpers/project-v2.js';
 import { createDraft, createWorld, driveTo, fire, type World } from '../helpers/world.js';
 
@@ -167,11 +167,12 @@ describe('versioned machine definitions', () => {
     expect(verify.body).toMatchObject({ valid: true, count: logCount() });
     // The auditor's bundle names both definitions, and its stand-alone verifier replays across the migration.
     const bundle = path.join(dir, 'bundle');
+    // With the service's key: the export signs the head it exports only when the seal made with that key vouches for it.
     const manifest = await new AuditExportService(
       t.db,
       clock,
-      loadSigningKey(null, 'test', silent),
-      'lixiang/test/transition-log',
+      loadSigningKey(keyFiles(file).signingKeyPath, logIdentity('default').keyName, silent),
+      logIdentity('default').origin,
       undefined,
       machineDefinitions(new MachineRegistry([...SHIPPED_LIFECYCLES, projectV2])),
     ).writeDirectory(bundle);
