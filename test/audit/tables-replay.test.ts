@@ -156,7 +156,8 @@ describe('the log proves the tables', () => {
       tamper(db, statement, ...params);
       const expected = { table, key: key(r), field };
 
-      const app = await buildApp({ db, clock: new FakeClock() });
+      // The key the export signs with (offline below): the service seals the head with it.
+      const app = await buildApp({ db, clock: new FakeClock(), signingKeyPath: path.join(dir, 'key.pem') });
       try {
         const online = await call(app, r.auditor.token!, { method: 'GET', url: '/api/v1/audit/verify' });
         expect(online.status).toBe(200);
