@@ -376,7 +376,7 @@ describe('the mutation suite', () => {
       kind: 'cut off the tail',
       via: 'database',
       what: 'every entry from REJECT on deleted, projects rolled back, later checkpoints deleted',
-      caughtBy: ['kept'],
+      caughtBy: ['kept', 'tables'],
       run: () =>
         viaDatabase((sqlite) => {
           rewriteLog(sqlite, logOf(sqlite).slice(0, S.reject - 1));
@@ -387,7 +387,7 @@ describe('the mutation suite', () => {
       kind: 'cut off the tail',
       via: 'files',
       what: 'every entry from REJECT on removed, projects rolled back, later checkpoints removed, manifest fixed',
-      caughtBy: ['kept'],
+      caughtBy: ['kept', 'tables'],
       run: () =>
         viaFiles((b) => {
           b.entries = b.entries.slice(0, S.reject - 1);
@@ -400,7 +400,7 @@ describe('the mutation suite', () => {
       kind: 'delete a row and re-hash everything after it',
       via: 'database',
       what: 'a review deleted, later entries renumbered and re-hashed, checkpoints re-signed with the stolen key',
-      caughtBy: ['kept'],
+      caughtBy: ['kept', 'tables'],
       run: () =>
         viaDatabase((sqlite) => {
           const entries = rechain(renumber(logOf(sqlite).filter((e) => e.seq !== S.review2)), S.review2 - 1);
@@ -412,7 +412,7 @@ describe('the mutation suite', () => {
       kind: 'delete a row and re-hash everything after it',
       via: 'files',
       what: 'the withdrawal deleted, the rest re-hashed, checkpoints re-signed with the stolen key, manifest fixed',
-      caughtBy: ['kept'],
+      caughtBy: ['kept', 'tables'],
       run: () =>
         viaFiles((b) => {
           const entries = rechain(renumber(b.entries.filter((e) => e.seq !== S.withdraw)), S.withdraw - 1);
@@ -447,7 +447,7 @@ describe('the mutation suite', () => {
       kind: 'forge a checkpoint signature',
       via: 'files',
       what: "GRADE and what follows cut; public-key.pem replaced by the attacker's key, every checkpoint re-signed with it",
-      caughtBy: ['kept'],
+      caughtBy: ['kept', 'tables'],
       run: () =>
         viaFiles((b) => {
           const own = generateKeyPairSync('ed25519').privateKey;
@@ -498,7 +498,7 @@ describe('the mutation suite', () => {
       kind: 'swap a machine definition',
       via: 'files',
       what: 'stolen key: a draft → graded transition added, a forged GRADE of the draft appended, checkpoints re-signed over the new definition',
-      caughtBy: ['kept'],
+      caughtBy: ['kept', 'tables'],
       run: () =>
         viaFiles((b) => {
           const file = path.join(b.dir, 'machines/project@1.json');
