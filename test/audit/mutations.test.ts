@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { checkpointBody, loadSigningKey, logIdentity, signNote, type SigningKey } from '../../src/audit/checkpoints.js';
 import { AuditExportService, type BundleManifest } from '../../src/audit/export-bundle.js';
+import { HeadSealer } from '../../src/audit/seal.js';
 import { GENESIS_HASH, canonicalJson, entryHash, type UnhashedEntry } from '../../src/workflow/hash-chain.js';
 import { machineDefinitions, type MachineDefinition } from '../../src/machines/definitions.js';
 import type { MachineDescription } from '../../machines/lifecycle.js';
@@ -134,6 +135,17 @@ class BundleFiles {
     const states = replayedStates(this.entries);
     this.projects = this.projects.map((p) => ({ ...p, state: states.get(p.id) ?? 'draft' }));
   }
+  /**
+   * Re-signs head-checkpoint.txt (the export's checkpoint of its head) over the entries in the file,
+   * as an attacker holding a key does after re-signing the checkpoints.
+   */
+  signHead(key: SigningKey, machines: ReadonlyArray<Pick<MachineDefinition, 'id' | 'version' | 'sha256'>> = machineDefinitions()): void {
+    const entries = this.entries;
+    const line = signedCheckpoint(0, entries, entries.length, key, machines);
+    fs.writeFileSync(this.file('head-checkpoint.txt'), line.note);
+    this.signedHead = { file: 'head-checkpoint.txt', size: line.size, headHash: line.headHash };
+  }
+  private signedHead: BundleManifest['headCheckpoint'] | null = null;
   /** Recomputes every count, the head and every checksum, as a careful attacker would. */
   fixManifest(mutate: (manifest: BundleManifest) => void = () => undefined): void {
     const manifest = JSON.parse(fs.readFileSync(this.file('manifest.json'), 'utf8')) as BundleManifest;
@@ -150,6 +162,7 @@ class BundleFiles {
     const byState: Record<string, number> = {};
     for (const p of projects) byState[p.state] = (byState[p.state] ?? 0) + 1;
     Object.assign(manifest.projects, { count: projects.length, byState });
+    if (this.signedHead) manifest.headCheckpoint = this.signedHead;
     mutate(manifest);
     manifest.files = manifest.files.map(({ path: relative }) => {
       const bytes = fs.readFileSync(this.file(relative));
@@ -406,6 +419,8 @@ describe('the mutation suite', () => {
           const entries = rechain(renumber(logOf(sqlite).filter((e) => e.seq !== S.review2)), S.review2 - 1);
           rewriteLog(sqlite, entries);
           rewriteCheckpoints(sqlite, [signedCheckpoint(1, entries, KEPT_SIZE - 1, stolenKey), signedCheckpoint(2, entries, entries.length, stolenKey)]);
+          // The key also makes the seal: the export finds the head checked out and signs it.
+          new HeadSealer(sqlite, stolenKey, origin, clock).seal(true);
         }),
     },
     {
@@ -418,6 +433,7 @@ describe('the mutation suite', () => {
           const entries = rechain(renumber(b.entries.filter((e) => e.seq !== S.withdraw)), S.withdraw - 1);
           b.entries = entries;
           b.checkpoints = [signedCheckpoint(1, entries, KEPT_SIZE - 1, stolenKey), signedCheckpoint(2, entries, entries.length, stolenKey)];
+          b.signHead(stolenKey);
           b.alignProjects();
           b.fixManifest();
         }),
@@ -459,6 +475,7 @@ describe('the mutation suite', () => {
           b.entries = entries;
           b.checkpoints = [signedCheckpoint(1, entries, KEPT_SIZE, attackerKey), signedCheckpoint(2, entries, S.grade - 1, attackerKey)];
           fs.writeFileSync(path.join(b.dir, 'public-key.pem'), attackerKey.publicKeyPem);
+          b.signHead(attackerKey);
           b.alignProjects();
           b.fixManifest((m) => Object.assign(m.publicKey, { keyId: attackerKey.keyIdHex, noteVerifierKey: attackerKey.verifierKey }));
         }),
@@ -531,6 +548,7 @@ describe('the mutation suite', () => {
           b.entries = entries;
           const machines = [{ id: 'project', version: 1, sha256 }];
           b.checkpoints = [signedCheckpoint(1, entries, KEPT_SIZE, stolenKey, machines), signedCheckpoint(2, entries, entries.length, stolenKey, machines)];
+          b.signHead(stolenKey, machines);
           b.projects = b.projects.map((p) => (p.id === draft.id ? { ...p, state: 'graded', version: p.version + 1 } : p));
           b.fixManifest((m) => {
             m.machines[0]!.sha256 = sha256;
