@@ -603,7 +603,9 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
   for (const { label, parsed } of keptSigned) {
     const key = `${parsed.size} ${parsed.headHash}`;
     if (bundleSigned.has(key) || superseded.has(key)) continue;
-    checks.kept.fail(`${label}: signed by the bundle's key (size ${parsed.size}), but not among the bundle's checkpoints and superseded by no acknowledgement: checkpoint rows were deleted, or the database was rolled back to before it`);
+    checks.kept.fail(
+      `${label}: signed by the bundle's key (size ${parsed.size}), but not among the bundle's checkpoints and superseded by no acknowledgement: checkpoint rows were deleted, or the database was rolled back to before it`,
+    );
   }
   checks.checkpoints.summary = `${checkpointCount} checkpoints${headNote ? `, the export's of its head (size ${headNote.size})` : ''}; ${signedSize} of ${head.size} entries signed`;
   checks.kept.summary = kept.length === 0 ? 'none given' : `${kept.length} kept checkpoint${kept.length > 1 ? 's' : ''}`;
