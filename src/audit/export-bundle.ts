@@ -32,6 +32,8 @@ import { storedProjections } from './verify-tables.js';
 /** /2: entries name their subject by kind and id and carry their hash format (/1 had `projectId`). */
 export const BUNDLE_FORMAT = 'lixiang-audit-bundle/2';
 const VERIFIER_FILE = 'standalone-verifier.mjs';
+/** The extension line of the export's checkpoint of its head (standalone-verifier.mjs knows it by this name). */
+const EXPORTED_HEAD_LINE = 'exported-head';
 /** The table replay's rules, under the name verify.mjs imports them by. */
 const REPLAY_FILE = 'tables-replay.mjs';
 const COMMON_FIELDS = ['event', 'fromState', 'toState', 'payload', 'actorId', 'actorRole', 'actorUnitId', 'at', 'requestId', 'machineId', 'machineVersion', 'prevHash'];
@@ -296,7 +298,9 @@ export class AuditExportService {
       // The head just exported, checked in the same snapshot as at the service's start; signed only when it checks out.
       const exam = examineHead(snapshot.sqlite, { key: this.key, origin: this.origin, witness: this.witness }, false);
       if (exam.ok && exam.found.size === (transitions.lastSeq ?? 0) && exam.found.headHash === transitions.headHash) {
-        const { note } = signNote(checkpointBody(this.origin, { size: exam.found.size, hash: exam.found.headHash }, machines), this.key);
+        // An extension line says the note is an export's, never a row of the checkpoints table: an auditor may keep it like any other.
+        const body = `${checkpointBody(this.origin, { size: exam.found.size, hash: exam.found.headHash }, machines)}${EXPORTED_HEAD_LINE} ${createdAt}\n`;
+        const { note } = signNote(body, this.key);
         files.push(writeWhole(dir, 'head-checkpoint.txt', note));
         headCheckpoint = { file: 'head-checkpoint.txt', size: exam.found.size, headHash: exam.found.headHash };
       } else {

@@ -20,7 +20,8 @@
  *   kept         each --checkpoint note (kept by the auditor, outside the service) passes the same
  *                test: this is what exposes a cut-off tail or a log re-hashed from some entry on;
  *                and a kept note signed by the bundle's key is among the bundle's checkpoints,
- *                unless an acknowledgement entry (ACKNOWLEDGE_HEAD) of the log supersedes it
+ *                unless an acknowledgement entry (ACKNOWLEDGE_HEAD) of the log supersedes it (an
+ *                export's checkpoint of its head, line "exported-head <time>", never was a row)
  *   machines     each definition file is the one the checkpoints signed
  *   replay       every subject's transitions (a project's, a round's), in order, are transitions of
  *                the definition of their machine version, from the initial state, fired by a role
@@ -53,6 +54,8 @@ const MIGRATE_EVENT = 'MIGRATE';
 const RECORD_MACHINE = 'record';
 /** An operator's acceptance of a refused head (src/audit/head-check.ts): it names the checkpoints it supersedes. */
 const ACKNOWLEDGE_EVENT = 'ACKNOWLEDGE_HEAD';
+/** The extension line of an export's checkpoint of its head: a signed note that was never a row of the checkpoints table. */
+const EXPORTED_HEAD_LINE = /^exported-head \S+$/m;
 const COMMON_FIELDS = ['event', 'fromState', 'toState', 'payload', 'actorId', 'actorRole', 'actorUnitId', 'at', 'requestId', 'machineId', 'machineVersion', 'prevHash'];
 
 /**
@@ -386,6 +389,7 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
     }
     if (signed) signedSize = Math.max(signedSize, parsed.size);
     parsed.signed = signed;
+    parsed.exportedHead = EXPORTED_HEAD_LINE.test(parsed.body);
     if (parsed.origin !== manifest.origin) check.fail(`${label}: origin ${parsed.origin} is not this log (${manifest.origin})`);
     for (const problem of machineProblems(parsed.machines)) check.fail(`${label}: ${problem}`);
     if (parsed.machines.length === 0) check.warn(`${label}: names no machine definition`);
@@ -429,7 +433,8 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
   for (const { label, text } of kept) {
     try {
       const parsed = examineNote(text, label, checks.kept);
-      if (parsed.signed) keptSigned.push({ label, parsed });
+      // An export's checkpoint of its head (kept from an earlier bundle) was never a row: only the prefix test applies.
+      if (parsed.signed && !parsed.exportedHead) keptSigned.push({ label, parsed });
     } catch (error) {
       checks.kept.fail(`${label}: ${error.message}`);
     }

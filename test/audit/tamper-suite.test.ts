@@ -151,7 +151,7 @@ async function online(): Promise<Online> {
 
 let bundles = 0;
 /** `lixiang audit export --out DIR` on the file (as src/cli/main.ts runs it), then `node verify.mjs DIR --checkpoint kept --json`. */
-async function offline(keptNote = kept): Promise<{ code: number | null; report: VerifierReport; failing: Record<string, string[]>; exported: string }> {
+async function offline(keptNote = kept): Promise<{ code: number | null; report: VerifierReport; failing: Record<string, string[]>; exported: string; signedHead: string | null }> {
   const bundle = path.join(dir, `bundle-${(bundles += 1)}`);
   vi.stubEnv('DATABASE_URL', file);
   vi.stubEnv('LIXIANG_SIGNING_KEY_PATH', keyFiles(file).signingKeyPath);
@@ -171,8 +171,10 @@ async function offline(keptNote = kept): Promise<{ code: number | null; report: 
   expect(verifier.stderr).toBe('');
   const report = JSON.parse(verifier.stdout) as VerifierReport;
   const failing = Object.fromEntries(report.checks.filter((c) => !c.ok).map((c) => [c.name, c.failures]));
+  const headNote = path.join(bundle, 'head-checkpoint.txt');
+  const signedHead = fs.existsSync(headNote) ? fs.readFileSync(headNote, 'utf8') : null;
   fs.rmSync(bundle, { recursive: true, force: true });
-  return { code: verifier.status, report, failing, exported };
+  return { code: verifier.status, report, failing, exported, signedHead };
 }
 
 const divergence = (o: Online, table: string, key: string, field: string) => o.verdict.tables.divergences.find((d) => d.table === table && d.key === key && d.field === field);
@@ -183,9 +185,17 @@ describe('the untampered world', () => {
     const o = await online();
     expect(o.refused).toBeNull();
     expect(o.verdict).toMatchObject({ valid: true, chainValid: true, tables: { valid: true, divergenceCount: 0 }, head: { valid: true } });
-    const { code, failing, report } = await offline();
+    const { code, failing, report, signedHead } = await offline();
     expect(failing).toEqual({});
     expect(code).toBe(0);
+    // The export's checkpoint of its head, kept by the auditor, passes later as a kept note (it never was a row).
+    expect(signedHead!.split('\n').slice(0, 2)).toEqual(['lixiang/default/transition-log', String(keptSize)]);
+    expect(signedHead).toMatch(/\nexported-head \S+\n\n\u2014 lixiang\/default /);
+    const exportedNote = path.join(dir, 'kept-export.txt');
+    fs.writeFileSync(exportedNote, signedHead!);
+    const again = await offline(exportedNote);
+    expect(again.failing).toEqual({});
+    expect(again.code).toBe(0);
     expect(report.checks.find((c) => c.name === 'checkpoints')!.summary).toMatch(
       new RegExp(`the export's of its head \\(size ${keptSize}\\); ${keptSize} of ${keptSize} entries signed`),
     );
