@@ -3,8 +3,16 @@
  * API: units, three users, a round, `projects` projects in progress, and a hash-chained log of
  * `logPerProject` progress reports for each. The scale bench builds its sizes with it, and the HTTP
  * bench's ceiling its table, so both work on rows the engine itself would hold.
+ *
+ * The log proves the tables, as the verification's table comparison checks: every row is first
+ * recorded by an ADOPT entry whose payload is its audited projection (a database adopted at an
+ * upgrade, the projects in progress at version 1 with no report yet), then each progress report is
+ * a machine entry whose payload carries the contextSha256 of the context it leaves; the project row
+ * holds the last of them (version 1 + logPerProject).
  */
-import { ENTRY_FORMAT, GENESIS_HASH, entryHash, type UnhashedEntry } from '../../src/workflow/hash-chain.js';
+import { projectRow, sha256Hex } from '../../src/audit/table-rules.js';
+import { STORED_ROWS_SQL } from '../../src/audit/verify-tables.js';
+import { ENTRY_FORMAT, GENESIS_HASH, canonicalJson, entryHash, type UnhashedEntry } from '../../src/workflow/hash-chain.js';
 import { hashToken } from '../../src/auth/tokens.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
 import { newId } from '../../src/ids.js';
@@ -64,14 +72,46 @@ export function seedDatabase(file: string, projects: number, logPerProject: numb
   const ids: string[] = [];
   let seq = 0;
   let prevHash = GENESIS_HASH;
+  const append = (entry: Omit<UnhashedEntry, 'seq' | 'format' | 'prevHash'>) => {
+    seq += 1;
+    const unhashed: UnhashedEntry = { ...entry, seq, format: ENTRY_FORMAT, prevHash };
+    const hash = entryHash(unhashed);
+    insertLog.run({ ...unhashed, hash });
+    prevHash = hash;
+  };
+  const SYSTEM = { actorId: 'system', actorRole: 'system', actorUnitId: null, machineId: 'record', machineVersion: 1 };
+  // The rows written above, adopted as the service adopts a database from before record entries.
+  const adopt = (table: 'units' | 'users' | 'rounds', kind: string, state: (row: Record<string, unknown>) => string) => {
+    for (const row of sqlite.prepare<[], Record<string, unknown>>(STORED_ROWS_SQL[table]).all()) {
+      const projection = projectRow(table, row);
+      append({
+        ...SYSTEM,
+        subjectKind: kind as UnhashedEntry['subjectKind'],
+        subjectId: String(projection.id),
+        event: 'ADOPT',
+        fromState: 'none',
+        toState: state(row),
+        payload: canonicalJson({ row: projection }),
+        at: now,
+        requestId: 'system:adopt',
+      });
+    }
+  };
+  sqlite.transaction(() => {
+    adopt('units', 'unit', () => 'active');
+    adopt('users', 'user', () => 'active');
+    adopt('rounds', 'round', (row) => String(row.state));
+  })();
+  const letterSha256 = sha256Hex(canonicalJson(JSON.parse(letter)));
   const batch = 10_000;
   const t0 = Date.parse(now);
+  const MARK = 987654321987;
   for (let start = 0; start < projects; start += batch) {
     sqlite.transaction(() => {
       for (let i = start; i < Math.min(projects, start + batch); i += 1) {
         const id = newId(t0 + i);
         ids.push(id);
-        const context = JSON.stringify({
+        const context = {
           projectId: id,
           unitId: unit,
           returnedForRevision: false,
@@ -81,31 +121,58 @@ export function seedDatabase(file: string, projects: number, logPerProject: numb
           recommended: false,
           reviewSubmissions: 1,
           progressReports: logPerProject,
+        };
+        // The canonical context around its report count, so that each report's hash costs one SHA-256.
+        const [before, after] = canonicalJson({ ...context, progressReports: MARK }).split(String(MARK));
+        const contextSha256 = (reports: number) => sha256Hex(`${before}${reports}${after}`);
+        const title = `项目 ${i}`;
+        insertProject.run(id, round, unit, title, letter, JSON.stringify(context), 1 + logPerProject, applicant, now, now);
+        const adopted = {
+          id,
+          roundId: round,
+          unitId: unit,
+          category: 'fortress',
+          direction: 'soul',
+          title,
+          letterSha256,
+          state: 'in_progress',
+          contextSha256: contextSha256(0),
+          machineId: 'project',
+          machineVersion: 1,
+          version: 1,
+          grade: null,
+          funding: null,
+          createdBy: applicant,
+          createdAt: now,
+          updatedAt: now,
+        };
+        append({
+          ...SYSTEM,
+          subjectKind: 'project',
+          subjectId: id,
+          event: 'ADOPT',
+          fromState: 'none',
+          toState: 'in_progress',
+          payload: canonicalJson({ row: adopted }),
+          at: now,
+          requestId: 'system:adopt',
         });
-        insertProject.run(id, round, unit, `项目 ${i}`, letter, context, 1 + logPerProject, applicant, now, now);
         for (let k = 0; k < logPerProject; k += 1) {
-          seq += 1;
-          const entry: UnhashedEntry = {
-            seq,
-            format: ENTRY_FORMAT,
+          append({
             subjectKind: 'project',
             subjectId: id,
             event: 'SUBMIT_PROGRESS_REPORT',
             fromState: 'in_progress',
             toState: 'in_progress',
-            payload: `{"text":"第${k + 1}次进展报告"}`,
+            payload: `{"contextSha256":"${contextSha256(k + 1)}","text":"第${k + 1}次进展报告"}`,
             actorId: applicant,
             actorRole: 'applicant',
             actorUnitId: unit,
             at: now,
-            requestId: `scale-${seq}`,
+            requestId: `scale-${seq + 1}`,
             machineId: 'project',
             machineVersion: 1,
-            prevHash,
-          };
-          const hash = entryHash(entry);
-          insertLog.run({ ...entry, hash });
-          prevHash = hash;
+          });
         }
       }
     })();
