@@ -204,14 +204,15 @@ export function inspect(file: string): Inspection {
     const entries = db.prepare("SELECT from_state AS fromState, to_state AS toState FROM transition_log WHERE subject_kind = 'project' AND subject_id = ? ORDER BY seq");
     for (const project of projects) {
       const log = entries.all(project.id) as Array<{ fromState: string; toState: string }>;
-      let state = 'draft';
+      // A project's first entry is its creation (CREATE_PROJECT, from none to draft).
+      let state = 'none';
       for (const entry of log) {
         if (entry.fromState !== state) mismatches.push(`${project.id}: entry from ${entry.fromState} after ${state}`);
         state = entry.toState;
       }
       if (state !== project.state) mismatches.push(`${project.id}: stored ${project.state}, replayed ${state}`);
-      // No project here is ever edited, so every version step is one transition.
-      if (project.version !== 1 + log.length) mismatches.push(`${project.id}: version ${project.version} after ${log.length} transitions`);
+      // The creation is version 1, and each later entry one version more.
+      if (project.version !== log.length) mismatches.push(`${project.id}: version ${project.version} after ${log.length} entries`);
     }
     return { integrity, chain, requestIds, mismatches };
   } finally {
