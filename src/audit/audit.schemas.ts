@@ -223,7 +223,11 @@ export const TablesVerdictSchema = Type.Object(
       Type.Object(
         {
           table: Type.Enum(AUDITED_TABLE_NAMES, { description: '表名 / The table', examples: ['projects'] }),
-          key: Type.String({ description: '行的主键（两列主键为 projectId/reviewerId）/ The row’s key (projectId/reviewerId for two-column keys)', examples: [EXAMPLE.projectId] }),
+          key: Type.String({
+            minLength: 1,
+            description: '行的主键（两列主键为 projectId/reviewerId）/ The row’s key (projectId/reviewerId for two-column keys)',
+            examples: [EXAMPLE.projectId],
+          }),
           field: Type.String({
             minLength: 1,
             description: '投影的字段；(row) 表示整行只在日志中或只在表中 / The projection’s field; (row): the row is only in the log or only in the table',
