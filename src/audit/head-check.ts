@@ -18,9 +18,10 @@ import { GENESIS_HASH } from '../workflow/hash-chain.js';
 import { parseCheckpoint, signedBy, type SigningKey } from './checkpoints.js';
 import { currentValues, readSeal, sealerOf, sealValid, type HeadSealer } from './seal.js';
 import type { Witness, WitnessRecord } from './witness.js';
+import type { RecordEvent } from '../workflow/records.js';
 
 /** The event of an operator's acknowledgement of a refused head. */
-export const ACKNOWLEDGE_EVENT = 'ACKNOWLEDGE_HEAD';
+export const ACKNOWLEDGE_EVENT = 'ACKNOWLEDGE_HEAD' satisfies RecordEvent;
 
 export interface HeadContext {
   key: Pick<SigningKey, 'name' | 'keyId' | 'keyIdHex' | 'publicKey' | 'macKey'>;

@@ -12,8 +12,8 @@ import { bindSealer, HeadSealer } from '../audit/seal.js';
 import { Witness } from '../audit/witness.js';
 import type { Db } from '../db/client.js';
 import { machineDefinitions } from '../machines/definitions.js';
-import { canonicalJson } from '../workflow/hash-chain.js';
 import { TransitionLogRepository } from '../workflow/transition-log.repository.js';
+import { appendRecord, CLI_ACTOR } from '../workflow/records.js';
 import { Refused } from './failures.js';
 
 export interface SealedDatabase {
@@ -63,26 +63,18 @@ export function acknowledgeHead(db: Db, config: Readonly<Config>, reason: string
   const examination = examineHead(db.$client, head.context, true);
   if (examination.ok) return null;
   bindSealer(head.sealer);
-  const entry = new TransitionLogRepository(db.$client).append({
-    subjectKind: 'log',
-    subjectId: 'head',
-    event: ACKNOWLEDGE_EVENT,
-    fromState: 'refused',
-    toState: 'acknowledged',
-    payload: canonicalJson({
-      reason,
-      found: examination.found,
-      expected: examination.expected,
-      findings: examination.reasons,
-      supersedes: examination.failing,
-    }),
-    actorId: 'cli',
-    actorRole: 'admin',
-    actorUnitId: null,
-    at: isoUtc(systemClock.now()),
-    requestId: 'cli:acknowledge',
-    machineId: 'record',
-    machineVersion: 1,
-  });
+  const entry = appendRecord(
+    new TransitionLogRepository(db.$client),
+    { actor: CLI_ACTOR, requestId: 'cli:acknowledge' },
+    {
+      subjectKind: 'log',
+      subjectId: 'head',
+      event: ACKNOWLEDGE_EVENT,
+      fromState: 'refused',
+      toState: 'acknowledged',
+      payload: { reason, found: examination.found, expected: examination.expected, findings: examination.reasons, supersedes: examination.failing },
+      at: isoUtc(systemClock.now()),
+    },
+  );
   return { seq: entry.seq, checkpoint: head.checkpoints.sign(), examination };
 }

@@ -6,20 +6,20 @@
  * the log yields the audited tables. Also: the upgrade adoption (one ADOPT entry per row of a
  * database written before record entries existed) and the audited projection of a row.
  */
-import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Label } from '../../machines/vocabulary.js';
 import type { Principal } from '../auth/principal.js';
 import type { SubjectKind, TransitionLogRow } from '../db/schema.js';
 import { canonicalJson } from './hash-chain.js';
 import type { TransitionLogRepository } from './transition-log.repository.js';
-import { projectRow } from '../audit/table-rules.js';
+import { RECORD_MACHINE, ROUND_SETTINGS, projectRow, sha256Hex, type AuditedTable } from '../audit/table-rules.js';
 
-export const RECORD_MACHINE = 'record';
+/** The machine id of record entries: one name with the replay rules (src/audit/tables-replay.mjs). */
+export { RECORD_MACHINE };
 export const RECORD_MACHINE_VERSION = 1;
 
 /** The events of record entries. */
-export const RECORD_EVENTS = ['CREATE_UNIT', 'CREATE_USER', 'CREATE_ROUND', 'CREATE_PROJECT', 'EDIT_DRAFT', 'ASSIGN_REVIEWER', 'UPLOAD_FILE', 'ADOPT'] as const;
+export const RECORD_EVENTS = ['CREATE_UNIT', 'CREATE_USER', 'CREATE_ROUND', 'CREATE_PROJECT', 'EDIT_DRAFT', 'ASSIGN_REVIEWER', 'UPLOAD_FILE', 'ADOPT', 'ACKNOWLEDGE_HEAD'] as const;
 export type RecordEvent = (typeof RECORD_EVENTS)[number];
 
 export const RECORD_EVENT_LABELS: Record<RecordEvent, Label> = {
@@ -31,13 +31,15 @@ export const RECORD_EVENT_LABELS: Record<RecordEvent, Label> = {
   ASSIGN_REVIEWER: { zh: '分配评审人', en: 'Reviewer assigned' },
   UPLOAD_FILE: { zh: '上传文件', en: 'File uploaded' },
   ADOPT: { zh: '升级时纳入日志', en: 'Adopted into the log at an upgrade' },
+  ACKNOWLEDGE_HEAD: { zh: '确认日志头', en: 'Log head acknowledged' },
 };
 
 /**
  * The states of record entries' subjects: `none` before the act, `active` (a unit, a user),
- * `inactive` (an adopted user whose row says so), `assigned` (an assignment), `stored` (a file).
+ * `inactive` (an adopted user whose row says so), `assigned` (an assignment), `stored` (a file);
+ * the log's own head goes from `refused` to `acknowledged` (`lixiang audit acknowledge`).
  */
-export const RECORD_STATES = ['none', 'active', 'inactive', 'assigned', 'stored'] as const;
+export const RECORD_STATES = ['none', 'active', 'inactive', 'assigned', 'stored', 'refused', 'acknowledged'] as const;
 
 /** Who did it, as the entry names it: a principal, or the service itself. */
 export type RecordActor = Pick<Principal, 'id' | 'unitId'> & { role: string };
@@ -87,8 +89,6 @@ export function appendRecord(log: TransitionLogRepository, act: Act, entry: Reco
   });
 }
 
-export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
-
 /** The letter's hash: SHA-256 of its canonical JSON. */
 export const letterSha256 = (letter: unknown): string => sha256Hex(canonicalJson(letter));
 
@@ -119,9 +119,7 @@ export function recordAssignment(log: TransitionLogRepository, act: Act, project
 // ---------------------------------------------------------------------------------------------
 // The audited projection of a stored row
 
-/** The audited tables, in the order the adoption walks them. */
-export const AUDITED_TABLES = ['units', 'users', 'rounds', 'projects', 'reviewer_assignments', 'files', 'reviews'] as const;
-export type AuditedTable = (typeof AUDITED_TABLES)[number];
+export type { AuditedTable };
 
 type Row = Record<string, unknown>;
 
@@ -129,27 +127,9 @@ type Row = Record<string, unknown>;
 const bool = (value: unknown): boolean => value === true || value === 1;
 const pick = (row: Row, fields: readonly string[]): Row => Object.fromEntries(fields.map((f) => [f, row[f] ?? null]));
 
-/** The settings columns of a round, as the round's record entries and projections name them. */
-export const ROUND_SETTING_FIELDS = [
-  'year',
-  'title',
-  'documentNumber',
-  'submissionDeadline',
-  'revisionDeadline',
-  'finalAcceptanceDate',
-  'fundingFirst',
-  'fundingSecond',
-  'fundingThird',
-  'fundingQualified',
-  'minReviews',
-  'scoreMin',
-  'scoreMax',
-  'requireSignedLetter',
-] as const;
-
 /** A round's settings as a plain object (requireSignedLetter a boolean). */
 export function roundSettings(row: Row): Row {
-  return { ...pick(row, ROUND_SETTING_FIELDS), requireSignedLetter: bool(row.requireSignedLetter) };
+  return { ...pick(row, ROUND_SETTINGS), requireSignedLetter: bool(row.requireSignedLetter) };
 }
 
 /**
