@@ -17,10 +17,11 @@ import { loadConfig } from '../../src/config.js';
 import { readSeal, currentValues, sealValid } from '../../src/audit/seal.js';
 import { loadSigningKey, logIdentity } from '../../src/audit/checkpoints.js';
 import { Witness } from '../../src/audit/witness.js';
-import { entryHash, type UnhashedEntry } from '../../src/workflow/hash-chain.js';
+import { entryHash } from '../../src/workflow/hash-chain.js';
 import { call, createTestApp, keyFiles, type TestApp } from '../helpers/app.js';
 import { createDraft, createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
 import { minimalPdf, uploadFile } from '../helpers/files.js';
+import { asEntry, INSERT_ENTRY, type RawLogRow } from '../helpers/raw-log.js';
 import { STATES } from '../../machines/project.types.js';
 
 let dir: string;
@@ -68,26 +69,6 @@ function tamper(act: (sqlite: Database.Database) => void): void {
     sqlite.close();
   }
 }
-
-type RawRow = Record<string, unknown> & { seq: number; hash: string; prev_hash: string };
-const asEntry = (r: RawRow): UnhashedEntry => ({
-  seq: r.seq,
-  format: r.format as number,
-  subjectKind: r.subject_kind as UnhashedEntry['subjectKind'],
-  subjectId: r.subject_id as string,
-  event: r.event as string,
-  fromState: r.from_state as string,
-  toState: r.to_state as string,
-  payload: r.payload as string,
-  actorId: r.actor_id as string,
-  actorRole: r.actor_role as string,
-  actorUnitId: r.actor_unit_id as string | null,
-  at: r.at as string,
-  requestId: r.request_id as string,
-  machineId: r.machine_id as string,
-  machineVersion: r.machine_version as number,
-  prevHash: r.prev_hash,
-});
 
 const unitBody = { name: '舞蹈学院党总支', type: 'general_branch' };
 
@@ -207,7 +188,7 @@ describe('the sealed head', () => {
     await t!.close();
     t = null;
     tamper((sqlite) => {
-      const rows = sqlite.prepare('SELECT * FROM transition_log ORDER BY seq').all() as RawRow[];
+      const rows = sqlite.prepare('SELECT * FROM transition_log ORDER BY seq').all() as RawLogRow[];
       let prev = rows[2]!.prev_hash;
       const update = sqlite.prepare('UPDATE transition_log SET payload = ?, prev_hash = ?, hash = ? WHERE seq = ?');
       for (const row of rows.slice(2)) {
@@ -229,14 +210,9 @@ describe('the sealed head', () => {
     await t!.close();
     t = null;
     tamper((sqlite) => {
-      const last = sqlite.prepare('SELECT * FROM transition_log ORDER BY seq DESC LIMIT 1').get() as RawRow;
+      const last = sqlite.prepare('SELECT * FROM transition_log ORDER BY seq DESC LIMIT 1').get() as RawLogRow;
       const entry = { ...asEntry(last), seq: last.seq + 1, prevHash: last.hash, event: 'WITHDRAW', fromState: 'submitted', toState: 'withdrawn', payload: '{}' };
-      sqlite
-        .prepare(
-          `INSERT INTO transition_log (seq, format, subject_kind, subject_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at, request_id, machine_id, machine_version, prev_hash, hash)
-           VALUES (@seq, @format, @subjectKind, @subjectId, @event, @fromState, @toState, @payload, @actorId, @actorRole, @actorUnitId, @at, @requestId, @machineId, @machineVersion, @prevHash, @hash)`,
-        )
-        .run({ ...entry, hash: entryHash(entry) });
+      sqlite.prepare(INSERT_ENTRY).run({ ...entry, hash: entryHash(entry) });
       sqlite.prepare("UPDATE projects SET state = 'withdrawn', version = version + 1 WHERE id = ?").run(entry.subjectId);
     });
     await restart();

@@ -21,9 +21,10 @@ import { run } from '../../src/cli/commands.js';
 import type { VerifierReport } from '../../src/audit/standalone-verifier.mjs';
 import { PROJECTION_FIELDS, type Divergence } from '../../src/audit/table-rules.js';
 import { STORED_ROWS_SQL } from '../../src/audit/verify-tables.js';
-import { entryHash, type UnhashedEntry } from '../../src/workflow/hash-chain.js';
+import { entryHash } from '../../src/workflow/hash-chain.js';
 import { call, createTestApp, keyFiles, type TestApp } from '../helpers/app.js';
 import { minimalPdf, uploadFile } from '../helpers/files.js';
+import { asEntry, INSERT_ENTRY, type RawLogRow } from '../helpers/raw-log.js';
 import { createDraft, createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
 
 let dir: string;
@@ -102,28 +103,6 @@ function tamper(act: (sqlite: Database.Database) => void): void {
     sqlite.close();
   }
 }
-
-type RawRow = Record<string, unknown> & { seq: number; hash: string; prev_hash: string };
-const asEntry = (r: RawRow): UnhashedEntry => ({
-  seq: r.seq,
-  format: r.format as number,
-  subjectKind: r.subject_kind as UnhashedEntry['subjectKind'],
-  subjectId: r.subject_id as string,
-  event: r.event as string,
-  fromState: r.from_state as string,
-  toState: r.to_state as string,
-  payload: r.payload as string,
-  actorId: r.actor_id as string,
-  actorRole: r.actor_role as string,
-  actorUnitId: r.actor_unit_id as string | null,
-  at: r.at as string,
-  requestId: r.request_id as string,
-  machineId: r.machine_id as string,
-  machineVersion: r.machine_version as number,
-  prevHash: r.prev_hash,
-});
-const INSERT_ENTRY = `INSERT INTO transition_log (seq, format, subject_kind, subject_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at, request_id, machine_id, machine_version, prev_hash, hash)
-  VALUES (@seq, @format, @subjectKind, @subjectId, @event, @fromState, @toState, @payload, @actorId, @actorRole, @actorUnitId, @at, @requestId, @machineId, @machineVersion, @prevHash, @hash)`;
 
 interface Online {
   verdict: { valid: boolean; chainValid: boolean; tables: { valid: boolean; divergenceCount: number; divergences: Divergence[] }; head: { valid: boolean; reasons: string[] } };
@@ -244,7 +223,7 @@ describe('the tamper suite: each kind detected online (key and witness) and offl
     tamper((sqlite) => {
       sqlite.prepare('UPDATE transition_log SET seq = -(seq + 1) WHERE seq > ?').run(at);
       sqlite.prepare('UPDATE transition_log SET seq = -seq WHERE seq < 0').run();
-      const before = sqlite.prepare('SELECT * FROM transition_log WHERE seq = ?').get(at) as RawRow;
+      const before = sqlite.prepare('SELECT * FROM transition_log WHERE seq = ?').get(at) as RawLogRow;
       const entry = { ...asEntry(before), seq: at + 1, prevHash: before.hash, requestId: 'forged-insert' };
       sqlite.prepare(INSERT_ENTRY).run({ ...entry, hash: entryHash(entry) });
     });
@@ -296,7 +275,7 @@ describe('the tamper suite: each kind detected online (key and witness) and offl
     restore();
     const at = Math.floor(keptSize / 2);
     tamper((sqlite) => {
-      const rows = sqlite.prepare('SELECT * FROM transition_log WHERE seq >= ? ORDER BY seq').all(at) as RawRow[];
+      const rows = sqlite.prepare('SELECT * FROM transition_log WHERE seq >= ? ORDER BY seq').all(at) as RawLogRow[];
       let prev = rows[0]!.prev_hash;
       const update = sqlite.prepare('UPDATE transition_log SET payload = ?, prev_hash = ?, hash = ? WHERE seq = ?');
       for (const row of rows) {
@@ -319,8 +298,8 @@ describe('the tamper suite: each kind detected online (key and witness) and offl
   it('forged appended tail: correct hashes, the project row updated', async () => {
     restore();
     tamper((sqlite) => {
-      const last = sqlite.prepare('SELECT * FROM transition_log ORDER BY seq DESC LIMIT 1').get() as RawRow;
-      const project = sqlite.prepare("SELECT * FROM transition_log WHERE subject_id = ? AND machine_id = 'project' ORDER BY seq DESC LIMIT 1").get(submitted) as RawRow;
+      const last = sqlite.prepare('SELECT * FROM transition_log ORDER BY seq DESC LIMIT 1').get() as RawLogRow;
+      const project = sqlite.prepare("SELECT * FROM transition_log WHERE subject_id = ? AND machine_id = 'project' ORDER BY seq DESC LIMIT 1").get(submitted) as RawLogRow;
       const entry = {
         ...asEntry(project),
         seq: last.seq + 1,

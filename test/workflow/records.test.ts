@@ -15,6 +15,7 @@ import { canonicalJson, entryHash, GENESIS_HASH, type UnhashedEntry } from '../.
 import { auditedProjection } from '../../src/workflow/records.js';
 import { ADMIN_TOKEN, FakeClock, call, createTestApp, keyFiles, type TestApp } from '../helpers/app.js';
 import { minimalPdf, minimalPng, multipartBody } from '../helpers/files.js';
+import { asEntry, INSERT_ENTRY, type RawLogRow } from '../helpers/raw-log.js';
 import { projectV2 } from '../helpers/project-v2.js';
 import { COMPLETE_LETTER, createDraft, createWorld, driveTo, type World } from '../helpers/world.js';
 
@@ -512,33 +513,12 @@ describe('upgrade adoption', () => {
         for (const name of sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'transition_log'").all() as Array<{ name: string }>) {
           sqlite.exec(`DROP TRIGGER ${name.name}`);
         }
-        const kept = sqlite.prepare("SELECT * FROM transition_log WHERE machine_id <> 'record' ORDER BY seq").all() as Array<Record<string, unknown>>;
+        const kept = sqlite.prepare("SELECT * FROM transition_log WHERE machine_id <> 'record' ORDER BY seq").all() as RawLogRow[];
         sqlite.exec('DELETE FROM transition_log');
-        const insert = sqlite.prepare(
-          `INSERT INTO transition_log (seq, format, subject_kind, subject_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at, request_id,
-             machine_id, machine_version, prev_hash, hash) VALUES (@seq, @format, @subjectKind, @subjectId, @event, @fromState, @toState, @payload, @actorId, @actorRole,
-             @actorUnitId, @at, @requestId, @machineId, @machineVersion, @prevHash, @hash)`,
-        );
+        const insert = sqlite.prepare(INSERT_ENTRY);
         let prevHash = GENESIS_HASH;
         kept.forEach((r, i) => {
-          const entry: UnhashedEntry = {
-            seq: i + 1,
-            format: r.format as number,
-            subjectKind: r.subject_kind as UnhashedEntry['subjectKind'],
-            subjectId: r.subject_id as string,
-            event: r.event as string,
-            fromState: r.from_state as string,
-            toState: r.to_state as string,
-            payload: r.payload as string,
-            actorId: r.actor_id as string,
-            actorRole: r.actor_role as string,
-            actorUnitId: r.actor_unit_id as string | null,
-            at: r.at as string,
-            requestId: r.request_id as string,
-            machineId: r.machine_id as string,
-            machineVersion: r.machine_version as number,
-            prevHash,
-          };
+          const entry: UnhashedEntry = { ...asEntry(r), seq: i + 1, prevHash };
           const hash = entryHash(entry);
           insert.run({ ...entry, hash });
           prevHash = hash;
