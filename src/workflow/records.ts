@@ -9,7 +9,7 @@
 import type Database from 'better-sqlite3';
 import type { Label } from '../../machines/vocabulary.js';
 import type { Principal } from '../auth/principal.js';
-import type { SubjectKind, TransitionLogRow } from '../db/schema.js';
+import { SUBJECT_KINDS, type SubjectKind, type TransitionLogRow } from '../db/schema.js';
 import { canonicalJson } from './hash-chain.js';
 import type { TransitionLogRepository } from './transition-log.repository.js';
 import { RECORD_MACHINE, ROUND_SETTINGS, projectRow, sha256Hex, type AuditedTable } from '../audit/table-rules.js';
@@ -218,6 +218,12 @@ const ADOPTABLE: Adoptable[] = [
 
 /** Whether the log has no record entry while an audited table has a row: a database from before record entries. */
 export function needsAdoption(sqlite: Database.Database): boolean {
+  // Runs at every start. Subjects without a machine have only record entries: a probe of the
+  // (kind, id, seq) index answers at once for any database that has users; the scan by machine id,
+  // which walks the whole log when it has no record entry, is left for the rest.
+  const recordOnlyKinds = SUBJECT_KINDS.filter((kind) => kind !== 'project' && kind !== 'round');
+  const probe = sqlite.prepare(`SELECT 1 FROM transition_log WHERE subject_kind IN (${recordOnlyKinds.map(() => '?').join(', ')}) LIMIT 1`);
+  if (probe.get(...recordOnlyKinds)) return false;
   if (sqlite.prepare(`SELECT 1 FROM transition_log WHERE machine_id = ? LIMIT 1`).get(RECORD_MACHINE)) return false;
   return ADOPTABLE.some(({ table }) => sqlite.prepare(`SELECT 1 FROM ${table} LIMIT 1`).get() !== undefined);
 }
