@@ -196,10 +196,22 @@ export const KeptCheckpointVerdictSchema = Type.Object(
   { additionalProperties: false, description: '检查点一致性 / Whether a kept checkpoint is a prefix of the log now' },
 );
 
-const AUDITED_TABLE_NAMES = ['units', 'users', 'rounds', 'projects', 'reviewer_assignments', 'reviews', 'files'] as const;
-const ProjectedValue = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null(), Type.Record(Type.String(), Type.Unknown())], {
+const AUDITED_TABLE_NAMES = [
+  'units',
+  'users',
+  'rounds',
+  'projects',
+  'reviewer_assignments',
+  'reviews',
+  'files',
+  'round_extensions',
+  'panels',
+  'panel_members',
+  'letter_revisions',
+] as const;
+const ProjectedValue = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null(), Type.Array(Type.Unknown()), Type.Record(Type.String(), Type.Unknown())], {
   description:
-    '投影中的值；整行缺失时为另一方的整行投影或 null / A value of the audited projection; for a row on one side only, that side’s whole projection and null on the other',
+    '投影中的值（批次联系人为数组）；整行缺失时为另一方的整行投影或 null / A value of the audited projection (a round’s contacts are an array); for a row on one side only, that side’s whole projection and null on the other',
 });
 
 /** The comparison of the tables with the rows the log implies (src/audit/tables-replay.mjs). */

@@ -14,21 +14,36 @@
  *
  * The replay's rules, by subject kind (subjectKind of the entry):
  *   unit, user, assignment, file   CREATE_UNIT, CREATE_USER, ASSIGN_REVIEWER, UPLOAD_FILE create the
- *                                  row from the payload, the entry's actor and time
+ *                                  row from the payload, the entry's actor and time. AMEND_UNIT and
+ *                                  AMEND_USER set each field of payload.changes to its `to`;
+ *                                  DEACTIVATE_* / REACTIVATE_* set active; DELETE_UNIT removes the
+ *                                  row; ROTATE_TOKEN / REISSUE_TOKEN set the token's fingerprint;
+ *                                  REPLACE_REVIEWER marks the assignment replaced (by, at, reason)
+ *   extension                      GRANT_EXTENSION writes the unit's deadline in the round (key
+ *                                  round/unit) with its reason, actor and time; REVOKE_EXTENSION
+ *                                  removes it
+ *   panel, panel_member            NAME_PANEL creates the panel (key round/kind) or renames it;
+ *                                  ADD_PANEL_MEMBER (key round/kind/user) makes the member active,
+ *                                  REMOVE_PANEL_MEMBER inactive with removedAt and the reason
  *   project                        CREATE_PROJECT: version 1, createdAt = updatedAt = at, createdBy =
  *                                  the actor. Every later entry (an event of its machine,
  *                                  EDIT_DRAFT, MIGRATE): version + 1, updatedAt = at, state =
  *                                  toState, the machine the entry ran under (record entries keep
  *                                  it), contextSha256 from the payload when it carries one. GRADE:
  *                                  grade and funding from the payload; FAIL withholds the funding
- *                                  (0, unless the payload says otherwise). SUBMIT_REVIEW also
+ *                                  (0, unless the payload says otherwise). CREATE_PROJECT and
+ *                                  EDIT_DRAFT with payload.letterRevision also write that revision of
+ *                                  the letter (key project/revision). SUBMIT_REVIEW also
  *                                  writes the reviewer's review (key project/reviewer): scores,
  *                                  total = their sum, commentSha256, logSeq = seq, createdAt =
  *                                  the first, updatedAt = the latest
  *   round                          CREATE_ROUND: version 1, createdAt = at, updatedAt null (a round
  *                                  is created without one). Every later entry: as for a project; a
  *                                  MIGRATE of the round's projects (payload.projectMachine) moves
- *                                  projectMachineVersion to its `to`
+ *                                  projectMachineVersion to its `to`; AMEND_ROUND sets each setting
+ *                                  of payload.changes to its `to`. Settings added later
+ *                                  (conflictScope, contacts) take their defaults when an older
+ *                                  CREATE_ROUND or ADOPT leaves them out
  *   any                            ADOPT: the projection is payload.row, as the row stood when the
  *                                  service first recorded it
  * An entry about a subject the log never created starts from a projection whose facts are all
@@ -37,7 +52,19 @@
 import { createHash } from 'node:crypto';
 
 /** The audited tables, in the order they are compared and exported. */
-export const AUDITED_TABLES = ['units', 'users', 'rounds', 'projects', 'reviewer_assignments', 'reviews', 'files'];
+export const AUDITED_TABLES = [
+  'units',
+  'users',
+  'rounds',
+  'projects',
+  'reviewer_assignments',
+  'reviews',
+  'files',
+  'round_extensions',
+  'panels',
+  'panel_members',
+  'letter_revisions',
+];
 
 /** The settings of a round, columns fixed at its creation. */
 export const ROUND_SETTINGS = [
@@ -55,14 +82,22 @@ export const ROUND_SETTINGS = [
   'scoreMin',
   'scoreMax',
   'requireSignedLetter',
+  'conflictScope',
+  'contacts',
 ];
+
+/** The settings a round created before they existed has (the migration's column defaults). */
+export const ROUND_SETTING_DEFAULTS = { conflictScope: 'family', contacts: [] };
+
+/** The round settings an amendment may still change once the round has opened: its deadlines. */
+export const ROUND_DEADLINES = ['submissionDeadline', 'revisionDeadline', 'finalAcceptanceDate'];
 
 /** The review criteria, as SUBMIT_REVIEW's scores name them. */
 export const CRITERIA = ['direction', 'innovation', 'practicality', 'breadth', 'exemplarity'];
 
 /** The fields of each table's projection, key fields first. */
 export const PROJECTION_FIELDS = {
-  units: ['id', 'name', 'type', 'parentId', 'createdAt'],
+  units: ['id', 'name', 'type', 'parentId', 'active', 'createdAt'],
   users: ['id', 'name', 'role', 'unitId', 'tokenFingerprint', 'active', 'createdAt'],
   rounds: ['id', ...ROUND_SETTINGS, 'state', 'contextSha256', 'machineId', 'machineVersion', 'projectMachineVersion', 'version', 'createdAt', 'updatedAt'],
   projects: [
@@ -84,17 +119,56 @@ export const PROJECTION_FIELDS = {
     'createdAt',
     'updatedAt',
   ],
-  reviewer_assignments: ['projectId', 'reviewerId', 'assignedBy', 'assignedAt'],
+  reviewer_assignments: ['projectId', 'reviewerId', 'assignedBy', 'assignedAt', 'state', 'replacedBy', 'replacedAt', 'replaceReason'],
   reviews: ['projectId', 'reviewerId', ...CRITERIA, 'total', 'commentSha256', 'logSeq', 'createdAt', 'updatedAt'],
   files: ['id', 'projectId', 'kind', 'fileName', 'mediaType', 'size', 'sha256', 'contentSha256', 'uploadedBy', 'createdAt'],
+  round_extensions: ['roundId', 'unitId', 'submissionDeadline', 'reason', 'grantedBy', 'grantedAt'],
+  panels: ['roundId', 'kind', 'name', 'createdBy', 'createdAt', 'updatedAt'],
+  panel_members: ['roundId', 'kind', 'userId', 'active', 'addedBy', 'addedAt', 'removedAt', 'removeReason'],
+  letter_revisions: ['projectId', 'revision', 'letterSha256', 'savedBy', 'savedAt'],
+};
+
+/** The key fields of each table, in the order its key (`a/b/c`) names them. */
+export const KEY_FIELDS = {
+  units: ['id'],
+  users: ['id'],
+  rounds: ['id'],
+  projects: ['id'],
+  reviewer_assignments: ['projectId', 'reviewerId'],
+  reviews: ['projectId', 'reviewerId'],
+  files: ['id'],
+  round_extensions: ['roundId', 'unitId'],
+  panels: ['roundId', 'kind'],
+  panel_members: ['roundId', 'kind', 'userId'],
+  letter_revisions: ['projectId', 'revision'],
+};
+const NUMERIC_KEY_FIELDS = new Set(['revision']);
+
+/**
+ * Fields added to a table after rows of it were first logged: an entry written before them (an
+ * older CREATE_*, an ADOPT) implies the migration's default.
+ */
+const LATER_FIELD_DEFAULTS = {
+  units: { active: true },
+  rounds: ROUND_SETTING_DEFAULTS,
+  reviewer_assignments: { state: 'assigned', replacedBy: null, replacedAt: null, replaceReason: null },
 };
 
 /** The table whose rows a subject kind's entries write. */
-export const TABLE_OF_KIND = { unit: 'units', user: 'users', round: 'rounds', project: 'projects', assignment: 'reviewer_assignments', file: 'files' };
+export const TABLE_OF_KIND = {
+  unit: 'units',
+  user: 'users',
+  round: 'rounds',
+  project: 'projects',
+  assignment: 'reviewer_assignments',
+  file: 'files',
+  extension: 'round_extensions',
+  panel: 'panels',
+  panel_member: 'panel_members',
+};
 
 /** The machine id of record entries (acts that are not machine transitions). */
 export const RECORD_MACHINE = 'record';
-const TWO_PART_KEYS = new Set(['reviewer_assignments', 'reviews']);
 
 /** RFC 8785 canonical JSON (as the log's payloads are written); undefined members are left out. */
 export function canonicalize(value) {
@@ -130,13 +204,23 @@ export function jsonSha256(value) {
   return sha256Hex(canonicalize(parsed));
 }
 
-/** The key of a projection in its table: its id, or `<projectId>/<reviewerId>`. */
+/** The key of a projection in its table: its id, or its key fields joined by `/` (`<projectId>/<reviewerId>` ...). */
 export function rowKey(table, projection) {
-  return TWO_PART_KEYS.has(table) ? `${projection.projectId}/${projection.reviewerId}` : projection.id;
+  const fields = KEY_FIELDS[table];
+  return fields.length === 1 ? projection[fields[0]] : fields.map((field) => projection[field]).join('/');
 }
 
 const orNull = (value) => (value === undefined ? null : value);
 const bool = (value) => (value === null || value === undefined ? null : value === true || value === 1);
+/** A JSON column as text or parsed; text that is not JSON stays text (and diverges). */
+const jsonValue = (value) => {
+  if (typeof value !== 'string') return orNull(value);
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+};
 const bytesOf = (value) => (typeof value === 'string' ? Buffer.from(value, 'base64') : value);
 
 /**
@@ -147,7 +231,7 @@ const bytesOf = (value) => (typeof value === 'string' ? Buffer.from(value, 'base
 export function projectRow(table, row) {
   switch (table) {
     case 'units':
-      return { id: row.id, name: row.name, type: row.type, parentId: orNull(row.parentId), createdAt: row.createdAt };
+      return { id: row.id, name: row.name, type: row.type, parentId: orNull(row.parentId), active: bool(row.active), createdAt: row.createdAt };
     case 'users':
       return {
         id: row.id,
@@ -161,6 +245,7 @@ export function projectRow(table, row) {
     case 'rounds': {
       const projection = { id: row.id };
       for (const setting of ROUND_SETTINGS) projection[setting] = setting === 'requireSignedLetter' ? bool(row[setting]) : orNull(row[setting]);
+      projection.contacts = jsonValue(row.contacts);
       return Object.assign(projection, {
         state: row.state,
         contextSha256: row.contextSha256 ?? jsonSha256(row.context),
@@ -193,7 +278,16 @@ export function projectRow(table, row) {
         updatedAt: row.updatedAt,
       };
     case 'reviewer_assignments':
-      return { projectId: row.projectId, reviewerId: row.reviewerId, assignedBy: row.assignedBy, assignedAt: row.assignedAt };
+      return {
+        projectId: row.projectId,
+        reviewerId: row.reviewerId,
+        assignedBy: row.assignedBy,
+        assignedAt: row.assignedAt,
+        state: row.state,
+        replacedBy: orNull(row.replacedBy),
+        replacedAt: orNull(row.replacedAt),
+        replaceReason: orNull(row.replaceReason),
+      };
     case 'reviews': {
       const projection = { projectId: row.projectId, reviewerId: row.reviewerId };
       for (const criterion of CRITERIA) projection[criterion] = row[criterion];
@@ -218,6 +312,36 @@ export function projectRow(table, row) {
         uploadedBy: row.uploadedBy,
         createdAt: row.createdAt,
       };
+    case 'round_extensions':
+      return {
+        roundId: row.roundId,
+        unitId: row.unitId,
+        submissionDeadline: row.submissionDeadline,
+        reason: row.reason,
+        grantedBy: row.grantedBy,
+        grantedAt: row.grantedAt,
+      };
+    case 'panels':
+      return { roundId: row.roundId, kind: row.kind, name: row.name, createdBy: row.createdBy, createdAt: row.createdAt, updatedAt: row.updatedAt };
+    case 'panel_members':
+      return {
+        roundId: row.roundId,
+        kind: row.kind,
+        userId: row.userId,
+        active: bool(row.active),
+        addedBy: row.addedBy,
+        addedAt: row.addedAt,
+        removedAt: orNull(row.removedAt),
+        removeReason: orNull(row.removeReason),
+      };
+    case 'letter_revisions':
+      return {
+        projectId: row.projectId,
+        revision: row.revision,
+        letterSha256: jsonSha256(row.letter),
+        savedBy: row.savedBy,
+        savedAt: row.savedAt,
+      };
     default:
       throw new TypeError(`${JSON.stringify(table)} is not an audited table`);
   }
@@ -226,11 +350,25 @@ export function projectRow(table, row) {
 /** A projection of `table` with every field null but its key. */
 function unborn(table, key) {
   const projection = Object.fromEntries(PROJECTION_FIELDS[table].map((field) => [field, null]));
-  if (TWO_PART_KEYS.has(table)) {
-    const [projectId, reviewerId] = key.split('/');
-    return Object.assign(projection, { projectId, reviewerId });
-  }
-  return Object.assign(projection, { id: key });
+  const fields = KEY_FIELDS[table];
+  const parts = fields.length === 1 ? [key] : key.split('/');
+  fields.forEach((field, i) => {
+    projection[field] = NUMERIC_KEY_FIELDS.has(field) ? Number(parts[i]) : orNull(parts[i]);
+  });
+  return projection;
+}
+
+/** The fields a table gained later, filled with their defaults where an older entry left them out. */
+function withLaterDefaults(table, projection) {
+  const defaults = LATER_FIELD_DEFAULTS[table];
+  if (defaults) for (const [field, value] of Object.entries(defaults)) if (projection[field] === null || projection[field] === undefined) projection[field] = value;
+  return projection;
+}
+
+/** Applies an amendment's `changes` ({ field: { from, to } }) to the fields it may change. */
+function applyChanges(projection, payload, fields) {
+  const changes = payload.changes && typeof payload.changes === 'object' ? payload.changes : {};
+  for (const field of fields) if (has(changes, field) && changes[field] && typeof changes[field] === 'object') projection[field] = orNull(changes[field].to);
 }
 
 const parsePayload = (text) => {
@@ -271,13 +409,86 @@ export class TablesReplayer {
 
     if (entry.event === 'ADOPT') {
       const row = payload.row && typeof payload.row === 'object' ? payload.row : {};
-      rows.set(key, { ...unborn(table, key), ...row });
+      rows.set(key, withLaterDefaults(table, { ...unborn(table, key), ...row }));
       return;
     }
+    const current = () => {
+      let projection = rows.get(key);
+      if (!projection) {
+        projection = unborn(table, key);
+        rows.set(key, projection);
+      }
+      return projection;
+    };
     switch (entry.event) {
       case 'CREATE_UNIT':
-        rows.set(key, { id: key, name: orNull(payload.name), type: orNull(payload.type), parentId: orNull(payload.parentId), createdAt: entry.at });
+        rows.set(key, { id: key, name: orNull(payload.name), type: orNull(payload.type), parentId: orNull(payload.parentId), active: true, createdAt: entry.at });
         return;
+      case 'AMEND_UNIT':
+        applyChanges(current(), payload, ['name', 'parentId']);
+        return;
+      case 'DEACTIVATE_UNIT':
+      case 'DEACTIVATE_USER':
+        current().active = false;
+        return;
+      case 'REACTIVATE_UNIT':
+      case 'REACTIVATE_USER':
+        current().active = true;
+        return;
+      case 'DELETE_UNIT':
+      case 'REVOKE_EXTENSION':
+        rows.delete(key);
+        return;
+      case 'AMEND_USER':
+        applyChanges(current(), payload, ['name', 'unitId']);
+        return;
+      case 'ROTATE_TOKEN':
+      case 'REISSUE_TOKEN':
+        current().tokenFingerprint = orNull(payload.tokenFingerprint);
+        return;
+      case 'GRANT_EXTENSION': {
+        const [roundId, unitId] = key.split('/');
+        rows.set(key, {
+          roundId,
+          unitId,
+          submissionDeadline: orNull(payload.submissionDeadline),
+          reason: orNull(payload.reason),
+          grantedBy: entry.actorId,
+          grantedAt: entry.at,
+        });
+        return;
+      }
+      case 'NAME_PANEL': {
+        const panel = rows.get(key);
+        if (panel) {
+          panel.name = orNull(payload.name);
+          panel.updatedAt = entry.at;
+        } else {
+          const [roundId, kind] = key.split('/');
+          rows.set(key, { roundId, kind, name: orNull(payload.name), createdBy: entry.actorId, createdAt: entry.at, updatedAt: entry.at });
+        }
+        return;
+      }
+      case 'ADD_PANEL_MEMBER': {
+        const [roundId, kind, userId] = key.split('/');
+        rows.set(key, { roundId, kind, userId, active: true, addedBy: entry.actorId, addedAt: entry.at, removedAt: null, removeReason: null });
+        return;
+      }
+      case 'REMOVE_PANEL_MEMBER': {
+        const member = current();
+        member.active = false;
+        member.removedAt = entry.at;
+        member.removeReason = orNull(payload.reason);
+        return;
+      }
+      case 'REPLACE_REVIEWER': {
+        const assignment = current();
+        assignment.state = 'replaced';
+        assignment.replacedBy = orNull(payload.replacementId);
+        assignment.replacedAt = entry.at;
+        assignment.replaceReason = orNull(payload.reason);
+        return;
+      }
       case 'CREATE_USER':
         rows.set(key, {
           id: key,
@@ -290,7 +501,16 @@ export class TablesReplayer {
         });
         return;
       case 'ASSIGN_REVIEWER':
-        rows.set(key, { projectId: orNull(payload.projectId), reviewerId: orNull(payload.reviewerId), assignedBy: entry.actorId, assignedAt: entry.at });
+        rows.set(key, {
+          projectId: orNull(payload.projectId),
+          reviewerId: orNull(payload.reviewerId),
+          assignedBy: entry.actorId,
+          assignedAt: entry.at,
+          state: 'assigned',
+          replacedBy: null,
+          replacedAt: null,
+          replaceReason: null,
+        });
         return;
       case 'UPLOAD_FILE':
         rows.set(key, {
@@ -311,6 +531,7 @@ export class TablesReplayer {
         const settings = payload.settings ?? {};
         const projection = { id: key };
         for (const setting of ROUND_SETTINGS) projection[setting] = orNull(settings[setting]);
+        withLaterDefaults('rounds', projection);
         rows.set(
           key,
           Object.assign(projection, {
@@ -346,6 +567,7 @@ export class TablesReplayer {
           createdAt: entry.at,
           updatedAt: entry.at,
         });
+        this.letterRevision(entry, payload);
         return;
     }
     if (table !== 'projects' && table !== 'rounds') return;
@@ -371,11 +593,13 @@ export class TablesReplayer {
         const version = VERSION_OF.exec(payload.projectMachine.to);
         if (version) projection.projectMachineVersion = Number(version[1]);
       }
+      if (entry.event === 'AMEND_ROUND') applyChanges(projection, payload, ROUND_SETTINGS);
       return;
     }
     switch (entry.event) {
       case 'EDIT_DRAFT':
         for (const field of ['category', 'direction', 'title', 'letterSha256']) if (has(payload, field)) projection[field] = payload[field];
+        this.letterRevision(entry, payload);
         return;
       case 'GRADE':
         projection.grade = orNull(payload.grade);
@@ -388,6 +612,18 @@ export class TablesReplayer {
         this.review(entry, payload);
         return;
     }
+  }
+
+  /** CREATE_PROJECT and EDIT_DRAFT that saved a letter (payload.letterRevision) keep that revision. */
+  letterRevision(entry, payload) {
+    if (typeof payload.letterRevision !== 'number') return;
+    this.tables.get('letter_revisions').set(`${entry.subjectId}/${payload.letterRevision}`, {
+      projectId: entry.subjectId,
+      revision: payload.letterRevision,
+      letterSha256: orNull(payload.letterSha256),
+      savedBy: entry.actorId,
+      savedAt: entry.at,
+    });
   }
 
   review(entry, payload) {

@@ -25,25 +25,32 @@ const ROWS_PER_SLICE = 4000;
 
 /** Each audited table read as its projection's inputs, in key order (camelCase names, as projectRow reads them). */
 export const STORED_ROWS_SQL: Record<AuditedTable, string> = {
-  units: 'SELECT id, name, type, parent_id AS parentId, created_at AS createdAt FROM units ORDER BY id',
+  units: 'SELECT id, name, type, parent_id AS parentId, active, created_at AS createdAt FROM units ORDER BY id',
   users: 'SELECT id, name, role, unit_id AS unitId, token_hash AS tokenHash, active, created_at AS createdAt FROM users ORDER BY id',
   rounds: `SELECT id, year, title, document_number AS documentNumber, submission_deadline AS submissionDeadline, revision_deadline AS revisionDeadline,
       final_acceptance_date AS finalAcceptanceDate, funding_first AS fundingFirst, funding_second AS fundingSecond, funding_third AS fundingThird,
       funding_qualified AS fundingQualified, min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax, require_signed_letter AS requireSignedLetter,
-      state, context, machine_id AS machineId, machine_version AS machineVersion, project_machine_version AS projectMachineVersion, version,
+      conflict_scope AS conflictScope, contacts, state, context, machine_id AS machineId, machine_version AS machineVersion, project_machine_version AS projectMachineVersion, version,
       created_at AS createdAt, updated_at AS updatedAt
     FROM rounds ORDER BY id`,
   projects: `SELECT id, round_id AS roundId, unit_id AS unitId, category, direction, title, letter, state, context, machine_id AS machineId,
       machine_version AS machineVersion, version, grade, funding, created_by AS createdBy, created_at AS createdAt, updated_at AS updatedAt
     FROM projects ORDER BY id`,
-  reviewer_assignments:
-    'SELECT project_id AS projectId, reviewer_id AS reviewerId, assigned_by AS assignedBy, assigned_at AS assignedAt FROM reviewer_assignments ORDER BY project_id, reviewer_id',
+  reviewer_assignments: `SELECT project_id AS projectId, reviewer_id AS reviewerId, assigned_by AS assignedBy, assigned_at AS assignedAt, state, replaced_by AS replacedBy,
+      replaced_at AS replacedAt, replace_reason AS replaceReason FROM reviewer_assignments ORDER BY project_id, reviewer_id`,
   reviews: `SELECT project_id AS projectId, reviewer_id AS reviewerId, direction, innovation, practicality, breadth, exemplarity, total, comment,
       log_seq AS logSeq, created_at AS createdAt, updated_at AS updatedAt
     FROM reviews ORDER BY project_id, reviewer_id`,
   files: `SELECT id, project_id AS projectId, kind, file_name AS fileName, media_type AS mediaType, size, sha256, content, uploaded_by AS uploadedBy,
       created_at AS createdAt
     FROM files ORDER BY id`,
+  round_extensions: `SELECT round_id AS roundId, unit_id AS unitId, submission_deadline AS submissionDeadline, reason, granted_by AS grantedBy,
+      granted_at AS grantedAt FROM round_extensions ORDER BY round_id, unit_id`,
+  panels: 'SELECT round_id AS roundId, kind, name, created_by AS createdBy, created_at AS createdAt, updated_at AS updatedAt FROM panels ORDER BY round_id, kind',
+  panel_members: `SELECT round_id AS roundId, kind, user_id AS userId, active, added_by AS addedBy, added_at AS addedAt, removed_at AS removedAt,
+      remove_reason AS removeReason FROM panel_members ORDER BY round_id, kind, user_id`,
+  letter_revisions: `SELECT project_id AS projectId, revision, letter, saved_by AS savedBy, saved_at AS savedAt
+    FROM letter_revisions ORDER BY project_id, revision`,
 };
 
 /** The stored projections of one table, one row at a time. */

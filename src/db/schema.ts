@@ -8,6 +8,12 @@ import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex
 import type { Letter, ProjectContext } from '../../machines/project.types.js';
 import type { RoundContext } from '../../machines/round.types.js';
 
+/** A contact person of a round's notice (联系人). */
+export interface RoundContact {
+  name: string;
+  phone: string;
+}
+
 export const units = sqliteTable(
   'units',
   {
@@ -15,6 +21,8 @@ export const units = sqliteTable(
     name: text().notNull(),
     type: text({ enum: ['organ_committee', 'general_branch', 'direct_branch', 'branch'] }).notNull(),
     parentId: text().references((): AnySQLiteColumn => units.id),
+    /** A deactivated unit stays (it is referenced) but leaves the quota and takes no new projects. */
+    active: integer({ mode: 'boolean' }).notNull().default(true),
     createdAt: text().notNull(),
   },
   (t) => [index('units_parent_idx').on(t.parentId)],
@@ -55,6 +63,18 @@ export const rounds = sqliteTable(
     scoreMax: integer().notNull(),
     /** Whether SUBMIT needs the signed and sealed letter (a PDF upload) first. */
     requireSignedLetter: integer({ mode: 'boolean' }).notNull().default(false),
+    /**
+     * Conflict of interest: `family` (default) bars a reviewer of the project's unit, of a unit above or
+     * below it, and of a sibling under the same 党总支 / 机关党委; `line` narrows it to the unit and its line.
+     */
+    conflictScope: text({ enum: ['family', 'line'] })
+      .notNull()
+      .default('family'),
+    /** The notice's contact persons, each { name, phone }. */
+    contacts: text({ mode: 'json' })
+      .$type<RoundContact[]>()
+      .notNull()
+      .default(sql`'[]'`),
     /** The round machine's state, beside its persisted context (as for projects). */
     state: text().notNull().default('open'),
     context: text({ mode: 'json' })
@@ -121,6 +141,14 @@ export const reviewerAssignments = sqliteTable(
       .notNull()
       .references(() => users.id),
     assignedAt: text().notNull(),
+    /** `assigned`, or `replaced` (by org_dept, with a reason): a replaced reviewer no longer reviews the project. */
+    state: text({ enum: ['assigned', 'replaced'] })
+      .notNull()
+      .default('assigned'),
+    /** The reviewer who took over, when replaced. */
+    replacedBy: text().references(() => users.id),
+    replacedAt: text(),
+    replaceReason: text(),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.reviewerId] }), index('assignments_reviewer_idx').on(t.reviewerId)],
 );
@@ -177,12 +205,97 @@ export const files = sqliteTable(
 );
 
 /**
+ * A unit's own submission deadline in a round (an extension granted by org_dept with a reason): it
+ * replaces the round's deadline for that unit's projects. One per round and unit; granting again
+ * replaces it.
+ */
+export const roundExtensions = sqliteTable(
+  'round_extensions',
+  {
+    roundId: text()
+      .notNull()
+      .references(() => rounds.id),
+    unitId: text()
+      .notNull()
+      .references(() => units.id),
+    /** The unit's last day of submission (Asia/Shanghai, inclusive). */
+    submissionDeadline: text().notNull(),
+    reason: text().notNull(),
+    grantedBy: text()
+      .notNull()
+      .references(() => users.id),
+    grantedAt: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roundId, t.unitId] })],
+);
+
+/** The named panels of a round: `review` (评审组) and `acceptance` (结项评审组). */
+export const panels = sqliteTable(
+  'panels',
+  {
+    roundId: text()
+      .notNull()
+      .references(() => rounds.id),
+    kind: text({ enum: ['review', 'acceptance'] }).notNull(),
+    name: text().notNull(),
+    createdBy: text()
+      .notNull()
+      .references(() => users.id),
+    createdAt: text().notNull(),
+    updatedAt: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roundId, t.kind] })],
+);
+
+/** The members of a round's panel; a removed member keeps its row (inactive) and the reason. */
+export const panelMembers = sqliteTable(
+  'panel_members',
+  {
+    roundId: text()
+      .notNull()
+      .references(() => rounds.id),
+    kind: text({ enum: ['review', 'acceptance'] }).notNull(),
+    userId: text()
+      .notNull()
+      .references(() => users.id),
+    active: integer({ mode: 'boolean' }).notNull().default(true),
+    addedBy: text()
+      .notNull()
+      .references(() => users.id),
+    addedAt: text().notNull(),
+    removedAt: text(),
+    removeReason: text(),
+  },
+  (t) => [primaryKey({ columns: [t.roundId, t.kind, t.userId] }), index('panel_members_user_idx').on(t.userId)],
+);
+
+/**
+ * Every saved revision of a project's letter (申请立项目标责任书): the revision is the project's
+ * version at the save; its hash (SHA-256 of the canonical JSON) is the one its log entry names.
+ */
+export const letterRevisions = sqliteTable(
+  'letter_revisions',
+  {
+    projectId: text()
+      .notNull()
+      .references(() => projects.id),
+    revision: integer().notNull(),
+    letter: text({ mode: 'json' }).$type<Letter>().notNull(),
+    savedBy: text()
+      .notNull()
+      .references(() => users.id),
+    savedAt: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.revision] })],
+);
+
+/**
  * What a log entry is about. An open set of names, checked in code (TransitionLogRepository.append)
  * rather than by the database, so a new kind of subject needs no migration. `project` and `round`
- * run machines; `unit`, `user`, `assignment` and `file` have record entries (created, amended,
- * deactivated); `log` is the log itself (an operator's acknowledgement of a refused head).
+ * run machines; `unit`, `user`, `assignment`, `file`, `extension` (a unit's deadline in a round),
+ * `panel` and `panel_member` have record entries (created, amended, deactivated); `log` is the log itself (an operator's acknowledgement of a refused head).
  */
-export const SUBJECT_KINDS = ['project', 'round', 'unit', 'user', 'assignment', 'file', 'log'] as const;
+export const SUBJECT_KINDS = ['project', 'round', 'unit', 'user', 'assignment', 'file', 'log', 'extension', 'panel', 'panel_member'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
 /**
@@ -342,3 +455,7 @@ export type CheckpointRow = typeof checkpoints.$inferSelect;
 export type IdempotencyRecordRow = typeof idempotencyRecords.$inferSelect;
 export type RefusedAttemptRow = typeof refusedAttempts.$inferSelect;
 export type SealedHeadRow = typeof sealedHead.$inferSelect;
+export type RoundExtensionRow = typeof roundExtensions.$inferSelect;
+export type PanelRow = typeof panels.$inferSelect;
+export type PanelMemberRow = typeof panelMembers.$inferSelect;
+export type LetterRevisionRow = typeof letterRevisions.$inferSelect;

@@ -135,6 +135,8 @@ export class RoundsService {
         scoreMin: scale.min,
         scoreMax: scale.max,
         requireSignedLetter: input.requireSignedLetter ?? false,
+        conflictScope: 'family',
+        contacts: [],
         state: persisted.state,
         context: persisted.context as RoundContext,
         machineId: persisted.machineId,

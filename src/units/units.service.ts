@@ -41,7 +41,7 @@ export class UnitsService {
           throw new Problem('unprocessable', `上级单位不存在 / Parent unit ${parentId} does not exist`, { field: 'parentId' });
         }
         const now = this.clock.now();
-        const row: UnitRow = { id: newId(now), name: input.name, type: input.type, parentId, createdAt: isoUtc(now) };
+        const row: UnitRow = { id: newId(now), name: input.name, type: input.type, parentId, active: true, createdAt: isoUtc(now) };
         this.units.add(row);
         appendRecord(this.log, act, {
           subjectKind: 'unit',

@@ -19,7 +19,33 @@ export { RECORD_MACHINE };
 export const RECORD_MACHINE_VERSION = 1;
 
 /** The events of record entries. */
-export const RECORD_EVENTS = ['CREATE_UNIT', 'CREATE_USER', 'CREATE_ROUND', 'CREATE_PROJECT', 'EDIT_DRAFT', 'ASSIGN_REVIEWER', 'UPLOAD_FILE', 'ADOPT', 'ACKNOWLEDGE_HEAD'] as const;
+export const RECORD_EVENTS = [
+  'CREATE_UNIT',
+  'CREATE_USER',
+  'CREATE_ROUND',
+  'CREATE_PROJECT',
+  'EDIT_DRAFT',
+  'ASSIGN_REVIEWER',
+  'UPLOAD_FILE',
+  'ADOPT',
+  'ACKNOWLEDGE_HEAD',
+  'AMEND_UNIT',
+  'DEACTIVATE_UNIT',
+  'REACTIVATE_UNIT',
+  'DELETE_UNIT',
+  'AMEND_USER',
+  'DEACTIVATE_USER',
+  'REACTIVATE_USER',
+  'ROTATE_TOKEN',
+  'REISSUE_TOKEN',
+  'AMEND_ROUND',
+  'GRANT_EXTENSION',
+  'REVOKE_EXTENSION',
+  'NAME_PANEL',
+  'ADD_PANEL_MEMBER',
+  'REMOVE_PANEL_MEMBER',
+  'REPLACE_REVIEWER',
+] as const;
 export type RecordEvent = (typeof RECORD_EVENTS)[number];
 
 export const RECORD_EVENT_LABELS: Record<RecordEvent, Label> = {
@@ -32,14 +58,46 @@ export const RECORD_EVENT_LABELS: Record<RecordEvent, Label> = {
   UPLOAD_FILE: { zh: '上传文件', en: 'File uploaded' },
   ADOPT: { zh: '升级时纳入日志', en: 'Adopted into the log at an upgrade' },
   ACKNOWLEDGE_HEAD: { zh: '确认日志头', en: 'Log head acknowledged' },
+  AMEND_UNIT: { zh: '修改党组织', en: 'Unit amended' },
+  DEACTIVATE_UNIT: { zh: '停用党组织', en: 'Unit deactivated' },
+  REACTIVATE_UNIT: { zh: '恢复党组织', en: 'Unit reactivated' },
+  DELETE_UNIT: { zh: '删除党组织（未被引用）', en: 'Unit deleted (never referenced)' },
+  AMEND_USER: { zh: '修改用户', en: 'User amended' },
+  DEACTIVATE_USER: { zh: '停用用户', en: 'User deactivated' },
+  REACTIVATE_USER: { zh: '恢复用户', en: 'User reactivated' },
+  ROTATE_TOKEN: { zh: '更换令牌', en: 'Token rotated' },
+  REISSUE_TOKEN: { zh: '管理员重发令牌', en: 'Token reissued by an admin' },
+  AMEND_ROUND: { zh: '修改批次设置', en: 'Round settings amended' },
+  GRANT_EXTENSION: { zh: '准予延期申报', en: 'Submission extension granted' },
+  REVOKE_EXTENSION: { zh: '撤销延期', en: 'Submission extension revoked' },
+  NAME_PANEL: { zh: '组建或更名评审组', en: 'Panel named' },
+  ADD_PANEL_MEMBER: { zh: '加入评审组', en: 'Panel member added' },
+  REMOVE_PANEL_MEMBER: { zh: '移出评审组', en: 'Panel member removed' },
+  REPLACE_REVIEWER: { zh: '更换评审人', en: 'Reviewer replaced' },
 };
 
 /**
  * The states of record entries' subjects: `none` before the act, `active` (a unit, a user),
- * `inactive` (an adopted user whose row says so), `assigned` (an assignment), `stored` (a file);
+ * `inactive` (deactivated), `deleted` (an unreferenced unit), `assigned` / `replaced` (an
+ * assignment), `stored` (a file), `granted` / `revoked` (an extension), `named` (a panel), `active` /
+ * `removed` (a panel member);
  * the log's own head goes from `refused` to `acknowledged` (`lixiang audit acknowledge`).
  */
-export const RECORD_STATES = ['none', 'active', 'inactive', 'assigned', 'stored', 'refused', 'acknowledged'] as const;
+export const RECORD_STATES = [
+  'none',
+  'active',
+  'inactive',
+  'assigned',
+  'replaced',
+  'stored',
+  'refused',
+  'acknowledged',
+  'deleted',
+  'granted',
+  'revoked',
+  'named',
+  'removed',
+] as const;
 
 /** Who did it, as the entry names it: a principal, or the service itself. */
 export type RecordActor = Pick<Principal, 'id' | 'unitId'> & { role: string };
@@ -161,9 +219,9 @@ const ADOPTABLE: Adoptable[] = [
     table: 'units',
     kind: 'unit',
     keys: 'SELECT id FROM units ORDER BY id',
-    row: 'SELECT id, name, type, parent_id AS parentId, created_at AS createdAt FROM units WHERE id = ?',
+    row: 'SELECT id, name, type, parent_id AS parentId, active, created_at AS createdAt FROM units WHERE id = ?',
     subjectId: (r) => String(r.id),
-    state: () => 'active',
+    state: (r) => (bool(r.active) ? 'active' : 'inactive'),
   },
   {
     table: 'users',
@@ -180,7 +238,7 @@ const ADOPTABLE: Adoptable[] = [
     row: `SELECT id, year, title, document_number AS documentNumber, submission_deadline AS submissionDeadline, revision_deadline AS revisionDeadline,
             final_acceptance_date AS finalAcceptanceDate, funding_first AS fundingFirst, funding_second AS fundingSecond, funding_third AS fundingThird,
             funding_qualified AS fundingQualified, min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax,
-            require_signed_letter AS requireSignedLetter, state, context, machine_id AS machineId, machine_version AS machineVersion,
+            require_signed_letter AS requireSignedLetter, conflict_scope AS conflictScope, contacts, state, context, machine_id AS machineId, machine_version AS machineVersion,
             project_machine_version AS projectMachineVersion, version, created_at AS createdAt, updated_at AS updatedAt
           FROM rounds WHERE id = ?`,
     subjectId: (r) => String(r.id),
@@ -200,7 +258,8 @@ const ADOPTABLE: Adoptable[] = [
     table: 'reviewer_assignments',
     kind: 'assignment',
     keys: 'SELECT project_id, reviewer_id FROM reviewer_assignments ORDER BY project_id, reviewer_id',
-    row: `SELECT project_id AS projectId, reviewer_id AS reviewerId, assigned_by AS assignedBy, assigned_at AS assignedAt
+    row: `SELECT project_id AS projectId, reviewer_id AS reviewerId, assigned_by AS assignedBy, assigned_at AS assignedAt, state,
+            replaced_by AS replacedBy, replaced_at AS replacedAt, replace_reason AS replaceReason
           FROM reviewer_assignments WHERE project_id = ? AND reviewer_id = ?`,
     subjectId: (r) => assignmentSubjectId(String(r.projectId), String(r.reviewerId)),
     state: () => 'assigned',

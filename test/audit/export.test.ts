@@ -106,7 +106,9 @@ describe('audit export', () => {
       ].sort(),
     );
     expect(fs.readdirSync(path.join(bundle, 'tables')).sort()).toEqual(
-      ['files', 'projects', 'reviewer_assignments', 'reviews', 'rounds', 'units', 'users'].map((table) => `${table}.ndjson`).sort(),
+      ['files', 'projects', 'reviewer_assignments', 'reviews', 'rounds', 'units', 'users', 'round_extensions', 'panels', 'panel_members', 'letter_revisions']
+        .map((table) => `${table}.ndjson`)
+        .sort(),
     );
     expect(fs.readFileSync(path.join(bundle, 'tables-replay.mjs'), 'utf8')).toBe(fs.readFileSync(path.join(root, 'src/audit/tables-replay.mjs'), 'utf8'));
     expect(fs.readdirSync(path.join(bundle, 'machines')).sort()).toEqual(['project@1.json', 'round@1.json']);

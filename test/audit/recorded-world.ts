@@ -185,13 +185,21 @@ export class RecordedWorld {
         direction: '组织体系建设',
         title,
         letterSha256: jsonHash(letter),
+        letterRevision: 1,
         machine: { id: 'project', version: 1 },
         contextSha256: jsonHash(context),
       },
       applicant,
       at,
     );
+    this.saveRevision(id, 1, letter, applicant, at);
     return id;
+  }
+
+  private saveRevision(projectId: string, revision: number, letter: object, by: Actor, at: string): void {
+    this.sqlite
+      .prepare('INSERT INTO letter_revisions (project_id, revision, letter, saved_by, saved_at) VALUES (?, ?, ?, ?, ?)')
+      .run(projectId, revision, JSON.stringify(letter), by.id, at);
   }
 
   editDraft(projectId: string, applicant: Actor, title: string): void {
@@ -205,10 +213,19 @@ export class RecordedWorld {
       'EDIT_DRAFT',
       'draft',
       'draft',
-      { category: row.category, direction: row.direction, title, letterSha256: jsonHash(letter), revision: row.version + 1, changed: ['letter', 'title'] },
+      {
+        category: row.category,
+        direction: row.direction,
+        title,
+        letterSha256: jsonHash(letter),
+        revision: row.version + 1,
+        letterRevision: row.version + 1,
+        changed: ['letter', 'title'],
+      },
       applicant,
       at,
     );
+    this.saveRevision(projectId, row.version + 1, letter, applicant, at);
   }
 
   /** A transition of the project's machine, written as the step writes it (grade and funding from GRADE; FAIL withholds the funding). */
@@ -273,6 +290,101 @@ export class RecordedWorld {
     return id;
   }
 
+  /** A unit renamed and moved (AMEND_UNIT: each changed field's from and to, and the reason). */
+  amendUnit(unitId: string, by: Actor, name: string, parentId: string | null, reason: string): void {
+    const row = this.sqlite.prepare<[string], { name: string; parent_id: string | null }>('SELECT name, parent_id FROM units WHERE id = ?').get(unitId)!;
+    const at = this.at();
+    this.sqlite.prepare('UPDATE units SET name = ?, parent_id = ? WHERE id = ?').run(name, parentId, unitId);
+    const changes = { name: { from: row.name, to: name }, parentId: { from: row.parent_id, to: parentId } };
+    this.append('unit', unitId, 'AMEND_UNIT', 'active', 'active', { changes, reason }, by, at);
+  }
+
+  /** DEACTIVATE_UNIT / DEACTIVATE_USER: the row stays, inactive; the reason is logged. */
+  deactivate(kind: 'unit' | 'user', id: string, by: Actor, reason: string): void {
+    const at = this.at();
+    this.sqlite.prepare(`UPDATE ${kind}s SET active = 0 WHERE id = ?`).run(id);
+    this.append(kind, id, kind === 'unit' ? 'DEACTIVATE_UNIT' : 'DEACTIVATE_USER', 'active', 'inactive', { reason }, by, at);
+  }
+
+  /** ROTATE_TOKEN (the user itself) or REISSUE_TOKEN (an admin): the new token's fingerprint. */
+  rotateToken(user: Actor, by: Actor): Actor {
+    const at = this.at();
+    const token = `lx_${randomBytes(24).toString('hex')}`;
+    const tokenHash = hashToken(token);
+    this.sqlite.prepare('UPDATE users SET token_hash = ? WHERE id = ?').run(tokenHash, user.id);
+    const event = by.id === user.id ? 'ROTATE_TOKEN' : 'REISSUE_TOKEN';
+    this.append('user', user.id, event, 'active', 'active', { tokenFingerprint: sha256Hex(tokenHash), ...(event === 'REISSUE_TOKEN' ? { reason: '令牌泄露' } : {}) }, by, at);
+    return { ...user, token };
+  }
+
+  /** AMEND_ROUND: the changed settings ({ from, to }) and the reason; the round's version and updatedAt move. */
+  amendRound(roundId: string, by: Actor, changes: Record<string, { column: string; from: unknown; to: unknown }>, reason: string): void {
+    const row = this.sqlite.prepare<[string], { state: string }>('SELECT state FROM rounds WHERE id = ?').get(roundId)!;
+    const at = this.at();
+    for (const change of Object.values(changes)) {
+      this.sqlite.prepare(`UPDATE rounds SET ${change.column} = ? WHERE id = ?`).run(typeof change.to === 'object' ? JSON.stringify(change.to) : change.to, roundId);
+    }
+    this.sqlite.prepare('UPDATE rounds SET version = version + 1, updated_at = ? WHERE id = ?').run(at, roundId);
+    const logged = Object.fromEntries(Object.entries(changes).map(([field, { from, to }]) => [field, { from, to }]));
+    this.append('round', roundId, 'AMEND_ROUND', row.state, row.state, { changes: logged, reason }, by, at);
+  }
+
+  /** GRANT_EXTENSION: a unit's own submission deadline in the round, with the reason. */
+  grantExtension(roundId: string, unitId: string, by: Actor, submissionDeadline: string, reason: string): void {
+    const at = this.at();
+    this.sqlite
+      .prepare(
+        `INSERT INTO round_extensions (round_id, unit_id, submission_deadline, reason, granted_by, granted_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (round_id, unit_id) DO UPDATE SET submission_deadline = excluded.submission_deadline, reason = excluded.reason,
+           granted_by = excluded.granted_by, granted_at = excluded.granted_at`,
+      )
+      .run(roundId, unitId, submissionDeadline, reason, by.id, at);
+    this.append('extension', `${roundId}/${unitId}`, 'GRANT_EXTENSION', 'none', 'granted', { roundId, unitId, submissionDeadline, reason }, by, at);
+  }
+
+  /** NAME_PANEL: the round's panel of a kind created (or renamed). */
+  namePanel(roundId: string, kind: 'review' | 'acceptance', name: string, by: Actor): void {
+    const at = this.at();
+    this.sqlite.prepare('INSERT INTO panels (round_id, kind, name, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(roundId, kind, name, by.id, at, at);
+    this.append('panel', `${roundId}/${kind}`, 'NAME_PANEL', 'none', 'named', { roundId, kind, name }, by, at);
+  }
+
+  /** ADD_PANEL_MEMBER. */
+  addMember(roundId: string, kind: 'review' | 'acceptance', member: Actor, by: Actor): void {
+    const at = this.at();
+    this.sqlite.prepare('INSERT INTO panel_members (round_id, kind, user_id, active, added_by, added_at) VALUES (?, ?, ?, 1, ?, ?)').run(roundId, kind, member.id, by.id, at);
+    this.append('panel_member', `${roundId}/${kind}/${member.id}`, 'ADD_PANEL_MEMBER', 'none', 'active', { roundId, kind, userId: member.id }, by, at);
+  }
+
+  /** REMOVE_PANEL_MEMBER, with the reason. */
+  removeMember(roundId: string, kind: 'review' | 'acceptance', member: Actor, by: Actor, reason: string): void {
+    const at = this.at();
+    this.sqlite
+      .prepare('UPDATE panel_members SET active = 0, removed_at = ?, remove_reason = ? WHERE round_id = ? AND kind = ? AND user_id = ?')
+      .run(at, reason, roundId, kind, member.id);
+    this.append('panel_member', `${roundId}/${kind}/${member.id}`, 'REMOVE_PANEL_MEMBER', 'active', 'removed', { roundId, kind, userId: member.id, reason }, by, at);
+  }
+
+  /** REPLACE_REVIEWER on the old assignment, then the replacement's ASSIGN_REVIEWER (naming whom it replaces). */
+  replaceReviewer(projectId: string, old: Actor, replacement: Actor, by: Actor, reason: string): void {
+    const at = this.at();
+    this.sqlite
+      .prepare(`UPDATE reviewer_assignments SET state = 'replaced', replaced_by = ?, replaced_at = ?, replace_reason = ? WHERE project_id = ? AND reviewer_id = ?`)
+      .run(replacement.id, at, reason, projectId, old.id);
+    this.append(
+      'assignment',
+      `${projectId}/${old.id}`,
+      'REPLACE_REVIEWER',
+      'assigned',
+      'replaced',
+      { projectId, reviewerId: old.id, replacementId: replacement.id, reason },
+      by,
+      at,
+    );
+    this.sqlite.prepare('INSERT INTO reviewer_assignments (project_id, reviewer_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?)').run(projectId, replacement.id, by.id, at);
+    this.append('assignment', `${projectId}/${replacement.id}`, 'ASSIGN_REVIEWER', 'none', 'assigned', { projectId, reviewerId: replacement.id, replaces: old.id }, by, at);
+  }
+
   /** A row the log first records by adopting it (a database from before record entries). */
   adoptUnit(name: string): string {
     const id = this.id('unit');
@@ -293,7 +405,9 @@ export interface Recorded {
   applicant: Actor;
   reviewer: Actor;
   otherReviewer: Actor;
-  units: { organ: string; branch: string; adopted: string };
+  units: { organ: string; branch: string; adopted: string; general: string; moved: string };
+  /** Replaced on the graded project's panel before scoring; removed from the panel. */
+  droppedReviewer: Actor;
   roundId: string;
   /** Graded (second, 2,000 yuan), reviewed twice by one reviewer and once by another, with a file. */
   graded: string;
@@ -304,7 +418,12 @@ export interface Recorded {
   fileId: string;
 }
 
-/** Every kind of act, recorded: units (one adopted), users, a round through two events and a re-pin, three projects, assignments, reviews, a file. */
+/**
+ * Every kind of act, recorded: units (one adopted, one moved, one deactivated), users (one
+ * deactivated, one token rotated then reissued), a round amended before it opens and after, with
+ * an extension and a named panel, through two events and a re-pin; three projects with their letter
+ * revisions, assignments (one replaced), reviews, a file.
+ */
 export function recordWorld(sqlite: Database.Database): Recorded {
   const world = new RecordedWorld(sqlite);
   const organ = world.unit('机关党委', 'organ_committee', null);
@@ -317,7 +436,22 @@ export function recordWorld(sqlite: Database.Database): Recorded {
   const applicant = world.user('申报人', 'applicant', branch, admin);
   const reviewer = world.user('评审甲', 'reviewer', null, admin);
   const otherReviewer = world.user('评审乙', 'reviewer', null, admin);
+  const general = world.unit('作曲系党总支', 'general_branch', null);
+  const moved = world.unit('作曲系教工党支部', 'branch', organ);
+  world.amendUnit(moved, admin, '作曲系教工党支部', general, '隶属关系更正');
+  const closedUnit = world.unit('已撤销党支部', 'branch', general);
+  world.deactivate('unit', closedUnit, admin, '党支部撤销');
+  const droppedReviewer = world.user('评审丙', 'reviewer', null, admin);
+  const leaver = world.user('离职人员', 'applicant', branch, admin);
+  world.deactivate('user', leaver.id, admin, '调离');
+  const rotated = world.rotateToken(orgDept, orgDept);
+  world.rotateToken(rotated, admin);
   const roundId = world.round(admin);
+  world.amendRound(roundId, admin, { title: { column: 'title', from: ROUND_SETTINGS_EXAMPLE.title, to: '2026 年度党建工作项目' } }, '标题更正');
+  world.amendRound(roundId, admin, { contacts: { column: 'contacts', from: [], to: [{ name: '邹老师', phone: '15802424480' }] } }, '补充联系人');
+  world.grantExtension(roundId, branch, orgDept, '2026-05-08', '支部换届，延期一周');
+  world.namePanel(roundId, 'review', '2026 年度评审组', orgDept);
+  for (const member of [reviewer, otherReviewer, droppedReviewer]) world.addMember(roundId, 'review', member, orgDept);
 
   const graded = world.project(roundId, applicant, '红色引擎');
   const failed = world.project(roundId, applicant, '先锋工程');
@@ -329,7 +463,9 @@ export function recordWorld(sqlite: Database.Database): Recorded {
   }
   world.roundEvent(roundId, orgDept, 'CLOSE_SUBMISSIONS', 'submissions_closed');
   world.assign(graded, reviewer, orgDept);
-  world.assign(graded, otherReviewer, orgDept);
+  world.assign(graded, droppedReviewer, orgDept);
+  world.replaceReviewer(graded, droppedReviewer, otherReviewer, orgDept, '评审人出差，无法按期评分');
+  world.removeMember(roundId, 'review', droppedReviewer, orgDept, '无法参加本批次评审');
   world.assign(failed, reviewer, orgDept);
   world.event(graded, reviewer, 'SUBMIT_REVIEW', 'preliminarily_checked', {
     scores: { direction: 15, innovation: 14, practicality: 13, breadth: 12, exemplarity: 11 },
@@ -348,6 +484,7 @@ export function recordWorld(sqlite: Database.Database): Recorded {
     comment: '较弱',
   });
   world.roundEvent(roundId, orgDept, 'START_REVIEW', 'under_review');
+  world.amendRound(roundId, orgDept, { finalAcceptanceDate: { column: 'final_acceptance_date', from: '2026-11-30', to: '2026-12-15' } }, '结项材料较多，验收日期顺延');
   for (const id of [graded, failed]) {
     world.event(id, orgDept, 'COMPLETE_PANEL_REVIEW', 'panel_reviewed');
     world.event(id, committee, 'APPROVE', 'committee_approved', { meetingReference: '党委会 2026-5' });
@@ -359,5 +496,21 @@ export function recordWorld(sqlite: Database.Database): Recorded {
   world.event(graded, orgDept, 'GRADE', 'graded', { grade: 'second' });
   world.event(failed, orgDept, 'FAIL', 'failed', { reason: '未完成预期成果' });
   world.repinRound(roundId, admin);
-  return { world, admin, auditor, orgDept, committee, applicant, reviewer, otherReviewer, units: { organ, branch, adopted }, roundId, graded, failed, draft, fileId };
+  return {
+    world,
+    admin,
+    auditor,
+    orgDept: rotated,
+    committee,
+    applicant,
+    reviewer,
+    otherReviewer,
+    droppedReviewer,
+    units: { organ, branch, adopted, general, moved },
+    roundId,
+    graded,
+    failed,
+    draft,
+    fileId,
+  };
 }

@@ -66,13 +66,17 @@ describe('the log proves the tables', () => {
       expect(verdict.tables.divergences).toEqual([]);
       expect(verdict).toMatchObject({ valid: true, chainValid: true, tables: { valid: true, divergenceCount: 0 } });
       expect(Object.fromEntries(verdict.tables.tables.map((t) => [t.table, [t.storedRows, t.loggedRows]]))).toEqual({
-        units: [3, 3],
-        users: [7, 7],
+        units: [6, 6],
+        users: [9, 9],
         rounds: [1, 1],
         projects: [3, 3],
-        reviewer_assignments: [3, 3],
+        reviewer_assignments: [4, 4],
         reviews: [3, 3],
         files: [1, 1],
+        round_extensions: [1, 1],
+        panels: [1, 1],
+        panel_members: [3, 3],
+        letter_revisions: [4, 4],
       });
 
       const { code, report } = await offline(db, dir);
@@ -100,7 +104,16 @@ describe('the log proves the tables', () => {
       expect(graded).toMatchObject({ state: 'graded', grade: 'second', funding: 2000, version: 11 });
       expect(replayer.table('projects').get(r.failed)).toMatchObject({ state: 'failed', grade: null, funding: 0 });
       expect(replayer.table('projects').get(r.draft)).toMatchObject({ title: '二稿', version: 2, state: 'draft' });
-      expect(replayer.table('rounds').get(r.roundId)).toMatchObject({ projectMachineVersion: 2, version: 4, state: 'under_review' });
+      expect(replayer.table('rounds').get(r.roundId)).toMatchObject({
+        projectMachineVersion: 2,
+        version: 7,
+        state: 'under_review',
+        title: '2026 年度党建工作项目',
+        finalAcceptanceDate: '2026-12-15',
+      });
+      expect(replayer.table('rounds').get(r.roundId)!.contacts).toEqual([{ name: '邹老师', phone: '15802424480' }]);
+      expect(replayer.table('reviewer_assignments').get(`${r.graded}/${r.droppedReviewer.id}`)).toMatchObject({ state: 'replaced', replacedBy: r.otherReviewer.id });
+      expect(replayer.table('units').get(r.units.moved)).toMatchObject({ parentId: r.units.general, active: true });
       expect(replayer.table('reviews').get(`${r.graded}/${r.reviewer.id}`)).toMatchObject({ direction: 18, total: 80 });
       expect(replayer.table('reviews').get(`${r.graded}/${r.reviewer.id}`)!.createdAt).not.toBe(replayer.table('reviews').get(`${r.graded}/${r.reviewer.id}`)!.updatedAt);
       const divergences = compareTables(replayer, Object.fromEntries(Object.keys(PROJECTION_FIELDS).map((t) => [t, stored(t as AuditedTable)])));
@@ -127,7 +140,12 @@ describe('the log proves the tables', () => {
     { what: "a unit's parent", sql: (r) => ['UPDATE units SET parent_id = NULL WHERE id = ?', r.units.branch], table: 'units', key: (r) => r.units.branch, field: 'parentId' },
     {
       what: 'an assignment added',
-      sql: (r) => ["INSERT INTO reviewer_assignments VALUES (?, ?, ?, '2026-03-01T09:00:00.000Z')", r.failed, r.otherReviewer.id, r.orgDept.id],
+      sql: (r) => [
+        "INSERT INTO reviewer_assignments (project_id, reviewer_id, assigned_by, assigned_at) VALUES (?, ?, ?, '2026-03-01T09:00:00.000Z')",
+        r.failed,
+        r.otherReviewer.id,
+        r.orgDept.id,
+      ],
       table: 'reviewer_assignments',
       key: (r) => `${r.failed}/${r.otherReviewer.id}`,
       field: '(row)',
@@ -257,6 +275,10 @@ const TABLE_COLUMNS_KEY: Record<AuditedTable, string[]> = {
   reviewer_assignments: ['project_id', 'reviewer_id'],
   reviews: ['project_id', 'reviewer_id'],
   files: ['id'],
+  round_extensions: ['round_id', 'unit_id'],
+  panels: ['round_id', 'kind'],
+  panel_members: ['round_id', 'kind', 'user_id'],
+  letter_revisions: ['project_id', 'revision'],
 };
 /** The projection field a column is audited under. */
 const FIELD_OF_COLUMN: Record<string, string> = {
@@ -267,7 +289,7 @@ const FIELD_OF_COLUMN: Record<string, string> = {
   content: 'contentSha256',
 };
 const camel = (column: string) => FIELD_OF_COLUMN[column] ?? column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-const JSON_COLUMNS = new Set(['letter', 'context']);
+const JSON_COLUMNS = new Set(['letter', 'context', 'contacts']);
 const BOOLEAN_COLUMNS = new Set(['active', 'require_signed_letter']);
 
 describe('property: any single audited cell changed is named', () => {

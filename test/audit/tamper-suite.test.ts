@@ -406,10 +406,21 @@ const SQL_TABLE: Record<string, string> = {
   reviewer_assignments: 'reviewer_assignments',
   reviews: 'reviews',
   files: 'files',
+  round_extensions: 'round_extensions',
+  panels: 'panels',
+  panel_members: 'panel_members',
+  letter_revisions: 'letter_revisions',
 };
 /** Stored columns whose projection is a digest of them. */
 const DIGESTED: Record<string, string> = { letter: 'letterSha256', context: 'contextSha256', tokenHash: 'tokenFingerprint', content: 'contentSha256', comment: 'commentSha256' };
-const KEY_FIELDS: Record<string, string[]> = { reviewer_assignments: ['projectId', 'reviewerId'], reviews: ['projectId', 'reviewerId'] };
+const KEY_FIELDS: Record<string, string[]> = {
+  reviewer_assignments: ['projectId', 'reviewerId'],
+  reviews: ['projectId', 'reviewerId'],
+  round_extensions: ['roundId', 'unitId'],
+  panels: ['roundId', 'kind'],
+  panel_members: ['roundId', 'kind', 'userId'],
+  letter_revisions: ['projectId', 'revision'],
+};
 
 /** The audited columns of a table, as STORED_ROWS_SQL reads them: [column, camelCase name]. */
 function auditedColumns(table: string): Array<[string, string]> {

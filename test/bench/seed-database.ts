@@ -87,7 +87,7 @@ export function seedDatabase(file: string, projects: number, logPerProject: numb
       append({
         ...SYSTEM,
         subjectKind: kind as UnhashedEntry['subjectKind'],
-        subjectId: String(projection.id),
+        subjectId: projection.id as string,
         event: 'ADOPT',
         fromState: 'none',
         toState: state(row),

@@ -1427,7 +1427,7 @@ export interface components {
                  * @description 对象的种类 / The kind of subject
                  * @enum {unknown}
                  */
-                kind: "project" | "round" | "unit" | "user" | "assignment" | "file" | "log";
+                kind: "project" | "round" | "unit" | "user" | "assignment" | "file" | "log" | "extension" | "panel" | "panel_member";
                 /**
                  * @description 对象的标识；评审分配为「项目标识/评审人标识」 / The subject’s id; for an assignment `<projectId>/<reviewerId>`
                  * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
@@ -1441,20 +1441,20 @@ export interface components {
              */
             projectId?: string;
             /**
-             * @description 事件类型：项目或批次状态机的事件；MIGRATE 为迁移到状态机新版本；记录条目（状态机 record）：CREATE_UNIT 新建党组织、CREATE_USER 新建用户、CREATE_ROUND 新建立项批次、CREATE_PROJECT 新建项目、EDIT_DRAFT 修改草稿、ASSIGN_REVIEWER 分配评审人、UPLOAD_FILE 上传文件、ADOPT 升级时纳入日志、ACKNOWLEDGE_HEAD 确认日志头 / Event type: of the project or the round machine; MIGRATE: moved to another version of its machine; record entries (machine `record`): CREATE_UNIT Unit created, CREATE_USER User created, CREATE_ROUND Round created, CREATE_PROJECT Project created, EDIT_DRAFT Draft edited, ASSIGN_REVIEWER Reviewer assigned, UPLOAD_FILE File uploaded, ADOPT Adopted into the log at an upgrade, ACKNOWLEDGE_HEAD Log head acknowledged
+             * @description 事件类型：项目或批次状态机的事件；MIGRATE 为迁移到状态机新版本；记录条目（状态机 record）：CREATE_UNIT 新建党组织、CREATE_USER 新建用户、CREATE_ROUND 新建立项批次、CREATE_PROJECT 新建项目、EDIT_DRAFT 修改草稿、ASSIGN_REVIEWER 分配评审人、UPLOAD_FILE 上传文件、ADOPT 升级时纳入日志、ACKNOWLEDGE_HEAD 确认日志头、AMEND_UNIT 修改党组织、DEACTIVATE_UNIT 停用党组织、REACTIVATE_UNIT 恢复党组织、DELETE_UNIT 删除党组织（未被引用）、AMEND_USER 修改用户、DEACTIVATE_USER 停用用户、REACTIVATE_USER 恢复用户、ROTATE_TOKEN 更换令牌、REISSUE_TOKEN 管理员重发令牌、AMEND_ROUND 修改批次设置、GRANT_EXTENSION 准予延期申报、REVOKE_EXTENSION 撤销延期、NAME_PANEL 组建或更名评审组、ADD_PANEL_MEMBER 加入评审组、REMOVE_PANEL_MEMBER 移出评审组、REPLACE_REVIEWER 更换评审人 / Event type: of the project or the round machine; MIGRATE: moved to another version of its machine; record entries (machine `record`): CREATE_UNIT Unit created, CREATE_USER User created, CREATE_ROUND Round created, CREATE_PROJECT Project created, EDIT_DRAFT Draft edited, ASSIGN_REVIEWER Reviewer assigned, UPLOAD_FILE File uploaded, ADOPT Adopted into the log at an upgrade, ACKNOWLEDGE_HEAD Log head acknowledged, AMEND_UNIT Unit amended, DEACTIVATE_UNIT Unit deactivated, REACTIVATE_UNIT Unit reactivated, DELETE_UNIT Unit deleted (never referenced), AMEND_USER User amended, DEACTIVATE_USER User deactivated, REACTIVATE_USER User reactivated, ROTATE_TOKEN Token rotated, REISSUE_TOKEN Token reissued by an admin, AMEND_ROUND Round settings amended, GRANT_EXTENSION Submission extension granted, REVOKE_EXTENSION Submission extension revoked, NAME_PANEL Panel named, ADD_PANEL_MEMBER Panel member added, REMOVE_PANEL_MEMBER Panel member removed, REPLACE_REVIEWER Reviewer replaced
              * @enum {unknown}
              */
-            event: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "MIGRATE" | "CREATE_UNIT" | "CREATE_USER" | "CREATE_ROUND" | "CREATE_PROJECT" | "EDIT_DRAFT" | "ASSIGN_REVIEWER" | "UPLOAD_FILE" | "ADOPT" | "ACKNOWLEDGE_HEAD";
+            event: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "MIGRATE" | "CREATE_UNIT" | "CREATE_USER" | "CREATE_ROUND" | "CREATE_PROJECT" | "EDIT_DRAFT" | "ASSIGN_REVIEWER" | "UPLOAD_FILE" | "ADOPT" | "ACKNOWLEDGE_HEAD" | "AMEND_UNIT" | "DEACTIVATE_UNIT" | "REACTIVATE_UNIT" | "DELETE_UNIT" | "AMEND_USER" | "DEACTIVATE_USER" | "REACTIVATE_USER" | "ROTATE_TOKEN" | "REISSUE_TOKEN" | "AMEND_ROUND" | "GRANT_EXTENSION" | "REVOKE_EXTENSION" | "NAME_PANEL" | "ADD_PANEL_MEMBER" | "REMOVE_PANEL_MEMBER" | "REPLACE_REVIEWER";
             /**
              * @description 项目或批次的状态；记录条目：none（尚不存在）、active（有效）、inactive（停用）、assigned（已分配）、stored（已保存） / State of the project or of the round; for record entries: none (not yet there), active, inactive, assigned, stored
              * @enum {unknown}
              */
-            fromState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_execution" | "under_acceptance" | "closed" | "none" | "active" | "inactive" | "assigned" | "stored" | "refused" | "acknowledged";
+            fromState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_execution" | "under_acceptance" | "closed" | "none" | "active" | "inactive" | "assigned" | "replaced" | "stored" | "refused" | "acknowledged" | "deleted" | "granted" | "revoked" | "named" | "removed";
             /**
              * @description 项目或批次的状态；记录条目：none（尚不存在）、active（有效）、inactive（停用）、assigned（已分配）、stored（已保存） / State of the project or of the round; for record entries: none (not yet there), active, inactive, assigned, stored
              * @enum {unknown}
              */
-            toState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_execution" | "under_acceptance" | "closed" | "none" | "active" | "inactive" | "assigned" | "stored" | "refused" | "acknowledged";
+            toState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_execution" | "under_acceptance" | "closed" | "none" | "active" | "inactive" | "assigned" | "replaced" | "stored" | "refused" | "acknowledged" | "deleted" | "granted" | "revoked" | "named" | "removed";
             /** @description 事件载荷（规范化 JSON），即重建数据所依据的事实：项目与批次的每条状态机条目带 contextSha256（所写上下文的哈希），GRADE 带 funding（资助金额），SUBMIT 带 letterSha256（目标责任书的哈希）；记录条目的载荷见各事件。评审意见对申报人隐藏。 / The event payload (canonical JSON): the facts the rows are rebuilt from. Every project and round machine entry carries contextSha256 (the hash of the context written), GRADE the funding amount, SUBMIT letterSha256 (the hash of the letter); record entries carry the facts of their act (CREATE_UNIT name, type, parentId; CREATE_USER name, role, unitId, tokenFingerprint; CREATE_ROUND settings, machine, projectMachineVersion, contextSha256; CREATE_PROJECT roundId, unitId, category, direction, title, letterSha256, machine, contextSha256; EDIT_DRAFT category, direction, title, letterSha256, revision, changed; ASSIGN_REVIEWER projectId, reviewerId; UPLOAD_FILE projectId, kind, fileName, mediaType, size, sha256; ADOPT row). Reviews are hidden from applicants and other reviewers. */
             payload: {
                 [key: string]: unknown;
@@ -7185,7 +7185,7 @@ export interface operations {
                  * @description 只看此种类的对象 / Only subjects of this kind
                  * @example round
                  */
-                subjectKind?: "project" | "round" | "unit" | "user" | "assignment" | "file" | "log";
+                subjectKind?: "project" | "round" | "unit" | "user" | "assignment" | "file" | "log" | "extension" | "panel" | "panel_member";
                 /**
                  * @description 只看此对象；评审分配为「项目标识/评审人标识」 / Only this subject; an assignment is `<projectId>/<reviewerId>`
                  * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
@@ -7377,7 +7377,7 @@ export interface operations {
                                  * @example projects
                                  * @enum {unknown}
                                  */
-                                table: "units" | "users" | "rounds" | "projects" | "reviewer_assignments" | "reviews" | "files";
+                                table: "units" | "users" | "rounds" | "projects" | "reviewer_assignments" | "reviews" | "files" | "round_extensions" | "panels" | "panel_members" | "letter_revisions";
                                 /**
                                  * @description 表中已比较的行数 / Rows of the table compared
                                  * @example 12
@@ -7406,7 +7406,7 @@ export interface operations {
                                  * @example projects
                                  * @enum {unknown}
                                  */
-                                table: "units" | "users" | "rounds" | "projects" | "reviewer_assignments" | "reviews" | "files";
+                                table: "units" | "users" | "rounds" | "projects" | "reviewer_assignments" | "reviews" | "files" | "round_extensions" | "panels" | "panel_members" | "letter_revisions";
                                 /**
                                  * @description 行的主键（两列主键为 projectId/reviewerId）/ The row’s key (projectId/reviewerId for two-column keys)
                                  * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
@@ -7417,12 +7417,12 @@ export interface operations {
                                  * @example funding
                                  */
                                 field: string;
-                                /** @description 投影中的值；整行缺失时为另一方的整行投影或 null / A value of the audited projection; for a row on one side only, that side’s whole projection and null on the other */
-                                logged: string | number | boolean | null | {
+                                /** @description 投影中的值（批次联系人为数组）；整行缺失时为另一方的整行投影或 null / A value of the audited projection (a round’s contacts are an array); for a row on one side only, that side’s whole projection and null on the other */
+                                logged: string | number | boolean | null | unknown[] | {
                                     [key: string]: unknown;
                                 };
-                                /** @description 投影中的值；整行缺失时为另一方的整行投影或 null / A value of the audited projection; for a row on one side only, that side’s whole projection and null on the other */
-                                stored: string | number | boolean | null | {
+                                /** @description 投影中的值（批次联系人为数组）；整行缺失时为另一方的整行投影或 null / A value of the audited projection (a round’s contacts are an array); for a row on one side only, that side’s whole projection and null on the other */
+                                stored: string | number | boolean | null | unknown[] | {
                                     [key: string]: unknown;
                                 };
                             }[];

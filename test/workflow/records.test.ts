@@ -202,6 +202,8 @@ describe('record entries', () => {
         scoreMin: 0,
         scoreMax: 10,
         requireSignedLetter: true,
+        conflictScope: 'family',
+        contacts: [],
       },
       machine: { id: 'round', version: 1 },
       projectMachineVersion: 1,
