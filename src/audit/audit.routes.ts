@@ -9,6 +9,7 @@ import type { App } from '../http/type-provider.js';
 import { principalOf } from '../plugins/auth.js';
 import { TransitionSchema } from '../projects/projects.schemas.js';
 import { toTransitionView } from '../projects/projects.service.js';
+import { actorNames } from '../users/actor-names.js';
 import {
   CheckpointSchema,
   FilterId,
@@ -116,9 +117,13 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter, head }:
         limit: limit + 1,
       });
       const items = rows.slice(0, limit);
+      const nameOf = actorNames(
+        db.$client,
+        items.map((row) => row.actorId),
+      );
       const last = items.at(-1);
       return {
-        items: items.map((row) => toTransitionView(row, principal)),
+        items: items.map((row) => toTransitionView(row, principal, nameOf)),
         nextCursor: rows.length > limit && last ? encodeSeqCursor(last.seq) : null,
       };
     },

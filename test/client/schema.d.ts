@@ -1610,6 +1610,8 @@ export interface components {
             actor: {
                 /** @description 操作者，隐藏时为 null / The actor; null when hidden */
                 id: string | null;
+                /** @description 操作者现在的姓名（系统与命令行以其身份命名），隐藏或未知时为 null / The actor’s current name (the service and the command line by what they are); null when hidden or unknown */
+                name?: string | null;
                 /**
                  * @description 操作者角色 / The actor’s role
                  * @example applicant

@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { extract } from 'tar';
+import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { assignReviewers, createDraft, createUnit, createUser, createWorld, fireOk, type World } from '../helpers/world.js';
@@ -274,6 +276,83 @@ describe('people', () => {
       expect(directory).not.toMatch(/tokenHash|token_hash/);
       await expectVerified(t, world);
     });
+  });
+});
+
+describe('actor names', () => {
+  let t: TestApp;
+  let world: World;
+  let dir: string;
+
+  beforeEach(async () => {
+    t = await createTestApp();
+    world = await createWorld(t.app);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-actors-'));
+  });
+  afterEach(async () => {
+    await t.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  type Entry = { event: string; actor: { id: string | null; name?: string | null; role: string } };
+
+  it('the log views name each actor beside its id; hidden reviewers stay nameless', async () => {
+    const project = await createDraft(world);
+    await fireOk(world, project.id, 'SUBMIT');
+    const fired = await fireOk(world, project.id, 'PASS_PRELIMINARY_CHECK');
+    expect((fired as unknown as { transition: Entry }).transition.actor).toMatchObject({ id: world.orgDept.id, name: '组织部' });
+    await assignReviewers(world, project.id);
+    await fireOk(world, project.id, 'SUBMIT_REVIEW', undefined, 0);
+
+    const byOrgDept = await get(t, world.orgDept.token, `/projects/${project.id}/transitions`);
+    const entries = (byOrgDept.body as { items: Entry[] }).items;
+    expect(entries.find((e) => e.event === 'SUBMIT')!.actor).toMatchObject({ id: world.applicant.id, name: '声乐系书记', role: 'applicant' });
+    expect(entries.find((e) => e.event === 'SUBMIT_REVIEW')!.actor).toMatchObject({ id: world.reviewers[0]!.id, name: '评审1' });
+    const byApplicant = await get(t, world.applicant.token, `/projects/${project.id}/transitions`);
+    expect((byApplicant.body as { items: Entry[] }).items.find((e) => e.event === 'SUBMIT_REVIEW')!.actor).toMatchObject({ id: null, name: null });
+
+    const round = await get(t, world.auditor.token, `/rounds/${world.roundId}/transitions`);
+    expect((round.body as { items: Entry[] }).items[0]!.actor).toMatchObject({ role: 'admin', name: 'Administrator' });
+
+    // The whole log: the service's own acts are named too; a renamed user shows its current name.
+    await patch(t, ADMIN_TOKEN, `/users/${world.applicant.id}`, { name: '声乐系王书记', reason: '更正' });
+    const log = await get(t, world.auditor.token, '/audit/transitions?limit=500');
+    const all = (log.body as { items: Entry[] }).items;
+    expect(all[0]).toMatchObject({ event: 'CREATE_USER', actor: { id: 'system', name: '系统 / The service' } });
+    expect(all.filter((e) => e.actor.id === world.applicant.id).every((e) => e.actor.name === '声乐系王书记')).toBe(true);
+  });
+
+  it('the audit bundle carries actors.ndjson (id, name, role, unitId) and still verifies', async () => {
+    await post(t, ADMIN_TOKEN, `/users/${world.committee.id}/deactivate`, { reason: '换届' });
+    await post(t, world.orgDept.token, '/users/me/token');
+    const response = await t.app.inject({ method: 'GET', url: '/api/v1/audit/export', headers: { authorization: `Bearer ${world.auditor.token}` } });
+    expect(response.statusCode).toBe(200);
+    const archive = path.join(dir, 'bundle.tar.gz');
+    fs.writeFileSync(archive, response.rawPayload);
+    await extract({ file: archive, cwd: dir });
+    const bundle = path.join(
+      dir,
+      fs.readdirSync(dir).find((name) => name.startsWith('lixiang-audit-') && !name.endsWith('.gz'))!,
+    );
+    const actors = fs
+      .readFileSync(path.join(bundle, 'actors.ndjson'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(actors).toContainEqual({ id: world.applicant.id, name: '声乐系书记', role: 'applicant', unitId: world.units.branch });
+    expect(actors).toContainEqual({ id: world.committee.id, name: '党委会议秘书', role: 'committee', unitId: null });
+    expect(actors).toContainEqual(expect.objectContaining({ id: 'system' }));
+    expect(JSON.stringify(actors)).not.toMatch(/token/i);
+    const manifest = JSON.parse(fs.readFileSync(path.join(bundle, 'manifest.json'), 'utf8')) as { actors: { file: string; count: number }; files: Array<{ path: string }> };
+    expect(manifest.actors).toEqual({ file: 'actors.ndjson', count: actors.length });
+    expect(manifest.files.map((f) => f.path)).toContain('actors.ndjson');
+    const verified = spawnSync(process.execPath, [path.join(bundle, 'verify.mjs'), bundle], { encoding: 'utf8' });
+    expect(verified.stdout).toMatch(/PASS {2}file checksums/);
+    expect(verified.stdout).toMatch(/RESULT: VALID/);
+    // A name changed in the bundle is caught by its checksum.
+    fs.writeFileSync(path.join(bundle, 'actors.ndjson'), fs.readFileSync(path.join(bundle, 'actors.ndjson'), 'utf8').replace('声乐系书记', '冒名者'));
+    const tampered = spawnSync(process.execPath, [path.join(bundle, 'verify.mjs'), bundle], { encoding: 'utf8' });
+    expect(tampered.stdout).toMatch(/FAIL {2}file checksums/);
   });
 });
 
