@@ -30,7 +30,7 @@ const toUser = (row: DirectoryRow): User => ({
 const notFound = (id: string) => new Problem('not-found', `用户不存在 / User ${id} not found`);
 
 /** What ensureAdmin did with LIXIANG_ADMIN_TOKEN. */
-export type EnsureAdminOutcome = 'exists' | 'created' | 'retired';
+export type EnsureAdminOutcome = 'exists' | 'created' | 'retired' | 'inactive';
 
 export class UsersService {
   private readonly users: UsersRepository;
@@ -233,17 +233,17 @@ export class UsersService {
   /**
    * Makes sure an admin holding this token exists: how a fresh install and a test bootstrap. Created
    * by the service itself. A token the log has seen before that no user holds any more (rotated
-   * away or reissued) is retired: it is not brought back, whatever the environment still says.
+   * away or reissued) is retired: it is not brought back, whatever the environment still says; an
+   * admin of this token that was deactivated stays deactivated.
    */
   ensureAdmin(token: string): Promise<EnsureAdminOutcome> {
     return this.committer.run(() => {
       const tokenHash = hashToken(token);
       const existing = this.users.holderOf(tokenHash);
       if (existing) {
-        if (existing.role !== 'admin' || !existing.active) {
-          throw new Error('LIXIANG_ADMIN_TOKEN belongs to a user that is not an active admin');
-        }
-        return 'exists';
+        if (existing.role !== 'admin') throw new Error('LIXIANG_ADMIN_TOKEN belongs to a user that is not an admin');
+        // Deactivated by another admin: it stays so, and the service still starts.
+        return existing.active ? 'exists' : 'inactive';
       }
       if (this.users.fingerprintRecorded(tokenFingerprint(tokenHash))) return 'retired';
       this.register(systemAct('admin-token'), 'Administrator', 'admin', null, token);

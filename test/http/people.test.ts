@@ -379,4 +379,18 @@ describe('the bootstrap admin token after a rotation', () => {
     expect((second.db.$client.prepare("SELECT count(*) AS n FROM users WHERE role = 'admin'").get() as { n: number }).n).toBe(1);
     await second.close();
   });
+
+  it('a restart with the token of a deactivated bootstrap admin starts, and the admin stays deactivated', async () => {
+    const file = path.join(dir, 'lixiang.db');
+    const first = await createTestApp({ path: file });
+    const successor = await createUser(first.app, '新管理员', 'admin');
+    const bootstrap = (await get(first, ADMIN_TOKEN, '/users/me')).body as UserView;
+    expect((await post(first, successor.token, `/users/${bootstrap.id}/deactivate`, { reason: '交接' })).status).toBe(200);
+    await first.close();
+
+    const second = await createTestApp({ path: file });
+    expect((await get(second, ADMIN_TOKEN, '/users/me')).status).toBe(401);
+    expect((await get(second, successor.token, `/users/${bootstrap.id}`)).body).toMatchObject({ active: false });
+    await second.close();
+  });
 });
