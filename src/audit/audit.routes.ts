@@ -286,7 +286,14 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter, head }:
         response: { 200: page(ref(SecurityEventSchema), 'A page of refused attempts, oldest first'), ...problems(400, 401, 403) },
       },
     },
-    async (request) => querySecurityEvents(db, request.query),
+    async (request) => {
+      const page = querySecurityEvents(db, request.query);
+      const nameOf = actorNames(
+        db.$client,
+        page.items.flatMap((item) => (item.actor.id ? [item.actor.id] : [])),
+      );
+      return { ...page, items: page.items.map((item) => ({ ...item, actor: { ...item.actor, name: item.actor.id ? nameOf(item.actor.id) : null } })) };
+    },
   );
 
   app.get(

@@ -2290,6 +2290,8 @@ export interface components {
             actor: {
                 /** @description 调用者，未认证时为 null / The caller; null when not authenticated */
                 id: string | null;
+                /** @description 调用者现在的姓名，未认证时为 null / The caller’s current name; null when not authenticated */
+                name?: string | null;
                 /** @description 调用者角色，未认证时为 null / The caller’s role; null when not authenticated */
                 role: string | null;
             };

@@ -322,6 +322,16 @@ describe('actor names', () => {
     expect(all.filter((e) => e.actor.id === world.applicant.id).every((e) => e.actor.name === '声乐系王书记')).toBe(true);
   });
 
+  it('the refused attempts of the security log name their caller', async () => {
+    expect((await patch(t, world.applicant.token, `/users/${world.orgDept.id}`, { name: '冒名' })).status).toBe(403);
+    const events = await get(t, world.auditor.token, `/audit/security-events?actorId=${world.applicant.id}`);
+    expect(events.status).toBe(200);
+    expect((events.body as { items: Array<{ actor: unknown; status: number }> }).items.at(-1)).toMatchObject({
+      status: 403,
+      actor: { id: world.applicant.id, name: '声乐系书记', role: 'applicant' },
+    });
+  });
+
   it('the audit bundle carries actors.ndjson (id, name, role, unitId) and still verifies', async () => {
     await post(t, ADMIN_TOKEN, `/users/${world.committee.id}/deactivate`, { reason: '换届' });
     await post(t, world.orgDept.token, '/users/me/token');
