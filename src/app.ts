@@ -152,7 +152,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // A database from before record entries: its rows become ADOPT entries before anything else is written.
     const adopted = await committer.run(() => adoptUnrecorded(options.db.$client, workflow.log, isoUtc(clock.now())));
     if (adopted > 0) app.log.info({ adopted }, 'rows written before record entries adopted into the log');
-    if (options.adminToken) await users.ensureAdmin(options.adminToken);
+    const ensured = options.adminToken ? await users.ensureAdmin(options.adminToken) : null;
+    if (ensured === 'retired') app.log.warn('LIXIANG_ADMIN_TOKEN was rotated or reissued away: it stays retired and no administrator is created for it');
+    if (ensured === 'inactive') app.log.warn('the administrator of LIXIANG_ADMIN_TOKEN is deactivated and stays so');
   } else {
     app.log.warn('while the log head is refused, nothing is adopted and the administrator of LIXIANG_ADMIN_TOKEN is not ensured');
   }

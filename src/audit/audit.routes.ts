@@ -9,6 +9,7 @@ import type { App } from '../http/type-provider.js';
 import { principalOf } from '../plugins/auth.js';
 import { TransitionSchema } from '../projects/projects.schemas.js';
 import { toTransitionView } from '../projects/projects.service.js';
+import { actorNames } from '../users/actor-names.js';
 import {
   CheckpointSchema,
   FilterId,
@@ -116,9 +117,13 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter, head }:
         limit: limit + 1,
       });
       const items = rows.slice(0, limit);
+      const nameOf = actorNames(
+        db.$client,
+        items.map((row) => row.actorId),
+      );
       const last = items.at(-1);
       return {
-        items: items.map((row) => toTransitionView(row, principal)),
+        items: items.map((row) => toTransitionView(row, principal, nameOf)),
         nextCursor: rows.length > limit && last ? encodeSeqCursor(last.seq) : null,
       };
     },
@@ -281,7 +286,14 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter, head }:
         response: { 200: page(ref(SecurityEventSchema), 'A page of refused attempts, oldest first'), ...problems(400, 401, 403) },
       },
     },
-    async (request) => querySecurityEvents(db, request.query),
+    async (request) => {
+      const page = querySecurityEvents(db, request.query);
+      const nameOf = actorNames(
+        db.$client,
+        page.items.flatMap((item) => (item.actor.id ? [item.actor.id] : [])),
+      );
+      return { ...page, items: page.items.map((item) => ({ ...item, actor: { ...item.actor, name: item.actor.id ? nameOf(item.actor.id) : null } })) };
+    },
   );
 
   app.get(

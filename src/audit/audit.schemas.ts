@@ -54,6 +54,11 @@ export const SecurityEventSchema = Type.Object(
     actor: Type.Object(
       {
         id: Type.Union([Id('调用者 / The caller', EXAMPLE.reviewerId), Type.Null()], { description: '调用者，未认证时为 null / The caller; null when not authenticated' }),
+        name: Type.Optional(
+          Type.Union([Type.String({ minLength: 1, description: '调用者姓名 / The caller’s name', examples: ['赵教授'] }), Type.Null()], {
+            description: '调用者现在的姓名，未认证时为 null / The caller’s current name; null when not authenticated',
+          }),
+        ),
         role: Type.Union([Type.String({ minLength: 1, examples: ['reviewer'] }), Type.Null()], {
           description: '调用者角色，未认证时为 null / The caller’s role; null when not authenticated',
         }),

@@ -20,6 +20,7 @@ import { create as createTar } from 'tar';
 import { isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { findRepositoryPath } from '../repo-files.js';
+import { allActors } from '../users/actor-names.js';
 import { checkpointBody, signNote, type CheckpointView, type SigningKey } from './checkpoints.js';
 import { examineHead } from './head-check.js';
 import type { Witness } from './witness.js';
@@ -90,6 +91,11 @@ export interface BundleManifest {
   projects: { file: string; count: number; byState: Record<string, number> };
   /** The rounds, whose own lifecycle entries share the log (machine id `round`). */
   rounds: { file: string; count: number; byState: Record<string, number> };
+  /**
+   * Who the log's actor ids are: every user (id, name, role, unitId; the current name) and the
+   * service's own actors (`system`, `cli`). Not proven by the log: names make the entries readable.
+   */
+  actors: { file: string; count: number };
   /**
    * The stored rows of every audited table as their audited projections (tables-replay.mjs
    * projectRow), in key order: what the stand-alone verifier compares with the log's replay.
@@ -202,6 +208,7 @@ export class AuditExportService {
     let headCheckpoint: BundleManifest['headCheckpoint'];
     let projectSummary: BundleManifest['projects'];
     let roundSummary: BundleManifest['rounds'];
+    let actorSummary: BundleManifest['actors'];
     const tableSummaries: BundleManifest['tables'] = [];
     try {
       snapshot.sqlite.exec('BEGIN');
@@ -282,6 +289,15 @@ export class AuditExportService {
       files.push(roundLines.close());
       roundSummary = { file: 'rounds.ndjson', count: roundCount, byState: roundsByState };
 
+      const actorLines = new HashingWriter(dir, 'actors.ndjson');
+      let actorCount = 0;
+      for (const actor of allActors(snapshot.sqlite)) {
+        actorLines.write(`${JSON.stringify(actor)}\n`);
+        actorCount += 1;
+      }
+      files.push(actorLines.close());
+      actorSummary = { file: 'actors.ndjson', count: actorCount };
+
       for (const table of AUDITED_TABLES) {
         const file = `tables/${table}.ndjson`;
         const writer = new HashingWriter(dir, file);
@@ -337,6 +353,7 @@ export class AuditExportService {
       headCheckpoint,
       projects: projectSummary,
       rounds: roundSummary,
+      actors: actorSummary,
       tables: tableSummaries,
       replay: { file: REPLAY_FILE },
       machines: machines.map(({ id, version, file, sha256 }) => ({ id, version, file, sha256 })),

@@ -308,6 +308,7 @@ export async function verifyBundle(dir, { kept = [], trustedPublicKeyPem = null 
     manifest.checkpoints.file,
     manifest.projects.file,
     ...(manifest.rounds ? [manifest.rounds.file] : []),
+    ...(manifest.actors ? [manifest.actors.file] : []),
     ...(Array.isArray(manifest.tables) ? manifest.tables.map((t) => t?.file) : []),
     manifest.publicKey.file,
     ...manifest.machines.map((m) => m.file),

@@ -134,6 +134,12 @@ export const TransitionSchema = Type.Object(
     actor: Type.Object(
       {
         id: Type.Union([Id('操作者 / Actor', EXAMPLE.applicantId), Type.Null()], { description: '操作者，隐藏时为 null / The actor; null when hidden' }),
+        name: Type.Optional(
+          Type.Union([Type.String({ minLength: 1, description: '操作者姓名 / The actor’s name', examples: ['声乐系书记'] }), Type.Null()], {
+            description:
+              '操作者现在的姓名（系统与命令行以其身份命名），隐藏或未知时为 null / The actor’s current name (the service and the command line by what they are); null when hidden or unknown',
+          }),
+        ),
         role: Type.String({ minLength: 1, description: '操作者角色 / The actor’s role', examples: ['applicant'] }),
         unitId: Type.Union([Id('操作者所属党组织 / The actor’s unit', EXAMPLE.branchId), Type.Null()], { description: '操作者所属党组织 / The actor’s unit' }),
       },
@@ -350,7 +356,7 @@ export const TRANSITION_EXAMPLE: TransitionView = {
   fromState: 'draft',
   toState: 'submitted',
   payload: {},
-  actor: { id: EXAMPLE.applicantId, role: 'applicant', unitId: EXAMPLE.branchId },
+  actor: { id: EXAMPLE.applicantId, name: '王书记', role: 'applicant', unitId: EXAMPLE.branchId },
   at: EXAMPLE.submittedAt,
   requestId: EXAMPLE.requestId,
   machine: { id: 'project', version: 1 },

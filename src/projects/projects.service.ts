@@ -13,6 +13,7 @@ import { newId } from '../ids.js';
 import { pairRefusal } from '../panel/assignment-rules.js';
 import { PanelRepository } from '../panel/panel.repository.js';
 import type { UnitsService } from '../units/units.service.js';
+import { actorNames, type ActorNameOf } from '../users/actor-names.js';
 import { appendRecord, contextSha256, letterSha256, recordAssignment } from '../workflow/records.js';
 import { applyStep, requestHash, runStep, type StepReply, type Subjects, type WorkflowStores } from '../workflow/step.js';
 import { directionBelongsTo, type Category } from './categories.js';
@@ -52,15 +53,23 @@ export function toProjectView(row: ProjectRow, events?: string[]): ProjectView {
 export function transitionsPage(db: Db, kind: 'project' | 'round', id: string, principal: Principal, query: PageQuery): Page<TransitionView> {
   const limit = pageSize(query);
   const rows = queryEntries(db, { subjectKind: kind, subjectId: id, limit: limit + 1, ...(query.cursor ? { afterSeq: decodeSeqCursor(query.cursor) } : {}) });
+  const nameOf = actorNames(
+    db.$client,
+    rows.slice(0, limit).map((row) => row.actorId),
+  );
   return pageOf(
     rows,
     limit,
     (row) => encodeSeqCursor(row.seq),
-    (row) => toTransitionView(row, principal),
+    (row) => toTransitionView(row, principal, nameOf),
   );
 }
 
-export function toTransitionView(row: TransitionLogRow, viewer: Principal): TransitionView {
+/**
+ * One entry as `viewer` may see it, its actor named by `nameOf` (by default the viewer's own name
+ * when it is the actor: an event's answer).
+ */
+export function toTransitionView(row: TransitionLogRow, viewer: Principal, nameOf: ActorNameOf = (id) => (id === viewer.id ? viewer.name : null)): TransitionView {
   const hidden = row.event === 'SUBMIT_REVIEW' && (viewer.role === 'applicant' || (viewer.role === 'reviewer' && row.actorId !== viewer.id));
   return {
     seq: row.seq,
@@ -70,7 +79,7 @@ export function toTransitionView(row: TransitionLogRow, viewer: Principal): Tran
     fromState: row.fromState as ProjectState,
     toState: row.toState as ProjectState,
     payload: hidden ? { redacted: true } : (JSON.parse(row.payload) as Record<string, unknown>),
-    actor: hidden ? { id: null, role: row.actorRole, unitId: null } : { id: row.actorId, role: row.actorRole, unitId: row.actorUnitId },
+    actor: hidden ? { id: null, name: null, role: row.actorRole, unitId: null } : { id: row.actorId, name: nameOf(row.actorId), role: row.actorRole, unitId: row.actorUnitId },
     at: row.at,
     requestId: row.requestId,
     machine: { id: row.machineId, version: row.machineVersion },

@@ -1,12 +1,13 @@
 /**
  * The users table. Looking a token's holder up runs on every authenticated request: a statement
- * prepared once, not a query built per call; the rest is Drizzle.
+ * prepared once, not a query built per call; the rest is Drizzle, or SQL where a join reads better.
  */
 import type { Statement } from 'better-sqlite3';
-import { asc, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Role } from '../../machines/project.types.js';
 import type { Db } from '../db/client.js';
-import { users, type UserRow } from '../db/schema.js';
+import { units, users, type UserRow } from '../db/schema.js';
+import { ASSIGNABLE_STATES } from '../panel/assignment-rules.js';
 
 /** What authentication needs of a user. */
 export interface Credentials {
@@ -16,6 +17,35 @@ export interface Credentials {
   unitId: string | null;
   active: boolean;
 }
+
+/** A user as the directory shows it: the row without its token hash, with its unit's name. */
+export type DirectoryRow = Omit<UserRow, 'tokenHash'> & { unitName: string | null };
+
+/** Which users a directory page holds. */
+export interface DirectoryFilter {
+  role?: Role | undefined;
+  unitId?: string | undefined;
+  active?: boolean | undefined;
+}
+
+/** A reviewer's assignment still waiting for its review. */
+export interface PendingAssignment {
+  projectId: string;
+  projectTitle: string;
+  roundId: string;
+  roundTitle: string;
+  assignedAt: string;
+}
+
+const DIRECTORY_COLUMNS = {
+  id: users.id,
+  name: users.name,
+  role: users.role,
+  unitId: users.unitId,
+  unitName: units.name,
+  active: users.active,
+  createdAt: users.createdAt,
+};
 
 export class UsersRepository {
   private readonly byTokenHash: Statement<[string], Omit<Credentials, 'active'> & { active: number }>;
@@ -35,12 +65,28 @@ export class UsersRepository {
     return this.db.select().from(users).orderBy(asc(users.id)).all();
   }
 
-  /** Up to `limit` users after the id `afterId`, in creation order. */
-  page(afterId: string | undefined, limit: number): UserRow[] {
+  /** One user, with its token hash (for the service's own checks only). */
+  row(id: string): UserRow | undefined {
+    return this.db.select().from(users).where(eq(users.id, id)).get();
+  }
+
+  /** One user as the directory shows it. */
+  entry(id: string): DirectoryRow | undefined {
+    return this.db.select(DIRECTORY_COLUMNS).from(users).leftJoin(units, eq(units.id, users.unitId)).where(eq(users.id, id)).get();
+  }
+
+  /** Up to `limit` users after the id `afterId` matching the filter, in creation order. */
+  page(afterId: string | undefined, limit: number, filter: DirectoryFilter = {}): DirectoryRow[] {
+    const conditions: SQL[] = [];
+    if (afterId !== undefined) conditions.push(gt(users.id, afterId));
+    if (filter.role !== undefined) conditions.push(eq(users.role, filter.role));
+    if (filter.unitId !== undefined) conditions.push(eq(users.unitId, filter.unitId));
+    if (filter.active !== undefined) conditions.push(eq(users.active, filter.active));
     return this.db
-      .select()
+      .select(DIRECTORY_COLUMNS)
       .from(users)
-      .where(afterId === undefined ? undefined : gt(users.id, afterId))
+      .leftJoin(units, eq(units.id, users.unitId))
+      .where(conditions.length ? and(...conditions) : undefined)
       .orderBy(asc(users.id))
       .limit(limit)
       .all();
@@ -48,5 +94,45 @@ export class UsersRepository {
 
   add(row: UserRow): void {
     this.db.insert(users).values(row).run();
+  }
+
+  update(id: string, fields: Partial<Pick<UserRow, 'name' | 'unitId' | 'active' | 'tokenHash'>>): void {
+    this.db.update(users).set(fields).where(eq(users.id, id)).run();
+  }
+
+  /** How many active admins there are. */
+  activeAdmins(): number {
+    return this.db
+      .select({ n: sql<number>`count(*)` })
+      .from(users)
+      .where(and(eq(users.role, 'admin'), eq(users.active, true)))
+      .get()!.n;
+  }
+
+  /** Whether the unit exists, and whether it is active; undefined when it does not exist. */
+  unitActive(unitId: string): boolean | undefined {
+    const row = this.db.select({ active: units.active }).from(units).where(eq(units.id, unitId)).get();
+    return row?.active;
+  }
+
+  /** Whether a token of this fingerprint was ever recorded in the log (created, rotated to, reissued, adopted). */
+  fingerprintRecorded(fingerprint: string): boolean {
+    return this.db.$client.prepare("SELECT 1 FROM transition_log WHERE subject_kind = 'user' AND instr(payload, ?) > 0 LIMIT 1").get(fingerprint) !== undefined;
+  }
+
+  /** The reviewer's assignments that still wait for its review (the project still under review), by round then project. */
+  pendingAssignments(reviewerId: string): PendingAssignment[] {
+    const states = ASSIGNABLE_STATES.map(() => '?').join(', ');
+    return this.db.$client
+      .prepare<string[], PendingAssignment>(
+        `SELECT a.project_id AS projectId, p.title AS projectTitle, p.round_id AS roundId, r.title AS roundTitle, a.assigned_at AS assignedAt
+           FROM reviewer_assignments a
+           JOIN projects p ON p.id = a.project_id
+           JOIN rounds r ON r.id = p.round_id
+          WHERE a.reviewer_id = ? AND a.state = 'assigned' AND p.state IN (${states})
+            AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.project_id = a.project_id AND v.reviewer_id = a.reviewer_id)
+          ORDER BY p.round_id, a.project_id`,
+      )
+      .all(reviewerId, ...ASSIGNABLE_STATES);
   }
 }

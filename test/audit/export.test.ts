@@ -92,6 +92,7 @@ describe('audit export', () => {
     const bundle = path.join(unpacked, filename!);
     expect(fs.readdirSync(bundle).sort()).toEqual(
       [
+        'actors.ndjson',
         'checkpoints.ndjson',
         'head-checkpoint.txt',
         'machines',

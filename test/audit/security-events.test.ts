@@ -113,11 +113,18 @@ describe('refused attempts', () => {
     expect((await call(t.app, world.applicant.token, { method: 'DELETE', url: '/api/v1/nowhere' })).status).toBe(404);
     const rows = await recorded();
     expect(rows).toEqual([
-      expect.objectContaining({ status: 403, method: 'POST', route: '/api/v1/units', actor: { id: world.applicant.id, role: 'applicant' }, projectId: null, subject: null }),
+      expect.objectContaining({
+        status: 403,
+        method: 'POST',
+        route: '/api/v1/units',
+        actor: { id: world.applicant.id, name: '声乐系书记', role: 'applicant' },
+        projectId: null,
+        subject: null,
+      }),
       expect.objectContaining({
         status: 403,
         route: '/api/v1/rounds/:id/events',
-        actor: { id: world.committee.id, role: 'committee' },
+        actor: { id: world.committee.id, name: '党委会议秘书', role: 'committee' },
         projectId: null,
         subject: { kind: 'round', id: world.roundId },
         event: 'START_REVIEW',

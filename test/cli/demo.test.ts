@@ -193,9 +193,9 @@ describe('the demo database', () => {
       expect(users.authenticate(user.token)?.role, user.key).toBe(user.role);
       const listed = await call(app, user.token, { method: 'GET', url: '/api/v1/rounds' });
       expect(listed.status, user.key).toBe(200);
-      // Only the administrator may list users.
+      // The directory of users is for the administrator, the organisation department, the committee and auditors.
       const admin = await call(app, user.token, { method: 'GET', url: '/api/v1/users' });
-      expect(admin.status, user.key).toBe(user.role === 'admin' ? 200 : 403);
+      expect(admin.status, user.key).toBe(['admin', 'org_dept', 'committee', 'auditor'].includes(user.role) ? 200 : 403);
     }
     const listed = await call(app, token('admin'), { method: 'GET', url: '/api/v1/users' });
     expect(listed.body).toMatchObject({ items: expect.any(Array), nextCursor: null });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { projectV2 } from '../helpers/project-v2.js';
-import { COMPLETE_LETTER, createDraft, createWorld, fireOk, type User, type World } from '../helpers/world.js';
+import { COMPLETE_LETTER, createDraft, createUser, createWorld, fireOk, type User, type World } from '../helpers/world.js';
 import { minimalPdf, multipartBody } from '../helpers/files.js';
 
 type Caller = 'anonymous' | 'admin' | 'applicant' | 'parentApplicant' | 'otherApplicant' | 'orgDept' | 'assignedReviewer' | 'unassignedReviewer' | 'committee' | 'auditor';
@@ -28,8 +28,15 @@ const ALLOWED: Record<string, Caller[]> = {
   migrateMachineVersion: ['admin'],
   listUnits: AUTHENTICATED,
   createUnit: ['admin'],
-  listUsers: ['admin'],
+  listUsers: ['admin', 'orgDept', 'committee', 'auditor'],
+  getUser: ['admin', 'orgDept', 'committee', 'auditor'],
+  getCurrentUser: AUTHENTICATED,
+  rotateOwnToken: AUTHENTICATED,
   createUser: ['admin'],
+  amendUser: ['admin'],
+  deactivateUser: ['admin'],
+  reactivateUser: ['admin'],
+  reissueUserToken: ['admin'],
   listRounds: AUTHENTICATED,
   createRound: ['admin'],
   getRound: AUTHENTICATED,
@@ -165,6 +172,32 @@ describe('authorization matrix', () => {
       case 'createUser':
         payload = { name: `用户-${caller}`, role: 'committee' };
         break;
+      case 'getUser':
+        url = url.replace('{id}', world.applicant.id);
+        break;
+      case 'rotateOwnToken': {
+        // A fresh user of the caller's role rotates its own token: the world's tokens stay valid.
+        if (!user) break;
+        const fresh = await createUser(t.app, `轮换-${caller}`, user.role, user.unitId);
+        headers.authorization = `Bearer ${fresh.token}`;
+        break;
+      }
+      case 'amendUser':
+        url = url.replace('{id}', (await createUser(t.app, `改名-${caller}`, 'committee')).id);
+        payload = { name: `已改名-${caller}`, reason: '更正' };
+        break;
+      case 'deactivateUser':
+      case 'reissueUserToken':
+        url = url.replace('{id}', (await createUser(t.app, `停用-${caller}`, 'committee')).id);
+        payload = { reason: '调离' };
+        break;
+      case 'reactivateUser': {
+        const fresh = await createUser(t.app, `恢复-${caller}`, 'committee');
+        await call(t.app, ADMIN_TOKEN, { method: 'POST', url: `/api/v1/users/${fresh.id}/deactivate`, payload: { reason: '调离' } });
+        url = url.replace('{id}', fresh.id);
+        payload = { reason: '回任' };
+        break;
+      }
       case 'migrateMachineVersion':
         // A dry run between the two registered versions of the project machine.
         payload = { machine: 'project', fromVersion: 1, toVersion: 2, reason: '演练' };

@@ -148,7 +148,7 @@ class Journey {
     asApplicant.forEach((entry, index) => {
       const step = history[index]!;
       if (entry.event === 'SUBMIT_REVIEW') {
-        expect(entry.actor).toEqual({ id: null, role: 'reviewer', unitId: null });
+        expect(entry.actor).toEqual({ id: null, name: null, role: 'reviewer', unitId: null });
         expect(entry.payload).toEqual({ redacted: true });
       } else {
         expect(entry.actor.id).toBe(step.actor.id);
