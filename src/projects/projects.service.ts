@@ -10,7 +10,8 @@ import type { ProjectRow, TransitionLogRow } from '../db/schema.js';
 import { DEFAULT_PAGE_SIZE, decodeKeyCursor, encodeKeyCursor, decodeSeqCursor, encodeSeqCursor, pageOf, pageSize, type Page, type PageQuery } from '../http/paging.js';
 import { Problem } from '../http/problems.js';
 import { newId } from '../ids.js';
-import { pairRefusal } from '../panel/assignment-rules.js';
+import { pairRefusal, refusalProblem, reviewPanelOf } from '../panel/assignment-rules.js';
+import { ConflictRules } from '../panel/conflict.js';
 import { PanelRepository } from '../panel/panel.repository.js';
 import type { UnitsService } from '../units/units.service.js';
 import { appendRecord, contextSha256, letterSha256, recordAssignment } from '../workflow/records.js';
@@ -105,6 +106,7 @@ export class ProjectsService {
   /** Projects as the workflow step sees them. */
   private readonly subjects: Subjects<ProjectRow, ProjectCommand, Facts>;
   private readonly panel: PanelRepository;
+  private readonly conflicts: ConflictRules;
   /** The units a reviewer must not come from, for a project's unit: one function for every event, not one per event. */
   private readonly lineage: (unitId: string) => string[];
 
@@ -117,6 +119,7 @@ export class ProjectsService {
     private readonly workflow: WorkflowStores,
   ) {
     this.panel = new PanelRepository(db);
+    this.conflicts = new ConflictRules(db);
     this.lineage = (unitId) => this.unitsService.lineage(unitId);
     this.subjects = {
       kind: 'project',
@@ -364,16 +367,11 @@ export class ProjectsService {
   assignReviewer(principal: Principal, id: string, reviewerId: string, requestId: string) {
     return this.committer.run(() => {
       const project = this.findVisible(principal, id);
-      const refusal = pairRefusal(this.panel, this.lineage, project, reviewerId);
-      switch (refusal?.code) {
-        case 'wrong_state':
-          throw new Problem('conflict', refusal.detail, { state: project.state });
-        case 'not_a_reviewer':
-        case 'conflict_of_interest':
-          throw new Problem('unprocessable', refusal.detail, { field: 'reviewerId', code: refusal.code });
-        case 'already_assigned':
-          throw new Problem('conflict', refusal.detail, { code: refusal.code });
-      }
+      // Only from the round's review panel (409 when it is not named or empty), under the round's conflict scope.
+      const round = this.panel.roundOf(project.roundId)!;
+      const members = reviewPanelOf(this.panel, project.roundId);
+      const refusal = pairRefusal(this.panel, { members, scope: round.conflictScope, conflicting: this.conflicts.memo(round.conflictScope) }, project, reviewerId);
+      if (refusal) throw refusalProblem(refusal, project.state, 'reviewerId', (ids) => this.conflicts.named(ids));
       const assignedAt = isoUtc(this.clock.now());
       this.repository.assign({ projectId: id, reviewerId, assignedBy: principal.id, assignedAt });
       recordAssignment(this.workflow.log, { actor: principal, requestId }, id, reviewerId, assignedAt);
