@@ -36,7 +36,7 @@ afterAll(async () => {
 /** A call that must succeed with `status`; its body. */
 async function ok(
   user: User | string,
-  method: 'GET' | 'POST' | 'PATCH',
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT',
   url: string,
   payload?: unknown,
   status = method === 'POST' && !url.includes('/events') && !url.includes('/assignments') ? 201 : 200,
