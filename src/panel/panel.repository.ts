@@ -5,7 +5,20 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { after } from '../http/paging.js';
-import { panelMembers, panels, projects, reviewerAssignments, reviews, rounds, units, users, type PanelMemberRow, type PanelRow, type ProjectRow, type ReviewRow } from '../db/schema.js';
+import {
+  panelMembers,
+  panels,
+  projects,
+  reviewerAssignments,
+  reviews,
+  rounds,
+  units,
+  users,
+  type PanelMemberRow,
+  type PanelRow,
+  type ProjectRow,
+  type ReviewRow,
+} from '../db/schema.js';
 
 /** A user as a candidate reviewer. */
 export interface Reviewer {
@@ -263,7 +276,9 @@ export class PanelRepository {
       .from(reviewerAssignments)
       .innerJoin(projects, eq(projects.id, reviewerAssignments.projectId))
       .leftJoin(reviews, and(eq(reviews.projectId, reviewerAssignments.projectId), eq(reviews.reviewerId, reviewerAssignments.reviewerId)))
-      .where(and(eq(reviewerAssignments.reviewerId, reviewerId), eq(reviewerAssignments.state, 'assigned'), afterKey ? after([projects.roundId, projects.id], afterKey) : undefined))
+      .where(
+        and(eq(reviewerAssignments.reviewerId, reviewerId), eq(reviewerAssignments.state, 'assigned'), afterKey ? after([projects.roundId, projects.id], afterKey) : undefined),
+      )
       .orderBy(asc(projects.roundId), asc(projects.id))
       .limit(limit)
       .all();

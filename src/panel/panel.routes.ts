@@ -227,7 +227,13 @@ export async function panelRoutes(app: App, { panel }: { panel: PanelService }) 
           201: json(ReplacementSchema, '更换结果 / The replacement', {
             replaced: {
               summary: '一次更换 / A replacement',
-              value: { projectId: PENDING_EXAMPLE.projectId, replaced: PENDING_EXAMPLE.reviewerId, replacement: PENDING_EXAMPLE.reviewerId, reason: '评审人出差，无法按期评分', at: PENDING_EXAMPLE.since },
+              value: {
+                projectId: PENDING_EXAMPLE.projectId,
+                replaced: PENDING_EXAMPLE.reviewerId,
+                replacement: PENDING_EXAMPLE.reviewerId,
+                reason: '评审人出差，无法按期评分',
+                at: PENDING_EXAMPLE.since,
+              },
             },
           }),
           ...problems(400, 'not-found', 'conflict', 'unprocessable'),

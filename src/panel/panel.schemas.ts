@@ -47,8 +47,7 @@ export const ReplaceParams = Type.Object(
   { additionalProperties: false },
 );
 
-const Reason = (example: string) =>
-  Type.String({ minLength: 1, maxLength: 500, description: '理由（必填，记入日志）/ The reason (required; logged)', examples: [example] });
+const Reason = (example: string) => Type.String({ minLength: 1, maxLength: 500, description: '理由（必填，记入日志）/ The reason (required; logged)', examples: [example] });
 
 export const NamePanelBody = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 100, description: '评审组名称 / The panel’s name', examples: ['2023年度评审组'] }) },
@@ -227,7 +226,9 @@ const RefusalSchema = Type.Object(
       examples: ['评审人不得来自项目所在单位或其上下级单位 / Reviewer belongs to the project unit or a unit above or below it'],
     }),
     conflictingUnits: Type.Optional(
-      Type.Array(NamedUnitSchema, { description: '回避的单位（conflict_of_interest）：评审人所在、与项目有上下级或同属关系的单位 / The reviewer’s unit in the project’s line or family' }),
+      Type.Array(NamedUnitSchema, {
+        description: '回避的单位（conflict_of_interest）：评审人所在、与项目有上下级或同属关系的单位 / The reviewer’s unit in the project’s line or family',
+      }),
     ),
     required: Type.Optional(Type.Integer({ minimum: 1, description: '批次要求的最少评审人数（not_enough_reviewers）/ The round’s minimum', examples: [3] })),
     assigned: Type.Optional(Type.Integer({ minimum: 0, description: '项目现有评审人数（not_enough_reviewers）/ Reviewers the project now has', examples: [2] })),

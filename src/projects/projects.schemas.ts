@@ -241,7 +241,9 @@ export const AssignmentSchema = Type.Object(
     state: Type.Enum(['assigned', 'replaced'], {
       description: '分配状态：assigned 在评，replaced 已被更换（不再评审、不计入评审份数）/ assigned, or replaced (no longer reviews; not counted)',
     }),
-    replacedBy: Type.Union([Id('接替的评审人 / The replacement', EXAMPLE.reviewerId), Type.Null()], { description: '接替的评审人，未更换时为 null / Who took over; null unless replaced' }),
+    replacedBy: Type.Union([Id('接替的评审人 / The replacement', EXAMPLE.reviewerId), Type.Null()], {
+      description: '接替的评审人，未更换时为 null / Who took over; null unless replaced',
+    }),
     replacedAt: Type.Union([{ ...Timestamp, examples: [EXAMPLE.submittedAt] }, Type.Null()], { description: '更换时间 / When replaced; null unless replaced' }),
     replaceReason: Type.Union([Type.String({ minLength: 1, examples: ['评审人出差，无法按期评分'] }), Type.Null()], {
       description: '更换理由 / Why replaced; null unless replaced',

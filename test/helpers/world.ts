@@ -82,7 +82,13 @@ export async function createPanel(app: FastifyInstance, roundId: string, name = 
 }
 
 /** Adds users to the round's panel of a kind. */
-export async function addToPanel(app: FastifyInstance, roundId: string, users: ReadonlyArray<{ id: string }>, kind: 'review' | 'acceptance' = 'review', token = ADMIN_TOKEN): Promise<void> {
+export async function addToPanel(
+  app: FastifyInstance,
+  roundId: string,
+  users: ReadonlyArray<{ id: string }>,
+  kind: 'review' | 'acceptance' = 'review',
+  token = ADMIN_TOKEN,
+): Promise<void> {
   for (const user of users) {
     await created(call(app, token, { method: 'POST', url: `/api/v1/rounds/${roundId}/panels/${kind}/members`, payload: { userId: user.id } }));
   }
