@@ -187,7 +187,7 @@ describe('assignment only from the review panel', () => {
     const roundId = await newRound('无评审组');
     const project = await createDraft(world, { roundId });
     await fireOk(world, project.id, 'SUBMIT');
-    const bulk = (payload: unknown) => call(t.app, world.orgDept.token, { method: 'POST', url: `/api/v1/rounds/${roundId}/assignments`, payload });
+    const bulk = (payload: Record<string, unknown>) => call(t.app, world.orgDept.token, { method: 'POST', url: `/api/v1/rounds/${roundId}/assignments`, payload });
     const before = entries();
 
     for (const response of [await assignOne(project.id, world.reviewers[0]!.id), await bulk({ mode: 'automatic' })]) {
