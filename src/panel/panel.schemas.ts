@@ -49,27 +49,36 @@ export const ReplaceParams = Type.Object(
 
 const Reason = (example: string) => Type.String({ minLength: 1, maxLength: 500, description: '理由（必填，记入日志）/ The reason (required; logged)', examples: [example] });
 
-export const NamePanelBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 100, description: '评审组名称 / The panel’s name', examples: ['2023年度评审组'] }) },
-  { additionalProperties: false, description: '评审组名称 / The panel’s name' },
+export const NamePanelBody = withExamples(
+  Type.Object(
+    { name: Type.String({ minLength: 1, maxLength: 100, description: '评审组名称 / The panel’s name', examples: ['2023年度评审组'] }) },
+    { additionalProperties: false, description: '评审组名称 / The panel’s name' },
+  ),
+  { named: { summary: '评审组名称 / A panel’s name', value: { name: '2023年度评审组' } } },
 );
 
-export const AddMemberBody = Type.Object(
-  { userId: Id('要加入的评审人（角色 reviewer，在职）/ An active user of role reviewer', EXAMPLE.reviewerId) },
-  { additionalProperties: false, description: '要加入的成员 / The member to add' },
+export const AddMemberBody = withExamples(
+  Type.Object(
+    { userId: Id('要加入的评审人（角色 reviewer，在职）/ An active user of role reviewer', EXAMPLE.reviewerId) },
+    { additionalProperties: false, description: '要加入的成员 / The member to add' },
+  ),
+  { member: { summary: '一名评审人 / A reviewer', value: { userId: EXAMPLE.reviewerId } } },
 );
 
-export const RemoveMemberBody = Type.Object(
-  { reason: Reason('工作调动，无法参加本批次评审') },
-  { additionalProperties: false, description: '移出理由 / Why the member leaves the panel' },
+export const RemoveMemberBody = withExamples(
+  Type.Object({ reason: Reason('工作调动，无法参加本批次评审') }, { additionalProperties: false, description: '移出理由 / Why the member leaves the panel' }),
+  { removed: { summary: '移出理由 / The reason', value: { reason: '工作调动，无法参加本批次评审' } } },
 );
 
-export const ReplaceBody = Type.Object(
-  {
-    replacementId: Id('接替的评审人（评审组在任成员）/ The replacement (an active member of the round’s review panel)', EXAMPLE.reviewerId),
-    reason: Reason('评审人出差，无法按期评分'),
-  },
-  { additionalProperties: false, description: '接替者与更换理由 / The replacement and the reason' },
+export const ReplaceBody = withExamples(
+  Type.Object(
+    {
+      replacementId: Id('接替的评审人（评审组在任成员）/ The replacement (an active member of the round’s review panel)', EXAMPLE.reviewerId),
+      reason: Reason('评审人出差，无法按期评分'),
+    },
+    { additionalProperties: false, description: '接替者与更换理由 / The replacement and the reason' },
+  ),
+  { replaced: { summary: '接替者与理由 / The replacement and the reason', value: { replacementId: EXAMPLE.reviewerId, reason: '评审人出差，无法按期评分' } } },
 );
 
 export const MemberSchema = Type.Object(
