@@ -107,8 +107,11 @@ export class ProjectsService {
   private readonly subjects: Subjects<ProjectRow, ProjectCommand, Facts>;
   private readonly panel: PanelRepository;
   private readonly conflicts: ConflictRules;
-  /** The units a reviewer must not come from, for a project's unit: one function for every event, not one per event. */
-  private readonly lineage: (unitId: string) => string[];
+  /**
+   * The units a reviewer must not come from, for a project: its unit's line, and its family unless
+   * the round narrows it to the line (read when a reviewer's guard first asks, never on other events).
+   */
+  private readonly barredUnits: (project: ProjectRow) => string[];
 
   constructor(
     private readonly db: Db,
@@ -120,7 +123,10 @@ export class ProjectsService {
   ) {
     this.panel = new PanelRepository(db);
     this.conflicts = new ConflictRules(db);
-    this.lineage = (unitId) => this.unitsService.lineage(unitId);
+    this.barredUnits = (project) => {
+      const scope = this.panel.roundOf(project.roundId)?.conflictScope ?? 'family';
+      return scope === 'line' ? this.unitsService.lineage(project.unitId) : this.conflicts.conflictingUnitIds(project.unitId, scope);
+    };
     this.subjects = {
       kind: 'project',
       noun: { zh: '项目', en: 'project' },
@@ -174,7 +180,7 @@ export class ProjectsService {
   private facts(project: ProjectRow, now: number): Facts {
     const round = this.repository.roundWithFacts(project.roundId);
     if (!round) throw new Error(`project ${project.id} refers to a missing round`);
-    return new ProjectFacts(this.repository, this.lineage, project, round.facts, round.requireSignedLetter, now);
+    return new ProjectFacts(this.repository, () => this.barredUnits(project), project, round.facts, round.requireSignedLetter, now);
   }
 
   /** A draft and its CREATE_PROJECT entry, in one step. */

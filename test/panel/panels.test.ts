@@ -298,12 +298,17 @@ describe('conflict of interest', () => {
       const ofParent = await createUser(other.app, '音乐学院评审', 'reviewer', w.units.general);
       await addToPanel(other.app, w.roundId, [ofSibling, ofParent]);
       other.db.$client.prepare("UPDATE rounds SET conflict_scope = 'line' WHERE id = ?").run(w.roundId);
-      const project = await driveTo(w, 'submitted');
+      const project = await driveTo(w, 'preliminarily_checked');
       const assign = (reviewerId: string) => call(other.app, w.orgDept.token, { method: 'POST', url: `/api/v1/projects/${project.id}/reviewers`, payload: { reviewerId } });
       const parent = await assign(ofParent.id);
       expect(parent.status).toBe(422);
       expect(parent.body.conflictingUnits).toEqual([{ id: w.units.general, name: '音乐学院党总支' }]);
       expect((await assign(ofSibling.id)).status).toBe(201);
+      // Scoring follows the round's scope too: back to family, the sibling's reviewer may not score.
+      other.db.$client.prepare("UPDATE rounds SET conflict_scope = 'family' WHERE id = ?").run(w.roundId);
+      const scored = await fire(w, project.id, ofSibling, 'SUBMIT_REVIEW', { scores: SCORES, comment: '同一党总支' });
+      expect(scored.status).toBe(403);
+      expect(scored.body.violation).toMatchObject({ code: 'conflict_of_interest' });
     } finally {
       await other.close();
     }
