@@ -266,6 +266,9 @@ class RoundStory {
     this.at(round.created, async () => {
       const created = await this.api.post<RoundView>(ADMIN, '/rounds', round.body);
       this.roundId = created.id;
+      // The round's review panel: the automatic assignment draws only from its members.
+      await this.api.send(ORG_DEPT, 'PUT', `/rounds/${this.roundId}/panels/review`, { name: `${round.body.year}年度评审组` });
+      for (const reviewer of REVIEWERS) await this.api.post(ORG_DEPT, `/rounds/${this.roundId}/panels/review/members`, { userId: this.userIds.get(reviewer.key)! });
     });
 
     // Drafting, submission, returns for revision and withdrawals, on the applicants' own dates.

@@ -1,26 +1,57 @@
 /**
- * The rules of one reviewer assignment, shared by the single assignment of a project and the bulk
- * assignment of a round: the project still assignable, an active reviewer, no conflict of
- * interest, not assigned twice. Each refusal has a stable code and a bilingual explanation.
+ * The rules of one reviewer assignment, shared by the single assignment of a project, the bulk
+ * assignment of a round and the replacement of a reviewer: the project still assignable, an
+ * active reviewer, an active member of the round's review panel, no conflict of interest (by the
+ * round's scope), not assigned twice. Each refusal has a stable code and a bilingual explanation.
  */
 import { stateLabel } from '../../machines/project.lifecycle.js';
 import type { ProjectState } from '../../machines/project.types.js';
+import { Problem } from '../http/problems.js';
+import type { NamedUnit } from './conflict.js';
 import type { PanelRepository } from './panel.repository.js';
 
 /** States in which the panel may still change. */
 export const ASSIGNABLE_STATES: readonly string[] = ['submitted', 'preliminarily_checked'];
 
-const COI_DETAIL = '评审人不得来自项目所在单位或其上下级单位 / Reviewer belongs to the project unit or a unit above or below it';
+const COI_DETAIL = {
+  family: '评审人不得来自项目所在单位、其上下级单位或同一党总支（机关党委）下的单位 / Reviewer belongs to the project unit, a unit above or below it, or its family',
+  line: '评审人不得来自项目所在单位或其上下级单位 / Reviewer belongs to the project unit or a unit above or below it',
+} as const;
 
 export interface PairRefusal {
-  code: 'wrong_state' | 'not_a_reviewer' | 'conflict_of_interest' | 'already_assigned';
+  code: 'wrong_state' | 'not_a_reviewer' | 'not_on_panel' | 'conflict_of_interest' | 'already_assigned';
   detail: string;
+  /** For conflict_of_interest: the reviewer's unit, which lies in the project's line or family. */
+  conflictingUnitId?: string;
+}
+
+/** What the rules need to know of the round's review panel. */
+export interface PanelContext {
+  /** The active members of the round's review panel. */
+  members: ReadonlySet<string>;
+  scope: 'family' | 'line';
+  /** The units barred for a project's unit, under the round's scope. */
+  conflicting: (unitId: string) => string[];
+}
+
+/** The round's review panel, or a 409 when it is not named or has no active member. */
+export function reviewPanelOf(panel: Pick<PanelRepository, 'panel' | 'activeMemberIds'>, roundId: string): ReadonlySet<string> {
+  if (!panel.panel(roundId, 'review')) {
+    throw new Problem('conflict', '本批次尚未组建评审组 / The round has no review panel yet: name it first (PUT /rounds/{id}/panels/review)', {
+      code: 'panel_not_named',
+    });
+  }
+  const members = panel.activeMemberIds(roundId, 'review');
+  if (members.size === 0) {
+    throw new Problem('conflict', '评审组没有在任成员 / The round’s review panel has no active member', { code: 'panel_empty' });
+  }
+  return members;
 }
 
 /** Why this reviewer may not be assigned to this project now, or null when it may. */
 export function pairRefusal(
   panel: Pick<PanelRepository, 'reviewer' | 'isAssigned'>,
-  lineage: (unitId: string) => string[],
+  context: PanelContext,
   project: { id: string; unitId: string; state: string },
   reviewerId: string,
 ): PairRefusal | null {
@@ -35,6 +66,25 @@ export function pairRefusal(
   if (!reviewer || reviewer.role !== 'reviewer' || !reviewer.active) {
     return { code: 'not_a_reviewer', detail: `不是有效的评审组成员 / ${reviewerId} is not an active reviewer` };
   }
-  if (reviewer.unitId !== null && lineage(project.unitId).includes(reviewer.unitId)) return { code: 'conflict_of_interest', detail: COI_DETAIL };
+  if (!context.members.has(reviewerId)) {
+    return { code: 'not_on_panel', detail: `不是本批次评审组的在任成员 / ${reviewerId} is not an active member of the round’s review panel` };
+  }
+  if (reviewer.unitId !== null && context.conflicting(project.unitId).includes(reviewer.unitId)) {
+    return { code: 'conflict_of_interest', detail: COI_DETAIL[context.scope], conflictingUnitId: reviewer.unitId };
+  }
   return panel.isAssigned(project.id, reviewerId) ? { code: 'already_assigned', detail: '该评审人已分配 / Reviewer already assigned' } : null;
+}
+
+/** A refused single assignment as its problem: 409 for the state or a second assignment, 422 for the reviewer (a conflict names the unit). */
+export function refusalProblem(refusal: PairRefusal, projectState: string, field: string, named: (ids: string[]) => NamedUnit[]): Problem {
+  switch (refusal.code) {
+    case 'wrong_state':
+      return new Problem('conflict', refusal.detail, { state: projectState, code: refusal.code });
+    case 'already_assigned':
+      return new Problem('conflict', refusal.detail, { code: refusal.code });
+    case 'conflict_of_interest':
+      return new Problem('unprocessable', refusal.detail, { field, code: refusal.code, conflictingUnits: named([refusal.conflictingUnitId!]) });
+    default:
+      return new Problem('unprocessable', refusal.detail, { field, code: refusal.code });
+  }
 }

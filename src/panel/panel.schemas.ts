@@ -9,8 +9,175 @@ import { EXAMPLE } from '../http/examples.js';
 import { Id, LabelSchema, Timestamp, ref, withExamples } from '../http/schemas.js';
 import { CATEGORY_NAMES } from '../projects/categories.js';
 
-export const REFUSAL_CODES = ['conflict_of_interest', 'not_a_reviewer', 'already_assigned', 'wrong_state', 'not_in_round', 'not_enough_reviewers'] as const;
+export const REFUSAL_CODES = ['conflict_of_interest', 'not_a_reviewer', 'not_on_panel', 'already_assigned', 'wrong_state', 'not_in_round', 'not_enough_reviewers'] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+export const NamedUnitSchema = Type.Object(
+  {
+    id: Id('单位标识 / Unit id', EXAMPLE.branchId),
+    name: Type.String({ minLength: 1, description: '单位名称 / Unit name', examples: ['声乐系党支部'] }),
+  },
+  { additionalProperties: false, description: '一个单位 / A unit' },
+);
+
+export const PANEL_KINDS = ['review', 'acceptance'] as const;
+
+export const PanelParams = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64, description: '立项批次 / The round’s id', examples: [EXAMPLE.roundId] }),
+    kind: Type.Enum(PANEL_KINDS, { description: '评审组类别：review 评审组，acceptance 结项评审组 / review (the panel that scores) or acceptance (final acceptance)' }),
+  },
+  { additionalProperties: false },
+);
+
+export const MemberParams = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64, description: '立项批次 / The round’s id', examples: [EXAMPLE.roundId] }),
+    kind: Type.Enum(PANEL_KINDS, { description: '评审组类别 / Panel kind' }),
+    userId: Id('成员（用户）/ The member (a user)', EXAMPLE.reviewerId),
+  },
+  { additionalProperties: false },
+);
+
+export const ReplaceParams = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64, description: '项目标识 / The project’s id', examples: [EXAMPLE.projectId] }),
+    reviewerId: Id('被更换的评审人 / The reviewer to replace', EXAMPLE.reviewerId),
+  },
+  { additionalProperties: false },
+);
+
+const Reason = (example: string) => Type.String({ minLength: 1, maxLength: 500, description: '理由（必填，记入日志）/ The reason (required; logged)', examples: [example] });
+
+export const NamePanelBody = withExamples(
+  Type.Object(
+    { name: Type.String({ minLength: 1, maxLength: 100, description: '评审组名称 / The panel’s name', examples: ['2023年度评审组'] }) },
+    { additionalProperties: false, description: '评审组名称 / The panel’s name' },
+  ),
+  { named: { summary: '评审组名称 / A panel’s name', value: { name: '2023年度评审组' } } },
+);
+
+export const AddMemberBody = withExamples(
+  Type.Object(
+    { userId: Id('要加入的评审人（角色 reviewer，在职）/ An active user of role reviewer', EXAMPLE.reviewerId) },
+    { additionalProperties: false, description: '要加入的成员 / The member to add' },
+  ),
+  { member: { summary: '一名评审人 / A reviewer', value: { userId: EXAMPLE.reviewerId } } },
+);
+
+export const RemoveMemberBody = withExamples(
+  Type.Object({ reason: Reason('工作调动，无法参加本批次评审') }, { additionalProperties: false, description: '移出理由 / Why the member leaves the panel' }),
+  { removed: { summary: '移出理由 / The reason', value: { reason: '工作调动，无法参加本批次评审' } } },
+);
+
+export const ReplaceBody = withExamples(
+  Type.Object(
+    {
+      replacementId: Id('接替的评审人（评审组在任成员）/ The replacement (an active member of the round’s review panel)', EXAMPLE.reviewerId),
+      reason: Reason('评审人出差，无法按期评分'),
+    },
+    { additionalProperties: false, description: '接替者与更换理由 / The replacement and the reason' },
+  ),
+  { replaced: { summary: '接替者与理由 / The replacement and the reason', value: { replacementId: EXAMPLE.reviewerId, reason: '评审人出差，无法按期评分' } } },
+);
+
+export const MemberSchema = Type.Object(
+  {
+    id: Id('用户标识 / User id', EXAMPLE.reviewerId),
+    name: Type.String({ minLength: 1, description: '姓名 / Name', examples: ['赵教授'] }),
+    unitId: Type.Union([Id('所在单位 / Unit', EXAMPLE.branchId), Type.Null()], { description: '所在单位，无则为 null / The member’s unit, or null' }),
+    unitName: Type.Union([Type.String({ minLength: 1, examples: ['图书馆直属党支部'] }), Type.Null()], { description: '单位名称 / The unit’s name, or null' }),
+    active: Type.Boolean({ description: '是否在任（未移出）/ Whether still a member (not removed)', examples: [true] }),
+    addedAt: { ...Timestamp, examples: [EXAMPLE.createdAt] },
+    removedAt: Type.Union([{ ...Timestamp, examples: [EXAMPLE.submittedAt] }, Type.Null()], { description: '移出时间 / When removed; null while a member' }),
+    removeReason: Type.Union([Type.String({ minLength: 1, examples: ['工作调动，无法参加本批次评审'] }), Type.Null()], {
+      description: '移出理由 / Why removed; null while a member',
+    }),
+  },
+  { additionalProperties: false, description: '评审组成员 / A member of a panel' },
+);
+
+export const PanelSchema = Type.Object(
+  {
+    roundId: Id('立项批次 / Round id', EXAMPLE.roundId),
+    kind: Type.Enum(PANEL_KINDS, { description: '评审组类别 / Panel kind' }),
+    name: Type.String({ minLength: 1, description: '评审组名称 / The panel’s name', examples: ['2023年度评审组'] }),
+    createdBy: Id('组建者 / Named by', EXAMPLE.orgDeptId),
+    createdAt: { ...Timestamp, examples: [EXAMPLE.createdAt] },
+    updatedAt: { ...Timestamp, examples: [EXAMPLE.createdAt] },
+    members: Type.Array(MemberSchema, { description: '成员（含已移出的），按加入顺序 / Members, removed ones included, in the order added' }),
+  },
+  { additionalProperties: false, description: '批次的一个评审组 / A panel of a round' },
+);
+export type PanelView = Static<typeof PanelSchema>;
+
+export const PendingAssignmentSchema = Type.Object(
+  {
+    projectId: Id('项目标识 / Project id', EXAMPLE.projectId),
+    projectTitle: Type.String({ minLength: 1, description: '项目主题 / Theme', examples: ['“红色旋律”党员先锋岗'] }),
+    reviewerId: Id('评审人 / Reviewer', EXAMPLE.reviewerId),
+    reviewerName: Type.String({ minLength: 1, description: '评审人姓名 / Reviewer’s name', examples: ['赵教授'] }),
+    since: { ...Timestamp, description: '分配时间 / Assigned at', examples: [EXAMPLE.submittedAt] },
+  },
+  { additionalProperties: false, description: '待评分的分配 / An assignment not yet scored' },
+);
+export type PendingAssignment = Static<typeof PendingAssignmentSchema>;
+
+export const RemovedMemberSchema = Type.Object(
+  {
+    panel: PanelSchema,
+    pendingAssignments: Type.Array(PendingAssignmentSchema, {
+      description: '该成员在本批次尚未评分的分配，供更换评审人 / The member’s assignments in the round not yet scored: replace these',
+    }),
+  },
+  { additionalProperties: false, description: '移出后的评审组及该成员待评的分配 / The panel after the removal, and the member’s pending assignments' },
+);
+export type RemovedMember = Static<typeof RemovedMemberSchema>;
+
+export const ReplacementSchema = Type.Object(
+  {
+    projectId: Id('项目标识 / Project id', EXAMPLE.projectId),
+    replaced: Id('被更换的评审人 / The reviewer replaced', EXAMPLE.reviewerId),
+    replacement: Id('接替的评审人 / The replacement', EXAMPLE.reviewerId),
+    reason: Type.String({ minLength: 1, description: '更换理由 / The reason', examples: ['评审人出差，无法按期评分'] }),
+    at: { ...Timestamp, examples: [EXAMPLE.submittedAt] },
+  },
+  { additionalProperties: false, description: '一次评审人更换 / A replacement of a reviewer' },
+);
+
+export const PendingQuery = Type.Object(
+  { state: Type.Optional(Type.Enum(['open'], { description: 'open：已分配且未评分 / open: assigned and not yet scored (the only filter)', default: 'open' })) },
+  { additionalProperties: false },
+);
+
+export const PANEL_EXAMPLE: PanelView = {
+  roundId: EXAMPLE.roundId,
+  kind: 'review',
+  name: '2023年度评审组',
+  createdBy: EXAMPLE.orgDeptId,
+  createdAt: EXAMPLE.createdAt,
+  updatedAt: EXAMPLE.createdAt,
+  members: [
+    {
+      id: EXAMPLE.reviewerId,
+      name: '赵教授',
+      unitId: EXAMPLE.branchId,
+      unitName: '图书馆直属党支部',
+      active: true,
+      addedAt: EXAMPLE.createdAt,
+      removedAt: null,
+      removeReason: null,
+    },
+  ],
+};
+
+export const PENDING_EXAMPLE: PendingAssignment = {
+  projectId: EXAMPLE.projectId,
+  projectTitle: '“红色旋律”党员先锋岗',
+  reviewerId: EXAMPLE.reviewerId,
+  reviewerName: '赵教授',
+  since: EXAMPLE.submittedAt,
+};
 
 const PairSchema = Type.Object(
   {
@@ -58,7 +225,8 @@ const RefusalSchema = Type.Object(
     }),
     code: Type.Enum(REFUSAL_CODES, {
       description:
-        '原因 / Why: conflict_of_interest 评审人来自项目所在单位或其上下级单位, not_a_reviewer 不是有效评审人, already_assigned 已分配, ' +
+        '原因 / Why: conflict_of_interest 评审人来自项目所在单位、其上下级单位或同一党总支（按批次的回避范围）, not_a_reviewer 不是有效评审人, ' +
+        'not_on_panel 不是批次评审组的在任成员, already_assigned 已分配, ' +
         'wrong_state 项目不在已申报或初审通过状态, not_in_round 项目不属于此批次, not_enough_reviewers 可用评审人不足',
     }),
     detail: Type.String({
@@ -66,6 +234,11 @@ const RefusalSchema = Type.Object(
       description: '说明（中文 / English）/ Explanation',
       examples: ['评审人不得来自项目所在单位或其上下级单位 / Reviewer belongs to the project unit or a unit above or below it'],
     }),
+    conflictingUnits: Type.Optional(
+      Type.Array(NamedUnitSchema, {
+        description: '回避的单位（conflict_of_interest）：评审人所在、与项目有上下级或同属关系的单位 / The reviewer’s unit in the project’s line or family',
+      }),
+    ),
     required: Type.Optional(Type.Integer({ minimum: 1, description: '批次要求的最少评审人数（not_enough_reviewers）/ The round’s minimum', examples: [3] })),
     assigned: Type.Optional(Type.Integer({ minimum: 0, description: '项目现有评审人数（not_enough_reviewers）/ Reviewers the project now has', examples: [2] })),
   },

@@ -52,7 +52,8 @@ export class ProjectFacts implements Facts {
 
   constructor(
     private readonly repository: ProjectsRepository,
-    private readonly lineage: (unitId: string) => string[],
+    /** The units whose reviewers may not score this project (the round's conflict scope). */
+    private readonly barred: () => string[],
     private readonly project: ProjectRow,
     round: RoundFacts,
     signedLetterRequired: boolean,
@@ -70,7 +71,7 @@ export class ProjectFacts implements Facts {
   }
 
   get conflictingUnitIds(): string[] {
-    return (this.conflicting ??= this.lineage(this.project.unitId));
+    return (this.conflicting ??= this.barred());
   }
 
   get assignedReviewerIds(): string[] {

@@ -54,7 +54,8 @@ export class ProjectsRepository {
       ),
       projectsByState: sqlite.prepare<[string], { state: string; n: number }>('SELECT state, count(*) AS n FROM projects WHERE round_id = ? GROUP BY state'),
       approvedOfRound: sqlite.prepare<[string], { id: string }>("SELECT id FROM projects WHERE round_id = ? AND state = 'committee_approved' ORDER BY id"),
-      assigned: sqlite.prepare<[string], { reviewerId: string }>('SELECT reviewer_id AS reviewerId FROM reviewer_assignments WHERE project_id = ?'),
+      // A replaced assignment no longer counts: the reviewer may not score, nor is it awaited.
+      assigned: sqlite.prepare<[string], { reviewerId: string }>("SELECT reviewer_id AS reviewerId FROM reviewer_assignments WHERE project_id = ? AND state = 'assigned'"),
       isAssigned: sqlite.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM reviewer_assignments WHERE project_id = ? AND reviewer_id = ?'),
       reviewed: sqlite.prepare<[string], { reviewerId: string }>('SELECT reviewer_id AS reviewerId FROM reviews WHERE project_id = ?'),
       // Both walk files_project_idx (project_id, kind, created_at); ids are UUIDv7, so they break ties in upload order.
@@ -186,7 +187,10 @@ export class ProjectsRepository {
     if (filter.afterId) conditions.push(gt(projects.id, filter.afterId));
     if (filter.unitIds) conditions.push(inArray(projects.unitId, filter.unitIds));
     if (filter.assignedTo) {
-      const assigned = this.db.select({ id: reviewerAssignments.projectId }).from(reviewerAssignments).where(eq(reviewerAssignments.reviewerId, filter.assignedTo));
+      const assigned = this.db
+        .select({ id: reviewerAssignments.projectId })
+        .from(reviewerAssignments)
+        .where(and(eq(reviewerAssignments.reviewerId, filter.assignedTo), eq(reviewerAssignments.state, 'assigned')));
       conditions.push(inArray(projects.id, assigned));
     }
     const rows = this.db
@@ -222,6 +226,10 @@ export class ProjectsRepository {
         reviewerName: users.name,
         assignedBy: reviewerAssignments.assignedBy,
         assignedAt: reviewerAssignments.assignedAt,
+        state: reviewerAssignments.state,
+        replacedBy: reviewerAssignments.replacedBy,
+        replacedAt: reviewerAssignments.replacedAt,
+        replaceReason: reviewerAssignments.replaceReason,
       })
       .from(reviewerAssignments)
       .innerJoin(users, eq(users.id, reviewerAssignments.reviewerId))
@@ -239,6 +247,10 @@ export class ProjectsRepository {
         reviewerName: users.name,
         assignedBy: reviewerAssignments.assignedBy,
         assignedAt: reviewerAssignments.assignedAt,
+        state: reviewerAssignments.state,
+        replacedBy: reviewerAssignments.replacedBy,
+        replacedAt: reviewerAssignments.replacedAt,
+        replaceReason: reviewerAssignments.replaceReason,
         reviewed: sql<number>`EXISTS (SELECT 1 FROM ${reviews} WHERE ${reviews.projectId} = ${reviewerAssignments.projectId} AND ${reviews.reviewerId} = ${reviewerAssignments.reviewerId})`,
       })
       .from(reviewerAssignments)

@@ -244,6 +244,16 @@ export const AssignmentSchema = Type.Object(
     assignedBy: Id('分配者 / Assigned by', EXAMPLE.orgDeptId),
     assignedAt: { ...Timestamp, examples: [EXAMPLE.submittedAt] },
     reviewed: Type.Boolean({ description: '是否已提交评审意见 / Whether the reviewer has scored', examples: [false] }),
+    state: Type.Enum(['assigned', 'replaced'], {
+      description: '分配状态：assigned 在评，replaced 已被更换（不再评审、不计入评审份数）/ assigned, or replaced (no longer reviews; not counted)',
+    }),
+    replacedBy: Type.Union([Id('接替的评审人 / The replacement', EXAMPLE.reviewerId), Type.Null()], {
+      description: '接替的评审人，未更换时为 null / Who took over; null unless replaced',
+    }),
+    replacedAt: Type.Union([{ ...Timestamp, examples: [EXAMPLE.submittedAt] }, Type.Null()], { description: '更换时间 / When replaced; null unless replaced' }),
+    replaceReason: Type.Union([Type.String({ minLength: 1, examples: ['评审人出差，无法按期评分'] }), Type.Null()], {
+      description: '更换理由 / Why replaced; null unless replaced',
+    }),
   },
   { $id: 'Assignment', additionalProperties: false, description: '评审分配 / A reviewer assignment' },
 );
@@ -373,6 +383,10 @@ export const ASSIGNMENT_EXAMPLE: Static<typeof AssignmentSchema> = {
   assignedBy: EXAMPLE.orgDeptId,
   assignedAt: EXAMPLE.submittedAt,
   reviewed: false,
+  state: 'assigned',
+  replacedBy: null,
+  replacedAt: null,
+  replaceReason: null,
 };
 
 export const PROJECT_SCHEMAS = [ActivitySchema, LetterSchema, ProjectSchema, TransitionSchema, AssignmentSchema, EventResultSchema, ...EVENT_SCHEMAS];

@@ -10,7 +10,8 @@ import type { ProjectRow, TransitionLogRow } from '../db/schema.js';
 import { DEFAULT_PAGE_SIZE, decodeKeyCursor, encodeKeyCursor, decodeSeqCursor, encodeSeqCursor, pageOf, pageSize, type Page, type PageQuery } from '../http/paging.js';
 import { Problem } from '../http/problems.js';
 import { newId } from '../ids.js';
-import { pairRefusal } from '../panel/assignment-rules.js';
+import { pairRefusal, refusalProblem, reviewPanelOf } from '../panel/assignment-rules.js';
+import { ConflictRules } from '../panel/conflict.js';
 import { PanelRepository } from '../panel/panel.repository.js';
 import type { UnitsService } from '../units/units.service.js';
 import { actorNames, type ActorNameOf } from '../users/actor-names.js';
@@ -114,8 +115,12 @@ export class ProjectsService {
   /** Projects as the workflow step sees them. */
   private readonly subjects: Subjects<ProjectRow, ProjectCommand, Facts>;
   private readonly panel: PanelRepository;
-  /** The units a reviewer must not come from, for a project's unit: one function for every event, not one per event. */
-  private readonly lineage: (unitId: string) => string[];
+  private readonly conflicts: ConflictRules;
+  /**
+   * The units a reviewer must not come from, for a project: its unit's line, and its family unless
+   * the round narrows it to the line (read when a reviewer's guard first asks, never on other events).
+   */
+  private readonly barredUnits: (project: ProjectRow) => string[];
 
   constructor(
     private readonly db: Db,
@@ -126,7 +131,11 @@ export class ProjectsService {
     private readonly workflow: WorkflowStores,
   ) {
     this.panel = new PanelRepository(db);
-    this.lineage = (unitId) => this.unitsService.lineage(unitId);
+    this.conflicts = new ConflictRules(db);
+    this.barredUnits = (project) => {
+      const scope = this.panel.roundOf(project.roundId)?.conflictScope ?? 'family';
+      return scope === 'line' ? this.unitsService.lineage(project.unitId) : this.conflicts.conflictingUnitIds(project.unitId, scope);
+    };
     this.subjects = {
       kind: 'project',
       noun: { zh: '项目', en: 'project' },
@@ -180,7 +189,7 @@ export class ProjectsService {
   private facts(project: ProjectRow, now: number): Facts {
     const round = this.repository.roundWithFacts(project.roundId);
     if (!round) throw new Error(`project ${project.id} refers to a missing round`);
-    return new ProjectFacts(this.repository, this.lineage, project, round.facts, round.requireSignedLetter, now);
+    return new ProjectFacts(this.repository, () => this.barredUnits(project), project, round.facts, round.requireSignedLetter, now);
   }
 
   /** A draft and its CREATE_PROJECT entry, in one step. */
@@ -373,16 +382,11 @@ export class ProjectsService {
   assignReviewer(principal: Principal, id: string, reviewerId: string, requestId: string) {
     return this.committer.run(() => {
       const project = this.findVisible(principal, id);
-      const refusal = pairRefusal(this.panel, this.lineage, project, reviewerId);
-      switch (refusal?.code) {
-        case 'wrong_state':
-          throw new Problem('conflict', refusal.detail, { state: project.state });
-        case 'not_a_reviewer':
-        case 'conflict_of_interest':
-          throw new Problem('unprocessable', refusal.detail, { field: 'reviewerId', code: refusal.code });
-        case 'already_assigned':
-          throw new Problem('conflict', refusal.detail, { code: refusal.code });
-      }
+      // Only from the round's review panel (409 when it is not named or empty), under the round's conflict scope.
+      const round = this.panel.roundOf(project.roundId)!;
+      const members = reviewPanelOf(this.panel, project.roundId);
+      const refusal = pairRefusal(this.panel, { members, scope: round.conflictScope, conflicting: this.conflicts.memo(round.conflictScope) }, project, reviewerId);
+      if (refusal) throw refusalProblem(refusal, project.state, 'reviewerId', (ids) => this.conflicts.named(ids));
       const assignedAt = isoUtc(this.clock.now());
       this.repository.assign({ projectId: id, reviewerId, assignedBy: principal.id, assignedAt });
       recordAssignment(this.workflow.log, { actor: principal, requestId }, id, reviewerId, assignedAt);

@@ -169,6 +169,9 @@ async function seedEngine(base: string) {
       minReviews: 1,
     })
   ).id;
+  // Reviewers are assigned only from the round's review panel.
+  await api(base, orgDept, 'PUT', `/api/v1/rounds/${round}/panels/review`, { name: '评审组' });
+  await post(orgDept, `/api/v1/rounds/${round}/panels/review/members`, { userId: reviewer.user.id });
   const letter = {
     rationale: 'r',
     activities: [{ content: 'c', form: 'f', when: 'w' }],

@@ -29,7 +29,7 @@ interface NewUser {
   user: { id: string };
 }
 
-async function send<T = unknown>(token: string, method: 'GET' | 'POST', url: string, payload?: unknown): Promise<T> {
+async function send<T = unknown>(token: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown): Promise<T> {
   const response = await app.inject({ method, url, payload: payload as never, headers: { authorization: `Bearer ${token}` } });
   if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
   return response.json<T>();
@@ -52,6 +52,9 @@ const round = (
     minReviews: 1,
   })
 ).id;
+// Reviewers are assigned only from the round's review panel.
+await send(org, 'PUT', `/api/v1/rounds/${round}/panels/review`, { name: 'panel' });
+await send(org, 'POST', `/api/v1/rounds/${round}/panels/review/members`, { userId: reviewer.user.id });
 const letter = { rationale: 'r', activities: [{ content: 'c', form: 'f', when: 'w' }], expectedOutcomes: 'e', leader: 'l', members: ['m'], contact: 'c' };
 const ids: string[] = [];
 for (let i = 0; i < projectCount; i += 1) {

@@ -138,6 +138,14 @@ describe('a client generated from openapi/openapi.json', () => {
       }),
     );
 
+    // The round's review panel is named, its members the reviewers.
+    const panelPath = { path: { id: round.id, kind: 'review' as const } };
+    expect((await api.PUT('/api/v1/rounds/{id}/panels/{kind}', { params: panelPath, headers: orgDept.headers, body: { name: '2023年度评审组' } })).response.status).toBe(201);
+    for (const reviewer of reviewers) {
+      ok(await api.POST('/api/v1/rounds/{id}/panels/{kind}/members', { params: panelPath, headers: orgDept.headers, body: { userId: reviewer.id } }));
+    }
+    expect(ok(await api.GET('/api/v1/rounds/{id}/panels/{kind}', { params: panelPath, headers: orgDept.headers })).members).toHaveLength(2);
+
     // The applicant drafts, completes and submits.
     const created = await api.POST('/api/v1/projects', {
       headers: applicant.headers,

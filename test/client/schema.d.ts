@@ -588,26 +588,145 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * 批次待评分的分配 / A round’s pending assignments
+         * @description 批次中已分配且尚未评分的分配（不含已更换的）：谁、哪个项目、自何时起，按分配时间排序；用于找出需要更换的评审人。`state` 只接受 open。
+         *     The round’s assignments that are assigned and not yet scored (replaced ones left out): who, which project, since when, oldest first; to find whom to replace. `state` accepts only open.
+         *
+         *     可调用角色 / Roles: `org_dept`, `admin`.
+         */
+        get: operations["listRoundPendingAssignments"];
         put?: never;
         /**
          * 批量分配评审人 / Assign reviewers for a whole round
-         * @description 在一个事务中为批次的项目分配评审人。
+         * @description 在一个事务中为批次的项目分配评审人，只从批次评审组（review）的在任成员中选取：评审组未组建 409 `panel_not_named`，没有在任成员 409 `panel_empty`。
+         *     回避范围按批次的 conflictScope：family（默认）为项目所在单位、其上下级单位及同一党总支（机关党委）下的全部单位；line 只含所在单位及其上下级。
+         *     已被更换的分配不计入评审人数，被更换者不会再被分配到同一项目。
          *     `automatic`：每个处于已申报或初审通过状态的项目补足到批次的最少评审人数（已有分配计入），优先分配当前任务最少的在职评审人（同数按标识排序），
          *     从不分配项目所在单位或其上下级单位的评审人；评审人不足的项目列入 `refused`（not_enough_reviewers），已找到的评审人照常分配。
-         *     `explicit`：逐对检查，被拒绝的对列入 `refused` 并说明原因（conflict_of_interest、not_a_reviewer、already_assigned、wrong_state、not_in_round），
+         *     `explicit`：逐对检查，被拒绝的对列入 `refused` 并说明原因（conflict_of_interest、not_a_reviewer、not_on_panel、already_assigned、wrong_state、not_in_round），
          *     其余的对照常分配（不是全有或全无）。
          *
-         *     Assigns reviewers for the projects of a round, in one transaction.
+         *     Assigns reviewers for the projects of a round, in one transaction, only from the active members of the round’s review panel
+         *     (409 `panel_not_named` when it is not named, 409 `panel_empty` when it has no active member). Conflict of interest follows the round’s
+         *     conflictScope: family (default) bars the project’s unit, its line and every unit under the same general branch or organ committee; line bars the unit and its line.
+         *     Replaced assignments do not count, and a replaced reviewer is not drawn again for the same project.
          *     `automatic`: every project in state submitted or preliminarily_checked gets reviewers up to the round’s `minReviews` (existing assignments count),
          *     the active reviewers with the fewest assignments in the round first (ties by id), never a reviewer of the project’s unit or of a unit above or below it.
          *     A project that cannot get enough is listed in `refused` (not_enough_reviewers) and keeps the reviewers that were found.
-         *     `explicit`: each pair is checked; refused pairs are listed in `refused` with their code (conflict_of_interest, not_a_reviewer, already_assigned,
+         *     `explicit`: each pair is checked; refused pairs are listed in `refused` with their code (conflict_of_interest, not_a_reviewer, not_on_panel, already_assigned,
          *     wrong_state, not_in_round) and **the other pairs are applied** (not all-or-nothing). 404 when the round does not exist.
          *
          *     可调用角色 / Roles: `org_dept`.
          */
         post: operations["assignRoundReviewers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/panels/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 批次的评审组 / A round’s panel
+         * @description 评审组及其成员（含已移出的成员、移出时间与理由）。尚未组建时 404。
+         *     The panel with its members, removed ones included with when and why. 404 while the panel is not named.
+         *
+         *     可调用角色 / Roles: `admin`, `org_dept`, `committee`, `auditor`.
+         */
+        get: operations["getPanel"];
+        /**
+         * 组建或更名评审组 / Name or rename a round’s panel
+         * @description 组建批次的评审组（review 评审组，acceptance 结项评审组）或更名，记入日志（NAME_PANEL）。新建 201，更名 200（名称未变时不记日志）。
+         *     Names the round’s panel of a kind (review: the panel that scores; acceptance: final acceptance), or renames it; logged as NAME_PANEL. 201 when created, 200 when renamed (an unchanged name logs nothing).
+         *
+         *     可调用角色 / Roles: `org_dept`, `admin`.
+         */
+        put: operations["namePanel"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/panels/{kind}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 加入评审组 / Add a member to a panel
+         * @description 把一名在职的评审人（角色 reviewer）加入评审组（ADD_PANEL_MEMBER）；已移出的成员可再次加入。不是评审人 422 `not_a_reviewer`，已停用 422 `user_inactive`，已是成员 422 `already_member`，评审组未组建 409 `panel_not_named`。
+         *     Adds an active user of role reviewer to the panel (ADD_PANEL_MEMBER); a removed member may be added again. 422 `not_a_reviewer`, `user_inactive` or `already_member`; 409 `panel_not_named` when the panel is not named.
+         *
+         *     可调用角色 / Roles: `org_dept`, `admin`.
+         */
+        post: operations["addPanelMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/panels/{kind}/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * 移出评审组 / Remove a member from a panel
+         * @description 把成员移出评审组（REMOVE_PANEL_MEMBER，理由必填）；成员记录保留（不再在任）。答复列出该成员在本批次尚未评分的分配，应逐一更换评审人。
+         *     Removes a member (REMOVE_PANEL_MEMBER; a reason is required); its row stays, inactive. The answer lists the member’s assignments in the round that are not yet scored: replace each (POST /projects/{id}/reviewers/{reviewerId}/replace). 409 `already_removed`; 404 for a non-member.
+         *
+         *     可调用角色 / Roles: `org_dept`, `admin`.
+         */
+        delete: operations["removePanelMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/reviewers/{reviewerId}/replace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 更换评审人 / Replace a reviewer
+         * @description 原分配标记为已更换（REPLACE_REVIEWER，理由必填），接替者按评审组与回避规则分配（ASSIGN_REVIEWER，记明接替谁），在同一事务中。
+         *     被更换者不再出现在其工作清单中、不能评分，也不计入最少评审份数与待评人数。已提交评分的评审人不能更换（409 `review_submitted`）；
+         *     已更换 409 `already_replaced`；原评审人未分配此项目 404；接替者不是评审组在任成员 422 `not_on_panel`，回避 422 `conflict_of_interest`（`conflictingUnits`），
+         *     已分配 409 `already_assigned`，项目不在可分配状态 409 `wrong_state`。
+         *
+         *     The old assignment is marked replaced (REPLACE_REVIEWER; a reason is required) and the replacement is assigned under the panel and conflict
+         *     rules (ASSIGN_REVIEWER naming whom it replaces), in one transaction. The replaced reviewer leaves its worklist, may not score, and no longer
+         *     counts toward the minimum or the pending reviews. A reviewer who has scored is not replaced (409 `review_submitted`); 409 `already_replaced`;
+         *     404 when the reviewer is not assigned to the project; 422 `not_on_panel`, `not_a_reviewer`, `conflict_of_interest` (with `conflictingUnits`);
+         *     409 `already_assigned`, `wrong_state`.
+         *
+         *     可调用角色 / Roles: `org_dept`, `admin`.
+         */
+        post: operations["replaceReviewer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1688,6 +1807,17 @@ export interface components {
              * @example false
              */
             reviewed: boolean;
+            /**
+             * @description 分配状态：assigned 在评，replaced 已被更换（不再评审、不计入评审份数）/ assigned, or replaced (no longer reviews; not counted)
+             * @enum {unknown}
+             */
+            state: "assigned" | "replaced";
+            /** @description 接替的评审人，未更换时为 null / Who took over; null unless replaced */
+            replacedBy: string | null;
+            /** @description 更换时间 / When replaced; null unless replaced */
+            replacedAt: string | null;
+            /** @description 更换理由 / Why replaced; null unless replaced */
+            replaceReason: string | null;
         };
         /** @description 事件之后的项目与新的日志条目 / The project after the event and the new log entry */
         EventResult: {
@@ -6728,6 +6858,135 @@ export interface operations {
             };
         };
     };
+    listRoundPendingAssignments: {
+        parameters: {
+            query?: {
+                /** @description open：已分配且未评分 / open: assigned and not yet scored (the only filter) */
+                state?: "open";
+            };
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 待评分的分配 / The pending assignments */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 项目标识 / Project id
+                         * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                         */
+                        projectId: string;
+                        /**
+                         * @description 项目主题 / Theme
+                         * @example “红色旋律”党员先锋岗
+                         */
+                        projectTitle: string;
+                        /**
+                         * @description 评审人 / Reviewer
+                         * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                         */
+                        reviewerId: string;
+                        /**
+                         * @description 评审人姓名 / Reviewer’s name
+                         * @example 赵教授
+                         */
+                        reviewerName: string;
+                        /**
+                         * Format: date-time
+                         * @description 分配时间 / Assigned at
+                         * @example 2023-03-20T02:00:00.000Z
+                         */
+                        since: string;
+                    }[];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     assignRoundReviewers: {
         parameters: {
             query?: never;
@@ -6824,15 +7083,28 @@ export interface operations {
                             /** @description 被拒绝的评审人；评审人不足时为 null / The refused reviewer; null for not_enough_reviewers */
                             reviewerId: string | null;
                             /**
-                             * @description 原因 / Why: conflict_of_interest 评审人来自项目所在单位或其上下级单位, not_a_reviewer 不是有效评审人, already_assigned 已分配, wrong_state 项目不在已申报或初审通过状态, not_in_round 项目不属于此批次, not_enough_reviewers 可用评审人不足
+                             * @description 原因 / Why: conflict_of_interest 评审人来自项目所在单位、其上下级单位或同一党总支（按批次的回避范围）, not_a_reviewer 不是有效评审人, not_on_panel 不是批次评审组的在任成员, already_assigned 已分配, wrong_state 项目不在已申报或初审通过状态, not_in_round 项目不属于此批次, not_enough_reviewers 可用评审人不足
                              * @enum {unknown}
                              */
-                            code: "conflict_of_interest" | "not_a_reviewer" | "already_assigned" | "wrong_state" | "not_in_round" | "not_enough_reviewers";
+                            code: "conflict_of_interest" | "not_a_reviewer" | "not_on_panel" | "already_assigned" | "wrong_state" | "not_in_round" | "not_enough_reviewers";
                             /**
                              * @description 说明（中文 / English）/ Explanation
                              * @example 评审人不得来自项目所在单位或其上下级单位 / Reviewer belongs to the project unit or a unit above or below it
                              */
                             detail: string;
+                            /** @description 回避的单位（conflict_of_interest）：评审人所在、与项目有上下级或同属关系的单位 / The reviewer’s unit in the project’s line or family */
+                            conflictingUnits?: {
+                                /**
+                                 * @description 单位标识 / Unit id
+                                 * @example 01870d4f-2d00-7c55-a1d0-7e8f9a0b1c03
+                                 */
+                                id: string;
+                                /**
+                                 * @description 单位名称 / Unit name
+                                 * @example 声乐系党支部
+                                 */
+                                name: string;
+                            }[];
                             /**
                              * @description 批次要求的最少评审人数（not_enough_reviewers）/ The round’s minimum
                              * @example 3
@@ -6843,6 +7115,469 @@ export interface operations {
                              * @example 2
                              */
                             assigned?: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPanel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 立项批次 / The round’s id
+                 * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                 */
+                id: string;
+                /** @description 评审组类别：review 评审组，acceptance 结项评审组 / review (the panel that scores) or acceptance (final acceptance) */
+                kind: "review" | "acceptance";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 评审组 / The panel */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 立项批次 / Round id
+                         * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                         */
+                        roundId: string;
+                        /**
+                         * @description 评审组类别 / Panel kind
+                         * @enum {unknown}
+                         */
+                        kind: "review" | "acceptance";
+                        /**
+                         * @description 评审组名称 / The panel’s name
+                         * @example 2023年度评审组
+                         */
+                        name: string;
+                        /**
+                         * @description 组建者 / Named by
+                         * @example 01870d4f-3200-7e11-8c9d-2b3c4d5e6f05
+                         */
+                        createdBy: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                         * @example 2023-03-01T02:00:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                         * @example 2023-03-01T02:00:00.000Z
+                         */
+                        updatedAt: string;
+                        /** @description 成员（含已移出的），按加入顺序 / Members, removed ones included, in the order added */
+                        members: {
+                            /**
+                             * @description 用户标识 / User id
+                             * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                             */
+                            id: string;
+                            /**
+                             * @description 姓名 / Name
+                             * @example 赵教授
+                             */
+                            name: string;
+                            /** @description 所在单位，无则为 null / The member’s unit, or null */
+                            unitId: string | null;
+                            /** @description 单位名称 / The unit’s name, or null */
+                            unitName: string | null;
+                            /**
+                             * @description 是否在任（未移出）/ Whether still a member (not removed)
+                             * @example true
+                             */
+                            active: boolean;
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                             * @example 2023-03-01T02:00:00.000Z
+                             */
+                            addedAt: string;
+                            /** @description 移出时间 / When removed; null while a member */
+                            removedAt: string | null;
+                            /** @description 移出理由 / Why removed; null while a member */
+                            removeReason: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    namePanel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 立项批次 / The round’s id
+                 * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                 */
+                id: string;
+                /** @description 评审组类别：review 评审组，acceptance 结项评审组 / review (the panel that scores) or acceptance (final acceptance) */
+                kind: "review" | "acceptance";
+            };
+            cookie?: never;
+        };
+        /** @description 评审组名称 / The panel’s name */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 评审组名称 / The panel’s name
+                     * @example 2023年度评审组
+                     */
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 更名后的评审组 / The panel, renamed */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 立项批次 / Round id
+                         * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                         */
+                        roundId: string;
+                        /**
+                         * @description 评审组类别 / Panel kind
+                         * @enum {unknown}
+                         */
+                        kind: "review" | "acceptance";
+                        /**
+                         * @description 评审组名称 / The panel’s name
+                         * @example 2023年度评审组
+                         */
+                        name: string;
+                        /**
+                         * @description 组建者 / Named by
+                         * @example 01870d4f-3200-7e11-8c9d-2b3c4d5e6f05
+                         */
+                        createdBy: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                         * @example 2023-03-01T02:00:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                         * @example 2023-03-01T02:00:00.000Z
+                         */
+                        updatedAt: string;
+                        /** @description 成员（含已移出的），按加入顺序 / Members, removed ones included, in the order added */
+                        members: {
+                            /**
+                             * @description 用户标识 / User id
+                             * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                             */
+                            id: string;
+                            /**
+                             * @description 姓名 / Name
+                             * @example 赵教授
+                             */
+                            name: string;
+                            /** @description 所在单位，无则为 null / The member’s unit, or null */
+                            unitId: string | null;
+                            /** @description 单位名称 / The unit’s name, or null */
+                            unitName: string | null;
+                            /**
+                             * @description 是否在任（未移出）/ Whether still a member (not removed)
+                             * @example true
+                             */
+                            active: boolean;
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                             * @example 2023-03-01T02:00:00.000Z
+                             */
+                            addedAt: string;
+                            /** @description 移出时间 / When removed; null while a member */
+                            removedAt: string | null;
+                            /** @description 移出理由 / Why removed; null while a member */
+                            removeReason: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 新组建的评审组 / The panel, named */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 立项批次 / Round id
+                         * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                         */
+                        roundId: string;
+                        /**
+                         * @description 评审组类别 / Panel kind
+                         * @enum {unknown}
+                         */
+                        kind: "review" | "acceptance";
+                        /**
+                         * @description 评审组名称 / The panel’s name
+                         * @example 2023年度评审组
+                         */
+                        name: string;
+                        /**
+                         * @description 组建者 / Named by
+                         * @example 01870d4f-3200-7e11-8c9d-2b3c4d5e6f05
+                         */
+                        createdBy: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                         * @example 2023-03-01T02:00:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                         * @example 2023-03-01T02:00:00.000Z
+                         */
+                        updatedAt: string;
+                        /** @description 成员（含已移出的），按加入顺序 / Members, removed ones included, in the order added */
+                        members: {
+                            /**
+                             * @description 用户标识 / User id
+                             * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                             */
+                            id: string;
+                            /**
+                             * @description 姓名 / Name
+                             * @example 赵教授
+                             */
+                            name: string;
+                            /** @description 所在单位，无则为 null / The member’s unit, or null */
+                            unitId: string | null;
+                            /** @description 单位名称 / The unit’s name, or null */
+                            unitName: string | null;
+                            /**
+                             * @description 是否在任（未移出）/ Whether still a member (not removed)
+                             * @example true
+                             */
+                            active: boolean;
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                             * @example 2023-03-01T02:00:00.000Z
+                             */
+                            addedAt: string;
+                            /** @description 移出时间 / When removed; null while a member */
+                            removedAt: string | null;
+                            /** @description 移出理由 / Why removed; null while a member */
+                            removeReason: string | null;
                         }[];
                     };
                 };
@@ -6904,6 +7639,723 @@ export interface operations {
             };
             /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
             415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addPanelMember: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 立项批次 / The round’s id
+                 * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                 */
+                id: string;
+                /** @description 评审组类别：review 评审组，acceptance 结项评审组 / review (the panel that scores) or acceptance (final acceptance) */
+                kind: "review" | "acceptance";
+            };
+            cookie?: never;
+        };
+        /** @description 要加入的成员 / The member to add */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 要加入的评审人（角色 reviewer，在职）/ An active user of role reviewer
+                     * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                     */
+                    userId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 加入后的评审组 / The panel with the new member */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 立项批次 / Round id
+                         * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                         */
+                        roundId: string;
+                        /**
+                         * @description 评审组类别 / Panel kind
+                         * @enum {unknown}
+                         */
+                        kind: "review" | "acceptance";
+                        /**
+                         * @description 评审组名称 / The panel’s name
+                         * @example 2023年度评审组
+                         */
+                        name: string;
+                        /**
+                         * @description 组建者 / Named by
+                         * @example 01870d4f-3200-7e11-8c9d-2b3c4d5e6f05
+                         */
+                        createdBy: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                         * @example 2023-03-01T02:00:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                         * @example 2023-03-01T02:00:00.000Z
+                         */
+                        updatedAt: string;
+                        /** @description 成员（含已移出的），按加入顺序 / Members, removed ones included, in the order added */
+                        members: {
+                            /**
+                             * @description 用户标识 / User id
+                             * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                             */
+                            id: string;
+                            /**
+                             * @description 姓名 / Name
+                             * @example 赵教授
+                             */
+                            name: string;
+                            /** @description 所在单位，无则为 null / The member’s unit, or null */
+                            unitId: string | null;
+                            /** @description 单位名称 / The unit’s name, or null */
+                            unitName: string | null;
+                            /**
+                             * @description 是否在任（未移出）/ Whether still a member (not removed)
+                             * @example true
+                             */
+                            active: boolean;
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                             * @example 2023-03-01T02:00:00.000Z
+                             */
+                            addedAt: string;
+                            /** @description 移出时间 / When removed; null while a member */
+                            removedAt: string | null;
+                            /** @description 移出理由 / Why removed; null while a member */
+                            removeReason: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removePanelMember: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 立项批次 / The round’s id
+                 * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                 */
+                id: string;
+                /** @description 评审组类别 / Panel kind */
+                kind: "review" | "acceptance";
+                /**
+                 * @description 成员（用户）/ The member (a user)
+                 * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                 */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        /** @description 移出理由 / Why the member leaves the panel */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 理由（必填，记入日志）/ The reason (required; logged)
+                     * @example 工作调动，无法参加本批次评审
+                     */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 移出后的评审组及待更换的分配 / The panel, and the assignments to replace */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 批次的一个评审组 / A panel of a round */
+                        panel: {
+                            /**
+                             * @description 立项批次 / Round id
+                             * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                             */
+                            roundId: string;
+                            /**
+                             * @description 评审组类别 / Panel kind
+                             * @enum {unknown}
+                             */
+                            kind: "review" | "acceptance";
+                            /**
+                             * @description 评审组名称 / The panel’s name
+                             * @example 2023年度评审组
+                             */
+                            name: string;
+                            /**
+                             * @description 组建者 / Named by
+                             * @example 01870d4f-3200-7e11-8c9d-2b3c4d5e6f05
+                             */
+                            createdBy: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                             * @example 2023-03-01T02:00:00.000Z
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                             * @example 2023-03-01T02:00:00.000Z
+                             */
+                            updatedAt: string;
+                            /** @description 成员（含已移出的），按加入顺序 / Members, removed ones included, in the order added */
+                            members: {
+                                /**
+                                 * @description 用户标识 / User id
+                                 * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                                 */
+                                id: string;
+                                /**
+                                 * @description 姓名 / Name
+                                 * @example 赵教授
+                                 */
+                                name: string;
+                                /** @description 所在单位，无则为 null / The member’s unit, or null */
+                                unitId: string | null;
+                                /** @description 单位名称 / The unit’s name, or null */
+                                unitName: string | null;
+                                /**
+                                 * @description 是否在任（未移出）/ Whether still a member (not removed)
+                                 * @example true
+                                 */
+                                active: boolean;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                                 * @example 2023-03-01T02:00:00.000Z
+                                 */
+                                addedAt: string;
+                                /** @description 移出时间 / When removed; null while a member */
+                                removedAt: string | null;
+                                /** @description 移出理由 / Why removed; null while a member */
+                                removeReason: string | null;
+                            }[];
+                        };
+                        /** @description 该成员在本批次尚未评分的分配，供更换评审人 / The member’s assignments in the round not yet scored: replace these */
+                        pendingAssignments: {
+                            /**
+                             * @description 项目标识 / Project id
+                             * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                             */
+                            projectId: string;
+                            /**
+                             * @description 项目主题 / Theme
+                             * @example “红色旋律”党员先锋岗
+                             */
+                            projectTitle: string;
+                            /**
+                             * @description 评审人 / Reviewer
+                             * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                             */
+                            reviewerId: string;
+                            /**
+                             * @description 评审人姓名 / Reviewer’s name
+                             * @example 赵教授
+                             */
+                            reviewerName: string;
+                            /**
+                             * Format: date-time
+                             * @description 分配时间 / Assigned at
+                             * @example 2023-03-20T02:00:00.000Z
+                             */
+                            since: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceReviewer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 项目标识 / The project’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+                /**
+                 * @description 被更换的评审人 / The reviewer to replace
+                 * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                 */
+                reviewerId: string;
+            };
+            cookie?: never;
+        };
+        /** @description 接替者与更换理由 / The replacement and the reason */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 接替的评审人（评审组在任成员）/ The replacement (an active member of the round’s review panel)
+                     * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                     */
+                    replacementId: string;
+                    /**
+                     * @description 理由（必填，记入日志）/ The reason (required; logged)
+                     * @example 评审人出差，无法按期评分
+                     */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 更换结果 / The replacement */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 项目标识 / Project id
+                         * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                         */
+                        projectId: string;
+                        /**
+                         * @description 被更换的评审人 / The reviewer replaced
+                         * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                         */
+                        replaced: string;
+                        /**
+                         * @description 接替的评审人 / The replacement
+                         * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                         */
+                        replacement: string;
+                        /**
+                         * @description 更换理由 / The reason
+                         * @example 评审人出差，无法按期评分
+                         */
+                        reason: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                         * @example 2023-03-20T02:00:00.000Z
+                         */
+                        at: string;
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`) */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];

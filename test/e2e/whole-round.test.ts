@@ -36,7 +36,7 @@ afterAll(async () => {
 /** A call that must succeed with `status`; its body. */
 async function ok(
   user: User | string,
-  method: 'GET' | 'POST' | 'PATCH',
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT',
   url: string,
   payload?: unknown,
   status = method === 'POST' && !url.includes('/events') && !url.includes('/assignments') ? 201 : 200,
@@ -93,6 +93,9 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
     });
     expect(round).toMatchObject({ state: 'open', documentNumber: '办字〔2023〕8号', requireSignedLetter: true });
     const R = `/rounds/${round.id}`;
+    // The round's review panel: reviewers are drawn only from its members.
+    await ok(orgDept, 'PUT', `${R}/panels/review`, { name: '2023年度评审组' }, 201);
+    for (const reviewer of reviewers) await ok(orgDept, 'POST', `${R}/panels/review/members`, { userId: reviewer.id });
 
     // --- applications: both categories, several units -----------------------------------------
     const apply = async (owner: User, title: string, category: 'fortress' | 'vanguard', direction: string) =>

@@ -51,9 +51,13 @@ export interface World {
 
 /**
  * The log entries of a fresh app's world (createWorld with its default two reviewers): the bootstrap
- * administrator's CREATE_USER, 6 CREATE_UNIT, 9 CREATE_USER, 1 CREATE_ROUND.
+ * administrator's CREATE_USER, 6 CREATE_UNIT, 9 CREATE_USER, 1 CREATE_ROUND, then the round's
+ * review panel: 1 NAME_PANEL and 3 ADD_PANEL_MEMBER (the two reviewers and the conflicted one).
  */
-export const WORLD_ENTRIES = 17;
+export const WORLD_ENTRIES = 21;
+
+/** The name createWorld gives its round's review panel. */
+export const WORLD_PANEL_NAME = '2023年度评审组';
 
 async function created<T>(promise: Promise<{ status: number; body: T }>): Promise<T> {
   const response = await promise;
@@ -69,6 +73,25 @@ export async function createUnit(app: FastifyInstance, name: string, type: strin
 export async function createUser(app: FastifyInstance, name: string, role: Role, unitId: string | null = null): Promise<User> {
   const body = await created<{ user: { id: string }; token: string }>(call(app, ADMIN_TOKEN, { method: 'POST', url: '/api/v1/users', payload: { name, role, unitId } }));
   return { id: body.user.id, token: body.token, role, unitId };
+}
+
+/** Names (creates) the round's panel of a kind, as org_dept (or the admin when no token is given). */
+export async function createPanel(app: FastifyInstance, roundId: string, name = WORLD_PANEL_NAME, kind: 'review' | 'acceptance' = 'review', token = ADMIN_TOKEN): Promise<void> {
+  const response = await call(app, token, { method: 'PUT', url: `/api/v1/rounds/${roundId}/panels/${kind}`, payload: { name } });
+  if (response.status !== 201 && response.status !== 200) throw new Error(`panel refused: ${response.status} ${JSON.stringify(response.body)}`);
+}
+
+/** Adds users to the round's panel of a kind. */
+export async function addToPanel(
+  app: FastifyInstance,
+  roundId: string,
+  users: ReadonlyArray<{ id: string }>,
+  kind: 'review' | 'acceptance' = 'review',
+  token = ADMIN_TOKEN,
+): Promise<void> {
+  for (const user of users) {
+    await created(call(app, token, { method: 'POST', url: `/api/v1/rounds/${roundId}/panels/${kind}/members`, payload: { userId: user.id } }));
+  }
 }
 
 export async function createWorld(app: FastifyInstance, round: { minReviews?: number; submissionDeadline?: string; revisionDeadline?: string | null } = {}): Promise<World> {
@@ -102,7 +125,7 @@ export async function createWorld(app: FastifyInstance, round: { minReviews?: nu
       },
     }),
   );
-  return {
+  const world: World = {
     app,
     units: { organ, general, branch, otherGeneral, otherBranch, direct },
     applicant: await createUser(app, '声乐系书记', 'applicant', branch),
@@ -117,6 +140,10 @@ export async function createWorld(app: FastifyInstance, round: { minReviews?: nu
     roundId: createdRound.id,
     submissionClosesAt: Date.parse(`${submissionDeadline}T00:00:00+08:00`) + 86_400_000,
   };
+  // Reviewers are assigned only from the round's review panel: every reviewer of the world is on it.
+  await createPanel(app, world.roundId, WORLD_PANEL_NAME, 'review', world.orgDept.token);
+  await addToPanel(app, world.roundId, [...reviewers, world.conflictedReviewer], 'review', world.orgDept.token);
+  return world;
 }
 
 export async function createDraft(world: World, overrides: Record<string, unknown> = {}): Promise<{ id: string; version: number }> {

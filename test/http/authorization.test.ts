@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { projectV2 } from '../helpers/project-v2.js';
-import { COMPLETE_LETTER, createDraft, createUser, createWorld, fireOk, type User, type World } from '../helpers/world.js';
+import { COMPLETE_LETTER, addToPanel, createDraft, createUser, createWorld, fireOk, type User, type World } from '../helpers/world.js';
 import { minimalPdf, multipartBody } from '../helpers/files.js';
 
 type Caller = 'anonymous' | 'admin' | 'applicant' | 'parentApplicant' | 'otherApplicant' | 'orgDept' | 'assignedReviewer' | 'unassignedReviewer' | 'committee' | 'auditor';
@@ -51,6 +51,12 @@ const ALLOWED: Record<string, Caller[]> = {
   listReviewers: ['orgDept', 'committee', 'auditor'],
   assignReviewer: ['orgDept'],
   assignRoundReviewers: ['orgDept'],
+  listRoundPendingAssignments: ['admin', 'orgDept'],
+  namePanel: ['admin', 'orgDept'],
+  getPanel: ['admin', 'orgDept', 'committee', 'auditor'],
+  addPanelMember: ['admin', 'orgDept'],
+  removePanelMember: ['admin', 'orgDept'],
+  replaceReviewer: ['admin', 'orgDept'],
   getReviewerWorklist: ['assignedReviewer', 'unassignedReviewer'],
   listProjectReviews: ['orgDept', 'assignedReviewer', 'committee', 'auditor'],
   uploadProjectFile: ['applicant'],
@@ -263,6 +269,39 @@ describe('authorization matrix', () => {
         await fireOk(world, draft.id, 'SUBMIT');
         url = url.replace('{id}', world.roundId);
         payload = { mode: 'explicit', pairs: [{ projectId: draft.id, reviewerId: world.reviewers[1]!.id }] };
+        break;
+      }
+      case 'listRoundPendingAssignments':
+      case 'getPanel':
+        url = url.replace('{id}', world.roundId).replace('{kind}', 'review');
+        break;
+      case 'namePanel':
+        url = url.replace('{id}', world.roundId).replace('{kind}', 'review');
+        payload = { name: `评审组-${caller}` };
+        break;
+      case 'addPanelMember': {
+        const member = await createUser(t.app, `评审-${caller}`, 'reviewer', world.units.direct);
+        url = url.replace('{id}', world.roundId).replace('{kind}', 'review');
+        payload = { userId: member.id };
+        break;
+      }
+      case 'removePanelMember': {
+        const member = await createUser(t.app, `移出-${caller}`, 'reviewer', world.units.direct);
+        await addToPanel(t.app, world.roundId, [member]);
+        url = url.replace('{id}', world.roundId).replace('{kind}', 'review').replace('{userId}', member.id);
+        payload = { reason: '工作调动' };
+        break;
+      }
+      case 'replaceReviewer': {
+        // A fresh project with reviewers[0] assigned, and a fresh panel member to take over.
+        const draft = await createDraft(world);
+        await fireOk(world, draft.id, 'SUBMIT');
+        const assigned = await call(t.app, world.orgDept.token, { method: 'POST', url: `/api/v1/projects/${draft.id}/reviewers`, payload: { reviewerId: world.reviewers[0]!.id } });
+        expect(assigned.status).toBe(201);
+        const replacement = await createUser(t.app, `接替-${caller}`, 'reviewer', world.units.direct);
+        await addToPanel(t.app, world.roundId, [replacement]);
+        url = url.replace('{id}', draft.id).replace('{reviewerId}', world.reviewers[0]!.id);
+        payload = { replacementId: replacement.id, reason: '出差' };
         break;
       }
       case 'getRoundRanking':

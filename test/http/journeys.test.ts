@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventType, Grade, ProjectState } from '../../machines/project.types.js';
 import type { components } from '../client/schema.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
-import { assignReviewers, createDraft, createUnit, createUser, createWorld, driveTo, fire, fireOk, firing, type User, type World } from '../helpers/world.js';
+import { addToPanel, assignReviewers, createDraft, createUnit, createUser, createWorld, driveTo, fire, fireOk, firing, type User, type World } from '../helpers/world.js';
 
 const PROBLEM = (kind: string): string => `urn:lixiang:problem:${kind}`;
 
@@ -405,6 +405,7 @@ describe('closing the panel review', () => {
   it('refuses to close while an assigned reviewer has not scored (reviews_pending), then closes', async () => {
     const world = await createWorld(t.app, { minReviews: 2 });
     const late = await createUser(t.app, '图书馆评审', 'reviewer', world.units.direct);
+    await addToPanel(t.app, world.roundId, [late]);
     const j = await preliminarilyChecked(world);
     await assignReviewers(world, j.id);
     expect((await j.assignReviewer(late)).status).toBe(201);
@@ -429,6 +430,7 @@ describe('assigning reviewers', () => {
     const ofParent = await createUser(t.app, '音乐学院评审', 'reviewer', world.units.general);
     const unrelatedUnit = await createUnit(t.app, '后勤直属党支部', 'direct_branch');
     const unrelated = await createUser(t.app, '后勤评审', 'reviewer', unrelatedUnit);
+    await addToPanel(t.app, world.roundId, [ofParent, unrelated]);
 
     for (const reviewer of [world.conflictedReviewer, ofParent]) {
       const response = await j.assignReviewer(reviewer);

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
-import { COMPLETE_LETTER, createDraft, createUser, createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
+import { COMPLETE_LETTER, addToPanel, createDraft, createUser, createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
 
 let t: TestApp;
 let world: World;
@@ -31,6 +31,7 @@ describe('automatic assignment', () => {
     // Two more reviewers: one above the applicant's branch (a conflict for its projects), one elsewhere.
     const above = await createUser(t.app, '音乐学院评审', 'reviewer', world.units.general);
     const elsewhere = await createUser(t.app, '图书馆评审', 'reviewer', world.units.direct);
+    await addToPanel(t.app, world.roundId, [above, elsewhere]);
     const submitted1 = await driveTo(world, 'submitted');
     const submitted2 = await driveTo(world, 'submitted');
     const checked = await driveTo(world, 'preliminarily_checked');
@@ -114,6 +115,7 @@ describe('explicit assignment', () => {
   it('applies the acceptable pairs and refuses the others with their code', async () => {
     world = await createWorld(t.app, { minReviews: 2 });
     const above = await createUser(t.app, '音乐学院评审', 'reviewer', world.units.general);
+    await addToPanel(t.app, world.roundId, [above]);
     const branchProject = await driveTo(world, 'submitted');
     const draft = await createDraft(world);
     const approved = await driveTo(world, 'committee_approved');

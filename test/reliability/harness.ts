@@ -106,6 +106,9 @@ export async function seed(base: string, projects: number): Promise<Seed> {
       }),
     )
   ).id;
+  // Reviewers are assigned only from the round's review panel.
+  await ok(api(base, orgDept, 'PUT', `/api/v1/rounds/${round}/panels/review`, { name: '评审组' }));
+  await ok(api(base, orgDept, 'POST', `/api/v1/rounds/${round}/panels/review/members`, { userId: reviewer.user.id }));
   const letter = { rationale: 'r', activities: [{ content: 'c', form: 'f', when: 'w' }], expectedOutcomes: 'e', leader: 'l', members: ['m'], contact: 'c' };
   const projectIds: string[] = [];
   for (let i = 0; i < projects; i += 1) {

@@ -96,12 +96,14 @@ describe('record entries', () => {
       machineId: 'record',
       machineVersion: 1,
     });
-    // The world's admin acts are entries too: 6 units, 9 users, 1 round after the administrator.
+    // The world's admin acts are entries too: 6 units, 9 users, 1 round after the administrator; its review panel named, with 3 members.
     const counts = t.db.$client.prepare("SELECT event, count(*) AS n FROM transition_log WHERE machine_id = 'record' GROUP BY event ORDER BY event").all();
     expect(counts).toEqual([
+      { event: 'ADD_PANEL_MEMBER', n: 3 },
       { event: 'CREATE_ROUND', n: 1 },
       { event: 'CREATE_UNIT', n: 6 },
       { event: 'CREATE_USER', n: 10 },
+      { event: 'NAME_PANEL', n: 1 },
     ]);
   });
 
@@ -528,8 +530,8 @@ describe('upgrade adoption', () => {
           sqlite.prepare('UPDATE reviews SET log_seq = ? WHERE log_seq = ?').run(-(i + 1), r.seq);
         });
         sqlite.exec('UPDATE reviews SET log_seq = -log_seq WHERE log_seq < 0');
-        // Nor had that engine sealed heads, checkpoints of this log or a witness.
-        sqlite.exec('DELETE FROM sealed_head; DELETE FROM checkpoints');
+        // Nor had that engine sealed heads, checkpoints of this log or a witness, nor named panels.
+        sqlite.exec('DELETE FROM sealed_head; DELETE FROM checkpoints; DELETE FROM panel_members; DELETE FROM panels');
         for (const trigger of triggers) sqlite.exec(trigger.sql);
       })();
     } finally {
