@@ -3,11 +3,12 @@ import { IdParams, json, page, pageExamples, PageQuerySchema, problems } from '.
 import type { App } from '../http/type-provider.js';
 import { AssignmentOutcomeSchema, AssignmentsBody, OUTCOME_EXAMPLE, REVIEW_EXAMPLE, ReviewSchema, WORKLIST_EXAMPLE, WorklistItemSchema } from './panel.schemas.js';
 import type { PanelService } from './panel.service.js';
+import { idempotentCreate } from '../workflow/idempotent-create.js';
 
 export async function panelRoutes(app: App, { panel }: { panel: PanelService }) {
   app.post(
     '/rounds/:id/assignments',
-    {
+    idempotentCreate({
       config: { roles: ['org_dept'], subject: { kind: 'round', param: 'id' } },
       schema: {
         operationId: 'assignRoundReviewers',
@@ -36,7 +37,7 @@ export async function panelRoutes(app: App, { panel }: { panel: PanelService }) 
           ...problems('not-found'),
         },
       },
-    },
+    }),
     async (request) => panel.assign(principalOf(request), request.params.id, request.body, request.id),
   );
 
