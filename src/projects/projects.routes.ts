@@ -22,6 +22,7 @@ import {
   TransitionSchema,
 } from './projects.schemas.js';
 import type { ProjectsService } from './projects.service.js';
+import { letterRevisionsRoutes } from './letter-revisions.routes.js';
 import { idempotentCreate } from '../workflow/idempotent-create.js';
 
 const READERS = ['applicant', 'org_dept', 'reviewer', 'committee', 'auditor'] as const;
@@ -264,4 +265,6 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
     },
     async (request) => projects.listReviewers(principalOf(request), request.params.id, request.query),
   );
+
+  letterRevisionsRoutes(app, { projects });
 }
