@@ -190,14 +190,19 @@ function recordAnswer(request: FastifyRequest, reply: FastifyReply, payload: unk
       for (const field of withheld) delete answer[field];
       stored = { headers, body: JSON.stringify(answer), withheld, ...(createdId(answer) ? { id: createdId(answer) } : {}) };
     }
-    request.server.idempotency.save({
-      userId: pending.userId,
-      key: pending.key,
-      requestHash: pending.hash,
-      statusCode: reply.statusCode,
-      responseBody: JSON.stringify(stored),
-      createdAt: isoUtc(Date.now()),
-    });
+    try {
+      request.server.idempotency.save({
+        userId: pending.userId,
+        key: pending.key,
+        requestHash: pending.hash,
+        statusCode: reply.statusCode,
+        responseBody: JSON.stringify(stored),
+        createdAt: isoUtc(Date.now()),
+      });
+    } catch (error) {
+      // The create is committed: its answer goes out; only a retry would create again.
+      request.log.error({ err: error }, 'idempotency record not saved');
+    }
   } finally {
     pending.release();
   }
@@ -250,7 +255,19 @@ export function idempotentCreate<T extends RouteShorthandOptions>(options: T, se
   const wrapped = options as T & Record<string, unknown>;
   return {
     ...options,
-    schema: { ...schema, headers: idempotencyHeaders, response },
+    schema: {
+      ...schema,
+      ...(withhold.length && typeof schema.description === 'string'
+        ? {
+            description:
+              `${schema.description}\n` +
+              `带 Idempotency-Key 重试时不重放应答中只出示一次的 ${withhold.join(', ')}：答 409（code token_not_replayed，并给出已建对象的 id）。\n` +
+              `A retry with the Idempotency-Key does not replay ${withhold.join(', ')}, shown once and never stored: it answers 409 (code token_not_replayed, with the created id).`,
+          }
+        : {}),
+      headers: idempotencyHeaders,
+      response,
+    },
     preHandler: [...asArray(wrapped.preHandler), checkKey],
     onSend: [
       ...asArray(wrapped.onSend),
