@@ -174,6 +174,8 @@ export interface paths {
          * 新建用户并签发令牌 / Create a user and issue its token
          * @description 令牌只在此应答中出现一次，服务只保存其 SHA-256 哈希。申报人与评审人须属于一个党组织。
          *     The token is in this answer only; the service keeps its SHA-256 hash. Applicants and reviewers need a unit (422 otherwise).
+         *     带 Idempotency-Key 重试时不重放应答中只出示一次的 token：答 409（code token_not_replayed，并给出已建对象的 id）。
+         *     A retry with the Idempotency-Key does not replay token, shown once and never stored: it answers 409 (code token_not_replayed, with the created id).
          *
          *     可调用角色 / Roles: `admin`.
          */

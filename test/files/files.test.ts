@@ -397,7 +397,11 @@ describe('the signed letter and SUBMIT', () => {
 
   it('where the round does not require it, SUBMIT logs the signed letter when there is one, and otherwise only the hashes of the letter and the context', async () => {
     const without = await createDraft(world);
-    expect((await fire(world, without.id, world.applicant, 'SUBMIT')).body.transition.payload).toEqual({ letterSha256: LETTER_SHA256, letterRevision: 1, contextSha256: contextSha256(without.id) });
+    expect((await fire(world, without.id, world.applicant, 'SUBMIT')).body.transition.payload).toEqual({
+      letterSha256: LETTER_SHA256,
+      letterRevision: 1,
+      contextSha256: contextSha256(without.id),
+    });
 
     const withLetter = await createDraft(world);
     const pdf = minimalPdf('optional scan');
