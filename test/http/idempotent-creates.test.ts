@@ -122,6 +122,16 @@ describe('a retried create', () => {
     expect(again.headers.location).toBe(first.headers.location);
     expect(again.body).toEqual(first.body);
     expect(count('files')).toBe(files);
+    // A body the handler refuses is refused as without a key, and keeps nothing under it.
+    const broken = await call(t.app, world.applicant.token, {
+      method: 'POST',
+      url: `/api/v1/projects/${draft.id}/files?kind=signed_letter`,
+      payload: multipartBody([{ name: 'file', filename: 'empty.pdf', contentType: 'application/pdf', content: Buffer.alloc(0) }]).payload,
+      headers: { ...multipartBody([]).headers, 'idempotency-key': 'upload-broken' },
+    });
+    expect(broken.status).toBe(400);
+    const records = () => (t.db.$client.prepare("SELECT count(*) AS n FROM idempotency_records WHERE key = 'upload-broken'").get() as { n: number }).n;
+    expect(records()).toBe(0);
     const other = await upload('----boundary-one', minimalPdf('b'));
     expect(other.status).toBe(422);
     expect(other.body).toMatchObject({ type: expect.stringContaining('idempotency-key-reused') as string });
