@@ -292,3 +292,6 @@ function mergeProblems(existing: { description?: string; content?: Record<string
   const description = [existing.description, (added as { description?: string }).description].filter(Boolean).join('; ');
   return { ...existing, description, content };
 }
+
+/** `idempotentCreate` for an answer that carries a new token: the token is never kept, a retry is a 409. */
+export const idempotentCreateWithheld = <T extends RouteShorthandOptions>(options: T): T => idempotentCreate(options, { withhold: ['token'] });
