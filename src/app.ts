@@ -132,6 +132,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     log: new TransitionLogRepository(options.db.$client),
     idempotency: new IdempotencyRepository(options.db.$client),
   };
+  // The create routes' Idempotency-Key (src/workflow/idempotent-create.ts) keeps its records there too.
+  app.decorate('idempotency', workflow.idempotency);
   const units = new UnitsService(options.db, clock, committer, workflow.log);
   const users = new UsersService(options.db, clock, units, committer, workflow.log);
   const projectsRepository = new ProjectsRepository(options.db);

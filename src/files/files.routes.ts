@@ -19,6 +19,7 @@ import { contentDisposition } from '../http/content-disposition.js';
 import { MEDIA_TYPES } from './file-content.js';
 import { FileParams, FileSchema, REPORT_DOCUMENT_EXAMPLE, SIGNED_LETTER_EXAMPLE, UploadBody, UploadQuery } from './files.schemas.js';
 import type { FilesService, Upload } from './files.service.js';
+import { idempotentCreate } from '../workflow/idempotent-create.js';
 
 const READERS = ['applicant', 'org_dept', 'reviewer', 'committee', 'auditor'] as const;
 
@@ -93,7 +94,7 @@ export async function filesRoutes(app: App, { files, maxUploadBytes }: { files: 
 
   app.post(
     '/projects/:id/files',
-    {
+    idempotentCreate({
       config: { roles: ['applicant'], subject: { kind: 'project', param: 'id' } },
       validatorCompiler: passBody,
       schema: {
@@ -131,7 +132,7 @@ export async function filesRoutes(app: App, { files, maxUploadBytes }: { files: 
           ...problems('forbidden', 'not-found', 'conflict', 'payload-too-large', 'unsupported-media-type'),
         },
       },
-    },
+    }),
     async (request, reply) => {
       if (!request.isMultipart()) {
         throw new Problem('unsupported-media-type', '请使用 multipart/form-data，文件放在字段 file / Send multipart/form-data with the file in the part `file`');

@@ -26,11 +26,12 @@ import {
   WorklistItemSchema,
 } from './panel.schemas.js';
 import type { PanelService } from './panel.service.js';
+import { idempotentCreate } from '../workflow/idempotent-create.js';
 
 export async function panelRoutes(app: App, { panel }: { panel: PanelService }) {
   app.post(
     '/rounds/:id/assignments',
-    {
+    idempotentCreate({
       config: { roles: ['org_dept'], subject: { kind: 'round', param: 'id' } },
       schema: {
         operationId: 'assignRoundReviewers',
@@ -64,7 +65,7 @@ export async function panelRoutes(app: App, { panel }: { panel: PanelService }) 
           ...problems('not-found', 'conflict'),
         },
       },
-    },
+    }),
     async (request) => panel.assign(principalOf(request), request.params.id, request.body, request.id),
   );
 

@@ -22,6 +22,8 @@ import {
   TransitionSchema,
 } from './projects.schemas.js';
 import type { ProjectsService } from './projects.service.js';
+import { letterRevisionsRoutes } from './letter-revisions.routes.js';
+import { idempotentCreate } from '../workflow/idempotent-create.js';
 
 const READERS = ['applicant', 'org_dept', 'reviewer', 'committee', 'auditor'] as const;
 
@@ -35,7 +37,7 @@ const REPLAYED = REPLAYED_HEADER;
 export async function projectsRoutes(app: App, { projects }: { projects: ProjectsService }) {
   app.post(
     '/projects',
-    {
+    idempotentCreate({
       config: { roles: ['applicant'] },
       schema: {
         operationId: 'createProject',
@@ -51,7 +53,7 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
           ...problems('forbidden', 'unprocessable'),
         },
       },
-    },
+    }),
     async (request, reply) => {
       const project = await projects.create(principalOf(request), request.body, request.id);
       return reply.code(201).header('ETag', etagOf(project.version)).header('Location', `/api/v1/projects/${project.id}`).send(project);
@@ -217,7 +219,7 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
 
   app.post(
     '/projects/:id/reviewers',
-    {
+    idempotentCreate({
       config: { roles: ['org_dept'], subject: { kind: 'project', param: 'id' } },
       schema: {
         operationId: 'assignReviewer',
@@ -236,7 +238,7 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
           ...problems('not-found', 'conflict', 'unprocessable'),
         },
       },
-    },
+    }),
     async (request, reply) => reply.code(201).send(await projects.assignReviewer(principalOf(request), request.params.id, request.body.reviewerId, request.id)),
   );
 
@@ -263,4 +265,6 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
     },
     async (request) => projects.listReviewers(principalOf(request), request.params.id, request.query),
   );
+
+  letterRevisionsRoutes(app, { projects });
 }

@@ -85,6 +85,12 @@ export const ProjectSchema = Type.Object(
     allowedEvents: Type.Optional(
       Type.Array(EventTypeSchema, { description: '调用者此刻可触发的事件（条件仍可能拒绝）/ Events the caller may fire now (a guard may still refuse)' }),
     ),
+    submittedLetterRevision: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, examples: [1] }), Type.Null()], {
+        description:
+          '最近一次提交申报的责任书修订号（见 letter-revisions），未提交为 null；项目详情与列表给出 / The letter revision the latest SUBMIT submitted (see letter-revisions); null until submitted. In the project view and list',
+      }),
+    ),
   },
   { $id: 'Project', additionalProperties: false, description: '党建项目 / A party-building project' },
 );
@@ -302,7 +308,7 @@ export const EventResultSchema = Type.Object(
   { $id: 'EventResult', additionalProperties: false, description: '事件之后的项目与新的日志条目 / The project after the event and the new log entry' },
 );
 
-const COMPLETE_LETTER: LetterView = {
+export const COMPLETE_LETTER: LetterView = {
   rationale: '学院党支部组织生活形式单一，党员参与度不高，需要以专业特色激活组织生活。',
   activities: [
     { content: '“红色旋律”主题党日，党员师生共同排演革命歌曲', form: '主题党日 + 音乐会', when: '2023年5月' },

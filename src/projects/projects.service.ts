@@ -20,7 +20,9 @@ import { applyStep, requestHash, runStep, type StepReply, type Subjects, type Wo
 import { directionBelongsTo, type Category } from './categories.js';
 import { ProjectFacts, loggedPayload } from './project-facts.js';
 import type { ProjectsRepository } from './projects.repository.js';
+import { LetterRevisionsRepository } from './letter-revisions.repository.js';
 import type { CreateProjectInput, ListProjectsInput, PatchProjectInput, ProjectView, TransitionView } from './projects.schemas.js';
+import type { LetterRevisionSummary, LetterRevisionView } from './letter-revisions.schemas.js';
 
 export function toProjectView(row: ProjectRow, events?: string[]): ProjectView {
   return {
@@ -115,6 +117,7 @@ export class ProjectsService {
   /** Projects as the workflow step sees them. */
   private readonly subjects: Subjects<ProjectRow, ProjectCommand, Facts>;
   private readonly panel: PanelRepository;
+  private readonly letterRevisions: LetterRevisionsRepository;
   private readonly conflicts: ConflictRules;
   /**
    * The units a reviewer must not come from, for a project: its unit's line, and its family unless
@@ -131,6 +134,7 @@ export class ProjectsService {
     private readonly workflow: WorkflowStores,
   ) {
     this.panel = new PanelRepository(db);
+    this.letterRevisions = new LetterRevisionsRepository(db.$client);
     this.conflicts = new ConflictRules(db);
     this.barredUnits = (project) => {
       const scope = this.panel.roundOf(project.roundId)?.conflictScope ?? 'family';
@@ -144,7 +148,13 @@ export class ProjectsService {
       visible: (principal, project) => this.visible(principal, project),
       notFound: (id) => new Problem('not-found', `项目不存在 / Project ${id} not found`),
       facts: (project, now) => this.facts(project, now),
-      loggedPayload: (command, facts, next) => loggedPayload(command, facts, next.context as ProjectContext),
+      loggedPayload: (command, facts, next) => {
+        const payload = loggedPayload(command, facts, next.context as ProjectContext);
+        // SUBMIT names the letter revision it submitted (none for a project older than revisions).
+        if (command.type !== 'SUBMIT') return payload;
+        const revision = this.letterRevisions.latest((next.context as ProjectContext).projectId);
+        return revision === null ? payload : { ...payload, letterRevision: revision };
+      },
       write: (project, next, at) => {
         const context = next.context as ProjectContext;
         const updated: ProjectRow = {
@@ -250,12 +260,14 @@ export class ProjectsService {
             direction: row.direction,
             title: row.title,
             letterSha256: letterSha256(row.letter),
+            letterRevision: 1,
             machine: { id: row.machineId, version: row.machineVersion },
             contextSha256: contextSha256(row.context),
           },
           at: row.createdAt,
         },
       );
+      this.letterRevisions.save({ projectId: id, revision: 1, letter: row.letter, savedBy: principal.id, savedAt: row.createdAt });
       return toProjectView(row, this.allowedFor(principal, row));
     });
   }
@@ -274,14 +286,36 @@ export class ProjectsService {
       },
       query.limit ?? DEFAULT_PAGE_SIZE,
     );
-    const items = rows.map((row) => toProjectView(row));
+    const items = rows.map((row) => ({ ...toProjectView(row), submittedLetterRevision: this.letterRevisions.submitted(row.id) }));
     const last = items.at(-1);
     return { items, nextCursor: more && last ? encodeCursor(last.id) : null };
   }
 
   get(principal: Principal, id: string): ProjectView {
     const row = this.findVisible(principal, id);
-    return toProjectView(row, this.allowedFor(principal, row));
+    return { ...toProjectView(row, this.allowedFor(principal, row)), submittedLetterRevision: this.letterRevisions.submitted(id) };
+  }
+
+  /** A page of the project's letter revisions, oldest first, without the letters. */
+  listLetterRevisions(principal: Principal, id: string, query: PageQuery = {}): Page<LetterRevisionSummary> {
+    this.findVisible(principal, id);
+    const limit = pageSize(query);
+    const after = query.cursor ? decodeKeyCursor(query.cursor, ['number'] as const)[0] : 0;
+    return pageOf(
+      this.letterRevisions.page(id, after, limit + 1),
+      limit,
+      (r) => encodeKeyCursor([r.revision]),
+      (r) => ({ revision: r.revision, sha256: letterSha256(JSON.parse(r.letter)), savedBy: r.savedBy, savedByName: r.savedByName, savedAt: r.savedAt }),
+    );
+  }
+
+  /** One revision of the project's letter, in full. */
+  letterRevision(principal: Principal, id: string, revision: number): LetterRevisionView {
+    this.findVisible(principal, id);
+    const row = this.letterRevisions.one(id, revision);
+    if (!row) throw new Problem('not-found', `项目 ${id} 没有责任书修订 ${revision} / Project ${id} has no letter revision ${revision}`);
+    const letter = JSON.parse(row.letter) as LetterRevisionView['letter'];
+    return { projectId: id, revision: row.revision, letter, sha256: letterSha256(letter), savedBy: row.savedBy, savedByName: row.savedByName, savedAt: row.savedAt };
   }
 
   /** A draft's edit and its EDIT_DRAFT entry, in one step. */
@@ -314,10 +348,8 @@ export class ProjectsService {
       });
       if (!updated) throw new Error(`project ${id} changed inside its own transaction`);
       const letter = letterSha256(updated.letter);
-      const changed = [
-        ...(['category', 'direction', 'title'] as const).filter((field) => updated[field] !== row[field]),
-        ...(letter !== letterSha256(row.letter) ? ['letter'] : []),
-      ];
+      const letterChanged = letter !== letterSha256(row.letter);
+      const changed = [...(['category', 'direction', 'title'] as const).filter((field) => updated[field] !== row[field]), ...(letterChanged ? ['letter'] : [])];
       appendRecord(
         this.workflow.log,
         { actor: principal, requestId },
@@ -327,10 +359,22 @@ export class ProjectsService {
           event: 'EDIT_DRAFT',
           fromState: row.state,
           toState: updated.state,
-          payload: { category: updated.category, direction: updated.direction, title: updated.title, letterSha256: letter, revision: updated.version, changed },
+          payload: {
+            category: updated.category,
+            direction: updated.direction,
+            title: updated.title,
+            letterSha256: letter,
+            revision: updated.version,
+            // A changed letter is kept as a revision, numbered by the project's version.
+            ...(letterChanged ? { letterRevision: updated.version } : {}),
+            changed,
+          },
           at: updated.updatedAt,
         },
       );
+      if (letterChanged) {
+        this.letterRevisions.save({ projectId: id, revision: updated.version, letter: updated.letter, savedBy: principal.id, savedAt: updated.updatedAt });
+      }
       return toProjectView(updated, this.allowedFor(principal, updated));
     });
   }

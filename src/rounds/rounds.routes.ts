@@ -7,6 +7,7 @@ import { principalOf } from '../plugins/auth.js';
 import { TransitionSchema, type TransitionView } from '../projects/projects.schemas.js';
 import { CreateRoundBody, ROUND_EXAMPLE, ROUND_EXAMPLES, RoundEventBody, RoundEventResultSchema, RoundSchema } from './rounds.schemas.js';
 import type { RoundsService } from './rounds.service.js';
+import { idempotentCreate } from '../workflow/idempotent-create.js';
 
 const ETAG = { type: 'string', description: '批次版本，作 If-Match 使用，如 "3" / The round version, for If-Match, e.g. "3"' } as const;
 const REPLAYED = REPLAYED_HEADER;
@@ -14,7 +15,7 @@ const REPLAYED = REPLAYED_HEADER;
 export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService }) {
   app.post(
     '/rounds',
-    {
+    idempotentCreate({
       config: { roles: ['admin'] },
       schema: {
         operationId: 'createRound',
@@ -27,7 +28,7 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
         body: CreateRoundBody,
         response: { 201: json(ref(RoundSchema), '已创建的批次 / The new round', ROUND_EXAMPLES), ...problems('unprocessable') },
       },
-    },
+    }),
     async (request, reply) => {
       const round = await rounds.create({ actor: principalOf(request), requestId: request.id }, request.body);
       return reply.code(201).header('ETag', etagOf(round.version)).send(round);

@@ -3,11 +3,12 @@ import { json, page, pageExamples, PageQuerySchema, problems, ref } from '../htt
 import { principalOf } from '../plugins/auth.js';
 import { CreateUnitBody, UNIT_EXAMPLE, UNIT_EXAMPLES, UnitSchema } from './units.schemas.js';
 import type { UnitsService } from './units.service.js';
+import { idempotentCreate } from '../workflow/idempotent-create.js';
 
 export async function unitsRoutes(app: App, { units }: { units: UnitsService }) {
   app.post(
     '/units',
-    {
+    idempotentCreate({
       config: { roles: ['admin'] },
       schema: {
         operationId: 'createUnit',
@@ -20,7 +21,7 @@ export async function unitsRoutes(app: App, { units }: { units: UnitsService }) 
           ...problems('unprocessable'),
         },
       },
-    },
+    }),
     async (request, reply) => reply.code(201).send(await units.create({ actor: principalOf(request), requestId: request.id }, request.body)),
   );
 

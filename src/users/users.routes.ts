@@ -15,6 +15,7 @@ import {
   UsersQuerySchema,
 } from './users.schemas.js';
 import type { UsersService } from './users.service.js';
+import { idempotentCreateWithheld } from '../workflow/idempotent-create.js';
 
 /** Who may read the directory of users. */
 const DIRECTORY_READERS = ['admin', 'org_dept', 'committee', 'auditor'] as const;
@@ -24,7 +25,7 @@ const NEW_TOKEN_EXAMPLES = { token: { summary: '新令牌，仅此一次 / The n
 export async function usersRoutes(app: App, { users }: { users: UsersService }) {
   app.post(
     '/users',
-    {
+    idempotentCreateWithheld({
       config: { roles: ['admin'] },
       schema: {
         operationId: 'createUser',
@@ -39,7 +40,7 @@ export async function usersRoutes(app: App, { users }: { users: UsersService }) 
           ...problems('unprocessable'),
         },
       },
-    },
+    }),
     async (request, reply) => reply.code(201).send(await users.create({ actor: principalOf(request), requestId: request.id }, request.body)),
   );
 

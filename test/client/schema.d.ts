@@ -174,6 +174,8 @@ export interface paths {
          * 新建用户并签发令牌 / Create a user and issue its token
          * @description 令牌只在此应答中出现一次，服务只保存其 SHA-256 哈希。申报人与评审人须属于一个启用的党组织。
          *     The token is in this answer only; the service keeps its SHA-256 hash. Applicants and reviewers need an active unit (422 otherwise).
+         *     带 Idempotency-Key 重试时不重放应答中只出示一次的 token：答 409（code token_not_replayed，并给出已建对象的 id）。
+         *     A retry with the Idempotency-Key does not replay token, shown once and never stored: it answers 409 (code token_not_replayed, with the created id).
          *
          *     可调用角色 / Roles: `admin`.
          */
@@ -575,6 +577,52 @@ export interface paths {
          *     可调用角色 / Roles: `org_dept`.
          */
         post: operations["assignReviewer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/letter-revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 责任书修订记录 / The letter’s revisions
+         * @description 新建草稿与每次改动责任书的修改各存一次修订，修订号为当时的项目版本号；按修订号分页，不含全文。能看到项目的人都能看到（否则 404）。
+         *     Creating the draft and every edit that changes the letter each keep a revision, numbered by the project’s version at that moment. In revision order, a page at a time, without the letters. For everyone who may see the project (404 otherwise).
+         *
+         *     可调用角色 / Roles: `applicant`, `org_dept`, `reviewer`, `committee`, `auditor`.
+         */
+        get: operations["listLetterRevisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/letter-revisions/{revision}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 责任书的一次修订 / One revision of the letter
+         * @description 该修订的责任书全文及其 SHA-256（与日志中的 letterSha256 相同）。没有该修订或看不到项目答 404。
+         *     The letter as saved in that revision, with its SHA-256 (as letterSha256 in the log). 404 for an unknown revision or a project the caller may not see.
+         *
+         *     可调用角色 / Roles: `applicant`, `org_dept`, `reviewer`, `committee`, `auditor`.
+         */
+        get: operations["getLetterRevision"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1679,6 +1727,8 @@ export interface components {
             updatedAt: string;
             /** @description 调用者此刻可触发的事件（条件仍可能拒绝）/ Events the caller may fire now (a guard may still refuse) */
             allowedEvents?: ("SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND")[];
+            /** @description 最近一次提交申报的责任书修订号（见 letter-revisions），未提交为 null；项目详情与列表给出 / The letter revision the latest SUBMIT submitted (see letter-revisions); null until submitted. In the project view and list */
+            submittedLetterRevision?: number | null;
         };
         /** @description 状态流转日志条目 / An entry of the transition log */
         Transition: {
@@ -3533,6 +3583,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建 / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice
+                 * @example create-2023-001
+                 */
+                "idempotency-key"?: string;
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
                 /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
@@ -3563,6 +3618,8 @@ export interface operations {
             /** @description 已创建的党组织 / The new unit */
             201: {
                 headers: {
+                    /** @description 为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -3625,7 +3682,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求无法处理 / Unprocessable request (`unprocessable`) */
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`); 幂等键已用于不同的请求 / Idempotency key reused with a different request (`idempotency-key-reused`) */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -3786,6 +3843,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建 / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice
+                 * @example create-2023-001
+                 */
+                "idempotency-key"?: string;
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
                 /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
@@ -3816,6 +3878,8 @@ export interface operations {
             /** @description 新用户及其令牌 / The new user and its token */
             201: {
                 headers: {
+                    /** @description 为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -3895,6 +3959,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求体过大 / Request body too large (`payload-too-large`) */
             413: {
                 headers: {
@@ -3917,7 +3992,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求无法处理 / Unprocessable request (`unprocessable`) */
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`); 幂等键已用于不同的请求 / Idempotency key reused with a different request (`idempotency-key-reused`) */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -5066,6 +5141,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建 / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice
+                 * @example create-2023-001
+                 */
+                "idempotency-key"?: string;
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
                 /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
@@ -5161,6 +5241,8 @@ export interface operations {
             /** @description 已创建的批次 / The new round */
             201: {
                 headers: {
+                    /** @description 为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -5223,7 +5305,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求无法处理 / Unprocessable request (`unprocessable`) */
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`); 幂等键已用于不同的请求 / Idempotency key reused with a different request (`idempotency-key-reused`) */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -5817,6 +5899,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建 / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice
+                 * @example create-2023-001
+                 */
+                "idempotency-key"?: string;
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
                 /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
@@ -5860,6 +5947,8 @@ export interface operations {
                     ETag?: string;
                     /** @description 新项目的地址 / Where the new project is */
                     Location?: string;
+                    /** @description 为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -5922,7 +6011,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求无法处理 / Unprocessable request (`unprocessable`) */
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`); 幂等键已用于不同的请求 / Idempotency key reused with a different request (`idempotency-key-reused`) */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -6697,6 +6786,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建 / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice
+                 * @example create-2023-001
+                 */
+                "idempotency-key"?: string;
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
                 /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
@@ -6726,6 +6820,8 @@ export interface operations {
             /** @description 项目的全部评审分配 / Every assignment of the project */
             201: {
                 headers: {
+                    /** @description 为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -6810,7 +6906,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求无法处理 / Unprocessable request (`unprocessable`) */
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`); 幂等键已用于不同的请求 / Idempotency key reused with a different request (`idempotency-key-reused`) */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -6845,6 +6941,278 @@ export interface operations {
                 };
             };
             /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listLetterRevisions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 责任书修订 / The revisions */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /**
+                             * @description 修订号：保存时项目的版本号 / The revision: the project’s version when the letter was saved
+                             * @example 1
+                             */
+                            revision: number;
+                            /**
+                             * @description 责任书规范 JSON 的 SHA-256，与日志中的 letterSha256 相同 / SHA-256 of the letter’s canonical JSON, as letterSha256 in the log
+                             * @example 5d41402abc4b2a76b9719d911017c5925d41402abc4b2a76b9719d911017c592
+                             */
+                            sha256: string;
+                            /**
+                             * @description 保存者 / Saved by
+                             * @example 01870d4f-3100-7d20-b3f4-1a2b3c4d5e04
+                             */
+                            savedBy: string;
+                            /** @description 保存者姓名 / The saver’s name */
+                            savedByName: string | null;
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                             * @example 2023-03-01T02:00:00.000Z
+                             */
+                            savedAt: string;
+                        }[];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLetterRevision: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 项目标识 / Project id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+                /**
+                 * @description 修订号 / The revision
+                 * @example 1
+                 */
+                revision: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 责任书修订 / The revision */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 项目标识 / Project id
+                         * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                         */
+                        projectId: string;
+                        /**
+                         * @description 修订号：保存时项目的版本号 / The revision: the project’s version when the letter was saved
+                         * @example 1
+                         */
+                        revision: number;
+                        /**
+                         * @description 责任书规范 JSON 的 SHA-256，与日志中的 letterSha256 相同 / SHA-256 of the letter’s canonical JSON, as letterSha256 in the log
+                         * @example 5d41402abc4b2a76b9719d911017c5925d41402abc4b2a76b9719d911017c592
+                         */
+                        sha256: string;
+                        /**
+                         * @description 保存者 / Saved by
+                         * @example 01870d4f-3100-7d20-b3f4-1a2b3c4d5e04
+                         */
+                        savedBy: string;
+                        /** @description 保存者姓名 / The saver’s name */
+                        savedByName: string | null;
+                        /**
+                         * Format: date-time
+                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                         * @example 2023-03-01T02:00:00.000Z
+                         */
+                        savedAt: string;
+                        letter: components["schemas"]["Letter"];
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -6991,6 +7359,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建 / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice
+                 * @example create-2023-001
+                 */
+                "idempotency-key"?: string;
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
                 /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
@@ -7045,6 +7418,8 @@ export interface operations {
             /** @description 新建的分配与被拒绝的分配 / The assignments made and those refused */
             200: {
                 headers: {
+                    /** @description 为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -7187,6 +7562,17 @@ export interface operations {
             };
             /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
             415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 幂等键已用于不同的请求 / Idempotency key reused with a different request (`idempotency-key-reused`) */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -8958,6 +9344,11 @@ export interface operations {
                 kind: "signed_letter" | "final_report_document";
             };
             header?: {
+                /**
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建 / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice
+                 * @example create-2023-001
+                 */
+                "idempotency-key"?: string;
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
                 /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
@@ -8989,6 +9380,8 @@ export interface operations {
                 headers: {
                     /** @description 新文件的下载地址 / Where the new file is downloaded */
                     Location?: string;
+                    /** @description 为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -9111,6 +9504,17 @@ export interface operations {
             };
             /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
             415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 幂等键已用于不同的请求 / Idempotency key reused with a different request (`idempotency-key-reused`) */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];

@@ -129,7 +129,7 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
       const submitted = await fire(owner, id, 'SUBMIT');
       // The log entry keeps the signed letter's checksum and the letter's own hash.
       expect(submitted.transition.payload).toMatchObject({ signedLetter: { fileId: letters[id]!.id, sha256: letters[id]!.sha256 } });
-      expect(Object.keys(submitted.transition.payload).sort()).toEqual(['contextSha256', 'letterSha256', 'signedLetter']);
+      expect(Object.keys(submitted.transition.payload).sort()).toEqual(['contextSha256', 'letterRevision', 'letterSha256', 'signedLetter']);
     }
 
     // Compliance before the deadline: who has not submitted yet (a branch counts for its parent).

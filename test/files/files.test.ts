@@ -386,7 +386,7 @@ describe('the signed letter and SUBMIT', () => {
 
     const submitted = await fire(world, project.id, world.applicant, 'SUBMIT');
     expect(submitted.status).toBe(200);
-    const payload = { signedLetter: { fileId: latest.body.id, sha256: sha256(second) }, letterSha256: LETTER_SHA256, contextSha256: contextSha256(project.id) };
+    const payload = { signedLetter: { fileId: latest.body.id, sha256: sha256(second) }, letterSha256: LETTER_SHA256, letterRevision: 1, contextSha256: contextSha256(project.id) };
     expect(submitted.body.transition.payload).toEqual(payload);
     const log = await transitions(project.id);
     expect(log.map((e) => e.event)).toEqual(['CREATE_PROJECT', 'SUBMIT']);
@@ -397,7 +397,11 @@ describe('the signed letter and SUBMIT', () => {
 
   it('where the round does not require it, SUBMIT logs the signed letter when there is one, and otherwise only the hashes of the letter and the context', async () => {
     const without = await createDraft(world);
-    expect((await fire(world, without.id, world.applicant, 'SUBMIT')).body.transition.payload).toEqual({ letterSha256: LETTER_SHA256, contextSha256: contextSha256(without.id) });
+    expect((await fire(world, without.id, world.applicant, 'SUBMIT')).body.transition.payload).toEqual({
+      letterSha256: LETTER_SHA256,
+      letterRevision: 1,
+      contextSha256: contextSha256(without.id),
+    });
 
     const withLetter = await createDraft(world);
     const pdf = minimalPdf('optional scan');
@@ -406,6 +410,7 @@ describe('the signed letter and SUBMIT', () => {
     expect(submitted.body.transition.payload).toEqual({
       signedLetter: { fileId: uploaded.body.id, sha256: sha256(pdf) },
       letterSha256: LETTER_SHA256,
+      letterRevision: 1,
       contextSha256: contextSha256(withLetter.id),
     });
   });

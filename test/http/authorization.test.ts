@@ -48,6 +48,8 @@ const ALLOWED: Record<string, Caller[]> = {
   updateProject: ['applicant'],
   fireProjectEvent: ['applicant'],
   listProjectTransitions: PROJECT_READERS,
+  listLetterRevisions: PROJECT_READERS,
+  getLetterRevision: PROJECT_READERS,
   listReviewers: ['orgDept', 'committee', 'auditor'],
   assignReviewer: ['orgDept'],
   assignRoundReviewers: ['orgDept'],
@@ -328,6 +330,9 @@ describe('authorization matrix', () => {
       }
       case 'verifyKeptCheckpoint':
         payload = { note };
+        break;
+      case 'getLetterRevision':
+        url = url.replace('{id}', readProjectId).replace('{revision}', '1');
         break;
       default:
         url = url.replace('{id}', readProjectId);

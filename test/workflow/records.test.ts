@@ -245,6 +245,7 @@ describe('record entries', () => {
       direction: 'member_platforms',
       title: '“红色旋律”党员先锋岗',
       letterSha256: sha256(canonicalJson(COMPLETE_LETTER)),
+      letterRevision: 1,
       machine: { id: 'project', version: 1 },
       contextSha256: sha256(canonicalJson(JSON.parse(stored().context!))),
     });
@@ -268,6 +269,7 @@ describe('record entries', () => {
       title: '“红色旋律”党员先锋岗（修订）',
       letterSha256: sha256(canonicalJson(letter)),
       revision: 2,
+      letterRevision: 2,
       changed: ['title', 'letter'],
     });
     expect(stored().version).toBe(2);
@@ -532,6 +534,8 @@ describe('upgrade adoption', () => {
         sqlite.exec('UPDATE reviews SET log_seq = -log_seq WHERE log_seq < 0');
         // Nor had that engine sealed heads, checkpoints of this log or a witness, nor named panels.
         sqlite.exec('DELETE FROM sealed_head; DELETE FROM checkpoints; DELETE FROM panel_members; DELETE FROM panels');
+        // Nor did it keep letter revisions (they came with their entries).
+        sqlite.exec('DELETE FROM letter_revisions');
         for (const trigger of triggers) sqlite.exec(trigger.sql);
       })();
     } finally {
