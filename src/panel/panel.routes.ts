@@ -144,7 +144,7 @@ export async function panelRoutes(app: App, { panel }: { panel: PanelService }) 
 
   app.post(
     '/rounds/:id/panels/:kind/members',
-    {
+    idempotentCreate({
       config: { roles: ['org_dept', 'admin'], subject: { kind: 'round', param: 'id' } },
       schema: {
         operationId: 'addPanelMember',
@@ -162,7 +162,7 @@ export async function panelRoutes(app: App, { panel }: { panel: PanelService }) 
           ...problems(400, 'not-found', 'conflict', 'unprocessable'),
         },
       },
-    },
+    }),
     async (request, reply) =>
       reply.code(201).send(await panel.addMember({ actor: principalOf(request), requestId: request.id }, request.params.id, request.params.kind, request.body.userId)),
   );
@@ -204,7 +204,7 @@ export async function panelRoutes(app: App, { panel }: { panel: PanelService }) 
 
   app.post(
     '/projects/:id/reviewers/:reviewerId/replace',
-    {
+    idempotentCreate({
       config: { roles: ['org_dept', 'admin'], subject: { kind: 'project', param: 'id' } },
       schema: {
         operationId: 'replaceReviewer',
@@ -240,7 +240,7 @@ export async function panelRoutes(app: App, { panel }: { panel: PanelService }) 
           ...problems(400, 'not-found', 'conflict', 'unprocessable'),
         },
       },
-    },
+    }),
     async (request, reply) =>
       reply
         .code(201)

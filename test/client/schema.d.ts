@@ -8086,6 +8086,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建 / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice
+                 * @example create-2023-001
+                 */
+                "idempotency-key"?: string;
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
                 /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
@@ -8118,6 +8123,8 @@ export interface operations {
             /** @description 加入后的评审组 / The panel with the new member */
             201: {
                 headers: {
+                    /** @description 为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -8267,7 +8274,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求无法处理 / Unprocessable request (`unprocessable`) */
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`); 幂等键已用于不同的请求 / Idempotency key reused with a different request (`idempotency-key-reused`) */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -8589,6 +8596,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建 / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice
+                 * @example create-2023-001
+                 */
+                "idempotency-key"?: string;
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
                 "accept-language"?: components["parameters"]["AcceptLanguage"];
                 /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
@@ -8629,6 +8641,8 @@ export interface operations {
             /** @description 更换结果 / The replacement */
             201: {
                 headers: {
+                    /** @description 为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -8740,7 +8754,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 请求无法处理 / Unprocessable request (`unprocessable`) */
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`); 幂等键已用于不同的请求 / Idempotency key reused with a different request (`idempotency-key-reused`) */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { minimalPdf, multipartBody } from '../helpers/files.js';
-import { COMPLETE_LETTER, createDraft, createWorld, fireOk, type World } from '../helpers/world.js';
+import { COMPLETE_LETTER, createDraft, createUser, createWorld, fireOk, type World } from '../helpers/world.js';
 
 let t: TestApp;
 let world: World;
@@ -99,6 +99,39 @@ describe('a retried create', () => {
     expect(replay.body).toEqual(round.body);
     expect(count('reviewer_assignments')).toBe(after);
     expect(logCount()).toBe(entries);
+    await verifyValid();
+  });
+
+  it('replays a panel member added and a reviewer replaced, without adding or replacing twice', async () => {
+    const newcomer = await createUser(t.app, '新评审人', 'reviewer', world.units.otherBranch);
+    const members = `/api/v1/rounds/${world.roundId}/panels/review/members`;
+    const added = await post(world.orgDept.token, members, { userId: newcomer.id }, 'member-1');
+    expect(added.status).toBe(201);
+    const entries = logCount();
+    const addedAgain = await post(world.orgDept.token, members, { userId: newcomer.id }, 'member-1');
+    expect(addedAgain.status).toBe(201);
+    expect(addedAgain.headers['idempotent-replayed']).toBe('true');
+    expect(addedAgain.body).toEqual(added.body);
+    expect(logCount()).toBe(entries);
+    // Without the key the same member is refused: the replay hid no refusal.
+    expect((await post(world.orgDept.token, members, { userId: newcomer.id })).status).toBe(422);
+
+    const draft = await createDraft(world);
+    await fireOk(world, draft.id, 'SUBMIT');
+    expect((await post(world.orgDept.token, `/api/v1/projects/${draft.id}/reviewers`, { reviewerId: world.reviewers[0]!.id })).status).toBe(201);
+    const replace = `/api/v1/projects/${draft.id}/reviewers/${world.reviewers[0]!.id}/replace`;
+    const body = { replacementId: newcomer.id, reason: '评审人出差，无法按期评分' };
+    const replaced = await post(world.orgDept.token, replace, body, 'replace-1');
+    expect(replaced.status).toBe(201);
+    const assignments = count('reviewer_assignments');
+    const before = logCount();
+    const replacedAgain = await post(world.orgDept.token, replace, body, 'replace-1');
+    expect(replacedAgain.status).toBe(201);
+    expect(replacedAgain.headers['idempotent-replayed']).toBe('true');
+    expect(replacedAgain.body).toEqual(replaced.body);
+    expect(count('reviewer_assignments')).toBe(assignments);
+    expect(logCount()).toBe(before);
+    expect((await post(world.orgDept.token, replace, body)).status).toBe(409);
     await verifyValid();
   });
 
