@@ -65,6 +65,9 @@ export class UsersService {
     if (unitId !== null && !this.unitsService.exists(unitId)) {
       throw new Problem('unprocessable', `单位不存在 / Unit ${unitId} does not exist`, { field: 'unitId' });
     }
+    if (unitId !== null && !this.unitsService.isActive(unitId)) {
+      throw new Problem('unprocessable', `单位已停用 / Unit ${unitId} is inactive`, { field: 'unitId', code: 'unit_inactive' });
+    }
     return unitId;
   }
 
