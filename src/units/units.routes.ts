@@ -130,6 +130,11 @@ export async function unitsRoutes(app: App, { units }: { units: UnitsService }) 
     '/units/:id',
     {
       config: { roles: ['admin'] },
+      // The body (a reason) is optional: none stands for {}.
+      preValidation: (request, _reply, done) => {
+        request.body ??= {};
+        done();
+      },
       schema: {
         operationId: 'deleteUnit',
         tags: ['admin'],
@@ -139,12 +144,12 @@ export async function unitsRoutes(app: App, { units }: { units: UnitsService }) 
           'Deletes a unit nothing ever referred to (no users, projects, child units or extensions, and no log entry but its own names it), logged as ' +
           'DELETE_UNIT with the optional reason. Otherwise 409 `unit_referenced` (with `references`): deactivate it instead.',
         params: IdParams,
-        body: Type.Optional(DeleteUnitBody),
+        body: DeleteUnitBody,
         response: { 204: Type.Null({ description: '已删除 / Deleted' }), ...problems('not-found', 'conflict') },
       },
     },
     async (request, reply) => {
-      await units.remove({ actor: principalOf(request), requestId: request.id }, request.params.id, request.body ?? {});
+      await units.remove({ actor: principalOf(request), requestId: request.id }, request.params.id, request.body);
       return reply.code(204).send(null);
     },
   );
