@@ -90,5 +90,7 @@ export const UnitReasonBody = withExamples(Type.Object({ reason: Reason('原因�
 });
 export type UnitReasonInput = Static<typeof UnitReasonBody>;
 
-export const DeleteUnitBody = Type.Object({ reason: Type.Optional(Reason('删除原因，记入日志 / Why, kept in the log')) }, { additionalProperties: false });
+export const DeleteUnitBody = withExamples(Type.Object({ reason: Type.Optional(Reason('删除原因，记入日志 / Why, kept in the log')) }, { additionalProperties: false }), {
+  mistake: { summary: '误建 / Created by mistake', value: { reason: '误建，名称重复' } },
+});
 export type DeleteUnitInput = Static<typeof DeleteUnitBody>;
