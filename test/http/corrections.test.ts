@@ -304,6 +304,23 @@ describe('round settings', () => {
   });
 });
 
+describe('the opened rule', () => {
+  it('counts a project returned to draft as having left it', async () => {
+    const draft = await createDraft(world);
+    expect((await fire(world, draft.id, world.applicant, 'SUBMIT')).status).toBe(200);
+    expect((await fire(world, draft.id, world.orgDept, 'RETURN_FOR_REVISION', { comment: '活动安排需细化到月' })).status).toBe(200);
+    const title = await call(t.app, ADMIN_TOKEN, { method: 'PATCH', url: `/api/v1/rounds/${world.roundId}`, payload: { title: '改标题' } });
+    expect(title).toMatchObject({ status: 422, body: { code: 'round_opened', fields: ['title'] } });
+  });
+
+  it('leaves a round whose projects are all untouched drafts open to any amendment', async () => {
+    await createDraft(world);
+    const amended = await call(t.app, ADMIN_TOKEN, { method: 'PATCH', url: `/api/v1/rounds/${world.roundId}`, payload: { minReviews: 1 } });
+    expect(amended).toMatchObject({ status: 200, body: { minReviews: 1 } });
+    await expectVerified();
+  });
+});
+
 describe('extensions', () => {
   const grant = (token: string, unitId: string, submissionDeadline: string, reason = '支部换届，延期一周') =>
     call(t.app, token, { method: 'POST', url: `/api/v1/rounds/${world.roundId}/extensions`, payload: { unitId, submissionDeadline, reason } });
