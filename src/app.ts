@@ -39,6 +39,9 @@ import { ProjectsRepository } from './projects/projects.repository.js';
 import { ProjectsService } from './projects/projects.service.js';
 import { REPORT_SCHEMAS } from './reports/reports.schemas.js';
 import { reportsRoutes } from './reports/reports.routes.js';
+import { EXTENSION_SCHEMAS } from './extensions/extensions.schemas.js';
+import { extensionsRoutes } from './extensions/extensions.routes.js';
+import { ExtensionsService } from './extensions/extensions.service.js';
 import { ReportsService } from './reports/reports.service.js';
 import { projectsRoutes } from './projects/projects.routes.js';
 import { RoundEventResultSchema, RoundSchema } from './rounds/rounds.schemas.js';
@@ -93,7 +96,18 @@ export interface AppOptions {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Every named schema; each becomes a component of the OpenAPI document. */
-const NAMED_SCHEMAS = [...SHARED_SCHEMAS, UnitSchema, UserSchema, RoundSchema, ...PROJECT_SCHEMAS, RoundEventResultSchema, ...MACHINE_SCHEMAS, ...AUDIT_SCHEMAS, ...REPORT_SCHEMAS];
+const NAMED_SCHEMAS = [
+  ...SHARED_SCHEMAS,
+  UnitSchema,
+  UserSchema,
+  RoundSchema,
+  ...PROJECT_SCHEMAS,
+  RoundEventResultSchema,
+  ...MACHINE_SCHEMAS,
+  ...AUDIT_SCHEMAS,
+  ...REPORT_SCHEMAS,
+  ...EXTENSION_SCHEMAS,
+];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
@@ -207,6 +221,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(unitsRoutes, { units });
       await api.register(usersRoutes, { users });
       await api.register(roundsRoutes, { rounds });
+      await api.register(extensionsRoutes, { extensions: new ExtensionsService(options.db, clock, committer, workflow.log, rounds, units) });
       await api.register(projectsRoutes, { projects });
       await api.register(panelRoutes, { panel });
       await api.register(filesRoutes, {

@@ -37,7 +37,8 @@ export function roundFacts(row: RoundSettings): RoundFacts {
 export class ProjectFacts implements Facts {
   readonly title: string;
   readonly letter: Facts['letter'];
-  readonly submissionClosesAt: number;
+  private readonly roundClosesAt: number;
+  private extendedClosesAt: number | undefined;
   readonly revisionClosesAt: number | null;
   readonly minReviews: number;
   readonly scoreMin: number;
@@ -61,13 +62,26 @@ export class ProjectFacts implements Facts {
   ) {
     this.title = project.title;
     this.letter = project.letter;
-    this.submissionClosesAt = round.submissionClosesAt;
+    this.roundClosesAt = round.submissionClosesAt;
     this.revisionClosesAt = round.revisionClosesAt;
     this.minReviews = round.minReviews;
     this.scoreMin = round.scoreMin;
     this.scoreMax = round.scoreMax;
     this.funding = round.funding;
     this.signedLetterRequired = signedLetterRequired;
+  }
+
+  /**
+   * The end of the project's unit's submission window: the round's deadline, or the unit's extension
+   * in the round when it has one (Asia/Shanghai end of that day). Read only once the round's has passed.
+   */
+  get submissionClosesAt(): number {
+    if (this.now < this.roundClosesAt) return this.roundClosesAt;
+    if (this.extendedClosesAt === undefined) {
+      const extension = this.repository.extensionDeadline(this.project.roundId, this.project.unitId);
+      this.extendedClosesAt = extension === null ? this.roundClosesAt : Math.max(this.roundClosesAt, endOfShanghaiDay(extension));
+    }
+    return this.extendedClosesAt;
   }
 
   get conflictingUnitIds(): string[] {

@@ -41,7 +41,7 @@ export interface ProjectFilter {
 
 export class ProjectsRepository {
   private readonly statements;
-  /** A round's settings (these columns) never change once created, so a cache by id never goes stale; its state and pin are read fresh. */
+  /** A round's settings (these columns), by id; an amendment drops its entry (forgetRound). Its state and pin are read fresh. */
   private readonly rounds = new Map<string, { facts: RoundFacts; requireSignedLetter: boolean }>();
 
   constructor(private readonly db: Db) {
@@ -51,6 +51,9 @@ export class ProjectsRepository {
       roundSettings: sqlite.prepare<[string], RoundSettings & { requireSignedLetter: number }>(`SELECT ${ROUND_SETTING_COLUMNS} FROM rounds WHERE id = ?`),
       roundState: sqlite.prepare<[string], { state: string; projectMachineVersion: number }>(
         'SELECT state, project_machine_version AS projectMachineVersion FROM rounds WHERE id = ?',
+      ),
+      extension: sqlite.prepare<[string, string], { submissionDeadline: string }>(
+        'SELECT submission_deadline AS submissionDeadline FROM round_extensions WHERE round_id = ? AND unit_id = ?',
       ),
       projectsByState: sqlite.prepare<[string], { state: string; n: number }>('SELECT state, count(*) AS n FROM projects WHERE round_id = ? GROUP BY state'),
       approvedOfRound: sqlite.prepare<[string], { id: string }>("SELECT id FROM projects WHERE round_id = ? AND state = 'committee_approved' ORDER BY id"),
@@ -93,7 +96,7 @@ export class ProjectsRepository {
     return { ...raw, letter: JSON.parse(raw.letter) as Letter, context: JSON.parse(raw.context) as ProjectContext };
   }
 
-  /** The round's facts for the project machine's guards, computed once per round (its settings never change). */
+  /** The round's facts for the project machine's guards, computed once per round (until an amendment forgets them). */
   roundWithFacts(id: string): { facts: RoundFacts; requireSignedLetter: boolean } | undefined {
     let cached = this.rounds.get(id);
     if (!cached) {
@@ -104,6 +107,16 @@ export class ProjectsRepository {
       }
     }
     return cached;
+  }
+
+  /** Drops the cached settings of a round whose settings were amended. */
+  forgetRound(id: string): void {
+    this.rounds.delete(id);
+  }
+
+  /** The unit's own last day of submission in the round (an extension), or null. */
+  extensionDeadline(roundId: string, unitId: string): string | null {
+    return this.statements.extension.get(roundId, unitId)?.submissionDeadline ?? null;
   }
 
   /** The round's current lifecycle state and the project machine version it pins, read fresh (not cached). */

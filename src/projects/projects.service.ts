@@ -220,6 +220,9 @@ export class ProjectsService {
           code: 'round_not_open',
         });
       }
+      if (!this.unitsService.isActive(unitId)) {
+        throw new Problem('unprocessable', `本单位已停用，不能新建项目 / Unit ${unitId} is inactive: it takes no new projects`, { field: 'unitId', code: 'unit_inactive' });
+      }
       this.assertDirection(input.category, input.direction);
       const now = this.clock.now();
       const id = newId(now);

@@ -5,7 +5,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { ProjectState } from '../../machines/project.types.js';
 import type { Db } from '../db/client.js';
-import { files, projects, reviews, rounds, transitionLog, units, type ProjectRow, type ReviewRow } from '../db/schema.js';
+import { files, projects, reviews, roundExtensions, rounds, transitionLog, units, type ProjectRow, type ReviewRow } from '../db/schema.js';
 
 /** The columns of a round the reports need. */
 export interface RoundHeader {
@@ -23,6 +23,7 @@ export interface UnitInfo {
   name: string;
   type: string;
   parentId: string | null;
+  active: boolean;
 }
 
 export type ProjectReportRow = Pick<ProjectRow, 'id' | 'unitId' | 'category' | 'direction' | 'title' | 'state' | 'letter' | 'grade' | 'funding' | 'context'>;
@@ -63,7 +64,17 @@ export class ReportsRepository {
   }
 
   units(): UnitInfo[] {
-    return this.db.select({ id: units.id, name: units.name, type: units.type, parentId: units.parentId }).from(units).all();
+    return this.db.select({ id: units.id, name: units.name, type: units.type, parentId: units.parentId, active: units.active }).from(units).all();
+  }
+
+  /** The units' own submission deadlines in the round (extensions), by unit id. */
+  extensionsOf(roundId: string): Map<string, string> {
+    const rows = this.db
+      .select({ unitId: roundExtensions.unitId, submissionDeadline: roundExtensions.submissionDeadline })
+      .from(roundExtensions)
+      .where(eq(roundExtensions.roundId, roundId))
+      .all();
+    return new Map(rows.map((row) => [row.unitId, row.submissionDeadline]));
   }
 
   /** The projects of the round (only those in these states when given), by id. */

@@ -7,7 +7,7 @@ import { Type, type Static } from 'typebox';
 import { CRITERION_LABELS, GRADE_LABELS } from '../../machines/project.machine.js';
 import { CRITERIA, GRADES, STATES, type Criterion, type Label, type ProjectState } from '../../machines/project.types.js';
 import { EXAMPLE } from '../http/examples.js';
-import { Id, LabelSchema, Timestamp, ref, type Example } from '../http/schemas.js';
+import { CalendarDate, Id, LabelSchema, Timestamp, ref, type Example } from '../http/schemas.js';
 import { CATEGORY_NAMES } from '../projects/categories.js';
 
 /** The grades of the funding report: the four of GRADE, and `failed` for FAIL (funding 0). */
@@ -249,6 +249,10 @@ const quotaUnitFields = {
   name: Type.String({ minLength: 1, description: '名称 / Name', examples: ['音乐学院党总支'] }),
   type: QuotaUnitType,
   typeLabel: ref(LabelSchema),
+  extendedUntil: Type.Union([CalendarDate, Type.Null()], {
+    description: '延期申报至（该党组织或其下级党支部准予的最晚延期），无延期为 null / The latest extension granted to the unit or a branch below it; null without one',
+    examples: ['2023-04-05'],
+  }),
 };
 
 export const ComplianceSchema = Type.Object(
@@ -257,7 +261,7 @@ export const ComplianceSchema = Type.Object(
     countedStates: Type.Array(Type.Enum(STATES), {
       description: '计为“已申报”的项目状态：除草稿与已撤回外的全部状态 / The states that count as submitted: every state but draft and withdrawn',
     }),
-    quotaUnits: Count('须申报的党组织数 / Units under the quota', 4),
+    quotaUnits: Count('须申报的党组织数（在用的）/ Active units under the quota', 4),
     complete: Type.Boolean({ description: '是否所有须申报的党组织都已申报 / Whether every unit under the quota has submitted', examples: [false] }),
     missing: Type.Array(Type.Object(quotaUnitFields, { additionalProperties: false }), {
       description: '尚未申报的党组织，按类型、名称排列 / Units under the quota without a submitted project, by type then name',
@@ -418,10 +422,10 @@ export const COMPLIANCE_EXAMPLES: Record<string, Example<Compliance>> = {
       countedStates: [...COUNTED_STATES],
       quotaUnits: 3,
       complete: false,
-      missing: [{ unitId: ORGAN_ID, name: '机关党委', type: 'organ_committee', typeLabel: UNIT_TYPE_LABELS.organ_committee }],
+      missing: [{ unitId: ORGAN_ID, name: '机关党委', type: 'organ_committee', typeLabel: UNIT_TYPE_LABELS.organ_committee, extendedUntil: '2023-04-05' }],
       complied: [
-        { unitId: EXAMPLE.generalBranchId, name: '音乐学院党总支', type: 'general_branch', typeLabel: UNIT_TYPE_LABELS.general_branch, projects: 2 },
-        { unitId: DIRECT_ID, name: '图书馆直属党支部', type: 'direct_branch', typeLabel: UNIT_TYPE_LABELS.direct_branch, projects: 1 },
+        { unitId: EXAMPLE.generalBranchId, name: '音乐学院党总支', type: 'general_branch', typeLabel: UNIT_TYPE_LABELS.general_branch, extendedUntil: null, projects: 2 },
+        { unitId: DIRECT_ID, name: '图书馆直属党支部', type: 'direct_branch', typeLabel: UNIT_TYPE_LABELS.direct_branch, extendedUntil: null, projects: 1 },
       ],
     },
   },

@@ -11,7 +11,8 @@
  * - ranking order: mean total descending (compared exactly), then median descending, then project
  *   id; projects equal on mean and median share a rank and the next rank skips (1, 2, 2, 4);
  * - quota: a project counts for compliance in every state but draft and withdrawn; a branch's
- *   project counts for its nearest quota unit above it (normally its general branch).
+ *   project counts for its nearest quota unit above it (normally its general branch). Inactive
+ *   units are left out; each unit shows the latest extension granted to it or a branch below it.
  */
 import { stateLabel } from '../../machines/project.lifecycle.js';
 import { CRITERIA, type Criterion, type ProjectContext, type ProjectState } from '../../machines/project.types.js';
@@ -296,10 +297,23 @@ export class ReportsService {
       const unit = creditedUnit(project.unitId);
       if (unit) counts.set(unit.id, (counts.get(unit.id) ?? 0) + 1);
     }
+    // A unit's extension, or one of a branch it answers for: the latest.
+    const extendedUntil = new Map<string, string>();
+    for (const [unitId, date] of this.reports.extensionsOf(roundId)) {
+      const unit = creditedUnit(unitId);
+      if (unit && (extendedUntil.get(unit.id) ?? '') < date) extendedUntil.set(unit.id, date);
+    }
+    // An inactive unit is out of the quota.
     const quota = [...unitsById.values()]
-      .filter((unit): unit is UnitInfo & { type: QuotaUnitType } => isQuota(unit.type))
+      .filter((unit): unit is UnitInfo & { type: QuotaUnitType } => isQuota(unit.type) && unit.active)
       .sort((a, b) => QUOTA_UNIT_TYPES.indexOf(a.type) - QUOTA_UNIT_TYPES.indexOf(b.type) || collator.compare(a.name, b.name) || byId(a.id, b.id))
-      .map((unit) => ({ unitId: unit.id, name: unit.name, type: unit.type, typeLabel: { ...UNIT_TYPE_LABELS[unit.type] } }));
+      .map((unit) => ({
+        unitId: unit.id,
+        name: unit.name,
+        type: unit.type,
+        typeLabel: { ...UNIT_TYPE_LABELS[unit.type] },
+        extendedUntil: extendedUntil.get(unit.id) ?? null,
+      }));
     const missing = quota.filter((unit) => !counts.has(unit.unitId));
     return {
       roundId,

@@ -8,13 +8,13 @@ import type { RoundContext } from '../../machines/round.types.js';
 import type { Db } from '../db/client.js';
 import { rounds, type RoundRow } from '../db/schema.js';
 
-type RawRound = Omit<RoundRow, 'context' | 'requireSignedLetter'> & { context: string; requireSignedLetter: number };
+type RawRound = Omit<RoundRow, 'context' | 'requireSignedLetter' | 'contacts'> & { context: string; requireSignedLetter: number; contacts: string };
 
 const COLUMNS = `id, year, title, document_number AS documentNumber, submission_deadline AS submissionDeadline,
   revision_deadline AS revisionDeadline, final_acceptance_date AS finalAcceptanceDate, funding_first AS fundingFirst,
   funding_second AS fundingSecond, funding_third AS fundingThird, funding_qualified AS fundingQualified,
   min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax, require_signed_letter AS requireSignedLetter,
-  state, context, machine_id AS machineId, machine_version AS machineVersion, project_machine_version AS projectMachineVersion,
+  conflict_scope AS conflictScope, contacts, state, context, machine_id AS machineId, machine_version AS machineVersion, project_machine_version AS projectMachineVersion,
   version, created_at AS createdAt, updated_at AS updatedAt`;
 
 export class RoundsRepository {
@@ -32,7 +32,14 @@ export class RoundsRepository {
 
   round(id: string): RoundRow | undefined {
     const raw = this.select.get(id);
-    return raw && { ...raw, requireSignedLetter: raw.requireSignedLetter === 1, context: JSON.parse(raw.context) as RoundContext };
+    return (
+      raw && {
+        ...raw,
+        requireSignedLetter: raw.requireSignedLetter === 1,
+        contacts: JSON.parse(raw.contacts) as RoundRow['contacts'],
+        context: JSON.parse(raw.context) as RoundContext,
+      }
+    );
   }
 
   list(): RoundRow[] {
@@ -52,6 +59,47 @@ export class RoundsRepository {
 
   insert(row: RoundRow): void {
     this.db.insert(rounds).values(row).run();
+  }
+
+  /** Whether another round of the year has this document number. */
+  documentNumberTaken(year: number, documentNumber: string, exceptId: string | null): boolean {
+    return (
+      this.db.$client
+        .prepare<[number, string, string], { one: number }>('SELECT 1 AS one FROM rounds WHERE year = ? AND document_number = ? AND id <> ? LIMIT 1')
+        .get(year, documentNumber, exceptId ?? '') !== undefined
+    );
+  }
+
+  /**
+   * Whether the round has opened: it left 'open', or one of its projects ever left draft (one not in
+   * draft now, or a draft returned for revision, whose context counts its submissions).
+   */
+  opened(row: RoundRow): boolean {
+    if (row.state !== 'open') return true;
+    return (
+      this.db.$client
+        .prepare<[string], { one: number }>(
+          `SELECT 1 AS one FROM projects WHERE round_id = ? AND (state <> 'draft' OR coalesce(json_extract(context, '$.submissions'), 0) > 0) LIMIT 1`,
+        )
+        .get(row.id) !== undefined
+    );
+  }
+
+  /** Writes amended settings (column → value), the version and updatedAt; false when the round's version moved meanwhile. */
+  amend(id: string, columns: Record<string, unknown>, version: number, updatedAt: string, expectedVersion: number): boolean {
+    const names = Object.keys(columns);
+    const sets = names.map((name, i) => `${name} = @c${i}`).join(', ');
+    const values = Object.fromEntries(
+      names.map((name, i) => {
+        const value = columns[name];
+        return [`c${i}`, typeof value === 'boolean' ? (value ? 1 : 0) : value !== null && typeof value === 'object' ? JSON.stringify(value) : value];
+      }),
+    );
+    return (
+      this.db.$client
+        .prepare(`UPDATE rounds SET ${sets}${sets ? ', ' : ''}version = @version, updated_at = @updatedAt WHERE id = @id AND version = @expectedVersion`)
+        .run({ ...values, version, updatedAt, id, expectedVersion }).changes === 1
+    );
   }
 
   /** Writes the round after a transition from `expectedVersion`; false when its version moved meanwhile. */

@@ -5,7 +5,7 @@ import type { App } from '../http/type-provider.js';
 import { IdParams, json, page, pageExamples, PageQuerySchema, problems, ref, REPLAYED_HEADER } from '../http/schemas.js';
 import { principalOf } from '../plugins/auth.js';
 import { TransitionSchema, type TransitionView } from '../projects/projects.schemas.js';
-import { CreateRoundBody, ROUND_EXAMPLE, ROUND_EXAMPLES, RoundEventBody, RoundEventResultSchema, RoundSchema } from './rounds.schemas.js';
+import { AmendRoundBody, CreateRoundBody, ROUND_EXAMPLE, ROUND_EXAMPLES, RoundEventBody, RoundEventResultSchema, RoundSchema } from './rounds.schemas.js';
 import type { RoundsService } from './rounds.service.js';
 import { idempotentCreate } from '../workflow/idempotent-create.js';
 
@@ -24,9 +24,10 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
         description:
           '一次立项通知：截止日期（北京时间，含当日）、各等级资助金额、最少评审份数与评分范围。\n' +
           'One call for proposals: deadlines (Asia/Shanghai, end of day inclusive), funding per grade, minimum reviews and score scale. ' +
-          '422 when the scale is empty, a date does not exist or the revision deadline precedes the submission deadline.',
+          '422 (naming the field) unless submissionDeadline ≤ revisionDeadline ≤ finalAcceptanceDate, funding first ≥ second ≥ third ≥ qualified ≥ 0 ' +
+          'and 0 ≤ scoreScale.min < scoreScale.max ≤ 1000; 409 `document_number_taken` when the year already has a round with that document number.',
         body: CreateRoundBody,
-        response: { 201: json(ref(RoundSchema), '已创建的批次 / The new round', ROUND_EXAMPLES), ...problems('unprocessable') },
+        response: { 201: json(ref(RoundSchema), '已创建的批次 / The new round', ROUND_EXAMPLES), ...problems('conflict', 'unprocessable') },
       },
     }),
     async (request, reply) => {
@@ -71,6 +72,43 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
     },
     async (request, reply) => {
       const round = rounds.get(principalOf(request), request.params.id);
+      return reply.header('ETag', etagOf(round.version)).send(round);
+    },
+  );
+
+  app.patch(
+    '/rounds/:id',
+    {
+      config: { roles: ['admin', 'org_dept'] },
+      schema: {
+        operationId: 'amendRound',
+        tags: ['rounds'],
+        summary: '修改批次设置 / Amend a round’s settings',
+        description: [
+          '修改批次设置，记一条 AMEND_ROUND 日志（各设置的原值与新值及原因），批次版本加一。',
+          '批次开始前（仍为开放申报且没有项目离开过草稿）可修改全部设置，原因可选；开始后只能修改三个日期（申报截止、修改截止、结项验收），且须说明原因，',
+          '否则 422（`round_opened` 列出不能修改的字段，或 `reason_required`）。规则同新建批次；If-Match 使修改有条件（412）。',
+          '',
+          'Amends the round’s settings, logged as AMEND_ROUND with each changed setting’s from and to and the reason; the round’s version goes one up.',
+          'Until the round has opened (it is still open and none of its projects ever left draft) every setting may change, the reason optional; afterwards only',
+          'its three dates (submissionDeadline, revisionDeadline, finalAcceptanceDate), with a reason: 422 `round_opened` (naming the fields that may not',
+          'change in `fields`) or `reason_required` otherwise. The rules of creation hold (422, 409 `document_number_taken`); an extension granted must',
+          'still end before the revision deadline and the final acceptance date (422 `extension_conflict`). If-Match (the round’s ETag) makes it conditional (412).',
+          'A request that changes nothing writes nothing.',
+        ].join('\n'),
+        params: IdParams,
+        headers: Type.Object({
+          'if-match': Type.Optional(Type.String({ description: '批次的 ETag，如 "3" / The round’s ETag, e.g. "3"', examples: ['"1"'] })),
+        }),
+        body: AmendRoundBody,
+        response: {
+          200: json(ref(RoundSchema), '修改后的批次 / The round after the amendment', ROUND_EXAMPLES, { ETag: ETAG }),
+          ...problems('not-found', 'conflict', 'precondition-failed', 'unprocessable'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const round = await rounds.amend({ actor: principalOf(request), requestId: request.id }, request.params.id, request.body, parseIfMatch(request.headers['if-match']));
       return reply.header('ETag', etagOf(round.version)).send(round);
     },
   );

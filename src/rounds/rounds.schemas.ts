@@ -27,6 +27,27 @@ export const FundingSchema = Type.Object(
   { additionalProperties: false, description: '各等级资助金额（元）/ Funding per grade, whole yuan: first 一等奖, second 二等奖, third 三等奖, qualified 合格' },
 );
 
+export const CONFLICT_SCOPES = ['family', 'line'] as const;
+const ConflictScope = Type.Enum(CONFLICT_SCOPES, {
+  description:
+    '利益冲突范围：family（默认）为项目单位及其上下级、同一党总支/机关党委下的全部党组织；line 仅为项目单位及其上下级 / ' +
+    'Conflict of interest: `family` (default) bars reviewers of the project’s unit, its line (above and below) and every unit under the same ' +
+    'general branch or organ committee; `line` narrows it to the unit and its line',
+  examples: ['family'],
+});
+
+export const ContactSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 50, description: '联系人 / Contact person', examples: ['邹老师'] }),
+    phone: Type.String({ minLength: 7, maxLength: 21, pattern: '^\\+?\\d[\\d -]{6,19}$', description: '电话 / Phone number', examples: ['024-23870157'] }),
+    extension: Type.Optional(Type.String({ pattern: '^\\d{1,8}$', description: '分机号 / Extension', examples: ['8012'] })),
+  },
+  { additionalProperties: false, description: '通知中的联系人 / A contact person of the notice' },
+);
+export type RoundContactInput = Static<typeof ContactSchema>;
+
+const Contacts = Type.Array(ContactSchema, { maxItems: 5, description: '联系人，至多 5 位 / Contact persons, at most 5' });
+
 const ScoreBound = (description: string, example: number, minimum: number) => Type.Integer({ minimum, maximum: 1000, description, examples: [example] });
 
 export const RoundSchema = Type.Object(
@@ -45,9 +66,15 @@ export const RoundSchema = Type.Object(
       { additionalProperties: false, description: '五项评审标准各自的分值范围 / Range of each of the five criteria' },
     ),
     requireSignedLetter: Type.Boolean({ description: '提交前须上传盖章扫描件（PDF）/ SUBMIT needs the signed and sealed letter (a PDF upload) first', examples: [true] }),
+    conflictScope: ConflictScope,
+    contacts: Contacts,
     state: RoundStateSchema,
     stateLabel: ref(LabelSchema),
-    version: Type.Integer({ minimum: 1, description: '批次版本，每次批次流转加一（ETag）/ Incremented by every round transition (the ETag)', examples: [1] }),
+    version: Type.Integer({
+      minimum: 1,
+      description: '批次版本，每次批次流转或设置修改加一（ETag）/ Incremented by every round transition and amendment (the ETag)',
+      examples: [1],
+    }),
     publication: Type.Union([PublicationSchema, Type.Null()], { description: '立项名单公布前为 null / null until the approved list is published' }),
     machine: MachineRef,
     projectMachine: {
@@ -79,6 +106,8 @@ const ROUND_SETTINGS_EXAMPLE = {
   minReviews: 3,
   scoreScale: { min: 0, max: 20 },
   requireSignedLetter: true,
+  conflictScope: 'family' as const,
+  contacts: [{ name: '邹老师', phone: '024-23870157' }],
 };
 
 export const ROUND_EXAMPLE: Round = {
@@ -122,6 +151,8 @@ export const CreateRoundBody = withExamples(
       requireSignedLetter: Type.Optional(
         Type.Boolean({ default: false, description: '提交前须上传盖章扫描件（PDF），默认否 / SUBMIT needs the signed letter uploaded first; default false', examples: [true] }),
       ),
+      conflictScope: Type.Optional({ ...ConflictScope, default: 'family' }),
+      contacts: Type.Optional(Contacts),
     },
     { additionalProperties: false },
   ),
@@ -133,6 +164,46 @@ export const CreateRoundBody = withExamples(
   },
 );
 export type CreateRoundInput = Static<typeof CreateRoundBody>;
+
+export const AmendRoundBody = withExamples(
+  Type.Object(
+    {
+      year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2200, description: '年度 / Year', examples: [2023] })),
+      title: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: '标题 / Title', examples: ['2023年度党建工作项目立项'] })),
+      documentNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: '发文字号 / Document number', examples: ['办字〔2023〕8号'] })),
+      submissionDeadline: Type.Optional({ ...CalendarDate, description: '申报截止日 / Last day of submission', examples: ['2023-04-05'] }),
+      revisionDeadline: Type.Optional(
+        Type.Union([{ ...CalendarDate, examples: ['2023-04-15'] }, Type.Null()], { description: '重新申报截止日，null 为不限 / Last day to resubmit; null: no limit' }),
+      ),
+      finalAcceptanceDate: Type.Optional({ ...CalendarDate, description: '结项验收日期 / Final acceptance date', examples: ['2023-12-31'] }),
+      funding: Type.Optional(FundingSchema),
+      minReviews: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, description: '每个项目最少评审份数 / Minimum reviews per project', examples: [3] })),
+      scoreScale: Type.Optional(
+        Type.Object(
+          { min: ScoreBound('每项最低分 / Lowest score', 0, 0), max: ScoreBound('每项最高分 / Highest score', 20, 1) },
+          { additionalProperties: false, description: '评分范围 / Score range of each criterion' },
+        ),
+      ),
+      requireSignedLetter: Type.Optional(Type.Boolean({ description: '提交前须上传盖章扫描件 / SUBMIT needs the signed letter first', examples: [true] })),
+      conflictScope: Type.Optional(ConflictScope),
+      contacts: Type.Optional(Contacts),
+      reason: Type.Optional(
+        Type.String({
+          minLength: 1,
+          maxLength: 500,
+          description: '修改原因；批次开始后必填 / Why; required once the round has opened',
+          examples: ['申报材料较多，截止日期顺延一周'],
+        }),
+      ),
+    },
+    { additionalProperties: false, minProperties: 1 },
+  ),
+  {
+    deadline: { summary: '截止日期顺延 / A deadline moved', value: { submissionDeadline: '2023-04-05', reason: '申报材料较多，截止日期顺延一周' } },
+    contacts: { summary: '补充联系人 / Contacts added', value: { contacts: [{ name: '邹老师', phone: '024-23870157', extension: '8012' }] } },
+  },
+);
+export type AmendRoundInput = Static<typeof AmendRoundBody>;
 
 export const RoundEventBody = withExamples(Type.Union([...ROUND_EVENT_SCHEMAS], { description: '批次事件，按 `type` 区分 / A round event, told apart by `type`' }), {
   closeSubmissions: { summary: '截止申报 / Close submissions', value: { type: 'CLOSE_SUBMISSIONS' } },

@@ -15,7 +15,9 @@ import type { TransitionView } from '../projects/projects.schemas.js';
 import { appendRecord, contextSha256, roundSettings, type Act } from '../workflow/records.js';
 import { requestHash, runStep, type StepReply, type Subjects, type WorkflowStores } from '../workflow/step.js';
 import type { RoundsRepository } from './rounds.repository.js';
-import type { CreateRoundInput, Round } from './rounds.schemas.js';
+import type { AmendRoundInput, CreateRoundInput, Round } from './rounds.schemas.js';
+import { changesBetween, checkSettings, DEADLINES, requestedSettings, SETTING_COLUMNS, settingsOf, type Settings, type SettingName } from './round-settings.js';
+import { ExtensionsRepository } from '../extensions/extensions.repository.js';
 
 export const toRound = (row: RoundRow, allowedEvents?: Round['allowedEvents']): Round => ({
   id: row.id,
@@ -29,6 +31,8 @@ export const toRound = (row: RoundRow, allowedEvents?: Round['allowedEvents']): 
   minReviews: row.minReviews,
   scoreScale: { min: row.scoreMin, max: row.scoreMax },
   requireSignedLetter: row.requireSignedLetter,
+  conflictScope: row.conflictScope,
+  contacts: row.contacts,
   state: row.state as RoundState,
   stateLabel: roundStateLabel(row.state as RoundState),
   version: row.version,
@@ -47,12 +51,8 @@ export interface RoundEventResult {
   started: TransitionView[];
 }
 
-function validDate(value: string): boolean {
-  const time = Date.parse(`${value}T00:00:00Z`);
-  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === value;
-}
-
 export class RoundsService {
+  private readonly extensions: ExtensionsRepository;
   /** Rounds as the workflow step sees them. */
   private readonly subjects: Subjects<RoundRow, RoundCommand, RoundFactsForMachine>;
 
@@ -65,6 +65,7 @@ export class RoundsService {
     private readonly projectsRepository: ProjectsRepository,
     private readonly workflow: WorkflowStores,
   ) {
+    this.extensions = new ExtensionsRepository(db);
     this.subjects = {
       kind: 'round',
       noun: { zh: '批次', en: 'round' },
@@ -98,22 +99,27 @@ export class RoundsService {
   /** The round and its CREATE_ROUND entry, in one step. */
   create(act: Act, input: CreateRoundInput): Promise<Round> {
     const scale = input.scoreScale ?? { min: 0, max: 20 };
-    if (scale.max <= scale.min) {
-      throw new Problem('unprocessable', '评分上限须大于下限 / scoreScale.max must exceed scoreScale.min', { field: 'scoreScale' });
-    }
-    for (const [field, value] of [
-      ['submissionDeadline', input.submissionDeadline],
-      ['revisionDeadline', input.revisionDeadline ?? null],
-      ['finalAcceptanceDate', input.finalAcceptanceDate],
-    ] as const) {
-      if (value !== null && !validDate(value)) {
-        throw new Problem('unprocessable', `日期无效 / ${field} is not a calendar date`, { field });
-      }
-    }
-    if (input.revisionDeadline && input.revisionDeadline < input.submissionDeadline) {
-      throw new Problem('unprocessable', '修改截止日期不能早于申报截止日期 / revisionDeadline precedes submissionDeadline', { field: 'revisionDeadline' });
-    }
+    const settings: Settings = {
+      year: input.year,
+      title: input.title,
+      documentNumber: input.documentNumber,
+      submissionDeadline: input.submissionDeadline,
+      revisionDeadline: input.revisionDeadline ?? null,
+      finalAcceptanceDate: input.finalAcceptanceDate,
+      fundingFirst: input.funding.first,
+      fundingSecond: input.funding.second,
+      fundingThird: input.funding.third,
+      fundingQualified: input.funding.qualified,
+      minReviews: input.minReviews ?? 3,
+      scoreMin: scale.min,
+      scoreMax: scale.max,
+      requireSignedLetter: input.requireSignedLetter ?? false,
+      conflictScope: input.conflictScope ?? 'family',
+      contacts: input.contacts ?? [],
+    };
+    checkSettings(settings);
     return this.committer.run(() => {
+      this.checkDocumentNumber(settings.year, settings.documentNumber, null);
       const now = this.clock.now();
       const id = newId(now);
       // Rounds created from now on run the newest definitions, and pin the project machine's.
@@ -121,22 +127,7 @@ export class RoundsService {
       const persisted = lifecycle.persist(lifecycle.create({ roundId: id }));
       const row: RoundRow = {
         id,
-        year: input.year,
-        title: input.title,
-        documentNumber: input.documentNumber,
-        submissionDeadline: input.submissionDeadline,
-        revisionDeadline: input.revisionDeadline ?? null,
-        finalAcceptanceDate: input.finalAcceptanceDate,
-        fundingFirst: input.funding.first,
-        fundingSecond: input.funding.second,
-        fundingThird: input.funding.third,
-        fundingQualified: input.funding.qualified,
-        minReviews: input.minReviews ?? 3,
-        scoreMin: scale.min,
-        scoreMax: scale.max,
-        requireSignedLetter: input.requireSignedLetter ?? false,
-        conflictScope: 'family',
-        contacts: [],
+        ...settings,
         state: persisted.state,
         context: persisted.context as RoundContext,
         machineId: persisted.machineId,
@@ -161,6 +152,78 @@ export class RoundsService {
         at: row.createdAt,
       });
       return toRound(row);
+    });
+  }
+
+  private checkDocumentNumber(year: number, documentNumber: string, exceptId: string | null): void {
+    if (this.repository.documentNumberTaken(year, documentNumber, exceptId)) {
+      throw new Problem('conflict', `${year} 年度已有发文字号为 ${documentNumber} 的批次 / ${year} already has a round with document number ${documentNumber}`, {
+        field: 'documentNumber',
+        code: 'document_number_taken',
+      });
+    }
+  }
+
+  /**
+   * AMEND_ROUND: the changed settings ({ from, to }) and the reason, the round's version one up. Before
+   * the round has opened every setting may change (reason optional); after, only its deadlines, with a
+   * reason (422 naming the fields that may not change). If-Match makes it conditional (412).
+   */
+  amend(act: Act, id: string, input: AmendRoundInput, expectedVersion: number | null): Promise<Round> {
+    return this.committer.run(() => {
+      const row = this.findRow(id);
+      if (!row) throw this.subjects.notFound(id);
+      if (expectedVersion !== null && expectedVersion !== row.version) {
+        throw new Problem('precondition-failed', `批次已更新到版本 ${row.version} / The round is at version ${row.version}`, { currentVersion: row.version });
+      }
+      const current = settingsOf(row);
+      const changes = changesBetween(current, requestedSettings(input));
+      const changed = Object.keys(changes) as SettingName[];
+      if (changed.length === 0) return toRound(row);
+      if (this.repository.opened(row)) {
+        const fixed = changed.filter((field) => !DEADLINES.includes(field));
+        if (fixed.length > 0) {
+          throw new Problem(
+            'unprocessable',
+            `批次已开始，只能修改截止日期，不能修改 ${fixed.join('、')} / The round has opened: only its deadlines may change, not ${fixed.join(', ')}`,
+            { field: fixed[0], fields: fixed, code: 'round_opened' },
+          );
+        }
+        if (!input.reason) {
+          throw new Problem('unprocessable', '批次已开始，修改截止日期须说明原因 / The round has opened: a deadline change needs a reason', {
+            field: 'reason',
+            code: 'reason_required',
+          });
+        }
+      }
+      const next: Settings = { ...current, ...Object.fromEntries(changed.map((field) => [field, changes[field]!.to])) };
+      checkSettings(next);
+      if (changes.year || changes.documentNumber) this.checkDocumentNumber(next.year, next.documentNumber, id);
+      for (const extension of this.extensions.ofRound(id)) {
+        const limit = next.revisionDeadline ?? next.finalAcceptanceDate;
+        if (extension.submissionDeadline >= limit || extension.submissionDeadline >= next.finalAcceptanceDate) {
+          throw new Problem(
+            'unprocessable',
+            `已准予的延期（${extension.unitId} 至 ${extension.submissionDeadline}）须早于修改截止日期与结项验收日期 / An extension granted (${extension.unitId} until ${extension.submissionDeadline}) must end before the revision deadline and the final acceptance date`,
+            { field: next.revisionDeadline && extension.submissionDeadline >= next.revisionDeadline ? 'revisionDeadline' : 'finalAcceptanceDate', code: 'extension_conflict' },
+          );
+        }
+      }
+      const at = isoUtc(this.clock.now());
+      const columns = Object.fromEntries(changed.map((field) => [SETTING_COLUMNS[field], changes[field]!.to]));
+      if (!this.repository.amend(id, columns, row.version + 1, at, row.version)) throw new Error(`round ${id} changed inside its own transaction`);
+      appendRecord(this.workflow.log, act, {
+        subjectKind: 'round',
+        subjectId: id,
+        event: 'AMEND_ROUND',
+        fromState: row.state,
+        toState: row.state,
+        payload: { changes, reason: input.reason ?? null },
+        at,
+      });
+      // The projects' guards cache the round's settings.
+      this.projectsRepository.forgetRound(id);
+      return toRound({ ...row, ...next, version: row.version + 1, updatedAt: at });
     });
   }
 
@@ -232,7 +295,8 @@ export class RoundsService {
   private facts(row: RoundRow, now: number): RoundFactsForMachine {
     return {
       now,
-      submissionClosesAt: endOfShanghaiDay(row.submissionDeadline),
+      // Submissions close for the round once every unit's window has: its own or an extension's.
+      submissionClosesAt: Math.max(endOfShanghaiDay(row.submissionDeadline), ...this.extensions.ofRound(row.id).map((e) => endOfShanghaiDay(e.submissionDeadline))),
       projectsByState: this.projectsRepository.projectsByState(row.id),
     };
   }

@@ -10,6 +10,41 @@ export class UnitsRepository {
     return this.db.select({ id: units.id }).from(units).where(eq(units.id, id)).get() !== undefined;
   }
 
+  get(id: string): UnitRow | undefined {
+    return this.db.select().from(units).where(eq(units.id, id)).get();
+  }
+
+  update(id: string, fields: Partial<Pick<UnitRow, 'name' | 'parentId' | 'active'>>): void {
+    this.db.update(units).set(fields).where(eq(units.id, id)).run();
+  }
+
+  remove(id: string): void {
+    this.db.delete(units).where(eq(units.id, id)).run();
+  }
+
+  /** The unit's child units, active or not. */
+  children(id: string): UnitRow[] {
+    return this.db.select().from(units).where(eq(units.parentId, id)).orderBy(asc(units.id)).all();
+  }
+
+  /**
+   * What refers to the unit, by kind: users, projects, child units, extensions, and log entries other
+   * than its own (an act by one of its people, a payload naming it). Empty when it was never referenced.
+   */
+  references(id: string): string[] {
+    const found: string[] = [];
+    const any = (query: ReturnType<typeof sql>) => this.db.get<{ one: number } | undefined>(query) !== undefined;
+    if (any(sql`SELECT 1 AS one FROM users WHERE unit_id = ${id} LIMIT 1`)) found.push('users');
+    if (any(sql`SELECT 1 AS one FROM projects WHERE unit_id = ${id} LIMIT 1`)) found.push('projects');
+    if (any(sql`SELECT 1 AS one FROM units WHERE parent_id = ${id} LIMIT 1`)) found.push('units');
+    if (any(sql`SELECT 1 AS one FROM round_extensions WHERE unit_id = ${id} LIMIT 1`)) found.push('extensions');
+    // Rare (a deletion): a scan of the log for its id, outside the unit's own entries.
+    if (any(sql`SELECT 1 AS one FROM transition_log WHERE (actor_unit_id = ${id} OR instr(payload, ${id}) > 0) AND NOT (subject_kind = 'unit' AND subject_id = ${id}) LIMIT 1`)) {
+      found.push('log');
+    }
+    return found;
+  }
+
   add(row: UnitRow): void {
     this.db.insert(units).values(row).run();
   }

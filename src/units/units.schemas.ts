@@ -16,6 +16,10 @@ export const UnitSchema = Type.Object(
     parentId: Type.Union([Id('上级党组织 / Parent unit', EXAMPLE.generalBranchId), Type.Null()], {
       description: '上级党组织，无则为 null / The unit above; null for a top-level unit',
     }),
+    active: Type.Boolean({
+      description: '是否在用；停用的党组织不计入申报完成情况，也不能新增用户或项目 / Whether in use; an inactive unit leaves the quota and takes no new users or projects',
+      examples: [true],
+    }),
     createdAt: Timestamp,
   },
   { $id: 'Unit', additionalProperties: false, description: '党组织 / Party organisation' },
@@ -27,13 +31,14 @@ export const UNIT_EXAMPLE: Unit = {
   name: '声乐系党支部',
   type: 'branch',
   parentId: EXAMPLE.generalBranchId,
+  active: true,
   createdAt: EXAMPLE.createdAt,
 };
 
 export const UNIT_EXAMPLES: Record<string, Example<Unit[]>> = {
   tree: {
     summary: '党总支及其下属党支部 / A general branch and its branch',
-    value: [{ id: EXAMPLE.generalBranchId, name: '音乐学院党总支', type: 'general_branch', parentId: null, createdAt: EXAMPLE.createdAt }, UNIT_EXAMPLE],
+    value: [{ id: EXAMPLE.generalBranchId, name: '音乐学院党总支', type: 'general_branch', parentId: null, active: true, createdAt: EXAMPLE.createdAt }, UNIT_EXAMPLE],
   },
 };
 
@@ -44,7 +49,8 @@ export const CreateUnitBody = withExamples(
       type: UnitType,
       parentId: Type.Optional(
         Type.Union([Id('上级党组织 / Parent unit', EXAMPLE.generalBranchId), Type.Null()], {
-          description: '上级党组织；党支部通常隶属党总支 / The unit above; a branch normally sits under a general branch',
+          description:
+            '上级党组织：党支部须隶属党总支或机关党委；机关党委、党总支、直属党支部直属党委，不填 / The unit above: a branch needs a general branch or the organ committee; the others sit directly under the party committee (none)',
         }),
       ),
     },
@@ -56,3 +62,35 @@ export const CreateUnitBody = withExamples(
   },
 );
 export type CreateUnitInput = Static<typeof CreateUnitBody>;
+
+const Reason = (description: string) => Type.String({ minLength: 1, maxLength: 500, description, examples: ['隶属关系更正'] });
+
+export const AmendUnitBody = withExamples(
+  Type.Object(
+    {
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: '新名称 / New name', examples: ['声乐歌剧系党支部'] })),
+      parentId: Type.Optional(
+        Type.Union([Id('新的上级党组织 / New parent unit', EXAMPLE.generalBranchId), Type.Null()], {
+          description: '新的上级党组织（党支部改隶）/ The new unit above (a branch moved)',
+        }),
+      ),
+      reason: Type.Optional(Reason('修改原因，记入日志 / Why, kept in the log')),
+    },
+    { additionalProperties: false, minProperties: 1 },
+  ),
+  {
+    rename: { summary: '更名 / Rename', value: { name: '声乐歌剧系党支部', reason: '院系调整' } },
+    move: { summary: '改隶 / Move', value: { parentId: EXAMPLE.generalBranchId, reason: '隶属关系更正' } },
+  },
+);
+export type AmendUnitInput = Static<typeof AmendUnitBody>;
+
+export const UnitReasonBody = withExamples(Type.Object({ reason: Reason('原因，记入日志 / Why, kept in the log') }, { additionalProperties: false }), {
+  closed: { summary: '党支部撤销 / A branch dissolved', value: { reason: '党支部撤销' } },
+});
+export type UnitReasonInput = Static<typeof UnitReasonBody>;
+
+export const DeleteUnitBody = withExamples(Type.Object({ reason: Type.Optional(Reason('删除原因，记入日志 / Why, kept in the log')) }, { additionalProperties: false }), {
+  mistake: { summary: '误建 / Created by mistake', value: { reason: '误建，名称重复' } },
+});
+export type DeleteUnitInput = Static<typeof DeleteUnitBody>;

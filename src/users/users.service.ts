@@ -82,6 +82,9 @@ export class UsersService {
       }
       if (!active) throw new Problem('unprocessable', `单位已停用 / Unit ${unitId} is inactive`, { field: 'unitId' });
     }
+    if (unitId !== null && !this.unitsService.isActive(unitId)) {
+      throw new Problem('unprocessable', `单位已停用 / Unit ${unitId} is inactive`, { field: 'unitId', code: 'unit_inactive' });
+    }
     return unitId;
   }
 

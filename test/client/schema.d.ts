@@ -142,12 +142,95 @@ export interface paths {
         put?: never;
         /**
          * 新建党组织 / Create a unit
-         * @description 新建一个党组织，可挂在上级党组织之下。
-         *     Creates a party organisation, optionally under a parent unit (422 when the parent does not exist).
+         * @description 新建一个党组织。机关党委、党总支、直属党支部直属党委（无上级）；党支部须隶属在用的党总支或机关党委。
+         *     Creates a party organisation. An organ committee, a general branch or a direct branch sits directly under the party committee (no parentId); a branch needs an active general branch or the organ committee as its parent (422 naming `parentId` otherwise).
          *
          *     可调用角色 / Roles: `admin`.
          */
         post: operations["createUnit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 党组织详情 / Get a unit
+         * @description 一个党组织，含是否在用。
+         *     One unit, with whether it is in use.
+         *
+         *     任何已认证用户 / Any authenticated user.
+         */
+        get: operations["getUnit"];
+        put?: never;
+        post?: never;
+        /**
+         * 删除误建的党组织 / Delete a unit created by mistake
+         * @description 只有从未被引用的党组织（无用户、项目、下级党组织、延期，日志中除其自身条目外未提及）可以删除，记 DELETE_UNIT；否则 409 `unit_referenced`，请停用。
+         *     Deletes a unit nothing ever referred to (no users, projects, child units or extensions, and no log entry but its own names it), logged as DELETE_UNIT with the optional reason. Otherwise 409 `unit_referenced` (with `references`): deactivate it instead.
+         *
+         *     可调用角色 / Roles: `admin`.
+         */
+        delete: operations["deleteUnit"];
+        options?: never;
+        head?: never;
+        /**
+         * 修改党组织（更名、改隶）/ Amend a unit (rename, move)
+         * @description 更名或改隶，记一条 AMEND_UNIT 日志（各字段的原值与新值及原因）；隶属规则同新建，不能形成环。未改变任何字段时不写入。
+         *     Renames or moves the unit, logged as AMEND_UNIT with each changed field’s from and to and the reason. The tree’s rules are those of creation, and no unit may end up below itself (422 naming `parentId`). A request that changes nothing writes nothing.
+         *
+         *     可调用角色 / Roles: `admin`.
+         */
+        patch: operations["amendUnit"];
+        trace?: never;
+    };
+    "/api/v1/units/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 停用党组织 / Deactivate a unit
+         * @description 停用（如党支部撤销）：记录保留，不再计入申报完成情况，不能新增用户或项目。已停用 409；仍有在用的下级党支部 409 `unit_has_active_children`。
+         *     Deactivates the unit (a branch dissolved, say), logged as DEACTIVATE_UNIT with the reason: the row stays, leaves the quota report and takes no new users or projects. 409 when already inactive, or `unit_has_active_children` while an active branch is below it.
+         *
+         *     可调用角色 / Roles: `admin`.
+         */
+        post: operations["deactivateUnit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{id}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 恢复党组织 / Reactivate a unit
+         * @description 恢复停用的党组织，记 REACTIVATE_UNIT。已在用 409；上级党组织已停用 409 `parent_inactive`。
+         *     Reactivates an inactive unit, logged as REACTIVATE_UNIT with the reason. 409 when it is active, or `parent_inactive` while its parent is inactive.
+         *
+         *     可调用角色 / Roles: `admin`.
+         */
+        post: operations["reactivateUnit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -350,7 +433,7 @@ export interface paths {
         /**
          * 新建立项批次 / Create a round
          * @description 一次立项通知：截止日期（北京时间，含当日）、各等级资助金额、最少评审份数与评分范围。
-         *     One call for proposals: deadlines (Asia/Shanghai, end of day inclusive), funding per grade, minimum reviews and score scale. 422 when the scale is empty, a date does not exist or the revision deadline precedes the submission deadline.
+         *     One call for proposals: deadlines (Asia/Shanghai, end of day inclusive), funding per grade, minimum reviews and score scale. 422 (naming the field) unless submissionDeadline ≤ revisionDeadline ≤ finalAcceptanceDate, funding first ≥ second ≥ third ≥ qualified ≥ 0 and 0 ≤ scoreScale.min < scoreScale.max ≤ 1000; 409 `document_number_taken` when the year already has a round with that document number.
          *
          *     可调用角色 / Roles: `admin`.
          */
@@ -381,7 +464,22 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * 修改批次设置 / Amend a round’s settings
+         * @description 修改批次设置，记一条 AMEND_ROUND 日志（各设置的原值与新值及原因），批次版本加一。
+         *     批次开始前（仍为开放申报且没有项目离开过草稿）可修改全部设置，原因可选；开始后只能修改三个日期（申报截止、修改截止、结项验收），且须说明原因，
+         *     否则 422（`round_opened` 列出不能修改的字段，或 `reason_required`）。规则同新建批次；If-Match 使修改有条件（412）。
+         *
+         *     Amends the round’s settings, logged as AMEND_ROUND with each changed setting’s from and to and the reason; the round’s version goes one up.
+         *     Until the round has opened (it is still open and none of its projects ever left draft) every setting may change, the reason optional; afterwards only
+         *     its three dates (submissionDeadline, revisionDeadline, finalAcceptanceDate), with a reason: 422 `round_opened` (naming the fields that may not
+         *     change in `fields`) or `reason_required` otherwise. The rules of creation hold (422, 409 `document_number_taken`); an extension granted must
+         *     still end before the revision deadline and the final acceptance date (422 `extension_conflict`). If-Match (the round’s ETag) makes it conditional (412).
+         *     A request that changes nothing writes nothing.
+         *
+         *     可调用角色 / Roles: `admin`, `org_dept`.
+         */
+        patch: operations["amendRound"];
         trace?: never;
     };
     "/api/v1/rounds/{id}/events": {
@@ -437,6 +535,59 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/extensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 批次的延期 / A round’s extensions
+         * @description 组织部、管理员、党委与审计人员看到全部；其他用户只看到本单位（及下级）的延期。
+         *     org_dept, admin, committee and auditors see every extension; anyone else sees those of their own unit and the units below it.
+         *
+         *     任何已认证用户 / Any authenticated user.
+         */
+        get: operations["listRoundExtensions"];
+        put?: never;
+        /**
+         * 准予延期申报 / Grant a unit an extension
+         * @description 为一个党组织设定本批次自己的申报截止日（晚于批次申报截止日，早于修改截止日与结项验收日），记 GRANT_EXTENSION。该党组织的项目可提交至该日结束（北京时间）。新准予 201，再次准予同一党组织则更新 200。批次已截止申报 409 `round_not_open`。
+         *     Gives a unit its own submission deadline in the round (after the round’s, before its revision deadline and final acceptance date), logged as GRANT_EXTENSION: the unit’s projects may be submitted until the end of that day (Asia/Shanghai), and the round’s submissions close only after it. 201 when new, 200 when it replaces the unit’s earlier one; 409 `round_not_open` once submissions closed.
+         *
+         *     可调用角色 / Roles: `org_dept`, `admin`.
+         */
+        post: operations["grantRoundExtension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/extensions/{unitId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * 撤销延期 / Revoke an extension
+         * @description 撤销党组织的延期（须说明原因），记 REVOKE_EXTENSION；其项目回到批次的申报截止日。没有延期 404。
+         *     Revokes the unit’s extension (with a reason), logged as REVOKE_EXTENSION: its projects are back to the round’s deadline. 404 when it has none.
+         *
+         *     可调用角色 / Roles: `org_dept`, `admin`.
+         */
+        delete: operations["revokeRoundExtension"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1404,6 +1555,11 @@ export interface components {
             /** @description 上级党组织，无则为 null / The unit above; null for a top-level unit */
             parentId: string | null;
             /**
+             * @description 是否在用；停用的党组织不计入申报完成情况，也不能新增用户或项目 / Whether in use; an inactive unit leaves the quota and takes no new users or projects
+             * @example true
+             */
+            active: boolean;
+            /**
              * Format: date-time
              * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
              * @example 2023-03-01T02:00:00.000Z
@@ -1526,13 +1682,37 @@ export interface components {
              */
             requireSignedLetter: boolean;
             /**
+             * @description 利益冲突范围：family（默认）为项目单位及其上下级、同一党总支/机关党委下的全部党组织；line 仅为项目单位及其上下级 / Conflict of interest: `family` (default) bars reviewers of the project’s unit, its line (above and below) and every unit under the same general branch or organ committee; `line` narrows it to the unit and its line
+             * @example family
+             * @enum {unknown}
+             */
+            conflictScope: "family" | "line";
+            /** @description 联系人，至多 5 位 / Contact persons, at most 5 */
+            contacts: {
+                /**
+                 * @description 联系人 / Contact person
+                 * @example 邹老师
+                 */
+                name: string;
+                /**
+                 * @description 电话 / Phone number
+                 * @example 024-23870157
+                 */
+                phone: string;
+                /**
+                 * @description 分机号 / Extension
+                 * @example 8012
+                 */
+                extension?: string;
+            }[];
+            /**
              * @description 批次状态 / Round state: open 开放申报, submissions_closed 申报截止, under_review 评审中, decided 党委已研究决定, in_execution 立项名单已公布、实施中, under_acceptance 结项验收, closed 已结束
              * @enum {unknown}
              */
             state: "open" | "submissions_closed" | "under_review" | "decided" | "in_execution" | "under_acceptance" | "closed";
             stateLabel: components["schemas"]["Label"];
             /**
-             * @description 批次版本，每次批次流转加一（ETag）/ Incremented by every round transition (the ETag)
+             * @description 批次版本，每次批次流转或设置修改加一（ETag）/ Incremented by every round transition and amendment (the ETag)
              * @example 1
              */
             version: number;
@@ -2986,7 +3166,7 @@ export interface components {
             /** @description 计为“已申报”的项目状态：除草稿与已撤回外的全部状态 / The states that count as submitted: every state but draft and withdrawn */
             countedStates: ("draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn")[];
             /**
-             * @description 须申报的党组织数 / Units under the quota
+             * @description 须申报的党组织数（在用的）/ Active units under the quota
              * @example 4
              */
             quotaUnits: number;
@@ -3013,6 +3193,11 @@ export interface components {
                  */
                 type: "organ_committee" | "general_branch" | "direct_branch";
                 typeLabel: components["schemas"]["Label"];
+                /**
+                 * @description 延期申报至（该党组织或其下级党支部准予的最晚延期），无延期为 null / The latest extension granted to the unit or a branch below it; null without one
+                 * @example 2023-04-05
+                 */
+                extendedUntil: string | null;
             }[];
             /** @description 已申报的党组织及计入的项目数，按类型、名称排列 / Units that have submitted, with their count, by type then name */
             complied: {
@@ -3033,11 +3218,67 @@ export interface components {
                 type: "organ_committee" | "general_branch" | "direct_branch";
                 typeLabel: components["schemas"]["Label"];
                 /**
+                 * @description 延期申报至（该党组织或其下级党支部准予的最晚延期），无延期为 null / The latest extension granted to the unit or a branch below it; null without one
+                 * @example 2023-04-05
+                 */
+                extendedUntil: string | null;
+                /**
                  * @description 计入的项目数（含下属党支部的）/ Projects counted, its branches’ included
                  * @example 2
                  */
                 projects: number;
             }[];
+        };
+        /** @description 某党组织在批次中的延期申报 / A unit’s own submission deadline in a round */
+        Extension: {
+            /**
+             * @description 立项批次 / Round id
+             * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+             */
+            roundId: string;
+            /**
+             * @description 党组织 / Unit id
+             * @example 01870d4f-2d00-7c55-a1d0-7e8f9a0b1c03
+             */
+            unitId: string;
+            /**
+             * @description 党组织名称 / Unit name
+             * @example 声乐系党支部
+             */
+            unitName: string;
+            /**
+             * Format: date
+             * @description 该党组织的申报截止日（含当日，北京时间）/ The unit’s last day of submission, Asia/Shanghai, inclusive
+             * @example 2023-04-05
+             */
+            submissionDeadline: string;
+            /**
+             * Format: date-time
+             * @description 申报窗口关闭时刻（UTC）/ When the unit’s window closes, UTC
+             * @example 2023-04-05T16:00:00.000Z
+             */
+            closesAt: string;
+            /**
+             * @description 延期原因 / Why
+             * @example 支部换届，延期一周
+             */
+            reason: string;
+            /**
+             * @description 准予人 / Granted by
+             * @example 01870d4f-3200-7e11-8c9d-2b3c4d5e6f05
+             */
+            grantedBy: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+             * @example 2023-03-01T02:00:00.000Z
+             */
+            grantedAt: string;
+        };
+        /** @description 批次的延期 / A round’s extensions */
+        ExtensionList: {
+            /** @description 延期，按党组织 / The extensions, by unit */
+            items: components["schemas"]["Extension"][];
         };
     };
     responses: never;
@@ -3609,7 +3850,7 @@ export interface operations {
                      * @enum {unknown}
                      */
                     type: "organ_committee" | "general_branch" | "direct_branch" | "branch";
-                    /** @description 上级党组织；党支部通常隶属党总支 / The unit above; a branch normally sits under a general branch */
+                    /** @description 上级党组织：党支部须隶属党总支或机关党委；机关党委、党总支、直属党支部直属党委，不填 / The unit above: a branch needs a general branch or the organ committee; the others sit directly under the party committee (none) */
                     parentId?: string | null;
                 };
             };
@@ -3684,6 +3925,715 @@ export interface operations {
             };
             /** @description 请求无法处理 / Unprocessable request (`unprocessable`); 幂等键已用于不同的请求 / Idempotency key reused with a different request (`idempotency-key-reused`) */
             422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUnit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 党组织 / The unit */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unit"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteUnit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 删除原因，记入日志 / Why, kept in the log
+                     * @example 隶属关系更正
+                     */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已删除 / Deleted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    amendUnit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 新名称 / New name
+                     * @example 声乐歌剧系党支部
+                     */
+                    name?: string;
+                    /** @description 新的上级党组织（党支部改隶）/ The new unit above (a branch moved) */
+                    parentId?: string | null;
+                    /**
+                     * @description 修改原因，记入日志 / Why, kept in the log
+                     * @example 隶属关系更正
+                     */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 修改后的党组织 / The unit after the amendment */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unit"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deactivateUnit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 原因，记入日志 / Why, kept in the log
+                     * @example 隶属关系更正
+                     */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 停用后的党组织 / The unit, inactive */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unit"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reactivateUnit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 原因，记入日志 / Why, kept in the log
+                     * @example 隶属关系更正
+                     */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 恢复后的党组织 / The unit, active again */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unit"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -5234,6 +6184,31 @@ export interface operations {
                      * @example true
                      */
                     requireSignedLetter?: boolean;
+                    /**
+                     * @description 利益冲突范围：family（默认）为项目单位及其上下级、同一党总支/机关党委下的全部党组织；line 仅为项目单位及其上下级 / Conflict of interest: `family` (default) bars reviewers of the project’s unit, its line (above and below) and every unit under the same general branch or organ committee; `line` narrows it to the unit and its line
+                     * @default family
+                     * @example family
+                     * @enum {unknown}
+                     */
+                    conflictScope?: "family" | "line";
+                    /** @description 联系人，至多 5 位 / Contact persons, at most 5 */
+                    contacts?: {
+                        /**
+                         * @description 联系人 / Contact person
+                         * @example 邹老师
+                         */
+                        name: string;
+                        /**
+                         * @description 电话 / Phone number
+                         * @example 024-23870157
+                         */
+                        phone: string;
+                        /**
+                         * @description 分机号 / Extension
+                         * @example 8012
+                         */
+                        extension?: string;
+                    }[];
                 };
             };
         };
@@ -5274,6 +6249,17 @@ export interface operations {
             };
             /** @description 无权执行此操作 / Not allowed (`forbidden`) */
             403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -5430,6 +6416,288 @@ export interface operations {
                 };
             };
             /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    amendRound: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description 批次的 ETag，如 "3" / The round’s ETag, e.g. "3"
+                 * @example "1"
+                 */
+                "if-match"?: string;
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 年度 / Year
+                     * @example 2023
+                     */
+                    year?: number;
+                    /**
+                     * @description 标题 / Title
+                     * @example 2023年度党建工作项目立项
+                     */
+                    title?: string;
+                    /**
+                     * @description 发文字号 / Document number
+                     * @example 办字〔2023〕8号
+                     */
+                    documentNumber?: string;
+                    /**
+                     * Format: date
+                     * @description 申报截止日 / Last day of submission
+                     * @example 2023-04-05
+                     */
+                    submissionDeadline?: string;
+                    /** @description 重新申报截止日，null 为不限 / Last day to resubmit; null: no limit */
+                    revisionDeadline?: string | null;
+                    /**
+                     * Format: date
+                     * @description 结项验收日期 / Final acceptance date
+                     * @example 2023-12-31
+                     */
+                    finalAcceptanceDate?: string;
+                    /** @description 各等级资助金额（元）/ Funding per grade, whole yuan: first 一等奖, second 二等奖, third 三等奖, qualified 合格 */
+                    funding?: {
+                        /**
+                         * @description 元（人民币，整数）/ Whole yuan (CNY)
+                         * @example 3000
+                         */
+                        first: number;
+                        /**
+                         * @description 元（人民币，整数）/ Whole yuan (CNY)
+                         * @example 2000
+                         */
+                        second: number;
+                        /**
+                         * @description 元（人民币，整数）/ Whole yuan (CNY)
+                         * @example 1500
+                         */
+                        third: number;
+                        /**
+                         * @description 元（人民币，整数）/ Whole yuan (CNY)
+                         * @example 1000
+                         */
+                        qualified: number;
+                    };
+                    /**
+                     * @description 每个项目最少评审份数 / Minimum reviews per project
+                     * @example 3
+                     */
+                    minReviews?: number;
+                    /** @description 评分范围 / Score range of each criterion */
+                    scoreScale?: {
+                        /**
+                         * @description 每项最低分 / Lowest score
+                         * @example 0
+                         */
+                        min: number;
+                        /**
+                         * @description 每项最高分 / Highest score
+                         * @example 20
+                         */
+                        max: number;
+                    };
+                    /**
+                     * @description 提交前须上传盖章扫描件 / SUBMIT needs the signed letter first
+                     * @example true
+                     */
+                    requireSignedLetter?: boolean;
+                    /**
+                     * @description 利益冲突范围：family（默认）为项目单位及其上下级、同一党总支/机关党委下的全部党组织；line 仅为项目单位及其上下级 / Conflict of interest: `family` (default) bars reviewers of the project’s unit, its line (above and below) and every unit under the same general branch or organ committee; `line` narrows it to the unit and its line
+                     * @example family
+                     * @enum {unknown}
+                     */
+                    conflictScope?: "family" | "line";
+                    /** @description 联系人，至多 5 位 / Contact persons, at most 5 */
+                    contacts?: {
+                        /**
+                         * @description 联系人 / Contact person
+                         * @example 邹老师
+                         */
+                        name: string;
+                        /**
+                         * @description 电话 / Phone number
+                         * @example 024-23870157
+                         */
+                        phone: string;
+                        /**
+                         * @description 分机号 / Extension
+                         * @example 8012
+                         */
+                        extension?: string;
+                    }[];
+                    /**
+                     * @description 修改原因；批次开始后必填 / Why; required once the round has opened
+                     * @example 申报材料较多，截止日期顺延一周
+                     */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 修改后的批次 / The round after the amendment */
+            200: {
+                headers: {
+                    /** @description 批次版本，作 If-Match 使用，如 "3" / The round version, for If-Match, e.g. "3" */
+                    ETag?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Round"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本已变更（If-Match 不匹配） / Precondition failed: stale If-Match (`precondition-failed`) */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -5771,6 +7039,426 @@ export interface operations {
                 };
             };
             /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRoundExtensions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 延期 / The extensions */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtensionList"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    grantRoundExtension: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 党组织 / Unit id
+                     * @example 01870d4f-2d00-7c55-a1d0-7e8f9a0b1c03
+                     */
+                    unitId: string;
+                    /**
+                     * Format: date
+                     * @description 该党组织的申报截止日：晚于批次申报截止日，早于修改截止日与结项验收日 / After the round’s submission deadline, before its revision deadline and final acceptance date
+                     * @example 2023-04-05
+                     */
+                    submissionDeadline: string;
+                    /**
+                     * @description 延期原因，记入日志 / Why, kept in the log
+                     * @example 支部换届，延期一周
+                     */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 更新后的延期 / The extension, replaced */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Extension"];
+                };
+            };
+            /** @description 新准予的延期 / The extension granted */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Extension"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeRoundExtension: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 立项批次 / Round id
+                 * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                 */
+                id: string;
+                /**
+                 * @description 党组织 / Unit id
+                 * @example 01870d4f-2d00-7c55-a1d0-7e8f9a0b1c03
+                 */
+                unitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 撤销原因，记入日志 / Why, kept in the log
+                     * @example 支部换届，延期一周
+                     */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已撤销 / Revoked */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];

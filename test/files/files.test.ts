@@ -50,7 +50,7 @@ async function signedLetterRound(): Promise<string> {
     payload: {
       year: 2023,
       title: '2023年度党建项目立项（须盖章扫描件）',
-      documentNumber: '办字〔2023〕8号',
+      documentNumber: '办字〔2023〕9号',
       submissionDeadline: '2023-03-29',
       finalAcceptanceDate: '2023-12-31',
       funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },

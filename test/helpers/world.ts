@@ -94,7 +94,10 @@ export async function addToPanel(
   }
 }
 
-export async function createWorld(app: FastifyInstance, round: { minReviews?: number; submissionDeadline?: string; revisionDeadline?: string | null } = {}): Promise<World> {
+export async function createWorld(
+  app: FastifyInstance,
+  round: { minReviews?: number; submissionDeadline?: string; revisionDeadline?: string | null; documentNumber?: string } = {},
+): Promise<World> {
   const organ = await createUnit(app, '机关党委', 'organ_committee');
   const general = await createUnit(app, '音乐学院党总支', 'general_branch');
   const branch = await createUnit(app, '声乐系党支部', 'branch', general);
@@ -115,7 +118,7 @@ export async function createWorld(app: FastifyInstance, round: { minReviews?: nu
       payload: {
         year: 2023,
         title: '2023年度党建项目立项',
-        documentNumber: '办字〔2023〕8号',
+        documentNumber: round.documentNumber ?? '办字〔2023〕8号',
         submissionDeadline,
         ...(round.revisionDeadline !== undefined ? { revisionDeadline: round.revisionDeadline } : {}),
         finalAcceptanceDate: '2023-12-31',

@@ -28,6 +28,11 @@ const ALLOWED: Record<string, Caller[]> = {
   migrateMachineVersion: ['admin'],
   listUnits: AUTHENTICATED,
   createUnit: ['admin'],
+  getUnit: AUTHENTICATED,
+  amendUnit: ['admin'],
+  deactivateUnit: ['admin'],
+  reactivateUnit: ['admin'],
+  deleteUnit: ['admin'],
   listUsers: ['admin', 'orgDept', 'committee', 'auditor'],
   getUser: ['admin', 'orgDept', 'committee', 'auditor'],
   getCurrentUser: AUTHENTICATED,
@@ -41,6 +46,10 @@ const ALLOWED: Record<string, Caller[]> = {
   createRound: ['admin'],
   getRound: AUTHENTICATED,
   fireRoundEvent: ['orgDept'],
+  amendRound: ['admin', 'orgDept'],
+  grantRoundExtension: ['admin', 'orgDept'],
+  listRoundExtensions: AUTHENTICATED,
+  revokeRoundExtension: ['admin', 'orgDept'],
   listRoundTransitions: AUTHENTICATED,
   listProjects: [...APPLICANTS, 'orgDept', 'assignedReviewer', 'unassignedReviewer', 'committee', 'auditor'],
   createProject: APPLICANTS,
@@ -220,8 +229,59 @@ describe('authorization matrix', () => {
           funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
         };
         break;
+      case 'getUnit':
+        url = url.replace('{id}', world.units.branch);
+        break;
+      case 'amendUnit':
+        url = url.replace('{id}', world.units.direct);
+        payload = { name: `改名-${caller}`, reason: '更正' };
+        break;
+      case 'deactivateUnit':
+      case 'reactivateUnit':
+      case 'deleteUnit': {
+        const unit = await call(t.app, ADMIN_TOKEN, { method: 'POST', url: '/api/v1/units', payload: { name: `单位-${operation.operationId}-${caller}`, type: 'direct_branch' } });
+        const unitId = (unit.body as { id: string }).id;
+        if (operation.operationId === 'reactivateUnit') {
+          await call(t.app, ADMIN_TOKEN, { method: 'POST', url: `/api/v1/units/${unitId}/deactivate`, payload: { reason: '撤销' } });
+        }
+        url = url.replace('{id}', unitId);
+        payload = operation.operationId === 'deleteUnit' ? { reason: '误建' } : { reason: '调整' };
+        break;
+      }
+      case 'amendRound': {
+        const round = await call(t.app, ADMIN_TOKEN, {
+          method: 'POST',
+          url: '/api/v1/rounds',
+          payload: {
+            year: 2025,
+            title: `待修改批次-${caller}`,
+            documentNumber: `办字〔2025〕${caller}号`,
+            submissionDeadline: '2025-03-29',
+            finalAcceptanceDate: '2025-12-31',
+            funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
+          },
+        });
+        url = url.replace('{id}', (round.body as { id: string }).id);
+        payload = { title: `已修改批次-${caller}` };
+        break;
+      }
+      case 'grantRoundExtension':
+        url = url.replace('{id}', world.roundId);
+        payload = { unitId: world.units.direct, submissionDeadline: '2023-04-05', reason: '换届' };
+        break;
+      case 'revokeRoundExtension': {
+        await call(t.app, ADMIN_TOKEN, {
+          method: 'POST',
+          url: `/api/v1/rounds/${world.roundId}/extensions`,
+          payload: { unitId: world.units.otherGeneral, submissionDeadline: '2023-04-06', reason: '换届' },
+        });
+        url = url.replace('{id}', world.roundId).replace('{unitId}', world.units.otherGeneral);
+        payload = { reason: '撤销' };
+        break;
+      }
       case 'getRound':
       case 'listRoundTransitions':
+      case 'listRoundExtensions':
         url = url.replace('{id}', world.roundId);
         break;
       case 'fireRoundEvent': {
@@ -232,7 +292,7 @@ describe('authorization matrix', () => {
           payload: {
             year: 2022,
             title: `已截止批次-${caller}`,
-            documentNumber: '办字〔2022〕1号',
+            documentNumber: `办字〔2022〕${caller}号`,
             submissionDeadline: '2022-03-29',
             finalAcceptanceDate: '2022-12-31',
             funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },

@@ -36,10 +36,10 @@ describe('quota compliance', () => {
     expect(body.complete).toBe(false);
     expect(body.complied).toEqual([]);
     expect(body.missing).toEqual([
-      { unitId: world.units.organ, name: '机关党委', type: 'organ_committee', typeLabel: { zh: '机关党委', en: 'Organ party committee' } },
-      { unitId: world.units.otherGeneral, name: '舞蹈学院党总支', type: 'general_branch', typeLabel: { zh: '党总支', en: 'General party branch' } },
-      { unitId: world.units.general, name: '音乐学院党总支', type: 'general_branch', typeLabel: { zh: '党总支', en: 'General party branch' } },
-      { unitId: world.units.direct, name: '图书馆直属党支部', type: 'direct_branch', typeLabel: { zh: '直属党支部', en: 'Directly affiliated branch' } },
+      { unitId: world.units.organ, name: '机关党委', type: 'organ_committee', typeLabel: { zh: '机关党委', en: 'Organ party committee' }, extendedUntil: null },
+      { unitId: world.units.otherGeneral, name: '舞蹈学院党总支', type: 'general_branch', typeLabel: { zh: '党总支', en: 'General party branch' }, extendedUntil: null },
+      { unitId: world.units.general, name: '音乐学院党总支', type: 'general_branch', typeLabel: { zh: '党总支', en: 'General party branch' }, extendedUntil: null },
+      { unitId: world.units.direct, name: '图书馆直属党支部', type: 'direct_branch', typeLabel: { zh: '直属党支部', en: 'Directly affiliated branch' }, extendedUntil: null },
     ]);
   });
 
