@@ -80,10 +80,7 @@ export class UsersService {
       if (active === undefined || !this.unitsService.exists(unitId)) {
         throw new Problem('unprocessable', `单位不存在 / Unit ${unitId} does not exist`, { field: 'unitId' });
       }
-      if (!active) throw new Problem('unprocessable', `单位已停用 / Unit ${unitId} is inactive`, { field: 'unitId' });
-    }
-    if (unitId !== null && !this.unitsService.isActive(unitId)) {
-      throw new Problem('unprocessable', `单位已停用 / Unit ${unitId} is inactive`, { field: 'unitId', code: 'unit_inactive' });
+      if (!active) throw new Problem('unprocessable', `单位已停用 / Unit ${unitId} is inactive`, { field: 'unitId', code: 'unit_inactive' });
     }
     return unitId;
   }

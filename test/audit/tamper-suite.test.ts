@@ -61,6 +61,13 @@ beforeAll(async () => {
         })
       ).status,
     ).toBe(200);
+    // A unit's own submission deadline: the extensions table holds a row too.
+    const extension = await call(t.app, world.orgDept.token, {
+      method: 'POST',
+      url: `/api/v1/rounds/${world.roundId}/extensions`,
+      payload: { unitId: world.units.otherBranch, submissionDeadline: '2023-04-05', reason: '支部换届，材料延后报送' },
+    });
+    expect(extension.status).toBe(201);
     expect((await call(t.app, world.auditor.token, { method: 'POST', url: '/api/v1/audit/checkpoints' })).status).toBe(201);
     // The auditor keeps the latest checkpoint, outside the service.
     const latest = await call(t.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/checkpoints/latest' });

@@ -175,10 +175,10 @@ describe('a retried create', () => {
 
 describe('a key reused', () => {
   it('with another body is refused (422) and writes nothing', async () => {
-    expect((await post(ADMIN_TOKEN, '/api/v1/units', unitBody, 'unit-key')).status).toBe(201);
+    expect((await post(ADMIN_TOKEN, '/api/v1/units', { ...unitBody, parentId: world.units.general }, 'unit-key')).status).toBe(201);
     const units = count('units');
     const entries = logCount();
-    const other = await post(ADMIN_TOKEN, '/api/v1/units', { ...unitBody, name: '大提琴党支部' }, 'unit-key');
+    const other = await post(ADMIN_TOKEN, '/api/v1/units', { ...unitBody, parentId: world.units.general, name: '大提琴党支部' }, 'unit-key');
     expect(other.status).toBe(422);
     expect(other.headers['content-type']).toContain('application/problem+json');
     expect(other.body).toMatchObject({ type: expect.stringContaining('idempotency-key-reused') as string });
