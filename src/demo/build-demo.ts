@@ -96,6 +96,10 @@ export interface DemoSummary {
     grades: Partial<Record<Grade, number>>;
     recommended: number;
     funding: number;
+    /** Corrections on the record: deadlines amended after opening, per-unit extensions, reviewers replaced. */
+    amendments: { field: string; from: unknown; to: unknown; reason: string }[];
+    extensions: { unit: string; submissionDeadline: string; reason: string }[];
+    replacements: { project: string; replaced: string; replacement: string; reason: string }[];
   }[];
   projectsByState: Record<ProjectState, number>;
   projects: number;
@@ -106,6 +110,7 @@ export interface DemoSummary {
 interface ProjectView {
   id: string;
   roundId: string;
+  title: string;
   state: ProjectState;
   version: number;
   grade: Grade | null;
@@ -200,6 +205,8 @@ const COMMITTEE_SECRETARY = userByKey('committee');
 const AUDITOR = userByKey('auditor');
 const ADMIN = userByKey('admin');
 const REVIEWERS = USERS.filter((u) => u.role === 'reviewer');
+/** A unit's family: the 党总支 or 机关党委 above it, or the unit itself at the top (a reviewer of the same family is in conflict). */
+const familyOf = (unitKey: string): string => UNITS.find((u) => u.key === unitKey)?.parent ?? unitKey;
 
 /** How each of a project's reviewers leans, by the order they were assigned: stricter, milder, in between. */
 const REVIEWER_LEANINGS: Scores[] = [
@@ -238,6 +245,7 @@ class RoundStory {
     private readonly clock: SettableClock,
     private readonly round: DemoRound,
     private readonly userIds: Map<string, string>,
+    private readonly unitIds: Map<string, string>,
   ) {}
 
   private at(when: When | number, run: () => Promise<void>): void {
@@ -270,6 +278,20 @@ class RoundStory {
       await this.api.send(ORG_DEPT, 'PUT', `/rounds/${this.roundId}/panels/review`, { name: `${round.body.year}年度评审组` });
       for (const reviewer of REVIEWERS) await this.api.post(ORG_DEPT, `/rounds/${this.roundId}/panels/review/members`, { userId: this.userIds.get(reviewer.key)! });
     });
+
+    // A unit's own submission deadline, and deadlines moved once the round has opened: org_dept, with a reason.
+    for (const extension of round.extensions ?? []) {
+      this.at(extension.at, async () => {
+        await this.api.post(ORG_DEPT, `/rounds/${this.roundId}/extensions`, {
+          unitId: this.unitIds.get(extension.unit)!,
+          submissionDeadline: extension.submissionDeadline,
+          reason: extension.reason,
+        });
+      });
+    }
+    for (const amendment of round.amendments ?? []) {
+      this.at(amendment.at, async () => void (await this.api.send(ORG_DEPT, 'PATCH', `/rounds/${this.roundId}`, { ...amendment.changes, reason: amendment.reason })));
+    }
 
     // Drafting, submission, returns for revision and withdrawals, on the applicants' own dates.
     for (const project of round.projects) {
@@ -339,6 +361,30 @@ class RoundStory {
         }
       });
     });
+    // A reviewer drops out: org_dept replaces them with a panel member free of conflict, who scores in their place.
+    for (const project of round.projects) {
+      const replaced = project.review?.replaced;
+      if (!replaced) continue;
+      const review = project.review!;
+      let replacement: DemoUser | undefined;
+      this.at(replaced.at, async () => {
+        const assigned = this.assigned.get(this.id(project)) ?? [];
+        const dropped = assigned[replaced.slot];
+        if (!dropped) throw new Error(`demo: project ${project.key} has no reviewer in slot ${replaced.slot}`);
+        replacement = REVIEWERS.find((r) => !assigned.includes(this.userIds.get(r.key)!) && familyOf(r.unit!) !== familyOf(project.unit));
+        if (!replacement) throw new Error(`demo: no reviewer free to replace one of project ${project.key}`);
+        await this.api.post(ORG_DEPT, `/projects/${this.id(project)}/reviewers/${dropped}/replace`, {
+          replacementId: this.userIds.get(replacement.key)!,
+          reason: replaced.reason,
+        });
+        assigned[replaced.slot] = this.userIds.get(replacement.key)!;
+      });
+      this.at(replaced.scoredAt, async () => {
+        const comment = review.comments[replaced.slot];
+        if (!comment) throw new Error(`demo: project ${project.key} has no comment for review ${replaced.slot + 1}`);
+        await this.fire(replacement!, project, 'SUBMIT_REVIEW', { scores: scoresOf(review.base, replaced.slot, round.body.scoreScale), comment });
+      });
+    }
     const panelClosedAt = shanghai(schedule.panelClose);
     round.projects
       .filter((p) => p.review && p.review.panelClosed !== false)
@@ -474,7 +520,7 @@ export async function buildDemo(options: BuildDemoOptions): Promise<DemoSummary>
     const stories: RoundStory[] = [];
     for (const round of ROUNDS) {
       progress(`round ${round.body.year}: ${round.body.documentNumber}${round.illustrative ? ' (illustrative)' : ''}`);
-      const story = new RoundStory(api, clock, round, userIds);
+      const story = new RoundStory(api, clock, round, userIds, unitIds);
       await story.tell();
       stories.push(story);
     }
@@ -517,6 +563,37 @@ async function summarise(api: Api, target: string, stories: RoundStory[]): Promi
   const rounds = (await api.get<{ items: RoundView[] }>(AUDITOR, `/rounds?limit=500`)).items;
   const verified = await api.get<{ valid: boolean; count: number }>(AUDITOR, '/audit/verify');
   const unitNames = new Map(UNITS.map((u) => [u.key, u.name]));
+  const corrections = new Map<string, Pick<DemoSummary['rounds'][number], 'amendments' | 'extensions' | 'replacements'>>();
+  for (const story of stories) {
+    const transitions = (await api.get<{ items: { event: string; payload: Record<string, unknown> }[] }>(AUDITOR, `/rounds/${story.roundId}/transitions?limit=500`)).items;
+    const amendments = transitions
+      .filter((entry) => entry.event === 'AMEND_ROUND')
+      .flatMap((entry) =>
+        Object.entries(entry.payload.changes as Record<string, { from: unknown; to: unknown }>).map(([field, { from, to }]) => ({
+          field,
+          from,
+          to,
+          reason: entry.payload.reason as string,
+        })),
+      );
+    const extensions = (await api.get<{ items: { unitName: string; submissionDeadline: string; reason: string }[] }>(AUDITOR, `/rounds/${story.roundId}/extensions`)).items.map(
+      (e) => ({ unit: e.unitName, submissionDeadline: e.submissionDeadline, reason: e.reason }),
+    );
+    const replacements: DemoSummary['rounds'][number]['replacements'] = [];
+    for (const project of projects.filter((p) => p.roundId === story.roundId)) {
+      const assignments = (
+        await api.get<{ items: { reviewerId: string; reviewerName: string; state: string; replacedBy: string | null; replaceReason: string | null }[] }>(
+          AUDITOR,
+          `/projects/${project.id}/reviewers`,
+        )
+      ).items;
+      for (const a of assignments.filter((x) => x.state === 'replaced')) {
+        const by = assignments.find((x) => x.reviewerId === a.replacedBy);
+        replacements.push({ project: project.title, replaced: a.reviewerName, replacement: by?.reviewerName ?? a.replacedBy!, reason: a.replaceReason! });
+      }
+    }
+    corrections.set(story.roundId, { amendments, extensions, replacements });
+  }
   return {
     path: target,
     units: UNITS.map((u) => ({ name: u.name, type: u.type, parent: u.parent ? unitNames.get(u.parent)! : null })),
@@ -546,6 +623,7 @@ async function summarise(api: Api, target: string, stories: RoundStory[]): Promi
         grades,
         recommended: own.filter((p) => p.recommended).length,
         funding: own.reduce((sum, p) => sum + (p.funding ?? 0), 0),
+        ...corrections.get(round.id)!,
       };
     }),
     projectsByState,
@@ -578,6 +656,9 @@ export function formatDemoSummary(summary: DemoSummary): string {
         .join(', ');
       lines.push(`       graded: ${grades}; ${round.recommended} recommended upward; funding granted ${round.funding} yuan`);
     }
+    for (const a of round.amendments) lines.push(`       ${a.field} amended ${String(a.from)} → ${String(a.to)}: ${a.reason}`);
+    for (const e of round.extensions) lines.push(`       extension: ${e.unit} may submit until ${e.submissionDeadline}: ${e.reason}`);
+    for (const r of round.replacements) lines.push(`       reviewer replaced on ${r.project}: ${r.replaced} → ${r.replacement}: ${r.reason}`);
   }
   lines.push('', `projects per state (${summary.projects} in all):`);
   for (const [state, n] of Object.entries(summary.projectsByState)) lines.push(`  ${pad(state, 22)} ${n}`);

@@ -70,7 +70,17 @@ export interface DemoProject {
    * submitted (default: the round's minimum);
    * `panelClosed: false` leaves the panel open.
    */
-  review?: { base: Scores; comments: string[]; done?: number; panelClosed?: boolean };
+  review?: {
+    base: Scores;
+    comments: string[];
+    done?: number;
+    panelClosed?: boolean;
+    /**
+     * The reviewer of this slot (in assignment order) drops out: org_dept replaces them `at` with a
+     * panel member free of conflict, who scores `scoredAt` with the slot's comment.
+     */
+    replaced?: { slot: number; at: When; reason: string; scoredAt: When };
+  };
   /** The committee: approve, or reject with a reason; absent leaves it panel_reviewed. */
   decision?: { approve: true } | { reject: string };
   progress?: { at: When; text: string }[];
@@ -87,6 +97,10 @@ export interface DemoRound {
   created: When;
   /** When org_dept closes submissions, checks them, starts the review; reviewers start two days apart; the panel closes. */
   schedule: { close: When; checks: When; startReview: When; reviewsFrom: When; panelClose: When };
+  /** Units granted their own submission deadline by org_dept. */
+  extensions?: { unit: string; at: When; submissionDeadline: string; reason: string }[];
+  /** Deadlines moved by org_dept after the round opened, each with its reason. */
+  amendments?: { at: When; changes: { submissionDeadline?: string; revisionDeadline?: string; finalAcceptanceDate?: string }; reason: string }[];
   body: {
     year: number;
     title: string;
@@ -98,6 +112,7 @@ export interface DemoRound {
     minReviews: number;
     scoreScale: { min: number; max: number };
     requireSignedLetter: boolean;
+    contacts: { name: string; phone: string; extension?: string }[];
   };
   projects: DemoProject[];
 }
@@ -168,12 +183,25 @@ export const USERS: DemoUser[] = [
 const leaderOf = (unit: string) => SECRETARIES[unit]!;
 const contactOf = (unit: string, extension: number) => `${leaderOf(unit)}，校内分机 ${extension}`;
 
+/** The notice's contact persons (联系人), with their phone numbers and short numbers (小号). */
+const NOTICE_CONTACTS = [
+  { name: '邹天伦', phone: '15802424480', extension: '6534' },
+  { name: '谢晓宇', phone: '13940403787', extension: '62309' },
+];
+
 /** The 2023 round, as the notice 办字〔2023〕8号 has it. */
 export const ROUND_2023: DemoRound = {
   key: '2023',
   illustrative: false,
   created: '2023-03-06 09:00',
   schedule: { close: '2023-03-30 09:00', checks: '2023-03-31 09:00', startReview: '2023-04-03 09:00', reviewsFrom: '2023-04-04 14:00', panelClose: '2023-04-17 09:00' },
+  amendments: [
+    {
+      at: '2023-11-20 10:00',
+      changes: { finalAcceptanceDate: '2024-04-30' },
+      reason: '部分项目结项材料需补充完善，经党委组织部研究，结项验收顺延至2024年4月底（示例）',
+    },
+  ],
   body: {
     year: 2023,
     title: '2023年度“堡垒巩固工程”和“党员先锋工程”立项',
@@ -184,6 +212,7 @@ export const ROUND_2023: DemoRound = {
     minReviews: 3,
     scoreScale: { min: 0, max: 20 },
     requireSignedLetter: true,
+    contacts: NOTICE_CONTACTS,
   },
   projects: [
     {
@@ -692,6 +721,14 @@ export const ROUND_2024: DemoRound = {
   illustrative: true,
   created: '2024-03-04 09:00',
   schedule: { close: '2024-04-01 09:00', checks: '2024-04-02 09:00', startReview: '2024-04-03 09:00', reviewsFrom: '2024-04-07 14:00', panelClose: '2024-04-17 09:00' },
+  extensions: [
+    {
+      unit: 'wudao-jiaogong',
+      at: '2024-03-27 11:00',
+      submissionDeadline: '2024-03-31',
+      reason: '支部书记带队参加全国舞蹈展演，申报材料延至3月31日报送（示例）',
+    },
+  ],
   body: {
     year: 2024,
     title: '2024年度“堡垒巩固工程”和“党员先锋工程”立项（示例）',
@@ -703,6 +740,7 @@ export const ROUND_2024: DemoRound = {
     minReviews: 3,
     scoreScale: { min: 0, max: 20 },
     requireSignedLetter: true,
+    contacts: NOTICE_CONTACTS,
   },
   projects: [
     {
@@ -774,7 +812,7 @@ export const ROUND_2024: DemoRound = {
         contact: contactOf('wudao-jiaogong', 6508),
       },
       drafted: '2024-03-11 09:00',
-      submitted: '2024-03-27 16:00',
+      submitted: '2024-03-31 10:00',
       review: {
         base: { direction: 17, innovation: 15, practicality: 16, breadth: 14, exemplarity: 15 },
         comments: ['课程思政切入点明确。', '需说明与学院课程思政常规建设的区别。', '案例集可共享。'],
@@ -802,9 +840,14 @@ export const ROUND_2024: DemoRound = {
       submitted: '2024-03-28 11:00',
       review: {
         base: { direction: 18, innovation: 17, practicality: 16, breadth: 15, exemplarity: 17 },
-        comments: ['以作曲专业视角讲党史，切口新颖，党员教师参与面广。', '微党课的发布渠道和在支部学习中的使用方式可再具体。'],
+        comments: ['以作曲专业视角讲党史，切口新颖，党员教师参与面广。', '微党课的发布渠道和在支部学习中的使用方式可再具体。', '选曲有代表性，建议配套讲稿汇编，便于各支部复用。'],
         done: 2,
-        panelClosed: false,
+        replaced: {
+          slot: 2,
+          at: '2024-04-15 10:00',
+          reason: '评审人随团外出演出至4月底，无法按期评分，改由评审组其他成员评审（示例）',
+          scoredAt: '2024-04-16 15:00',
+        },
       },
     },
     {

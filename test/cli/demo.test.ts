@@ -106,7 +106,12 @@ describe('the demo database', () => {
     expect(round).toMatchObject({
       documentNumber: '办字〔2023〕8号',
       submissionDeadline: '2023-03-29',
-      finalAcceptanceDate: '2023-12-31',
+      // Amended in November 2023, with its reason (below).
+      finalAcceptanceDate: '2024-04-30',
+      contacts: [
+        { name: '邹天伦', phone: '15802424480', extension: '6534' },
+        { name: '谢晓宇', phone: '13940403787', extension: '62309' },
+      ],
       funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
       minReviews: 3,
       scoreScale: { min: 0, max: 20 },
@@ -124,6 +129,36 @@ describe('the demo database', () => {
     const projects = await allProjects(round.id);
     const resubmitted = projects.find((p) => p.state === 'submitted');
     expect(resubmitted?.submissions).toBe(2);
+  });
+
+  it('tells one amended deadline, one extension and one replaced reviewer, each on the record with its reason', async () => {
+    const [r2023, r2024] = [await roundOf(2023), await roundOf(2024)];
+    const amended = await call(app, token('auditor'), { method: 'GET', url: `/api/v1/rounds/${r2023.id}/transitions?limit=500` });
+    const amendments = (amended.body.items as Array<{ event: string; payload: { changes: object; reason: string } }>).filter((e) => e.event === 'AMEND_ROUND');
+    expect(amendments).toHaveLength(1);
+    expect(amendments[0]!.payload.changes).toEqual({ finalAcceptanceDate: { from: '2023-12-31', to: '2024-04-30' } });
+
+    const extensions = await call(app, token('auditor'), { method: 'GET', url: `/api/v1/rounds/${r2024.id}/extensions` });
+    expect(extensions.body.items).toEqual([expect.objectContaining({ unitName: '舞蹈学院教工党支部', submissionDeadline: '2024-03-31' })]);
+    // The unit's project went in after the round's deadline, within its extension.
+    const late = (await allProjects(r2024.id)).find((p) => p.title === '“舞蹈思政”课程共建')!;
+    const transitions = await call(app, token('auditor'), { method: 'GET', url: `/api/v1/projects/${late.id}/transitions` });
+    const submitted = (transitions.body.items as Array<{ event: string; at: string }>).find((e) => e.event === 'SUBMIT')!;
+    expect(submitted.at > '2024-03-29T16:00:00.000Z').toBe(true);
+
+    const replaced = (await allProjects(r2024.id)).find((p) => p.title.includes('微党课'))!;
+    expect(replaced.state).toBe('panel_reviewed');
+    const reviewers = await call(app, token('auditor'), { method: 'GET', url: `/api/v1/projects/${replaced.id}/reviewers` });
+    const items = reviewers.body.items as Array<{ reviewerId: string; state: string; reviewed: boolean; replacedBy: string | null }>;
+    const gone = items.filter((a) => a.state === 'replaced');
+    expect(gone).toHaveLength(1);
+    expect(gone[0]!.reviewed).toBe(false);
+    expect(items.find((a) => a.reviewerId === gone[0]!.replacedBy)).toMatchObject({ state: 'assigned', reviewed: true });
+
+    const printed = formatDemoSummary(summary);
+    expect(printed).toContain('finalAcceptanceDate amended 2023-12-31 → 2024-04-30');
+    expect(printed).toContain('extension: 舞蹈学院教工党支部 may submit until 2024-03-31');
+    expect(printed).toMatch(/reviewer replaced on “作曲家笔下的党史”微党课创作: 马慧敏.* → /);
   });
 
   it('funds the graded projects from the round’s table, as the story grades them', async () => {
