@@ -2,10 +2,11 @@
  * A reviewer drops out mid-review (issue 15, part A): org_dept removes it from the round's review
  * panel, the answer lists its unscored assignments, each is replaced by another panel member, the
  * replacements score, the panel closes on the reviews that count, and the round's decision goes on
- * to the published list. The log holds every act, and the audit proves the tables from it.
+ * to the published list. A leaked token is rotated by its holder, another reissued by the admin: each
+ * old token is refused at once. The log holds every act, and the audit proves the tables from it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestApp, type TestApp } from '../helpers/app.js';
+import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { addToPanel, createUser, createWorld, driveTo, fire, type User, type World } from '../helpers/world.js';
 
 let t: TestApp;
@@ -105,6 +106,39 @@ describe('a reviewer drops out and is replaced', () => {
 
     const verified = await call(t.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/verify' });
     expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({ valid: true });
+  });
+
+  it('goes on when a token leaks: the holder rotates it and the old one is refused at once; the admin reissues another', async () => {
+    // The standby's token was pasted into a group chat: they rotate it themselves.
+    const rotated = await ok(standby, 'POST', '/users/me/token', undefined, 201);
+    expect(rotated.token).not.toBe(standby.token);
+    const leaked = await call(t.app, standby.token, { method: 'GET', url: '/api/v1/my-assignments' });
+    expect(leaked.status).toBe(401);
+    expect(leaked.headers['content-type']).toContain('application/problem+json');
+    const fresh = { ...standby, token: rotated.token as string };
+    expect((await call(t.app, fresh.token, { method: 'GET', url: '/api/v1/my-assignments' })).status).toBe(200);
+
+    // The dropped reviewer's token leaked too, and they are unreachable: the admin reissues it.
+    const r1 = world.reviewers[1]!;
+    const admin = { ...world.orgDept, token: ADMIN_TOKEN };
+    const reissued = await ok(admin, 'POST', `/users/${r1.id}/token`, { reason: '令牌在群聊中泄露' }, 201);
+    expect((await call(t.app, r1.token, { method: 'GET', url: '/api/v1/users/me' })).status).toBe(401);
+    expect((await call(t.app, reissued.token as string, { method: 'GET', url: '/api/v1/users/me' })).body).toMatchObject({ id: r1.id, active: true });
+
+    // Both on the record, by whom and why, never the token; the audit still proves every table.
+    const entries = t.db.$client
+      .prepare<[], { event: string; actorId: string; payload: string }>(
+        "SELECT event, actor_id AS actorId, payload FROM transition_log WHERE event IN ('ROTATE_TOKEN', 'REISSUE_TOKEN') ORDER BY seq",
+      )
+      .all();
+    expect(entries.map((e) => [e.event, e.actorId])).toEqual([
+      ['ROTATE_TOKEN', standby.id],
+      ['REISSUE_TOKEN', expect.any(String)],
+    ]);
+    expect(JSON.parse(entries[1]!.payload)).toMatchObject({ reason: '令牌在群聊中泄露' });
+    for (const e of entries) expect(e.payload).not.toContain(rotated.token as string);
+    const verified = await call(t.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/verify' });
     expect(verified.body).toMatchObject({ valid: true });
   });
 });
