@@ -38,6 +38,7 @@ let app: FastifyInstance;
 interface Project {
   id: string;
   roundId: string;
+  title: string;
   state: string;
   grade: Grade | null;
   funding: number | null;
