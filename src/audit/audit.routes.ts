@@ -166,7 +166,7 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter, head }:
         summary: '立即签名检查点 / Sign the log head now',
         description:
           "Signs the current head (size and hash) with the service's Ed25519 key as a C2SP-style checkpoint note. Keep the note outside the service: any later log must still have exactly this hash at this size.",
-        response: { 201: ref(CheckpointSchema), ...problems(401, 403) },
+        response: { 201: ref(CheckpointSchema), ...problems(401, 403, 'witness-unavailable') },
       },
     },
     async (_request, reply) => reply.code(201).send(checkpoints.sign()),

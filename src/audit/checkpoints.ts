@@ -232,11 +232,13 @@ export class CheckpointsService {
 
   /** Signs the log's head now, whether or not it moved since the last checkpoint. */
   sign(): CheckpointView {
+    this.witness?.assertWritable();
     return this.witnessed(this.db.transaction((tx) => toView(this.insert(tx, logHead(tx))), { behavior: 'immediate' }));
   }
 
   /** Signs the head only if it moved (or the key changed) since the latest checkpoint. */
   signIfMoved(): CheckpointView | null {
+    this.witness?.assertWritable();
     const signed = this.db.transaction(
       (tx) => {
         const head = logHead(tx);
@@ -251,7 +253,15 @@ export class CheckpointsService {
 
   /** Appends a committed checkpoint to the witness: after the commit, so the witness never holds one the database lacks. */
   private witnessed(view: CheckpointView): CheckpointView {
-    this.witness?.append({ id: view.id, size: view.size, headHash: view.headHash, note: view.note });
+    try {
+      this.witness?.append({ id: view.id, size: view.size, headHash: view.headHash, note: view.note });
+    } catch (error) {
+      // Writable a moment ago, failed now (a full disk): the checkpoint stands in the database; say so.
+      throw new Problem(
+        'witness-unavailable',
+        `检查点 ${view.id} 已签名并存入数据库，但未能写入见证文件 / Checkpoint ${view.id} is signed and kept in the database, but the witness could not be appended (${(error as Error).message})`,
+      );
+    }
     return view;
   }
 

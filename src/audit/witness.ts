@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Problem } from '../http/problems.js';
 
 export interface WitnessRecord {
   /** The checkpoint's row id when it was signed. */
@@ -36,6 +37,30 @@ const TAIL_BYTES = 256 * 1024;
 
 export class Witness {
   constructor(readonly file: string) {}
+
+  /**
+   * Refuses (503 witness-unavailable) when the witness cannot take an append now: the file, or the
+   * directory it would be made in, is not writable, or the path is not a file. Checked before a
+   * checkpoint is signed, so that a refused one is written nowhere.
+   */
+  assertWritable(): void {
+    try {
+      if (fs.existsSync(this.file)) {
+        if (!fs.statSync(this.file).isFile()) throw new Error('not a regular file');
+        fs.accessSync(this.file, fs.constants.W_OK);
+      } else {
+        let dir = path.dirname(this.file);
+        while (!fs.existsSync(dir)) dir = path.dirname(dir);
+        if (!fs.statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
+        fs.accessSync(dir, fs.constants.W_OK);
+      }
+    } catch (error) {
+      throw new Problem(
+        'witness-unavailable',
+        `见证文件 ${this.file} 无法写入，未签名检查点 / The witness ${this.file} cannot be written (${(error as Error).message}); no checkpoint was signed`,
+      );
+    }
+  }
 
   /** Appends one checkpoint and fsyncs the file (and, when it was created, its directory). */
   append(record: WitnessRecord): void {

@@ -26,6 +26,7 @@ export const PROBLEM_KINDS = {
   'headers-too-large': { status: 431, title: { zh: '请求头过大', en: 'Request header fields too large' } },
   internal: { status: 500, title: { zh: '服务器内部错误', en: 'Internal server error' } },
   'shutting-down': { status: 503, title: { zh: '服务正在关闭', en: 'The service is shutting down' } },
+  'witness-unavailable': { status: 503, title: { zh: '见证文件无法写入', en: 'The witness file cannot be written' } },
   'head-refused': { status: 503, title: { zh: '日志头未通过核验，服务只读', en: 'The log head failed its check; the service is read-only' } },
 } as const satisfies Record<string, { status: number; title: Label }>;
 

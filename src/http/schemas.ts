@@ -238,6 +238,11 @@ const PROBLEM_EXAMPLES: Record<ProblemKind, { summary: string; detail: string; e
   'headers-too-large': { summary: '请求头过大 / Headers too large', detail: '请求头过大 / The request headers are larger than the service accepts' },
   internal: { summary: '内部错误 / Internal error', detail: '服务器内部错误，已记录 / Internal error; it has been logged' },
   'shutting-down': { summary: '服务正在关闭 / Shutting down', detail: SHUTTING_DOWN_DETAIL },
+  'witness-unavailable': {
+    summary: '见证文件无法写入 / The witness cannot be written',
+    detail:
+      '见证文件 /var/lib/lixiang/witness.log 无法写入，未签名检查点 / The witness /var/lib/lixiang/witness.log cannot be written (EACCES: permission denied); no checkpoint was signed',
+  },
   'head-refused': {
     summary: '日志头未通过核验 / The log head was refused',
     detail:

@@ -1429,7 +1429,7 @@ export interface components {
         /** @description RFC 9457 问题详情 / RFC 9457 problem details. Kinds add the optional members listed; clients must ignore members they do not know. */
         Problem: {
             /**
-             * @description 问题类型，稳定不变 / Stable identifier of the kind of problem: `urn:lixiang:problem:validation-failed`, `urn:lixiang:problem:unauthenticated`, `urn:lixiang:problem:forbidden`, `urn:lixiang:problem:not-found`, `urn:lixiang:problem:not-acceptable`, `urn:lixiang:problem:illegal-transition`, `urn:lixiang:problem:conflict`, `urn:lixiang:problem:precondition-failed`, `urn:lixiang:problem:payload-too-large`, `urn:lixiang:problem:uri-too-long`, `urn:lixiang:problem:unsupported-media-type`, `urn:lixiang:problem:guard-failed`, `urn:lixiang:problem:unprocessable`, `urn:lixiang:problem:idempotency-key-reused`, `urn:lixiang:problem:precondition-required`, `urn:lixiang:problem:rate-limited`, `urn:lixiang:problem:headers-too-large`, `urn:lixiang:problem:internal`, `urn:lixiang:problem:shutting-down`, `urn:lixiang:problem:head-refused`
+             * @description 问题类型，稳定不变 / Stable identifier of the kind of problem: `urn:lixiang:problem:validation-failed`, `urn:lixiang:problem:unauthenticated`, `urn:lixiang:problem:forbidden`, `urn:lixiang:problem:not-found`, `urn:lixiang:problem:not-acceptable`, `urn:lixiang:problem:illegal-transition`, `urn:lixiang:problem:conflict`, `urn:lixiang:problem:precondition-failed`, `urn:lixiang:problem:payload-too-large`, `urn:lixiang:problem:uri-too-long`, `urn:lixiang:problem:unsupported-media-type`, `urn:lixiang:problem:guard-failed`, `urn:lixiang:problem:unprocessable`, `urn:lixiang:problem:idempotency-key-reused`, `urn:lixiang:problem:precondition-required`, `urn:lixiang:problem:rate-limited`, `urn:lixiang:problem:headers-too-large`, `urn:lixiang:problem:internal`, `urn:lixiang:problem:shutting-down`, `urn:lixiang:problem:witness-unavailable`, `urn:lixiang:problem:head-refused`
              * @example urn:lixiang:problem:illegal-transition
              */
             type: string;
@@ -12468,7 +12468,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            /** @description 见证文件无法写入 / The witness file cannot be written (`witness-unavailable`); 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];

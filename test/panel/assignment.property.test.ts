@@ -1,7 +1,8 @@
 /**
  * Automatic assignment over randomised unit trees (the organ committee, general branches with
  * branches, direct branches), random reviewers and projects, each case on a fresh app over HTTP:
- * - no assignment puts a reviewer on a project of its own unit or of a unit above or below it;
+ * - no assignment puts a reviewer on a project of its own unit, of a unit above or below it, or
+ *   (the default family scope) of a unit under the same 党总支 / 机关党委;
  * - every submitted or checked project gets min(minReviews, eligible reviewers), and is reported
  *   as not_enough_reviewers exactly when that is fewer than minReviews; drafts get none;
  * - when no reviewer conflicts with any project, loads differ by at most one.
@@ -10,7 +11,7 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, call, createTestApp } from '../helpers/app.js';
-import { COMPLETE_LETTER, createUnit, createUser, type User } from '../helpers/world.js';
+import { COMPLETE_LETTER, addToPanel, createPanel, createUnit, createUser, type User } from '../helpers/world.js';
 
 interface Tree {
   /** Parent index of each unit (-1 for roots); unit 0 is the organ committee. */
@@ -49,6 +50,7 @@ const caseArb = treeArb.chain((tree) => {
     reviewers: fc.array(unit, { minLength: 0, maxLength: 7 }),
     projects: fc.array(fc.record({ unit, state: fc.constantFrom(...STATES) }), { minLength: 1, maxLength: 7 }),
     minReviews: fc.integer({ min: 1, max: 4 }),
+    scope: fc.constantFrom('family' as const, 'line' as const),
   });
 });
 
@@ -63,6 +65,19 @@ function lineage(tree: Tree, u: number): Set<number> {
   tree.parents.forEach((_p, i) => {
     if (ancestorsOf(i).includes(u)) out.add(i);
   });
+  return out;
+}
+
+/**
+ * The units a reviewer must not come from, for a project of unit u: its line, and under the default
+ * 'family' scope also everything under its 党总支 / 机关党委 (the nearest one at or above it).
+ */
+function barred(tree: Tree, u: number, scope: 'family' | 'line'): Set<number> {
+  const out = lineage(tree, u);
+  if (scope === 'line') return out;
+  let root = u;
+  while (root !== -1 && tree.types[root] !== 'general_branch' && tree.types[root] !== 'organ_committee') root = tree.parents[root]!;
+  if (root !== -1) for (const i of lineage(tree, root)) out.add(i);
   return out;
 }
 
@@ -81,7 +96,7 @@ interface Built {
   projectIds: string[];
 }
 
-async function build(c: { tree: Tree; reviewers: number[]; projects: Array<{ unit: number; state: string }>; minReviews: number }): Promise<Built> {
+async function build(c: { tree: Tree; reviewers: number[]; projects: Array<{ unit: number; state: string }>; minReviews: number; scope?: 'family' | 'line' }): Promise<Built> {
   const t = await createTestApp();
   const app = t.app;
   const unitIds: string[] = [];
@@ -102,6 +117,7 @@ async function build(c: { tree: Tree; reviewers: number[]; projects: Array<{ uni
         funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
         minReviews: c.minReviews,
         scoreScale: { min: 0, max: 20 },
+        conflictScope: c.scope ?? 'family',
       },
     }),
     201,
@@ -109,6 +125,17 @@ async function build(c: { tree: Tree; reviewers: number[]; projects: Array<{ uni
   const orgDept = await createUser(app, '组织部', 'org_dept');
   const reviewerIds: string[] = [];
   for (const [i, u] of c.reviewers.entries()) reviewerIds.push((await createUser(app, `评审${i}`, 'reviewer', unitIds[u])).id);
+  // The round's panel holds every reviewer; with none, it is never named.
+  if (reviewerIds.length > 0) {
+    await createPanel(app, round.id, '评审组', 'review', orgDept.token);
+    await addToPanel(
+      app,
+      round.id,
+      reviewerIds.map((id) => ({ id })),
+      'review',
+      orgDept.token,
+    );
+  }
   const applicants = new Map<number, User>();
   const projectIds: string[] = [];
   for (const p of c.projects) {
@@ -140,6 +167,15 @@ describe('automatic assignment, property-based', () => {
       fc.asyncProperty(caseArb, async (c) => {
         const built = await build(c);
         try {
+          if (c.reviewers.length === 0) {
+            // No reviewer, no panel: nothing is assigned, and the refusal says what to do.
+            const refused = await ok(
+              call(built.app, built.orgDept.token, { method: 'POST', url: `/api/v1/rounds/${built.roundId}/assignments`, payload: { mode: 'automatic' } }),
+              409,
+            );
+            expect(refused.code).toBe('panel_not_named');
+            return;
+          }
           const outcome = await ok(call(built.app, built.orgDept.token, { method: 'POST', url: `/api/v1/rounds/${built.roundId}/assignments`, payload: { mode: 'automatic' } }));
           const reviewerIndex = new Map(built.reviewerIds.map((id, i) => [id, i]));
           const projectIndex = new Map(built.projectIds.map((id, i) => [id, i]));
@@ -148,7 +184,7 @@ describe('automatic assignment, property-based', () => {
             const p = projectIndex.get(a.projectId)!;
             const r = reviewerIndex.get(a.reviewerId)!;
             // No conflict of interest.
-            expect(lineage(c.tree, c.projects[p]!.unit).has(c.reviewers[r]!)).toBe(false);
+            expect(barred(c.tree, c.projects[p]!.unit, c.scope).has(c.reviewers[r]!)).toBe(false);
             perProject.set(p, [...(perProject.get(p) ?? []), r]);
           }
           const short = new Set(
@@ -165,14 +201,14 @@ describe('automatic assignment, property-based', () => {
               expect(short.has(i)).toBe(false);
               return;
             }
-            const conflicts = lineage(c.tree, p.unit);
+            const conflicts = barred(c.tree, p.unit, c.scope);
             const eligible = c.reviewers.filter((u) => !conflicts.has(u)).length;
             expect(got.length).toBe(Math.min(c.minReviews, eligible));
             expect(short.has(i)).toBe(eligible < c.minReviews);
           });
           // Without any conflict, the load is even: loads differ by at most one.
           const open = c.projects.filter((p) => p.state !== 'draft');
-          const noConflict = open.every((p) => c.reviewers.every((u) => !lineage(c.tree, p.unit).has(u)));
+          const noConflict = open.every((p) => c.reviewers.every((u) => !barred(c.tree, p.unit, c.scope).has(u)));
           if (noConflict && built.reviewerIds.length > 0) {
             const loads = built.reviewerIds.map((id) => (outcome.assigned as Array<{ reviewerId: string }>).filter((a) => a.reviewerId === id).length);
             expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(1);
