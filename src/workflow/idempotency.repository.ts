@@ -9,6 +9,9 @@ import type { IdempotencyRecordRow } from '../db/schema.js';
 export class IdempotencyRepository {
   private readonly select;
   private readonly insert;
+  private readonly update;
+  private readonly delete;
+  private readonly firstEntry;
 
   constructor(sqlite: Database.Database) {
     this.select = sqlite.prepare<[string, string], IdempotencyRecordRow>(
@@ -19,6 +22,11 @@ export class IdempotencyRepository {
       `INSERT INTO idempotency_records (user_id, key, request_hash, status_code, response_body, created_at)
        VALUES (@userId, @key, @requestHash, @statusCode, @responseBody, @createdAt)`,
     );
+    this.update = sqlite.prepare<[number, string, string, string]>('UPDATE idempotency_records SET status_code = ?, response_body = ? WHERE user_id = ? AND key = ?');
+    this.delete = sqlite.prepare<[string, string]>('DELETE FROM idempotency_records WHERE user_id = ? AND key = ?');
+    this.firstEntry = sqlite.prepare<[string], { subjectKind: string; subjectId: string }>(
+      'SELECT subject_kind AS subjectKind, subject_id AS subjectId FROM transition_log WHERE request_id = ? ORDER BY seq LIMIT 1',
+    );
   }
 
   find(userId: string, key: string): IdempotencyRecordRow | undefined {
@@ -27,5 +35,22 @@ export class IdempotencyRepository {
 
   save(record: IdempotencyRecordRow): void {
     this.insert.run(record);
+  }
+
+  /** The answer of a reserved record (a create's), once it is known. */
+  complete(userId: string, key: string, statusCode: number, responseBody: string): void {
+    this.update.run(statusCode, responseBody, userId, key);
+  }
+
+  remove(userId: string, key: string): void {
+    this.delete.run(userId, key);
+  }
+
+  /**
+   * The first log entry a request wrote, if any: what a create under a reserved key did before its
+   * answer was lost. Read only on that rare path (a scan of the log: request ids are not indexed).
+   */
+  firstEntryOf(requestId: string): { subjectKind: string; subjectId: string } | undefined {
+    return this.firstEntry.get(requestId);
   }
 }

@@ -10,7 +10,12 @@
  *
  * Concurrency: one request per caller and key runs at a time in this process (the service is one
  * process on one SQLite file); a second one waits, then finds the first's record and replays it.
- * The record is written right after the create's own transaction commits, not inside it.
+ *
+ * A crash between the create's commit and its answer: the key is reserved (status 0, the request's
+ * id) before the create runs, and the reservation takes the answer once it is sent (a refusal
+ * removes it). A retry that finds a reservation asks the log whether that request wrote anything:
+ * if it did, the retry is a 409 `already_created` naming what was created (its answer is lost, it
+ * is never made twice); if not, the first attempt never committed and the retry creates.
  *
  * Secrets: an answer field named in `withhold` (the new user's token) is never stored. A replay of
  * such an answer is a 409 `token_not_replayed` naming the created resource: the token was shown once;
@@ -38,7 +43,9 @@ export const IDEMPOTENCY_KEY_HEADER = Type.Optional(
     minLength: 1,
     maxLength: 200,
     description:
-      '每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建 / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice',
+      '每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建；首次应答因中断未能保存时答 409 already_created 并给出已建对象的 id / ' +
+      'Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice; ' +
+      'when the first answer was lost to an interruption, 409 already_created with the created id',
     examples: ['create-2023-001'],
   }),
 );
@@ -61,6 +68,14 @@ interface Pending {
 }
 
 const REPLAYED_HEADERS = ['etag', 'location'] as const;
+
+/** A reserved key's status: the create is running, or stopped before its answer was recorded. */
+const RESERVED = 0;
+interface Reservation {
+  pending: true;
+  /** The reserving request's id, which every log entry of its create carries. */
+  requestId: string;
+}
 
 const pendingOf = new WeakMap<FastifyRequest, Pending>();
 /** Per caller and key, the request in flight: the next one waits for it. */
@@ -147,14 +162,30 @@ async function checkKey(request: FastifyRequest, reply: FastifyReply): Promise<v
   const release = await acquire(`${principal.id}\u0000${key}`);
   let held = true;
   try {
-    const record = store.find(principal.id, key);
+    let record = store.find(principal.id, key);
+    if (record && record.requestHash !== hash) {
+      throw new Problem('idempotency-key-reused', '该幂等键已用于另一个请求 / This Idempotency-Key was used for a different request');
+    }
+    if (record && record.statusCode === RESERVED) {
+      // An attempt reserved the key and never recorded its answer: the process stopped in between.
+      const { requestId } = JSON.parse(record.responseBody) as Reservation;
+      const created = store.firstEntryOf(requestId);
+      if (created) {
+        throw new Problem(
+          'conflict',
+          `此请求此前已完成（${created.subjectId}），但应答未能保存，不再重复新建 / This request was done before (${created.subjectKind} ${created.subjectId}) but its answer was lost; it is not made twice`,
+          { code: 'already_created', id: created.subjectId },
+        );
+      }
+      store.remove(principal.id, key);
+      record = undefined;
+    }
     if (!record) {
+      const reservation: Reservation = { pending: true, requestId: request.id };
+      store.save({ userId: principal.id, key, requestHash: hash, statusCode: RESERVED, responseBody: JSON.stringify(reservation), createdAt: isoUtc(Date.now()) });
       pendingOf.set(request, { userId: principal.id, key, hash, release });
       held = false;
       return;
-    }
-    if (record.requestHash !== hash) {
-      throw new Problem('idempotency-key-reused', '该幂等键已用于另一个请求 / This Idempotency-Key was used for a different request');
     }
     const stored = JSON.parse(record.responseBody) as StoredCreate;
     if (stored.withheld?.length) {
@@ -177,7 +208,11 @@ function recordAnswer(request: FastifyRequest, reply: FastifyReply, payload: unk
   if (!pending) return;
   pendingOf.delete(request);
   try {
-    if (reply.statusCode < 200 || reply.statusCode > 299 || typeof payload !== 'string') return;
+    if (reply.statusCode < 200 || reply.statusCode > 299 || typeof payload !== 'string') {
+      // Refused: nothing was created, nothing is kept; a retry runs again.
+      request.server.idempotency.remove(pending.userId, pending.key);
+      return;
+    }
     const headers: Record<string, string> = {};
     for (const name of REPLAYED_HEADERS) {
       const value = reply.getHeader(name);
@@ -191,17 +226,10 @@ function recordAnswer(request: FastifyRequest, reply: FastifyReply, payload: unk
       stored = { headers, body: JSON.stringify(answer), withheld, ...(createdId(answer) ? { id: createdId(answer) } : {}) };
     }
     try {
-      request.server.idempotency.save({
-        userId: pending.userId,
-        key: pending.key,
-        requestHash: pending.hash,
-        statusCode: reply.statusCode,
-        responseBody: JSON.stringify(stored),
-        createdAt: isoUtc(Date.now()),
-      });
+      request.server.idempotency.complete(pending.userId, pending.key, reply.statusCode, JSON.stringify(stored));
     } catch (error) {
-      // The create is committed: its answer goes out; only a retry would create again.
-      request.log.error({ err: error }, 'idempotency record not saved');
+      // The create is committed and its answer goes out; the reservation stays, and a retry finds the create in the log.
+      request.log.error({ err: error }, 'idempotency record not completed');
     }
   } finally {
     pending.release();
@@ -244,7 +272,7 @@ export function idempotentCreate<T extends RouteShorthandOptions>(options: T, se
     const documented = answer as { headers?: Record<string, unknown> };
     response[status] = { ...documented, headers: { ...(documented.headers ?? {}), 'Idempotent-Replayed': REPLAYED_HEADER } };
   }
-  for (const [status, problem] of Object.entries(problems('idempotency-key-reused', ...(withhold.length ? (['conflict'] as const) : [])))) {
+  for (const [status, problem] of Object.entries(problems('idempotency-key-reused', 'conflict'))) {
     const existing = response[status] as { description?: string; content?: Record<string, { schema?: unknown; examples?: unknown }> } | undefined;
     if (!existing) response[status] = problem;
     else if (existing !== problem) response[status] = mergeProblems(existing, problem);

@@ -3825,7 +3825,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建 / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建；首次应答因中断未能保存时答 409 already_created 并给出已建对象的 id / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice; when the first answer was lost to an interruption, 409 already_created with the created id
                  * @example create-2023-001
                  */
                 "idempotency-key"?: string;
@@ -3892,6 +3892,17 @@ export interface operations {
             };
             /** @description 无权执行此操作 / Not allowed (`forbidden`) */
             403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -4794,7 +4805,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建 / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建；首次应答因中断未能保存时答 409 already_created 并给出已建对象的 id / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice; when the first answer was lost to an interruption, 409 already_created with the created id
                  * @example create-2023-001
                  */
                 "idempotency-key"?: string;
@@ -6092,7 +6103,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建 / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建；首次应答因中断未能保存时答 409 already_created 并给出已建对象的 id / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice; when the first answer was lost to an interruption, 409 already_created with the created id
                  * @example create-2023-001
                  */
                 "idempotency-key"?: string;
@@ -7588,7 +7599,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建 / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建；首次应答因中断未能保存时答 409 already_created 并给出已建对象的 id / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice; when the first answer was lost to an interruption, 409 already_created with the created id
                  * @example create-2023-001
                  */
                 "idempotency-key"?: string;
@@ -7668,6 +7679,17 @@ export interface operations {
             };
             /** @description 无权执行此操作 / Not allowed (`forbidden`) */
             403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -8475,7 +8497,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建 / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建；首次应答因中断未能保存时答 409 already_created 并给出已建对象的 id / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice; when the first answer was lost to an interruption, 409 already_created with the created id
                  * @example create-2023-001
                  */
                 "idempotency-key"?: string;
@@ -9048,7 +9070,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建 / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建；首次应答因中断未能保存时答 409 already_created 并给出已建对象的 id / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice; when the first answer was lost to an interruption, 409 already_created with the created id
                  * @example create-2023-001
                  */
                 "idempotency-key"?: string;
@@ -9775,7 +9797,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建 / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建；首次应答因中断未能保存时答 409 already_created 并给出已建对象的 id / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice; when the first answer was lost to an interruption, 409 already_created with the created id
                  * @example create-2023-001
                  */
                 "idempotency-key"?: string;
@@ -10285,7 +10307,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建 / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建；首次应答因中断未能保存时答 409 already_created 并给出已建对象的 id / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice; when the first answer was lost to an interruption, 409 already_created with the created id
                  * @example create-2023-001
                  */
                 "idempotency-key"?: string;
@@ -11047,7 +11069,7 @@ export interface operations {
             };
             header?: {
                 /**
-                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建 / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建；首次应答因中断未能保存时答 409 already_created 并给出已建对象的 id / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice; when the first answer was lost to an interruption, 409 already_created with the created id
                  * @example create-2023-001
                  */
                 "idempotency-key"?: string;

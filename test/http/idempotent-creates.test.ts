@@ -207,6 +207,45 @@ describe('a key reused', () => {
   });
 });
 
+describe('an attempt cut short between its commit and its recorded answer', () => {
+  /** The record as a crash leaves it: the key reserved by the request `requestId`, no answer kept. */
+  const cutShort = (key: string, requestId: string) =>
+    t.db.$client.prepare(`UPDATE idempotency_records SET status_code = 0, response_body = ? WHERE key = ?`).run(JSON.stringify({ pending: true, requestId }), key);
+
+  it('is not made twice: the retry is a 409 already_created naming what the first attempt created', async () => {
+    const body = { ...unitBody, parentId: world.units.general };
+    const first = await call(t.app, ADMIN_TOKEN, { method: 'POST', url: '/api/v1/units', payload: body, headers: { 'idempotency-key': 'cut-1', 'x-request-id': 'req-cut-1' } });
+    expect(first.status).toBe(201);
+    cutShort('cut-1', 'req-cut-1');
+    const units = count('units');
+    const entries = logCount();
+    const retry = await post(ADMIN_TOKEN, '/api/v1/units', body, 'cut-1');
+    expect(retry.status).toBe(409);
+    expect(retry.body).toMatchObject({ code: 'already_created', id: (first.body as { id: string }).id });
+    expect(count('units')).toBe(units);
+    expect(logCount()).toBe(entries);
+  });
+
+  it('runs again when the first attempt wrote nothing, and keeps this answer for the next retry', async () => {
+    const body = draftBody();
+    const first = await post(world.applicant.token, '/api/v1/projects', body, 'cut-2');
+    expect(first.status).toBe(201);
+    // As if the first attempt had stopped before its commit: no entry carries its request id.
+    cutShort('cut-2', 'req-never-committed');
+    const projects = count('projects');
+    const retry = await post(world.applicant.token, '/api/v1/projects', body, 'cut-2');
+    expect(retry.status).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    expect(count('projects')).toBe(projects + 1);
+    const again = await post(world.applicant.token, '/api/v1/projects', body, 'cut-2');
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(retry.body);
+    expect(count('projects')).toBe(projects + 1);
+    await verifyValid();
+  });
+});
+
 describe('simultaneous requests with one key', () => {
   it('create once; the others replay', async () => {
     const projects = count('projects');
