@@ -42,8 +42,8 @@
  *                                  MIGRATE of the round's projects (payload.projectMachine) moves
  *                                  projectMachineVersion to its `to`; AMEND_ROUND sets each setting
  *                                  of payload.changes to its `to`. Settings added later
- *                                  (conflictScope, contacts) take their defaults when an older
- *                                  CREATE_ROUND or ADOPT leaves them out
+ *                                  (conflictScope, contacts, acceptanceOpensOn: null) take their
+ *                                  defaults when an older CREATE_ROUND or ADOPT leaves them out
  *   any                            ADOPT: the projection is payload.row, as the row stood when the
  *                                  service first recorded it
  * An entry about a subject the log never created starts from a projection whose facts are all
@@ -74,6 +74,7 @@ export const ROUND_SETTINGS = [
   'submissionDeadline',
   'revisionDeadline',
   'finalAcceptanceDate',
+  'acceptanceOpensOn',
   'fundingFirst',
   'fundingSecond',
   'fundingThird',
@@ -87,10 +88,10 @@ export const ROUND_SETTINGS = [
 ];
 
 /** The settings a round created before they existed has (the migration's column defaults). */
-export const ROUND_SETTING_DEFAULTS = { conflictScope: 'family', contacts: [] };
+export const ROUND_SETTING_DEFAULTS = { conflictScope: 'family', contacts: [], acceptanceOpensOn: null };
 
 /** The round settings an amendment may still change once the round has opened: its deadlines. */
-export const ROUND_DEADLINES = ['submissionDeadline', 'revisionDeadline', 'finalAcceptanceDate'];
+export const ROUND_DEADLINES = ['submissionDeadline', 'revisionDeadline', 'finalAcceptanceDate', 'acceptanceOpensOn'];
 
 /** The review criteria, as SUBMIT_REVIEW's scores name them. */
 export const CRITERIA = ['direction', 'innovation', 'practicality', 'breadth', 'exemplarity'];

@@ -54,6 +54,11 @@ export const rounds = sqliteTable(
     submissionDeadline: text().notNull(),
     revisionDeadline: text(),
     finalAcceptanceDate: text().notNull(),
+    /**
+     * The first day acceptance is open, when a recorded setting opens it before (or as of) the
+     * final-acceptance date; null: acceptance opens at finalAcceptanceDate.
+     */
+    acceptanceOpensOn: text(),
     fundingFirst: integer().notNull(),
     fundingSecond: integer().notNull(),
     fundingThird: integer().notNull(),

@@ -15,6 +15,7 @@ export type Settings = Pick<
   | 'submissionDeadline'
   | 'revisionDeadline'
   | 'finalAcceptanceDate'
+  | 'acceptanceOpensOn'
   | 'fundingFirst'
   | 'fundingSecond'
   | 'fundingThird'
@@ -28,8 +29,8 @@ export type Settings = Pick<
 
 export type SettingName = keyof Settings;
 
-/** The settings an amendment may still change once the round has opened. */
-export const DEADLINES: readonly SettingName[] = ['submissionDeadline', 'revisionDeadline', 'finalAcceptanceDate'];
+/** The settings an amendment may still change once the round has opened (src/audit/tables-replay.mjs ROUND_DEADLINES). */
+export const DEADLINES: readonly SettingName[] = ['submissionDeadline', 'revisionDeadline', 'finalAcceptanceDate', 'acceptanceOpensOn'];
 
 /** The column of each setting (for the UPDATE). */
 export const SETTING_COLUMNS: Record<SettingName, string> = {
@@ -39,6 +40,7 @@ export const SETTING_COLUMNS: Record<SettingName, string> = {
   submissionDeadline: 'submission_deadline',
   revisionDeadline: 'revision_deadline',
   finalAcceptanceDate: 'final_acceptance_date',
+  acceptanceOpensOn: 'acceptance_opens_on',
   fundingFirst: 'funding_first',
   fundingSecond: 'funding_second',
   fundingThird: 'funding_third',
@@ -59,6 +61,7 @@ export function settingsOf(row: RoundRow): Settings {
     submissionDeadline: row.submissionDeadline,
     revisionDeadline: row.revisionDeadline,
     finalAcceptanceDate: row.finalAcceptanceDate,
+    acceptanceOpensOn: row.acceptanceOpensOn,
     fundingFirst: row.fundingFirst,
     fundingSecond: row.fundingSecond,
     fundingThird: row.fundingThird,
@@ -84,6 +87,7 @@ export function requestedSettings(input: AmendRoundInput): Partial<Settings> {
   set('submissionDeadline', input.submissionDeadline);
   set('revisionDeadline', input.revisionDeadline);
   set('finalAcceptanceDate', input.finalAcceptanceDate);
+  set('acceptanceOpensOn', input.acceptanceOpensOn);
   set('fundingFirst', input.funding?.first);
   set('fundingSecond', input.funding?.second);
   set('fundingThird', input.funding?.third);
@@ -118,6 +122,7 @@ const refuse = (field: string, zh: string, en: string) => new Problem('unprocess
 /**
  * The rules of a round's settings, whole (422 naming the first field at fault):
  * submissionDeadline ≤ revisionDeadline ≤ finalAcceptanceDate (and submission ≤ final acceptance);
+ * acceptanceOpensOn, when set, within submissionDeadline ≤ acceptanceOpensOn ≤ finalAcceptanceDate;
  * funding first ≥ second ≥ third ≥ qualified ≥ 0; 0 ≤ scoreMin < scoreMax ≤ 1000; minReviews ≥ 1;
  * each contact's phone a phone number. The document number's uniqueness per year is the service's.
  */
@@ -131,6 +136,14 @@ export function checkSettings(s: Settings): void {
   }
   if (s.finalAcceptanceDate < (s.revisionDeadline ?? s.submissionDeadline)) {
     throw refuse('finalAcceptanceDate', '结项验收日期不能早于申报或修改截止日期', 'finalAcceptanceDate precedes the submission or revision deadline');
+  }
+  if (s.acceptanceOpensOn !== null) {
+    if (s.acceptanceOpensOn > s.finalAcceptanceDate) {
+      throw refuse('acceptanceOpensOn', '验收开放日期不能晚于结项验收日期', 'acceptanceOpensOn is after finalAcceptanceDate');
+    }
+    if (s.acceptanceOpensOn < s.submissionDeadline) {
+      throw refuse('acceptanceOpensOn', '验收开放日期不能早于申报截止日期', 'acceptanceOpensOn precedes submissionDeadline');
+    }
   }
   const funding: Array<[SettingName, number]> = [
     ['fundingFirst', s.fundingFirst],

@@ -11,7 +11,8 @@ import { rounds, type RoundRow } from '../db/schema.js';
 type RawRound = Omit<RoundRow, 'context' | 'requireSignedLetter' | 'contacts'> & { context: string; requireSignedLetter: number; contacts: string };
 
 const COLUMNS = `id, year, title, document_number AS documentNumber, submission_deadline AS submissionDeadline,
-  revision_deadline AS revisionDeadline, final_acceptance_date AS finalAcceptanceDate, funding_first AS fundingFirst,
+  revision_deadline AS revisionDeadline, final_acceptance_date AS finalAcceptanceDate, acceptance_opens_on AS acceptanceOpensOn,
+  funding_first AS fundingFirst,
   funding_second AS fundingSecond, funding_third AS fundingThird, funding_qualified AS fundingQualified,
   min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax, require_signed_letter AS requireSignedLetter,
   conflict_scope AS conflictScope, contacts, state, context, machine_id AS machineId, machine_version AS machineVersion, project_machine_version AS projectMachineVersion,

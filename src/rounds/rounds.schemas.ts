@@ -48,6 +48,9 @@ export type RoundContactInput = Static<typeof ContactSchema>;
 
 const Contacts = Type.Array(ContactSchema, { maxItems: 5, description: '联系人，至多 5 位 / Contact persons, at most 5' });
 
+const ACCEPTANCE_OPENS_ON =
+  '验收开放日（北京时间，自当日起）；null 为于结项验收日期开放。须不早于申报截止日、不晚于结项验收日期 / First day acceptance is open, Asia/Shanghai, from the start of the day; null: acceptance opens at finalAcceptanceDate. Not before submissionDeadline, not after finalAcceptanceDate';
+
 const ScoreBound = (description: string, example: number, minimum: number) => Type.Integer({ minimum, maximum: 1000, description, examples: [example] });
 
 export const RoundSchema = Type.Object(
@@ -59,6 +62,9 @@ export const RoundSchema = Type.Object(
     submissionDeadline: { ...CalendarDate, description: '申报截止日（含当日，北京时间）/ Last day of submission, Asia/Shanghai, inclusive' },
     revisionDeadline: Type.Union([CalendarDate, Type.Null()], { description: '退回修改后的重新申报截止日，null 为不限 / Last day to resubmit after a return; null: no limit' }),
     finalAcceptanceDate: { ...CalendarDate, description: '结项验收日期 / Final acceptance date', examples: ['2023-12-31'] },
+    acceptanceOpensOn: Type.Union([{ ...CalendarDate, examples: ['2023-12-01'] }, Type.Null()], {
+      description: ACCEPTANCE_OPENS_ON,
+    }),
     funding: FundingSchema,
     minReviews: Type.Integer({ description: '每个项目最少评审份数 / Minimum reviews per project', examples: [3] }),
     scoreScale: Type.Object(
@@ -102,6 +108,7 @@ const ROUND_SETTINGS_EXAMPLE = {
   submissionDeadline: '2023-03-29',
   revisionDeadline: '2023-04-10',
   finalAcceptanceDate: '2023-12-31',
+  acceptanceOpensOn: null,
   funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
   minReviews: 3,
   scoreScale: { min: 0, max: 20 },
@@ -140,6 +147,11 @@ export const CreateRoundBody = withExamples(
         }),
       ),
       finalAcceptanceDate: { ...CalendarDate, description: '结项验收日期 / Final acceptance date', examples: ['2023-12-31'] },
+      acceptanceOpensOn: Type.Optional(
+        Type.Union([{ ...CalendarDate, examples: ['2023-12-01'] }, Type.Null()], {
+          description: `${ACCEPTANCE_OPENS_ON}; 不给为 null / none: null`,
+        }),
+      ),
       funding: FundingSchema,
       minReviews: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 3, description: '每个项目最少评审份数 / Minimum reviews per project', examples: [3] })),
       scoreScale: Type.Optional(
@@ -176,6 +188,11 @@ export const AmendRoundBody = withExamples(
         Type.Union([{ ...CalendarDate, examples: ['2023-04-15'] }, Type.Null()], { description: '重新申报截止日，null 为不限 / Last day to resubmit; null: no limit' }),
       ),
       finalAcceptanceDate: Type.Optional({ ...CalendarDate, description: '结项验收日期 / Final acceptance date', examples: ['2023-12-31'] }),
+      acceptanceOpensOn: Type.Optional(
+        Type.Union([{ ...CalendarDate, examples: ['2023-12-01'] }, Type.Null()], {
+          description: `${ACCEPTANCE_OPENS_ON}; null 恢复为于结项验收日期开放 / null: back to opening at finalAcceptanceDate`,
+        }),
+      ),
       funding: Type.Optional(FundingSchema),
       minReviews: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, description: '每个项目最少评审份数 / Minimum reviews per project', examples: [3] })),
       scoreScale: Type.Optional(
@@ -200,6 +217,10 @@ export const AmendRoundBody = withExamples(
   ),
   {
     deadline: { summary: '截止日期顺延 / A deadline moved', value: { submissionDeadline: '2023-04-05', reason: '申报材料较多，截止日期顺延一周' } },
+    acceptanceOpensOn: {
+      summary: '提前开放验收 / Acceptance opened earlier',
+      value: { acceptanceOpensOn: '2023-12-01', reason: '党委决定提前组织结项验收' },
+    },
     contacts: { summary: '补充联系人 / Contacts added', value: { contacts: [{ name: '邹老师', phone: '024-23870157', extension: '8012' }] } },
   },
 );

@@ -236,7 +236,7 @@ const ADOPTABLE: Adoptable[] = [
     kind: 'round',
     keys: 'SELECT id FROM rounds ORDER BY id',
     row: `SELECT id, year, title, document_number AS documentNumber, submission_deadline AS submissionDeadline, revision_deadline AS revisionDeadline,
-            final_acceptance_date AS finalAcceptanceDate, funding_first AS fundingFirst, funding_second AS fundingSecond, funding_third AS fundingThird,
+            final_acceptance_date AS finalAcceptanceDate, acceptance_opens_on AS acceptanceOpensOn, funding_first AS fundingFirst, funding_second AS fundingSecond, funding_third AS fundingThird,
             funding_qualified AS fundingQualified, min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax,
             require_signed_letter AS requireSignedLetter, conflict_scope AS conflictScope, contacts, state, context, machine_id AS machineId, machine_version AS machineVersion,
             project_machine_version AS projectMachineVersion, version, created_at AS createdAt, updated_at AS updatedAt

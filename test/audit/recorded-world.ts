@@ -484,7 +484,15 @@ export function recordWorld(sqlite: Database.Database): Recorded {
     comment: '较弱',
   });
   world.roundEvent(roundId, orgDept, 'START_REVIEW', 'under_review');
-  world.amendRound(roundId, orgDept, { finalAcceptanceDate: { column: 'final_acceptance_date', from: '2026-11-30', to: '2026-12-15' } }, '结项材料较多，验收日期顺延');
+  world.amendRound(
+    roundId,
+    orgDept,
+    {
+      finalAcceptanceDate: { column: 'final_acceptance_date', from: '2026-11-30', to: '2026-12-15' },
+      acceptanceOpensOn: { column: 'acceptance_opens_on', from: null, to: '2026-11-30' },
+    },
+    '结项材料较多，验收日期顺延；验收仍自原定日期开放',
+  );
   for (const id of [graded, failed]) {
     world.event(id, orgDept, 'COMPLETE_PANEL_REVIEW', 'panel_reviewed');
     world.event(id, committee, 'APPROVE', 'committee_approved', { meetingReference: '党委会 2026-5' });

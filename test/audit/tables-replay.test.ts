@@ -320,7 +320,9 @@ describe('property: any single audited cell changed is named', () => {
         else if (Buffer.isBuffer(value)) next = Buffer.concat([value, Buffer.from([run & 0xff])]);
         else if (typeof value === 'number') next = value + 1 + Math.floor(random() * 5);
         else if (typeof value === 'string') next = `${value}~${run}`;
-        else next = column.endsWith('_at') || column.endsWith('_id') || column === 'grade' || column === 'revision_deadline' ? `tampered-${run}` : 1;
+        else
+          next =
+            column.endsWith('_at') || column.endsWith('_id') || column === 'grade' || column === 'revision_deadline' || column === 'acceptance_opens_on' ? `tampered-${run}` : 1;
 
         db.$client.exec('SAVEPOINT cell');
         db.$client.prepare(`UPDATE ${table} SET ${column} = ? WHERE rowid = ?`).run(next, row.rid);

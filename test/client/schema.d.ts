@@ -433,7 +433,7 @@ export interface paths {
         /**
          * 新建立项批次 / Create a round
          * @description 一次立项通知：截止日期（北京时间，含当日）、各等级资助金额、最少评审份数与评分范围。
-         *     One call for proposals: deadlines (Asia/Shanghai, end of day inclusive), funding per grade, minimum reviews and score scale. 422 (naming the field) unless submissionDeadline ≤ revisionDeadline ≤ finalAcceptanceDate, funding first ≥ second ≥ third ≥ qualified ≥ 0 and 0 ≤ scoreScale.min < scoreScale.max ≤ 1000; 409 `document_number_taken` when the year already has a round with that document number.
+         *     One call for proposals: deadlines (Asia/Shanghai, end of day inclusive), funding per grade, minimum reviews and score scale. 422 (naming the field) unless submissionDeadline ≤ revisionDeadline ≤ finalAcceptanceDate, submissionDeadline ≤ acceptanceOpensOn ≤ finalAcceptanceDate (when acceptanceOpensOn is given; null or absent: acceptance opens at finalAcceptanceDate), funding first ≥ second ≥ third ≥ qualified ≥ 0 and 0 ≤ scoreScale.min < scoreScale.max ≤ 1000; 409 `document_number_taken` when the year already has a round with that document number.
          *
          *     可调用角色 / Roles: `admin`.
          */
@@ -467,12 +467,12 @@ export interface paths {
         /**
          * 修改批次设置 / Amend a round’s settings
          * @description 修改批次设置，记一条 AMEND_ROUND 日志（各设置的原值与新值及原因），批次版本加一。
-         *     批次开始前（仍为开放申报且没有项目离开过草稿）可修改全部设置，原因可选；开始后只能修改三个日期（申报截止、修改截止、结项验收），且须说明原因，
+         *     批次开始前（仍为开放申报且没有项目离开过草稿）可修改全部设置，原因可选；开始后只能修改日期（申报截止、修改截止、结项验收、验收开放），且须说明原因，
          *     否则 422（`round_opened` 列出不能修改的字段，或 `reason_required`）。规则同新建批次；If-Match 使修改有条件（412）。
          *
          *     Amends the round’s settings, logged as AMEND_ROUND with each changed setting’s from and to and the reason; the round’s version goes one up.
          *     Until the round has opened (it is still open and none of its projects ever left draft) every setting may change, the reason optional; afterwards only
-         *     its three dates (submissionDeadline, revisionDeadline, finalAcceptanceDate), with a reason: 422 `round_opened` (naming the fields that may not
+         *     its dates (submissionDeadline, revisionDeadline, finalAcceptanceDate, acceptanceOpensOn), with a reason: 422 `round_opened` (naming the fields that may not
          *     change in `fields`) or `reason_required` otherwise. The rules of creation hold (422, 409 `document_number_taken`); an extension granted must
          *     still end before the revision deadline and the final acceptance date (422 `extension_conflict`). If-Match (the round’s ETag) makes it conditional (412).
          *     A request that changes nothing writes nothing.
@@ -1635,6 +1635,8 @@ export interface components {
              * @example 2023-12-31
              */
             finalAcceptanceDate: string;
+            /** @description 验收开放日（北京时间，自当日起）；null 为于结项验收日期开放。须不早于申报截止日、不晚于结项验收日期 / First day acceptance is open, Asia/Shanghai, from the start of the day; null: acceptance opens at finalAcceptanceDate. Not before submissionDeadline, not after finalAcceptanceDate */
+            acceptanceOpensOn: string | null;
             /** @description 各等级资助金额（元）/ Funding per grade, whole yuan: first 一等奖, second 二等奖, third 三等奖, qualified 合格 */
             funding: {
                 /**
@@ -6147,6 +6149,8 @@ export interface operations {
                      * @example 2023-12-31
                      */
                     finalAcceptanceDate: string;
+                    /** @description 验收开放日（北京时间，自当日起）；null 为于结项验收日期开放。须不早于申报截止日、不晚于结项验收日期 / First day acceptance is open, Asia/Shanghai, from the start of the day; null: acceptance opens at finalAcceptanceDate. Not before submissionDeadline, not after finalAcceptanceDate; 不给为 null / none: null */
+                    acceptanceOpensOn?: string | null;
                     /** @description 各等级资助金额（元）/ Funding per grade, whole yuan: first 一等奖, second 二等奖, third 三等奖, qualified 合格 */
                     funding: {
                         /**
@@ -6495,6 +6499,8 @@ export interface operations {
                      * @example 2023-12-31
                      */
                     finalAcceptanceDate?: string;
+                    /** @description 验收开放日（北京时间，自当日起）；null 为于结项验收日期开放。须不早于申报截止日、不晚于结项验收日期 / First day acceptance is open, Asia/Shanghai, from the start of the day; null: acceptance opens at finalAcceptanceDate. Not before submissionDeadline, not after finalAcceptanceDate; null 恢复为于结项验收日期开放 / null: back to opening at finalAcceptanceDate */
+                    acceptanceOpensOn?: string | null;
                     /** @description 各等级资助金额（元）/ Funding per grade, whole yuan: first 一等奖, second 二等奖, third 三等奖, qualified 合格 */
                     funding?: {
                         /**

@@ -196,6 +196,7 @@ describe('record entries', () => {
         submissionDeadline: '2024-03-29',
         revisionDeadline: '2024-04-10',
         finalAcceptanceDate: '2024-12-31',
+        acceptanceOpensOn: null,
         fundingFirst: 4000,
         fundingSecond: 3000,
         fundingThird: 2000,

@@ -1,0 +1,1 @@
+ALTER TABLE `rounds` ADD `acceptance_opens_on` text;
