@@ -288,7 +288,9 @@ export function gateRefusalMessage(refusal: GateRefusal): Label {
   } else if (gate.opensWith) {
     const role = ROLE_LABELS[gate.opensWith.role];
     const e = gate.opensWith.event;
-    opens = { zh: `${role.zh}执行 ${e}（${ROUND_EVENT_LABELS[e].zh}）后开放${date.zh}`, en: `opens when ${gate.opensWith.role} fires ${e}${date.en}` };
+    opens = gate.onlyVia
+      ? { zh: `${role.zh}执行 ${e}（${ROUND_EVENT_LABELS[e].zh}）时随之执行`, en: `runs when ${gate.opensWith.role} fires ${e}` }
+      : { zh: `${role.zh}执行 ${e}（${ROUND_EVENT_LABELS[e].zh}）后开放${date.zh}`, en: `opens when ${gate.opensWith.role} fires ${e}${date.en}` };
   } else {
     opens = { zh: '该阶段自批次开放起即开放', en: 'open from the round’s start' };
   }

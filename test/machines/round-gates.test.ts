@@ -454,6 +454,8 @@ describe('the shortcuts of issue 16 are refused with the gate named', () => {
     }
     const direct = refusalOf('committee_approved', 'START', actors.orgDept, gateFacts({ roundState: 'in_execution' }));
     expect(direct.code).toBe('publish_list_only');
+    const before = refusalOf('committee_approved', 'START', actors.orgDept, gateFacts({ roundState: 'decided' }));
+    expect(gateRefusalDetail(before)).toContain('党委组织部执行 PUBLISH_LIST（公布立项名单）时随之执行');
     expect(gateRefusalMessage(direct).zh).toContain('START 只能随公布立项名单（PUBLISH_LIST）执行');
     expect(inRound(project('committee_approved'), 'START', actors.orgDept, gateFacts({ roundState: 'in_execution', via: 'PUBLISH_LIST' }))).toMatchObject({
       ok: true,
