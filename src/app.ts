@@ -91,6 +91,12 @@ export interface AppOptions {
   sealHead?: boolean;
   /** How often a refused head is checked again, ms (default 30 s). */
   headRecheckMs?: number;
+  /**
+   * Whether the round's gates decide project events beside the project's machine (issue 16): an
+   * event the round's stage does not allow answers 409 `round-gate-closed`, START runs only inside
+   * PUBLISH_LIST, and `allowedEvents` leaves gated events out. Default false (for now).
+   */
+  enforceRoundGates?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -151,7 +157,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const units = new UnitsService(options.db, clock, committer, workflow.log);
   const users = new UsersService(options.db, clock, units, committer, workflow.log);
   const projectsRepository = new ProjectsRepository(options.db);
-  const projects = new ProjectsService(options.db, clock, units, committer, projectsRepository, workflow);
+  const projects = new ProjectsService(options.db, clock, units, committer, projectsRepository, workflow, options.enforceRoundGates ?? false);
   const rounds = new RoundsService(options.db, clock, committer, projects, new RoundsRepository(options.db), projectsRepository, workflow);
   const panel = new PanelService(options.db, clock, committer, workflow.log);
   const identity = logIdentity(options.instance ?? 'default');

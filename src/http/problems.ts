@@ -13,6 +13,7 @@ export const PROBLEM_KINDS = {
   'not-found': { status: 404, title: { zh: '资源不存在', en: 'Not found' } },
   'not-acceptable': { status: 406, title: { zh: '无法提供可接受的表示', en: 'Not acceptable' } },
   'illegal-transition': { status: 409, title: { zh: '当前状态下不能执行此事件', en: 'Event not allowed in the current state' } },
+  'round-gate-closed': { status: 409, title: { zh: '批次当前阶段不允许此事件', en: "The round's stage does not allow this event" } },
   conflict: { status: 409, title: { zh: '与现有数据冲突', en: 'Conflict with the current data' } },
   'precondition-failed': { status: 412, title: { zh: '版本已变更（If-Match 不匹配）', en: 'Precondition failed: stale If-Match' } },
   'payload-too-large': { status: 413, title: { zh: '请求体过大', en: 'Request body too large' } },

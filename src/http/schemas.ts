@@ -194,6 +194,29 @@ const PROBLEM_EXAMPLES: Record<ProblemKind, { summary: string; detail: string; e
     detail: '事件 START 不能在状态「草稿」下执行 / START is not allowed in state draft',
     extensions: { state: 'draft', stateLabel: { zh: '草稿', en: 'Draft' }, event: 'START', allowedEvents: ['SUBMIT', 'WITHDRAW'] },
   },
+  'round-gate-closed': {
+    summary: '批次阶段未到 / The round has not reached the stage',
+    detail:
+      'GRADE 须在批次「结项验收」阶段（结项验收关口）；批次现为「实施中」；组织部执行 OPEN_ACCEPTANCE（启动结项验收）后开放，2023-12-31 起 / GRADE needs the round in under_acceptance (gate acceptance); the round is in_execution; opens when org_dept fires OPEN_ACCEPTANCE, from 2023-12-31 (Asia/Shanghai)',
+    extensions: {
+      state: 'final_acceptance',
+      stateLabel: { zh: '结项验收中', en: 'Final acceptance' },
+      event: 'GRADE',
+      code: 'round_stage',
+      roundId: EXAMPLE.roundId,
+      roundState: 'in_execution',
+      roundStateLabel: { zh: '实施中', en: 'In execution' },
+      gate: {
+        name: 'acceptance',
+        label: { zh: '结项验收', en: 'Final acceptance' },
+        openIn: ['under_acceptance'],
+        opensWith: { event: 'OPEN_ACCEPTANCE', role: 'org_dept', label: { zh: '启动结项验收', en: 'Open final acceptance' } },
+        opensOn: '2023-12-31',
+      },
+      passed: false,
+      allowedEvents: [],
+    },
+  },
   conflict: {
     summary: '与现有数据冲突 / Conflicts with the data',
     detail: '只有草稿可以修改 / Only drafts can be edited; the project is submitted',

@@ -26,6 +26,15 @@ const ROUND_SETTING_COLUMNS = `submission_deadline AS submissionDeadline, revisi
   funding_first AS fundingFirst, funding_second AS fundingSecond, funding_third AS fundingThird, funding_qualified AS fundingQualified,
   min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax, require_signed_letter AS requireSignedLetter`;
 
+/** What a round's gates read of it fresh with each project event. */
+export interface RoundStage {
+  state: string;
+  machineVersion: number;
+  projectMachineVersion: number;
+  finalAcceptanceDate: string;
+  acceptanceOpensOn: string | null;
+}
+
 export interface ProjectFilter {
   state?: ProjectState;
   roundId?: string;
@@ -49,8 +58,9 @@ export class ProjectsRepository {
     this.statements = {
       project: sqlite.prepare<[string], RawProject>(`SELECT ${PROJECT_COLUMNS} FROM projects WHERE id = ?`),
       roundSettings: sqlite.prepare<[string], RoundSettings & { requireSignedLetter: number }>(`SELECT ${ROUND_SETTING_COLUMNS} FROM rounds WHERE id = ?`),
-      roundState: sqlite.prepare<[string], { state: string; projectMachineVersion: number }>(
-        'SELECT state, project_machine_version AS projectMachineVersion FROM rounds WHERE id = ?',
+      roundState: sqlite.prepare<[string], RoundStage>(
+        `SELECT state, machine_version AS machineVersion, project_machine_version AS projectMachineVersion,
+          final_acceptance_date AS finalAcceptanceDate, acceptance_opens_on AS acceptanceOpensOn FROM rounds WHERE id = ?`,
       ),
       extension: sqlite.prepare<[string, string], { submissionDeadline: string }>(
         'SELECT submission_deadline AS submissionDeadline FROM round_extensions WHERE round_id = ? AND unit_id = ?',
@@ -119,8 +129,12 @@ export class ProjectsRepository {
     return this.statements.extension.get(roundId, unitId)?.submissionDeadline ?? null;
   }
 
-  /** The round's current lifecycle state and the project machine version it pins, read fresh (not cached). */
-  roundState(id: string): { state: string; projectMachineVersion: number } | undefined {
+  /**
+   * The round's current lifecycle state, its machine's version, the project machine version it pins
+   * and its acceptance dates, read fresh (not cached): one primary-key read, what the round's gates
+   * need besides the cached deadlines.
+   */
+  roundState(id: string): RoundStage | undefined {
     return this.statements.roundState.get(id);
   }
 

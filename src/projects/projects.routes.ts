@@ -175,7 +175,7 @@ export async function projectsRoutes(app: App, { projects }: { projects: Project
             { submitted: { summary: 'SUBMIT 之后 / After SUBMIT', value: EVENT_RESULT_EXAMPLE } },
             { ETag: ETAG, 'Idempotent-Replayed': REPLAYED },
           ),
-          ...problems('forbidden', 'not-found', 'illegal-transition', 'precondition-failed', 'guard-failed', 'idempotency-key-reused'),
+          ...problems('forbidden', 'not-found', 'illegal-transition', 'round-gate-closed', 'precondition-failed', 'guard-failed', 'idempotency-key-reused'),
         },
       },
     },

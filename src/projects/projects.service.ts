@@ -1,6 +1,8 @@
 import type { AnyStateMachine, SnapshotFrom } from 'xstate';
 import { stateLabel } from '../../machines/project.lifecycle.js';
-import type { Facts, ProjectCommand, ProjectContext, ProjectState } from '../../machines/project.types.js';
+import type { EventType, Facts, ProjectCommand, ProjectContext, ProjectState } from '../../machines/project.types.js';
+import { checkGate, type GateFacts } from '../../machines/round.gates.js';
+import type { RoundEventType, RoundState } from '../../machines/round.types.js';
 import { queryEntries } from '../audit/transition-log.repository.js';
 import type { Principal } from '../auth/principal.js';
 import { isoUtc, type Clock } from '../clock.js';
@@ -132,6 +134,8 @@ export class ProjectsService {
     private readonly committer: GroupCommitter,
     private readonly repository: ProjectsRepository,
     private readonly workflow: WorkflowStores,
+    /** Whether the round's gates decide project events beside the project's machine (issue 16). */
+    private readonly enforceRoundGates = false,
   ) {
     this.panel = new PanelRepository(db);
     this.letterRevisions = new LetterRevisionsRepository(db.$client);
@@ -176,6 +180,9 @@ export class ProjectsService {
           this.repository.upsertReview({ projectId: project.id, reviewerId: principal.id, scores: command.scores, comment: command.comment, logSeq: entry.seq, at: entry.at });
         }
       },
+      ...(enforceRoundGates
+        ? { gate: (project: ProjectRow, facts: Facts, request: { now: number; cause?: RoundEventType }) => this.gateFacts(project, facts, request.now, request.cause) }
+        : {}),
     };
   }
 
@@ -200,6 +207,27 @@ export class ProjectsService {
     const round = this.repository.roundWithFacts(project.roundId);
     if (!round) throw new Error(`project ${project.id} refers to a missing round`);
     return new ProjectFacts(this.repository, () => this.barredUnits(project), project, round.facts, round.requireSignedLetter, now);
+  }
+
+  /**
+   * What the round's gates read for one project event: the round's state, machine version and
+   * acceptance dates (one fresh primary-key read), the unit's deadline (its extension included) and
+   * the revision deadline from the project's facts.
+   */
+  private gateFacts(project: ProjectRow, facts: Facts, now: number, via?: RoundEventType): GateFacts {
+    const round = this.repository.roundState(project.roundId);
+    if (!round) throw new Error(`project ${project.id} refers to a missing round`);
+    return {
+      roundId: project.roundId,
+      roundState: round.state as RoundState,
+      roundVersion: round.machineVersion,
+      now,
+      submissionClosesAt: facts.submissionClosesAt,
+      revisionClosesAt: facts.revisionClosesAt,
+      finalAcceptanceDate: round.finalAcceptanceDate,
+      acceptanceOpensOn: round.acceptanceOpensOn,
+      ...(via ? { via } : {}),
+    };
   }
 
   /** A draft and its CREATE_PROJECT entry, in one step. */
@@ -416,7 +444,10 @@ export class ProjectsService {
   startApproved(principal: Principal, roundId: string, requestId: string, now: number): TransitionLogRow[] {
     return this.repository
       .approvedProjectIds(roundId)
-      .map((subjectId) => applyStep(this.workflow, this.subjects, { principal, subjectId, command: { type: 'START' }, expectedVersion: null, requestId, now }).entry);
+      .map(
+        (subjectId) =>
+          applyStep(this.workflow, this.subjects, { principal, subjectId, command: { type: 'START' }, expectedVersion: null, requestId, now, cause: 'PUBLISH_LIST' }).entry,
+      );
   }
 
   /** A page of the project's log entries in sequence order: one LIMIT query, whatever the history's length. */
@@ -469,7 +500,14 @@ export class ProjectsService {
   /** The events `principal` may fire now; `snapshot`, when the caller has it, saves restoring the row. */
   private allowedFor(principal: Principal, row: ProjectRow, snapshot?: SnapshotFrom<AnyStateMachine>): string[] {
     const lifecycle = this.workflow.registry.require(row.machineId, row.machineVersion);
-    return lifecycle.allowedEvents(snapshot ?? lifecycle.restore(row), { id: principal.id, role: principal.role, unitId: principal.unitId }, this.facts(row, this.clock.now()));
+    const now = this.clock.now();
+    const facts = this.facts(row, now);
+    const allowed = lifecycle.allowedEvents(snapshot ?? lifecycle.restore(row), { id: principal.id, role: principal.role, unitId: principal.unitId }, facts);
+    if (!this.enforceRoundGates || allowed.length === 0) return allowed;
+    // With the round's gates enforced, an event its gate holds shut is not offered.
+    const gate = this.gateFacts(row, facts, now);
+    const from = row.state as ProjectState;
+    return allowed.filter((event) => checkGate(row.context, from, event as EventType, gate) === null);
   }
 
   private assertDirection(category: Category, direction: string): void {

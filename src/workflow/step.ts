@@ -10,6 +10,9 @@
  */
 import type { AnyStateMachine, SnapshotFrom } from 'xstate';
 import type { Lifecycle, Persisted } from '../../machines/lifecycle.js';
+import type { EventType, ProjectContext, ProjectState } from '../../machines/project.types.js';
+import { checkGate, decideInRound, type GateFacts } from '../../machines/round.gates.js';
+import type { RoundEventType } from '../../machines/round.types.js';
 import type { MachineRegistry } from '../../machines/registry.js';
 import type { Label } from '../../machines/vocabulary.js';
 import type { Principal } from '../auth/principal.js';
@@ -21,7 +24,7 @@ import type { TransitionLogRepository } from './transition-log.repository.js';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './hash-chain.js';
 import { contextSha256 } from './records.js';
-import { refuseDecision } from './refusal.js';
+import { refuseDecision, refuseGate } from './refusal.js';
 
 export type { SubjectKind } from '../db/schema.js';
 
@@ -57,6 +60,12 @@ export interface Subjects<Row extends SubjectRow, Command extends { type: string
    * of other subjects (PUBLISH_LIST starts every approved project); answers their log entries.
    */
   afterEntry?(row: Row, command: Command, principal: Principal, entry: TransitionLogRow): TransitionLogRow[] | void;
+  /**
+   * The round's gate facts for the subject's event (projects, when the round's gates are enforced):
+   * the event is then decided by the machine and by the round (`decideInRound`), a closed gate
+   * answering 409 `round-gate-closed`. Absent: the machine alone decides.
+   */
+  gate?(row: Row, facts: Facts, request: StepRequest<Command>): GateFacts;
 }
 
 export interface StepRequest<Command> {
@@ -67,6 +76,8 @@ export interface StepRequest<Command> {
   expectedVersion: number | null;
   requestId: string;
   now: number;
+  /** The round event this one runs inside (START inside PUBLISH_LIST); the round's gates read it. */
+  cause?: RoundEventType;
 }
 
 export interface StepOutcome<Row> {
@@ -103,7 +114,17 @@ export function applyStep<Row extends SubjectRow, Command extends { type: string
   const lifecycle = stores.registry.require(row.machineId, row.machineVersion);
   const facts = subjects.facts(row, request.now);
   const event = { ...command, actor: { id: principal.id, role: principal.role, unitId: principal.unitId }, facts };
-  const decision = lifecycle.decide(lifecycle.restore(row), event);
+  const restored = lifecycle.restore(row);
+  let decision: ReturnType<Lifecycle['decide']>;
+  if (subjects.gate) {
+    const gate = subjects.gate(row, facts, request);
+    const project = lifecycle as unknown as Lifecycle<AnyStateMachine, ProjectState, EventType>;
+    const gated = decideInRound(project, restored, event as Parameters<typeof project.decide>[1], gate);
+    if (!gated.ok && gated.kind === 'gated') refuseGate(gated.refusal, lifecycle, openEvents(project, restored, gate));
+    decision = gated;
+  } else {
+    decision = lifecycle.decide(restored, event);
+  }
   if (!decision.ok) refuseDecision(decision, command.type, lifecycle, subjects.stateNoun);
 
   const at = isoUtc(request.now);
@@ -127,6 +148,13 @@ export function applyStep<Row extends SubjectRow, Command extends { type: string
   const written = subjects.write(row, next, at);
   const followUps = subjects.afterEntry?.(written, command, principal, entry) ?? [];
   return { row: written, entry, snapshot: decision.snapshot, lifecycle, followUps };
+}
+
+/** The events the project's state accepts whose gate the round has open now. */
+export function openEvents(lifecycle: Lifecycle<AnyStateMachine, ProjectState, EventType>, snapshot: SnapshotFrom<AnyStateMachine>, gate: GateFacts): string[] {
+  const from = lifecycle.stateOf(snapshot);
+  const context = (snapshot as { context: ProjectContext }).context;
+  return lifecycle.eventsAcceptedIn(from).filter((e) => checkGate(context, from, e, gate) === null);
 }
 
 /** The answer to an event, ready to send: a replay sends the stored bytes unchanged. */

@@ -46,6 +46,8 @@ export async function createTestApp(
     maxUploadBytes?: number;
     machines?: AppOptions['machines'];
     headRecheckMs?: number;
+    /** The round's gates decide project events (AppOptions.enforceRoundGates); default off. */
+    enforceRoundGates?: boolean;
   } = {},
 ): Promise<TestApp> {
   const db = openDatabase(options.path ?? ':memory:');
@@ -65,6 +67,7 @@ export async function createTestApp(
     // A file database is reopened by later starts (and by the command line): the same key and witness each time.
     ...(options.path ? keyFiles(options.path) : {}),
     ...(options.headRecheckMs !== undefined ? { headRecheckMs: options.headRecheckMs } : {}),
+    ...(options.enforceRoundGates !== undefined ? { enforceRoundGates: options.enforceRoundGates } : {}),
   });
   return {
     app,
