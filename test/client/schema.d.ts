@@ -1429,7 +1429,7 @@ export interface components {
         /** @description RFC 9457 问题详情 / RFC 9457 problem details. Kinds add the optional members listed; clients must ignore members they do not know. */
         Problem: {
             /**
-             * @description 问题类型，稳定不变 / Stable identifier of the kind of problem: `urn:lixiang:problem:validation-failed`, `urn:lixiang:problem:unauthenticated`, `urn:lixiang:problem:forbidden`, `urn:lixiang:problem:not-found`, `urn:lixiang:problem:not-acceptable`, `urn:lixiang:problem:illegal-transition`, `urn:lixiang:problem:conflict`, `urn:lixiang:problem:precondition-failed`, `urn:lixiang:problem:payload-too-large`, `urn:lixiang:problem:uri-too-long`, `urn:lixiang:problem:unsupported-media-type`, `urn:lixiang:problem:guard-failed`, `urn:lixiang:problem:unprocessable`, `urn:lixiang:problem:idempotency-key-reused`, `urn:lixiang:problem:precondition-required`, `urn:lixiang:problem:rate-limited`, `urn:lixiang:problem:headers-too-large`, `urn:lixiang:problem:internal`, `urn:lixiang:problem:shutting-down`, `urn:lixiang:problem:witness-unavailable`, `urn:lixiang:problem:head-refused`
+             * @description 问题类型，稳定不变 / Stable identifier of the kind of problem: `urn:lixiang:problem:validation-failed`, `urn:lixiang:problem:unauthenticated`, `urn:lixiang:problem:forbidden`, `urn:lixiang:problem:not-found`, `urn:lixiang:problem:not-acceptable`, `urn:lixiang:problem:illegal-transition`, `urn:lixiang:problem:round-gate-closed`, `urn:lixiang:problem:conflict`, `urn:lixiang:problem:precondition-failed`, `urn:lixiang:problem:payload-too-large`, `urn:lixiang:problem:uri-too-long`, `urn:lixiang:problem:unsupported-media-type`, `urn:lixiang:problem:guard-failed`, `urn:lixiang:problem:unprocessable`, `urn:lixiang:problem:idempotency-key-reused`, `urn:lixiang:problem:precondition-required`, `urn:lixiang:problem:rate-limited`, `urn:lixiang:problem:headers-too-large`, `urn:lixiang:problem:internal`, `urn:lixiang:problem:shutting-down`, `urn:lixiang:problem:witness-unavailable`, `urn:lixiang:problem:head-refused`
              * @example urn:lixiang:problem:illegal-transition
              */
             type: string;
@@ -8178,7 +8178,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 当前状态下不能执行此事件 / Event not allowed in the current state (`illegal-transition`) */
+            /** @description 当前状态下不能执行此事件 / Event not allowed in the current state (`illegal-transition`); 批次当前阶段不允许此事件 / The round's stage does not allow this event (`round-gate-closed`) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
