@@ -159,7 +159,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const projectsRepository = new ProjectsRepository(options.db);
   const projects = new ProjectsService(options.db, clock, units, committer, projectsRepository, workflow, options.enforceRoundGates ?? false);
   const rounds = new RoundsService(options.db, clock, committer, projects, new RoundsRepository(options.db), projectsRepository, workflow);
-  const panel = new PanelService(options.db, clock, committer, workflow.log);
+  const panel = new PanelService(options.db, clock, units, committer, workflow.log);
   const identity = logIdentity(options.instance ?? 'default');
   const signingKey = loadSigningKey(options.signingKeyPath ?? null, identity.keyName, app.log);
   // The start-up check, before anything is written: a head that is not an extension of its past

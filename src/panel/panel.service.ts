@@ -16,6 +16,7 @@ import { appendRecord, assignmentSubjectId, recordAssignment, type Act } from '.
 import type { TransitionLogRepository } from '../workflow/transition-log.repository.js';
 import { ASSIGNABLE_STATES, pairRefusal, refusalProblem, reviewPanelOf, type PairRefusal, type PanelContext } from './assignment-rules.js';
 import { ConflictRules } from './conflict.js';
+import type { UnitsService } from '../units/units.service.js';
 import { PanelRepository, type PanelKind, type PendingRow } from './panel.repository.js';
 import type { AssignmentOutcome, AssignmentsInput, PanelView, PendingAssignment, Refusal, RemovedMember, ReviewView, WorklistItem } from './panel.schemas.js';
 
@@ -45,16 +46,17 @@ export class PanelService {
   constructor(
     db: Db,
     private readonly clock: Clock,
+    units: UnitsService,
     private readonly committer: GroupCommitter,
     private readonly log: TransitionLogRepository,
   ) {
     this.panel = new PanelRepository(db);
-    this.conflicts = new ConflictRules(db);
+    this.conflicts = new ConflictRules(db, units);
   }
 
   /** The round's review panel and conflict rules, for one assignment request (409 when the panel is not named or empty). */
   private context(roundId: string, scope: 'family' | 'line'): PanelContext {
-    return { members: reviewPanelOf(this.panel, roundId), scope, conflicting: this.conflicts.memo(scope) };
+    return { members: reviewPanelOf(this.panel, roundId), scope, conflicting: this.conflicts.forScope(scope) };
   }
 
   /** One transaction: every assignment made, each with its ASSIGN_REVIEWER entry, or (on an unexpected error) none. */

@@ -139,10 +139,10 @@ export class ProjectsService {
   ) {
     this.panel = new PanelRepository(db);
     this.letterRevisions = new LetterRevisionsRepository(db.$client);
-    this.conflicts = new ConflictRules(db);
+    this.conflicts = new ConflictRules(db, unitsService);
     this.barredUnits = (project) => {
       const scope = this.panel.roundOf(project.roundId)?.conflictScope ?? 'family';
-      return scope === 'line' ? this.unitsService.lineage(project.unitId) : this.conflicts.conflictingUnitIds(project.unitId, scope);
+      return this.conflicts.conflictingUnitIds(project.unitId, scope);
     };
     this.subjects = {
       kind: 'project',
@@ -463,7 +463,7 @@ export class ProjectsService {
       // Only from the round's review panel (409 when it is not named or empty), under the round's conflict scope.
       const round = this.panel.roundOf(project.roundId)!;
       const members = reviewPanelOf(this.panel, project.roundId);
-      const refusal = pairRefusal(this.panel, { members, scope: round.conflictScope, conflicting: this.conflicts.memo(round.conflictScope) }, project, reviewerId);
+      const refusal = pairRefusal(this.panel, { members, scope: round.conflictScope, conflicting: this.conflicts.forScope(round.conflictScope) }, project, reviewerId);
       if (refusal) throw refusalProblem(refusal, project.state, 'reviewerId', (ids) => this.conflicts.named(ids));
       const assignedAt = isoUtc(this.clock.now());
       this.repository.assign({ projectId: id, reviewerId, assignedBy: principal.id, assignedAt });

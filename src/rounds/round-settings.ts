@@ -2,6 +2,7 @@
  * A round's settings as the rounds table holds them, the rules every set of them obeys (at creation
  * and at each amendment), and the "opened" rule: once a round has opened, only its deadlines move.
  */
+import { ROUND_DEADLINES } from '../audit/table-rules.js';
 import type { RoundRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import type { AmendRoundInput, RoundContactInput } from './rounds.schemas.js';
@@ -29,8 +30,8 @@ export type Settings = Pick<
 
 export type SettingName = keyof Settings;
 
-/** The settings an amendment may still change once the round has opened (src/audit/tables-replay.mjs ROUND_DEADLINES). */
-export const DEADLINES: readonly SettingName[] = ['submissionDeadline', 'revisionDeadline', 'finalAcceptanceDate', 'acceptanceOpensOn'];
+/** The settings an amendment may still change once the round has opened: the replay's own list. */
+export const DEADLINES = ROUND_DEADLINES as readonly SettingName[];
 
 /** The column of each setting (for the UPDATE). */
 export const SETTING_COLUMNS: Record<SettingName, string> = {

@@ -40,6 +40,7 @@ export class UnitsService {
    */
   private readonly subtrees = new Map<string, string[]>();
   private readonly lineages = new Map<string, string[]>();
+  private readonly families = new Map<string, string[]>();
 
   private readonly units: UnitsRepository;
 
@@ -214,6 +215,7 @@ export class UnitsService {
   private clearCaches(): void {
     this.subtrees.clear();
     this.lineages.clear();
+    this.families.clear();
   }
 
   /** A page of units, in creation order; `parentId` gives the tree. */
@@ -246,4 +248,22 @@ export class UnitsService {
     }
     return ids;
   }
+
+  /**
+   * The unit's line and its whole family: every unit under the nearest 党总支 (general_branch) or
+   * 机关党委 (organ_committee) at or above it. A direct branch has no family beyond its line.
+   */
+  family(unitId: string): string[] {
+    let ids = this.families.get(unitId);
+    if (!ids) {
+      let head: UnitRow | undefined = this.units.get(unitId);
+      for (let steps = 0; head && !FAMILY_HEADS.has(head.type) && head.parentId !== null && steps < 64; steps += 1) head = this.units.get(head.parentId);
+      ids = head && FAMILY_HEADS.has(head.type) ? [...new Set([...this.lineage(unitId), ...this.subtree(head.id)])] : this.lineage(unitId);
+      this.families.set(unitId, ids);
+    }
+    return ids;
+  }
 }
+
+/** The units that head a family of branches (the same department's teachers' and students' branches). */
+const FAMILY_HEADS = new Set<string>(['general_branch', 'organ_committee']);

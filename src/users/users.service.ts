@@ -77,7 +77,7 @@ export class UsersService {
     }
     if (unitId !== null) {
       const active = this.users.unitActive(unitId);
-      if (active === undefined || !this.unitsService.exists(unitId)) {
+      if (active === undefined) {
         throw new Problem('unprocessable', `单位不存在 / Unit ${unitId} does not exist`, { field: 'unitId' });
       }
       if (!active) throw new Problem('unprocessable', `单位已停用 / Unit ${unitId} is inactive`, { field: 'unitId', code: 'unit_inactive' });
