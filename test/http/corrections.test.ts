@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { createDraft, createUnit, createUser, createWorld, fire, type World } from '../helpers/world.js';
+import { logLength as countEntries, subjectEntries } from '../helpers/log-entries.js';
 
 let t: TestApp;
 let world: World;
@@ -20,23 +21,8 @@ afterEach(async () => {
   await t.close();
 });
 
-interface Entry {
-  event: string;
-  fromState: string;
-  toState: string;
-  payload: Record<string, unknown>;
-  actorId: string;
-}
-
-const entries = (kind: string, id: string): Entry[] =>
-  t.db.$client
-    .prepare<[string, string], { event: string; fromState: string; toState: string; payload: string; actorId: string }>(
-      'SELECT event, from_state AS fromState, to_state AS toState, payload, actor_id AS actorId FROM transition_log WHERE subject_kind = ? AND subject_id = ? ORDER BY seq',
-    )
-    .all(kind, id)
-    .map((row) => ({ ...row, payload: JSON.parse(row.payload) as Record<string, unknown> }));
-
-const logLength = () => t.db.$client.prepare<[], { n: number }>('SELECT count(*) AS n FROM transition_log').get()!.n;
+const entries = (kind: string, id: string) => subjectEntries(t.db.$client, kind, id);
+const logLength = () => countEntries(t.db.$client);
 
 async function expectVerified() {
   const verified = await call(t.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/verify' });

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
 import { COMPLETE_LETTER, createDraft, createWorld, fireOk, type World } from '../helpers/world.js';
+import { logLength } from '../helpers/log-entries.js';
 
 let t: TestApp;
 let world: World;
@@ -15,7 +16,7 @@ beforeEach(async () => {
 });
 afterEach(async () => t.close());
 
-const logCount = (): number => (t.db.$client.prepare('SELECT count(*) AS n FROM transition_log').get() as { n: number }).n;
+const logCount = (): number => logLength(t.db.$client);
 
 function get(token: string, url: string) {
   return call(t.app, token, { method: 'GET', url });

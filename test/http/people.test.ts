@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { assignReviewers, createDraft, createUnit, createUser, createWorld, fireOk, type World } from '../helpers/world.js';
+import { subjectEntries } from '../helpers/log-entries.js';
 
 interface UserView {
   id: string;
@@ -26,14 +27,7 @@ const post = (t: TestApp, token: string, url: string, payload?: unknown) =>
   call(t.app, token, { method: 'POST', url: `/api/v1${url}`, ...(payload === undefined ? {} : { payload: payload as never }) });
 const patch = (t: TestApp, token: string, url: string, payload: unknown) => call(t.app, token, { method: 'PATCH', url: `/api/v1${url}`, payload: payload as never });
 
-function userEntries(t: TestApp, userId: string) {
-  return t.db.$client
-    .prepare<[string], { event: string; fromState: string; toState: string; payload: string; actorId: string }>(
-      "SELECT event, from_state AS fromState, to_state AS toState, payload, actor_id AS actorId FROM transition_log WHERE subject_kind = 'user' AND subject_id = ? ORDER BY seq",
-    )
-    .all(userId)
-    .map((e) => ({ ...e, payload: JSON.parse(e.payload) as Record<string, unknown> }));
-}
+const userEntries = (t: TestApp, userId: string) => subjectEntries(t.db.$client, 'user', userId);
 
 async function expectVerified(t: TestApp, world: World) {
   const verify = await get(t, world.auditor.token, '/audit/verify');

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { WORLD_PANEL_NAME, addToPanel, createDraft, createPanel, createUnit, createUser, createWorld, driveTo, fire, fireOk, type User, type World } from '../helpers/world.js';
+import { logLength, subjectEntries } from '../helpers/log-entries.js';
 
 let t: TestApp;
 let world: World;
@@ -23,17 +24,11 @@ afterAll(async () => {
   await t.close();
 });
 
-const logOf = (subjectKind: string, subjectId: string) =>
-  t.db.$client
-    .prepare<[string, string], { event: string; fromState: string; toState: string; payload: string; actorId: string }>(
-      'SELECT event, from_state AS fromState, to_state AS toState, payload, actor_id AS actorId FROM transition_log WHERE subject_kind = ? AND subject_id = ? ORDER BY seq',
-    )
-    .all(subjectKind, subjectId)
-    .map((e) => ({ ...e, payload: JSON.parse(e.payload) as Record<string, unknown> }));
+const logOf = (subjectKind: string, subjectId: string) => subjectEntries(t.db.$client, subjectKind, subjectId);
 
 const adminId = () => (t.db.$client.prepare("SELECT id FROM users WHERE role = 'admin'").get() as { id: string }).id;
 
-const entries = () => (t.db.$client.prepare('SELECT count(*) AS n FROM transition_log').get() as { n: number }).n;
+const entries = () => logLength(t.db.$client);
 
 async function newRound(title: string): Promise<string> {
   const round = await call(t.app, ADMIN_TOKEN, {

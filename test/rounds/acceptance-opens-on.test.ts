@@ -8,6 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { createDraft, createWorld, fire, type World } from '../helpers/world.js';
+import { logLength as countEntries, subjectEntries } from '../helpers/log-entries.js';
 
 let t: TestApp;
 let world: World;
@@ -21,14 +22,6 @@ afterEach(async () => {
   await t.close();
 });
 
-interface Entry {
-  event: string;
-  fromState: string;
-  toState: string;
-  payload: Record<string, unknown>;
-  actorId: string;
-}
-
 interface Divergence {
   table: string;
   key: string;
@@ -37,15 +30,8 @@ interface Divergence {
   stored: unknown;
 }
 
-const entries = (kind: string, id: string): Entry[] =>
-  t.db.$client
-    .prepare<[string, string], { event: string; fromState: string; toState: string; payload: string; actorId: string }>(
-      'SELECT event, from_state AS fromState, to_state AS toState, payload, actor_id AS actorId FROM transition_log WHERE subject_kind = ? AND subject_id = ? ORDER BY seq',
-    )
-    .all(kind, id)
-    .map((row) => ({ ...row, payload: JSON.parse(row.payload) as Record<string, unknown> }));
-
-const logLength = () => t.db.$client.prepare<[], { n: number }>('SELECT count(*) AS n FROM transition_log').get()!.n;
+const entries = (kind: string, id: string) => subjectEntries(t.db.$client, kind, id);
+const logLength = () => countEntries(t.db.$client);
 const storedCell = (id: string) => t.db.$client.prepare<[string], { v: string | null }>('SELECT acceptance_opens_on AS v FROM rounds WHERE id = ?').get(id)!.v;
 
 const verify = () => call(t.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/verify' });
