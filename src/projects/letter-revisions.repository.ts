@@ -44,6 +44,11 @@ export class LetterRevisionsRepository {
         `SELECT json_extract(payload, '$.letterRevision') AS revision FROM transition_log
          WHERE subject_kind = 'project' AND subject_id = ? AND event = 'SUBMIT' ORDER BY seq DESC LIMIT 1`,
       ),
+      // A page of projects at once (one statement, not one per project): each one's SUBMIT entries, in order.
+      submittedOfMany: sqlite.prepare<[string], { projectId: string; revision: number | null }>(
+        `SELECT subject_id AS projectId, json_extract(payload, '$.letterRevision') AS revision FROM transition_log
+         WHERE subject_kind = 'project' AND subject_id IN (SELECT value FROM json_each(?)) AND event = 'SUBMIT' ORDER BY seq`,
+      ),
     };
   }
 
@@ -68,5 +73,16 @@ export class LetterRevisionsRepository {
   submitted(projectId: string): number | null {
     const revision = this.statements.submitted.get(projectId)?.revision;
     return typeof revision === 'number' ? revision : null;
+  }
+
+  /** submitted() of each project of a page, read in one statement. */
+  submittedOf(projectIds: readonly string[]): Map<string, number | null> {
+    const revisions = new Map<string, number | null>(projectIds.map((id) => [id, null]));
+    if (projectIds.length === 0) return revisions;
+    // In log order: the latest SUBMIT of each project is the one kept.
+    for (const { projectId, revision } of this.statements.submittedOfMany.all(JSON.stringify(projectIds))) {
+      revisions.set(projectId, typeof revision === 'number' ? revision : null);
+    }
+    return revisions;
   }
 }

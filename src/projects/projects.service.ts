@@ -317,7 +317,8 @@ export class ProjectsService {
       },
       query.limit ?? DEFAULT_PAGE_SIZE,
     );
-    const items = rows.map((row) => ({ ...toProjectView(row), submittedLetterRevision: this.letterRevisions.submitted(row.id) }));
+    const submitted = this.letterRevisions.submittedOf(rows.map((row) => row.id));
+    const items = rows.map((row) => ({ ...toProjectView(row), submittedLetterRevision: submitted.get(row.id) ?? null }));
     const last = items.at(-1);
     return { items, nextCursor: more && last ? encodeCursor(last.id) : null };
   }
