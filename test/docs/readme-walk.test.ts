@@ -146,7 +146,9 @@ describe('the README walk', () => {
         await stopped;
         clearTimeout(timer);
       }
-      fs.rmSync(dir, { recursive: true, force: true });
+      // npm and bash may exit before the service's last write (its pid file, the witness) lands.
+      for (let tries = 0; tries < 40 && fs.existsSync(`${database}.pid`); tries++) await new Promise((resolve) => setTimeout(resolve, 250));
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     }
   }, 300_000);
 });
