@@ -6,9 +6,9 @@
  * to the machine's guards, which answer 422 with the field's name.
  */
 import { Type, type Static, type TInteger, type TProperties } from 'typebox';
-import { TRANSITIONS } from './project.lifecycle.js';
+import { TRANSITIONS, TRANSITIONS_V2 } from './project.lifecycle.js';
 import { CRITERION_LABELS, EVENT_LABELS } from './project.machine.js';
-import { CRITERIA, GRADES, type EventType } from './project.types.js';
+import { CRITERIA, GRADE_PROPOSALS, GRADES, RECOMMENDATION_OUTCOMES, type EventType } from './project.types.js';
 
 const Text = (maxLength: number, options: Record<string, unknown> = {}) => Type.String({ maxLength, ...options });
 
@@ -30,11 +30,19 @@ const ScoresSchema = Type.Object(
 
 const OptionalComment = Type.Optional(Text(10000, { description: '意见（可选）/ Comment (optional)', examples: ['材料齐全'] }));
 
-/** The transitions an event takes, for its description: from, to, roles and checks. */
-function transitionsOf(type: EventType): string {
-  return TRANSITIONS.filter((t) => t.event === type)
+const describeTransitions = (transitions: typeof TRANSITIONS, type: EventType) =>
+  transitions
+    .filter((t) => t.event === type)
     .map((t) => `\`${t.from}\` → \`${t.to}\` (${t.rule.roles.join(', ')}${t.rule.checks.length ? `; ${t.rule.checks.join(', ')}` : ''})`)
     .join('; ');
+
+/** The transitions an event takes in each version, for its description: from, to, roles and checks. */
+function transitionsOf(type: EventType): string {
+  const versions = [
+    ['project@1', describeTransitions(TRANSITIONS, type)],
+    ['project@2', describeTransitions(TRANSITIONS_V2, type)],
+  ].filter(([, text]) => text !== '');
+  return versions.map(([key, text]) => `${key}: ${text}`).join('. ');
 }
 
 /** One event's body; its description comes from the machine: label, transitions, roles and checks. */
@@ -115,7 +123,48 @@ export const PROJECT_EVENT_SCHEMAS = [
   ),
   eventSchema('GRADE', { grade: GradeSchema, comment: OptionalComment }, '组织部评定等级，资助金额取自批次 / Graded; the funding comes from the round.'),
   eventSchema('FAIL', { reason: RequiredText(10000, '不予结项的理由 / Reason', '未完成预期成果') }, '组织部不予结项，资助为 0 / Fails final acceptance; funding 0.'),
-  eventSchema('RECOMMEND', { note: RequiredText(5000, '推荐说明 / Note', '推荐参加省级评选') }, '党委择优推荐，仅一次 / The committee recommends it upward, once.'),
+  eventSchema(
+    'RECOMMEND',
+    { note: RequiredText(5000, '推荐说明 / Note', '推荐参加省级评选') },
+    '党委择优推荐，仅一次；project@2 只推荐批次设定的等级（默认一等奖）/ The committee recommends it upward, once; under project@2 only a grade the round allows (default: first prize).',
+  ),
+  eventSchema(
+    'REVERSE_DECISION',
+    {
+      reason: RequiredText(10000, '改变决定的理由 / Reason', '公示期间收到异议，经核实该项目与已有常规工作重复'),
+      meetingReference: Type.Optional(Text(200, { description: '党委会议记录编号（可选）/ Meeting reference (optional)', examples: ['党委会〔2024〕9次'] })),
+    },
+    '公示期间党委改变决定：批准改为不予立项，或党委不予立项改为批准；组织部初审不予立项的不能改 / ' +
+      'During the publicity period the committee reverses its decision: an approval becomes a rejection, or its own rejection an approval (a rejection at the preliminary check is not the committee’s).',
+  ),
+  eventSchema(
+    'SUBMIT_ACCEPTANCE_REVIEW',
+    {
+      scores: Type.Record(Type.String({ minLength: 1, maxLength: 40 }), Type.Integer(), {
+        description: '结项评审标准（批次设定）各项的分数 / Scores on each acceptance criterion the round sets, within its scale',
+        examples: [{ completion: 18, effect: 17, documentation: 16 }],
+      }),
+      comment: RequiredText(10000, '结项评审意见 / Acceptance review comment', '活动完成度高，成果材料齐全'),
+    },
+    '结项评审组中已分配且无利益冲突的成员为结项报告评分；再次提交替换前一次 / An assigned member of the acceptance panel, without a conflict of interest, scores the final report; a second replaces the first.',
+  ),
+  eventSchema(
+    'PROPOSE_GRADE',
+    {
+      grade: Type.Enum(GRADE_PROPOSALS, { description: '建议等级，或 fail 建议不予结项 / The proposed grade, or fail', examples: ['second'] }),
+      comment: Type.Optional(Text(10000, { description: '说明；建议不予结项时必填 / Comment; required when proposing fail', examples: ['结项评审平均分 86.3，位列第 4'] })),
+    },
+    '组织部依结项评审分数建议等级，党委确认前可改 / org_dept proposes a grade from the acceptance scores; it may change until the committee confirms.',
+  ),
+  eventSchema(
+    'RECORD_RECOMMENDATION_OUTCOME',
+    {
+      outcome: Type.Enum(RECOMMENDATION_OUTCOMES, { description: '上级评选结果：selected 入选，not_selected 未入选 / selected or not_selected', examples: ['selected'] }),
+      level: RequiredText(200, '评选层级 / Level of the selection', '省级'),
+      note: Type.Optional(Text(5000, { description: '说明（可选）/ Note (optional)', examples: ['入选省委教育工委党建工作示范项目'] })),
+    },
+    '组织部记录被推荐项目的上级评选结果 / org_dept records the higher-level selection’s outcome for a recommended project.',
+  ),
 ];
 
 export type ProjectCommand = Static<(typeof PROJECT_EVENT_SCHEMAS)[number]>;

@@ -11,9 +11,11 @@ import {
   type TransitionSpec as GenericTransitionSpec,
 } from './lifecycle.js';
 import { EVENT_LABELS, PROJECT_MACHINE_ID, PROJECT_MACHINE_VERSION, projectMachine } from './project.machine.js';
+import { PROJECT_MACHINE_V2_VERSION, projectMachineV2 } from './project.machine.v2.js';
 import { projectRules, type Rule } from './project.rules.js';
 import {
   EVENT_TYPES,
+  PROJECT_1_EVENT_TYPES,
   STATES,
   type Actor,
   type EventType,
@@ -31,10 +33,31 @@ export const projectLifecycle = defineLifecycle({
   id: PROJECT_MACHINE_ID,
   version: PROJECT_MACHINE_VERSION,
   states: STATES,
-  events: EVENT_TYPES,
+  events: PROJECT_1_EVENT_TYPES,
   eventLabels: EVENT_LABELS,
   title: { zh: '党建项目生命周期', en: 'Party-building project lifecycle' },
   rules: projectRules,
+});
+
+/** project@2 (./project.machine.v2.ts): the projects of round@2, with 公示, the acceptance review and the recommendation's outcome. */
+export const projectLifecycleV2 = defineLifecycle({
+  machine: projectMachineV2,
+  kind: 'project',
+  id: PROJECT_MACHINE_ID,
+  version: PROJECT_MACHINE_V2_VERSION,
+  states: STATES,
+  events: EVENT_TYPES,
+  eventLabels: EVENT_LABELS,
+  title: { zh: '党建项目生命周期（第 2 版：公示、结项评审）', en: 'Party-building project lifecycle, version 2 (publicity, acceptance review)' },
+  rules: projectRules,
+  // Contexts persisted by project@1 and migrated: the fields project@2 added, with their defaults.
+  reviveContext: (context: ProjectContext) => ({
+    ...context,
+    rejectedBy: context.rejectedBy ?? null,
+    acceptanceReviewSubmissions: context.acceptanceReviewSubmissions ?? 0,
+    proposal: context.proposal ?? null,
+    recommendationOutcome: context.recommendationOutcome ?? null,
+  }),
 });
 
 export type ProjectSnapshot = SnapshotFrom<typeof projectMachine>;
@@ -45,6 +68,7 @@ export type MachineDescription = GenericDescription<ProjectState, EventType>;
 
 /** Every transition of the machine, read from the machine definition itself. */
 export const TRANSITIONS = projectLifecycle.transitions as readonly TransitionSpec[];
+export const TRANSITIONS_V2 = projectLifecycleV2.transitions as readonly TransitionSpec[];
 
 export const stateOf = (snapshot: ProjectSnapshot): ProjectState => projectLifecycle.stateOf(snapshot);
 export const createProject = (input: ProjectInput): ProjectSnapshot => projectLifecycle.create(input);

@@ -175,6 +175,10 @@ export const EVENT_LABELS: Record<EventType, Label> = {
   GRADE: { zh: '评定等级', en: 'Grade' },
   FAIL: { zh: '不予结项', en: 'Fail' },
   RECOMMEND: { zh: '择优推荐', en: 'Recommend upward' },
+  REVERSE_DECISION: { zh: '改变立项决定', en: 'Reverse the decision' },
+  SUBMIT_ACCEPTANCE_REVIEW: { zh: '提交结项评审意见', en: 'Submit acceptance review' },
+  PROPOSE_GRADE: { zh: '建议结项等级', en: 'Propose the grade' },
+  RECORD_RECOMMENDATION_OUTCOME: { zh: '记录上级评选结果', en: 'Record the selection’s outcome' },
 };
 
 /** The five criteria of the notice that reviewers score. */

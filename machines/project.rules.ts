@@ -4,7 +4,7 @@
  * refusal to the caller, so the decision and its explanation can never disagree.
  */
 import { blank, requireText, ruleBook, type CheckFn, type Rule as GenericRule, type Verdict } from './rules.js';
-import { CRITERIA, GRADES, type ProjectContext, type ProjectEvent } from './project.types.js';
+import { CRITERIA, GRADE_PROPOSALS, GRADES, type ProjectContext, type ProjectEvent } from './project.types.js';
 
 export { roleViolation, type Verdict, type Violation } from './rules.js';
 
@@ -27,6 +27,11 @@ export const authorizations = {
     event.actor.unitId !== null && event.facts.conflictingUnitIds.includes(event.actor.unitId)
       ? { code: 'conflict_of_interest', message: { zh: '评审人不得评审本单位或上下级单位的项目', en: 'Reviewer belongs to the project unit or a unit above or below it' } }
       : null,
+  /** project@2: the member of the acceptance panel was assigned to this project's final report by org_dept. */
+  assignedAcceptanceReviewer: (_context: ProjectContext, event: ProjectEvent) =>
+    (event.facts.acceptanceReviewerIds ?? []).includes(event.actor.id)
+      ? null
+      : { code: 'not_assigned', message: { zh: '未被分配评审此项目的结项报告', en: 'Not assigned to review this project’s final report' } },
 } satisfies Record<string, Check_>;
 
 export type Authorization = keyof typeof authorizations;
@@ -137,12 +142,115 @@ export const checks = {
       : null,
   notYetRecommended: (context: ProjectContext) =>
     context.recommended ? { code: 'already_recommended', message: { zh: '该项目已被推荐', en: 'The project has already been recommended' } } : null,
+  // project@2 from here on.
+  /** Only the committee's own rejection may be reversed; a rejection at the preliminary check is org_dept's. */
+  rejectedByCommittee: (context: ProjectContext) =>
+    context.rejectedBy === 'committee'
+      ? null
+      : {
+          code: 'not_committee_decision',
+          message: { zh: '该项目在初审时被组织部不予立项，不是党委的决定，不能由党委改变', en: 'The project was rejected at the preliminary check, not by the committee' },
+        },
+  acceptanceScoresInRange: (_context: ProjectContext, event: ProjectEvent) => {
+    if (event.type !== 'SUBMIT_ACCEPTANCE_REVIEW') return null;
+    const criteria = event.facts.acceptanceCriteria ?? [];
+    const { scoreMin, scoreMax } = event.facts;
+    const scores: Record<string, unknown> = typeof event.scores === 'object' && event.scores !== null ? event.scores : {};
+    const unknown = Object.keys(scores).filter((key) => !criteria.includes(key));
+    const outOfRange = criteria.filter((criterion) => {
+      const score = scores[criterion];
+      return typeof score !== 'number' || !Number.isInteger(score) || score < scoreMin || score > scoreMax;
+    });
+    if (unknown.length === 0 && outOfRange.length === 0) return null;
+    return {
+      code: 'score_out_of_range',
+      message: {
+        zh: `须为批次的每项结项评审标准给出 ${scoreMin} 至 ${scoreMax} 之间的整数分`,
+        en: `Each of the round's acceptance criteria needs a whole number from ${scoreMin} to ${scoreMax}`,
+      },
+      detail: { criteria: outOfRange, unknownCriteria: unknown, expected: criteria, min: scoreMin, max: scoreMax },
+    };
+  },
+  enoughAcceptanceReviews: (_context: ProjectContext, event: ProjectEvent) => {
+    const assigned = event.facts.acceptanceReviewerIds ?? [];
+    const reviewed = event.facts.acceptanceReviewedIds ?? [];
+    const required = event.facts.minAcceptanceReviews ?? 1;
+    const counted = new Set(reviewed.filter((id) => assigned.includes(id))).size;
+    if (counted < required) {
+      return {
+        code: 'too_few_acceptance_reviews',
+        message: { zh: `结项评审意见少于最低要求 ${required} 份`, en: `Fewer than the required ${required} acceptance reviews` },
+        detail: { reviews: counted, required },
+      };
+    }
+    const pending = assigned.filter((id) => !reviewed.includes(id));
+    return pending.length === 0
+      ? null
+      : {
+          code: 'acceptance_reviews_pending',
+          message: { zh: '仍有结项评审组成员未提交评分', en: 'Some assigned acceptance reviewers have not scored yet' },
+          detail: { pendingReviewerIds: pending },
+        };
+  },
+  validProposal: (_context: ProjectContext, event: ProjectEvent) => {
+    if (event.type !== 'PROPOSE_GRADE') return null;
+    if (!(GRADE_PROPOSALS as readonly string[]).includes(event.grade)) {
+      return { code: 'invalid_grade', message: { zh: '建议等级无效', en: 'Unknown grade' }, detail: { allowed: GRADE_PROPOSALS } };
+    }
+    return event.grade === 'fail' && blank(event.comment)
+      ? { code: 'comment_required', message: { zh: '建议不予结项须说明理由', en: 'A proposal to fail needs a comment' }, detail: { field: 'comment' } }
+      : null;
+  },
+  /** GRADE and FAIL under project@2 carry out org_dept's proposal, confirmed by the committee. */
+  gradeProposed: (context: ProjectContext, event: ProjectEvent) => {
+    const proposal = context.proposal ?? null;
+    const fits = proposal !== null && (event.type === 'FAIL' ? proposal.grade === 'fail' : proposal.grade !== 'fail');
+    return fits
+      ? null
+      : {
+          code: 'grade_not_proposed',
+          message: { zh: '组织部尚未就此提出建议', en: 'org_dept has not proposed this outcome' },
+          detail: { proposal: proposal?.grade ?? null },
+        };
+  },
+  gradeMatchesProposal: (context: ProjectContext, event: ProjectEvent) =>
+    event.type === 'GRADE' && context.proposal?.grade !== event.grade
+      ? {
+          code: 'grade_differs_from_proposal',
+          message: { zh: '确认的等级须与组织部的建议一致', en: 'The confirmed grade must be the one proposed' },
+          detail: { proposed: context.proposal?.grade ?? null, grade: event.grade },
+        }
+      : null,
+  recommendableGrade: (context: ProjectContext, event: ProjectEvent) => {
+    const eligible = event.facts.recommendableGrades ?? ['first'];
+    return context.grade !== null && eligible.includes(context.grade)
+      ? null
+      : {
+          code: 'grade_not_recommendable',
+          message: { zh: '本批次只推荐设定等级的项目', en: 'The round recommends only projects of the grades it names' },
+          detail: { grade: context.grade, eligible },
+        };
+  },
+  recommendedFirst: (context: ProjectContext) =>
+    context.recommended ? null : { code: 'not_recommended', message: { zh: '该项目未被推荐', en: 'The project has not been recommended' } },
+  levelGiven: requireText<ProjectContext, ProjectEvent>('level', '评选层级'),
 } satisfies Record<string, Check_>;
 
 export type Check = keyof typeof checks;
 
 /** Checks that read only the project and the facts, never the payload: they decide `allowedEvents` too. */
-export const PAYLOAD_FREE_CHECKS: readonly Check[] = ['letterComplete', 'submissionWindowOpen', 'signedLetterProvided', 'enoughReviews', 'notYetRecommended'];
+export const PAYLOAD_FREE_CHECKS: readonly Check[] = [
+  'letterComplete',
+  'submissionWindowOpen',
+  'signedLetterProvided',
+  'enoughReviews',
+  'notYetRecommended',
+  'rejectedByCommittee',
+  'enoughAcceptanceReviews',
+  'gradeProposed',
+  'recommendableGrade',
+  'recommendedFirst',
+];
 
 /** Who may take a transition and under which conditions: the "who" and "guard" columns of the table. */
 export type Rule = GenericRule<Authorization, Check>;

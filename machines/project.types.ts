@@ -67,7 +67,28 @@ export interface Facts {
   signedLetter: FileChecksum | null;
   /** Every final report document uploaded for the project: file id → SHA-256 (hex). */
   finalReportDocuments: Record<string, string>;
+  /**
+   * project@2's acceptance review and recommendation (absent for project@1, and read as "none": a
+   * guard that needs them refuses). The round's acceptance panel assigned to this project, and who
+   * of them has scored its final report.
+   */
+  acceptanceReviewerIds?: string[];
+  acceptanceReviewedIds?: string[];
+  /** How many acceptance reviews a grade proposal needs (a round setting). */
+  minAcceptanceReviews?: number;
+  /** The criteria the acceptance panel scores (a round setting), by key. */
+  acceptanceCriteria?: string[];
+  /** The grades the round lets the committee recommend upward (a round setting; default first prize only). */
+  recommendableGrades?: Grade[];
 }
+
+/** What org_dept proposes from the acceptance panel's scores (project@2): a grade, or to fail the project. */
+export const GRADE_PROPOSALS = [...GRADES, 'fail'] as const;
+export type GradeProposal = (typeof GRADE_PROPOSALS)[number];
+
+/** The higher-level selection's outcome for a recommended project, as org_dept records it. */
+export const RECOMMENDATION_OUTCOMES = ['selected', 'not_selected'] as const;
+export type RecommendationOutcome = (typeof RECOMMENDATION_OUTCOMES)[number];
 
 export interface ProjectContext {
   projectId: string;
@@ -87,6 +108,14 @@ export interface ProjectContext {
    * named none (and in contexts persisted before documents existed).
    */
   finalReportDocuments?: FileChecksum[];
+  /** project@2: who rejected it (org_dept at the preliminary check, the committee after the panel); only a committee's decision may be reversed. */
+  rejectedBy?: 'org_dept' | 'committee' | null;
+  /** project@2: SUBMIT_ACCEPTANCE_REVIEW events taken. */
+  acceptanceReviewSubmissions?: number;
+  /** project@2: org_dept's proposal from the acceptance panel's scores; cleared when the final report is returned. */
+  proposal?: { grade: GradeProposal; comment: string | null } | null;
+  /** project@2: the higher-level selection's outcome, once recorded. */
+  recommendationOutcome?: { outcome: RecommendationOutcome; level: string; note: string | null } | null;
 }
 
 export interface ProjectInput {
@@ -110,8 +139,16 @@ export const EVENT_TYPES = [
   'GRADE',
   'FAIL',
   'RECOMMEND',
+  'REVERSE_DECISION',
+  'SUBMIT_ACCEPTANCE_REVIEW',
+  'PROPOSE_GRADE',
+  'RECORD_RECOMMENDATION_OUTCOME',
 ] as const;
+/** Every project event of every version: the API's vocabulary. A version accepts its own (./project.lifecycle.ts). */
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/** project@1's events: its definition, signed by kept checkpoints, never changes. */
+export const PROJECT_1_EVENT_TYPES = EVENT_TYPES.slice(0, 15) as readonly EventType[];
 
 /** What a client sends: the event type and its payload, as declared by the schemas of ./project.events.ts. */
 export type { ProjectCommand };

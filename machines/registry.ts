@@ -5,13 +5,19 @@
  * subject moves to the new version only through an explicit migration.
  */
 import type { Lifecycle } from './lifecycle.js';
-import { projectLifecycle } from './project.lifecycle.js';
-import { roundLifecycle } from './round.lifecycle.js';
+import { projectLifecycle, projectLifecycleV2 } from './project.lifecycle.js';
+import { roundLifecycle, roundLifecycleV2 } from './round.lifecycle.js';
 
 export type AnyLifecycle = Lifecycle;
 
 /** The definitions this build ships. */
 export const SHIPPED_LIFECYCLES: readonly AnyLifecycle[] = [projectLifecycle, roundLifecycle];
+
+/**
+ * The second edition of the rules (DOMAIN.md, "The round governs its projects"): round@2 with 公示
+ * and the committee's confirmation of grades, and project@2 that its projects run.
+ */
+export const SECOND_EDITION_LIFECYCLES: readonly AnyLifecycle[] = [projectLifecycleV2, roundLifecycleV2];
 
 export class MachineRegistry {
   private readonly byKey = new Map<string, AnyLifecycle>();

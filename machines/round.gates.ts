@@ -12,11 +12,23 @@ import type { AnyStateMachine, SnapshotFrom } from 'xstate';
 import type { Decision, Lifecycle } from './lifecycle.js';
 import type { EventType, ProjectContext, ProjectState } from './project.types.js';
 import { ROUND_EVENT_LABELS, ROUND_MACHINE_VERSION } from './round.machine.js';
+import { ROUND_MACHINE_V2_VERSION } from './round.machine.v2.js';
 import { roundStateLabel } from './round.lifecycle.js';
-import { ROUND_STATES, type RoundEventType, type RoundState } from './round.types.js';
+import { ROUND_1_STATES, ROUND_2_STATES, type RoundEventType, type RoundState } from './round.types.js';
 import { ROLE_LABELS, type Label, type Role } from './vocabulary.js';
 
-export const GATE_NAMES = ['submission', 'preliminary_check', 'panel_review', 'committee_decision', 'publication', 'execution', 'acceptance', 'recommendation'] as const;
+export const GATE_NAMES = [
+  'submission',
+  'preliminary_check',
+  'panel_review',
+  'committee_decision',
+  'publicity',
+  'publication',
+  'execution',
+  'acceptance',
+  'grade_confirmation',
+  'recommendation',
+] as const;
 export type GateName = (typeof GATE_NAMES)[number];
 
 /** The round event, and the role firing it, that opens a gate. */
@@ -42,13 +54,15 @@ export interface GateFacts {
   finalAcceptanceDate: string;
   /** A recorded round setting opening acceptance on another day, YYYY-MM-DD; null: the final-acceptance date. */
   acceptanceOpensOn: string | null;
-  /** The round event this project event runs inside: START runs only inside PUBLISH_LIST. */
+  /** The round event this project event runs inside: START runs only inside PUBLISH_LIST (and, under round@2, GRADE and FAIL only inside CONFIRM_GRADES). */
   via?: RoundEventType;
+  /** round@2: the exclusive end of the publicity period, epoch ms; null or absent before it began. */
+  publicityEndsAt?: number | null;
 }
 
 /** Why a gate is shut although the round is in one of its stages. */
 export interface GateCondition {
-  code: 'submission_closed' | 'revision_closed' | 'acceptance_not_open' | 'publish_list_only';
+  code: 'submission_closed' | 'revision_closed' | 'acceptance_not_open' | 'publish_list_only' | 'confirm_grades_only' | 'publicity_over';
   message: Label;
   /** When the window closed (deadlines), ISO UTC. */
   closedAt?: string;
@@ -212,15 +226,92 @@ export const ROUND_1_GATES: readonly Gate[] = [
   },
 ];
 
+/** The committee reverses a decision only while the publicity period runs. */
+function publicityWindow(_context: ProjectContext, facts: GateFacts): GateCondition | null {
+  const endsAt = facts.publicityEndsAt ?? null;
+  if (endsAt !== null && facts.now < endsAt) return null;
+  return {
+    code: 'publicity_over',
+    message: { zh: '公示期已结束，不能再改变决定', en: 'The publicity period is over: decisions no longer change' },
+    ...(endsAt !== null ? { closedAt: iso(endsAt) } : {}),
+  };
+}
+
+const gateOfRound1 = (name: GateName): Gate => ROUND_1_GATES.find((g) => g.name === name)!;
+
+/**
+ * round@2's gates: round@1's up to the committee's decisions; then 公示, in which the committee may
+ * reverse a decision until the period ends; the list published only after it; the acceptance panel's
+ * scores and org_dept's proposals in acceptance; GRADE and FAIL only inside the committee's
+ * CONFIRM_GRADES; RECOMMEND and the selection's outcome once the grades are confirmed, as DOMAIN.md's
+ * table says.
+ */
+export const ROUND_2_GATES: readonly Gate[] = [
+  gateOfRound1('submission'),
+  gateOfRound1('preliminary_check'),
+  gateOfRound1('panel_review'),
+  gateOfRound1('committee_decision'),
+  {
+    name: 'publicity',
+    label: { zh: '公示', en: 'Publicity' },
+    events: ['REVERSE_DECISION'],
+    from: ['committee_approved', 'rejected'],
+    openIn: ['in_publicity'],
+    opensWith: { event: 'CONCLUDE_DECISIONS', role: 'committee' },
+    when: publicityWindow,
+  },
+  gateOfRound1('publication'),
+  gateOfRound1('execution'),
+  {
+    name: 'acceptance',
+    label: { zh: '结项验收', en: 'Final acceptance' },
+    events: ['SUBMIT_FINAL_REPORT', 'RETURN_FINAL_REPORT', 'SUBMIT_ACCEPTANCE_REVIEW', 'PROPOSE_GRADE'],
+    from: ['in_progress', 'final_acceptance'],
+    openIn: ['under_acceptance'],
+    opensWith: { event: 'OPEN_ACCEPTANCE', role: ORG_DEPT },
+    when: acceptanceDate,
+  },
+  {
+    name: 'grade_confirmation',
+    label: { zh: '党委确认结项等级', en: 'Confirmation of the grades' },
+    events: ['GRADE', 'FAIL'],
+    from: ['final_acceptance'],
+    // CONFIRM_GRADES writes the round `grades_confirmed` before it carries out the proposals.
+    openIn: ['grades_confirmed'],
+    onlyVia: 'CONFIRM_GRADES',
+    opensWith: { event: 'CONFIRM_GRADES', role: 'committee' },
+  },
+  {
+    name: 'recommendation',
+    label: { zh: '择优推荐', en: 'Recommendation' },
+    events: ['RECOMMEND', 'RECORD_RECOMMENDATION_OUTCOME'],
+    from: ['graded'],
+    openIn: ['grades_confirmed', 'closed'],
+    opensWith: { event: 'CONFIRM_GRADES', role: 'committee' },
+  },
+];
+
 /** The gate tables by round machine version, each with the order of its round's states. */
 export const ROUND_GATES: Readonly<Record<number, { states: readonly RoundState[]; gates: readonly Gate[] }>> = {
-  [ROUND_MACHINE_VERSION]: { states: ROUND_STATES, gates: ROUND_1_GATES },
+  [ROUND_MACHINE_VERSION]: { states: ROUND_1_STATES, gates: ROUND_1_GATES },
+  [ROUND_MACHINE_V2_VERSION]: { states: ROUND_2_STATES, gates: ROUND_2_GATES },
 };
 
 function tableOf(version: number) {
   const table = ROUND_GATES[version];
   if (!table) throw new Error(`no gate table for round@${version}`);
   return table;
+}
+
+/**
+ * Whether a round of this version can govern projects of this lifecycle: its gate table has exactly
+ * one gate for every transition of the project machine. A round pins the newest project machine it
+ * governs (round@1 cannot run project@2's 公示 and acceptance review; round@2 runs project@2).
+ */
+export function governs(roundVersion: number, project: Pick<Lifecycle, 'transitions'>): boolean {
+  const table = ROUND_GATES[roundVersion];
+  if (!table) return false;
+  return project.transitions.every((t) => table.gates.filter((g) => g.events.includes(t.event as EventType) && g.from.includes(t.from as ProjectState)).length === 1);
 }
 
 /** The gate of one project transition; a transition without one is a fault of the table. */
@@ -257,8 +348,9 @@ export function checkGate(context: ProjectContext, from: ProjectState, event: Ev
   if (!gate.openIn.includes(facts.roundState)) return refusal('round_stage');
   if (gate.onlyVia && facts.via !== gate.onlyVia) {
     const { zh, en } = ROUND_EVENT_LABELS[gate.onlyVia];
-    return refusal('publish_list_only', {
-      code: 'publish_list_only',
+    const code = gate.onlyVia === 'PUBLISH_LIST' ? 'publish_list_only' : 'confirm_grades_only';
+    return refusal(code, {
+      code,
       message: { zh: `${event} 只能随${zh}（${gate.onlyVia}）执行`, en: `${event} runs only inside ${gate.onlyVia} (${en.toLowerCase()})` },
     });
   }

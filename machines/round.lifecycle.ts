@@ -5,21 +5,53 @@
 import type { SnapshotFrom } from 'xstate';
 import { defineLifecycle, type Decision, type MachineDescription, type Persisted, type TransitionSpec } from './lifecycle.js';
 import { ROUND_EVENT_LABELS, ROUND_MACHINE_ID, ROUND_MACHINE_VERSION, roundMachine, roundRules } from './round.machine.js';
-import { ROUND_EVENT_TYPES, ROUND_STATES, type RoundContext, type RoundEvent, type RoundEventType, type RoundFactsForMachine, type RoundState } from './round.types.js';
+import {
+  ROUND_1_EVENT_TYPES,
+  ROUND_1_STATES,
+  ROUND_2_STATES,
+  ROUND_EVENT_TYPES,
+  type RoundContext,
+  type RoundEvent,
+  type RoundEventType,
+  type RoundFactsForMachine,
+  type RoundState,
+} from './round.types.js';
 import type { Actor, Label } from './vocabulary.js';
+import { ROUND_MACHINE_V2_VERSION, roundMachineV2, roundRulesV2 } from './round.machine.v2.js';
 
 export const roundLifecycle = defineLifecycle({
   machine: roundMachine,
   kind: 'round',
   id: ROUND_MACHINE_ID,
   version: ROUND_MACHINE_VERSION,
-  states: ROUND_STATES,
-  events: ROUND_EVENT_TYPES,
+  states: ROUND_1_STATES,
+  events: ROUND_1_EVENT_TYPES,
   eventLabels: ROUND_EVENT_LABELS,
   title: { zh: '党建项目立项批次', en: 'Round of the yearly call' },
   rules: roundRules,
   // Contexts persisted before the publication existed.
   reviveContext: (context: RoundContext) => ({ roundId: context.roundId ?? '', publication: context.publication ?? null }),
+});
+
+/** round@2 (./round.machine.v2.ts): 公示 before publication, and the committee's confirmation of the grades. */
+export const roundLifecycleV2 = defineLifecycle({
+  machine: roundMachineV2,
+  kind: 'round',
+  id: ROUND_MACHINE_ID,
+  version: ROUND_MACHINE_V2_VERSION,
+  states: ROUND_2_STATES,
+  events: ROUND_EVENT_TYPES,
+  eventLabels: ROUND_EVENT_LABELS,
+  title: { zh: '党建项目立项批次（第 2 版：公示、结项等级确认）', en: 'Round of the yearly call, version 2 (publicity, confirmation of grades)' },
+  rules: roundRulesV2,
+  // Contexts migrated from round@1: the fields round@2 added, with their defaults.
+  reviveContext: (context: RoundContext) => ({
+    roundId: context.roundId ?? '',
+    publication: context.publication ?? null,
+    publicity: context.publicity ?? null,
+    objections: context.objections ?? [],
+    gradesConfirmation: context.gradesConfirmation ?? null,
+  }),
 });
 
 export type RoundSnapshot = SnapshotFrom<typeof roundMachine>;

@@ -131,4 +131,7 @@ export const ROUND_EVENT_LABELS: Record<RoundEventType, Label> = {
   PUBLISH_LIST: { zh: '公布立项名单', en: 'Publish the approved list' },
   OPEN_ACCEPTANCE: { zh: '启动结项验收', en: 'Open final acceptance' },
   CLOSE_ROUND: { zh: '结束批次', en: 'Close the round' },
+  LODGE_OBJECTION: { zh: '提出异议', en: 'Lodge an objection' },
+  HANDLE_OBJECTION: { zh: '处理异议', en: 'Handle an objection' },
+  CONFIRM_GRADES: { zh: '党委确认结项等级', en: 'Confirm the grades' },
 };

@@ -33,6 +33,8 @@ export interface RoundStage {
   projectMachineVersion: number;
   finalAcceptanceDate: string;
   acceptanceOpensOn: string | null;
+  /** round@2: the end of the publicity period (ISO UTC) once it began, else null. */
+  publicityEndsAt: string | null;
 }
 
 export interface ProjectFilter {
@@ -60,7 +62,8 @@ export class ProjectsRepository {
       roundSettings: sqlite.prepare<[string], RoundSettings & { requireSignedLetter: number }>(`SELECT ${ROUND_SETTING_COLUMNS} FROM rounds WHERE id = ?`),
       roundState: sqlite.prepare<[string], RoundStage>(
         `SELECT state, machine_version AS machineVersion, project_machine_version AS projectMachineVersion,
-          final_acceptance_date AS finalAcceptanceDate, acceptance_opens_on AS acceptanceOpensOn FROM rounds WHERE id = ?`,
+          final_acceptance_date AS finalAcceptanceDate, acceptance_opens_on AS acceptanceOpensOn,
+          json_extract(context, '$.publicity.endsAt') AS publicityEndsAt FROM rounds WHERE id = ?`,
       ),
       extension: sqlite.prepare<[string, string], { submissionDeadline: string }>(
         'SELECT submission_deadline AS submissionDeadline FROM round_extensions WHERE round_id = ? AND unit_id = ?',

@@ -290,6 +290,19 @@ const EVENT_EXAMPLES: { [T in EventType]: Example<Extract<ProjectCommand, { type
   GRADE: { summary: '评定等级 / Grade', value: { type: 'GRADE', grade: 'first' } },
   FAIL: { summary: '不予结项 / Fail', value: { type: 'FAIL', reason: '未完成预期成果' } },
   RECOMMEND: { summary: '择优推荐 / Recommend upward', value: { type: 'RECOMMEND', note: '推荐参加省级评选' } },
+  REVERSE_DECISION: {
+    summary: '公示期间改变立项决定 / Reverse the decision during the publicity period',
+    value: { type: 'REVERSE_DECISION', reason: '公示期间收到异议，经核实该项目与已有常规工作重复', meetingReference: '党委会〔2024〕9次' },
+  },
+  SUBMIT_ACCEPTANCE_REVIEW: {
+    summary: '提交结项评审意见 / Submit an acceptance review',
+    value: { type: 'SUBMIT_ACCEPTANCE_REVIEW', scores: { completion: 18, effect: 17, documentation: 16 }, comment: '活动完成度高，成果材料齐全' },
+  },
+  PROPOSE_GRADE: { summary: '建议结项等级 / Propose the grade', value: { type: 'PROPOSE_GRADE', grade: 'second', comment: '结项评审平均分 86.3，位列第 4' } },
+  RECORD_RECOMMENDATION_OUTCOME: {
+    summary: '记录上级评选结果 / Record the selection’s outcome',
+    value: { type: 'RECORD_RECOMMENDATION_OUTCOME', outcome: 'selected', level: '省级', note: '入选省委教育工委党建工作示范项目' },
+  },
 };
 
 export const EventBody = withExamples(

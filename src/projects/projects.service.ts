@@ -226,6 +226,7 @@ export class ProjectsService {
       revisionClosesAt: facts.revisionClosesAt,
       finalAcceptanceDate: round.finalAcceptanceDate,
       acceptanceOpensOn: round.acceptanceOpensOn,
+      publicityEndsAt: round.publicityEndsAt === null ? null : Date.parse(round.publicityEndsAt),
       ...(via ? { via } : {}),
     };
   }

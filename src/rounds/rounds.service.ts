@@ -1,3 +1,4 @@
+import { governs } from '../../machines/round.gates.js';
 import { roundStateLabel } from '../../machines/round.lifecycle.js';
 import type { RoundCommand, RoundContext, RoundFactsForMachine, RoundState } from '../../machines/round.types.js';
 import type { Principal } from '../auth/principal.js';
@@ -134,7 +135,7 @@ export class RoundsService {
         context: persisted.context as RoundContext,
         machineId: persisted.machineId,
         machineVersion: persisted.machineVersion,
-        projectMachineVersion: this.workflow.registry.latest('project').version,
+        projectMachineVersion: this.projectVersionOf(lifecycle.version),
         version: 1,
         createdAt: isoUtc(now),
         updatedAt: null,
@@ -155,6 +156,14 @@ export class RoundsService {
       });
       return toRound(row);
     });
+  }
+
+  /** The project machine a round of this version pins: the newest one its gates govern. */
+  private projectVersionOf(roundVersion: number): number {
+    const governed = this.workflow.registry.versions('project').filter((project) => governs(roundVersion, project));
+    const newest = governed[governed.length - 1];
+    if (!newest) throw new Error(`round@${roundVersion} governs no registered project machine`);
+    return newest.version;
   }
 
   private checkDocumentNumber(year: number, documentNumber: string, exceptId: string | null): void {

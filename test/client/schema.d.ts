@@ -1458,15 +1458,15 @@ export interface components {
              * @description 项目或批次的当前状态（409、422、403）/ The project’s or round’s current state
              * @enum {unknown}
              */
-            state?: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_execution" | "under_acceptance" | "closed";
+            state?: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_publicity" | "in_execution" | "under_acceptance" | "grades_confirmed" | "closed";
             stateLabel?: components["schemas"]["Label"];
             /**
              * @description 被拒绝的事件 / The refused event
              * @enum {unknown}
              */
-            event?: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND";
+            event?: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "REVERSE_DECISION" | "SUBMIT_ACCEPTANCE_REVIEW" | "PROPOSE_GRADE" | "RECORD_RECOMMENDATION_OUTCOME" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "LODGE_OBJECTION" | "HANDLE_OBJECTION" | "CONFIRM_GRADES";
             /** @description 当前状态接受的事件（409）/ Events the current state accepts */
-            allowedEvents?: ("SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND")[];
+            allowedEvents?: ("SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "REVERSE_DECISION" | "SUBMIT_ACCEPTANCE_REVIEW" | "PROPOSE_GRADE" | "RECORD_RECOMMENDATION_OUTCOME" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "LODGE_OBJECTION" | "HANDLE_OBJECTION" | "CONFIRM_GRADES")[];
             /** @description 未满足的条件或授权 / The condition or authorisation that refused the event */
             violation?: {
                 /**
@@ -1711,7 +1711,7 @@ export interface components {
              * @description 批次状态 / Round state: open 开放申报, submissions_closed 申报截止, under_review 评审中, decided 党委已研究决定, in_execution 立项名单已公布、实施中, under_acceptance 结项验收, closed 已结束
              * @enum {unknown}
              */
-            state: "open" | "submissions_closed" | "under_review" | "decided" | "in_execution" | "under_acceptance" | "closed";
+            state: "open" | "submissions_closed" | "under_review" | "decided" | "in_publicity" | "in_execution" | "under_acceptance" | "grades_confirmed" | "closed";
             stateLabel: components["schemas"]["Label"];
             /**
              * @description 批次版本，每次批次流转或设置修改加一（ETag）/ Incremented by every round transition and amendment (the ETag)
@@ -1764,7 +1764,7 @@ export interface components {
              *       "CLOSE_SUBMISSIONS"
              *     ]
              */
-            allowedEvents?: ("CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND")[];
+            allowedEvents?: ("CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "LODGE_OBJECTION" | "HANDLE_OBJECTION" | "CONFIRM_GRADES")[];
             /**
              * Format: date-time
              * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
@@ -1908,7 +1908,7 @@ export interface components {
              */
             updatedAt: string;
             /** @description 调用者此刻可触发的事件（条件仍可能拒绝）/ Events the caller may fire now (a guard may still refuse) */
-            allowedEvents?: ("SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND")[];
+            allowedEvents?: ("SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "REVERSE_DECISION" | "SUBMIT_ACCEPTANCE_REVIEW" | "PROPOSE_GRADE" | "RECORD_RECOMMENDATION_OUTCOME")[];
             /** @description 最近一次提交申报的责任书修订号（见 letter-revisions），未提交为 null；项目详情与列表给出 / The letter revision the latest SUBMIT submitted (see letter-revisions); null until submitted. In the project view and list */
             submittedLetterRevision?: number | null;
         };
@@ -1942,17 +1942,17 @@ export interface components {
              * @description 事件类型：项目或批次状态机的事件；MIGRATE 为迁移到状态机新版本；记录条目（状态机 record）：CREATE_UNIT 新建党组织、CREATE_USER 新建用户、CREATE_ROUND 新建立项批次、CREATE_PROJECT 新建项目、EDIT_DRAFT 修改草稿、ASSIGN_REVIEWER 分配评审人、UPLOAD_FILE 上传文件、ADOPT 升级时纳入日志、ACKNOWLEDGE_HEAD 确认日志头、AMEND_UNIT 修改党组织、DEACTIVATE_UNIT 停用党组织、REACTIVATE_UNIT 恢复党组织、DELETE_UNIT 删除党组织（未被引用）、AMEND_USER 修改用户、DEACTIVATE_USER 停用用户、REACTIVATE_USER 恢复用户、ROTATE_TOKEN 更换令牌、REISSUE_TOKEN 管理员重发令牌、AMEND_ROUND 修改批次设置、GRANT_EXTENSION 准予延期申报、REVOKE_EXTENSION 撤销延期、NAME_PANEL 组建或更名评审组、ADD_PANEL_MEMBER 加入评审组、REMOVE_PANEL_MEMBER 移出评审组、REPLACE_REVIEWER 更换评审人 / Event type: of the project or the round machine; MIGRATE: moved to another version of its machine; record entries (machine `record`): CREATE_UNIT Unit created, CREATE_USER User created, CREATE_ROUND Round created, CREATE_PROJECT Project created, EDIT_DRAFT Draft edited, ASSIGN_REVIEWER Reviewer assigned, UPLOAD_FILE File uploaded, ADOPT Adopted into the log at an upgrade, ACKNOWLEDGE_HEAD Log head acknowledged, AMEND_UNIT Unit amended, DEACTIVATE_UNIT Unit deactivated, REACTIVATE_UNIT Unit reactivated, DELETE_UNIT Unit deleted (never referenced), AMEND_USER User amended, DEACTIVATE_USER User deactivated, REACTIVATE_USER User reactivated, ROTATE_TOKEN Token rotated, REISSUE_TOKEN Token reissued by an admin, AMEND_ROUND Round settings amended, GRANT_EXTENSION Submission extension granted, REVOKE_EXTENSION Submission extension revoked, NAME_PANEL Panel named, ADD_PANEL_MEMBER Panel member added, REMOVE_PANEL_MEMBER Panel member removed, REPLACE_REVIEWER Reviewer replaced
              * @enum {unknown}
              */
-            event: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "MIGRATE" | "CREATE_UNIT" | "CREATE_USER" | "CREATE_ROUND" | "CREATE_PROJECT" | "EDIT_DRAFT" | "ASSIGN_REVIEWER" | "UPLOAD_FILE" | "ADOPT" | "ACKNOWLEDGE_HEAD" | "AMEND_UNIT" | "DEACTIVATE_UNIT" | "REACTIVATE_UNIT" | "DELETE_UNIT" | "AMEND_USER" | "DEACTIVATE_USER" | "REACTIVATE_USER" | "ROTATE_TOKEN" | "REISSUE_TOKEN" | "AMEND_ROUND" | "GRANT_EXTENSION" | "REVOKE_EXTENSION" | "NAME_PANEL" | "ADD_PANEL_MEMBER" | "REMOVE_PANEL_MEMBER" | "REPLACE_REVIEWER";
+            event: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "REVERSE_DECISION" | "SUBMIT_ACCEPTANCE_REVIEW" | "PROPOSE_GRADE" | "RECORD_RECOMMENDATION_OUTCOME" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "LODGE_OBJECTION" | "HANDLE_OBJECTION" | "CONFIRM_GRADES" | "MIGRATE" | "CREATE_UNIT" | "CREATE_USER" | "CREATE_ROUND" | "CREATE_PROJECT" | "EDIT_DRAFT" | "ASSIGN_REVIEWER" | "UPLOAD_FILE" | "ADOPT" | "ACKNOWLEDGE_HEAD" | "AMEND_UNIT" | "DEACTIVATE_UNIT" | "REACTIVATE_UNIT" | "DELETE_UNIT" | "AMEND_USER" | "DEACTIVATE_USER" | "REACTIVATE_USER" | "ROTATE_TOKEN" | "REISSUE_TOKEN" | "AMEND_ROUND" | "GRANT_EXTENSION" | "REVOKE_EXTENSION" | "NAME_PANEL" | "ADD_PANEL_MEMBER" | "REMOVE_PANEL_MEMBER" | "REPLACE_REVIEWER";
             /**
              * @description 项目或批次的状态；记录条目：none（尚不存在）、active（有效）、inactive（停用）、assigned（已分配）、stored（已保存） / State of the project or of the round; for record entries: none (not yet there), active, inactive, assigned, stored
              * @enum {unknown}
              */
-            fromState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_execution" | "under_acceptance" | "closed" | "none" | "active" | "inactive" | "assigned" | "replaced" | "stored" | "refused" | "acknowledged" | "deleted" | "granted" | "revoked" | "named" | "removed";
+            fromState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_publicity" | "in_execution" | "under_acceptance" | "grades_confirmed" | "closed" | "none" | "active" | "inactive" | "assigned" | "replaced" | "stored" | "refused" | "acknowledged" | "deleted" | "granted" | "revoked" | "named" | "removed";
             /**
              * @description 项目或批次的状态；记录条目：none（尚不存在）、active（有效）、inactive（停用）、assigned（已分配）、stored（已保存） / State of the project or of the round; for record entries: none (not yet there), active, inactive, assigned, stored
              * @enum {unknown}
              */
-            toState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_execution" | "under_acceptance" | "closed" | "none" | "active" | "inactive" | "assigned" | "replaced" | "stored" | "refused" | "acknowledged" | "deleted" | "granted" | "revoked" | "named" | "removed";
+            toState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_publicity" | "in_execution" | "under_acceptance" | "grades_confirmed" | "closed" | "none" | "active" | "inactive" | "assigned" | "replaced" | "stored" | "refused" | "acknowledged" | "deleted" | "granted" | "revoked" | "named" | "removed";
             /** @description 事件载荷（规范化 JSON），即重建数据所依据的事实：项目与批次的每条状态机条目带 contextSha256（所写上下文的哈希），GRADE 带 funding（资助金额），SUBMIT 带 letterSha256（目标责任书的哈希）；记录条目的载荷见各事件。评审意见对申报人隐藏。 / The event payload (canonical JSON): the facts the rows are rebuilt from. Every project and round machine entry carries contextSha256 (the hash of the context written), GRADE the funding amount, SUBMIT letterSha256 (the hash of the letter); record entries carry the facts of their act (CREATE_UNIT name, type, parentId; CREATE_USER name, role, unitId, tokenFingerprint; CREATE_ROUND settings, machine, projectMachineVersion, contextSha256; CREATE_PROJECT roundId, unitId, category, direction, title, letterSha256, machine, contextSha256; EDIT_DRAFT category, direction, title, letterSha256, revision, changed; ASSIGN_REVIEWER projectId, reviewerId; UPLOAD_FILE projectId, kind, fileName, mediaType, size, sha256; ADOPT row). Reviews are hidden from applicants and other reviewers. */
             payload: {
                 [key: string]: unknown;
@@ -2056,7 +2056,7 @@ export interface components {
             project: components["schemas"]["Project"];
             transition: components["schemas"]["Transition"];
         };
-        /** @description 提交申报 / Submit. 申报单位提交；责任书须完整，且在截止日期前；批次要求时须先上传盖章扫描件（signed_letter），其 SHA-256 记入日志 / The applicant submits; the letter must be complete, before the deadline; where the round requires it, the signed letter must be uploaded first (422 signed_letter_required). The latest signed letter’s id and SHA-256 go into the log entry’s payload as `signedLetter`. Transitions: `draft` → `submitted` (applicant; letterComplete, submissionWindowOpen, signedLetterProvided). */
+        /** @description 提交申报 / Submit. 申报单位提交；责任书须完整，且在截止日期前；批次要求时须先上传盖章扫描件（signed_letter），其 SHA-256 记入日志 / The applicant submits; the letter must be complete, before the deadline; where the round requires it, the signed letter must be uploaded first (422 signed_letter_required). The latest signed letter’s id and SHA-256 go into the log entry’s payload as `signedLetter`. Transitions: project@1: `draft` → `submitted` (applicant; letterComplete, submissionWindowOpen, signedLetterProvided). project@2: `draft` → `submitted` (applicant; letterComplete, submissionWindowOpen, signedLetterProvided). */
         SubmitEvent: {
             /**
              * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
@@ -2064,7 +2064,7 @@ export interface components {
              */
             type: "SUBMIT";
         };
-        /** @description 撤回 / Withdraw. 申报单位撤回 / The applicant withdraws. Transitions: `draft` → `withdrawn` (applicant); `submitted` → `withdrawn` (applicant). */
+        /** @description 撤回 / Withdraw. 申报单位撤回 / The applicant withdraws. Transitions: project@1: `draft` → `withdrawn` (applicant); `submitted` → `withdrawn` (applicant). project@2: `draft` → `withdrawn` (applicant); `submitted` → `withdrawn` (applicant). */
         WithdrawEvent: {
             /**
              * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
@@ -2077,7 +2077,7 @@ export interface components {
              */
             reason?: string;
         };
-        /** @description 退回修改 / Return for revision. 组织部退回修改 / The organisation department returns it for revision. Transitions: `submitted` → `draft` (org_dept; commentGiven). */
+        /** @description 退回修改 / Return for revision. 组织部退回修改 / The organisation department returns it for revision. Transitions: project@1: `submitted` → `draft` (org_dept; commentGiven). project@2: `submitted` → `draft` (org_dept; commentGiven). */
         ReturnForRevisionEvent: {
             /**
              * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
@@ -2090,7 +2090,7 @@ export interface components {
              */
             comment: string;
         };
-        /** @description 初审通过 / Pass preliminary check. 组织部初审通过 / The organisation department passes the preliminary check. Transitions: `submitted` → `preliminarily_checked` (org_dept). */
+        /** @description 初审通过 / Pass preliminary check. 组织部初审通过 / The organisation department passes the preliminary check. Transitions: project@1: `submitted` → `preliminarily_checked` (org_dept). project@2: `submitted` → `preliminarily_checked` (org_dept). */
         PassPreliminaryCheckEvent: {
             /**
              * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
@@ -2103,7 +2103,7 @@ export interface components {
              */
             comment?: string;
         };
-        /** @description 不予立项 / Reject. 初审时由组织部、评审后由党委不予立项 / Rejected by org_dept when submitted, by the committee after the panel. Transitions: `submitted` → `rejected` (org_dept; reasonGiven); `panel_reviewed` → `rejected` (committee; reasonGiven). */
+        /** @description 不予立项 / Reject. 初审时由组织部、评审后由党委不予立项 / Rejected by org_dept when submitted, by the committee after the panel. Transitions: project@1: `submitted` → `rejected` (org_dept; reasonGiven); `panel_reviewed` → `rejected` (committee; reasonGiven). project@2: `submitted` → `rejected` (org_dept; reasonGiven); `panel_reviewed` → `rejected` (committee; reasonGiven). */
         RejectEvent: {
             /**
              * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
@@ -2116,7 +2116,7 @@ export interface components {
              */
             reason: string;
         };
-        /** @description 提交评审意见 / Submit review. 已分配且不属于项目单位的评审人评分；再次提交替换前一次 / An assigned reviewer, not of the unit, scores; a second replaces the first. Transitions: `preliminarily_checked` → `preliminarily_checked` (reviewer; scoresInRange, commentGiven). */
+        /** @description 提交评审意见 / Submit review. 已分配且不属于项目单位的评审人评分；再次提交替换前一次 / An assigned reviewer, not of the unit, scores; a second replaces the first. Transitions: project@1: `preliminarily_checked` → `preliminarily_checked` (reviewer; scoresInRange, commentGiven). project@2: `preliminarily_checked` → `preliminarily_checked` (reviewer; scoresInRange, commentGiven). */
         SubmitReviewEvent: {
             /**
              * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
@@ -2157,7 +2157,7 @@ export interface components {
              */
             comment: string;
         };
-        /** @description 完成评审 / Complete panel review. 组织部完成评审：达到最少评审份数且已分配的评审人都已评分 / Minimum reviews reached, every assigned reviewer done. Transitions: `preliminarily_checked` → `panel_reviewed` (org_dept; enoughReviews). */
+        /** @description 完成评审 / Complete panel review. 组织部完成评审：达到最少评审份数且已分配的评审人都已评分 / Minimum reviews reached, every assigned reviewer done. Transitions: project@1: `preliminarily_checked` → `panel_reviewed` (org_dept; enoughReviews). project@2: `preliminarily_checked` → `panel_reviewed` (org_dept; enoughReviews). */
         CompletePanelReviewEvent: {
             /**
              * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
@@ -2170,7 +2170,7 @@ export interface components {
              */
             comment?: string;
         };
-        /** @description 党委批准 / Approve. 党委批准立项 / The party committee approves. Transitions: `panel_reviewed` → `committee_approved` (committee; meetingReferenceGiven). */
+        /** @description 党委批准 / Approve. 党委批准立项 / The party committee approves. Transitions: project@1: `panel_reviewed` → `committee_approved` (committee; meetingReferenceGiven). project@2: `panel_reviewed` → `committee_approved` (committee; meetingReferenceGiven). */
         ApproveEvent: {
             /**
              * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
@@ -2188,7 +2188,7 @@ export interface components {
              */
             comment?: string;
         };
-        /** @description 启动实施 / Start. 组织部启动实施 / The organisation department starts the project. Transitions: `committee_approved` → `in_progress` (org_dept). */
+        /** @description 启动实施 / Start. 组织部启动实施 / The organisation department starts the project. Transitions: project@1: `committee_approved` → `in_progress` (org_dept). project@2: `committee_approved` → `in_progress` (org_dept). */
         StartEvent: {
             /**
              * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
@@ -2201,7 +2201,7 @@ export interface components {
              */
             comment?: string;
         };
-        /** @description 提交进展报告 / Submit progress report. 申报单位报告进展 / The applicant reports progress. Transitions: `in_progress` → `in_progress` (applicant; textGiven). */
+        /** @description 提交进展报告 / Submit progress report. 申报单位报告进展 / The applicant reports progress. Transitions: project@1: `in_progress` → `in_progress` (applicant; textGiven). project@2: `in_progress` → `in_progress` (applicant; textGiven). */
         SubmitProgressReportEvent: {
             /**
              * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
@@ -2214,7 +2214,7 @@ export interface components {
              */
             text: string;
         };
-        /** @description 提交结项报告 / Submit final report. 申报单位提交结项报告 / The applicant submits the final report. Transitions: `in_progress` → `final_acceptance` (applicant; summaryGiven, documentsUploaded). */
+        /** @description 提交结项报告 / Submit final report. 申报单位提交结项报告 / The applicant submits the final report. Transitions: project@1: `in_progress` → `final_acceptance` (applicant; summaryGiven, documentsUploaded). project@2: `in_progress` → `final_acceptance` (applicant; summaryGiven, documentsUploaded). */
         SubmitFinalReportEvent: {
             /**
              * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
@@ -2229,7 +2229,7 @@ export interface components {
             /** @description 随结项报告提交的结项文件（先以 kind=final_report_document 上传），至多 20 个；日志记录每个文件的 SHA-256 / Final report documents handed in with the report (uploaded first with kind=final_report_document), at most 20; the log entry records each one as `{ fileId, sha256 }`. An id that is not a final report document of this project: 422 unknown_document. */
             documents?: string[];
         };
-        /** @description 退回结项报告 / Return final report. 组织部退回结项报告 / The organisation department returns the final report. Transitions: `final_acceptance` → `in_progress` (org_dept; commentGiven). */
+        /** @description 退回结项报告 / Return final report. 组织部退回结项报告 / The organisation department returns the final report. Transitions: project@1: `final_acceptance` → `in_progress` (org_dept; commentGiven). project@2: `final_acceptance` → `in_progress` (org_dept; commentGiven). */
         ReturnFinalReportEvent: {
             /**
              * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
@@ -2242,7 +2242,7 @@ export interface components {
              */
             comment: string;
         };
-        /** @description 评定等级 / Grade. 组织部评定等级，资助金额取自批次 / Graded; the funding comes from the round. Transitions: `final_acceptance` → `graded` (org_dept; validGrade). */
+        /** @description 评定等级 / Grade. 组织部评定等级，资助金额取自批次 / Graded; the funding comes from the round. Transitions: project@1: `final_acceptance` → `graded` (org_dept; validGrade). project@2: `final_acceptance` → `graded` (committee; validGrade, gradeProposed, gradeMatchesProposal). */
         GradeEvent: {
             /**
              * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
@@ -2260,7 +2260,7 @@ export interface components {
              */
             comment?: string;
         };
-        /** @description 不予结项 / Fail. 组织部不予结项，资助为 0 / Fails final acceptance; funding 0. Transitions: `final_acceptance` → `failed` (org_dept; reasonGiven). */
+        /** @description 不予结项 / Fail. 组织部不予结项，资助为 0 / Fails final acceptance; funding 0. Transitions: project@1: `final_acceptance` → `failed` (org_dept; reasonGiven). project@2: `final_acceptance` → `failed` (committee; gradeProposed, reasonGiven). */
         FailEvent: {
             /**
              * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
@@ -2273,7 +2273,7 @@ export interface components {
              */
             reason: string;
         };
-        /** @description 择优推荐 / Recommend upward. 党委择优推荐，仅一次 / The committee recommends it upward, once. Transitions: `graded` → `graded` (committee; notYetRecommended, noteGiven). */
+        /** @description 择优推荐 / Recommend upward. 党委择优推荐，仅一次；project@2 只推荐批次设定的等级（默认一等奖）/ The committee recommends it upward, once; under project@2 only a grade the round allows (default: first prize). Transitions: project@1: `graded` → `graded` (committee; notYetRecommended, noteGiven). project@2: `graded` → `graded` (committee; recommendableGrade, notYetRecommended, noteGiven). */
         RecommendEvent: {
             /**
              * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
@@ -2285,6 +2285,91 @@ export interface components {
              * @example 推荐参加省级评选
              */
             note: string;
+        };
+        /** @description 改变立项决定 / Reverse the decision. 公示期间党委改变决定：批准改为不予立项，或党委不予立项改为批准；组织部初审不予立项的不能改 / During the publicity period the committee reverses its decision: an approval becomes a rejection, or its own rejection an approval (a rejection at the preliminary check is not the committee’s). Transitions: project@2: `committee_approved` → `rejected` (committee; reasonGiven); `rejected` → `committee_approved` (committee; rejectedByCommittee, reasonGiven). */
+        ReverseDecisionEvent: {
+            /**
+             * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "REVERSE_DECISION";
+            /**
+             * @description 改变决定的理由 / Reason（必填，不能为空白）/ required, not blank
+             * @example 公示期间收到异议，经核实该项目与已有常规工作重复
+             */
+            reason: string;
+            /**
+             * @description 党委会议记录编号（可选）/ Meeting reference (optional)
+             * @example 党委会〔2024〕9次
+             */
+            meetingReference?: string;
+        };
+        /** @description 提交结项评审意见 / Submit acceptance review. 结项评审组中已分配且无利益冲突的成员为结项报告评分；再次提交替换前一次 / An assigned member of the acceptance panel, without a conflict of interest, scores the final report; a second replaces the first. Transitions: project@2: `final_acceptance` → `final_acceptance` (reviewer; acceptanceScoresInRange, commentGiven). */
+        SubmitAcceptanceReviewEvent: {
+            /**
+             * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "SUBMIT_ACCEPTANCE_REVIEW";
+            /**
+             * @description 结项评审标准（批次设定）各项的分数 / Scores on each acceptance criterion the round sets, within its scale
+             * @example {
+             *       "completion": 18,
+             *       "effect": 17,
+             *       "documentation": 16
+             *     }
+             */
+            scores: {
+                [key: string]: number;
+            };
+            /**
+             * @description 结项评审意见 / Acceptance review comment（必填，不能为空白）/ required, not blank
+             * @example 活动完成度高，成果材料齐全
+             */
+            comment: string;
+        };
+        /** @description 建议结项等级 / Propose the grade. 组织部依结项评审分数建议等级，党委确认前可改 / org_dept proposes a grade from the acceptance scores; it may change until the committee confirms. Transitions: project@2: `final_acceptance` → `final_acceptance` (org_dept; validProposal, enoughAcceptanceReviews). */
+        ProposeGradeEvent: {
+            /**
+             * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "PROPOSE_GRADE";
+            /**
+             * @description 建议等级，或 fail 建议不予结项 / The proposed grade, or fail
+             * @example second
+             * @enum {unknown}
+             */
+            grade: "first" | "second" | "third" | "qualified" | "fail";
+            /**
+             * @description 说明；建议不予结项时必填 / Comment; required when proposing fail
+             * @example 结项评审平均分 86.3，位列第 4
+             */
+            comment?: string;
+        };
+        /** @description 记录上级评选结果 / Record the selection’s outcome. 组织部记录被推荐项目的上级评选结果 / org_dept records the higher-level selection’s outcome for a recommended project. Transitions: project@2: `graded` → `graded` (org_dept; recommendedFirst, levelGiven). */
+        RecordRecommendationOutcomeEvent: {
+            /**
+             * @description 事件类型 / Event type (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "RECORD_RECOMMENDATION_OUTCOME";
+            /**
+             * @description 上级评选结果：selected 入选，not_selected 未入选 / selected or not_selected
+             * @example selected
+             * @enum {unknown}
+             */
+            outcome: "selected" | "not_selected";
+            /**
+             * @description 评选层级 / Level of the selection（必填，不能为空白）/ required, not blank
+             * @example 省级
+             */
+            level: string;
+            /**
+             * @description 说明（可选）/ Note (optional)
+             * @example 入选省委教育工委党建工作示范项目
+             */
+            note?: string;
         };
         /** @description 批次事件之后的批次与日志条目 / The round after the event, and the log entries written */
         RoundEventResult: {
@@ -6798,6 +6883,11 @@ export interface operations {
                      * @example 2023-05-10
                      */
                     publishedOn: string;
+                    /**
+                     * @description 签章的立项名单文件（先上传到批次的 documents）；round@2 必填，其 SHA-256 记入日志 / The signed list document, uploaded to the round’s documents first; required by round@2, its SHA-256 goes into the log
+                     * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e0a
+                     */
+                    document?: string;
                 } | {
                     /**
                      * @description 启动结项验收（组织部）/ Open final acceptance (org_dept)
@@ -6812,6 +6902,58 @@ export interface operations {
                      * @enum {string}
                      */
                     type: "CLOSE_ROUND";
+                } | {
+                    /**
+                     * @description 提出异议 / Lodge an objection
+                     * @example LODGE_OBJECTION
+                     * @enum {string}
+                     */
+                    type: "LODGE_OBJECTION";
+                    /**
+                     * @description 异议针对的项目；不填为针对整个名单 / The project it concerns; absent: the list as a whole
+                     * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e01
+                     */
+                    projectId?: string;
+                    /**
+                     * @description 异议理由（必填）/ The reason (required)
+                     * @example 该项目内容与本单位常规组织生活重复
+                     */
+                    reason: string;
+                } | {
+                    /**
+                     * @description 处理异议 / Handle an objection
+                     * @example HANDLE_OBJECTION
+                     * @enum {string}
+                     */
+                    type: "HANDLE_OBJECTION";
+                    /**
+                     * @description 异议编号（批次内依次为 1、2、3……）/ The objection’s number in the round
+                     * @example 1
+                     */
+                    objectionNumber: number;
+                    /**
+                     * @description 处理结果：upheld 异议成立，dismissed 不成立 / upheld or dismissed
+                     * @example upheld
+                     * @enum {unknown}
+                     */
+                    outcome: "upheld" | "dismissed";
+                    /**
+                     * @description 处理意见（必填）/ How it was handled (required)
+                     * @example 经核实异议成立，已提请党委改变决定
+                     */
+                    response: string;
+                } | {
+                    /**
+                     * @description 确认结项等级 / Confirm the grades
+                     * @example CONFIRM_GRADES
+                     * @enum {string}
+                     */
+                    type: "CONFIRM_GRADES";
+                    /**
+                     * @description 党委会议记录编号 / Meeting reference
+                     * @example 党委会〔2024〕21次
+                     */
+                    meetingReference: string;
                 };
             };
         };
@@ -8116,7 +8258,7 @@ export interface operations {
         /** @description 事件及其载荷，按 `type` 区分；事件未定义的字段会被拒绝 / The event and its payload, told apart by `type`; fields an event does not define are refused */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SubmitEvent"] | components["schemas"]["WithdrawEvent"] | components["schemas"]["ReturnForRevisionEvent"] | components["schemas"]["PassPreliminaryCheckEvent"] | components["schemas"]["RejectEvent"] | components["schemas"]["SubmitReviewEvent"] | components["schemas"]["CompletePanelReviewEvent"] | components["schemas"]["ApproveEvent"] | components["schemas"]["StartEvent"] | components["schemas"]["SubmitProgressReportEvent"] | components["schemas"]["SubmitFinalReportEvent"] | components["schemas"]["ReturnFinalReportEvent"] | components["schemas"]["GradeEvent"] | components["schemas"]["FailEvent"] | components["schemas"]["RecommendEvent"];
+                "application/json": components["schemas"]["SubmitEvent"] | components["schemas"]["WithdrawEvent"] | components["schemas"]["ReturnForRevisionEvent"] | components["schemas"]["PassPreliminaryCheckEvent"] | components["schemas"]["RejectEvent"] | components["schemas"]["SubmitReviewEvent"] | components["schemas"]["CompletePanelReviewEvent"] | components["schemas"]["ApproveEvent"] | components["schemas"]["StartEvent"] | components["schemas"]["SubmitProgressReportEvent"] | components["schemas"]["SubmitFinalReportEvent"] | components["schemas"]["ReturnFinalReportEvent"] | components["schemas"]["GradeEvent"] | components["schemas"]["FailEvent"] | components["schemas"]["RecommendEvent"] | components["schemas"]["ReverseDecisionEvent"] | components["schemas"]["SubmitAcceptanceReviewEvent"] | components["schemas"]["ProposeGradeEvent"] | components["schemas"]["RecordRecommendationOutcomeEvent"];
             };
         };
         responses: {

@@ -193,6 +193,8 @@ export function firing(world: World, event: EventType, reviewerIndex = 0): { use
       return { user: world.orgDept, payload: { reason: '未完成预期成果' } };
     case 'RECOMMEND':
       return { user: world.committee, payload: { note: '推荐参加省级评选' } };
+    default:
+      throw new Error(`no happy-path firing of ${event} yet`);
   }
 }
 
@@ -275,6 +277,10 @@ const PAYLOADS: Record<EventType, Record<string, unknown>> = {
   GRADE: { grade: 'first' },
   FAIL: { reason: 'r' },
   RECOMMEND: { note: 'n' },
+  REVERSE_DECISION: { reason: '异议成立' },
+  SUBMIT_ACCEPTANCE_REVIEW: { scores: { completion: 8 }, comment: '完成度高' },
+  PROPOSE_GRADE: { grade: 'second' },
+  RECORD_RECOMMENDATION_OUTCOME: { outcome: 'selected', level: '省级' },
 };
 
 const PATHS = shortestPaths();

@@ -5,7 +5,7 @@
  * `titles`, and none of them writes anything.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EVENT_TYPES } from '../../machines/project.types.js';
+import { PROJECT_1_EVENT_TYPES } from '../../machines/project.types.js';
 import { hashToken } from '../../src/auth/tokens.js';
 import type { components } from '../client/schema.js';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
@@ -328,7 +328,7 @@ describe('authentication', () => {
 describe('roles and units', () => {
   it('admin firing any event: 403', async () => {
     const draft = await createDraft(world);
-    for (const type of EVENT_TYPES) {
+    for (const type of PROJECT_1_EVENT_TYPES) {
       const { payload } = firing(world, type);
       const response = await raw(ADMIN_TOKEN, 'POST', eventUrl(draft.id), { type, ...payload });
       expectProblem(response, 403, 'forbidden');
@@ -338,7 +338,7 @@ describe('roles and units', () => {
   it('admin firing any event is refused and writes nothing', async () => {
     const draft = await createDraft(world);
     const before = snapshot(draft.id);
-    for (const type of EVENT_TYPES) {
+    for (const type of PROJECT_1_EVENT_TYPES) {
       const { payload } = firing(world, type);
       const response = await raw(ADMIN_TOKEN, 'POST', eventUrl(draft.id), { type, ...payload }, { 'idempotency-key': `admin-${type}` });
       expect([403, 404]).toContain(response.status);

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TRANSITIONS, decide, projectLifecycle, stateOf, type ProjectSnapshot } from '../../machines/project.lifecycle.js';
 import {
-  EVENT_TYPES,
+  PROJECT_1_EVENT_TYPES,
   STATES,
   type Actor,
   type EventPayloads,
@@ -32,7 +32,7 @@ import {
   type GateName,
   type GateRefusal,
 } from '../../machines/round.gates.js';
-import { ROUND_STATES, type RoundEventType, type RoundState } from '../../machines/round.types.js';
+import { ROUND_1_STATES, type RoundEventType, type RoundState } from '../../machines/round.types.js';
 import { BEFORE_DEADLINE, PROJECT_ID, SUBMISSION_CLOSES_AT, UNIT_ID, actors, makeFacts } from '../helpers/facts.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -126,6 +126,8 @@ function oracle(event: EventType, from: ProjectState, returned: boolean, f: Gate
       return { gate: 'acceptance', open: inRound('under_acceptance') && f.now >= SHANGHAI_MIDNIGHT(f.acceptanceOpensOn ?? f.finalAcceptanceDate) };
     case 'RECOMMEND':
       return { gate: 'recommendation', open: inRound('under_acceptance', 'closed') };
+    default:
+      throw new Error(`${event} is not an event of project@1`);
   }
 }
 
@@ -152,6 +154,10 @@ const VALID: { [T in EventType]: EventPayloads[T] } = {
   GRADE: { grade: 'second' },
   FAIL: { reason: '未开展活动' },
   RECOMMEND: { note: '推荐参加省级评选' },
+  REVERSE_DECISION: { reason: '异议成立' },
+  SUBMIT_ACCEPTANCE_REVIEW: { scores: { completion: 8 }, comment: '完成度高' },
+  PROPOSE_GRADE: { grade: 'second' },
+  RECORD_RECOMMENDATION_OUTCOME: { outcome: 'selected', level: '省级' },
 };
 
 const REVISION_CLOSES_AT = SHANGHAI_MIDNIGHT('2023-04-10');
@@ -233,7 +239,7 @@ describe('round@1 gate table', () => {
         ).toBe(true);
     }
     expect(() => gateOf(1, 'draft', 'GRADE')).toThrow(/0 gates for GRADE from draft/);
-    expect(() => gateOf(2, 'draft', 'SUBMIT')).toThrow(/no gate table for round@2/);
+    expect(() => gateOf(3, 'draft', 'SUBMIT')).toThrow(/no gate table for round@3/);
   });
 
   it("is DOMAIN.md's table on round@1's states, row by row", () => {
@@ -246,8 +252,8 @@ describe('round@1 gate table', () => {
       opensWith,
     }));
     expect(built).toEqual(SPEC);
-    expect(Object.keys(ROUND_GATES)).toEqual(['1']);
-    expect(ROUND_GATES[1]!.states).toEqual(ROUND_STATES);
+    expect(Object.keys(ROUND_GATES)).toEqual(['1', '2']);
+    expect(ROUND_GATES[1]!.states).toEqual(ROUND_1_STATES);
   });
 
   it('keeps its conditions where the table has them: deadlines on submission, the date on acceptance, none elsewhere', () => {
@@ -262,9 +268,9 @@ describe('round@1 gate table', () => {
   });
 
   it('every event of the machine is governed, and every round state opens some gate', () => {
-    expect(new Set(ROUND_1_GATES.flatMap((g) => g.events))).toEqual(new Set(EVENT_TYPES));
+    expect(new Set(ROUND_1_GATES.flatMap((g) => g.events))).toEqual(new Set(PROJECT_1_EVENT_TYPES));
     // decided has no gate open: the committee is done and the list is not yet published.
-    expect(ROUND_STATES.filter((s) => !ROUND_1_GATES.some((g) => g.openIn.includes(s)))).toEqual(['decided']);
+    expect(ROUND_1_STATES.filter((s) => !ROUND_1_GATES.some((g) => g.openIn.includes(s)))).toEqual(['decided']);
   });
 });
 
@@ -299,11 +305,11 @@ describe('decideInRound against the oracle', () => {
     const tally = new Map<string, { open: number; gated: number }>();
     let compared = 0;
     for (const situation of SITUATIONS) {
-      for (const roundState of ROUND_STATES) {
+      for (const roundState of ROUND_1_STATES) {
         const facts = gateFacts({ roundState, now: situation.now, acceptanceOpensOn: situation.acceptanceOpensOn, ...(situation.via ? { via: situation.via } : {}) });
         for (const state of STATES) {
           const snapshot = project(state, situation.returned);
-          for (const type of EVENT_TYPES) {
+          for (const type of PROJECT_1_EVENT_TYPES) {
             for (const actor of ACTORS) {
               const where = `${situation.name}: round ${roundState}, ${type} from ${state} by ${actor.id}`;
               const event = eventOf(type, actor, situation.now, facts);
@@ -334,7 +340,7 @@ describe('decideInRound against the oracle', () => {
         }
       }
     }
-    expect(compared).toBe(SITUATIONS.length * ROUND_STATES.length * STATES.length * EVENT_TYPES.length * ACTORS.length);
+    expect(compared).toBe(SITUATIONS.length * ROUND_1_STATES.length * STATES.length * PROJECT_1_EVENT_TYPES.length * ACTORS.length);
     // Each gate was seen both open and shut, so a gate that never opens (or never shuts) fails here.
     expect(new Set(tally.keys())).toEqual(new Set(SPEC.map((g) => g.name)));
     for (const [gate, count] of tally) {
@@ -344,7 +350,7 @@ describe('decideInRound against the oracle', () => {
   });
 
   it('every refusal names the round state, the gate and what would open it, in both languages', () => {
-    for (const roundState of ROUND_STATES) {
+    for (const roundState of ROUND_1_STATES) {
       for (const t of TRANSITIONS) {
         const refusal = checkGate(project(t.from).context, t.from, t.event, gateFacts({ roundState, now: SHANGHAI_MIDNIGHT('2023-12-15') }));
         if (!refusal) continue;
@@ -446,7 +452,7 @@ describe('the shortcuts of issue 16 are refused with the gate named', () => {
   });
 
   it('START fired directly is refused in every round state; inside PUBLISH_LIST it runs', () => {
-    for (const roundState of ROUND_STATES) {
+    for (const roundState of ROUND_1_STATES) {
       expect(inRound(project('committee_approved'), 'START', actors.orgDept, gateFacts({ roundState })), roundState).toMatchObject({
         kind: 'gated',
         refusal: { gate: { name: 'publication', onlyVia: 'PUBLISH_LIST' } },
@@ -495,7 +501,7 @@ const calendarDay = fc.integer({ min: 0, max: 2 * 365 }).map((d) => new Date(T0 
 const GATED_BY_DATES: readonly { from: ProjectState; event: EventType }[] = TRANSITIONS.filter((t) => ['submission', 'acceptance'].includes(gateOf(1, t.from, t.event).name));
 
 const factsArb = fc.record({
-  roundState: fc.constantFrom(...ROUND_STATES),
+  roundState: fc.constantFrom(...ROUND_1_STATES),
   now: instant,
   submissionClosesAt: instant,
   extension: fc.option(instant, { nil: null }),

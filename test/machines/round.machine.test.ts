@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ROLES, type ProjectState, type Role } from '../../machines/project.types.js';
 import { ROUND_TRANSITIONS, allowedRoundEvents, createRound, decideRound, describeRoundMachine, persistRound, restoreRound } from '../../machines/round.lifecycle.js';
-import { ROUND_EVENT_TYPES, ROUND_STATES, type RoundEvent, type RoundEventType, type RoundState } from '../../machines/round.types.js';
+import { ROUND_1_EVENT_TYPES, ROUND_1_STATES, type RoundEvent, type RoundEventType, type RoundState } from '../../machines/round.types.js';
 
 const DEADLINE = Date.parse('2023-03-29T16:00:00Z');
 const facts = (projectsByState: Partial<Record<ProjectState, number>> = {}, now = DEADLINE + 1) => ({ now, submissionClosesAt: DEADLINE, projectsByState });
@@ -41,9 +41,9 @@ describe('the round machine', () => {
   it("takes an event exactly when XState's snapshot.can() says so: every state, event and role, conditions met or not", () => {
     const situations = [facts(), facts({}, DEADLINE - 1), facts({ submitted: 1 }), facts({ panel_reviewed: 1 }), facts({ in_progress: 1 })];
     let taken = 0;
-    for (const state of ROUND_STATES) {
+    for (const state of ROUND_1_STATES) {
       const snapshot = at(state);
-      for (const type of ROUND_EVENT_TYPES) {
+      for (const type of ROUND_1_EVENT_TYPES) {
         for (const role of ROLES) {
           for (const f of situations) {
             const e = event(type, role, f);
@@ -58,8 +58,8 @@ describe('the round machine', () => {
   });
 
   it('refuses every pair outside the table as illegal', () => {
-    for (const state of ROUND_STATES) {
-      for (const type of ROUND_EVENT_TYPES) {
+    for (const state of ROUND_1_STATES) {
+      for (const type of ROUND_1_EVENT_TYPES) {
         const row = TABLE.find(([from, e]) => from === state && e === type);
         if (row) continue;
         const role = TABLE.find(([, e]) => e === type)![3];
@@ -117,7 +117,7 @@ describe('the round machine', () => {
   it('describes itself with labels in Chinese and English for every state and event', () => {
     const description = describeRoundMachine();
     expect(description).toMatchObject({ id: 'round', version: 1, initial: 'open' });
-    expect(description.states.map((s) => s.name)).toEqual([...ROUND_STATES]);
+    expect(description.states.map((s) => s.name)).toEqual([...ROUND_1_STATES]);
     for (const s of description.states) expect(s.label.zh && s.label.en).toBeTruthy();
     for (const e of description.events) expect(e.label.zh && e.label.en).toBeTruthy();
     expect(description.states.filter((s) => s.final).map((s) => s.name)).toEqual(['closed']);
