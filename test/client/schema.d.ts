@@ -66,6 +66,9 @@ export interface paths {
          *     A dry run by default: reports where each state would move. A run is refused whole (409 `states_unmapped`) if any subject would land in a state
          *     the new version lacks; otherwise every subject moves in one transaction, each with a MIGRATE log entry under the new definition.
          *
+         *     进行中的批次（roundId）可连同其项目一并迁移（projects）：round@2 只管理 project@2 的项目，故 round@1 → round@2 须同时迁移项目，否则 409 projects_not_governed。
+         *     An in-flight round (roundId) moves with its projects (projects): round@2 governs only project@2, so round@1 → round@2 moves them too, else 409 `projects_not_governed`.
+         *
          *     可调用角色 / Roles: `admin`.
          */
         post: operations["migrateMachineVersion"];
@@ -2657,6 +2660,41 @@ export interface components {
             }[];
             /** @description 项目版本锁定随之变更的批次 / Rounds whose projects now run under the new version */
             repinnedRounds: string[];
+            /** @description 随批次一并迁移的项目 / The round’s projects, moved with it */
+            projects?: {
+                /**
+                 * @description 状态机标识 / Machine id
+                 * @example project
+                 */
+                machine: string;
+                /**
+                 * @description 迁出定义 / From
+                 * @example project@1
+                 */
+                from: string;
+                /**
+                 * @description 迁入定义 / To
+                 * @example project@2
+                 */
+                to: string;
+                /** @description 批次 / The round */
+                roundId: string | null;
+                /**
+                 * @description 涉及项目数 / Projects
+                 * @example 6
+                 */
+                subjects: number;
+                moves: {
+                    fromState: string;
+                    toState: string;
+                    subjects: number;
+                }[];
+                unmapped: {
+                    state: string;
+                    subjects: string[];
+                }[];
+                repinnedRounds: string[];
+            };
             /** @description 写入的日志条目序号范围 / The log entries written */
             entries: {
                 /**
@@ -3544,10 +3582,25 @@ export interface operations {
                         [key: string]: string;
                     };
                     /**
-                     * @description 只迁移此批次的项目（及其版本锁定）/ Only this round’s projects (and its pin)
+                     * @description 项目迁移：只迁移此批次的项目（及其版本锁定）；批次迁移：只迁移这一个进行中的批次 / A project migration: only this round’s projects (and its pin); a round migration: only this round, in flight
                      * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
                      */
                     roundId?: string;
+                    /** @description 批次迁移（限定 roundId）时同一事务中一并迁移其项目；新批次版本不能管理项目现有版本时必填（round@2 须配 project@2，否则 409 projects_not_governed）/ A round migration limited to one round moves its projects in the same transaction; required when the round’s new version cannot govern the projects’ machine (round@2 needs project@2, else 409 projects_not_governed) */
+                    projects?: {
+                        /**
+                         * @description 项目迁入版本 / The project machine version they move to
+                         * @example 2
+                         */
+                        toVersion: number;
+                        /**
+                         * @description 项目的旧状态 → 新状态 / The projects’ old state → new state
+                         * @example {}
+                         */
+                        stateMap?: {
+                            [key: string]: string;
+                        };
+                    };
                     /**
                      * @description 只报告不迁移（默认）/ Report only, move nothing (the default)
                      * @default true
