@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SECOND_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { ADMIN_TOKEN, FakeClock, call, createTestApp, type TestApp } from '../helpers/app.js';
-import { assignReviewers, createDraft, createWorld, fire, fireOk, type World } from '../helpers/world.js';
+import { assignReviewers, createDraft, createWorld, fireOk, type World } from '../helpers/world.js';
 
 let dir: string;
 let clock: FakeClock;
