@@ -83,6 +83,11 @@ const RoundMachineSchema = Type.Object(
   { $id: 'RoundMachineDefinition', additionalProperties: false, description: '申报批次生命周期状态机 / The round lifecycle machine' },
 );
 
+const VersionDefinitionSchema = Type.Object(
+  { ...RoundMachineSchema.properties, id: Name('状态机标识 / Machine id', 'round') },
+  { $id: 'MachineVersionDefinition', additionalProperties: false, description: '某一版本的状态机定义 / One version of a machine definition' },
+);
+
 const JSON_TYPE = 'application/json';
 const SVG_TYPE = 'image/svg+xml';
 
@@ -215,7 +220,7 @@ const MIGRATION_EXAMPLE: Static<typeof MigrationReportSchema> = {
   entries: null,
 };
 
-export const MACHINE_SCHEMAS = [MachineSchema, RoundMachineSchema, MachineVersionSchema, MigrationReportSchema];
+export const MACHINE_SCHEMAS = [MachineSchema, RoundMachineSchema, MachineVersionSchema, VersionDefinitionSchema, MigrationReportSchema];
 
 export async function machineRoutes(app: App, { registry, migrations }: { registry: MachineRegistry; migrations: MachineMigrations }) {
   app.get(
@@ -379,6 +384,60 @@ export async function machineRoutes(app: App, { registry, migrations }: { regist
         throw new Problem('not-acceptable', `可提供 ${JSON_TYPE} / Acceptable: ${JSON_TYPE}`);
       }
       return roundDefinition;
+    },
+  );
+
+  app.get(
+    '/machines/:id/:version',
+    {
+      config: { public: true },
+      schema: {
+        operationId: 'getMachineVersion',
+        tags: ['meta'],
+        summary: '某一版本的状态机定义与状态图 / One version of a machine: definition or diagram',
+        description: [
+          '已注册的任一版本（如 round@2、project@2），按 `Accept` 协商：`application/json`（默认）为定义，`image/svg+xml` 为由该版本状态机绘制的状态图，标签语言随 `Accept-Language`。未注册的版本 404。',
+          '',
+          'Any registered version (e.g. round@2, project@2), negotiated on `Accept`: `application/json` (the default) answers its definition, `image/svg+xml`',
+          'the diagram drawn from that version’s machine, labelled in the language `Accept-Language` prefers. 404 for a version not registered.',
+        ].join('\n'),
+        security: [],
+        params: Type.Object(
+          {
+            id: Name('状态机标识 / Machine id', 'round'),
+            version: Type.String({ pattern: '^[1-9][0-9]{0,5}$', description: '版本 / Version', examples: ['2'] }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: {
+            description: '定义或状态图 / The definition, or the diagram',
+            headers: { 'Content-Language': { type: 'string', description: '状态图标签的语言（仅 SVG）/ The language of the diagram’s labels (SVG only)' } },
+            content: {
+              [JSON_TYPE]: { schema: ref(VersionDefinitionSchema), examples: { round1: { summary: 'round@1', value: roundDefinition } } },
+              [SVG_TYPE]: {
+                schema: Type.String({ description: 'SVG 文档 / An SVG document' }),
+                examples: { diagram: { summary: '状态图（节选）/ The diagram (excerpt)', value: '<svg width="551pt" height="891pt" xmlns="http://www.w3.org/2000/svg">…</svg>' } },
+              },
+            },
+          },
+          ...problems('not-found', 'not-acceptable'),
+        },
+      },
+    },
+    async (request, reply) => {
+      reply.header('Vary', 'Accept, Accept-Language');
+      const { id, version } = request.params;
+      const lifecycle = registry.get(id, Number(version));
+      if (!lifecycle) throw new Problem('not-found', `没有已注册的状态机定义 ${id}@${version} / No registered machine definition ${id}@${version}`);
+      const type = preferredMediaType(request.headers.accept, [JSON_TYPE, SVG_TYPE]);
+      if (type === null) throw new Problem('not-acceptable', `可提供 ${JSON_TYPE} 或 ${SVG_TYPE} / Acceptable: ${JSON_TYPE} or ${SVG_TYPE}`);
+      if (type === JSON_TYPE) return lifecycle.describe();
+      const language = negotiateLanguage(request.headers['accept-language']);
+      return reply
+        .type(`${SVG_TYPE}; charset=utf-8`)
+        .header('Content-Language', CONTENT_LANGUAGE[language])
+        .send(await machineSvg(language, lifecycle));
     },
   );
 }

@@ -127,6 +127,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/machines/{id}/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 某一版本的状态机定义与状态图 / One version of a machine: definition or diagram
+         * @description 已注册的任一版本（如 round@2、project@2），按 `Accept` 协商：`application/json`（默认）为定义，`image/svg+xml` 为由该版本状态机绘制的状态图，标签语言随 `Accept-Language`。未注册的版本 404。
+         *
+         *     Any registered version (e.g. round@2, project@2), negotiated on `Accept`: `application/json` (the default) answers its definition, `image/svg+xml`
+         *     the diagram drawn from that version’s machine, labelled in the language `Accept-Language` prefers. 404 for a version not registered.
+         *
+         *     公开接口，无需令牌 / Public: no token needed.
+         */
+        get: operations["getMachineVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/units": {
         parameters: {
             query?: never;
@@ -2597,6 +2622,91 @@ export interface components {
              */
             latest: boolean;
         };
+        /** @description 某一版本的状态机定义 / One version of a machine definition */
+        MachineVersionDefinition: {
+            /**
+             * @description 状态机标识 / Machine id
+             * @example round
+             */
+            id: string;
+            /**
+             * @description 状态机版本 / Machine version
+             * @example 1
+             */
+            version: number;
+            /**
+             * @description 初始状态 / Initial state
+             * @example open
+             */
+            initial: string;
+            /** @description 状态 / The states */
+            states: {
+                /**
+                 * @description 状态 / State
+                 * @example submitted
+                 */
+                name: string;
+                label: components["schemas"]["Label"];
+                /**
+                 * @description 是否终态 / Whether no event leaves it
+                 * @example false
+                 */
+                final: boolean;
+                /** @description 此状态接受的事件 / Events the state accepts */
+                events: string[];
+            }[];
+            /** @description 事件 / The events */
+            events: {
+                /**
+                 * @description 事件类型 / Event type
+                 * @example SUBMIT
+                 */
+                type: string;
+                label: components["schemas"]["Label"];
+                /** @description 可触发的角色 / Roles that may fire it */
+                roles: string[];
+            }[];
+            /** @description 转换 / The transitions */
+            transitions: {
+                /**
+                 * @description 起始状态 / From
+                 * @example draft
+                 */
+                from: string;
+                /**
+                 * @description 事件 / Event
+                 * @example SUBMIT
+                 */
+                event: string;
+                /**
+                 * @description 目标状态（停留时同起始状态）/ To (the same state for events that stay)
+                 * @example submitted
+                 */
+                to: string;
+                /** @description 可触发的角色 / Roles that may fire it */
+                roles: string[];
+                /** @description 授权检查 / Authorisation checks */
+                authorizations: string[];
+                /** @description 业务条件 / Business conditions */
+                checks: string[];
+            }[];
+            /** @description 角色 / The roles */
+            roles: {
+                /**
+                 * @description 标识 / Identifier
+                 * @example member_platforms
+                 */
+                name: string;
+                label: components["schemas"]["Label"];
+            }[];
+            /**
+             * @description Mermaid 状态图 / The state diagram in Mermaid syntax
+             * @example stateDiagram-v2
+             *       direction LR
+             *       ...
+             */
+            mermaid: string;
+        };
         /** @description 状态机版本迁移的报告 / What a machine migration moved, or would move */
         MachineMigrationReport: {
             /**
@@ -3836,6 +3946,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RoundMachineDefinition"];
+                };
+            };
+            /** @description 无法提供可接受的表示 / Not acceptable (`not-acceptable`) */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMachineVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 状态机标识 / Machine id
+                 * @example round
+                 */
+                id: string;
+                /**
+                 * @description 版本 / Version
+                 * @example 2
+                 */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 定义或状态图 / The definition, or the diagram */
+            200: {
+                headers: {
+                    /** @description 状态图标签的语言（仅 SVG）/ The language of the diagram’s labels (SVG only) */
+                    "Content-Language"?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MachineVersionDefinition"];
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 无法提供可接受的表示 / Not acceptable (`not-acceptable`) */
