@@ -40,6 +40,9 @@ import { ProjectsService } from './projects/projects.service.js';
 import { REPORT_SCHEMAS } from './reports/reports.schemas.js';
 import { reportsRoutes } from './reports/reports.routes.js';
 import { EXTENSION_SCHEMAS } from './extensions/extensions.schemas.js';
+import { CALENDAR_SCHEMAS } from './calendar/calendar.schemas.js';
+import { calendarRoutes } from './calendar/calendar.routes.js';
+import { CalendarService } from './calendar/calendar.service.js';
 import { extensionsRoutes } from './extensions/extensions.routes.js';
 import { ExtensionsService } from './extensions/extensions.service.js';
 import { ReportsService } from './reports/reports.service.js';
@@ -113,6 +116,7 @@ const NAMED_SCHEMAS = [
   ...AUDIT_SCHEMAS,
   ...REPORT_SCHEMAS,
   ...EXTENSION_SCHEMAS,
+  ...CALENDAR_SCHEMAS,
 ];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -160,6 +164,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const projects = new ProjectsService(options.db, clock, units, committer, projectsRepository, workflow, options.enforceRoundGates ?? false);
   const rounds = new RoundsService(options.db, clock, committer, projects, new RoundsRepository(options.db), projectsRepository, workflow);
   const panel = new PanelService(options.db, clock, units, committer, workflow.log);
+  const calendar = new CalendarService(options.db, clock, committer, workflow.log);
   const identity = logIdentity(options.instance ?? 'default');
   const signingKey = loadSigningKey(options.signingKeyPath ?? null, identity.keyName, app.log);
   // The start-up check, before anything is written: a head that is not an extension of its past
@@ -228,6 +233,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(usersRoutes, { users });
       await api.register(roundsRoutes, { rounds });
       await api.register(extensionsRoutes, { extensions: new ExtensionsService(options.db, clock, committer, workflow.log, rounds, units) });
+      await api.register(calendarRoutes, { calendar });
       await api.register(projectsRoutes, { projects });
       await api.register(panelRoutes, { panel });
       await api.register(filesRoutes, {
