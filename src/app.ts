@@ -32,6 +32,8 @@ import securityEventsPlugin from './plugins/security-events.js';
 import { createValidatorCompiler } from './plugins/validation.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, filesRoutes } from './files/files.routes.js';
 import { FilesService } from './files/files.service.js';
+import { roundDocumentsRoutes } from './files/round-documents.routes.js';
+import { RoundDocumentsService } from './files/round-documents.service.js';
 import { panelRoutes } from './panel/panel.routes.js';
 import { PanelService } from './panel/panel.service.js';
 import { PROJECT_SCHEMAS } from './projects/projects.schemas.js';
@@ -165,6 +167,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const rounds = new RoundsService(options.db, clock, committer, projects, new RoundsRepository(options.db), projectsRepository, workflow);
   const panel = new PanelService(options.db, clock, units, committer, workflow.log);
   const calendar = new CalendarService(options.db, clock, committer, workflow.log);
+  const roundDocuments = new RoundDocumentsService(options.db, clock, committer, workflow.log, rounds);
   const identity = logIdentity(options.instance ?? 'default');
   const signingKey = loadSigningKey(options.signingKeyPath ?? null, identity.keyName, app.log);
   // The start-up check, before anything is written: a head that is not an extension of its past
@@ -240,6 +243,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         files: new FilesService(options.db, clock, projects, committer, workflow.log),
         maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
       });
+      await api.register(roundDocumentsRoutes, { documents: roundDocuments, maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES });
       await api.register(reportsRoutes, { reports: new ReportsService(options.db), clock });
       await api.register(auditRoutes, { db: options.db, checkpoints, exporter, head: () => headVerdict(examineHead(options.db.$client, headContext, true)) });
     },

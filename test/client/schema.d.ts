@@ -1102,6 +1102,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rounds/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 批次文件列表 / A round’s documents (metadata)
+         * @description 批次的文件（不含内容），按上传顺序。
+         *     The round’s documents, without content, in upload order.
+         *     组织部、党委、审计人员与管理员随时可查看；其他用户在立项名单公布后可查看，公布前 409 `list_not_published`。批次不存在 404。
+         *     org_dept, the committee, auditors and the admin read them at any time; every other user once the list is published (409 `list_not_published` before). 404 when the round does not exist.
+         *
+         *     任何已认证用户 / Any authenticated user.
+         */
+        get: operations["listRoundDocuments"];
+        put?: never;
+        /**
+         * 上传盖章的立项名单 / Upload the signed approved list (multipart)
+         * @description `multipart/form-data`，恰好一个部分 `file`；`kind=approved_list`：签字盖章的立项名单（党委文件），仅 PDF（按内容判定，否则 415）；
+         *     大小上限默认 20971520 字节（413）。组织部在批次处于 `decided` 时上传，否则 409（code `wrong_round_state`，给出批次状态）。
+         *     记一条 UPLOAD_ROUND_DOCUMENT 日志（文件名、大小与 SHA-256）。可重复上传，最近的一份为准，公布名单时记入其 SHA-256。
+         *
+         *     `multipart/form-data` with exactly one part, `file`; `kind=approved_list`: the signed and sealed approved list (the committee’s document), PDF only
+         *     (judged by its content, 415 otherwise); 20971520 bytes at most by default (413). org_dept uploads it while the round is
+         *     decided; otherwise 409 (code `wrong_round_state`, naming the round’s state). Logged as UPLOAD_ROUND_DOCUMENT (file name,
+         *     size, SHA-256). It may be uploaded again: the latest counts, and its SHA-256 goes with the published list.
+         *
+         *     可调用角色 / Roles: `org_dept`.
+         */
+        post: operations["uploadRoundDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/documents/{fileId}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载批次文件 / Download a round’s document
+         * @description 文件内容（application/pdf），附 Content-Disposition、ETag 与 Repr-Digest（SHA-256）；带匹配的 If-None-Match 答 304。
+         *     The bytes (application/pdf) with Content-Disposition, an ETag and Repr-Digest (SHA-256); 304 for a matching If-None-Match.
+         *     组织部、党委、审计人员与管理员随时可查看；其他用户在立项名单公布后可查看，公布前 409 `list_not_published`。批次不存在 404。
+         *     org_dept, the committee, auditors and the admin read them at any time; every other user once the list is published (409 `list_not_published` before). 404 when the round does not exist.
+         *
+         *     任何已认证用户 / Any authenticated user.
+         */
+        get: operations["downloadRoundDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rounds/{id}/rankings": {
         parameters: {
             query?: never;
@@ -11823,6 +11886,504 @@ export interface operations {
             };
             /** @description 资源不存在 / Not found (`not-found`) */
             404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRoundDocuments: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 批次文件 / The documents */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 按上传顺序 / In upload order */
+                        items: {
+                            /**
+                             * @description 文件标识 / Document id
+                             * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08
+                             */
+                            id: string;
+                            /**
+                             * @description 立项批次 / Round id
+                             * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                             */
+                            roundId: string;
+                            /**
+                             * @description 文件种类：approved_list 签字盖章的立项名单（仅 PDF）/ Kind: approved_list, the signed and sealed approved list (PDF only)
+                             * @enum {unknown}
+                             */
+                            kind: "approved_list";
+                            /**
+                             * @description 原文件名（已清理）/ The original file name, sanitised
+                             * @example 关于公布2023年度党建项目立项名单的通知（盖章）.pdf
+                             */
+                            fileName: string;
+                            /**
+                             * @description 由内容判定的类型 / The media type detected from the content
+                             * @enum {string}
+                             */
+                            mediaType: "application/pdf";
+                            /**
+                             * @description 字节数 / Size in bytes
+                             * @example 245760
+                             */
+                            size: number;
+                            /**
+                             * @description 内容的 SHA-256（十六进制）/ SHA-256 of the content, hex
+                             * @example d2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26
+                             */
+                            sha256: string;
+                            /**
+                             * @description 上传者 / Uploaded by
+                             * @example 01870d4f-3200-7e11-8c9d-2b3c4d5e6f05
+                             */
+                            uploadedBy: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                             * @example 2023-04-20T02:00:00.000Z
+                             */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uploadRoundDocument: {
+        parameters: {
+            query: {
+                /** @description 文件种类：approved_list 签字盖章的立项名单（仅 PDF）/ Kind: approved_list, the signed and sealed approved list (PDF only) */
+                kind: "approved_list";
+            };
+            header?: {
+                /**
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建；首次应答因中断未能保存时答 409 already_created 并给出已建对象的 id / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice; when the first answer was lost to an interruption, 409 already_created with the created id
+                 * @example create-2023-001
+                 */
+                "idempotency-key"?: string;
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description 文件内容；类型由内容判定，不看文件名或声明的类型 / The file; its type is judged by its content, never by its name or declared type
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已保存的文件 / The stored document */
+            201: {
+                headers: {
+                    /** @description 下载地址 / Where it is downloaded */
+                    Location?: string;
+                    /** @description 为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 文件标识 / Document id
+                         * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08
+                         */
+                        id: string;
+                        /**
+                         * @description 立项批次 / Round id
+                         * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                         */
+                        roundId: string;
+                        /**
+                         * @description 文件种类：approved_list 签字盖章的立项名单（仅 PDF）/ Kind: approved_list, the signed and sealed approved list (PDF only)
+                         * @enum {unknown}
+                         */
+                        kind: "approved_list";
+                        /**
+                         * @description 原文件名（已清理）/ The original file name, sanitised
+                         * @example 关于公布2023年度党建项目立项名单的通知（盖章）.pdf
+                         */
+                        fileName: string;
+                        /**
+                         * @description 由内容判定的类型 / The media type detected from the content
+                         * @enum {string}
+                         */
+                        mediaType: "application/pdf";
+                        /**
+                         * @description 字节数 / Size in bytes
+                         * @example 245760
+                         */
+                        size: number;
+                        /**
+                         * @description 内容的 SHA-256（十六进制）/ SHA-256 of the content, hex
+                         * @example d2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26
+                         */
+                        sha256: string;
+                        /**
+                         * @description 上传者 / Uploaded by
+                         * @example 01870d4f-3200-7e11-8c9d-2b3c4d5e6f05
+                         */
+                        uploadedBy: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                         * @example 2023-04-20T02:00:00.000Z
+                         */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 幂等键已用于不同的请求 / Idempotency key reused with a different request (`idempotency-key-reused`) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadRoundDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description 之前得到的 ETag / An ETag received before
+                 * @example "d2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26"
+                 */
+                "if-none-match"?: string;
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 立项批次 / Round id
+                 * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                 */
+                id: string;
+                /**
+                 * @description 文件标识 / Document id
+                 * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08
+                 */
+                fileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 文件内容 / The document */
+            200: {
+                headers: {
+                    /** @description 附件及原文件名 / attachment, with the original file name (RFC 6266, RFC 5987) */
+                    "Content-Disposition"?: string;
+                    /** @description 内容的 SHA-256，加引号 / The content’s SHA-256, quoted */
+                    ETag?: string;
+                    /** @description RFC 9530：sha-256=:<base64>: / RFC 9530 digest of the content */
+                    "Repr-Digest"?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description 未修改 / Not modified: the If-None-Match ETag matches */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];
