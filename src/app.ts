@@ -40,6 +40,7 @@ import { PROJECT_SCHEMAS } from './projects/projects.schemas.js';
 import { ProjectsRepository } from './projects/projects.repository.js';
 import { ProjectsService } from './projects/projects.service.js';
 import { REPORT_SCHEMAS } from './reports/reports.schemas.js';
+import { PUBLISHED_LIST_SCHEMAS } from './reports/published-list.schemas.js';
 import { reportsRoutes } from './reports/reports.routes.js';
 import { EXTENSION_SCHEMAS } from './extensions/extensions.schemas.js';
 import { CALENDAR_SCHEMAS } from './calendar/calendar.schemas.js';
@@ -117,6 +118,7 @@ const NAMED_SCHEMAS = [
   ...MACHINE_SCHEMAS,
   ...AUDIT_SCHEMAS,
   ...REPORT_SCHEMAS,
+  ...PUBLISHED_LIST_SCHEMAS,
   ...EXTENSION_SCHEMAS,
   ...CALENDAR_SCHEMAS,
 ];

@@ -44,7 +44,7 @@ const toView = (row: RoundDocumentMetadata): RoundDocumentView => ({
 });
 
 /** The problem of a round whose list is not published yet (also GET /rounds/{id}/published-list's). */
-export function listNotPublished(round: RoundRow): Problem {
+export function listNotPublished(round: Pick<RoundRow, 'id' | 'title' | 'state'>): Problem {
   return new Problem('conflict', `批次「${round.title}」的立项名单尚未公布 / The approved list of round ${round.id} is not published yet`, {
     code: 'list_not_published',
     roundId: round.id,

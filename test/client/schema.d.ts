@@ -1305,6 +1305,7 @@ export interface paths {
          *     格式由 `format` 决定；不给时按 `Accept` 协商（`text/csv` 或 XLSX，默认 CSV），都不可接受时 406。
          *     CSV：UTF-8 带 BOM（Excel 可直接打开中文）、RFC 4180 引号规则、CRLF 换行；以 = + - @ 开头的文本单元格前加单引号，防止公式注入。
          *     XLSX：一个工作表，表头加粗并冻结，列宽适应内容。文件名见 `Content-Disposition`（`filename*` 为 RFC 5987 编码的中文名）。
+         *     立项名单公布后，`approved` 带上发文字号与发文日期：XLSX 在表头上方加标题行（通知标题、文号与发文日期），CSV 在每行末尾加“发文字号”“发文日期”两列（仍为一行表头、每行一条记录）。
          *
          *     Downloads a report as an attachment: `approved`, the approved list (projects that passed APPROVE: committee_approved, in_progress,
          *     final_acceptance, graded, failed; by category, then panel rank, then unit); `ranking`, the panel ranking with the mean of each criterion
@@ -1313,6 +1314,8 @@ export interface paths {
          *     CSV: UTF-8 with a byte-order mark (so Excel reads Chinese), RFC 4180 quoting, CRLF line ends; a text cell starting with = + - @ (or a tab
          *     or carriage return) is prefixed with a single quote against formula injection. XLSX: one worksheet, bold frozen header row, fitted column
          *     widths. `Content-Disposition` names the file, with the Chinese name as RFC 5987 `filename*`. Headers are in Chinese.
+         *     Once the list is published, `approved` carries the document number and date: XLSX as title rows above the header (the notice’s heading,
+         *     then 文号 and 发文日期), CSV as two last columns 发文字号 and 发文日期 on every row (still one header row and one record per line).
          *
          *     组织部、党委与审计人员可查看；申报人与评审人 403。批次不存在时 404。
          *     For org_dept, committee and auditors; applicants and reviewers get 403. 404 when the round does not exist.
@@ -1320,6 +1323,40 @@ export interface paths {
          *     可调用角色 / Roles: `org_dept`, `committee`, `auditor`.
          */
         get: operations["exportRoundReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/published-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 已公布的立项名单（可打印）/ The published approved list, printable
+         * @description 立项名单公布（PUBLISH_LIST）后，所有登录用户（批次涉及全校各党组织）都可查看：批次名称与年度、发文字号、发文日期、盖章名单的文件标识与 SHA-256（如已上传），
+         *     以及立项项目（公布时启动的项目及其后续状态：实施中、结项验收中、已评定等级、未通过结项）的名称、申报单位、类别与方向；不含分数与评审人。
+         *     按类别、申报单位、项目名称排列。公布前对任何人都答 409（code `list_not_published`）。
+         *     `format`（或按 `Accept` 协商，默认 JSON）：`html` 为可直接打印的通知页（A4，标题如「关于公布2023年度党建项目立项名单的通知」，含文号、发文日期与
+         *     序号/项目名称/申报单位/类别/方向表格；内嵌样式、无脚本，所有文字已转义）；`csv`、`xlsx` 为表格（XLSX 表头上方为标题、文号与发文日期；CSV 每行末尾为发文字号、发文日期两列）。
+         *
+         *     Once the list is published (PUBLISH_LIST), every authenticated user (every unit of the institution takes part in the round) reads it: the round’s
+         *     title and year, the document number and date, the signed list’s id and SHA-256 when one was uploaded, and the approved projects (started by the
+         *     publication, and every later state: in_progress, final_acceptance, graded, failed) with title, unit, category and direction; no scores, no reviewers.
+         *     By category, then unit, then title. Before the publication: 409 (code `list_not_published`) for everyone.
+         *     `format` (or `Accept`, JSON by default): `html` a printable notice (A4, headed like 关于公布2023年度党建项目立项名单的通知, with the document number
+         *     and date and a table 序号/项目名称/申报单位/类别/方向; inline style, no script, every text escaped); `csv` and `xlsx` a spreadsheet (XLSX with the
+         *     heading, number and date as title rows above the header; CSV with 发文字号 and 发文日期 as the two last columns of every row). 406 when no offered type is acceptable.
+         *
+         *     任何已认证用户 / Any authenticated user.
+         */
+        get: operations["getPublishedList"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3353,6 +3390,90 @@ export interface components {
                  */
                 projects: number;
             }[];
+        };
+        /** @description 已公布的立项名单 / The published approved list */
+        PublishedList: {
+            round: {
+                /**
+                 * @description 立项批次 / Round id
+                 * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                 */
+                id: string;
+                /**
+                 * @description 批次名称 / The round’s title
+                 * @example 2023年度党建项目立项
+                 */
+                title: string;
+                /**
+                 * @description 年度 / Year
+                 * @example 2023
+                 */
+                year: number;
+            };
+            /**
+             * @description 党委发文字号 / The committee document’s number
+             * @example 党委〔2023〕12号
+             */
+            documentNumber: string;
+            /**
+             * Format: date
+             * @description 发文日期 / Date of the document
+             * @example 2023-04-20
+             */
+            publishedOn: string;
+            /** @description 最近上传的盖章名单（PDF）；未上传时为 null / The latest signed list uploaded (PDF); null when none was */
+            signedDocument: {
+                /**
+                 * @description 文件标识，见 GET /rounds/{id}/documents/{fileId}/content / Document id, downloaded at GET /rounds/{id}/documents/{fileId}/content
+                 * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08
+                 */
+                fileId: string;
+                /**
+                 * @description 内容的 SHA-256 / SHA-256 of the content
+                 * @example d2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26
+                 */
+                sha256: string;
+            } | null;
+            /** @description 立项项目，按类别、申报单位、项目名称 / The approved projects, by category, then unit, then title */
+            items: {
+                /**
+                 * @description 项目标识 / Project id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                projectId: string;
+                /**
+                 * @description 项目名称 / Title
+                 * @example “红色旋律”党员先锋岗
+                 */
+                title: string;
+                /**
+                 * @description 申报单位 / The applicant unit
+                 * @example 01870d4f-2d00-7c55-a1d0-7e8f9a0b1c03
+                 */
+                unitId: string;
+                /**
+                 * @description 申报单位名称 / Name of the applicant unit
+                 * @example 声乐系党支部
+                 */
+                unitName: string;
+                /**
+                 * @description 类别 / Category: fortress 堡垒巩固工程, vanguard 党员先锋工程
+                 * @enum {unknown}
+                 */
+                category: "fortress" | "vanguard";
+                categoryLabel: components["schemas"]["Label"];
+                /**
+                 * @description 方向 / Direction
+                 * @example member_platforms
+                 */
+                direction: string;
+                directionLabel: components["schemas"]["Label"];
+            }[];
+            /**
+             * @description 项目数 / How many
+             * @example 1
+             */
+            total: number;
         };
         /** @description 某党组织在批次中的延期申报 / A unit’s own submission deadline in a round */
         Extension: {
@@ -12904,6 +13025,127 @@ export interface operations {
             };
             /** @description 无法提供可接受的表示 / Not acceptable (`not-acceptable`) */
             406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPublishedList: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 表示形式；不给时按 Accept 协商（默认 JSON）：html 可打印的通知页，csv / xlsx 表格 / Representation; when absent, negotiated on Accept (JSON by default): html a printable notice, csv / xlsx a spreadsheet
+                 * @example html
+                 */
+                format?: "json" | "html" | "csv" | "xlsx";
+            };
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 已公布的立项名单 / The published list */
+            200: {
+                headers: {
+                    /** @description 附件及文件名（仅 CSV、XLSX）/ Attachment and file name (CSV and XLSX only) */
+                    "Content-Disposition"?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedList"];
+                    "text/html": string;
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无法提供可接受的表示 / Not acceptable (`not-acceptable`) */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];
