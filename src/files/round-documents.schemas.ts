@@ -40,7 +40,7 @@ export const RoundDocumentSchema = Type.Object(
       description: '原文件名（已清理）/ The original file name, sanitised',
       examples: ['关于公布2023年度党建项目立项名单的通知（盖章）.pdf'],
     }),
-    mediaType: Type.Literal(PDF, { description: '由内容判定的类型 / The media type detected from the content' }),
+    mediaType: Type.Literal(PDF, { minLength: 1, description: '由内容判定的类型 / The media type detected from the content', examples: [PDF] }),
     size: Type.Integer({ minimum: 1, description: '字节数 / Size in bytes', examples: [245_760] }),
     sha256: Sha256,
     uploadedBy: Id('上传者 / Uploaded by', EXAMPLE.orgDeptId),

@@ -12093,6 +12093,7 @@ export interface operations {
                             fileName: string;
                             /**
                              * @description 由内容判定的类型 / The media type detected from the content
+                             * @example application/pdf
                              * @enum {string}
                              */
                             mediaType: "application/pdf";
@@ -12262,6 +12263,7 @@ export interface operations {
                         fileName: string;
                         /**
                          * @description 由内容判定的类型 / The media type detected from the content
+                         * @example application/pdf
                          * @enum {string}
                          */
                         mediaType: "application/pdf";
