@@ -32,14 +32,20 @@ import securityEventsPlugin from './plugins/security-events.js';
 import { createValidatorCompiler } from './plugins/validation.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, filesRoutes } from './files/files.routes.js';
 import { FilesService } from './files/files.service.js';
+import { roundDocumentsRoutes } from './files/round-documents.routes.js';
+import { RoundDocumentsService } from './files/round-documents.service.js';
 import { panelRoutes } from './panel/panel.routes.js';
 import { PanelService } from './panel/panel.service.js';
 import { PROJECT_SCHEMAS } from './projects/projects.schemas.js';
 import { ProjectsRepository } from './projects/projects.repository.js';
 import { ProjectsService } from './projects/projects.service.js';
 import { REPORT_SCHEMAS } from './reports/reports.schemas.js';
+import { PUBLISHED_LIST_SCHEMAS } from './reports/published-list.schemas.js';
 import { reportsRoutes } from './reports/reports.routes.js';
 import { EXTENSION_SCHEMAS } from './extensions/extensions.schemas.js';
+import { CALENDAR_SCHEMAS } from './calendar/calendar.schemas.js';
+import { calendarRoutes } from './calendar/calendar.routes.js';
+import { CalendarService } from './calendar/calendar.service.js';
 import { extensionsRoutes } from './extensions/extensions.routes.js';
 import { ExtensionsService } from './extensions/extensions.service.js';
 import { ReportsService } from './reports/reports.service.js';
@@ -112,7 +118,9 @@ const NAMED_SCHEMAS = [
   ...MACHINE_SCHEMAS,
   ...AUDIT_SCHEMAS,
   ...REPORT_SCHEMAS,
+  ...PUBLISHED_LIST_SCHEMAS,
   ...EXTENSION_SCHEMAS,
+  ...CALENDAR_SCHEMAS,
 ];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -160,6 +168,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const projects = new ProjectsService(options.db, clock, units, committer, projectsRepository, workflow, options.enforceRoundGates ?? false);
   const rounds = new RoundsService(options.db, clock, committer, projects, new RoundsRepository(options.db), projectsRepository, workflow);
   const panel = new PanelService(options.db, clock, units, committer, workflow.log);
+  const calendar = new CalendarService(options.db, clock, committer, workflow.log);
+  const roundDocuments = new RoundDocumentsService(options.db, clock, committer, workflow.log, rounds);
   const identity = logIdentity(options.instance ?? 'default');
   const signingKey = loadSigningKey(options.signingKeyPath ?? null, identity.keyName, app.log);
   // The start-up check, before anything is written: a head that is not an extension of its past
@@ -228,12 +238,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(usersRoutes, { users });
       await api.register(roundsRoutes, { rounds });
       await api.register(extensionsRoutes, { extensions: new ExtensionsService(options.db, clock, committer, workflow.log, rounds, units) });
+      await api.register(calendarRoutes, { calendar });
       await api.register(projectsRoutes, { projects });
       await api.register(panelRoutes, { panel });
       await api.register(filesRoutes, {
         files: new FilesService(options.db, clock, projects, committer, workflow.log),
         maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
       });
+      await api.register(roundDocumentsRoutes, { documents: roundDocuments, maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES });
       await api.register(reportsRoutes, { reports: new ReportsService(options.db), clock });
       await api.register(auditRoutes, { db: options.db, checkpoints, exporter, head: () => headVerdict(examineHead(options.db.$client, headContext, true)) });
     },
