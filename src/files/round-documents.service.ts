@@ -26,7 +26,8 @@ import type { RoundDocumentKind, RoundDocumentView } from './round-documents.sch
  * The round states in which the signed list may be uploaded: after the committee's decisions and
  * before the list is published. A later version of the round machine adds its own (a publicity period).
  */
-export const LIST_DOCUMENT_STATES: readonly string[] = ['decided'];
+/** round@1 uploads once decided; round@2 during 公示, before PUBLISH_LIST. */
+export const LIST_DOCUMENT_STATES: readonly string[] = ['decided', 'in_publicity'];
 
 /** Who reads a round's documents before its list is published. */
 const READ_BEFORE_PUBLICATION = new Set(['admin', 'org_dept', 'committee', 'auditor']);

@@ -1151,12 +1151,12 @@ export interface paths {
         /**
          * 上传盖章的立项名单 / Upload the signed approved list (multipart)
          * @description `multipart/form-data`，恰好一个部分 `file`；`kind=approved_list`：签字盖章的立项名单（党委文件），仅 PDF（按内容判定，否则 415）；
-         *     大小上限默认 20971520 字节（413）。组织部在批次处于 `decided` 时上传，否则 409（code `wrong_round_state`，给出批次状态）。
+         *     大小上限默认 20971520 字节（413）。组织部在批次处于 `decided`、`in_publicity` 时上传，否则 409（code `wrong_round_state`，给出批次状态）。
          *     记一条 UPLOAD_ROUND_DOCUMENT 日志（文件名、大小与 SHA-256）。可重复上传，最近的一份为准，公布名单时记入其 SHA-256。
          *
          *     `multipart/form-data` with exactly one part, `file`; `kind=approved_list`: the signed and sealed approved list (the committee’s document), PDF only
          *     (judged by its content, 415 otherwise); 20971520 bytes at most by default (413). org_dept uploads it while the round is
-         *     decided; otherwise 409 (code `wrong_round_state`, naming the round’s state). Logged as UPLOAD_ROUND_DOCUMENT (file name,
+         *     decided or in_publicity; otherwise 409 (code `wrong_round_state`, naming the round’s state). Logged as UPLOAD_ROUND_DOCUMENT (file name,
          *     size, SHA-256). It may be uploaded again: the latest counts, and its SHA-256 goes with the published list.
          *
          *     可调用角色 / Roles: `org_dept`.

@@ -31,7 +31,7 @@ const documentRows = () => (t.db.$client.prepare('SELECT count(*) AS n FROM roun
 
 describe('the signed approved list', () => {
   it('is uploaded by org_dept once the round is decided, audited, listed, downloaded, the latest counting', async () => {
-    expect(LIST_DOCUMENT_STATES).toEqual(['decided']);
+    expect(LIST_DOCUMENT_STATES).toEqual(['decided', 'in_publicity']);
     // While the round is open: 409 naming the state, nothing read or written.
     const early = await upload(world.orgDept, minimalPdf());
     expect(early.status).toBe(409);
