@@ -35,7 +35,7 @@ describe('the signed approved list', () => {
     // While the round is open: 409 naming the state, nothing read or written.
     const early = await upload(world.orgDept, minimalPdf());
     expect(early.status).toBe(409);
-    expect(early.body).toMatchObject({ code: 'wrong_round_state', state: 'open', stateLabel: { zh: expect.any(String) }, allowedStates: ['decided'] });
+    expect(early.body).toMatchObject({ code: 'wrong_round_state', state: 'open', stateLabel: { zh: expect.any(String) }, allowedStates: ['decided', 'in_publicity'] });
     expect(early.body.detail).toContain('open');
 
     const decided = await driveToDecided(world, t.clock);
