@@ -10,7 +10,21 @@ import type { EventType, Grade, ProjectState } from '../../machines/project.type
 import type { components } from '../client/schema.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
 import type { RoundState } from '../../machines/round.types.js';
-import { addToPanel, advanceRound, assignReviewers, createDraft, createUnit, createUser, createWorld, driveTo, fire, fireOk, firing, type User, type World } from '../helpers/world.js';
+import {
+  addToPanel,
+  advanceRound,
+  assignReviewers,
+  createDraft,
+  createUnit,
+  createUser,
+  createWorld,
+  driveTo,
+  fire,
+  fireOk,
+  firing,
+  type User,
+  type World,
+} from '../helpers/world.js';
 
 const PROBLEM = (kind: string): string => `urn:lixiang:problem:${kind}`;
 
