@@ -105,7 +105,7 @@ export async function addToPanel(
  */
 export async function createWorld(
   app: FastifyInstance,
-  round: { minReviews?: number; submissionDeadline?: string; revisionDeadline?: string | null; documentNumber?: string } = {},
+  round: { minReviews?: number; reviewers?: number; submissionDeadline?: string; revisionDeadline?: string | null; documentNumber?: string } = {},
   clock: FakeClock | undefined = clockOf(app),
 ): Promise<World> {
   const organ = await createUnit(app, '机关党委', 'organ_committee');
@@ -117,7 +117,8 @@ export async function createWorld(
   const minReviews = round.minReviews ?? 2;
   const reviewerUnits = [organ, otherGeneral, otherBranch, direct];
   const reviewers: User[] = [];
-  for (let i = 0; i < minReviews; i += 1) {
+  // As many reviewers as the round needs reviews, unless told more.
+  for (let i = 0; i < (round.reviewers ?? minReviews); i += 1) {
     reviewers.push(await createUser(app, `评审${i + 1}`, 'reviewer', reviewerUnits[i % reviewerUnits.length]));
   }
   const submissionDeadline = round.submissionDeadline ?? '2023-03-29';
