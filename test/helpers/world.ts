@@ -483,7 +483,8 @@ async function driveInRound(world: World, roundId: string, states: readonly Proj
     }
     const waiting = projects.map((p, i) => (p.next < paths[i]!.length ? stageOf(p.state, paths[i]![p.next]!) : null)).filter((s): s is RoundState => s !== null);
     if (waiting.length === 0) break;
-    const next = ROUND_STATES[roundOrder(roundState) + 1]!;
+    const next = ROUND_STATES[roundOrder(roundState) + 1];
+    if (!next) throw new Error(`round ${roundId} is ${roundState}: no stage left for ${states.join(', ')}`);
     roundState = await advanceRound(world, next, { roundId });
   }
   return projects.map((p, i) => {
