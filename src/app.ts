@@ -100,7 +100,8 @@ export interface AppOptions {
   /**
    * Whether the round's gates decide project events beside the project's machine (issue 16): an
    * event the round's stage does not allow answers 409 `round-gate-closed`, START runs only inside
-   * PUBLISH_LIST, and `allowedEvents` leaves gated events out. Default false (for now).
+   * PUBLISH_LIST, and `allowedEvents` leaves gated events out. Default true: the gates are the product's
+   * behaviour; false leaves the project's machine alone (tests that reach the old shortcuts on purpose).
    */
   enforceRoundGates?: boolean;
 }
@@ -165,7 +166,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const units = new UnitsService(options.db, clock, committer, workflow.log);
   const users = new UsersService(options.db, clock, units, committer, workflow.log);
   const projectsRepository = new ProjectsRepository(options.db);
-  const projects = new ProjectsService(options.db, clock, units, committer, projectsRepository, workflow, options.enforceRoundGates ?? false);
+  const projects = new ProjectsService(options.db, clock, units, committer, projectsRepository, workflow, options.enforceRoundGates ?? true);
   const rounds = new RoundsService(options.db, clock, committer, projects, new RoundsRepository(options.db), projectsRepository, workflow);
   const panel = new PanelService(options.db, clock, units, committer, workflow.log);
   const calendar = new CalendarService(options.db, clock, committer, workflow.log);
