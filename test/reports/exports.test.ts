@@ -143,7 +143,17 @@ describe('approved list export', () => {
       ['4', '党员先锋工程', '“红色旋律”党员先锋岗', '3', '已评定等级'],
       ['5', '党员先锋工程', '书香“悦”读', '5', '未通过结项'],
     ]);
-    expect(rows[0]!.slice(0, 9)).toEqual(['1', '堡垒巩固工程', '“书香党建”阅读推广', '图书馆直属党支部', '“书香党建”阅读推广负责人', '1', '80.00', '结项验收中', '党委会〔2023〕5次']);
+    expect(rows[0]!.slice(0, 9)).toEqual([
+      '1',
+      '堡垒巩固工程',
+      '“书香党建”阅读推广',
+      '图书馆直属党支部',
+      '“书香党建”阅读推广负责人',
+      '1',
+      '80.00',
+      '结项验收中',
+      '党委会〔2023〕5次',
+    ]);
     expect(new Set(rows.map((row) => `${row[9]} ${row[10]}`))).toEqual(new Set(['党委〔2023〕12号 2023-03-30']));
     // Neither the projects the committee rejected, nor the one returned at the check.
     expect(rows).toHaveLength(5);
