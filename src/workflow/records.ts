@@ -45,6 +45,7 @@ export const RECORD_EVENTS = [
   'ADD_PANEL_MEMBER',
   'REMOVE_PANEL_MEMBER',
   'REPLACE_REVIEWER',
+  'ASSIGN_ACCEPTANCE_REVIEWER',
 ] as const;
 export type RecordEvent = (typeof RECORD_EVENTS)[number];
 
@@ -74,6 +75,7 @@ export const RECORD_EVENT_LABELS: Record<RecordEvent, Label> = {
   ADD_PANEL_MEMBER: { zh: '加入评审组', en: 'Panel member added' },
   REMOVE_PANEL_MEMBER: { zh: '移出评审组', en: 'Panel member removed' },
   REPLACE_REVIEWER: { zh: '更换评审人', en: 'Reviewer replaced' },
+  ASSIGN_ACCEPTANCE_REVIEWER: { zh: '分配结项评审人', en: 'Acceptance reviewer assigned' },
 };
 
 /**
@@ -238,7 +240,8 @@ const ADOPTABLE: Adoptable[] = [
     row: `SELECT id, year, title, document_number AS documentNumber, submission_deadline AS submissionDeadline, revision_deadline AS revisionDeadline,
             final_acceptance_date AS finalAcceptanceDate, acceptance_opens_on AS acceptanceOpensOn, funding_first AS fundingFirst, funding_second AS fundingSecond, funding_third AS fundingThird,
             funding_qualified AS fundingQualified, min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax,
-            require_signed_letter AS requireSignedLetter, conflict_scope AS conflictScope, contacts, state, context, machine_id AS machineId, machine_version AS machineVersion,
+            require_signed_letter AS requireSignedLetter, conflict_scope AS conflictScope, contacts, acceptance_criteria AS acceptanceCriteria,
+            min_acceptance_reviews AS minAcceptanceReviews, prize_caps AS prizeCaps, recommendable_grades AS recommendableGrades, state, context, machine_id AS machineId, machine_version AS machineVersion,
             project_machine_version AS projectMachineVersion, version, created_at AS createdAt, updated_at AS updatedAt
           FROM rounds WHERE id = ?`,
     subjectId: (r) => String(r.id),
