@@ -1,5 +1,6 @@
 import { governs } from '../../machines/round.gates.js';
-import { roundStateLabel } from '../../machines/round.lifecycle.js';
+import { roundLifecycle, roundLifecycleV2 } from '../../machines/round.lifecycle.js';
+import { ROUND_1_STATES } from '../../machines/round.types.js';
 import type { RoundCommand, RoundContext, RoundFactsForMachine, RoundState } from '../../machines/round.types.js';
 import type { Principal } from '../auth/principal.js';
 import { endOfShanghaiDay, isoUtc, type Clock } from '../clock.js';
@@ -19,6 +20,9 @@ import type { RoundsRepository } from './rounds.repository.js';
 import type { AmendRoundInput, CreateRoundInput, Round } from './rounds.schemas.js';
 import { changesBetween, checkSettings, DEADLINES, requestedSettings, SETTING_COLUMNS, settingsOf, type Settings, type SettingName } from './round-settings.js';
 import { ExtensionsRepository } from '../extensions/extensions.repository.js';
+
+/** A round state's label from the definition that has it: round@2's own states (公示, grades confirmed) are not round@1's. */
+const roundStateLabelOf = (state: RoundState) => (ROUND_1_STATES.includes(state) ? roundLifecycle : roundLifecycleV2).stateLabel(state);
 
 export const toRound = (row: RoundRow, allowedEvents?: Round['allowedEvents']): Round => ({
   id: row.id,
@@ -40,7 +44,7 @@ export const toRound = (row: RoundRow, allowedEvents?: Round['allowedEvents']): 
   prizeCaps: row.prizeCaps,
   recommendableGrades: row.recommendableGrades,
   state: row.state as RoundState,
-  stateLabel: roundStateLabel(row.state as RoundState),
+  stateLabel: roundStateLabelOf(row.state as RoundState),
   version: row.version,
   publication: row.context.publication ?? null,
   machine: { id: row.machineId, version: row.machineVersion },
