@@ -69,7 +69,9 @@ export async function acceptanceRoutes(app: App, { projects, acceptance }: { pro
           200: json(
             page(ref(AcceptanceAssignmentSchema), '一页结项评审分配 / A page of acceptance assignments'),
             '结项评审分配 / The acceptance assignments',
-            pageExamples({ assigned: { summary: '一名已评分的结项评审人 / One acceptance reviewer who has scored', value: [{ ...ACCEPTANCE_ASSIGNMENT_EXAMPLE, reviewed: true }] } }),
+            pageExamples({
+              assigned: { summary: '一名已评分的结项评审人 / One acceptance reviewer who has scored', value: [{ ...ACCEPTANCE_ASSIGNMENT_EXAMPLE, reviewed: true }] },
+            }),
           ),
           ...problems(400, 'not-found'),
         },

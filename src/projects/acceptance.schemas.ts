@@ -5,12 +5,12 @@
 import { Type, type Static } from 'typebox';
 import { GRADE_PROPOSALS, GRADES, STATES } from '../../machines/project.types.js';
 import { EXAMPLE } from '../http/examples.js';
-import { Id, LabelSchema, Timestamp, ref } from '../http/schemas.js';
+import { Id, LabelSchema, Timestamp, ref, withExamples } from '../http/schemas.js';
 import { CATEGORY_NAMES } from './categories.js';
 
-export const AssignAcceptanceReviewerBody = Type.Object(
-  { reviewerId: Id('结项评审组成员（评审人）/ A member of the round’s acceptance panel (a reviewer)', EXAMPLE.reviewerId) },
-  { additionalProperties: false },
+export const AssignAcceptanceReviewerBody = withExamples(
+  Type.Object({ reviewerId: Id('结项评审组成员（评审人）/ A member of the round’s acceptance panel (a reviewer)', EXAMPLE.reviewerId) }, { additionalProperties: false }),
+  { member: { summary: '结项评审组的一名成员 / A member of the acceptance panel', value: { reviewerId: EXAMPLE.reviewerId } } },
 );
 
 export const AcceptanceAssignmentSchema = Type.Object(
@@ -49,10 +49,9 @@ export const AcceptanceWorklistItemSchema = Type.Object(
     direction: Type.String({ minLength: 1, description: '方向 / Direction', examples: ['member_platforms'] }),
     state: Type.Enum(STATES, { description: '生命周期状态 / Lifecycle state' }),
     stateLabel: ref(LabelSchema),
-    criteria: Type.Array(
-      Type.Object({ key: Type.String({ examples: ['completion'] }), label: ref(LabelSchema) }, { additionalProperties: false }),
-      { description: '批次的结项评审标准 / The round’s acceptance criteria' },
-    ),
+    criteria: Type.Array(Type.Object({ key: Type.String({ examples: ['completion'] }), label: ref(LabelSchema) }, { additionalProperties: false }), {
+      description: '批次的结项评审标准 / The round’s acceptance criteria',
+    }),
     scoreScale: Type.Object(
       { min: Type.Integer({ examples: [0] }), max: Type.Integer({ examples: [20] }) },
       { additionalProperties: false, description: '每项的分值范围 / Range of each criterion' },
@@ -106,7 +105,9 @@ export const ACCEPTANCE_WORKLIST_EXAMPLE: AcceptanceWorklistItem = {
 };
 
 const Mean = (description: string, example: number) =>
-  Type.Union([Type.Number({ examples: [example] }), Type.Null()], { description: `${description}（四舍五入到两位小数，无评分时为 null）/ rounded to 2 decimals; null without reviews` });
+  Type.Union([Type.Number({ examples: [example] }), Type.Null()], {
+    description: `${description}（四舍五入到两位小数，无评分时为 null）/ rounded to 2 decimals; null without reviews`,
+  });
 
 export const AcceptanceScoreEntrySchema = Type.Object(
   {
@@ -136,7 +137,10 @@ export const AcceptanceScoreEntrySchema = Type.Object(
       { description: '组织部的建议，未建议为 null / org_dept’s proposal; null until proposed' },
     ),
     grade: Type.Union([Type.Enum(GRADES), Type.Null()], { description: '党委确认后的等级 / The confirmed grade; null before', examples: [null] }),
-    funding: Type.Union([Type.Integer(), Type.Null()], { description: '资助金额（元），确认后随等级确定 / Funding in whole yuan, following the confirmed grade', examples: [null] }),
+    funding: Type.Union([Type.Integer(), Type.Null()], {
+      description: '资助金额（元），确认后随等级确定 / Funding in whole yuan, following the confirmed grade',
+      examples: [null],
+    }),
   },
   { additionalProperties: false, description: '一个项目的结项评审汇总 / One project’s acceptance scores, aggregated' },
 );
@@ -155,7 +159,10 @@ export const AcceptanceScoresSchema = Type.Object(
     prizeCaps: Type.Record(Type.String(), Type.Integer(), { description: '各奖项的获奖数上限 / Caps on prizes', examples: [{ first: 2 }] }),
     proposals: Type.Object(
       {
-        byGrade: Type.Record(Type.String(), Type.Integer(), { description: '结项验收中的项目各建议等级的个数 / Projects under final acceptance per proposal', examples: [{ first: 1, second: 2 }] }),
+        byGrade: Type.Record(Type.String(), Type.Integer(), {
+          description: '结项验收中的项目各建议等级的个数 / Projects under final acceptance per proposal',
+          examples: [{ first: 1, second: 2 }],
+        }),
         missing: Type.Integer({ minimum: 0, description: '尚无建议的结项验收中项目数 / Projects under final acceptance without a proposal', examples: [0] }),
       },
       { additionalProperties: false, description: '党委确认等级时检查的建议汇总 / The proposals as CONFIRM_GRADES checks them' },

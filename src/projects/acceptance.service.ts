@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { stateLabel } from '../../machines/project.lifecycle.js';
-import type { GradeProposal, ProjectContext, ProjectState } from '../../machines/project.types.js';
+import type { ProjectContext, ProjectState } from '../../machines/project.types.js';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
 import type { AcceptanceCriterion } from '../db/schema.js';
@@ -91,10 +91,9 @@ export class AcceptanceService {
    */
   scores(roundId: string): AcceptanceScores {
     const round = this.sqlite
-      .prepare<
-        [string],
-        { criteria: string; scoreMin: number; scoreMax: number; minAcceptanceReviews: number; prizeCaps: string }
-      >('SELECT acceptance_criteria AS criteria, score_min AS scoreMin, score_max AS scoreMax, min_acceptance_reviews AS minAcceptanceReviews, prize_caps AS prizeCaps FROM rounds WHERE id = ?')
+      .prepare<[string], { criteria: string; scoreMin: number; scoreMax: number; minAcceptanceReviews: number; prizeCaps: string }>(
+        'SELECT acceptance_criteria AS criteria, score_min AS scoreMin, score_max AS scoreMax, min_acceptance_reviews AS minAcceptanceReviews, prize_caps AS prizeCaps FROM rounds WHERE id = ?',
+      )
       .get(roundId);
     if (!round) throw new Problem('not-found', `批次不存在 / Round ${roundId} not found`);
     const criteria = (JSON.parse(round.criteria) as AcceptanceCriterion[]).map(({ key, label }) => ({ key, label }));
@@ -143,12 +142,10 @@ export class AcceptanceService {
         state: project.state as ProjectState,
         reviewCount: count,
         assignedCount: assigned.get(project.id) ?? 0,
-        meanScores: Object.fromEntries(
-          criteria.map(({ key }) => [key, count === 0 ? null : round2(list.reduce((sum, r) => sum + (r.scores[key] ?? 0), 0) / count)]),
-        ) as Record<string, number | null>,
+        meanScores: Object.fromEntries(criteria.map(({ key }) => [key, count === 0 ? null : round2(list.reduce((sum, r) => sum + (r.scores[key] ?? 0), 0) / count)])),
         meanTotal: count === 0 ? null : round2(sumTotal / count),
         exactMean: count === 0 ? Number.NEGATIVE_INFINITY : sumTotal / count,
-        proposal: proposal ? { grade: proposal.grade as GradeProposal, comment: proposal.comment } : null,
+        proposal: proposal ? { grade: proposal.grade, comment: proposal.comment } : null,
         grade: project.grade as AcceptanceScores['items'][number]['grade'],
         funding: project.funding,
       };

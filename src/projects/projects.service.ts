@@ -34,7 +34,7 @@ const PROPOSAL_READERS: readonly string[] = ['org_dept', 'committee', 'auditor']
  * only) and the recorded outcome of the higher-level selection. Absent for project@1.
  */
 function acceptanceFields(row: ProjectRow, role: string | undefined): Pick<ProjectView, 'proposal' | 'recommendationOutcome'> {
-  if (!('proposal' in row.context)) return {};
+  if (row.machineVersion < 2) return {};
   return {
     ...(role !== undefined && PROPOSAL_READERS.includes(role) ? { proposal: row.context.proposal ?? null } : {}),
     recommendationOutcome: row.context.recommendationOutcome ?? null,
@@ -91,7 +91,8 @@ export function transitionsPage(db: Db, kind: 'project' | 'round', id: string, p
  * when it is the actor: an event's answer).
  */
 export function toTransitionView(row: TransitionLogRow, viewer: Principal, nameOf: ActorNameOf = (id) => (id === viewer.id ? viewer.name : null)): TransitionView {
-  const hidden = (row.event === 'SUBMIT_REVIEW' || row.event === 'SUBMIT_ACCEPTANCE_REVIEW') && (viewer.role === 'applicant' || (viewer.role === 'reviewer' && row.actorId !== viewer.id));
+  const hidden =
+    (row.event === 'SUBMIT_REVIEW' || row.event === 'SUBMIT_ACCEPTANCE_REVIEW') && (viewer.role === 'applicant' || (viewer.role === 'reviewer' && row.actorId !== viewer.id));
   return {
     seq: row.seq,
     subject: { kind: row.subjectKind, id: row.subjectId },
@@ -489,7 +490,9 @@ export class ProjectsService {
       const proposal = project.context.proposal;
       if (!proposal) throw new Error(`project ${subjectId} has no proposal although CONFIRM_GRADES was accepted`);
       const command: ProjectCommand =
-        proposal.grade === 'fail' ? { type: 'FAIL', reason: proposal.comment ?? '' } : { type: 'GRADE', grade: proposal.grade, ...(proposal.comment ? { comment: proposal.comment } : {}) };
+        proposal.grade === 'fail'
+          ? { type: 'FAIL', reason: proposal.comment ?? '' }
+          : { type: 'GRADE', grade: proposal.grade, ...(proposal.comment ? { comment: proposal.comment } : {}) };
       return applyStep(this.workflow, this.subjects, { principal, subjectId, command, expectedVersion: null, requestId, now, cause: 'CONFIRM_GRADES' }).entry;
     });
   }

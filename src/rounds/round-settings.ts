@@ -210,7 +210,7 @@ function checkAcceptanceSettings(s: Settings): void {
     throw refuse('minAcceptanceReviews', '最少结项评审份数至少为 1', 'minAcceptanceReviews must be at least 1');
   }
   for (const [grade, cap] of Object.entries(s.prizeCaps)) {
-    if (!Number.isInteger(cap) || (cap as number) < 0) throw refuse(`prizeCaps.${grade}`, '获奖数上限须为非负整数', `prizeCaps.${grade} must be a whole number ≥ 0`);
+    if (!Number.isInteger(cap) || cap < 0) throw refuse(`prizeCaps.${grade}`, '获奖数上限须为非负整数', `prizeCaps.${grade} must be a whole number ≥ 0`);
   }
   if (s.recommendableGrades.length === 0) throw refuse('recommendableGrades', '至少设定一个可推荐的等级', 'recommendableGrades must name at least one grade');
   if (new Set(s.recommendableGrades).size !== s.recommendableGrades.length) {

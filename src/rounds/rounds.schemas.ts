@@ -113,8 +113,10 @@ const RecommendableGrades = Type.Array(Type.Enum(['first', 'second', 'third', 'q
 });
 
 /** A setting as an amendment documents it: fixed once the round has opened. */
-const fixedOnceOpened = <T extends object>(schema: T): T =>
-  ({ ...schema, description: `${(schema as { description?: string }).description ?? ''}；批次开始后不能修改 / fixed once the round has opened` }) as T;
+const fixedOnceOpened = <T extends object>(schema: T): T => ({
+  ...schema,
+  description: `${(schema as { description?: string }).description ?? ''}；批次开始后不能修改 / fixed once the round has opened`,
+});
 
 const ScoreBound = (description: string, example: number, minimum: number) => Type.Integer({ minimum, maximum: 1000, description, examples: [example] });
 

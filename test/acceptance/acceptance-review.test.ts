@@ -13,7 +13,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SECOND_EDITION_LIFECYCLES } from '../../machines/registry.js';
-import type { EventType } from '../../machines/project.types.js';
 import { ADMIN_TOKEN, call, createTestApp, FakeClock, type TestApp } from '../helpers/app.js';
 import { addToPanel, assignReviewers, createDraft, createPanel, createWorld, fire, fireOk, type User, type World } from '../helpers/world.js';
 
@@ -47,10 +46,9 @@ const assignAcceptance = (projectId: string, reviewer: User, headers: Record<str
   call(world.app, world.orgDept.token, { method: 'POST', url: `/api/v1/projects/${projectId}/acceptance-reviewers`, payload: { reviewerId: reviewer.id }, headers });
 
 const review = (projectId: string, reviewer: User, scores: Record<string, number> = SCORES, comment = '活动完成度高，成果材料齐全') =>
-  fire(world, projectId, reviewer, 'SUBMIT_ACCEPTANCE_REVIEW' as EventType, { scores, comment });
+  fire(world, projectId, reviewer, 'SUBMIT_ACCEPTANCE_REVIEW', { scores, comment });
 
-const propose = (projectId: string, grade: string, comment?: string) =>
-  fire(world, projectId, world.orgDept, 'PROPOSE_GRADE' as EventType, { grade, ...(comment ? { comment } : {}) });
+const propose = (projectId: string, grade: string, comment?: string) => fire(world, projectId, world.orgDept, 'PROPOSE_GRADE', { grade, ...(comment ? { comment } : {}) });
 
 async function verified() {
   const response = await call(world.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/verify' });
@@ -168,7 +166,7 @@ describe('the round’s acceptance settings', () => {
       payload: { ...base, documentNumber: '办字〔2024〕3号', acceptanceCriteria: [{ key: 'Effect', label: { zh: '成效', en: 'Effect' } }], recommendableGrades: [] },
     });
     expect(badKey.status).toBe(400);
-    expect(count(t, "SELECT count(*) AS n FROM rounds WHERE year = 2024")).toBe(1);
+    expect(count(t, 'SELECT count(*) AS n FROM rounds WHERE year = 2024')).toBe(1);
     expect((await verified()).valid).toBe(true);
   });
 });
@@ -189,7 +187,11 @@ describe('acceptance assignments', () => {
     const offPanel = await assignAcceptance(P.a, r2);
     expect(offPanel.status).toBe(422);
     expect(offPanel.body.code).toBe('not_on_panel');
-    const notReviewer = await call(t.app, world.orgDept.token, { method: 'POST', url: `/api/v1/projects/${P.a}/acceptance-reviewers`, payload: { reviewerId: world.applicant.id } });
+    const notReviewer = await call(t.app, world.orgDept.token, {
+      method: 'POST',
+      url: `/api/v1/projects/${P.a}/acceptance-reviewers`,
+      payload: { reviewerId: world.applicant.id },
+    });
     expect(notReviewer.status).toBe(422);
     const byApplicant = await call(t.app, world.applicant.token, { method: 'POST', url: `/api/v1/projects/${P.a}/acceptance-reviewers`, payload: { reviewerId: r0.id } });
     expect(byApplicant.status).toBe(403);
@@ -206,9 +208,12 @@ describe('acceptance assignments', () => {
     expect(twice.status).toBe(409);
     expect(twice.body.code).toBe('already_assigned');
     expect(logLength(t)).toBe(before + 1);
-    const entry = t.db.$client.prepare('SELECT subject_kind AS kind, subject_id AS id, event, payload FROM transition_log ORDER BY seq DESC LIMIT 1').get() as Record<string, string>;
+    const entry = t.db.$client.prepare('SELECT subject_kind AS kind, subject_id AS id, event, payload FROM transition_log ORDER BY seq DESC LIMIT 1').get() as Record<
+      string,
+      string
+    >;
     expect(entry).toMatchObject({ kind: 'acceptance_assignment', id: `${P.a}/${r0.id}`, event: 'ASSIGN_ACCEPTANCE_REVIEWER' });
-    expect(JSON.parse(entry.payload)).toEqual({ projectId: P.a, reviewerId: r0.id });
+    expect(JSON.parse(entry.payload!)).toEqual({ projectId: P.a, reviewerId: r0.id });
 
     const listed = await call(t.app, world.committee.token, { method: 'GET', url: `/api/v1/projects/${P.a}/acceptance-reviewers` });
     expect(listed.status).toBe(200);
@@ -252,7 +257,13 @@ describe('acceptance reviews and proposals', () => {
     const worklist = await call(t.app, r0.token, { method: 'GET', url: '/api/v1/my-acceptance-assignments' });
     expect(worklist.status).toBe(200);
     expect(worklist.body.items).toEqual([
-      expect.objectContaining({ id: P.a, state: 'final_acceptance', reviewed: true, scoreScale: { min: 0, max: 20 }, review: expect.objectContaining({ scores: SCORES, total: 51 }) }),
+      expect.objectContaining({
+        id: P.a,
+        state: 'final_acceptance',
+        reviewed: true,
+        scoreScale: { min: 0, max: 20 },
+        review: expect.objectContaining({ scores: SCORES, total: 51 }),
+      }),
     ]);
     expect((await call(t.app, r1.token, { method: 'GET', url: '/api/v1/my-acceptance-assignments' })).body.items).toEqual([
       expect.objectContaining({ id: P.a, reviewed: false, review: null }),
@@ -361,11 +372,11 @@ describe('the committee confirms the grades', () => {
     const second = await fire(world, P.b, world.committee, 'RECOMMEND', { note: '推荐参加省级评选' });
     expect(second.status).toBe(422);
     expect(second.body.violation).toMatchObject({ code: 'grade_not_recommendable', detail: { grade: 'second', eligible: ['first'] } });
-    const outcomeFirst = await fire(world, P.a, world.orgDept, 'RECORD_RECOMMENDATION_OUTCOME' as EventType, { outcome: 'selected', level: '省级' });
+    const outcomeFirst = await fire(world, P.a, world.orgDept, 'RECORD_RECOMMENDATION_OUTCOME', { outcome: 'selected', level: '省级' });
     expect(outcomeFirst.status).toBe(422);
     expect(outcomeFirst.body.violation.code).toBe('not_recommended');
     expect((await fire(world, P.a, world.committee, 'RECOMMEND', { note: '推荐参加省级评选' })).status).toBe(200);
-    const outcome = await fire(world, P.a, world.orgDept, 'RECORD_RECOMMENDATION_OUTCOME' as EventType, { outcome: 'selected', level: '省级', note: '入选示范项目' });
+    const outcome = await fire(world, P.a, world.orgDept, 'RECORD_RECOMMENDATION_OUTCOME', { outcome: 'selected', level: '省级', note: '入选示范项目' });
     expect(outcome.status).toBe(200);
     expect(await project(P.a, world.applicant)).toMatchObject({
       recommended: true,

@@ -107,7 +107,21 @@ describe('audit export', () => {
       ].sort(),
     );
     expect(fs.readdirSync(path.join(bundle, 'tables')).sort()).toEqual(
-      ['files', 'projects', 'reviewer_assignments', 'reviews', 'rounds', 'units', 'users', 'round_extensions', 'panels', 'panel_members', 'letter_revisions']
+      [
+        'files',
+        'projects',
+        'reviewer_assignments',
+        'reviews',
+        'rounds',
+        'units',
+        'users',
+        'round_extensions',
+        'panels',
+        'panel_members',
+        'letter_revisions',
+        'acceptance_assignments',
+        'acceptance_reviews',
+      ]
         .map((table) => `${table}.ndjson`)
         .sort(),
     );

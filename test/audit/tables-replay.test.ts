@@ -77,6 +77,8 @@ describe('the log proves the tables', () => {
         panels: [1, 1],
         panel_members: [3, 3],
         letter_revisions: [4, 4],
+        acceptance_assignments: [0, 0],
+        acceptance_reviews: [0, 0],
       });
 
       const { code, report } = await offline(db, dir);
@@ -279,6 +281,8 @@ const TABLE_COLUMNS_KEY: Record<AuditedTable, string[]> = {
   panels: ['round_id', 'kind'],
   panel_members: ['round_id', 'kind', 'user_id'],
   letter_revisions: ['project_id', 'revision'],
+  acceptance_assignments: ['project_id', 'reviewer_id'],
+  acceptance_reviews: ['project_id', 'reviewer_id'],
 };
 /** The projection field a column is audited under. */
 const FIELD_OF_COLUMN: Record<string, string> = {
@@ -289,7 +293,7 @@ const FIELD_OF_COLUMN: Record<string, string> = {
   content: 'contentSha256',
 };
 const camel = (column: string) => FIELD_OF_COLUMN[column] ?? column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-const JSON_COLUMNS = new Set(['letter', 'context', 'contacts']);
+const JSON_COLUMNS = new Set(['letter', 'context', 'contacts', 'acceptance_criteria', 'prize_caps', 'recommendable_grades', 'scores']);
 const BOOLEAN_COLUMNS = new Set(['active', 'require_signed_letter']);
 
 describe('property: any single audited cell changed is named', () => {
@@ -306,7 +310,8 @@ describe('property: any single audited cell changed is named', () => {
       void r;
       db.$client.pragma('foreign_keys = OFF');
       db.$client.pragma('ignore_check_constraints = ON');
-      const tables = Object.keys(TABLE_COLUMNS_KEY) as AuditedTable[];
+      // Only tables the recorded world has rows in (it scores no final report).
+      const tables = (Object.keys(TABLE_COLUMNS_KEY) as AuditedTable[]).filter((table) => db.$client.prepare(`SELECT 1 FROM ${table} LIMIT 1`).get() !== undefined);
       for (let run = 0; run < RUNS; run += 1) {
         const table = pick(tables);
         const columns = (db.$client.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name);
