@@ -50,6 +50,9 @@ import { extensionsRoutes } from './extensions/extensions.routes.js';
 import { ExtensionsService } from './extensions/extensions.service.js';
 import { ReportsService } from './reports/reports.service.js';
 import { projectsRoutes } from './projects/projects.routes.js';
+import { acceptanceRoutes } from './projects/acceptance.routes.js';
+import { ACCEPTANCE_SCHEMAS } from './projects/acceptance.schemas.js';
+import { AcceptanceService } from './projects/acceptance.service.js';
 import { RoundEventResultSchema, RoundSchema } from './rounds/rounds.schemas.js';
 import { roundsRoutes } from './rounds/rounds.routes.js';
 import { RoundsService } from './rounds/rounds.service.js';
@@ -122,6 +125,7 @@ const NAMED_SCHEMAS = [
   ...PUBLISHED_LIST_SCHEMAS,
   ...EXTENSION_SCHEMAS,
   ...CALENDAR_SCHEMAS,
+  ...ACCEPTANCE_SCHEMAS,
 ];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -241,6 +245,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(extensionsRoutes, { extensions: new ExtensionsService(options.db, clock, committer, workflow.log, rounds, units) });
       await api.register(calendarRoutes, { calendar });
       await api.register(projectsRoutes, { projects });
+      await api.register(acceptanceRoutes, { projects, acceptance: new AcceptanceService(options.db) });
       await api.register(panelRoutes, { panel });
       await api.register(filesRoutes, {
         files: new FilesService(options.db, clock, projects, committer, workflow.log),

@@ -215,6 +215,8 @@ const AUDITED_TABLE_NAMES = [
   'letter_revisions',
   'calendar_years',
   'round_documents',
+  'acceptance_assignments',
+  'acceptance_reviews',
 ] as const;
 const ProjectedValue = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null(), Type.Array(Type.Unknown()), Type.Record(Type.String(), Type.Unknown())], {
   description:

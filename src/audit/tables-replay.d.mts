@@ -13,20 +13,34 @@ export type AuditedTable =
   | 'panel_members'
   | 'letter_revisions'
   | 'calendar_years'
-  | 'round_documents';
+  | 'round_documents'
+  | 'acceptance_assignments'
+  | 'acceptance_reviews';
 export type ProjectionValue = string | number | boolean | null | unknown[] | { [key: string]: unknown };
 /** An audited projection: the fields of PROJECTION_FIELDS[table], plain JSON values. */
 export type Projection = Record<string, ProjectionValue>;
 
 export const AUDITED_TABLES: readonly AuditedTable[];
 export const ROUND_SETTINGS: readonly string[];
-export const ROUND_SETTING_DEFAULTS: Readonly<{ conflictScope: 'family'; contacts: readonly []; acceptanceOpensOn: null }>;
+export const ROUND_SETTING_DEFAULTS: Readonly<{
+  conflictScope: 'family';
+  contacts: readonly [];
+  acceptanceOpensOn: null;
+  acceptanceCriteria: ReadonlyArray<{ key: string; label: { zh: string; en: string } }>;
+  minAcceptanceReviews: 3;
+  prizeCaps: Readonly<Record<string, never>>;
+  recommendableGrades: readonly ['first'];
+}>;
+export const DEFAULT_ACCEPTANCE_CRITERIA: ReadonlyArray<{ key: string; label: { zh: string; en: string } }>;
 export const ROUND_DEADLINES: readonly string[];
 export const KEY_FIELDS: Readonly<Record<AuditedTable, readonly string[]>>;
 export const CRITERIA: readonly string[];
 export const PROJECTION_FIELDS: Readonly<Record<AuditedTable, readonly string[]>>;
 export const TABLE_OF_KIND: Readonly<
-  Record<'unit' | 'user' | 'round' | 'project' | 'assignment' | 'file' | 'extension' | 'panel' | 'panel_member' | 'calendar' | 'round_document', AuditedTable>
+  Record<
+    'unit' | 'user' | 'round' | 'project' | 'assignment' | 'file' | 'extension' | 'panel' | 'panel_member' | 'calendar' | 'round_document' | 'acceptance_assignment',
+    AuditedTable
+  >
 >;
 export const RECORD_MACHINE: 'record';
 

@@ -41,13 +41,18 @@
  *                                  the letter (key project/revision). SUBMIT_REVIEW also
  *                                  writes the reviewer's review (key project/reviewer): scores,
  *                                  total = their sum, commentSha256, logSeq = seq, createdAt =
- *                                  the first, updatedAt = the latest
+ *                                  the first, updatedAt = the latest. SUBMIT_ACCEPTANCE_REVIEW
+ *                                  likewise writes the acceptance review (key project/reviewer):
+ *                                  scores as given, total = their sum, commentSha256, logSeq, times
+ *   acceptance_assignment          ASSIGN_ACCEPTANCE_REVIEWER creates the acceptance assignment (key
+ *                                  project/reviewer) from the payload, the entry's actor and time
  *   round                          CREATE_ROUND: version 1, createdAt = at, updatedAt null (a round
  *                                  is created without one). Every later entry: as for a project; a
  *                                  MIGRATE of the round's projects (payload.projectMachine) moves
  *                                  projectMachineVersion to its `to`; AMEND_ROUND sets each setting
  *                                  of payload.changes to its `to`. Settings added later
- *                                  (conflictScope, contacts, acceptanceOpensOn: null) take their
+ *                                  (conflictScope, contacts, acceptanceOpensOn: null, the acceptance
+ *                                  settings) take their
  *                                  defaults when an older CREATE_ROUND or ADOPT leaves them out
  *   any                            ADOPT: the projection is payload.row, as the row stood when the
  *                                  service first recorded it
@@ -71,6 +76,8 @@ export const AUDITED_TABLES = [
   'letter_revisions',
   'calendar_years',
   'round_documents',
+  'acceptance_assignments',
+  'acceptance_reviews',
 ];
 
 /** The settings of a round, columns fixed at its creation. */
@@ -92,10 +99,32 @@ export const ROUND_SETTINGS = [
   'requireSignedLetter',
   'conflictScope',
   'contacts',
+  'acceptanceCriteria',
+  'minAcceptanceReviews',
+  'prizeCaps',
+  'recommendableGrades',
+];
+
+/** The round settings stored as JSON (arrays and objects). */
+const JSON_ROUND_SETTINGS = new Set(['contacts', 'acceptanceCriteria', 'prizeCaps', 'recommendableGrades']);
+
+/** The acceptance criteria of a round that names none: the notice's three (the migration's column default, src/db/schema.ts). */
+export const DEFAULT_ACCEPTANCE_CRITERIA = [
+  { key: 'completion', label: { zh: '目标完成情况', en: 'Targets achieved' } },
+  { key: 'effect', label: { zh: '实际成效', en: 'Actual effect' } },
+  { key: 'documentation', label: { zh: '材料规范', en: 'Documentation in order' } },
 ];
 
 /** The settings a round created before they existed has (the migration's column defaults). */
-export const ROUND_SETTING_DEFAULTS = { conflictScope: 'family', contacts: [], acceptanceOpensOn: null };
+export const ROUND_SETTING_DEFAULTS = {
+  conflictScope: 'family',
+  contacts: [],
+  acceptanceOpensOn: null,
+  acceptanceCriteria: DEFAULT_ACCEPTANCE_CRITERIA,
+  minAcceptanceReviews: 3,
+  prizeCaps: {},
+  recommendableGrades: ['first'],
+};
 
 /** The round settings an amendment may still change once the round has opened: its deadlines. */
 export const ROUND_DEADLINES = ['submissionDeadline', 'revisionDeadline', 'finalAcceptanceDate', 'acceptanceOpensOn'];
@@ -136,6 +165,8 @@ export const PROJECTION_FIELDS = {
   letter_revisions: ['projectId', 'revision', 'letterSha256', 'savedBy', 'savedAt'],
   calendar_years: ['year', 'holidays', 'workdays', 'version', 'updatedBy', 'updatedAt'],
   round_documents: ['id', 'roundId', 'kind', 'fileName', 'mediaType', 'size', 'sha256', 'contentSha256', 'uploadedBy', 'createdAt'],
+  acceptance_assignments: ['projectId', 'reviewerId', 'assignedBy', 'assignedAt'],
+  acceptance_reviews: ['projectId', 'reviewerId', 'scores', 'total', 'commentSha256', 'logSeq', 'createdAt', 'updatedAt'],
 };
 
 /** The key fields of each table, in the order its key (`a/b/c`) names them. */
@@ -153,6 +184,8 @@ export const KEY_FIELDS = {
   letter_revisions: ['projectId', 'revision'],
   calendar_years: ['year'],
   round_documents: ['id'],
+  acceptance_assignments: ['projectId', 'reviewerId'],
+  acceptance_reviews: ['projectId', 'reviewerId'],
 };
 const NUMERIC_KEY_FIELDS = new Set(['revision', 'year']);
 
@@ -179,6 +212,7 @@ export const TABLE_OF_KIND = {
   panel_member: 'panel_members',
   calendar: 'calendar_years',
   round_document: 'round_documents',
+  acceptance_assignment: 'acceptance_assignments',
 };
 
 /** The machine id of record entries (acts that are not machine transitions). */
@@ -261,8 +295,9 @@ export function projectRow(table, row) {
       };
     case 'rounds': {
       const projection = { id: row.id };
-      for (const setting of ROUND_SETTINGS) projection[setting] = setting === 'requireSignedLetter' ? bool(row[setting]) : orNull(row[setting]);
-      projection.contacts = jsonValue(row.contacts);
+      for (const setting of ROUND_SETTINGS) {
+        projection[setting] = setting === 'requireSignedLetter' ? bool(row[setting]) : JSON_ROUND_SETTINGS.has(setting) ? jsonValue(row[setting]) : orNull(row[setting]);
+      }
       return Object.assign(projection, {
         state: row.state,
         contextSha256: row.contextSha256 ?? jsonSha256(row.context),
@@ -367,6 +402,19 @@ export function projectRow(table, row) {
         workdays: jsonValue(row.workdays),
         version: row.version,
         updatedBy: row.updatedBy,
+        updatedAt: row.updatedAt,
+      };
+    case 'acceptance_assignments':
+      return { projectId: row.projectId, reviewerId: row.reviewerId, assignedBy: row.assignedBy, assignedAt: row.assignedAt };
+    case 'acceptance_reviews':
+      return {
+        projectId: row.projectId,
+        reviewerId: row.reviewerId,
+        scores: jsonValue(row.scores),
+        total: row.total,
+        commentSha256: row.commentSha256 ?? sha256Hex(row.comment),
+        logSeq: row.logSeq,
+        createdAt: row.createdAt,
         updatedAt: row.updatedAt,
       };
     default:
@@ -539,6 +587,9 @@ export class TablesReplayer {
           replaceReason: null,
         });
         return;
+      case 'ASSIGN_ACCEPTANCE_REVIEWER':
+        rows.set(key, { projectId: orNull(payload.projectId), reviewerId: orNull(payload.reviewerId), assignedBy: entry.actorId, assignedAt: entry.at });
+        return;
       case 'UPLOAD_FILE':
         rows.set(key, {
           id: key,
@@ -664,7 +715,29 @@ export class TablesReplayer {
       case 'SUBMIT_REVIEW':
         this.review(entry, payload);
         return;
+      case 'SUBMIT_ACCEPTANCE_REVIEW':
+        this.acceptanceReview(entry, payload);
+        return;
     }
+  }
+
+  /** SUBMIT_ACCEPTANCE_REVIEW: the reviewer's scores by the round's acceptance criteria (key project/reviewer). */
+  acceptanceReview(entry, payload) {
+    const reviews = this.tables.get('acceptance_reviews');
+    const key = `${entry.subjectId}/${entry.actorId}`;
+    const scores = payload.scores && typeof payload.scores === 'object' && !Array.isArray(payload.scores) ? payload.scores : null;
+    const values = scores ? Object.values(scores) : [];
+    const previous = reviews.get(key);
+    reviews.set(key, {
+      projectId: entry.subjectId,
+      reviewerId: entry.actorId,
+      scores,
+      total: scores && values.every((v) => typeof v === 'number') ? values.reduce((sum, v) => sum + v, 0) : null,
+      commentSha256: typeof payload.comment === 'string' ? sha256Hex(payload.comment) : null,
+      logSeq: entry.seq,
+      createdAt: previous ? previous.createdAt : entry.at,
+      updatedAt: entry.at,
+    });
   }
 
   /** CREATE_PROJECT and EDIT_DRAFT that saved a letter (payload.letterRevision) keep that revision. */

@@ -30,7 +30,8 @@ export const STORED_ROWS_SQL: Record<AuditedTable, string> = {
   rounds: `SELECT id, year, title, document_number AS documentNumber, submission_deadline AS submissionDeadline, revision_deadline AS revisionDeadline,
       final_acceptance_date AS finalAcceptanceDate, acceptance_opens_on AS acceptanceOpensOn, funding_first AS fundingFirst, funding_second AS fundingSecond, funding_third AS fundingThird,
       funding_qualified AS fundingQualified, min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax, require_signed_letter AS requireSignedLetter,
-      conflict_scope AS conflictScope, contacts, state, context, machine_id AS machineId, machine_version AS machineVersion, project_machine_version AS projectMachineVersion, version,
+      conflict_scope AS conflictScope, contacts, acceptance_criteria AS acceptanceCriteria, min_acceptance_reviews AS minAcceptanceReviews,
+      prize_caps AS prizeCaps, recommendable_grades AS recommendableGrades, state, context, machine_id AS machineId, machine_version AS machineVersion, project_machine_version AS projectMachineVersion, version,
       created_at AS createdAt, updated_at AS updatedAt
     FROM rounds ORDER BY id`,
   projects: `SELECT id, round_id AS roundId, unit_id AS unitId, category, direction, title, letter, state, context, machine_id AS machineId,
@@ -55,6 +56,10 @@ export const STORED_ROWS_SQL: Record<AuditedTable, string> = {
   round_documents: `SELECT id, round_id AS roundId, kind, file_name AS fileName, media_type AS mediaType, size, sha256, content, uploaded_by AS uploadedBy,
       created_at AS createdAt
     FROM round_documents ORDER BY id`,
+  acceptance_assignments: `SELECT project_id AS projectId, reviewer_id AS reviewerId, assigned_by AS assignedBy, assigned_at AS assignedAt
+    FROM acceptance_assignments ORDER BY project_id, reviewer_id`,
+  acceptance_reviews: `SELECT project_id AS projectId, reviewer_id AS reviewerId, scores, total, comment, log_seq AS logSeq, created_at AS createdAt, updated_at AS updatedAt
+    FROM acceptance_reviews ORDER BY project_id, reviewer_id`,
 };
 
 /** The stored projections of one table, one row at a time. */

@@ -5,8 +5,28 @@
  */
 import { sql } from 'drizzle-orm';
 import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { Letter, ProjectContext } from '../../machines/project.types.js';
+import type { Grade, Letter, ProjectContext } from '../../machines/project.types.js';
 import type { RoundContext } from '../../machines/round.types.js';
+
+/** A criterion the acceptance panel scores (结项评审标准), a round setting. */
+export interface AcceptanceCriterion {
+  key: string;
+  label: { zh: string; en: string };
+}
+
+/** The most projects each prize of a round may go to; an absent grade has no cap. */
+export type PrizeCaps = Partial<Record<'first' | 'second' | 'third', number>>;
+
+/**
+ * A round's acceptance criteria unless it names its own: the notice's three (目标完成情况, 实际成效,
+ * 材料规范). The replay's ROUND_SETTING_DEFAULTS (src/audit/tables-replay.mjs) holds the same list.
+ */
+export const DEFAULT_ACCEPTANCE_CRITERIA: AcceptanceCriterion[] = [
+  { key: 'completion', label: { zh: '目标完成情况', en: 'Targets achieved' } },
+  { key: 'effect', label: { zh: '实际成效', en: 'Actual effect' } },
+  { key: 'documentation', label: { zh: '材料规范', en: 'Documentation in order' } },
+];
+const DEFAULT_ACCEPTANCE_CRITERIA_SQL = JSON.stringify(DEFAULT_ACCEPTANCE_CRITERIA);
 
 /** A contact person of a round's notice (联系人). */
 export interface RoundContact {
@@ -80,6 +100,24 @@ export const rounds = sqliteTable(
       .$type<RoundContact[]>()
       .notNull()
       .default(sql`'[]'`),
+    /**
+     * 结项评审 (project@2): the criteria the acceptance panel scores, each { key, label: { zh, en } },
+     * on the round's score scale; the acceptance reviews a grade proposal needs; the most projects
+     * each prize may go to ({} = no cap); the grades the committee may recommend upward.
+     */
+    acceptanceCriteria: text({ mode: 'json' })
+      .$type<AcceptanceCriterion[]>()
+      .notNull()
+      .default(sql`'${sql.raw(DEFAULT_ACCEPTANCE_CRITERIA_SQL)}'`),
+    minAcceptanceReviews: integer().notNull().default(3),
+    prizeCaps: text({ mode: 'json' })
+      .$type<PrizeCaps>()
+      .notNull()
+      .default(sql`'{}'`),
+    recommendableGrades: text({ mode: 'json' })
+      .$type<Grade[]>()
+      .notNull()
+      .default(sql`'["first"]'`),
     /** The round machine's state, beside its persisted context (as for projects). */
     state: text().notNull().default('open'),
     context: text({ mode: 'json' })
@@ -233,6 +271,48 @@ export const roundExtensions = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.roundId, t.unitId] })],
 );
+/**
+ * 结项评审 (project@2): the members of the round's acceptance panel assigned to a project's final
+ * report, apart from the review stage's assignments.
+ */
+export const acceptanceAssignments = sqliteTable(
+  'acceptance_assignments',
+  {
+    projectId: text()
+      .notNull()
+      .references(() => projects.id),
+    reviewerId: text()
+      .notNull()
+      .references(() => users.id),
+    assignedBy: text()
+      .notNull()
+      .references(() => users.id),
+    assignedAt: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.reviewerId] }), index('acceptance_assignments_reviewer_idx').on(t.reviewerId)],
+);
+
+/** An acceptance reviewer's scores of a final report, by the round's acceptance criteria (a resubmission replaces them). */
+export const acceptanceReviews = sqliteTable(
+  'acceptance_reviews',
+  {
+    projectId: text()
+      .notNull()
+      .references(() => projects.id),
+    reviewerId: text()
+      .notNull()
+      .references(() => users.id),
+    /** criterion key → score, as SUBMIT_ACCEPTANCE_REVIEW gave them. */
+    scores: text({ mode: 'json' }).$type<Record<string, number>>().notNull(),
+    total: integer().notNull(),
+    comment: text().notNull(),
+    /** The transition-log entry that recorded the latest version of this review. */
+    logSeq: integer().notNull(),
+    createdAt: text().notNull(),
+    updatedAt: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.reviewerId] })],
+);
 
 /** The named panels of a round: `review` (评审组) and `acceptance` (结项评审组). */
 export const panels = sqliteTable(
@@ -344,7 +424,21 @@ export const roundDocuments = sqliteTable(
  * round's signed list) have record entries (created, amended, deactivated); `log` is the log itself
  * (an operator's acknowledgement of a refused head).
  */
-export const SUBJECT_KINDS = ['project', 'round', 'unit', 'user', 'assignment', 'file', 'log', 'extension', 'panel', 'panel_member', 'calendar', 'round_document'] as const;
+export const SUBJECT_KINDS = [
+  'project',
+  'round',
+  'unit',
+  'user',
+  'assignment',
+  'file',
+  'log',
+  'extension',
+  'panel',
+  'panel_member',
+  'calendar',
+  'round_document',
+  'acceptance_assignment',
+] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
 /**
@@ -510,3 +604,5 @@ export type PanelMemberRow = typeof panelMembers.$inferSelect;
 export type LetterRevisionRow = typeof letterRevisions.$inferSelect;
 export type CalendarYearRow = typeof calendarYears.$inferSelect;
 export type RoundDocumentRow = typeof roundDocuments.$inferSelect;
+export type AcceptanceAssignmentRow = typeof acceptanceAssignments.$inferSelect;
+export type AcceptanceReviewRow = typeof acceptanceReviews.$inferSelect;

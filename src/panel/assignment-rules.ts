@@ -88,3 +88,50 @@ export function refusalProblem(refusal: PairRefusal, projectState: string, field
       return new Problem('unprocessable', refusal.detail, { field, code: refusal.code });
   }
 }
+
+/** The round's acceptance panel (结项评审组), or a 409 when it is not named or has no active member. */
+export function acceptancePanelOf(panel: Pick<PanelRepository, 'panel' | 'activeMemberIds'>, roundId: string): ReadonlySet<string> {
+  if (!panel.panel(roundId, 'acceptance')) {
+    throw new Problem('conflict', '本批次尚未组建结项评审组 / The round has no acceptance panel yet: name it first (PUT /rounds/{id}/panels/acceptance)', {
+      code: 'panel_not_named',
+    });
+  }
+  const members = panel.activeMemberIds(roundId, 'acceptance');
+  if (members.size === 0) {
+    throw new Problem('conflict', '结项评审组没有在任成员 / The round’s acceptance panel has no active member', { code: 'panel_empty' });
+  }
+  return members;
+}
+
+/**
+ * Why this member of the acceptance panel may not be assigned to this project's final report now,
+ * or null: the project under final acceptance, an active reviewer, an active member of the round's
+ * acceptance panel, no conflict of interest (the round's scope, as for the review panel), not
+ * assigned twice.
+ */
+export function acceptancePairRefusal(
+  panel: Pick<PanelRepository, 'reviewer'>,
+  context: PanelContext,
+  project: { id: string; unitId: string; state: string },
+  reviewerId: string,
+  isAssigned: (projectId: string, reviewerId: string) => boolean,
+): PairRefusal | null {
+  if (project.state !== 'final_acceptance') {
+    const label = stateLabel(project.state as ProjectState);
+    return {
+      code: 'wrong_state',
+      detail: `项目处于「${label.zh}」，只有结项验收中的项目可以分配结项评审 / The project is ${label.en}; acceptance reviewers are assigned while it is under final acceptance`,
+    };
+  }
+  const reviewer = panel.reviewer(reviewerId);
+  if (!reviewer || reviewer.role !== 'reviewer' || !reviewer.active) {
+    return { code: 'not_a_reviewer', detail: `不是有效的评审人 / ${reviewerId} is not an active reviewer` };
+  }
+  if (!context.members.has(reviewerId)) {
+    return { code: 'not_on_panel', detail: `不是本批次结项评审组的在任成员 / ${reviewerId} is not an active member of the round’s acceptance panel` };
+  }
+  if (reviewer.unitId !== null && context.conflicting(project.unitId).includes(reviewer.unitId)) {
+    return { code: 'conflict_of_interest', detail: COI_DETAIL[context.scope], conflictingUnitId: reviewer.unitId };
+  }
+  return isAssigned(project.id, reviewerId) ? { code: 'already_assigned', detail: '该结项评审人已分配 / Acceptance reviewer already assigned' } : null;
+}

@@ -9,15 +9,32 @@ import { letterSha256 } from '../workflow/records.js';
 import type { ProjectsRepository } from './projects.repository.js';
 
 /** The facts of a round that the project machine's guards read. */
-export type RoundFacts = Pick<Facts, 'submissionClosesAt' | 'revisionClosesAt' | 'minReviews' | 'scoreMin' | 'scoreMax' | 'funding'>;
+export type RoundFacts = Pick<Facts, 'submissionClosesAt' | 'revisionClosesAt' | 'minReviews' | 'scoreMin' | 'scoreMax' | 'funding'> &
+  Required<Pick<Facts, 'minAcceptanceReviews' | 'acceptanceCriteria' | 'recommendableGrades'>>;
 
 /** The columns of a round that its facts come from. */
 export type RoundSettings = Pick<
   RoundRow,
-  'submissionDeadline' | 'revisionDeadline' | 'minReviews' | 'scoreMin' | 'scoreMax' | 'fundingFirst' | 'fundingSecond' | 'fundingThird' | 'fundingQualified'
+  | 'submissionDeadline'
+  | 'revisionDeadline'
+  | 'minReviews'
+  | 'scoreMin'
+  | 'scoreMax'
+  | 'fundingFirst'
+  | 'fundingSecond'
+  | 'fundingThird'
+  | 'fundingQualified'
+  | 'acceptanceCriteria'
+  | 'minAcceptanceReviews'
+  | 'recommendableGrades'
 >;
 
-export function roundFacts(row: RoundSettings): RoundFacts {
+/** The same columns as a prepared statement reads them: the JSON ones as text. */
+export type RawRoundSettings = Omit<RoundSettings, 'acceptanceCriteria' | 'recommendableGrades'> & { acceptanceCriteria: string; recommendableGrades: string };
+
+const parsed = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
+
+export function roundFacts(row: RoundSettings | RawRoundSettings): RoundFacts {
   return {
     submissionClosesAt: endOfShanghaiDay(row.submissionDeadline),
     revisionClosesAt: row.revisionDeadline === null ? null : endOfShanghaiDay(row.revisionDeadline),
@@ -25,6 +42,9 @@ export function roundFacts(row: RoundSettings): RoundFacts {
     scoreMin: row.scoreMin,
     scoreMax: row.scoreMax,
     funding: { first: row.fundingFirst, second: row.fundingSecond, third: row.fundingThird, qualified: row.fundingQualified },
+    minAcceptanceReviews: row.minAcceptanceReviews,
+    acceptanceCriteria: parsed<RoundSettings['acceptanceCriteria']>(row.acceptanceCriteria).map((c) => c.key),
+    recommendableGrades: parsed<RoundSettings['recommendableGrades']>(row.recommendableGrades),
   };
 }
 
@@ -45,6 +65,11 @@ export class ProjectFacts implements Facts {
   readonly scoreMax: number;
   readonly funding: Facts['funding'];
   readonly signedLetterRequired: boolean;
+  readonly minAcceptanceReviews: number;
+  readonly acceptanceCriteria: string[];
+  readonly recommendableGrades: NonNullable<Facts['recommendableGrades']>;
+  private acceptanceAssigned: string[] | undefined;
+  private acceptanceReviewed: string[] | undefined;
   private conflicting: string[] | undefined;
   private assigned: string[] | undefined;
   private reviewed: string[] | undefined;
@@ -69,6 +94,17 @@ export class ProjectFacts implements Facts {
     this.scoreMax = round.scoreMax;
     this.funding = round.funding;
     this.signedLetterRequired = signedLetterRequired;
+    this.minAcceptanceReviews = round.minAcceptanceReviews;
+    this.acceptanceCriteria = round.acceptanceCriteria;
+    this.recommendableGrades = round.recommendableGrades;
+  }
+
+  get acceptanceReviewerIds(): string[] {
+    return (this.acceptanceAssigned ??= this.repository.acceptanceReviewerIds(this.project.id));
+  }
+
+  get acceptanceReviewedIds(): string[] {
+    return (this.acceptanceReviewed ??= this.repository.acceptanceReviewedIds(this.project.id));
   }
 
   /**

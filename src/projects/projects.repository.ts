@@ -5,12 +5,12 @@
  * Drizzle's query builder.
  */
 import type Database from 'better-sqlite3';
-import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
-import type { FileChecksum, Letter, ProjectContext, ProjectState, Scores } from '../../machines/project.types.js';
+import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { FileChecksum, GradeProposal, Letter, ProjectContext, ProjectState, Scores } from '../../machines/project.types.js';
 import type { Db } from '../db/client.js';
-import { projects, reviewerAssignments, reviews, users, type ProjectRow } from '../db/schema.js';
+import { acceptanceAssignments, acceptanceReviews, projects, reviewerAssignments, reviews, users, type ProjectRow } from '../db/schema.js';
 import { after } from '../http/paging.js';
-import { roundFacts, type RoundFacts, type RoundSettings } from './project-facts.js';
+import { roundFacts, type RawRoundSettings, type RoundFacts } from './project-facts.js';
 
 interface RawProject extends Omit<ProjectRow, 'letter' | 'context'> {
   letter: string;
@@ -24,7 +24,8 @@ const PROJECT_COLUMNS = `id, round_id AS roundId, unit_id AS unitId, category, d
 /** The round's settings that its projects' guards read: fixed once the round is created. */
 const ROUND_SETTING_COLUMNS = `submission_deadline AS submissionDeadline, revision_deadline AS revisionDeadline,
   funding_first AS fundingFirst, funding_second AS fundingSecond, funding_third AS fundingThird, funding_qualified AS fundingQualified,
-  min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax, require_signed_letter AS requireSignedLetter`;
+  min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax, require_signed_letter AS requireSignedLetter,
+  acceptance_criteria AS acceptanceCriteria, min_acceptance_reviews AS minAcceptanceReviews, recommendable_grades AS recommendableGrades`;
 
 /** What a round's gates read of it fresh with each project event. */
 export interface RoundStage {
@@ -59,7 +60,7 @@ export class ProjectsRepository {
     const sqlite: Database.Database = db.$client;
     this.statements = {
       project: sqlite.prepare<[string], RawProject>(`SELECT ${PROJECT_COLUMNS} FROM projects WHERE id = ?`),
-      roundSettings: sqlite.prepare<[string], RoundSettings & { requireSignedLetter: number }>(`SELECT ${ROUND_SETTING_COLUMNS} FROM rounds WHERE id = ?`),
+      roundSettings: sqlite.prepare<[string], RawRoundSettings & { requireSignedLetter: number }>(`SELECT ${ROUND_SETTING_COLUMNS} FROM rounds WHERE id = ?`),
       roundState: sqlite.prepare<[string], RoundStage>(
         `SELECT state, machine_version AS machineVersion, project_machine_version AS projectMachineVersion,
           final_acceptance_date AS finalAcceptanceDate, acceptance_opens_on AS acceptanceOpensOn,
@@ -92,6 +93,19 @@ export class ProjectsRepository {
         `UPDATE projects SET context = @context, machine_id = @machineId, machine_version = @machineVersion,
            version = @version, grade = @grade, funding = @funding, updated_at = @updatedAt
          WHERE id = @id AND version = @expectedVersion`,
+      ),
+      // 结项评审 (project@2): the acceptance panel's assignments and reviews, and the round's proposals.
+      acceptanceAssigned: sqlite.prepare<[string], { reviewerId: string }>('SELECT reviewer_id AS reviewerId FROM acceptance_assignments WHERE project_id = ?'),
+      isAcceptanceAssigned: sqlite.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM acceptance_assignments WHERE project_id = ? AND reviewer_id = ?'),
+      acceptanceReviewed: sqlite.prepare<[string], { reviewerId: string }>('SELECT reviewer_id AS reviewerId FROM acceptance_reviews WHERE project_id = ?'),
+      upsertAcceptanceReview: sqlite.prepare(
+        `INSERT INTO acceptance_reviews (project_id, reviewer_id, scores, total, comment, log_seq, created_at, updated_at)
+         VALUES (@projectId, @reviewerId, @scores, @total, @comment, @logSeq, @at, @at)
+         ON CONFLICT (project_id, reviewer_id) DO UPDATE SET scores = excluded.scores, total = excluded.total, comment = excluded.comment,
+           log_seq = excluded.log_seq, updated_at = excluded.updated_at`,
+      ),
+      underAcceptance: sqlite.prepare<[string], { id: string; proposal: string | null }>(
+        "SELECT id, json_extract(context, '$.proposal.grade') AS proposal FROM projects WHERE round_id = ? AND state = 'final_acceptance' ORDER BY id",
       ),
       upsertReview: sqlite.prepare(
         `INSERT INTO reviews (project_id, reviewer_id, direction, innovation, practicality, breadth, exemplarity, total, comment, log_seq, created_at, updated_at)
@@ -203,6 +217,38 @@ export class ProjectsRepository {
     });
   }
 
+  /** The members of the acceptance panel assigned to the project's final report. */
+  acceptanceReviewerIds(projectId: string): string[] {
+    return this.statements.acceptanceAssigned.all(projectId).map((r) => r.reviewerId);
+  }
+
+  isAcceptanceAssigned(projectId: string, reviewerId: string): boolean {
+    return this.statements.isAcceptanceAssigned.get(projectId, reviewerId) !== undefined;
+  }
+
+  /** Who has scored the project's final report. */
+  acceptanceReviewedIds(projectId: string): string[] {
+    return this.statements.acceptanceReviewed.all(projectId).map((r) => r.reviewerId);
+  }
+
+  /** One acceptance review, replacing the reviewer's earlier one (its first time kept). */
+  upsertAcceptanceReview(review: { projectId: string; reviewerId: string; scores: Record<string, number>; comment: string; logSeq: number; at: string }): void {
+    this.statements.upsertAcceptanceReview.run({
+      projectId: review.projectId,
+      reviewerId: review.reviewerId,
+      scores: JSON.stringify(review.scores),
+      total: Object.values(review.scores).reduce((sum, score) => sum + score, 0),
+      comment: review.comment,
+      logSeq: review.logSeq,
+      at: review.at,
+    });
+  }
+
+  /** The round's projects under final acceptance, by id, each with org_dept's proposed grade (or null). */
+  underAcceptance(roundId: string): Array<{ id: string; proposal: GradeProposal | null }> {
+    return this.statements.underAcceptance.all(roundId) as Array<{ id: string; proposal: GradeProposal | null }>;
+  }
+
   insert(row: ProjectRow): ProjectRow {
     return this.db.insert(projects).values(row).returning().get();
   }
@@ -221,7 +267,9 @@ export class ProjectsRepository {
         .select({ id: reviewerAssignments.projectId })
         .from(reviewerAssignments)
         .where(and(eq(reviewerAssignments.reviewerId, filter.assignedTo), eq(reviewerAssignments.state, 'assigned')));
-      conditions.push(inArray(projects.id, assigned));
+      // A reviewer's projects: those it reviews, and those whose final report it scores (结项评审).
+      const acceptance = this.db.select({ id: acceptanceAssignments.projectId }).from(acceptanceAssignments).where(eq(acceptanceAssignments.reviewerId, filter.assignedTo));
+      conditions.push(or(inArray(projects.id, assigned), inArray(projects.id, acceptance))!);
     }
     const rows = this.db
       .select()
@@ -291,4 +339,24 @@ export class ProjectsRepository {
       .all()
       .map((row) => ({ ...row, reviewed: row.reviewed === 1 }));
   }
+}
+
+/** The acceptance panel's assignments of a project's final report, with names and whether each has scored (结项评审). */
+export function acceptanceAssignmentsPage(db: Db, projectId: string, afterKey: readonly [string, string] | undefined, limit: number) {
+  return db
+    .select({
+      projectId: acceptanceAssignments.projectId,
+      reviewerId: acceptanceAssignments.reviewerId,
+      reviewerName: users.name,
+      assignedBy: acceptanceAssignments.assignedBy,
+      assignedAt: acceptanceAssignments.assignedAt,
+      reviewed: sql<number>`EXISTS (SELECT 1 FROM ${acceptanceReviews} WHERE ${acceptanceReviews.projectId} = ${acceptanceAssignments.projectId} AND ${acceptanceReviews.reviewerId} = ${acceptanceAssignments.reviewerId})`,
+    })
+    .from(acceptanceAssignments)
+    .innerJoin(users, eq(users.id, acceptanceAssignments.reviewerId))
+    .where(and(eq(acceptanceAssignments.projectId, projectId), afterKey ? after([acceptanceAssignments.assignedAt, acceptanceAssignments.reviewerId], afterKey) : undefined))
+    .orderBy(asc(acceptanceAssignments.assignedAt), asc(acceptanceAssignments.reviewerId))
+    .limit(limit)
+    .all()
+    .map((row) => ({ ...row, reviewed: row.reviewed === 1 }));
 }

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { GradeSchema, PROJECT_EVENT_SCHEMAS } from '../../machines/project.events.js';
-import { EVENT_TYPES, STATES, type EventType, type ProjectCommand } from '../../machines/project.types.js';
+import { EVENT_TYPES, GRADE_PROPOSALS, RECOMMENDATION_OUTCOMES, STATES, type EventType, type ProjectCommand } from '../../machines/project.types.js';
 import { ROUND_EVENT_TYPES, ROUND_STATES } from '../../machines/round.types.js';
 import { SUBJECT_KINDS } from '../db/schema.js';
 import { EXAMPLE } from '../http/examples.js';
@@ -77,6 +77,44 @@ export const ProjectSchema = Type.Object(
       description: '资助金额（元），由 GRADE 或 FAIL 确定 / Whole yuan; set by GRADE (from the round) or FAIL (0)',
     }),
     recommended: Type.Boolean({ description: '是否已择优推荐 / Recommended upward', examples: [false] }),
+    proposal: Type.Optional(
+      Type.Union(
+        [
+          Type.Object(
+            {
+              grade: Type.Enum(GRADE_PROPOSALS, { description: '建议等级，或 fail 建议不予结项 / The proposed grade, or fail', examples: ['second'] }),
+              comment: Type.Union([Type.String(), Type.Null()], { description: '说明 / Comment', examples: ['结项评审平均分 86.3，位列第 4'] }),
+            },
+            { additionalProperties: false },
+          ),
+          Type.Null(),
+        ],
+        {
+          description:
+            '组织部依结项评审分数提出的建议（project@2），党委确认前可改；只向组织部、党委与审计人员给出，未建议为 null / ' +
+            'org_dept’s proposal from the acceptance scores (project@2), open to change until the committee confirms; shown to org_dept, the committee and auditors only; null until proposed',
+        },
+      ),
+    ),
+    recommendationOutcome: Type.Optional(
+      Type.Union(
+        [
+          Type.Object(
+            {
+              outcome: Type.Enum(RECOMMENDATION_OUTCOMES, { description: 'selected 入选，not_selected 未入选 / selected or not_selected', examples: ['selected'] }),
+              level: Type.String({ description: '评选层级 / Level of the selection', examples: ['省级'] }),
+              note: Type.Union([Type.String(), Type.Null()], { description: '说明 / Note', examples: ['入选省委教育工委党建工作示范项目'] }),
+            },
+            { additionalProperties: false },
+          ),
+          Type.Null(),
+        ],
+        {
+          description:
+            '被推荐项目的上级评选结果，由组织部记录（project@2），未记录为 null / The higher-level selection’s outcome for a recommended project, recorded by org_dept (project@2); null until recorded',
+        },
+      ),
+    ),
     submissions: Type.Integer({ minimum: 0, description: '提交申报的次数 / Times submitted', examples: [1] }),
     machine: MachineRef,
     createdBy: Id('创建者 / Created by', EXAMPLE.applicantId),

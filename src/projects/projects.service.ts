@@ -8,25 +8,40 @@ import type { Principal } from '../auth/principal.js';
 import { isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { GroupCommitter } from '../db/group-commit.js';
-import type { ProjectRow, TransitionLogRow } from '../db/schema.js';
+import { acceptanceAssignments, type ProjectRow, type TransitionLogRow } from '../db/schema.js';
 import { DEFAULT_PAGE_SIZE, decodeKeyCursor, encodeKeyCursor, decodeSeqCursor, encodeSeqCursor, pageOf, pageSize, type Page, type PageQuery } from '../http/paging.js';
 import { Problem } from '../http/problems.js';
 import { newId } from '../ids.js';
-import { pairRefusal, refusalProblem, reviewPanelOf } from '../panel/assignment-rules.js';
+import { acceptancePairRefusal, acceptancePanelOf, pairRefusal, refusalProblem, reviewPanelOf } from '../panel/assignment-rules.js';
 import { ConflictRules } from '../panel/conflict.js';
 import { PanelRepository } from '../panel/panel.repository.js';
 import type { UnitsService } from '../units/units.service.js';
 import { actorNames, type ActorNameOf } from '../users/actor-names.js';
-import { appendRecord, contextSha256, letterSha256, recordAssignment } from '../workflow/records.js';
+import { appendRecord, assignmentSubjectId, contextSha256, letterSha256, recordAssignment } from '../workflow/records.js';
 import { applyStep, requestHash, runStep, type StepReply, type Subjects, type WorkflowStores } from '../workflow/step.js';
 import { directionBelongsTo, type Category } from './categories.js';
 import { ProjectFacts, loggedPayload } from './project-facts.js';
-import type { ProjectsRepository } from './projects.repository.js';
+import { acceptanceAssignmentsPage, type ProjectsRepository } from './projects.repository.js';
 import { LetterRevisionsRepository } from './letter-revisions.repository.js';
 import type { CreateProjectInput, ListProjectsInput, PatchProjectInput, ProjectView, TransitionView } from './projects.schemas.js';
 import type { LetterRevisionSummary, LetterRevisionView } from './letter-revisions.schemas.js';
 
-export function toProjectView(row: ProjectRow, events?: string[]): ProjectView {
+/** Who sees org_dept's grade proposal before the committee confirms it. */
+const PROPOSAL_READERS: readonly string[] = ['org_dept', 'committee', 'auditor'];
+
+/**
+ * project@2's acceptance fields of the view: the proposal (org_dept, the committee and auditors
+ * only) and the recorded outcome of the higher-level selection. Absent for project@1.
+ */
+function acceptanceFields(row: ProjectRow, role: string | undefined): Pick<ProjectView, 'proposal' | 'recommendationOutcome'> {
+  if (row.machineVersion < 2) return {};
+  return {
+    ...(role !== undefined && PROPOSAL_READERS.includes(role) ? { proposal: row.context.proposal ?? null } : {}),
+    recommendationOutcome: row.context.recommendationOutcome ?? null,
+  };
+}
+
+export function toProjectView(row: ProjectRow, events?: string[], role?: string): ProjectView {
   return {
     id: row.id,
     roundId: row.roundId,
@@ -41,6 +56,7 @@ export function toProjectView(row: ProjectRow, events?: string[]): ProjectView {
     grade: row.grade,
     funding: row.funding,
     recommended: row.context.recommended,
+    ...acceptanceFields(row, role),
     submissions: row.context.submissions,
     machine: { id: row.machineId, version: row.machineVersion },
     createdBy: row.createdBy,
@@ -75,7 +91,8 @@ export function transitionsPage(db: Db, kind: 'project' | 'round', id: string, p
  * when it is the actor: an event's answer).
  */
 export function toTransitionView(row: TransitionLogRow, viewer: Principal, nameOf: ActorNameOf = (id) => (id === viewer.id ? viewer.name : null)): TransitionView {
-  const hidden = row.event === 'SUBMIT_REVIEW' && (viewer.role === 'applicant' || (viewer.role === 'reviewer' && row.actorId !== viewer.id));
+  const hidden =
+    (row.event === 'SUBMIT_REVIEW' || row.event === 'SUBMIT_ACCEPTANCE_REVIEW') && (viewer.role === 'applicant' || (viewer.role === 'reviewer' && row.actorId !== viewer.id));
   return {
     seq: row.seq,
     subject: { kind: row.subjectKind, id: row.subjectId },
@@ -179,6 +196,16 @@ export class ProjectsService {
         if (command.type === 'SUBMIT_REVIEW') {
           this.repository.upsertReview({ projectId: project.id, reviewerId: principal.id, scores: command.scores, comment: command.comment, logSeq: entry.seq, at: entry.at });
         }
+        if (command.type === 'SUBMIT_ACCEPTANCE_REVIEW') {
+          this.repository.upsertAcceptanceReview({
+            projectId: project.id,
+            reviewerId: principal.id,
+            scores: command.scores,
+            comment: command.comment,
+            logSeq: entry.seq,
+            at: entry.at,
+          });
+        }
       },
       ...(enforceRoundGates
         ? { gate: (project: ProjectRow, facts: Facts, request: { now: number; cause?: RoundEventType }) => this.gateFacts(project, facts, request.now, request.cause) }
@@ -196,7 +223,7 @@ export class ProjectsService {
       case 'applicant':
         return principal.unitId !== null && this.unitsService.subtree(principal.unitId).includes(project.unitId);
       case 'reviewer':
-        return this.repository.isAssigned(project.id, principal.id);
+        return this.repository.isAssigned(project.id, principal.id) || this.repository.isAcceptanceAssigned(project.id, principal.id);
       case 'admin':
         return false;
     }
@@ -319,14 +346,14 @@ export class ProjectsService {
       query.limit ?? DEFAULT_PAGE_SIZE,
     );
     const submitted = this.letterRevisions.submittedOf(rows.map((row) => row.id));
-    const items = rows.map((row) => ({ ...toProjectView(row), submittedLetterRevision: submitted.get(row.id) ?? null }));
+    const items = rows.map((row) => ({ ...toProjectView(row, undefined, principal.role), submittedLetterRevision: submitted.get(row.id) ?? null }));
     const last = items.at(-1);
     return { items, nextCursor: more && last ? encodeCursor(last.id) : null };
   }
 
   get(principal: Principal, id: string): ProjectView {
     const row = this.findVisible(principal, id);
-    return { ...toProjectView(row, this.allowedFor(principal, row)), submittedLetterRevision: this.letterRevisions.submitted(id) };
+    return { ...toProjectView(row, this.allowedFor(principal, row), principal.role), submittedLetterRevision: this.letterRevisions.submitted(id) };
   }
 
   /** A page of the project's letter revisions, oldest first, without the letters. */
@@ -432,7 +459,7 @@ export class ProjectsService {
         },
         {
           reply: ({ row, entry, snapshot }) =>
-            JSON.stringify({ project: toProjectView(row, this.allowedFor(principal, row, snapshot)), transition: toTransitionView(entry, principal) }),
+            JSON.stringify({ project: toProjectView(row, this.allowedFor(principal, row, snapshot), principal.role), transition: toTransitionView(entry, principal) }),
           versionOf: (reply) => (JSON.parse(reply) as { project: { version: number } }).project.version,
         },
       ),
@@ -450,6 +477,73 @@ export class ProjectsService {
         (subjectId) =>
           applyStep(this.workflow, this.subjects, { principal, subjectId, command: { type: 'START' }, expectedVersion: null, requestId, now, cause: 'PUBLISH_LIST' }).entry,
       );
+  }
+
+  /**
+   * CONFIRM_GRADES carried out: for every project of the round under final acceptance, GRADE with
+   * org_dept's proposed grade or FAIL with its comment, each its own step and log entry, caused by
+   * the committee's confirmation. Synchronous, for the caller's transaction (the round's event).
+   */
+  confirmProposals(principal: Principal, roundId: string, requestId: string, now: number): TransitionLogRow[] {
+    return this.repository.underAcceptance(roundId).map(({ id: subjectId }) => {
+      const project = this.repository.project(subjectId)!;
+      const proposal = project.context.proposal;
+      if (!proposal) throw new Error(`project ${subjectId} has no proposal although CONFIRM_GRADES was accepted`);
+      const command: ProjectCommand =
+        proposal.grade === 'fail'
+          ? { type: 'FAIL', reason: proposal.comment ?? '' }
+          : { type: 'GRADE', grade: proposal.grade, ...(proposal.comment ? { comment: proposal.comment } : {}) };
+      return applyStep(this.workflow, this.subjects, { principal, subjectId, command, expectedVersion: null, requestId, now, cause: 'CONFIRM_GRADES' }).entry;
+    });
+  }
+
+  /**
+   * One member of the round's acceptance panel for a project's final report (结项评审), and its
+   * ASSIGN_ACCEPTANCE_REVIEWER entry: the project under final acceptance, the reviewer an active member
+   * of the acceptance panel, without a conflict of interest under the round's scope, once.
+   */
+  assignAcceptanceReviewer(principal: Principal, id: string, reviewerId: string, requestId: string) {
+    return this.committer.run(() => {
+      const project = this.findVisible(principal, id);
+      const round = this.panel.roundOf(project.roundId)!;
+      const members = acceptancePanelOf(this.panel, project.roundId);
+      const refusal = acceptancePairRefusal(
+        this.panel,
+        { members, scope: round.conflictScope, conflicting: this.conflicts.forScope(round.conflictScope) },
+        project,
+        reviewerId,
+        (projectId, reviewer) => this.repository.isAcceptanceAssigned(projectId, reviewer),
+      );
+      if (refusal) throw refusalProblem(refusal, project.state, 'reviewerId', (ids) => this.conflicts.named(ids));
+      const assignedAt = isoUtc(this.clock.now());
+      this.db.insert(acceptanceAssignments).values({ projectId: id, reviewerId, assignedBy: principal.id, assignedAt }).run();
+      appendRecord(
+        this.workflow.log,
+        { actor: principal, requestId },
+        {
+          subjectKind: 'acceptance_assignment',
+          subjectId: assignmentSubjectId(id, reviewerId),
+          event: 'ASSIGN_ACCEPTANCE_REVIEWER',
+          toState: 'assigned',
+          payload: { projectId: id, reviewerId },
+          at: assignedAt,
+        },
+      );
+      return acceptanceAssignmentsPage(this.db, id, undefined, 1000);
+    });
+  }
+
+  /** A page of the project's acceptance assignments, in assignment order, with whether each has scored. */
+  listAcceptanceReviewers(principal: Principal, id: string, query: PageQuery = {}) {
+    this.findVisible(principal, id);
+    const limit = pageSize(query);
+    const rows = acceptanceAssignmentsPage(this.db, id, query.cursor ? decodeKeyCursor(query.cursor, ['string', 'string'] as const) : undefined, limit + 1);
+    return pageOf(
+      rows,
+      limit,
+      (a) => encodeKeyCursor([a.assignedAt, a.reviewerId]),
+      (a) => a,
+    );
   }
 
   /** A page of the project's log entries in sequence order: one LIMIT query, whatever the history's length. */

@@ -26,6 +26,10 @@ export type Settings = Pick<
   | 'scoreMax'
   | 'requireSignedLetter'
   | 'conflictScope'
+  | 'acceptanceCriteria'
+  | 'minAcceptanceReviews'
+  | 'prizeCaps'
+  | 'recommendableGrades'
 > & { contacts: RoundContactInput[] };
 
 export type SettingName = keyof Settings;
@@ -52,6 +56,10 @@ export const SETTING_COLUMNS: Record<SettingName, string> = {
   requireSignedLetter: 'require_signed_letter',
   conflictScope: 'conflict_scope',
   contacts: 'contacts',
+  acceptanceCriteria: 'acceptance_criteria',
+  minAcceptanceReviews: 'min_acceptance_reviews',
+  prizeCaps: 'prize_caps',
+  recommendableGrades: 'recommendable_grades',
 };
 
 export function settingsOf(row: RoundRow): Settings {
@@ -73,6 +81,10 @@ export function settingsOf(row: RoundRow): Settings {
     requireSignedLetter: row.requireSignedLetter,
     conflictScope: row.conflictScope,
     contacts: row.contacts,
+    acceptanceCriteria: row.acceptanceCriteria,
+    minAcceptanceReviews: row.minAcceptanceReviews,
+    prizeCaps: row.prizeCaps,
+    recommendableGrades: row.recommendableGrades,
   };
 }
 
@@ -99,6 +111,10 @@ export function requestedSettings(input: AmendRoundInput): Partial<Settings> {
   set('requireSignedLetter', input.requireSignedLetter);
   set('conflictScope', input.conflictScope);
   set('contacts', input.contacts);
+  set('acceptanceCriteria', input.acceptanceCriteria);
+  set('minAcceptanceReviews', input.minAcceptanceReviews);
+  set('prizeCaps', input.prizeCaps);
+  set('recommendableGrades', input.recommendableGrades);
   return out;
 }
 
@@ -166,4 +182,38 @@ export function checkSettings(s: Settings): void {
   if (s.scoreMax > 1000) throw refuse('scoreScale', '评分上限不能超过 1000', 'scoreScale.max exceeds 1000');
   if (!Number.isInteger(s.minReviews) || s.minReviews < 1) throw refuse('minReviews', '最少评审份数至少为 1', 'minReviews must be at least 1');
   if (s.contacts.length > 5) throw refuse('contacts', '联系人至多 5 位', 'at most 5 contacts');
+  checkAcceptanceSettings(s);
+}
+
+const CRITERION_KEY = /^[a-z][a-z0-9_]{0,39}$/;
+
+/**
+ * 结项评审's settings: 1 to 10 acceptance criteria with unique keys (lower case, digits, `_`) and
+ * labels in both languages; minAcceptanceReviews ≥ 1; each prize cap a whole number ≥ 0; the
+ * recommendable grades a non-empty set of grades.
+ */
+function checkAcceptanceSettings(s: Settings): void {
+  const criteria = s.acceptanceCriteria;
+  if (criteria.length < 1 || criteria.length > 10) throw refuse('acceptanceCriteria', '结项评审标准须为 1 至 10 项', 'acceptanceCriteria needs 1 to 10 criteria');
+  const keys = new Set<string>();
+  for (const [index, criterion] of criteria.entries()) {
+    if (!CRITERION_KEY.test(criterion.key)) {
+      throw refuse(`acceptanceCriteria[${index}].key`, '评审标准的键须为小写字母开头的字母、数字或下划线', `acceptanceCriteria[${index}].key must match ${CRITERION_KEY.source}`);
+    }
+    if (keys.has(criterion.key)) throw refuse(`acceptanceCriteria[${index}].key`, `评审标准 ${criterion.key} 重复`, `acceptanceCriteria key ${criterion.key} is repeated`);
+    keys.add(criterion.key);
+    if (criterion.label.zh.trim() === '' || criterion.label.en.trim() === '') {
+      throw refuse(`acceptanceCriteria[${index}].label`, '评审标准须有中英文名称', `acceptanceCriteria[${index}].label needs zh and en`);
+    }
+  }
+  if (!Number.isInteger(s.minAcceptanceReviews) || s.minAcceptanceReviews < 1) {
+    throw refuse('minAcceptanceReviews', '最少结项评审份数至少为 1', 'minAcceptanceReviews must be at least 1');
+  }
+  for (const [grade, cap] of Object.entries(s.prizeCaps)) {
+    if (!Number.isInteger(cap) || cap < 0) throw refuse(`prizeCaps.${grade}`, '获奖数上限须为非负整数', `prizeCaps.${grade} must be a whole number ≥ 0`);
+  }
+  if (s.recommendableGrades.length === 0) throw refuse('recommendableGrades', '至少设定一个可推荐的等级', 'recommendableGrades must name at least one grade');
+  if (new Set(s.recommendableGrades).size !== s.recommendableGrades.length) {
+    throw refuse('recommendableGrades', '可推荐的等级不能重复', 'recommendableGrades repeats a grade');
+  }
 }

@@ -8,14 +8,16 @@ import type { RoundContext } from '../../machines/round.types.js';
 import type { Db } from '../db/client.js';
 import { rounds, type RoundRow } from '../db/schema.js';
 
-type RawRound = Omit<RoundRow, 'context' | 'requireSignedLetter' | 'contacts'> & { context: string; requireSignedLetter: number; contacts: string };
+type JsonSetting = 'contacts' | 'acceptanceCriteria' | 'prizeCaps' | 'recommendableGrades';
+type RawRound = Omit<RoundRow, 'context' | 'requireSignedLetter' | JsonSetting> & { context: string; requireSignedLetter: number } & Record<JsonSetting, string>;
 
 const COLUMNS = `id, year, title, document_number AS documentNumber, submission_deadline AS submissionDeadline,
   revision_deadline AS revisionDeadline, final_acceptance_date AS finalAcceptanceDate, acceptance_opens_on AS acceptanceOpensOn,
   funding_first AS fundingFirst,
   funding_second AS fundingSecond, funding_third AS fundingThird, funding_qualified AS fundingQualified,
   min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax, require_signed_letter AS requireSignedLetter,
-  conflict_scope AS conflictScope, contacts, state, context, machine_id AS machineId, machine_version AS machineVersion, project_machine_version AS projectMachineVersion,
+  conflict_scope AS conflictScope, contacts, acceptance_criteria AS acceptanceCriteria, min_acceptance_reviews AS minAcceptanceReviews,
+  prize_caps AS prizeCaps, recommendable_grades AS recommendableGrades, state, context, machine_id AS machineId, machine_version AS machineVersion, project_machine_version AS projectMachineVersion,
   version, created_at AS createdAt, updated_at AS updatedAt`;
 
 export class RoundsRepository {
@@ -38,6 +40,9 @@ export class RoundsRepository {
         ...raw,
         requireSignedLetter: raw.requireSignedLetter === 1,
         contacts: JSON.parse(raw.contacts) as RoundRow['contacts'],
+        acceptanceCriteria: JSON.parse(raw.acceptanceCriteria) as RoundRow['acceptanceCriteria'],
+        prizeCaps: JSON.parse(raw.prizeCaps) as RoundRow['prizeCaps'],
+        recommendableGrades: JSON.parse(raw.recommendableGrades) as RoundRow['recommendableGrades'],
         context: JSON.parse(raw.context) as RoundContext,
       }
     );

@@ -175,6 +175,7 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
                     hash: 'a'.repeat(64),
                   },
                   started: [],
+                  graded: [],
                 },
               },
             },

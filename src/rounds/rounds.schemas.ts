@@ -51,6 +51,73 @@ const Contacts = Type.Array(ContactSchema, { maxItems: 5, description: '联系�
 const ACCEPTANCE_OPENS_ON =
   '验收开放日（北京时间，自当日起）；null 为于结项验收日期开放。须不早于申报截止日、不晚于结项验收日期 / First day acceptance is open, Asia/Shanghai, from the start of the day; null: acceptance opens at finalAcceptanceDate. Not before submissionDeadline, not after finalAcceptanceDate';
 
+export const AcceptanceCriterionSchema = Type.Object(
+  {
+    key: Type.String({
+      pattern: '^[a-z][a-z0-9_]{0,39}$',
+      minLength: 1,
+      maxLength: 40,
+      description: '评审标准的键，SUBMIT_ACCEPTANCE_REVIEW 的 scores 以此为名 / The criterion’s key, as SUBMIT_ACCEPTANCE_REVIEW’s scores name it',
+      examples: ['completion'],
+    }),
+    label: Type.Object(
+      {
+        zh: Type.String({ minLength: 1, maxLength: 50, description: '中文名称 / Chinese name', examples: ['目标完成情况'] }),
+        en: Type.String({ minLength: 1, maxLength: 100, description: '英文名称 / English name', examples: ['Targets achieved'] }),
+      },
+      { additionalProperties: false, description: '名称 / Name' },
+    ),
+  },
+  { additionalProperties: false, description: '结项评审标准 / An acceptance criterion' },
+);
+
+const AcceptanceCriteria = Type.Array(AcceptanceCriterionSchema, {
+  minItems: 1,
+  maxItems: 10,
+  description:
+    '结项评审标准，1 至 10 项，键不重复；每项按批次的评分范围（scoreScale）打分。默认：目标完成情况 completion、实际成效 effect、材料规范 documentation / ' +
+    'The criteria the acceptance panel scores, 1 to 10 with unique keys, each on the round’s scoreScale. Default: completion, effect, documentation',
+  examples: [
+    [
+      { key: 'completion', label: { zh: '目标完成情况', en: 'Targets achieved' } },
+      { key: 'effect', label: { zh: '实际成效', en: 'Actual effect' } },
+      { key: 'documentation', label: { zh: '材料规范', en: 'Documentation in order' } },
+    ],
+  ],
+});
+
+const MinAcceptanceReviews = Type.Integer({
+  minimum: 1,
+  maximum: 50,
+  description: '组织部建议等级前每个项目最少的结项评审份数，默认 3 / Acceptance reviews a project needs before org_dept proposes its grade; default 3',
+  examples: [3],
+});
+
+const PrizeCap = (name: string, example: number) => Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, description: `${name}的上限 / Cap`, examples: [example] }));
+const PrizeCaps = Type.Object(
+  { first: PrizeCap('一等奖', 2), second: PrizeCap('二等奖', 4), third: PrizeCap('三等奖', 6) },
+  {
+    additionalProperties: false,
+    description:
+      '各奖项的获奖项目数上限，党委确认等级时检查（超出答 422 prize_cap_exceeded）；未列出的奖项不限，默认 {} / ' +
+      'The most projects each prize may go to, checked when the committee confirms the grades (422 prize_cap_exceeded); an absent prize has no cap; default {}',
+  },
+);
+
+const RecommendableGrades = Type.Array(Type.Enum(['first', 'second', 'third', 'qualified'] as const), {
+  minItems: 1,
+  maxItems: 4,
+  uniqueItems: true,
+  description: '党委可择优推荐的等级，默认仅一等奖 / The grades the committee may recommend upward; default first prize only',
+  examples: [['first']],
+});
+
+/** A setting as an amendment documents it: fixed once the round has opened. */
+const fixedOnceOpened = <T extends object>(schema: T): T => ({
+  ...schema,
+  description: `${(schema as { description?: string }).description ?? ''}；批次开始后不能修改 / fixed once the round has opened`,
+});
+
 const ScoreBound = (description: string, example: number, minimum: number) => Type.Integer({ minimum, maximum: 1000, description, examples: [example] });
 
 export const RoundSchema = Type.Object(
@@ -74,6 +141,10 @@ export const RoundSchema = Type.Object(
     requireSignedLetter: Type.Boolean({ description: '提交前须上传盖章扫描件（PDF）/ SUBMIT needs the signed and sealed letter (a PDF upload) first', examples: [true] }),
     conflictScope: ConflictScope,
     contacts: Contacts,
+    acceptanceCriteria: AcceptanceCriteria,
+    minAcceptanceReviews: MinAcceptanceReviews,
+    prizeCaps: PrizeCaps,
+    recommendableGrades: RecommendableGrades,
     state: RoundStateSchema,
     stateLabel: ref(LabelSchema),
     version: Type.Integer({
@@ -115,6 +186,14 @@ const ROUND_SETTINGS_EXAMPLE = {
   requireSignedLetter: true,
   conflictScope: 'family' as const,
   contacts: [{ name: '邹老师', phone: '024-23870157' }],
+  acceptanceCriteria: [
+    { key: 'completion', label: { zh: '目标完成情况', en: 'Targets achieved' } },
+    { key: 'effect', label: { zh: '实际成效', en: 'Actual effect' } },
+    { key: 'documentation', label: { zh: '材料规范', en: 'Documentation in order' } },
+  ],
+  minAcceptanceReviews: 3,
+  prizeCaps: { first: 2 },
+  recommendableGrades: ['first' as const],
 };
 
 export const ROUND_EXAMPLE: Round = {
@@ -165,6 +244,10 @@ export const CreateRoundBody = withExamples(
       ),
       conflictScope: Type.Optional({ ...ConflictScope, default: 'family' }),
       contacts: Type.Optional(Contacts),
+      acceptanceCriteria: Type.Optional(AcceptanceCriteria),
+      minAcceptanceReviews: Type.Optional({ ...MinAcceptanceReviews, default: 3 }),
+      prizeCaps: Type.Optional(PrizeCaps),
+      recommendableGrades: Type.Optional(RecommendableGrades),
     },
     { additionalProperties: false },
   ),
@@ -204,6 +287,10 @@ export const AmendRoundBody = withExamples(
       requireSignedLetter: Type.Optional(Type.Boolean({ description: '提交前须上传盖章扫描件 / SUBMIT needs the signed letter first', examples: [true] })),
       conflictScope: Type.Optional(ConflictScope),
       contacts: Type.Optional(Contacts),
+      acceptanceCriteria: Type.Optional(fixedOnceOpened(AcceptanceCriteria)),
+      minAcceptanceReviews: Type.Optional(fixedOnceOpened(MinAcceptanceReviews)),
+      prizeCaps: Type.Optional(fixedOnceOpened(PrizeCaps)),
+      recommendableGrades: Type.Optional(fixedOnceOpened(RecommendableGrades)),
       reason: Type.Optional(
         Type.String({
           minLength: 1,
@@ -238,6 +325,11 @@ export const RoundEventResultSchema = Type.Object(
     transition: ref(TransitionSchema),
     started: Type.Array(ref(TransitionSchema), {
       description: 'PUBLISH_LIST 启动的项目各自的 START 日志条目，其余事件为空 / The START entries PUBLISH_LIST wrote, one per approved project; empty for other events',
+    }),
+    graded: Type.Array(ref(TransitionSchema), {
+      description:
+        'CONFIRM_GRADES 按组织部建议为每个结项验收中的项目写下的 GRADE 或 FAIL 日志条目（round@2），其余事件为空 / ' +
+        'The GRADE or FAIL entries CONFIRM_GRADES wrote, one per project under final acceptance, carrying out org_dept’s proposals (round@2); empty for other events',
     }),
   },
   { $id: 'RoundEventResult', additionalProperties: false, description: '批次事件之后的批次与日志条目 / The round after the event, and the log entries written' },

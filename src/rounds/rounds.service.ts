@@ -1,11 +1,12 @@
 import { governs } from '../../machines/round.gates.js';
-import { roundStateLabel } from '../../machines/round.lifecycle.js';
+import { roundLifecycle, roundLifecycleV2 } from '../../machines/round.lifecycle.js';
+import { ROUND_1_STATES } from '../../machines/round.types.js';
 import type { RoundCommand, RoundContext, RoundFactsForMachine, RoundState } from '../../machines/round.types.js';
 import type { Principal } from '../auth/principal.js';
 import { endOfShanghaiDay, isoUtc, type Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { GroupCommitter } from '../db/group-commit.js';
-import type { RoundRow } from '../db/schema.js';
+import { DEFAULT_ACCEPTANCE_CRITERIA, type RoundRow } from '../db/schema.js';
 import { decodeKeyCursor, encodeKeyCursor, pageOf, pageSize, type Page, type PageQuery } from '../http/paging.js';
 import { Problem } from '../http/problems.js';
 import { newId } from '../ids.js';
@@ -19,6 +20,9 @@ import type { RoundsRepository } from './rounds.repository.js';
 import type { AmendRoundInput, CreateRoundInput, Round } from './rounds.schemas.js';
 import { changesBetween, checkSettings, DEADLINES, requestedSettings, SETTING_COLUMNS, settingsOf, type Settings, type SettingName } from './round-settings.js';
 import { ExtensionsRepository } from '../extensions/extensions.repository.js';
+
+/** A round state's label from the definition that has it: round@2's own states (公示, grades confirmed) are not round@1's. */
+const roundStateLabelOf = (state: RoundState) => (ROUND_1_STATES.includes(state) ? roundLifecycle : roundLifecycleV2).stateLabel(state);
 
 export const toRound = (row: RoundRow, allowedEvents?: Round['allowedEvents']): Round => ({
   id: row.id,
@@ -35,8 +39,12 @@ export const toRound = (row: RoundRow, allowedEvents?: Round['allowedEvents']): 
   requireSignedLetter: row.requireSignedLetter,
   conflictScope: row.conflictScope,
   contacts: row.contacts,
+  acceptanceCriteria: row.acceptanceCriteria,
+  minAcceptanceReviews: row.minAcceptanceReviews,
+  prizeCaps: row.prizeCaps,
+  recommendableGrades: row.recommendableGrades,
   state: row.state as RoundState,
-  stateLabel: roundStateLabel(row.state as RoundState),
+  stateLabel: roundStateLabelOf(row.state as RoundState),
   version: row.version,
   publication: row.context.publication ?? null,
   machine: { id: row.machineId, version: row.machineVersion },
@@ -51,6 +59,8 @@ export interface RoundEventResult {
   transition: TransitionView;
   /** The START entries written with PUBLISH_LIST, one per approved project; empty otherwise. */
   started: TransitionView[];
+  /** The GRADE and FAIL entries written with CONFIRM_GRADES, one per project under final acceptance; empty otherwise. */
+  graded: TransitionView[];
 }
 
 export class RoundsService {
@@ -93,8 +103,11 @@ export class RoundsService {
         if (!this.repository.updateState(updated, row.version)) throw new Error(`round ${row.id} changed inside its own transaction`);
         return updated;
       },
-      afterEntry: (row, command, principal, entry) =>
-        command.type === 'PUBLISH_LIST' ? this.projects.startApproved(principal, row.id, entry.requestId, Date.parse(entry.at)) : [],
+      afterEntry: (row, command, principal, entry) => {
+        if (command.type === 'PUBLISH_LIST') return this.projects.startApproved(principal, row.id, entry.requestId, Date.parse(entry.at));
+        if (command.type === 'CONFIRM_GRADES') return this.projects.confirmProposals(principal, row.id, entry.requestId, Date.parse(entry.at));
+        return [];
+      },
     };
   }
 
@@ -119,6 +132,10 @@ export class RoundsService {
       requireSignedLetter: input.requireSignedLetter ?? false,
       conflictScope: input.conflictScope ?? 'family',
       contacts: input.contacts ?? [],
+      acceptanceCriteria: input.acceptanceCriteria ?? DEFAULT_ACCEPTANCE_CRITERIA,
+      minAcceptanceReviews: input.minAcceptanceReviews ?? 3,
+      prizeCaps: input.prizeCaps ?? {},
+      recommendableGrades: input.recommendableGrades ?? ['first'],
     };
     checkSettings(settings);
     return this.committer.run(() => {
@@ -293,7 +310,8 @@ export class RoundsService {
             const result: RoundEventResult = {
               round: toRound(row, lifecycle.allowedEvents(snapshot, actorOf(principal), this.facts(row, now)) as Round['allowedEvents']),
               transition: toTransitionView(entry, principal),
-              started: followUps.map((e) => toTransitionView(e, principal)),
+              started: followUps.filter((e) => e.event === 'START').map((e) => toTransitionView(e, principal)),
+              graded: followUps.filter((e) => e.event === 'GRADE' || e.event === 'FAIL').map((e) => toTransitionView(e, principal)),
             };
             return JSON.stringify(result);
           },
@@ -309,7 +327,18 @@ export class RoundsService {
       // Submissions close for the round once every unit's window has: its own or an extension's.
       submissionClosesAt: Math.max(endOfShanghaiDay(row.submissionDeadline), ...this.extensions.ofRound(row.id).map((e) => endOfShanghaiDay(e.submissionDeadline))),
       projectsByState: this.projectsRepository.projectsByState(row.id),
+      ...(row.machineVersion >= 2 ? this.acceptanceFacts(row) : {}),
     };
+  }
+
+  /** round@2: the proposals of the round's projects under final acceptance, and its caps on prizes. */
+  private acceptanceFacts(row: RoundRow): Pick<RoundFactsForMachine, 'proposals' | 'prizeCaps'> {
+    const proposals: NonNullable<RoundFactsForMachine['proposals']> = { byGrade: {}, missing: 0 };
+    for (const { proposal } of this.projectsRepository.underAcceptance(row.id)) {
+      if (proposal === null) proposals.missing += 1;
+      else proposals.byGrade[proposal] = (proposals.byGrade[proposal] ?? 0) + 1;
+    }
+    return { proposals, prizeCaps: row.prizeCaps };
   }
 }
 

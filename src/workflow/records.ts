@@ -47,6 +47,7 @@ export const RECORD_EVENTS = [
   'REPLACE_REVIEWER',
   'SET_CALENDAR',
   'UPLOAD_ROUND_DOCUMENT',
+  'ASSIGN_ACCEPTANCE_REVIEWER',
 ] as const;
 export type RecordEvent = (typeof RECORD_EVENTS)[number];
 
@@ -78,6 +79,7 @@ export const RECORD_EVENT_LABELS: Record<RecordEvent, Label> = {
   REPLACE_REVIEWER: { zh: '更换评审人', en: 'Reviewer replaced' },
   SET_CALENDAR: { zh: '设置工作日历（节假日与调休）', en: 'Working-day calendar set (holidays and adjusted working days)' },
   UPLOAD_ROUND_DOCUMENT: { zh: '上传批次文件（盖章立项名单）', en: 'Round document uploaded (the signed approved list)' },
+  ASSIGN_ACCEPTANCE_REVIEWER: { zh: '分配结项评审人', en: 'Acceptance reviewer assigned' },
 };
 
 /**
@@ -243,7 +245,8 @@ const ADOPTABLE: Adoptable[] = [
     row: `SELECT id, year, title, document_number AS documentNumber, submission_deadline AS submissionDeadline, revision_deadline AS revisionDeadline,
             final_acceptance_date AS finalAcceptanceDate, acceptance_opens_on AS acceptanceOpensOn, funding_first AS fundingFirst, funding_second AS fundingSecond, funding_third AS fundingThird,
             funding_qualified AS fundingQualified, min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax,
-            require_signed_letter AS requireSignedLetter, conflict_scope AS conflictScope, contacts, state, context, machine_id AS machineId, machine_version AS machineVersion,
+            require_signed_letter AS requireSignedLetter, conflict_scope AS conflictScope, contacts, acceptance_criteria AS acceptanceCriteria,
+            min_acceptance_reviews AS minAcceptanceReviews, prize_caps AS prizeCaps, recommendable_grades AS recommendableGrades, state, context, machine_id AS machineId, machine_version AS machineVersion,
             project_machine_version AS projectMachineVersion, version, created_at AS createdAt, updated_at AS updatedAt
           FROM rounds WHERE id = ?`,
     subjectId: (r) => String(r.id),

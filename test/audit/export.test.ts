@@ -123,6 +123,8 @@ describe('audit export', () => {
         'letter_revisions',
         'calendar_years',
         'round_documents',
+        'acceptance_assignments',
+        'acceptance_reviews',
       ]
         .map((table) => `${table}.ndjson`)
         .sort(),

@@ -79,6 +79,8 @@ describe('the log proves the tables', () => {
         letter_revisions: [4, 4],
         calendar_years: [1, 1],
         round_documents: [1, 1],
+        acceptance_assignments: [0, 0],
+        acceptance_reviews: [0, 0],
       });
 
       const { code, report } = await offline(db, dir);
@@ -283,6 +285,8 @@ const TABLE_COLUMNS_KEY: Record<AuditedTable, string[]> = {
   letter_revisions: ['project_id', 'revision'],
   calendar_years: ['year'],
   round_documents: ['id'],
+  acceptance_assignments: ['project_id', 'reviewer_id'],
+  acceptance_reviews: ['project_id', 'reviewer_id'],
 };
 /** The projection field a column is audited under. */
 const FIELD_OF_COLUMN: Record<string, string> = {
@@ -293,7 +297,7 @@ const FIELD_OF_COLUMN: Record<string, string> = {
   content: 'contentSha256',
 };
 const camel = (column: string) => FIELD_OF_COLUMN[column] ?? column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-const JSON_COLUMNS = new Set(['letter', 'context', 'contacts']);
+const JSON_COLUMNS = new Set(['letter', 'context', 'contacts', 'acceptance_criteria', 'prize_caps', 'recommendable_grades', 'scores']);
 const BOOLEAN_COLUMNS = new Set(['active', 'require_signed_letter']);
 
 describe('property: any single audited cell changed is named', () => {
@@ -310,7 +314,8 @@ describe('property: any single audited cell changed is named', () => {
       void r;
       db.$client.pragma('foreign_keys = OFF');
       db.$client.pragma('ignore_check_constraints = ON');
-      const tables = Object.keys(TABLE_COLUMNS_KEY) as AuditedTable[];
+      // Only tables the recorded world has rows in (it scores no final report).
+      const tables = (Object.keys(TABLE_COLUMNS_KEY) as AuditedTable[]).filter((table) => db.$client.prepare(`SELECT 1 FROM ${table} LIMIT 1`).get() !== undefined);
       for (let run = 0; run < RUNS; run += 1) {
         const table = pick(tables);
         const columns = (db.$client.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name);

@@ -868,6 +868,95 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{id}/acceptance-reviewers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 结项评审分配 / The project’s acceptance reviewers
+         * @description 项目的结项评审分配及是否已评分，按分配顺序分页。
+         *     The project’s acceptance review assignments and whether each has scored, in assignment order, a page at a time.
+         *
+         *     可调用角色 / Roles: `org_dept`, `committee`, `auditor`.
+         */
+        get: operations["listAcceptanceReviewers"];
+        put?: never;
+        /**
+         * 分配结项评审人 / Assign an acceptance reviewer
+         * @description 为结项验收中的项目（project@2）从本批次结项评审组中分配结项评审人，记一条 ASSIGN_ACCEPTANCE_REVIEWER 日志。利益冲突规则同评审组（按批次的 conflictScope）。
+         *     409：项目不在结项验收中（wrong_state）、批次未组建结项评审组或无在任成员（panel_not_named、panel_empty）、重复分配（already_assigned）；
+         *     422：不是有效评审人（not_a_reviewer）、不是结项评审组在任成员（not_on_panel）、利益冲突（conflict_of_interest，列出冲突单位）。带 `Idempotency-Key` 时重复请求重放首次应答。
+         *
+         *     Assigns a member of the round’s acceptance panel to a project under final acceptance (project@2), with an ASSIGN_ACCEPTANCE_REVIEWER log entry,
+         *     under the same conflict-of-interest rules as the review panel (the round’s conflictScope). 409: the project is not under final acceptance
+         *     (wrong_state), the round has no acceptance panel or no active member (panel_not_named, panel_empty), a second assignment (already_assigned);
+         *     422: not an active reviewer (not_a_reviewer), not an active member of the acceptance panel (not_on_panel), a conflict of interest
+         *     (conflict_of_interest, naming the unit). With `Idempotency-Key`, a repeated request replays the first answer.
+         *
+         *     可调用角色 / Roles: `org_dept`.
+         */
+        post: operations["assignAcceptanceReviewer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my-acceptance-assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 结项评审工作清单 / The caller’s acceptance worklist
+         * @description 分配给调用者评审结项报告的项目（按批次、项目排序），批次的结项评审标准与分值范围，是否已评分，以及调用者自己的结项评审意见。
+         *     The projects whose final report the caller is assigned to score (by round, then project), the round’s acceptance criteria and scale, whether it has scored each, and its own acceptance review if any.
+         *
+         *     可调用角色 / Roles: `reviewer`.
+         */
+        get: operations["getAcceptanceWorklist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/acceptance-scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 批次结项评审分数汇总 / The acceptance scores of a round
+         * @description 已提交结项报告的每个项目（结项验收中、已评定等级、未通过结项）：结项评审份数、已分配人数、各结项评审标准的平均分、平均总分（四舍五入到两位小数）、组织部的建议，确认后的等级与资助金额；
+         *     以及结项验收中项目的建议汇总（proposals，党委确认等级时据此检查获奖数上限）。按平均总分降序，再按项目标识。只给汇总，从不列出评审人或单份分数。
+         *     组织部、党委与审计人员可查看；批次不存在时 404。
+         *
+         *     Every project whose final report is in (under final acceptance, graded or failed): acceptance reviews, reviewers assigned, mean of each
+         *     acceptance criterion and mean total (rounded to 2 decimals), org_dept’s proposal, and once confirmed its grade and funding; with the
+         *     proposals of the projects under final acceptance (`proposals`, what CONFIRM_GRADES holds to the round’s prize caps). By mean total
+         *     descending, then project id. Aggregates only: never who scored what. For org_dept, committee and auditors; 404 when the round does not exist.
+         *
+         *     可调用角色 / Roles: `org_dept`, `committee`, `auditor`.
+         */
+        get: operations["getRoundAcceptanceScores"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rounds/{id}/assignments": {
         parameters: {
             query?: never;
@@ -1896,6 +1985,82 @@ export interface components {
                 extension?: string;
             }[];
             /**
+             * @description 结项评审标准，1 至 10 项，键不重复；每项按批次的评分范围（scoreScale）打分。默认：目标完成情况 completion、实际成效 effect、材料规范 documentation / The criteria the acceptance panel scores, 1 to 10 with unique keys, each on the round’s scoreScale. Default: completion, effect, documentation
+             * @example [
+             *       {
+             *         "key": "completion",
+             *         "label": {
+             *           "zh": "目标完成情况",
+             *           "en": "Targets achieved"
+             *         }
+             *       },
+             *       {
+             *         "key": "effect",
+             *         "label": {
+             *           "zh": "实际成效",
+             *           "en": "Actual effect"
+             *         }
+             *       },
+             *       {
+             *         "key": "documentation",
+             *         "label": {
+             *           "zh": "材料规范",
+             *           "en": "Documentation in order"
+             *         }
+             *       }
+             *     ]
+             */
+            acceptanceCriteria: {
+                /**
+                 * @description 评审标准的键，SUBMIT_ACCEPTANCE_REVIEW 的 scores 以此为名 / The criterion’s key, as SUBMIT_ACCEPTANCE_REVIEW’s scores name it
+                 * @example completion
+                 */
+                key: string;
+                /** @description 名称 / Name */
+                label: {
+                    /**
+                     * @description 中文名称 / Chinese name
+                     * @example 目标完成情况
+                     */
+                    zh: string;
+                    /**
+                     * @description 英文名称 / English name
+                     * @example Targets achieved
+                     */
+                    en: string;
+                };
+            }[];
+            /**
+             * @description 组织部建议等级前每个项目最少的结项评审份数，默认 3 / Acceptance reviews a project needs before org_dept proposes its grade; default 3
+             * @example 3
+             */
+            minAcceptanceReviews: number;
+            /** @description 各奖项的获奖项目数上限，党委确认等级时检查（超出答 422 prize_cap_exceeded）；未列出的奖项不限，默认 {} / The most projects each prize may go to, checked when the committee confirms the grades (422 prize_cap_exceeded); an absent prize has no cap; default {} */
+            prizeCaps: {
+                /**
+                 * @description 一等奖的上限 / Cap
+                 * @example 2
+                 */
+                first?: number;
+                /**
+                 * @description 二等奖的上限 / Cap
+                 * @example 4
+                 */
+                second?: number;
+                /**
+                 * @description 三等奖的上限 / Cap
+                 * @example 6
+                 */
+                third?: number;
+            };
+            /**
+             * @description 党委可择优推荐的等级，默认仅一等奖 / The grades the committee may recommend upward; default first prize only
+             * @example [
+             *       "first"
+             *     ]
+             */
+            recommendableGrades: ("first" | "second" | "third" | "qualified")[];
+            /**
              * @description 批次状态 / Round state: open 开放申报, submissions_closed 申报截止, under_review 评审中, decided 党委已研究决定, in_execution 立项名单已公布、实施中, under_acceptance 结项验收, closed 已结束
              * @enum {unknown}
              */
@@ -2060,6 +2225,39 @@ export interface components {
              * @example false
              */
             recommended: boolean;
+            /** @description 组织部依结项评审分数提出的建议（project@2），党委确认前可改；只向组织部、党委与审计人员给出，未建议为 null / org_dept’s proposal from the acceptance scores (project@2), open to change until the committee confirms; shown to org_dept, the committee and auditors only; null until proposed */
+            proposal?: {
+                /**
+                 * @description 建议等级，或 fail 建议不予结项 / The proposed grade, or fail
+                 * @example second
+                 * @enum {unknown}
+                 */
+                grade: "first" | "second" | "third" | "qualified" | "fail";
+                /**
+                 * @description 说明 / Comment
+                 * @example 结项评审平均分 86.3，位列第 4
+                 */
+                comment: string | null;
+            } | null;
+            /** @description 被推荐项目的上级评选结果，由组织部记录（project@2），未记录为 null / The higher-level selection’s outcome for a recommended project, recorded by org_dept (project@2); null until recorded */
+            recommendationOutcome?: {
+                /**
+                 * @description selected 入选，not_selected 未入选 / selected or not_selected
+                 * @example selected
+                 * @enum {unknown}
+                 */
+                outcome: "selected" | "not_selected";
+                /**
+                 * @description 评选层级 / Level of the selection
+                 * @example 省级
+                 */
+                level: string;
+                /**
+                 * @description 说明 / Note
+                 * @example 入选省委教育工委党建工作示范项目
+                 */
+                note: string | null;
+            } | null;
             /**
              * @description 提交申报的次数 / Times submitted
              * @example 1
@@ -2113,7 +2311,7 @@ export interface components {
                  * @description 对象的种类 / The kind of subject
                  * @enum {unknown}
                  */
-                kind: "project" | "round" | "unit" | "user" | "assignment" | "file" | "log" | "extension" | "panel" | "panel_member" | "calendar" | "round_document";
+                kind: "project" | "round" | "unit" | "user" | "assignment" | "file" | "log" | "extension" | "panel" | "panel_member" | "calendar" | "round_document" | "acceptance_assignment";
                 /**
                  * @description 对象的标识；评审分配为「项目标识/评审人标识」 / The subject’s id; for an assignment `<projectId>/<reviewerId>`
                  * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
@@ -2127,10 +2325,10 @@ export interface components {
              */
             projectId?: string;
             /**
-             * @description 事件类型：项目或批次状态机的事件；MIGRATE 为迁移到状态机新版本；记录条目（状态机 record）：CREATE_UNIT 新建党组织、CREATE_USER 新建用户、CREATE_ROUND 新建立项批次、CREATE_PROJECT 新建项目、EDIT_DRAFT 修改草稿、ASSIGN_REVIEWER 分配评审人、UPLOAD_FILE 上传文件、ADOPT 升级时纳入日志、ACKNOWLEDGE_HEAD 确认日志头、AMEND_UNIT 修改党组织、DEACTIVATE_UNIT 停用党组织、REACTIVATE_UNIT 恢复党组织、DELETE_UNIT 删除党组织（未被引用）、AMEND_USER 修改用户、DEACTIVATE_USER 停用用户、REACTIVATE_USER 恢复用户、ROTATE_TOKEN 更换令牌、REISSUE_TOKEN 管理员重发令牌、AMEND_ROUND 修改批次设置、GRANT_EXTENSION 准予延期申报、REVOKE_EXTENSION 撤销延期、NAME_PANEL 组建或更名评审组、ADD_PANEL_MEMBER 加入评审组、REMOVE_PANEL_MEMBER 移出评审组、REPLACE_REVIEWER 更换评审人、SET_CALENDAR 设置工作日历（节假日与调休）、UPLOAD_ROUND_DOCUMENT 上传批次文件（盖章立项名单） / Event type: of the project or the round machine; MIGRATE: moved to another version of its machine; record entries (machine `record`): CREATE_UNIT Unit created, CREATE_USER User created, CREATE_ROUND Round created, CREATE_PROJECT Project created, EDIT_DRAFT Draft edited, ASSIGN_REVIEWER Reviewer assigned, UPLOAD_FILE File uploaded, ADOPT Adopted into the log at an upgrade, ACKNOWLEDGE_HEAD Log head acknowledged, AMEND_UNIT Unit amended, DEACTIVATE_UNIT Unit deactivated, REACTIVATE_UNIT Unit reactivated, DELETE_UNIT Unit deleted (never referenced), AMEND_USER User amended, DEACTIVATE_USER User deactivated, REACTIVATE_USER User reactivated, ROTATE_TOKEN Token rotated, REISSUE_TOKEN Token reissued by an admin, AMEND_ROUND Round settings amended, GRANT_EXTENSION Submission extension granted, REVOKE_EXTENSION Submission extension revoked, NAME_PANEL Panel named, ADD_PANEL_MEMBER Panel member added, REMOVE_PANEL_MEMBER Panel member removed, REPLACE_REVIEWER Reviewer replaced, SET_CALENDAR Working-day calendar set (holidays and adjusted working days), UPLOAD_ROUND_DOCUMENT Round document uploaded (the signed approved list)
+             * @description 事件类型：项目或批次状态机的事件；MIGRATE 为迁移到状态机新版本；记录条目（状态机 record）：CREATE_UNIT 新建党组织、CREATE_USER 新建用户、CREATE_ROUND 新建立项批次、CREATE_PROJECT 新建项目、EDIT_DRAFT 修改草稿、ASSIGN_REVIEWER 分配评审人、UPLOAD_FILE 上传文件、ADOPT 升级时纳入日志、ACKNOWLEDGE_HEAD 确认日志头、AMEND_UNIT 修改党组织、DEACTIVATE_UNIT 停用党组织、REACTIVATE_UNIT 恢复党组织、DELETE_UNIT 删除党组织（未被引用）、AMEND_USER 修改用户、DEACTIVATE_USER 停用用户、REACTIVATE_USER 恢复用户、ROTATE_TOKEN 更换令牌、REISSUE_TOKEN 管理员重发令牌、AMEND_ROUND 修改批次设置、GRANT_EXTENSION 准予延期申报、REVOKE_EXTENSION 撤销延期、NAME_PANEL 组建或更名评审组、ADD_PANEL_MEMBER 加入评审组、REMOVE_PANEL_MEMBER 移出评审组、REPLACE_REVIEWER 更换评审人、SET_CALENDAR 设置工作日历（节假日与调休）、UPLOAD_ROUND_DOCUMENT 上传批次文件（盖章立项名单）、ASSIGN_ACCEPTANCE_REVIEWER 分配结项评审人 / Event type: of the project or the round machine; MIGRATE: moved to another version of its machine; record entries (machine `record`): CREATE_UNIT Unit created, CREATE_USER User created, CREATE_ROUND Round created, CREATE_PROJECT Project created, EDIT_DRAFT Draft edited, ASSIGN_REVIEWER Reviewer assigned, UPLOAD_FILE File uploaded, ADOPT Adopted into the log at an upgrade, ACKNOWLEDGE_HEAD Log head acknowledged, AMEND_UNIT Unit amended, DEACTIVATE_UNIT Unit deactivated, REACTIVATE_UNIT Unit reactivated, DELETE_UNIT Unit deleted (never referenced), AMEND_USER User amended, DEACTIVATE_USER User deactivated, REACTIVATE_USER User reactivated, ROTATE_TOKEN Token rotated, REISSUE_TOKEN Token reissued by an admin, AMEND_ROUND Round settings amended, GRANT_EXTENSION Submission extension granted, REVOKE_EXTENSION Submission extension revoked, NAME_PANEL Panel named, ADD_PANEL_MEMBER Panel member added, REMOVE_PANEL_MEMBER Panel member removed, REPLACE_REVIEWER Reviewer replaced, SET_CALENDAR Working-day calendar set (holidays and adjusted working days), UPLOAD_ROUND_DOCUMENT Round document uploaded (the signed approved list), ASSIGN_ACCEPTANCE_REVIEWER Acceptance reviewer assigned
              * @enum {unknown}
              */
-            event: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "REVERSE_DECISION" | "SUBMIT_ACCEPTANCE_REVIEW" | "PROPOSE_GRADE" | "RECORD_RECOMMENDATION_OUTCOME" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "LODGE_OBJECTION" | "HANDLE_OBJECTION" | "CONFIRM_GRADES" | "MIGRATE" | "CREATE_UNIT" | "CREATE_USER" | "CREATE_ROUND" | "CREATE_PROJECT" | "EDIT_DRAFT" | "ASSIGN_REVIEWER" | "UPLOAD_FILE" | "ADOPT" | "ACKNOWLEDGE_HEAD" | "AMEND_UNIT" | "DEACTIVATE_UNIT" | "REACTIVATE_UNIT" | "DELETE_UNIT" | "AMEND_USER" | "DEACTIVATE_USER" | "REACTIVATE_USER" | "ROTATE_TOKEN" | "REISSUE_TOKEN" | "AMEND_ROUND" | "GRANT_EXTENSION" | "REVOKE_EXTENSION" | "NAME_PANEL" | "ADD_PANEL_MEMBER" | "REMOVE_PANEL_MEMBER" | "REPLACE_REVIEWER" | "SET_CALENDAR" | "UPLOAD_ROUND_DOCUMENT";
+            event: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "REVERSE_DECISION" | "SUBMIT_ACCEPTANCE_REVIEW" | "PROPOSE_GRADE" | "RECORD_RECOMMENDATION_OUTCOME" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "LODGE_OBJECTION" | "HANDLE_OBJECTION" | "CONFIRM_GRADES" | "MIGRATE" | "CREATE_UNIT" | "CREATE_USER" | "CREATE_ROUND" | "CREATE_PROJECT" | "EDIT_DRAFT" | "ASSIGN_REVIEWER" | "UPLOAD_FILE" | "ADOPT" | "ACKNOWLEDGE_HEAD" | "AMEND_UNIT" | "DEACTIVATE_UNIT" | "REACTIVATE_UNIT" | "DELETE_UNIT" | "AMEND_USER" | "DEACTIVATE_USER" | "REACTIVATE_USER" | "ROTATE_TOKEN" | "REISSUE_TOKEN" | "AMEND_ROUND" | "GRANT_EXTENSION" | "REVOKE_EXTENSION" | "NAME_PANEL" | "ADD_PANEL_MEMBER" | "REMOVE_PANEL_MEMBER" | "REPLACE_REVIEWER" | "SET_CALENDAR" | "UPLOAD_ROUND_DOCUMENT" | "ASSIGN_ACCEPTANCE_REVIEWER";
             /**
              * @description 项目或批次的状态；记录条目：none（尚不存在）、active（有效）、inactive（停用）、assigned（已分配）、stored（已保存） / State of the project or of the round; for record entries: none (not yet there), active, inactive, assigned, stored
              * @enum {unknown}
@@ -2565,6 +2763,8 @@ export interface components {
             transition: components["schemas"]["Transition"];
             /** @description PUBLISH_LIST 启动的项目各自的 START 日志条目，其余事件为空 / The START entries PUBLISH_LIST wrote, one per approved project; empty for other events */
             started: components["schemas"]["Transition"][];
+            /** @description CONFIRM_GRADES 按组织部建议为每个结项验收中的项目写下的 GRADE 或 FAIL 日志条目（round@2），其余事件为空 / The GRADE or FAIL entries CONFIRM_GRADES wrote, one per project under final acceptance, carrying out org_dept’s proposals (round@2); empty for other events */
+            graded: components["schemas"]["Transition"][];
         };
         /** @description 项目生命周期状态机 / The project lifecycle machine */
         MachineDefinition: {
@@ -3808,6 +4008,263 @@ export interface components {
         CalendarList: {
             /** @description 已设置的年份，升序 / The years set, ascending */
             items: components["schemas"]["CalendarYear"][];
+        };
+        /** @description 一项结项评审分配 / One acceptance review assignment */
+        AcceptanceAssignment: {
+            /**
+             * @description 项目标识 / Project id
+             * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+             */
+            projectId: string;
+            /**
+             * @description 结项评审人 / Acceptance reviewer
+             * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+             */
+            reviewerId: string;
+            /**
+             * @description 评审人姓名 / Reviewer’s name
+             * @example 赵教授
+             */
+            reviewerName: string;
+            /**
+             * @description 分配者（组织部）/ Assigned by (org_dept)
+             * @example 01870d4f-3200-7e11-8c9d-2b3c4d5e6f05
+             */
+            assignedBy: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+             * @example 2023-12-05T02:00:00.000Z
+             */
+            assignedAt: string;
+            /**
+             * @description 是否已为结项报告评分 / Whether the reviewer has scored the final report
+             * @example false
+             */
+            reviewed: boolean;
+        };
+        /** @description 结项评审工作清单中的一个项目 / A project of a reviewer’s acceptance worklist */
+        AcceptanceWorklistItem: {
+            /**
+             * @description 项目标识 / Project id
+             * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+             */
+            id: string;
+            /**
+             * @description 立项批次 / Round id
+             * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+             */
+            roundId: string;
+            /**
+             * @description 项目主题 / Theme
+             * @example “红色旋律”党员先锋岗
+             */
+            title: string;
+            /**
+             * @description 类别 / Category
+             * @enum {unknown}
+             */
+            category: "fortress" | "vanguard";
+            /**
+             * @description 方向 / Direction
+             * @example member_platforms
+             */
+            direction: string;
+            /**
+             * @description 生命周期状态 / Lifecycle state
+             * @enum {unknown}
+             */
+            state: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn";
+            stateLabel: components["schemas"]["Label"];
+            /** @description 批次的结项评审标准 / The round’s acceptance criteria */
+            criteria: {
+                /** @example completion */
+                key: string;
+                label: components["schemas"]["Label"];
+            }[];
+            /** @description 每项的分值范围 / Range of each criterion */
+            scoreScale: {
+                /** @example 0 */
+                min: number;
+                /** @example 20 */
+                max: number;
+            };
+            /**
+             * Format: date-time
+             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+             * @example 2023-12-05T02:00:00.000Z
+             */
+            assignedAt: string;
+            /**
+             * @description 是否已评分 / Whether the caller has scored it
+             * @example true
+             */
+            reviewed: boolean;
+            /** @description 调用者自己的结项评审意见，未评分时为 null / The caller’s own acceptance review; null until scored */
+            review: {
+                /**
+                 * @description 结项评审标准的键 → 分数 / Acceptance criterion key → score
+                 * @example {
+                 *       "completion": 18,
+                 *       "effect": 17,
+                 *       "documentation": 16
+                 *     }
+                 */
+                scores: {
+                    [key: string]: number;
+                };
+                /**
+                 * @description 总分 / Total
+                 * @example 51
+                 */
+                total: number;
+                /**
+                 * @description 结项评审意见 / Comment
+                 * @example 活动完成度高，成果材料齐全
+                 */
+                comment: string;
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                 * @example 2023-03-01T02:00:00.000Z
+                 */
+                createdAt: string;
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                 * @example 2023-03-01T02:00:00.000Z
+                 */
+                updatedAt: string;
+            } | null;
+        };
+        /** @description 批次的结项评审分数汇总（不含评审人）/ The round’s acceptance scores, aggregated (never who scored what) */
+        AcceptanceScores: {
+            /**
+             * @description 批次标识 / Round id
+             * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+             */
+            roundId: string;
+            /** @description 批次的结项评审标准 / The round’s acceptance criteria */
+            criteria: {
+                /** @example completion */
+                key: string;
+                label: components["schemas"]["Label"];
+            }[];
+            /** @description 每项的分值范围 / Range of each criterion */
+            scoreScale: {
+                /** @example 0 */
+                min: number;
+                /** @example 20 */
+                max: number;
+            };
+            /**
+             * @description 建议等级所需的最少结项评审份数 / Acceptance reviews a proposal needs
+             * @example 3
+             */
+            minAcceptanceReviews: number;
+            /**
+             * @description 各奖项的获奖数上限 / Caps on prizes
+             * @example {
+             *       "first": 2
+             *     }
+             */
+            prizeCaps: {
+                [key: string]: number;
+            };
+            /** @description 党委确认等级时检查的建议汇总 / The proposals as CONFIRM_GRADES checks them */
+            proposals: {
+                /**
+                 * @description 结项验收中的项目各建议等级的个数 / Projects under final acceptance per proposal
+                 * @example {
+                 *       "first": 1,
+                 *       "second": 2
+                 *     }
+                 */
+                byGrade: {
+                    [key: string]: number;
+                };
+                /**
+                 * @description 尚无建议的结项验收中项目数 / Projects under final acceptance without a proposal
+                 * @example 0
+                 */
+                missing: number;
+            };
+            /** @description 按平均总分降序、再按项目标识 / By mean total descending, then project id */
+            items: {
+                /**
+                 * @description 项目标识 / Project id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                projectId: string;
+                /**
+                 * @description 项目主题 / Theme
+                 * @example “红色旋律”党员先锋岗
+                 */
+                title: string;
+                /**
+                 * @description 申报党组织 / The applicant unit
+                 * @example 01870d4f-2d00-7c55-a1d0-7e8f9a0b1c03
+                 */
+                unitId: string;
+                /**
+                 * @description 申报党组织名称 / The unit’s name
+                 * @example 声乐系党支部
+                 */
+                unitName: string;
+                /**
+                 * @description 生命周期状态 / Lifecycle state
+                 * @example final_acceptance
+                 * @enum {unknown}
+                 */
+                state: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn";
+                /**
+                 * @description 结项评审份数 / Acceptance reviews
+                 * @example 3
+                 */
+                reviewCount: number;
+                /**
+                 * @description 已分配的结项评审人数 / Acceptance reviewers assigned
+                 * @example 3
+                 */
+                assignedCount: number;
+                /**
+                 * @description 各结项评审标准的平均分 / Mean of each acceptance criterion
+                 * @example {
+                 *       "completion": 17.67,
+                 *       "effect": 16.33,
+                 *       "documentation": 16
+                 *     }
+                 */
+                meanScores: {
+                    [key: string]: number | null;
+                };
+                /** @description 平均总分 / Mean total（四舍五入到两位小数，无评分时为 null）/ rounded to 2 decimals; null without reviews */
+                meanTotal: number | null;
+                /** @description 组织部的建议，未建议为 null / org_dept’s proposal; null until proposed */
+                proposal: {
+                    /**
+                     * @description 建议等级或 fail / The proposed grade, or fail
+                     * @example second
+                     * @enum {unknown}
+                     */
+                    grade: "first" | "second" | "third" | "qualified" | "fail";
+                    /**
+                     * @description 说明 / Comment
+                     * @example 结项评审平均分 50，位列第 2
+                     */
+                    comment: string | null;
+                } | null;
+                /**
+                 * @description 党委确认后的等级 / The confirmed grade; null before
+                 * @example null
+                 */
+                grade: ("first" | "second" | "third" | "qualified") | null;
+                /**
+                 * @description 资助金额（元），确认后随等级确定 / Funding in whole yuan, following the confirmed grade
+                 * @example null
+                 */
+                funding: number | null;
+            }[];
         };
     };
     responses: never;
@@ -6862,6 +7319,83 @@ export interface operations {
                          */
                         extension?: string;
                     }[];
+                    /**
+                     * @description 结项评审标准，1 至 10 项，键不重复；每项按批次的评分范围（scoreScale）打分。默认：目标完成情况 completion、实际成效 effect、材料规范 documentation / The criteria the acceptance panel scores, 1 to 10 with unique keys, each on the round’s scoreScale. Default: completion, effect, documentation
+                     * @example [
+                     *       {
+                     *         "key": "completion",
+                     *         "label": {
+                     *           "zh": "目标完成情况",
+                     *           "en": "Targets achieved"
+                     *         }
+                     *       },
+                     *       {
+                     *         "key": "effect",
+                     *         "label": {
+                     *           "zh": "实际成效",
+                     *           "en": "Actual effect"
+                     *         }
+                     *       },
+                     *       {
+                     *         "key": "documentation",
+                     *         "label": {
+                     *           "zh": "材料规范",
+                     *           "en": "Documentation in order"
+                     *         }
+                     *       }
+                     *     ]
+                     */
+                    acceptanceCriteria?: {
+                        /**
+                         * @description 评审标准的键，SUBMIT_ACCEPTANCE_REVIEW 的 scores 以此为名 / The criterion’s key, as SUBMIT_ACCEPTANCE_REVIEW’s scores name it
+                         * @example completion
+                         */
+                        key: string;
+                        /** @description 名称 / Name */
+                        label: {
+                            /**
+                             * @description 中文名称 / Chinese name
+                             * @example 目标完成情况
+                             */
+                            zh: string;
+                            /**
+                             * @description 英文名称 / English name
+                             * @example Targets achieved
+                             */
+                            en: string;
+                        };
+                    }[];
+                    /**
+                     * @description 组织部建议等级前每个项目最少的结项评审份数，默认 3 / Acceptance reviews a project needs before org_dept proposes its grade; default 3
+                     * @default 3
+                     * @example 3
+                     */
+                    minAcceptanceReviews?: number;
+                    /** @description 各奖项的获奖项目数上限，党委确认等级时检查（超出答 422 prize_cap_exceeded）；未列出的奖项不限，默认 {} / The most projects each prize may go to, checked when the committee confirms the grades (422 prize_cap_exceeded); an absent prize has no cap; default {} */
+                    prizeCaps?: {
+                        /**
+                         * @description 一等奖的上限 / Cap
+                         * @example 2
+                         */
+                        first?: number;
+                        /**
+                         * @description 二等奖的上限 / Cap
+                         * @example 4
+                         */
+                        second?: number;
+                        /**
+                         * @description 三等奖的上限 / Cap
+                         * @example 6
+                         */
+                        third?: number;
+                    };
+                    /**
+                     * @description 党委可择优推荐的等级，默认仅一等奖 / The grades the committee may recommend upward; default first prize only
+                     * @example [
+                     *       "first"
+                     *     ]
+                     */
+                    recommendableGrades?: ("first" | "second" | "third" | "qualified")[];
                 };
             };
         };
@@ -7209,6 +7743,82 @@ export interface operations {
                          */
                         extension?: string;
                     }[];
+                    /**
+                     * @description 结项评审标准，1 至 10 项，键不重复；每项按批次的评分范围（scoreScale）打分。默认：目标完成情况 completion、实际成效 effect、材料规范 documentation / The criteria the acceptance panel scores, 1 to 10 with unique keys, each on the round’s scoreScale. Default: completion, effect, documentation；批次开始后不能修改 / fixed once the round has opened
+                     * @example [
+                     *       {
+                     *         "key": "completion",
+                     *         "label": {
+                     *           "zh": "目标完成情况",
+                     *           "en": "Targets achieved"
+                     *         }
+                     *       },
+                     *       {
+                     *         "key": "effect",
+                     *         "label": {
+                     *           "zh": "实际成效",
+                     *           "en": "Actual effect"
+                     *         }
+                     *       },
+                     *       {
+                     *         "key": "documentation",
+                     *         "label": {
+                     *           "zh": "材料规范",
+                     *           "en": "Documentation in order"
+                     *         }
+                     *       }
+                     *     ]
+                     */
+                    acceptanceCriteria?: {
+                        /**
+                         * @description 评审标准的键，SUBMIT_ACCEPTANCE_REVIEW 的 scores 以此为名 / The criterion’s key, as SUBMIT_ACCEPTANCE_REVIEW’s scores name it
+                         * @example completion
+                         */
+                        key: string;
+                        /** @description 名称 / Name */
+                        label: {
+                            /**
+                             * @description 中文名称 / Chinese name
+                             * @example 目标完成情况
+                             */
+                            zh: string;
+                            /**
+                             * @description 英文名称 / English name
+                             * @example Targets achieved
+                             */
+                            en: string;
+                        };
+                    }[];
+                    /**
+                     * @description 组织部建议等级前每个项目最少的结项评审份数，默认 3 / Acceptance reviews a project needs before org_dept proposes its grade; default 3；批次开始后不能修改 / fixed once the round has opened
+                     * @example 3
+                     */
+                    minAcceptanceReviews?: number;
+                    /** @description 各奖项的获奖项目数上限，党委确认等级时检查（超出答 422 prize_cap_exceeded）；未列出的奖项不限，默认 {} / The most projects each prize may go to, checked when the committee confirms the grades (422 prize_cap_exceeded); an absent prize has no cap; default {}；批次开始后不能修改 / fixed once the round has opened */
+                    prizeCaps?: {
+                        /**
+                         * @description 一等奖的上限 / Cap
+                         * @example 2
+                         */
+                        first?: number;
+                        /**
+                         * @description 二等奖的上限 / Cap
+                         * @example 4
+                         */
+                        second?: number;
+                        /**
+                         * @description 三等奖的上限 / Cap
+                         * @example 6
+                         */
+                        third?: number;
+                    };
+                    /**
+                     * @description 党委可择优推荐的等级，默认仅一等奖 / The grades the committee may recommend upward; default first prize only；批次开始后不能修改 / fixed once the round has opened
+                     * @example [
+                     *       "first"
+                     *     ]
+                     */
+                    recommendableGrades?: ("first" | "second" | "third" | "qualified")[];
                     /**
                      * @description 修改原因；批次开始后必填 / Why; required once the round has opened
                      * @example 申报材料较多，截止日期顺延一周
@@ -9893,6 +10503,488 @@ export interface operations {
                         savedAt: string;
                         letter: components["schemas"]["Letter"];
                     };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAcceptanceReviewers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 结项评审分配 / The acceptance assignments */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AcceptanceAssignment"][];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assignAcceptanceReviewer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建；首次应答因中断未能保存时答 409 already_created 并给出已建对象的 id / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice; when the first answer was lost to an interruption, 409 already_created with the created id
+                 * @example create-2023-001
+                 */
+                "idempotency-key"?: string;
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 结项评审组成员（评审人）/ A member of the round’s acceptance panel (a reviewer)
+                     * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                     */
+                    reviewerId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 项目的全部结项评审分配 / Every acceptance assignment of the project */
+            201: {
+                headers: {
+                    /** @description 为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptanceAssignment"][];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`); 幂等键已用于不同的请求 / Idempotency key reused with a different request (`idempotency-key-reused`) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAcceptanceWorklist: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 每页条数（至多 500，默认 50）/ Page size (at most 500, 50 by default)
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description 上一页返回的游标 / Opaque cursor from the previous page
+                 * @example MDE4NzFhMmI
+                 */
+                cursor?: string;
+            };
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 结项评审工作清单 / The acceptance worklist */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AcceptanceWorklistItem"][];
+                        /** @description 下一页游标，末页为 null / Pass as `cursor` for the next page; null at the end */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRoundAcceptanceScores: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 结项评审分数汇总 / The acceptance scores */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptanceScores"];
                 };
             };
             /** @description 请求格式错误 / Malformed request (`validation-failed`) */
@@ -13590,7 +14682,7 @@ export interface operations {
                  * @description 只看此种类的对象 / Only subjects of this kind
                  * @example round
                  */
-                subjectKind?: "project" | "round" | "unit" | "user" | "assignment" | "file" | "log" | "extension" | "panel" | "panel_member" | "calendar" | "round_document";
+                subjectKind?: "project" | "round" | "unit" | "user" | "assignment" | "file" | "log" | "extension" | "panel" | "panel_member" | "calendar" | "round_document" | "acceptance_assignment";
                 /**
                  * @description 只看此对象；评审分配为「项目标识/评审人标识」 / Only this subject; an assignment is `<projectId>/<reviewerId>`
                  * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
@@ -13782,7 +14874,7 @@ export interface operations {
                                  * @example projects
                                  * @enum {unknown}
                                  */
-                                table: "units" | "users" | "rounds" | "projects" | "reviewer_assignments" | "reviews" | "files" | "round_extensions" | "panels" | "panel_members" | "letter_revisions" | "calendar_years" | "round_documents";
+                                table: "units" | "users" | "rounds" | "projects" | "reviewer_assignments" | "reviews" | "files" | "round_extensions" | "panels" | "panel_members" | "letter_revisions" | "calendar_years" | "round_documents" | "acceptance_assignments" | "acceptance_reviews";
                                 /**
                                  * @description 表中已比较的行数 / Rows of the table compared
                                  * @example 12
@@ -13811,7 +14903,7 @@ export interface operations {
                                  * @example projects
                                  * @enum {unknown}
                                  */
-                                table: "units" | "users" | "rounds" | "projects" | "reviewer_assignments" | "reviews" | "files" | "round_extensions" | "panels" | "panel_members" | "letter_revisions" | "calendar_years" | "round_documents";
+                                table: "units" | "users" | "rounds" | "projects" | "reviewer_assignments" | "reviews" | "files" | "round_extensions" | "panels" | "panel_members" | "letter_revisions" | "calendar_years" | "round_documents" | "acceptance_assignments" | "acceptance_reviews";
                                 /**
                                  * @description 行的主键（两列主键为 projectId/reviewerId）/ The row’s key (projectId/reviewerId for two-column keys)
                                  * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { projectV2 } from '../helpers/project-v2.js';
-import { COMPLETE_LETTER, addToPanel, createDraft, createUser, createWorld, fireOk, type User, type World } from '../helpers/world.js';
+import { COMPLETE_LETTER, addToPanel, createDraft, createPanel, createUser, createWorld, driveTo, fireOk, type User, type World } from '../helpers/world.js';
 import { minimalPdf, multipartBody } from '../helpers/files.js';
 
 type Caller = 'anonymous' | 'admin' | 'applicant' | 'parentApplicant' | 'otherApplicant' | 'orgDept' | 'assignedReviewer' | 'unassignedReviewer' | 'committee' | 'auditor';
@@ -70,6 +70,10 @@ const ALLOWED: Record<string, Caller[]> = {
   removePanelMember: ['admin', 'orgDept'],
   replaceReviewer: ['admin', 'orgDept'],
   getReviewerWorklist: ['assignedReviewer', 'unassignedReviewer'],
+  listAcceptanceReviewers: ['orgDept', 'committee', 'auditor'],
+  assignAcceptanceReviewer: ['orgDept'],
+  getAcceptanceWorklist: ['assignedReviewer', 'unassignedReviewer'],
+  getRoundAcceptanceScores: REPORT_READERS,
   listProjectReviews: ['orgDept', 'assignedReviewer', 'committee', 'auditor'],
   uploadProjectFile: ['applicant'],
   listProjectFiles: PROJECT_READERS,
@@ -429,6 +433,17 @@ describe('authorization matrix', () => {
         payload = { replacementId: replacement.id, reason: '出差' };
         break;
       }
+      case 'assignAcceptanceReviewer': {
+        // A fresh project under final acceptance, and a fresh member of the round's acceptance panel.
+        const accepting = await driveTo(world, 'final_acceptance');
+        await createPanel(t.app, world.roundId, '结项评审组', 'acceptance');
+        const member = await createUser(t.app, `结项-${caller}`, 'reviewer', world.units.direct);
+        await addToPanel(t.app, world.roundId, [member], 'acceptance');
+        url = url.replace('{id}', accepting.id);
+        payload = { reviewerId: member.id };
+        break;
+      }
+      case 'getRoundAcceptanceScores':
       case 'getRoundRanking':
       case 'listRoundFinalReports':
       case 'getRoundFunding':
