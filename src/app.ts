@@ -47,6 +47,9 @@ import { projectsRoutes } from './projects/projects.routes.js';
 import { RoundEventResultSchema, RoundSchema } from './rounds/rounds.schemas.js';
 import { roundsRoutes } from './rounds/rounds.routes.js';
 import { RoundsService } from './rounds/rounds.service.js';
+import { PublicityService } from './rounds/publicity.js';
+import { publicityRoutes } from './rounds/publicity.routes.js';
+import { PUBLICITY_SCHEMAS } from './rounds/publicity.schemas.js';
 import { RoundsRepository } from './rounds/rounds.repository.js';
 import { IdempotencyRepository } from './workflow/idempotency.repository.js';
 import type { WorkflowStores } from './workflow/step.js';
@@ -113,6 +116,7 @@ const NAMED_SCHEMAS = [
   ...AUDIT_SCHEMAS,
   ...REPORT_SCHEMAS,
   ...EXTENSION_SCHEMAS,
+  ...PUBLICITY_SCHEMAS,
 ];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -227,6 +231,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(unitsRoutes, { units });
       await api.register(usersRoutes, { users });
       await api.register(roundsRoutes, { rounds });
+      await api.register(publicityRoutes, { rounds, publicity: new PublicityService(clock, rounds.publicityRepository, (id) => rounds.findRow(id)) });
       await api.register(extensionsRoutes, { extensions: new ExtensionsService(options.db, clock, committer, workflow.log, rounds, units) });
       await api.register(projectsRoutes, { projects });
       await api.register(panelRoutes, { panel });

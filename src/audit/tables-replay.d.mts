@@ -8,7 +8,7 @@ export type Projection = Record<string, ProjectionValue>;
 
 export const AUDITED_TABLES: readonly AuditedTable[];
 export const ROUND_SETTINGS: readonly string[];
-export const ROUND_SETTING_DEFAULTS: Readonly<{ conflictScope: 'family'; contacts: readonly []; acceptanceOpensOn: null }>;
+export const ROUND_SETTING_DEFAULTS: Readonly<{ conflictScope: 'family'; contacts: readonly []; acceptanceOpensOn: null; publicityWorkingDays: 5 }>;
 export const ROUND_DEADLINES: readonly string[];
 export const KEY_FIELDS: Readonly<Record<AuditedTable, readonly string[]>>;
 export const CRITERIA: readonly string[];

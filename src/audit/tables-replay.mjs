@@ -42,7 +42,8 @@
  *                                  MIGRATE of the round's projects (payload.projectMachine) moves
  *                                  projectMachineVersion to its `to`; AMEND_ROUND sets each setting
  *                                  of payload.changes to its `to`. Settings added later
- *                                  (conflictScope, contacts, acceptanceOpensOn: null) take their
+ *                                  (conflictScope, contacts, acceptanceOpensOn: null,
+ *                                  publicityWorkingDays: 5) take their
  *                                  defaults when an older CREATE_ROUND or ADOPT leaves them out
  *   any                            ADOPT: the projection is payload.row, as the row stood when the
  *                                  service first recorded it
@@ -85,10 +86,11 @@ export const ROUND_SETTINGS = [
   'requireSignedLetter',
   'conflictScope',
   'contacts',
+  'publicityWorkingDays',
 ];
 
 /** The settings a round created before they existed has (the migration's column defaults). */
-export const ROUND_SETTING_DEFAULTS = { conflictScope: 'family', contacts: [], acceptanceOpensOn: null };
+export const ROUND_SETTING_DEFAULTS = { conflictScope: 'family', contacts: [], acceptanceOpensOn: null, publicityWorkingDays: 5 };
 
 /** The round settings an amendment may still change once the round has opened: its deadlines. */
 export const ROUND_DEADLINES = ['submissionDeadline', 'revisionDeadline', 'finalAcceptanceDate', 'acceptanceOpensOn'];

@@ -1,5 +1,4 @@
 import { governs } from '../../machines/round.gates.js';
-import { roundStateLabel } from '../../machines/round.lifecycle.js';
 import type { RoundCommand, RoundContext, RoundFactsForMachine, RoundState } from '../../machines/round.types.js';
 import type { Principal } from '../auth/principal.js';
 import { endOfShanghaiDay, isoUtc, type Clock } from '../clock.js';
@@ -17,8 +16,21 @@ import { appendRecord, contextSha256, roundSettings, type Act } from '../workflo
 import { requestHash, runStep, type StepReply, type Subjects, type WorkflowStores } from '../workflow/step.js';
 import type { RoundsRepository } from './rounds.repository.js';
 import type { AmendRoundInput, CreateRoundInput, Round } from './rounds.schemas.js';
-import { changesBetween, checkSettings, DEADLINES, requestedSettings, SETTING_COLUMNS, settingsOf, type Settings, type SettingName } from './round-settings.js';
+import {
+  changesBetween,
+  checkSettings,
+  DEADLINES,
+  DEFAULT_PUBLICITY_WORKING_DAYS,
+  requestedSettings,
+  SETTING_COLUMNS,
+  settingsOf,
+  type Settings,
+  type SettingName,
+} from './round-settings.js';
 import { ExtensionsRepository } from '../extensions/extensions.repository.js';
+import { objectionOf, PublicityRepository, publicityFacts, publicityLogged, WEEKENDS_ONLY, type PublicitySources } from './publicity.js';
+import type { Objection } from '../../machines/round.types.js';
+import { roundStateLabelOf } from './state-label.js';
 
 export const toRound = (row: RoundRow, allowedEvents?: Round['allowedEvents']): Round => ({
   id: row.id,
@@ -35,10 +47,13 @@ export const toRound = (row: RoundRow, allowedEvents?: Round['allowedEvents']): 
   requireSignedLetter: row.requireSignedLetter,
   conflictScope: row.conflictScope,
   contacts: row.contacts,
+  publicityWorkingDays: row.publicityWorkingDays,
   state: row.state as RoundState,
-  stateLabel: roundStateLabel(row.state as RoundState),
+  stateLabel: roundStateLabelOf(row.state as RoundState),
   version: row.version,
   publication: row.context.publication ?? null,
+  publicity: row.context.publicity ?? null,
+  objections: objectionCounts(row.context),
   machine: { id: row.machineId, version: row.machineVersion },
   projectMachine: { id: 'project', version: row.projectMachineVersion },
   ...(allowedEvents ? { allowedEvents } : {}),
@@ -46,15 +61,25 @@ export const toRound = (row: RoundRow, allowedEvents?: Round['allowedEvents']): 
   updatedAt: row.updatedAt,
 });
 
+/** How many of the round's objections are open and how many handled (none under round@1). */
+function objectionCounts(context: RoundContext): { open: number; handled: number } {
+  const objections = context.objections ?? [];
+  const open = objections.filter((o) => o.handling === null).length;
+  return { open, handled: objections.length - open };
+}
+
 export interface RoundEventResult {
   round: Round;
   transition: TransitionView;
   /** The START entries written with PUBLISH_LIST, one per approved project; empty otherwise. */
   started: TransitionView[];
+  /** round@2: the objection LODGE_OBJECTION or HANDLE_OBJECTION recorded, as the round holds it. */
+  objection?: Objection;
 }
 
 export class RoundsService {
   private readonly extensions: ExtensionsRepository;
+  readonly publicityRepository: PublicityRepository;
   /** Rounds as the workflow step sees them. */
   private readonly subjects: Subjects<RoundRow, RoundCommand, RoundFactsForMachine>;
 
@@ -66,8 +91,11 @@ export class RoundsService {
     private readonly repository: RoundsRepository,
     private readonly projectsRepository: ProjectsRepository,
     private readonly workflow: WorkflowStores,
+    /** 公示's calendar and the round's signed list documents (round@2). */
+    private readonly publicity: PublicitySources = WEEKENDS_ONLY,
   ) {
     this.extensions = new ExtensionsRepository(db);
+    this.publicityRepository = new PublicityRepository(db);
     this.subjects = {
       kind: 'round',
       noun: { zh: '批次', en: 'round' },
@@ -76,9 +104,9 @@ export class RoundsService {
       visible: () => true,
       notFound: (id) => new Problem('not-found', `批次不存在 / Round ${id} not found`),
       facts: (row, now) => this.facts(row, now),
-      loggedPayload: (command) => {
+      loggedPayload: (command, _facts, next) => {
         const { type: _type, ...payload } = command;
-        return payload;
+        return { ...payload, ...publicityLogged(command, next.context as RoundContext) };
       },
       write: (row, next, at) => {
         const updated: RoundRow = {
@@ -119,6 +147,7 @@ export class RoundsService {
       requireSignedLetter: input.requireSignedLetter ?? false,
       conflictScope: input.conflictScope ?? 'family',
       contacts: input.contacts ?? [],
+      publicityWorkingDays: input.publicityWorkingDays ?? DEFAULT_PUBLICITY_WORKING_DAYS,
     };
     checkSettings(settings);
     return this.committer.run(() => {
@@ -290,10 +319,12 @@ export class RoundsService {
         { principal, subjectId: id, command, expectedVersion: options.expectedVersion, requestId: options.requestId, now, idempotencyKey: key, requestHash: hash },
         {
           reply: ({ row, entry, snapshot, lifecycle, followUps }) => {
+            const objection = objectionOf(command, row.context);
             const result: RoundEventResult = {
               round: toRound(row, lifecycle.allowedEvents(snapshot, actorOf(principal), this.facts(row, now)) as Round['allowedEvents']),
               transition: toTransitionView(entry, principal),
               started: followUps.map((e) => toTransitionView(e, principal)),
+              ...(objection ? { objection } : {}),
             };
             return JSON.stringify(result);
           },
@@ -309,6 +340,7 @@ export class RoundsService {
       // Submissions close for the round once every unit's window has: its own or an extension's.
       submissionClosesAt: Math.max(endOfShanghaiDay(row.submissionDeadline), ...this.extensions.ofRound(row.id).map((e) => endOfShanghaiDay(e.submissionDeadline))),
       projectsByState: this.projectsRepository.projectsByState(row.id),
+      ...publicityFacts(row, now, this.publicity, this.publicityRepository),
     };
   }
 }

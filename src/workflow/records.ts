@@ -238,7 +238,7 @@ const ADOPTABLE: Adoptable[] = [
     row: `SELECT id, year, title, document_number AS documentNumber, submission_deadline AS submissionDeadline, revision_deadline AS revisionDeadline,
             final_acceptance_date AS finalAcceptanceDate, acceptance_opens_on AS acceptanceOpensOn, funding_first AS fundingFirst, funding_second AS fundingSecond, funding_third AS fundingThird,
             funding_qualified AS fundingQualified, min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax,
-            require_signed_letter AS requireSignedLetter, conflict_scope AS conflictScope, contacts, state, context, machine_id AS machineId, machine_version AS machineVersion,
+            require_signed_letter AS requireSignedLetter, conflict_scope AS conflictScope, contacts, publicity_working_days AS publicityWorkingDays, state, context, machine_id AS machineId, machine_version AS machineVersion,
             project_machine_version AS projectMachineVersion, version, created_at AS createdAt, updated_at AS updatedAt
           FROM rounds WHERE id = ?`,
     subjectId: (r) => String(r.id),

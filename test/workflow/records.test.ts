@@ -207,6 +207,7 @@ describe('record entries', () => {
         requireSignedLetter: true,
         conflictScope: 'family',
         contacts: [],
+        publicityWorkingDays: 5,
       },
       machine: { id: 'round', version: 1 },
       projectMachineVersion: 1,
