@@ -305,13 +305,16 @@ function tableOf(version: number) {
 
 /**
  * Whether a round of this version can govern projects of this lifecycle: its gate table has exactly
- * one gate for every transition of the project machine. A round pins the newest project machine it
+ * one gate for every transition of the project machine, and no gate that governs none of them. A round pins the newest project machine it
  * governs (round@1 cannot run project@2's 公示 and acceptance review; round@2 runs project@2).
  */
 export function governs(roundVersion: number, project: Pick<Lifecycle, 'transitions'>): boolean {
   const table = ROUND_GATES[roundVersion];
   if (!table) return false;
-  return project.transitions.every((t) => table.gates.filter((g) => g.events.includes(t.event as EventType) && g.from.includes(t.from as ProjectState)).length === 1);
+  const gatesOf = (t: { from: string; event: string }) => table.gates.filter((g) => g.events.includes(t.event as EventType) && g.from.includes(t.from as ProjectState));
+  // Every transition under exactly one gate, and every gate over some transition: round@2's 公示 and
+  // confirmation of grades need project@2's events, which project@1 lacks.
+  return project.transitions.every((t) => gatesOf(t).length === 1) && table.gates.every((g) => project.transitions.some((t) => gatesOf(t).includes(g)));
 }
 
 /** The gate of one project transition; a transition without one is a fault of the table. */

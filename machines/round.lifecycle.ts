@@ -62,7 +62,8 @@ export type RoundMachineDescription = MachineDescription<RoundState, RoundEventT
 
 export const ROUND_TRANSITIONS: readonly RoundTransitionSpec[] = roundLifecycle.transitions;
 
-export const roundStateLabel = (state: RoundState): Label => roundLifecycle.stateLabel(state);
+/** A round state's label, whichever version has the state (the states both have are labelled alike). */
+export const roundStateLabel = (state: RoundState): Label => (roundLifecycle.hasState(state) ? roundLifecycle : roundLifecycleV2).stateLabel(state);
 export const roundEventsAcceptedIn = (state: RoundState): RoundEventType[] => roundLifecycle.eventsAcceptedIn(state);
 export const createRound = (roundId: string): RoundSnapshot => roundLifecycle.create({ roundId });
 export const restoreRound = (persisted: PersistedRound): RoundSnapshot => roundLifecycle.restore(persisted);

@@ -83,6 +83,11 @@ const RoundMachineSchema = Type.Object(
   { $id: 'RoundMachineDefinition', additionalProperties: false, description: '申报批次生命周期状态机 / The round lifecycle machine' },
 );
 
+const VersionDefinitionSchema = Type.Object(
+  { ...RoundMachineSchema.properties, id: Name('状态机标识 / Machine id', 'round') },
+  { $id: 'MachineVersionDefinition', additionalProperties: false, description: '某一版本的状态机定义 / One version of a machine definition' },
+);
+
 const JSON_TYPE = 'application/json';
 const SVG_TYPE = 'image/svg+xml';
 
@@ -112,9 +117,29 @@ const MigrationBody = Type.Object(
       Type.String({
         minLength: 1,
         maxLength: 64,
-        description: '只迁移此批次的项目（及其版本锁定）/ Only this round’s projects (and its pin)',
+        description:
+          '项目迁移：只迁移此批次的项目（及其版本锁定）；批次迁移：只迁移这一个进行中的批次 / A project migration: only this round’s projects (and its pin); a round migration: only this round, in flight',
         examples: ['01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01'],
       }),
+    ),
+    projects: Type.Optional(
+      Type.Object(
+        {
+          toVersion: Type.Integer({ minimum: 1, description: '项目迁入版本 / The project machine version they move to', examples: [2] }),
+          stateMap: Type.Optional(
+            Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.String({ minLength: 1, maxLength: 100 }), {
+              description: '项目的旧状态 → 新状态 / The projects’ old state → new state',
+              examples: [{}],
+            }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            '批次迁移（限定 roundId）时同一事务中一并迁移其项目；新批次版本不能管理项目现有版本时必填（round@2 须配 project@2，否则 409 projects_not_governed）/ ' +
+            'A round migration limited to one round moves its projects in the same transaction; required when the round’s new version cannot govern the projects’ machine (round@2 needs project@2, else 409 projects_not_governed)',
+        },
+      ),
     ),
     dryRun: Type.Optional(Type.Boolean({ default: true, description: '只报告不迁移（默认）/ Report only, move nothing (the default)', examples: [true] })),
     reason: Type.String({ minLength: 1, maxLength: 2000, description: '迁移理由，记入日志 / Why, recorded in every entry', examples: ['2024 年起按新版流程办理'] }),
@@ -147,6 +172,21 @@ const MigrationReportSchema = Type.Object(
       { description: '新版本没有的状态及其对象；非空时拒绝迁移 / States the new version lacks, with their subjects; a run is refused while any is listed' },
     ),
     repinnedRounds: Type.Array(Type.String(), { description: '项目版本锁定随之变更的批次 / Rounds whose projects now run under the new version' }),
+    projects: Type.Optional(
+      Type.Object(
+        {
+          machine: Name('状态机标识 / Machine id', 'project'),
+          from: Name('迁出定义 / From', 'project@1'),
+          to: Name('迁入定义 / To', 'project@2'),
+          roundId: Type.Union([Type.String(), Type.Null()], { description: '批次 / The round' }),
+          subjects: Type.Integer({ minimum: 0, description: '涉及项目数 / Projects', examples: [6] }),
+          moves: Type.Array(Type.Object({ fromState: Type.String(), toState: Type.String(), subjects: Type.Integer({ minimum: 0 }) }, { additionalProperties: false })),
+          unmapped: Type.Array(Type.Object({ state: Type.String(), subjects: Type.Array(Type.String()) }, { additionalProperties: false })),
+          repinnedRounds: Type.Array(Type.String()),
+        },
+        { additionalProperties: false, description: '随批次一并迁移的项目 / The round’s projects, moved with it' },
+      ),
+    ),
     entries: Type.Union(
       [
         Type.Object(
@@ -180,7 +220,7 @@ const MIGRATION_EXAMPLE: Static<typeof MigrationReportSchema> = {
   entries: null,
 };
 
-export const MACHINE_SCHEMAS = [MachineSchema, RoundMachineSchema, MachineVersionSchema, MigrationReportSchema];
+export const MACHINE_SCHEMAS = [MachineSchema, RoundMachineSchema, MachineVersionSchema, VersionDefinitionSchema, MigrationReportSchema];
 
 export async function machineRoutes(app: App, { registry, migrations }: { registry: MachineRegistry; migrations: MachineMigrations }) {
   app.get(
@@ -226,22 +266,25 @@ export async function machineRoutes(app: App, { registry, migrations }: { regist
           '',
           'A dry run by default: reports where each state would move. A run is refused whole (409 `states_unmapped`) if any subject would land in a state',
           'the new version lacks; otherwise every subject moves in one transaction, each with a MIGRATE log entry under the new definition.',
+          '',
+          '进行中的批次（roundId）可连同其项目一并迁移（projects）：round@2 只管理 project@2 的项目，故 round@1 → round@2 须同时迁移项目，否则 409 projects_not_governed。',
+          'An in-flight round (roundId) moves with its projects (projects): round@2 governs only project@2, so round@1 → round@2 moves them too, else 409 `projects_not_governed`.',
         ].join('\n'),
         body: withExamples(MigrationBody, {
           dryRun: {
             summary: '演练：报告将如何迁移 / Dry run: what would move where',
             value: { machine: 'project', fromVersion: 1, toVersion: 2, roundId: MIGRATION_EXAMPLE.roundId!, reason: '2024 年起按新版流程办理' },
           },
-          run: {
-            summary: '迁移，并映射新版本没有的状态 / Move, mapping a state the new version lacks',
+          inFlightRound: {
+            summary: '进行中的批次连同其项目迁往第二版 / An in-flight round moves to the second edition with its projects',
             value: {
-              machine: 'project',
+              machine: 'round',
               fromVersion: 1,
               toVersion: 2,
               roundId: MIGRATION_EXAMPLE.roundId!,
-              stateMap: { withdrawn: 'rejected' },
+              projects: { toVersion: 2 },
               dryRun: false,
-              reason: '2024 年起按新版流程办理',
+              reason: '评审前改按第二版流程（公示、结项评审）办理',
             },
           },
         }),
@@ -341,6 +384,60 @@ export async function machineRoutes(app: App, { registry, migrations }: { regist
         throw new Problem('not-acceptable', `可提供 ${JSON_TYPE} / Acceptable: ${JSON_TYPE}`);
       }
       return roundDefinition;
+    },
+  );
+
+  app.get(
+    '/machines/:id/:version',
+    {
+      config: { public: true },
+      schema: {
+        operationId: 'getMachineVersion',
+        tags: ['meta'],
+        summary: '某一版本的状态机定义与状态图 / One version of a machine: definition or diagram',
+        description: [
+          '已注册的任一版本（如 round@2、project@2），按 `Accept` 协商：`application/json`（默认）为定义，`image/svg+xml` 为由该版本状态机绘制的状态图，标签语言随 `Accept-Language`。未注册的版本 404。',
+          '',
+          'Any registered version (e.g. round@2, project@2), negotiated on `Accept`: `application/json` (the default) answers its definition, `image/svg+xml`',
+          'the diagram drawn from that version’s machine, labelled in the language `Accept-Language` prefers. 404 for a version not registered.',
+        ].join('\n'),
+        security: [],
+        params: Type.Object(
+          {
+            id: Name('状态机标识 / Machine id', 'round'),
+            version: Type.String({ pattern: '^[1-9][0-9]{0,5}$', description: '版本 / Version', examples: ['2'] }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: {
+            description: '定义或状态图 / The definition, or the diagram',
+            headers: { 'Content-Language': { type: 'string', description: '状态图标签的语言（仅 SVG）/ The language of the diagram’s labels (SVG only)' } },
+            content: {
+              [JSON_TYPE]: { schema: ref(VersionDefinitionSchema), examples: { round1: { summary: 'round@1', value: roundDefinition } } },
+              [SVG_TYPE]: {
+                schema: Type.String({ description: 'SVG 文档 / An SVG document' }),
+                examples: { diagram: { summary: '状态图（节选）/ The diagram (excerpt)', value: '<svg width="551pt" height="891pt" xmlns="http://www.w3.org/2000/svg">…</svg>' } },
+              },
+            },
+          },
+          ...problems('not-found', 'not-acceptable'),
+        },
+      },
+    },
+    async (request, reply) => {
+      reply.header('Vary', 'Accept, Accept-Language');
+      const { id, version } = request.params;
+      const lifecycle = registry.get(id, Number(version));
+      if (!lifecycle) throw new Problem('not-found', `没有已注册的状态机定义 ${id}@${version} / No registered machine definition ${id}@${version}`);
+      const type = preferredMediaType(request.headers.accept, [JSON_TYPE, SVG_TYPE]);
+      if (type === null) throw new Problem('not-acceptable', `可提供 ${JSON_TYPE} 或 ${SVG_TYPE} / Acceptable: ${JSON_TYPE} or ${SVG_TYPE}`);
+      if (type === JSON_TYPE) return lifecycle.describe();
+      const language = negotiateLanguage(request.headers['accept-language']);
+      return reply
+        .type(`${SVG_TYPE}; charset=utf-8`)
+        .header('Content-Language', CONTENT_LANGUAGE[language])
+        .send(await machineSvg(language, lifecycle));
     },
   );
 }

@@ -7,6 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Lifecycle } from '../../machines/lifecycle.js';
+import { governs } from '../../machines/round.gates.js';
 import type { Principal } from '../auth/principal.js';
 import { isoUtc, type Clock } from '../clock.js';
 import type { GroupCommitter } from '../db/group-commit.js';
@@ -25,8 +26,16 @@ export interface MigrationRequest {
   toVersion: number;
   /** Old state → new state, for states the new version names differently; unlisted states keep their name. */
   stateMap?: Record<string, string>;
-  /** Only this round's projects (and its pin); omitted: every subject of the machine at fromVersion. */
+  /**
+   * A project migration: only this round's projects (and its pin). A round migration: only this round,
+   * in flight. Omitted: every subject of the machine at fromVersion.
+   */
   roundId?: string;
+  /**
+   * A round migration's projects, moved in the same transaction when the round's new version cannot
+   * govern the project machine they run (round@2 needs project@2): their target version and state map.
+   */
+  projects?: { toVersion: number; stateMap?: Record<string, string> };
   dryRun: boolean;
   reason: string;
 }
@@ -48,6 +57,27 @@ export interface MigrationReport {
   repinnedRounds: string[];
   /** The first and last log entry written, null for none. */
   entries: { first: number; last: number } | null;
+  /** A round migration's projects, moved with it; absent otherwise. */
+  projects?: Omit<MigrationReport, 'projects' | 'dryRun' | 'applied' | 'entries'>;
+}
+
+interface Plan {
+  from: Lifecycle;
+  to: Lifecycle;
+  table: string;
+  target: (state: string) => string;
+  roundId: string | undefined;
+  subjects: SubjectState[];
+  rounds: string[];
+  report: Omit<MigrationReport, 'projects' | 'dryRun' | 'applied' | 'entries'>;
+}
+
+/** Every state a map names exists in its version. */
+function checkStateMap(from: Lifecycle, to: Lifecycle, stateMap: Record<string, string>, field: string): void {
+  for (const [old, next] of Object.entries(stateMap)) {
+    if (!from.hasState(old)) throw new Problem('unprocessable', `${from.key} 没有状态 ${old} / ${from.key} has no state ${old}`, { field });
+    if (!to.hasState(next)) throw new Problem('unprocessable', `${to.key} 没有状态 ${next} / ${to.key} has no state ${next}`, { field });
+  }
 }
 
 interface SubjectState {
@@ -72,135 +102,185 @@ export class MachineMigrations {
   migrate(principal: Principal, request: MigrationRequest): Promise<MigrationReport> {
     const from = this.definition(request.machine, request.fromVersion, 'fromVersion');
     const to = this.definition(request.machine, request.toVersion, 'toVersion');
-    if (request.roundId !== undefined && from.kind !== 'project') {
-      throw new Problem('unprocessable', '只有项目迁移可按批次限定 / Only a project migration may be limited to a round', { field: 'roundId' });
-    }
     if (from === to) throw new Problem('unprocessable', '源版本与目标版本相同 / fromVersion and toVersion are the same', { field: 'toVersion' });
     const stateMap = request.stateMap ?? {};
-    for (const [old, next] of Object.entries(stateMap)) {
-      if (!from.hasState(old)) throw new Problem('unprocessable', `${from.key} 没有状态 ${old} / ${from.key} has no state ${old}`, { field: 'stateMap' });
-      if (!to.hasState(next)) throw new Problem('unprocessable', `${to.key} 没有状态 ${next} / ${to.key} has no state ${next}`, { field: 'stateMap' });
-    }
+    checkStateMap(from, to, stateMap, 'stateMap');
     if (request.reason.trim().length === 0) throw new Problem('unprocessable', '须说明迁移理由 / A reason is required', { field: 'reason' });
     const table = TABLES[from.kind as SubjectKind];
     if (!table) throw new Problem('unprocessable', `${from.kind} 没有可迁移的对象 / No subjects of kind ${from.kind} are stored`, { field: 'machine' });
+    if (request.projects !== undefined && (from.kind !== 'round' || request.roundId === undefined)) {
+      throw new Problem('unprocessable', '只有限定批次的批次迁移可同时迁移其项目 / Only a round migration limited to one round moves its projects with it', {
+        field: request.roundId === undefined && from.kind === 'round' ? 'roundId' : 'projects',
+      });
+    }
+    const projectsTo = request.projects ? this.definition('project', request.projects.toVersion, 'projects.toVersion') : null;
+    if (projectsTo && !governs(to.version, projectsTo)) {
+      throw new Problem('unprocessable', `${to.key} 不能管理 ${projectsTo.key} 的项目 / ${to.key} cannot govern projects of ${projectsTo.key}`, {
+        field: 'projects.toVersion',
+        code: 'projects_not_governed',
+      });
+    }
 
     return this.committer.run(() => {
       if (request.roundId !== undefined && !this.sqlite.prepare('SELECT 1 FROM rounds WHERE id = ?').get(request.roundId)) {
         throw new Problem('not-found', `批次不存在 / Round ${request.roundId} not found`);
       }
-      const subjects = this.sqlite
-        .prepare<unknown[], SubjectState>(
-          `SELECT id, state, context, version FROM ${table} WHERE machine_id = ? AND machine_version = ?${request.roundId !== undefined ? ' AND round_id = ?' : ''} ORDER BY id`,
-        )
-        .all(from.id, from.version, ...(request.roundId !== undefined ? [request.roundId] : []));
-      const target = (state: string) => stateMap[state] ?? state;
-
-      const moves = new Map<string, { fromState: string; toState: string; subjects: number }>();
-      const unmapped = new Map<string, string[]>();
-      for (const subject of subjects) {
-        const next = target(subject.state);
-        if (!to.hasState(next)) {
-          unmapped.set(subject.state, [...(unmapped.get(subject.state) ?? []), subject.id]);
-          continue;
+      const main = this.plan(from, to, stateMap, table, request.roundId);
+      let projects: Plan | null = null;
+      if (from.kind === 'round') {
+        for (const round of main.subjects) {
+          const pinned = this.workflow.registry.require('project', this.pinOf(round.id));
+          if (projectsTo) {
+            if (pinned === projectsTo)
+              throw new Problem('unprocessable', `批次的项目已按 ${pinned.key} 运行 / The round’s projects run under ${pinned.key} already`, { field: 'projects.toVersion' });
+            checkStateMap(pinned, projectsTo, request.projects!.stateMap ?? {}, 'projects.stateMap');
+            projects = this.plan(pinned, projectsTo, request.projects!.stateMap ?? {}, 'projects', round.id);
+          } else if (!governs(to.version, pinned)) {
+            throw new Problem(
+              'conflict',
+              `${to.key} 不能管理批次 ${round.id} 的 ${pinned.key} 项目：须在 projects 中一并迁移 / ${to.key} cannot govern round ${round.id}’s projects of ${pinned.key}: move them with it (projects)`,
+              { code: 'projects_not_governed', roundId: round.id, projectMachine: pinned.key },
+            );
+          }
         }
-        const key = `${subject.state}→${next}`;
-        const move = moves.get(key) ?? { fromState: subject.state, toState: next, subjects: 0 };
-        move.subjects += 1;
-        moves.set(key, move);
       }
-      const rounds =
-        from.kind !== 'project'
-          ? []
-          : this.sqlite
-              .prepare<unknown[], { id: string }>(`SELECT id FROM rounds WHERE project_machine_version = ?${request.roundId !== undefined ? ' AND id = ?' : ''} ORDER BY id`)
-              .all(from.version, ...(request.roundId !== undefined ? [request.roundId] : []))
-              .map((r) => r.id);
       const report: MigrationReport = {
-        machine: from.id,
-        from: from.key,
-        to: to.key,
+        ...main.report,
         roundId: request.roundId ?? null,
         dryRun: request.dryRun,
         applied: false,
+        entries: null,
+        ...(projects ? { projects: { ...projects.report, roundId: request.roundId ?? null } } : {}),
+      };
+      if (request.dryRun) return report;
+      const unmapped = [...main.report.unmapped, ...(projects?.report.unmapped ?? [])];
+      if (unmapped.length > 0) {
+        const states = [...new Set(unmapped.map((u) => u.state))];
+        throw new Problem('conflict', `新版本没有状态 ${states.join('、')}，须在 stateMap 中映射 / The new version lacks ${states.join(', ')}: map them in stateMap`, {
+          code: 'states_unmapped',
+          unmapped,
+        });
+      }
+      const at = isoUtc(this.clock.now());
+      const seqs = [...this.apply(principal, main, request, at), ...(projects ? this.apply(principal, projects, request, at) : [])];
+      return { ...report, applied: true, entries: seqs.length > 0 ? { first: seqs[0]!, last: seqs[seqs.length - 1]! } : null };
+    });
+  }
+
+  private pinOf(roundId: string): number {
+    return this.sqlite.prepare<[string], { pin: number }>('SELECT project_machine_version AS pin FROM rounds WHERE id = ?').get(roundId)!.pin;
+  }
+
+  /** Which subjects of `from` (one round's, or one round itself, when `roundId` is given) move to which state of `to`. */
+  private plan(from: Lifecycle, to: Lifecycle, stateMap: Record<string, string>, table: string, roundId: string | undefined): Plan {
+    const scope = roundId === undefined ? '' : from.kind === 'round' ? ' AND id = ?' : ' AND round_id = ?';
+    const subjects = this.sqlite
+      .prepare<unknown[], SubjectState>(`SELECT id, state, context, version FROM ${table} WHERE machine_id = ? AND machine_version = ?${scope} ORDER BY id`)
+      .all(from.id, from.version, ...(roundId !== undefined ? [roundId] : []));
+    const target = (state: string) => stateMap[state] ?? state;
+    const moves = new Map<string, { fromState: string; toState: string; subjects: number }>();
+    const unmapped = new Map<string, string[]>();
+    for (const subject of subjects) {
+      const next = target(subject.state);
+      if (!to.hasState(next)) {
+        unmapped.set(subject.state, [...(unmapped.get(subject.state) ?? []), subject.id]);
+        continue;
+      }
+      const key = `${subject.state}→${next}`;
+      const move = moves.get(key) ?? { fromState: subject.state, toState: next, subjects: 0 };
+      move.subjects += 1;
+      moves.set(key, move);
+    }
+    const rounds =
+      from.kind !== 'project'
+        ? []
+        : this.sqlite
+            .prepare<unknown[], { id: string }>(`SELECT id FROM rounds WHERE project_machine_version = ?${roundId !== undefined ? ' AND id = ?' : ''} ORDER BY id`)
+            .all(from.version, ...(roundId !== undefined ? [roundId] : []))
+            .map((r) => r.id);
+    return {
+      from,
+      to,
+      table,
+      target,
+      roundId,
+      subjects,
+      rounds,
+      report: {
+        machine: from.id,
+        from: from.key,
+        to: to.key,
+        roundId: roundId ?? null,
         subjects: subjects.length,
         moves: [...moves.values()],
         unmapped: [...unmapped.entries()].map(([state, ids]) => ({ state, subjects: ids })),
         repinnedRounds: rounds,
-        entries: null,
-      };
-      if (request.dryRun) return report;
-      if (unmapped.size > 0) {
-        throw new Problem(
-          'conflict',
-          `${to.key} 没有状态 ${[...unmapped.keys()].join('、')}，须在 stateMap 中映射 / ${to.key} lacks ${[...unmapped.keys()].join(', ')}: map them in stateMap`,
-          {
-            code: 'states_unmapped',
-            unmapped: report.unmapped,
-          },
-        );
-      }
+      },
+    };
+  }
 
-      const at = isoUtc(this.clock.now());
-      const update = this.sqlite.prepare(`UPDATE ${table} SET state = ?, machine_version = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`);
-      const seqs: number[] = [];
-      const reason = request.reason.trim();
-      /** One MIGRATE entry: the subject, its state before and after, the definition it now runs under. */
-      const record = (kind: SubjectKind, subjectId: string, fromState: string, toState: string, machine: { id: string; version: number }, payload: object) =>
-        this.workflow.log.append({
-          subjectKind: kind,
-          subjectId,
-          event: MIGRATE_EVENT,
-          fromState,
-          toState,
-          payload: canonicalJson(payload),
-          actorId: principal.id,
-          actorRole: principal.role,
-          actorUnitId: principal.unitId,
-          at,
-          requestId: `migrate-${from.key}-${to.key}`,
-          machineId: machine.id,
-          machineVersion: machine.version,
-        });
-      for (const subject of subjects) {
-        const next = target(subject.state);
-        // Restoring under the new definition proves the snapshot is one of its states.
-        const context: unknown = JSON.parse(subject.context);
-        to.restore({ machineId: to.id, machineVersion: to.version, state: next, context });
-        const entry = record(from.kind as SubjectKind, subject.id, subject.state, next, to, {
-          from: from.key,
-          to: to.key,
+  /** Moves a plan's subjects, each with its MIGRATE entry, and repins its rounds; the sequence numbers written. */
+  private apply(principal: Principal, plan: Plan, request: MigrationRequest, at: string): number[] {
+    const { from, to, table, target } = plan;
+    const update = this.sqlite.prepare(`UPDATE ${table} SET state = ?, machine_version = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`);
+    const seqs: number[] = [];
+    const reason = request.reason.trim();
+    const requestId = `migrate-${request.machine}@${request.fromVersion}-${request.machine}@${request.toVersion}`;
+    /** One MIGRATE entry: the subject, its state before and after, the definition it now runs under. */
+    const record = (kind: SubjectKind, subjectId: string, fromState: string, toState: string, machine: { id: string; version: number }, payload: object) =>
+      this.workflow.log.append({
+        subjectKind: kind,
+        subjectId,
+        event: MIGRATE_EVENT,
+        fromState,
+        toState,
+        payload: canonicalJson(payload),
+        actorId: principal.id,
+        actorRole: principal.role,
+        actorUnitId: principal.unitId,
+        at,
+        requestId,
+        machineId: machine.id,
+        machineVersion: machine.version,
+      });
+    for (const subject of plan.subjects) {
+      const next = target(subject.state);
+      // Restoring under the new definition proves the snapshot is one of its states.
+      const context: unknown = JSON.parse(subject.context);
+      to.restore({ machineId: to.id, machineVersion: to.version, state: next, context });
+      const entry = record(from.kind as SubjectKind, subject.id, subject.state, next, to, {
+        from: from.key,
+        to: to.key,
+        reason,
+        ...(plan.roundId !== undefined ? { roundId: plan.roundId } : {}),
+        contextSha256: contextSha256(context),
+      });
+      seqs.push(entry.seq);
+      if (update.run(next, to.version, at, subject.id, subject.version).changes !== 1) throw new Error(`${subject.id} changed during its migration`);
+    }
+    // A round's pin changes with its projects, on the record: an entry on the round, its state unchanged.
+    const roundRow = this.sqlite.prepare<[string], { state: string; context: string; machineId: string; machineVersion: number }>(
+      'SELECT state, context, machine_id AS machineId, machine_version AS machineVersion FROM rounds WHERE id = ?',
+    );
+    const pin = this.sqlite.prepare('UPDATE rounds SET project_machine_version = ?, version = version + 1, updated_at = ? WHERE id = ?');
+    for (const round of plan.rounds) {
+      const row = roundRow.get(round)!;
+      const entry = record(
+        'round',
+        round,
+        row.state,
+        row.state,
+        { id: row.machineId, version: row.machineVersion },
+        {
+          projectMachine: { from: from.key, to: to.key },
           reason,
-          ...(request.roundId !== undefined ? { roundId: request.roundId } : {}),
-          contextSha256: contextSha256(context),
-        });
-        seqs.push(entry.seq);
-        if (update.run(next, to.version, at, subject.id, subject.version).changes !== 1) throw new Error(`${subject.id} changed during its migration`);
-      }
-      // A round's pin changes with its projects, on the record: an entry on the round, its state unchanged.
-      const roundRow = this.sqlite.prepare<[string], { state: string; context: string; machineId: string; machineVersion: number }>(
-        'SELECT state, context, machine_id AS machineId, machine_version AS machineVersion FROM rounds WHERE id = ?',
+          contextSha256: contextSha256(JSON.parse(row.context)),
+        },
       );
-      const pin = this.sqlite.prepare('UPDATE rounds SET project_machine_version = ?, version = version + 1, updated_at = ? WHERE id = ?');
-      for (const round of rounds) {
-        const row = roundRow.get(round)!;
-        const entry = record(
-          'round',
-          round,
-          row.state,
-          row.state,
-          { id: row.machineId, version: row.machineVersion },
-          {
-            projectMachine: { from: from.key, to: to.key },
-            reason,
-            contextSha256: contextSha256(JSON.parse(row.context)),
-          },
-        );
-        seqs.push(entry.seq);
-        pin.run(to.version, at, round);
-      }
-      return { ...report, applied: true, entries: seqs.length > 0 ? { first: seqs[0]!, last: seqs[seqs.length - 1]! } : null };
-    });
+      seqs.push(entry.seq);
+      pin.run(to.version, at, round);
+    }
+    return seqs;
   }
 
   private definition(machine: string, version: number, field: string): Lifecycle {

@@ -66,6 +66,9 @@ export interface paths {
          *     A dry run by default: reports where each state would move. A run is refused whole (409 `states_unmapped`) if any subject would land in a state
          *     the new version lacks; otherwise every subject moves in one transaction, each with a MIGRATE log entry under the new definition.
          *
+         *     进行中的批次（roundId）可连同其项目一并迁移（projects）：round@2 只管理 project@2 的项目，故 round@1 → round@2 须同时迁移项目，否则 409 projects_not_governed。
+         *     An in-flight round (roundId) moves with its projects (projects): round@2 governs only project@2, so round@1 → round@2 moves them too, else 409 `projects_not_governed`.
+         *
          *     可调用角色 / Roles: `admin`.
          */
         post: operations["migrateMachineVersion"];
@@ -116,6 +119,31 @@ export interface paths {
          *     公开接口，无需令牌 / Public: no token needed.
          */
         get: operations["getRoundMachine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/machines/{id}/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 某一版本的状态机定义与状态图 / One version of a machine: definition or diagram
+         * @description 已注册的任一版本（如 round@2、project@2），按 `Accept` 协商：`application/json`（默认）为定义，`image/svg+xml` 为由该版本状态机绘制的状态图，标签语言随 `Accept-Language`。未注册的版本 404。
+         *
+         *     Any registered version (e.g. round@2, project@2), negotiated on `Accept`: `application/json` (the default) answers its definition, `image/svg+xml`
+         *     the diagram drawn from that version’s machine, labelled in the language `Accept-Language` prefers. 404 for a version not registered.
+         *
+         *     公开接口，无需令牌 / Public: no token needed.
+         */
+        get: operations["getMachineVersion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2800,6 +2828,91 @@ export interface components {
              */
             latest: boolean;
         };
+        /** @description 某一版本的状态机定义 / One version of a machine definition */
+        MachineVersionDefinition: {
+            /**
+             * @description 状态机标识 / Machine id
+             * @example round
+             */
+            id: string;
+            /**
+             * @description 状态机版本 / Machine version
+             * @example 1
+             */
+            version: number;
+            /**
+             * @description 初始状态 / Initial state
+             * @example open
+             */
+            initial: string;
+            /** @description 状态 / The states */
+            states: {
+                /**
+                 * @description 状态 / State
+                 * @example submitted
+                 */
+                name: string;
+                label: components["schemas"]["Label"];
+                /**
+                 * @description 是否终态 / Whether no event leaves it
+                 * @example false
+                 */
+                final: boolean;
+                /** @description 此状态接受的事件 / Events the state accepts */
+                events: string[];
+            }[];
+            /** @description 事件 / The events */
+            events: {
+                /**
+                 * @description 事件类型 / Event type
+                 * @example SUBMIT
+                 */
+                type: string;
+                label: components["schemas"]["Label"];
+                /** @description 可触发的角色 / Roles that may fire it */
+                roles: string[];
+            }[];
+            /** @description 转换 / The transitions */
+            transitions: {
+                /**
+                 * @description 起始状态 / From
+                 * @example draft
+                 */
+                from: string;
+                /**
+                 * @description 事件 / Event
+                 * @example SUBMIT
+                 */
+                event: string;
+                /**
+                 * @description 目标状态（停留时同起始状态）/ To (the same state for events that stay)
+                 * @example submitted
+                 */
+                to: string;
+                /** @description 可触发的角色 / Roles that may fire it */
+                roles: string[];
+                /** @description 授权检查 / Authorisation checks */
+                authorizations: string[];
+                /** @description 业务条件 / Business conditions */
+                checks: string[];
+            }[];
+            /** @description 角色 / The roles */
+            roles: {
+                /**
+                 * @description 标识 / Identifier
+                 * @example member_platforms
+                 */
+                name: string;
+                label: components["schemas"]["Label"];
+            }[];
+            /**
+             * @description Mermaid 状态图 / The state diagram in Mermaid syntax
+             * @example stateDiagram-v2
+             *       direction LR
+             *       ...
+             */
+            mermaid: string;
+        };
         /** @description 状态机版本迁移的报告 / What a machine migration moved, or would move */
         MachineMigrationReport: {
             /**
@@ -2863,6 +2976,41 @@ export interface components {
             }[];
             /** @description 项目版本锁定随之变更的批次 / Rounds whose projects now run under the new version */
             repinnedRounds: string[];
+            /** @description 随批次一并迁移的项目 / The round’s projects, moved with it */
+            projects?: {
+                /**
+                 * @description 状态机标识 / Machine id
+                 * @example project
+                 */
+                machine: string;
+                /**
+                 * @description 迁出定义 / From
+                 * @example project@1
+                 */
+                from: string;
+                /**
+                 * @description 迁入定义 / To
+                 * @example project@2
+                 */
+                to: string;
+                /** @description 批次 / The round */
+                roundId: string | null;
+                /**
+                 * @description 涉及项目数 / Projects
+                 * @example 6
+                 */
+                subjects: number;
+                moves: {
+                    fromState: string;
+                    toState: string;
+                    subjects: number;
+                }[];
+                unmapped: {
+                    state: string;
+                    subjects: string[];
+                }[];
+                repinnedRounds: string[];
+            };
             /** @description 写入的日志条目序号范围 / The log entries written */
             entries: {
                 /**
@@ -3928,10 +4076,25 @@ export interface operations {
                         [key: string]: string;
                     };
                     /**
-                     * @description 只迁移此批次的项目（及其版本锁定）/ Only this round’s projects (and its pin)
+                     * @description 项目迁移：只迁移此批次的项目（及其版本锁定）；批次迁移：只迁移这一个进行中的批次 / A project migration: only this round’s projects (and its pin); a round migration: only this round, in flight
                      * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
                      */
                     roundId?: string;
+                    /** @description 批次迁移（限定 roundId）时同一事务中一并迁移其项目；新批次版本不能管理项目现有版本时必填（round@2 须配 project@2，否则 409 projects_not_governed）/ A round migration limited to one round moves its projects in the same transaction; required when the round’s new version cannot govern the projects’ machine (round@2 needs project@2, else 409 projects_not_governed) */
+                    projects?: {
+                        /**
+                         * @description 项目迁入版本 / The project machine version they move to
+                         * @example 2
+                         */
+                        toVersion: number;
+                        /**
+                         * @description 项目的旧状态 → 新状态 / The projects’ old state → new state
+                         * @example {}
+                         */
+                        stateMap?: {
+                            [key: string]: string;
+                        };
+                    };
                     /**
                      * @description 只报告不迁移（默认）/ Report only, move nothing (the default)
                      * @default true
@@ -4167,6 +4330,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RoundMachineDefinition"];
+                };
+            };
+            /** @description 无法提供可接受的表示 / Not acceptable (`not-acceptable`) */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMachineVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 状态机标识 / Machine id
+                 * @example round
+                 */
+                id: string;
+                /**
+                 * @description 版本 / Version
+                 * @example 2
+                 */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 定义或状态图 / The definition, or the diagram */
+            200: {
+                headers: {
+                    /** @description 状态图标签的语言（仅 SVG）/ The language of the diagram’s labels (SVG only) */
+                    "Content-Language"?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MachineVersionDefinition"];
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 无法提供可接受的表示 / Not acceptable (`not-acceptable`) */

@@ -13,7 +13,7 @@ import { buildApp } from '../../src/app.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
 import { toMermaid } from '../../machines/project.lifecycle.js';
 import { roundToMermaid } from '../../machines/round.lifecycle.js';
-import { machineSvg } from '../../src/machines/machine-diagram.js';
+import { DRAWN_LIFECYCLES, machineSvg } from '../../src/machines/machine-diagram.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -31,6 +31,17 @@ describe('generated artifacts', () => {
   it('openapi/machine.svg is the diagram the machine draws (run `npm run openapi:generate` after changing the machine)', async () => {
     const committed = fs.readFileSync(path.join(root, 'openapi/machine.svg'), 'utf8');
     expect(committed).toBe(await machineSvg('zh'));
+  });
+
+  it('openapi/diagrams/ holds the diagram of every machine of every version, project and round, as each draws itself', async () => {
+    const dir = path.join(root, 'openapi/diagrams');
+    expect(fs.readdirSync(dir).sort()).toEqual(['project@1.svg', 'project@2.svg', 'round@1.svg', 'round@2.svg']);
+    for (const lifecycle of DRAWN_LIFECYCLES) {
+      const committed = fs.readFileSync(path.join(dir, `${lifecycle.key}.svg`), 'utf8');
+      expect(committed, lifecycle.key).toBe(await machineSvg('zh', lifecycle));
+      // Every state of the version is on it, with its label.
+      for (const state of lifecycle.states) expect(committed, `${lifecycle.key} ${state}`).toContain(lifecycle.stateLabel(state).zh);
+    }
   });
 
   it('test/client/schema.d.ts is generated from openapi/openapi.json (run `npm run client:generate`)', () => {

@@ -347,7 +347,8 @@ describe('decideInRound against the oracle', () => {
       expect(count.open, `${gate} open`).toBeGreaterThan(0);
       expect(count.gated, `${gate} gated`).toBeGreaterThan(0);
     }
-  });
+    // About 20 s alone on this machine: the whole cross product, synchronously.
+  }, 120_000);
 
   it('every refusal names the round state, the gate and what would open it, in both languages', () => {
     for (const roundState of ROUND_1_STATES) {

@@ -284,6 +284,7 @@ describe('round@2 gate table', () => {
     expect(governs(2, projectLifecycleV2)).toBe(true);
     expect(governs(1, projectLifecycle)).toBe(true);
     expect(governs(1, projectLifecycleV2)).toBe(false);
+    expect(governs(2, projectLifecycle)).toBe(false);
     for (const t of projectLifecycleV2.transitions) expect(() => gateOf(2, t.from, t.event)).not.toThrow();
     expect(new Set(ROUND_2_GATES.flatMap((g) => g.openIn))).toEqual(new Set(ROUND_2_STATES));
   });

@@ -186,7 +186,7 @@ describe('versioned machine definitions', () => {
     expect(again.body).toMatchObject({ applied: true, subjects: 0, entries: null, repinnedRounds: [] });
   });
 
-  it('refuses a blank reason, a state the old version lacks, and a round scope on a round migration, writing nothing', async () => {
+  it('refuses a blank reason, a state the old version lacks, and projects moved along with a project migration, writing nothing', async () => {
     const before = logCount();
     const blank = await migrate({ reason: '   ', dryRun: false, stateMap: { withdrawn: 'rejected' } });
     expect(blank.status).toBe(422);
@@ -194,9 +194,9 @@ describe('versioned machine definitions', () => {
     const unknownOld = await migrate({ stateMap: { archived: 'rejected' } });
     expect(unknownOld.status).toBe(422);
     expect(unknownOld.body).toMatchObject({ field: 'stateMap' });
-    const roundScoped = await migrate({ machine: 'round', fromVersion: 1, toVersion: 1, roundId: world.roundId });
-    expect(roundScoped.status).toBe(422);
-    expect(roundScoped.body).toMatchObject({ field: 'roundId' });
+    const alongside = await migrate({ roundId: world.roundId, projects: { toVersion: 2 } });
+    expect(alongside.status).toBe(422);
+    expect(alongside.body).toMatchObject({ field: 'projects' });
     expect(logCount()).toBe(before);
     expect(t.db.$client.prepare('SELECT DISTINCT machine_version AS v FROM projects').all()).toEqual([{ v: 1 }]);
   });
