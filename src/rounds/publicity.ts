@@ -8,6 +8,7 @@
  * wires its own, `WEEKENDS_ONLY` counts Monday to Friday as working days and knows no documents.
  */
 import type Database from 'better-sqlite3';
+import { roundStateLabel } from '../../machines/round.lifecycle.js';
 import type { Objection, RoundCommand, RoundContext, RoundFactsForMachine, RoundState } from '../../machines/round.types.js';
 import type { Label } from '../../machines/vocabulary.js';
 import type { Principal } from '../auth/principal.js';
@@ -16,7 +17,6 @@ import type { Db } from '../db/client.js';
 import type { RoundRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import { CATEGORIES, type Category } from '../projects/categories.js';
-import { roundStateLabelOf } from './state-label.js';
 
 const DAY_MS = 86_400_000;
 /** Asia/Shanghai is UTC+8 without daylight saving (since 1991). */
@@ -215,7 +215,7 @@ export class PublicityService {
     const row = this.round(roundId);
     const publicity = row.context.publicity;
     if (row.state !== 'in_publicity' || !publicity) {
-      const label = roundStateLabelOf(row.state as RoundState);
+      const label = roundStateLabel(row.state as RoundState);
       throw new Problem(
         'conflict',
         `拟立项名单仅在公示期间可查阅，批次现为「${label.zh}」 / The proposed list is readable only while it is in publicity; the round is ${row.state}`,

@@ -1,4 +1,5 @@
 import { governs } from '../../machines/round.gates.js';
+import { roundStateLabel } from '../../machines/round.lifecycle.js';
 import type { RoundCommand, RoundContext, RoundFactsForMachine, RoundState } from '../../machines/round.types.js';
 import type { Principal } from '../auth/principal.js';
 import { endOfShanghaiDay, isoUtc, type Clock } from '../clock.js';
@@ -30,7 +31,6 @@ import {
 import { ExtensionsRepository } from '../extensions/extensions.repository.js';
 import { objectionOf, PublicityRepository, publicityFacts, publicityLogged, WEEKENDS_ONLY, type PublicitySources } from './publicity.js';
 import type { Objection } from '../../machines/round.types.js';
-import { roundStateLabelOf } from './state-label.js';
 
 export const toRound = (row: RoundRow, allowedEvents?: Round['allowedEvents']): Round => ({
   id: row.id,
@@ -49,7 +49,7 @@ export const toRound = (row: RoundRow, allowedEvents?: Round['allowedEvents']): 
   contacts: row.contacts,
   publicityWorkingDays: row.publicityWorkingDays,
   state: row.state as RoundState,
-  stateLabel: roundStateLabelOf(row.state as RoundState),
+  stateLabel: roundStateLabel(row.state as RoundState),
   version: row.version,
   publication: row.context.publication ?? null,
   publicity: row.context.publicity ?? null,

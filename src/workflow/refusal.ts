@@ -5,7 +5,7 @@
  */
 import type { Decision, Lifecycle } from '../../machines/lifecycle.js';
 import { gateRefusalDetail, type GateRefusal } from '../../machines/round.gates.js';
-import { roundStateLabelOf } from '../rounds/state-label.js';
+import { roundStateLabel } from '../../machines/round.lifecycle.js';
 import { ROUND_EVENT_LABELS } from '../../machines/round.machine.js';
 import type { Label } from '../../machines/vocabulary.js';
 import { Problem, bilingual } from '../http/problems.js';
@@ -48,7 +48,7 @@ export function refuseGate(refusal: GateRefusal, lifecycle: Lifecycle, allowedEv
     code: refusal.code,
     roundId: refusal.roundId,
     roundState: refusal.roundState,
-    roundStateLabel: roundStateLabelOf(refusal.roundState),
+    roundStateLabel: roundStateLabel(refusal.roundState),
     gate: {
       name: gate.name,
       label: gate.label,
