@@ -5,8 +5,8 @@
  * its dates and the clock (`GateFacts`); nothing here reads a database or a clock.
  *
  * A gate is kept beside the round machine, not inside it: round@1's definition is signed by kept
- * checkpoints and may not change, and the project machine stays round-agnostic. Nothing enforces
- * the gates yet; `decideInRound` is what the workflow step will call.
+ * checkpoints and may not change, and the project machine stays round-agnostic. The workflow step
+ * decides every project event through `decideInRound` (src/workflow/step.ts).
  */
 import type { AnyStateMachine, SnapshotFrom } from 'xstate';
 import type { Decision, Lifecycle } from './lifecycle.js';

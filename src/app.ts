@@ -32,14 +32,20 @@ import securityEventsPlugin from './plugins/security-events.js';
 import { createValidatorCompiler } from './plugins/validation.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, filesRoutes } from './files/files.routes.js';
 import { FilesService } from './files/files.service.js';
+import { roundDocumentsRoutes } from './files/round-documents.routes.js';
+import { RoundDocumentsService } from './files/round-documents.service.js';
 import { panelRoutes } from './panel/panel.routes.js';
 import { PanelService } from './panel/panel.service.js';
 import { PROJECT_SCHEMAS } from './projects/projects.schemas.js';
 import { ProjectsRepository } from './projects/projects.repository.js';
 import { ProjectsService } from './projects/projects.service.js';
 import { REPORT_SCHEMAS } from './reports/reports.schemas.js';
+import { PUBLISHED_LIST_SCHEMAS } from './reports/published-list.schemas.js';
 import { reportsRoutes } from './reports/reports.routes.js';
 import { EXTENSION_SCHEMAS } from './extensions/extensions.schemas.js';
+import { CALENDAR_SCHEMAS } from './calendar/calendar.schemas.js';
+import { calendarRoutes } from './calendar/calendar.routes.js';
+import { CalendarService } from './calendar/calendar.service.js';
 import { extensionsRoutes } from './extensions/extensions.routes.js';
 import { ExtensionsService } from './extensions/extensions.service.js';
 import { ReportsService } from './reports/reports.service.js';
@@ -47,7 +53,8 @@ import { projectsRoutes } from './projects/projects.routes.js';
 import { RoundEventResultSchema, RoundSchema } from './rounds/rounds.schemas.js';
 import { roundsRoutes } from './rounds/rounds.routes.js';
 import { RoundsService } from './rounds/rounds.service.js';
-import { PublicityService } from './rounds/publicity.js';
+import { PublicityService, type PublicitySources } from './rounds/publicity.js';
+import { publicityEndsAt } from './calendar/working-days.js';
 import { publicityRoutes } from './rounds/publicity.routes.js';
 import { PUBLICITY_SCHEMAS } from './rounds/publicity.schemas.js';
 import { RoundsRepository } from './rounds/rounds.repository.js';
@@ -97,7 +104,8 @@ export interface AppOptions {
   /**
    * Whether the round's gates decide project events beside the project's machine (issue 16): an
    * event the round's stage does not allow answers 409 `round-gate-closed`, START runs only inside
-   * PUBLISH_LIST, and `allowedEvents` leaves gated events out. Default false (for now).
+   * PUBLISH_LIST, and `allowedEvents` leaves gated events out. Default true: the gates are the product's
+   * behaviour; false leaves the project's machine alone (tests that reach the old shortcuts on purpose).
    */
   enforceRoundGates?: boolean;
 }
@@ -115,7 +123,9 @@ const NAMED_SCHEMAS = [
   ...MACHINE_SCHEMAS,
   ...AUDIT_SCHEMAS,
   ...REPORT_SCHEMAS,
+  ...PUBLISHED_LIST_SCHEMAS,
   ...EXTENSION_SCHEMAS,
+  ...CALENDAR_SCHEMAS,
   ...PUBLICITY_SCHEMAS,
 ];
 
@@ -161,9 +171,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const units = new UnitsService(options.db, clock, committer, workflow.log);
   const users = new UsersService(options.db, clock, units, committer, workflow.log);
   const projectsRepository = new ProjectsRepository(options.db);
-  const projects = new ProjectsService(options.db, clock, units, committer, projectsRepository, workflow, options.enforceRoundGates ?? false);
-  const rounds = new RoundsService(options.db, clock, committer, projects, new RoundsRepository(options.db), projectsRepository, workflow);
+  const projects = new ProjectsService(options.db, clock, units, committer, projectsRepository, workflow, options.enforceRoundGates ?? true);
+  // 公示 (round@2): the period ends by the working-day calendar; PUBLISH_LIST names the round's latest signed list.
+  const publicitySources: PublicitySources = {
+    publicityEnd: (startedAt, workingDays) => publicityEndsAt(startedAt, workingDays, calendar.calendar()),
+    listDocuments: (roundId) => {
+      const latest = roundDocuments.latestListDocument(roundId);
+      return latest ? { [latest.fileId]: latest.sha256 } : {};
+    },
+  };
+  const rounds = new RoundsService(options.db, clock, committer, projects, new RoundsRepository(options.db), projectsRepository, workflow, publicitySources);
   const panel = new PanelService(options.db, clock, units, committer, workflow.log);
+  const calendar = new CalendarService(options.db, clock, committer, workflow.log);
+  const roundDocuments = new RoundDocumentsService(options.db, clock, committer, workflow.log, rounds);
   const identity = logIdentity(options.instance ?? 'default');
   const signingKey = loadSigningKey(options.signingKeyPath ?? null, identity.keyName, app.log);
   // The start-up check, before anything is written: a head that is not an extension of its past
@@ -233,12 +253,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(roundsRoutes, { rounds });
       await api.register(publicityRoutes, { rounds, publicity: new PublicityService(clock, rounds.publicityRepository, (id) => rounds.findRow(id)) });
       await api.register(extensionsRoutes, { extensions: new ExtensionsService(options.db, clock, committer, workflow.log, rounds, units) });
+      await api.register(calendarRoutes, { calendar });
       await api.register(projectsRoutes, { projects });
       await api.register(panelRoutes, { panel });
       await api.register(filesRoutes, {
         files: new FilesService(options.db, clock, projects, committer, workflow.log),
         maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
       });
+      await api.register(roundDocumentsRoutes, { documents: roundDocuments, maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES });
       await api.register(reportsRoutes, { reports: new ReportsService(options.db), clock });
       await api.register(auditRoutes, { db: options.db, checkpoints, exporter, head: () => headVerdict(examineHead(options.db.$client, headContext, true)) });
     },

@@ -213,6 +213,8 @@ const AUDITED_TABLE_NAMES = [
   'panels',
   'panel_members',
   'letter_revisions',
+  'calendar_years',
+  'round_documents',
 ] as const;
 const ProjectedValue = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null(), Type.Array(Type.Unknown()), Type.Record(Type.String(), Type.Unknown())], {
   description:

@@ -1,7 +1,19 @@
 /** Types of the table replay (plain JavaScript, so that the audit bundle carries it beside verify.mjs). */
 
 export type AuditedTable =
-  'units' | 'users' | 'rounds' | 'projects' | 'reviewer_assignments' | 'reviews' | 'files' | 'round_extensions' | 'panels' | 'panel_members' | 'letter_revisions';
+  | 'units'
+  | 'users'
+  | 'rounds'
+  | 'projects'
+  | 'reviewer_assignments'
+  | 'reviews'
+  | 'files'
+  | 'round_extensions'
+  | 'panels'
+  | 'panel_members'
+  | 'letter_revisions'
+  | 'calendar_years'
+  | 'round_documents';
 export type ProjectionValue = string | number | boolean | null | unknown[] | { [key: string]: unknown };
 /** An audited projection: the fields of PROJECTION_FIELDS[table], plain JSON values. */
 export type Projection = Record<string, ProjectionValue>;
@@ -13,7 +25,9 @@ export const ROUND_DEADLINES: readonly string[];
 export const KEY_FIELDS: Readonly<Record<AuditedTable, readonly string[]>>;
 export const CRITERIA: readonly string[];
 export const PROJECTION_FIELDS: Readonly<Record<AuditedTable, readonly string[]>>;
-export const TABLE_OF_KIND: Readonly<Record<'unit' | 'user' | 'round' | 'project' | 'assignment' | 'file' | 'extension' | 'panel' | 'panel_member', AuditedTable>>;
+export const TABLE_OF_KIND: Readonly<
+  Record<'unit' | 'user' | 'round' | 'project' | 'assignment' | 'file' | 'extension' | 'panel' | 'panel_member' | 'calendar' | 'round_document', AuditedTable>
+>;
 export const RECORD_MACHINE: 'record';
 
 export function canonicalize(value: unknown): string;

@@ -22,6 +22,11 @@
  *   extension                      GRANT_EXTENSION writes the unit's deadline in the round (key
  *                                  round/unit) with its reason, actor and time; REVOKE_EXTENSION
  *                                  removes it
+ *   calendar                       SET_CALENDAR writes the year's row (key the year): holidays and
+ *                                  workdays from the payload, version one up (1 when new), the
+ *                                  actor and time as updatedBy / updatedAt
+ *   round_document                 UPLOAD_ROUND_DOCUMENT creates the row as UPLOAD_FILE does, with
+ *                                  the round instead of the project
  *   panel, panel_member            NAME_PANEL creates the panel (key round/kind) or renames it;
  *                                  ADD_PANEL_MEMBER (key round/kind/user) makes the member active,
  *                                  REMOVE_PANEL_MEMBER inactive with removedAt and the reason
@@ -65,6 +70,8 @@ export const AUDITED_TABLES = [
   'panels',
   'panel_members',
   'letter_revisions',
+  'calendar_years',
+  'round_documents',
 ];
 
 /** The settings of a round, columns fixed at its creation. */
@@ -129,6 +136,8 @@ export const PROJECTION_FIELDS = {
   panels: ['roundId', 'kind', 'name', 'createdBy', 'createdAt', 'updatedAt'],
   panel_members: ['roundId', 'kind', 'userId', 'active', 'addedBy', 'addedAt', 'removedAt', 'removeReason'],
   letter_revisions: ['projectId', 'revision', 'letterSha256', 'savedBy', 'savedAt'],
+  calendar_years: ['year', 'holidays', 'workdays', 'version', 'updatedBy', 'updatedAt'],
+  round_documents: ['id', 'roundId', 'kind', 'fileName', 'mediaType', 'size', 'sha256', 'contentSha256', 'uploadedBy', 'createdAt'],
 };
 
 /** The key fields of each table, in the order its key (`a/b/c`) names them. */
@@ -144,8 +153,10 @@ export const KEY_FIELDS = {
   panels: ['roundId', 'kind'],
   panel_members: ['roundId', 'kind', 'userId'],
   letter_revisions: ['projectId', 'revision'],
+  calendar_years: ['year'],
+  round_documents: ['id'],
 };
-const NUMERIC_KEY_FIELDS = new Set(['revision']);
+const NUMERIC_KEY_FIELDS = new Set(['revision', 'year']);
 
 /**
  * Fields added to a table after rows of it were first logged: an entry written before them (an
@@ -168,6 +179,8 @@ export const TABLE_OF_KIND = {
   extension: 'round_extensions',
   panel: 'panels',
   panel_member: 'panel_members',
+  calendar: 'calendar_years',
+  round_document: 'round_documents',
 };
 
 /** The machine id of record entries (acts that are not machine transitions). */
@@ -210,7 +223,10 @@ export function jsonSha256(value) {
 /** The key of a projection in its table: its id, or its key fields joined by `/` (`<projectId>/<reviewerId>` ...). */
 export function rowKey(table, projection) {
   const fields = KEY_FIELDS[table];
-  return fields.length === 1 ? projection[fields[0]] : fields.map((field) => projection[field]).join('/');
+  if (fields.length > 1) return fields.map((field) => projection[field]).join('/');
+  // A numeric key (a calendar's year) is named as the log's subject id names it: as text.
+  const key = projection[fields[0]];
+  return typeof key === 'number' ? String(key) : key;
 }
 
 const orNull = (value) => (value === undefined ? null : value);
@@ -303,9 +319,10 @@ export function projectRow(table, row) {
       });
     }
     case 'files':
+    case 'round_documents':
       return {
         id: row.id,
-        projectId: row.projectId,
+        ...(table === 'files' ? { projectId: row.projectId } : { roundId: row.roundId }),
         kind: row.kind,
         fileName: row.fileName,
         mediaType: row.mediaType,
@@ -344,6 +361,15 @@ export function projectRow(table, row) {
         letterSha256: jsonSha256(row.letter),
         savedBy: row.savedBy,
         savedAt: row.savedAt,
+      };
+    case 'calendar_years':
+      return {
+        year: row.year,
+        holidays: jsonValue(row.holidays),
+        workdays: jsonValue(row.workdays),
+        version: row.version,
+        updatedBy: row.updatedBy,
+        updatedAt: row.updatedAt,
       };
     default:
       throw new TypeError(`${JSON.stringify(table)} is not an audited table`);
@@ -530,6 +556,32 @@ export class TablesReplayer {
           createdAt: entry.at,
         });
         return;
+      case 'UPLOAD_ROUND_DOCUMENT':
+        rows.set(key, {
+          id: key,
+          roundId: orNull(payload.roundId),
+          kind: orNull(payload.kind),
+          fileName: orNull(payload.fileName),
+          mediaType: orNull(payload.mediaType),
+          size: orNull(payload.size),
+          sha256: orNull(payload.sha256),
+          contentSha256: orNull(payload.sha256),
+          uploadedBy: entry.actorId,
+          createdAt: entry.at,
+        });
+        return;
+      case 'SET_CALENDAR': {
+        const previous = rows.get(key);
+        rows.set(key, {
+          year: Number(key),
+          holidays: orNull(payload.holidays),
+          workdays: orNull(payload.workdays),
+          version: (previous?.version ?? 0) + 1,
+          updatedBy: entry.actorId,
+          updatedAt: entry.at,
+        });
+        return;
+      }
       case 'CREATE_ROUND': {
         const settings = payload.settings ?? {};
         const projection = { id: key };

@@ -51,6 +51,10 @@ export const STORED_ROWS_SQL: Record<AuditedTable, string> = {
       remove_reason AS removeReason FROM panel_members ORDER BY round_id, kind, user_id`,
   letter_revisions: `SELECT project_id AS projectId, revision, letter, saved_by AS savedBy, saved_at AS savedAt
     FROM letter_revisions ORDER BY project_id, revision`,
+  calendar_years: 'SELECT year, holidays, workdays, version, updated_by AS updatedBy, updated_at AS updatedAt FROM calendar_years ORDER BY year',
+  round_documents: `SELECT id, round_id AS roundId, kind, file_name AS fileName, media_type AS mediaType, size, sha256, content, uploaded_by AS uploadedBy,
+      created_at AS createdAt
+    FROM round_documents ORDER BY id`,
 };
 
 /** The stored projections of one table, one row at a time. */

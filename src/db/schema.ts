@@ -301,12 +301,56 @@ export const letterRevisions = sqliteTable(
 );
 
 /**
+ * The working-day calendar, one row per year: the year's public holidays and its adjusted working
+ * days (调休), YYYY-MM-DD, Asia/Shanghai. A year without a row counts its weekends only.
+ */
+export const calendarYears = sqliteTable('calendar_years', {
+  year: integer().primaryKey(),
+  holidays: text({ mode: 'json' }).$type<string[]>().notNull(),
+  workdays: text({ mode: 'json' }).$type<string[]>().notNull(),
+  /** 1 when first set, one up with each change. */
+  version: integer().notNull(),
+  updatedBy: text()
+    .notNull()
+    .references(() => users.id),
+  updatedAt: text().notNull(),
+});
+
+/**
+ * A round's own documents: the signed and sealed approved list (`approved_list`, a PDF) that
+ * PUBLISH_LIST names. Immutable like project files; a new upload adds a document, the latest counts.
+ */
+export const roundDocuments = sqliteTable(
+  'round_documents',
+  {
+    id: text().primaryKey(),
+    roundId: text()
+      .notNull()
+      .references(() => rounds.id),
+    kind: text({ enum: ['approved_list'] }).notNull(),
+    fileName: text().notNull(),
+    /** Detected from the content, never from the name or the declared type. */
+    mediaType: text().notNull(),
+    size: integer().notNull(),
+    sha256: text().notNull(),
+    content: blob({ mode: 'buffer' }).notNull(),
+    uploadedBy: text()
+      .notNull()
+      .references(() => users.id),
+    createdAt: text().notNull(),
+  },
+  (t) => [index('round_documents_round_idx').on(t.roundId, t.kind, t.createdAt)],
+);
+
+/**
  * What a log entry is about. An open set of names, checked in code (TransitionLogRepository.append)
  * rather than by the database, so a new kind of subject needs no migration. `project` and `round`
  * run machines; `unit`, `user`, `assignment`, `file`, `extension` (a unit's deadline in a round),
- * `panel` and `panel_member` have record entries (created, amended, deactivated); `log` is the log itself (an operator's acknowledgement of a refused head).
+ * `panel`, `panel_member`, `calendar` (a year of the working-day calendar) and `round_document` (a
+ * round's signed list) have record entries (created, amended, deactivated); `log` is the log itself
+ * (an operator's acknowledgement of a refused head).
  */
-export const SUBJECT_KINDS = ['project', 'round', 'unit', 'user', 'assignment', 'file', 'log', 'extension', 'panel', 'panel_member'] as const;
+export const SUBJECT_KINDS = ['project', 'round', 'unit', 'user', 'assignment', 'file', 'log', 'extension', 'panel', 'panel_member', 'calendar', 'round_document'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
 /**
@@ -470,3 +514,5 @@ export type RoundExtensionRow = typeof roundExtensions.$inferSelect;
 export type PanelRow = typeof panels.$inferSelect;
 export type PanelMemberRow = typeof panelMembers.$inferSelect;
 export type LetterRevisionRow = typeof letterRevisions.$inferSelect;
+export type CalendarYearRow = typeof calendarYears.$inferSelect;
+export type RoundDocumentRow = typeof roundDocuments.$inferSelect;

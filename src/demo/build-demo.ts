@@ -266,68 +266,9 @@ class RoundStory {
     return this.api.post<{ round: RoundView }>(user, `/rounds/${this.roundId}/events`, { type, ...payload });
   }
 
-  async tell(): Promise<void> {
+  /** The round's review: submissions closed and checked, the panel assigned and scoring, the panel closed. */
+  private review(schedule: NonNullable<DemoRound['schedule']>): void {
     const { round } = this;
-    const { schedule } = round;
-    const day = (date: string, time = '09:00') => shanghai(`${date} ${time}`);
-
-    this.at(round.created, async () => {
-      const created = await this.api.post<RoundView>(ADMIN, '/rounds', round.body);
-      this.roundId = created.id;
-      // The round's review panel: the automatic assignment draws only from its members.
-      await this.api.send(ORG_DEPT, 'PUT', `/rounds/${this.roundId}/panels/review`, { name: `${round.body.year}年度评审组` });
-      for (const reviewer of REVIEWERS) await this.api.post(ORG_DEPT, `/rounds/${this.roundId}/panels/review/members`, { userId: this.userIds.get(reviewer.key)! });
-    });
-
-    // A unit's own submission deadline, and deadlines moved once the round has opened: org_dept, with a reason.
-    for (const extension of round.extensions ?? []) {
-      this.at(extension.at, async () => {
-        await this.api.post(ORG_DEPT, `/rounds/${this.roundId}/extensions`, {
-          unitId: this.unitIds.get(extension.unit)!,
-          submissionDeadline: extension.submissionDeadline,
-          reason: extension.reason,
-        });
-      });
-    }
-    for (const amendment of round.amendments ?? []) {
-      this.at(amendment.at, async () => void (await this.api.send(ORG_DEPT, 'PATCH', `/rounds/${this.roundId}`, { ...amendment.changes, reason: amendment.reason })));
-    }
-
-    // Drafting, submission, returns for revision and withdrawals, on the applicants' own dates.
-    for (const project of round.projects) {
-      const applicant = applicantOf(project.unit);
-      this.at(project.drafted, async () => {
-        const created = await this.api.post<ProjectView>(applicant, '/projects', {
-          roundId: this.roundId,
-          category: project.category,
-          direction: project.direction,
-          title: project.title,
-          letter: project.letter,
-        });
-        this.projectIds.set(project.key, created.id);
-      });
-      if (project.submitted) {
-        this.at(project.submitted, async () => {
-          // The signed and sealed letter, scanned: the round requires it, and SUBMIT logs its checksum.
-          await this.api.upload(applicant, this.id(project), 'signed_letter', `${project.title}-目标责任书（盖章）.pdf`, demoPdf(`Signed letter: ${project.key}`));
-          await this.fire(applicant, project, 'SUBMIT');
-        });
-      }
-      if (project.revision) {
-        const { revision } = project;
-        this.at(revision.returned, async () => void (await this.fire(ORG_DEPT, project, 'RETURN_FOR_REVISION', { comment: revision.comment })));
-        this.at(revision.resubmitted, async () => {
-          const { etag } = await this.api.send(applicant, 'GET', `/projects/${this.id(project)}`);
-          await this.api.send(applicant, 'PATCH', `/projects/${this.id(project)}`, { letter: revision.letter }, { 'if-match': etag ?? '' });
-          await this.fire(applicant, project, 'SUBMIT');
-        });
-      }
-      if (project.withdrawn) {
-        const { withdrawn } = project;
-        this.at(withdrawn.at, async () => void (await this.fire(applicant, project, 'WITHDRAW', { reason: withdrawn.reason })));
-      }
-    }
-
     // The deadline passes: the organisation department closes submissions and checks each one.
     this.at(schedule.close, async () => void (await this.fireRound(ORG_DEPT, 'CLOSE_SUBMISSIONS')));
     const checked = round.projects.filter((p) => p.review || p.precheckRejected);
@@ -391,20 +332,90 @@ class RoundStory {
       .forEach((project, i) => {
         this.at(panelClosedAt + i * 10 * MINUTE, async () => void (await this.fire(ORG_DEPT, project, 'COMPLETE_PANEL_REVIEW')));
       });
+  }
+
+  async tell(): Promise<void> {
+    const { round } = this;
+    const { schedule } = round;
+    const day = (date: string, time = '09:00') => shanghai(`${date} ${time}`);
+
+    this.at(round.created, async () => {
+      const created = await this.api.post<RoundView>(ADMIN, '/rounds', round.body);
+      this.roundId = created.id;
+      // The round's review panel: the automatic assignment draws only from its members.
+      await this.api.send(ORG_DEPT, 'PUT', `/rounds/${this.roundId}/panels/review`, { name: `${round.body.year}年度评审组` });
+      for (const reviewer of REVIEWERS) await this.api.post(ORG_DEPT, `/rounds/${this.roundId}/panels/review/members`, { userId: this.userIds.get(reviewer.key)! });
+    });
+
+    // A unit's own submission deadline, and deadlines moved once the round has opened: org_dept, with a reason.
+    for (const extension of round.extensions ?? []) {
+      this.at(extension.at, async () => {
+        await this.api.post(ORG_DEPT, `/rounds/${this.roundId}/extensions`, {
+          unitId: this.unitIds.get(extension.unit)!,
+          submissionDeadline: extension.submissionDeadline,
+          reason: extension.reason,
+        });
+      });
+    }
+    for (const amendment of round.amendments ?? []) {
+      this.at(amendment.at, async () => void (await this.api.send(ORG_DEPT, 'PATCH', `/rounds/${this.roundId}`, { ...amendment.changes, reason: amendment.reason })));
+    }
+
+    // Drafting, submission, returns for revision and withdrawals, on the applicants' own dates.
+    for (const project of round.projects) {
+      const applicant = applicantOf(project.unit);
+      this.at(project.drafted, async () => {
+        const created = await this.api.post<ProjectView>(applicant, '/projects', {
+          roundId: this.roundId,
+          category: project.category,
+          direction: project.direction,
+          title: project.title,
+          letter: project.letter,
+        });
+        this.projectIds.set(project.key, created.id);
+      });
+      if (project.submitted) {
+        this.at(project.submitted, async () => {
+          // The signed and sealed letter, scanned: the round requires it, and SUBMIT logs its checksum.
+          await this.api.upload(applicant, this.id(project), 'signed_letter', `${project.title}-目标责任书（盖章）.pdf`, demoPdf(`Signed letter: ${project.key}`));
+          await this.fire(applicant, project, 'SUBMIT');
+        });
+      }
+      if (project.revision) {
+        const { revision } = project;
+        this.at(revision.returned, async () => void (await this.fire(ORG_DEPT, project, 'RETURN_FOR_REVISION', { comment: revision.comment })));
+        this.at(revision.resubmitted, async () => {
+          const { etag } = await this.api.send(applicant, 'GET', `/projects/${this.id(project)}`);
+          await this.api.send(applicant, 'PATCH', `/projects/${this.id(project)}`, { letter: revision.letter }, { 'if-match': etag ?? '' });
+          await this.fire(applicant, project, 'SUBMIT');
+        });
+        // Resubmitted after the round's checks: checked again before the review starts.
+        const { checked } = revision;
+        if (checked) this.at(checked, async () => void (await this.fire(ORG_DEPT, project, 'PASS_PRELIMINARY_CHECK', { comment: '修改后材料齐全，符合申报要求。' })));
+      }
+      if (project.withdrawn) {
+        const { withdrawn } = project;
+        this.at(withdrawn.at, async () => void (await this.fire(applicant, project, 'WITHDRAW', { reason: withdrawn.reason })));
+      }
+    }
+
+    // A round without a schedule is still open for submissions: nothing of the review yet.
+    if (schedule) this.review(schedule);
 
     // The party committee decides; the organisation department publishes the approved list, which
     // starts every approved project.
-    const committee = COMMITTEE[round.key as keyof typeof COMMITTEE];
+    const committee = COMMITTEE[round.key as keyof typeof COMMITTEE] as (typeof COMMITTEE)[keyof typeof COMMITTEE] | undefined;
     round.projects
       .filter((p) => p.decision)
       .forEach((project, i) => {
         const decision = project.decision!;
+        if (!committee) throw new Error(`demo: round ${round.key} has decisions but no committee meeting`);
         this.at(shanghai(committee.decidedAt) + i * 5 * MINUTE, async () => {
           if ('approve' in decision) await this.fire(COMMITTEE_SECRETARY, project, 'APPROVE', { meetingReference: committee.meetingReference });
           else await this.fire(COMMITTEE_SECRETARY, project, 'REJECT', { reason: decision.reject });
         });
       });
-    if ('publication' in committee) {
+    if (committee && 'publication' in committee) {
       const { publication } = committee;
       this.at(shanghai(committee.decidedAt) + 2 * HOUR, async () => void (await this.fireRound(COMMITTEE_SECRETARY, 'CONCLUDE_DECISIONS')));
       this.at(publication.at, async () => {

@@ -60,7 +60,7 @@ export interface DemoProject {
   /** Absent: a draft never submitted. */
   submitted?: When;
   /** Returned by org_dept for revision, edited and submitted again. */
-  revision?: { returned: When; comment: string; letter: DemoLetter; resubmitted: When };
+  revision?: { returned: When; comment: string; letter: DemoLetter; resubmitted: When; checked?: When };
   withdrawn?: { at: When; reason: string };
   /** Rejected by org_dept at the preliminary check. */
   precheckRejected?: string;
@@ -95,12 +95,15 @@ export interface DemoRound {
   /** True when the round is invented for the demo (not in the notice). */
   illustrative: boolean;
   created: When;
-  /** When org_dept closes submissions, checks them, starts the review; reviewers start two days apart; the panel closes. */
-  schedule: { close: When; checks: When; startReview: When; reviewsFrom: When; panelClose: When };
+  /**
+   * When org_dept closes submissions, checks them, starts the review; reviewers start two days apart; the panel closes.
+   * Absent: the round is still open for submissions.
+   */
+  schedule?: { close: When; checks: When; startReview: When; reviewsFrom: When; panelClose: When };
   /** Units granted their own submission deadline by org_dept. */
   extensions?: { unit: string; at: When; submissionDeadline: string; reason: string }[];
-  /** Deadlines moved by org_dept after the round opened, each with its reason. */
-  amendments?: { at: When; changes: { submissionDeadline?: string; revisionDeadline?: string; finalAcceptanceDate?: string }; reason: string }[];
+  /** Deadlines moved by org_dept after the round opened (the day acceptance opens among them), each with its reason. */
+  amendments?: { at: When; changes: { submissionDeadline?: string; revisionDeadline?: string; finalAcceptanceDate?: string; acceptanceOpensOn?: string }; reason: string }[];
   body: {
     year: number;
     title: string;
@@ -198,8 +201,9 @@ export const ROUND_2023: DemoRound = {
   amendments: [
     {
       at: '2023-11-20 10:00',
-      changes: { finalAcceptanceDate: '2024-04-30' },
-      reason: '部分项目结项材料需补充完善，经党委组织部研究，结项验收顺延至2024年4月底（示例）',
+      // Acceptance opens on 2023-12-01 (the round's gates hold final reports and grades until then).
+      changes: { finalAcceptanceDate: '2024-04-30', acceptanceOpensOn: '2023-12-01' },
+      reason: '部分项目结项材料需补充完善，经党委组织部研究，结项验收顺延至2024年4月底；已完成的项目自2023年12月1日起可先行结项（示例）',
     },
   ],
   body: {
@@ -556,7 +560,7 @@ export const ROUND_2023: DemoRound = {
       progress: [
         { at: '2023-07-09 18:00', text: '与两个社区签订共建协议；少儿舞蹈公益课已开课8次，参与儿童160人次。' },
         { at: '2023-10-25 18:00', text: '公益课累计17次；重阳节惠民演出1场，观众200余人；志愿服务积分台账已建立。' },
-        { at: '2023-12-18 18:00', text: '因社区活动场地12月起改造，元旦惠民演出和最后6次公益课顺延至2024年3月，申请延期提交结项报告。' },
+        { at: '2023-11-28 18:00', text: '因社区活动场地12月起改造，元旦惠民演出和最后6次公益课顺延至2024年3月，申请延期提交结项报告。' },
       ],
     },
     {
@@ -905,7 +909,8 @@ export const ROUND_2024: DemoRound = {
           ],
           expectedOutcomes: '报告会两场、见习学生不少于60人、见习感悟集一册；毕业生到基层学校就业人数较上年增加10%。',
         },
-        resubmitted: '2024-04-18 16:00',
+        resubmitted: '2024-04-02 16:00',
+        checked: '2024-04-02 17:30',
       },
     },
     {
@@ -924,7 +929,53 @@ export const ROUND_2024: DemoRound = {
   ],
 };
 
-export const ROUNDS: DemoRound[] = [ROUND_2023, ROUND_2024];
+/**
+ * An invented 2025 round, called early and still open: a project submitted, awaiting its check (a
+ * project is `submitted` only while its round takes submissions: the review starts once every
+ * submission is checked).
+ */
+export const ROUND_2025: DemoRound = {
+  key: '2025',
+  illustrative: true,
+  created: '2024-04-25 09:00',
+  body: {
+    year: 2025,
+    title: '2025年度“堡垒巩固工程”和“党员先锋工程”立项（示例）',
+    documentNumber: '办字〔2024〕15号',
+    submissionDeadline: '2025-03-28',
+    finalAcceptanceDate: '2025-12-31',
+    funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
+    minReviews: 3,
+    scoreScale: { min: 0, max: 20 },
+    requireSignedLetter: true,
+    contacts: NOTICE_CONTACTS,
+  },
+  projects: [
+    {
+      key: 'yinjiao-points-again',
+      unit: 'yinjiao-xuesheng',
+      category: 'vanguard',
+      direction: 'member_supervision',
+      title: '学生党员“积分制”管理（完善后再报）',
+      letter: {
+        rationale: '2024年度申报未获立项，评审意见指出积分指标以考勤为主、与党员监督关联不强。支部据此重新设计积分指标，突出党员承诺践诺和群众评议。',
+        activities: [
+          { content: '积分指标改为“承诺践诺、志愿服务、群众评议”三类，每月由支部委员会审核', form: '积分管理', when: '2025年4月至12月' },
+          { content: '每季度请非党员同学对党员积分表现进行匿名评议，结果计入积分', form: '群众评议', when: '2025年6月、9月、12月' },
+          { content: '年末积分靠后的党员在组织生活会上作说明，支部提出改进要求', form: '组织生活会', when: '2025年12月' },
+        ],
+        expectedOutcomes: '形成学生党员积分管理办法一份；群众评议覆盖全体学生党员；组织生活会整改清单一份。',
+        leader: leaderOf('yinjiao-xuesheng'),
+        members: ['曲歌', '任航', '沈一帆'],
+        contact: contactOf('yinjiao-xuesheng', 6618),
+      },
+      drafted: '2024-04-26 10:00',
+      submitted: '2024-04-28 16:00',
+    },
+  ],
+};
+
+export const ROUNDS: DemoRound[] = [ROUND_2023, ROUND_2024, ROUND_2025];
 
 /** What the committee and org_dept record: illustrative meeting references and documents. */
 export const COMMITTEE = {

@@ -52,7 +52,7 @@ function multipartProblem(error: unknown, maxUploadBytes: number): Problem {
 }
 
 /** Reads the one part `file` into memory, within the plugin's limits. */
-async function readUpload(request: FastifyRequest, maxUploadBytes: number): Promise<Upload> {
+export async function readUpload(request: FastifyRequest, maxUploadBytes: number): Promise<Upload> {
   let upload: Upload | null = null;
   try {
     for await (const part of request.parts()) {
@@ -71,9 +71,9 @@ async function readUpload(request: FastifyRequest, maxUploadBytes: number): Prom
 }
 
 /** `"<sha256>"`, strong: a file never changes. */
-const etagOfFile = (sha256: string): string => `"${sha256}"`;
+export const etagOfFile = (sha256: string): string => `"${sha256}"`;
 
-function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   return header.split(',').some((tag) => {
     const trimmed = tag.trim();

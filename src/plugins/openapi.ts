@@ -40,6 +40,7 @@ project only if nobody else did (412 otherwise). An \`Idempotency-Key\` on an ev
 const TAGS = [
   { name: 'admin', description: '管理：党组织、用户、立项批次 / Units, users and rounds' },
   { name: 'audit', description: '审计：流转日志及其校验 / Transition log and its verification' },
+  { name: 'calendar', description: '工作日历：法定节假日与调休 / The working-day calendar: public holidays and adjusted working days' },
   { name: 'meta', description: '元数据：状态机定义与健康检查 / Machine definition and health' },
   { name: 'projects', description: '项目及其事件 / Projects and their events' },
   {

@@ -135,7 +135,7 @@ export class ProjectsService {
     private readonly repository: ProjectsRepository,
     private readonly workflow: WorkflowStores,
     /** Whether the round's gates decide project events beside the project's machine (issue 16). */
-    private readonly enforceRoundGates = false,
+    private readonly enforceRoundGates = true,
   ) {
     this.panel = new PanelRepository(db);
     this.letterRevisions = new LetterRevisionsRepository(db.$client);

@@ -8,12 +8,17 @@
  * numbers are never altered. XLSX (exceljs): one worksheet, a bold and frozen header row, column
  * widths fitted to the content; text is stored as text, which no spreadsheet evaluates. exceljs is
  * loaded on the first XLSX asked for, not at start-up (it takes most of a second to load).
+ *
+ * A table of a published list carries its document: in XLSX as title rows above the header (the
+ * notice's heading, then 文号 and 发文日期), in CSV as two last columns 发文字号 and 发文日期 on
+ * every row, so that the file stays one header row and one record per line for any CSV reader.
  */
 import { CRITERIA } from '../../machines/project.types.js';
 import { CRITERION_LABELS } from '../../machines/project.machine.js';
 import type { ExportFormat, ExportReport } from './reports.schemas.js';
 import type { RoundHeader } from './reports.repository.js';
 import type { ReportsService } from './reports.service.js';
+import type { PublishedList } from './published-list.schemas.js';
 
 export type Cell = string | number | null;
 
@@ -29,7 +34,32 @@ export interface Table {
   rows: Cell[][];
   /** A closing row (the total), bold in XLSX; its yuan cells become a SUM formula there. */
   footer?: Cell[];
+  /** The published document the table belongs to: XLSX title rows, CSV columns 发文字号 / 发文日期. */
+  document?: TableDocument;
 }
+
+export interface TableDocument {
+  /** The notice's heading, e.g. 关于公布2023年度党建项目立项名单的通知. */
+  heading: string;
+  documentNumber: string;
+  /** YYYY-MM-DD. */
+  publishedOn: string;
+}
+
+/** 关于公布<round title>名单的通知, as the committee's notice is headed. */
+export function noticeHeading(roundTitle: string): string {
+  const title = roundTitle.trim();
+  return `关于公布${title.endsWith('立项') ? title : `${title}立项`}名单的通知`;
+}
+
+/** 2023-04-20 → 2023年4月20日. */
+export function chineseDate(date: string): string {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return `${year}年${month}月${day}日`;
+}
+
+/** The columns a CSV of a published list gains. */
+const CSV_DOCUMENT_HEADERS = ['发文字号', '发文日期'];
 
 export interface RenderedExport {
   content: Buffer;
@@ -52,8 +82,11 @@ export function buildTable(service: ReportsService, roundId: string, report: Exp
   switch (report) {
     case 'approved': {
       const rows = service.approved(roundId);
+      const publication = service.publication(roundId);
+      const round = service.round(roundId);
       return {
         sheetName: REPORT_NAMES.approved,
+        ...(publication ? { document: { heading: noticeHeading(round.title), ...publication } } : {}),
         columns: [
           { header: '序号', kind: 'integer' },
           { header: '类别', kind: 'text' },
@@ -146,8 +179,11 @@ export function csvField(cell: Cell, kind: Column['kind'] = 'text'): string {
 }
 
 export function toCsv(table: Table): Buffer {
-  const line = (cells: readonly Cell[]) => cells.map((cell, i) => csvField(cell, table.columns[i]?.kind)).join(',');
-  const lines = [table.columns.map((c) => csvField(c.header)).join(','), ...table.rows.map(line), ...(table.footer ? [line(table.footer)] : [])];
+  const document = table.document;
+  const trailing: Cell[] = document ? [document.documentNumber, document.publishedOn] : [];
+  const line = (cells: readonly Cell[]) => [...cells.map((cell, i) => csvField(cell, table.columns[i]?.kind)), ...trailing.map((cell) => csvField(cell))].join(',');
+  const header = [...table.columns.map((c) => csvField(c.header)), ...(document ? CSV_DOCUMENT_HEADERS : [])].join(',');
+  const lines = [header, ...table.rows.map(line), ...(table.footer ? [line(table.footer)] : [])];
   return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
 }
 
@@ -179,7 +215,9 @@ export async function toXlsx(table: Table, created: Date): Promise<Buffer> {
   workbook.creator = 'lixiang';
   workbook.created = created;
   workbook.modified = created;
-  const sheet = workbook.addWorksheet(table.sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
+  // A published list's title rows: the heading, the document's number and date, a blank row.
+  const titleRows = table.document ? 3 : 0;
+  const sheet = workbook.addWorksheet(table.sheetName, { views: [{ state: 'frozen', ySplit: titleRows + 1 }] });
   const all = [...table.rows, ...(table.footer ? [table.footer] : [])];
   sheet.columns = table.columns.map((column, i) => {
     const cells = all.map((row) => {
@@ -191,11 +229,22 @@ export async function toXlsx(table: Table, created: Date): Promise<Buffer> {
     const numFmt = NUMBER_FORMATS[column.kind];
     return { header: column.header, key: `c${i}`, width, ...(numFmt ? { style: { numFmt } } : {}) };
   });
-  sheet.getRow(1).font = { bold: true };
+  if (table.document) {
+    // Inserted above the header row that `columns` wrote; the columns' widths and formats stay.
+    const { heading, documentNumber, publishedOn } = table.document;
+    sheet.spliceRows(1, 0, [heading], [`文号：${documentNumber}\u3000发文日期：${chineseDate(publishedOn)}`], []);
+    const last = columnLetter(table.columns.length - 1);
+    sheet.mergeCells(`A1:${last}1`);
+    sheet.mergeCells(`A2:${last}2`);
+    sheet.getRow(1).font = { bold: true, size: 16 };
+    sheet.getRow(1).alignment = { horizontal: 'center' };
+    sheet.getRow(2).alignment = { horizontal: 'center' };
+  }
+  sheet.getRow(titleRows + 1).font = { bold: true };
   for (const row of table.rows) sheet.addRow(row.map((cell) => cell ?? undefined));
   if (table.footer) {
-    const first = 2;
-    const last = table.rows.length + 1;
+    const first = titleRows + 2;
+    const last = titleRows + table.rows.length + 1;
     const footer = sheet.addRow(
       table.footer.map((cell, i) =>
         table.columns[i]?.kind === 'yuan' && typeof cell === 'number'
@@ -221,13 +270,37 @@ function safeName(name: string): string {
   );
 }
 
-export async function renderExport(service: ReportsService, round: RoundHeader, report: ExportReport, format: ExportFormat, now: Date): Promise<RenderedExport> {
-  const table = buildTable(service, round.id, report);
+/** A table as a CSV or XLSX file named `<asciiBase>.<format>` and `<round title>-<name>.<format>`. */
+export async function renderTable(table: Table, format: ExportFormat, now: Date, names: { asciiBase: string; title: string; name: string }): Promise<RenderedExport> {
   const content = format === 'csv' ? toCsv(table) : await toXlsx(table, now);
   return {
     content,
     mediaType: format === 'csv' ? `${CSV_MEDIA_TYPE}; charset=utf-8; header=present` : XLSX_MEDIA_TYPE,
-    asciiName: `round-${round.year}-${report}.${format}`,
-    fileName: safeName(`${round.title}-${REPORT_NAMES[report]}.${format}`),
+    asciiName: `${names.asciiBase}.${format}`,
+    fileName: safeName(`${names.title}-${names.name}.${format}`),
   };
+}
+
+export async function renderExport(service: ReportsService, round: RoundHeader, report: ExportReport, format: ExportFormat, now: Date): Promise<RenderedExport> {
+  return renderTable(buildTable(service, round.id, report), format, now, { asciiBase: `round-${round.year}-${report}`, title: round.title, name: REPORT_NAMES[report] });
+}
+
+/** The published list as a table: 序号, 项目名称, 申报单位, 类别, 方向, with its document. */
+export function publishedListTable(list: PublishedList): Table {
+  return {
+    sheetName: '立项名单',
+    columns: [
+      { header: '序号', kind: 'integer' },
+      { header: '项目名称', kind: 'text' },
+      { header: '申报单位', kind: 'text' },
+      { header: '类别', kind: 'text' },
+      { header: '方向', kind: 'text' },
+    ],
+    rows: list.items.map((item, index) => [index + 1, item.title, item.unitName, item.categoryLabel.zh, item.directionLabel.zh]),
+    document: { heading: noticeHeading(list.round.title), documentNumber: list.documentNumber, publishedOn: list.publishedOn },
+  };
+}
+
+export function renderPublishedList(list: PublishedList, format: ExportFormat, now: Date): Promise<RenderedExport> {
+  return renderTable(publishedListTable(list), format, now, { asciiBase: `round-${list.round.year}-published-list`, title: list.round.title, name: '立项名单' });
 }

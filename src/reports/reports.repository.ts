@@ -4,6 +4,7 @@
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { ProjectState } from '../../machines/project.types.js';
+import type { Publication } from '../../machines/round.types.js';
 import type { Db } from '../db/client.js';
 import { files, projects, reviews, roundExtensions, rounds, transitionLog, units, type ProjectRow, type ReviewRow } from '../db/schema.js';
 
@@ -61,6 +62,12 @@ export class ReportsRepository {
       .from(rounds)
       .where(eq(rounds.id, roundId))
       .get();
+  }
+
+  /** The round's state and its published list's document (null until PUBLISH_LIST). */
+  publicationOf(roundId: string): { state: string; publication: Publication | null } | undefined {
+    const row = this.db.select({ state: rounds.state, context: rounds.context }).from(rounds).where(eq(rounds.id, roundId)).get();
+    return row ? { state: row.state, publication: row.context.publication ?? null } : undefined;
   }
 
   units(): UnitInfo[] {

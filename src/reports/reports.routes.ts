@@ -6,7 +6,9 @@ import { EXAMPLE } from '../http/examples.js';
 import { IdParams, json, problems, ref } from '../http/schemas.js';
 import type { App } from '../http/type-provider.js';
 import { contentDisposition } from '../http/content-disposition.js';
-import { CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, renderExport } from './exports.js';
+import { CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, renderExport, renderPublishedList } from './exports.js';
+import { HTML_MEDIA_TYPE, renderPublishedListHtml } from './published-list-html.js';
+import { PUBLISHED_LIST_EXAMPLE, PUBLISHED_LIST_EXAMPLES, PublishedListQuery, PublishedListSchema, type PublishedListFormat } from './published-list.schemas.js';
 import {
   COMPLIANCE_EXAMPLES,
   ComplianceSchema,
@@ -49,6 +51,18 @@ const ExportQuery = Type.Object(
 );
 
 const FORMAT_OF_MEDIA_TYPE: Record<string, ExportFormat> = { [CSV_MEDIA_TYPE]: 'csv', [XLSX_MEDIA_TYPE]: 'xlsx' };
+
+const JSON_MEDIA_TYPE = 'application/json';
+const PUBLISHED_LIST_FORMAT_OF: Record<string, PublishedListFormat> = {
+  [JSON_MEDIA_TYPE]: 'json',
+  [HTML_MEDIA_TYPE]: 'html',
+  [CSV_MEDIA_TYPE]: 'csv',
+  [XLSX_MEDIA_TYPE]: 'xlsx',
+};
+
+const PUBLISHED_CSV_EXAMPLE =
+  '\uFEFF序号,项目名称,申报单位,类别,方向,发文字号,发文日期\r\n' +
+  '1,“红色旋律”党员先锋岗,声乐系党支部,党员先锋工程,党员作用发挥平台（先锋岗、责任区、志愿服务队）,党委〔2023〕12号,2023-04-20\r\n';
 
 const CSV_EXAMPLE =
   '\uFEFF排名,项目名称,申报单位,类别,状态,评审份数,平均总分,先进性（平均）,创新性（平均）,实践性（平均）,广泛性（平均）,典型性（平均）,总分中位数,极差,标准差,分歧较大\r\n' +
@@ -191,6 +205,7 @@ export async function reportsRoutes(app: App, { reports, clock }: { reports: Rep
           '格式由 `format` 决定；不给时按 `Accept` 协商（`text/csv` 或 XLSX，默认 CSV），都不可接受时 406。',
           'CSV：UTF-8 带 BOM（Excel 可直接打开中文）、RFC 4180 引号规则、CRLF 换行；以 = + - @ 开头的文本单元格前加单引号，防止公式注入。',
           'XLSX：一个工作表，表头加粗并冻结，列宽适应内容。文件名见 `Content-Disposition`（`filename*` 为 RFC 5987 编码的中文名）。',
+          '立项名单公布后，`approved` 带上发文字号与发文日期：XLSX 在表头上方加标题行（通知标题、文号与发文日期），CSV 在每行末尾加“发文字号”“发文日期”两列（仍为一行表头、每行一条记录）。',
           '',
           'Downloads a report as an attachment: `approved`, the approved list (projects that passed APPROVE: committee_approved, in_progress,',
           'final_acceptance, graded, failed; by category, then panel rank, then unit); `ranking`, the panel ranking with the mean of each criterion',
@@ -199,6 +214,8 @@ export async function reportsRoutes(app: App, { reports, clock }: { reports: Rep
           'CSV: UTF-8 with a byte-order mark (so Excel reads Chinese), RFC 4180 quoting, CRLF line ends; a text cell starting with = + - @ (or a tab',
           'or carriage return) is prefixed with a single quote against formula injection. XLSX: one worksheet, bold frozen header row, fitted column',
           'widths. `Content-Disposition` names the file, with the Chinese name as RFC 5987 `filename*`. Headers are in Chinese.',
+          'Once the list is published, `approved` carries the document number and date: XLSX as title rows above the header (the notice’s heading,',
+          'then 文号 and 发文日期), CSV as two last columns 发文字号 and 发文日期 on every row (still one header row and one record per line).',
           '',
           ROUND_READ_NOTE,
         ].join('\n'),
@@ -243,6 +260,80 @@ export async function reportsRoutes(app: App, { reports, clock }: { reports: Rep
       }
       const file = await renderExport(reports, round, request.params.report, format, new Date(clock.now()));
       return reply.type(file.mediaType).header('Content-Disposition', contentDisposition(file.fileName, file.asciiName)).send(file.content);
+    },
+  );
+  app.get(
+    '/rounds/:id/published-list',
+    {
+      schema: {
+        operationId: 'getPublishedList',
+        tags: ['reports'],
+        summary: '已公布的立项名单（可打印）/ The published approved list, printable',
+        description: [
+          '立项名单公布（PUBLISH_LIST）后，所有登录用户（批次涉及全校各党组织）都可查看：批次名称与年度、发文字号、发文日期、盖章名单的文件标识与 SHA-256（如已上传），',
+          '以及立项项目（公布时启动的项目及其后续状态：实施中、结项验收中、已评定等级、未通过结项）的名称、申报单位、类别与方向；不含分数与评审人。',
+          '按类别、申报单位、项目名称排列。公布前对任何人都答 409（code `list_not_published`）。',
+          '`format`（或按 `Accept` 协商，默认 JSON）：`html` 为可直接打印的通知页（A4，标题如「关于公布2023年度党建项目立项名单的通知」，含文号、发文日期与',
+          '序号/项目名称/申报单位/类别/方向表格；内嵌样式、无脚本，所有文字已转义）；`csv`、`xlsx` 为表格（XLSX 表头上方为标题、文号与发文日期；CSV 每行末尾为发文字号、发文日期两列）。',
+          '',
+          'Once the list is published (PUBLISH_LIST), every authenticated user (every unit of the institution takes part in the round) reads it: the round’s',
+          'title and year, the document number and date, the signed list’s id and SHA-256 when one was uploaded, and the approved projects (started by the',
+          'publication, and every later state: in_progress, final_acceptance, graded, failed) with title, unit, category and direction; no scores, no reviewers.',
+          'By category, then unit, then title. Before the publication: 409 (code `list_not_published`) for everyone.',
+          '`format` (or `Accept`, JSON by default): `html` a printable notice (A4, headed like 关于公布2023年度党建项目立项名单的通知, with the document number',
+          'and date and a table 序号/项目名称/申报单位/类别/方向; inline style, no script, every text escaped); `csv` and `xlsx` a spreadsheet (XLSX with the',
+          'heading, number and date as title rows above the header; CSV with 发文字号 and 发文日期 as the two last columns of every row). 406 when no offered type is acceptable.',
+        ].join('\n'),
+        params: IdParams,
+        querystring: PublishedListQuery,
+        response: {
+          200: {
+            description: '已公布的立项名单 / The published list',
+            headers: {
+              'Content-Disposition': { type: 'string', description: '附件及文件名（仅 CSV、XLSX）/ Attachment and file name (CSV and XLSX only)' },
+            },
+            content: {
+              [JSON_MEDIA_TYPE]: { schema: ref(PublishedListSchema), examples: PUBLISHED_LIST_EXAMPLES },
+              [HTML_MEDIA_TYPE]: {
+                schema: Type.String({ description: '可打印的 HTML 通知页 / A printable HTML notice' }),
+                examples: { notice: { summary: '通知页 / The notice', value: renderPublishedListHtml(PUBLISHED_LIST_EXAMPLE) } },
+              },
+              [CSV_MEDIA_TYPE]: {
+                schema: Type.String({ description: 'CSV（UTF-8 带 BOM，CRLF）/ CSV, UTF-8 with BOM, CRLF' }),
+                examples: { list: { summary: '立项名单（一行）/ The list, one row', value: PUBLISHED_CSV_EXAMPLE } },
+              },
+              [XLSX_MEDIA_TYPE]: { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'XLSX 工作簿 / An XLSX workbook' }) },
+            },
+          },
+          ...problems('not-found', 'not-acceptable', 'conflict'),
+        },
+      },
+    },
+    async (request, reply) => {
+      reply.header('Vary', 'Accept');
+      let format = request.query.format;
+      if (!format) {
+        const type = preferredMediaType(request.headers.accept, [JSON_MEDIA_TYPE, HTML_MEDIA_TYPE, CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE]);
+        if (type === null) {
+          throw new Problem(
+            'not-acceptable',
+            `可提供 JSON、HTML、CSV 或 XLSX，或用 format 参数 / Acceptable: ${JSON_MEDIA_TYPE}, ${HTML_MEDIA_TYPE}, ${CSV_MEDIA_TYPE} or ${XLSX_MEDIA_TYPE}, or pass format`,
+          );
+        }
+        format = PUBLISHED_LIST_FORMAT_OF[type]!;
+      }
+      const list = reports.publishedList(request.params.id);
+      switch (format) {
+        case 'json':
+          return list;
+        case 'html':
+          return reply.type(`${HTML_MEDIA_TYPE}; charset=utf-8`).send(renderPublishedListHtml(list));
+        case 'csv':
+        case 'xlsx': {
+          const file = await renderPublishedList(list, format, new Date(clock.now()));
+          return reply.type(file.mediaType).header('Content-Disposition', contentDisposition(file.fileName, file.asciiName)).send(file.content);
+        }
+      }
     },
   );
 }

@@ -19,6 +19,7 @@ import { CRITERIA, type Criterion, type ProjectContext, type ProjectState } from
 import type { Db } from '../db/client.js';
 import { Problem } from '../http/problems.js';
 import { CATEGORIES, CATEGORY_NAMES, type Category } from '../projects/categories.js';
+import type { Label } from '../../machines/vocabulary.js';
 import {
   APPROVED_STATES,
   COUNTED_STATES,
@@ -37,6 +38,10 @@ import {
   type RankingEntry,
 } from './reports.schemas.js';
 import { ReportsRepository, type RoundHeader, type UnitInfo } from './reports.repository.js';
+import { RoundDocumentsRepository } from '../files/round-documents.repository.js';
+import { listNotPublished } from '../files/round-documents.service.js';
+import type { Publication } from '../../machines/round.types.js';
+import { PUBLISHED_STATES, type PublishedList } from './published-list.schemas.js';
 
 interface ProjectInfo {
   id: string;
@@ -103,11 +108,64 @@ interface Aggregate {
 /** A text field of a logged payload; absent (or not text) reads as empty. */
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
+/** A direction's label in its category; a direction the categories no longer name shows its code. */
+function directionLabel(category: Category, direction: string): Label {
+  const directions: Record<string, Label> = CATEGORIES[category].directions;
+  const label = Object.hasOwn(directions, direction) ? directions[direction] : undefined;
+  return label ? { zh: label.zh, en: label.en } : { zh: direction, en: direction };
+}
+
 export class ReportsService {
   private readonly reports: ReportsRepository;
+  private readonly documents: RoundDocumentsRepository;
 
   constructor(db: Db) {
     this.reports = new ReportsRepository(db);
+    this.documents = new RoundDocumentsRepository(db);
+  }
+
+  /** The round's published list's document number and date; null before PUBLISH_LIST. */
+  publication(roundId: string): Publication | null {
+    return this.reports.publicationOf(roundId)?.publication ?? null;
+  }
+
+  /**
+   * The published approved list: the projects PUBLISH_LIST started and every later state, by
+   * category, then unit name, then title (Chinese collation), with no score and no reviewer.
+   * 404 without the round; 409 list_not_published before PUBLISH_LIST, whoever asks.
+   */
+  publishedList(roundId: string): PublishedList {
+    const round = this.round(roundId);
+    const { state, publication } = this.reports.publicationOf(roundId)!;
+    if (!publication) throw listNotPublished({ id: round.id, title: round.title, state });
+    const units = this.units();
+    const items = this.projects(roundId, PUBLISHED_STATES)
+      .map((project) => ({
+        projectId: project.id,
+        title: project.title,
+        unitId: project.unitId,
+        unitName: units.get(project.unitId)?.name ?? project.unitId,
+        category: project.category,
+        categoryLabel: { ...CATEGORIES[project.category].label },
+        direction: project.direction,
+        directionLabel: directionLabel(project.category, project.direction),
+      }))
+      .sort(
+        (a, b) =>
+          CATEGORY_NAMES.indexOf(a.category) - CATEGORY_NAMES.indexOf(b.category) ||
+          collator.compare(a.unitName, b.unitName) ||
+          collator.compare(a.title, b.title) ||
+          byId(a.projectId, b.projectId),
+      );
+    const signed = this.documents.latestOf(roundId, 'approved_list');
+    return {
+      round: { id: round.id, title: round.title, year: round.year },
+      documentNumber: publication.documentNumber,
+      publishedOn: publication.publishedOn,
+      signedDocument: signed ? { fileId: signed.id, sha256: signed.sha256 } : null,
+      items,
+      total: items.length,
+    };
   }
 
   /** The round, or a 404 problem. */

@@ -4,8 +4,9 @@
  * signed list documents), the objections as people read them, and the proposed list every user of
  * the institution may read while it is in publicity.
  *
- * The calendar and the round's documents come from outside (`PublicitySources`); until a deployment
- * wires its own, `WEEKENDS_ONLY` counts Monday to Friday as working days and knows no documents.
+ * The calendar and the round's documents come from outside (`PublicitySources`): the app wires the
+ * working-day calendar (src/calendar: a year without a calendar counts Monday to Friday) and the
+ * round's latest signed list (src/files/round-documents.service.ts).
  */
 import type Database from 'better-sqlite3';
 import { roundStateLabel } from '../../machines/round.lifecycle.js';
@@ -18,10 +19,6 @@ import type { RoundRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import { CATEGORIES, type Category } from '../projects/categories.js';
 
-const DAY_MS = 86_400_000;
-/** Asia/Shanghai is UTC+8 without daylight saving (since 1991). */
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-
 /** What 公示 needs from outside the rounds: the calendar of working days and the round's uploaded documents. */
 export interface PublicitySources {
   /**
@@ -33,22 +30,6 @@ export interface PublicitySources {
   /** The signed list documents uploaded to the round: file id → SHA-256. */
   listDocuments(roundId: string): Record<string, string>;
 }
-
-/** `PublicitySources.publicityEnd` with Monday to Friday as the working days and no holidays. */
-export function weekendsOnlyPublicityEnd(startedAt: number, workingDays: number): number {
-  if (workingDays <= 0) return startedAt;
-  // Days since the epoch, in Asia/Shanghai; 1970-01-01 was a Thursday (day 4, Sunday 0).
-  let day = Math.floor((startedAt + SHANGHAI_OFFSET_MS) / DAY_MS);
-  for (let counted = 0; counted < workingDays;) {
-    day += 1;
-    const weekday = (day + 4) % 7;
-    if (weekday !== 0 && weekday !== 6) counted += 1;
-  }
-  return (day + 1) * DAY_MS - SHANGHAI_OFFSET_MS;
-}
-
-/** The sources until a deployment wires its calendar and round documents: weekends off, no documents. */
-export const WEEKENDS_ONLY: PublicitySources = { publicityEnd: weekendsOnlyPublicityEnd, listDocuments: () => ({}) };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

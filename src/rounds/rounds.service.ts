@@ -29,7 +29,7 @@ import {
   type SettingName,
 } from './round-settings.js';
 import { ExtensionsRepository } from '../extensions/extensions.repository.js';
-import { objectionOf, PublicityRepository, publicityFacts, publicityLogged, WEEKENDS_ONLY, type PublicitySources } from './publicity.js';
+import { objectionOf, PublicityRepository, publicityFacts, publicityLogged, type PublicitySources } from './publicity.js';
 import type { Objection } from '../../machines/round.types.js';
 
 export const toRound = (row: RoundRow, allowedEvents?: Round['allowedEvents']): Round => ({
@@ -92,7 +92,7 @@ export class RoundsService {
     private readonly projectsRepository: ProjectsRepository,
     private readonly workflow: WorkflowStores,
     /** 公示's calendar and the round's signed list documents (round@2). */
-    private readonly publicity: PublicitySources = WEEKENDS_ONLY,
+    private readonly publicity: PublicitySources,
   ) {
     this.extensions = new ExtensionsRepository(db);
     this.publicityRepository = new PublicityRepository(db);

@@ -45,6 +45,8 @@ export const RECORD_EVENTS = [
   'ADD_PANEL_MEMBER',
   'REMOVE_PANEL_MEMBER',
   'REPLACE_REVIEWER',
+  'SET_CALENDAR',
+  'UPLOAD_ROUND_DOCUMENT',
 ] as const;
 export type RecordEvent = (typeof RECORD_EVENTS)[number];
 
@@ -74,13 +76,15 @@ export const RECORD_EVENT_LABELS: Record<RecordEvent, Label> = {
   ADD_PANEL_MEMBER: { zh: '加入评审组', en: 'Panel member added' },
   REMOVE_PANEL_MEMBER: { zh: '移出评审组', en: 'Panel member removed' },
   REPLACE_REVIEWER: { zh: '更换评审人', en: 'Reviewer replaced' },
+  SET_CALENDAR: { zh: '设置工作日历（节假日与调休）', en: 'Working-day calendar set (holidays and adjusted working days)' },
+  UPLOAD_ROUND_DOCUMENT: { zh: '上传批次文件（盖章立项名单）', en: 'Round document uploaded (the signed approved list)' },
 };
 
 /**
  * The states of record entries' subjects: `none` before the act, `active` (a unit, a user),
  * `inactive` (deactivated), `deleted` (an unreferenced unit), `assigned` / `replaced` (an
  * assignment), `stored` (a file), `granted` / `revoked` (an extension), `named` (a panel), `active` /
- * `removed` (a panel member);
+ * `removed` (a panel member), `set` (a year of the working-day calendar);
  * the log's own head goes from `refused` to `acknowledged` (`lixiang audit acknowledge`).
  */
 export const RECORD_STATES = [
@@ -97,6 +101,7 @@ export const RECORD_STATES = [
   'revoked',
   'named',
   'removed',
+  'set',
 ] as const;
 
 /** Who did it, as the entry names it: a principal, or the service itself. */

@@ -25,7 +25,7 @@ import type { VerifierReport } from '../../src/audit/standalone-verifier.mjs';
 import { iterateLog } from '../../src/audit/transition-log.repository.js';
 import { migrateDatabase, migrationsFolder, openDatabase, type Db } from '../../src/db/client.js';
 import { ADMIN_TOKEN, FakeClock, call, createTestApp } from '../helpers/app.js';
-import { createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
+import { advanceRound, createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
 
 const VERIFIER = path.resolve(import.meta.dirname, '../../src/audit/standalone-verifier.mjs');
 const { origin, keyName } = logIdentity('default');
@@ -116,6 +116,7 @@ describe('a log written before subjects had a kind, after the migration', () => 
   /** The old rows as written, read back after the migration. */
   let oldRows: OldRow[];
   let projectIds: { inProgress: string; rejected: string };
+  let drivenRoundId: string;
   /** An export taken right after the migration, before any new entry. */
   let onlyOld: string;
   let total: number;
@@ -142,6 +143,7 @@ describe('a log written before subjects had a kind, after the migration', () => 
     });
     expect(closed.status).toBe(200);
     projectIds = { inProgress: inProgress.id, rejected: rejected.id };
+    drivenRoundId = inProgress.roundId;
     const snapshot = path.join(dir, 'source.db');
     source.db.$client.exec(`VACUUM INTO '${snapshot}'`);
     await source.close();
@@ -209,13 +211,16 @@ describe('a log written before subjects had a kind, after the migration', () => 
     await fireOk(world, inProgress.id, 'SUBMIT_PROGRESS_REPORT');
     const review = await call(app, world.orgDept.token, { method: 'POST', url: `/api/v1/rounds/${world.roundId}/events`, payload: { type: 'START_REVIEW' } });
     expect(review.status).toBe(200);
+    await advanceRound(world, 'under_acceptance', { roundId: inProgress.roundId });
     await fireOk(world, inProgress.id, 'SUBMIT_FINAL_REPORT');
     await fireOk(world, inProgress.id, 'GRADE');
-    // At its start the service adopted every row of the old tables: units, users, the round, projects, assignments.
+    // At its start the service adopted every row of the old tables: units, users, the rounds (the world's and the
+    // one the project in progress was driven in), projects, assignments.
     adopted = db.$client.prepare("SELECT subject_kind FROM transition_log WHERE event = 'ADOPT' ORDER BY seq").pluck().all() as string[];
-    expect(adopted).toEqual([...Array(6).fill('unit'), ...Array(10).fill('user'), 'round', 'project', 'project', 'assignment', 'assignment']);
+    expect(adopted).toEqual([...Array(6).fill('unit'), ...Array(10).fill('user'), 'round', 'round', 'project', 'project', 'assignment', 'assignment']);
     total = (db.$client.prepare('SELECT count(*) AS n FROM transition_log').get() as { n: number }).n;
-    expect(total).toBe(oldRows.length + adopted.length + 4);
+    // SUBMIT_PROGRESS_REPORT, START_REVIEW, OPEN_ACCEPTANCE, SUBMIT_FINAL_REPORT, GRADE.
+    expect(total).toBe(oldRows.length + adopted.length + 5);
     db.$client.pragma('wal_checkpoint(TRUNCATE)');
   }, 120_000);
 
@@ -232,11 +237,13 @@ describe('a log written before subjects had a kind, after the migration', () => 
       const { project_id: subjectId, ...rest } = oldRows[i]!;
       expect(row).toEqual({ ...rest, format: 1, subject_kind: row.machine_id, subject_id: subjectId });
     }
-    expect(migrated.filter((r) => r.subject_kind === 'round').map((r) => r.subject_id)).toEqual([world.roundId]);
+    // The round the project in progress was driven through (CLOSE_SUBMISSIONS to PUBLISH_LIST), then the world's CLOSE_SUBMISSIONS.
+    expect(migrated.filter((r) => r.subject_kind === 'round').map((r) => r.subject_id)).toEqual([...Array(4).fill(drivenRoundId), world.roundId]);
     const newer = db.$client.prepare('SELECT format, subject_kind AS kind FROM transition_log WHERE seq > ? ORDER BY seq').all(oldRows.length);
     expect(newer).toEqual([
       ...adopted.map((kind) => ({ format: 2, kind })),
       { format: 2, kind: 'project' },
+      { format: 2, kind: 'round' },
       { format: 2, kind: 'round' },
       { format: 2, kind: 'project' },
       { format: 2, kind: 'project' },
@@ -296,7 +303,7 @@ describe('a log written before subjects had a kind, after the migration', () => 
     const manifest = await new AuditExportService(db, clock, loadSigningKey(keyFile, keyName), origin).writeDirectory(bundle);
     expect(manifest.transitions.entryFormats.map(({ format, count }) => ({ format, count }))).toEqual([
       { format: 1, count: oldRows.length },
-      { format: 2, count: adopted.length + 4 },
+      { format: 2, count: adopted.length + 5 },
     ]);
     const { code, report } = runVerifier(bundle, ['--checkpoint', keptFile]);
     expect(failuresOf(report)).toEqual({});
@@ -370,9 +377,11 @@ describe('a log written before subjects had a kind, after the migration', () => 
     expect(all).toHaveLength(total);
     const of = (kind: string, id?: string) => all.filter((line) => line.startsWith(id ? `${kind} ${id} ` : `${kind} `));
     expect(await seqs('subjectKind=round')).toEqual(of('round'));
-    expect(of('round')).toHaveLength(3);
-    expect(await seqs(`subjectId=${world.roundId}`)).toEqual(of('round'));
-    expect(await seqs(`subjectKind=round&subjectId=${world.roundId}`)).toEqual(of('round'));
+    // Each round's ADOPT; the driven round's four events and OPEN_ACCEPTANCE; the world's CLOSE_SUBMISSIONS and START_REVIEW.
+    expect(of('round')).toHaveLength(9);
+    expect(of('round', world.roundId)).toHaveLength(3);
+    expect(await seqs(`subjectId=${world.roundId}`)).toEqual(of('round', world.roundId));
+    expect(await seqs(`subjectKind=round&subjectId=${world.roundId}`)).toEqual(of('round', world.roundId));
     expect(await seqs(`subjectKind=project&subjectId=${world.roundId}`)).toEqual([]);
     expect(await seqs(`subjectId=${projectIds.rejected}`)).toEqual(of('project', projectIds.rejected));
     expect(await seqs(`projectId=${projectIds.rejected}`)).toEqual(of('project', projectIds.rejected));

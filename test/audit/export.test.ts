@@ -21,7 +21,7 @@ import * as verifier from '../../src/audit/standalone-verifier.mjs';
 import { TransitionLogRepository } from '../../src/workflow/transition-log.repository.js';
 import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
 import { ADMIN_TOKEN, FakeClock, call } from '../helpers/app.js';
-import { createDraft, createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
+import { advanceRound, createDraft, createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -54,8 +54,9 @@ describe('audit export', () => {
     keyFile = path.join(dir, 'signing-key.pem');
     db = openDatabase(file);
     migrateDatabase(db);
-    const app = await buildApp({ db, clock: new FakeClock(), adminToken: ADMIN_TOKEN, signingKeyPath: keyFile });
-    world = await createWorld(app);
+    const clock = new FakeClock();
+    const app = await buildApp({ db, clock, adminToken: ADMIN_TOKEN, signingKeyPath: keyFile });
+    world = await createWorld(app, {}, clock);
     const first = await driveTo(world, 'in_progress');
     await driveTo(world, 'rejected');
     await driveTo(world, 'withdrawn');
@@ -63,6 +64,7 @@ describe('audit export', () => {
     keptFile = path.join(dir, 'kept-note.txt');
     fs.writeFileSync(keptFile, kept.body.note);
     await fireOk(world, first.id, 'SUBMIT_PROGRESS_REPORT');
+    await advanceRound(world, 'under_acceptance', { roundId: first.roundId });
     await fireOk(world, first.id, 'SUBMIT_FINAL_REPORT');
     await fireOk(world, first.id, 'GRADE');
     await fireOk(world, first.id, 'RECOMMEND');
@@ -107,7 +109,21 @@ describe('audit export', () => {
       ].sort(),
     );
     expect(fs.readdirSync(path.join(bundle, 'tables')).sort()).toEqual(
-      ['files', 'projects', 'reviewer_assignments', 'reviews', 'rounds', 'units', 'users', 'round_extensions', 'panels', 'panel_members', 'letter_revisions']
+      [
+        'files',
+        'projects',
+        'reviewer_assignments',
+        'reviews',
+        'rounds',
+        'units',
+        'users',
+        'round_extensions',
+        'panels',
+        'panel_members',
+        'letter_revisions',
+        'calendar_years',
+        'round_documents',
+      ]
         .map((table) => `${table}.ndjson`)
         .sort(),
     );
@@ -153,7 +169,8 @@ describe('audit export', () => {
       // The head checks out (seal, checkpoints): the export signs the head it exports.
       headCheckpoint: { file: 'head-checkpoint.txt', size: rows.length, headHash: rows.at(-1)!.hash },
       projects: { count: 4, byState: Object.fromEntries(states.map((s) => [s.state, s.n])) },
-      rounds: { file: 'rounds.ndjson', count: 1, byState: { open: 1 } },
+      // The world's round, and the round the graded project was driven through to acceptance.
+      rounds: { file: 'rounds.ndjson', count: 2, byState: { open: 1, under_acceptance: 1 } },
       machines: [
         { id: 'project', version: 1, file: 'machines/project@1.json', sha256: machineDefinitions()[0]!.sha256 },
         { id: 'round', version: 1, file: 'machines/round@1.json', sha256: machineDefinitions()[1]!.sha256 },
@@ -280,9 +297,10 @@ describe('the verifier hashes as the service does', () => {
   it('the same entry hash for real log rows and for rows with awkward text', async () => {
     const db = openDatabase(':memory:');
     migrateDatabase(db);
-    const app = await buildApp({ db, clock: new FakeClock(), adminToken: ADMIN_TOKEN });
+    const clock = new FakeClock();
+    const app = await buildApp({ db, clock, adminToken: ADMIN_TOKEN });
     try {
-      const world = await createWorld(app);
+      const world = await createWorld(app, {}, clock);
       const project = await driveTo(world, 'graded');
       await fireOk(world, project.id, 'RECOMMEND', { note: '推荐\n"省级"\t评选 🎵 \u2028' });
       const rows = db.$client
@@ -348,7 +366,7 @@ describe('a long log', () => {
     const app = await buildApp({ db, clock, adminToken: ADMIN_TOKEN, signingKeyPath: keyFile });
     const bundle = path.join(dir, 'bundle');
     try {
-      const world = await createWorld(app);
+      const world = await createWorld(app, {}, clock);
       const project = await driveTo(world, 'in_progress');
       // Two drafts to submit during the export; their creation is an entry each, before the export's snapshot.
       const others = [await createDraft(world), await createDraft(world)];

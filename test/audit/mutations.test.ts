@@ -29,7 +29,7 @@ import { iterateLog } from '../../src/audit/transition-log.repository.js';
 import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
 import type { TransitionLogRow } from '../../src/db/schema.js';
 import { ADMIN_TOKEN, FakeClock, call } from '../helpers/app.js';
-import { createDraft, createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
+import { advanceRound, createDraft, createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
 
 const VERIFIER = path.resolve(import.meta.dirname, '../../src/audit/standalone-verifier.mjs');
 const { origin, keyName } = logIdentity('default');
@@ -220,7 +220,7 @@ describe('the mutation suite', () => {
     db = openDatabase(':memory:');
     migrateDatabase(db);
     const app = await buildApp({ db, clock, adminToken: ADMIN_TOKEN, signingKeyPath: keyFile });
-    world = await createWorld(app);
+    world = await createWorld(app, {}, clock);
     const p1 = await driveTo(world, 'in_progress');
     S.progress1 = (await fireOk(world, p1.id, 'SUBMIT_PROGRESS_REPORT')).transition.seq;
     const p2 = await driveTo(world, 'rejected');
@@ -237,9 +237,13 @@ describe('the mutation suite', () => {
     keptFile = path.join(dir, 'kept-checkpoint.txt');
     fs.writeFileSync(keptFile, kept.body.note);
     const later: number[] = [];
-    for (const event of ['SUBMIT_PROGRESS_REPORT', 'SUBMIT_FINAL_REPORT', 'GRADE', 'RECOMMEND'] as const) later.push((await fireOk(world, p1.id, event)).transition.seq);
+    for (const event of ['SUBMIT_PROGRESS_REPORT', 'SUBMIT_FINAL_REPORT', 'GRADE', 'RECOMMEND'] as const) {
+      // Final reports once p1's round has opened acceptance: its OPEN_ACCEPTANCE lies between.
+      if (event === 'SUBMIT_FINAL_REPORT') await advanceRound(world, 'under_acceptance', { roundId: p1.roundId });
+      later.push((await fireOk(world, p1.id, event)).transition.seq);
+    }
     [S.progress2, S.final, S.grade] = later as [number, number, number];
-    expect([S.final, S.grade]).toEqual([S.progress2 + 1, S.progress2 + 2]);
+    expect([S.final, S.grade]).toEqual([S.progress2 + 2, S.progress2 + 3]);
     await createDraft(world);
     FINAL_SIZE = (await call(app, world.auditor.token, { method: 'POST', url: '/api/v1/audit/checkpoints' })).body.size;
     expect(FINAL_SIZE).toBe(S.grade + 2); // RECOMMEND, P4's creation

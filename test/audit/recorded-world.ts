@@ -385,6 +385,37 @@ export class RecordedWorld {
     this.append('assignment', `${projectId}/${replacement.id}`, 'ASSIGN_REVIEWER', 'none', 'assigned', { projectId, reviewerId: replacement.id, replaces: old.id }, by, at);
   }
 
+  /** SET_CALENDAR: a year of the working-day calendar set (version one up). */
+  setCalendar(year: number, by: Actor, holidays: string[], workdays: string[]): void {
+    const at = this.at();
+    const previous = this.sqlite.prepare('SELECT version FROM calendar_years WHERE year = ?').get(year) as { version: number } | undefined;
+    const version = (previous?.version ?? 0) + 1;
+    this.sqlite
+      .prepare(
+        `INSERT INTO calendar_years (year, holidays, workdays, version, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (year) DO UPDATE SET holidays = excluded.holidays, workdays = excluded.workdays, version = excluded.version,
+           updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+      )
+      .run(year, JSON.stringify(holidays), JSON.stringify(workdays), version, by.id, at);
+    this.append('calendar', String(year), 'SET_CALENDAR', previous ? 'set' : 'none', 'set', { year, holidays, workdays, changes: {} }, by, at);
+  }
+
+  /** UPLOAD_ROUND_DOCUMENT: the round's signed approved list. */
+  uploadRoundDocument(roundId: string, by: Actor, content: Buffer): string {
+    const id = this.id('document');
+    const at = this.at();
+    const sha256 = sha256Hex(content);
+    const document = { roundId, kind: 'approved_list', fileName: '立项名单（盖章）.pdf', mediaType: 'application/pdf', size: content.length, sha256 };
+    this.sqlite
+      .prepare(
+        `INSERT INTO round_documents (id, round_id, kind, file_name, media_type, size, sha256, content, uploaded_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, roundId, document.kind, document.fileName, document.mediaType, document.size, sha256, content, by.id, at);
+    this.append('round_document', id, 'UPLOAD_ROUND_DOCUMENT', 'none', 'stored', document, by, at);
+    return id;
+  }
+
   /** A row the log first records by adopting it (a database from before record entries). */
   adoptUnit(name: string): string {
     const id = this.id('unit');
@@ -422,7 +453,8 @@ export interface Recorded {
  * Every kind of act, recorded: units (one adopted, one moved, one deactivated), users (one
  * deactivated, one token rotated then reissued), a round amended before it opens and after, with
  * an extension and a named panel, through two events and a re-pin; three projects with their letter
- * revisions, assignments (one replaced), reviews, a file.
+ * revisions, assignments (one replaced), reviews, a file; a year of the working-day calendar set twice
+ * and the round's signed approved list.
  */
 export function recordWorld(sqlite: Database.Database): Recorded {
   const world = new RecordedWorld(sqlite);
@@ -504,6 +536,9 @@ export function recordWorld(sqlite: Database.Database): Recorded {
   world.event(graded, orgDept, 'GRADE', 'graded', { grade: 'second' });
   world.event(failed, orgDept, 'FAIL', 'failed', { reason: '未完成预期成果' });
   world.repinRound(roundId, admin);
+  world.setCalendar(2026, orgDept, ['2026-10-01', '2026-10-02'], []);
+  world.setCalendar(2026, orgDept, ['2026-10-01', '2026-10-02', '2026-10-05'], ['2026-10-10']);
+  world.uploadRoundDocument(roundId, orgDept, Buffer.from('%PDF-1.4 立项名单 %%EOF'));
   return {
     world,
     admin,

@@ -77,6 +77,8 @@ describe('the log proves the tables', () => {
         panels: [1, 1],
         panel_members: [3, 3],
         letter_revisions: [4, 4],
+        calendar_years: [1, 1],
+        round_documents: [1, 1],
       });
 
       const { code, report } = await offline(db, dir);
@@ -279,6 +281,8 @@ const TABLE_COLUMNS_KEY: Record<AuditedTable, string[]> = {
   panels: ['round_id', 'kind'],
   panel_members: ['round_id', 'kind', 'user_id'],
   letter_revisions: ['project_id', 'revision'],
+  calendar_years: ['year'],
+  round_documents: ['id'],
 };
 /** The projection field a column is audited under. */
 const FIELD_OF_COLUMN: Record<string, string> = {

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, entryHash, verifyChain, type UnhashedEntry } from '../../src/workflow/hash-chain.js';
 import type { SubjectKind, TransitionLogRow } from '../../src/db/schema.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
-import { WORLD_ENTRIES, createWorld, driveTo, type World } from '../helpers/world.js';
+import { NEW_ROUND_ENTRIES, WORLD_ENTRIES, createWorld, driveTo, type World } from '../helpers/world.js';
 
 interface RawRow {
   seq: number;
@@ -86,10 +86,12 @@ describe('tampering with the database file', () => {
     file = path.join(dir, 'lixiang.db');
     t = await createTestApp({ path: file });
     world = await createWorld(t.app);
-    await driveTo(world, 'in_progress'); // CREATE_PROJECT, 2 × ASSIGN_REVIEWER; SUBMIT, PASS, 2 × SUBMIT_REVIEW, COMPLETE, APPROVE, START
+    // In a round of its own: the round's entries, CREATE_PROJECT, 2 × ASSIGN_REVIEWER; SUBMIT, PASS, CLOSE_SUBMISSIONS,
+    // START_REVIEW, 2 × SUBMIT_REVIEW, COMPLETE, APPROVE, CONCLUDE_DECISIONS, PUBLISH_LIST and the START inside it.
+    await driveTo(world, 'in_progress');
     await driveTo(world, 'submitted'); // CREATE_PROJECT, SUBMIT
     rowCount = (t.db.$client.prepare('SELECT count(*) AS n FROM transition_log').get() as { n: number }).n;
-    expect(rowCount).toBe(WORLD_ENTRIES + 10 + 2);
+    expect(rowCount).toBe(WORLD_ENTRIES + NEW_ROUND_ENTRIES + 14 + 2);
   });
 
   afterEach(async () => {

@@ -35,6 +35,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { median, procCpuSeconds } from './stats.js';
+import { benchRound } from './bench-round.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -144,12 +145,13 @@ async function api<T = unknown>(base: string, token: string, method: string, url
     headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  const json: unknown = await response.json();
+  const text = await response.text();
+  const json: unknown = text.length > 0 ? JSON.parse(text) : undefined;
   if (response.status >= 300) throw new Error(`${method} ${url}: ${response.status} ${JSON.stringify(json)}`);
   return json as T;
 }
 
-/** Units, users, a round, and `projectCount` projects brought to in_progress through the API. */
+/** Units, users, a round, and `projectCount` projects brought to in_progress through the API (./bench-round.ts). */
 async function seedEngine(base: string) {
   const post = <T = unknown>(token: string, url: string, body: unknown) => api<T>(base, token, 'POST', url, body);
   const general = (await post<Created>(ADMIN, '/api/v1/units', { name: '音乐学院党总支', type: 'general_branch' })).id;
@@ -158,48 +160,18 @@ async function seedEngine(base: string) {
   const orgDept = (await post<NewUser>(ADMIN, '/api/v1/users', { name: 'org', role: 'org_dept' })).token;
   const committee = (await post<NewUser>(ADMIN, '/api/v1/users', { name: 'committee', role: 'committee' })).token;
   const reviewer = await post<NewUser>(ADMIN, '/api/v1/users', { name: 'reviewer', role: 'reviewer', unitId: other });
-  const round = (
-    await post<Created>(ADMIN, '/api/v1/rounds', {
-      year: 2026,
-      title: 'bench',
-      documentNumber: 'B-1',
-      submissionDeadline: '2099-12-31',
-      finalAcceptanceDate: '2099-12-31',
-      funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
-      minReviews: 1,
-    })
-  ).id;
-  // Reviewers are assigned only from the round's review panel.
-  await api(base, orgDept, 'PUT', `/api/v1/rounds/${round}/panels/review`, { name: '评审组' });
-  await post(orgDept, `/api/v1/rounds/${round}/panels/review/members`, { userId: reviewer.user.id });
-  const letter = {
-    rationale: 'r',
-    activities: [{ content: 'c', form: 'f', when: 'w' }],
-    expectedOutcomes: 'e',
-    leader: 'l',
-    members: ['m'],
-    contact: 'c',
-  };
-  const ids: string[] = [];
-  const bring = async () => {
-    const { id } = await post<Created>(applicant, '/api/v1/projects', { roundId: round, category: 'fortress', direction: 'soul', title: 't', letter });
-    const fire = (token: string, body: unknown) => post(token, `/api/v1/projects/${id}/events`, body);
-    await fire(applicant, { type: 'SUBMIT' });
-    await fire(orgDept, { type: 'PASS_PRELIMINARY_CHECK' });
-    await post(orgDept, `/api/v1/projects/${id}/reviewers`, { reviewerId: reviewer.user.id });
-    await fire(reviewer.token, {
-      type: 'SUBMIT_REVIEW',
-      scores: { direction: 10, innovation: 10, practicality: 10, breadth: 10, exemplarity: 10 },
-      comment: 'ok',
-    });
-    await fire(orgDept, { type: 'COMPLETE_PANEL_REVIEW' });
-    await fire(committee, { type: 'APPROVE', meetingReference: 'M-1' });
-    await fire(orgDept, { type: 'START' });
-    ids.push(id);
-  };
-  for (let i = 0; i < projectCount; i += 25) {
-    await Promise.all(Array.from({ length: Math.min(25, projectCount - i) }, bring));
-  }
+  const { ids } = await benchRound(
+    (token, method, url, body) => api(base, token, method, url, body),
+    {
+      admin: ADMIN,
+      applicant,
+      unitId: general,
+      orgDept,
+      committee,
+      reviewer: { id: reviewer.user.id, token: reviewer.token },
+    },
+    projectCount,
+  );
   return { applicant, orgDept, ids };
 }
 

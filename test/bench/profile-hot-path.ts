@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../../src/app.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
+import { benchRound } from './bench-round.js';
 
 const ADMIN = 'lx_profile-admin-token-0123456789abcdef';
 const events = Number(process.env.PROFILE_EVENTS ?? 20_000);
@@ -29,10 +30,10 @@ interface NewUser {
   user: { id: string };
 }
 
-async function send<T = unknown>(token: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown): Promise<T> {
+async function send<T = unknown>(token: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown): Promise<T> {
   const response = await app.inject({ method, url, payload: payload as never, headers: { authorization: `Bearer ${token}` } });
   if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
-  return response.json<T>();
+  return (response.body.length > 0 ? response.json<T>() : undefined) as T;
 }
 
 const general = (await send<Created>(ADMIN, 'POST', '/api/v1/units', { name: 'g', type: 'general_branch' })).id;
@@ -41,34 +42,20 @@ const applicant = (await send<NewUser>(ADMIN, 'POST', '/api/v1/users', { name: '
 const org = (await send<NewUser>(ADMIN, 'POST', '/api/v1/users', { name: 'o', role: 'org_dept' })).token;
 const committee = (await send<NewUser>(ADMIN, 'POST', '/api/v1/users', { name: 'c', role: 'committee' })).token;
 const reviewer = await send<NewUser>(ADMIN, 'POST', '/api/v1/users', { name: 'r', role: 'reviewer', unitId: other });
-const round = (
-  await send<Created>(ADMIN, 'POST', '/api/v1/rounds', {
-    year: 2026,
-    title: 'p',
-    documentNumber: 'p',
-    submissionDeadline: '2099-12-31',
-    finalAcceptanceDate: '2099-12-31',
-    funding: { first: 3, second: 2, third: 1, qualified: 0 },
-    minReviews: 1,
-  })
-).id;
-// Reviewers are assigned only from the round's review panel.
-await send(org, 'PUT', `/api/v1/rounds/${round}/panels/review`, { name: 'panel' });
-await send(org, 'POST', `/api/v1/rounds/${round}/panels/review/members`, { userId: reviewer.user.id });
-const letter = { rationale: 'r', activities: [{ content: 'c', form: 'f', when: 'w' }], expectedOutcomes: 'e', leader: 'l', members: ['m'], contact: 'c' };
-const ids: string[] = [];
-for (let i = 0; i < projectCount; i += 1) {
-  const { id } = await send<Created>(applicant, 'POST', '/api/v1/projects', { roundId: round, category: 'fortress', direction: 'soul', title: 't', letter });
-  const fire = (token: string, body: unknown) => send(token, 'POST', `/api/v1/projects/${id}/events`, body);
-  await fire(applicant, { type: 'SUBMIT' });
-  await fire(org, { type: 'PASS_PRELIMINARY_CHECK' });
-  await send(org, 'POST', `/api/v1/projects/${id}/reviewers`, { reviewerId: reviewer.user.id });
-  await fire(reviewer.token, { type: 'SUBMIT_REVIEW', scores: { direction: 1, innovation: 1, practicality: 1, breadth: 1, exemplarity: 1 }, comment: 'c' });
-  await fire(org, { type: 'COMPLETE_PANEL_REVIEW' });
-  await fire(committee, { type: 'APPROVE', meetingReference: 'm' });
-  await fire(org, { type: 'START' });
-  ids.push(id);
-}
+// The projects in progress, each step in its round's stage (./bench-round.ts).
+const { ids } = await benchRound(
+  (token, method, url, body) => send(token, method, url, body),
+  {
+    admin: ADMIN,
+    applicant,
+    unitId: general,
+    orgDept: org,
+    committee,
+    reviewer: { id: reviewer.user.id, token: reviewer.token },
+  },
+  projectCount,
+  1,
+);
 
 const payload = { type: 'SUBMIT_PROGRESS_REPORT', text: '已完成本月主题党日活动，参与党员 32 人。' };
 const session = process.env.PROFILE_OUT ? new Session() : null;

@@ -1,6 +1,6 @@
 /**
  * A database of the engine's own schema (its migrations), filled directly rather than through the
- * API: units, three users, a round, `projects` projects in progress, and a hash-chained log of
+ * API: units, three users, a round in execution, `projects` projects in progress, and a hash-chained log of
  * `logPerProject` progress reports for each. The scale bench builds its sizes with it, and the HTTP
  * bench's ceiling its table, so both work on rows the engine itself would hold.
  *
@@ -53,10 +53,11 @@ export function seedDatabase(file: string, projects: number, logPerProject: numb
   sqlite
     .prepare(
       `INSERT INTO rounds (id, year, title, document_number, submission_deadline, revision_deadline, final_acceptance_date,
-        funding_first, funding_second, funding_third, funding_qualified, min_reviews, score_min, score_max, created_at)
-       VALUES (?, 2026, 'scale', 'S-1', '2099-12-31', NULL, '2099-12-31', 3000, 2000, 1500, 1000, 1, 0, 20, ?)`,
+        funding_first, funding_second, funding_third, funding_qualified, min_reviews, score_min, score_max, state, context, created_at)
+       VALUES (?, 2026, 'scale', 'S-1', '2099-12-31', NULL, '2099-12-31', 3000, 2000, 1500, 1000, 1, 0, 20, 'in_execution', ?, ?)`,
     )
-    .run(round, now);
+    // Its projects are in progress: the round has published its list, and the round's gates let them report progress.
+    .run(round, JSON.stringify({ roundId: round, publication: { documentNumber: 'S-2', publishedOn: '2026-01-01' } }), now);
   const letter = JSON.stringify({ rationale: 'r', activities: [{ content: 'c', form: 'f', when: 'w' }], expectedOutcomes: 'e', leader: 'l', members: ['m'], contact: 'c' });
   const insertProject = sqlite.prepare(
     `INSERT INTO projects (id, round_id, unit_id, category, direction, title, letter, state, context, machine_id, machine_version,

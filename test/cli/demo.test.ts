@@ -129,8 +129,16 @@ describe('the demo database', () => {
     expect(round).toMatchObject({ state: 'under_review', revisionDeadline: '2024-04-19' });
     expect(summary.rounds.find((r) => r.year === 2024)?.illustrative).toBe(true);
     const projects = await allProjects(round.id);
-    const resubmitted = projects.find((p) => p.state === 'submitted');
-    expect(resubmitted?.submissions).toBe(2);
+    // Resubmitted before the review started (the round takes no submission once under review), and checked again.
+    const resubmitted = projects.find((p) => p.submissions === 2);
+    expect(resubmitted?.state).toBe('preliminarily_checked');
+  });
+
+  it('has an illustrative 2025 round still open, a project submitted and awaiting its check', async () => {
+    const round = await roundOf(2025);
+    expect(round).toMatchObject({ state: 'open', submissionDeadline: '2025-03-28' });
+    expect(summary.rounds.find((r) => r.year === 2025)?.illustrative).toBe(true);
+    expect((await allProjects(round.id)).map((p) => p.state)).toEqual(['submitted']);
   });
 
   it('tells one amended deadline, one extension and one replaced reviewer, each on the record with its reason', async () => {
@@ -138,7 +146,8 @@ describe('the demo database', () => {
     const amended = await call(app, token('auditor'), { method: 'GET', url: `/api/v1/rounds/${r2023.id}/transitions?limit=500` });
     const amendments = (amended.body.items as Array<{ event: string; payload: { changes: object; reason: string } }>).filter((e) => e.event === 'AMEND_ROUND');
     expect(amendments).toHaveLength(1);
-    expect(amendments[0]!.payload.changes).toEqual({ finalAcceptanceDate: { from: '2023-12-31', to: '2024-04-30' } });
+    // The acceptance date moved, and acceptance opened early: final reports and grades from 2023-12-01.
+    expect(amendments[0]!.payload.changes).toEqual({ finalAcceptanceDate: { from: '2023-12-31', to: '2024-04-30' }, acceptanceOpensOn: { from: null, to: '2023-12-01' } });
 
     const extensions = await call(app, token('auditor'), { method: 'GET', url: `/api/v1/rounds/${r2024.id}/extensions` });
     expect(extensions.body.items).toEqual([expect.objectContaining({ unitName: '舞蹈学院教工党支部', submissionDeadline: '2024-03-31' })]);
@@ -159,6 +168,7 @@ describe('the demo database', () => {
 
     const printed = formatDemoSummary(summary);
     expect(printed).toContain('finalAcceptanceDate amended 2023-12-31 → 2024-04-30');
+    expect(printed).toContain('acceptanceOpensOn amended null → 2023-12-01');
     expect(printed).toContain('extension: 舞蹈学院教工党支部 may submit until 2024-03-31');
     expect(printed).toMatch(/reviewer replaced on “作曲家笔下的党史”微党课创作: 马慧敏.* → /);
   });

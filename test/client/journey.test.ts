@@ -216,10 +216,15 @@ describe('a client generated from openapi/openapi.json', () => {
     );
     expect(checked.project.state).toBe('preliminarily_checked');
 
-    // The panel.
+    // The panel, once the deadline has passed and the round is under review.
     for (const reviewer of reviewers) {
       ok(await api.POST('/api/v1/projects/{id}/reviewers', { params: project, headers: orgDept.headers, body: { reviewerId: reviewer.id } }));
     }
+    const roundEvent = async (who: { headers: Record<string, string> }, body: paths['/api/v1/rounds/{id}/events']['post']['requestBody']['content']['application/json']) =>
+      ok(await api.POST('/api/v1/rounds/{id}/events', { params: { path: { id: round.id } }, headers: who.headers, body })).round;
+    t.clock.set(Date.parse('2023-03-30T09:00:00+08:00'));
+    expect((await roundEvent(orgDept, { type: 'CLOSE_SUBMISSIONS' })).state).toBe('submissions_closed');
+    expect((await roundEvent(orgDept, { type: 'START_REVIEW' })).state).toBe('under_review');
     const early = await api.POST('/api/v1/projects/{id}/events', { params: project, headers: orgDept.headers, body: { type: 'COMPLETE_PANEL_REVIEW' } });
     expect(early.response.status).toBe(422);
     for (const [index, reviewer] of reviewers.entries()) {
@@ -240,8 +245,14 @@ describe('a client generated from openapi/openapi.json', () => {
       ok(await api.POST('/api/v1/projects/{id}/events', { params: project, headers: who.headers, body })).project;
     expect((await fire(orgDept, { type: 'COMPLETE_PANEL_REVIEW' })).state).toBe('panel_reviewed');
     expect((await fire(committee, { type: 'APPROVE', meetingReference: '党委会〔2023〕5次' })).state).toBe('committee_approved');
-    expect((await fire(orgDept, { type: 'START' })).state).toBe('in_progress');
+    expect((await roundEvent(committee, { type: 'CONCLUDE_DECISIONS' })).state).toBe('decided');
+    // Publishing the list starts the approved project.
+    t.clock.set(Date.parse('2023-04-20T10:00:00+08:00'));
+    expect((await roundEvent(orgDept, { type: 'PUBLISH_LIST', documentNumber: '党委〔2023〕12号', publishedOn: '2023-04-20' })).state).toBe('in_execution');
+    expect(ok(await api.GET('/api/v1/projects/{id}', { params: project, headers: applicant.headers })).state).toBe('in_progress');
     expect((await fire(applicant, { type: 'SUBMIT_PROGRESS_REPORT', text: '已完成主题党日两次' })).state).toBe('in_progress');
+    expect((await roundEvent(orgDept, { type: 'OPEN_ACCEPTANCE' })).state).toBe('under_acceptance');
+    t.clock.set(Date.parse('2023-12-31T10:00:00+08:00'));
     expect((await fire(applicant, { type: 'SUBMIT_FINAL_REPORT', summary: '完成全部活动，举办汇报音乐会' })).state).toBe('final_acceptance');
     const graded = await fire(orgDept, { type: 'GRADE', grade: 'first' });
     expect(graded).toMatchObject({ state: 'graded', grade: 'first', funding: 3000 });
@@ -278,10 +289,17 @@ describe('a client generated from openapi/openapi.json', () => {
       'GRADE',
       'RECOMMEND',
     ]);
-    // Consecutive in the log, each chained to the one before, but for the two assignments (entries of their own) before the first review.
-    const firstReview = history.findIndex((entry) => entry.event === 'SUBMIT_REVIEW');
-    expect(history.slice(1).map((entry, i) => entry.seq - history[i]!.seq)).toEqual(history.slice(1).map((_, i) => (i + 1 === firstReview ? 3 : 1)));
-    for (const [index, entry] of history.entries()) if (index > 0 && index !== firstReview) expect(entry.prevHash).toBe(history[index - 1]!.hash);
+    // Consecutive in the log, each chained to the one before, but for the entries of others between them: the two
+    // assignments, CLOSE_SUBMISSIONS and START_REVIEW before the first review; CONCLUDE_DECISIONS and PUBLISH_LIST
+    // before the START it fires; OPEN_ACCEPTANCE before the final report.
+    const at = (event: string) => history.findIndex((entry) => entry.event === event);
+    const gaps = new Map([
+      [at('SUBMIT_REVIEW'), 5],
+      [at('START'), 3],
+      [at('SUBMIT_FINAL_REPORT'), 2],
+    ]);
+    expect(history.slice(1).map((entry, i) => entry.seq - history[i]!.seq)).toEqual(history.slice(1).map((_, i) => gaps.get(i + 1) ?? 1));
+    for (const [index, entry] of history.entries()) if (index > 0 && !gaps.has(index)) expect(entry.prevHash).toBe(history[index - 1]!.hash);
     for (const entry of history) expect(entry.subject).toEqual({ kind: 'project', id });
   });
 

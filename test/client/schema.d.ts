@@ -725,6 +725,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 工作日历 / The working-day calendar
+         * @description 已设置的每一年：法定节假日与调休上班日（北京时间）。工作日为周一至周五（节假日除外）及调休上班的周六、周日；未设置的年份只按周末计算。所有登录用户可查看。
+         *     Every year set: its public holidays and adjusted working days (Asia/Shanghai). A working day is Monday to Friday unless a holiday, or a Saturday or Sunday listed as worked; a year not set counts weekends only. Readable by every authenticated user.
+         *
+         *     任何已认证用户 / Any authenticated user.
+         */
+        get: operations["listCalendarYears"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 一年的工作日历 / One year of the calendar
+         * @description 该年的节假日与调休上班日，ETag 为其版本。尚未设置时 404（code `calendar_year_not_set`：该年只按周末计算）。
+         *     The year’s holidays and adjusted working days, its version as the ETag. 404 (code `calendar_year_not_set`) when the year is not set: it counts weekends only.
+         *
+         *     任何已认证用户 / Any authenticated user.
+         */
+        get: operations["getCalendarYear"];
+        /**
+         * 设置一年的工作日历 / Set one year of the calendar
+         * @description 以完整清单替换该年的法定节假日与调休上班日（按国务院办公厅当年的节假日安排），记一条 SET_CALENDAR 日志（完整清单、增删的日期与原因）。
+         *     每个日期须为该年内的有效日期、不重复；调休上班日须为周六或周日，且不能同时是节假日；否则 422，`field` 指出清单与位置（如 `workdays[1]`），`date` 为该日期。
+         *     新设置 201，修改 200；内容不变时不写日志。If-Match（该年的 ETag；尚未设置时为 "0"）使设置有条件（412）。组织部或管理员。
+         *
+         *     Replaces the year’s public holidays and adjusted working days with the full lists (as the State Council’s notice for the year has them), logged
+         *     as SET_CALENDAR with both lists, the dates added and removed, and the reason. Every date must be a real date of that year, listed once; an adjusted
+         *     working day must be a Saturday or Sunday and not also a holiday: 422 otherwise, `field` naming the list and position (e.g. `workdays[1]`) and
+         *     `date` the date. 201 when the year is new, 200 when changed; nothing is written when nothing changes. If-Match (the year’s ETag; "0" before it
+         *     is set) makes it conditional (412). For org_dept and the admin.
+         *
+         *     可调用角色 / Roles: `admin`, `org_dept`.
+         */
+        put: operations["putCalendarYear"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects": {
         parameters: {
             query?: never;
@@ -1174,6 +1234,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rounds/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 批次文件列表 / A round’s documents (metadata)
+         * @description 批次的文件（不含内容），按上传顺序。
+         *     The round’s documents, without content, in upload order.
+         *     组织部、党委、审计人员与管理员随时可查看；其他用户在立项名单公布后可查看，公布前 409 `list_not_published`。批次不存在 404。
+         *     org_dept, the committee, auditors and the admin read them at any time; every other user once the list is published (409 `list_not_published` before). 404 when the round does not exist.
+         *
+         *     任何已认证用户 / Any authenticated user.
+         */
+        get: operations["listRoundDocuments"];
+        put?: never;
+        /**
+         * 上传盖章的立项名单 / Upload the signed approved list (multipart)
+         * @description `multipart/form-data`，恰好一个部分 `file`；`kind=approved_list`：签字盖章的立项名单（党委文件），仅 PDF（按内容判定，否则 415）；
+         *     大小上限默认 20971520 字节（413）。组织部在批次处于 `decided`、`in_publicity` 时上传，否则 409（code `wrong_round_state`，给出批次状态）。
+         *     记一条 UPLOAD_ROUND_DOCUMENT 日志（文件名、大小与 SHA-256）。可重复上传，最近的一份为准，公布名单时记入其 SHA-256。
+         *
+         *     `multipart/form-data` with exactly one part, `file`; `kind=approved_list`: the signed and sealed approved list (the committee’s document), PDF only
+         *     (judged by its content, 415 otherwise); 20971520 bytes at most by default (413). org_dept uploads it while the round is
+         *     decided or in_publicity; otherwise 409 (code `wrong_round_state`, naming the round’s state). Logged as UPLOAD_ROUND_DOCUMENT (file name,
+         *     size, SHA-256). It may be uploaded again: the latest counts, and its SHA-256 goes with the published list.
+         *
+         *     可调用角色 / Roles: `org_dept`.
+         */
+        post: operations["uploadRoundDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/documents/{fileId}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载批次文件 / Download a round’s document
+         * @description 文件内容（application/pdf），附 Content-Disposition、ETag 与 Repr-Digest（SHA-256）；带匹配的 If-None-Match 答 304。
+         *     The bytes (application/pdf) with Content-Disposition, an ETag and Repr-Digest (SHA-256); 304 for a matching If-None-Match.
+         *     组织部、党委、审计人员与管理员随时可查看；其他用户在立项名单公布后可查看，公布前 409 `list_not_published`。批次不存在 404。
+         *     org_dept, the committee, auditors and the admin read them at any time; every other user once the list is published (409 `list_not_published` before). 404 when the round does not exist.
+         *
+         *     任何已认证用户 / Any authenticated user.
+         */
+        get: operations["downloadRoundDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rounds/{id}/rankings": {
         parameters: {
             query?: never;
@@ -1314,6 +1437,7 @@ export interface paths {
          *     格式由 `format` 决定；不给时按 `Accept` 协商（`text/csv` 或 XLSX，默认 CSV），都不可接受时 406。
          *     CSV：UTF-8 带 BOM（Excel 可直接打开中文）、RFC 4180 引号规则、CRLF 换行；以 = + - @ 开头的文本单元格前加单引号，防止公式注入。
          *     XLSX：一个工作表，表头加粗并冻结，列宽适应内容。文件名见 `Content-Disposition`（`filename*` 为 RFC 5987 编码的中文名）。
+         *     立项名单公布后，`approved` 带上发文字号与发文日期：XLSX 在表头上方加标题行（通知标题、文号与发文日期），CSV 在每行末尾加“发文字号”“发文日期”两列（仍为一行表头、每行一条记录）。
          *
          *     Downloads a report as an attachment: `approved`, the approved list (projects that passed APPROVE: committee_approved, in_progress,
          *     final_acceptance, graded, failed; by category, then panel rank, then unit); `ranking`, the panel ranking with the mean of each criterion
@@ -1322,6 +1446,8 @@ export interface paths {
          *     CSV: UTF-8 with a byte-order mark (so Excel reads Chinese), RFC 4180 quoting, CRLF line ends; a text cell starting with = + - @ (or a tab
          *     or carriage return) is prefixed with a single quote against formula injection. XLSX: one worksheet, bold frozen header row, fitted column
          *     widths. `Content-Disposition` names the file, with the Chinese name as RFC 5987 `filename*`. Headers are in Chinese.
+         *     Once the list is published, `approved` carries the document number and date: XLSX as title rows above the header (the notice’s heading,
+         *     then 文号 and 发文日期), CSV as two last columns 发文字号 and 发文日期 on every row (still one header row and one record per line).
          *
          *     组织部、党委与审计人员可查看；申报人与评审人 403。批次不存在时 404。
          *     For org_dept, committee and auditors; applicants and reviewers get 403. 404 when the round does not exist.
@@ -1329,6 +1455,40 @@ export interface paths {
          *     可调用角色 / Roles: `org_dept`, `committee`, `auditor`.
          */
         get: operations["exportRoundReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/published-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 已公布的立项名单（可打印）/ The published approved list, printable
+         * @description 立项名单公布（PUBLISH_LIST）后，所有登录用户（批次涉及全校各党组织）都可查看：批次名称与年度、发文字号、发文日期、盖章名单的文件标识与 SHA-256（如已上传），
+         *     以及立项项目（公布时启动的项目及其后续状态：实施中、结项验收中、已评定等级、未通过结项）的名称、申报单位、类别与方向；不含分数与评审人。
+         *     按类别、申报单位、项目名称排列。公布前对任何人都答 409（code `list_not_published`）。
+         *     `format`（或按 `Accept` 协商，默认 JSON）：`html` 为可直接打印的通知页（A4，标题如「关于公布2023年度党建项目立项名单的通知」，含文号、发文日期与
+         *     序号/项目名称/申报单位/类别/方向表格；内嵌样式、无脚本，所有文字已转义）；`csv`、`xlsx` 为表格（XLSX 表头上方为标题、文号与发文日期；CSV 每行末尾为发文字号、发文日期两列）。
+         *
+         *     Once the list is published (PUBLISH_LIST), every authenticated user (every unit of the institution takes part in the round) reads it: the round’s
+         *     title and year, the document number and date, the signed list’s id and SHA-256 when one was uploaded, and the approved projects (started by the
+         *     publication, and every later state: in_progress, final_acceptance, graded, failed) with title, unit, category and direction; no scores, no reviewers.
+         *     By category, then unit, then title. Before the publication: 409 (code `list_not_published`) for everyone.
+         *     `format` (or `Accept`, JSON by default): `html` a printable notice (A4, headed like 关于公布2023年度党建项目立项名单的通知, with the document number
+         *     and date and a table 序号/项目名称/申报单位/类别/方向; inline style, no script, every text escaped); `csv` and `xlsx` a spreadsheet (XLSX with the
+         *     heading, number and date as title rows above the header; CSV with 发文字号 and 发文日期 as the two last columns of every row). 406 when no offered type is acceptable.
+         *
+         *     任何已认证用户 / Any authenticated user.
+         */
+        get: operations["getPublishedList"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2108,7 +2268,7 @@ export interface components {
                  * @description 对象的种类 / The kind of subject
                  * @enum {unknown}
                  */
-                kind: "project" | "round" | "unit" | "user" | "assignment" | "file" | "log" | "extension" | "panel" | "panel_member";
+                kind: "project" | "round" | "unit" | "user" | "assignment" | "file" | "log" | "extension" | "panel" | "panel_member" | "calendar" | "round_document";
                 /**
                  * @description 对象的标识；评审分配为「项目标识/评审人标识」 / The subject’s id; for an assignment `<projectId>/<reviewerId>`
                  * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
@@ -2122,20 +2282,20 @@ export interface components {
              */
             projectId?: string;
             /**
-             * @description 事件类型：项目或批次状态机的事件；MIGRATE 为迁移到状态机新版本；记录条目（状态机 record）：CREATE_UNIT 新建党组织、CREATE_USER 新建用户、CREATE_ROUND 新建立项批次、CREATE_PROJECT 新建项目、EDIT_DRAFT 修改草稿、ASSIGN_REVIEWER 分配评审人、UPLOAD_FILE 上传文件、ADOPT 升级时纳入日志、ACKNOWLEDGE_HEAD 确认日志头、AMEND_UNIT 修改党组织、DEACTIVATE_UNIT 停用党组织、REACTIVATE_UNIT 恢复党组织、DELETE_UNIT 删除党组织（未被引用）、AMEND_USER 修改用户、DEACTIVATE_USER 停用用户、REACTIVATE_USER 恢复用户、ROTATE_TOKEN 更换令牌、REISSUE_TOKEN 管理员重发令牌、AMEND_ROUND 修改批次设置、GRANT_EXTENSION 准予延期申报、REVOKE_EXTENSION 撤销延期、NAME_PANEL 组建或更名评审组、ADD_PANEL_MEMBER 加入评审组、REMOVE_PANEL_MEMBER 移出评审组、REPLACE_REVIEWER 更换评审人 / Event type: of the project or the round machine; MIGRATE: moved to another version of its machine; record entries (machine `record`): CREATE_UNIT Unit created, CREATE_USER User created, CREATE_ROUND Round created, CREATE_PROJECT Project created, EDIT_DRAFT Draft edited, ASSIGN_REVIEWER Reviewer assigned, UPLOAD_FILE File uploaded, ADOPT Adopted into the log at an upgrade, ACKNOWLEDGE_HEAD Log head acknowledged, AMEND_UNIT Unit amended, DEACTIVATE_UNIT Unit deactivated, REACTIVATE_UNIT Unit reactivated, DELETE_UNIT Unit deleted (never referenced), AMEND_USER User amended, DEACTIVATE_USER User deactivated, REACTIVATE_USER User reactivated, ROTATE_TOKEN Token rotated, REISSUE_TOKEN Token reissued by an admin, AMEND_ROUND Round settings amended, GRANT_EXTENSION Submission extension granted, REVOKE_EXTENSION Submission extension revoked, NAME_PANEL Panel named, ADD_PANEL_MEMBER Panel member added, REMOVE_PANEL_MEMBER Panel member removed, REPLACE_REVIEWER Reviewer replaced
+             * @description 事件类型：项目或批次状态机的事件；MIGRATE 为迁移到状态机新版本；记录条目（状态机 record）：CREATE_UNIT 新建党组织、CREATE_USER 新建用户、CREATE_ROUND 新建立项批次、CREATE_PROJECT 新建项目、EDIT_DRAFT 修改草稿、ASSIGN_REVIEWER 分配评审人、UPLOAD_FILE 上传文件、ADOPT 升级时纳入日志、ACKNOWLEDGE_HEAD 确认日志头、AMEND_UNIT 修改党组织、DEACTIVATE_UNIT 停用党组织、REACTIVATE_UNIT 恢复党组织、DELETE_UNIT 删除党组织（未被引用）、AMEND_USER 修改用户、DEACTIVATE_USER 停用用户、REACTIVATE_USER 恢复用户、ROTATE_TOKEN 更换令牌、REISSUE_TOKEN 管理员重发令牌、AMEND_ROUND 修改批次设置、GRANT_EXTENSION 准予延期申报、REVOKE_EXTENSION 撤销延期、NAME_PANEL 组建或更名评审组、ADD_PANEL_MEMBER 加入评审组、REMOVE_PANEL_MEMBER 移出评审组、REPLACE_REVIEWER 更换评审人、SET_CALENDAR 设置工作日历（节假日与调休）、UPLOAD_ROUND_DOCUMENT 上传批次文件（盖章立项名单） / Event type: of the project or the round machine; MIGRATE: moved to another version of its machine; record entries (machine `record`): CREATE_UNIT Unit created, CREATE_USER User created, CREATE_ROUND Round created, CREATE_PROJECT Project created, EDIT_DRAFT Draft edited, ASSIGN_REVIEWER Reviewer assigned, UPLOAD_FILE File uploaded, ADOPT Adopted into the log at an upgrade, ACKNOWLEDGE_HEAD Log head acknowledged, AMEND_UNIT Unit amended, DEACTIVATE_UNIT Unit deactivated, REACTIVATE_UNIT Unit reactivated, DELETE_UNIT Unit deleted (never referenced), AMEND_USER User amended, DEACTIVATE_USER User deactivated, REACTIVATE_USER User reactivated, ROTATE_TOKEN Token rotated, REISSUE_TOKEN Token reissued by an admin, AMEND_ROUND Round settings amended, GRANT_EXTENSION Submission extension granted, REVOKE_EXTENSION Submission extension revoked, NAME_PANEL Panel named, ADD_PANEL_MEMBER Panel member added, REMOVE_PANEL_MEMBER Panel member removed, REPLACE_REVIEWER Reviewer replaced, SET_CALENDAR Working-day calendar set (holidays and adjusted working days), UPLOAD_ROUND_DOCUMENT Round document uploaded (the signed approved list)
              * @enum {unknown}
              */
-            event: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "REVERSE_DECISION" | "SUBMIT_ACCEPTANCE_REVIEW" | "PROPOSE_GRADE" | "RECORD_RECOMMENDATION_OUTCOME" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "LODGE_OBJECTION" | "HANDLE_OBJECTION" | "CONFIRM_GRADES" | "MIGRATE" | "CREATE_UNIT" | "CREATE_USER" | "CREATE_ROUND" | "CREATE_PROJECT" | "EDIT_DRAFT" | "ASSIGN_REVIEWER" | "UPLOAD_FILE" | "ADOPT" | "ACKNOWLEDGE_HEAD" | "AMEND_UNIT" | "DEACTIVATE_UNIT" | "REACTIVATE_UNIT" | "DELETE_UNIT" | "AMEND_USER" | "DEACTIVATE_USER" | "REACTIVATE_USER" | "ROTATE_TOKEN" | "REISSUE_TOKEN" | "AMEND_ROUND" | "GRANT_EXTENSION" | "REVOKE_EXTENSION" | "NAME_PANEL" | "ADD_PANEL_MEMBER" | "REMOVE_PANEL_MEMBER" | "REPLACE_REVIEWER";
+            event: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "REVERSE_DECISION" | "SUBMIT_ACCEPTANCE_REVIEW" | "PROPOSE_GRADE" | "RECORD_RECOMMENDATION_OUTCOME" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "LODGE_OBJECTION" | "HANDLE_OBJECTION" | "CONFIRM_GRADES" | "MIGRATE" | "CREATE_UNIT" | "CREATE_USER" | "CREATE_ROUND" | "CREATE_PROJECT" | "EDIT_DRAFT" | "ASSIGN_REVIEWER" | "UPLOAD_FILE" | "ADOPT" | "ACKNOWLEDGE_HEAD" | "AMEND_UNIT" | "DEACTIVATE_UNIT" | "REACTIVATE_UNIT" | "DELETE_UNIT" | "AMEND_USER" | "DEACTIVATE_USER" | "REACTIVATE_USER" | "ROTATE_TOKEN" | "REISSUE_TOKEN" | "AMEND_ROUND" | "GRANT_EXTENSION" | "REVOKE_EXTENSION" | "NAME_PANEL" | "ADD_PANEL_MEMBER" | "REMOVE_PANEL_MEMBER" | "REPLACE_REVIEWER" | "SET_CALENDAR" | "UPLOAD_ROUND_DOCUMENT";
             /**
              * @description 项目或批次的状态；记录条目：none（尚不存在）、active（有效）、inactive（停用）、assigned（已分配）、stored（已保存） / State of the project or of the round; for record entries: none (not yet there), active, inactive, assigned, stored
              * @enum {unknown}
              */
-            fromState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_publicity" | "in_execution" | "under_acceptance" | "grades_confirmed" | "closed" | "none" | "active" | "inactive" | "assigned" | "replaced" | "stored" | "refused" | "acknowledged" | "deleted" | "granted" | "revoked" | "named" | "removed";
+            fromState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_publicity" | "in_execution" | "under_acceptance" | "grades_confirmed" | "closed" | "none" | "active" | "inactive" | "assigned" | "replaced" | "stored" | "refused" | "acknowledged" | "deleted" | "granted" | "revoked" | "named" | "removed" | "set";
             /**
              * @description 项目或批次的状态；记录条目：none（尚不存在）、active（有效）、inactive（停用）、assigned（已分配）、stored（已保存） / State of the project or of the round; for record entries: none (not yet there), active, inactive, assigned, stored
              * @enum {unknown}
              */
-            toState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_publicity" | "in_execution" | "under_acceptance" | "grades_confirmed" | "closed" | "none" | "active" | "inactive" | "assigned" | "replaced" | "stored" | "refused" | "acknowledged" | "deleted" | "granted" | "revoked" | "named" | "removed";
+            toState: "draft" | "submitted" | "preliminarily_checked" | "panel_reviewed" | "committee_approved" | "in_progress" | "final_acceptance" | "graded" | "failed" | "rejected" | "withdrawn" | "open" | "submissions_closed" | "under_review" | "decided" | "in_publicity" | "in_execution" | "under_acceptance" | "grades_confirmed" | "closed" | "none" | "active" | "inactive" | "assigned" | "replaced" | "stored" | "refused" | "acknowledged" | "deleted" | "granted" | "revoked" | "named" | "removed" | "set";
             /** @description 事件载荷（规范化 JSON），即重建数据所依据的事实：项目与批次的每条状态机条目带 contextSha256（所写上下文的哈希），GRADE 带 funding（资助金额），SUBMIT 带 letterSha256（目标责任书的哈希）；记录条目的载荷见各事件。评审意见对申报人隐藏。 / The event payload (canonical JSON): the facts the rows are rebuilt from. Every project and round machine entry carries contextSha256 (the hash of the context written), GRADE the funding amount, SUBMIT letterSha256 (the hash of the letter); record entries carry the facts of their act (CREATE_UNIT name, type, parentId; CREATE_USER name, role, unitId, tokenFingerprint; CREATE_ROUND settings, machine, projectMachineVersion, contextSha256; CREATE_PROJECT roundId, unitId, category, direction, title, letterSha256, machine, contextSha256; EDIT_DRAFT category, direction, title, letterSha256, revision, changed; ASSIGN_REVIEWER projectId, reviewerId; UPLOAD_FILE projectId, kind, fileName, mediaType, size, sha256; ADOPT row). Reviews are hidden from applicants and other reviewers. */
             payload: {
                 [key: string]: unknown;
@@ -3670,6 +3830,90 @@ export interface components {
                 projects: number;
             }[];
         };
+        /** @description 已公布的立项名单 / The published approved list */
+        PublishedList: {
+            round: {
+                /**
+                 * @description 立项批次 / Round id
+                 * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                 */
+                id: string;
+                /**
+                 * @description 批次名称 / The round’s title
+                 * @example 2023年度党建项目立项
+                 */
+                title: string;
+                /**
+                 * @description 年度 / Year
+                 * @example 2023
+                 */
+                year: number;
+            };
+            /**
+             * @description 党委发文字号 / The committee document’s number
+             * @example 党委〔2023〕12号
+             */
+            documentNumber: string;
+            /**
+             * Format: date
+             * @description 发文日期 / Date of the document
+             * @example 2023-04-20
+             */
+            publishedOn: string;
+            /** @description 最近上传的盖章名单（PDF）；未上传时为 null / The latest signed list uploaded (PDF); null when none was */
+            signedDocument: {
+                /**
+                 * @description 文件标识，见 GET /rounds/{id}/documents/{fileId}/content / Document id, downloaded at GET /rounds/{id}/documents/{fileId}/content
+                 * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08
+                 */
+                fileId: string;
+                /**
+                 * @description 内容的 SHA-256 / SHA-256 of the content
+                 * @example d2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26
+                 */
+                sha256: string;
+            } | null;
+            /** @description 立项项目，按类别、申报单位、项目名称 / The approved projects, by category, then unit, then title */
+            items: {
+                /**
+                 * @description 项目标识 / Project id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                projectId: string;
+                /**
+                 * @description 项目名称 / Title
+                 * @example “红色旋律”党员先锋岗
+                 */
+                title: string;
+                /**
+                 * @description 申报单位 / The applicant unit
+                 * @example 01870d4f-2d00-7c55-a1d0-7e8f9a0b1c03
+                 */
+                unitId: string;
+                /**
+                 * @description 申报单位名称 / Name of the applicant unit
+                 * @example 声乐系党支部
+                 */
+                unitName: string;
+                /**
+                 * @description 类别 / Category: fortress 堡垒巩固工程, vanguard 党员先锋工程
+                 * @enum {unknown}
+                 */
+                category: "fortress" | "vanguard";
+                categoryLabel: components["schemas"]["Label"];
+                /**
+                 * @description 方向 / Direction
+                 * @example member_platforms
+                 */
+                direction: string;
+                directionLabel: components["schemas"]["Label"];
+            }[];
+            /**
+             * @description 项目数 / How many
+             * @example 1
+             */
+            total: number;
+        };
         /** @description 某党组织在批次中的延期申报 / A unit’s own submission deadline in a round */
         Extension: {
             /**
@@ -3720,6 +3964,56 @@ export interface components {
         ExtensionList: {
             /** @description 延期，按党组织 / The extensions, by unit */
             items: components["schemas"]["Extension"][];
+        };
+        /** @description 一年的工作日历 / One year of the working-day calendar */
+        CalendarYear: {
+            /**
+             * @description 年份 / The year
+             * @example 2024
+             */
+            year: number;
+            /**
+             * @description 该年的法定节假日（放假日），升序 / The year’s public holidays (days off), ascending
+             * @example [
+             *       "2024-10-01",
+             *       "2024-10-02",
+             *       "2024-10-03",
+             *       "2024-10-04",
+             *       "2024-10-05",
+             *       "2024-10-06",
+             *       "2024-10-07"
+             *     ]
+             */
+            holidays: string[];
+            /**
+             * @description 该年调休上班的周六、周日，升序 / The Saturdays and Sundays worked instead (调休), ascending
+             * @example [
+             *       "2024-09-29",
+             *       "2024-10-12"
+             *     ]
+             */
+            workdays: string[];
+            /**
+             * @description 版本，每次修改加一；作 If-Match 使用 / Version, one up with each change; for If-Match
+             * @example 1
+             */
+            version: number;
+            /**
+             * @description 最近设置者 / Last set by
+             * @example 01870d4f-3200-7e11-8c9d-2b3c4d5e6f05
+             */
+            updatedBy: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+             * @example 2023-03-01T02:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        /** @description 工作日历（未设置的年份只按周末计）/ The working-day calendar (a year not set counts weekends only) */
+        CalendarList: {
+            /** @description 已设置的年份，升序 / The years set, ascending */
+            items: components["schemas"]["CalendarYear"][];
         };
         /** @description 公示期的一项异议 / An objection lodged during the publicity period */
         Objection: {
@@ -8870,6 +9164,333 @@ export interface operations {
             };
         };
     };
+    listCalendarYears: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 工作日历 / The calendar */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarList"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCalendarYear: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 年份 / The year
+                 * @example 2024
+                 */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 该年日历 / The year */
+            200: {
+                headers: {
+                    /** @description 该年日历的版本，作 If-Match 使用，如 "2" / The year’s version, for If-Match, e.g. "2" */
+                    ETag?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYear"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putCalendarYear: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description 该年的 ETag，如 "1" / The year’s ETag, e.g. "1"
+                 * @example "1"
+                 */
+                "if-match"?: string;
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 年份 / The year
+                 * @example 2024
+                 */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 该年全部法定节假日，每个日期都在该年内、不重复 / Every public holiday of the year, each inside the year, no duplicates */
+                    holidays: string[];
+                    /** @description 该年全部调休上班日，须为周六或周日，不能同时是节假日 / Every adjusted working day of the year: a Saturday or Sunday, never also a holiday */
+                    workdays: string[];
+                    /**
+                     * @description 原因，记入日志 / Why, kept in the log
+                     * @example 国务院办公厅 2024 年部分节假日安排
+                     */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 修改后的该年日历 / The year, changed */
+            200: {
+                headers: {
+                    /** @description 该年日历的版本，作 If-Match 使用，如 "2" / The year’s version, for If-Match, e.g. "2" */
+                    ETag?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYear"];
+                };
+            };
+            /** @description 新设置的该年日历 / The year, newly set */
+            201: {
+                headers: {
+                    /** @description 该年日历的版本，作 If-Match 使用，如 "2" / The year’s version, for If-Match, e.g. "2" */
+                    ETag?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYear"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本已变更（If-Match 不匹配） / Precondition failed: stale If-Match (`precondition-failed`) */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listProjects: {
         parameters: {
             query?: {
@@ -12801,6 +13422,506 @@ export interface operations {
             };
         };
     };
+    listRoundDocuments: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 批次文件 / The documents */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 按上传顺序 / In upload order */
+                        items: {
+                            /**
+                             * @description 文件标识 / Document id
+                             * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08
+                             */
+                            id: string;
+                            /**
+                             * @description 立项批次 / Round id
+                             * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                             */
+                            roundId: string;
+                            /**
+                             * @description 文件种类：approved_list 签字盖章的立项名单（仅 PDF）/ Kind: approved_list, the signed and sealed approved list (PDF only)
+                             * @enum {unknown}
+                             */
+                            kind: "approved_list";
+                            /**
+                             * @description 原文件名（已清理）/ The original file name, sanitised
+                             * @example 关于公布2023年度党建项目立项名单的通知（盖章）.pdf
+                             */
+                            fileName: string;
+                            /**
+                             * @description 由内容判定的类型 / The media type detected from the content
+                             * @example application/pdf
+                             * @enum {string}
+                             */
+                            mediaType: "application/pdf";
+                            /**
+                             * @description 字节数 / Size in bytes
+                             * @example 245760
+                             */
+                            size: number;
+                            /**
+                             * @description 内容的 SHA-256（十六进制）/ SHA-256 of the content, hex
+                             * @example d2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26
+                             */
+                            sha256: string;
+                            /**
+                             * @description 上传者 / Uploaded by
+                             * @example 01870d4f-3200-7e11-8c9d-2b3c4d5e6f05
+                             */
+                            uploadedBy: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                             * @example 2023-04-20T02:00:00.000Z
+                             */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uploadRoundDocument: {
+        parameters: {
+            query: {
+                /** @description 文件种类：approved_list 签字盖章的立项名单（仅 PDF）/ Kind: approved_list, the signed and sealed approved list (PDF only) */
+                kind: "approved_list";
+            };
+            header?: {
+                /**
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建；首次应答因中断未能保存时答 409 already_created 并给出已建对象的 id / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice; when the first answer was lost to an interruption, 409 already_created with the created id
+                 * @example create-2023-001
+                 */
+                "idempotency-key"?: string;
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description 文件内容；类型由内容判定，不看文件名或声明的类型 / The file; its type is judged by its content, never by its name or declared type
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已保存的文件 / The stored document */
+            201: {
+                headers: {
+                    /** @description 下载地址 / Where it is downloaded */
+                    Location?: string;
+                    /** @description 为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 文件标识 / Document id
+                         * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08
+                         */
+                        id: string;
+                        /**
+                         * @description 立项批次 / Round id
+                         * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                         */
+                        roundId: string;
+                        /**
+                         * @description 文件种类：approved_list 签字盖章的立项名单（仅 PDF）/ Kind: approved_list, the signed and sealed approved list (PDF only)
+                         * @enum {unknown}
+                         */
+                        kind: "approved_list";
+                        /**
+                         * @description 原文件名（已清理）/ The original file name, sanitised
+                         * @example 关于公布2023年度党建项目立项名单的通知（盖章）.pdf
+                         */
+                        fileName: string;
+                        /**
+                         * @description 由内容判定的类型 / The media type detected from the content
+                         * @example application/pdf
+                         * @enum {string}
+                         */
+                        mediaType: "application/pdf";
+                        /**
+                         * @description 字节数 / Size in bytes
+                         * @example 245760
+                         */
+                        size: number;
+                        /**
+                         * @description 内容的 SHA-256（十六进制）/ SHA-256 of the content, hex
+                         * @example d2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26
+                         */
+                        sha256: string;
+                        /**
+                         * @description 上传者 / Uploaded by
+                         * @example 01870d4f-3200-7e11-8c9d-2b3c4d5e6f05
+                         */
+                        uploadedBy: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                         * @example 2023-04-20T02:00:00.000Z
+                         */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 幂等键已用于不同的请求 / Idempotency key reused with a different request (`idempotency-key-reused`) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadRoundDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description 之前得到的 ETag / An ETag received before
+                 * @example "d2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26"
+                 */
+                "if-none-match"?: string;
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 立项批次 / Round id
+                 * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                 */
+                id: string;
+                /**
+                 * @description 文件标识 / Document id
+                 * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08
+                 */
+                fileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 文件内容 / The document */
+            200: {
+                headers: {
+                    /** @description 附件及原文件名 / attachment, with the original file name (RFC 6266, RFC 5987) */
+                    "Content-Disposition"?: string;
+                    /** @description 内容的 SHA-256，加引号 / The content’s SHA-256, quoted */
+                    ETag?: string;
+                    /** @description RFC 9530：sha-256=:<base64>: / RFC 9530 digest of the content */
+                    "Repr-Digest"?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description 未修改 / Not modified: the If-None-Match ETag matches */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getRoundRanking: {
         parameters: {
             query?: never;
@@ -13321,6 +14442,127 @@ export interface operations {
             };
         };
     };
+    getPublishedList: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 表示形式；不给时按 Accept 协商（默认 JSON）：html 可打印的通知页，csv / xlsx 表格 / Representation; when absent, negotiated on Accept (JSON by default): html a printable notice, csv / xlsx a spreadsheet
+                 * @example html
+                 */
+                format?: "json" | "html" | "csv" | "xlsx";
+            };
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 已公布的立项名单 / The published list */
+            200: {
+                headers: {
+                    /** @description 附件及文件名（仅 CSV、XLSX）/ Attachment and file name (CSV and XLSX only) */
+                    "Content-Disposition"?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedList"];
+                    "text/html": string;
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无法提供可接受的表示 / Not acceptable (`not-acceptable`) */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listTransitions: {
         parameters: {
             query?: {
@@ -13328,7 +14570,7 @@ export interface operations {
                  * @description 只看此种类的对象 / Only subjects of this kind
                  * @example round
                  */
-                subjectKind?: "project" | "round" | "unit" | "user" | "assignment" | "file" | "log" | "extension" | "panel" | "panel_member";
+                subjectKind?: "project" | "round" | "unit" | "user" | "assignment" | "file" | "log" | "extension" | "panel" | "panel_member" | "calendar" | "round_document";
                 /**
                  * @description 只看此对象；评审分配为「项目标识/评审人标识」 / Only this subject; an assignment is `<projectId>/<reviewerId>`
                  * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
@@ -13520,7 +14762,7 @@ export interface operations {
                                  * @example projects
                                  * @enum {unknown}
                                  */
-                                table: "units" | "users" | "rounds" | "projects" | "reviewer_assignments" | "reviews" | "files" | "round_extensions" | "panels" | "panel_members" | "letter_revisions";
+                                table: "units" | "users" | "rounds" | "projects" | "reviewer_assignments" | "reviews" | "files" | "round_extensions" | "panels" | "panel_members" | "letter_revisions" | "calendar_years" | "round_documents";
                                 /**
                                  * @description 表中已比较的行数 / Rows of the table compared
                                  * @example 12
@@ -13549,7 +14791,7 @@ export interface operations {
                                  * @example projects
                                  * @enum {unknown}
                                  */
-                                table: "units" | "users" | "rounds" | "projects" | "reviewer_assignments" | "reviews" | "files" | "round_extensions" | "panels" | "panel_members" | "letter_revisions";
+                                table: "units" | "users" | "rounds" | "projects" | "reviewer_assignments" | "reviews" | "files" | "round_extensions" | "panels" | "panel_members" | "letter_revisions" | "calendar_years" | "round_documents";
                                 /**
                                  * @description 行的主键（两列主键为 projectId/reviewerId）/ The row’s key (projectId/reviewerId for two-column keys)
                                  * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07

@@ -137,7 +137,9 @@ describe('the README walk', () => {
       // The harness catches a walk that breaks, as the old one did: a round whose deadline has passed.
       const stale = await runWalk((text) => text.replace('$(( $(date +%Y) + 1 ))', '$(( $(date +%Y) - 1 ))'));
       expect(stale.code).not.toBe(0);
-      expect(stale.stderr).toMatch(/422/);
+      // The round's submission gate refuses it: 409 round-gate-closed, submission_closed.
+      expect(stale.stderr).toMatch(/409/);
+      expect(stale.stdout).toMatch(/round-gate-closed/);
       expect(jsonLines(stale.stdout).some(isSubmit)).toBe(false);
     } finally {
       if (!exited) {

@@ -273,6 +273,16 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
     for (const id of approvedIds) await fire(owners[id]!, id, 'SUBMIT_PROGRESS_REPORT', { text: '已开展主题党日两次' });
     at('2023-12-01T10:00:00');
     await ok(orgDept, 'POST', `${R}/events`, { type: 'OPEN_ACCEPTANCE' });
+    // Opened ahead of time: final reports and grades from the final-acceptance date (2023-12-31) on.
+    const beforeTheDay = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/projects/${P.redMelody}/events`,
+      headers: { authorization: `Bearer ${applicant.vocal.token}` },
+      payload: { type: 'SUBMIT_FINAL_REPORT', summary: '提前提交' },
+    });
+    expect(beforeTheDay.statusCode).toBe(409);
+    expect(beforeTheDay.json()).toMatchObject({ type: 'urn:lixiang:problem:round-gate-closed', code: 'acceptance_not_open', condition: { opensOn: '2023-12-31' } });
+    at('2023-12-31T09:00:00');
     // The final report of 红色旋律 comes with a document; its checksum goes into the log entry.
     const photos = minimalPdf('结项总结与活动照片');
     const document = await uploadFile(t.app, applicant.vocal.token, P.redMelody, 'final_report_document', photos, { fileName: '结项总结.pdf' });

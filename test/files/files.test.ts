@@ -424,7 +424,7 @@ describe('the signed letter and SUBMIT', () => {
 
 describe('the final report documents and SUBMIT_FINAL_REPORT', () => {
   it('logs each named document as { fileId, sha256 }, in the order given', async () => {
-    const project = await driveTo(world, 'in_progress');
+    const project = await driveTo(world, 'in_progress', { roundAt: 'under_acceptance' });
     const photo = minimalJpeg();
     const report = minimalPdf('final report');
     const a = await uploadFile(t.app, world.applicant.token, project.id, 'final_report_document', photo, { fileName: '汇报音乐会.jpg' });
@@ -445,15 +445,15 @@ describe('the final report documents and SUBMIT_FINAL_REPORT', () => {
   });
 
   it('without documents the payload is the summary and the context’s hash', async () => {
-    const project = await driveTo(world, 'in_progress');
+    const project = await driveTo(world, 'in_progress', { roundAt: 'under_acceptance' });
     const response = await fire(world, project.id, world.applicant, 'SUBMIT_FINAL_REPORT', { summary: '完成全部活动' });
     expect(response.status).toBe(200);
     expect(response.body.transition.payload).toEqual({ summary: '完成全部活动', contextSha256: contextSha256(project.id) });
   });
 
   it('refuses with 422 unknown_document an id that is not a final report document of this project, and changes nothing', async () => {
-    const project = await driveTo(world, 'in_progress');
-    const other = await driveTo(world, 'in_progress');
+    const project = await driveTo(world, 'in_progress', { roundAt: 'under_acceptance' });
+    const other = await driveTo(world, 'in_progress', { roundAt: 'under_acceptance' });
     const own = await uploadFile(t.app, world.applicant.token, project.id, 'final_report_document', minimalPdf());
     const foreign = await uploadFile(t.app, world.applicant.token, other.id, 'final_report_document', minimalPdf());
     const draft = await createDraft(world);
@@ -468,7 +468,7 @@ describe('the final report documents and SUBMIT_FINAL_REPORT', () => {
   });
 
   it('validates the documents list: at most 20, no duplicates, ids as strings (400)', async () => {
-    const project = await driveTo(world, 'in_progress');
+    const project = await driveTo(world, 'in_progress', { roundAt: 'under_acceptance' });
     for (const documents of [Array.from({ length: 21 }, (_, i) => `f${i}`), ['a', 'a'], [1], 'a']) {
       const response = await fire(world, project.id, world.applicant, 'SUBMIT_FINAL_REPORT', { summary: '完成', documents });
       expect(response.status, JSON.stringify(documents)).toBe(400);

@@ -24,6 +24,14 @@ export class FakeClock implements Clock {
   }
 }
 
+/** The FakeClock each test app was built with, so that helpers given only the app can move it. */
+const CLOCKS = new WeakMap<FastifyInstance, FakeClock>();
+
+/** The FakeClock of an app built by createTestApp; undefined for an app built otherwise. */
+export function clockOf(app: FastifyInstance): FakeClock | undefined {
+  return CLOCKS.get(app);
+}
+
 export interface TestApp {
   app: FastifyInstance;
   db: Db;
@@ -46,7 +54,7 @@ export async function createTestApp(
     maxUploadBytes?: number;
     machines?: AppOptions['machines'];
     headRecheckMs?: number;
-    /** The round's gates decide project events (AppOptions.enforceRoundGates); default off. */
+    /** The round's gates decide project events (AppOptions.enforceRoundGates); default on. */
     enforceRoundGates?: boolean;
   } = {},
 ): Promise<TestApp> {
@@ -69,6 +77,7 @@ export async function createTestApp(
     ...(options.headRecheckMs !== undefined ? { headRecheckMs: options.headRecheckMs } : {}),
     ...(options.enforceRoundGates !== undefined ? { enforceRoundGates: options.enforceRoundGates } : {}),
   });
+  CLOCKS.set(app, clock);
   return {
     app,
     db,

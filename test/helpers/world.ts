@@ -1,13 +1,16 @@
 /**
  * Builds, through the API only, a small world: a unit tree, one user of every role, a round, and
- * projects driven to any state along the machine's own shortest paths.
+ * projects driven to any state along the machine's own shortest paths, with the round's stages
+ * (its gates are enforced) advanced as each step needs.
  */
 import type { FastifyInstance } from 'fastify';
 import { getShortestPaths } from 'xstate/graph';
 import { projectMachine } from '../../machines/project.machine.js';
 import { TRANSITIONS } from '../../machines/project.lifecycle.js';
 import type { EventType, Facts, ProjectEvent, ProjectState, Role } from '../../machines/project.types.js';
-import { ADMIN_TOKEN, call } from './app.js';
+import { ROUND_1_GATES, startOfShanghaiDay } from '../../machines/round.gates.js';
+import { ROUND_1_STATES, type RoundEventType, type RoundState } from '../../machines/round.types.js';
+import { ADMIN_TOKEN, call, clockOf, type FakeClock } from './app.js';
 
 export const COMPLETE_LETTER = {
   rationale: '学院党支部组织生活形式单一，党员参与度不高，需要以专业特色激活组织生活。',
@@ -47,6 +50,8 @@ export interface World {
   roundId: string;
   /** End of the submission window, epoch ms (exclusive). */
   submissionClosesAt: number;
+  /** The test's clock: the round's stages need it moved (deadlines, the acceptance day). */
+  clock: FakeClock | undefined;
 }
 
 /**
@@ -94,9 +99,14 @@ export async function addToPanel(
   }
 }
 
+/**
+ * The world; `clock` defaults to the FakeClock the app was built with (createTestApp), which the
+ * helpers move to pass the round's deadlines and to reach its acceptance day.
+ */
 export async function createWorld(
   app: FastifyInstance,
-  round: { minReviews?: number; submissionDeadline?: string; revisionDeadline?: string | null; documentNumber?: string } = {},
+  round: { minReviews?: number; reviewers?: number; submissionDeadline?: string; revisionDeadline?: string | null; documentNumber?: string } = {},
+  clock: FakeClock | undefined = clockOf(app),
 ): Promise<World> {
   const organ = await createUnit(app, '机关党委', 'organ_committee');
   const general = await createUnit(app, '音乐学院党总支', 'general_branch');
@@ -107,7 +117,8 @@ export async function createWorld(
   const minReviews = round.minReviews ?? 2;
   const reviewerUnits = [organ, otherGeneral, otherBranch, direct];
   const reviewers: User[] = [];
-  for (let i = 0; i < minReviews; i += 1) {
+  // As many reviewers as the round needs reviews, unless told more.
+  for (let i = 0; i < (round.reviewers ?? minReviews); i += 1) {
     reviewers.push(await createUser(app, `评审${i + 1}`, 'reviewer', reviewerUnits[i % reviewerUnits.length]));
   }
   const submissionDeadline = round.submissionDeadline ?? '2023-03-29';
@@ -142,6 +153,7 @@ export async function createWorld(
     conflictedReviewer: await createUser(app, '本支部评审', 'reviewer', branch),
     roundId: createdRound.id,
     submissionClosesAt: Date.parse(`${submissionDeadline}T00:00:00+08:00`) + 86_400_000,
+    clock,
   };
   // Reviewers are assigned only from the round's review panel: every reviewer of the world is on it.
   await createPanel(app, world.roundId, WORLD_PANEL_NAME, 'review', world.orgDept.token);
@@ -285,22 +297,238 @@ const PAYLOADS: Record<EventType, Record<string, unknown>> = {
 
 const PATHS = shortestPaths();
 
+const DAY_MS = 86_400_000;
+const shanghaiDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+
+function worldClock(world: World): FakeClock {
+  if (!world.clock) throw new Error("the world has no FakeClock: pass the test app's clock to createWorld");
+  return world.clock;
+}
+
+/** Moves the world's clock forward to `at` when it is earlier; never back. */
+function notBefore(world: World, at: number): void {
+  const clock = worldClock(world);
+  if (clock.now() < at) clock.set(at);
+}
+
+/** The log entries of newRound: CREATE_ROUND, NAME_PANEL and 3 ADD_PANEL_MEMBER (the world's default two reviewers and the conflicted one). */
+export const NEW_ROUND_ENTRIES = 5;
+
+let roundsMade = 0;
+
 /**
- * A new project of `world.applicant` driven over HTTP to `state` along the machine's shortest path.
- * Before the panel closes, the round's reviewers are assigned and each scores the project: the
- * guard of COMPLETE_PANEL_REVIEW needs that, and the path has no step for it.
+ * A new round beside the world's, with a review panel of the world's reviewers (and its conflicted
+ * one), for projects that must reach a late state without moving the world's round: its last day
+ * of submission is the clock's day (Asia/Shanghai) and acceptance opens that same day
+ * (acceptanceOpensOn), so passing its deadline moves the clock to the next midnight at most.
  */
-export async function driveTo(world: World, state: ProjectState): Promise<{ id: string; version: number }> {
+export async function newRound(world: World, settings: { minReviews?: number } = {}): Promise<{ roundId: string; submissionClosesAt: number }> {
+  const today = shanghaiDay(worldClock(world).now());
+  const year = Number(today.slice(0, 4));
+  roundsMade += 1;
+  const round = await created<{ id: string }>(
+    call(world.app, ADMIN_TOKEN, {
+      method: 'POST',
+      url: '/api/v1/rounds',
+      payload: {
+        year,
+        title: `${year}年度党建项目立项（第${roundsMade + 1}批）`,
+        documentNumber: `办字〔${year}〕${100 + roundsMade}号`,
+        submissionDeadline: today,
+        finalAcceptanceDate: `${year}-12-31`,
+        acceptanceOpensOn: today,
+        funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
+        minReviews: settings.minReviews ?? world.reviewers.length,
+        scoreScale: { min: 0, max: 20 },
+      },
+    }),
+  );
+  await createPanel(world.app, round.id, `${year}年度第${roundsMade + 1}批评审组`, 'review', world.orgDept.token);
+  await addToPanel(world.app, round.id, [...world.reviewers, world.conflictedReviewer], 'review', world.orgDept.token);
+  return { roundId: round.id, submissionClosesAt: startOfShanghaiDay(today) + DAY_MS };
+}
+
+/** The round event leading out of each state, and who fires it. */
+const ROUND_STEP: Partial<Record<RoundState, { event: RoundEventType; by: 'orgDept' | 'committee' }>> = {
+  open: { event: 'CLOSE_SUBMISSIONS', by: 'orgDept' },
+  submissions_closed: { event: 'START_REVIEW', by: 'orgDept' },
+  under_review: { event: 'CONCLUDE_DECISIONS', by: 'committee' },
+  decided: { event: 'PUBLISH_LIST', by: 'orgDept' },
+  in_execution: { event: 'OPEN_ACCEPTANCE', by: 'orgDept' },
+  under_acceptance: { event: 'CLOSE_ROUND', by: 'orgDept' },
+};
+
+interface RoundView {
+  state: RoundState;
+  submissionDeadline: string;
+  finalAcceptanceDate: string;
+  acceptanceOpensOn: string | null;
+}
+
+async function readRound(world: World, roundId: string): Promise<RoundView> {
+  const response = await call(world.app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${roundId}` });
+  if (response.status !== 200) throw new Error(`round ${roundId}: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body as RoundView;
+}
+
+export interface AdvanceOptions {
+  /** The round to advance; default the world's. */
+  roundId?: string;
+  /** PUBLISH_LIST's document number; default 党委〔2023〕12号. */
+  documentNumber?: string;
+  /** PUBLISH_LIST's date; default the clock's day, Asia/Shanghai. */
+  publishedOn?: string;
+}
+
+/**
+ * Fires the round's events in order, as org_dept or the committee, until the round is in `target`
+ * (nothing when it already is or is past it). CLOSE_SUBMISSIONS moves the clock to the end of the
+ * submission window (extensions included) when it is earlier; reaching `under_acceptance` moves it to
+ * the first moment of the acceptance day (acceptanceOpensOn, else finalAcceptanceDate, Asia/Shanghai).
+ * A refused round event throws with the refusal.
+ */
+export async function advanceRound(world: World, target: RoundState, opts: AdvanceOptions = {}): Promise<RoundState> {
+  const roundId = opts.roundId ?? world.roundId;
+  let round = await readRound(world, roundId);
+  const index = (state: RoundState) => ROUND_1_STATES.indexOf(state);
+  while (index(round.state) < index(target)) {
+    const step = ROUND_STEP[round.state]!;
+    const payload: Record<string, unknown> = { type: step.event };
+    if (step.event === 'CLOSE_SUBMISSIONS') notBefore(world, startOfShanghaiDay(round.submissionDeadline) + DAY_MS);
+    if (step.event === 'PUBLISH_LIST') {
+      payload.documentNumber = opts.documentNumber ?? '党委〔2023〕12号';
+      payload.publishedOn = opts.publishedOn ?? shanghaiDay(worldClock(world).now());
+    }
+    const fireRound = () => call(world.app, world[step.by].token, { method: 'POST', url: `/api/v1/rounds/${roundId}/events`, payload });
+    let response = await fireRound();
+    // A unit's extension holds submissions open longer: the refusal names when they close.
+    const closesAt = response.status === 422 ? JSON.stringify(response.body).match(/"submissionClosesAt":"([^"]+)"/)?.[1] : undefined;
+    if (closesAt) {
+      notBefore(world, Date.parse(closesAt));
+      response = await fireRound();
+    }
+    if (response.status !== 200) throw new Error(`${step.event} refused: ${response.status} ${JSON.stringify(response.body)}`);
+    round = await readRound(world, roundId);
+  }
+  if (index(target) >= index('under_acceptance')) notBefore(world, startOfShanghaiDay(round.acceptanceOpensOn ?? round.finalAcceptanceDate));
+  return round.state;
+}
+
+/** The events legal only once the round has left `open`: a path with one of them needs the round advanced. */
+const LATE_EVENTS = new Set<EventType>(
+  (
+    ['SUBMIT_REVIEW', 'COMPLETE_PANEL_REVIEW', 'APPROVE', 'START', 'SUBMIT_PROGRESS_REPORT', 'SUBMIT_FINAL_REPORT', 'RETURN_FINAL_REPORT', 'GRADE', 'FAIL', 'RECOMMEND'] as const
+  ).filter((event) => ROUND_1_GATES.filter((g) => g.events.includes(event)).every((g) => !g.openIn.includes('open'))),
+);
+
+/** Whether reaching `state` needs the round past `open` (panel_reviewed and later). */
+export function isLateState(state: ProjectState): boolean {
   const path = PATHS.get(state);
   if (!path) throw new Error(`no path to ${state}`);
-  const project = await createDraft(world);
-  let version = project.version;
-  for (const event of path) {
-    if (event === 'COMPLETE_PANEL_REVIEW') {
-      await assignReviewers(world, project.id);
-      for (let i = 0; i < world.reviewers.length; i += 1) version = (await fireOk(world, project.id, 'SUBMIT_REVIEW', undefined, i)).project.version;
+  return path.some((event) => LATE_EVENTS.has(event));
+}
+
+/** The round state in which `event` from `from` may first be taken. */
+function stageOf(from: ProjectState, event: EventType): RoundState {
+  const gate = ROUND_1_GATES.find((g) => g.events.includes(event) && g.from.includes(from));
+  if (!gate) throw new Error(`no gate for ${event} from ${from}`);
+  return gate.openIn[0]!;
+}
+
+async function projectOf(world: World, id: string): Promise<{ id: string; version: number; state: ProjectState }> {
+  const response = await call(world.app, world.orgDept.token, { method: 'GET', url: `/api/v1/projects/${id}` });
+  if (response.status !== 200) throw new Error(`project ${id}: ${response.status}`);
+  return { id, version: response.body.version as number, state: response.body.state as ProjectState };
+}
+
+export interface Driven {
+  id: string;
+  version: number;
+  /** The round the project was created in. */
+  roundId: string;
+}
+
+/**
+ * New projects of `world.applicant`, one per state, all in the round `roundId`, each driven over
+ * HTTP to its state along the machine's shortest path; the round is advanced stage by stage only as
+ * far as the furthest project needs, every project moving as far as each stage allows before it
+ * does. START is the round's PUBLISH_LIST. Before the panel closes, the round's reviewers are
+ * assigned and each scores the project (COMPLETE_PANEL_REVIEW's guard needs that).
+ */
+async function driveInRound(world: World, roundId: string, states: readonly ProjectState[], shortcut = false): Promise<Driven[]> {
+  const paths = states.map((state) => {
+    const path = PATHS.get(state);
+    if (!path) throw new Error(`no path to ${state}`);
+    return path;
+  });
+  const projects = [];
+  for (let i = 0; i < states.length; i += 1) projects.push({ ...(await createDraft(world, { roundId })), state: 'draft' as ProjectState, next: 0 });
+  const roundOrder = (state: RoundState) => ROUND_1_STATES.indexOf(state);
+  let roundState = (await readRound(world, roundId)).state;
+  for (;;) {
+    for (const [i, project] of projects.entries()) {
+      const path = paths[i]!;
+      while (project.next < path.length) {
+        const event = path[project.next]!;
+        const stage = stageOf(project.state, event);
+        if (!shortcut && roundOrder(stage) > roundOrder(roundState)) break;
+        if (event === 'START' && !shortcut) {
+          // START runs only inside PUBLISH_LIST: the round is in_execution, so the project has started.
+          Object.assign(project, await projectOf(world, project.id));
+        } else {
+          if (event === 'COMPLETE_PANEL_REVIEW') {
+            await assignReviewers(world, project.id);
+            for (let r = 0; r < world.reviewers.length; r += 1) await fireOk(world, project.id, 'SUBMIT_REVIEW', undefined, r);
+          }
+          const fired = await fireOk(world, project.id, event);
+          project.state = fired.project.state;
+          project.version = fired.project.version;
+        }
+        project.next += 1;
+      }
     }
-    version = (await fireOk(world, project.id, event)).project.version;
+    const waiting = projects.map((p, i) => (p.next < paths[i]!.length ? stageOf(p.state, paths[i]![p.next]!) : null)).filter((s): s is RoundState => s !== null);
+    if (waiting.length === 0) break;
+    const next = ROUND_1_STATES[roundOrder(roundState) + 1];
+    if (!next) throw new Error(`round ${roundId} is ${roundState}: no stage left for ${states.join(', ')}`);
+    roundState = await advanceRound(world, next, { roundId });
   }
-  return { id: project.id, version };
+  return projects.map((p, i) => {
+    if (p.state !== states[i]) throw new Error(`drove to ${p.state}, not ${states[i]}`);
+    return { id: p.id, version: p.version, roundId };
+  });
+}
+
+export interface DriveOptions {
+  /** The round to drive in (advanced as the path needs); default: see driveTo. */
+  roundId?: string;
+  /**
+   * For an app built with `enforceRoundGates: false` only: every event of the path fired as the
+   * project's machine alone allows (START included), in the world's round left as it is.
+   */
+  shortcut?: boolean;
+  /** The round's state to leave the round in after the drive (e.g. under_acceptance for a project in_progress that hands in its final report). */
+  roundAt?: RoundState;
+}
+
+/**
+ * A new project of `world.applicant` driven over HTTP to `state` along the machine's shortest path.
+ * An early state (up to preliminarily_checked) is reached in the world's round while it is open; a
+ * late one (panel_reviewed and later) needs its round advanced, which moves every project of that
+ * round, so it is reached in a round of its own (newRound) unless `opts.roundId` names one.
+ */
+export async function driveTo(world: World, state: ProjectState, opts: DriveOptions = {}): Promise<Driven> {
+  const roundId = opts.roundId ?? (isLateState(state) && !opts.shortcut ? (await newRound(world)).roundId : world.roundId);
+  const [driven] = await driveInRound(world, roundId, [state], opts.shortcut);
+  if (opts.roundAt) await advanceRound(world, opts.roundAt, { roundId });
+  return driven!;
+}
+
+/**
+ * Projects in several states inside one round (a new one unless `opts.roundId` names one), in the
+ * order given: e.g. one approved and one rejected by the committee of the same round.
+ */
+export async function driveTogether(world: World, states: readonly ProjectState[], opts: { roundId?: string } = {}): Promise<Driven[]> {
+  const roundId = opts.roundId ?? (await newRound(world)).roundId;
+  return driveInRound(world, roundId, states);
 }

@@ -85,6 +85,13 @@ const ALLOWED: Record<string, Caller[]> = {
   getRoundFunding: REPORT_READERS,
   getRoundCompliance: REPORT_READERS,
   exportRoundReport: REPORT_READERS,
+  getPublishedList: AUTHENTICATED,
+  listCalendarYears: AUTHENTICATED,
+  getCalendarYear: AUTHENTICATED,
+  putCalendarYear: ['admin', 'orgDept'],
+  uploadRoundDocument: ['orgDept'],
+  listRoundDocuments: ['admin', 'orgDept', 'committee', 'auditor'],
+  downloadRoundDocument: ['admin', 'orgDept', 'committee', 'auditor'],
   listTransitions: AUDIT,
   verifyTransitionLog: AUDIT,
   signCheckpoint: AUDIT,
@@ -182,6 +189,61 @@ describe('authorization matrix', () => {
     filed = { projectId: draft.id, fileId: uploaded.json<{ id: string }>().id };
     return filed;
   }
+
+  const rounds = new Map<string, string>();
+  /**
+   * A round of its own (no projects) driven to `decided` (its signed list uploaded once) or on to
+   * the published list, so that the world's round stays open for the other operations.
+   */
+  async function roundAt(stage: 'decided' | 'published'): Promise<string> {
+    const known = rounds.get(stage);
+    if (known) return known;
+    const year = stage === 'decided' ? 2021 : 2022;
+    const created = await call(t.app, ADMIN_TOKEN, {
+      method: 'POST',
+      url: '/api/v1/rounds',
+      payload: {
+        year,
+        title: `${year}年度党建项目立项`,
+        documentNumber: `办字〔${year}〕1号`,
+        submissionDeadline: `${year}-03-29`,
+        finalAcceptanceDate: `${year}-12-31`,
+        funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    const events: Array<[User, string, Record<string, unknown>]> = [
+      [world.orgDept, 'CLOSE_SUBMISSIONS', {}],
+      [world.orgDept, 'START_REVIEW', {}],
+      [world.committee, 'CONCLUDE_DECISIONS', {}],
+    ];
+    if (stage === 'published') events.push([world.orgDept, 'PUBLISH_LIST', { documentNumber: `党委〔${year}〕9号`, publishedOn: `${year}-04-20` }]);
+    for (const [user, type, payload] of events) {
+      const fired = await call(t.app, user.token, { method: 'POST', url: `/api/v1/rounds/${id}/events`, payload: { type, ...payload } });
+      expect(fired.status, `${type}: ${JSON.stringify(fired.body)}`).toBe(200);
+    }
+    rounds.set(stage, id);
+    return id;
+  }
+
+  let signedList: { roundId: string; fileId: string } | null = null;
+  async function signedListDocument(): Promise<{ roundId: string; fileId: string }> {
+    if (signedList) return signedList;
+    const roundId = await roundAt('decided');
+    const body = multipartBody([{ name: 'file', filename: '立项名单.pdf', content: minimalPdf('list') }]);
+    const uploaded = await call(t.app, world.orgDept.token, {
+      method: 'POST',
+      url: `/api/v1/rounds/${roundId}/documents?kind=approved_list`,
+      payload: body.payload,
+      headers: body.headers,
+    });
+    expect(uploaded.status).toBe(201);
+    signedList = { roundId, fileId: uploaded.body.id as string };
+    return signedList;
+  }
+
+  let calendarSet = false;
 
   /** A request that would succeed for an allowed caller: fresh objects for writes, so callers don't interfere. */
   async function request(operation: Operation, caller: Caller) {
@@ -392,6 +454,36 @@ describe('authorization matrix', () => {
       case 'exportRoundReport':
         url = `${url.replace('{id}', world.roundId).replace('{report}', 'ranking')}?format=xlsx`;
         break;
+      case 'getPublishedList':
+        url = url.replace('{id}', await roundAt('published'));
+        break;
+      case 'getCalendarYear':
+        if (!calendarSet) {
+          const set = await call(t.app, ADMIN_TOKEN, { method: 'PUT', url: '/api/v1/calendar/2024', payload: { holidays: ['2024-10-01'], workdays: ['2024-10-12'] } });
+          expect(set.status).toBe(201);
+          calendarSet = true;
+        }
+        url = url.replace('{year}', '2024');
+        break;
+      case 'putCalendarYear':
+        url = url.replace('{year}', '2025');
+        payload = { holidays: ['2025-10-01'], workdays: [] };
+        break;
+      case 'uploadRoundDocument': {
+        const body = multipartBody([{ name: 'file', filename: `名单-${caller}.pdf`, content: minimalPdf(caller) }]);
+        url = `${url.replace('{id}', await roundAt('decided'))}?kind=approved_list`;
+        Object.assign(headers, body.headers);
+        payload = body.payload;
+        break;
+      }
+      case 'listRoundDocuments':
+        url = url.replace('{id}', await roundAt('decided'));
+        break;
+      case 'downloadRoundDocument': {
+        const document = await signedListDocument();
+        url = url.replace('{id}', document.roundId).replace('{fileId}', document.fileId);
+        break;
+      }
       case 'uploadProjectFile': {
         const draft = await createDraft(world);
         const body = multipartBody([{ name: 'file', filename: `责任书-${caller}.pdf`, contentType: 'application/pdf', content: minimalPdf(caller) }]);

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
-import { COMPLETE_LETTER, WORLD_ENTRIES, createDraft, createWorld, driveTo, fire, fireOk, type World } from '../helpers/world.js';
+import { COMPLETE_LETTER, WORLD_ENTRIES, advanceRound, createDraft, createWorld, driveTo, fire, fireOk, type World } from '../helpers/world.js';
 
 let t: TestApp;
 let world: World;
@@ -132,6 +132,9 @@ describe('gap-free versions and log sequence numbers', () => {
     versions.push((await fireOk(world, draft.id, 'RETURN_FOR_REVISION')).project.version);
     versions.push((await fireOk(world, draft.id, 'SUBMIT')).project.version);
     versions.push((await fireOk(world, draft.id, 'PASS_PRELIMINARY_CHECK')).project.version);
+    // The round's own steps are entries of the same log: CLOSE_SUBMISSIONS, START_REVIEW here, later
+    // CONCLUDE_DECISIONS and PUBLISH_LIST (which starts the project), and OPEN_ACCEPTANCE.
+    await advanceRound(world, 'under_review');
     for (const reviewer of world.reviewers) {
       const assigned = await call(t.app, world.orgDept.token, {
         method: 'POST',
@@ -141,17 +144,12 @@ describe('gap-free versions and log sequence numbers', () => {
       expect(assigned.status).toBe(201);
     }
     for (let i = 0; i < world.reviewers.length; i += 1) versions.push((await fireOk(world, draft.id, 'SUBMIT_REVIEW', undefined, i)).project.version);
-    for (const event of [
-      'COMPLETE_PANEL_REVIEW',
-      'APPROVE',
-      'START',
-      'SUBMIT_PROGRESS_REPORT',
-      'SUBMIT_FINAL_REPORT',
-      'RETURN_FINAL_REPORT',
-      'SUBMIT_FINAL_REPORT',
-      'GRADE',
-      'RECOMMEND',
-    ] as const) {
+    for (const event of ['COMPLETE_PANEL_REVIEW', 'APPROVE'] as const) versions.push((await fireOk(world, draft.id, event)).project.version);
+    await advanceRound(world, 'in_execution');
+    versions.push((await call(t.app, world.auditor.token, { method: 'GET', url: `/api/v1/projects/${draft.id}` })).body.version);
+    versions.push((await fireOk(world, draft.id, 'SUBMIT_PROGRESS_REPORT')).project.version);
+    await advanceRound(world, 'under_acceptance');
+    for (const event of ['SUBMIT_FINAL_REPORT', 'RETURN_FINAL_REPORT', 'SUBMIT_FINAL_REPORT', 'GRADE', 'RECOMMEND'] as const) {
       versions.push((await fireOk(world, draft.id, event)).project.version);
     }
     // A refused RECOMMEND (already recommended) consumes nothing either.
@@ -165,8 +163,8 @@ describe('gap-free versions and log sequence numbers', () => {
     const page = await call(t.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/transitions?limit=100' });
     expect(page.status).toBe(200);
     const listed = page.body.items as Array<{ seq: number; subject: { kind: string; id: string } }>;
-    // Every act is an entry: the world's, one per version of the project (its creation and its edit too), the assignments.
-    expect(listed.map((i) => i.seq)).toEqual(Array.from({ length: WORLD_ENTRIES + versions.length + world.reviewers.length }, (_, i) => i + 1));
+    // Every act is an entry: the world's, one per version of the project (its creation and its edit too), the assignments, the round's five events.
+    expect(listed.map((i) => i.seq)).toEqual(Array.from({ length: WORLD_ENTRIES + versions.length + world.reviewers.length + 5 }, (_, i) => i + 1));
     const history = await call(t.app, world.auditor.token, { method: 'GET', url: `/api/v1/projects/${draft.id}/transitions` });
     expect(history.body.items).toHaveLength(versions.length);
     expect((history.body.items as Array<{ seq: number }>).map((h) => h.seq)).toEqual(

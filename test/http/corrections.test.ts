@@ -361,7 +361,8 @@ describe('extensions', () => {
     t.clock.set(Date.parse('2023-04-05T15:59:00Z'));
     expect((await fire(world, early.id, world.applicant, 'SUBMIT')).status).toBe(200);
     const refused = await fire(world, otherDraft.body.id as string, world.otherApplicant, 'SUBMIT');
-    expect(refused).toMatchObject({ status: 422, body: { violation: { code: 'deadline_passed' } } });
+    // The round's submission gate refuses the unit without an extension (the machine's 422 deadline_passed is behind it).
+    expect(refused).toMatchObject({ status: 409, body: { type: 'urn:lixiang:problem:round-gate-closed', code: 'submission_closed' } });
     const close = await call(t.app, world.orgDept.token, { method: 'POST', url: `/api/v1/rounds/${world.roundId}/events`, payload: { type: 'CLOSE_SUBMISSIONS' } });
     expect(close).toMatchObject({ status: 422, body: { violation: { code: 'deadline_not_passed' } } });
 
@@ -379,7 +380,7 @@ describe('extensions', () => {
       toState: 'revoked',
       payload: { reason: '换届已完成' },
     });
-    expect((await fire(world, late.id, world.applicant, 'SUBMIT')).body).toMatchObject({ violation: { code: 'deadline_passed' } });
+    expect((await fire(world, late.id, world.applicant, 'SUBMIT')).body).toMatchObject({ status: 409, code: 'submission_closed' });
     expect(
       (await call(t.app, world.orgDept.token, { method: 'DELETE', url: `/api/v1/rounds/${world.roundId}/extensions/${world.units.branch}`, payload: { reason: '再次' } })).status,
     ).toBe(404);

@@ -42,7 +42,8 @@ describe('fault injection inside a transition', () => {
   });
 
   it.each(Object.keys(WRITES) as WriteStep[])('a failure right after %s writes nothing, and the event then succeeds', async (step) => {
-    const project = await driveTo(world, 'preliminarily_checked');
+    // Reviews are written while the round is under review.
+    const project = await driveTo(world, 'preliminarily_checked', { roundAt: 'under_review' });
     await assignReviewers(world, project.id);
     const { user, payload } = firing(world, 'SUBMIT_REVIEW');
     const before = counts(t, project.id);

@@ -1,5 +1,5 @@
 /**
- * The round's gates enforced (AppOptions.enforceRoundGates, issue 16): every shortcut the issue found
+ * The round's gates enforced (AppOptions.enforceRoundGates, on by default, issue 16): every shortcut the issue found
  * is refused with 409 round-gate-closed naming the round's state, the gate and what opens it, and
  * writes nothing; a whole round driven in order passes every gate; `allowedEvents` never offers an
  * event its gate then refuses.
@@ -69,21 +69,23 @@ describe('round gates enforced', () => {
     dirs.push(dir);
     const file = path.join(dir, 'gates.db');
     const clock = new FakeClock();
-    const before = await open({ path: file, clock });
+    // enforceRoundGates: false on purpose: the shortcuts the gates refuse are reached only without them.
+    const before = await open({ path: file, clock, enforceRoundGates: false });
     const world0 = await createWorld(before.app);
+    const shortcut = { shortcut: true };
     const reached = {
-      checked: await driveTo(world0, 'preliminarily_checked'),
-      reviewed: await driveTo(world0, 'panel_reviewed'),
-      approved: await driveTo(world0, 'committee_approved'),
-      running: await driveTo(world0, 'in_progress'),
-      accepting: await driveTo(world0, 'final_acceptance'),
-      graded: await driveTo(world0, 'graded'),
+      checked: await driveTo(world0, 'preliminarily_checked', shortcut),
+      reviewed: await driveTo(world0, 'panel_reviewed', shortcut),
+      approved: await driveTo(world0, 'committee_approved', shortcut),
+      running: await driveTo(world0, 'in_progress', shortcut),
+      accepting: await driveTo(world0, 'final_acceptance', shortcut),
+      graded: await driveTo(world0, 'graded', shortcut),
     };
     await assignReviewers(world0, reached.checked.id);
     await before.close();
     apps = apps.filter((a) => a !== before);
 
-    const t = await open({ path: file, clock, enforceRoundGates: true });
+    const t = await open({ path: file, clock });
     const world = { ...world0, app: t.app };
     await expectGated(t, world, reached.checked.id, 'SUBMIT_REVIEW', { roundState: 'open', gate: 'panel_review', opensWith: 'START_REVIEW' });
     await expectGated(t, world, reached.checked.id, 'COMPLETE_PANEL_REVIEW', { roundState: 'open', gate: 'panel_review', opensWith: 'START_REVIEW' });
@@ -105,7 +107,7 @@ describe('round gates enforced', () => {
 
   it('drives a whole round legally through every stage with the gates enforced', async () => {
     const clock = new FakeClock();
-    const t = await open({ clock, enforceRoundGates: true });
+    const t = await open({ clock });
     const world = await createWorld(t.app);
     const orgDept = world.orgDept;
     const draft = async () => (await createDraft(world)).id;
@@ -167,7 +169,7 @@ describe('round gates enforced', () => {
 
   it('never offers in allowedEvents an event its gate then refuses', async () => {
     const clock = new FakeClock();
-    const t = await open({ clock, enforceRoundGates: true });
+    const t = await open({ clock });
     const world = await createWorld(t.app);
     const actors = [world.applicant, world.orgDept, world.committee, ...world.reviewers];
 

@@ -9,7 +9,22 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventType, Grade, ProjectState } from '../../machines/project.types.js';
 import type { components } from '../client/schema.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
-import { addToPanel, assignReviewers, createDraft, createUnit, createUser, createWorld, driveTo, fire, fireOk, firing, type User, type World } from '../helpers/world.js';
+import type { RoundState } from '../../machines/round.types.js';
+import {
+  addToPanel,
+  advanceRound,
+  assignReviewers,
+  createDraft,
+  createUnit,
+  createUser,
+  createWorld,
+  driveTo,
+  fire,
+  fireOk,
+  firing,
+  type User,
+  type World,
+} from '../helpers/world.js';
 
 const PROBLEM = (kind: string): string => `urn:lixiang:problem:${kind}`;
 
@@ -99,6 +114,24 @@ class Journey {
     return response.body as Problem;
   }
 
+  /**
+   * Advances the project's round (the world's) to `target`; PUBLISH_LIST starts the approved project,
+   * a step of its history fired by org_dept.
+   */
+  async round(target: RoundState) {
+    const before = this.state;
+    await advanceRound(this.world, target);
+    const seen = await this.get(this.world.orgDept);
+    if (seen.body.state !== before) {
+      expect({ from: before, to: seen.body.state }).toEqual({ from: 'committee_approved', to: 'in_progress' });
+      this.steps.push({ event: 'START', from: before, to: 'in_progress', actor: this.world.orgDept });
+      this.state = 'in_progress';
+    }
+    expect(seen.body.version).toBe(this.version + (seen.body.state === before ? 0 : 1));
+    this.version = seen.body.version;
+    this.etag = String(seen.headers.etag);
+  }
+
   async get(as: User) {
     return call(this.world.app, as.token, { method: 'GET', url: `/api/v1/projects/${this.id}` });
   }
@@ -115,6 +148,7 @@ class Journey {
   async throughPanel(): Promise<void> {
     await this.step('SUBMIT', 'submitted');
     await this.step('PASS_PRELIMINARY_CHECK', 'preliminarily_checked');
+    await this.round('under_review');
     await assignReviewers(this.world, this.id);
     for (let i = 0; i < this.world.reviewers.length; i += 1) {
       await this.step('SUBMIT_REVIEW', 'preliminarily_checked', { reviewer: i });
@@ -223,6 +257,7 @@ describe('a full journey to graded', () => {
 
     // Preliminary check, panel: the first reviewer scores twice, the second replaces the first.
     await j.step('PASS_PRELIMINARY_CHECK', 'preliminarily_checked');
+    await j.round('under_review');
     await assignReviewers(world, j.id);
     const [first, second] = world.reviewers as [User, User];
     await j.step('SUBMIT_REVIEW', 'preliminarily_checked', { reviewer: 0 });
@@ -238,10 +273,11 @@ describe('a full journey to graded', () => {
     );
     await j.step('COMPLETE_PANEL_REVIEW', 'panel_reviewed');
 
-    // Committee, implementation, a returned final report and a second one.
+    // Committee, the published list starting it, implementation, a returned final report and a second one.
     await j.step('APPROVE', 'committee_approved');
-    await j.step('START', 'in_progress');
+    await j.round('in_execution');
     await j.step('SUBMIT_PROGRESS_REPORT', 'in_progress');
+    await j.round('under_acceptance');
     await j.step('SUBMIT_FINAL_REPORT', 'final_acceptance');
     await j.step('RETURN_FINAL_REPORT', 'in_progress');
     await j.step('SUBMIT_FINAL_REPORT', 'final_acceptance', { payload: { summary: '补充活动照片与参与名单后重新提交' } });
@@ -273,7 +309,8 @@ describe('a full journey to failed', () => {
     const j = await Journey.start(world);
     await j.throughPanel();
     await j.step('APPROVE', 'committee_approved');
-    await j.step('START', 'in_progress');
+    await j.round('in_execution');
+    await j.round('under_acceptance');
     await j.step('SUBMIT_FINAL_REPORT', 'final_acceptance');
     const failed = await j.step('FAIL', 'failed');
     expect(failed.project).toMatchObject({ funding: 0, grade: null });
@@ -343,11 +380,13 @@ describe('the submission deadline (2023-03-29, Asia/Shanghai, end of day inclusi
     t.clock.set(Date.parse('2023-03-29T23:59:59+08:00'));
     await onTime.step('SUBMIT', 'submitted');
 
+    // The round's submission gate closes with the unit's deadline (the machine's own 422 deadline_passed
+    // is behind it, tested on the machine): neither SUBMIT nor WITHDRAW is offered any more.
     t.clock.set(Date.parse('2023-03-30T00:00:01+08:00'));
-    const refused = await late.refused('SUBMIT', world.applicant, {}, 422, 'guard-failed');
-    expect(refused.violation?.code).toBe('deadline_passed');
+    const refused = await late.refused('SUBMIT', world.applicant, {}, 409, 'round-gate-closed');
+    expect(refused).toMatchObject({ code: 'submission_closed', roundState: 'open', gate: { name: 'submission' }, condition: { closedAt: '2023-03-29T16:00:00.000Z' } });
     expect(projectLogCount(late.id)).toBe(1); // its creation only
-    expect((await late.get(world.applicant)).body).toMatchObject({ state: 'draft', allowedEvents: ['WITHDRAW'] });
+    expect((await late.get(world.applicant)).body).toMatchObject({ state: 'draft', allowedEvents: [] });
   });
 
   it('lets a project returned for revision be resubmitted until the revision deadline, not after', async () => {
@@ -362,15 +401,15 @@ describe('the submission deadline (2023-03-29, Asia/Shanghai, end of day inclusi
 
     // After the submission deadline, before the end of the revision deadline day.
     t.clock.set(Date.parse('2023-04-15T23:59:59+08:00'));
-    const ordinary = await neverSubmitted.refused('SUBMIT', world.applicant, {}, 422, 'guard-failed');
-    expect(ordinary.violation?.code).toBe('deadline_passed');
+    const ordinary = await neverSubmitted.refused('SUBMIT', world.applicant, {}, 409, 'round-gate-closed');
+    expect(ordinary).toMatchObject({ code: 'submission_closed' });
     await early.step('SUBMIT', 'submitted');
 
     t.clock.set(Date.parse('2023-04-16T00:00:01+08:00'));
-    const refused = await tooLate.refused('SUBMIT', world.applicant, {}, 422, 'guard-failed');
-    expect(refused.violation?.code).toBe('revision_deadline_passed');
+    const refused = await tooLate.refused('SUBMIT', world.applicant, {}, 409, 'round-gate-closed');
+    expect(refused).toMatchObject({ code: 'revision_closed', condition: { closedAt: '2023-04-15T16:00:00.000Z' } });
     expect(projectLogCount(tooLate.id)).toBe(3); // its creation, SUBMIT, RETURN_FOR_REVISION
-    expect((await tooLate.get(world.applicant)).body).toMatchObject({ state: 'draft', allowedEvents: ['WITHDRAW'] });
+    expect((await tooLate.get(world.applicant)).body).toMatchObject({ state: 'draft', allowedEvents: [] });
   });
 });
 
@@ -380,6 +419,8 @@ describe('the submission deadline (2023-03-29, Asia/Shanghai, end of day inclusi
 
 async function preliminarilyChecked(world: World): Promise<Journey> {
   const project = await driveTo(world, 'preliminarily_checked');
+  // The panel works while the round is under review.
+  await advanceRound(world, 'under_review');
   const j = new Journey(world, project.id, project.version);
   j.state = 'preliminarily_checked';
   return j;
@@ -454,7 +495,7 @@ describe('the state filter follows every step', () => {
   // with the table.
   it('lists the project under its current state only, whether an event moved it or kept it, and the index agrees with the table', async () => {
     const world = await createWorld(t.app);
-    const { id } = await driveTo(world, 'in_progress');
+    const { id, roundId } = await driveTo(world, 'in_progress');
     const listedUnder = async (state: ProjectState) => {
       const page = await call(t.app, world.orgDept.token, { method: 'GET', url: `/api/v1/projects?state=${state}&limit=100` });
       expect(page.status).toBe(200);
@@ -462,17 +503,18 @@ describe('the state filter follows every step', () => {
     };
     const indexed = (state: ProjectState) =>
       t.db.$client.prepare('SELECT id FROM projects INDEXED BY projects_state_id_idx WHERE state = ? AND id = ?').get(state, id) !== undefined;
+    // Progress reports while the round is in execution, the rest once acceptance is open.
     const steps: Array<[EventType, ProjectState, ProjectState]> = [
       ['SUBMIT_PROGRESS_REPORT', 'in_progress', 'in_progress'],
       ['SUBMIT_PROGRESS_REPORT', 'in_progress', 'in_progress'],
       ['SUBMIT_FINAL_REPORT', 'in_progress', 'final_acceptance'],
       ['RETURN_FINAL_REPORT', 'final_acceptance', 'in_progress'],
-      ['SUBMIT_PROGRESS_REPORT', 'in_progress', 'in_progress'],
       ['SUBMIT_FINAL_REPORT', 'in_progress', 'final_acceptance'],
       ['GRADE', 'final_acceptance', 'graded'],
       ['RECOMMEND', 'graded', 'graded'],
     ];
     for (const [event, from, to] of steps) {
+      if (event === 'SUBMIT_FINAL_REPORT') await advanceRound(world, 'under_acceptance', { roundId });
       const before = t.db.$client.prepare('SELECT version FROM projects WHERE id = ?').get(id) as { version: number };
       const body = await fireOk(world, id, event);
       expect(body.project.state).toBe(to);
@@ -486,7 +528,7 @@ describe('the state filter follows every step', () => {
       }
     }
     const stored = t.db.$client.prepare('SELECT context FROM projects WHERE id = ?').get(id) as { context: string };
-    expect(JSON.parse(stored.context)).toMatchObject({ progressReports: 3, recommended: true });
+    expect(JSON.parse(stored.context)).toMatchObject({ progressReports: 2, recommended: true });
     expect(t.db.$client.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 });

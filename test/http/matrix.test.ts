@@ -9,31 +9,37 @@
  * - an event the state does not accept: 409;
  * - an accepted event fired by another role than the table's, or by an applicant who does not own
  *   the project: 403;
+ * - an accepted event its round's stage does not allow (the round's table of DOMAIN.md, "The round
+ *   governs its projects", also copied below): 409 round-gate-closed — each state is tried in the
+ *   stage of its round where its events are open (in_progress in two: execution and acceptance);
  * - otherwise 200, one new log row, version + 1, the table's target state.
  *
  * Every refusal is an application/problem+json document and writes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_1_EVENT_TYPES, type EventType, type ProjectState, type Role } from '../../machines/project.types.js';
+import type { RoundState } from '../../machines/round.types.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
-import { assignReviewers, createUser, createWorld, driveTo, fire, fireOk, firing, type User, type World } from '../helpers/world.js';
+import { assignReviewers, createUser, createWorld, driveTo, fire, fireOk, firing, newRound, type User, type World } from '../helpers/world.js';
 
 // ---------------------------------------------------------------------------------------------
 // The specification, literally from DOMAIN.md
 // ---------------------------------------------------------------------------------------------
 
-const STATES: readonly ProjectState[] = [
-  'draft',
-  'submitted',
-  'preliminarily_checked',
-  'panel_reviewed',
-  'committee_approved',
-  'in_progress',
-  'final_acceptance',
-  'graded',
-  'failed',
-  'rejected',
-  'withdrawn',
+/** Each state, with the stage its round is in while the state's events are tried. */
+const CASES: ReadonlyArray<readonly [ProjectState, RoundState]> = [
+  ['draft', 'open'],
+  ['submitted', 'open'],
+  ['preliminarily_checked', 'under_review'],
+  ['panel_reviewed', 'under_review'],
+  ['committee_approved', 'decided'],
+  ['in_progress', 'in_execution'],
+  ['in_progress', 'under_acceptance'],
+  ['final_acceptance', 'under_acceptance'],
+  ['graded', 'under_acceptance'],
+  ['failed', 'under_acceptance'],
+  ['rejected', 'open'],
+  ['withdrawn', 'open'],
 ];
 
 interface Row {
@@ -41,27 +47,37 @@ interface Row {
   event: EventType;
   role: Role;
   to: ProjectState;
+  /** The round's stages in which the event may be fired (before the deadline, from the acceptance day); none: never fired directly. */
+  stages: readonly RoundState[];
 }
 
-/** The lifecycle table of DOMAIN.md: (state, event, who) → target. */
+const SUBMISSION: readonly RoundState[] = ['open'];
+const CHECK: readonly RoundState[] = ['open', 'submissions_closed'];
+const REVIEW: readonly RoundState[] = ['under_review'];
+const EXECUTION: readonly RoundState[] = ['in_execution'];
+const ACCEPTANCE: readonly RoundState[] = ['under_acceptance'];
+
+/** The lifecycle table of DOMAIN.md: (state, event, who) → target, with the round's stages of its round table. */
 const LIFECYCLE: readonly Row[] = [
-  { from: 'draft', event: 'SUBMIT', role: 'applicant', to: 'submitted' },
-  { from: 'draft', event: 'WITHDRAW', role: 'applicant', to: 'withdrawn' },
-  { from: 'submitted', event: 'WITHDRAW', role: 'applicant', to: 'withdrawn' },
-  { from: 'submitted', event: 'RETURN_FOR_REVISION', role: 'org_dept', to: 'draft' },
-  { from: 'submitted', event: 'PASS_PRELIMINARY_CHECK', role: 'org_dept', to: 'preliminarily_checked' },
-  { from: 'submitted', event: 'REJECT', role: 'org_dept', to: 'rejected' },
-  { from: 'preliminarily_checked', event: 'SUBMIT_REVIEW', role: 'reviewer', to: 'preliminarily_checked' },
-  { from: 'preliminarily_checked', event: 'COMPLETE_PANEL_REVIEW', role: 'org_dept', to: 'panel_reviewed' },
-  { from: 'panel_reviewed', event: 'APPROVE', role: 'committee', to: 'committee_approved' },
-  { from: 'panel_reviewed', event: 'REJECT', role: 'committee', to: 'rejected' },
-  { from: 'committee_approved', event: 'START', role: 'org_dept', to: 'in_progress' },
-  { from: 'in_progress', event: 'SUBMIT_PROGRESS_REPORT', role: 'applicant', to: 'in_progress' },
-  { from: 'in_progress', event: 'SUBMIT_FINAL_REPORT', role: 'applicant', to: 'final_acceptance' },
-  { from: 'final_acceptance', event: 'RETURN_FINAL_REPORT', role: 'org_dept', to: 'in_progress' },
-  { from: 'final_acceptance', event: 'GRADE', role: 'org_dept', to: 'graded' },
-  { from: 'final_acceptance', event: 'FAIL', role: 'org_dept', to: 'failed' },
-  { from: 'graded', event: 'RECOMMEND', role: 'committee', to: 'graded' },
+  { from: 'draft', event: 'SUBMIT', role: 'applicant', to: 'submitted', stages: SUBMISSION },
+  { from: 'draft', event: 'WITHDRAW', role: 'applicant', to: 'withdrawn', stages: SUBMISSION },
+  { from: 'submitted', event: 'WITHDRAW', role: 'applicant', to: 'withdrawn', stages: SUBMISSION },
+  { from: 'submitted', event: 'RETURN_FOR_REVISION', role: 'org_dept', to: 'draft', stages: CHECK },
+  { from: 'submitted', event: 'PASS_PRELIMINARY_CHECK', role: 'org_dept', to: 'preliminarily_checked', stages: CHECK },
+  { from: 'submitted', event: 'REJECT', role: 'org_dept', to: 'rejected', stages: CHECK },
+  { from: 'preliminarily_checked', event: 'SUBMIT_REVIEW', role: 'reviewer', to: 'preliminarily_checked', stages: REVIEW },
+  { from: 'preliminarily_checked', event: 'COMPLETE_PANEL_REVIEW', role: 'org_dept', to: 'panel_reviewed', stages: REVIEW },
+  { from: 'panel_reviewed', event: 'APPROVE', role: 'committee', to: 'committee_approved', stages: REVIEW },
+  { from: 'panel_reviewed', event: 'REJECT', role: 'committee', to: 'rejected', stages: REVIEW },
+  // Only through the published list: PUBLISH_LIST starts every approved project at once.
+  { from: 'committee_approved', event: 'START', role: 'org_dept', to: 'in_progress', stages: [] },
+  { from: 'in_progress', event: 'SUBMIT_PROGRESS_REPORT', role: 'applicant', to: 'in_progress', stages: EXECUTION },
+  { from: 'in_progress', event: 'SUBMIT_FINAL_REPORT', role: 'applicant', to: 'final_acceptance', stages: ACCEPTANCE },
+  { from: 'final_acceptance', event: 'RETURN_FINAL_REPORT', role: 'org_dept', to: 'in_progress', stages: ACCEPTANCE },
+  { from: 'final_acceptance', event: 'GRADE', role: 'org_dept', to: 'graded', stages: ACCEPTANCE },
+  { from: 'final_acceptance', event: 'FAIL', role: 'org_dept', to: 'failed', stages: ACCEPTANCE },
+  // round@1 has no confirmation of grades: RECOMMEND is open once acceptance is.
+  { from: 'graded', event: 'RECOMMEND', role: 'committee', to: 'graded', stages: ['under_acceptance', 'closed'] },
 ];
 
 const PROBLEM = (kind: string): string => `urn:lixiang:problem:${kind}`;
@@ -91,9 +107,9 @@ const CALLERS: readonly Caller[] = [
   { name: 'admin', role: 'admin', sees: false, ownsProject: false, describe: 'admin' },
 ];
 
-type Expectation = { status: 200; to: ProjectState } | { status: 403 | 404 | 409; type: string; code?: string };
+type Expectation = { status: 200; to: ProjectState } | { status: 403 | 404 | 409; type: string; code?: string; allowed?: EventType[] };
 
-function expectation(caller: Caller, state: ProjectState, event: EventType): Expectation {
+function expectation(caller: Caller, state: ProjectState, stage: RoundState, event: EventType): Expectation {
   // Separation of duties: admin never reaches a project route.
   if (caller.role === 'admin') return { status: 403, type: PROBLEM('forbidden') };
   if (!caller.sees) return { status: 404, type: PROBLEM('not-found') };
@@ -104,6 +120,11 @@ function expectation(caller: Caller, state: ProjectState, event: EventType): Exp
   if (!row) return { status: 409, type: PROBLEM('illegal-transition') };
   if (row.role !== caller.role) return { status: 403, type: PROBLEM('forbidden'), code: 'role_not_allowed' };
   if (caller.role === 'applicant' && !caller.ownsProject) return { status: 403, type: PROBLEM('forbidden'), code: 'not_own_unit' };
+  if (!row.stages.includes(stage)) {
+    // The refusal offers the events the round's stage does allow.
+    const allowed = LIFECYCLE.filter((r) => r.from === state && r.stages.includes(stage)).map((r) => r.event);
+    return { status: 409, type: PROBLEM('round-gate-closed'), allowed };
+  }
   return { status: 200, to: row.to };
 }
 
@@ -126,9 +147,10 @@ const VIA_SUBMITTED: Partial<Record<ProjectState, EventType>> = {
 
 /**
  * A project in `state` whose payload-free guards all hold: every reviewer of the round assigned
- * (from `submitted` on) and, in `preliminarily_checked`, every one of them has scored.
+ * (from `submitted` on) and, in `preliminarily_checked`, every one of them has scored. Its round is
+ * in `stage`: the world's round while it is open, else a round of its own advanced to `stage`.
  */
-async function prepare(world: World, state: ProjectState): Promise<{ id: string; version: number }> {
+async function prepare(world: World, state: ProjectState, stage: RoundState): Promise<{ id: string; version: number }> {
   const detour = VIA_SUBMITTED[state];
   if (detour) {
     const project = await driveTo(world, 'submitted');
@@ -136,7 +158,7 @@ async function prepare(world: World, state: ProjectState): Promise<{ id: string;
     const result = await fireOk(world, project.id, detour);
     return { id: project.id, version: result.project.version };
   }
-  const project = await driveTo(world, state);
+  const project = stage === 'open' ? await driveTo(world, state) : await driveTo(world, state, { roundId: (await newRound(world)).roundId, roundAt: stage });
   let version = project.version;
   if (state === 'submitted' || state === 'preliminarily_checked') await assignReviewers(world, project.id);
   if (state === 'preliminarily_checked') {
@@ -153,7 +175,7 @@ interface Fixture {
   base: { id: string; version: number };
 }
 
-async function fixture(state: ProjectState): Promise<Fixture> {
+async function fixture(state: ProjectState, stage: RoundState): Promise<Fixture> {
   const test = await createTestApp();
   const world = await createWorld(test.app);
   const unassignedReviewer = await createUser(test.app, '未分配评审', 'reviewer', world.units.direct);
@@ -168,7 +190,7 @@ async function fixture(state: ProjectState): Promise<Fixture> {
     auditor: world.auditor,
     admin: world.admin,
   };
-  return { test, world, callers, base: await prepare(world, state) };
+  return { test, world, callers, base: await prepare(world, state, stage) };
 }
 
 function logCount(test: TestApp): number {
@@ -193,13 +215,13 @@ async function getAsOrgDept(f: Fixture, id: string) {
 // The matrix
 // ---------------------------------------------------------------------------------------------
 
-describe.each(STATES)('in state %s', (state) => {
+describe.each(CASES)('in state %s, the round %s', (state, stage) => {
   let f: Fixture;
   /** The events that answered 200, per caller: compared with allowedEvents at the end. */
   const answered200 = new Map<CallerName, EventType[]>();
 
   beforeAll(async () => {
-    f = await fixture(state);
+    f = await fixture(state, stage);
     expect(storedProject(f.test, f.base.id)).toEqual({ state, version: f.base.version });
   });
   afterAll(async () => {
@@ -210,14 +232,14 @@ describe.each(STATES)('in state %s', (state) => {
     it('answers every event type as the lifecycle table says', async () => {
       const ok: EventType[] = [];
       for (const event of PROJECT_1_EVENT_TYPES) {
-        const expected = expectation(caller, state, event);
+        const expected = expectation(caller, state, stage, event);
         const user = f.callers[caller.name];
         const { payload } = firing(f.world, event);
         const where = `${caller.name} fires ${event} in ${state}`;
 
         if (expected.status === 200) {
           // A fresh project in the same state, so that the shared one keeps its state.
-          const project = await prepare(f.world, state);
+          const project = await prepare(f.world, state, stage);
           const logBefore = logCount(f.test);
           const response = await fire(f.world, project.id, user, event, payload);
           expect.soft(response.status, `${where}: ${JSON.stringify(response.body)}`).toBe(200);
@@ -249,7 +271,7 @@ describe.each(STATES)('in state %s', (state) => {
         if (expected.code) expect.soft(response.body?.violation?.code, where).toBe(expected.code);
         if (expected.status === 409) {
           expect.soft(response.body?.state, where).toBe(state);
-          expect.soft([...(response.body?.allowedEvents ?? [])].sort(), where).toEqual(acceptedIn(state).sort());
+          expect.soft([...(response.body?.allowedEvents ?? [])].sort(), where).toEqual([...(expected.allowed ?? acceptedIn(state))].sort());
         }
         expect.soft(logCount(f.test), `${where}: no log row`).toBe(logBefore);
         expect.soft(storedProject(f.test, f.base.id), where).toEqual({ state, version: f.base.version });

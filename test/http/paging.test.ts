@@ -80,6 +80,8 @@ describe('every list is paged', () => {
     for (const name of [
       'units',
       'users',
+      // The world's round and the rounds its late projects were driven in.
+      'rounds',
       'projects',
       'project transitions',
       'reviewers',
@@ -93,7 +95,6 @@ describe('every list is paged', () => {
     ]) {
       expect(sizes[name], name).toBeGreaterThan(1);
     }
-    expect(sizes.rounds).toBe(1);
     expect(sizes['round transitions']).toBeGreaterThan(0);
   });
 

@@ -9,7 +9,7 @@ import { extract } from 'tar';
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
-import { assignReviewers, createDraft, createUnit, createUser, createWorld, fireOk, type World } from '../helpers/world.js';
+import { advanceRound, assignReviewers, createDraft, createUnit, createUser, createWorld, fireOk, type World } from '../helpers/world.js';
 import { subjectEntries } from '../helpers/log-entries.js';
 
 interface UserView {
@@ -221,7 +221,10 @@ describe('people', () => {
       await fireOk(world, scored.id, 'SUBMIT');
       await assignReviewers(world, project.id);
       await assignReviewers(world, scored.id);
+      // Both checked, the round under review: one is scored, the other still waits for its review.
+      await fireOk(world, project.id, 'PASS_PRELIMINARY_CHECK');
       await fireOk(world, scored.id, 'PASS_PRELIMINARY_CHECK');
+      await advanceRound(world, 'under_review');
       await fireOk(world, scored.id, 'SUBMIT_REVIEW', undefined, 0);
       const reviewer = world.reviewers[0]!;
       const deactivated = await post(t, ADMIN_TOKEN, `/users/${reviewer.id}/deactivate`, { reason: '出国访学' });
@@ -296,6 +299,7 @@ describe('actor names', () => {
     const fired = await fireOk(world, project.id, 'PASS_PRELIMINARY_CHECK');
     expect((fired as unknown as { transition: Entry }).transition.actor).toMatchObject({ id: world.orgDept.id, name: '组织部' });
     await assignReviewers(world, project.id);
+    await advanceRound(world, 'under_review');
     await fireOk(world, project.id, 'SUBMIT_REVIEW', undefined, 0);
 
     const byOrgDept = await get(t, world.orgDept.token, `/projects/${project.id}/transitions`);

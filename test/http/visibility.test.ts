@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
-import { COMPLETE_LETTER, createUser, createWorld, fire, fireOk, type User, type World } from '../helpers/world.js';
+import { COMPLETE_LETTER, advanceRound, createUser, createWorld, fire, fireOk, type User, type World } from '../helpers/world.js';
 
 let t: TestApp;
 let world: World;
@@ -47,6 +47,7 @@ beforeAll(async () => {
   });
   expect(assigned.body.refused).toEqual([]);
   expect(assigned.status).toBe(200);
+  await advanceRound(world, 'under_review');
   for (const [i, reviewer] of world.reviewers.entries()) {
     const scores = { direction: 15 + i, innovation: 12 + i, practicality: 16, breadth: 14, exemplarity: 13 };
     const response = await fire(world, reviewed, reviewer, 'SUBMIT_REVIEW', { scores, comment: COMMENT[i] });

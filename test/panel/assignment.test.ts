@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
-import { COMPLETE_LETTER, addToPanel, createDraft, createUser, createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
+import { COMPLETE_LETTER, addToPanel, advanceRound, createDraft, createUser, createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
 
 let t: TestApp;
 let world: World;
@@ -71,7 +71,9 @@ describe('automatic assignment', () => {
     const again = await assign({ mode: 'automatic' });
     expect(again.body).toEqual({ roundId: world.roundId, mode: 'automatic', assigned: [], refused: [] });
 
-    // The assigned reviewers can score, and the panel can close.
+    // Once every submission is checked and the round is under review, the assigned reviewers can score, and the panel can close.
+    for (const id of [submitted1.id, submitted2.id, other.body.id]) await fireOk(world, id, 'PASS_PRELIMINARY_CHECK');
+    await advanceRound(world, 'under_review');
     const reviewers = await reviewersOf(checked.id);
     const tokens = new Map([...world.reviewers, world.conflictedReviewer, above, elsewhere].map((u) => [u.id, u.token]));
     for (const reviewerId of reviewers) {
@@ -118,7 +120,9 @@ describe('explicit assignment', () => {
     await addToPanel(t.app, world.roundId, [above]);
     const branchProject = await driveTo(world, 'submitted');
     const draft = await createDraft(world);
-    const approved = await driveTo(world, 'committee_approved');
+    // Beyond the panel in the same round: rejected at the preliminary check (a project approved by the
+    // committee would need the round past its submissions, while the others of this test are still submitted).
+    const rejected = await driveTo(world, 'rejected');
     const generalProject = await call(t.app, world.parentApplicant.token, {
       method: 'POST',
       url: '/api/v1/projects',
@@ -151,7 +155,7 @@ describe('explicit assignment', () => {
       { projectId: branchProject.id, reviewerId: world.orgDept.id }, // not a reviewer
       { projectId: branchProject.id, reviewerId: 'nobody' }, // not a user at all
       { projectId: draft.id, reviewerId: r1!.id }, // draft
-      { projectId: approved.id, reviewerId: r1!.id }, // past the panel
+      { projectId: rejected.id, reviewerId: r1!.id }, // no longer awaiting the panel
       { projectId: foreign.id, reviewerId: r1!.id }, // another round
       { projectId: 'no-such-project', reviewerId: r1!.id },
       { projectId: generalProject.body.id, reviewerId: r1!.id }, // ok
@@ -167,7 +171,7 @@ describe('explicit assignment', () => {
       [branchProject.id, world.orgDept.id, 'not_a_reviewer'],
       [branchProject.id, 'nobody', 'not_a_reviewer'],
       [draft.id, r1!.id, 'wrong_state'],
-      [approved.id, r1!.id, 'wrong_state'],
+      [rejected.id, r1!.id, 'wrong_state'],
       [foreign.id, r1!.id, 'not_in_round'],
       ['no-such-project', r1!.id, 'not_in_round'],
     ]);

@@ -7,7 +7,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
-import { WORLD_PANEL_NAME, addToPanel, createDraft, createPanel, createUnit, createUser, createWorld, driveTo, fire, fireOk, type User, type World } from '../helpers/world.js';
+import {
+  WORLD_PANEL_NAME,
+  addToPanel,
+  createDraft,
+  createPanel,
+  createUnit,
+  createUser,
+  createWorld,
+  driveTo,
+  fire,
+  fireOk,
+  newRound as roundWithPanel,
+  type User,
+  type World,
+} from '../helpers/world.js';
 import { logLength, subjectEntries } from '../helpers/log-entries.js';
 
 let t: TestApp;
@@ -313,9 +327,12 @@ describe('conflict of interest', () => {
 describe('replacing a reviewer', () => {
   let project: string;
   let newcomer: User;
+  /** The project's round: one of its own, under review (the world's still has a project awaiting its check). */
+  let roundId: string;
 
   beforeAll(async () => {
-    project = (await driveTo(world, 'preliminarily_checked')).id;
+    roundId = (await roundWithPanel(world)).roundId;
+    project = (await driveTo(world, 'preliminarily_checked', { roundId, roundAt: 'under_review' })).id;
     for (const reviewer of world.reviewers) expect((await assignOne(project, reviewer.id)).status).toBe(201);
     newcomer = await createUser(t.app, '接替评审', 'reviewer', world.units.otherBranch);
   });
@@ -343,7 +360,7 @@ describe('replacing a reviewer', () => {
 
   it('replaces: the old assignment is marked replaced, the newcomer assigned naming whom it replaces; the old reviewer can no longer score', async () => {
     const [r0, r1] = world.reviewers;
-    await addToPanel(t.app, world.roundId, [newcomer]);
+    await addToPanel(t.app, roundId, [newcomer]);
     const done = await replace(project, r1!.id, { replacementId: newcomer.id, reason: '评审人出差，无法按期评分' });
     expect(done.status, JSON.stringify(done.body)).toBe(201);
     expect(done.body).toEqual({ projectId: project, replaced: r1!.id, replacement: newcomer.id, reason: '评审人出差，无法按期评分', at: expect.any(String) });
@@ -387,7 +404,7 @@ describe('replacing a reviewer', () => {
     // The newcomer's worklist has it; the pending list names r0 and the newcomer, not r1.
     const newcomerList = await call(t.app, newcomer.token, { method: 'GET', url: '/api/v1/my-assignments' });
     expect(newcomerList.body.items.map((i: { id: string }) => i.id)).toContain(project);
-    const open = await call(t.app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${world.roundId}/assignments?state=open` });
+    const open = await call(t.app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${roundId}/assignments?state=open` });
     expect(
       open.body
         .filter((p: { projectId: string }) => p.projectId === project)

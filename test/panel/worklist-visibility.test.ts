@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
-import { createUser, createWorld, driveTo, fireOk, type User, type World } from '../helpers/world.js';
+import { advanceRound, createUser, createWorld, driveTo, fireOk, type User, type World } from '../helpers/world.js';
 
 let t: TestApp;
 let world: World;
@@ -37,6 +37,7 @@ beforeAll(async () => {
   });
   expect(outcome.status).toBe(200);
   expect(outcome.body.refused).toEqual([]);
+  await advanceRound(world, 'under_review');
   await fireOk(world, scored, 'SUBMIT_REVIEW', { scores: SCORES_1, comment: '特色鲜明' }, 0);
   await fireOk(world, scored, 'SUBMIT_REVIEW', { scores: SCORES_2, comment: '一般' }, 1);
 });

@@ -9,6 +9,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SECOND_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { ADMIN_TOKEN, call, createTestApp, FakeClock, type TestApp } from '../helpers/app.js';
+import { minimalPdf, multipartBody } from '../helpers/files.js';
 import { logLength, subjectEntries } from '../helpers/log-entries.js';
 import { assignReviewers, createDraft, createWorld, fire, fireOk, type User, type World } from '../helpers/world.js';
 
@@ -84,6 +85,19 @@ const lodge = (world: World, user: User, body: Record<string, unknown>, headers:
   call(world.app, user.token, { method: 'POST', url: `/api/v1/rounds/${world.roundId}/objections`, payload: body, headers });
 const handle = (world: World, user: User, number: number, body: Record<string, unknown>) =>
   call(world.app, user.token, { method: 'POST', url: `/api/v1/rounds/${world.roundId}/objections/${number}/handling`, payload: body });
+/** org_dept uploads the round's signed list document (a PDF). */
+async function uploadList(world: World) {
+  const body = multipartBody([{ name: 'file', filename: '立项名单（盖章）.pdf', contentType: 'application/pdf', content: minimalPdf('立项名单') }]);
+  const response = await call(world.app, world.orgDept.token, {
+    method: 'POST',
+    url: `/api/v1/rounds/${world.roundId}/documents?kind=approved_list`,
+    payload: body.payload,
+    headers: body.headers,
+  });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return response.body as { id: string; sha256: string };
+}
+
 const reverse = (world: World, id: string, reason = '公示期间收到异议，经核实改变决定') => fire(world, id, world.committee, 'REVERSE_DECISION', { reason });
 
 describe('公示 under round@2', () => {
@@ -219,6 +233,29 @@ describe('公示 under round@2', () => {
     const unknownDocument = await expectNothingWritten(t, world, () => roundEvent(world, world.orgDept, 'PUBLISH_LIST', { ...publish, document: 'no-such-file' }));
     expect(unknownDocument).toMatchObject({ status: 422, body: { violation: { code: 'unknown_document' } } });
 
+    // With the signed document uploaded: published, starting exactly the projects approved after the reversals.
+    const document = await uploadList(world);
+    const published = await roundEventOk(world, world.orgDept, 'PUBLISH_LIST', { ...publish, document: document.id });
+    expect(published.started.map((e: { subject: { id: string } }) => e.subject.id).sort()).toEqual([P.second, P.committeeRejected].sort());
+    expect(published.transition.payload).toMatchObject({ document: document.id, documentSha256: document.sha256 });
+    expect(await getRound(world, world.applicant)).toMatchObject({
+      state: 'in_execution',
+      publicity,
+      objections: { open: 0, handled: 2 },
+      publication: { documentNumber: '党委〔2023〕12号', publishedOn: '2023-04-14', document: { fileId: document.id, sha256: document.sha256 } },
+    });
+    expect(await projectState(world, P.second)).toBe('in_progress');
+    expect(await projectState(world, P.committeeRejected)).toBe('in_progress');
+    expect(await projectState(world, P.approved)).toBe('rejected');
+    expect(await projectState(world, P.checkRejected)).toBe('rejected');
+    const after = await call(t.app, world.applicant.token, { method: 'GET', url: `/api/v1/rounds/${world.roundId}/proposed-list` });
+    expect(after).toMatchObject({ status: 409, body: { code: 'not_in_publicity', state: 'in_execution' } });
+    // The published list every unit reads carries the same projects.
+    const publishedList = await call(t.app, world.otherApplicant.token, { method: 'GET', url: `/api/v1/rounds/${world.roundId}/published-list` });
+    expect(publishedList.status).toBe(200);
+    expect(JSON.stringify(publishedList.body)).toContain('“书香支部”读书会');
+    expect(JSON.stringify(publishedList.body)).not.toContain('“红色旋律”党员先锋岗');
+
     const verified = await call(t.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/verify' });
     expect(verified.status).toBe(200);
     expect(verified.body.valid).toBe(true);
@@ -307,6 +344,17 @@ describe('公示 under round@2', () => {
       },
     });
     expect(await projectState(world, P.approved)).toBe('committee_approved');
+  });
+
+  it('ends the period by the working-day calendar: a public holiday is not a working day', async () => {
+    const t = await open();
+    const { world } = await decidedWorld(t);
+    const calendar = await call(t.app, world.orgDept.token, { method: 'PUT', url: '/api/v1/calendar/2023', payload: { holidays: ['2023-04-05'], workdays: [], reason: '清明节' } });
+    expect(calendar.status, JSON.stringify(calendar.body)).toBeLessThan(300);
+    // Monday 2023-04-03: Tue 4, (Wed 5 清明), Thu 6, Fri 7, Mon 10, Tue 11.
+    shanghai(t.clock, '2023-04-03T10:00:00');
+    const concluded = await roundEventOk(world, world.committee, 'CONCLUDE_DECISIONS');
+    expect(concluded.round.publicity).toEqual({ startedAt: '2023-04-03T02:00:00.000Z', endsAt: '2023-04-11T16:00:00.000Z', workingDays: 5 });
   });
 
   it('answers a retried objection with the first answer, and a stale If-Match with 412, writing nothing more', async () => {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { verifyChain } from '../../src/workflow/hash-chain.js';
 import { iterateLog } from '../../src/audit/transition-log.repository.js';
+import { benchRound } from '../bench/bench-round.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 export const ADMIN = 'lx_reliability-admin-token-0123456789';
@@ -85,7 +86,10 @@ export interface Seed {
   projectIds: string[];
 }
 
-/** A unit, the users, a round, and projects brought to in_progress, where progress reports are always legal. */
+/**
+ * A unit, the users, a round, and projects brought to in_progress through the round's stages
+ * (test/bench/bench-round.ts): the round in execution, where progress reports are always legal.
+ */
 export async function seed(base: string, projects: number): Promise<Seed> {
   const general = (await ok(api(base, ADMIN, 'POST', '/api/v1/units', { name: '音乐学院党总支', type: 'general_branch' }))).id;
   const other = (await ok(api(base, ADMIN, 'POST', '/api/v1/units', { name: '舞蹈学院党总支', type: 'general_branch' }))).id;
@@ -93,37 +97,13 @@ export async function seed(base: string, projects: number): Promise<Seed> {
   const orgDept = (await ok(api(base, ADMIN, 'POST', '/api/v1/users', { name: 'o', role: 'org_dept' }))).token;
   const committee = (await ok(api(base, ADMIN, 'POST', '/api/v1/users', { name: 'c', role: 'committee' }))).token;
   const reviewer = await ok(api(base, ADMIN, 'POST', '/api/v1/users', { name: 'r', role: 'reviewer', unitId: other }));
-  const round = (
-    await ok(
-      api(base, ADMIN, 'POST', '/api/v1/rounds', {
-        year: 2026,
-        title: 'reliability',
-        documentNumber: 'R-1',
-        submissionDeadline: '2099-12-31',
-        finalAcceptanceDate: '2099-12-31',
-        funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
-        minReviews: 1,
-      }),
-    )
-  ).id;
-  // Reviewers are assigned only from the round's review panel.
-  await ok(api(base, orgDept, 'PUT', `/api/v1/rounds/${round}/panels/review`, { name: '评审组' }));
-  await ok(api(base, orgDept, 'POST', `/api/v1/rounds/${round}/panels/review/members`, { userId: reviewer.user.id }));
-  const letter = { rationale: 'r', activities: [{ content: 'c', form: 'f', when: 'w' }], expectedOutcomes: 'e', leader: 'l', members: ['m'], contact: 'c' };
-  const projectIds: string[] = [];
-  for (let i = 0; i < projects; i += 1) {
-    const id = (await ok(api(base, applicant, 'POST', '/api/v1/projects', { roundId: round, category: 'fortress', direction: 'soul', title: `p${i}`, letter }))).id as string;
-    const fire = (token: string, body: unknown) => ok(api(base, token, 'POST', `/api/v1/projects/${id}/events`, body));
-    await fire(applicant, { type: 'SUBMIT' });
-    await fire(orgDept, { type: 'PASS_PRELIMINARY_CHECK' });
-    await ok(api(base, orgDept, 'POST', `/api/v1/projects/${id}/reviewers`, { reviewerId: reviewer.user.id }));
-    await fire(reviewer.token, { type: 'SUBMIT_REVIEW', scores: { direction: 1, innovation: 1, practicality: 1, breadth: 1, exemplarity: 1 }, comment: 'c' });
-    await fire(orgDept, { type: 'COMPLETE_PANEL_REVIEW' });
-    await fire(committee, { type: 'APPROVE', meetingReference: 'M-1' });
-    await fire(orgDept, { type: 'START' });
-    projectIds.push(id);
-  }
-  return { applicant, orgDept, projectIds };
+  const { ids } = await benchRound(
+    (token, method, url, body) => ok(api(base, token, method, url, body)),
+    { admin: ADMIN, applicant, unitId: general, orgDept, committee, reviewer: { id: reviewer.user.id, token: reviewer.token } },
+    projects,
+    1,
+  );
+  return { applicant, orgDept, projectIds: ids };
 }
 
 export interface Ack {

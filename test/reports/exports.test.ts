@@ -143,7 +143,7 @@ describe('approved list export', () => {
       ['5', '党员先锋工程', '书香“悦”读', '5', '未通过结项'],
     ]);
     expect(rows[0]).toEqual(['1', '堡垒巩固工程', '“书香党建”阅读推广', '图书馆直属党支部', '“书香党建”阅读推广负责人', '1', '80.00', '结项验收中', '党委会〔2023〕5次']);
-    // Neither the rejected project, nor the one under review, nor the submitted one.
+    // Neither the projects the committee rejected, nor the one returned at the check.
     expect(rows).toHaveLength(5);
   });
 

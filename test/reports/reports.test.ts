@@ -33,11 +33,11 @@ describe('ranking', () => {
     const response = await get(reportUrl('rankings'));
     expect(response.status).toBe(200);
     const body = response.body;
-    expect(body).toMatchObject({ roundId: story.world.roundId, scoreScale: { min: 0, max: 20 }, totalScale: { min: 0, max: 100 }, disagreementThreshold: 20, minReviews: 3 });
+    expect(body).toMatchObject({ roundId: story.world.roundId, scoreScale: { min: 0, max: 20 }, totalScale: { min: 0, max: 100 }, disagreementThreshold: 20, minReviews: 2 });
     const tied = [ids.A, ids.C].sort();
     expect(body.items.map((item: { projectId: string }) => item.projectId)).toEqual([...tied, ids.D, ids.G, ids.H, ids.B, ids.E]);
     expect(body.items.map((item: { rank: number }) => item.rank)).toEqual([1, 1, 3, 4, 5, 6, 7]);
-    // The submitted project without reviews is not ranked.
+    // The project returned at the check, without reviews, is not ranked.
     expect(body.items.some((item: { projectId: string }) => item.projectId === ids.N)).toBe(false);
   });
 
@@ -80,7 +80,7 @@ describe('ranking', () => {
     });
     expect(items.get(ids.G)).toMatchObject({ meanTotal: 76, medianTotal: 84, spread: 24, standardDeviation: 11.31, disagreement: true });
     expect(items.get(ids.H)).toMatchObject({ meanTotal: 76, medianTotal: 76, spread: 0, standardDeviation: 0, disagreement: false, state: 'failed' });
-    // Two reviews of three: an even count, the median is the mean of the middle two.
+    // Two reviews (the round's minimum): an even count, the median is the mean of the middle two.
     expect(items.get(ids.E)).toMatchObject({
       reviewCount: 2,
       meanTotal: 52.5,
@@ -89,8 +89,8 @@ describe('ranking', () => {
       maxTotal: 55,
       spread: 5,
       standardDeviation: 2.5,
-      state: 'preliminarily_checked',
-      stateLabel: { zh: '初审通过（待评审）', en: 'Passed preliminary check (awaiting panel review)' },
+      state: 'rejected',
+      stateLabel: { zh: '未获立项', en: 'Not approved' },
     });
   });
 

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
 import { describeRoundMachine, ROUND_TRANSITIONS } from '../../machines/round.lifecycle.js';
 import { ROUND_1_STATES } from '../../machines/round.types.js';
-import { createWorld, driveTo, fireOk, type User, type World } from '../helpers/world.js';
+import { createWorld, driveTo, driveTogether, fireOk, type User, type World } from '../helpers/world.js';
 
 let t: TestApp;
 let world: World;
@@ -136,10 +136,8 @@ describe('the round lifecycle', () => {
   });
 
   it('lets the committee conclude only when every project is decided', async () => {
-    const pending = await driveTo(world, 'panel_reviewed');
-    afterDeadline();
-    await fireRoundOk(world.orgDept, { type: 'CLOSE_SUBMISSIONS' });
-    await fireRoundOk(world.orgDept, { type: 'START_REVIEW' });
+    // Driven in the world's round, which the drive takes to under_review.
+    const pending = await driveTo(world, 'panel_reviewed', { roundId: world.roundId });
     await expectRefused(world.orgDept, { type: 'CONCLUDE_DECISIONS' }, 403, 'role_not_allowed');
     await expectRefused(world.committee, { type: 'CONCLUDE_DECISIONS' }, 422, 'projects_undecided');
     await fireOk(world, pending.id, 'APPROVE');
@@ -147,12 +145,10 @@ describe('the round lifecycle', () => {
   });
 
   it('publishes the list: every approved project started in one transaction, each start logged', async () => {
-    const approved = [await driveTo(world, 'committee_approved'), await driveTo(world, 'committee_approved'), await driveTo(world, 'committee_approved')];
-    const rejected = await driveTo(world, 'rejected');
-    const draft = await driveTo(world, 'draft');
-    afterDeadline();
-    await fireRoundOk(world.orgDept, { type: 'CLOSE_SUBMISSIONS' });
-    await fireRoundOk(world.orgDept, { type: 'START_REVIEW' });
+    // All in the world's round, which the drive takes to under_review.
+    const [rejected, draft, ...approved] = await driveTogether(world, ['rejected', 'draft', 'committee_approved', 'committee_approved', 'committee_approved'], {
+      roundId: world.roundId,
+    });
     await fireRoundOk(world.committee, { type: 'CONCLUDE_DECISIONS' });
 
     // Bad input is refused before anything happens.
@@ -187,8 +183,8 @@ describe('the round lifecycle', () => {
       expect(entry.seq).toBe(result.transition.seq + 1 + i);
     }
     for (const p of approved) expect(projectState(p.id)).toBe('in_progress');
-    expect(projectState(rejected.id)).toBe('rejected');
-    expect(projectState(draft.id)).toBe('draft');
+    expect(projectState(rejected!.id)).toBe('rejected');
+    expect(projectState(draft!.id)).toBe('draft');
 
     const verified = await call(t.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/verify' });
     expect(verified.status).toBe(200);
@@ -196,10 +192,7 @@ describe('the round lifecycle', () => {
   });
 
   it('publishes all or nothing: a start that fails undoes the round event and every other start', async () => {
-    const approved = [await driveTo(world, 'committee_approved'), await driveTo(world, 'committee_approved')];
-    afterDeadline();
-    await fireRoundOk(world.orgDept, { type: 'CLOSE_SUBMISSIONS' });
-    await fireRoundOk(world.orgDept, { type: 'START_REVIEW' });
+    const approved = await driveTogether(world, ['committee_approved', 'committee_approved'], { roundId: world.roundId });
     await fireRoundOk(world.committee, { type: 'CONCLUDE_DECISIONS' });
     const last = [...approved].sort((a, b) => a.id.localeCompare(b.id)).at(-1)!;
     // A fault on the last project's write, injected below the service.
@@ -218,14 +211,13 @@ describe('the round lifecycle', () => {
   });
 
   it('closes only when every project is concluded; a closed round accepts nothing', async () => {
-    const running = await driveTo(world, 'committee_approved');
-    afterDeadline();
-    await fireRoundOk(world.orgDept, { type: 'CLOSE_SUBMISSIONS' });
-    await fireRoundOk(world.orgDept, { type: 'START_REVIEW' });
+    const running = await driveTo(world, 'committee_approved', { roundId: world.roundId });
     await fireRoundOk(world.committee, { type: 'CONCLUDE_DECISIONS' });
     await fireRoundOk(world.orgDept, { type: 'PUBLISH_LIST', documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' });
     await fireRoundOk(world.orgDept, { type: 'OPEN_ACCEPTANCE' });
     await expectRefused(world.orgDept, { type: 'CLOSE_ROUND' }, 422, 'projects_not_concluded');
+    // Final reports are handed in from the final-acceptance date on.
+    t.clock.set(Date.parse('2023-12-31T00:00:00+08:00'));
     await fireOk(world, running.id, 'SUBMIT_FINAL_REPORT');
     await expectRefused(world.orgDept, { type: 'CLOSE_ROUND' }, 422, 'projects_not_concluded');
     await fireOk(world, running.id, 'GRADE');
@@ -247,10 +239,7 @@ describe('the round lifecycle', () => {
   });
 
   it('replays a retried publication with the same Idempotency-Key instead of refusing it, and starts nothing twice', async () => {
-    const approved = await driveTo(world, 'committee_approved');
-    afterDeadline();
-    await fireRoundOk(world.orgDept, { type: 'CLOSE_SUBMISSIONS' });
-    await fireRoundOk(world.orgDept, { type: 'START_REVIEW' });
+    const approved = await driveTo(world, 'committee_approved', { roundId: world.roundId });
     await fireRoundOk(world.committee, { type: 'CONCLUDE_DECISIONS' });
     const publish = { type: 'PUBLISH_LIST', documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' };
     const first = await t.app.inject({

@@ -576,7 +576,8 @@ describe('upgrade adoption', () => {
         ),
         ...(sqlite.prepare('SELECT id FROM files ORDER BY id').all() as Array<{ id: string }>).map((r) => ['file', r.id, 'stored']),
       ];
-      expect(keys).toHaveLength(6 + 10 + 1 + 2 + 2 + 1);
+      // Units, users, the world's round and the one the project in progress was driven in, projects, assignments, the file.
+      expect(keys).toHaveLength(6 + 10 + 2 + 2 + 2 + 1);
       expect(adopted.map((e) => [e.subjectKind, e.subjectId, e.toState])).toEqual(keys);
       // Right after the machine entries, before anything else; by the service itself, at the start's time.
       expect(adopted[0]!.seq).toBe(machineEntries + 1);
