@@ -25,6 +25,7 @@ const ALLOWED: Record<string, Caller[]> = {
   getMachine: CALLERS,
   getRoundMachine: CALLERS,
   listMachineVersions: CALLERS,
+  getMachineVersion: CALLERS,
   migrateMachineVersion: ['admin'],
   listUnits: AUTHENTICATED,
   createUnit: ['admin'],
@@ -502,6 +503,9 @@ describe('authorization matrix', () => {
         break;
       case 'getLetterRevision':
         url = url.replace('{id}', readProjectId).replace('{revision}', '1');
+        break;
+      case 'getMachineVersion':
+        url = url.replace('{id}', 'round').replace('{version}', '1');
         break;
       default:
         url = url.replace('{id}', readProjectId);

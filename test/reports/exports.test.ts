@@ -133,7 +133,8 @@ describe('ranking export', () => {
 describe('approved list export', () => {
   it('holds the projects that passed APPROVE, by category, then rank, then unit', async () => {
     const records = await csv('approved');
-    expect(records[0]).toEqual(['序号', '类别', '项目名称', '申报单位', '项目负责人', '评审排名', '平均总分', '状态', '批准会议']);
+    // The story's list is published: every row carries the document's number and date.
+    expect(records[0]).toEqual(['序号', '类别', '项目名称', '申报单位', '项目负责人', '评审排名', '平均总分', '状态', '批准会议', '发文字号', '发文日期']);
     const rows = records.slice(1);
     expect(rows.map((row) => [row[0], row[1], row[2], row[5], row[7]])).toEqual([
       ['1', '堡垒巩固工程', '“书香党建”阅读推广', '1', '结项验收中'],
@@ -142,7 +143,18 @@ describe('approved list export', () => {
       ['4', '党员先锋工程', '“红色旋律”党员先锋岗', '3', '已评定等级'],
       ['5', '党员先锋工程', '书香“悦”读', '5', '未通过结项'],
     ]);
-    expect(rows[0]).toEqual(['1', '堡垒巩固工程', '“书香党建”阅读推广', '图书馆直属党支部', '“书香党建”阅读推广负责人', '1', '80.00', '结项验收中', '党委会〔2023〕5次']);
+    expect(rows[0]!.slice(0, 9)).toEqual([
+      '1',
+      '堡垒巩固工程',
+      '“书香党建”阅读推广',
+      '图书馆直属党支部',
+      '“书香党建”阅读推广负责人',
+      '1',
+      '80.00',
+      '结项验收中',
+      '党委会〔2023〕5次',
+    ]);
+    expect(new Set(rows.map((row) => `${row[9]} ${row[10]}`))).toEqual(new Set(['党委〔2023〕12号 2023-03-30']));
     // Neither the projects the committee rejected, nor the one returned at the check.
     expect(rows).toHaveLength(5);
   });
@@ -150,7 +162,10 @@ describe('approved list export', () => {
   it('as XLSX has the same rows', async () => {
     const fromCsv = (await csv('approved')).slice(1);
     const { rows } = await xlsx('approved');
-    expect(rows.slice(1).map((row) => [row[0], row[2], row[5], row[6]])).toEqual(fromCsv.map((row) => [Number(row[0]), row[2], Number(row[5]), Number(row[6])]));
+    // Above the header: the notice's heading, then the document's number and date.
+    const header = rows.findIndex((row) => row[0] === '序号');
+    expect(rows.slice(0, header).map((row) => row[0])).toEqual(['关于公布2023年度党建项目立项名单的通知', '文号：党委〔2023〕12号\u3000发文日期：2023年3月30日']);
+    expect(rows.slice(header + 1).map((row) => [row[0], row[2], row[5], row[6]])).toEqual(fromCsv.map((row) => [Number(row[0]), row[2], Number(row[5]), Number(row[6])]));
   });
 });
 
