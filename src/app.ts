@@ -56,6 +56,10 @@ import { AcceptanceService } from './projects/acceptance.service.js';
 import { RoundEventResultSchema, RoundSchema } from './rounds/rounds.schemas.js';
 import { roundsRoutes } from './rounds/rounds.routes.js';
 import { RoundsService } from './rounds/rounds.service.js';
+import { PublicityService, type PublicitySources } from './rounds/publicity.js';
+import { publicityEndsAt } from './calendar/working-days.js';
+import { publicityRoutes } from './rounds/publicity.routes.js';
+import { PUBLICITY_SCHEMAS } from './rounds/publicity.schemas.js';
 import { RoundsRepository } from './rounds/rounds.repository.js';
 import { IdempotencyRepository } from './workflow/idempotency.repository.js';
 import type { WorkflowStores } from './workflow/step.js';
@@ -126,6 +130,7 @@ const NAMED_SCHEMAS = [
   ...EXTENSION_SCHEMAS,
   ...CALENDAR_SCHEMAS,
   ...ACCEPTANCE_SCHEMAS,
+  ...PUBLICITY_SCHEMAS,
 ];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -171,7 +176,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const users = new UsersService(options.db, clock, units, committer, workflow.log);
   const projectsRepository = new ProjectsRepository(options.db);
   const projects = new ProjectsService(options.db, clock, units, committer, projectsRepository, workflow, options.enforceRoundGates ?? true);
-  const rounds = new RoundsService(options.db, clock, committer, projects, new RoundsRepository(options.db), projectsRepository, workflow);
+  // 公示 (round@2): the period ends by the working-day calendar; PUBLISH_LIST names the round's latest signed list.
+  const publicitySources: PublicitySources = {
+    publicityEnd: (startedAt, workingDays) => publicityEndsAt(startedAt, workingDays, calendar.calendar()),
+    listDocuments: (roundId) => {
+      const latest = roundDocuments.latestListDocument(roundId);
+      return latest ? { [latest.fileId]: latest.sha256 } : {};
+    },
+  };
+  const rounds = new RoundsService(options.db, clock, committer, projects, new RoundsRepository(options.db), projectsRepository, workflow, publicitySources);
   const panel = new PanelService(options.db, clock, units, committer, workflow.log);
   const calendar = new CalendarService(options.db, clock, committer, workflow.log);
   const roundDocuments = new RoundDocumentsService(options.db, clock, committer, workflow.log, rounds);
@@ -242,6 +255,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(unitsRoutes, { units });
       await api.register(usersRoutes, { users });
       await api.register(roundsRoutes, { rounds });
+      await api.register(publicityRoutes, { rounds, publicity: new PublicityService(clock, rounds.publicityRepository, (id) => rounds.findRow(id)) });
       await api.register(extensionsRoutes, { extensions: new ExtensionsService(options.db, clock, committer, workflow.log, rounds, units) });
       await api.register(calendarRoutes, { calendar });
       await api.register(projectsRoutes, { projects });

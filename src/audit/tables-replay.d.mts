@@ -30,6 +30,7 @@ export const ROUND_SETTING_DEFAULTS: Readonly<{
   minAcceptanceReviews: 3;
   prizeCaps: Readonly<Record<string, never>>;
   recommendableGrades: readonly ['first'];
+  publicityWorkingDays: 5;
 }>;
 export const DEFAULT_ACCEPTANCE_CRITERIA: ReadonlyArray<{ key: string; label: { zh: string; en: string } }>;
 export const ROUND_DEADLINES: readonly string[];

@@ -52,7 +52,7 @@
  *                                  projectMachineVersion to its `to`; AMEND_ROUND sets each setting
  *                                  of payload.changes to its `to`. Settings added later
  *                                  (conflictScope, contacts, acceptanceOpensOn: null, the acceptance
- *                                  settings) take their
+ *                                  settings, publicityWorkingDays: 5) take their
  *                                  defaults when an older CREATE_ROUND or ADOPT leaves them out
  *   any                            ADOPT: the projection is payload.row, as the row stood when the
  *                                  service first recorded it
@@ -103,6 +103,7 @@ export const ROUND_SETTINGS = [
   'minAcceptanceReviews',
   'prizeCaps',
   'recommendableGrades',
+  'publicityWorkingDays',
 ];
 
 /** The round settings stored as JSON (arrays and objects). */
@@ -124,6 +125,7 @@ export const ROUND_SETTING_DEFAULTS = {
   minAcceptanceReviews: 3,
   prizeCaps: {},
   recommendableGrades: ['first'],
+  publicityWorkingDays: 5,
 };
 
 /** The round settings an amendment may still change once the round has opened: its deadlines. */

@@ -31,7 +31,7 @@ export const STORED_ROWS_SQL: Record<AuditedTable, string> = {
       final_acceptance_date AS finalAcceptanceDate, acceptance_opens_on AS acceptanceOpensOn, funding_first AS fundingFirst, funding_second AS fundingSecond, funding_third AS fundingThird,
       funding_qualified AS fundingQualified, min_reviews AS minReviews, score_min AS scoreMin, score_max AS scoreMax, require_signed_letter AS requireSignedLetter,
       conflict_scope AS conflictScope, contacts, acceptance_criteria AS acceptanceCriteria, min_acceptance_reviews AS minAcceptanceReviews,
-      prize_caps AS prizeCaps, recommendable_grades AS recommendableGrades, state, context, machine_id AS machineId, machine_version AS machineVersion, project_machine_version AS projectMachineVersion, version,
+      prize_caps AS prizeCaps, recommendable_grades AS recommendableGrades, publicity_working_days AS publicityWorkingDays, state, context, machine_id AS machineId, machine_version AS machineVersion, project_machine_version AS projectMachineVersion, version,
       created_at AS createdAt, updated_at AS updatedAt
     FROM rounds ORDER BY id`,
   projects: `SELECT id, round_id AS roundId, unit_id AS unitId, category, direction, title, letter, state, context, machine_id AS machineId,

@@ -118,6 +118,12 @@ export const rounds = sqliteTable(
       .$type<Grade[]>()
       .notNull()
       .default(sql`'["first"]'`),
+    /**
+     * round@2: the publicity period (公示) of the proposed list, in working days (Asia/Shanghai, the
+     * calendar's holidays and adjusted working days), counted from the day after the committee
+     * concludes its decisions; 0: the period ends the moment it begins.
+     */
+    publicityWorkingDays: integer().notNull().default(5),
     /** The round machine's state, beside its persisted context (as for projects). */
     state: text().notNull().default('open'),
     context: text({ mode: 'json' })

@@ -30,9 +30,14 @@ export type Settings = Pick<
   | 'minAcceptanceReviews'
   | 'prizeCaps'
   | 'recommendableGrades'
+  | 'publicityWorkingDays'
 > & { contacts: RoundContactInput[] };
 
 export type SettingName = keyof Settings;
+
+/** The longest publicity period a round may set, in working days; the default is DEFAULT_PUBLICITY_WORKING_DAYS. */
+export const MAX_PUBLICITY_WORKING_DAYS = 30;
+export const DEFAULT_PUBLICITY_WORKING_DAYS = 5;
 
 /** The settings an amendment may still change once the round has opened: the replay's own list. */
 export const DEADLINES = ROUND_DEADLINES as readonly SettingName[];
@@ -60,6 +65,7 @@ export const SETTING_COLUMNS: Record<SettingName, string> = {
   minAcceptanceReviews: 'min_acceptance_reviews',
   prizeCaps: 'prize_caps',
   recommendableGrades: 'recommendable_grades',
+  publicityWorkingDays: 'publicity_working_days',
 };
 
 export function settingsOf(row: RoundRow): Settings {
@@ -85,6 +91,7 @@ export function settingsOf(row: RoundRow): Settings {
     minAcceptanceReviews: row.minAcceptanceReviews,
     prizeCaps: row.prizeCaps,
     recommendableGrades: row.recommendableGrades,
+    publicityWorkingDays: row.publicityWorkingDays,
   };
 }
 
@@ -115,6 +122,7 @@ export function requestedSettings(input: AmendRoundInput): Partial<Settings> {
   set('minAcceptanceReviews', input.minAcceptanceReviews);
   set('prizeCaps', input.prizeCaps);
   set('recommendableGrades', input.recommendableGrades);
+  set('publicityWorkingDays', input.publicityWorkingDays);
   return out;
 }
 
@@ -141,7 +149,7 @@ const refuse = (field: string, zh: string, en: string) => new Problem('unprocess
  * submissionDeadline ≤ revisionDeadline ≤ finalAcceptanceDate (and submission ≤ final acceptance);
  * acceptanceOpensOn, when set, within submissionDeadline ≤ acceptanceOpensOn ≤ finalAcceptanceDate;
  * funding first ≥ second ≥ third ≥ qualified ≥ 0; 0 ≤ scoreMin < scoreMax ≤ 1000; minReviews ≥ 1;
- * each contact's phone a phone number. The document number's uniqueness per year is the service's.
+ * each contact's phone a phone number; 0 ≤ publicityWorkingDays ≤ 30. The document number's uniqueness per year is the service's.
  */
 export function checkSettings(s: Settings): void {
   for (const field of DEADLINES) {
@@ -181,6 +189,9 @@ export function checkSettings(s: Settings): void {
   if (s.scoreMax <= s.scoreMin) throw refuse('scoreScale', '评分上限须大于下限', 'scoreScale.max must exceed scoreScale.min');
   if (s.scoreMax > 1000) throw refuse('scoreScale', '评分上限不能超过 1000', 'scoreScale.max exceeds 1000');
   if (!Number.isInteger(s.minReviews) || s.minReviews < 1) throw refuse('minReviews', '最少评审份数至少为 1', 'minReviews must be at least 1');
+  if (!Number.isInteger(s.publicityWorkingDays) || s.publicityWorkingDays < 0 || s.publicityWorkingDays > MAX_PUBLICITY_WORKING_DAYS) {
+    throw refuse('publicityWorkingDays', `公示期须为 0 至 ${MAX_PUBLICITY_WORKING_DAYS} 个工作日`, `publicityWorkingDays must be 0 to ${MAX_PUBLICITY_WORKING_DAYS} working days`);
+  }
   if (s.contacts.length > 5) throw refuse('contacts', '联系人至多 5 位', 'at most 5 contacts');
   checkAcceptanceSettings(s);
 }

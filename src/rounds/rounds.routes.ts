@@ -117,17 +117,22 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
   app.post(
     '/rounds/:id/events',
     {
-      config: { roles: ['org_dept', 'committee'], subject: { kind: 'round', param: 'id' }, eventField: 'type' },
+      // Every role of the institution may reach a round event (round@2: anyone may lodge an objection); the machine answers who may fire which.
+      config: { roles: ['org_dept', 'committee', 'applicant', 'reviewer', 'auditor'], subject: { kind: 'round', param: 'id' }, eventField: 'type' },
       schema: {
         operationId: 'fireRoundEvent',
         tags: ['rounds'],
         summary: '触发批次事件 / Fire a round event',
         description: [
-          '批次的生命周期：开放申报 → 申报截止 → 评审中 → 党委已研究决定 → 立项名单已公布、实施中 → 结项验收 → 已结束。',
+          '批次的生命周期（round@1）：开放申报 → 申报截止 → 评审中 → 党委已研究决定 → 立项名单已公布、实施中 → 结项验收 → 已结束。',
           '`CLOSE_SUBMISSIONS`（组织部，申报截止日过后）、`START_REVIEW`（组织部，已申报项目均已初审）、`CONCLUDE_DECISIONS`（党委，所有项目已决定）、',
           '`PUBLISH_LIST`（组织部，带党委文件字号与日期；**在同一事务中为每个党委批准的项目触发 START**，每个启动各有一条日志）、',
           '`OPEN_ACCEPTANCE`（组织部）、`CLOSE_ROUND`（组织部，所有项目已结项或已决定）。每个事件写一条批次日志（machine.id 为 round），',
           '与项目日志在同一条哈希链中。非法事件 409、条件不满足 422、角色不符 403，均不写入任何内容。',
+          'round@2（第二版规则）中，党委研究决定完毕后进入公示（in_publicity）：`CONCLUDE_DECISIONS` 按批次的公示期（工作日）与工作日历记下公示的开始与结束；',
+          '公示期内本单位任何人员可 `LODGE_OBJECTION`（写明理由，可针对党委研究决定的某个项目），组织部 `HANDLE_OBJECTION` 记录处理；',
+          '`PUBLISH_LIST` 须公示期已结束（422 `publicity_not_over`）、异议均已处理（422 `objections_open`）并附已上传到批次的签章名单文件 `document`',
+          '（422 `document_required`、`unknown_document`），其 SHA-256 记入日志。各角色均可调用本接口，由状态机决定谁可触发哪个事件（403）。',
           '',
           'The round’s lifecycle: open → submissions_closed → under_review → decided → in_execution (approved list published) → under_acceptance → closed.',
           '`CLOSE_SUBMISSIONS` (org_dept, after the submission deadline), `START_REVIEW` (org_dept, every submission preliminarily checked),',
@@ -135,6 +140,11 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
           '**fires START for every committee-approved project of the round in the same transaction**, each start its own log entry),',
           '`OPEN_ACCEPTANCE` (org_dept), `CLOSE_ROUND` (org_dept, every project concluded). Each event writes one log entry with machine id `round`,',
           'in the same hash chain as the projects’ entries. An illegal event answers 409, a failed condition 422, a wrong role 403; none writes anything.',
+          'Under round@2 (the second edition of the rules) the committee’s conclusion opens the publicity period (in_publicity): `CONCLUDE_DECISIONS` records its',
+          'start and its end from the round’s publicityWorkingDays and the working-day calendar; during it anyone of the institution may `LODGE_OBJECTION` (with a',
+          'reason, optionally about a project the committee decided on) and org_dept records each one’s handling with `HANDLE_OBJECTION`; `PUBLISH_LIST` needs the',
+          'period over (422 `publicity_not_over`), every objection handled (422 `objections_open`) and the signed list document uploaded to the round as `document`',
+          '(422 `document_required`, `unknown_document`), whose SHA-256 goes into the log. Every role may call this route; the machine decides who fires which event (403).',
           'If-Match (the round’s ETag) makes the event conditional (412 when the round moved); an Idempotency-Key makes a retry safe:',
           'the same key and body replay the first answer (`Idempotent-Replayed: true`), the same key with another body is refused (422).',
         ].join('\n'),

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { ROUND_EVENT_TYPES, ROUND_STATES } from '../../machines/round.types.js';
+import { OBJECTION_OUTCOMES, ROUND_EVENT_TYPES, ROUND_STATES } from '../../machines/round.types.js';
 import { EXAMPLE } from '../http/examples.js';
 import { CalendarDate, Id, LabelSchema, Timestamp, ref, withExamples, type Example } from '../http/schemas.js';
 import { MachineRef, TransitionSchema } from '../projects/projects.schemas.js';
@@ -8,7 +8,7 @@ import { ROUND_EVENT_SCHEMAS } from '../../machines/round.events.js';
 export const RoundStateSchema = Type.Enum(ROUND_STATES, {
   description:
     '批次状态 / Round state: open 开放申报, submissions_closed 申报截止, under_review 评审中, decided 党委已研究决定, ' +
-    'in_execution 立项名单已公布、实施中, under_acceptance 结项验收, closed 已结束',
+    'in_publicity 拟立项名单公示中 (round@2), in_execution 立项名单已公布、实施中, under_acceptance 结项验收, grades_confirmed 结项等级已确认 (round@2), closed 已结束',
 });
 export const RoundEventTypeSchema = Type.Enum(ROUND_EVENT_TYPES, { description: '批次事件 / Round event' });
 
@@ -16,9 +16,49 @@ const PublicationSchema = Type.Object(
   {
     documentNumber: Type.String({ minLength: 1, description: '党委文件字号 / The committee document’s number', examples: ['党委〔2023〕12号'] }),
     publishedOn: { ...CalendarDate, description: '发文日期 / Date of the document', examples: ['2023-05-10'] },
+    document: Type.Optional(
+      Type.Object(
+        {
+          fileId: Id('签章名单文件标识 / The signed list document’s file id', EXAMPLE.fileId),
+          sha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: '文件的 SHA-256，记入日志 / The file’s SHA-256, as logged', examples: ['ab'.repeat(32)] }),
+        },
+        { additionalProperties: false, description: 'round@2：公布时所附签章的立项名单文件（PDF）/ round@2: the signed list document (PDF) the publication carries' },
+      ),
+    ),
   },
   { additionalProperties: false, description: '已公布的立项名单 / The published approved list' },
 );
+
+export const PublicitySchema = Type.Object(
+  {
+    startedAt: { ...Timestamp, description: '公示开始（党委研究决定完毕）的时间 / When the publicity began: the committee concluded its decisions' },
+    endsAt: {
+      ...Timestamp,
+      description:
+        '公示结束时间（不含）：自开始之日的次日起第 N 个工作日结束时（北京时间午夜）；N 为 0 时即开始时间 / Exclusive end: Asia/Shanghai midnight after the N-th working day after the start’s day; N = 0: the start itself',
+    },
+    workingDays: Type.Integer({ minimum: 0, maximum: 30, description: '公示期（工作日）/ The period in working days', examples: [5] }),
+  },
+  { additionalProperties: false, description: 'round@2：拟立项名单的公示期 / round@2: the proposed list’s publicity period (公示)' },
+);
+
+const ObjectionCountsSchema = Type.Object(
+  {
+    open: Type.Integer({ minimum: 0, description: '未处理的异议数 / Objections not handled yet', examples: [1] }),
+    handled: Type.Integer({ minimum: 0, description: '已处理的异议数 / Objections handled', examples: [2] }),
+  },
+  { additionalProperties: false, description: '公示期异议数（round@1 均为 0）/ The objections lodged during publicity (0 and 0 under round@1)' },
+);
+
+const PublicityWorkingDays = (description: string) =>
+  Type.Integer({
+    minimum: 0,
+    maximum: 30,
+    description:
+      `${description}：拟立项名单公示的工作日数（北京时间，节假日与调休按工作日历），自党委研究决定完毕之日的次日起算；0 为不设公示期（开始即结束）；仅 round@2 批次使用 / ` +
+      'The proposed list’s publicity period in working days (Asia/Shanghai, holidays and adjusted working days from the calendar), counted from the day after the committee concludes; 0: no period (it ends as it begins); used by round@2 rounds',
+    examples: [5],
+  });
 
 const Yuan = (example: number) => Type.Integer({ minimum: 0, maximum: 100_000_000, description: '元（人民币，整数）/ Whole yuan (CNY)', examples: [example] });
 
@@ -145,6 +185,7 @@ export const RoundSchema = Type.Object(
     minAcceptanceReviews: MinAcceptanceReviews,
     prizeCaps: PrizeCaps,
     recommendableGrades: RecommendableGrades,
+    publicityWorkingDays: PublicityWorkingDays('公示期 / Publicity period'),
     state: RoundStateSchema,
     stateLabel: ref(LabelSchema),
     version: Type.Integer({
@@ -153,6 +194,10 @@ export const RoundSchema = Type.Object(
       examples: [1],
     }),
     publication: Type.Union([PublicationSchema, Type.Null()], { description: '立项名单公布前为 null / null until the approved list is published' }),
+    publicity: Type.Union([PublicitySchema, Type.Null()], {
+      description: 'round@2：党委研究决定完毕后的公示期；此前及 round@1 为 null / round@2: the publicity period once the committee concluded; null before and under round@1',
+    }),
+    objections: ObjectionCountsSchema,
     machine: MachineRef,
     projectMachine: {
       ...MachineRef,
@@ -194,6 +239,7 @@ const ROUND_SETTINGS_EXAMPLE = {
   minAcceptanceReviews: 3,
   prizeCaps: { first: 2 },
   recommendableGrades: ['first' as const],
+  publicityWorkingDays: 5,
 };
 
 export const ROUND_EXAMPLE: Round = {
@@ -205,6 +251,8 @@ export const ROUND_EXAMPLE: Round = {
   stateLabel: { zh: '开放申报', en: 'Open for submissions' },
   version: 1,
   publication: null,
+  publicity: null,
+  objections: { open: 0, handled: 0 },
   createdAt: EXAMPLE.createdAt,
   updatedAt: null,
 };
@@ -248,6 +296,7 @@ export const CreateRoundBody = withExamples(
       minAcceptanceReviews: Type.Optional({ ...MinAcceptanceReviews, default: 3 }),
       prizeCaps: Type.Optional(PrizeCaps),
       recommendableGrades: Type.Optional(RecommendableGrades),
+      publicityWorkingDays: Type.Optional({ ...PublicityWorkingDays('公示期，默认 5 / Publicity period, default 5'), default: 5 }),
     },
     { additionalProperties: false },
   ),
@@ -291,6 +340,7 @@ export const AmendRoundBody = withExamples(
       minAcceptanceReviews: Type.Optional(fixedOnceOpened(MinAcceptanceReviews)),
       prizeCaps: Type.Optional(fixedOnceOpened(PrizeCaps)),
       recommendableGrades: Type.Optional(fixedOnceOpened(RecommendableGrades)),
+      publicityWorkingDays: Type.Optional(PublicityWorkingDays('公示期；批次开始后不能修改 / Publicity period; fixed once the round has opened')),
       reason: Type.Optional(
         Type.String({
           minLength: 1,
@@ -316,8 +366,51 @@ export type AmendRoundInput = Static<typeof AmendRoundBody>;
 export const RoundEventBody = withExamples(Type.Union([...ROUND_EVENT_SCHEMAS], { description: '批次事件，按 `type` 区分 / A round event, told apart by `type`' }), {
   closeSubmissions: { summary: '截止申报 / Close submissions', value: { type: 'CLOSE_SUBMISSIONS' } },
   publish: { summary: '公布立项名单 / Publish the approved list', value: { type: 'PUBLISH_LIST', documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' } },
+  publishWithDocument: {
+    summary: '公布立项名单并附签章文件（round@2）/ Publish with the signed list document (round@2)',
+    value: { type: 'PUBLISH_LIST', documentNumber: '党委〔2024〕12号', publishedOn: '2024-05-14', document: EXAMPLE.fileId },
+  },
+  lodgeObjection: {
+    summary: '提出异议（round@2 公示期）/ Lodge an objection (round@2, publicity)',
+    value: { type: 'LODGE_OBJECTION', projectId: EXAMPLE.projectId, reason: '该项目内容与本单位常规组织生活重复' },
+  },
+  handleObjection: {
+    summary: '处理异议（组织部）/ Handle an objection (org_dept)',
+    value: { type: 'HANDLE_OBJECTION', objectionNumber: 1, outcome: 'dismissed', response: '经核实，该项目与常规组织生活内容不同，异议不成立' },
+  },
 });
 export type RoundEventInput = Static<typeof RoundEventBody>;
+
+/** An objection as the round's context records it (user ids, no names). */
+const RecordedObjectionSchema = Type.Object(
+  {
+    number: Type.Integer({ minimum: 1, description: '异议编号 / The objection’s number', examples: [1] }),
+    projectId: Type.Union([Id('项目标识 / Project id', EXAMPLE.projectId), Type.Null()], { description: '针对的项目；null 为整个名单 / The project; null: the whole list' }),
+    reason: Type.String({ minLength: 1, description: '异议理由 / The reason', examples: ['该项目内容与本单位常规组织生活重复'] }),
+    lodgedBy: Id('提出人 / Who lodged it', EXAMPLE.applicantId),
+    lodgedAt: Timestamp,
+    handling: Type.Union(
+      [
+        Type.Object(
+          {
+            outcome: Type.Enum(OBJECTION_OUTCOMES, { description: 'upheld 成立 / dismissed 不成立', examples: ['dismissed'] }),
+            response: Type.String({ minLength: 1, description: '处理意见 / How it was handled', examples: ['异议不成立'] }),
+            by: Id('处理人 / Who handled it', EXAMPLE.orgDeptId),
+            at: Timestamp,
+          },
+          { additionalProperties: false },
+        ),
+        Type.Null(),
+      ],
+      { description: '处理；未处理为 null / The handling; null while open' },
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'round@2：LODGE_OBJECTION 或 HANDLE_OBJECTION 记录的异议；其他事件无此项 / round@2: the objection LODGE_OBJECTION or HANDLE_OBJECTION recorded; absent for other events',
+  },
+);
 
 export const RoundEventResultSchema = Type.Object(
   {
@@ -331,6 +424,7 @@ export const RoundEventResultSchema = Type.Object(
         'CONFIRM_GRADES 按组织部建议为每个结项验收中的项目写下的 GRADE 或 FAIL 日志条目（round@2），其余事件为空 / ' +
         'The GRADE or FAIL entries CONFIRM_GRADES wrote, one per project under final acceptance, carrying out org_dept’s proposals (round@2); empty for other events',
     }),
+    objection: Type.Optional(RecordedObjectionSchema),
   },
   { $id: 'RoundEventResult', additionalProperties: false, description: '批次事件之后的批次与日志条目 / The round after the event, and the log entries written' },
 );

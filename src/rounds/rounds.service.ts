@@ -18,8 +18,20 @@ import { appendRecord, contextSha256, roundSettings, type Act } from '../workflo
 import { requestHash, runStep, type StepReply, type Subjects, type WorkflowStores } from '../workflow/step.js';
 import type { RoundsRepository } from './rounds.repository.js';
 import type { AmendRoundInput, CreateRoundInput, Round } from './rounds.schemas.js';
-import { changesBetween, checkSettings, DEADLINES, requestedSettings, SETTING_COLUMNS, settingsOf, type Settings, type SettingName } from './round-settings.js';
+import {
+  changesBetween,
+  checkSettings,
+  DEADLINES,
+  DEFAULT_PUBLICITY_WORKING_DAYS,
+  requestedSettings,
+  SETTING_COLUMNS,
+  settingsOf,
+  type Settings,
+  type SettingName,
+} from './round-settings.js';
 import { ExtensionsRepository } from '../extensions/extensions.repository.js';
+import { objectionOf, PublicityRepository, publicityFacts, publicityLogged, type PublicitySources } from './publicity.js';
+import type { Objection } from '../../machines/round.types.js';
 
 /** A round state's label from the definition that has it: round@2's own states (公示, grades confirmed) are not round@1's. */
 const roundStateLabelOf = (state: RoundState) => (ROUND_1_STATES.includes(state) ? roundLifecycle : roundLifecycleV2).stateLabel(state);
@@ -43,16 +55,26 @@ export const toRound = (row: RoundRow, allowedEvents?: Round['allowedEvents']): 
   minAcceptanceReviews: row.minAcceptanceReviews,
   prizeCaps: row.prizeCaps,
   recommendableGrades: row.recommendableGrades,
+  publicityWorkingDays: row.publicityWorkingDays,
   state: row.state as RoundState,
   stateLabel: roundStateLabelOf(row.state as RoundState),
   version: row.version,
   publication: row.context.publication ?? null,
+  publicity: row.context.publicity ?? null,
+  objections: objectionCounts(row.context),
   machine: { id: row.machineId, version: row.machineVersion },
   projectMachine: { id: 'project', version: row.projectMachineVersion },
   ...(allowedEvents ? { allowedEvents } : {}),
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,
 });
+
+/** How many of the round's objections are open and how many handled (none under round@1). */
+function objectionCounts(context: RoundContext): { open: number; handled: number } {
+  const objections = context.objections ?? [];
+  const open = objections.filter((o) => o.handling === null).length;
+  return { open, handled: objections.length - open };
+}
 
 export interface RoundEventResult {
   round: Round;
@@ -61,10 +83,13 @@ export interface RoundEventResult {
   started: TransitionView[];
   /** The GRADE and FAIL entries written with CONFIRM_GRADES, one per project under final acceptance; empty otherwise. */
   graded: TransitionView[];
+  /** round@2: the objection LODGE_OBJECTION or HANDLE_OBJECTION recorded, as the round holds it. */
+  objection?: Objection;
 }
 
 export class RoundsService {
   private readonly extensions: ExtensionsRepository;
+  readonly publicityRepository: PublicityRepository;
   /** Rounds as the workflow step sees them. */
   private readonly subjects: Subjects<RoundRow, RoundCommand, RoundFactsForMachine>;
 
@@ -76,8 +101,11 @@ export class RoundsService {
     private readonly repository: RoundsRepository,
     private readonly projectsRepository: ProjectsRepository,
     private readonly workflow: WorkflowStores,
+    /** 公示's calendar and the round's signed list documents (round@2). */
+    private readonly publicity: PublicitySources,
   ) {
     this.extensions = new ExtensionsRepository(db);
+    this.publicityRepository = new PublicityRepository(db);
     this.subjects = {
       kind: 'round',
       noun: { zh: '批次', en: 'round' },
@@ -86,9 +114,9 @@ export class RoundsService {
       visible: () => true,
       notFound: (id) => new Problem('not-found', `批次不存在 / Round ${id} not found`),
       facts: (row, now) => this.facts(row, now),
-      loggedPayload: (command) => {
+      loggedPayload: (command, _facts, next) => {
         const { type: _type, ...payload } = command;
-        return payload;
+        return { ...payload, ...publicityLogged(command, next.context as RoundContext) };
       },
       write: (row, next, at) => {
         const updated: RoundRow = {
@@ -136,6 +164,7 @@ export class RoundsService {
       minAcceptanceReviews: input.minAcceptanceReviews ?? 3,
       prizeCaps: input.prizeCaps ?? {},
       recommendableGrades: input.recommendableGrades ?? ['first'],
+      publicityWorkingDays: input.publicityWorkingDays ?? DEFAULT_PUBLICITY_WORKING_DAYS,
     };
     checkSettings(settings);
     return this.committer.run(() => {
@@ -307,11 +336,13 @@ export class RoundsService {
         { principal, subjectId: id, command, expectedVersion: options.expectedVersion, requestId: options.requestId, now, idempotencyKey: key, requestHash: hash },
         {
           reply: ({ row, entry, snapshot, lifecycle, followUps }) => {
+            const objection = objectionOf(command, row.context);
             const result: RoundEventResult = {
               round: toRound(row, lifecycle.allowedEvents(snapshot, actorOf(principal), this.facts(row, now)) as Round['allowedEvents']),
               transition: toTransitionView(entry, principal),
               started: followUps.filter((e) => e.event === 'START').map((e) => toTransitionView(e, principal)),
               graded: followUps.filter((e) => e.event === 'GRADE' || e.event === 'FAIL').map((e) => toTransitionView(e, principal)),
+              ...(objection ? { objection } : {}),
             };
             return JSON.stringify(result);
           },
@@ -328,6 +359,7 @@ export class RoundsService {
       submissionClosesAt: Math.max(endOfShanghaiDay(row.submissionDeadline), ...this.extensions.ofRound(row.id).map((e) => endOfShanghaiDay(e.submissionDeadline))),
       projectsByState: this.projectsRepository.projectsByState(row.id),
       ...(row.machineVersion >= 2 ? this.acceptanceFacts(row) : {}),
+      ...publicityFacts(row, now, this.publicity, this.publicityRepository),
     };
   }
 

@@ -521,11 +521,15 @@ export interface paths {
         put?: never;
         /**
          * 触发批次事件 / Fire a round event
-         * @description 批次的生命周期：开放申报 → 申报截止 → 评审中 → 党委已研究决定 → 立项名单已公布、实施中 → 结项验收 → 已结束。
+         * @description 批次的生命周期（round@1）：开放申报 → 申报截止 → 评审中 → 党委已研究决定 → 立项名单已公布、实施中 → 结项验收 → 已结束。
          *     `CLOSE_SUBMISSIONS`（组织部，申报截止日过后）、`START_REVIEW`（组织部，已申报项目均已初审）、`CONCLUDE_DECISIONS`（党委，所有项目已决定）、
          *     `PUBLISH_LIST`（组织部，带党委文件字号与日期；**在同一事务中为每个党委批准的项目触发 START**，每个启动各有一条日志）、
          *     `OPEN_ACCEPTANCE`（组织部）、`CLOSE_ROUND`（组织部，所有项目已结项或已决定）。每个事件写一条批次日志（machine.id 为 round），
          *     与项目日志在同一条哈希链中。非法事件 409、条件不满足 422、角色不符 403，均不写入任何内容。
+         *     round@2（第二版规则）中，党委研究决定完毕后进入公示（in_publicity）：`CONCLUDE_DECISIONS` 按批次的公示期（工作日）与工作日历记下公示的开始与结束；
+         *     公示期内本单位任何人员可 `LODGE_OBJECTION`（写明理由，可针对党委研究决定的某个项目），组织部 `HANDLE_OBJECTION` 记录处理；
+         *     `PUBLISH_LIST` 须公示期已结束（422 `publicity_not_over`）、异议均已处理（422 `objections_open`）并附已上传到批次的签章名单文件 `document`
+         *     （422 `document_required`、`unknown_document`），其 SHA-256 记入日志。各角色均可调用本接口，由状态机决定谁可触发哪个事件（403）。
          *
          *     The round’s lifecycle: open → submissions_closed → under_review → decided → in_execution (approved list published) → under_acceptance → closed.
          *     `CLOSE_SUBMISSIONS` (org_dept, after the submission deadline), `START_REVIEW` (org_dept, every submission preliminarily checked),
@@ -533,10 +537,15 @@ export interface paths {
          *     **fires START for every committee-approved project of the round in the same transaction**, each start its own log entry),
          *     `OPEN_ACCEPTANCE` (org_dept), `CLOSE_ROUND` (org_dept, every project concluded). Each event writes one log entry with machine id `round`,
          *     in the same hash chain as the projects’ entries. An illegal event answers 409, a failed condition 422, a wrong role 403; none writes anything.
+         *     Under round@2 (the second edition of the rules) the committee’s conclusion opens the publicity period (in_publicity): `CONCLUDE_DECISIONS` records its
+         *     start and its end from the round’s publicityWorkingDays and the working-day calendar; during it anyone of the institution may `LODGE_OBJECTION` (with a
+         *     reason, optionally about a project the committee decided on) and org_dept records each one’s handling with `HANDLE_OBJECTION`; `PUBLISH_LIST` needs the
+         *     period over (422 `publicity_not_over`), every objection handled (422 `objections_open`) and the signed list document uploaded to the round as `document`
+         *     (422 `document_required`, `unknown_document`), whose SHA-256 goes into the log. Every role may call this route; the machine decides who fires which event (403).
          *     If-Match (the round’s ETag) makes the event conditional (412 when the round moved); an Idempotency-Key makes a retry safe:
          *     the same key and body replay the first answer (`Idempotent-Replayed: true`), the same key with another body is refused (422).
          *
-         *     可调用角色 / Roles: `org_dept`, `committee`.
+         *     可调用角色 / Roles: `org_dept`, `committee`, `applicant`, `reviewer`, `auditor`.
          */
         post: operations["fireRoundEvent"];
         delete?: never;
@@ -562,6 +571,101 @@ export interface paths {
         get: operations["listRoundTransitions"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/proposed-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 公示中的拟立项名单 / The proposed list in publicity
+         * @description 批次处于公示期（in_publicity，round@2）时，任何已认证用户均可查阅拟立项名单：党委批准立项的项目（含公示期内改变决定的结果）的名称、申报单位、类别与方向，
+         *     不含评分与评审人；以及公示期（开始、结束、工作日数、是否已结束）与提出异议的方式。公示期结束后、名单公布前仍可查阅。
+         *     批次不在公示期 409 `not_in_publicity`（含批次状态）。
+         *
+         *     While the round is in publicity (in_publicity, round@2) every authenticated user reads the proposed list: the committee-approved projects (reversals
+         *     applied) with title, unit, category and direction, no scores and no reviewers; the period (start, exclusive end, working days, whether it is over)
+         *     and how to object. Still readable after the period ended until the list is published. 409 `not_in_publicity` (with the round’s state) otherwise.
+         *
+         *     任何已认证用户 / Any authenticated user.
+         */
+        get: operations["getProposedList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 公示期异议 / The round’s objections
+         * @description 组织部、党委与审计人员看到全部异议及提出人；其他用户只看到自己提出的。按提出顺序；round@1 批次没有异议。
+         *
+         *     org_dept, the committee and auditors read every objection with who lodged it; anyone else reads only their own. In the order lodged; a round@1 round has none.
+         *
+         *     任何已认证用户 / Any authenticated user.
+         */
+        get: operations["listObjections"];
+        put?: never;
+        /**
+         * 提出异议 / Lodge an objection
+         * @description 公示期内（批次 in_publicity 且未过公示结束时间）本单位任何人员对名单或其中一个项目提出异议，须写明理由；即批次事件 LODGE_OBJECTION，
+         *     与 POST /rounds/{id}/events 同一流程、写一条批次日志（载明异议编号）。所针对的项目须为本批次经党委研究决定的项目（批准或党委不予立项），
+         *     否则 422 `project_not_on_list`；理由为空 422 `reason_required`；公示期已过 422 `publicity_over`；批次不在公示期 409；管理员 403。
+         *     If-Match 与 Idempotency-Key 同批次事件。
+         *
+         *     During the publicity period (the round in_publicity, before the period’s end) anyone of the institution objects to the list or to one of its projects,
+         *     with a reason: the round event LODGE_OBJECTION through the same step as POST /rounds/{id}/events, one round log entry naming the objection’s number.
+         *     The project must be one the committee decided on in this round (approved, or rejected by the committee): 422 `project_not_on_list` otherwise;
+         *     a blank reason 422 `reason_required`; after the period 422 `publicity_over`; outside publicity 409; the administrator 403.
+         *     If-Match and Idempotency-Key as for round events. Answers 201 with the objection.
+         *
+         *     可调用角色 / Roles: `applicant`, `reviewer`, `org_dept`, `committee`, `auditor`.
+         */
+        post: operations["lodgeObjection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/objections/{number}/handling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 处理异议 / Record how an objection was handled
+         * @description 组织部记录一项异议的处理结果（upheld 成立 / dismissed 不成立）与处理意见；即批次事件 HANDLE_OBJECTION，写一条批次日志。公示期结束后仍可处理；
+         *     每项异议只处理一次（再次 422 `objection_already_handled`），编号不存在 422 `objection_not_found`，处理意见为空 422 `response_required`。
+         *     异议成立需改变立项决定的，由党委在公示期内对项目执行 REVERSE_DECISION。
+         *
+         *     org_dept records an objection’s outcome (upheld or dismissed) and its response: the round event HANDLE_OBJECTION, one round log entry. It may come
+         *     after the period has ended; each objection is handled once (422 `objection_already_handled`), an unknown number is 422 `objection_not_found`, a
+         *     blank response 422 `response_required`. Where an upheld objection changes a decision, the committee fires REVERSE_DECISION on the project during the period.
+         *
+         *     可调用角色 / Roles: `org_dept`.
+         */
+        post: operations["handleObjection"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2061,7 +2165,12 @@ export interface components {
              */
             recommendableGrades: ("first" | "second" | "third" | "qualified")[];
             /**
-             * @description 批次状态 / Round state: open 开放申报, submissions_closed 申报截止, under_review 评审中, decided 党委已研究决定, in_execution 立项名单已公布、实施中, under_acceptance 结项验收, closed 已结束
+             * @description 公示期 / Publicity period：拟立项名单公示的工作日数（北京时间，节假日与调休按工作日历），自党委研究决定完毕之日的次日起算；0 为不设公示期（开始即结束）；仅 round@2 批次使用 / The proposed list’s publicity period in working days (Asia/Shanghai, holidays and adjusted working days from the calendar), counted from the day after the committee concludes; 0: no period (it ends as it begins); used by round@2 rounds
+             * @example 5
+             */
+            publicityWorkingDays: number;
+            /**
+             * @description 批次状态 / Round state: open 开放申报, submissions_closed 申报截止, under_review 评审中, decided 党委已研究决定, in_publicity 拟立项名单公示中 (round@2), in_execution 立项名单已公布、实施中, under_acceptance 结项验收, grades_confirmed 结项等级已确认 (round@2), closed 已结束
              * @enum {unknown}
              */
             state: "open" | "submissions_closed" | "under_review" | "decided" | "in_publicity" | "in_execution" | "under_acceptance" | "grades_confirmed" | "closed";
@@ -2084,7 +2193,53 @@ export interface components {
                  * @example 2023-05-10
                  */
                 publishedOn: string;
+                /** @description round@2：公布时所附签章的立项名单文件（PDF）/ round@2: the signed list document (PDF) the publication carries */
+                document?: {
+                    /**
+                     * @description 签章名单文件标识 / The signed list document’s file id
+                     * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e08
+                     */
+                    fileId: string;
+                    /**
+                     * @description 文件的 SHA-256，记入日志 / The file’s SHA-256, as logged
+                     * @example abababababababababababababababababababababababababababababababab
+                     */
+                    sha256: string;
+                };
             } | null;
+            /** @description round@2：党委研究决定完毕后的公示期；此前及 round@1 为 null / round@2: the publicity period once the committee concluded; null before and under round@1 */
+            publicity: {
+                /**
+                 * Format: date-time
+                 * @description 公示开始（党委研究决定完毕）的时间 / When the publicity began: the committee concluded its decisions
+                 * @example 2023-03-01T02:00:00.000Z
+                 */
+                startedAt: string;
+                /**
+                 * Format: date-time
+                 * @description 公示结束时间（不含）：自开始之日的次日起第 N 个工作日结束时（北京时间午夜）；N 为 0 时即开始时间 / Exclusive end: Asia/Shanghai midnight after the N-th working day after the start’s day; N = 0: the start itself
+                 * @example 2023-03-01T02:00:00.000Z
+                 */
+                endsAt: string;
+                /**
+                 * @description 公示期（工作日）/ The period in working days
+                 * @example 5
+                 */
+                workingDays: number;
+            } | null;
+            /** @description 公示期异议数（round@1 均为 0）/ The objections lodged during publicity (0 and 0 under round@1) */
+            objections: {
+                /**
+                 * @description 未处理的异议数 / Objections not handled yet
+                 * @example 1
+                 */
+                open: number;
+                /**
+                 * @description 已处理的异议数 / Objections handled
+                 * @example 2
+                 */
+                handled: number;
+            };
             /** @description 决定此状态的状态机及其版本 / The machine (and version) that decided the state */
             machine: {
                 /**
@@ -2765,6 +2920,57 @@ export interface components {
             started: components["schemas"]["Transition"][];
             /** @description CONFIRM_GRADES 按组织部建议为每个结项验收中的项目写下的 GRADE 或 FAIL 日志条目（round@2），其余事件为空 / The GRADE or FAIL entries CONFIRM_GRADES wrote, one per project under final acceptance, carrying out org_dept’s proposals (round@2); empty for other events */
             graded: components["schemas"]["Transition"][];
+            /** @description round@2：LODGE_OBJECTION 或 HANDLE_OBJECTION 记录的异议；其他事件无此项 / round@2: the objection LODGE_OBJECTION or HANDLE_OBJECTION recorded; absent for other events */
+            objection?: {
+                /**
+                 * @description 异议编号 / The objection’s number
+                 * @example 1
+                 */
+                number: number;
+                /** @description 针对的项目；null 为整个名单 / The project; null: the whole list */
+                projectId: string | null;
+                /**
+                 * @description 异议理由 / The reason
+                 * @example 该项目内容与本单位常规组织生活重复
+                 */
+                reason: string;
+                /**
+                 * @description 提出人 / Who lodged it
+                 * @example 01870d4f-3100-7d20-b3f4-1a2b3c4d5e04
+                 */
+                lodgedBy: string;
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                 * @example 2023-03-01T02:00:00.000Z
+                 */
+                lodgedAt: string;
+                /** @description 处理；未处理为 null / The handling; null while open */
+                handling: {
+                    /**
+                     * @description upheld 成立 / dismissed 不成立
+                     * @example dismissed
+                     * @enum {unknown}
+                     */
+                    outcome: "upheld" | "dismissed";
+                    /**
+                     * @description 处理意见 / How it was handled
+                     * @example 异议不成立
+                     */
+                    response: string;
+                    /**
+                     * @description 处理人 / Who handled it
+                     * @example 01870d4f-3200-7e11-8c9d-2b3c4d5e6f05
+                     */
+                    by: string;
+                    /**
+                     * Format: date-time
+                     * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                     * @example 2023-03-01T02:00:00.000Z
+                     */
+                    at: string;
+                } | null;
+            };
         };
         /** @description 项目生命周期状态机 / The project lifecycle machine */
         MachineDefinition: {
@@ -4265,6 +4471,184 @@ export interface components {
                  */
                 funding: number | null;
             }[];
+        };
+        /** @description 公示期的一项异议 / An objection lodged during the publicity period */
+        Objection: {
+            /**
+             * @description 异议编号（批次内依次为 1、2、3……）/ The objection’s number in the round
+             * @example 1
+             */
+            number: number;
+            /** @description 异议针对的项目；null 为针对整个名单 / The project it concerns; null: the list as a whole */
+            projectId: string | null;
+            /**
+             * @description 项目名称 / The project’s title
+             * @example “红色旋律”党员先锋岗
+             */
+            projectTitle: string | null;
+            /**
+             * @description 异议理由 / The reason
+             * @example 该项目内容与本单位常规组织生活重复
+             */
+            reason: string;
+            /** @description 提出人 / Who lodged it */
+            lodgedBy: {
+                /**
+                 * @description 用户标识 / User id
+                 * @example 01870d4f-3100-7d20-b3f4-1a2b3c4d5e04
+                 */
+                id: string;
+                /**
+                 * @description 姓名 / Name
+                 * @example 声乐系书记
+                 */
+                name: string | null;
+            };
+            /**
+             * Format: date-time
+             * @description 提出时间 / When it was lodged
+             * @example 2023-03-01T02:00:00.000Z
+             */
+            lodgedAt: string;
+            /** @description 组织部的处理；未处理为 null / org_dept’s handling; null while open */
+            handling: {
+                /**
+                 * @description upheld 异议成立，dismissed 不成立 / upheld or dismissed
+                 * @example upheld
+                 * @enum {unknown}
+                 */
+                outcome: "upheld" | "dismissed";
+                /**
+                 * @description 处理意见 / How it was handled
+                 * @example 经核实异议成立，已提请党委改变决定
+                 */
+                response: string;
+                /** @description 处理人（组织部）/ Who handled it (org_dept) */
+                by: {
+                    /**
+                     * @description 用户标识 / User id
+                     * @example 01870d4f-3100-7d20-b3f4-1a2b3c4d5e04
+                     */
+                    id: string;
+                    /**
+                     * @description 姓名 / Name
+                     * @example 声乐系书记
+                     */
+                    name: string | null;
+                };
+                /**
+                 * Format: date-time
+                 * @description 处理时间 / When
+                 * @example 2023-03-01T02:00:00.000Z
+                 */
+                at: string;
+            } | null;
+        };
+        /** @description 批次的异议 / The round’s objections */
+        ObjectionList: {
+            /** @description 按提出顺序 / In the order lodged */
+            items: components["schemas"]["Objection"][];
+            /**
+             * @description 其中未处理的 / Of these, not handled yet
+             * @example 1
+             */
+            open: number;
+            /**
+             * @description 其中已处理的 / Of these, handled
+             * @example 0
+             */
+            handled: number;
+        };
+        /** @description 公示中的拟立项名单 / The proposed list in publicity */
+        ProposedList: {
+            /** @description 批次 / The round */
+            round: {
+                /**
+                 * @description 批次标识 / Round id
+                 * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                 */
+                id: string;
+                /**
+                 * @description 年度 / Year
+                 * @example 2024
+                 */
+                year: number;
+                /**
+                 * @description 批次标题 / Title
+                 * @example 2024年度党建项目立项
+                 */
+                title: string;
+            };
+            /** @description 公示期 / The publicity period */
+            publicity: {
+                /**
+                 * Format: date-time
+                 * @description 公示开始 / Start of the period
+                 * @example 2023-03-01T02:00:00.000Z
+                 */
+                startedAt: string;
+                /**
+                 * Format: date-time
+                 * @description 公示结束（不含，北京时间午夜）/ Exclusive end (Asia/Shanghai midnight)
+                 * @example 2023-03-01T02:00:00.000Z
+                 */
+                endsAt: string;
+                /**
+                 * @description 公示期（工作日）/ Working days
+                 * @example 5
+                 */
+                workingDays: number;
+                /**
+                 * @description 公示期是否已结束 / Whether the period has ended
+                 * @example false
+                 */
+                over: boolean;
+            };
+            /** @description 党委批准立项的项目（含公示期内改变决定的结果），按类别、单位、名称排序 / The committee-approved projects (reversals applied), by category, unit and title */
+            projects: {
+                /**
+                 * @description 项目标识 / Project id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+                /**
+                 * @description 项目名称 / Title
+                 * @example “红色旋律”党员先锋岗
+                 */
+                title: string;
+                /** @description 申报单位 / The unit */
+                unit: {
+                    /**
+                     * @description 党组织标识 / Unit id
+                     * @example 01870d4f-2d00-7c55-a1d0-7e8f9a0b1c03
+                     */
+                    id: string;
+                    /**
+                     * @description 申报单位 / Unit
+                     * @example 声乐系党支部
+                     */
+                    name: string;
+                };
+                /** @description 项目类别 / Category */
+                category: {
+                    /** @example vanguard */
+                    code: string;
+                    label: components["schemas"]["Label"];
+                };
+                /** @description 项目方向 / Direction */
+                direction: {
+                    /** @example member_platforms */
+                    code: string;
+                    label: components["schemas"]["Label"];
+                };
+            }[];
+            howToObject: components["schemas"]["Label"];
+            /**
+             * Format: date-time
+             * @description 名单的查询时间 / When the list was read
+             * @example 2023-03-01T02:00:00.000Z
+             */
+            asOf: string;
         };
     };
     responses: never;
@@ -7396,6 +7780,12 @@ export interface operations {
                      *     ]
                      */
                     recommendableGrades?: ("first" | "second" | "third" | "qualified")[];
+                    /**
+                     * @description 公示期，默认 5 / Publicity period, default 5：拟立项名单公示的工作日数（北京时间，节假日与调休按工作日历），自党委研究决定完毕之日的次日起算；0 为不设公示期（开始即结束）；仅 round@2 批次使用 / The proposed list’s publicity period in working days (Asia/Shanghai, holidays and adjusted working days from the calendar), counted from the day after the committee concludes; 0: no period (it ends as it begins); used by round@2 rounds
+                     * @default 5
+                     * @example 5
+                     */
+                    publicityWorkingDays?: number;
                 };
             };
         };
@@ -7819,6 +8209,11 @@ export interface operations {
                      *     ]
                      */
                     recommendableGrades?: ("first" | "second" | "third" | "qualified")[];
+                    /**
+                     * @description 公示期；批次开始后不能修改 / Publicity period; fixed once the round has opened：拟立项名单公示的工作日数（北京时间，节假日与调休按工作日历），自党委研究决定完毕之日的次日起算；0 为不设公示期（开始即结束）；仅 round@2 批次使用 / The proposed list’s publicity period in working days (Asia/Shanghai, holidays and adjusted working days from the calendar), counted from the day after the committee concludes; 0: no period (it ends as it begins); used by round@2 rounds
+                     * @example 5
+                     */
+                    publicityWorkingDays?: number;
                     /**
                      * @description 修改原因；批次开始后必填 / Why; required once the round has opened
                      * @example 申报材料较多，截止日期顺延一周
@@ -8361,6 +8756,591 @@ export interface operations {
                 };
             };
             /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProposedList: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 拟立项名单 / The proposed list */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposedList"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listObjections: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 异议 / The objections */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionList"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lodgeObjection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description 批次的 ETag，如 "7" / The round’s ETag, e.g. "7"
+                 * @example "7"
+                 */
+                "if-match"?: string;
+                /**
+                 * @description 每个意图中的请求唯一；重复时重放首次应答 / Unique per intended request; repeats replay the first answer
+                 * @example objection-2024-0001
+                 */
+                "idempotency-key"?: string;
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description 公示期内提出异议（本单位任何角色，管理员除外）/ Lodge an objection during the publicity period (anyone of the institution but the administrator) */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 异议针对的项目；不填为针对整个名单 / The project it concerns; absent: the list as a whole
+                     * @example 01871a2b-7000-7b1d-9e2f-5a6b7c8d9e01
+                     */
+                    projectId?: string;
+                    /**
+                     * @description 异议理由（必填）/ The reason (required)
+                     * @example 该项目内容与本单位常规组织生活重复
+                     */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已提出的异议 / The objection lodged */
+            201: {
+                headers: {
+                    /** @description 事件之后的批次版本 / The round’s version after the event */
+                    ETag?: string;
+                    /** @description 为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Objection"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态下不能执行此事件 / Event not allowed in the current state (`illegal-transition`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本已变更（If-Match 不匹配） / Precondition failed: stale If-Match (`precondition-failed`) */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不满足执行条件 / A condition of the transition is not met (`guard-failed`); 幂等键已用于不同的请求 / Idempotency key reused with a different request (`idempotency-key-reused`) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    handleObjection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description 批次的 ETag，如 "7" / The round’s ETag, e.g. "7"
+                 * @example "7"
+                 */
+                "if-match"?: string;
+                /**
+                 * @description 每个意图中的请求唯一；重复时重放首次应答 / Unique per intended request; repeats replay the first answer
+                 * @example objection-2024-0001
+                 */
+                "idempotency-key"?: string;
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 批次标识 / The round’s id
+                 * @example 01870d4f-3a00-7b1c-8e2a-5c0d9f6e1a01
+                 */
+                id: string;
+                /**
+                 * @description 异议编号 / The objection’s number
+                 * @example 1
+                 */
+                number: number;
+            };
+            cookie?: never;
+        };
+        /** @description 组织部记录异议的处理 / org_dept records how the objection was handled */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 处理结果：upheld 异议成立，dismissed 不成立 / upheld or dismissed
+                     * @example upheld
+                     * @enum {unknown}
+                     */
+                    outcome: "upheld" | "dismissed";
+                    /**
+                     * @description 处理意见（必填）/ How it was handled (required)
+                     * @example 经核实异议成立，已提请党委改变决定
+                     */
+                    response: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 处理后的异议 / The objection, handled */
+            200: {
+                headers: {
+                    /** @description 事件之后的批次版本 / The round’s version after the event */
+                    ETag?: string;
+                    /** @description 为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Objection"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态下不能执行此事件 / Event not allowed in the current state (`illegal-transition`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 版本已变更（If-Match 不匹配） / Precondition failed: stale If-Match (`precondition-failed`) */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不满足执行条件 / A condition of the transition is not met (`guard-failed`); 幂等键已用于不同的请求 / Idempotency key reused with a different request (`idempotency-key-reused`) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];

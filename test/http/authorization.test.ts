@@ -52,6 +52,13 @@ const ALLOWED: Record<string, Caller[]> = {
   listRoundExtensions: AUTHENTICATED,
   revokeRoundExtension: ['admin', 'orgDept'],
   listRoundTransitions: AUTHENTICATED,
+  // The world's round is a round@1 one: it has no publicity, so no proposed list and no objection to
+  // lodge or handle (409 for the roles the route admits); the lists of objections are empty but readable.
+  // test/publicity covers them under round@2.
+  getProposedList: [],
+  listObjections: AUTHENTICATED,
+  lodgeObjection: [],
+  handleObjection: [],
   listProjects: [...APPLICANTS, 'orgDept', 'assignedReviewer', 'unassignedReviewer', 'committee', 'auditor'],
   createProject: APPLICANTS,
   getProject: PROJECT_READERS,
@@ -349,7 +356,17 @@ describe('authorization matrix', () => {
       case 'getRound':
       case 'listRoundTransitions':
       case 'listRoundExtensions':
+      case 'getProposedList':
+      case 'listObjections':
         url = url.replace('{id}', world.roundId);
+        break;
+      case 'lodgeObjection':
+        url = url.replace('{id}', world.roundId);
+        payload = { reason: `异议-${caller}` };
+        break;
+      case 'handleObjection':
+        url = url.replace('{id}', world.roundId).replace('{number}', '1');
+        payload = { outcome: 'dismissed', response: '异议不成立' };
         break;
       case 'fireRoundEvent': {
         // A fresh round whose deadline has passed: CLOSE_SUBMISSIONS is org_dept's to fire.

@@ -215,6 +215,7 @@ describe('record entries', () => {
         minAcceptanceReviews: 3,
         prizeCaps: {},
         recommendableGrades: ['first'],
+        publicityWorkingDays: 5,
       },
       machine: { id: 'round', version: 1 },
       projectMachineVersion: 1,

@@ -1,0 +1,1 @@
+ALTER TABLE `rounds` ADD `publicity_working_days` integer DEFAULT 5 NOT NULL;
