@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENT_TYPES } from '../../machines/project.types.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -75,7 +76,9 @@ describe.skipIf(!haveChromium)('the docs page in Chromium', () => {
     const exampleChoices = fireEvent.locator('.opblock-section-request-body .examples-select select option');
     await exampleChoices.first().waitFor({ state: 'attached', timeout: 10_000 });
     const choices = await exampleChoices.allTextContents();
-    expect(choices).toHaveLength(15);
+    // Every event of every edition (project@2 adds 公示's reversal, the acceptance review and the selection's outcome).
+    expect(choices).toHaveLength(EVENT_TYPES.length);
+    expect(choices).toContain('公示期间改变立项决定 / Reverse the decision during the publicity period');
     expect(choices).toContain('提交申报 / Submit');
     expect(choices).toContain('提交评审意见 / Submit a review');
     // Its answers, problems included, with their (shared) examples resolved.
