@@ -91,14 +91,14 @@ beforeEach(async () => {
   // The same database under a service that ships the second edition; the round and its projects migrate.
   t = await createTestApp({ path: file, clock, enforceRoundGates: true, machines: SECOND_EDITION_LIFECYCLES });
   world = { ...world, app: t.app };
-  for (const body of [
-    { machine: 'round', fromVersion: 1, toVersion: 2 },
-    { machine: 'project', fromVersion: 1, toVersion: 2, roundId: world.roundId },
-  ]) {
-    const migrated = await call(t.app, ADMIN_TOKEN, { method: 'POST', url: '/api/v1/machines/migrations', payload: { ...body, reason: '按第二版流程结项', dryRun: false } });
-    expect(migrated.status, JSON.stringify(migrated.body)).toBe(200);
-    expect(migrated.body.applied).toBe(true);
-  }
+  // round@2 governs only project@2: the round moves with its projects, in one transaction.
+  const migrated = await call(t.app, ADMIN_TOKEN, {
+    method: 'POST',
+    url: '/api/v1/machines/migrations',
+    payload: { machine: 'round', fromVersion: 1, toVersion: 2, roundId: world.roundId, projects: { toVersion: 2 }, reason: '按第二版流程结项', dryRun: false },
+  });
+  expect(migrated.status, JSON.stringify(migrated.body)).toBe(200);
+  expect(migrated.body.applied).toBe(true);
   shanghai(clock, '2023-12-31T10:00:00');
   await roundEventOk(world.orgDept, 'OPEN_ACCEPTANCE');
   for (const id of ids) await fireOk(world, id, 'SUBMIT_FINAL_REPORT');

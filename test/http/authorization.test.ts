@@ -452,10 +452,11 @@ describe('authorization matrix', () => {
       }
       case 'assignAcceptanceReviewer': {
         // A fresh project under final acceptance, and a fresh member of the round's acceptance panel.
+        // Late states are driven in a round of their own: the panel is that round's.
         const accepting = await driveTo(world, 'final_acceptance');
-        await createPanel(t.app, world.roundId, '结项评审组', 'acceptance');
+        await createPanel(t.app, accepting.roundId, '结项评审组', 'acceptance');
         const member = await createUser(t.app, `结项-${caller}`, 'reviewer', world.units.direct);
-        await addToPanel(t.app, world.roundId, [member], 'acceptance');
+        await addToPanel(t.app, accepting.roundId, [member], 'acceptance');
         url = url.replace('{id}', accepting.id);
         payload = { reviewerId: member.id };
         break;
