@@ -12,7 +12,6 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
 import { toMermaid } from '../../machines/project.lifecycle.js';
-import { roundToMermaid } from '../../machines/round.lifecycle.js';
 import { DRAWN_LIFECYCLES, machineSvg } from '../../src/machines/machine-diagram.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -101,7 +100,12 @@ describe('README', () => {
   it('shows the state diagram generated from the machine', () => {
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
     expect(readme).toContain(['```mermaid', toMermaid(), '```'].join('\n'));
-    expect(readme).toContain(['```mermaid', roundToMermaid(), '```'].join('\n'));
+  });
+
+  it('shows the round’s diagram drawn from round@1, and points to every version’s', () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    expect(readme).toMatch(/!\[[^\]]*\]\(openapi\/diagrams\/round@1\.svg\)/);
+    expect(readme).toContain('](openapi/diagrams/)');
   });
 
   it('shows the SVG diagram drawn from the machine', () => {
