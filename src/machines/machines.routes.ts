@@ -180,9 +180,22 @@ const MigrationReportSchema = Type.Object(
           to: Name('迁入定义 / To', 'project@2'),
           roundId: Type.Union([Type.String(), Type.Null()], { description: '批次 / The round' }),
           subjects: Type.Integer({ minimum: 0, description: '涉及项目数 / Projects', examples: [6] }),
-          moves: Type.Array(Type.Object({ fromState: Type.String(), toState: Type.String(), subjects: Type.Integer({ minimum: 0 }) }, { additionalProperties: false })),
-          unmapped: Type.Array(Type.Object({ state: Type.String(), subjects: Type.Array(Type.String()) }, { additionalProperties: false })),
-          repinnedRounds: Type.Array(Type.String()),
+          moves: Type.Array(
+            Type.Object(
+              {
+                fromState: Name('原状态 / The state now', 'under_review'),
+                toState: Name('新版本中的状态 / The state under the new version', 'under_review'),
+                subjects: Type.Integer({ minimum: 0, description: '项目数 / How many', examples: [6] }),
+              },
+              { additionalProperties: false },
+            ),
+            { description: '迁移明细 / The moves, by state' },
+          ),
+          unmapped: Type.Array(
+            Type.Object({ state: Name('新版本没有的状态 / A state the new version lacks', 'withdrawn'), subjects: Type.Array(Type.String()) }, { additionalProperties: false }),
+            { description: '新版本没有的状态 / States the new version lacks' },
+          ),
+          repinnedRounds: Type.Array(Type.String(), { description: '项目版本锁定随之变更的批次 / Rounds repinned' }),
         },
         { additionalProperties: false, description: '随批次一并迁移的项目 / The round’s projects, moved with it' },
       ),

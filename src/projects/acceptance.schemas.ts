@@ -49,7 +49,7 @@ export const AcceptanceWorklistItemSchema = Type.Object(
     direction: Type.String({ minLength: 1, description: '方向 / Direction', examples: ['member_platforms'] }),
     state: Type.Enum(STATES, { description: '生命周期状态 / Lifecycle state' }),
     stateLabel: ref(LabelSchema),
-    criteria: Type.Array(Type.Object({ key: Type.String({ examples: ['completion'] }), label: ref(LabelSchema) }, { additionalProperties: false }), {
+    criteria: Type.Array(Type.Object({ key: Type.String({ minLength: 1, examples: ['completion'] }), label: ref(LabelSchema) }, { additionalProperties: false }), {
       description: '批次的结项评审标准 / The round’s acceptance criteria',
     }),
     scoreScale: Type.Object(
@@ -64,7 +64,7 @@ export const AcceptanceWorklistItemSchema = Type.Object(
           {
             scores: AcceptanceScores,
             total: Type.Integer({ description: '总分 / Total', examples: [51] }),
-            comment: Type.String({ description: '结项评审意见 / Comment', examples: ['活动完成度高，成果材料齐全'] }),
+            comment: Type.String({ minLength: 1, description: '结项评审意见 / Comment', examples: ['活动完成度高，成果材料齐全'] }),
             createdAt: Timestamp,
             updatedAt: Timestamp,
           },
@@ -112,9 +112,9 @@ const Mean = (description: string, example: number) =>
 export const AcceptanceScoreEntrySchema = Type.Object(
   {
     projectId: Id('项目标识 / Project id', EXAMPLE.projectId),
-    title: Type.String({ description: '项目主题 / Theme', examples: ['“红色旋律”党员先锋岗'] }),
+    title: Type.String({ minLength: 1, description: '项目主题 / Theme', examples: ['“红色旋律”党员先锋岗'] }),
     unitId: Id('申报党组织 / The applicant unit', EXAMPLE.branchId),
-    unitName: Type.String({ description: '申报党组织名称 / The unit’s name', examples: ['声乐系党支部'] }),
+    unitName: Type.String({ minLength: 1, description: '申报党组织名称 / The unit’s name', examples: ['声乐系党支部'] }),
     state: Type.Enum(STATES, { description: '生命周期状态 / Lifecycle state', examples: ['final_acceptance'] }),
     reviewCount: Type.Integer({ minimum: 0, description: '结项评审份数 / Acceptance reviews', examples: [3] }),
     assignedCount: Type.Integer({ minimum: 0, description: '已分配的结项评审人数 / Acceptance reviewers assigned', examples: [3] }),
@@ -148,7 +148,7 @@ export const AcceptanceScoreEntrySchema = Type.Object(
 export const AcceptanceScoresSchema = Type.Object(
   {
     roundId: Id('批次标识 / Round id', EXAMPLE.roundId),
-    criteria: Type.Array(Type.Object({ key: Type.String({ examples: ['completion'] }), label: ref(LabelSchema) }, { additionalProperties: false }), {
+    criteria: Type.Array(Type.Object({ key: Type.String({ minLength: 1, examples: ['completion'] }), label: ref(LabelSchema) }, { additionalProperties: false }), {
       description: '批次的结项评审标准 / The round’s acceptance criteria',
     }),
     scoreScale: Type.Object(

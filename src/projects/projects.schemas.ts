@@ -102,7 +102,7 @@ export const ProjectSchema = Type.Object(
           Type.Object(
             {
               outcome: Type.Enum(RECOMMENDATION_OUTCOMES, { description: 'selected 入选，not_selected 未入选 / selected or not_selected', examples: ['selected'] }),
-              level: Type.String({ description: '评选层级 / Level of the selection', examples: ['省级'] }),
+              level: Type.String({ minLength: 1, description: '评选层级 / Level of the selection', examples: ['省级'] }),
               note: Type.Union([Type.String(), Type.Null()], { description: '说明 / Note', examples: ['入选省委教育工委党建工作示范项目'] }),
             },
             { additionalProperties: false },

@@ -20,7 +20,13 @@ const PublicationSchema = Type.Object(
       Type.Object(
         {
           fileId: Id('签章名单文件标识 / The signed list document’s file id', EXAMPLE.fileId),
-          sha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: '文件的 SHA-256，记入日志 / The file’s SHA-256, as logged', examples: ['ab'.repeat(32)] }),
+          sha256: Type.String({
+            minLength: 64,
+            maxLength: 64,
+            pattern: '^[0-9a-f]{64}$',
+            description: '文件的 SHA-256，记入日志 / The file’s SHA-256, as logged',
+            examples: ['ab'.repeat(32)],
+          }),
         },
         { additionalProperties: false, description: 'round@2：公布时所附签章的立项名单文件（PDF）/ round@2: the signed list document (PDF) the publication carries' },
       ),

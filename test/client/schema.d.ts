@@ -3360,15 +3360,34 @@ export interface components {
                  * @example 6
                  */
                 subjects: number;
+                /** @description 迁移明细 / The moves, by state */
                 moves: {
+                    /**
+                     * @description 原状态 / The state now
+                     * @example under_review
+                     */
                     fromState: string;
+                    /**
+                     * @description 新版本中的状态 / The state under the new version
+                     * @example under_review
+                     */
                     toState: string;
+                    /**
+                     * @description 项目数 / How many
+                     * @example 6
+                     */
                     subjects: number;
                 }[];
+                /** @description 新版本没有的状态 / States the new version lacks */
                 unmapped: {
+                    /**
+                     * @description 新版本没有的状态 / A state the new version lacks
+                     * @example withdrawn
+                     */
                     state: string;
                     subjects: string[];
                 }[];
+                /** @description 项目版本锁定随之变更的批次 / Rounds repinned */
                 repinnedRounds: string[];
             };
             /** @description 写入的日志条目序号范围 / The log entries written */
