@@ -107,20 +107,7 @@ export const projectMachineV2 = projectSetupV2.createMachine({
         REVERSE_DECISION: { target: 'rejected', guard: permit('committee', { checks: ['reasonGiven'] }), actions: 'reverseToRejected' },
       },
     },
-    in_progress: {
-      meta: label('实施中', 'In progress'),
-      on: {
-        SUBMIT_PROGRESS_REPORT: {
-          guard: permit('applicant', { authorizations: ['ownUnit'], checks: ['textGiven'] }),
-          actions: 'countProgressReport',
-        },
-        SUBMIT_FINAL_REPORT: {
-          target: 'final_acceptance',
-          guard: permit('applicant', { authorizations: ['ownUnit'], checks: ['summaryGiven', 'documentsUploaded'] }),
-          actions: 'recordFinalReportDocuments',
-        },
-      },
-    },
+    in_progress: v1.in_progress as never,
     final_acceptance: {
       meta: label('结项验收中', 'Under final acceptance'),
       on: {

@@ -8,8 +8,8 @@
  * body schema is there for the OpenAPI document, and the route's validator compiler passes the
  * body through (params and querystring are validated as everywhere else).
  */
-import multipart from '@fastify/multipart';
-import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import { acceptUploads } from './uploads.js';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Problem } from '../http/problems.js';
 import { IdParams, json, page, pageExamples, PageQuerySchema, problems } from '../http/schemas.js';
@@ -82,15 +82,7 @@ export function matchesIfNoneMatch(header: string | undefined, etag: string): bo
 }
 
 export async function filesRoutes(app: App, { files, maxUploadBytes }: { files: FilesService; maxUploadBytes: number }) {
-  await app.register(multipart, {
-    limits: { fileSize: maxUploadBytes, files: 1, fields: 0, parts: 1, headerPairs: 100 },
-    // The part named `file` is the file, with or without a file name.
-    isPartAFile: (fieldName) => fieldName === 'file',
-  });
-
-  const validate = app.validatorCompiler as FastifySchemaCompiler<unknown>;
-  // The multipart body is read by the handler; every other part of the request is validated as usual.
-  const passBody: FastifySchemaCompiler<unknown> = (route) => (route.httpPart === 'body' ? () => true : validate(route));
+  const passBody = await acceptUploads(app, maxUploadBytes);
 
   app.post(
     '/projects/:id/files',

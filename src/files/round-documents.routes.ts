@@ -3,8 +3,7 @@
  * listed and downloaded. Like the project files' routes, @fastify/multipart is registered in this
  * plugin only and the multipart body is read by the handler under the plugin's limits.
  */
-import multipart from '@fastify/multipart';
-import type { FastifySchemaCompiler } from 'fastify';
+import { acceptUploads } from './uploads.js';
 import { Type } from 'typebox';
 import { contentDisposition } from '../http/content-disposition.js';
 import { Problem } from '../http/problems.js';
@@ -24,12 +23,7 @@ const READ_NOTE =
   '404 when the round does not exist.';
 
 export async function roundDocumentsRoutes(app: App, { documents, maxUploadBytes }: { documents: RoundDocumentsService; maxUploadBytes: number }) {
-  await app.register(multipart, {
-    limits: { fileSize: maxUploadBytes, files: 1, fields: 0, parts: 1, headerPairs: 100 },
-    isPartAFile: (fieldName) => fieldName === 'file',
-  });
-  const validate = app.validatorCompiler as FastifySchemaCompiler<unknown>;
-  const passBody: FastifySchemaCompiler<unknown> = (route) => (route.httpPart === 'body' ? () => true : validate(route));
+  const passBody = await acceptUploads(app, maxUploadBytes);
 
   app.post(
     '/rounds/:id/documents',
