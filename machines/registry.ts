@@ -10,14 +10,24 @@ import { roundLifecycle, roundLifecycleV2 } from './round.lifecycle.js';
 
 export type AnyLifecycle = Lifecycle;
 
-/** The definitions this build ships. */
-export const SHIPPED_LIFECYCLES: readonly AnyLifecycle[] = [projectLifecycle, roundLifecycle];
+/**
+ * The first edition of the rules: round@1 and project@1, what the first release ran and what the
+ * 2023-style rounds stored by it keep running. On its own it stands for that release: a database
+ * built with only these definitions holds rounds as the first release left them.
+ */
+export const FIRST_EDITION_LIFECYCLES: readonly AnyLifecycle[] = [projectLifecycle, roundLifecycle];
 
 /**
  * The second edition of the rules (DOMAIN.md, "The round governs its projects"): round@2 with 公示
  * and the committee's confirmation of grades, and project@2 that its projects run.
  */
 export const SECOND_EDITION_LIFECYCLES: readonly AnyLifecycle[] = [projectLifecycleV2, roundLifecycleV2];
+
+/**
+ * The definitions this build ships: both editions. Rounds created from now on run the newest
+ * (round@2, pinning project@2); rounds already stored keep the version they were created under.
+ */
+export const SHIPPED_LIFECYCLES: readonly AnyLifecycle[] = [...FIRST_EDITION_LIFECYCLES, ...SECOND_EDITION_LIFECYCLES];
 
 export class MachineRegistry {
   private readonly byKey = new Map<string, AnyLifecycle>();

@@ -96,6 +96,11 @@ export interface AppOptions {
   instance?: string;
   /** Sign the log's head this often when it moved (and at start and close); omitted or 0: only on request. */
   checkpointIntervalMs?: number;
+  /**
+   * The definitions the service runs instead of the shipped ones: FIRST_EDITION_LIFECYCLES stands
+   * for the first release (the demo builds its 2023 round so, as that release stored it).
+   */
+  lifecycles?: readonly AnyLifecycle[];
   /** Machine definitions beside the shipped ones (a newer version of a machine). */
   machines?: readonly AnyLifecycle[];
   /** Where every signed checkpoint is appended (fsync'd); null or omitted: no witness. */
@@ -166,7 +171,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const committer = new GroupCommitter(options.db.$client);
   // The one workflow step's stores: the machine definitions, the log, the idempotency records.
   const workflow: WorkflowStores = {
-    registry: new MachineRegistry([...SHIPPED_LIFECYCLES, ...(options.machines ?? [])]),
+    registry: new MachineRegistry([...(options.lifecycles ?? SHIPPED_LIFECYCLES), ...(options.machines ?? [])]),
     log: new TransitionLogRepository(options.db.$client),
     idempotency: new IdempotencyRepository(options.db.$client),
   };

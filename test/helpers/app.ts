@@ -53,6 +53,8 @@ export async function createTestApp(
     refusalRetentionDays?: number;
     maxUploadBytes?: number;
     machines?: AppOptions['machines'];
+    /** The definitions instead of the shipped ones (AppOptions.lifecycles): FIRST_EDITION_LIFECYCLES for the first release. */
+    lifecycles?: AppOptions['lifecycles'];
     headRecheckMs?: number;
     /** The round's gates decide project events (AppOptions.enforceRoundGates); default on. */
     enforceRoundGates?: boolean;
@@ -72,6 +74,7 @@ export async function createTestApp(
     ...(options.refusalRetentionDays !== undefined ? { refusalRetentionDays: options.refusalRetentionDays } : {}),
     ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}),
     ...(options.machines ? { machines: options.machines } : {}),
+    ...(options.lifecycles ? { lifecycles: options.lifecycles } : {}),
     // A file database is reopened by later starts (and by the command line): the same key and witness each time.
     ...(options.path ? keyFiles(options.path) : {}),
     ...(options.headRecheckMs !== undefined ? { headRecheckMs: options.headRecheckMs } : {}),
