@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SECOND_EDITION_LIFECYCLES } from '../../machines/registry.js';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { ADMIN_TOKEN, call, createTestApp, FakeClock, type TestApp } from '../helpers/app.js';
 import { addToPanel, assignReviewers, createDraft, createPanel, createWorld, fire, fireOk, type User, type World } from '../helpers/world.js';
 
@@ -61,7 +61,7 @@ beforeEach(async () => {
   const file = path.join(dir, 'lixiang.db');
   clock = new FakeClock();
   // The 2023 round in flight, under round@1 / project@1 with the gates on.
-  const first = await createTestApp({ path: file, clock, enforceRoundGates: true });
+  const first = await createTestApp({ path: file, clock, enforceRoundGates: true, lifecycles: FIRST_EDITION_LIFECYCLES });
   world = await createWorld(first.app, { minReviews: 3 });
   const amended = await call(first.app, ADMIN_TOKEN, {
     method: 'PATCH',
@@ -89,7 +89,7 @@ beforeEach(async () => {
   await first.close();
 
   // The same database under a service that ships the second edition; the round and its projects migrate.
-  t = await createTestApp({ path: file, clock, enforceRoundGates: true, machines: SECOND_EDITION_LIFECYCLES });
+  t = await createTestApp({ path: file, clock, enforceRoundGates: true });
   world = { ...world, app: t.app };
   // round@2 governs only project@2: the round moves with its projects, in one transaction.
   const migrated = await call(t.app, ADMIN_TOKEN, {

@@ -38,13 +38,14 @@ describe('checkpoints over HTTP', () => {
 
     const note: string = signed.body.note;
     const [body, signatureLine] = note.split('\n\n');
-    const [machine, roundMachine] = machineDefinitions();
+    // Every definition the build ships, both editions, each with the hash of its description.
+    const definitions = machineDefinitions();
+    expect(definitions.map((d) => `${d.id}@${d.version}`)).toEqual(['project@1', 'project@2', 'round@1', 'round@2']);
     expect(body!.split('\n')).toEqual([
       'lixiang/default/transition-log',
       String(seq),
       Buffer.from(hash, 'hex').toString('base64'),
-      `machine project@1 sha256:${machine!.sha256}`,
-      `machine round@1 sha256:${roundMachine!.sha256}`,
+      ...definitions.map((d) => `machine ${d.id}@${d.version} sha256:${d.sha256}`),
     ]);
     expect(signatureLine).toMatch(/^\u2014 lixiang\/default [A-Za-z0-9+/]+=*\n$/);
 

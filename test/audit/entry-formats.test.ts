@@ -15,6 +15,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { buildApp } from '../../src/app.js';
 import { checkpointBody, loadSigningKey, logIdentity, signNote } from '../../src/audit/checkpoints.js';
 import { AuditExportService, type BundleManifest } from '../../src/audit/export-bundle.js';
@@ -130,7 +131,7 @@ describe('a log written before subjects had a kind, after the migration', () => 
     clock = new FakeClock();
 
     // 1. Real events: projects along their lifecycle and an event of the round.
-    const source = await createTestApp({ clock });
+    const source = await createTestApp({ lifecycles: FIRST_EDITION_LIFECYCLES, clock });
     const sourceWorld = await createWorld(source.app);
     const inProgress = await driveTo(sourceWorld, 'in_progress');
     const rejected = await driveTo(sourceWorld, 'rejected');

@@ -10,8 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { extract } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeMachine } from '../../machines/project.lifecycle.js';
-import { describeRoundMachine } from '../../machines/round.lifecycle.js';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
+import { describeMachine, projectLifecycleV2 } from '../../machines/project.lifecycle.js';
+import { describeRoundMachine, roundLifecycleV2 } from '../../machines/round.lifecycle.js';
 import { buildApp } from '../../src/app.js';
 import { loadSigningKey, logIdentity } from '../../src/audit/checkpoints.js';
 import { AuditExportService } from '../../src/audit/export-bundle.js';
@@ -21,7 +22,7 @@ import * as verifier from '../../src/audit/standalone-verifier.mjs';
 import { TransitionLogRepository } from '../../src/workflow/transition-log.repository.js';
 import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
 import { ADMIN_TOKEN, FakeClock, call } from '../helpers/app.js';
-import { advanceRound, createDraft, createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
+import { acceptanceReviews, advanceRound, createDraft, createWorld, driveTo, fireOk, type World } from '../helpers/world.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -66,7 +67,10 @@ describe('audit export', () => {
     await fireOk(world, first.id, 'SUBMIT_PROGRESS_REPORT');
     await advanceRound(world, 'under_acceptance', { roundId: first.roundId });
     await fireOk(world, first.id, 'SUBMIT_FINAL_REPORT');
-    await fireOk(world, first.id, 'GRADE');
+    // The second edition's acceptance review: the panel scores, org_dept proposes, the committee confirms.
+    await acceptanceReviews(world, first.roundId, first.id);
+    await fireOk(world, first.id, 'PROPOSE_GRADE');
+    await advanceRound(world, 'grades_confirmed', { roundId: first.roundId });
     await fireOk(world, first.id, 'RECOMMEND');
     await driveTo(world, 'draft');
     await call(app, world.orgDept.token, { method: 'POST', url: '/api/v1/audit/checkpoints' });
@@ -130,7 +134,7 @@ describe('audit export', () => {
         .sort(),
     );
     expect(fs.readFileSync(path.join(bundle, 'tables-replay.mjs'), 'utf8')).toBe(fs.readFileSync(path.join(root, 'src/audit/tables-replay.mjs'), 'utf8'));
-    expect(fs.readdirSync(path.join(bundle, 'machines')).sort()).toEqual(['project@1.json', 'round@1.json']);
+    expect(fs.readdirSync(path.join(bundle, 'machines')).sort()).toEqual(['project@1.json', 'project@2.json', 'round@1.json', 'round@2.json']);
 
     // The content is exactly what the database holds.
     const rows = db.$client.prepare('SELECT * FROM transition_log ORDER BY seq').all() as LogRow[];
@@ -147,6 +151,8 @@ describe('audit export', () => {
     }
     expect(JSON.parse(fs.readFileSync(path.join(bundle, 'machines/project@1.json'), 'utf8'))).toEqual(describeMachine());
     expect(JSON.parse(fs.readFileSync(path.join(bundle, 'machines/round@1.json'), 'utf8'))).toEqual(describeRoundMachine());
+    expect(JSON.parse(fs.readFileSync(path.join(bundle, 'machines/project@2.json'), 'utf8'))).toEqual(projectLifecycleV2.describe());
+    expect(JSON.parse(fs.readFileSync(path.join(bundle, 'machines/round@2.json'), 'utf8'))).toEqual(roundLifecycleV2.describe());
     const publicKey = await call(world.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/public-key' });
     expect(fs.readFileSync(path.join(bundle, 'public-key.pem'), 'utf8')).toBe(publicKey.body);
     expect(fs.readFileSync(path.join(bundle, 'verify.mjs'), 'utf8')).toBe(fs.readFileSync(path.join(root, 'src/audit/standalone-verifier.mjs'), 'utf8'));
@@ -172,11 +178,9 @@ describe('audit export', () => {
       headCheckpoint: { file: 'head-checkpoint.txt', size: rows.length, headHash: rows.at(-1)!.hash },
       projects: { count: 4, byState: Object.fromEntries(states.map((s) => [s.state, s.n])) },
       // The world's round, and the round the graded project was driven through to acceptance.
-      rounds: { file: 'rounds.ndjson', count: 2, byState: { open: 1, under_acceptance: 1 } },
-      machines: [
-        { id: 'project', version: 1, file: 'machines/project@1.json', sha256: machineDefinitions()[0]!.sha256 },
-        { id: 'round', version: 1, file: 'machines/round@1.json', sha256: machineDefinitions()[1]!.sha256 },
-      ],
+      rounds: { file: 'rounds.ndjson', count: 2, byState: { open: 1, grades_confirmed: 1 } },
+      // Every definition the build replays, both editions.
+      machines: machineDefinitions().map(({ id, version, sha256 }) => ({ id, version, file: `machines/${id}@${version}.json`, sha256 })),
       publicKey: { file: 'public-key.pem', algorithm: 'Ed25519', keyName: 'lixiang/default' },
     });
     for (const entry of manifest.files as Array<{ path: string; bytes: number; sha256: string }>) {
@@ -394,7 +398,7 @@ describe('a long log', () => {
             at: new Date(clock.now() + i).toISOString(),
             requestId: `bulk-${i}`,
             machineId: 'project',
-            machineVersion: 1,
+            machineVersion: 2,
           });
         }
       })();

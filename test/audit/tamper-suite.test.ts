@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { run } from '../../src/cli/commands.js';
 import type { VerifierReport } from '../../src/audit/standalone-verifier.mjs';
 import { PROJECTION_FIELDS, type Divergence } from '../../src/audit/table-rules.js';
@@ -42,7 +43,7 @@ let running: string;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-tamper-suite-'));
   file = path.join(dir, 'lixiang.db');
-  const t = await createTestApp({ path: file });
+  const t = await createTestApp({ lifecycles: FIRST_EDITION_LIFECYCLES, path: file });
   try {
     world = await createWorld(t.app);
     graded = (await driveTo(world, 'graded')).id;
@@ -118,7 +119,7 @@ interface Online {
 
 /** The service restarted on the file with its key and witness: its verdict, and whether it refuses writes (and says why). */
 async function online(): Promise<Online> {
-  const t: TestApp = await createTestApp({ path: file, headRecheckMs: 60_000 });
+  const t: TestApp = await createTestApp({ lifecycles: FIRST_EDITION_LIFECYCLES, path: file, headRecheckMs: 60_000 });
   try {
     const verify = await call(t.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/verify' });
     expect(verify.status).toBe(200);
@@ -256,7 +257,7 @@ describe('the tamper suite: each kind detected online (key and witness) and offl
   it('whole-file rollback: an older copy of the file put back, its own seal valid; the witness and the newer kept note remember', async () => {
     restore();
     // The world goes on: an act and a checkpoint the auditor keeps (and the witness holds)...
-    const t = await createTestApp({ path: file });
+    const t = await createTestApp({ lifecycles: FIRST_EDITION_LIFECYCLES, path: file });
     let newer: string;
     try {
       await fireOk({ ...world, app: t.app }, submitted, 'PASS_PRELIMINARY_CHECK');
@@ -468,7 +469,7 @@ describe('property: a random change of a single audited cell is named online', (
   it(`${cases} cells of the real world's tables, seed ${seed}: each named by table and field at GET /audit/verify`, async () => {
     restore();
     const random = prng(seed);
-    const t = await createTestApp({ path: file });
+    const t = await createTestApp({ lifecycles: FIRST_EDITION_LIFECYCLES, path: file });
     const sqlite = new Database(file);
     sqlite.pragma('foreign_keys = OFF');
     sqlite.pragma('ignore_check_constraints = ON');

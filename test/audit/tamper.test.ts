@@ -87,11 +87,12 @@ describe('tampering with the database file', () => {
     t = await createTestApp({ path: file });
     world = await createWorld(t.app);
     // In a round of its own: the round's entries, CREATE_PROJECT, 2 × ASSIGN_REVIEWER; SUBMIT, PASS, CLOSE_SUBMISSIONS,
-    // START_REVIEW, 2 × SUBMIT_REVIEW, COMPLETE, APPROVE, CONCLUDE_DECISIONS, PUBLISH_LIST and the START inside it.
+    // START_REVIEW, 2 × SUBMIT_REVIEW, COMPLETE, APPROVE, CONCLUDE_DECISIONS, the signed list's upload, PUBLISH_LIST
+    // and the START inside it.
     await driveTo(world, 'in_progress');
     await driveTo(world, 'submitted'); // CREATE_PROJECT, SUBMIT
     rowCount = (t.db.$client.prepare('SELECT count(*) AS n FROM transition_log').get() as { n: number }).n;
-    expect(rowCount).toBe(WORLD_ENTRIES + NEW_ROUND_ENTRIES + 14 + 2);
+    expect(rowCount).toBe(WORLD_ENTRIES + NEW_ROUND_ENTRIES + 15 + 2);
   });
 
   afterEach(async () => {

@@ -6,18 +6,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MachineRegistry, SHIPPED_LIFECYCLES } from '../../machines/registry.js';
+import { MachineRegistry, FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { machinesCommand } from '../../src/cli/machines-command.js';
 import { Refused, UsageError } from '../../src/cli/failures.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
 import { createTestApp } from '../helpers/app.js';
-import { projectV2 } from '../helpers/project-v2.js';
+import { projectV3 } from '../helpers/project-v3.js';
 import { createWorld, driveTo } from '../helpers/world.js';
 
 let dir: string;
 let file: string;
 let withdrawn: string;
-const registry = new MachineRegistry([...SHIPPED_LIFECYCLES, projectV2]);
+// The first edition with a further project version beside it: a database the first release built.
+const registry = new MachineRegistry([...FIRST_EDITION_LIFECYCLES, projectV3]);
 const open = async () => {
   const db = openDatabase(file);
   migrateDatabase(db);
@@ -33,7 +34,7 @@ async function runCommand(args: string[]) {
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-cli-machines-'));
   file = path.join(dir, 'lixiang.db');
-  const t = await createTestApp({ path: file });
+  const t = await createTestApp({ path: file, lifecycles: FIRST_EDITION_LIFECYCLES });
   const world = await createWorld(t.app);
   await driveTo(world, 'submitted');
   withdrawn = (await driveTo(world, 'withdrawn')).id;
@@ -42,7 +43,7 @@ beforeEach(async () => {
 
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const ARGS = ['migrate', '--machine', 'project', '--from', '1', '--to', '2', '--reason', '按新版流程办理'];
+const ARGS = ['migrate', '--machine', 'project', '--from', '1', '--to', '3', '--reason', '按新版流程办理'];
 const versions = () => {
   const db = openDatabase(file);
   try {
@@ -55,7 +56,7 @@ const versions = () => {
 describe('lixiang machines', () => {
   it('lists the definitions by version', async () => {
     const listed = await runCommand(['list']);
-    expect(listed.text.split('\n')).toEqual(['project@1\tproject', 'project@2\tproject\tlatest', 'round@1\tround\tlatest']);
+    expect(listed.text.split('\n')).toEqual(['project@1\tproject', 'project@3\tproject\tlatest', 'round@1\tround\tlatest']);
   });
 
   it('reports a dry run by default and moves nothing', async () => {
@@ -74,8 +75,8 @@ describe('lixiang machines', () => {
     const applied = await runCommand([...ARGS, '--apply', '--map', 'withdrawn=rejected']);
     expect(JSON.parse(applied.text)).toMatchObject({ applied: true, subjects: 2, entries: { first: expect.any(Number), last: expect.any(Number) } });
     expect(versions()).toEqual([
-      { v: 2, state: 'rejected' },
-      { v: 2, state: 'submitted' },
+      { v: 3, state: 'rejected' },
+      { v: 3, state: 'submitted' },
     ]);
     const db = openDatabase(file);
     const entries = db.$client.prepare("SELECT actor_id AS actor, actor_role AS role FROM transition_log WHERE event = 'MIGRATE'").all();
@@ -89,7 +90,7 @@ describe('lixiang machines', () => {
 
   it('says what is wrong with its arguments in one line', async () => {
     await expect(runCommand(['migrate', '--machine', 'project', '--from', '1', '--to', 'x', '--reason', 'r'])).rejects.toThrow(UsageError);
-    await expect(runCommand(['migrate', '--from', '1', '--to', '2'])).rejects.toThrow(/--machine is required/);
+    await expect(runCommand(['migrate', '--from', '1', '--to', '3'])).rejects.toThrow(/--machine is required/);
     await expect(runCommand(['rename'])).rejects.toThrow(/unknown subcommand rename/);
     await expect(runCommand([...ARGS, '--map', 'withdrawn'])).rejects.toThrow(/OLD=NEW/);
   });

@@ -11,6 +11,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import createClient, { type Client } from 'openapi-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { ADMIN_TOKEN, createTestApp, type TestApp } from '../helpers/app.js';
 import type { components, paths } from './schema.js';
 
@@ -94,7 +95,7 @@ const exchanges: Exchange[] = [];
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ lifecycles: FIRST_EDITION_LIFECYCLES });
   const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
   api = createClient<paths>({ baseUrl: address, fetch: recordingFetch(exchanges) });
 });

@@ -6,6 +6,7 @@
  * old token is refused at once. The log holds every act, and the audit proves the tables from it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { addToPanel, createUser, createWorld, driveTo, fire, type User, type World } from '../helpers/world.js';
 
@@ -16,7 +17,7 @@ let standby: User;
 const SCORES = { direction: 16, innovation: 15, practicality: 17, breadth: 14, exemplarity: 15 };
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ lifecycles: FIRST_EDITION_LIFECYCLES });
   world = await createWorld(t.app, { minReviews: 2 });
   // A third panel member, of a unit unrelated to the applicant's: the one who takes over.
   standby = await createUser(t.app, '候补评审', 'reviewer', world.units.direct);

@@ -14,6 +14,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { extract } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import type { Scores } from '../../machines/project.types.js';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { minimalPdf, uploadFile } from '../helpers/files.js';
@@ -25,7 +26,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-round-'));
-  t = await createTestApp({ path: path.join(dir, 'round.db') });
+  t = await createTestApp({ lifecycles: FIRST_EDITION_LIFECYCLES, path: path.join(dir, 'round.db') });
 });
 
 afterAll(async () => {

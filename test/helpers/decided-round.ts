@@ -2,7 +2,7 @@
  * A round driven in order over HTTP, as the round's gates require (enforceRoundGates on): projects
  * of three units submitted while the round is open, the submissions closed after the deadline,
  * checked, reviewed, decided by the committee (four approved, one rejected), the decisions
- * concluded; then, on demand, the approved list published.
+ * concluded; then, on demand, the approved list published (round@2: with its signed document).
  *
  *   key      unit               category   title
  *   fortress 音乐学院党总支      fortress   “党建+专业”融合工程
@@ -13,7 +13,7 @@
  */
 import { expect } from 'vitest';
 import { call, type FakeClock } from './app.js';
-import { COMPLETE_LETTER, assignReviewers, createUser, fire, fireOk, type User, type World } from './world.js';
+import { COMPLETE_LETTER, assignReviewers, createUser, fire, fireOk, uploadApprovedList, type User, type World } from './world.js';
 
 export const SCRIPT_TITLE = '<script>alert("书香")</script> & 读书会';
 
@@ -43,7 +43,7 @@ async function draft(world: World, owner: User, title: string, category: 'fortre
   return id;
 }
 
-/** The world's round, driven to `decided` (the committee's decisions concluded), the clock at 2023-04-10 10:00 Shanghai. */
+/** The world's round with the committee's decisions concluded (round@1 `decided`, round@2 `in_publicity`), the clock at 2023-04-10 10:00 Shanghai. */
 export async function driveToDecided(world: World, clock: FakeClock): Promise<DecidedRound> {
   const libraryApplicant = await createUser(world.app, '图书馆书记', 'applicant', world.units.direct);
   const ids = {
@@ -70,8 +70,14 @@ export async function driveToDecided(world: World, clock: FakeClock): Promise<De
   return { ids, libraryApplicant };
 }
 
-/** PUBLISH_LIST by org_dept on 2023-04-20 10:00 Shanghai: every approved project starts. */
+/**
+ * PUBLISH_LIST by org_dept on 2023-04-20 10:00 Shanghai (after round@2's publicity period of five
+ * working days from the conclusion): every approved project starts. A round@2 publishes with its
+ * signed list, uploaded first.
+ */
 export async function publishList(world: World, clock: FakeClock, documentNumber = '党委〔2023〕12号', publishedOn = '2023-04-20') {
   shanghai(clock, `${publishedOn}T10:00:00`);
-  return roundEvent(world, world.orgDept, 'PUBLISH_LIST', { documentNumber, publishedOn });
+  const round = await call(world.app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${world.roundId}` });
+  const document = round.body.machine.version === 1 ? {} : { document: await uploadApprovedList(world) };
+  return roundEvent(world, world.orgDept, 'PUBLISH_LIST', { documentNumber, publishedOn, ...document });
 }

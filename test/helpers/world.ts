@@ -4,13 +4,16 @@
  * (its gates are enforced) advanced as each step needs.
  */
 import type { FastifyInstance } from 'fastify';
+import type { AnyStateMachine } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { projectMachine } from '../../machines/project.machine.js';
-import { TRANSITIONS } from '../../machines/project.lifecycle.js';
+import { projectMachineV2 } from '../../machines/project.machine.v2.js';
+import { TRANSITIONS, TRANSITIONS_V2, type TransitionSpec } from '../../machines/project.lifecycle.js';
 import type { EventType, Facts, ProjectEvent, ProjectState, Role } from '../../machines/project.types.js';
-import { ROUND_1_GATES, startOfShanghaiDay } from '../../machines/round.gates.js';
-import { ROUND_1_STATES, type RoundEventType, type RoundState } from '../../machines/round.types.js';
+import { ROUND_GATES, startOfShanghaiDay, type Gate } from '../../machines/round.gates.js';
+import type { RoundEventType, RoundState } from '../../machines/round.types.js';
 import { ADMIN_TOKEN, call, clockOf, type FakeClock } from './app.js';
+import { minimalPdf, multipartBody } from './files.js';
 
 export const COMPLETE_LETTER = {
   rationale: '学院党支部组织生活形式单一，党员参与度不高，需要以专业特色激活组织生活。',
@@ -135,6 +138,8 @@ export async function createWorld(
         finalAcceptanceDate: '2023-12-31',
         funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
         minReviews,
+        // Every reviewer of the world sits on the acceptance panel too (round@2's acceptance review).
+        minAcceptanceReviews: reviewers.length,
         scoreScale: { min: 0, max: 20 },
       },
     }),
@@ -205,8 +210,16 @@ export function firing(world: World, event: EventType, reviewerIndex = 0): { use
       return { user: world.orgDept, payload: { reason: '未完成预期成果' } };
     case 'RECOMMEND':
       return { user: world.committee, payload: { note: '推荐参加省级评选' } };
+    case 'REVERSE_DECISION':
+      return { user: world.committee, payload: { reason: '公示期间收到异议，经核实改变决定' } };
+    case 'SUBMIT_ACCEPTANCE_REVIEW':
+      return { user: world.reviewers[reviewerIndex]!, payload: { scores: { completion: 18, effect: 17, documentation: 16 }, comment: '活动完成度高，成果材料齐全' } };
+    case 'PROPOSE_GRADE':
+      return { user: world.orgDept, payload: { grade: 'first', comment: '成果突出，建议评为一等奖' } };
+    case 'RECORD_RECOMMENDATION_OUTCOME':
+      return { user: world.orgDept, payload: { outcome: 'selected', level: '省级' } };
     default:
-      throw new Error(`no happy-path firing of ${event} yet`);
+      throw new Error(`no happy-path firing of ${String(event)}`);
   }
 }
 
@@ -218,6 +231,12 @@ export async function fire(world: World, projectId: string, user: User, type: Ev
 export async function fireOk(world: World, projectId: string, type: EventType, payload?: Record<string, unknown>, reviewerIndex = 0) {
   const who = firing(world, type, reviewerIndex);
   const response = await fire(world, projectId, who.user, type, payload ?? who.payload);
+  if (response.status !== 200) throw new Error(`${type} refused: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body as { project: { state: ProjectState; version: number }; transition: { seq: number } };
+}
+
+async function fireAs(world: World, projectId: string, user: User, type: EventType, payload: Record<string, unknown>) {
+  const response = await fire(world, projectId, user, type, payload);
   if (response.status !== 200) throw new Error(`${type} refused: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as { project: { state: ProjectState; version: number }; transition: { seq: number } };
 }
@@ -234,11 +253,12 @@ export async function assignReviewers(world: World, projectId: string): Promise<
 }
 
 /**
- * The machine's own shortest event sequence from draft to each state (xstate/graph). The traversal
- * fires every transition of a state with an actor of its role and facts under which every guard
- * holds, and keys states by their value alone, so the paths are the lifecycle's, not the context's.
+ * The machine's own shortest event sequence from draft to each state (xstate/graph), for project@1
+ * (`version` 1) or project@2. The traversal fires every transition of a state with an actor of its
+ * role and facts under which every guard holds, and keys states by their value (and, for project@2,
+ * whether a grade is proposed: GRADE and FAIL need the proposal), so the paths are the lifecycle's.
  */
-export function shortestPaths(): Map<ProjectState, EventType[]> {
+export function shortestPaths(version: 1 | 2 = 1): Map<ProjectState, EventType[]> {
   const facts: Facts = {
     now: 0,
     title: 't',
@@ -255,22 +275,36 @@ export function shortestPaths(): Map<ProjectState, EventType[]> {
     signedLetterRequired: false,
     signedLetter: null,
     finalReportDocuments: {},
+    acceptanceReviewerIds: ['actor'],
+    acceptanceReviewedIds: ['actor'],
+    minAcceptanceReviews: 1,
+    acceptanceCriteria: ['completion'],
+    recommendableGrades: ['first'],
   };
-  const paths = getShortestPaths(projectMachine, {
+  const machine: AnyStateMachine = version === 1 ? projectMachine : projectMachineV2;
+  const transitions: readonly TransitionSpec[] = version === 1 ? TRANSITIONS : TRANSITIONS_V2;
+  const paths = getShortestPaths(machine, {
     input: { projectId: 'p', unitId: 'u' },
-    serializeState: (snapshot) => String(snapshot.value),
+    serializeState: (snapshot) => `${String(snapshot.value)}${snapshot.context.proposal ? `+${snapshot.context.proposal.grade}` : ''}`,
     events: (snapshot) =>
-      TRANSITIONS.filter((t) => t.from === snapshot.value).map((t) => {
-        const role = t.rule.roles[0]!;
-        return {
-          type: t.event,
-          ...PAYLOADS[t.event],
-          actor: { id: 'actor', role, unitId: role === 'applicant' ? 'u' : 'elsewhere' },
-          facts,
-        } as ProjectEvent;
-      }),
+      transitions
+        .filter((t) => t.from === snapshot.value)
+        .flatMap((t) => {
+          const role = t.rule.roles[0]!;
+          const actor = { id: 'actor', role, unitId: role === 'applicant' ? 'u' : 'elsewhere' };
+          // A grade proposed leads to GRADE, a failure proposed to FAIL.
+          const payloads = t.event === 'PROPOSE_GRADE' ? [PAYLOADS.PROPOSE_GRADE, { grade: 'fail', comment: 'c' }] : [PAYLOADS[t.event]];
+          return payloads.map((payload) => ({ type: t.event, ...payload, actor, facts }) as ProjectEvent);
+        }),
   });
-  return new Map(paths.map((p) => [p.state.value, p.steps.slice(1).map((s) => s.event.type)]));
+  const shortest = new Map<ProjectState, EventType[]>();
+  for (const p of paths) {
+    const state = p.state.value as ProjectState;
+    const steps = p.steps.slice(1).map((step) => step.event.type as EventType);
+    const known = shortest.get(state);
+    if (!known || steps.length < known.length) shortest.set(state, steps);
+  }
+  return shortest;
 }
 
 const PAYLOADS: Record<EventType, Record<string, unknown>> = {
@@ -291,11 +325,15 @@ const PAYLOADS: Record<EventType, Record<string, unknown>> = {
   RECOMMEND: { note: 'n' },
   REVERSE_DECISION: { reason: '异议成立' },
   SUBMIT_ACCEPTANCE_REVIEW: { scores: { completion: 8 }, comment: '完成度高' },
-  PROPOSE_GRADE: { grade: 'second' },
+  PROPOSE_GRADE: { grade: 'first' },
   RECORD_RECOMMENDATION_OUTCOME: { outcome: 'selected', level: '省级' },
 };
 
-const PATHS = shortestPaths();
+/** Each edition's shortest paths and its round's gates and state order, by round machine version. */
+const EDITIONS: Record<1 | 2, { paths: Map<ProjectState, EventType[]>; gates: readonly Gate[]; states: readonly RoundState[] }> = {
+  1: { paths: shortestPaths(1), gates: ROUND_GATES[1]!.gates, states: ROUND_GATES[1]!.states },
+  2: { paths: shortestPaths(2), gates: ROUND_GATES[2]!.gates, states: ROUND_GATES[2]!.states },
+};
 
 const DAY_MS = 86_400_000;
 const shanghaiDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -319,8 +357,9 @@ let roundsMade = 0;
 /**
  * A new round beside the world's, with a review panel of the world's reviewers (and its conflicted
  * one), for projects that must reach a late state without moving the world's round: its last day
- * of submission is the clock's day (Asia/Shanghai) and acceptance opens that same day
- * (acceptanceOpensOn), so passing its deadline moves the clock to the next midnight at most.
+ * of submission is the clock's day (Asia/Shanghai), its publicity period is 0 working days and
+ * acceptance opens that same day (acceptanceOpensOn), so passing its deadline moves the clock to
+ * the next midnight at most.
  */
 export async function newRound(world: World, settings: { minReviews?: number } = {}): Promise<{ roundId: string; submissionClosesAt: number }> {
   const today = shanghaiDay(worldClock(world).now());
@@ -339,6 +378,9 @@ export async function newRound(world: World, settings: { minReviews?: number } =
         acceptanceOpensOn: today,
         funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
         minReviews: settings.minReviews ?? world.reviewers.length,
+        minAcceptanceReviews: world.reviewers.length,
+        // No publicity period (round@2): the list may be published as soon as the decisions are concluded.
+        publicityWorkingDays: 0,
         scoreScale: { min: 0, max: 20 },
       },
     }),
@@ -348,27 +390,46 @@ export async function newRound(world: World, settings: { minReviews?: number } =
   return { roundId: round.id, submissionClosesAt: startOfShanghaiDay(today) + DAY_MS };
 }
 
-/** The round event leading out of each state, and who fires it. */
+/** The round event leading out of each state, and who fires it (round@1 and round@2 alike). */
 const ROUND_STEP: Partial<Record<RoundState, { event: RoundEventType; by: 'orgDept' | 'committee' }>> = {
   open: { event: 'CLOSE_SUBMISSIONS', by: 'orgDept' },
   submissions_closed: { event: 'START_REVIEW', by: 'orgDept' },
   under_review: { event: 'CONCLUDE_DECISIONS', by: 'committee' },
   decided: { event: 'PUBLISH_LIST', by: 'orgDept' },
+  in_publicity: { event: 'PUBLISH_LIST', by: 'orgDept' },
   in_execution: { event: 'OPEN_ACCEPTANCE', by: 'orgDept' },
   under_acceptance: { event: 'CLOSE_ROUND', by: 'orgDept' },
+  grades_confirmed: { event: 'CLOSE_ROUND', by: 'orgDept' },
 };
 
 interface RoundView {
   state: RoundState;
+  machine: { id: string; version: number };
   submissionDeadline: string;
   finalAcceptanceDate: string;
   acceptanceOpensOn: string | null;
+  publicity?: { endsAt: string } | null;
 }
 
 async function readRound(world: World, roundId: string): Promise<RoundView> {
   const response = await call(world.app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${roundId}` });
   if (response.status !== 200) throw new Error(`round ${roundId}: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as RoundView;
+}
+
+const editionOf = (round: RoundView) => EDITIONS[round.machine.version === 1 ? 1 : 2];
+
+/** The round's signed approved list, uploaded by org_dept as round@2's PUBLISH_LIST needs it; answers the document's id. */
+export async function uploadApprovedList(world: World, roundId = world.roundId): Promise<string> {
+  const body = multipartBody([{ name: 'file', filename: '立项名单（盖章）.pdf', contentType: 'application/pdf', content: minimalPdf('立项名单') }]);
+  const response = await call(world.app, world.orgDept.token, {
+    method: 'POST',
+    url: `/api/v1/rounds/${roundId}/documents?kind=approved_list`,
+    payload: body.payload,
+    headers: body.headers,
+  });
+  if (response.status !== 201) throw new Error(`list document refused: ${response.status} ${JSON.stringify(response.body)}`);
+  return (response.body as { id: string }).id;
 }
 
 export interface AdvanceOptions {
@@ -382,23 +443,36 @@ export interface AdvanceOptions {
 
 /**
  * Fires the round's events in order, as org_dept or the committee, until the round is in `target`
- * (nothing when it already is or is past it). CLOSE_SUBMISSIONS moves the clock to the end of the
- * submission window (extensions included) when it is earlier; reaching `under_acceptance` moves it to
- * the first moment of the acceptance day (acceptanceOpensOn, else finalAcceptanceDate, Asia/Shanghai).
- * A refused round event throws with the refusal.
+ * (nothing when it already is or is past it), along its own version's states. CLOSE_SUBMISSIONS
+ * moves the clock to the end of the submission window (extensions included) when it is earlier;
+ * round@2's PUBLISH_LIST moves it to the end of the publicity period and uploads the signed list
+ * first; reaching `under_acceptance` moves it to the first moment of the acceptance day
+ * (acceptanceOpensOn, else finalAcceptanceDate, Asia/Shanghai); round@2's CONFIRM_GRADES is the
+ * committee's, with its meeting. A refused round event throws with the refusal.
  */
 export async function advanceRound(world: World, target: RoundState, opts: AdvanceOptions = {}): Promise<RoundState> {
   const roundId = opts.roundId ?? world.roundId;
   let round = await readRound(world, roundId);
-  const index = (state: RoundState) => ROUND_1_STATES.indexOf(state);
+  const { states } = editionOf(round);
+  const index = (state: RoundState) => states.indexOf(state);
+  if (index(target) < 0) throw new Error(`round@${round.machine.version} has no state ${target}`);
+  const acceptanceDay = () => notBefore(world, startOfShanghaiDay(round.acceptanceOpensOn ?? round.finalAcceptanceDate));
   while (index(round.state) < index(target)) {
-    const step = ROUND_STEP[round.state]!;
+    const step =
+      round.machine.version !== 1 && round.state === 'under_acceptance'
+        ? ({ event: 'CONFIRM_GRADES', by: 'committee' } as const)
+        : ROUND_STEP[round.state]!;
     const payload: Record<string, unknown> = { type: step.event };
     if (step.event === 'CLOSE_SUBMISSIONS') notBefore(world, startOfShanghaiDay(round.submissionDeadline) + DAY_MS);
     if (step.event === 'PUBLISH_LIST') {
+      if (round.publicity) {
+        notBefore(world, Date.parse(round.publicity.endsAt));
+        payload.document = await uploadApprovedList(world, roundId);
+      }
       payload.documentNumber = opts.documentNumber ?? '党委〔2023〕12号';
       payload.publishedOn = opts.publishedOn ?? shanghaiDay(worldClock(world).now());
     }
+    if (step.event === 'CONFIRM_GRADES') payload.meetingReference = '党委会〔2023〕20次';
     const fireRound = () => call(world.app, world[step.by].token, { method: 'POST', url: `/api/v1/rounds/${roundId}/events`, payload });
     let response = await fireRound();
     // A unit's extension holds submissions open longer: the refusal names when they close.
@@ -409,28 +483,27 @@ export async function advanceRound(world: World, target: RoundState, opts: Advan
     }
     if (response.status !== 200) throw new Error(`${step.event} refused: ${response.status} ${JSON.stringify(response.body)}`);
     round = await readRound(world, roundId);
+    if (round.state === 'under_acceptance') acceptanceDay();
   }
-  if (index(target) >= index('under_acceptance')) notBefore(world, startOfShanghaiDay(round.acceptanceOpensOn ?? round.finalAcceptanceDate));
+  if (index(target) >= index('under_acceptance')) acceptanceDay();
   return round.state;
 }
 
 /** The events legal only once the round has left `open`: a path with one of them needs the round advanced. */
 const LATE_EVENTS = new Set<EventType>(
-  (
-    ['SUBMIT_REVIEW', 'COMPLETE_PANEL_REVIEW', 'APPROVE', 'START', 'SUBMIT_PROGRESS_REPORT', 'SUBMIT_FINAL_REPORT', 'RETURN_FINAL_REPORT', 'GRADE', 'FAIL', 'RECOMMEND'] as const
-  ).filter((event) => ROUND_1_GATES.filter((g) => g.events.includes(event)).every((g) => !g.openIn.includes('open'))),
+  EDITIONS[2].gates.flatMap((g) => g.events).filter((event) => EDITIONS[2].gates.filter((g) => g.events.includes(event)).every((g) => !g.openIn.includes('open'))),
 );
 
-/** Whether reaching `state` needs the round past `open` (panel_reviewed and later). */
+/** Whether reaching `state` needs the round past `open` (panel_reviewed and later), in either edition. */
 export function isLateState(state: ProjectState): boolean {
-  const path = PATHS.get(state);
+  const path = EDITIONS[2].paths.get(state);
   if (!path) throw new Error(`no path to ${state}`);
   return path.some((event) => LATE_EVENTS.has(event));
 }
 
 /** The round state in which `event` from `from` may first be taken. */
-function stageOf(from: ProjectState, event: EventType): RoundState {
-  const gate = ROUND_1_GATES.find((g) => g.events.includes(event) && g.from.includes(from));
+function stageOf(gates: readonly Gate[], from: ProjectState, event: EventType): RoundState {
+  const gate = gates.find((g) => g.events.includes(event) && g.from.includes(from));
   if (!gate) throw new Error(`no gate for ${event} from ${from}`);
   return gate.openIn[0]!;
 }
@@ -439,6 +512,25 @@ async function projectOf(world: World, id: string): Promise<{ id: string; versio
   const response = await call(world.app, world.orgDept.token, { method: 'GET', url: `/api/v1/projects/${id}` });
   if (response.status !== 200) throw new Error(`project ${id}: ${response.status}`);
   return { id, version: response.body.version as number, state: response.body.state as ProjectState };
+}
+
+/** The round's acceptance panel, named once with every reviewer of the world on it. */
+async function ensureAcceptancePanel(world: World, roundId: string): Promise<void> {
+  const panel = await call(world.app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${roundId}/panels/acceptance` });
+  if (panel.status === 200) return;
+  await createPanel(world.app, roundId, '结项评审组', 'acceptance', world.orgDept.token);
+  await addToPanel(world.app, roundId, world.reviewers, 'acceptance', world.orgDept.token);
+}
+
+/** Each reviewer of the world assigned to the project's acceptance review and scoring its final report (round@2). */
+export async function acceptanceReviews(world: World, roundId: string, projectId: string): Promise<void> {
+  await ensureAcceptancePanel(world, roundId);
+  for (const reviewer of world.reviewers) {
+    const assigned = await call(world.app, world.orgDept.token, { method: 'POST', url: `/api/v1/projects/${projectId}/acceptance-reviewers`, payload: { reviewerId: reviewer.id } });
+    if (assigned.status !== 201) throw new Error(`acceptance assignment refused: ${JSON.stringify(assigned.body)}`);
+    const scored = await fire(world, projectId, reviewer, 'SUBMIT_ACCEPTANCE_REVIEW', { scores: { completion: 18, effect: 17, documentation: 16 }, comment: '活动完成度高，成果材料齐全' });
+    if (scored.status !== 200) throw new Error(`acceptance review refused: ${JSON.stringify(scored.body)}`);
+  }
 }
 
 export interface Driven {
@@ -450,46 +542,58 @@ export interface Driven {
 
 /**
  * New projects of `world.applicant`, one per state, all in the round `roundId`, each driven over
- * HTTP to its state along the machine's shortest path; the round is advanced stage by stage only as
- * far as the furthest project needs, every project moving as far as each stage allows before it
- * does. START is the round's PUBLISH_LIST. Before the panel closes, the round's reviewers are
- * assigned and each scores the project (COMPLETE_PANEL_REVIEW's guard needs that).
+ * HTTP to its state along its machine's shortest path (project@1 in a round@1, project@2 in a
+ * round@2); the round is advanced stage by stage only as far as the furthest project needs, every
+ * project moving as far as each stage allows before it does. START is the round's PUBLISH_LIST, and
+ * round@2's GRADE and FAIL its CONFIRM_GRADES. Before the panel closes, the round's reviewers are
+ * assigned and each scores the project (COMPLETE_PANEL_REVIEW's guard needs that); before org_dept
+ * proposes a grade (round@2), each scores its final report on the round's acceptance panel.
  */
 async function driveInRound(world: World, roundId: string, states: readonly ProjectState[], shortcut = false): Promise<Driven[]> {
+  const round = await readRound(world, roundId);
+  const edition = editionOf(round);
   const paths = states.map((state) => {
-    const path = PATHS.get(state);
+    const path = edition.paths.get(state);
     if (!path) throw new Error(`no path to ${state}`);
     return path;
   });
   const projects = [];
   for (let i = 0; i < states.length; i += 1) projects.push({ ...(await createDraft(world, { roundId })), state: 'draft' as ProjectState, next: 0 });
-  const roundOrder = (state: RoundState) => ROUND_1_STATES.indexOf(state);
-  let roundState = (await readRound(world, roundId)).state;
+  const roundOrder = (state: RoundState) => edition.states.indexOf(state);
+  let roundState = round.state;
+  // Run only inside a round event: START inside PUBLISH_LIST, round@2's GRADE and FAIL inside CONFIRM_GRADES.
+  const insideRoundEvent = (event: EventType, from: ProjectState) => edition.gates.find((g) => g.events.includes(event) && g.from.includes(from))?.onlyVia !== undefined;
   for (;;) {
     for (const [i, project] of projects.entries()) {
       const path = paths[i]!;
       while (project.next < path.length) {
         const event = path[project.next]!;
-        const stage = stageOf(project.state, event);
+        const stage = stageOf(edition.gates, project.state, event);
         if (!shortcut && roundOrder(stage) > roundOrder(roundState)) break;
-        if (event === 'START' && !shortcut) {
-          // START runs only inside PUBLISH_LIST: the round is in_execution, so the project has started.
+        if (!shortcut && insideRoundEvent(event, project.state)) {
+          // The round's event has carried the project along: the round is past the stage.
           Object.assign(project, await projectOf(world, project.id));
         } else {
           if (event === 'COMPLETE_PANEL_REVIEW') {
             await assignReviewers(world, project.id);
             for (let r = 0; r < world.reviewers.length; r += 1) await fireOk(world, project.id, 'SUBMIT_REVIEW', undefined, r);
           }
-          const fired = await fireOk(world, project.id, event);
+          if (event === 'PROPOSE_GRADE') await acceptanceReviews(world, roundId, project.id);
+          const payload = event === 'PROPOSE_GRADE' && path[project.next + 1] === 'FAIL' ? { grade: 'fail', comment: '未完成预期成果' } : undefined;
+          // round@2's GRADE and FAIL are the committee's, carrying the proposal (with the gates off, fired as they are).
+          const byCommittee = round.machine.version !== 1 && (event === 'GRADE' || event === 'FAIL');
+          const fired = byCommittee
+            ? await fireAs(world, project.id, world.committee, event, event === 'GRADE' ? { grade: 'first' } : { reason: '未完成预期成果' })
+            : await fireOk(world, project.id, event, payload);
           project.state = fired.project.state;
           project.version = fired.project.version;
         }
         project.next += 1;
       }
     }
-    const waiting = projects.map((p, i) => (p.next < paths[i]!.length ? stageOf(p.state, paths[i]![p.next]!) : null)).filter((s): s is RoundState => s !== null);
+    const waiting = projects.map((p, i) => (p.next < paths[i]!.length ? stageOf(edition.gates, p.state, paths[i]![p.next]!) : null)).filter((s): s is RoundState => s !== null);
     if (waiting.length === 0) break;
-    const next = ROUND_1_STATES[roundOrder(roundState) + 1];
+    const next = edition.states[roundOrder(roundState) + 1];
     if (!next) throw new Error(`round ${roundId} is ${roundState}: no stage left for ${states.join(', ')}`);
     roundState = await advanceRound(world, next, { roundId });
   }
@@ -512,7 +616,7 @@ export interface DriveOptions {
 }
 
 /**
- * A new project of `world.applicant` driven over HTTP to `state` along the machine's shortest path.
+ * A new project of `world.applicant` driven over HTTP to `state` along its machine's shortest path.
  * An early state (up to preliminarily_checked) is reached in the world's round while it is open; a
  * late one (panel_reviewed and later) needs its round advanced, which moves every project of that
  * round, so it is reached in a round of its own (newRound) unless `opts.roundId` names one.

@@ -6,8 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
-import { projectV2 } from '../helpers/project-v2.js';
-import { COMPLETE_LETTER, addToPanel, createDraft, createPanel, createUser, createWorld, driveTo, fireOk, type User, type World } from '../helpers/world.js';
+import { COMPLETE_LETTER, addToPanel, createDraft, createPanel, createUser, createWorld, driveTo, fireOk, uploadApprovedList, type User, type World } from '../helpers/world.js';
 import { minimalPdf, multipartBody } from '../helpers/files.js';
 
 type Caller = 'anonymous' | 'admin' | 'applicant' | 'parentApplicant' | 'otherApplicant' | 'orgDept' | 'assignedReviewer' | 'unassignedReviewer' | 'committee' | 'auditor';
@@ -136,8 +135,8 @@ describe('authorization matrix', () => {
   };
 
   beforeAll(async () => {
-    // With a second version of the project machine registered, so that a migration can be planned.
-    t = await createTestApp({ machines: [projectV2] });
+    // The build ships two versions of the project machine, so that a migration can be planned.
+    t = await createTestApp();
     world = await createWorld(t.app);
     const read = await createDraft(world);
     await fireOk(world, read.id, 'SUBMIT');
@@ -197,13 +196,14 @@ describe('authorization matrix', () => {
 
   const rounds = new Map<string, string>();
   /**
-   * A round of its own (no projects) driven to `decided` (its signed list uploaded once) or on to
-   * the published list, so that the world's round stays open for the other operations.
+   * A round of its own (no projects) driven to its decisions concluded (in publicity; its signed
+   * list uploaded once) or on to the published list, so that the world's round stays open for the
+   * other operations. Its publicity period is 0 working days: the list may be published at once.
    */
-  async function roundAt(stage: 'decided' | 'published'): Promise<string> {
+  async function roundAt(stage: 'concluded' | 'published'): Promise<string> {
     const known = rounds.get(stage);
     if (known) return known;
-    const year = stage === 'decided' ? 2021 : 2022;
+    const year = stage === 'concluded' ? 2021 : 2022;
     const created = await call(t.app, ADMIN_TOKEN, {
       method: 'POST',
       url: '/api/v1/rounds',
@@ -214,6 +214,7 @@ describe('authorization matrix', () => {
         submissionDeadline: `${year}-03-29`,
         finalAcceptanceDate: `${year}-12-31`,
         funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
+        publicityWorkingDays: 0,
       },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -225,6 +226,7 @@ describe('authorization matrix', () => {
     ];
     if (stage === 'published') events.push([world.orgDept, 'PUBLISH_LIST', { documentNumber: `党委〔${year}〕9号`, publishedOn: `${year}-04-20` }]);
     for (const [user, type, payload] of events) {
+      if (type === 'PUBLISH_LIST') payload.document = await uploadApprovedList(world, id);
       const fired = await call(t.app, user.token, { method: 'POST', url: `/api/v1/rounds/${id}/events`, payload: { type, ...payload } });
       expect(fired.status, `${type}: ${JSON.stringify(fired.body)}`).toBe(200);
     }
@@ -235,7 +237,7 @@ describe('authorization matrix', () => {
   let signedList: { roundId: string; fileId: string } | null = null;
   async function signedListDocument(): Promise<{ roundId: string; fileId: string }> {
     if (signedList) return signedList;
-    const roundId = await roundAt('decided');
+    const roundId = await roundAt('concluded');
     const body = multipartBody([{ name: 'file', filename: '立项名单.pdf', content: minimalPdf('list') }]);
     const uploaded = await call(t.app, world.orgDept.token, {
       method: 'POST',
@@ -488,13 +490,13 @@ describe('authorization matrix', () => {
         break;
       case 'uploadRoundDocument': {
         const body = multipartBody([{ name: 'file', filename: `名单-${caller}.pdf`, content: minimalPdf(caller) }]);
-        url = `${url.replace('{id}', await roundAt('decided'))}?kind=approved_list`;
+        url = `${url.replace('{id}', await roundAt('concluded'))}?kind=approved_list`;
         Object.assign(headers, body.headers);
         payload = body.payload;
         break;
       }
       case 'listRoundDocuments':
-        url = url.replace('{id}', await roundAt('decided'));
+        url = url.replace('{id}', await roundAt('concluded'));
         break;
       case 'downloadRoundDocument': {
         const document = await signedListDocument();

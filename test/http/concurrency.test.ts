@@ -4,6 +4,7 @@
  * Idempotency-Key replays the first answer instead of acting twice.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
 import { COMPLETE_LETTER, WORLD_ENTRIES, advanceRound, createDraft, createWorld, driveTo, fire, fireOk, type World } from '../helpers/world.js';
 
@@ -11,7 +12,7 @@ let t: TestApp;
 let world: World;
 
 beforeEach(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ lifecycles: FIRST_EDITION_LIFECYCLES });
   world = await createWorld(t.app);
 });
 

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventType } from '../../machines/project.types.js';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { call, createTestApp, FakeClock, type TestApp } from '../helpers/app.js';
 import { assignReviewers, createDraft, createWorld, driveTo, fire, fireOk, firing, type User, type World } from '../helpers/world.js';
 
@@ -62,7 +63,7 @@ async function expectGated(t: TestApp, world: World, projectId: string, event: E
 }
 
 describe('round gates enforced', () => {
-  it('refuses every shortcut of issue 16 with the gate named, and writes nothing', async () => {
+  it('refuses every shortcut of issue 16 with the gate named, and writes nothing (a first-edition round)', async () => {
     // The shortcuts are reached as they were before the gates (the option off), on a file database;
     // the same database is then served with the gates enforced.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-gates-'));
@@ -70,7 +71,7 @@ describe('round gates enforced', () => {
     const file = path.join(dir, 'gates.db');
     const clock = new FakeClock();
     // enforceRoundGates: false on purpose: the shortcuts the gates refuse are reached only without them.
-    const before = await open({ path: file, clock, enforceRoundGates: false });
+    const before = await open({ path: file, clock, enforceRoundGates: false, lifecycles: FIRST_EDITION_LIFECYCLES });
     const world0 = await createWorld(before.app);
     const shortcut = { shortcut: true };
     const reached = {
@@ -85,7 +86,7 @@ describe('round gates enforced', () => {
     await before.close();
     apps = apps.filter((a) => a !== before);
 
-    const t = await open({ path: file, clock });
+    const t = await open({ path: file, clock, lifecycles: FIRST_EDITION_LIFECYCLES });
     const world = { ...world0, app: t.app };
     await expectGated(t, world, reached.checked.id, 'SUBMIT_REVIEW', { roundState: 'open', gate: 'panel_review', opensWith: 'START_REVIEW' });
     await expectGated(t, world, reached.checked.id, 'COMPLETE_PANEL_REVIEW', { roundState: 'open', gate: 'panel_review', opensWith: 'START_REVIEW' });
@@ -105,9 +106,9 @@ describe('round gates enforced', () => {
     expect(illegal.body.type).toBe('urn:lixiang:problem:illegal-transition');
   });
 
-  it('drives a whole round legally through every stage with the gates enforced', async () => {
+  it('drives a whole first-edition round legally through every stage with the gates enforced', async () => {
     const clock = new FakeClock();
-    const t = await open({ clock });
+    const t = await open({ clock, lifecycles: FIRST_EDITION_LIFECYCLES });
     const world = await createWorld(t.app);
     const orgDept = world.orgDept;
     const draft = async () => (await createDraft(world)).id;

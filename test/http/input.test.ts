@@ -5,6 +5,7 @@
  * `titles`, and none of them writes anything.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { PROJECT_1_EVENT_TYPES } from '../../machines/project.types.js';
 import { hashToken } from '../../src/auth/tokens.js';
 import type { components } from '../client/schema.js';
@@ -15,7 +16,7 @@ let t: TestApp;
 let world: World;
 
 beforeEach(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ lifecycles: FIRST_EDITION_LIFECYCLES });
   world = await createWorld(t.app);
 });
 

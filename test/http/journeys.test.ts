@@ -6,6 +6,7 @@
  * recommendation, and conflicts of interest when assigning reviewers.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import type { EventType, Grade, ProjectState } from '../../machines/project.types.js';
 import type { components } from '../client/schema.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
@@ -37,7 +38,7 @@ type Assignment = components['schemas']['Assignment'];
 let t: TestApp;
 
 beforeEach(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ lifecycles: FIRST_EDITION_LIFECYCLES });
 });
 afterEach(async () => {
   await t.close();

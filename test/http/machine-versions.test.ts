@@ -4,7 +4,6 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { projectLifecycle } from '../../machines/project.lifecycle.js';
-import { SECOND_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { roundLifecycleV2 } from '../../machines/round.lifecycle.js';
 import { machineSvg } from '../../src/machines/machine-diagram.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
@@ -17,7 +16,7 @@ afterEach(async () => {
 
 describe('GET /machines/{id}/{version}', () => {
   it('answers round@2’s definition and its diagram, in Chinese unless English is preferred', async () => {
-    t = await createTestApp({ machines: SECOND_EDITION_LIFECYCLES });
+    t = await createTestApp();
     const json = await call(t.app, null, { method: 'GET', url: '/api/v1/machines/round/2' });
     expect(json.status).toBe(200);
     expect(json.body).toEqual(roundLifecycleV2.describe());
@@ -36,10 +35,10 @@ describe('GET /machines/{id}/{version}', () => {
     t = await createTestApp();
     const svg = await t.app.inject({ method: 'GET', url: '/api/v1/machines/project/1', headers: { accept: 'image/svg+xml' } });
     expect(svg.body).toBe(await machineSvg('zh', projectLifecycle));
-    const missing = await call(t.app, null, { method: 'GET', url: '/api/v1/machines/project/2' });
+    const missing = await call(t.app, null, { method: 'GET', url: '/api/v1/machines/project/3' });
     expect(missing.status).toBe(404);
     expect(missing.headers['content-type']).toContain('application/problem+json');
-    expect(missing.body.detail).toContain('project@2');
+    expect(missing.body.detail).toContain('project@3');
     expect((await call(t.app, null, { method: 'GET', url: '/api/v1/machines/project/x' })).status).toBe(400);
   });
 });

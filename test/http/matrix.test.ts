@@ -1,6 +1,7 @@
 /**
- * The whole lifecycle matrix over HTTP: every state (reached through the API) × every event type ×
- * every kind of caller. The expected answer is computed from a literal copy of the lifecycle table of
+ * The whole lifecycle matrix of the first edition over HTTP (project@1 in a round@1: the rounds the
+ * first release stored, which keep their versions; the app runs FIRST_EDITION_LIFECYCLES to create
+ * them): every state (reached through the API) × every event type × every kind of caller. The expected answer is computed from a literal copy of the lifecycle table of
  * DOMAIN.md written below, never from the machine or the service:
  *
  * - admin is refused at the route (403), an applicant of an unrelated unit and a reviewer who is not
@@ -19,6 +20,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_1_EVENT_TYPES, type EventType, type ProjectState, type Role } from '../../machines/project.types.js';
 import type { RoundState } from '../../machines/round.types.js';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
 import { assignReviewers, createUser, createWorld, driveTo, fire, fireOk, firing, newRound, type User, type World } from '../helpers/world.js';
 
@@ -176,7 +178,7 @@ interface Fixture {
 }
 
 async function fixture(state: ProjectState, stage: RoundState): Promise<Fixture> {
-  const test = await createTestApp();
+  const test = await createTestApp({ lifecycles: FIRST_EDITION_LIFECYCLES });
   const world = await createWorld(test.app);
   const unassignedReviewer = await createUser(test.app, '未分配评审', 'reviewer', world.units.direct);
   const callers: Record<CallerName, User> = {

@@ -62,7 +62,7 @@ describe('restart on the same database file', () => {
 
     const beforeList = await call(first.app, world.auditor.token, { method: 'GET', url: '/api/v1/projects?limit=100' });
     expect(beforeList.body.items).toHaveLength(STATES.length + 1);
-    const beforeTransitions = await call(first.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/transitions?limit=100' });
+    const beforeTransitions = await call(first.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/transitions?limit=500' });
     const beforeVerify = await call(first.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/verify' });
     expect(beforeVerify.body.valid).toBe(true);
     const beforeUsers = await call(first.app, world.admin.token, { method: 'GET', url: '/api/v1/users' });
@@ -88,7 +88,7 @@ describe('restart on the same database file', () => {
     const graded = afterList.body.items.find((p: { id: string }) => p.id === projects.get('graded')!.id);
     expect(graded).toMatchObject({ grade: 'first', funding: 3000 });
 
-    const afterTransitions = await call(second.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/transitions?limit=100' });
+    const afterTransitions = await call(second.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/transitions?limit=500' });
     expect(afterTransitions.body).toEqual(beforeTransitions.body);
     const afterVerify = await call(second.app, world.auditor.token, { method: 'GET', url: '/api/v1/audit/verify' });
     expect(afterVerify.body).toEqual(beforeVerify.body);

@@ -7,7 +7,7 @@
  * approved after the reversals. Every refusal writes nothing; the log verifies.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { SECOND_EDITION_LIFECYCLES } from '../../machines/registry.js';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { ADMIN_TOKEN, call, createTestApp, FakeClock, type TestApp } from '../helpers/app.js';
 import { minimalPdf, multipartBody } from '../helpers/files.js';
 import { logLength, subjectEntries } from '../helpers/log-entries.js';
@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 async function open(clock = new FakeClock()): Promise<TestApp> {
-  const t = await createTestApp({ clock, machines: SECOND_EDITION_LIFECYCLES, enforceRoundGates: true });
+  const t = await createTestApp({ clock, enforceRoundGates: true });
   apps.push(t);
   return t;
 }
@@ -374,8 +374,8 @@ describe('公示 under round@2', () => {
     expect(logLength(t.db.$client)).toBe(length);
   });
 
-  it('has no publicity under round@1: no period, no objections, no proposed list', async () => {
-    const t = await createTestApp({ enforceRoundGates: true });
+  it('has no publicity under round@1 (a round the first release created): no period, no objections, no proposed list', async () => {
+    const t = await createTestApp({ enforceRoundGates: true, lifecycles: FIRST_EDITION_LIFECYCLES });
     apps.push(t);
     const world = await createWorld(t.app);
     const round = await getRound(world);

@@ -5,6 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { contentDisposition } from '../../src/http/content-disposition.js';
 import { csvField, toCsv } from '../../src/reports/exports.js';
 import { roundedRatio } from '../../src/reports/reports.service.js';
@@ -17,7 +18,7 @@ let t: TestApp;
 let story: Story;
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ lifecycles: FIRST_EDITION_LIFECYCLES });
   story = await buildStory(t.app);
 }, 60_000);
 

@@ -7,6 +7,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
 import { SCRIPT_TITLE, driveToDecided, publishList, type DecidedRound } from '../helpers/decided-round.js';
 import { minimalPdf, multipartBody } from '../helpers/files.js';
@@ -22,7 +23,7 @@ let world: World;
 let decided: DecidedRound;
 
 beforeEach(async () => {
-  t = await createTestApp({ enforceRoundGates: true });
+  t = await createTestApp({ lifecycles: FIRST_EDITION_LIFECYCLES, enforceRoundGates: true });
   world = await createWorld(t.app);
   decided = await driveToDecided(world, t.clock);
 });

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { components } from '../client/schema.js';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
 import type { User } from '../helpers/world.js';
 import { buildStory, type Story } from './round-story.js';
@@ -16,7 +17,7 @@ let t: TestApp;
 let story: Story;
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ lifecycles: FIRST_EDITION_LIFECYCLES });
   story = await buildStory(t.app);
 }, 60_000);
 

@@ -4,6 +4,7 @@
  * transaction, each start its own entry of the same hash chain.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
 import { describeRoundMachine, ROUND_TRANSITIONS } from '../../machines/round.lifecycle.js';
 import { ROUND_1_STATES } from '../../machines/round.types.js';
@@ -13,7 +14,7 @@ let t: TestApp;
 let world: World;
 
 beforeEach(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ lifecycles: FIRST_EDITION_LIFECYCLES });
   world = await createWorld(t.app);
 });
 

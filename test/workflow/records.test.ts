@@ -12,11 +12,12 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson, entryHash, GENESIS_HASH, type UnhashedEntry } from '../../src/workflow/hash-chain.js';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { auditedProjection } from '../../src/workflow/records.js';
 import { ADMIN_TOKEN, FakeClock, call, createTestApp, keyFiles, type TestApp } from '../helpers/app.js';
 import { minimalPdf, minimalPng, multipartBody } from '../helpers/files.js';
 import { asEntry, INSERT_ENTRY, type RawLogRow } from '../helpers/raw-log.js';
-import { projectV2 } from '../helpers/project-v2.js';
+import { projectV3 } from '../helpers/project-v3.js';
 import { COMPLETE_LETTER, createDraft, createWorld, driveTo, type World } from '../helpers/world.js';
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
@@ -217,8 +218,8 @@ describe('record entries', () => {
         recommendableGrades: ['first'],
         publicityWorkingDays: 5,
       },
-      machine: { id: 'round', version: 1 },
-      projectMachineVersion: 1,
+      machine: { id: 'round', version: 2 },
+      projectMachineVersion: 2,
       contextSha256: sha256(canonicalJson(JSON.parse(context))),
     });
   });
@@ -256,7 +257,7 @@ describe('record entries', () => {
       title: '“红色旋律”党员先锋岗',
       letterSha256: sha256(canonicalJson(COMPLETE_LETTER)),
       letterRevision: 1,
-      machine: { id: 'project', version: 1 },
+      machine: { id: 'project', version: 2 },
       contextSha256: sha256(canonicalJson(JSON.parse(stored().context!))),
     });
 
@@ -476,15 +477,16 @@ describe('machine migrations', () => {
     const file = path.join(dir, 'lixiang.db');
     const clock = new FakeClock();
     try {
-      const first = await createTestApp({ path: file, clock });
+      // A first-edition database; a trial project version beside it takes the round's projects.
+      const first = await createTestApp({ path: file, clock, lifecycles: FIRST_EDITION_LIFECYCLES });
       world = await createWorld(first.app);
       const draft = (await createDraft(world)).id;
       await first.close();
-      t = await createTestApp({ path: file, clock, machines: [projectV2] });
+      t = await createTestApp({ path: file, clock, lifecycles: FIRST_EDITION_LIFECYCLES, machines: [projectV3] });
       const migrated = await call(t.app, ADMIN_TOKEN, {
         method: 'POST',
         url: '/api/v1/machines/migrations',
-        payload: { machine: 'project', fromVersion: 1, toVersion: 2, reason: '按新版流程办理', dryRun: false },
+        payload: { machine: 'project', fromVersion: 1, toVersion: 3, reason: '按新版流程办理', dryRun: false },
       });
       expect(migrated.status).toBe(200);
       const moved = entries(t.db.$client, "event = 'MIGRATE'");
@@ -554,7 +556,8 @@ describe('upgrade adoption', () => {
   }
 
   it('a database with rows and machine entries but no record entry gets one ADOPT per row at start, once', async () => {
-    const first = await createTestApp({ path: file, clock });
+    // Written by the first release (its rounds and projects under the first edition), then upgraded.
+    const first = await createTestApp({ path: file, clock, lifecycles: FIRST_EDITION_LIFECYCLES });
     world = await createWorld(first.app);
     await driveTo(world, 'in_progress');
     const draft = await createDraft(world);

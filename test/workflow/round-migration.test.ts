@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SECOND_EDITION_LIFECYCLES } from '../../machines/registry.js';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { ADMIN_TOKEN, FakeClock, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { assignReviewers, createDraft, createWorld, fireOk, type World } from '../helpers/world.js';
 
@@ -38,7 +38,7 @@ beforeEach(async () => {
   const file = path.join(dir, 'lixiang.db');
   clock = new FakeClock();
   // The round and its projects start under the first edition, all this first service knows.
-  const first = await createTestApp({ path: file, clock, enforceRoundGates: true });
+  const first = await createTestApp({ path: file, clock, enforceRoundGates: true, lifecycles: FIRST_EDITION_LIFECYCLES });
   world = await createWorld(first.app);
   checked = (await createDraft(world)).id;
   rejected = (await createDraft(world, { title: '常规组织生活' })).id;
@@ -50,7 +50,7 @@ beforeEach(async () => {
     expect((await call(first.app, world.orgDept.token, { method: 'POST', url: `/api/v1/rounds/${world.roundId}/events`, payload: { type } })).status).toBe(200);
   await first.close();
   // The same database under a build that ships the second edition too.
-  t = await createTestApp({ path: file, clock, enforceRoundGates: true, machines: SECOND_EDITION_LIFECYCLES });
+  t = await createTestApp({ path: file, clock, enforceRoundGates: true });
   world = { ...world, app: t.app };
 });
 

@@ -1,7 +1,9 @@
 /**
- * A second version of the project machine, for the tests of versioned definitions: project@2 is
- * project@1 without withdrawal (no `withdrawn` state, no WITHDRAW), the kind of change that needs
- * a migration with a state mapping for subjects already withdrawn.
+ * A further version of the project machine, for the tests of versioned definitions beside the
+ * first edition: project@3 is project@1 without withdrawal (no `withdrawn` state, no WITHDRAW), the
+ * kind of change that needs a migration with a state mapping for subjects already withdrawn. It is
+ * numbered after the shipped project@2 so that both may be registered; the tests register it beside
+ * FIRST_EDITION_LIFECYCLES, where round@1 governs it and rounds created then pin it.
  */
 import { defineLifecycle } from '../../machines/lifecycle.js';
 import { EVENT_LABELS, projectMachine, projectSetup } from '../../machines/project.machine.js';
@@ -18,16 +20,16 @@ const states = Object.fromEntries(
   }),
 );
 
-const machine = projectSetup.createMachine({ ...projectMachine.config, version: '2', states } as Parameters<typeof projectSetup.createMachine>[0]);
+const machine = projectSetup.createMachine({ ...projectMachine.config, version: '3', states } as Parameters<typeof projectSetup.createMachine>[0]);
 
-export const projectV2 = defineLifecycle({
+export const projectV3 = defineLifecycle({
   machine,
   kind: 'project',
   id: 'project',
-  version: 2,
+  version: 3,
   states: STATES.filter((state) => state !== 'withdrawn'),
   events: EVENT_TYPES.filter((type) => type !== 'WITHDRAW'),
   eventLabels: EVENT_LABELS,
-  title: { zh: '党建项目生命周期（第 2 版）', en: 'Party-building project lifecycle, version 2' },
+  title: { zh: '党建项目生命周期（第 3 版，试验）', en: 'Party-building project lifecycle, version 3 (trial)' },
   rules: projectRules,
 });
