@@ -8,6 +8,12 @@
  * Every other act (units, rounds, projects, draft edits, assignments, uploads) goes through the
  * API, so each is an entry of the log as in production.
  *
+ * Two releases tell the story: the service first runs the first edition's definitions alone
+ * (round@1, project@1), standing for the first release that stored the 2023 and 2024 rounds; in
+ * April 2024 the new release arrives (NEW_RELEASE_AT): the service restarts on the same database
+ * with the definitions this build ships, the clock going on, and the 2024 round is moved in flight
+ * to round@2 by the administrator, on the record. Every round's steps run in one timeline.
+ *
  * The database is built beside the target and renamed over it when complete, so a failed build
  * leaves the target as it was. A target that a running service holds (its pid file says so) is
  * never replaced, even with force: the service would go on writing to the file it has open, and
@@ -17,6 +23,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { GRADES, STATES, type Grade, type ProjectState, type Scores } from '../../machines/project.types.js';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import type { RoundState } from '../../machines/round.types.js';
 import { buildApp } from '../app.js';
 import type { Clock } from '../clock.js';
@@ -27,7 +34,7 @@ import { pidFilePath, runningService } from '../db/pid-file.js';
 import { UnitsService } from '../units/units.service.js';
 import { UsersService } from '../users/users.service.js';
 import { TransitionLogRepository } from '../workflow/transition-log.repository.js';
-import { COMMITTEE, ROUNDS, UNITS, USERS, type DemoProject, type DemoRound, type DemoUser, type When } from './demo-data.js';
+import { CALENDARS, COMMITTEE, NEW_RELEASE_AT, ROUNDS, UNITS, USERS, type AcceptanceScores, type DemoProject, type DemoRound, type DemoUser, type When } from './demo-data.js';
 
 /** A clock the builder moves along the story; never backwards. */
 export class SettableClock implements Clock {
@@ -89,8 +96,17 @@ export interface DemoSummary {
     title: string;
     documentNumber: string;
     state: RoundState;
+    /** The round's machine, e.g. round@2, and its move from round@1 in flight with the reason on the record. */
+    machine: string;
+    migration: { reason: string } | null;
     illustrative: boolean;
-    publication: { documentNumber: string; publishedOn: string } | null;
+    publication: { documentNumber: string; publishedOn: string; document?: { fileId: string; sha256: string } } | null;
+    /** round@2's 公示: its period, each objection with its project and how it was handled, the committee's reversals. */
+    publicity: { startedAt: string; endsAt: string; workingDays: number } | null;
+    objections: { number: number; project: string | null; outcome: string | null }[];
+    reversals: { project: string; reason: string }[];
+    /** round@2: the committee meeting that confirmed the round's grades. */
+    gradesConfirmedBy: string | null;
     projectsByState: Partial<Record<ProjectState, number>>;
     /** Graded projects per grade, how many were recommended upward, and the funding they were given. */
     grades: Partial<Record<Grade, number>>;
@@ -124,12 +140,15 @@ interface RoundView {
   title: string;
   documentNumber: string;
   state: RoundState;
-  publication: { documentNumber: string; publishedOn: string } | null;
+  machine: { id: string; version: number };
+  publication: { documentNumber: string; publishedOn: string; document?: { fileId: string; sha256: string } } | null;
+  publicity: { startedAt: string; endsAt: string; workingDays: number } | null;
 }
 
 /** The REST API through app.inject; anything but a success stops the build, loudly. */
 class Api {
-  constructor(private readonly app: FastifyInstance) {}
+  /** The service it talks to: the first release, then the new one on the same database. */
+  constructor(public app: FastifyInstance) {}
 
   async send<T>(
     user: DemoUser,
@@ -161,13 +180,20 @@ class Api {
 
   /** One file, multipart as a browser sends it; answers the stored file's id. */
   async upload(user: DemoUser, projectId: string, kind: 'signed_letter' | 'final_report_document', fileName: string, content: Buffer): Promise<string> {
+    return (await this.multipart(user, `/projects/${projectId}/files?kind=${kind}`, fileName, content)).id;
+  }
+
+  /** A round's document (the signed approved list), multipart like a project's file. */
+  async uploadToRound(user: DemoUser, roundId: string, fileName: string, content: Buffer): Promise<{ id: string; sha256: string }> {
+    return this.multipart(user, `/rounds/${roundId}/documents?kind=approved_list`, fileName, content);
+  }
+
+  private async multipart(user: DemoUser, url: string, fileName: string, content: Buffer): Promise<{ id: string; sha256: string }> {
     const boundary = '----lixiang-demo-boundary';
     const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/pdf\r\n\r\n`;
     const payload = Buffer.concat([Buffer.from(head, 'utf8'), content, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')]);
-    const { body } = await this.send<{ id: string }>(user, 'POST', `/projects/${projectId}/files?kind=${kind}`, payload, {
-      'content-type': `multipart/form-data; boundary=${boundary}`,
-    });
-    return body.id;
+    const { body } = await this.send<{ id: string; sha256: string }>(user, 'POST', url, payload, { 'content-type': `multipart/form-data; boundary=${boundary}` });
+    return body;
   }
 }
 
@@ -227,9 +253,24 @@ function scoresOf(base: Scores, slot: number, scale: { min: number; max: number 
   };
 }
 
+/** How each acceptance reviewer leans, by the order they were assigned. */
+const ACCEPTANCE_LEANINGS: AcceptanceScores[] = [
+  { completion: 0, effect: 1, documentation: -1 },
+  { completion: -1, effect: 0, documentation: 0 },
+  { completion: 1, effect: 0, documentation: 1 },
+];
+
+function acceptanceScoresOf(base: AcceptanceScores, slot: number, scale: { min: number; max: number }): AcceptanceScores {
+  const leaning = ACCEPTANCE_LEANINGS[slot % ACCEPTANCE_LEANINGS.length]!;
+  const clamp = (n: number) => Math.min(scale.max, Math.max(scale.min, n));
+  return { completion: clamp(base.completion + leaning.completion), effect: clamp(base.effect + leaning.effect), documentation: clamp(base.documentation + leaning.documentation) };
+}
+
 interface Step {
   at: number;
   run: () => Promise<void>;
+  /** A chapter of the story told to onProgress; the clock does not move for it. */
+  chapter?: string;
 }
 
 /** Drives one round's story: its steps, sorted by time, each at its time on the clock. */
@@ -271,7 +312,8 @@ class RoundStory {
     const { round } = this;
     // The deadline passes: the organisation department closes submissions and checks each one.
     this.at(schedule.close, async () => void (await this.fireRound(ORG_DEPT, 'CLOSE_SUBMISSIONS')));
-    const checked = round.projects.filter((p) => p.review || p.precheckRejected);
+    // A project resubmitted after the checks is checked again when it comes back (`revision.checked`).
+    const checked = round.projects.filter((p) => (p.review || p.precheckRejected) && !p.revision?.checked);
     checked.forEach((project, i) => {
       this.at(shanghai(schedule.checks) + i * 20 * MINUTE, async () => {
         if (project.precheckRejected) await this.fire(ORG_DEPT, project, 'REJECT', { reason: project.precheckRejected });
@@ -334,7 +376,8 @@ class RoundStory {
       });
   }
 
-  async tell(): Promise<void> {
+  /** The round's story as steps at their times; the builder runs every round's steps in one timeline. */
+  plan(): Step[] {
     const { round } = this;
     const { schedule } = round;
     const day = (date: string, time = '09:00') => shanghai(`${date} ${time}`);
@@ -416,12 +459,42 @@ class RoundStory {
         });
       });
     if (committee && 'publication' in committee) {
+      // round@1: the list is published as soon as the committee has concluded.
       const { publication } = committee;
       this.at(shanghai(committee.decidedAt) + 2 * HOUR, async () => void (await this.fireRound(COMMITTEE_SECRETARY, 'CONCLUDE_DECISIONS')));
       this.at(publication.at, async () => {
         await this.fireRound(ORG_DEPT, 'PUBLISH_LIST', { documentNumber: publication.documentNumber, publishedOn: publication.publishedOn });
       });
       this.at(day(`${round.body.year}-12-01`), async () => void (await this.fireRound(ORG_DEPT, 'OPEN_ACCEPTANCE')));
+    }
+
+    // Moved in flight to the second edition, on the record, with its projects.
+    const { migration } = round;
+    if (migration) {
+      this.at(migration.at, async () => {
+        await this.api.post(ADMIN, '/machines/migrations', {
+          machine: 'round',
+          fromVersion: 1,
+          toVersion: 2,
+          roundId: this.roundId,
+          projects: { toVersion: 2 },
+          reason: migration.reason,
+          dryRun: false,
+        });
+      });
+    }
+    if (round.publicity) this.publicity(round.publicity);
+    if (round.acceptanceReview) {
+      const { acceptanceReview } = round;
+      this.at(acceptanceReview.openedAt, async () => {
+        await this.fireRound(ORG_DEPT, 'OPEN_ACCEPTANCE');
+        // The acceptance panel 结项评审组: the same members as the review panel, drawn from for each final report.
+        await this.api.send(ORG_DEPT, 'PUT', `/rounds/${this.roundId}/panels/acceptance`, { name: acceptanceReview.panel });
+        for (const reviewer of REVIEWERS) await this.api.post(ORG_DEPT, `/rounds/${this.roundId}/panels/acceptance/members`, { userId: this.userIds.get(reviewer.key)! });
+      });
+      this.at(acceptanceReview.confirmedAt, async () => {
+        await this.fireRound(COMMITTEE_SECRETARY, 'CONFIRM_GRADES', { meetingReference: acceptanceReview.meetingReference });
+      });
     }
 
     // A year of work: progress reports, final reports, acceptance.
@@ -451,6 +524,7 @@ class RoundStory {
           });
         }
       }
+      if (project.acceptance) this.acceptance(project, project.acceptance, final?.at);
       const outcome = project.outcome;
       if (outcome) {
         this.at(outcome.at, async () => {
@@ -460,15 +534,76 @@ class RoundStory {
       }
       const recommend = project.recommend;
       if (recommend) this.at(recommend.at, async () => void (await this.fire(COMMITTEE_SECRETARY, project, 'RECOMMEND', { note: recommend.note })));
+      const recommended = project.recommendationOutcome;
+      if (recommended) {
+        this.at(recommended.at, async () => {
+          await this.fire(ORG_DEPT, project, 'RECORD_RECOMMENDATION_OUTCOME', { outcome: recommended.outcome, level: recommended.level, note: recommended.note });
+        });
+      }
     }
+    return this.steps;
+  }
 
-    // Stable: steps at the same time keep the order they were written in.
-    const ordered = this.steps.map((step, index) => ({ step, index })).sort((a, b) => a.step.at - b.step.at || a.index - b.index);
-    for (const { step } of ordered) {
-      this.clock.moveTo(step.at);
-      await step.run();
-      this.clock.advance(MINUTE);
+  /** round@2's 公示: the conclusion opens the period; objections, their handling and reversals; the signed list published after it. */
+  private publicity(publicity: NonNullable<DemoRound['publicity']>): void {
+    this.at(publicity.concludedAt, async () => void (await this.fireRound(COMMITTEE_SECRETARY, 'CONCLUDE_DECISIONS')));
+    publicity.objections.forEach((objection, i) => {
+      this.at(objection.at, async () => {
+        const lodged = await this.api.post<{ number: number }>(userByKey(objection.by), `/rounds/${this.roundId}/objections`, {
+          ...(objection.project ? { projectId: this.id(this.project(objection.project)) } : {}),
+          reason: objection.reason,
+        });
+        if (lodged.number !== i + 1) throw new Error(`demo: objection ${i + 1} was numbered ${lodged.number}`);
+      });
+      const { handling } = objection;
+      this.at(handling.at, async () => {
+        await this.api.post(ORG_DEPT, `/rounds/${this.roundId}/objections/${i + 1}/handling`, { outcome: handling.outcome, response: handling.response });
+      });
+    });
+    for (const reversal of publicity.reversals) {
+      this.at(reversal.at, async () => {
+        await this.fire(COMMITTEE_SECRETARY, this.project(reversal.project), 'REVERSE_DECISION', { reason: reversal.reason, meetingReference: reversal.meetingReference });
+      });
     }
+    const { publication } = publicity;
+    this.at(publication.at, async () => {
+      const document = await this.api.uploadToRound(
+        ORG_DEPT,
+        this.roundId,
+        `${this.round.body.year}年度立项名单（${publication.documentNumber}，盖章）.pdf`,
+        demoPdf(`Approved list ${this.round.body.year}, signed: ${this.round.key}`),
+      );
+      await this.fireRound(ORG_DEPT, 'PUBLISH_LIST', { documentNumber: publication.documentNumber, publishedOn: publication.publishedOn, document: document.id });
+    });
+  }
+
+  /**
+   * round@2's 结项评审 of one project: three members of the acceptance panel free of conflict are
+   * assigned once its final report is in, each scores on its day, and org_dept proposes the grade.
+   */
+  private acceptance(project: DemoProject, acceptance: NonNullable<DemoProject['acceptance']>, reportedAt: When | undefined): void {
+    if (!reportedAt) throw new Error(`demo: project ${project.key} has an acceptance review but no final report`);
+    const reviewers = REVIEWERS.filter((r) => familyOf(r.unit!) !== familyOf(project.unit)).slice(0, acceptance.comments.length);
+    if (reviewers.length < acceptance.comments.length) throw new Error(`demo: too few acceptance reviewers free of conflict for ${project.key}`);
+    this.at(shanghai(reportedAt) + 2 * HOUR, async () => {
+      for (const reviewer of reviewers) await this.api.post(ORG_DEPT, `/projects/${this.id(project)}/acceptance-reviewers`, { reviewerId: this.userIds.get(reviewer.key)! });
+    });
+    reviewers.forEach((reviewer, slot) => {
+      this.at(shanghai(acceptance.reviewedFrom) + slot * DAY, async () => {
+        await this.fire(reviewer, project, 'SUBMIT_ACCEPTANCE_REVIEW', {
+          scores: acceptanceScoresOf(acceptance.base, slot, this.round.body.scoreScale),
+          comment: acceptance.comments[slot]!,
+        });
+      });
+    });
+    const { proposal } = acceptance;
+    this.at(proposal.at, async () => void (await this.fire(ORG_DEPT, project, 'PROPOSE_GRADE', { grade: proposal.grade, comment: proposal.comment })));
+  }
+
+  private project(key: string): DemoProject {
+    const project = this.round.projects.find((p) => p.key === key);
+    if (!project) throw new Error(`demo: round ${this.round.key} has no project ${key}`);
+    return project;
   }
 }
 
@@ -492,7 +627,11 @@ export async function buildDemo(options: BuildDemoOptions): Promise<DemoSummary>
   }
   const progress = options.onProgress ?? (() => {});
   const building = `${target}.building`;
+  // The signing key both releases seal the log with while it is built (a deployment keeps its key
+  // across releases); removed with the building file.
+  const signingKeyPath = `${building}.key`;
   removeDatabaseFiles(building);
+  fs.rmSync(signingKeyPath, { force: true });
   fs.mkdirSync(path.dirname(target), { recursive: true });
 
   const clock = new SettableClock(shanghai('2023-03-01 09:00'));
@@ -500,7 +639,8 @@ export async function buildDemo(options: BuildDemoOptions): Promise<DemoSummary>
   let app: FastifyInstance | null = null;
   try {
     migrateDatabase(db);
-    app = await buildApp({ db, clock, writesPerMinute: 0, logger: false, signingKeyPath: null });
+    // The first release: it knows round@1 and project@1 only, so the rounds it creates run them.
+    app = await buildApp({ db, clock, writesPerMinute: 0, logger: false, signingKeyPath, lifecycles: FIRST_EDITION_LIFECYCLES });
     const api = new Api(app);
 
     // The party organisations, then the people: both by the administrator.
@@ -528,12 +668,48 @@ export async function buildDemo(options: BuildDemoOptions): Promise<DemoSummary>
       clock.advance(MINUTE);
     }
 
-    const stories: RoundStory[] = [];
-    for (const round of ROUNDS) {
-      progress(`round ${round.body.year}: ${round.body.documentNumber}${round.illustrative ? ' (illustrative)' : ''}`);
-      const story = new RoundStory(api, clock, round, userIds, unitIds);
-      await story.tell();
-      stories.push(story);
+    // Every round's story, and the new release, in one timeline: steps at the same time keep the
+    // order they were written in.
+    const stories = ROUNDS.map((round) => new RoundStory(api, clock, round, userIds, unitIds));
+    const steps: Step[] = [];
+    stories.forEach((story, i) => {
+      const round = ROUNDS[i]!;
+      steps.push({
+        at: shanghai(round.created),
+        run: async () => {},
+        chapter: `round ${round.body.year}: ${round.body.documentNumber}${round.illustrative ? ' (illustrative)' : ''}`,
+      });
+      steps.push(...story.plan());
+    });
+    // The new release: the service stops, and starts again on the same database with the definitions
+    // this build ships, the clock going on.
+    steps.push({
+      at: shanghai(NEW_RELEASE_AT),
+      chapter: 'the new release: round@2 and project@2 beside round@1 and project@1',
+      run: async () => {
+        await app!.close();
+        app = null;
+        db!.$client.close();
+        db = openDatabase(building);
+        migrateDatabase(db);
+        app = await buildApp({ db, clock, writesPerMinute: 0, logger: false, signingKeyPath });
+        api.app = app;
+      },
+    });
+    // The working-day calendar, by org_dept, before a 公示 runs over a holiday.
+    for (const calendar of CALENDARS) {
+      steps.push({
+        at: shanghai(calendar.at),
+        run: async () =>
+          void (await api.send(ORG_DEPT, 'PUT', `/calendar/${calendar.year}`, { holidays: calendar.holidays, workdays: calendar.workdays, reason: calendar.reason })),
+      });
+    }
+    const ordered = steps.map((step, index) => ({ step, index })).sort((a, b) => a.step.at - b.step.at || a.index - b.index);
+    for (const { step } of ordered) {
+      if (step.chapter) progress(step.chapter);
+      if (!step.chapter) clock.moveTo(step.at);
+      await step.run();
+      if (!step.chapter) clock.advance(MINUTE);
     }
 
     progress('checking');
@@ -559,6 +735,7 @@ export async function buildDemo(options: BuildDemoOptions): Promise<DemoSummary>
     if (app) await app.close();
     if (db) db.$client.close();
     removeDatabaseFiles(building);
+    fs.rmSync(signingKeyPath, { force: true });
   }
 }
 
@@ -574,9 +751,22 @@ async function summarise(api: Api, target: string, stories: RoundStory[]): Promi
   const rounds = (await api.get<{ items: RoundView[] }>(AUDITOR, `/rounds?limit=500`)).items;
   const verified = await api.get<{ valid: boolean; count: number }>(AUDITOR, '/audit/verify');
   const unitNames = new Map(UNITS.map((u) => [u.key, u.name]));
-  const corrections = new Map<string, Pick<DemoSummary['rounds'][number], 'amendments' | 'extensions' | 'replacements'>>();
+  type Record2 = Pick<DemoSummary['rounds'][number], 'migration' | 'objections' | 'reversals' | 'gradesConfirmedBy'>;
+  const corrections = new Map<string, Pick<DemoSummary['rounds'][number], 'amendments' | 'extensions' | 'replacements'> & Record2>();
   for (const story of stories) {
     const transitions = (await api.get<{ items: { event: string; payload: Record<string, unknown> }[] }>(AUDITOR, `/rounds/${story.roundId}/transitions?limit=500`)).items;
+    const migrated = transitions.find((entry) => entry.event === 'MIGRATE' && entry.payload.from === 'round@1');
+    const confirmed = transitions.find((entry) => entry.event === 'CONFIRM_GRADES');
+    const objections = (
+      await api.get<{ items: { number: number; projectTitle: string | null; handling: { outcome: string } | null }[] }>(AUDITOR, `/rounds/${story.roundId}/objections`)
+    ).items.map((o) => ({ number: o.number, project: o.projectTitle, outcome: o.handling?.outcome ?? null }));
+    const reversals: DemoSummary['rounds'][number]['reversals'] = [];
+    if (migrated || objections.length > 0) {
+      for (const project of projects.filter((p) => p.roundId === story.roundId)) {
+        const entries = (await api.get<{ items: { event: string; payload: Record<string, unknown> }[] }>(AUDITOR, `/projects/${project.id}/transitions?limit=200`)).items;
+        for (const entry of entries.filter((e) => e.event === 'REVERSE_DECISION')) reversals.push({ project: project.title, reason: entry.payload.reason as string });
+      }
+    }
     const amendments = transitions
       .filter((entry) => entry.event === 'AMEND_ROUND')
       .flatMap((entry) =>
@@ -603,7 +793,15 @@ async function summarise(api: Api, target: string, stories: RoundStory[]): Promi
         replacements.push({ project: project.title, replaced: a.reviewerName, replacement: by?.reviewerName ?? a.replacedBy!, reason: a.replaceReason! });
       }
     }
-    corrections.set(story.roundId, { amendments, extensions, replacements });
+    corrections.set(story.roundId, {
+      amendments,
+      extensions,
+      replacements,
+      migration: migrated ? { reason: migrated.payload.reason as string } : null,
+      objections,
+      reversals,
+      gradesConfirmedBy: confirmed ? (confirmed.payload.meetingReference as string) : null,
+    });
   }
   return {
     path: target,
@@ -628,8 +826,10 @@ async function summarise(api: Api, target: string, stories: RoundStory[]): Promi
         title: round.title,
         documentNumber: round.documentNumber,
         state: round.state,
+        machine: `${round.machine.id}@${round.machine.version}`,
         illustrative: ROUNDS[i]!.illustrative,
         publication: round.publication,
+        publicity: round.publicity,
         projectsByState: byState,
         grades,
         recommended: own.filter((p) => p.recommended).length,
@@ -642,6 +842,11 @@ async function summarise(api: Api, target: string, stories: RoundStory[]): Promi
     logEntries: verified.count,
     chainValid: verified.valid,
   };
+}
+
+/** The Asia/Shanghai day of an instant, ISO; `offsetMs` -1 gives the last day of a period ending at a midnight. */
+function shanghaiDay(iso: string, offsetMs = 0): string {
+  return new Date(Date.parse(iso) + offsetMs + 8 * HOUR).toISOString().slice(0, 10);
 }
 
 /** The summary as the CLI prints it. */
@@ -658,8 +863,19 @@ export function formatDemoSummary(summary: DemoSummary): string {
     const states = Object.entries(round.projectsByState)
       .map(([state, n]) => `${state} ${n}`)
       .join(', ');
-    lines.push(`  ${round.year} ${round.documentNumber}${round.illustrative ? ' (illustrative, invented for the demo)' : ''}: ${round.state}  id ${round.id}`);
-    if (round.publication) lines.push(`       approved list published as ${round.publication.documentNumber} on ${round.publication.publishedOn} (illustrative)`);
+    lines.push(`  ${round.year} ${round.documentNumber}${round.illustrative ? ' (illustrative, invented for the demo)' : ''}: ${round.state}, ${round.machine}  id ${round.id}`);
+    if (round.migration) lines.push(`       moved in flight from round@1 to ${round.machine}: ${round.migration.reason}`);
+    if (round.publicity) {
+      const { startedAt, endsAt, workingDays } = round.publicity;
+      lines.push(`       公示 (publicity) from ${shanghaiDay(startedAt)} to ${shanghaiDay(endsAt, -1)} inclusive: ${workingDays} working days`);
+    }
+    for (const o of round.objections) lines.push(`       objection ${o.number}${o.project ? ` on ${o.project}` : ''}: ${o.outcome ?? 'not handled yet'}`);
+    for (const r of round.reversals) lines.push(`       decision reversed on ${r.project}: ${r.reason}`);
+    if (round.publication) {
+      const signed = round.publication.document ? ', with its signed PDF' : '';
+      lines.push(`       approved list published as ${round.publication.documentNumber} on ${round.publication.publishedOn}${signed} (illustrative)`);
+    }
+    if (round.gradesConfirmedBy) lines.push(`       grades confirmed by the committee: ${round.gradesConfirmedBy}`);
     lines.push(`       projects: ${states}`);
     if (round.funding > 0 || Object.keys(round.grades).length > 0) {
       const grades = Object.entries(round.grades)

@@ -1,13 +1,13 @@
 /**
  * The content of the demo database: the Shenyang Conservatory of Music's party organisations, the
- * people who use the system, and two rounds of projects with their letters, reviews, reports and
+ * people who use the system, and the rounds of projects with their letters, reviews, reports and
  * outcomes. Only content lives here; src/demo/build-demo.ts drives it through the REST API.
  *
  * Everything is invented except what the notice 办字〔2023〕8号 itself says (the 2023 round's
  * document number, deadline, funding table and the kinds of projects it asks for). People's names,
- * phone extensions, committee documents and meetings, and the whole 2024 round are illustrative.
+ * phone extensions, committee documents and meetings, and the whole 2024, 2025 and 2026 rounds are illustrative.
  */
-import type { Grade, Role, Scores } from '../../machines/project.types.js';
+import type { Grade, GradeProposal, RecommendationOutcome, Role, Scores } from '../../machines/project.types.js';
 import type { Category } from '../projects/categories.js';
 import type { UNIT_TYPES } from '../units/units.schemas.js';
 
@@ -86,8 +86,33 @@ export interface DemoProject {
   progress?: { at: When; text: string }[];
   /** The final report; with `returned`, a first report that org_dept sent back and the one after it. */
   finalReport?: { at: When; summary: string; returned?: { at: When; comment: string; resubmitted: When; summary: string } };
+  /** round@1: org_dept grades or fails the final report itself. */
   outcome?: { at: When; grade: Grade; comment: string } | { at: When; fail: string };
+  /**
+   * round@2's 结项评审: three members of the acceptance panel free of conflict score the final report
+   * (the base scores, each reviewer leaning a little), one day apart from `reviewedFrom`, each with its
+   * comment; org_dept then proposes the grade, which the committee's confirmation carries out.
+   */
+  acceptance?: { base: AcceptanceScores; comments: string[]; reviewedFrom: When; proposal: { at: When; grade: GradeProposal; comment: string } };
   recommend?: { at: When; note: string };
+  /** The outcome of the higher-level selection a recommended project went to, recorded by org_dept. */
+  recommendationOutcome?: { at: When; outcome: RecommendationOutcome; level: string; note: string };
+}
+
+/** The round@2 default acceptance criteria: 目标完成情况, 实际成效, 材料规范 (0–20 each). */
+export interface AcceptanceScores {
+  completion: number;
+  effect: number;
+  documentation: number;
+}
+
+/** A year of the working-day calendar as org_dept sets it: public holidays and adjusted working days (调休). */
+export interface DemoCalendar {
+  at: When;
+  year: number;
+  holidays: string[];
+  workdays: string[];
+  reason: string;
 }
 
 export interface DemoRound {
@@ -104,6 +129,21 @@ export interface DemoRound {
   extensions?: { unit: string; at: When; submissionDeadline: string; reason: string }[];
   /** Deadlines moved by org_dept after the round opened (the day acceptance opens among them), each with its reason. */
   amendments?: { at: When; changes: { submissionDeadline?: string; revisionDeadline?: string; finalAcceptanceDate?: string; acceptanceOpensOn?: string }; reason: string }[];
+  /** A round of the first release moved in flight, with its projects, to round@2 / project@2 by the administrator. */
+  migration?: { at: When; reason: string };
+  /**
+   * round@2's 公示: the committee concludes its decisions, opening the publicity period; objections
+   * (by a user key, on a project key or the whole list) each handled by org_dept; the committee's
+   * reversals during the period; after it, the signed list uploaded and published.
+   */
+  publicity?: {
+    concludedAt: When;
+    objections: { at: When; by: string; project?: string; reason: string; handling: { at: When; outcome: 'upheld' | 'dismissed'; response: string } }[];
+    reversals: { at: When; project: string; reason: string; meetingReference: string }[];
+    publication: { at: When; documentNumber: string; publishedOn: string };
+  };
+  /** round@2's 结项评审: acceptance opened with its named panel; the committee confirms the grades. */
+  acceptanceReview?: { openedAt: When; panel: string; confirmedAt: When; meetingReference: string };
   body: {
     year: number;
     title: string;
@@ -116,6 +156,8 @@ export interface DemoRound {
     scoreScale: { min: number; max: number };
     requireSignedLetter: boolean;
     contacts: { name: string; phone: string; extension?: string }[];
+    /** round@2: at most so many prizes of a grade the committee may confirm. */
+    prizeCaps?: Partial<Record<'first' | 'second' | 'third', number>>;
   };
   projects: DemoProject[];
 }
@@ -719,7 +761,13 @@ export const ROUND_2023: DemoRound = {
   ],
 };
 
-/** An invented second round, so that the states the 2023 round has left behind exist too. */
+/**
+ * An invented second round, created by the first release (round@1) and moved in flight to the
+ * second edition when the new release arrives in April 2024, its panel closed and the committee
+ * not yet met: from there it runs round@2's 公示 over the 劳动节 holiday (an objection upheld and a
+ * decision reversed, another objection dismissed), the signed list published, a year of work, and
+ * round@2's 结项评审, the committee confirming the grades and a first prize recommended upward.
+ */
 export const ROUND_2024: DemoRound = {
   key: '2024',
   illustrative: true,
@@ -733,6 +781,55 @@ export const ROUND_2024: DemoRound = {
       reason: '支部书记带队参加全国舞蹈展演，申报材料延至3月31日报送（示例）',
     },
   ],
+  amendments: [
+    {
+      at: '2024-11-15 10:00',
+      changes: { acceptanceOpensOn: '2024-12-02' },
+      reason: '各项目年度活动已基本完成，经党委组织部研究，结项验收自2024年12月2日起开展（示例）',
+    },
+  ],
+  migration: {
+    at: '2024-04-19 09:00',
+    reason: '系统新版本上线：2024年度立项批次评审已完成、党委尚未研究，改按第二版流程（拟立项名单公示、结项评审、党委确认等级）继续办理（示例）',
+  },
+  publicity: {
+    // Thursday 25 April: five working days are 26, 28 (Sunday, 调休), 29, 30 April and 6 May, after 劳动节.
+    concludedAt: '2024-04-25 11:00',
+    objections: [
+      {
+        at: '2024-04-26 15:00',
+        by: 'applicant-jiguan-jiaoke',
+        project: 'wudao-course-ideology',
+        reason: '该项目拟建设的民族民间舞、舞蹈史两门课程的思政案例，已列入学校2024年课程思政示范课程建设项目并由教务处资助，属同一内容重复立项。',
+        handling: {
+          at: '2024-04-29 10:00',
+          outcome: 'upheld',
+          response: '经向教务处核实，两门课程的思政案例建设已列入2024年课程思政示范课程项目并获经费资助，异议成立；已提请党委会议复议，并建议该支部另选题目于下一年度申报。',
+        },
+      },
+      {
+        at: '2024-04-28 16:00',
+        by: 'applicant-yinjiao-xuesheng',
+        project: 'yinjiao-points',
+        reason: '支部已按评审意见修改积分细则，增加志愿服务和群众评议指标，请求对不予立项的决定予以复议。',
+        handling: {
+          at: '2024-05-06 10:00',
+          outcome: 'dismissed',
+          response: '经核实，修改后的积分细则尚未经支部委员会审议通过，评审意见仍然成立，异议不成立；欢迎完善后参加2025年度申报。',
+        },
+      },
+    ],
+    reversals: [
+      {
+        at: '2024-04-30 15:00',
+        project: 'wudao-course-ideology',
+        reason: '根据第1号异议的核实结果，该项目与学校课程思政示范课程建设项目内容重复，经党委会议复议，改为不予立项。',
+        meetingReference: '2024年第9次党委会议（示例）',
+      },
+    ],
+    publication: { at: '2024-05-08 10:00', documentNumber: '党委〔2024〕11号', publishedOn: '2024-05-08' },
+  },
+  acceptanceReview: { openedAt: '2024-12-02 09:00', panel: '2024年度结项评审组', confirmedAt: '2025-01-09 15:00', meetingReference: '2025年第1次党委会议（示例）' },
   body: {
     year: 2024,
     title: '2024年度“堡垒巩固工程”和“党员先锋工程”立项（示例）',
@@ -772,6 +869,20 @@ export const ROUND_2024: DemoRound = {
         comments: ['学用转化有清单，避免学习空转。', '授课人安排合理，建议增加普通党员授课。', '品牌化思路清晰。'],
       },
       decision: { approve: true },
+      progress: [
+        { at: '2024-07-05 15:00', text: '已授课3次（党纪学习教育、服务师生的作风要求、机关数字化办公），形成学习转化清单3份，机关党员参学率97%。' },
+        { at: '2024-10-10 15:00', text: '累计授课6次，其中2次由普通党员授课；学习转化清单中“报销预约制”“证明材料网上开具”等5项措施已落地。' },
+      ],
+      finalReport: {
+        at: '2024-12-04 10:00',
+        summary: '全年授课8次，机关党员平均参学率96%；形成学习转化清单8份，其中12项措施落地；微党课视频8部在校园网展播，累计观看4300余人次；评出“最受欢迎微党课”2部。',
+      },
+      acceptance: {
+        base: { completion: 18, effect: 17, documentation: 17 },
+        comments: ['授课计划全部完成，学习转化清单逐月可查。', '12项措施落地，学用结合有实效；普通党员授课比例仍可提高。', '视频和清单材料规范，品牌已初步形成。'],
+        reviewedFrom: '2024-12-16 14:00',
+        proposal: { at: '2024-12-27 10:00', grade: 'second', comment: '学用转化清单落地见效，材料规范，建议评为二等奖。' },
+      },
     },
     {
       key: 'shengyue-rural-classroom',
@@ -797,6 +908,23 @@ export const ROUND_2024: DemoRound = {
         base: { direction: 17, innovation: 16, practicality: 17, breadth: 16, exemplarity: 17 },
         comments: ['专业优势服务乡村振兴，党员岗位明确。', '线上线下结合，安排可行。', '需要测算往返交通与安全保障。'],
       },
+      decision: { approve: true },
+      progress: [
+        { at: '2024-06-28 16:00', text: '与朝阳县两所乡村小学完成结对，各组建合唱团一支（共86名学生）；赴校授课2次，线上辅导排练6次。' },
+        { at: '2024-10-15 16:00', text: '累计赴校授课9次、线上辅导22次；按评审意见制定往返交通和安全保障预案，每次由一名教工党员带队。' },
+      ],
+      finalReport: {
+        at: '2024-12-05 14:00',
+        summary: '全年赴校授课15次、线上辅导31次；两所学校合唱团12月分别举办汇报演出，观众600余人；《乡村小学合唱教学手册》初稿完成；朝阳县教育局来函致谢。',
+      },
+      acceptance: {
+        base: { completion: 19, effect: 19, documentation: 18 },
+        comments: ['授课和演出均超额完成，党员先锋岗作用突出。', '乡村学生受益明显，县教育局来函为证，示范性强。', '手册尚为初稿，建议正式出版前再请一线教师试用。'],
+        reviewedFrom: '2024-12-16 14:00',
+        proposal: { at: '2024-12-27 10:30', grade: 'first', comment: '成效突出，以专业优势服务乡村振兴特色鲜明，建议评为一等奖并推荐参加上级评选。' },
+      },
+      recommend: { at: '2025-01-10 15:00', note: '推荐参加省委教育工委高校党建工作示范项目评选（示例）。' },
+      recommendationOutcome: { at: '2025-03-20 10:00', outcome: 'selected', level: '省级', note: '入选省委教育工委2024年度高校党建工作示范项目（示例）。' },
     },
     {
       key: 'wudao-course-ideology',
@@ -820,8 +948,9 @@ export const ROUND_2024: DemoRound = {
       review: {
         base: { direction: 17, innovation: 15, practicality: 16, breadth: 14, exemplarity: 15 },
         comments: ['课程思政切入点明确。', '需说明与学院课程思政常规建设的区别。', '案例集可共享。'],
-        panelClosed: false,
       },
+      // Approved, then reversed during the 公示 after an objection (see the round's publicity).
+      decision: { approve: true },
     },
     {
       key: 'zuoqu-micro-lessons',
@@ -852,6 +981,18 @@ export const ROUND_2024: DemoRound = {
           reason: '评审人随团外出演出至4月底，无法按期评分，改由评审组其他成员评审（示例）',
           scoredAt: '2024-04-16 15:00',
         },
+      },
+      decision: { approve: true },
+      progress: [{ at: '2024-07-10 11:00', text: '6名党员教师完成选曲和讲稿初稿，选曲包括《义勇军进行曲》《没有共产党就没有新中国》《我和我的祖国》等。' }],
+      finalReport: {
+        at: '2024-12-06 11:00',
+        summary: '录制微党课8集并在学习平台发布，累计学习1.2万人次；讲稿汇编成册，全院14个党支部在组织生活中使用。',
+      },
+      acceptance: {
+        base: { completion: 17, effect: 16, documentation: 16 },
+        comments: ['8集微党课全部完成，讲稿汇编便于各支部复用。', '视频制作质量参差，部分课程时长偏长。', '专业视角讲党史有新意。'],
+        reviewedFrom: '2024-12-16 14:00',
+        proposal: { at: '2024-12-27 11:00', grade: 'third', comment: '成果完成，讲稿汇编有推广价值；视频质量参差，建议评为三等奖。' },
       },
     },
     {
@@ -912,6 +1053,22 @@ export const ROUND_2024: DemoRound = {
         resubmitted: '2024-04-02 16:00',
         checked: '2024-04-02 17:30',
       },
+      review: {
+        base: { direction: 16, innovation: 14, practicality: 16, breadth: 15, exemplarity: 14 },
+        comments: ['修改后成果已量化，见习安排落到学期。', '理想信念教育与专业见习结合，方向正确。', '就业指标受多种因素影响，建议同时跟踪毕业生反馈。'],
+      },
+      decision: { approve: true },
+      progress: [{ at: '2024-10-12 10:00', text: '5月、10月各举办“榜样说”报告会一场；9月组织64名三年级师范生赴建平县学校见习一周，党员教师4人带队。' }],
+      finalReport: {
+        at: '2024-12-09 10:00',
+        summary: '报告会两场、见习学生64人、见习感悟集一册；2024届毕业生到基层学校就业人数较上年增加8%，未达到10%的预期。',
+      },
+      acceptance: {
+        base: { completion: 15, effect: 14, documentation: 16 },
+        comments: ['活动按计划完成，感悟集内容真实。', '就业指标未达预期，成效有待持续跟踪。', '材料齐全规范。'],
+        reviewedFrom: '2024-12-16 14:00',
+        proposal: { at: '2024-12-27 11:30', grade: 'qualified', comment: '活动按计划完成，就业指标略低于预期，建议评为合格。' },
+      },
     },
     {
       key: 'tushuguan-books-to-practice-rooms',
@@ -930,14 +1087,15 @@ export const ROUND_2024: DemoRound = {
 };
 
 /**
- * An invented 2025 round, called early and still open: a project submitted, awaiting its check (a
- * project is `submitted` only while its round takes submissions: the review starts once every
- * submission is checked).
+ * An invented 2025 round, called after the 2024 list was published and created by the new release
+ * (round@2): under review in April 2025, the committee has approved one project and not yet taken
+ * up another; the panel of a third is still open, a reviewer yet to score.
  */
 export const ROUND_2025: DemoRound = {
   key: '2025',
   illustrative: true,
-  created: '2024-04-25 09:00',
+  created: '2024-05-20 09:00',
+  schedule: { close: '2025-03-31 09:00', checks: '2025-03-31 10:00', startReview: '2025-04-01 09:00', reviewsFrom: '2025-04-02 14:00', panelClose: '2025-04-14 09:00' },
   body: {
     year: 2025,
     title: '2025年度“堡垒巩固工程”和“党员先锋工程”立项（示例）',
@@ -949,6 +1107,7 @@ export const ROUND_2025: DemoRound = {
     scoreScale: { min: 0, max: 20 },
     requireSignedLetter: true,
     contacts: NOTICE_CONTACTS,
+    prizeCaps: { first: 2, second: 4 },
   },
   projects: [
     {
@@ -969,13 +1128,136 @@ export const ROUND_2025: DemoRound = {
         members: ['曲歌', '任航', '沈一帆'],
         contact: contactOf('yinjiao-xuesheng', 6618),
       },
-      drafted: '2024-04-26 10:00',
-      submitted: '2024-04-28 16:00',
+      drafted: '2024-05-22 10:00',
+      submitted: '2024-06-05 16:00',
+      review: {
+        base: { direction: 17, innovation: 15, practicality: 16, breadth: 16, exemplarity: 15 },
+        comments: ['按上年评审意见完善，监督指标与群众评议挂钩。', '积分细则已经支部委员会审议，可操作。', '匿名评议的组织方式需注意保护学生隐私。'],
+      },
+      decision: { approve: true },
+    },
+    {
+      key: 'zuoqu-community-volunteers',
+      unit: 'zuoqu-xuesheng',
+      category: 'vanguard',
+      direction: 'member_platforms',
+      title: '学生党员“音乐进社区”志愿服务队',
+      letter: {
+        rationale: '学校周边三个社区老年人多、文化活动少，社区多次来函希望学生提供音乐服务；作曲系学生党员有创作和演奏特长，但志愿服务零散、缺少固定阵地。',
+        activities: [
+          { content: '学生党员牵头组建“音乐进社区”志愿服务队，与三个社区签订共建协议', form: '志愿服务队', when: '2025年4月至5月' },
+          { content: '每月在社区举办一次“家门口的音乐会”，为老年合唱队编配曲目', form: '社区演出 + 编配辅导', when: '2025年5月至11月' },
+          { content: '年末与社区联合评议服务成效，表现突出的队员在支部大会上交流', form: '联合评议', when: '2025年12月' },
+        ],
+        expectedOutcomes: '签订共建协议3份；社区音乐会不少于7场；为老年合唱队编配曲目10首以上；社区评议满意率90%以上。',
+        leader: leaderOf('zuoqu-xuesheng'),
+        members: ['段雨晴', '高博文', '潘悦'],
+        contact: contactOf('zuoqu-xuesheng', 6311),
+      },
+      drafted: '2025-03-03 10:00',
+      submitted: '2025-03-20 15:00',
+      review: {
+        base: { direction: 16, innovation: 15, practicality: 17, breadth: 16, exemplarity: 15 },
+        comments: ['需求来自社区，服务阵地固定。', '编配曲目发挥专业特长，建议附上社区来函。', '共建协议尚未签订，建议党委研究前补充。'],
+      },
+    },
+    {
+      key: 'fuzhong-home-visits-again',
+      unit: 'fuzhong',
+      category: 'vanguard',
+      direction: 'member_service',
+      title: '党员教师“一对一”家校联系（整改后再报）',
+      letter: {
+        rationale: '2023年度项目因人员调整中断、未通过结项。支部总结教训，改为党员教师与班主任“双人”联系住校学生家庭，一人调整时另一人接续，台账每月由支部委员核查。',
+        activities: [
+          { content: '每名党员教师与一名班主任结对，共同联系4至6名住校学生家庭，每月电话或走访一次', form: '家校联系', when: '2025年4月至12月' },
+          { content: '支部委员每月核查台账，人员调整时当月完成交接', form: '台账核查', when: '每月末' },
+          { content: '每学期召开一次家长座谈会，听取意见并公开改进措施', form: '家长座谈会', when: '2025年7月、12月' },
+        ],
+        expectedOutcomes: '联系覆盖全部住校学生家庭；台账按月核查无中断；家长满意率90%以上。',
+        leader: leaderOf('fuzhong'),
+        members: ['金鑫', '闫雪', '苗壮', '韩冬'],
+        contact: contactOf('fuzhong', 6801),
+      },
+      drafted: '2025-03-06 09:00',
+      submitted: '2025-03-26 16:00',
+      review: {
+        base: { direction: 16, innovation: 14, practicality: 16, breadth: 15, exemplarity: 14 },
+        comments: ['正视上年未结项的原因，整改措施具体。', '“双人”联系可避免中断，台账核查机制可行。', '家长满意度测评方式需写明。'],
+        // The third reviewer has not scored yet: the panel of this project is still open.
+        done: 2,
+        panelClosed: false,
+      },
     },
   ],
 };
 
-export const ROUNDS: DemoRound[] = [ROUND_2023, ROUND_2024, ROUND_2025];
+/**
+ * An invented 2026 round, called in spring 2025 and still open: a project submitted, awaiting its
+ * check (a project is `submitted` only while its round takes submissions: the review starts once
+ * every submission is checked).
+ */
+export const ROUND_2026: DemoRound = {
+  key: '2026',
+  illustrative: true,
+  created: '2025-04-28 09:00',
+  body: {
+    year: 2026,
+    title: '2026年度“堡垒巩固工程”和“党员先锋工程”立项（示例）',
+    documentNumber: '办字〔2025〕9号',
+    submissionDeadline: '2026-03-27',
+    finalAcceptanceDate: '2026-12-31',
+    funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
+    minReviews: 3,
+    scoreScale: { min: 0, max: 20 },
+    requireSignedLetter: true,
+    contacts: NOTICE_CONTACTS,
+  },
+  projects: [
+    {
+      key: 'tushuguan-books-to-practice-rooms-again',
+      unit: 'tushuguan',
+      category: 'vanguard',
+      direction: 'member_service',
+      title: '党员馆员“送书到琴房”服务',
+      letter: {
+        rationale:
+          '琴房区距图书馆1.5公里，学生练琴间隙借还乐谱不便，2024年问卷中62%的学生表示“想借谱但懒得跑”。2024年度草稿未能成形，支部调研后重新申报：由党员馆员在琴房区设流动服务点。',
+        activities: [
+          { content: '在琴房区设“红色乐谱”流动服务点，党员馆员每周二、四下午轮值，现场借还和预约乐谱', form: '流动服务点', when: '2026年4月至12月' },
+          { content: '开通乐谱线上预约，党员馆员次日送达琴房区服务点', form: '预约送书', when: '2026年5月起' },
+          { content: '每学期邀请学生代表座谈，调整服务时间和书目', form: '学生座谈', when: '2026年6月、12月' },
+        ],
+        expectedOutcomes: '服务点全年服务学生不少于1500人次；预约送书不少于600册次；学生满意率90%以上。',
+        leader: leaderOf('tushuguan'),
+        members: ['陶然', '祝红', '葛亮'],
+        contact: contactOf('tushuguan', 6702),
+      },
+      drafted: '2025-05-06 10:00',
+      submitted: '2025-05-16 15:00',
+    },
+  ],
+};
+
+export const ROUNDS: DemoRound[] = [ROUND_2023, ROUND_2024, ROUND_2025, ROUND_2026];
+
+/**
+ * The new release arrives: the service, until then the first release (round@1 and project@1 only),
+ * restarts on the same database with the definitions this build ships. Rounds created from then on
+ * run round@2; the 2024 round is moved in flight by its `migration`; the 2023 round keeps round@1.
+ */
+export const NEW_RELEASE_AT: When = '2024-04-18 20:00';
+
+/** The working-day calendar org_dept sets before the 2024 公示: 劳动节 and its adjusted working days (调休). */
+export const CALENDARS: DemoCalendar[] = [
+  {
+    at: '2024-04-22 09:00',
+    year: 2024,
+    holidays: ['2024-05-01', '2024-05-02', '2024-05-03', '2024-05-04', '2024-05-05'],
+    workdays: ['2024-04-28', '2024-05-11'],
+    reason: '国务院办公厅关于2024年部分节假日安排的通知：劳动节5月1日至5日放假调休，4月28日（星期日）、5月11日（星期六）上班',
+  },
+];
 
 /** What the committee and org_dept record: illustrative meeting references and documents. */
 export const COMMITTEE = {
@@ -984,5 +1266,6 @@ export const COMMITTEE = {
     meetingReference: '2023年第9次党委会议（示例）',
     publication: { at: '2023-05-12 10:00', documentNumber: '党委〔2023〕15号', publishedOn: '2023-05-12' },
   },
-  '2024': { decidedAt: '2024-04-23 15:00', meetingReference: '2024年第8次党委会议（示例）' },
+  '2024': { decidedAt: '2024-04-25 09:00', meetingReference: '2024年第8次党委会议（示例）' },
+  '2025': { decidedAt: '2025-04-22 15:00', meetingReference: '2025年第7次党委会议（示例）' },
 } as const;

@@ -2,7 +2,9 @@
  * The demo database (`npm run demo`): built once into a temporary file by the builder itself (not
  * through tsx, to stay fast), then read back through a fresh app on the same file, as `npm start`
  * would: every state of the project machine is there, the 2023 round is the notice's and is under
- * final acceptance with its list published, funding follows the round's table, the log verifies,
+ * final acceptance with its list published (round@1, as the first release stored it), the 2024 round
+ * moved in flight to round@2 runs its 公示 over 劳动节 and its 结项评审 to confirmed grades, funding
+ * follows the round's table, the log verifies,
  * the demo tokens authenticate with their roles, and an existing file is never overwritten
  * without --force, nor ever the file of a running service (a real service process).
  */
@@ -21,7 +23,7 @@ import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
 import { GroupCommitter } from '../../src/db/group-commit.js';
 import { pidFilePath } from '../../src/db/pid-file.js';
 import { DemoTargetExists, DemoTargetInUse, buildDemo, formatDemoSummary, type DemoSummary } from '../../src/demo/build-demo.js';
-import { ROUND_2023, USERS } from '../../src/demo/demo-data.js';
+import { ROUND_2023, ROUND_2024, USERS } from '../../src/demo/demo-data.js';
 import { UnitsService } from '../../src/units/units.service.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { TransitionLogRepository } from '../../src/workflow/transition-log.repository.js';
@@ -124,21 +126,111 @@ describe('the demo database', () => {
     for (const state of ['draft', 'withdrawn', 'rejected', 'in_progress', 'final_acceptance', 'graded', 'failed']) expect(states).toContain(state);
   });
 
-  it('has an illustrative 2024 round under review, with a project resubmitted after a return', async () => {
-    const round = await roundOf(2024);
-    expect(round).toMatchObject({ state: 'under_review', revisionDeadline: '2024-04-19' });
-    expect(summary.rounds.find((r) => r.year === 2024)?.illustrative).toBe(true);
-    const projects = await allProjects(round.id);
-    // Resubmitted before the review started (the round takes no submission once under review), and checked again.
-    const resubmitted = projects.find((p) => p.submissions === 2);
-    expect(resubmitted?.state).toBe('preliminarily_checked');
+  it('keeps the 2023 round on round@1, as the first release stored it, never migrated', async () => {
+    const round = await roundOf(2023);
+    expect(round).toMatchObject({ machine: { id: 'round', version: 1 }, projectMachine: { id: 'project', version: 1 } });
+    const entries = await call(app, token('auditor'), { method: 'GET', url: `/api/v1/rounds/${round.id}/transitions?limit=500` });
+    expect((entries.body.items as Array<{ event: string }>).map((e) => e.event)).not.toContain('MIGRATE');
+    expect(summary.rounds.find((r) => r.year === 2023)).toMatchObject({ machine: 'round@1', migration: null, publicity: null });
   });
 
-  it('has an illustrative 2025 round still open, a project submitted and awaiting its check', async () => {
-    const round = await roundOf(2025);
-    expect(round).toMatchObject({ state: 'open', submissionDeadline: '2025-03-28' });
-    expect(summary.rounds.find((r) => r.year === 2025)?.illustrative).toBe(true);
-    expect((await allProjects(round.id)).map((p) => p.state)).toEqual(['submitted']);
+  it('moves the 2024 round in flight to round@2 with its projects, on the record, under review', async () => {
+    const round = await roundOf(2024);
+    expect(round).toMatchObject({ machine: { id: 'round', version: 2 }, projectMachine: { id: 'project', version: 2 }, revisionDeadline: '2024-04-19' });
+    expect(summary.rounds.find((r) => r.year === 2024)?.illustrative).toBe(true);
+    const entries = (await call(app, token('auditor'), { method: 'GET', url: `/api/v1/rounds/${round.id}/transitions?limit=500` })).body.items as Array<{
+      event: string;
+      at: string;
+      fromState: string;
+      payload: Record<string, unknown>;
+    }>;
+    const migrated = entries.find((e) => e.event === 'MIGRATE' && e.payload.from === 'round@1')!;
+    expect(migrated).toMatchObject({ fromState: 'under_review', payload: { from: 'round@1', to: 'round@2', reason: ROUND_2024.migration!.reason } });
+    // After the panel closed, before the committee decided.
+    const at = (event: string) => entries.find((e) => e.event === event)!.at;
+    expect(at('START_REVIEW') < migrated.at && migrated.at < at('CONCLUDE_DECISIONS')).toBe(true);
+    const projects = await allProjects(round.id);
+    const machines = db.$client.prepare('SELECT DISTINCT machine_version AS v FROM projects WHERE round_id = ?').all(round.id);
+    expect(machines).toEqual([{ v: 2 }]);
+    // Resubmitted before the review started (the round takes no submission once under review), checked again, approved and graded.
+    expect(projects.find((p) => p.submissions === 2)).toMatchObject({ state: 'graded', grade: 'qualified' });
+  });
+
+  it('runs the 2024 公示 over 劳动节: the period ends on the fifth working day, an objection upheld and a decision reversed, the signed list published', async () => {
+    const round = (await call(app, token('applicant'), { method: 'GET', url: `/api/v1/rounds/${(await roundOf(2024)).id}` })).body;
+    // Concluded Thursday 25 April: 26, 28 (Sunday, 调休), 29, 30 April, then 1–5 May off: the fifth is Monday 6 May.
+    expect(round.publicity).toEqual({ startedAt: '2024-04-25T03:00:00.000Z', endsAt: '2024-05-06T16:00:00.000Z', workingDays: 5 });
+    expect(round.objections).toEqual({ open: 0, handled: 2 });
+    const objections = (await call(app, token('org_dept'), { method: 'GET', url: `/api/v1/rounds/${round.id}/objections` })).body;
+    expect(objections.items.map((o: { number: number; projectTitle: string; handling: { outcome: string } }) => [o.number, o.projectTitle, o.handling.outcome])).toEqual([
+      [1, '“舞蹈思政”课程共建', 'upheld'],
+      [2, '学生党员“积分制”管理', 'dismissed'],
+    ]);
+    const reversed = (await allProjects(round.id)).find((p) => p.title === '“舞蹈思政”课程共建')!;
+    expect(reversed.state).toBe('rejected');
+    const history = (await call(app, token('auditor'), { method: 'GET', url: `/api/v1/projects/${reversed.id}/transitions` })).body.items as Array<{
+      event: string;
+      at: string;
+      payload: { reason?: string };
+    }>;
+    const reversal = history.find((e) => e.event === 'REVERSE_DECISION')!;
+    expect(reversal.payload.reason).toContain('第1号异议');
+    expect(reversal.at < round.publicity.endsAt).toBe(true);
+    expect(summary.rounds.find((r) => r.year === 2024)?.reversals).toEqual([{ project: '“舞蹈思政”课程共建', reason: reversal.payload.reason }]);
+
+    // Published after the period, with its document number and the signed PDF, which anyone may fetch.
+    expect(round.publication).toMatchObject({
+      documentNumber: '党委〔2024〕11号',
+      publishedOn: '2024-05-08',
+      document: { fileId: expect.any(String), sha256: expect.any(String) },
+    });
+    const pdf = await app.inject({
+      method: 'GET',
+      url: `/api/v1/rounds/${round.id}/documents/${round.publication.document.fileId}/content`,
+      headers: { authorization: `Bearer ${token('applicant')}` },
+    });
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(createHash('sha256').update(pdf.rawPayload).digest('hex')).toBe(round.publication.document.sha256);
+    const printed = formatDemoSummary(summary);
+    expect(printed).toContain('公示 (publicity) from 2024-04-25 to 2024-05-06 inclusive: 5 working days');
+    expect(printed).toContain('objection 1 on “舞蹈思政”课程共建: upheld');
+  });
+
+  it('ends the 2024 round with the committee’s confirmation of the grades, funding following them, and a first prize recommended with its outcome', async () => {
+    const round = await roundOf(2024);
+    expect(round).toMatchObject({ state: 'grades_confirmed' });
+    const entries = (await call(app, token('auditor'), { method: 'GET', url: `/api/v1/rounds/${round.id}/transitions?limit=500` })).body.items as Array<{
+      event: string;
+      payload: Record<string, unknown>;
+    }>;
+    expect(entries.find((e) => e.event === 'CONFIRM_GRADES')?.payload).toMatchObject({ meetingReference: ROUND_2024.acceptanceReview!.meetingReference });
+    const scores = (await call(app, token('committee'), { method: 'GET', url: `/api/v1/rounds/${round.id}/acceptance-scores` })).body;
+    expect(scores.items).toHaveLength(4);
+    for (const item of scores.items as Array<{ reviewCount: number; proposal: { grade: string }; grade: string | null }>) {
+      expect(item.reviewCount).toBe(3);
+      expect(item.grade).toBe(item.proposal.grade);
+    }
+    const graded = (await allProjects(round.id)).filter((p) => p.state === 'graded');
+    expect(new Set(graded.map((p) => p.grade))).toEqual(new Set(GRADES));
+    for (const project of graded) expect(project.funding).toBe(round.funding[project.grade!]);
+    expect(summary.rounds.find((r) => r.year === 2024)).toMatchObject({ funding: 7500, gradesConfirmedBy: ROUND_2024.acceptanceReview!.meetingReference });
+    const first = graded.find((p) => p.grade === 'first')!;
+    expect(first.recommended).toBe(true);
+    expect((await call(app, token('org_dept'), { method: 'GET', url: `/api/v1/projects/${first.id}` })).body.recommendationOutcome).toMatchObject({
+      outcome: 'selected',
+      level: '省级',
+    });
+  });
+
+  it('has an illustrative 2025 round of the new release under review, and a 2026 round still open, a project submitted and awaiting its check', async () => {
+    const r2025 = await roundOf(2025);
+    expect(r2025).toMatchObject({ state: 'under_review', machine: { version: 2 }, submissionDeadline: '2025-03-28', prizeCaps: { first: 2, second: 4 } });
+    expect((await allProjects(r2025.id)).map((p) => p.state).sort()).toEqual(['committee_approved', 'panel_reviewed', 'preliminarily_checked']);
+    const r2026 = await roundOf(2026);
+    expect(r2026).toMatchObject({ state: 'open', machine: { version: 2 }, submissionDeadline: '2026-03-27' });
+    expect(summary.rounds.filter((r) => r.year >= 2025).every((r) => r.illustrative)).toBe(true);
+    expect((await allProjects(r2026.id)).map((p) => p.state)).toEqual(['submitted']);
   });
 
   it('tells one amended deadline, one extension and one replaced reviewer, each on the record with its reason', async () => {
@@ -158,7 +250,7 @@ describe('the demo database', () => {
     expect(submitted.at > '2024-03-29T16:00:00.000Z').toBe(true);
 
     const replaced = (await allProjects(r2024.id)).find((p) => p.title.includes('微党课'))!;
-    expect(replaced.state).toBe('panel_reviewed');
+    expect(replaced.state).toBe('graded');
     const reviewers = await call(app, token('auditor'), { method: 'GET', url: `/api/v1/projects/${replaced.id}/reviewers` });
     const items = reviewers.body.items as Array<{ reviewerId: string; state: string; reviewed: boolean; replacedBy: string | null }>;
     const gone = items.filter((a) => a.state === 'replaced');
