@@ -1,6 +1,4 @@
 import { Type, type Static } from 'typebox';
-import { describeMachine } from '../../machines/project.lifecycle.js';
-import { describeRoundMachine } from '../../machines/round.lifecycle.js';
 import { CONTENT_LANGUAGE, negotiateLanguage } from '../http/language.js';
 import { preferredMediaType } from '../http/media-type.js';
 import { Problem } from '../http/problems.js';
@@ -313,8 +311,11 @@ export async function machineRoutes(app: App, { registry, migrations }: { regist
     },
   );
 
+  // The newest project and round machines: what rounds created now run (older versions: /machines/{id}/{version}).
+  const projectLifecycle = registry.latest('project');
+  const roundLifecycle = registry.latest('round');
   const definition: Static<typeof MachineSchema> = {
-    ...describeMachine(),
+    ...(projectLifecycle.describe() as Omit<Static<typeof MachineSchema>, 'categories'>),
     categories: Object.entries(CATEGORIES).map(([name, category]) => ({
       name,
       label: category.label,
@@ -330,8 +331,10 @@ export async function machineRoutes(app: App, { registry, migrations }: { regist
         tags: ['meta'],
         summary: '状态机定义与状态图 / The lifecycle machine: states, events, transitions, roles, labels, diagram',
         description: [
+          '项目状态机的最新版本，即现在新建的批次中项目所用的版本（旧版本见 `GET /machines/{id}/{version}`）。',
           '按 `Accept` 协商：`application/json`（默认）为完整定义；`image/svg+xml` 为由状态机绘制的状态图，标签语言随 `Accept-Language`（默认中文）。',
           '',
+          'The newest version of the project machine, the one projects of rounds created now run (older versions: `GET /machines/{id}/{version}`).',
           'Negotiated on `Accept`: `application/json` (the default) answers the whole definition; `image/svg+xml` the state diagram drawn',
           'from the machine, labelled in the language `Accept-Language` prefers (Chinese by default). 406 when neither is acceptable.',
         ].join('\n'),
@@ -363,11 +366,11 @@ export async function machineRoutes(app: App, { registry, migrations }: { regist
       return reply
         .type(`${SVG_TYPE}; charset=utf-8`)
         .header('Content-Language', CONTENT_LANGUAGE[language])
-        .send(await machineSvg(language));
+        .send(await machineSvg(language, projectLifecycle));
     },
   );
 
-  const roundDefinition: Static<typeof RoundMachineSchema> = describeRoundMachine();
+  const roundDefinition = roundLifecycle.describe() as Static<typeof RoundMachineSchema>;
   app.get(
     '/round-machine',
     {

@@ -10,7 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { extract } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { describeMachine, projectLifecycleV2 } from '../../machines/project.lifecycle.js';
 import { describeRoundMachine, roundLifecycleV2 } from '../../machines/round.lifecycle.js';
 import { buildApp } from '../../src/app.js';

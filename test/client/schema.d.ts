@@ -87,8 +87,10 @@ export interface paths {
         };
         /**
          * 状态机定义与状态图 / The lifecycle machine: states, events, transitions, roles, labels, diagram
-         * @description 按 `Accept` 协商：`application/json`（默认）为完整定义；`image/svg+xml` 为由状态机绘制的状态图，标签语言随 `Accept-Language`（默认中文）。
+         * @description 项目状态机的最新版本，即现在新建的批次中项目所用的版本（旧版本见 `GET /machines/{id}/{version}`）。
+         *     按 `Accept` 协商：`application/json`（默认）为完整定义；`image/svg+xml` 为由状态机绘制的状态图，标签语言随 `Accept-Language`（默认中文）。
          *
+         *     The newest version of the project machine, the one projects of rounds created now run (older versions: `GET /machines/{id}/{version}`).
          *     Negotiated on `Accept`: `application/json` (the default) answers the whole definition; `image/svg+xml` the state diagram drawn
          *     from the machine, labelled in the language `Accept-Language` prefers (Chinese by default). 406 when neither is acceptable.
          *

@@ -11,10 +11,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
-import { toMermaid } from '../../machines/project.lifecycle.js';
+import { MachineRegistry } from '../../machines/registry.js';
 import { DRAWN_LIFECYCLES, machineSvg } from '../../src/machines/machine-diagram.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
+/** The newest project machine: what GET /machine answers and the README shows. */
+const newestProject = new MachineRegistry().latest('project');
 
 describe('generated artifacts', () => {
   it('openapi/openapi.json is current (run `npm run openapi:generate` after changing a route)', async () => {
@@ -29,7 +31,7 @@ describe('generated artifacts', () => {
 
   it('openapi/machine.svg is the diagram the machine draws (run `npm run openapi:generate` after changing the machine)', async () => {
     const committed = fs.readFileSync(path.join(root, 'openapi/machine.svg'), 'utf8');
-    expect(committed).toBe(await machineSvg('zh'));
+    expect(committed).toBe(await machineSvg('zh', newestProject));
   });
 
   it('openapi/diagrams/ holds the diagram of every machine of every version, project and round, as each draws itself', async () => {
@@ -97,14 +99,15 @@ describe('generated artifacts', () => {
 });
 
 describe('README', () => {
-  it('shows the state diagram generated from the machine', () => {
+  it('shows the state diagram generated from the newest project machine (project@2)', () => {
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-    expect(readme).toContain(['```mermaid', toMermaid(), '```'].join('\n'));
+    expect(newestProject.key).toBe('project@2');
+    expect(readme).toContain(['```mermaid', newestProject.toMermaid(), '```'].join('\n'));
   });
 
-  it('shows the round’s diagram drawn from round@1, and points to every version’s', () => {
+  it('shows the round’s diagram drawn from round@2, what new rounds run, and points to every version’s', () => {
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-    expect(readme).toMatch(/!\[[^\]]*\]\(openapi\/diagrams\/round@1\.svg\)/);
+    expect(readme).toMatch(/!\[[^\]]*\]\(openapi\/diagrams\/round@2\.svg\)/);
     expect(readme).toContain('](openapi/diagrams/)');
   });
 

@@ -458,10 +458,7 @@ export async function advanceRound(world: World, target: RoundState, opts: Advan
   if (index(target) < 0) throw new Error(`round@${round.machine.version} has no state ${target}`);
   const acceptanceDay = () => notBefore(world, startOfShanghaiDay(round.acceptanceOpensOn ?? round.finalAcceptanceDate));
   while (index(round.state) < index(target)) {
-    const step =
-      round.machine.version !== 1 && round.state === 'under_acceptance'
-        ? ({ event: 'CONFIRM_GRADES', by: 'committee' } as const)
-        : ROUND_STEP[round.state]!;
+    const step = round.machine.version !== 1 && round.state === 'under_acceptance' ? ({ event: 'CONFIRM_GRADES', by: 'committee' } as const) : ROUND_STEP[round.state]!;
     const payload: Record<string, unknown> = { type: step.event };
     if (step.event === 'CLOSE_SUBMISSIONS') notBefore(world, startOfShanghaiDay(round.submissionDeadline) + DAY_MS);
     if (step.event === 'PUBLISH_LIST') {
@@ -526,9 +523,16 @@ async function ensureAcceptancePanel(world: World, roundId: string): Promise<voi
 export async function acceptanceReviews(world: World, roundId: string, projectId: string): Promise<void> {
   await ensureAcceptancePanel(world, roundId);
   for (const reviewer of world.reviewers) {
-    const assigned = await call(world.app, world.orgDept.token, { method: 'POST', url: `/api/v1/projects/${projectId}/acceptance-reviewers`, payload: { reviewerId: reviewer.id } });
+    const assigned = await call(world.app, world.orgDept.token, {
+      method: 'POST',
+      url: `/api/v1/projects/${projectId}/acceptance-reviewers`,
+      payload: { reviewerId: reviewer.id },
+    });
     if (assigned.status !== 201) throw new Error(`acceptance assignment refused: ${JSON.stringify(assigned.body)}`);
-    const scored = await fire(world, projectId, reviewer, 'SUBMIT_ACCEPTANCE_REVIEW', { scores: { completion: 18, effect: 17, documentation: 16 }, comment: '活动完成度高，成果材料齐全' });
+    const scored = await fire(world, projectId, reviewer, 'SUBMIT_ACCEPTANCE_REVIEW', {
+      scores: { completion: 18, effect: 17, documentation: 16 },
+      comment: '活动完成度高，成果材料齐全',
+    });
     if (scored.status !== 200) throw new Error(`acceptance review refused: ${JSON.stringify(scored.body)}`);
   }
 }
