@@ -1,7 +1,12 @@
 /**
  * The committed OpenAPI document is enough to build a client: a client generated from it
  * (openapi-typescript types in schema.d.ts + openapi-fetch) drives a project from draft to graded
- * against a real listening server, over TCP, with nothing from the service but its base URL.
+ * and recommended against a real listening server, over TCP, with nothing from the service but its
+ * base URL, under the product's default edition (round@2 / project@2): the committee's conclusion
+ * opens the 公示, an objection is lodged and handled, the signed list (a PDF, sent as
+ * multipart/form-data through the client's bodySerializer) is published after the period, the
+ * acceptance panel reviews the final report, org_dept proposes the grade, the committee confirms it
+ * and recommends the project, and org_dept records the outcome.
  * Every answer it receives must be documented: its status for the operation, its media type, and
  * a body valid against the documented schema.
  */
@@ -11,8 +16,8 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import createClient, { type Client } from 'openapi-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { ADMIN_TOKEN, createTestApp, type TestApp } from '../helpers/app.js';
+import { minimalPdf } from '../helpers/files.js';
 import type { components, paths } from './schema.js';
 
 type Project = components['schemas']['Project'];
@@ -95,7 +100,7 @@ const exchanges: Exchange[] = [];
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
-  t = await createTestApp({ lifecycles: FIRST_EDITION_LIFECYCLES });
+  t = await createTestApp();
   const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
   api = createClient<paths>({ baseUrl: address, fetch: recordingFetch(exchanges) });
 });
@@ -135,9 +140,12 @@ describe('a client generated from openapi/openapi.json', () => {
           finalAcceptanceDate: '2023-12-31',
           funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
           minReviews: 2,
+          // Both reviewers sit on the acceptance panel too: two acceptance reviews per final report.
+          minAcceptanceReviews: 2,
         },
       }),
     );
+    expect(round).toMatchObject({ machine: { id: 'round', version: 2 }, projectMachine: { id: 'project', version: 2 }, publicityWorkingDays: 5 });
 
     // The round's review panel is named, its members the reviewers.
     const panelPath = { path: { id: round.id, kind: 'review' as const } };
@@ -246,18 +254,76 @@ describe('a client generated from openapi/openapi.json', () => {
       ok(await api.POST('/api/v1/projects/{id}/events', { params: project, headers: who.headers, body })).project;
     expect((await fire(orgDept, { type: 'COMPLETE_PANEL_REVIEW' })).state).toBe('panel_reviewed');
     expect((await fire(committee, { type: 'APPROVE', meetingReference: '党委会〔2023〕5次' })).state).toBe('committee_approved');
-    expect((await roundEvent(committee, { type: 'CONCLUDE_DECISIONS' })).state).toBe('decided');
-    // Publishing the list starts the approved project.
+    // The conclusion opens the 公示: five working days from Thursday 2023-03-30, to the Shanghai midnight after Thursday 6 April.
+    const concluded = await roundEvent(committee, { type: 'CONCLUDE_DECISIONS' });
+    expect(concluded).toMatchObject({ state: 'in_publicity', publicity: { workingDays: 5, endsAt: '2023-04-06T16:00:00.000Z' } });
+    const roundPath = { path: { id: round.id } };
+    const proposed = ok(await api.GET('/api/v1/rounds/{id}/proposed-list', { params: roundPath, headers: reviewers[0]!.headers }));
+    expect(proposed.projects.map((p) => p.id)).toEqual([id]);
+    // An objection to the list as a whole, lodged during the period; org_dept records how it was handled.
+    t.clock.set(Date.parse('2023-04-03T10:00:00+08:00'));
+    const lodged = await api.POST('/api/v1/rounds/{id}/objections', { params: roundPath, headers: reviewers[1]!.headers, body: { reason: '名单未注明公示起止时间' } });
+    expect(lodged.response.status).toBe(201);
+    expect(ok(lodged)).toMatchObject({ number: 1, projectId: null, handling: null });
+    const handled = ok(
+      await api.POST('/api/v1/rounds/{id}/objections/{number}/handling', {
+        params: { path: { id: round.id, number: 1 } },
+        headers: orgDept.headers,
+        body: { outcome: 'dismissed', response: '公示通知已注明起止时间' },
+      }),
+    );
+    expect(handled.handling).toMatchObject({ outcome: 'dismissed', by: { id: orgDept.id } });
+    // After the period: the signed list, a PDF. The schema types the multipart part `file` as a string (format binary); the
+    // client sends the form through a bodySerializer that builds FormData with the PDF as a Blob under the name given.
     t.clock.set(Date.parse('2023-04-20T10:00:00+08:00'));
-    expect((await roundEvent(orgDept, { type: 'PUBLISH_LIST', documentNumber: '党委〔2023〕12号', publishedOn: '2023-04-20' })).state).toBe('in_execution');
+    const signedList = minimalPdf('立项名单（盖章）');
+    const uploaded = await api.POST('/api/v1/rounds/{id}/documents', {
+      params: { ...roundPath, query: { kind: 'approved_list' } },
+      headers: orgDept.headers,
+      body: { file: '立项名单（盖章）.pdf' },
+      bodySerializer: (body) => {
+        const form = new FormData();
+        form.append('file', new Blob([new Uint8Array(signedList)], { type: 'application/pdf' }), body.file);
+        return form;
+      },
+    });
+    expect(uploaded.response.status).toBe(201);
+    const listDocument = ok(uploaded);
+    expect(listDocument).toMatchObject({ kind: 'approved_list', mediaType: 'application/pdf', size: signedList.length });
+    // Publishing the list, with its document, starts the approved project.
+    const published = await roundEvent(orgDept, { type: 'PUBLISH_LIST', documentNumber: '党委〔2023〕12号', publishedOn: '2023-04-20', document: listDocument.id });
+    expect(published).toMatchObject({ state: 'in_execution', publication: { document: { fileId: listDocument.id, sha256: listDocument.sha256 } } });
     expect(ok(await api.GET('/api/v1/projects/{id}', { params: project, headers: applicant.headers })).state).toBe('in_progress');
     expect((await fire(applicant, { type: 'SUBMIT_PROGRESS_REPORT', text: '已完成主题党日两次' })).state).toBe('in_progress');
     expect((await roundEvent(orgDept, { type: 'OPEN_ACCEPTANCE' })).state).toBe('under_acceptance');
     t.clock.set(Date.parse('2023-12-31T10:00:00+08:00'));
     expect((await fire(applicant, { type: 'SUBMIT_FINAL_REPORT', summary: '完成全部活动，举办汇报音乐会' })).state).toBe('final_acceptance');
-    const graded = await fire(orgDept, { type: 'GRADE', grade: 'first' });
+    // The acceptance panel scores the final report; org_dept proposes the grade; the committee confirms the round's grades.
+    const acceptancePanel = { path: { id: round.id, kind: 'acceptance' as const } };
+    expect((await api.PUT('/api/v1/rounds/{id}/panels/{kind}', { params: acceptancePanel, headers: orgDept.headers, body: { name: '2023年度结项评审组' } })).response.status).toBe(
+      201,
+    );
+    for (const reviewer of reviewers) {
+      ok(await api.POST('/api/v1/rounds/{id}/panels/{kind}/members', { params: acceptancePanel, headers: orgDept.headers, body: { userId: reviewer.id } }));
+      ok(await api.POST('/api/v1/projects/{id}/acceptance-reviewers', { params: project, headers: orgDept.headers, body: { reviewerId: reviewer.id } }));
+    }
+    for (const reviewer of reviewers) {
+      const state = await fire(reviewer, { type: 'SUBMIT_ACCEPTANCE_REVIEW', scores: { completion: 18, effect: 17, documentation: 16 }, comment: '活动完成度高，成果材料齐全' });
+      expect(state.state).toBe('final_acceptance');
+    }
+    expect((await fire(orgDept, { type: 'PROPOSE_GRADE', grade: 'first', comment: '成果突出，建议评为一等奖' })).proposal).toEqual({
+      grade: 'first',
+      comment: '成果突出，建议评为一等奖',
+    });
+    const direct = await api.POST('/api/v1/projects/{id}/events', { params: project, headers: committee.headers, body: { type: 'GRADE', grade: 'first' } });
+    expect(direct.response.status).toBe(409);
+    expect(direct.error).toMatchObject({ type: 'urn:lixiang:problem:round-gate-closed', gate: { name: 'grade_confirmation', onlyVia: 'CONFIRM_GRADES' } });
+    expect((await roundEvent(committee, { type: 'CONFIRM_GRADES', meetingReference: '党委会〔2024〕第1次' })).state).toBe('grades_confirmed');
+    const graded = ok(await api.GET('/api/v1/projects/{id}', { params: project, headers: orgDept.headers }));
     expect(graded).toMatchObject({ state: 'graded', grade: 'first', funding: 3000 });
     expect((await fire(committee, { type: 'RECOMMEND', note: '推荐参加省级评选' })).recommended).toBe(true);
+    const outcome = await fire(orgDept, { type: 'RECORD_RECOMMENDATION_OUTCOME', outcome: 'selected', level: '省级' });
+    expect(outcome.recommendationOutcome).toMatchObject({ outcome: 'selected', level: '省级' });
 
     // What everyone can read back.
     const fetched = await api.GET('/api/v1/projects/{id}', { params: project, headers: applicant.headers });
@@ -287,17 +353,25 @@ describe('a client generated from openapi/openapi.json', () => {
       'START',
       'SUBMIT_PROGRESS_REPORT',
       'SUBMIT_FINAL_REPORT',
+      'SUBMIT_ACCEPTANCE_REVIEW',
+      'SUBMIT_ACCEPTANCE_REVIEW',
+      'PROPOSE_GRADE',
       'GRADE',
       'RECOMMEND',
+      'RECORD_RECOMMENDATION_OUTCOME',
     ]);
     // Consecutive in the log, each chained to the one before, but for the entries of others between them: the two
-    // assignments, CLOSE_SUBMISSIONS and START_REVIEW before the first review; CONCLUDE_DECISIONS and PUBLISH_LIST
-    // before the START it fires; OPEN_ACCEPTANCE before the final report.
+    // assignments, CLOSE_SUBMISSIONS and START_REVIEW before the first review; CONCLUDE_DECISIONS, the objection lodged
+    // and handled, the list's upload and PUBLISH_LIST before the START it fires; OPEN_ACCEPTANCE before the final report;
+    // the acceptance panel named, its two members and their two assignments before the first acceptance review;
+    // CONFIRM_GRADES before the GRADE it carries out.
     const at = (event: string) => history.findIndex((entry) => entry.event === event);
     const gaps = new Map([
       [at('SUBMIT_REVIEW'), 5],
-      [at('START'), 3],
+      [at('START'), 6],
       [at('SUBMIT_FINAL_REPORT'), 2],
+      [at('SUBMIT_ACCEPTANCE_REVIEW'), 6],
+      [at('GRADE'), 2],
     ]);
     expect(history.slice(1).map((entry, i) => entry.seq - history[i]!.seq)).toEqual(history.slice(1).map((_, i) => gaps.get(i + 1) ?? 1));
     for (const [index, entry] of history.entries()) if (index > 0 && !gaps.has(index)) expect(entry.prevHash).toBe(history[index - 1]!.hash);
@@ -350,6 +424,16 @@ describe('a client generated from openapi/openapi.json', () => {
         expect(validate(JSON.parse(exchange.body)), `${where}: ${JSON.stringify(validate.errors)}`).toBe(true);
       }
     }
-    expect([...seen]).toEqual(expect.arrayContaining(['fireProjectEvent 200', 'fireProjectEvent 409', 'fireProjectEvent 412', 'fireProjectEvent 422']));
+    expect([...seen]).toEqual(
+      expect.arrayContaining([
+        'fireProjectEvent 200',
+        'fireProjectEvent 409',
+        'fireProjectEvent 412',
+        'fireProjectEvent 422',
+        'lodgeObjection 201',
+        'handleObjection 200',
+        'uploadRoundDocument 201',
+      ]),
+    );
   });
 });

@@ -1,10 +1,15 @@
 /**
- * A whole round over HTTP, as the organisation department runs it: units and users, the round
- * opens, applications of both categories from several units with their signed letters (PDF, the
- * checksum in the log), a return for revision, the deadline,
- * automatic assignment, reviews, the ranking, the committee's decisions, the published list (every
- * approved project started, each start logged), final reports, grades, funding totals that add up,
- * exports that open with the right rows, and an audit bundle that verifies the whole story.
+ * A whole round over HTTP, as the organisation department runs it, under the product's default
+ * edition (round@2 governing project@2): units and users, the round opens, applications of both
+ * categories from several units with their signed letters (PDF, the checksum in the log), a return
+ * for revision, the deadline, automatic assignment, reviews, the ranking, the committee's decisions;
+ * their conclusion opens the 公示 (the round's publicity period, 5 working days by default), in
+ * which an objection is lodged and org_dept handles it; after the period the signed list (PDF) is
+ * uploaded and published with it (every approved project started, each start logged); final
+ * reports, the acceptance panel's reviews, org_dept's proposed grades and the committee's
+ * CONFIRM_GRADES carrying them out, funding totals that add up, a recommendation and its outcome,
+ * exports that open with the right rows, and an audit bundle (both editions' four machine
+ * definitions) that verifies the whole story.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,10 +19,10 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { extract } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import type { Scores } from '../../machines/project.types.js';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
-import { minimalPdf, uploadFile } from '../helpers/files.js';
+import { minimalPdf, multipartBody, uploadFile } from '../helpers/files.js';
+import { subjectEntries } from '../helpers/log-entries.js';
 import { COMPLETE_LETTER, createUnit, createUser, type User } from '../helpers/world.js';
 import { parseCsv, scoresFor } from '../reports/round-story.js';
 
@@ -26,7 +31,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-round-'));
-  t = await createTestApp({ lifecycles: FIRST_EDITION_LIFECYCLES, path: path.join(dir, 'round.db') });
+  t = await createTestApp({ path: path.join(dir, 'round.db') });
 });
 
 afterAll(async () => {
@@ -92,7 +97,17 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
       scoreScale: { min: 0, max: 20 },
       requireSignedLetter: true,
     });
-    expect(round).toMatchObject({ state: 'open', documentNumber: '办字〔2023〕8号', requireSignedLetter: true });
+    // Created now, the round runs the second edition, with its default publicity period and acceptance settings.
+    expect(round).toMatchObject({
+      state: 'open',
+      documentNumber: '办字〔2023〕8号',
+      requireSignedLetter: true,
+      machine: { id: 'round', version: 2 },
+      projectMachine: { id: 'project', version: 2 },
+      publicityWorkingDays: 5,
+      minAcceptanceReviews: 3,
+      recommendableGrades: ['first'],
+    });
     const R = `/rounds/${round.id}`;
     // The round's review panel: reviewers are drawn only from its members.
     await ok(orgDept, 'PUT', `${R}/panels/review`, { name: '2023年度评审组' }, 201);
@@ -236,15 +251,61 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
     // The applicant never sees the ranking.
     expect((await call(t.app, applicant.vocal.token, { method: 'GET', url: `/api/v1${R}/rankings` })).status).toBe(403);
 
-    // --- the committee decides, the list is published -----------------------------------------------
-    for (const id of [P.redMelody, P.soul, P.ethics, P.dancePost]) await fire(committee, id, 'APPROVE', { meetingReference: '党委会〔2023〕第5次' });
-    await fire(committee, P.revised, 'REJECT', { reason: '排名末位，本年度不予立项' });
-    await ok(committee, 'POST', `${R}/events`, { type: 'CONCLUDE_DECISIONS' });
-    at('2023-04-20T10:00:00');
-    const published = await ok(orgDept, 'POST', `${R}/events`, { type: 'PUBLISH_LIST', documentNumber: '党委〔2023〕12号', publishedOn: '2023-04-20' }, 200, {
-      'x-request-id': 'publish-2023-list',
-    });
+    // --- the committee decides; the proposed list goes into 公示 ----------------------------------------
     const approvedIds = [P.redMelody, P.soul, P.ethics, P.dancePost];
+    for (const id of approvedIds) await fire(committee, id, 'APPROVE', { meetingReference: '党委会〔2023〕第5次' });
+    await fire(committee, P.revised, 'REJECT', { reason: '排名末位，本年度不予立项' });
+    // Thursday 2023-04-06, 10:00: five working days are Fri 7, Mon 10 … Thu 13; the period ends at the Shanghai midnight after the 13th.
+    at('2023-04-06T10:00:00');
+    const concluded = await ok(committee, 'POST', `${R}/events`, { type: 'CONCLUDE_DECISIONS' });
+    const publicity = { startedAt: '2023-04-06T02:00:00.000Z', endsAt: '2023-04-13T16:00:00.000Z', workingDays: 5 };
+    expect(concluded.round).toMatchObject({ state: 'in_publicity', publicity, objections: { open: 0, handled: 0 }, publication: null });
+    const proposed = await ok(applicant.library, 'GET', `${R}/proposed-list`);
+    expect(proposed.publicity).toEqual({ ...publicity, over: false });
+    expect(proposed.projects.map((p: { id: string }) => p.id).sort()).toEqual([...approvedIds].sort());
+    expect(JSON.stringify(proposed)).not.toMatch(/score|review/i);
+
+    // An objection during the period; org_dept looks into it and records how it was handled.
+    at('2023-04-10T15:00:00');
+    const objection = await ok(applicant.dance, 'POST', `${R}/objections`, { projectId: P.ethics, reason: '该项目与图书馆日常服务工作重复' });
+    expect(objection).toMatchObject({ number: 1, projectId: P.ethics, lodgedBy: { id: applicant.dance.id, name: '舞蹈学院书记' }, handling: null });
+    // Not before the period is over, and not with an objection open.
+    const tooSoon = await call(t.app, orgDept.token, {
+      method: 'POST',
+      url: `/api/v1${R}/events`,
+      payload: { type: 'PUBLISH_LIST', documentNumber: '党委〔2023〕12号', publishedOn: '2023-04-10' },
+    });
+    expect(tooSoon.status).toBe(422);
+    expect(tooSoon.body.violation).toMatchObject({ code: 'publicity_not_over', detail: { endsAt: publicity.endsAt } });
+    const handled = await ok(orgDept, 'POST', `${R}/objections/1/handling`, { outcome: 'dismissed', response: '经核实，该项目以师德师风建设为主题，不属于日常服务工作' }, 200);
+    expect(handled.handling).toMatchObject({ outcome: 'dismissed', by: { id: orgDept.id, name: '组织部干事' } });
+    expect((await ok(auditor, 'GET', `${R}/objections`)).items).toEqual([expect.objectContaining({ number: 1, handling: expect.objectContaining({ outcome: 'dismissed' }) })]);
+
+    // --- after the period: the signed list is uploaded and published with it ----------------------------
+    at('2023-04-20T10:00:00');
+    expect(t.clock.now()).toBeGreaterThan(Date.parse(publicity.endsAt));
+    const signedList = minimalPdf('关于公布2023年度党建项目立项名单的通知（盖章）');
+    const upload = multipartBody([{ name: 'file', filename: '立项名单（盖章）.pdf', contentType: 'application/pdf', content: signedList }]);
+    const listDocument = await ok(orgDept, 'POST', `${R}/documents?kind=approved_list`, upload.payload, 201, upload.headers);
+    expect(listDocument).toMatchObject({ roundId: round.id, kind: 'approved_list', sha256: createHash('sha256').update(signedList).digest('hex') });
+    const published = await ok(
+      orgDept,
+      'POST',
+      `${R}/events`,
+      { type: 'PUBLISH_LIST', documentNumber: '党委〔2023〕12号', publishedOn: '2023-04-20', document: listDocument.id },
+      200,
+      { 'x-request-id': 'publish-2023-list' },
+    );
+    expect(published.transition.payload).toMatchObject({ document: listDocument.id, documentSha256: listDocument.sha256 });
+    // The upload is an audited entry of its own, with the document's checksum.
+    expect(subjectEntries(t.db.$client, 'round_document', listDocument.id)).toEqual([
+      expect.objectContaining({ event: 'UPLOAD_ROUND_DOCUMENT', actorId: orgDept.id, payload: expect.objectContaining({ roundId: round.id, sha256: listDocument.sha256 }) }),
+    ]);
+    expect(published.round).toMatchObject({
+      state: 'in_execution',
+      objections: { open: 0, handled: 1 },
+      publication: { documentNumber: '党委〔2023〕12号', publishedOn: '2023-04-20', document: { fileId: listDocument.id, sha256: listDocument.sha256 } },
+    });
     expect(published.transition.subject).toEqual({ kind: 'round', id: published.round.id });
     expect(published.started.map((e: { subject: { kind: string; id: string } }) => e.subject.id).sort()).toEqual([...approvedIds].sort());
     for (const entry of published.started) expect(entry).toMatchObject({ subject: { kind: 'project', id: entry.projectId } });
@@ -315,12 +376,74 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
     expect(downloaded.statusCode).toBe(200);
     expect(downloaded.rawPayload.equals(photos)).toBe(true);
 
-    // --- grades and funding --------------------------------------------------------------------------
-    await fire(orgDept, P.redMelody, 'GRADE', { grade: 'first' });
-    await fire(orgDept, P.soul, 'GRADE', { grade: 'second' });
-    await fire(orgDept, P.ethics, 'GRADE', { grade: 'qualified' });
-    await fire(orgDept, P.dancePost, 'FAIL', { reason: '活动未按计划完成' });
+    // --- the acceptance review: the acceptance panel scores each final report -------------------------
+    await ok(orgDept, 'PUT', `${R}/panels/acceptance`, { name: '2023年度结项评审组' }, 201);
+    for (const reviewer of reviewers) await ok(orgDept, 'POST', `${R}/panels/acceptance/members`, { userId: reviewer.id });
+    // Three members per final report, never one of the project's own line (the panel stage's conflict rules).
+    const acceptanceReviewersOf = (id: string) => reviewers.filter((r) => !lineOf[id]!.includes(r.unitId!)).slice(0, 3);
+    for (const id of approvedIds) {
+      for (const reviewer of acceptanceReviewersOf(id)) await ok(orgDept, 'POST', `/projects/${id}/acceptance-reviewers`, { reviewerId: reviewer.id });
+    }
+    const conflicted = await call(t.app, orgDept.token, { method: 'POST', url: `/api/v1/projects/${P.soul}/acceptance-reviewers`, payload: { reviewerId: reviewers[0]!.id } });
+    expect(conflicted.status).toBe(422);
+    expect(conflicted.body).toMatchObject({ code: 'conflict_of_interest' });
+    const acceptanceScores: Record<string, { completion: number; effect: number; documentation: number }> = {
+      [P.redMelody]: { completion: 19, effect: 19, documentation: 18 },
+      [P.soul]: { completion: 17, effect: 17, documentation: 16 },
+      [P.ethics]: { completion: 14, effect: 13, documentation: 14 },
+      [P.dancePost]: { completion: 8, effect: 7, documentation: 9 },
+    };
+    for (const reviewer of reviewers) {
+      const worklist = (await ok(reviewer, 'GET', '/my-acceptance-assignments')).items as Array<{ id: string; reviewed: boolean }>;
+      expect(worklist.map((i) => i.id).sort()).toEqual(approvedIds.filter((id) => acceptanceReviewersOf(id).includes(reviewer)).sort());
+      for (const item of worklist) {
+        expect(item.reviewed).toBe(false);
+        await fire(reviewer, item.id, 'SUBMIT_ACCEPTANCE_REVIEW', { scores: acceptanceScores[item.id], comment: `${reviewer.id.slice(-4)} 的结项评审意见` });
+      }
+    }
+
+    // --- org_dept proposes the grades, the committee confirms them ---------------------------------------
+    await fire(orgDept, P.redMelody, 'PROPOSE_GRADE', { grade: 'first', comment: '结项评审平均 56 分，成果突出' });
+    await fire(orgDept, P.soul, 'PROPOSE_GRADE', { grade: 'second', comment: '结项评审平均 50 分' });
+    await fire(orgDept, P.ethics, 'PROPOSE_GRADE', { grade: 'qualified', comment: '结项评审平均 41 分' });
+    await fire(orgDept, P.dancePost, 'PROPOSE_GRADE', { grade: 'fail', comment: '活动未按计划完成' });
+    // Under the second edition a grade is the committee's, and only through its confirmation: fired directly, org_dept's is
+    // not its role's, and the committee's own is refused by the round's gate.
+    const byOrgDept = await call(t.app, orgDept.token, { method: 'POST', url: `/api/v1/projects/${P.redMelody}/events`, payload: { type: 'GRADE', grade: 'first' } });
+    expect(byOrgDept.status).toBe(403);
+    const direct = await call(t.app, committee.token, { method: 'POST', url: `/api/v1/projects/${P.redMelody}/events`, payload: { type: 'GRADE', grade: 'first' } });
+    expect(direct.status).toBe(409);
+    expect(direct.body).toMatchObject({
+      type: 'urn:lixiang:problem:round-gate-closed',
+      roundState: 'under_acceptance',
+      gate: { name: 'grade_confirmation', onlyVia: 'CONFIRM_GRADES' },
+    });
+    const acceptanceSummary = await ok(committee, 'GET', `${R}/acceptance-scores`);
+    expect(acceptanceSummary.proposals).toEqual({ byGrade: { first: 1, second: 1, qualified: 1, fail: 1 }, missing: 0 });
+    expect(acceptanceSummary.items.find((i: { projectId: string }) => i.projectId === P.redMelody)).toMatchObject({ reviewCount: 3, meanTotal: 56 });
+    for (const reviewer of reviewers) expect(JSON.stringify(acceptanceSummary)).not.toContain(reviewer.id);
+    const confirmed = await ok(committee, 'POST', `${R}/events`, { type: 'CONFIRM_GRADES', meetingReference: '党委会〔2024〕第1次' });
+    expect(confirmed.round.state).toBe('grades_confirmed');
+    expect(confirmed.graded.map((e: { subject: { id: string }; event: string; actor: { role: string } }) => [e.subject.id, e.event, e.actor.role]).sort()).toEqual(
+      [
+        [P.redMelody, 'GRADE', 'committee'],
+        [P.soul, 'GRADE', 'committee'],
+        [P.ethics, 'GRADE', 'committee'],
+        [P.dancePost, 'FAIL', 'committee'],
+      ].sort(),
+    );
+    // The first prize is recommended upward; org_dept records the selection's outcome.
     await fire(committee, P.redMelody, 'RECOMMEND', { note: '推荐参加省级高校党建项目评选' });
+    await fire(orgDept, P.redMelody, 'RECORD_RECOMMENDATION_OUTCOME', { outcome: 'selected', level: '省级', note: '入选省级高校党建示范项目' });
+    expect(await ok(applicant.vocal, 'GET', `/projects/${P.redMelody}`)).toMatchObject({
+      state: 'graded',
+      grade: 'first',
+      funding: 3000,
+      recommended: true,
+      recommendationOutcome: { outcome: 'selected', level: '省级', note: '入选省级高校党建示范项目' },
+    });
+
+    // --- grades and funding --------------------------------------------------------------------------
 
     const funding = await ok(committee, 'GET', `${R}/grades`);
     expect(funding.items.map((i: { projectId: string; grade: string; amount: number }) => [i.projectId, i.grade, i.amount])).toEqual([
@@ -373,8 +496,11 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
       'CLOSE_SUBMISSIONS',
       'START_REVIEW',
       'CONCLUDE_DECISIONS',
+      'LODGE_OBJECTION',
+      'HANDLE_OBJECTION',
       'PUBLISH_LIST',
       'OPEN_ACCEPTANCE',
+      'CONFIRM_GRADES',
       'CLOSE_ROUND',
     ]);
     expect((await ok(auditor, 'GET', '/audit/verify')).valid).toBe(true);
@@ -388,6 +514,9 @@ describe('a whole round, 办字〔2023〕8号, over HTTP', () => {
     fs.mkdirSync(unpacked);
     await extract({ file: path.join(dir, 'bundle.tar.gz'), cwd: unpacked });
     const [name] = fs.readdirSync(unpacked);
+    // Both editions' definitions go with the log: round@1, project@1, round@2, project@2.
+    const manifest = JSON.parse(fs.readFileSync(path.join(unpacked, name!, 'manifest.json'), 'utf8')) as { machines: Array<{ id: string; version: number }> };
+    expect(manifest.machines.map((m) => `${m.id}@${m.version}`).sort()).toEqual(['project@1', 'project@2', 'round@1', 'round@2']);
     const verified = spawnSync(process.execPath, [path.join(unpacked, name!, 'verify.mjs'), path.join(unpacked, name!), '--checkpoint', path.join(dir, 'kept.txt')], {
       encoding: 'utf8',
     });
