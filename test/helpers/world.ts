@@ -357,11 +357,12 @@ let roundsMade = 0;
 /**
  * A new round beside the world's, with a review panel of the world's reviewers (and its conflicted
  * one), for projects that must reach a late state without moving the world's round: its last day
- * of submission is the clock's day (Asia/Shanghai), its publicity period is 0 working days and
+ * of submission is the clock's day (Asia/Shanghai), its publicity period 0 working days (unless
+ * `settings.publicityWorkingDays` says otherwise: a committee may reverse only during one) and
  * acceptance opens that same day (acceptanceOpensOn), so passing its deadline moves the clock to
  * the next midnight at most.
  */
-export async function newRound(world: World, settings: { minReviews?: number } = {}): Promise<{ roundId: string; submissionClosesAt: number }> {
+export async function newRound(world: World, settings: { minReviews?: number; publicityWorkingDays?: number } = {}): Promise<{ roundId: string; submissionClosesAt: number }> {
   const today = shanghaiDay(worldClock(world).now());
   const year = Number(today.slice(0, 4));
   roundsMade += 1;
@@ -379,8 +380,8 @@ export async function newRound(world: World, settings: { minReviews?: number } =
         funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
         minReviews: settings.minReviews ?? world.reviewers.length,
         minAcceptanceReviews: world.reviewers.length,
-        // No publicity period (round@2): the list may be published as soon as the decisions are concluded.
-        publicityWorkingDays: 0,
+        // No publicity period unless asked (round@2): the list may be published as soon as the decisions are concluded.
+        publicityWorkingDays: settings.publicityWorkingDays ?? 0,
         scoreScale: { min: 0, max: 20 },
       },
     }),

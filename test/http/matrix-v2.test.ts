@@ -27,23 +27,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type EventType, type ProjectState, type Role } from '../../machines/project.types.js';
 import type { RoundState } from '../../machines/round.types.js';
-import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
-import {
-  acceptanceReviews,
-  addToPanel,
-  advanceRound,
-  assignReviewers,
-  createPanel,
-  createUser,
-  createWorld,
-  driveTo,
-  fire,
-  fireOk,
-  firing,
-  newRound,
-  type User,
-  type World,
-} from '../helpers/world.js';
+import { call, createTestApp, type TestApp } from '../helpers/app.js';
+import { acceptanceReviews, advanceRound, assignReviewers, createUser, createWorld, driveTo, fire, fireOk, firing, newRound, type User, type World } from '../helpers/world.js';
 
 // ---------------------------------------------------------------------------------------------
 // The specification, literally from DOMAIN.md (second edition)
@@ -229,40 +214,8 @@ const caseName = (c: Case) => `${c.state}${c.variant ? ` (${c.variant})` : ''}, 
 // Setup through the API
 // ---------------------------------------------------------------------------------------------
 
-let publicityRounds = 0;
-
-/**
- * A round like newRound's (its last day of submission the clock's day, acceptance open from that
- * day) but with a 公示 of 10 working days, so that the committee may reverse its decisions while
- * the matrix runs.
- */
-async function publicityRound(world: World): Promise<string> {
-  const today = new Date(world.clock!.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-  const year = Number(today.slice(0, 4));
-  publicityRounds += 1;
-  const response = await call(world.app, ADMIN_TOKEN, {
-    method: 'POST',
-    url: '/api/v1/rounds',
-    payload: {
-      year,
-      title: `${year}年度党建项目立项（公示批次${publicityRounds}）`,
-      documentNumber: `办字〔${year}〕${500 + publicityRounds}号`,
-      submissionDeadline: today,
-      finalAcceptanceDate: `${year}-12-31`,
-      acceptanceOpensOn: today,
-      funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
-      minReviews: world.reviewers.length,
-      minAcceptanceReviews: world.reviewers.length,
-      publicityWorkingDays: 10,
-      scoreScale: { min: 0, max: 20 },
-    },
-  });
-  if (response.status !== 201) throw new Error(`round refused: ${response.status} ${JSON.stringify(response.body)}`);
-  const roundId = (response.body as { id: string }).id;
-  await createPanel(world.app, roundId, `公示批次${publicityRounds}评审组`, 'review', world.orgDept.token);
-  await addToPanel(world.app, roundId, [...world.reviewers, world.conflictedReviewer], 'review', world.orgDept.token);
-  return roundId;
-}
+/** A round like newRound's with a 公示 of 10 working days, so that the committee may reverse its decisions while the matrix runs. */
+const publicityRound = async (world: World): Promise<string> => (await newRound(world, { publicityWorkingDays: 10 })).roundId;
 
 /**
  * A project in the case's state and variant whose other conditions hold: every reviewer of the round
