@@ -4,11 +4,16 @@
  * round's own deadline is yesterday (Asia/Shanghai), so that it may close today; the unit submits
  * under an extension, revoked once every project is submitted and checked. Then the round closes
  * its submissions, starts the review, the projects are scored, decided and approved, and publishing
- * the list starts them all.
+ * the list (the round runs round@2 with no 公示 period: its signed list uploaded, published at once)
+ * starts them all.
  */
+import { minimalPdf } from '../helpers/files.js';
 
 /** A request to the service under test as `token`; throws on any status of 300 or more. */
 export type BenchCall = (token: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) => Promise<unknown>;
+
+/** One file POSTed as multipart/form-data (field `file`) to the service under test as `token`; its answer. Throws on 300 or more. */
+export type BenchUpload = (token: string, url: string, file: { name: string; type: string; content: Buffer }) => Promise<unknown>;
 
 export interface BenchPeople {
   admin: string;
@@ -18,6 +23,18 @@ export interface BenchPeople {
   orgDept: string;
   committee: string;
   reviewer: { id: string; token: string };
+}
+
+/** BenchUpload over HTTP to a service at `base`: a browser's FormData, fetch setting the boundary. */
+export function fetchUpload(base: string): BenchUpload {
+  return async (token, url, file) => {
+    const form = new FormData();
+    form.append('file', new Blob([file.content], { type: file.type }), file.name);
+    const response = await fetch(`${base}${url}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+    const text = await response.text();
+    if (response.status >= 300) throw new Error(`POST ${url}: ${response.status} ${text}`);
+    return JSON.parse(text) as unknown;
+  };
 }
 
 const LETTER = { rationale: 'r', activities: [{ content: 'c', form: 'f', when: 'w' }], expectedOutcomes: 'e', leader: 'l', members: ['m'], contact: 'c' };
@@ -30,7 +47,7 @@ async function inBatches(count: number, parallel: number, task: (i: number) => P
 }
 
 /** A round whose `projectCount` projects are all in progress; their ids in creation order. */
-export async function benchRound(call: BenchCall, people: BenchPeople, projectCount: number, parallel = 25): Promise<{ roundId: string; ids: string[] }> {
+export async function benchRound(call: BenchCall, upload: BenchUpload, people: BenchPeople, projectCount: number, parallel = 25): Promise<{ roundId: string; ids: string[] }> {
   const { admin, applicant, unitId, orgDept, committee, reviewer } = people;
   const today = Date.now();
   const round = (await call(admin, 'POST', '/api/v1/rounds', {
@@ -41,6 +58,7 @@ export async function benchRound(call: BenchCall, people: BenchPeople, projectCo
     finalAcceptanceDate: '2099-12-31',
     funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
     minReviews: 1,
+    publicityWorkingDays: 0,
   })) as { id: string };
   const roundId = round.id;
   const roundEvent = (token: string, body: Record<string, unknown>) => call(token, 'POST', `/api/v1/rounds/${roundId}/events`, body);
@@ -68,6 +86,9 @@ export async function benchRound(call: BenchCall, people: BenchPeople, projectCo
     await fire(committee, { type: 'APPROVE', meetingReference: 'M-1' });
   });
   await roundEvent(committee, { type: 'CONCLUDE_DECISIONS' });
-  await roundEvent(orgDept, { type: 'PUBLISH_LIST', documentNumber: 'B-2', publishedOn: shanghaiDay(Date.now()) });
+  const list = (await upload(orgDept, `/api/v1/rounds/${roundId}/documents?kind=approved_list`, { name: 'list.pdf', type: 'application/pdf', content: minimalPdf('bench') })) as {
+    id: string;
+  };
+  await roundEvent(orgDept, { type: 'PUBLISH_LIST', documentNumber: 'B-2', publishedOn: shanghaiDay(Date.now()), document: list.id });
   return { roundId, ids };
 }

@@ -35,7 +35,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { median, procCpuSeconds } from './stats.js';
-import { benchRound } from './bench-round.js';
+import { benchRound, fetchUpload } from './bench-round.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -162,6 +162,7 @@ async function seedEngine(base: string) {
   const reviewer = await post<NewUser>(ADMIN, '/api/v1/users', { name: 'reviewer', role: 'reviewer', unitId: other });
   const { ids } = await benchRound(
     (token, method, url, body) => api(base, token, method, url, body),
+    fetchUpload(base),
     {
       admin: ADMIN,
       applicant,

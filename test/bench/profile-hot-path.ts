@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../../src/app.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
+import { multipartBody } from '../helpers/files.js';
 import { benchRound } from './bench-round.js';
 
 const ADMIN = 'lx_profile-admin-token-0123456789abcdef';
@@ -45,6 +46,12 @@ const reviewer = await send<NewUser>(ADMIN, 'POST', '/api/v1/users', { name: 'r'
 // The projects in progress, each step in its round's stage (./bench-round.ts).
 const { ids } = await benchRound(
   (token, method, url, body) => send(token, method, url, body),
+  async (token, url, file) => {
+    const body = multipartBody([{ name: 'file', filename: file.name, contentType: file.type, content: file.content }]);
+    const response = await app.inject({ method: 'POST', url, payload: body.payload, headers: { authorization: `Bearer ${token}`, ...body.headers } });
+    if (response.statusCode >= 300) throw new Error(`POST ${url}: ${response.statusCode} ${response.body}`);
+    return response.json<unknown>();
+  },
   {
     admin: ADMIN,
     applicant,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { verifyChain } from '../../src/workflow/hash-chain.js';
 import { iterateLog } from '../../src/audit/transition-log.repository.js';
-import { benchRound } from '../bench/bench-round.js';
+import { benchRound, fetchUpload } from '../bench/bench-round.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 export const ADMIN = 'lx_reliability-admin-token-0123456789';
@@ -99,6 +99,7 @@ export async function seed(base: string, projects: number): Promise<Seed> {
   const reviewer = await ok(api(base, ADMIN, 'POST', '/api/v1/users', { name: 'r', role: 'reviewer', unitId: other }));
   const { ids } = await benchRound(
     (token, method, url, body) => ok(api(base, token, method, url, body)),
+    fetchUpload(base),
     { admin: ADMIN, applicant, unitId: general, orgDept, committee, reviewer: { id: reviewer.user.id, token: reviewer.token } },
     projects,
     1,
