@@ -9,6 +9,8 @@
  * two assignments, a progress report; P2 created, SUBMIT, REJECT; P3 created, WITHDRAW; the auditor
  * keeps the checkpoint of that size; P1 progress report, final report, GRADE, RECOMMEND; P4 created,
  * a draft; the service signs a checkpoint of that size. `S` names the entries the attacks aim at.
+ * The log is a first-edition one (round@1, project@1: org_dept's GRADE is an entry of its own), as
+ * the first release wrote it; the bundle's verifier holds both editions' definitions.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -17,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { buildApp } from '../../src/app.js';
 import { checkpointBody, loadSigningKey, logIdentity, signNote, type SigningKey } from '../../src/audit/checkpoints.js';
 import { AuditExportService, type BundleManifest } from '../../src/audit/export-bundle.js';
@@ -219,7 +222,7 @@ describe('the mutation suite', () => {
     clock = new FakeClock();
     db = openDatabase(':memory:');
     migrateDatabase(db);
-    const app = await buildApp({ db, clock, adminToken: ADMIN_TOKEN, signingKeyPath: keyFile });
+    const app = await buildApp({ lifecycles: FIRST_EDITION_LIFECYCLES, db, clock, adminToken: ADMIN_TOKEN, signingKeyPath: keyFile });
     world = await createWorld(app, {}, clock);
     const p1 = await driveTo(world, 'in_progress');
     S.progress1 = (await fireOk(world, p1.id, 'SUBMIT_PROGRESS_REPORT')).transition.seq;
