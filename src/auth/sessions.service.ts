@@ -285,8 +285,10 @@ export class SessionsService {
    * Logs in: 201 with a new session (its cookie value to set, in this answer only), 401 for a
    * wrong username or password alike, 429 with Retry-After while the account is locked.
    */
-  async login(username: string, password: string, meta: LoginMeta): Promise<{ cookieValue: string; view: SessionView }> {
+  async login(given: string, password: string, meta: LoginMeta): Promise<{ cookieValue: string; view: SessionView }> {
     const route = '/api/v1/session';
+    // Usernames are lower case; what people type may not be.
+    const username = given.trim().toLowerCase();
     const known = USERNAME.test(username) ? this.credentialsOf.get(username) : undefined;
     if (known) {
       const left = this.lockLeft(known, this.clock.now());
@@ -311,8 +313,13 @@ export class SessionsService {
         this.securityEvent(row.userId, now, meta, route, 429, 'rate-limited', 'LOGIN_LOCKED', 'login refused: the account is locked');
         return { kind: 'locked', left };
       }
-      if (!matches || row.active !== 1 || row.passwordHash === null) {
-        this.countFailure(row, now, meta, route, row.active !== 1 ? 'login of a deactivated user' : 'wrong password');
+      if (!matches || row.passwordHash === null) {
+        this.countFailure(row, now, meta, route, 'wrong password');
+        return { kind: 'wrong' };
+      }
+      if (row.active !== 1) {
+        // The right password of a deactivated user: refused alike, recorded, but not a guess to count.
+        this.securityEvent(row.userId, now, meta, route, 401, 'unauthenticated', 'LOGIN_FAILED', 'login of a deactivated user');
         return { kind: 'wrong' };
       }
       this.db.$client.prepare('UPDATE user_credentials SET failed_logins = 0, locked_until = NULL WHERE user_id = ?').run(row.userId);

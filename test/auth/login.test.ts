@@ -116,7 +116,8 @@ describe('login', () => {
   it('answers 201 with the session, an HttpOnly SameSite=Strict cookie and the CSRF token', async () => {
     const user = await createUser(t.app, '王书记', 'committee');
     await setPassword(t.app, user.id, 'wang.shuji');
-    const session = await login(t.app, 'wang.shuji', INITIAL);
+    // The username is matched in lower case.
+    const session = await login(t.app, ' Wang.Shuji', INITIAL);
     expect(session.body).toEqual({
       user: { id: user.id, name: '王书记', role: 'committee', unitId: null },
       csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
@@ -323,8 +324,13 @@ describe('a session', () => {
     expect(deactivated.status).toBe(200);
     expect(count('SELECT count(*) AS n FROM sessions WHERE user_id = ? AND revoked_at IS NULL', person.id)).toBe(0);
     expect((await inject(t.app, { method: 'GET', url: '/api/v1/users/me', cookie: person.session.cookie })).status).toBe(401);
-    // Nor can the deactivated user log in again.
-    expect((await inject(t.app, { method: 'POST', url: '/api/v1/session', payload: { username: 'wang.shuji', password: CHOSEN } })).status).toBe(401);
+    // Nor can the deactivated user log in again; its right password is recorded but not counted as a guess.
+    expect((await inject(t.app, { method: 'POST', url: '/api/v1/session', payload: { username: 'wang.shuji', password: CHOSEN } })).body).toMatchObject({
+      status: 401,
+      code: 'invalid_credentials',
+    });
+    expect(count('SELECT failed_logins AS n FROM user_credentials WHERE user_id = ?', person.id)).toBe(0);
+    expect(count("SELECT count(*) AS n FROM security_events WHERE subject_id = ? AND event = 'LOGIN_FAILED'", person.id)).toBe(1);
   });
 });
 
