@@ -24,6 +24,9 @@ import type { App } from './http/type-provider.js';
 import { machineDefinitions } from './machines/definitions.js';
 import { MACHINE_SCHEMAS, machineRoutes } from './machines/machines.routes.js';
 import authPlugin from './plugins/auth.js';
+import { sessionRoutes } from './auth/session.routes.js';
+import { SESSION_SCHEMAS } from './auth/session.schemas.js';
+import { DEFAULT_SESSION_SETTINGS, SessionsService, type SessionSettings } from './auth/sessions.service.js';
 import errorsPlugin, { clientErrorProblem, frameworkProblem } from './plugins/errors.js';
 import headGuardPlugin from './plugins/head-guard.js';
 import limitsPlugin from './plugins/limits.js';
@@ -116,6 +119,8 @@ export interface AppOptions {
    * behaviour; false leaves the project's machine alone (tests that reach the old shortcuts on purpose).
    */
   enforceRoundGates?: boolean;
+  /** Login sessions: idle and absolute lifetime, the cookie's Secure flag (default 8 h, 7 days, not Secure). */
+  session?: Partial<SessionSettings>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -136,6 +141,7 @@ const NAMED_SCHEMAS = [
   ...CALENDAR_SCHEMAS,
   ...ACCEPTANCE_SCHEMAS,
   ...PUBLICITY_SCHEMAS,
+  ...SESSION_SCHEMAS,
 ];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -179,6 +185,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('idempotency', workflow.idempotency);
   const units = new UnitsService(options.db, clock, committer, workflow.log);
   const users = new UsersService(options.db, clock, units, committer, workflow.log);
+  const sessions = new SessionsService(options.db, clock, committer, workflow.log, { ...DEFAULT_SESSION_SETTINGS, ...options.session });
   const projectsRepository = new ProjectsRepository(options.db);
   const projects = new ProjectsService(options.db, clock, units, committer, projectsRepository, workflow, options.enforceRoundGates ?? true);
   // 公示 (round@2): the period ends by the working-day calendar; PUBLISH_LIST names the round's latest signed list.
@@ -221,7 +228,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(openapiPlugin);
   await app.register(headGuardPlugin, { sealer });
-  await app.register(authPlugin, { users, clock, failuresPerMinute: options.authFailuresPerMinute ?? 20 });
+  await app.register(authPlugin, { users, sessions, clock, failuresPerMinute: options.authFailuresPerMinute ?? 20 });
   await app.register(limitsPlugin, { writesPerMinute: options.writesPerMinute ?? 600 });
   await app.register(securityEventsPlugin, { db: options.db, clock, committer, retentionDays: options.refusalRetentionDays ?? 90 });
 
@@ -259,6 +266,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(machineRoutes, { registry: workflow.registry, migrations: new MachineMigrations(options.db.$client, clock, committer, workflow) });
       await api.register(unitsRoutes, { units });
       await api.register(usersRoutes, { users });
+      await api.register(sessionRoutes, { sessions, users });
       await api.register(roundsRoutes, { rounds });
       await api.register(publicityRoutes, { rounds, publicity: new PublicityService(clock, rounds.publicityRepository, (id) => rounds.findRow(id)) });
       await api.register(extensionsRoutes, { extensions: new ExtensionsService(options.db, clock, committer, workflow.log, rounds, units) });

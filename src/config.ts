@@ -37,6 +37,12 @@ export interface Config {
   instance: string;
   /** How often the server signs the log's head when it moved; 0: never on its own. */
   checkpointIntervalMs: number;
+  /** A login session ends after this long without a request (LIXIANG_SESSION_IDLE_MINUTES, default 480: 8 hours). */
+  sessionIdleMs: number;
+  /** A login session ends this long after the login, however busy (LIXIANG_SESSION_MAX_HOURS, default 168: 7 days). */
+  sessionMaxMs: number;
+  /** Whether the session cookie carries `Secure` (LIXIANG_COOKIE_SECURE=true behind HTTPS; default false). */
+  cookieSecure: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -133,6 +139,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const signingKey = parseSigningKey(env, databasePath, instance);
   const seal = env.LIXIANG_SEAL?.trim() || 'on';
   if (seal !== 'on' && seal !== 'off') throw new ConfigError('LIXIANG_SEAL: on or off (off only to measure its cost: the next start refuses the unsealed head)');
+  const idleMinutes = Number(env.LIXIANG_SESSION_IDLE_MINUTES ?? 480);
+  if (!Number.isInteger(idleMinutes) || idleMinutes < 1 || idleMinutes > 43_200) {
+    throw new ConfigError('LIXIANG_SESSION_IDLE_MINUTES: whole minutes, 1 to 43200');
+  }
+  const maxHours = Number(env.LIXIANG_SESSION_MAX_HOURS ?? 168);
+  if (!Number.isInteger(maxHours) || maxHours < 1 || maxHours > 8_760) throw new ConfigError('LIXIANG_SESSION_MAX_HOURS: whole hours, 1 to 8760');
+  const cookieSecure = env.LIXIANG_COOKIE_SECURE?.trim() || 'false';
+  if (cookieSecure !== 'true' && cookieSecure !== 'false') throw new ConfigError('LIXIANG_COOKIE_SECURE: true or false');
   return Object.freeze({
     port,
     host: env.HOST?.trim() || '127.0.0.1',
@@ -148,5 +162,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     sealHead: seal === 'on',
     instance,
     checkpointIntervalMs: intervalSeconds * 1000,
+    sessionIdleMs: idleMinutes * 60_000,
+    sessionMaxMs: maxHours * 3_600_000,
+    cookieSecure: cookieSecure === 'true',
   });
 }

@@ -42,6 +42,7 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
     sealHead: config.sealHead,
     instance: config.instance,
     checkpointIntervalMs: config.checkpointIntervalMs,
+    session: { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs, cookieSecure: config.cookieSecure },
   });
   if (config.signingKeyWarning) app.log.warn({ signingKey: config.signingKeyPath }, config.signingKeyWarning);
   let closing = false;

@@ -63,6 +63,59 @@ export const users = sqliteTable(
   (t) => [uniqueIndex('users_token_hash_idx').on(t.tokenHash), index('users_unit_idx').on(t.unitId)],
 );
 
+/**
+ * How people log in (issue 17): a username and a password (scrypt, `scrypt$N$r$p$salt$hash`), the
+ * count of consecutive failed logins and the lock they led to. Beside `users`, not in it: the audited
+ * tables hold only what the log proves, and a failed login or a lock is an attempt, not a decision
+ * (each failure is a row of security_events). An admin's setting of the password and the user's
+ * change of it are log entries (SET_PASSWORD, CHANGE_PASSWORD), never with the password or its hash.
+ */
+export const userCredentials = sqliteTable(
+  'user_credentials',
+  {
+    userId: text()
+      .primaryKey()
+      .references(() => users.id),
+    /** 3 to 32 of a-z 0-9 . _ -; unique. */
+    username: text().notNull(),
+    /** Null: no password set yet (no login). */
+    passwordHash: text(),
+    /** Set by an admin's initial password: the user must choose its own before anything else. */
+    mustChangePassword: integer({ mode: 'boolean' }).notNull().default(true),
+    failedLogins: integer().notNull().default(0),
+    /** While set and in the future, every login is refused (even with the right password). */
+    lockedUntil: text(),
+    passwordChangedAt: text(),
+  },
+  (t) => [uniqueIndex('user_credentials_username_idx').on(t.username)],
+);
+
+/**
+ * Login sessions: the cookie's value (256 random bits) is kept only as its SHA-256; the CSRF token
+ * is kept as it is (it is worth nothing without the cookie). A session ends when revoked, after
+ * `idle` without a request or at `expires_at` (its absolute end), whichever comes first.
+ */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    /** A public, opaque handle (listing and revoking), not the cookie's value. */
+    id: text().primaryKey(),
+    tokenHash: text().notNull(),
+    userId: text()
+      .notNull()
+      .references(() => users.id),
+    csrfToken: text().notNull(),
+    createdAt: text().notNull(),
+    lastSeenAt: text().notNull(),
+    /** The absolute end: createdAt + the maximum lifetime. */
+    expiresAt: text().notNull(),
+    revokedAt: text(),
+    userAgent: text(),
+    ip: text(),
+  },
+  (t) => [uniqueIndex('sessions_token_hash_idx').on(t.tokenHash), index('sessions_user_idx').on(t.userId)],
+);
+
 export const rounds = sqliteTable(
   'rounds',
   {
@@ -594,6 +647,8 @@ export const sealedHead = sqliteTable(
 
 export type UnitRow = typeof units.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
+export type UserCredentialsRow = typeof userCredentials.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
 export type RoundRow = typeof rounds.$inferSelect;
 export type ProjectRow = typeof projects.$inferSelect;
 export type TransitionLogRow = typeof transitionLog.$inferSelect;

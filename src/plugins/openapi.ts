@@ -27,7 +27,7 @@ const DESCRIPTION = `党建项目立项、评审、实施与结项验收的工�
 Every project follows one state machine (\`GET /api/v1/machine\`, also as an SVG diagram). Fire events with
 \`POST /api/v1/projects/{id}/events\`; every accepted event appends one entry to a hash-chained, append-only transition log.
 
-**认证 / Authentication**: \`Authorization: Bearer <token>\`; tokens are issued by \`POST /api/v1/users\`.
+**认证 / Authentication**: \`Authorization: Bearer <token>\`; tokens are issued by \`POST /api/v1/users\`. 人员以用户名和密码登录（\`POST /api/v1/session\`），凭 HttpOnly 会话 Cookie 访问，写操作须带 \`X-CSRF-Token\` / People log in with a username and password (\`POST /api/v1/session\`) and then use the HttpOnly session cookie; writes with it carry \`X-CSRF-Token\`.
 
 **错误 / Errors**: RFC 9457 \`application/problem+json\` with a stable \`type\` (\`urn:lixiang:problem:<kind>\`).
 \`title\` follows \`Accept-Language\` (中文 zh-CN by default, \`en\` for English) and \`titles\` carries both;
@@ -99,7 +99,8 @@ function commonProblems(schema: FastifySchema, route: RouteOptions): ProblemKind
   const hasInput = Boolean(schema.body ?? schema.params ?? schema.querystring ?? schema.headers);
   if (hasInput) kinds.push('validation-failed');
   if (!config?.public) kinds.push('unauthenticated');
-  if (config?.roles) kinds.push('forbidden');
+  // A role check answers 403; so does, with the session cookie, a write without its CSRF token and any route but the password change while it is due.
+  if (config?.roles || !config?.public) kinds.push('forbidden');
   if (schema.body) kinds.push('payload-too-large', 'unsupported-media-type');
   if (methods.some((method) => !READ_METHODS.has(method))) kinds.push('rate-limited');
   kinds.push('internal', 'shutting-down');
@@ -237,10 +238,18 @@ export default fp(
         tags: TAGS,
         components: {
           securitySchemes: {
-            bearer: { type: 'http', scheme: 'bearer', description: '由 POST /api/v1/users 签发的令牌 / Token issued by POST /api/v1/users' },
+            bearer: { type: 'http', scheme: 'bearer', description: '由 POST /api/v1/users 签发的令牌，供系统集成使用 / Token issued by POST /api/v1/users, for integrators' },
+            session: {
+              type: 'apiKey',
+              in: 'cookie',
+              name: 'lixiang_session',
+              description:
+                '由 POST /api/v1/session 登录得到的会话 Cookie；凡非 GET/HEAD/OPTIONS 的请求须带 X-CSRF-Token 请求头（其值见登录应答的 csrfToken）/ ' +
+                'The session cookie of POST /api/v1/session; every request but GET, HEAD and OPTIONS must carry the X-CSRF-Token header (the csrfToken of the login answer)',
+            },
           },
         },
-        security: [{ bearer: [] }],
+        security: [{ bearer: [] }, { session: [] }],
       },
       refResolver: {
         buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),

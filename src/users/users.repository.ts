@@ -100,6 +100,11 @@ export class UsersRepository {
     this.db.update(users).set(fields).where(eq(users.id, id)).run();
   }
 
+  /** Ends every login session of the user (a deactivation); how many were live. */
+  revokeSessions(userId: string, at: string): number {
+    return this.db.$client.prepare('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(at, userId).changes;
+  }
+
   /** How many active admins there are. */
   activeAdmins(): number {
     return this.db

@@ -150,7 +150,7 @@ export class UsersService {
 
   /**
    * Deactivates a user (DEACTIVATE_USER with the reason): its token is refused from the next
-   * request on. An admin cannot deactivate itself nor the last active admin (422); an inactive user
+   * request on, its login sessions are revoked. An admin cannot deactivate itself nor the last active admin (422); an inactive user
    * 409. The answer lists the user's assignments still waiting for a review, to be replaced.
    */
   deactivate(act: Act, id: string, reason: string): Promise<DeactivatedUser> {
@@ -162,6 +162,9 @@ export class UsersService {
         throw new Problem('unprocessable', '不能停用最后一位启用的管理员 / The last active admin cannot be deactivated', { field: 'id' });
       }
       this.users.update(id, { active: false });
+      const at = isoUtc(this.clock.now());
+      // Its login sessions end at once (a session of an inactive user is refused anyway).
+      this.users.revokeSessions(id, at);
       appendRecord(this.log, act, {
         subjectKind: 'user',
         subjectId: id,
@@ -169,7 +172,7 @@ export class UsersService {
         fromState: 'active',
         toState: 'inactive',
         payload: { reason },
-        at: isoUtc(this.clock.now()),
+        at,
       });
       return { user: this.view(id), pendingAssignments: this.users.pendingAssignments(id) };
     });

@@ -444,6 +444,135 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 当前会话 / The current session
+         * @description 凭会话 Cookie 调用：当前用户、CSRF 令牌、结束时间、是否须修改密码。持令牌（Bearer）调用答 401。
+         *     With the session cookie: the user, the CSRF token, when the session ends, whether the password must be changed. A bearer token answers 401.
+         *
+         *     任何已认证用户 / Any authenticated user.
+         */
+        get: operations["getSession"];
+        put?: never;
+        /**
+         * 登录 / Log in
+         * @description 以用户名与密码登录，应答设置 HttpOnly、SameSite=Strict 的会话 Cookie，并给出本会话的 CSRF 令牌：凭 Cookie 的每个写请求须在 X-CSRF-Token 请求头中带上它。用户名或密码错误一律答 401（不区分二者），每次失败记入该用户的安全事件（LOGIN_FAILED）；连续失败 5 次后账户锁定 15 分钟，之后每再失败一次锁定时间加倍（最长 24 小时），锁定期间即使密码正确也答 429 并带 Retry-After；登录成功则清零。会话闲置 8 小时或登录 7 天后失效（可配置）。mustChangePassword 为 true 时须先修改密码。
+         *     Logs in with a username and password. The answer sets the session cookie (HttpOnly, SameSite=Strict) and gives the session’s CSRF token: every write made with the cookie repeats it in the X-CSRF-Token header. A wrong username or password answers 401 alike; each failure is recorded as a security event (LOGIN_FAILED) of the user. After 5 consecutive failures the account is locked for 15 minutes, doubling with each further failure up to 24 hours; while locked even the right password answers 429 with Retry-After. A success resets the count. A session ends after 8 hours idle or 7 days after the login (configurable). With mustChangePassword, change the password first.
+         *
+         *     公开接口，无需令牌 / Public: no token needed.
+         */
+        post: operations["createSession"];
+        /**
+         * 退出登录 / Log out
+         * @description 注销当前会话并清除 Cookie（须带 X-CSRF-Token）。
+         *     Revokes the current session and clears the cookie (X-CSRF-Token required).
+         *
+         *     任何已认证用户 / Any authenticated user.
+         */
+        delete: operations["deleteSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 修改自己的密码 / Change the caller’s password
+         * @description 凭会话 Cookie（须带 X-CSRF-Token）：当前密码须正确（错误时答 422，并计入连续登录失败），新密码至少 10 个字符、与当前密码不同、不含用户名。成功后不再要求修改密码，该用户的其他会话全部注销；日志记 CHANGE_PASSWORD（不含密码或其哈希）。
+         *     With the session cookie (and X-CSRF-Token): the current password must be right (422 otherwise, counted as a failed login); the new one has at least 10 characters, differs from the current one and does not contain the username. Clears mustChangePassword and revokes the user’s other sessions; logged as CHANGE_PASSWORD (never the password nor its hash).
+         *
+         *     任何已认证用户 / Any authenticated user.
+         */
+        post: operations["changeOwnPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 有效的登录会话 / The live login sessions
+         * @description 调用者本人的有效会话，最新的在前；current 标出本次请求所用的会话。管理员可用 ?userId= 查看任一用户的会话（其他角色答 403）。
+         *     The caller’s live sessions, newest first; `current` marks the one of this request. Admins may name any user with ?userId= (403 for other roles).
+         *
+         *     任何已认证用户 / Any authenticated user.
+         */
+        get: operations["listSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * 注销一个会话 / Revoke a session
+         * @description 注销调用者本人的某个会话；管理员可注销任何人的会话。他人的或不存在的会话答 404；已注销的再注销仍答 204。
+         *     Revokes one of the caller’s sessions; an admin may revoke anyone’s. Another user’s or an unknown session answers 404; revoking a revoked one again answers 204.
+         *
+         *     任何已认证用户 / Any authenticated user.
+         */
+        delete: operations["revokeSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 设置用户的初始密码 / Set a user’s initial password
+         * @description 管理员为用户设置用户名（首次必填，唯一）与初始密码（至少 10 个字符，不含用户名）；用户首次登录后须修改。该用户已有的会话全部注销。日志记 SET_PASSWORD 及用户名与理由，从不含密码或其哈希。用户名已被他人占用时 409。
+         *     An admin sets the user’s username (needed the first time; unique) and initial password (at least 10 characters, not containing the username); the user must change it at its first login. The user’s sessions are revoked. Logged as SET_PASSWORD with the username and the reason, never the password nor its hash. 409 when another user has the username.
+         *
+         *     可调用角色 / Roles: `admin`.
+         */
+        put: operations["setUserPassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rounds": {
         parameters: {
             query?: never;
@@ -2482,10 +2611,10 @@ export interface components {
              */
             projectId?: string;
             /**
-             * @description 事件类型：项目或批次状态机的事件；MIGRATE 为迁移到状态机新版本；记录条目（状态机 record）：CREATE_UNIT 新建党组织、CREATE_USER 新建用户、CREATE_ROUND 新建立项批次、CREATE_PROJECT 新建项目、EDIT_DRAFT 修改草稿、ASSIGN_REVIEWER 分配评审人、UPLOAD_FILE 上传文件、ADOPT 升级时纳入日志、ACKNOWLEDGE_HEAD 确认日志头、AMEND_UNIT 修改党组织、DEACTIVATE_UNIT 停用党组织、REACTIVATE_UNIT 恢复党组织、DELETE_UNIT 删除党组织（未被引用）、AMEND_USER 修改用户、DEACTIVATE_USER 停用用户、REACTIVATE_USER 恢复用户、ROTATE_TOKEN 更换令牌、REISSUE_TOKEN 管理员重发令牌、AMEND_ROUND 修改批次设置、GRANT_EXTENSION 准予延期申报、REVOKE_EXTENSION 撤销延期、NAME_PANEL 组建或更名评审组、ADD_PANEL_MEMBER 加入评审组、REMOVE_PANEL_MEMBER 移出评审组、REPLACE_REVIEWER 更换评审人、SET_CALENDAR 设置工作日历（节假日与调休）、UPLOAD_ROUND_DOCUMENT 上传批次文件（盖章立项名单）、ASSIGN_ACCEPTANCE_REVIEWER 分配结项评审人 / Event type: of the project or the round machine; MIGRATE: moved to another version of its machine; record entries (machine `record`): CREATE_UNIT Unit created, CREATE_USER User created, CREATE_ROUND Round created, CREATE_PROJECT Project created, EDIT_DRAFT Draft edited, ASSIGN_REVIEWER Reviewer assigned, UPLOAD_FILE File uploaded, ADOPT Adopted into the log at an upgrade, ACKNOWLEDGE_HEAD Log head acknowledged, AMEND_UNIT Unit amended, DEACTIVATE_UNIT Unit deactivated, REACTIVATE_UNIT Unit reactivated, DELETE_UNIT Unit deleted (never referenced), AMEND_USER User amended, DEACTIVATE_USER User deactivated, REACTIVATE_USER User reactivated, ROTATE_TOKEN Token rotated, REISSUE_TOKEN Token reissued by an admin, AMEND_ROUND Round settings amended, GRANT_EXTENSION Submission extension granted, REVOKE_EXTENSION Submission extension revoked, NAME_PANEL Panel named, ADD_PANEL_MEMBER Panel member added, REMOVE_PANEL_MEMBER Panel member removed, REPLACE_REVIEWER Reviewer replaced, SET_CALENDAR Working-day calendar set (holidays and adjusted working days), UPLOAD_ROUND_DOCUMENT Round document uploaded (the signed approved list), ASSIGN_ACCEPTANCE_REVIEWER Acceptance reviewer assigned
+             * @description 事件类型：项目或批次状态机的事件；MIGRATE 为迁移到状态机新版本；记录条目（状态机 record）：CREATE_UNIT 新建党组织、CREATE_USER 新建用户、CREATE_ROUND 新建立项批次、CREATE_PROJECT 新建项目、EDIT_DRAFT 修改草稿、ASSIGN_REVIEWER 分配评审人、UPLOAD_FILE 上传文件、ADOPT 升级时纳入日志、ACKNOWLEDGE_HEAD 确认日志头、AMEND_UNIT 修改党组织、DEACTIVATE_UNIT 停用党组织、REACTIVATE_UNIT 恢复党组织、DELETE_UNIT 删除党组织（未被引用）、AMEND_USER 修改用户、DEACTIVATE_USER 停用用户、REACTIVATE_USER 恢复用户、ROTATE_TOKEN 更换令牌、REISSUE_TOKEN 管理员重发令牌、SET_PASSWORD 管理员设置初始密码、CHANGE_PASSWORD 修改密码、AMEND_ROUND 修改批次设置、GRANT_EXTENSION 准予延期申报、REVOKE_EXTENSION 撤销延期、NAME_PANEL 组建或更名评审组、ADD_PANEL_MEMBER 加入评审组、REMOVE_PANEL_MEMBER 移出评审组、REPLACE_REVIEWER 更换评审人、SET_CALENDAR 设置工作日历（节假日与调休）、UPLOAD_ROUND_DOCUMENT 上传批次文件（盖章立项名单）、ASSIGN_ACCEPTANCE_REVIEWER 分配结项评审人 / Event type: of the project or the round machine; MIGRATE: moved to another version of its machine; record entries (machine `record`): CREATE_UNIT Unit created, CREATE_USER User created, CREATE_ROUND Round created, CREATE_PROJECT Project created, EDIT_DRAFT Draft edited, ASSIGN_REVIEWER Reviewer assigned, UPLOAD_FILE File uploaded, ADOPT Adopted into the log at an upgrade, ACKNOWLEDGE_HEAD Log head acknowledged, AMEND_UNIT Unit amended, DEACTIVATE_UNIT Unit deactivated, REACTIVATE_UNIT Unit reactivated, DELETE_UNIT Unit deleted (never referenced), AMEND_USER User amended, DEACTIVATE_USER User deactivated, REACTIVATE_USER User reactivated, ROTATE_TOKEN Token rotated, REISSUE_TOKEN Token reissued by an admin, SET_PASSWORD Initial password set by an admin, CHANGE_PASSWORD Password changed, AMEND_ROUND Round settings amended, GRANT_EXTENSION Submission extension granted, REVOKE_EXTENSION Submission extension revoked, NAME_PANEL Panel named, ADD_PANEL_MEMBER Panel member added, REMOVE_PANEL_MEMBER Panel member removed, REPLACE_REVIEWER Reviewer replaced, SET_CALENDAR Working-day calendar set (holidays and adjusted working days), UPLOAD_ROUND_DOCUMENT Round document uploaded (the signed approved list), ASSIGN_ACCEPTANCE_REVIEWER Acceptance reviewer assigned
              * @enum {unknown}
              */
-            event: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "REVERSE_DECISION" | "SUBMIT_ACCEPTANCE_REVIEW" | "PROPOSE_GRADE" | "RECORD_RECOMMENDATION_OUTCOME" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "LODGE_OBJECTION" | "HANDLE_OBJECTION" | "CONFIRM_GRADES" | "MIGRATE" | "CREATE_UNIT" | "CREATE_USER" | "CREATE_ROUND" | "CREATE_PROJECT" | "EDIT_DRAFT" | "ASSIGN_REVIEWER" | "UPLOAD_FILE" | "ADOPT" | "ACKNOWLEDGE_HEAD" | "AMEND_UNIT" | "DEACTIVATE_UNIT" | "REACTIVATE_UNIT" | "DELETE_UNIT" | "AMEND_USER" | "DEACTIVATE_USER" | "REACTIVATE_USER" | "ROTATE_TOKEN" | "REISSUE_TOKEN" | "AMEND_ROUND" | "GRANT_EXTENSION" | "REVOKE_EXTENSION" | "NAME_PANEL" | "ADD_PANEL_MEMBER" | "REMOVE_PANEL_MEMBER" | "REPLACE_REVIEWER" | "SET_CALENDAR" | "UPLOAD_ROUND_DOCUMENT" | "ASSIGN_ACCEPTANCE_REVIEWER";
+            event: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "REVERSE_DECISION" | "SUBMIT_ACCEPTANCE_REVIEW" | "PROPOSE_GRADE" | "RECORD_RECOMMENDATION_OUTCOME" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "LODGE_OBJECTION" | "HANDLE_OBJECTION" | "CONFIRM_GRADES" | "MIGRATE" | "CREATE_UNIT" | "CREATE_USER" | "CREATE_ROUND" | "CREATE_PROJECT" | "EDIT_DRAFT" | "ASSIGN_REVIEWER" | "UPLOAD_FILE" | "ADOPT" | "ACKNOWLEDGE_HEAD" | "AMEND_UNIT" | "DEACTIVATE_UNIT" | "REACTIVATE_UNIT" | "DELETE_UNIT" | "AMEND_USER" | "DEACTIVATE_USER" | "REACTIVATE_USER" | "ROTATE_TOKEN" | "REISSUE_TOKEN" | "SET_PASSWORD" | "CHANGE_PASSWORD" | "AMEND_ROUND" | "GRANT_EXTENSION" | "REVOKE_EXTENSION" | "NAME_PANEL" | "ADD_PANEL_MEMBER" | "REMOVE_PANEL_MEMBER" | "REPLACE_REVIEWER" | "SET_CALENDAR" | "UPLOAD_ROUND_DOCUMENT" | "ASSIGN_ACCEPTANCE_REVIEWER";
             /**
              * @description 项目或批次的状态；记录条目：none（尚不存在）、active（有效）、inactive（停用）、assigned（已分配）、stored（已保存） / State of the project or of the round; for record entries: none (not yet there), active, inactive, assigned, stored
              * @enum {unknown}
@@ -4671,6 +4800,45 @@ export interface components {
              */
             asOf: string;
         };
+        /** @description 登录会话 / A login session */
+        Session: {
+            /** @description 会话的用户 / The session’s user */
+            user: {
+                /**
+                 * @description 用户标识 / User id
+                 * @example 01870d4f-3100-7d20-b3f4-1a2b3c4d5e04
+                 */
+                id: string;
+                /**
+                 * @description 姓名 / Name
+                 * @example 王书记
+                 */
+                name: string;
+                /**
+                 * @description 角色 / Role: applicant 申报单位, org_dept 党委组织部, reviewer 评审组成员, committee 党委会议, auditor 监督检查, admin 系统管理员
+                 * @enum {unknown}
+                 */
+                role: "applicant" | "org_dept" | "reviewer" | "committee" | "auditor" | "admin";
+                /** @description 所属党组织，无则为 null / The user’s unit; null without one */
+                unitId: string | null;
+            };
+            /**
+             * @description 本会话的 CSRF 令牌：凭 Cookie 的每个写请求须在 X-CSRF-Token 请求头中带上 / The session’s CSRF token: every write made with the cookie repeats it in X-CSRF-Token
+             * @example q7N2x0cF1mB4vZ8kR5tY3wP6sL9aD2hJ4gE0uI7oQ1M
+             */
+            csrfToken: string;
+            /**
+             * Format: date-time
+             * @description 不再使用时会话的结束时间（闲置或绝对期限，取先到者）/ When the session ends unless used again (idle or absolute limit, whichever is first)
+             * @example 2023-03-01T02:00:00.000Z
+             */
+            expiresAt: string;
+            /**
+             * @description 须先修改初始密码；此前只能查看会话、修改密码与退出 / The initial password must be changed first; until then only GET /session, the change and logout are allowed
+             * @example false
+             */
+            mustChangePassword: boolean;
+        };
     };
     responses: never;
     parameters: {
@@ -5297,6 +5465,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 服务器内部错误 / Internal server error (`internal`) */
             500: {
                 headers: {
@@ -5527,6 +5706,17 @@ export interface operations {
             };
             /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -6538,6 +6728,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 服务器内部错误 / Internal server error (`internal`) */
             500: {
                 headers: {
@@ -6628,6 +6829,17 @@ export interface operations {
             };
             /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -7514,6 +7726,901 @@ export interface operations {
             };
         };
     };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 当前会话 / The current session */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 用户名 / Username
+                     * @example wang.shuji
+                     */
+                    username: string;
+                    /**
+                     * @description 密码 / Password
+                     * @example 初始密码-2023春
+                     */
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已登录 / Logged in */
+            201: {
+                headers: {
+                    /** @description 会话 Cookie：lixiang_session=…; Path=/; Max-Age=…; HttpOnly; SameSite=Strict（HTTPS 部署另加 Secure）/ The session cookie */
+                    "Set-Cookie"?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 已退出 / Logged out */
+            204: {
+                headers: {
+                    /** @description 清除会话 Cookie（Max-Age=0）/ Clears the session cookie (Max-Age=0) */
+                    "Set-Cookie"?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeOwnPassword: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 当前密码 / The current password
+                     * @example 初始密码-2023春
+                     */
+                    currentPassword: string;
+                    /**
+                     * @description 新密码，至少 10 个字符，不含用户名 / The new password: at least 10 characters, not containing the username
+                     * @example 声乐系-红色旋律-2023
+                     */
+                    newPassword: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已修改 / Changed */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 只有管理员可查看他人的会话 / Another user’s sessions (admins only)
+                 * @example 01870d4f-3100-7d20-b3f4-1a2b3c4d5e04
+                 */
+                userId?: string;
+            };
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 有效会话 / The live sessions */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 有效会话，最新的在前 / The live sessions, newest first */
+                        items: {
+                            /**
+                             * @description 会话标识（不是 Cookie 的值）/ The session’s id (not the cookie’s value)
+                             * @example 01871a2b-8100-7c2e-a4b5-6c7d8e9fa010
+                             */
+                            id: string;
+                            /**
+                             * @description 会话的用户 / The session’s user
+                             * @example 01870d4f-3100-7d20-b3f4-1a2b3c4d5e04
+                             */
+                            userId: string;
+                            /**
+                             * Format: date-time
+                             * @description 登录时间 / When the user logged in
+                             * @example 2023-03-01T02:00:00.000Z
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description 最近一次使用（精确到分钟）/ Last used (to the minute)
+                             * @example 2023-03-01T02:00:00.000Z
+                             */
+                            lastSeenAt: string;
+                            /**
+                             * Format: date-time
+                             * @description 不再使用时的结束时间 / When it ends unless used again
+                             * @example 2023-03-01T02:00:00.000Z
+                             */
+                            expiresAt: string;
+                            /** @description 浏览器标识，未提供时为 null / The User-Agent; null when none was sent */
+                            userAgent: string | null;
+                            /** @description 来源地址 / The client’s address */
+                            ip: string | null;
+                            /**
+                             * @description 是否为本次请求所用的会话 / Whether this request came with it
+                             * @example true
+                             */
+                            current: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 会话标识 / The session’s id
+                 * @example 01871a2b-8100-7c2e-a4b5-6c7d8e9fa010
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 已注销 / Revoked */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setUserPassword: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 资源标识 / The resource’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 用户名：3–32 个小写字母、数字、点、下划线或连字符，唯一 / Username: 3 to 32 of a-z 0-9 . _ -, unique
+                     * @example wang.shuji
+                     */
+                    username?: string;
+                    /**
+                     * @description 初始密码，至少 10 个字符；用户首次登录后须修改 / The initial password: at least 10 characters; the user must change it at the first login
+                     * @example 初始密码-2023春
+                     */
+                    password: string;
+                    /**
+                     * @description 理由，记入日志 / The reason, recorded in the log
+                     * @example 新用户开通登录
+                     */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已设置 / Set */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 用户 / User */
+                        user: {
+                            /**
+                             * @description 用户标识 / User id
+                             * @example 01870d4f-3100-7d20-b3f4-1a2b3c4d5e04
+                             */
+                            id: string;
+                            /**
+                             * @description 姓名 / Name
+                             * @example 王书记
+                             */
+                            name: string;
+                            /**
+                             * @description 角色 / Role: applicant 申报单位, org_dept 党委组织部, reviewer 评审组成员, committee 党委会议, auditor 监督检查, admin 系统管理员
+                             * @enum {unknown}
+                             */
+                            role: "applicant" | "org_dept" | "reviewer" | "committee" | "auditor" | "admin";
+                            /** @description 所属党组织；申报人与评审人必填 / The user’s unit; required for applicants and reviewers */
+                            unitId: string | null;
+                            /** @description 所属党组织名称，无单位时为 null / The unit’s name; null without a unit */
+                            unitName: string | null;
+                            /**
+                             * @description 是否启用；停用用户的令牌无效 / Whether the user’s token is accepted
+                             * @example true
+                             */
+                            active: boolean;
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                             * @example 2023-03-01T02:00:00.000Z
+                             */
+                            createdAt: string;
+                        };
+                        /**
+                         * @description 用户名：3–32 个小写字母、数字、点、下划线或连字符，唯一 / Username: 3 to 32 of a-z 0-9 . _ -, unique
+                         * @example wang.shuji
+                         */
+                        username: string;
+                        /**
+                         * @description 用户须在首次登录后修改此密码 / The user must change this password at its next login
+                         * @example true
+                         */
+                        mustChangePassword: boolean;
+                    };
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listRounds: {
         parameters: {
             query?: {
@@ -7566,6 +8673,17 @@ export interface operations {
             };
             /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -7982,6 +9100,17 @@ export interface operations {
             };
             /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -8754,6 +9883,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 资源不存在 / Not found (`not-found`) */
             404: {
                 headers: {
@@ -8833,6 +9973,17 @@ export interface operations {
             };
             /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -8932,6 +10083,17 @@ export interface operations {
             };
             /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -9427,6 +10589,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 资源不存在 / Not found (`not-found`) */
             404: {
                 headers: {
@@ -9830,6 +11003,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 服务器内部错误 / Internal server error (`internal`) */
             500: {
                 headers: {
@@ -9900,6 +11084,17 @@ export interface operations {
             };
             /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -14638,6 +15833,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 资源不存在 / Not found (`not-found`) */
             404: {
                 headers: {
@@ -14979,6 +16185,17 @@ export interface operations {
             };
             /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -15609,6 +16826,17 @@ export interface operations {
             };
             /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -16512,6 +17740,17 @@ export interface operations {
             };
             /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Language": components["headers"]["ContentLanguage"];

@@ -42,6 +42,15 @@ const ALLOWED: Record<string, Caller[]> = {
   deactivateUser: ['admin'],
   reactivateUser: ['admin'],
   reissueUserToken: ['admin'],
+  setUserPassword: ['admin'],
+  // Logging in is public: whatever the caller holds, the right username and password log in.
+  createSession: CALLERS,
+  // The session's own routes answer to the session cookie only, never to a bearer token (test/auth/login.test.ts).
+  getSession: [],
+  deleteSession: [],
+  changeOwnPassword: [],
+  listSessions: AUTHENTICATED,
+  revokeSession: AUTHENTICATED,
   listRounds: AUTHENTICATED,
   createRound: ['admin'],
   getRound: AUTHENTICATED,
@@ -252,6 +261,35 @@ describe('authorization matrix', () => {
 
   let calendarSet = false;
 
+  let loginUser: { username: string; password: string } | null = null;
+  /** A user who can log in (its initial password set by the admin). */
+  async function userWithPassword(): Promise<{ username: string; password: string }> {
+    if (loginUser) return loginUser;
+    const fresh = await createUser(t.app, '登录用户', 'committee');
+    const set = await call(t.app, ADMIN_TOKEN, { method: 'PUT', url: `/api/v1/users/${fresh.id}/password`, payload: { username: 'login.user', password: '初始密码-2023春季' } });
+    expect(set.status).toBe(200);
+    loginUser = { username: 'login.user', password: '初始密码-2023春季' };
+    return loginUser;
+  }
+
+  /** A session of the caller's own (its user given a password and logged in), or another's for an anonymous caller. */
+  async function sessionIdOf(caller: Caller): Promise<string> {
+    const user = userOf(caller);
+    if (!user) {
+      const { username, password } = await userWithPassword();
+      expect((await call(t.app, null, { method: 'POST', url: '/api/v1/session', payload: { username, password } })).status).toBe(201);
+      return (t.db.$client.prepare('SELECT id FROM sessions ORDER BY rowid DESC LIMIT 1').get() as { id: string }).id;
+    } else {
+      const username = `own.${caller.toLowerCase()}`;
+      // The world names the bootstrap admin by its token only.
+      const id = (await call(t.app, user.token, { method: 'GET', url: '/api/v1/users/me' })).body.id as string;
+      const set = await call(t.app, ADMIN_TOKEN, { method: 'PUT', url: `/api/v1/users/${id}/password`, payload: { username, password: '初始密码-2023春季' } });
+      expect(set.status).toBe(200);
+      expect((await call(t.app, null, { method: 'POST', url: '/api/v1/session', payload: { username, password: '初始密码-2023春季' } })).status).toBe(201);
+      return (t.db.$client.prepare('SELECT id FROM sessions WHERE user_id = ? ORDER BY rowid DESC LIMIT 1').get(id) as { id: string }).id;
+    }
+  }
+
   /** A request that would succeed for an allowed caller: fresh objects for writes, so callers don't interfere. */
   async function request(operation: Operation, caller: Caller) {
     const user = userOf(caller);
@@ -291,6 +329,23 @@ describe('authorization matrix', () => {
         payload = { reason: '回任' };
         break;
       }
+      case 'setUserPassword':
+        url = url.replace('{id}', (await createUser(t.app, `密码-${caller}`, 'committee')).id);
+        payload = { username: `set.${caller.toLowerCase()}`, password: '初始密码-2023春季', reason: '开通登录' };
+        break;
+      case 'createSession':
+        payload = await userWithPassword();
+        break;
+      case 'changeOwnPassword':
+        payload = { currentPassword: '初始密码-2023春季', newPassword: '新的密码-2023夏季' };
+        break;
+      case 'getSession':
+      case 'deleteSession':
+      case 'listSessions':
+        break;
+      case 'revokeSession':
+        url = url.replace('{id}', await sessionIdOf(caller));
+        break;
       case 'migrateMachineVersion':
         // A dry run between the two registered versions of the project machine.
         payload = { machine: 'project', fromVersion: 1, toVersion: 2, reason: '演练' };
