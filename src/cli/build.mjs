@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * Builds dist/: TypeScript (incrementally, its record in dist/tsconfig.tsbuildinfo) and the native
- * chain walk (src/audit/native/build.mjs, when its library is missing or older than its source).
- * Plain JavaScript, because it runs before anything is compiled.
+ * Builds dist/: TypeScript (incrementally, its record in dist/tsconfig.tsbuildinfo), the native
+ * chain walk (src/audit/native/build.mjs, when its library is missing or older than its source) and
+ * the web application (src/web, by Vite into dist/web). Plain JavaScript, because it runs before
+ * anything is compiled.
  *
  *   node src/cli/build.mjs              build (npm run build)
  *   node src/cli/build.mjs --if-stale   build only what is older than its sources (npm start): a
@@ -12,6 +13,10 @@
  * when a file under src/ or machines/, tsconfig.json or the package files is newer, or dist/ lacks
  * the entry point. (tsc's own record is not enough: a no-op incremental tsc still reads every
  * source, which takes seconds to tens of seconds on a busy machine.)
+ *
+ * The web application has its own stamp, dist/web/.build-stamp: stale when any file under src/web
+ * or the package files is newer, or dist/web lacks index.html. (src/web is not part of the
+ * TypeScript build: tsconfig.json leaves it out, and its changes do not make the service stale.)
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,6 +32,10 @@ const nativeSource = path.join(root, 'src', 'audit', 'native', 'chain-walk.c');
 const nativeScript = path.join(root, 'src', 'audit', 'native', 'build.mjs');
 const nativeLibrary = path.join(dist, 'native', 'lixiang-chain-walk.so');
 const TYPESCRIPT_INPUTS = ['src', 'machines', 'tsconfig.json', 'package.json', 'package-lock.json'];
+const webSource = path.join(root, 'src', 'web');
+const webDist = path.join(dist, 'web');
+const webStamp = path.join(webDist, '.build-stamp');
+const WEB_INPUTS = ['src/web', 'package.json', 'package-lock.json'];
 
 const mtime = (file) => {
   try {
@@ -36,13 +45,17 @@ const mtime = (file) => {
   }
 };
 
-/** The newest modification under `file`: its TypeScript and JSON files, and its directories (a deleted file changes its directory). */
-function newest(file) {
+/**
+ * The newest modification under `file`: its files whose names `counts` accepts (TypeScript and JSON
+ * by default), and its directories (a deleted file changes its directory). `skip` is left out.
+ */
+function newest(file, counts = /\.(ts|mts|cts|json)$/, skip = webSource) {
+  if (file === skip) return 0;
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   if (!stat) return 0;
-  if (!stat.isDirectory()) return /\.(ts|mts|cts|json)$/.test(file) ? stat.mtimeMs : 0;
+  if (!stat.isDirectory()) return counts.test(file) ? stat.mtimeMs : 0;
   let latest = stat.mtimeMs;
-  for (const name of fs.readdirSync(file)) latest = Math.max(latest, newest(path.join(file, name)));
+  for (const name of fs.readdirSync(file)) latest = Math.max(latest, newest(path.join(file, name), counts, skip));
   return latest;
 }
 
@@ -50,6 +63,12 @@ function typescriptIsCurrent() {
   const built = mtime(stamp);
   if (built === null || mtime(entry) === null) return false;
   return TYPESCRIPT_INPUTS.every((input) => newest(path.join(root, input)) <= built);
+}
+
+function webIsCurrent() {
+  const built = mtime(webStamp);
+  if (built === null || mtime(path.join(webDist, 'index.html')) === null) return false;
+  return WEB_INPUTS.every((input) => newest(path.join(root, input), /./, null) <= built);
 }
 
 function nativeIsCurrent() {
@@ -79,6 +98,14 @@ if (!ifStale || !typescriptIsCurrent()) {
   run([tsc, '-p', 'tsconfig.json', '--incremental', '--tsBuildInfoFile', path.join('dist', 'tsconfig.tsbuildinfo')]);
   fs.writeFileSync(stamp, `${began.toISOString()}\n`);
   fs.utimesSync(stamp, began, began);
+}
+if (!ifStale || !webIsCurrent()) {
+  const began = new Date();
+  if (ifStale) console.error('build: the web application changed since the last build; building it');
+  const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+  run([vite, 'build', '--config', path.join('src', 'web', 'vite.config.ts'), '--logLevel', 'warn']);
+  fs.writeFileSync(webStamp, `${began.toISOString()}\n`);
+  fs.utimesSync(webStamp, began, began);
 }
 // Without a C compiler the library never appears: each start then tries once more, quickly, and
 // says again that verification runs in JavaScript.
