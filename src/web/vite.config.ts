@@ -23,6 +23,8 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     target: 'es2022',
     reportCompressedSize: false,
+    // dist/web/.vite/manifest.json: which chunks each screen loads (test/bench/web-weight.ts reads it).
+    manifest: true,
   },
   define: {
     __VUE_OPTIONS_API__: 'false',

@@ -97,7 +97,7 @@ async function sessionCall(method: string, path: string, body?: unknown): Promis
     throw new ProblemError(asProblem(error), 0);
   }
   if (!response.ok) {
-    const problem = await response.json().catch(() => null);
+    const problem: unknown = await response.json().catch(() => null);
     throw new ProblemError(asProblem(problem, response), response.status);
   }
   return response;
