@@ -71,6 +71,7 @@ const STRINGS = {
   loading: { zh: '加载中…', en: 'Loading…' },
   notLoggedIn: { zh: '请先登录', en: 'Please log in' },
   failed: { zh: '操作未成功', en: 'Not done' },
+  colon: { zh: '：', en: ': ' },
 } satisfies Record<string, Label>;
 
 export type StringKey = keyof typeof STRINGS;
@@ -78,6 +79,11 @@ export type StringKey = keyof typeof STRINGS;
 /** The interface string in the chosen language. */
 export function t(key: StringKey): string {
   return STRINGS[key][language.value];
+}
+
+/** A moment as people here read it: China's time zone, in the chosen language's form. */
+export function dateTime(iso: string): string {
+  return new Date(iso).toLocaleString(language.value === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** A label the API answers, both languages: 中文 · English. */

@@ -2,11 +2,12 @@
 import { ElMessage } from 'element-plus';
 import 'element-plus/es/components/message/style/css';
 import { ProblemError, asProblem, type Problem } from './api/client';
+import { t } from './i18n';
 
 export function problemText(problem: Problem): string {
   const title = problem.title ?? '';
   const detail = problem.detail ?? '';
-  return detail && detail !== title ? `${title}：${detail}` : title || detail;
+  return detail && detail !== title ? `${title}${t('colon')}${detail}` : title || detail;
 }
 
 export function showProblem(error: unknown): void {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
+import { SECURITY_HEADERS } from '../../src/plugins/limits.js';
 import type { FastifyInstance } from 'fastify';
 
 const INDEX = '<!doctype html><html lang="zh-CN"><head><script type="module" src="/assets/index-AbC123xy.js"></script></head><body><div id="app"></div></body></html>\n';
@@ -26,7 +27,8 @@ function expectPolicy(headers: Record<string, unknown>): void {
   const policy = String(headers['content-security-policy']);
   expect(policy).toContain("default-src 'self'");
   expect(policy).toContain("script-src 'self'");
-  expect(policy).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+  expect(policy).toContain("style-src 'self'");
+  expect(policy).not.toContain('unsafe-');
   expect(policy).not.toMatch(/https?:/); // no CDN
   expect(policy).toContain("frame-ancestors 'none'");
 }
@@ -41,6 +43,7 @@ describe('the web application, built', () => {
     fs.writeFileSync(path.join(dir, 'index.html'), INDEX);
     fs.writeFileSync(path.join(dir, 'assets', 'index-AbC123xy.js'), SCRIPT);
     fs.writeFileSync(path.join(dir, '.build-stamp'), 'stamp\n');
+    fs.writeFileSync(path.join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     app = await appWith(dir);
   });
 
@@ -76,6 +79,12 @@ describe('the web application, built', () => {
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
   });
 
+  it('serves the build’s top-level files (the icon) as they are', async () => {
+    const res = await app.inject({ method: 'GET', url: '/favicon.svg' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^image\/svg\+xml/);
+  });
+
   it('answers 404 for a missing asset or file, and never serves what lies outside the build', async () => {
     for (const url of ['/assets/missing-00000000.js', '/favicon.ico', '/.build-stamp', '/assets/../../package.json', '/assets/%2e%2e/%2e%2e/package.json']) {
       const res = await app.inject({ method: 'GET', url });
@@ -100,6 +109,9 @@ describe('the web application, built', () => {
     const docs = await app.inject({ method: 'GET', url: '/docs/' });
     expect(docs.statusCode).toBe(200);
     expect(docs.body).not.toBe(INDEX);
+    // The API and the docs keep the service's own headers; the application's policy is its pages' only.
+    expect(docs.headers['content-security-policy']).toBe(SECURITY_HEADERS['content-security-policy']);
+    expect(unknown.headers['content-security-policy']).toBe(SECURITY_HEADERS['content-security-policy']);
   });
 
   it('answers writes to unknown paths with the JSON 404, not the page', async () => {
