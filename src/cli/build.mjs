@@ -23,6 +23,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = path.join(root, 'dist');
@@ -71,6 +72,21 @@ function webIsCurrent() {
   return WEB_INPUTS.every((input) => newest(path.join(root, input), /./, null) <= built);
 }
 
+/**
+ * Brotli and gzip copies of the built scripts and stylesheets (file.js.br, file.js.gz), which the
+ * server answers to browsers that accept them (@fastify/static's preCompressed): compressed once
+ * here at the highest levels rather than on every request.
+ */
+function compressAssets(dir) {
+  for (const name of fs.readdirSync(dir)) {
+    if (!/\.(js|css|svg)$/.test(name)) continue;
+    const file = path.join(dir, name);
+    const content = fs.readFileSync(file);
+    fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(content, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
+    fs.writeFileSync(`${file}.gz`, zlib.gzipSync(content, { level: 9 }));
+  }
+}
+
 function nativeIsCurrent() {
   const built = mtime(nativeLibrary);
   return built !== null && built >= (mtime(nativeSource) ?? 0) && built >= (mtime(nativeScript) ?? 0);
@@ -104,6 +120,7 @@ if (!ifStale || !webIsCurrent()) {
   if (ifStale) console.error('build: the web application changed since the last build; building it');
   const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
   run([vite, 'build', '--config', path.join('src', 'web', 'vite.config.ts'), '--logLevel', 'warn']);
+  compressAssets(path.join(webDist, 'assets'));
   fs.writeFileSync(webStamp, `${began.toISOString()}\n`);
   fs.utimesSync(webStamp, began, began);
 }

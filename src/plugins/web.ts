@@ -41,6 +41,8 @@ const SERVICE_PATH = /^\/(?:api|docs|openapi\.json|healthz)(?:[/?#.]|$)/;
 const FILE_NAME = /\.[A-Za-z0-9]{1,8}$/;
 /** A path with a segment that starts with a dot (.build-stamp, .git): never a screen. */
 const HIDDEN = /(?:^|\/)\./;
+/** A `..` segment, plain or percent-encoded: never followed. */
+const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){2}(?:\/|$)/i;
 const ASSET_MAX_AGE_MS = 365 * 24 * 3600 * 1000;
 
 const NOT_BUILT_PAGE = `<!doctype html>
@@ -76,7 +78,9 @@ export async function webRoutes(app: FastifyInstance, options: WebOptions): Prom
   const root = options.root && fs.existsSync(path.join(options.root, 'index.html')) ? path.resolve(options.root) : null;
   // The build's top-level files other than index.html (favicon and the like), served as they are.
   const topLevel = new Set(root ? fs.readdirSync(root).filter((name) => name !== 'index.html' && !name.startsWith('.') && fs.statSync(path.join(root, name)).isFile()) : []);
-  if (root) await app.register(fastifyStatic, { root, serve: false });
+  // preCompressed: the build writes .br and .gz beside each script and stylesheet (src/cli/build.mjs),
+  // answered to browsers that accept them; nothing is compressed per request.
+  if (root) await app.register(fastifyStatic, { root, serve: false, dotfiles: 'deny', preCompressed: true });
 
   const route = { config: { public: true }, schema: { hide: true } } as const;
 
@@ -99,13 +103,14 @@ export async function webRoutes(app: FastifyInstance, options: WebOptions): Prom
     const url = request.url;
     if (SERVICE_PATH.test(url)) return reply.callNotFound();
     const rest = (request.params as { '*': string })['*'];
+    if (HIDDEN.test(rest) || DOT_SEGMENT.test(rest)) return reply.callNotFound();
     if (rest.startsWith('assets/')) {
       if (!root) return reply.callNotFound();
       return reply.sendFile(rest, { maxAge: ASSET_MAX_AGE_MS, immutable: true });
     }
     if (root && topLevel.has(rest)) return reply.sendFile(rest, { maxAge: 3600 * 1000 });
     // A file the build does not have (/favicon.ico, /robots.txt) is a 404; any other path is a screen.
-    if (FILE_NAME.test(rest) || HIDDEN.test(rest)) return reply.callNotFound();
+    if (FILE_NAME.test(rest)) return reply.callNotFound();
     return page(reply);
   });
 }

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
@@ -42,6 +43,7 @@ describe('the web application, built', () => {
     fs.mkdirSync(path.join(dir, 'assets'));
     fs.writeFileSync(path.join(dir, 'index.html'), INDEX);
     fs.writeFileSync(path.join(dir, 'assets', 'index-AbC123xy.js'), SCRIPT);
+    fs.writeFileSync(path.join(dir, 'assets', 'index-AbC123xy.js.gz'), gzipSync(SCRIPT));
     fs.writeFileSync(path.join(dir, '.build-stamp'), 'stamp\n');
     fs.writeFileSync(path.join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     app = await appWith(dir);
@@ -71,6 +73,14 @@ describe('the web application, built', () => {
     }
   });
 
+  it('answers the build’s compressed copy to a browser that accepts it', async () => {
+    const res = await app.inject({ method: 'GET', url: '/assets/index-AbC123xy.js', headers: { 'accept-encoding': 'gzip' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(res.headers['content-type']).toMatch(/javascript/);
+    expect(gunzipSync(res.rawPayload).toString()).toBe(SCRIPT);
+  });
+
   it('caches the hashed assets for a year', async () => {
     const res = await app.inject({ method: 'GET', url: '/assets/index-AbC123xy.js' });
     expect(res.statusCode).toBe(200);
@@ -86,7 +96,15 @@ describe('the web application, built', () => {
   });
 
   it('answers 404 for a missing asset or file, and never serves what lies outside the build', async () => {
-    for (const url of ['/assets/missing-00000000.js', '/favicon.ico', '/.build-stamp', '/assets/../../package.json', '/assets/%2e%2e/%2e%2e/package.json']) {
+    for (const url of [
+      '/assets/missing-00000000.js',
+      '/favicon.ico',
+      '/.build-stamp',
+      '/assets/../../package.json',
+      '/assets/%2e%2e/%2e%2e/package.json',
+      '/assets/../.build-stamp',
+      '/assets/%2E%2E/index.html',
+    ]) {
       const res = await app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(404);
       expect(res.body, url).not.toContain('"name": "lixiang"');
