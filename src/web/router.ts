@@ -3,7 +3,8 @@
  * login is a lazily loaded chunk (route-level code splitting keeps the login page light).
  */
 import { createRouter, createWebHistory } from 'vue-router';
-import { loadSession } from './session';
+import { whenSessionLost } from './api/client';
+import { loadSession, session, setSession } from './session';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -35,4 +36,16 @@ router.beforeEach(async (to) => {
   if (!current) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
   if (current.mustChangePassword && to.name !== 'password') return { name: 'password' };
   return true;
+});
+
+// A session that expired or was revoked while a screen was open: back to the login, then back here.
+whenSessionLost((reason) => {
+  const here = router.currentRoute.value;
+  if (reason === 'unauthenticated') {
+    setSession(null);
+    if (!here.meta.public) void router.push({ name: 'login', query: { next: here.fullPath } });
+  } else if (session.value) {
+    setSession({ ...session.value, mustChangePassword: true });
+    void router.push({ name: 'password' });
+  }
 });

@@ -39,10 +39,28 @@ function headersFor(method: string, headers: Headers): Headers {
   return headers;
 }
 
+/** What to do when the service says the session is gone (401) or a new password is due (403 password_change_required). */
+let onSessionLost: ((reason: 'unauthenticated' | 'password_change_required') => void) | null = null;
+
+export function whenSessionLost(handler: (reason: 'unauthenticated' | 'password_change_required') => void): void {
+  onSessionLost = handler;
+}
+
 const session: Middleware = {
   onRequest({ request }) {
     headersFor(request.method, request.headers);
     return request;
+  },
+  async onResponse({ response }) {
+    if (response.status === 401) onSessionLost?.('unauthenticated');
+    else if (response.status === 403) {
+      const problem: unknown = await response
+        .clone()
+        .json()
+        .catch(() => null);
+      if (problem && typeof problem === 'object' && (problem as Problem).code === 'password_change_required') onSessionLost?.('password_change_required');
+    }
+    return response;
   },
 };
 
