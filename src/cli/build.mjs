@@ -92,8 +92,8 @@ function nativeIsCurrent() {
   return built !== null && built >= (mtime(nativeSource) ?? 0) && built >= (mtime(nativeScript) ?? 0);
 }
 
-function run(args) {
-  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+function run(args, env = process.env) {
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env });
   if (result.status !== 0) {
     console.error(`build: ${path.relative(root, args[0])} failed (exit code ${result.status ?? result.signal})`);
     process.exit(result.status || 1);
@@ -119,7 +119,9 @@ if (!ifStale || !webIsCurrent()) {
   const began = new Date();
   if (ifStale) console.error('build: the web application changed since the last build; building it');
   const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
-  run([vite, 'build', '--config', path.join('src', 'web', 'vite.config.ts'), '--logLevel', 'warn']);
+  // Always the production build: a caller's NODE_ENV (vitest sets `test`) would otherwise bring in
+  // Vue's development code, 18 KB more on the login screen, and --if-stale would keep serving it.
+  run([vite, 'build', '--config', path.join('src', 'web', 'vite.config.ts'), '--logLevel', 'warn'], { ...process.env, NODE_ENV: 'production' });
   compressAssets(path.join(webDist, 'assets'));
   fs.writeFileSync(webStamp, `${began.toISOString()}\n`);
   fs.utimesSync(webStamp, began, began);
