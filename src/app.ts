@@ -33,6 +33,7 @@ import limitsPlugin from './plugins/limits.js';
 import openapiPlugin from './plugins/openapi.js';
 import securityEventsPlugin from './plugins/security-events.js';
 import { createValidatorCompiler } from './plugins/validation.js';
+import { defaultWebRoot, webRoutes } from './plugins/web.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, filesRoutes } from './files/files.routes.js';
 import { FilesService } from './files/files.service.js';
 import { roundDocumentsRoutes } from './files/round-documents.routes.js';
@@ -121,6 +122,11 @@ export interface AppOptions {
   enforceRoundGates?: boolean;
   /** Login sessions: idle and absolute lifetime, the cookie's Secure flag (default 8 h, 7 days, not Secure). */
   session?: Partial<SessionSettings>;
+  /**
+   * The built web application served at `/` (src/web, built into dist/web by `npm run build`).
+   * Omitted: the repository's dist/web if it was built; null: none (GET / then says how to build it).
+   */
+  webRoot?: string | null;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -260,6 +266,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return { status: 'ok' as const };
     },
   );
+
+  // The web application at `/` (src/plugins/web.ts); the API, /docs and /openapi.json keep their paths.
+  await app.register(webRoutes, { root: options.webRoot === undefined ? defaultWebRoot() : options.webRoot });
 
   await app.register(
     async (api: App) => {

@@ -1,0 +1,51 @@
+/**
+ * The screens. Only the login screen is in the first chunks a visitor loads; everything behind the
+ * login is a lazily loaded chunk (route-level code splitting keeps the login page light).
+ */
+import { createRouter, createWebHistory } from 'vue-router';
+import { whenSessionLost } from './api/client';
+import { loadSession, session, setSession } from './session';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean;
+  }
+}
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes: [
+    { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+    { path: '/password', name: 'password', component: () => import('./views/LoginView.vue'), props: { changePassword: true } },
+    {
+      path: '/',
+      component: () => import('./views/LayoutView.vue'),
+      children: [
+        { path: '', redirect: { name: 'projects' } },
+        { path: 'projects', name: 'projects', component: () => import('./views/ProjectsView.vue') },
+        { path: 'projects/:id', name: 'project', component: () => import('./views/ProjectView.vue'), props: true },
+      ],
+    },
+    { path: '/:rest(.*)*', redirect: { name: 'projects' } },
+  ],
+});
+
+router.beforeEach(async (to) => {
+  const current = await loadSession();
+  if (to.meta.public) return current && !current.mustChangePassword ? { name: 'projects' } : true;
+  if (!current) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+  if (current.mustChangePassword && to.name !== 'password') return { name: 'password' };
+  return true;
+});
+
+// A session that expired or was revoked while a screen was open: back to the login, then back here.
+whenSessionLost((reason) => {
+  const here = router.currentRoute.value;
+  if (reason === 'unauthenticated') {
+    setSession(null);
+    if (!here.meta.public) void router.push({ name: 'login', query: { next: here.fullPath } });
+  } else if (session.value) {
+    setSession({ ...session.value, mustChangePassword: true });
+    void router.push({ name: 'password' });
+  }
+});
