@@ -33,7 +33,7 @@ import limitsPlugin from './plugins/limits.js';
 import openapiPlugin from './plugins/openapi.js';
 import securityEventsPlugin from './plugins/security-events.js';
 import { createValidatorCompiler } from './plugins/validation.js';
-import { defaultWebRoot, webRoutes } from './plugins/web.js';
+import { defaultWebRoot, MAX_PARAM_LENGTH, webRoutes } from './plugins/web.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, filesRoutes } from './files/files.routes.js';
 import { FilesService } from './files/files.service.js';
 import { roundDocumentsRoutes } from './files/round-documents.routes.js';
@@ -162,7 +162,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    routerOptions: { maxParamLength: 200 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkProblem,
     clientErrorHandler: clientErrorProblem,
     ajv: { customOptions: { removeAdditional: false } },

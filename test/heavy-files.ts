@@ -9,6 +9,6 @@ export const HEAVY_FILES = [
   'test/http/fuzz.test.ts', // 2,600 hostile requests over every route
   'test/panel/assignment.property.test.ts', // automatic assignment over random unit trees, a fresh app per case
   'test/docs/docs-page.test.ts', // /docs in headless Chromium
-  'test/web/login.browser.test.ts', // the web application in headless Chromium (builds dist/web when stale)
+  'test/web/*.browser.test.ts', // the web application's screens in headless Chromium (builds dist/web when stale)
   'test/http/scale-lists.test.ts', // a project with 10^4 entries paged; 10^5 anonymous POSTs counted in under 1 MB
 ];

@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Problem } from '../http/problems.js';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -37,6 +38,9 @@ export const CONTENT_SECURITY_POLICY = [
 
 /** Paths that belong to the service, never to the web application. */
 const SERVICE_PATH = /^\/(?:api|docs|openapi\.json|healthz)(?:[/?#.]|$)/;
+
+/** The router's limit on a path parameter (AppOptions' routerOptions): a longer one is a 414 problem. */
+export const MAX_PARAM_LENGTH = 200;
 /** The last segment of a path that names a file rather than a screen. */
 const FILE_NAME = /\.[A-Za-z0-9]{1,8}$/;
 /** A path with a segment that starts with a dot (.build-stamp, .git): never a screen. */
@@ -101,7 +105,13 @@ export async function webRoutes(app: FastifyInstance, options: WebOptions): Prom
   app.get('/', route, async (_request, reply) => page(reply));
   app.get('/*', route, async (request, reply) => {
     const url = request.url;
-    if (SERVICE_PATH.test(url)) return reply.callNotFound();
+    if (SERVICE_PATH.test(url)) {
+      // The router gives this catch-all a path whose parameter is over the limit, which an API
+      // route would have refused with 414: refuse it alike.
+      const segments = url.split('?')[0]!.split('/');
+      if (segments.some((segment) => segment.length > MAX_PARAM_LENGTH)) throw new Problem('uri-too-long', '路径参数过长 / A path parameter is longer than the service accepts');
+      return reply.callNotFound();
+    }
     const rest = (request.params as { '*': string })['*'];
     if (HIDDEN.test(rest) || DOT_SEGMENT.test(rest)) return reply.callNotFound();
     if (rest.startsWith('assets/')) {

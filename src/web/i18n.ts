@@ -52,6 +52,7 @@ const STRINGS = {
   cancel: { zh: '取消', en: 'Cancel' },
   confirm: { zh: '确定', en: 'Confirm' },
   projects: { zh: '项目', en: 'Projects' },
+  menu: { zh: '导航', en: 'Menu' },
   title: { zh: '项目名称', en: 'Title' },
   state: { zh: '状态', en: 'State' },
   updatedAt: { zh: '更新时间', en: 'Updated' },

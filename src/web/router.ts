@@ -4,6 +4,7 @@
  */
 import { createRouter, createWebHistory } from 'vue-router';
 import { whenSessionLost } from './api/client';
+import { screenRoutes } from './screens/registry';
 import { loadSession, session, setSession } from './session';
 
 declare module 'vue-router' {
@@ -22,8 +23,8 @@ export const router = createRouter({
       component: () => import('./views/LayoutView.vue'),
       children: [
         { path: '', redirect: { name: 'projects' } },
-        { path: 'projects', name: 'projects', component: () => import('./views/ProjectsView.vue') },
-        { path: 'projects/:id', name: 'project', component: () => import('./views/ProjectView.vue'), props: true },
+        // Every area's screens (src/web/screens/*/screen.ts).
+        ...screenRoutes(),
       ],
     },
     { path: '/:rest(.*)*', redirect: { name: 'projects' } },

@@ -7,83 +7,29 @@
  * - A person's journey through the session API (POST /api/v1/session and the cookie): an applicant
  *   whose initial password an admin set logs in, must change it, sees the project list, opens a
  *   project, submits it with the button its allowedEvents offer, sees a refusal (a stale ETag, 412)
- *   as the problem's title and detail, and logs out. It needs the session routes; where they are
- *   absent, the journey is skipped and says so.
+ *   as the problem's title and detail, and logs out.
  *
  * Screenshots go to LIXIANG_SCREENSHOT_DIR or /tmp: web-login.png, web-password.png,
  * web-projects.png, web-project.png, web-refusal.png.
  */
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
+import { ADMIN_TOKEN, call } from '../helpers/app.js';
 import { createDraft, createWorld, type World } from '../helpers/world.js';
+import { haveChromium, shot, startWeb, watchedPage as watch, type Watched, type WebHarness } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SCREENSHOT_DIR = process.env.LIXIANG_SCREENSHOT_DIR ?? '/tmp';
-const root = path.resolve(import.meta.dirname, '../..');
-const haveChromium = fs.existsSync(CHROMIUM) || Boolean(process.env.CI);
-
-// The built application: `npm run build`'s script, which does nothing when the build is current.
-const build = spawnSync(process.execPath, [path.join(root, 'src/cli/build.mjs'), '--if-stale'], { cwd: root, encoding: 'utf8' });
-if (build.status !== 0) throw new Error(`build failed: ${build.stdout}${build.stderr}`);
-
-const t: TestApp = await createTestApp();
-// The session routes (issue 17, item 2) answer 401 without a cookie; absent, the path is not found.
-const probe = await t.app.inject({ method: 'GET', url: '/api/v1/session' });
-const hasSessionApi = probe.statusCode !== 404;
-
+let web: WebHarness;
 let origin: string;
-let browser: Browser | undefined;
 
 beforeAll(async () => {
-  origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  if (haveChromium) browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  web = await startWeb();
+  origin = web.origin;
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await t.close();
+  await web.close();
 });
 
-interface Watched {
-  page: Page;
-  foreign: string[];
-  errors: string[];
-  violations: string[];
-  scripts: Map<string, number>;
-}
-
-async function watchedPage(): Promise<Watched> {
-  const page = await browser!.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-  const watched: Watched = { page, foreign: [], errors: [], violations: [], scripts: new Map() };
-  await page.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(origin)) return route.continue();
-    watched.foreign.push(url);
-    return route.abort();
-  });
-  page.on('pageerror', (error) => watched.errors.push(error.message));
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) watched.violations.push(message.text());
-  });
-  // The page's own report of each violation (the detector is checked: see checkDetector).
-  await page.exposeBinding('reportViolation', (_source, directive: string) => void watched.violations.push(`securitypolicyviolation: ${directive}`));
-  // In the page (a string: the tests' tsconfig has no DOM types).
-  await page.addInitScript({ content: "document.addEventListener('securitypolicyviolation', (event) => window.reportViolation(event.violatedDirective));" });
-  page.on('response', (response) => {
-    if (response.request().resourceType() !== 'script') return;
-    void response.body().then(
-      (body) => watched.scripts.set(response.url(), gzipSync(body).length),
-      () => undefined,
-    );
-  });
-  return watched;
-}
+const watchedPage = () => watch(web.browser!, origin);
 
 /** An inline style element is refused and reported: the policy is in force and the watch sees it. */
 async function checkDetector(watched: Watched): Promise<void> {
@@ -92,8 +38,6 @@ async function checkDetector(watched: Watched): Promise<void> {
   await expect.poll(() => watched.violations.length, { timeout: 5_000 }).toBeGreaterThan(before);
   watched.violations.splice(before);
 }
-
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, name), fullPage: true, timeout: 15_000 });
 
 describe.skipIf(!haveChromium)('the web application in Chromium', () => {
   it('shows the login screen in Chinese, switches to English, stays within its origin, its policy and 300 KB of script', async () => {
@@ -105,7 +49,6 @@ describe.skipIf(!haveChromium)('the web application in Chromium', () => {
     await expect(page.getByText('密码').first().isVisible()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: '登录' }).isVisible()).resolves.toBe(true);
     await page.waitForLoadState('networkidle');
-    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await shot(page, 'web-login.png');
 
     await page.getByRole('button', { name: 'English' }).click();
@@ -129,10 +72,10 @@ describe.skipIf(!haveChromium)('the web application in Chromium', () => {
   });
 
   // Needs POST/GET/DELETE /api/v1/session and PUT /api/v1/users/{id}/password (issue 17, item 2).
-  it.skipIf(!hasSessionApi)('an applicant logs in, changes the initial password, lists, opens and submits a project, sees a refusal, logs out', async () => {
-    const world: World = await createWorld(t.app);
+  it('an applicant logs in, changes the initial password, lists, opens and submits a project, sees a refusal, logs out', async () => {
+    const world: World = await createWorld(web.t.app);
     const draft = await createDraft(world);
-    const set = await call(t.app, ADMIN_TOKEN, {
+    const set = await call(web.t.app, ADMIN_TOKEN, {
       method: 'PUT',
       url: `/api/v1/users/${world.applicant.id}/password`,
       payload: { username: 'shengyue', password: 'initial-password-1' },
@@ -174,13 +117,13 @@ describe.skipIf(!haveChromium)('the web application in Chromium', () => {
     await shot(page, 'web-project.png');
     await submit.click();
     await expect.poll(() => page.getByTestId('project-state').textContent(), { timeout: 10_000 }).not.toContain('草稿');
-    const after = await call(t.app, world.applicant.token, { method: 'GET', url: `/api/v1/projects/${draft.id}` });
+    const after = await call(web.t.app, world.applicant.token, { method: 'GET', url: `/api/v1/projects/${draft.id}` });
     expect(after.body.state).toBe('submitted');
 
     // Someone else acts first: the page's ETag is stale, and the refusal (412) is shown as words.
     const withdraw = page.locator('[data-event="WITHDRAW"]');
     await withdraw.waitFor({ timeout: 10_000 });
-    const elsewhere = await call(t.app, world.applicant.token, {
+    const elsewhere = await call(web.t.app, world.applicant.token, {
       method: 'POST',
       url: `/api/v1/projects/${draft.id}/events`,
       payload: { type: 'WITHDRAW', reason: '在别处撤回' },
@@ -203,9 +146,5 @@ describe.skipIf(!haveChromium)('the web application in Chromium', () => {
     expect(errors).toEqual([]);
     expect(violations).toEqual([]);
     await page.close();
-  });
-
-  it.runIf(!hasSessionApi)('skips the journey: this build has no session API (GET /api/v1/session is not a route)', () => {
-    expect(probe.statusCode).toBe(404);
   });
 });

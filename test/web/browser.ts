@@ -1,0 +1,125 @@
+/**
+ * The browser harness of the web application's tests: the built application (dist/web, built when
+ * stale by `npm run build`'s script), a listening test app, Debian's headless Chromium through
+ * playwright-core, pages watched for requests to other origins, script errors and breaches of the
+ * Content-Security-Policy, screenshots, and people who log in with a password.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
+import type { User } from '../helpers/world.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const SCREENSHOT_DIR = process.env.LIXIANG_SCREENSHOT_DIR ?? '/tmp';
+const root = path.resolve(import.meta.dirname, '../..');
+/** Whether the browser tests can run here (CI installs Chromium: there they must). */
+export const haveChromium = fs.existsSync(CHROMIUM) || Boolean(process.env.CI);
+
+/** Builds the web application when its build is stale (what `npm run build` does). */
+export function buildWeb(): void {
+  const build = spawnSync(process.execPath, [path.join(root, 'src/cli/build.mjs'), '--if-stale'], { cwd: root, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`build failed: ${build.stdout}${build.stderr}`);
+}
+
+export interface WebHarness {
+  t: TestApp;
+  origin: string;
+  browser: Browser | undefined;
+  close(): Promise<void>;
+}
+
+/** A test app listening on a free loopback port, and Chromium when it is here. */
+export async function startWeb(options: Parameters<typeof createTestApp>[0] = {}): Promise<WebHarness> {
+  buildWeb();
+  const t = await createTestApp(options);
+  const origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const browser = haveChromium ? await chromium.launch({ executablePath: CHROMIUM, args: ARGS }) : undefined;
+  return {
+    t,
+    origin,
+    browser,
+    close: async () => {
+      await browser?.close();
+      await t.close();
+    },
+  };
+}
+
+export interface Watched {
+  page: Page;
+  /** Requests to another origin (aborted). */
+  foreign: string[];
+  /** Uncaught errors in the page. */
+  errors: string[];
+  /** Breaches of the Content-Security-Policy. */
+  violations: string[];
+  /** Each script's URL and gzipped size. */
+  scripts: Map<string, number>;
+}
+
+/** A new page that may load only from `origin`, reporting errors, policy breaches and script sizes. */
+export async function watchedPage(browser: Browser, origin: string): Promise<Watched> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const watched: Watched = { page, foreign: [], errors: [], violations: [], scripts: new Map() };
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin)) return route.continue();
+    watched.foreign.push(url);
+    return route.abort();
+  });
+  page.on('pageerror', (error) => watched.errors.push(error.message));
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) watched.violations.push(message.text());
+  });
+  // The page's own report of each violation.
+  await page.exposeBinding('reportViolation', (_source, directive: string) => void watched.violations.push(`securitypolicyviolation: ${directive}`));
+  // In the page (a string: the tests' tsconfig has no DOM types).
+  await page.addInitScript({ content: "document.addEventListener('securitypolicyviolation', (event) => window.reportViolation(event.violatedDirective));" });
+  page.on('response', (response) => {
+    if (response.request().resourceType() !== 'script') return;
+    void response.body().then(
+      (body) => watched.scripts.set(response.url(), gzipSync(body).length),
+      () => undefined,
+    );
+  });
+  return watched;
+}
+
+export const shot = (page: Page, name: string) => {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  return page.screenshot({ path: path.join(SCREENSHOT_DIR, name), fullPage: true, timeout: 15_000 });
+};
+
+/**
+ * Gives `user` a username and a password they may use at once: the admin sets the initial one,
+ * then the person changes it through the session API, as the first login requires.
+ */
+export async function withPassword(t: TestApp, user: User, username: string, password = `${username}-password-1`): Promise<{ username: string; password: string }> {
+  const initial = `${password}-initial`;
+  const set = await call(t.app, ADMIN_TOKEN, { method: 'PUT', url: `/api/v1/users/${user.id}/password`, payload: { username, password: initial } });
+  if (set.status >= 300) throw new Error(`password refused: ${JSON.stringify(set.body)}`);
+  const login = await t.app.inject({ method: 'POST', url: '/api/v1/session', payload: { username, password: initial } });
+  if (login.statusCode !== 201) throw new Error(`login refused: ${login.body}`);
+  const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+  const changed = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/session/password',
+    headers: { cookie, 'x-csrf-token': login.json<{ csrfToken: string }>().csrfToken },
+    payload: { currentPassword: initial, newPassword: password },
+  });
+  if (changed.statusCode !== 204) throw new Error(`password change refused: ${changed.body}`);
+  return { username, password };
+}
+
+/** Logs in through the login screen and waits for the signed-in layout. */
+export async function logIn(page: Page, origin: string, credentials: { username: string; password: string }): Promise<void> {
+  await page.goto(`${origin}/login`);
+  await page.locator('#username').fill(credentials.username);
+  await page.locator('#password').fill(credentials.password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByTestId('who').waitFor({ timeout: 15_000 });
+}
