@@ -96,9 +96,10 @@ export const shot = (page: Page, name: string) => {
 
 /**
  * Gives `user` a username and a password they may use at once: the admin sets the initial one,
- * then the person changes it through the session API, as the first login requires.
+ * then the person changes it through the session API, as the first login requires (a password
+ * may not contain the username).
  */
-export async function withPassword(t: TestApp, user: User, username: string, password = `${username}-password-1`): Promise<{ username: string; password: string }> {
+export async function withPassword(t: TestApp, user: User, username: string, password = 'red-melody-2024'): Promise<{ username: string; password: string }> {
   const initial = `${password}-initial`;
   const set = await call(t.app, ADMIN_TOKEN, { method: 'PUT', url: `/api/v1/users/${user.id}/password`, payload: { username, password: initial } });
   if (set.status >= 300) throw new Error(`password refused: ${JSON.stringify(set.body)}`);
