@@ -73,6 +73,12 @@ describe.skipIf(!haveChromium)('the reviewer and committee screens', () => {
     await expect(page.getByText(RED).count()).resolves.toBe(1);
     await expect(page.getByTestId('to-score').count()).resolves.toBe(2);
     await shot(page, 'web-review-worklist.png');
+    // The screen's own strings follow the language switch.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'My reviews' }).waitFor({ timeout: 5_000 });
+    await expect(page.getByTestId('to-score').first().textContent()).resolves.toContain('To score');
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('heading', { name: '评审任务' }).waitFor({ timeout: 5_000 });
 
     await page.getByRole('link', { name: RED }).click();
     await page.waitForURL(new RegExp(`/reviews/${red}$`), { timeout: 10_000 });

@@ -54,7 +54,7 @@ const S = {
   state: { zh: '状态', en: 'State' },
   decisions: { zh: '决定', en: 'Decision' },
   scaleNote: { zh: '总分范围', en: 'Total range' },
-  thresholdNote: { zh: '极差超过此值即为分歧较大', en: 'a spread above this is strong disagreement' },
+  thresholdNote: { zh: '极差超过即为分歧较大', en: 'Strong disagreement above a spread of' },
   minReviewsNote: { zh: '每个项目最少评审份数', en: 'Minimum reviews per project' },
   meetingReference: { zh: '党委会议记录编号', en: 'Meeting reference' },
   reason: { zh: '理由', en: 'Reason' },
