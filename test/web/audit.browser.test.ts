@@ -1,6 +1,6 @@
 /**
  * The auditor's screens in Chromium: an auditor (韩静) logs in with a username and password, opens
- * 审计日志 from the menu, pages the log (20 a page), filters it to the rounds' entries, runs the
+ * 审计日志 from the menu, pages the log (20 a page), filters it to the rounds' entries and then to one actor's, runs the
  * verification (valid, its figures those of the API), signs a checkpoint and sees it as the latest,
  * and finds the bundle download link; every count shown is the API's.
  *
@@ -65,6 +65,15 @@ describe.skipIf(!haveChromium)('the audit screens in Chromium', () => {
     await page.getByTestId('audit-search').click();
     await expect.poll(async () => (await seqs.allTextContents()).join(','), { timeout: 10_000 }).toBe(rounds.map(String).join(','));
     await expect(page.getByTestId('audit-next').isDisabled()).resolves.toBe(true);
+    // Then by actor instead (cleared first): the organisation department's entries, as the API has them.
+    await page.getByRole('button', { name: '清除筛选' }).click();
+    await expect.poll(() => seqs.count(), { timeout: 10_000 }).toBe(20);
+    const byOrgDept = await logged(world, `&actorId=${world.orgDept.id}`);
+    expect(byOrgDept.length).toBeGreaterThan(0);
+    await page.getByTestId('audit-actor').click();
+    await page.getByRole('option', { name: '组织部 (org_dept)' }).click();
+    await page.getByTestId('audit-search').click();
+    await expect.poll(async () => (await seqs.allTextContents()).join(','), { timeout: 10_000 }).toBe(byOrgDept.slice(0, 20).map(String).join(','));
     await shot(page, 'web-audit-filtered.png');
 
     // The verification: valid, in words, with the API's figures.
