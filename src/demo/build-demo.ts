@@ -5,6 +5,8 @@
  * The only thing not done over HTTP is creating the users: the API issues random tokens, and the
  * demo needs tokens the README can list, so users are created with UsersService.createWithToken,
  * which stores only the token's hash, like every other user, and logs the act as the service's own.
+ * At the end every user is given a username and the public demo password over the API, as a person
+ * would be: the admin sets an initial password, the person logs in and changes it (loginFor).
  * Every other act (units, rounds, projects, draft edits, assignments, uploads) goes through the
  * API, so each is an entry of the log as in production.
  *
@@ -34,7 +36,21 @@ import { pidFilePath, runningService } from '../db/pid-file.js';
 import { UnitsService } from '../units/units.service.js';
 import { UsersService } from '../users/users.service.js';
 import { TransitionLogRepository } from '../workflow/transition-log.repository.js';
-import { CALENDARS, COMMITTEE, NEW_RELEASE_AT, ROUNDS, UNITS, USERS, type AcceptanceScores, type DemoProject, type DemoRound, type DemoUser, type When } from './demo-data.js';
+import {
+  CALENDARS,
+  COMMITTEE,
+  DEMO_PASSWORD,
+  NEW_RELEASE_AT,
+  ROUNDS,
+  UNITS,
+  USERS,
+  usernameOf,
+  type AcceptanceScores,
+  type DemoProject,
+  type DemoRound,
+  type DemoUser,
+  type When,
+} from './demo-data.js';
 
 /** A clock the builder moves along the story; never backwards. */
 export class SettableClock implements Clock {
@@ -89,7 +105,9 @@ export interface DemoSummary {
   path: string;
   elapsedMs: number;
   units: { name: string; type: string; parent: string | null }[];
-  users: { name: string; role: string; unit: string | null; token: string }[];
+  users: { name: string; role: string; unit: string | null; token: string; username: string }[];
+  /** The demo users' shared password (public). */
+  password: string;
   rounds: {
     id: string;
     year: number;
@@ -233,6 +251,26 @@ const ADMIN = userByKey('admin');
 const REVIEWERS = USERS.filter((u) => u.role === 'reviewer');
 /** A unit's family: the 党总支 or 机关党委 above it, or the unit itself at the top (a reviewer of the same family is in conflict). */
 const familyOf = (unitKey: string): string => UNITS.find((u) => u.key === unitKey)?.parent ?? unitKey;
+
+/**
+ * Gives `user` its username and the demo password as a person gets them: the admin sets an initial
+ * password (PUT /users/{id}/password), the person logs in with it (POST /session) and changes it to
+ * the demo password with the session's cookie and CSRF token (POST /session/password), then logs out.
+ */
+async function loginFor(api: Api, user: DemoUser, userId: string): Promise<void> {
+  const username = usernameOf(user);
+  const initial = `initial-${userId.slice(-12)}`;
+  await api.send(ADMIN, 'PUT', `/users/${userId}/password`, { username, password: initial, reason: '演示账户开通登录 / Demo account: login enabled' });
+  const login = await api.app.inject({ method: 'POST', url: '/api/v1/session', payload: { username, password: initial } });
+  if (login.statusCode !== 201) throw new Error(`demo: login of ${username} answered ${login.statusCode}: ${login.body}`);
+  const cookie = login.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  const { csrfToken } = JSON.parse(login.body) as { csrfToken: string };
+  const headers = { cookie, 'x-csrf-token': csrfToken };
+  const changed = await api.app.inject({ method: 'POST', url: '/api/v1/session/password', headers, payload: { currentPassword: initial, newPassword: DEMO_PASSWORD } });
+  if (changed.statusCode !== 204) throw new Error(`demo: password change of ${username} answered ${changed.statusCode}: ${changed.body}`);
+  const out = await api.app.inject({ method: 'DELETE', url: '/api/v1/session', headers });
+  if (out.statusCode !== 204) throw new Error(`demo: logout of ${username} answered ${out.statusCode}: ${out.body}`);
+}
 
 /** How each of a project's reviewers leans, by the order they were assigned: stricter, milder, in between. */
 const REVIEWER_LEANINGS: Scores[] = [
@@ -651,7 +689,7 @@ export async function buildDemo(options: BuildDemoOptions): Promise<DemoSummary>
     const log = new TransitionLogRepository(db.$client);
     const users = new UsersService(db, clock, new UnitsService(db, clock, committer, log), committer, log);
     const userIds = new Map<string, string>();
-    await users.createWithToken({ name: ADMIN.name, role: 'admin', unitId: null }, ADMIN.token);
+    userIds.set(ADMIN.key, (await users.createWithToken({ name: ADMIN.name, role: 'admin', unitId: null }, ADMIN.token)).id);
     for (const unit of UNITS) {
       const created = await api.post<{ id: string }>(ADMIN, '/units', {
         name: unit.name,
@@ -710,6 +748,13 @@ export async function buildDemo(options: BuildDemoOptions): Promise<DemoSummary>
       if (!step.chapter) clock.moveTo(step.at);
       await step.run();
       if (!step.chapter) clock.advance(MINUTE);
+    }
+
+    // Logins for people: every user's username and the demo password, after the story.
+    progress('logins: usernames and the demo password');
+    for (const user of USERS) {
+      await loginFor(api, user, userIds.get(user.key)!);
+      clock.advance(MINUTE);
     }
 
     progress('checking');
@@ -806,7 +851,8 @@ async function summarise(api: Api, target: string, stories: RoundStory[]): Promi
   return {
     path: target,
     units: UNITS.map((u) => ({ name: u.name, type: u.type, parent: u.parent ? unitNames.get(u.parent)! : null })),
-    users: USERS.map((u) => ({ name: u.name, role: u.role, unit: u.unit ? unitNames.get(u.unit)! : null, token: u.token })),
+    users: USERS.map((u) => ({ name: u.name, role: u.role, unit: u.unit ? unitNames.get(u.unit)! : null, token: u.token, username: usernameOf(u) })),
+    password: DEMO_PASSWORD,
     rounds: stories.map((story, i) => {
       const round = rounds.find((r) => r.id === story.roundId)!;
       const own = projects.filter((p) => p.roundId === round.id);
@@ -856,8 +902,9 @@ export function formatDemoSummary(summary: DemoSummary): string {
   lines.push(`demo database: ${summary.path} (built in ${(summary.elapsedMs / 1000).toFixed(1)} s)`, '');
   lines.push(`units (${summary.units.length}):`);
   for (const unit of summary.units) lines.push(`  ${unit.parent ? '  ' : ''}${pad(unit.name, unit.parent ? 28 : 30)} ${unit.type}`);
-  lines.push('', `users (${summary.users.length}); the demo tokens are public, never use this database for real work:`);
-  for (const user of summary.users) lines.push(`  ${pad(user.role, 10)} ${pad(user.token, 38)} ${user.name}`);
+  lines.push('', `users (${summary.users.length}); the demo tokens and password are public, never use this database for real work:`);
+  lines.push(`  role       username (password ${summary.password})  token = lx_demo-<username>`);
+  for (const user of summary.users) lines.push(`  ${pad(user.role, 10)} ${pad(user.username, 32)} ${user.token}  ${user.name}`);
   lines.push('', 'rounds:');
   for (const round of summary.rounds) {
     const states = Object.entries(round.projectsByState)

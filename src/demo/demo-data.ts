@@ -30,6 +30,12 @@ export interface DemoUser {
   token: string;
 }
 
+/** A demo user's username for the login screen: its token without `lx_demo-` (e.g. `org-dept-zuzhibu`). */
+export const usernameOf = (user: Pick<DemoUser, 'token'>): string => user.token.replace(/^lx_demo-/, '');
+
+/** The one password of every demo user, public like the tokens (set by the admin, then changed at the first login). */
+export const DEMO_PASSWORD = 'lixiang-demo-2024';
+
 export interface DemoActivity {
   content: string;
   form: string;

@@ -23,7 +23,7 @@ import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
 import { GroupCommitter } from '../../src/db/group-commit.js';
 import { pidFilePath } from '../../src/db/pid-file.js';
 import { DemoTargetExists, DemoTargetInUse, buildDemo, formatDemoSummary, type DemoSummary } from '../../src/demo/build-demo.js';
-import { ROUND_2023, ROUND_2024, USERS } from '../../src/demo/demo-data.js';
+import { DEMO_PASSWORD, ROUND_2023, ROUND_2024, USERS, usernameOf } from '../../src/demo/demo-data.js';
 import { UnitsService } from '../../src/units/units.service.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { TransitionLogRepository } from '../../src/workflow/transition-log.repository.js';
@@ -340,6 +340,27 @@ describe('the demo database', () => {
     expect(listed.body).toMatchObject({ items: expect.any(Array), nextCursor: null });
     expect(listed.body.items).toHaveLength(USERS.length);
     expect(JSON.stringify(listed.body)).not.toContain('lx_demo');
+  });
+
+  it('lets each demo user log in at once with its username and the demo password, the change on the record', async () => {
+    const printed = formatDemoSummary(summary);
+    expect(printed).toContain(DEMO_PASSWORD);
+    for (const user of [USERS.find((u) => u.role === 'auditor')!, USERS.find((u) => u.role === 'applicant')!]) {
+      expect(printed).toContain(usernameOf(user));
+      const login = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { username: usernameOf(user), password: DEMO_PASSWORD } });
+      expect(login.statusCode, user.key).toBe(201);
+      expect(login.headers['set-cookie']).toMatch(/^lixiang_session=.+HttpOnly/);
+      expect(JSON.parse(login.body)).toMatchObject({ user: { role: user.role }, mustChangePassword: false });
+    }
+    for (const user of USERS) expect(usernameOf(user)).toMatch(/^[a-z0-9._-]{3,32}$/);
+    // Every user's SET_PASSWORD and CHANGE_PASSWORD are entries of the log, and it still verifies.
+    const entries = db.$client.prepare("SELECT event, count(*) AS n FROM transition_log WHERE event IN ('SET_PASSWORD', 'CHANGE_PASSWORD') GROUP BY event ORDER BY event").all();
+    expect(entries).toEqual([
+      { event: 'CHANGE_PASSWORD', n: USERS.length },
+      { event: 'SET_PASSWORD', n: USERS.length },
+    ]);
+    const verified = await call(app, token('auditor'), { method: 'GET', url: '/api/v1/audit/verify' });
+    expect(verified.body).toMatchObject({ valid: true });
   });
 
   it('refuses to build over an existing database without force, and leaves it as it was', async () => {
