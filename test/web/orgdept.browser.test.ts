@@ -73,6 +73,8 @@ describe.skipIf(!haveChromium)('org_dept in Chromium', () => {
     await page.getByTestId('round-state').waitFor();
     expect(await page.getByTestId('round-state').textContent()).toContain('公示');
     await page.getByTestId('publicity').waitFor();
+    expect(await page.getByTestId('publicity').textContent()).toContain('公示期内');
+    await expect.poll(() => page.locator('[data-testid="proposed-list"] tbody tr').count(), { timeout: 10_000 }).toBe(4);
     expect(await page.getByTestId('objection-counts').textContent()).toContain('未处理 2 项');
     expect(await page.getByTestId('objections').textContent()).toContain('本支部认为该项目不应被否决');
     await shot(page, 'web-orgdept-round.png');
@@ -112,6 +114,7 @@ describe.skipIf(!haveChromium)('org_dept in Chromium', () => {
     const words = (await refusal.first().textContent()) ?? '';
     expect(words.length).toBeGreaterThan(0);
     expect(words).not.toContain('{');
+    await page.getByTestId('submit-handling').waitFor({ state: 'hidden', timeout: 10_000 });
     await shot(page, 'web-orgdept-refusal.png');
     await expect.poll(() => page.getByTestId('objections').textContent(), { timeout: 10_000 }).toContain('已在别处处理');
 
