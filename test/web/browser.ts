@@ -89,10 +89,24 @@ export async function watchedPage(browser: Browser, origin: string): Promise<Wat
   return watched;
 }
 
-export const shot = (page: Page, name: string) => {
+/**
+ * A screenshot of a screen (to SCREENSHOT_DIR), and axe-core's check of it: a serious or critical
+ * violation fails the test, naming the rule and the elements.
+ */
+export async function shot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  return page.screenshot({ path: path.join(SCREENSHOT_DIR, name), fullPage: true, timeout: 15_000 });
-};
+  // The screen at rest: a dialog or message still fading has the colours of neither state. (An
+  // endless animation, a spinner, is not waited for.)
+  // (Polled from here: a function waited for inside the page would break its no-eval policy.)
+  for (let i = 0; i < 50; i += 1) {
+    const settled = await page.evaluate("document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)");
+    if (settled) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, name), fullPage: true, timeout: 15_000 });
+  const violations = await seriousViolations(page);
+  if (violations.length > 0) throw new Error(`accessibility (axe-core) on ${name}: ${JSON.stringify(violations)}`);
+}
 
 /**
  * Gives `user` a username and a password they may use at once: the admin sets the initial one,
@@ -123,4 +137,26 @@ export async function logIn(page: Page, origin: string, credentials: { username:
   await page.locator('#password').fill(credentials.password);
   await page.getByRole('button', { name: '登录' }).click();
   await page.getByTestId('who').waitFor({ timeout: 15_000 });
+}
+
+const AXE_SOURCE = fs.readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: number;
+}
+
+/**
+ * axe-core's check of the page as it is now (WCAG 2.1 A and AA rules): the violations of impact
+ * serious or critical. axe runs through the DevTools protocol, outside the page's
+ * Content-Security-Policy, which forbids inline scripts.
+ */
+export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(
+    "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })))",
+  );
+  return (result as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }

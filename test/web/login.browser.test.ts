@@ -105,7 +105,8 @@ describe.skipIf(!haveChromium)('the web application in Chromium', () => {
 
     await page.waitForURL(/\/projects$/, { timeout: 10_000 });
     await page.getByText('“红色旋律”党员先锋岗').first().waitFor({ timeout: 10_000 });
-    await expect(page.getByTestId('who').textContent()).resolves.toContain('申报单位');
+    // The role's label comes with the machine's definition (GET /machine), loaded beside the list.
+    await expect.poll(() => page.getByTestId('who').textContent(), { timeout: 10_000 }).toContain('申报单位');
     await shot(page, 'web-projects.png');
 
     await page.getByText('“红色旋律”党员先锋岗').first().click();
@@ -136,6 +137,8 @@ describe.skipIf(!haveChromium)('the web application in Chromium', () => {
     const text = (await message.first().textContent()) ?? '';
     expect(text.length).toBeGreaterThan(0);
     expect(text).not.toContain('{');
+    // The event's form closes on the refusal: the screen as it then stays.
+    await page.locator('.el-overlay').first().waitFor({ state: 'hidden', timeout: 10_000 });
     await shot(page, 'web-refusal.png');
 
     await page.getByRole('button', { name: '退出登录' }).click();
