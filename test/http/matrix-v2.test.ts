@@ -28,6 +28,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type EventType, type ProjectState, type Role } from '../../machines/project.types.js';
 import type { RoundState } from '../../machines/round.types.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
+import { matrixCallers, PROBLEM, type Caller, type CallerName } from './matrix-callers.js';
 import { acceptanceReviews, advanceRound, assignReviewers, createUser, createWorld, driveTo, fire, fireOk, firing, newRound, type User, type World } from '../helpers/world.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -155,32 +156,7 @@ const LIFECYCLE: readonly Row[] = [
   },
 ];
 
-const PROBLEM = (kind: string): string => `urn:lixiang:problem:${kind}`;
-
-/** The callers of the matrix. */
-type CallerName = 'applicant' | 'parentApplicant' | 'otherApplicant' | 'orgDept' | 'reviewer' | 'unassignedReviewer' | 'committee' | 'auditor' | 'admin';
-
-interface Caller {
-  name: CallerName;
-  role: Role;
-  /** Whether the caller may see the project at all. */
-  sees: boolean;
-  /** Whether an applicant caller belongs to the project's own unit. */
-  ownsProject: boolean;
-  describe: string;
-}
-
-const CALLERS: readonly Caller[] = [
-  { name: 'applicant', role: 'applicant', sees: true, ownsProject: true, describe: "applicant of the project's unit" },
-  { name: 'parentApplicant', role: 'applicant', sees: true, ownsProject: false, describe: 'applicant of the unit above (sees, does not own)' },
-  { name: 'otherApplicant', role: 'applicant', sees: false, ownsProject: false, describe: 'applicant of an unrelated unit' },
-  { name: 'orgDept', role: 'org_dept', sees: true, ownsProject: false, describe: 'org_dept' },
-  { name: 'reviewer', role: 'reviewer', sees: true, ownsProject: false, describe: 'reviewer assigned (review and acceptance), not conflicted' },
-  { name: 'unassignedReviewer', role: 'reviewer', sees: false, ownsProject: false, describe: 'reviewer not assigned' },
-  { name: 'committee', role: 'committee', sees: true, ownsProject: false, describe: 'committee' },
-  { name: 'auditor', role: 'auditor', sees: true, ownsProject: false, describe: 'auditor' },
-  { name: 'admin', role: 'admin', sees: false, ownsProject: false, describe: 'admin' },
-];
+const CALLERS = matrixCallers('reviewer assigned (review and acceptance), not conflicted');
 
 type Expectation = { status: 200; to: ProjectState } | { status: 403 | 404 | 409 | 422; type: string; code?: string; allowed?: EventType[]; gate?: string; onlyVia?: string };
 
