@@ -35,7 +35,9 @@ Every project follows one state machine (\`GET /api/v1/machine\`, also as an SVG
 (\`allowedEvents\` lists what is); 422: a condition failed (\`violation.code\` names it).
 
 **并发与重试 / Concurrency and retries**: \`GET\` answers an \`ETag\`; send it back as \`If-Match\` to change a
-project only if nobody else did (412 otherwise). An \`Idempotency-Key\` on an event makes a retry replay the first answer.`;
+project only if nobody else did (412 otherwise). 事件与每个新建操作（项目、党组织、用户、批次、文件、分配）均可带 \`Idempotency-Key\`：
+同一键与同一请求体的重试重放首次应答，不同请求体 422。An \`Idempotency-Key\` on an event or on any POST that creates
+(projects, units, users, rounds, files, assignments) makes a retry with the same body replay the first answer; another body is 422.`;
 
 const TAGS = [
   { name: 'admin', description: '管理：党组织、用户、立项批次 / Units, users and rounds' },
