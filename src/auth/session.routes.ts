@@ -60,11 +60,11 @@ export async function sessionRoutes(app: App, { sessions, users }: { sessions: S
         description:
           '以用户名与密码登录，应答设置 HttpOnly、SameSite=Strict 的会话 Cookie，并给出本会话的 CSRF 令牌：凭 Cookie 的每个写请求须在 X-CSRF-Token 请求头中带上它。' +
           '用户名或密码错误一律答 401（不区分二者），每次失败记入该用户的安全事件（LOGIN_FAILED）；连续失败 5 次后账户锁定 15 分钟，之后每再失败一次锁定时间加倍（最长 24 小时），' +
-          '锁定期间即使密码正确也答 429 并带 Retry-After；登录成功则清零。会话闲置 8 小时或登录 7 天后失效（可配置）。mustChangePassword 为 true 时须先修改密码。\n' +
+          '锁定期间即使密码正确也答 429 并带 Retry-After；登录成功则清零，日志记 LOG_IN（含会话编号，不含 Cookie）。会话闲置 8 小时或登录 7 天后失效（可配置）。mustChangePassword 为 true 时须先修改密码。\n' +
           'Logs in with a username and password. The answer sets the session cookie (HttpOnly, SameSite=Strict) and gives the session’s CSRF token: every write made with the ' +
           'cookie repeats it in the X-CSRF-Token header. A wrong username or password answers 401 alike; each failure is recorded as a security event (LOGIN_FAILED) of the user. ' +
           'After 5 consecutive failures the account is locked for 15 minutes, doubling with each further failure up to 24 hours; while locked even the right password answers 429 ' +
-          'with Retry-After. A success resets the count. A session ends after 8 hours idle or 7 days after the login (configurable). With mustChangePassword, change the password first.',
+          'with Retry-After. A success resets the count and is logged as LOG_IN (with the session’s id, never its cookie). A session ends after 8 hours idle or 7 days after the login (configurable). With mustChangePassword, change the password first.',
         security: [],
         body: LoginBody,
         response: {
@@ -109,12 +109,13 @@ export async function sessionRoutes(app: App, { sessions, users }: { sessions: S
         operationId: 'deleteSession',
         tags: ['admin'],
         summary: '退出登录 / Log out',
-        description: '注销当前会话并清除 Cookie（须带 X-CSRF-Token）。\nRevokes the current session and clears the cookie (X-CSRF-Token required).',
+        description:
+          '注销当前会话并清除 Cookie（须带 X-CSRF-Token），日志记 LOG_OUT。\nRevokes the current session and clears the cookie (X-CSRF-Token required); logged as LOG_OUT.',
         response: { 204: { ...Type.Null({ description: '已退出 / Logged out' }), headers: { 'Set-Cookie': CLEAR_COOKIE } } },
       },
     },
     async (request, reply) => {
-      await sessions.logout(sessionOf(request).id);
+      await sessions.logout({ actor: principalOf(request), requestId: request.id }, sessionOf(request).id);
       reply.header('Set-Cookie', sessions.clearedCookie());
       return reply.code(204).send(null);
     },
@@ -183,14 +184,14 @@ export async function sessionRoutes(app: App, { sessions, users }: { sessions: S
         tags: ['admin'],
         summary: '注销一个会话 / Revoke a session',
         description:
-          '注销调用者本人的某个会话；管理员可注销任何人的会话。他人的或不存在的会话答 404；已注销的再注销仍答 204。\n' +
-          'Revokes one of the caller’s sessions; an admin may revoke anyone’s. Another user’s or an unknown session answers 404; revoking a revoked one again answers 204.',
+          '注销调用者本人的某个会话；管理员可注销任何人的会话；日志在该会话的用户下记 END_SESSION。他人的或不存在的会话答 404；已注销的再注销仍答 204，不记日志。\n' +
+          'Revokes one of the caller’s sessions; an admin may revoke anyone’s; logged as END_SESSION on the session’s user. Another user’s or an unknown session answers 404; revoking a revoked one again answers 204 and logs nothing.',
         params: SessionIdParams,
         response: { 204: Type.Null({ description: '已注销 / Revoked' }), ...problems('not-found') },
       },
     },
     async (request, reply) => {
-      await sessions.revoke(principalOf(request), request.params.id);
+      await sessions.revoke({ actor: principalOf(request), requestId: request.id }, principalOf(request), request.params.id);
       return reply.code(204).send(null);
     },
   );

@@ -11,7 +11,9 @@
  *   refused (429 with Retry-After). A success resets the count. Each failure (and each attempt
  *   refused by the lock) is a row of security_events (event LOGIN_FAILED, LOGIN_LOCKED) about the
  *   user: attempts, not decisions, kept beside the refused writes the auditors already read, out
- *   of the hash-chained log, which an anonymous guesser must not be able to grow.
+ *   of the hash-chained log, which an anonymous guesser must not be able to grow. A session's
+ *   start and end are acts of a known person and are log entries on the user's record: LOG_IN,
+ *   LOG_OUT, END_SESSION (revoked by its user or an admin), naming the session, never its cookie.
  * - The password and its hash never leave this module: not in answers, the log or security_events.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -333,6 +335,12 @@ export class SessionsService {
         )
         .run(id, hashToken(cookieValue), row.userId, csrfToken, at, at, expiresAt, meta.userAgent ? meta.userAgent.slice(0, 500) : null, meta.ip);
       const principal: Principal = { id: row.userId, name: row.name, role: row.role, unitId: row.unitId };
+      // The login on the record: who, when and which session (never the cookie nor its hash).
+      appendRecord(
+        this.log,
+        { actor: { id: row.userId, role: row.role, unitId: row.unitId }, requestId: meta.requestId },
+        { subjectKind: 'user', subjectId: row.userId, event: 'LOG_IN', fromState: 'active', toState: 'active', payload: { sessionId: id }, at },
+      );
       const session: RequestSession = { id, userId: row.userId, csrfToken, mustChangePassword: row.mustChangePassword === 1, expiresAt: this.endOf(at, expiresAt) };
       return { kind: 'ok', view: this.view(principal, session) };
     });
@@ -341,11 +349,20 @@ export class SessionsService {
     return { cookieValue, view: outcome.view };
   }
 
-  /** Ends the session (logout). */
-  logout(sessionId: string): Promise<void> {
+  /** Ends the session (logout), on the record as LOG_OUT. */
+  logout(act: Act, sessionId: string): Promise<void> {
     return this.committer.run(() => {
-      this.db.$client.prepare('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(isoUtc(this.clock.now()), sessionId);
+      const at = isoUtc(this.clock.now());
+      const ended = this.db.$client.prepare('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, sessionId).changes;
+      if (ended > 0) this.recordSessionEnd(act, 'LOG_OUT', act.actor.id, sessionId, at);
     });
+  }
+
+  /** LOG_OUT or END_SESSION on the user's record; its state does not change. */
+  private recordSessionEnd(act: Act, event: 'LOG_OUT' | 'END_SESSION', userId: string, sessionId: string, at: string): void {
+    const active = this.db.$client.prepare<[string], { active: number }>('SELECT active FROM users WHERE id = ?').get(userId)?.active === 1;
+    const state = active ? 'active' : 'inactive';
+    appendRecord(this.log, act, { subjectKind: 'user', subjectId: userId, event, fromState: state, toState: state, payload: { sessionId }, at });
   }
 
   /**
@@ -468,11 +485,13 @@ export class SessionsService {
   }
 
   /** Ends one session: the caller's own, or any for an admin; 404 for another's (or none). */
-  revoke(caller: Principal, sessionId: string): Promise<void> {
+  revoke(act: Act, caller: Principal, sessionId: string): Promise<void> {
     return this.committer.run(() => {
       const row = this.db.$client.prepare<[string], { userId: string }>('SELECT user_id AS userId FROM sessions WHERE id = ?').get(sessionId);
       if (!row || (row.userId !== caller.id && caller.role !== 'admin')) throw new Problem('not-found', `会话不存在 / Session ${sessionId} not found`);
-      this.db.$client.prepare('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(isoUtc(this.clock.now()), sessionId);
+      const at = isoUtc(this.clock.now());
+      const ended = this.db.$client.prepare('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, sessionId).changes;
+      if (ended > 0) this.recordSessionEnd(act, 'END_SESSION', row.userId, sessionId, at);
     });
   }
 

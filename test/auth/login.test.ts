@@ -315,6 +315,29 @@ describe('a session', () => {
     expect(out.status).toBe(204);
     expect(String(out.headers['set-cookie'])).toBe('lixiang_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict');
     expect((await inject(t.app, { method: 'GET', url: '/api/v1/session', cookie: again.cookie })).status).toBe(401);
+    // Logging out again, or revoking a revoked session, answers alike and writes nothing.
+    const before = count('SELECT count(*) AS n FROM transition_log');
+    expect((await inject(t.app, { method: 'DELETE', url: `/api/v1/sessions/${oldest!.id}`, token: ADMIN_TOKEN })).status).toBe(204);
+    expect(count('SELECT count(*) AS n FROM transition_log')).toBe(before);
+
+    // Each start and end is on the person's record: who, which session, never the cookie.
+    const entries = t.db.$client
+      .prepare("SELECT event, actor_id AS actor, payload FROM transition_log WHERE subject_id = ? AND event IN ('LOG_IN', 'LOG_OUT', 'END_SESSION') ORDER BY seq")
+      .all(person.id) as Array<{ event: string; actor: string; payload: string }>;
+    const adminId = (await call(t.app, ADMIN_TOKEN, { method: 'GET', url: '/api/v1/users/me' })).body.id as string;
+    expect(entries.map((e) => [e.event, e.actor, JSON.parse(e.payload).sessionId])).toEqual([
+      ['LOG_IN', person.id, oldest!.id],
+      ['LOG_IN', person.id, newest!.id],
+      ['END_SESSION', person.id, newest!.id],
+      ['END_SESSION', adminId, oldest!.id],
+      ['LOG_IN', person.id, expect.any(String)],
+      ['LOG_OUT', person.id, expect.any(String)],
+    ]);
+    for (const secret of [person.session.cookie, other.cookie, again.cookie]) expect(entries.map((e) => e.payload).join()).not.toContain(secret);
+    const auditor = await createUser(t.app, '纪委审计', 'auditor');
+    const log = await inject(t.app, { method: 'GET', url: `/api/v1/audit/transitions?subjectKind=user&subjectId=${person.id}&limit=100`, token: auditor.token });
+    expect(log.status, JSON.stringify(log.body)).toBe(200);
+    expect((log.body.items as Array<{ event: string }>).filter((e) => e.event === 'LOG_IN')).toHaveLength(3);
   });
 
   it('ends at once when its user is deactivated', async () => {
