@@ -50,7 +50,8 @@ const openForWriting = async (command: string) => {
 };
 
 const USAGE = `usage:
-  lixiang serve                                     run the service (PORT, HOST, DATABASE_URL, LIXIANG_ADMIN_TOKEN, LOG_LEVEL)
+  lixiang serve                                     run the service (PORT, HOST, DATABASE_URL, LIXIANG_ADMIN_TOKEN, LOG_LEVEL);
+                                                    the first start on the default file without an admin token builds the demo
   lixiang migrate                                   apply the database migrations
   lixiang users create --name N --role R [--unit U] create a user and print its token once
   lixiang audit verify                              walk the log's hash chain, check its sealed head and compare the tables with it
@@ -76,12 +77,29 @@ function options<T extends NonNullable<ParseArgsConfig['options']>>(command: str
 }
 
 /** Runs one command: its exit code, or -1 for a service that goes on running. */
+/**
+ * Whether `serve` builds the demo before it starts: only on the embedded default (no DATABASE_URL)
+ * when that file does not exist yet and no administrator token is given. An operator setting up a
+ * real installation sets LIXIANG_ADMIN_TOKEN (or DATABASE_URL) and gets an empty database.
+ */
+export function firstStartOfNewcomer(env: NodeJS.ProcessEnv, config: { databasePath: string; adminToken: string | null }): boolean {
+  return !env.DATABASE_URL?.trim() && config.adminToken === null && config.databasePath !== ':memory:' && !fs.existsSync(config.databasePath);
+}
+
 export async function run(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   switch (command) {
     case 'serve': {
       options('serve', [sub, ...rest], {});
       const config = loadConfig();
+      if (firstStartOfNewcomer(process.env, config)) {
+        // A newcomer's first `npm start`: no database, no administrator: nobody could log in to an
+        // empty one. The demo gives them people to be, and says so.
+        process.stderr.write(`serve: no database at ${config.databasePath} and no LIXIANG_ADMIN_TOKEN: building the demo database first (public passwords, never for real work)\n`);
+        const { buildDemo, formatDemoSummary } = await import('../demo/build-demo.js');
+        const summary = await buildDemo({ path: config.databasePath, onProgress: (line) => process.stderr.write(`demo: ${line}\n`) });
+        out(formatDemoSummary(summary));
+      }
       const { startServer } = await import('../server.js');
       await onDatabase(config.databasePath, () => startServer(config));
       return -1;
