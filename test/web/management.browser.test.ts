@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ADMIN_TOKEN, call } from '../helpers/app.js';
-import { COMPLETE_LETTER, createWorld, fire } from '../helpers/world.js';
+import { acceptanceReviews, COMPLETE_LETTER, createWorld, driveTo, fire } from '../helpers/world.js';
 import { haveChromium, logIn, shot, startWeb, watchedPage, withPassword, type WebHarness } from './browser.js';
 
 let web: WebHarness;
@@ -190,6 +190,50 @@ describe.skipIf(!haveChromium)('org_dept manages a round’s review in Chromium'
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export="ranking.csv"]').click()]);
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
     await shot(page, 'web-management-exports.png');
+
+    expect(foreign).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('shows the acceptance scores and proposes a grade where the project allows it', async () => {
+    // The same app as the first test: a round of another document number.
+    const world = await createWorld(web.t.app, { reviewers: 3, documentNumber: '办字〔2023〕30号' });
+    const app = web.t.app;
+    const project = await driveTo(world, 'final_acceptance');
+    await acceptanceReviews(world, project.roundId, project.id);
+    const before = await call(app, world.orgDept.token, { method: 'GET', url: `/api/v1/projects/${project.id}` });
+    expect(before.body.allowedEvents).toContain('PROPOSE_GRADE');
+    const credentials = await withPassword(web.t, world.orgDept, 'zuzhibu2', 'org-dept-secret-2');
+
+    const { page, foreign, errors, violations } = await watchedPage(web.browser!, web.origin);
+    await logIn(page, web.origin, credentials);
+    await page.goto(`${web.origin}/orgdept/rounds/${project.roundId}`);
+    await page.locator('[data-link="acceptance"]').click();
+    await page.waitForURL(/\/acceptance$/);
+    await page.getByTestId('acceptance').waitFor();
+    await expect.poll(() => page.locator('[data-testid="acceptance"] tbody tr').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('acceptance').textContent()).toContain('结项评审 3/3');
+    expect(await page.getByTestId('proposal-summary').textContent()).toContain('尚无建议 1 项');
+
+    await page.locator(`[data-event="PROPOSE_GRADE"][data-project="${project.id}"]`).click();
+    await pick(page, page.getByTestId('proposal-grade'), '不予结项 · Fail');
+    await page.getByTestId('confirm-proposal').click();
+    await page.getByRole('alert').filter({ hasText: '须填写说明' }).waitFor();
+    await pick(page, page.getByTestId('proposal-grade'), '二等奖 · Second');
+    await page.locator('#proposal-comment').fill('结项评审平均分 51，成果扎实');
+    await page.getByTestId('confirm-proposal').click();
+    await expect.poll(() => page.locator(`[data-proposal="${project.id}"]`).textContent(), { timeout: 10_000 }).toBe('二等奖');
+    expect(await page.getByTestId('proposal-summary').textContent()).toContain('尚无建议 0 项');
+    await shot(page, 'web-management-acceptance.png');
+    const after = await call(app, world.orgDept.token, { method: 'GET', url: `/api/v1/projects/${project.id}` });
+    expect(after.body.proposal).toEqual({ grade: 'second', comment: '结项评审平均分 51，成果扎实' });
+
+    // The project's page lists its acceptance reviewers.
+    await page.goto(`${web.origin}/projects/${project.id}`);
+    await expect.poll(() => page.locator('[data-testid="project-acceptance-list"] tbody tr').count(), { timeout: 10_000 }).toBe(3);
+    expect(await page.getByTestId('preliminary-check').count()).toBe(0);
 
     expect(foreign).toEqual([]);
     expect(errors).toEqual([]);
