@@ -5,10 +5,12 @@
  * reviewer of the project's own branch is refused and the conflicting unit is named on screen; a
  * reviewer is replaced for a reason; on the project's page the reviewers show the replacement and
  * the preliminary check passes a project; an extension is granted to a unit that has not submitted
- * and shows on the quota dashboard; the exports list each report in CSV and XLSX, and one downloads.
+ * and shows on the quota dashboard, then is revoked; the exports list each report in CSV and XLSX, and
+ * one downloads; a member leaves the panel and the screen says what is left to replace. A second test
+ * proposes a grade on the acceptance screen.
  *
  * Screenshots: /tmp/web-management-panels.png, -assigned.png, -refusal.png, -replaced.png,
- * -project.png, -quota.png, -exports.png.
+ * -project.png, -quota.png, -exports.png, -acceptance.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -181,6 +183,13 @@ describe.skipIf(!haveChromium)('org_dept manages a round’s review in Chromium'
     const extensions = await call(app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${roundId}/extensions` });
     expect(extensions.body.items).toHaveLength(1);
     expect(extensions.body.items[0]).toMatchObject({ unitId: world.units.direct, submissionDeadline: '2023-04-10' });
+    // Revoked again, for a reason: the unit is back to the round's deadline.
+    await page.locator('[data-revoke="图书馆直属党支部"]').click();
+    await page.locator('#revoke-reason').fill('已按期报送');
+    await page.getByTestId('confirm-revoke').click();
+    await expect.poll(() => page.locator('[data-extended="图书馆直属党支部"]').textContent(), { timeout: 10_000 }).toBe('—');
+    const revoked = await call(app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${roundId}/extensions` });
+    expect(revoked.body.items).toHaveLength(0);
 
     // The exports: three reports, each in CSV and XLSX; one downloads.
     await page.locator('a', { hasText: '返回批次' }).click();
@@ -190,6 +199,17 @@ describe.skipIf(!haveChromium)('org_dept manages a round’s review in Chromium'
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export="ranking.csv"]').click()]);
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
     await shot(page, 'web-management-exports.png');
+
+    // A member leaves the panel for a reason: the answer names the assignments to replace.
+    await page.goto(`${web.origin}/orgdept/rounds/${roundId}/panels`);
+    await page.locator('[data-remove="本支部评审"]').click();
+    await page.locator('#review-reason').fill('工作调动，无法参加本批次评审');
+    await page.getByTestId('confirm-remove-review').click();
+    await page.getByTestId('pending-after-removal').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('pending-after-removal').textContent()).toContain('1 项未评分的分配');
+    expect(await page.getByTestId('members-review').textContent()).toContain('工作调动，无法参加本批次评审');
+    const left = await call(app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${roundId}/panels/review` });
+    expect(left.body.members.find((m: { name: string }) => m.name === '本支部评审')).toMatchObject({ active: false, removeReason: '工作调动，无法参加本批次评审' });
 
     expect(foreign).toEqual([]);
     expect(errors).toEqual([]);
