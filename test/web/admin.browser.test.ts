@@ -13,7 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../helpers/app.js';
-import { createWorld, driveTogether } from '../helpers/world.js';
+import { createUser, createWorld, driveTogether } from '../helpers/world.js';
 import { haveChromium, logIn, shot, startWeb, watchedPage, withPassword, type WebHarness } from './browser.js';
 
 let web: WebHarness;
@@ -32,7 +32,8 @@ describe.skipIf(!haveChromium)('the admin in Chromium', () => {
     // A round that has opened: one project submitted in it.
     const [submitted] = await driveTogether(world, ['submitted']);
     const openedRoundId = submitted!.roundId;
-    const credentials = await withPassword(web.t, world.admin, 'guanliyuan', 'admin-secret-2024');
+    const admin = await createUser(web.t.app, '孙管理员', 'admin');
+    const credentials = await withPassword(web.t, admin, 'guanliyuan', 'admin-secret-2024');
 
     const { page, foreign, errors, violations } = await watchedPage(web.browser!, web.origin);
     await logIn(page, web.origin, credentials);
