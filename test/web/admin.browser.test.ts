@@ -215,7 +215,9 @@ describe.skipIf(!haveChromium)('the admin in Chromium', () => {
     expect(round.body.revisionDeadline).toBe(before.body.revisionDeadline);
     await page.locator('#round-reason').fill('申报材料较多，延长修改期限');
     await page.getByTestId('save-round').click();
-    await expect.poll(async () => (await call(web.t.app, world.admin.token, { method: 'GET', url: `/api/v1/rounds/${openedRoundId}` })).body.revisionDeadline, { timeout: 10_000 }).toBe('2023-12-20');
+    await expect
+      .poll(async () => (await call(web.t.app, world.admin.token, { method: 'GET', url: `/api/v1/rounds/${openedRoundId}` })).body.revisionDeadline, { timeout: 10_000 })
+      .toBe('2023-12-20');
     round = await call(web.t.app, world.admin.token, { method: 'GET', url: `/api/v1/rounds/${openedRoundId}` });
     expect(round.body.title).toBe(before.body.title);
     expect(round.body.version).toBe(before.body.version + 1);

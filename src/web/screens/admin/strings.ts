@@ -159,6 +159,7 @@ export const S = {
     zh: '批次已开始（已有项目提交）：只能修改日期，且须说明原因。',
     en: 'The round has opened (projects were submitted): only its dates may change, with a reason.',
   },
+  fixedOnceOpened: { zh: '批次开始后不能修改', en: 'Fixed once the round has opened' },
   create: { zh: '创建', en: 'Create' },
   save: { zh: '保存修改', en: 'Save the changes' },
   saved: { zh: '已保存', en: 'Saved' },
