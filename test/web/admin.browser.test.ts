@@ -131,6 +131,18 @@ describe.skipIf(!haveChromium)('the admin in Chromium', () => {
     expect(login.statusCode).toBe(201);
     expect(login.json<{ mustChangePassword: boolean }>().mustChangePassword).toBe(true);
 
+    // A token reissued: shown once, the old one refused from then on.
+    await userRow.locator('[data-action="token"]').click();
+    await page.locator('#user-act-reason').fill('令牌遗失');
+    await page.getByTestId('submit-user-act').click();
+    await expect.poll(() => page.getByTestId('token').inputValue(), { timeout: 10_000 }).not.toBe('');
+    const reissued = await page.getByTestId('token').inputValue();
+    expect(reissued).not.toBe(token);
+    await page.getByTestId('close-token').click();
+    await page.getByTestId('close-token').waitFor({ state: 'hidden' });
+    expect((await call(web.t.app, token, { method: 'GET', url: '/api/v1/users/me' })).status).toBe(401);
+    expect((await call(web.t.app, reissued, { method: 'GET', url: '/api/v1/users/me' })).status).toBe(200);
+
     // Its live sessions: the login above.
     await userRow.locator('[data-action="sessions"]').click();
     await expect.poll(() => page.locator('[data-testid="sessions"] tbody tr').count(), { timeout: 10_000 }).toBe(1);
@@ -149,7 +161,12 @@ describe.skipIf(!haveChromium)('the admin in Chromium', () => {
     await shot(page, 'web-admin-users.png');
     const user = await call(web.t.app, world.admin.token, { method: 'GET', url: `/api/v1/users/${userId}` });
     expect(user.body.active).toBe(false);
-    expect((await call(web.t.app, token, { method: 'GET', url: '/api/v1/users/me' })).status).toBe(401);
+    expect((await call(web.t.app, reissued, { method: 'GET', url: '/api/v1/users/me' })).status).toBe(401);
+    // The directory's filter: only the inactive.
+    await page.getByTestId('filter-active').click();
+    await page.getByRole('option', { name: '已停用' }).click();
+    await expect.poll(() => page.locator('[data-testid="users"] tbody tr').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.getByTestId('users').textContent()).toContain('赵老师');
 
     // ---- Rounds: a new one, with its settings ----
     await page.getByRole('link', { name: '批次设置', exact: true }).click();

@@ -176,6 +176,7 @@ export const S = {
   workdays: { zh: '调休上班日（周六或周日）', en: 'Adjusted working days (Saturday or Sunday)' },
   yearNotSet: { zh: '该年尚未设置，只按周末计算。', en: 'This year is not set: it counts weekends only.' },
   load: { zh: '查看', en: 'Show' },
+  updatedAt: { zh: '最近设置于', en: 'Last set' },
   // Common
   confirm: { zh: '确定', en: 'Confirm' },
   cancel: { zh: '取消', en: 'Cancel' },
