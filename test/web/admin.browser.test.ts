@@ -3,13 +3,14 @@
  * branches; the admin adds a branch under a 党总支, tries to move it under a 直属党支部 (refused in the
  * service's words, nothing moved), deactivates it (greyed, labelled) and cannot delete a branch its
  * users refer to. Then a user: created with its token shown once (the token works; closed, it is
- * gone from the page), its initial password set (the user must change it at first login), and
- * deactivated. Then the rounds: a new round with its settings, and a round that has opened (a
+ * gone from the page), its initial password set (the user must change it at first login), its
+ * session revoked, its token reissued, and deactivated. Then the rounds: a new round with its settings, and a round that has opened (a
  * project submitted): a setting other than a date is refused, a date without a reason is refused,
- * with a reason it is saved.
+ * with a reason it is saved. A year of the working-day calendar is set. org_dept amends a round's
+ * settings but has no way to create one.
  *
- * Screenshots: /tmp/web-admin-units.png, -move-refused.png, -user-token.png, -users.png,
- * -round-new.png, -round-refused.png, -round-amended.png, -calendar.png.
+ * Screenshots: /tmp/web-admin-units.png, -move-refused.png, -unit-referenced.png, -user-token.png,
+ * -users.png, -round-new.png, -round-refused.png, -round-amended.png, -calendar.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../helpers/app.js';
@@ -84,6 +85,7 @@ describe.skipIf(!haveChromium)('the admin in Chromium', () => {
     expect(await page.getByTestId('unit-act-refusal').textContent()).toContain('已被引用');
     const still = await call(web.t.app, world.admin.token, { method: 'GET', url: `/api/v1/units/${world.units.branch}` });
     expect(still.status).toBe(200);
+    await shot(page, 'web-admin-unit-referenced.png');
     await page.getByTestId('submit-unit-act').locator('xpath=..').getByRole('button', { name: '取消' }).click();
 
     // ---- A user: created (the token once), its password, deactivated ----
@@ -261,9 +263,26 @@ describe.skipIf(!haveChromium)('the admin in Chromium', () => {
     expect(calendar.body.holidays).toEqual(['2024-10-01', '2024-10-02', '2024-10-03']);
     expect(calendar.body.workdays).toEqual(['2024-09-29', '2024-10-12']);
 
-    expect(foreign).toEqual([]);
-    expect(errors).toEqual([]);
-    expect(violations).toEqual([]);
+    // org_dept amends a round's settings too, but creates none.
+    const orgDept = await watchedPage(web.browser!, web.origin);
+    await logIn(orgDept.page, web.origin, await withPassword(web.t, world.orgDept, 'zuzhibu', 'org-dept-secret-1'));
+    await orgDept.page.getByRole('link', { name: '批次设置', exact: true }).click();
+    await orgDept.page.locator(`[data-round="${newRoundId}"]`).waitFor({ timeout: 15_000 });
+    expect(await orgDept.page.getByTestId('new-round').count()).toBe(0);
+    await orgDept.page.locator(`[data-round="${newRoundId}"]`).click();
+    await orgDept.page.locator('#round-title').waitFor({ timeout: 15_000 });
+    await orgDept.page.locator('#round-title').fill('2024年度党建工作项目立项（修订）');
+    await orgDept.page.getByTestId('save-round').click();
+    await expect
+      .poll(async () => (await call(web.t.app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${newRoundId}` })).body.title, { timeout: 10_000 })
+      .toBe('2024年度党建工作项目立项（修订）');
+
+    for (const watched of [{ foreign, errors, violations }, orgDept]) {
+      expect(watched.foreign).toEqual([]);
+      expect(watched.errors).toEqual([]);
+      expect(watched.violations).toEqual([]);
+    }
+    await orgDept.page.close();
     await page.close();
   }, 180_000);
 });
