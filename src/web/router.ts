@@ -4,7 +4,7 @@
  */
 import { createRouter, createWebHistory } from 'vue-router';
 import { whenSessionLost } from './api/client';
-import { screenRoutes } from './screens/registry';
+import { menuFor, screenRoutes } from './screens/registry';
 import { loadSession, session, setSession } from './session';
 
 declare module 'vue-router' {
@@ -22,20 +22,22 @@ export const router = createRouter({
       path: '/',
       component: () => import('./views/LayoutView.vue'),
       children: [
-        { path: '', redirect: { name: 'projects' } },
+        // Each person starts at the first entry of their menu (the administrator has no project list).
+        { path: '', name: 'home', component: { render: () => null } },
         // Every area's screens (src/web/screens/*/screen.ts).
         ...screenRoutes(),
       ],
     },
-    { path: '/:rest(.*)*', redirect: { name: 'projects' } },
+    { path: '/:rest(.*)*', redirect: { name: 'home' } },
   ],
 });
 
 router.beforeEach(async (to) => {
   const current = await loadSession();
-  if (to.meta.public) return current && !current.mustChangePassword ? { name: 'projects' } : true;
+  if (to.meta.public) return current && !current.mustChangePassword ? { name: 'home' } : true;
   if (!current) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
   if (current.mustChangePassword && to.name !== 'password') return { name: 'password' };
+  if (to.name === 'home') return { name: menuFor(current.user.role)[0]?.route ?? 'projects' };
   return true;
 });
 

@@ -6,5 +6,6 @@ export const screen: Screen = {
     { path: 'projects', name: 'projects', component: () => import('../../views/ProjectsView.vue') },
     { path: 'projects/:id', name: 'project', component: () => import('../../views/ProjectView.vue'), props: true },
   ],
-  menu: [{ route: 'projects', label: { zh: '项目', en: 'Projects' }, order: 10 }],
+  // Everyone but the administrator, whom GET /projects does not serve.
+  menu: [{ route: 'projects', label: { zh: '项目', en: 'Projects' }, roles: ['applicant', 'org_dept', 'reviewer', 'committee', 'auditor'], order: 10 }],
 };
