@@ -77,6 +77,7 @@ export const S = {
   prize: { zh: '奖项', en: 'Prize' },
   cap: { zh: '上限', en: 'Cap' },
   proposedCount: { zh: '建议数', en: 'Proposed' },
+  confirmedCount: { zh: '确认数', en: 'Confirmed' },
   noCap: { zh: '不限', en: 'No cap' },
   overCap: { zh: '超出上限', en: 'Over the cap' },
   missingProposals: { zh: '尚无建议等级的项目：{n} 个', en: 'Projects without a proposal: {n}' },
