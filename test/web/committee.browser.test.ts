@@ -9,7 +9,7 @@
  * records the higher-level selection's outcome on the same page.
  *
  * Screenshots: /tmp/web-committee-rounds.png, -publicity.png, -reversed.png, -acceptance-worklist.png,
- * -acceptance-review.png, -refusal.png, -confirmed.png, -recommended.png, -outcome.png.
+ * -acceptance-review.png, -refusal.png, -confirmed.png, -recommended.png, -outcome.png, -project.png.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -229,6 +229,12 @@ describe.skipIf(!haveChromium)('the committee and the acceptance review in Chrom
     await shot(dpage, 'web-committee-outcome.png');
     const outcome = (await project(world, ids.fortress)).recommendationOutcome;
     expect(outcome).toMatchObject({ outcome: 'selected', level: '省级', note: '入选省级优秀党建项目' });
+    // The project's page shows the same.
+    await dpage.locator(`a[href="/projects/${ids.fortress}"]`).first().click();
+    await dpage.getByTestId('recommendation-outcome').waitFor({ timeout: 10_000 });
+    expect(await dpage.getByTestId('recommendation-outcome').textContent()).toContain('入选（省级）');
+    expect(await dpage.getByTestId('recommended').textContent()).toBe('已推荐');
+    await shot(dpage, 'web-committee-project.png');
 
     expect(dept.foreign).toEqual([]);
     expect(dept.errors).toEqual([]);
