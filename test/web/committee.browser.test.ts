@@ -8,14 +8,17 @@
  * is refused (shown with its title and detail), then confirmed on the round as it is; the committee recommends the first-prize project, and org_dept
  * records the higher-level selection's outcome on the same page.
  *
+ * A round under review: the committee concludes its decisions from the round's page and the round
+ * goes into publicity.
+ *
  * Screenshots: /tmp/web-committee-rounds.png, -publicity.png, -reversed.png, -acceptance-worklist.png,
- * -acceptance-review.png, -refusal.png, -confirmed.png, -recommended.png, -outcome.png, -project.png.
+ * -acceptance-review.png, -refusal.png, -confirmed.png, -recommended.png, -outcome.png, -project.png, -concluded.png.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, call } from '../helpers/app.js';
 import { driveToDecided, publishList } from '../helpers/decided-round.js';
-import { acceptanceReviews, advanceRound, createWorld, fire, fireOk, type User, type World } from '../helpers/world.js';
+import { acceptanceReviews, advanceRound, createWorld, driveTogether, fire, fireOk, type User, type World } from '../helpers/world.js';
 import { haveChromium, logIn, shot, startWeb, watchedPage, withPassword, type WebHarness } from './browser.js';
 
 let web: WebHarness;
@@ -246,4 +249,31 @@ describe.skipIf(!haveChromium)('the committee and the acceptance review in Chrom
     expect(violations).toEqual([]);
     await page.close();
   }, 180_000);
+
+  it('concludes the decisions of a round under review: the round goes into publicity', async () => {
+    const world = await createWorld(web.t.app);
+    const [approved] = await driveTogether(world, ['committee_approved']);
+    const roundId = approved!.roundId;
+    expect((await call(web.t.app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${roundId}` })).body.state).toBe('under_review');
+    const committee = await withPassword(web.t, world.committee, 'dangwei2', 'committee-secret-2');
+    const { page, foreign, errors, violations } = await watchedPage(web.browser!, web.origin);
+    await logIn(page, web.origin, committee);
+    await page.goto(`${web.origin}/committee/rounds/${roundId}`);
+    await page.locator('[data-event="CONCLUDE_DECISIONS"]').waitFor();
+    expect(await page.getByTestId('round-state').textContent()).toContain('评审');
+    await page.locator('[data-event="CONCLUDE_DECISIONS"]').click();
+    await page.getByTestId('confirm-round-event').click();
+    await expect.poll(() => page.getByTestId('round-state').textContent(), { timeout: 10_000 }).toContain('公示');
+    await expect.poll(() => page.locator('[data-testid="proposed-list"] tbody tr').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.locator('[data-event="CONCLUDE_DECISIONS"]').count()).toBe(0);
+    await quiet(page);
+    await shot(page, 'web-committee-concluded.png');
+    const round = await call(web.t.app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${roundId}` });
+    expect(round.body.state).toBe('in_publicity');
+    expect(round.body.publicity).not.toBeNull();
+    expect(foreign).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
+    await page.close();
+  }, 120_000);
 });
