@@ -15,7 +15,7 @@
  * -acceptance-review.png, -refusal.png, -confirmed.png, -recommended.png, -outcome.png, -project.png, -concluded.png.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ADMIN_TOKEN, call } from '../helpers/app.js';
 import { driveToDecided, publishList } from '../helpers/decided-round.js';
 import { acceptanceReviews, advanceRound, createWorld, driveTogether, fire, fireOk, type User, type World } from '../helpers/world.js';
@@ -251,6 +251,9 @@ describe.skipIf(!haveChromium)('the committee and the acceptance review in Chrom
   }, 180_000);
 
   it('concludes the decisions of a round under review: the round goes into publicity', async () => {
+    // A service of its own: the first test's world holds the units and the round number this one needs.
+    const web = await startWeb();
+    onTestFinished(() => web.close());
     const world = await createWorld(web.t.app);
     const [approved] = await driveTogether(world, ['committee_approved']);
     const roundId = approved!.roundId;
@@ -261,6 +264,7 @@ describe.skipIf(!haveChromium)('the committee and the acceptance review in Chrom
     await page.goto(`${web.origin}/committee/rounds/${roundId}`);
     await page.locator('[data-event="CONCLUDE_DECISIONS"]').waitFor();
     expect(await page.getByTestId('round-state').textContent()).toContain('评审');
+    expect(await page.getByTestId('to-ranking').getAttribute('href')).toContain(`round=${roundId}`);
     await page.locator('[data-event="CONCLUDE_DECISIONS"]').click();
     await page.getByTestId('confirm-round-event').click();
     await expect.poll(() => page.getByTestId('round-state').textContent(), { timeout: 10_000 }).toContain('公示');

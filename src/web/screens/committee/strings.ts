@@ -36,6 +36,7 @@ export const S = {
   done: { zh: '已完成', en: 'Done' },
   required: { zh: '请填写', en: 'Required' },
   colon: { zh: '：', en: ': ' },
+  toRanking: { zh: '查看评审排名，逐项批准或不予立项 →', en: 'See the ranking and approve or reject each project →' },
   meetingReference: { zh: '党委会议记录编号', en: 'Meeting reference' },
   meetingHint: { zh: '例如：党委会〔2023〕20次', en: 'e.g. 党委会〔2023〕20次' },
   // Publicity and reversals
