@@ -61,6 +61,25 @@ const S = {
   optionalComment: { zh: '意见（选填）', en: 'Comment (optional)' },
   roundActions: { zh: '批次操作', en: 'Round actions' },
   fieldRequired: { zh: '请填写此项', en: 'Required' },
+  acceptanceWorklist: { zh: '结项评审任务', en: 'My acceptance reviews' },
+  acceptanceIntro: {
+    zh: '分配给您评审结项报告的项目，按批次设定的结项评审标准评分。',
+    en: 'The projects whose final report you are assigned to score, on the round’s acceptance criteria.',
+  },
+  noAcceptanceAssignments: { zh: '暂无结项评审任务', en: 'No acceptance assignments' },
+  backToAcceptance: { zh: '返回结项评审任务', en: 'Back to my acceptance reviews' },
+  finalReport: { zh: '结项报告', en: 'Final report' },
+  finalReportSummary: { zh: '成果总结', en: 'Summary of outcomes' },
+  submittedAt: { zh: '提交时间', en: 'Submitted' },
+  noFinalReport: { zh: '未找到结项报告', en: 'No final report found' },
+  reportDocuments: { zh: '附带文件', en: 'Documents' },
+  progressReports: { zh: '进展报告', en: 'Progress reports' },
+  acceptanceForm: { zh: '结项评审评分表', en: 'Acceptance score sheet' },
+  acceptanceComment: { zh: '结项评审意见', en: 'Acceptance review comment' },
+  submitAcceptance: { zh: '提交结项评审意见', en: 'Submit the acceptance review' },
+  acceptanceSubmitted: { zh: '结项评审意见已提交', en: 'Acceptance review submitted' },
+  cannotScoreAcceptance: { zh: '当前不能提交结项评审意见', en: 'An acceptance review cannot be submitted now' },
+  yourAcceptanceReview: { zh: '您的结项评审意见', en: 'Your acceptance review' },
 } satisfies Record<string, Label>;
 
 export type ReviewString = keyof typeof S;
