@@ -215,6 +215,13 @@ export const RoundSchema = Type.Object(
         examples: [['CLOSE_SUBMISSIONS']],
       }),
     ),
+    opened: Type.Optional(
+      Type.Boolean({
+        description:
+          '批次是否已开始（已离开 open，或有项目曾离开草稿）：开始后只能修改日期且须说明原因（详情接口）/ Whether the round has opened (it left open, or a project of it ever left draft): from then on only its dates may be amended, with a reason (detail only)',
+        examples: [false],
+      }),
+    ),
     createdAt: Timestamp,
     updatedAt: Type.Union([Timestamp, Type.Null()], { description: '最近一次流转时间 / Time of the latest round transition' }),
   },

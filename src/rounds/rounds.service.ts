@@ -36,7 +36,7 @@ import type { Objection } from '../../machines/round.types.js';
 /** A round state's label from the definition that has it: round@2's own states (公示, grades confirmed) are not round@1's. */
 const roundStateLabelOf = (state: RoundState) => (ROUND_1_STATES.includes(state) ? roundLifecycle : roundLifecycleV2).stateLabel(state);
 
-export const toRound = (row: RoundRow, allowedEvents?: Round['allowedEvents']): Round => ({
+export const toRound = (row: RoundRow, allowedEvents?: Round['allowedEvents'], opened?: boolean): Round => ({
   id: row.id,
   year: row.year,
   title: row.title,
@@ -65,6 +65,7 @@ export const toRound = (row: RoundRow, allowedEvents?: Round['allowedEvents']): 
   machine: { id: row.machineId, version: row.machineVersion },
   projectMachine: { id: 'project', version: row.projectMachineVersion },
   ...(allowedEvents ? { allowedEvents } : {}),
+  ...(opened === undefined ? {} : { opened }),
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,
 });
@@ -304,7 +305,11 @@ export class RoundsService {
     const row = this.findRow(id);
     if (!row) throw this.subjects.notFound(id);
     const lifecycle = this.workflow.registry.require(row.machineId, row.machineVersion);
-    return toRound(row, lifecycle.allowedEvents(lifecycle.restore(row), actorOf(principal), this.facts(row, this.clock.now())) as Round['allowedEvents']);
+    return toRound(
+      row,
+      lifecycle.allowedEvents(lifecycle.restore(row), actorOf(principal), this.facts(row, this.clock.now())) as Round['allowedEvents'],
+      this.repository.opened(row),
+    );
   }
 
   /** A page of the round's own log entries, in sequence order. */

@@ -6,7 +6,7 @@ import type { Statement } from 'better-sqlite3';
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Role } from '../../machines/project.types.js';
 import type { Db } from '../db/client.js';
-import { units, users, type UserRow } from '../db/schema.js';
+import { units, userCredentials, users, type UserRow } from '../db/schema.js';
 import { ASSIGNABLE_STATES } from '../panel/assignment-rules.js';
 
 /** What authentication needs of a user. */
@@ -18,8 +18,8 @@ export interface Credentials {
   active: boolean;
 }
 
-/** A user as the directory shows it: the row without its token hash, with its unit's name. */
-export type DirectoryRow = Omit<UserRow, 'tokenHash'> & { unitName: string | null };
+/** A user as the directory shows it: the row without its token hash, with its unit's name and its login's username. */
+export type DirectoryRow = Omit<UserRow, 'tokenHash'> & { unitName: string | null; username: string | null };
 
 /** Which users a directory page holds. */
 export interface DirectoryFilter {
@@ -43,6 +43,7 @@ const DIRECTORY_COLUMNS = {
   role: users.role,
   unitId: users.unitId,
   unitName: units.name,
+  username: userCredentials.username,
   active: users.active,
   createdAt: users.createdAt,
 };
@@ -72,7 +73,13 @@ export class UsersRepository {
 
   /** One user as the directory shows it. */
   entry(id: string): DirectoryRow | undefined {
-    return this.db.select(DIRECTORY_COLUMNS).from(users).leftJoin(units, eq(units.id, users.unitId)).where(eq(users.id, id)).get();
+    return this.db
+      .select(DIRECTORY_COLUMNS)
+      .from(users)
+      .leftJoin(units, eq(units.id, users.unitId))
+      .leftJoin(userCredentials, eq(userCredentials.userId, users.id))
+      .where(eq(users.id, id))
+      .get();
   }
 
   /** Up to `limit` users after the id `afterId` matching the filter, in creation order. */
@@ -86,6 +93,7 @@ export class UsersRepository {
       .select(DIRECTORY_COLUMNS)
       .from(users)
       .leftJoin(units, eq(units.id, users.unitId))
+      .leftJoin(userCredentials, eq(userCredentials.userId, users.id))
       .where(conditions.length ? and(...conditions) : undefined)
       .orderBy(asc(users.id))
       .limit(limit)

@@ -20,6 +20,9 @@ export const UserSchema = Type.Object(
     unitName: Type.Union([Type.String({ minLength: 1, description: '所属党组织名称 / The unit’s name', examples: ['作曲系教工党支部'] }), Type.Null()], {
       description: '所属党组织名称，无单位时为 null / The unit’s name; null without a unit',
     }),
+    username: Type.Union([Type.String({ minLength: 1, description: '登录用户名 / The login’s username', examples: ['wang.shuji'] }), Type.Null()], {
+      description: '以密码登录的用户名；管理员尚未设置密码时为 null / The username of the password login; null until an admin sets a password',
+    }),
     active: Type.Boolean({ description: '是否启用；停用用户的令牌无效 / Whether the user’s token is accepted', examples: [true] }),
     createdAt: Timestamp,
   },
@@ -33,6 +36,7 @@ export const USER_EXAMPLE: User = {
   role: 'applicant',
   unitId: EXAMPLE.branchId,
   unitName: '作曲系教工党支部',
+  username: 'wang.shuji',
   active: true,
   createdAt: EXAMPLE.createdAt,
 };
@@ -40,7 +44,10 @@ export const USER_EXAMPLE: User = {
 export const USER_EXAMPLES: Record<string, Example<User[]>> = {
   users: {
     summary: '申报人与组织部 / An applicant and the organisation department',
-    value: [USER_EXAMPLE, { id: EXAMPLE.orgDeptId, name: '组织部李老师', role: 'org_dept', unitId: null, unitName: null, active: true, createdAt: EXAMPLE.createdAt }],
+    value: [
+      USER_EXAMPLE,
+      { id: EXAMPLE.orgDeptId, name: '组织部李老师', role: 'org_dept', unitId: null, unitName: null, username: null, active: true, createdAt: EXAMPLE.createdAt },
+    ],
   },
 };
 

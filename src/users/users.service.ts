@@ -23,6 +23,7 @@ const toUser = (row: DirectoryRow): User => ({
   role: row.role,
   unitId: row.unitId,
   unitName: row.unitName,
+  username: row.username,
   active: row.active,
   createdAt: row.createdAt,
 });

@@ -297,10 +297,13 @@ describe('the opened rule', () => {
     expect((await fire(world, draft.id, world.orgDept, 'RETURN_FOR_REVISION', { comment: '活动安排需细化到月' })).status).toBe(200);
     const title = await call(t.app, ADMIN_TOKEN, { method: 'PATCH', url: `/api/v1/rounds/${world.roundId}`, payload: { title: '改标题' } });
     expect(title).toMatchObject({ status: 422, body: { code: 'round_opened', fields: ['title'] } });
+    // The round says so before anyone tries: a settings form knows which fields it may offer.
+    expect((await call(t.app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${world.roundId}` })).body).toMatchObject({ opened: true });
   });
 
   it('leaves a round whose projects are all untouched drafts open to any amendment', async () => {
     await createDraft(world);
+    expect((await call(t.app, world.orgDept.token, { method: 'GET', url: `/api/v1/rounds/${world.roundId}` })).body).toMatchObject({ opened: false });
     const amended = await call(t.app, ADMIN_TOKEN, { method: 'PATCH', url: `/api/v1/rounds/${world.roundId}`, payload: { minReviews: 1 } });
     expect(amended).toMatchObject({ status: 200, body: { minReviews: 1 } });
     await expectVerified();

@@ -62,10 +62,21 @@ describe('people', () => {
           role: 'applicant',
           unitId: world.units.branch,
           unitName: '声乐系党支部',
+          username: null,
           active: true,
           createdAt: expect.any(String),
         });
       }
+      // Once an admin gives the applicant a password login, the directory names its username (never the password).
+      const set = await call(t.app, world.admin.token, {
+        method: 'PUT',
+        url: `/api/v1/users/${world.applicant.id}/password`,
+        payload: { username: 'shengyue.shuji', password: '声乐系-初始密码-2023' },
+      });
+      expect(set.status, JSON.stringify(set.body)).toBe(200);
+      const entry = await get(t, world.orgDept.token, `/users/${world.applicant.id}`);
+      expect(entry.body).toMatchObject({ id: world.applicant.id, username: 'shengyue.shuji' });
+      expect(JSON.stringify(entry.body)).not.toContain('初始密码');
       for (const outsider of [world.applicant, world.reviewers[0]!]) {
         const refused = await get(t, outsider.token, '/users');
         expect(refused.status).toBe(403);

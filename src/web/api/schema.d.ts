@@ -2099,6 +2099,8 @@ export interface components {
             unitId: string | null;
             /** @description 所属党组织名称，无单位时为 null / The unit’s name; null without a unit */
             unitName: string | null;
+            /** @description 以密码登录的用户名；管理员尚未设置密码时为 null / The username of the password login; null until an admin sets a password */
+            username: string | null;
             /**
              * @description 是否启用；停用用户的令牌无效 / Whether the user’s token is accepted
              * @example true
@@ -2404,6 +2406,11 @@ export interface components {
              *     ]
              */
             allowedEvents?: ("CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "LODGE_OBJECTION" | "HANDLE_OBJECTION" | "CONFIRM_GRADES")[];
+            /**
+             * @description 批次是否已开始（已离开 open，或有项目曾离开草稿）：开始后只能修改日期且须说明原因（详情接口）/ Whether the round has opened (it left open, or a project of it ever left draft): from then on only its dates may be amended, with a reason (detail only)
+             * @example false
+             */
+            opened?: boolean;
             /**
              * Format: date-time
              * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
@@ -6559,6 +6566,8 @@ export interface operations {
                             unitId: string | null;
                             /** @description 所属党组织名称，无单位时为 null / The unit’s name; null without a unit */
                             unitName: string | null;
+                            /** @description 以密码登录的用户名；管理员尚未设置密码时为 null / The username of the password login; null until an admin sets a password */
+                            username: string | null;
                             /**
                              * @description 是否启用；停用用户的令牌无效 / Whether the user’s token is accepted
                              * @example true
@@ -6807,6 +6816,8 @@ export interface operations {
                             unitId: string | null;
                             /** @description 所属党组织名称，无单位时为 null / The unit’s name; null without a unit */
                             unitName: string | null;
+                            /** @description 以密码登录的用户名；管理员尚未设置密码时为 null / The username of the password login; null until an admin sets a password */
+                            username: string | null;
                             /**
                              * @description 是否启用；停用用户的令牌无效 / Whether the user’s token is accepted
                              * @example true
@@ -7210,6 +7221,8 @@ export interface operations {
                             unitId: string | null;
                             /** @description 所属党组织名称，无单位时为 null / The unit’s name; null without a unit */
                             unitName: string | null;
+                            /** @description 以密码登录的用户名；管理员尚未设置密码时为 null / The username of the password login; null until an admin sets a password */
+                            username: string | null;
                             /**
                              * @description 是否启用；停用用户的令牌无效 / Whether the user’s token is accepted
                              * @example true
@@ -7603,6 +7616,8 @@ export interface operations {
                             unitId: string | null;
                             /** @description 所属党组织名称，无单位时为 null / The unit’s name; null without a unit */
                             unitName: string | null;
+                            /** @description 以密码登录的用户名；管理员尚未设置密码时为 null / The username of the password login; null until an admin sets a password */
+                            username: string | null;
                             /**
                              * @description 是否启用；停用用户的令牌无效 / Whether the user’s token is accepted
                              * @example true
@@ -8471,6 +8486,8 @@ export interface operations {
                             unitId: string | null;
                             /** @description 所属党组织名称，无单位时为 null / The unit’s name; null without a unit */
                             unitName: string | null;
+                            /** @description 以密码登录的用户名；管理员尚未设置密码时为 null / The username of the password login; null until an admin sets a password */
+                            username: string | null;
                             /**
                              * @description 是否启用；停用用户的令牌无效 / Whether the user’s token is accepted
                              * @example true
