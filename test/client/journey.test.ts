@@ -18,7 +18,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, createTestApp, type TestApp } from '../helpers/app.js';
 import { minimalPdf } from '../helpers/files.js';
-import type { components, paths } from './schema.js';
+import type { components, paths } from '../../src/web/api/schema.js';
 
 type Project = components['schemas']['Project'];
 type Problem = components['schemas']['Problem'];

@@ -3,7 +3,7 @@
  * flag), the acceptance list, grades and funding (totals that add up), and who may read them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { components } from '../client/schema.js';
+import type { components } from '../../src/web/api/schema.js';
 import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
 import type { User } from '../helpers/world.js';
