@@ -593,6 +593,12 @@ export class ProjectsService {
     return row;
   }
 
+  /** The events `principal` may fire on the project now (as GET /projects/{id} answers them); none for an unknown project. */
+  allowedEventsOf(principal: Principal, projectId: string): string[] {
+    const row = this.repository.project(projectId);
+    return row && this.visible(principal, row) ? this.allowedFor(principal, row) : [];
+  }
+
   /** The events `principal` may fire now; `snapshot`, when the caller has it, saves restoring the row. */
   private allowedFor(principal: Principal, row: ProjectRow, snapshot?: SnapshotFrom<AnyStateMachine>): string[] {
     const lifecycle = this.workflow.registry.require(row.machineId, row.machineVersion);

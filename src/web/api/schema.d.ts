@@ -1537,6 +1537,7 @@ export interface paths {
          *     median share a rank and the next rank skips (1, 2, 2, 4). `disagreement`: the spread exceeds 20% of the total range,
          *     (scoreMax − scoreMin) × 5 × 0.2, which is one criterion’s range (20 points on a 0–20 scale), also given as `disagreementThreshold`.
          *     Aggregates only: never who scored what.
+         *     每项附调用者此刻可对该项目触发的事件（allowedEvents）/ Each item carries the events the caller may fire on the project now (allowedEvents).
          *
          *     组织部、党委与审计人员可查看；申报人与评审人 403。批次不存在时 404。
          *     For org_dept, committee and auditors; applicants and reviewers get 403. 404 when the round does not exist.
@@ -3866,6 +3867,14 @@ export interface components {
                  * @example false
                  */
                 disagreement: boolean;
+                /**
+                 * @description 调用者此刻可对该项目触发的事件（条件仍可能拒绝），与 GET /projects/{id} 的 allowedEvents 相同 / Events the caller may fire on the project now (a guard may still refuse), as GET /projects/{id} answers them
+                 * @example [
+                 *       "APPROVE",
+                 *       "REJECT"
+                 *     ]
+                 */
+                allowedEvents: ("SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "REVERSE_DECISION" | "SUBMIT_ACCEPTANCE_REVIEW" | "PROPOSE_GRADE" | "RECORD_RECOMMENDATION_OUTCOME")[];
             }[];
         };
         /** @description 批次的结项验收清单 / The acceptance list of a round */
