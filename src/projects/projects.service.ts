@@ -23,7 +23,7 @@ import { directionBelongsTo, type Category } from './categories.js';
 import { ProjectFacts, loggedPayload } from './project-facts.js';
 import { acceptanceAssignmentsPage, type ProjectsRepository } from './projects.repository.js';
 import { LetterRevisionsRepository } from './letter-revisions.repository.js';
-import type { CreateProjectInput, ListProjectsInput, PatchProjectInput, ProjectView, TransitionView } from './projects.schemas.js';
+import { eventLabelOf, type CreateProjectInput, type ListProjectsInput, type PatchProjectInput, type ProjectView, type TransitionView } from './projects.schemas.js';
 import type { LetterRevisionSummary, LetterRevisionView } from './letter-revisions.schemas.js';
 
 /** Who sees org_dept's grade proposal before the committee confirms it. */
@@ -98,6 +98,7 @@ export function toTransitionView(row: TransitionLogRow, viewer: Principal, nameO
     subject: { kind: row.subjectKind, id: row.subjectId },
     ...(row.subjectKind === 'project' ? { projectId: row.subjectId } : {}),
     event: row.event as TransitionView['event'],
+    eventLabel: eventLabelOf(row.event, row.machineId),
     fromState: row.fromState as ProjectState,
     toState: row.toState as ProjectState,
     payload: hidden ? { redacted: true } : (JSON.parse(row.payload) as Record<string, unknown>),
