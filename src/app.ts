@@ -288,7 +288,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
       });
       await api.register(roundDocumentsRoutes, { documents: roundDocuments, maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES });
-      await api.register(reportsRoutes, { reports: new ReportsService(options.db), clock });
+      await api.register(reportsRoutes, { reports: new ReportsService(options.db), projects, clock });
       await api.register(auditRoutes, { db: options.db, checkpoints, exporter, head: () => headVerdict(examineHead(options.db.$client, headContext, true)) });
     },
     { prefix: '/api/v1' },

@@ -6,6 +6,8 @@ import { LabelSchema, json, problems, ref, withExamples } from '../http/schemas.
 import type { App } from '../http/type-provider.js';
 import { CATEGORIES } from '../projects/categories.js';
 import { machineSvg } from './machine-diagram.js';
+import { CRITERION_LABELS } from '../../machines/project.machine.js';
+import { CRITERIA } from '../../machines/project.types.js';
 import type { MachineRegistry } from '../../machines/registry.js';
 import type { Label } from '../../machines/vocabulary.js';
 import { principalOf } from '../plugins/auth.js';
@@ -61,6 +63,10 @@ const MachineSchema = Type.Object(
         { additionalProperties: false },
       ),
       { description: '项目类别及其方向 / Categories and their directions' },
+    ),
+    criteria: Type.Array(
+      Type.Object({ key: Type.Enum(CRITERIA, { description: '评审标准 / Criterion, as reviews and rankings name it' }), label: ref(LabelSchema) }, { additionalProperties: false }),
+      { description: '评审打分的五项标准，按通知所列顺序 / The five criteria reviewers score, in the notice’s order' },
     ),
     mermaid: Type.String({ minLength: 1, description: 'Mermaid 状态图 / The state diagram in Mermaid syntax', examples: ['stateDiagram-v2\n  direction LR\n  ...'] }),
   },
@@ -315,7 +321,8 @@ export async function machineRoutes(app: App, { registry, migrations }: { regist
   const projectLifecycle = registry.latest('project');
   const roundLifecycle = registry.latest('round');
   const definition: Static<typeof MachineSchema> = {
-    ...(projectLifecycle.describe() as Omit<Static<typeof MachineSchema>, 'categories'>),
+    ...(projectLifecycle.describe() as Omit<Static<typeof MachineSchema>, 'categories' | 'criteria'>),
+    criteria: CRITERIA.map((key) => ({ key, label: CRITERION_LABELS[key] })),
     categories: Object.entries(CATEGORIES).map(([name, category]) => ({
       name,
       label: category.label,

@@ -1,7 +1,10 @@
 import { Type, type Static } from 'typebox';
 import { GradeSchema, PROJECT_EVENT_SCHEMAS } from '../../machines/project.events.js';
 import { EVENT_TYPES, GRADE_PROPOSALS, RECOMMENDATION_OUTCOMES, STATES, type EventType, type ProjectCommand } from '../../machines/project.types.js';
+import { EVENT_LABELS } from '../../machines/project.machine.js';
+import { ROUND_EVENT_LABELS } from '../../machines/round.machine.js';
 import { ROUND_EVENT_TYPES, ROUND_STATES } from '../../machines/round.types.js';
+import type { Label } from '../../machines/vocabulary.js';
 import { SUBJECT_KINDS } from '../db/schema.js';
 import { EXAMPLE } from '../http/examples.js';
 import { MIGRATE_EVENT } from '../workflow/machine-migrations.js';
@@ -162,6 +165,12 @@ export const TransitionSchema = Type.Object(
         ' / Event type: of the project or the round machine; MIGRATE: moved to another version of its machine; record entries (machine `record`): ' +
         RECORD_EVENTS.map((e) => `${e} ${RECORD_EVENT_LABELS[e].en}`).join(', '),
     }),
+    eventLabel: {
+      ...ref(LabelSchema),
+      description:
+        '事件的名称（中英文）：项目与批次状态机的事件同状态机定义所列，MIGRATE 与记录条目（CREATE_USER、SET_PASSWORD、AMEND_UNIT……）亦然 / ' +
+        'The event’s name in both languages: a machine event’s as its machine definition gives it, and MIGRATE’s and every record entry’s (CREATE_USER, SET_PASSWORD, AMEND_UNIT, …) alike',
+    },
     fromState: LogStateSchema,
     toState: LogStateSchema,
     payload: Type.Record(Type.String(), Type.Unknown(), {
@@ -198,6 +207,15 @@ export const TransitionSchema = Type.Object(
   { $id: 'Transition', additionalProperties: false, description: '状态流转日志条目 / An entry of the transition log' },
 );
 export type TransitionView = Static<typeof TransitionSchema>;
+
+export const MIGRATE_LABEL: Label = { zh: '迁移到状态机新版本', en: 'Moved to another version of its machine' };
+
+/** The name of a log entry's event: a record entry's, MIGRATE's, or the round's or the project's machine event's; the code when unknown. */
+export function eventLabelOf(event: string, machineId: string): Label {
+  const labels: Record<string, Label> = machineId === 'record' ? RECORD_EVENT_LABELS : machineId === 'round' ? ROUND_EVENT_LABELS : EVENT_LABELS;
+  if (event === MIGRATE_EVENT) return MIGRATE_LABEL;
+  return (Object.hasOwn(labels, event) ? labels[event] : undefined) ?? { zh: event, en: event };
+}
 
 export const CreateProjectBody = withExamples(
   Type.Object(
@@ -420,6 +438,7 @@ export const TRANSITION_EXAMPLE: TransitionView = {
   subject: { kind: 'project', id: EXAMPLE.projectId },
   projectId: EXAMPLE.projectId,
   event: 'SUBMIT',
+  eventLabel: EVENT_LABELS.SUBMIT,
   fromState: 'draft',
   toState: 'submitted',
   payload: {},

@@ -23,7 +23,7 @@ import { directionBelongsTo, type Category } from './categories.js';
 import { ProjectFacts, loggedPayload } from './project-facts.js';
 import { acceptanceAssignmentsPage, type ProjectsRepository } from './projects.repository.js';
 import { LetterRevisionsRepository } from './letter-revisions.repository.js';
-import type { CreateProjectInput, ListProjectsInput, PatchProjectInput, ProjectView, TransitionView } from './projects.schemas.js';
+import { eventLabelOf, type CreateProjectInput, type ListProjectsInput, type PatchProjectInput, type ProjectView, type TransitionView } from './projects.schemas.js';
 import type { LetterRevisionSummary, LetterRevisionView } from './letter-revisions.schemas.js';
 
 /** Who sees org_dept's grade proposal before the committee confirms it. */
@@ -98,6 +98,7 @@ export function toTransitionView(row: TransitionLogRow, viewer: Principal, nameO
     subject: { kind: row.subjectKind, id: row.subjectId },
     ...(row.subjectKind === 'project' ? { projectId: row.subjectId } : {}),
     event: row.event as TransitionView['event'],
+    eventLabel: eventLabelOf(row.event, row.machineId),
     fromState: row.fromState as ProjectState,
     toState: row.toState as ProjectState,
     payload: hidden ? { redacted: true } : (JSON.parse(row.payload) as Record<string, unknown>),
@@ -591,6 +592,12 @@ export class ProjectsService {
     const row = this.repository.project(id);
     if (!row || !this.visible(principal, row)) throw this.subjects.notFound(id);
     return row;
+  }
+
+  /** The events `principal` may fire on the project now (as GET /projects/{id} answers them); none for an unknown project. */
+  allowedEventsOf(principal: Principal, projectId: string): string[] {
+    const row = this.repository.project(projectId);
+    return row && this.visible(principal, row) ? this.allowedFor(principal, row) : [];
   }
 
   /** The events `principal` may fire now; `snapshot`, when the caller has it, saves restoring the row. */

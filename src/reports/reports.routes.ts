@@ -21,8 +21,11 @@ import {
   RANKING_EXAMPLES,
   RankingSchema,
   type ExportFormat,
+  type RankingEntry,
 } from './reports.schemas.js';
 import type { ReportsService } from './reports.service.js';
+import { principalOf } from '../plugins/auth.js';
+import type { ProjectsService } from '../projects/projects.service.js';
 
 /** The organisation department, the party committee and the auditors read every report. */
 export const REPORT_READERS = ['org_dept', 'committee', 'auditor'] as const;
@@ -72,7 +75,7 @@ const ROUND_READ_NOTE =
   '组织部、党委与审计人员可查看；申报人与评审人 403。批次不存在时 404。\n' +
   'For org_dept, committee and auditors; applicants and reviewers get 403. 404 when the round does not exist.';
 
-export async function reportsRoutes(app: App, { reports, clock }: { reports: ReportsService; clock: Clock }) {
+export async function reportsRoutes(app: App, { reports, projects, clock }: { reports: ReportsService; projects: ProjectsService; clock: Clock }) {
   app.get(
     '/rounds/:id/rankings',
     {
@@ -93,6 +96,7 @@ export async function reportsRoutes(app: App, { reports, clock }: { reports: Rep
           'median share a rank and the next rank skips (1, 2, 2, 4). `disagreement`: the spread exceeds 20% of the total range,',
           '(scoreMax − scoreMin) × 5 × 0.2, which is one criterion’s range (20 points on a 0–20 scale), also given as `disagreementThreshold`.',
           'Aggregates only: never who scored what.',
+          '每项附调用者此刻可对该项目触发的事件（allowedEvents）/ Each item carries the events the caller may fire on the project now (allowedEvents).',
           '',
           ROUND_READ_NOTE,
         ].join('\n'),
@@ -103,7 +107,10 @@ export async function reportsRoutes(app: App, { reports, clock }: { reports: Rep
         },
       },
     },
-    async (request) => reports.ranking(request.params.id),
+    async (request) => {
+      const principal = principalOf(request);
+      return reports.ranking(request.params.id, (projectId) => projects.allowedEventsOf(principal, projectId) as RankingEntry['allowedEvents']);
+    },
   );
 
   app.get(

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { CRITERION_LABELS, GRADE_LABELS } from '../../machines/project.machine.js';
-import { CRITERIA, GRADES, STATES, type Criterion, type Label, type ProjectState } from '../../machines/project.types.js';
+import { CRITERIA, EVENT_TYPES, GRADES, STATES, type Criterion, type Label, type ProjectState } from '../../machines/project.types.js';
 import { EXAMPLE } from '../http/examples.js';
 import { CalendarDate, Id, LabelSchema, Timestamp, ref, type Example } from '../http/schemas.js';
 import { CATEGORY_NAMES } from '../projects/categories.js';
@@ -99,6 +99,11 @@ export const RankingEntrySchema = Type.Object(
     disagreement: Type.Boolean({
       description: '评审意见分歧较大：极差大于 disagreementThreshold / Reviewers disagree strongly: the spread exceeds disagreementThreshold',
       examples: [false],
+    }),
+    allowedEvents: Type.Array(Type.Enum(EVENT_TYPES, { description: '事件类型 / Event type' }), {
+      description:
+        '调用者此刻可对该项目触发的事件（条件仍可能拒绝），与 GET /projects/{id} 的 allowedEvents 相同 / Events the caller may fire on the project now (a guard may still refuse), as GET /projects/{id} answers them',
+      examples: [['APPROVE', 'REJECT']],
     }),
   },
   { additionalProperties: false, description: '排名中的一个项目及其评审汇总（不含评审人）/ A ranked project with its reviews aggregated (no reviewer identities)' },
@@ -315,6 +320,7 @@ export const RANKING_EXAMPLE: Ranking = {
       spread: 7,
       standardDeviation: 2.87,
       disagreement: false,
+      allowedEvents: ['APPROVE', 'REJECT'],
     },
     {
       rank: 2,
@@ -332,6 +338,7 @@ export const RANKING_EXAMPLE: Ranking = {
       spread: 27,
       standardDeviation: 11.32,
       disagreement: true,
+      allowedEvents: ['APPROVE', 'REJECT'],
     },
   ],
 };

@@ -217,7 +217,7 @@ export class ReportsService {
     return byProject;
   }
 
-  ranking(roundId: string): Ranking {
+  ranking(roundId: string, allowedEvents: (projectId: string) => RankingEntry['allowedEvents'] = () => []): Ranking {
     const round = this.round(roundId);
     const unitsById = this.units();
     const aggregates = this.aggregates(roundId);
@@ -250,6 +250,7 @@ export class ReportsService {
         // Population deviation: the reviewers of a project are its whole panel, not a sample.
         standardDeviation: round2(Math.sqrt(Math.max(0, count * sumOfSquares - sum * sum)) / count),
         disagreement: spread > threshold,
+        allowedEvents: allowedEvents(project.id),
       });
     });
     return {

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { ROUND_EVENT_LABELS } from '../../machines/round.machine.js';
 import { etagOf, parseIfMatch } from '../http/etag.js';
 import { sendStoredJson } from '../http/stored-reply.js';
 import type { App } from '../http/type-provider.js';
@@ -174,6 +175,7 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
                     seq: 12,
                     subject: { kind: 'round', id: ROUND_EXAMPLE.id },
                     event: 'CLOSE_SUBMISSIONS',
+                    eventLabel: ROUND_EVENT_LABELS.CLOSE_SUBMISSIONS,
                     fromState: 'open',
                     toState: 'submissions_closed',
                     payload: {},
@@ -229,6 +231,7 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
                     seq: 40,
                     subject: { kind: 'round', id: ROUND_EXAMPLE.id },
                     event: 'PUBLISH_LIST',
+                    eventLabel: ROUND_EVENT_LABELS.PUBLISH_LIST,
                     fromState: 'decided',
                     toState: 'in_execution',
                     payload: { documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' },

@@ -18,7 +18,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, createTestApp, type TestApp } from '../helpers/app.js';
 import { minimalPdf } from '../helpers/files.js';
-import type { components, paths } from './schema.js';
+import type { components, paths } from '../../src/web/api/schema.js';
 
 type Project = components['schemas']['Project'];
 type Problem = components['schemas']['Problem'];
@@ -381,6 +381,14 @@ describe('a client generated from openapi/openapi.json', () => {
   it('reads the machine as JSON and as an SVG diagram', async () => {
     const machine = ok(await api.GET('/api/v1/machine'));
     expect(typeof machine === 'object' && machine.initial).toBe('draft');
+    // The five review criteria, keyed as reviews name them, labelled in both languages.
+    expect(typeof machine === 'object' && machine.criteria).toEqual([
+      { key: 'direction', label: { zh: '先进性', en: 'Right direction' } },
+      { key: 'innovation', label: { zh: '创新性', en: 'Innovation' } },
+      { key: 'practicality', label: { zh: '实践性', en: 'Practicality' } },
+      { key: 'breadth', label: { zh: '广泛性', en: 'Broad participation' } },
+      { key: 'exemplarity', label: { zh: '典型性', en: 'Exemplarity' } },
+    ]);
     const svg = await api.GET('/api/v1/machine', { headers: { accept: 'image/svg+xml' }, parseAs: 'text' });
     expect(svg.response.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
     expect(svg.data).toContain('<svg');

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { PROJECT_1_EVENT_TYPES } from '../../machines/project.types.js';
 import { hashToken } from '../../src/auth/tokens.js';
-import type { components } from '../client/schema.js';
+import type { components } from '../../src/web/api/schema.js';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { COMPLETE_LETTER, createDraft, createWorld, driveTo, fire, fireOk, firing, type World } from '../helpers/world.js';
 

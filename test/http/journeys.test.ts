@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import type { EventType, Grade, ProjectState } from '../../machines/project.types.js';
-import type { components } from '../client/schema.js';
+import type { components } from '../../src/web/api/schema.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
 import type { RoundState } from '../../machines/round.types.js';
 import {

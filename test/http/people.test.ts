@@ -303,6 +303,7 @@ describe('actor names', () => {
   });
 
   type Entry = { event: string; actor: { id: string | null; name?: string | null; role: string } };
+  type LabelledEntry = Entry & { eventLabel: { zh: string; en: string } };
 
   it('the log views name each actor beside its id; hidden reviewers stay nameless', async () => {
     const project = await createDraft(world);
@@ -329,6 +330,31 @@ describe('actor names', () => {
     const all = (log.body as { items: Entry[] }).items;
     expect(all[0]).toMatchObject({ event: 'CREATE_USER', actor: { id: 'system', name: '系统 / The service' } });
     expect(all.filter((e) => e.actor.id === world.applicant.id).every((e) => e.actor.name === '声乐系王书记')).toBe(true);
+  });
+
+  it('the log views name every event in both languages, record entries as machine events', async () => {
+    const project = await createDraft(world);
+    await fireOk(world, project.id, 'SUBMIT');
+    await patch(t, ADMIN_TOKEN, `/users/${world.applicant.id}`, { name: '声乐系王书记', reason: '更正' });
+    const all = ((await get(t, world.auditor.token, '/audit/transitions?limit=500')).body as { items: LabelledEntry[] }).items;
+    const labelOf = (event: string) => all.find((e) => e.event === event)?.eventLabel;
+    // Record entries: the people's and the units' acts, the round's creation, the project's.
+    expect(labelOf('CREATE_USER')).toEqual({ zh: '新建用户', en: 'User created' });
+    expect(labelOf('AMEND_USER')).toEqual({ zh: '修改用户', en: 'User amended' });
+    expect(labelOf('CREATE_UNIT')).toEqual({ zh: '新建党组织', en: 'Unit created' });
+    expect(labelOf('CREATE_ROUND')).toEqual({ zh: '新建立项批次', en: 'Round created' });
+    expect(labelOf('CREATE_PROJECT')).toEqual({ zh: '新建项目', en: 'Project created' });
+    // A machine event: as the machine definition (GET /machine) names it.
+    const machine = (await call(t.app, null, { method: 'GET', url: '/api/v1/machine' })).body as { events: Array<{ type: string; label: unknown }> };
+    expect(labelOf('SUBMIT')).toEqual(machine.events.find((e) => e.type === 'SUBMIT')!.label);
+    // Every entry has a name in both languages, never its bare code.
+    for (const entry of all) {
+      expect(entry.eventLabel.zh, entry.event).not.toBe(entry.event);
+      expect(entry.eventLabel.en.length, entry.event).toBeGreaterThan(0);
+    }
+    // The project's own log carries it too.
+    const own = ((await get(t, world.applicant.token, `/projects/${project.id}/transitions`)).body as { items: LabelledEntry[] }).items;
+    expect(own.map((e) => e.eventLabel.zh)).toEqual(['新建项目', '提交申报']);
   });
 
   it('the refused attempts of the security log name their caller', async () => {

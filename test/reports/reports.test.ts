@@ -3,7 +3,7 @@
  * flag), the acceptance list, grades and funding (totals that add up), and who may read them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { components } from '../client/schema.js';
+import type { components } from '../../src/web/api/schema.js';
 import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
 import type { User } from '../helpers/world.js';
@@ -66,6 +66,7 @@ describe('ranking', () => {
       spread: 27,
       standardDeviation: 11.32, // √(((60−71.67)² + (68−71.67)² + (87−71.67)²) / 3)
       disagreement: true,
+      allowedEvents: [], // rejected: nothing more to do
     });
     expect(items.get(ids.A)).toMatchObject({ meanTotal: 80, medianTotal: 80, spread: 10, standardDeviation: 4.08, disagreement: false, state: 'graded' });
     expect(items.get(ids.A)?.meanScores).toEqual({ direction: 16, innovation: 16, practicality: 16, breadth: 16, exemplarity: 16 });
@@ -93,6 +94,22 @@ describe('ranking', () => {
       state: 'rejected',
       stateLabel: { zh: '未获立项', en: 'Not approved' },
     });
+  });
+
+  it('gives each project the events the caller may fire on it now, as the project itself answers them', async () => {
+    const { world } = story;
+    let offered = 0;
+    for (const user of [world.orgDept, world.committee, world.auditor]) {
+      const items = (await get(reportUrl('rankings'), user)).body.items as RankingItem[];
+      for (const item of items) {
+        const project = await get(`/api/v1/projects/${item.projectId}`, user);
+        expect(item.allowedEvents, `${item.projectId} for ${user.role}`).toEqual(project.body.allowedEvents);
+        if (user.role === 'auditor') expect(item.allowedEvents).toEqual([]);
+        offered += item.allowedEvents.length;
+      }
+    }
+    // Some project of the story still waits for someone (org_dept's acceptance, the committee's grade).
+    expect(offered).toBeGreaterThan(0);
   });
 
   it('never names a reviewer', async () => {

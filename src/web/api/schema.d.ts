@@ -1537,6 +1537,7 @@ export interface paths {
          *     median share a rank and the next rank skips (1, 2, 2, 4). `disagreement`: the spread exceeds 20% of the total range,
          *     (scoreMax − scoreMin) × 5 × 0.2, which is one criterion’s range (20 points on a 0–20 scale), also given as `disagreementThreshold`.
          *     Aggregates only: never who scored what.
+         *     每项附调用者此刻可对该项目触发的事件（allowedEvents）/ Each item carries the events the caller may fire on the project now (allowedEvents).
          *
          *     组织部、党委与审计人员可查看；申报人与评审人 403。批次不存在时 404。
          *     For org_dept, committee and auditors; applicants and reviewers get 403. 404 when the round does not exist.
@@ -2622,6 +2623,7 @@ export interface components {
              * @enum {unknown}
              */
             event: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "REVERSE_DECISION" | "SUBMIT_ACCEPTANCE_REVIEW" | "PROPOSE_GRADE" | "RECORD_RECOMMENDATION_OUTCOME" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "LODGE_OBJECTION" | "HANDLE_OBJECTION" | "CONFIRM_GRADES" | "MIGRATE" | "CREATE_UNIT" | "CREATE_USER" | "CREATE_ROUND" | "CREATE_PROJECT" | "EDIT_DRAFT" | "ASSIGN_REVIEWER" | "UPLOAD_FILE" | "ADOPT" | "ACKNOWLEDGE_HEAD" | "AMEND_UNIT" | "DEACTIVATE_UNIT" | "REACTIVATE_UNIT" | "DELETE_UNIT" | "AMEND_USER" | "DEACTIVATE_USER" | "REACTIVATE_USER" | "ROTATE_TOKEN" | "REISSUE_TOKEN" | "SET_PASSWORD" | "CHANGE_PASSWORD" | "LOG_IN" | "LOG_OUT" | "END_SESSION" | "AMEND_ROUND" | "GRANT_EXTENSION" | "REVOKE_EXTENSION" | "NAME_PANEL" | "ADD_PANEL_MEMBER" | "REMOVE_PANEL_MEMBER" | "REPLACE_REVIEWER" | "SET_CALENDAR" | "UPLOAD_ROUND_DOCUMENT" | "ASSIGN_ACCEPTANCE_REVIEWER";
+            eventLabel: components["schemas"]["Label"];
             /**
              * @description 项目或批次的状态；记录条目：none（尚不存在）、active（有效）、inactive（停用）、assigned（已分配）、stored（已保存） / State of the project or of the round; for record entries: none (not yet there), active, inactive, assigned, stored
              * @enum {unknown}
@@ -3204,6 +3206,15 @@ export interface components {
                     name: string;
                     label: components["schemas"]["Label"];
                 }[];
+            }[];
+            /** @description 评审打分的五项标准，按通知所列顺序 / The five criteria reviewers score, in the notice’s order */
+            criteria: {
+                /**
+                 * @description 评审标准 / Criterion, as reviews and rankings name it
+                 * @enum {unknown}
+                 */
+                key: "direction" | "innovation" | "practicality" | "breadth" | "exemplarity";
+                label: components["schemas"]["Label"];
             }[];
             /**
              * @description Mermaid 状态图 / The state diagram in Mermaid syntax
@@ -3873,6 +3884,14 @@ export interface components {
                  * @example false
                  */
                 disagreement: boolean;
+                /**
+                 * @description 调用者此刻可对该项目触发的事件（条件仍可能拒绝），与 GET /projects/{id} 的 allowedEvents 相同 / Events the caller may fire on the project now (a guard may still refuse), as GET /projects/{id} answers them
+                 * @example [
+                 *       "APPROVE",
+                 *       "REJECT"
+                 *     ]
+                 */
+                allowedEvents: ("SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "REVERSE_DECISION" | "SUBMIT_ACCEPTANCE_REVIEW" | "PROPOSE_GRADE" | "RECORD_RECOMMENDATION_OUTCOME")[];
             }[];
         };
         /** @description 批次的结项验收清单 / The acceptance list of a round */
