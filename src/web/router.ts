@@ -33,6 +33,11 @@ export const router = createRouter({
 });
 
 router.beforeEach(async (to) => {
+  // The screen's code loads while the session is asked for, not after: a first visit waits for the longer of the two.
+  for (const record of to.matched) {
+    const component = record.components?.default;
+    if (typeof component === 'function') void (component as () => Promise<unknown>)().catch(() => undefined);
+  }
   const current = await loadSession();
   if (to.meta.public) return current && !current.mustChangePassword ? { name: 'home' } : true;
   if (!current) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
