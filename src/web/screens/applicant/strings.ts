@@ -210,6 +210,33 @@ export function missingLabel(key: string): string {
   return key in S ? s(key as SKey) : key;
 }
 
+/** The missing keys in words, each activity's fields together: 立项起因、内容与载体第 1 项（活动形式、时间安排）. */
+export function missingSummary(keys: string[]): string {
+  const parts: string[] = [];
+  const rows = new Map<number, string[]>();
+  for (const key of keys) {
+    const row = /^activities\[(\d+)\]\.(content|form|when)$/.exec(key);
+    if (!row) {
+      parts.push(missingLabel(key));
+      continue;
+    }
+    const index = Number(row[1]);
+    if (!rows.has(index)) {
+      rows.set(index, []);
+      parts.push(`#row${index}`);
+    }
+    rows.get(index)!.push(s(row[2] as SKey));
+  }
+  const comma = language.value === 'zh' ? '、' : ', ';
+  return parts
+    .map((part) => {
+      if (!part.startsWith('#row')) return part;
+      const index = Number(part.slice(4));
+      return `${s('activities')} ${s('activityN', { n: index + 1 })}（${rows.get(index)!.join(comma)}）`;
+    })
+    .join(comma);
+}
+
 // ---- Loaders ----
 
 async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<T[]> {
