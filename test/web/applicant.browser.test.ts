@@ -35,6 +35,8 @@ describe.skipIf(!haveChromium)('the applicant in Chromium', () => {
     await logIn(page, web.origin, credentials);
 
     // New project: the one open round is chosen already; category, direction, title.
+    await page.getByTestId('new-project').waitFor({ timeout: 10_000 });
+    await shot(page, 'web-applicant-list.png');
     await page.getByTestId('new-project').click();
     await page.waitForURL(/\/projects\/new$/);
     await page.getByTestId('field-category').click();
