@@ -2,7 +2,8 @@
  * 党支部 (the applicant) in a real browser: creates a project from the list (a double click makes one
  * draft), sees the letter's missing fields marked and the submit button saying what is missing, fills
  * the letter (rows of activities, members) and saves it; an edit made elsewhere meanwhile makes the
- * next save stale (412): the page reloads and says so; uploads the signed letter (a PDF) watching the
+ * next save stale (412): the page reloads and says so; the round requires the signed letter, so SUBMIT
+ * waits for it until the applicant uploads it (a PDF), watching the
  * progress reach 100%, submits; org_dept returns it with a comment, which the applicant sees at the
  * top of the form with who and when; edits and resubmits (the edit saved first); the letter's
  * revisions show which were submitted. A project driven to in_progress gets its progress report
@@ -30,6 +31,13 @@ afterAll(async () => {
 describe.skipIf(!haveChromium)('the applicant in Chromium', () => {
   it('creates, fills, uploads, submits, sees the return comment, resubmits and reports progress', async () => {
     const world = await createWorld(web.t.app);
+    // The round asks for the signed and sealed letter before SUBMIT.
+    const amended = await call(web.t.app, world.orgDept.token, {
+      method: 'PATCH',
+      url: `/api/v1/rounds/${world.roundId}`,
+      payload: { requireSignedLetter: true, reason: '须附盖章扫描件' },
+    });
+    expect(amended.status, JSON.stringify(amended.body)).toBe(200);
     const credentials = await withPassword(web.t, world.applicant, 'shengyuexi', 'branch-secret-1');
     const { page, foreign, errors, violations } = await watchedPage(web.browser!, web.origin);
     await logIn(page, web.origin, credentials);
@@ -61,6 +69,8 @@ describe.skipIf(!haveChromium)('the applicant in Chromium', () => {
     const blockers = (await page.getByTestId('submit-blockers').textContent()) ?? '';
     expect(blockers).toContain('立项起因');
     expect(blockers).toContain('联系方式');
+    expect(blockers).toContain('盖章扫描件');
+    await page.getByTestId('signed-letter-required').waitFor();
     expect(await page.locator('[data-event="SUBMIT"]').isDisabled()).toBe(true);
     await shot(page, 'web-applicant-missing.png');
 
@@ -82,6 +92,8 @@ describe.skipIf(!haveChromium)('the applicant in Chromium', () => {
     await page.getByTestId('member-1').fill('张老师');
     await page.locator('#letter-contact').fill('024-12345678');
     expect(await page.locator('[data-missing]').count()).toBe(0);
+    // Complete, but the signed letter is still to come: SUBMIT waits for it.
+    expect(await page.getByTestId('submit-blockers').textContent()).toContain('盖章扫描件');
     await page.getByTestId('save-letter').click();
     await expect
       .poll(async () => (await call(web.t.app, world.applicant.token, { method: 'GET', url: `/api/v1/projects/${id}` })).body.letter.contact, { timeout: 10_000 })
@@ -112,6 +124,8 @@ describe.skipIf(!haveChromium)('the applicant in Chromium', () => {
     expect(await page.getByTestId('file-link').getAttribute('href')).toMatch(new RegExp(`/api/v1/projects/${id}/files/`));
     const files = await call(web.t.app, world.applicant.token, { method: 'GET', url: `/api/v1/projects/${id}/files` });
     expect(files.body.items.map((f: { kind: string; fileName: string }) => [f.kind, f.fileName])).toEqual([['signed_letter', '目标责任书（盖章）.pdf']]);
+    await expect.poll(() => page.locator('[data-event="SUBMIT"]').isDisabled(), { timeout: 10_000 }).toBe(false);
+    expect(await page.getByTestId('submit-blockers').count()).toBe(0);
     await shot(page, 'web-applicant-uploaded.png');
 
     // Submit.
