@@ -10,7 +10,7 @@
  * through the report form.
  *
  * Screenshots: /tmp/web-applicant-new.png, -missing.png, -stale.png, -uploaded.png, -returned.png,
- * -resubmitted.png, -progress.png.
+ * -resubmitted.png, -progress.png, -english.png, -list.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../helpers/app.js';
@@ -186,6 +186,11 @@ describe.skipIf(!haveChromium)('the applicant in Chromium', () => {
     const report = log.body.items.find((e: { event: string }) => e.event === 'SUBMIT_PROGRESS_REPORT');
     expect(report?.payload.text).toBe('已开展主题党日两次，党员参与率 95%。');
     await shot(page, 'web-applicant-progress.png');
+    // The same page in English.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByText('Progress and final report').waitFor({ timeout: 10_000 });
+    await page.getByText('Letter revisions').waitFor();
+    await shot(page, 'web-applicant-english.png');
 
     expect(foreign).toEqual([]);
     expect(errors).toEqual([]);
