@@ -7,15 +7,16 @@
  * progress reach 100%, submits; org_dept returns it with a comment, which the applicant sees at the
  * top of the form with who and when; edits and resubmits (the edit saved first); the letter's
  * revisions show which were submitted. A project driven to in_progress gets its progress report
- * through the report form.
+ * through the report form; once the acceptance opens, the final report with a document uploaded for
+ * it, which org_dept returns: its comment heads the reports.
  *
  * Screenshots: /tmp/web-applicant-new.png, -missing.png, -stale.png, -uploaded.png, -returned.png,
- * -resubmitted.png, -progress.png, -english.png, -list.png.
+ * -resubmitted.png, -progress.png, -final-returned.png, -english.png, -list.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../helpers/app.js';
-import { minimalPdf } from '../helpers/files.js';
-import { createWorld, driveTo } from '../helpers/world.js';
+import { minimalPdf, minimalPng } from '../helpers/files.js';
+import { advanceRound, createWorld, driveTo } from '../helpers/world.js';
 import { haveChromium, logIn, shot, startWeb, watchedPage, withPassword, type WebHarness } from './browser.js';
 
 let web: WebHarness;
@@ -167,6 +168,7 @@ describe.skipIf(!haveChromium)('the applicant in Chromium', () => {
     // A project in progress: the progress report through its form.
     const running = await driveTo(world, 'in_progress');
     // The drive moved the service's clock past the session's life: log in again.
+    await page.context().clearCookies();
     await logIn(page, web.origin, credentials);
     await page.goto(`${web.origin}/projects/${running.id}`);
     await page.getByTestId('progress-form').waitFor({ timeout: 15_000 });
@@ -186,6 +188,40 @@ describe.skipIf(!haveChromium)('the applicant in Chromium', () => {
     const report = log.body.items.find((e: { event: string }) => e.event === 'SUBMIT_PROGRESS_REPORT');
     expect(report?.payload.text).toBe('已开展主题党日两次，党员参与率 95%。');
     await shot(page, 'web-applicant-progress.png');
+
+    // The acceptance opens: a final report document uploaded (progress to 100%), the final report
+    // handed in with it; org_dept returns the report, whose comment then heads the section.
+    await advanceRound(world, 'under_acceptance', { roundId: running.roundId });
+    await page.context().clearCookies();
+    await logIn(page, web.origin, credentials);
+    await page.goto(`${web.origin}/projects/${running.id}`);
+    await page.getByTestId('final-form').waitFor({ timeout: 15_000 });
+    await page.getByTestId('upload-file').setInputFiles({ name: '活动照片.png', mimeType: 'image/png', buffer: minimalPng() });
+    await expect.poll(() => page.getByTestId('upload-progress').getAttribute('data-percent'), { timeout: 15_000 }).toBe('100');
+    const document = page.locator('[data-testid="final-form"] .el-checkbox', { hasText: '活动照片.png' });
+    await document.waitFor({ timeout: 10_000 });
+    await document.click();
+    expect(await page.getByRole('checkbox', { name: '活动照片.png' }).isChecked()).toBe(true);
+    await page.locator('#final-summary').fill('完成全部活动，举办汇报音乐会一场。');
+    await page.locator('[data-event="SUBMIT_FINAL_REPORT"]').click();
+    await expect.poll(() => page.getByTestId('project-state').textContent(), { timeout: 10_000 }).not.toContain('实施中');
+    const documents = (await call(web.t.app, world.applicant.token, { method: 'GET', url: `/api/v1/projects/${running.id}/files` })).body.items;
+    const finalLog = (await call(web.t.app, world.applicant.token, { method: 'GET', url: `/api/v1/projects/${running.id}/transitions` })).body.items;
+    const final = finalLog.find((e: { event: string }) => e.event === 'SUBMIT_FINAL_REPORT');
+    expect(final?.payload.summary).toBe('完成全部活动，举办汇报音乐会一场。');
+    expect(JSON.stringify(final?.payload.documents)).toContain(documents[0].id);
+    const back = await call(web.t.app, world.orgDept.token, {
+      method: 'POST',
+      url: `/api/v1/projects/${running.id}/events`,
+      payload: { type: 'RETURN_FINAL_REPORT', comment: '请补充活动签到表。' },
+    });
+    expect(back.status, JSON.stringify(back.body)).toBe(200);
+    await page.reload();
+    const finalReturn = page.getByTestId('final-return');
+    await finalReturn.waitFor({ timeout: 10_000 });
+    expect(await finalReturn.textContent()).toContain('请补充活动签到表');
+    await page.getByTestId('final-form').waitFor();
+    await shot(page, 'web-applicant-final-returned.png');
     // The same page in English.
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByText('Progress and final report').waitFor({ timeout: 10_000 });
