@@ -221,6 +221,7 @@ describe.skipIf(!haveChromium)('the applicant in Chromium', () => {
     await finalReturn.waitFor({ timeout: 10_000 });
     expect(await finalReturn.textContent()).toContain('请补充活动签到表');
     await page.getByTestId('final-form').waitFor();
+    expect(await page.getByTestId('report-documents').textContent()).toContain('活动照片.png');
     await shot(page, 'web-applicant-final-returned.png');
     // The same page in English.
     await page.getByRole('button', { name: 'English' }).click();
