@@ -3,7 +3,7 @@
  * connection, like a project event; the cooler paths use Drizzle's query builder.
  */
 import type Database from 'better-sqlite3';
-import { asc, gt } from 'drizzle-orm';
+import { and, asc, eq, gt } from 'drizzle-orm';
 import type { RoundContext } from '../../machines/round.types.js';
 import type { Db } from '../db/client.js';
 import { rounds, type RoundRow } from '../db/schema.js';
@@ -52,12 +52,12 @@ export class RoundsRepository {
     return this.db.select().from(rounds).orderBy(asc(rounds.id)).all();
   }
 
-  /** Up to `limit` rounds after the id `afterId`, by id. */
-  page(afterId: string | undefined, limit: number): RoundRow[] {
+  /** Up to `limit` rounds after the id `afterId`, by id, in `state` when given. */
+  page(afterId: string | undefined, limit: number, state?: string): RoundRow[] {
     return this.db
       .select()
       .from(rounds)
-      .where(afterId === undefined ? undefined : gt(rounds.id, afterId))
+      .where(and(afterId === undefined ? undefined : gt(rounds.id, afterId), state === undefined ? undefined : eq(rounds.state, state)))
       .orderBy(asc(rounds.id))
       .limit(limit)
       .all();

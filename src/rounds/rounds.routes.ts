@@ -6,7 +6,7 @@ import type { App } from '../http/type-provider.js';
 import { IdParams, json, page, pageExamples, PageQuerySchema, problems, ref, REPLAYED_HEADER } from '../http/schemas.js';
 import { principalOf } from '../plugins/auth.js';
 import { TransitionSchema, type TransitionView } from '../projects/projects.schemas.js';
-import { AmendRoundBody, CreateRoundBody, ROUND_EXAMPLE, ROUND_EXAMPLES, RoundEventBody, RoundEventResultSchema, RoundSchema } from './rounds.schemas.js';
+import { AmendRoundBody, CreateRoundBody, ROUND_EXAMPLE, ROUND_EXAMPLES, RoundEventBody, RoundEventResultSchema, RoundSchema, RoundsQuerySchema } from './rounds.schemas.js';
 import type { RoundsService } from './rounds.service.js';
 import { idempotentCreate } from '../workflow/idempotent-create.js';
 
@@ -45,8 +45,8 @@ export async function roundsRoutes(app: App, { rounds }: { rounds: RoundsService
         operationId: 'listRounds',
         tags: ['admin'],
         summary: '立项批次列表 / List rounds',
-        description: '立项批次，按创建顺序分页。\nThe rounds, in creation order, a page at a time.',
-        querystring: PageQuerySchema,
+        description: '立项批次，按创建顺序分页；state 只列某一状态的批次。\nThe rounds, in creation order, a page at a time; `state` keeps those in that state.',
+        querystring: RoundsQuerySchema,
         response: {
           200: json(
             page(ref(RoundSchema), '一页批次 / A page of rounds'),

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { OBJECTION_OUTCOMES, ROUND_EVENT_TYPES, ROUND_STATES } from '../../machines/round.types.js';
 import { EXAMPLE } from '../http/examples.js';
-import { CalendarDate, Id, LabelSchema, Timestamp, ref, withExamples, type Example } from '../http/schemas.js';
+import { CalendarDate, Cursor, Id, LabelSchema, Limit, Timestamp, ref, withExamples, type Example } from '../http/schemas.js';
 import { MachineRef, TransitionSchema } from '../projects/projects.schemas.js';
 import { ROUND_EVENT_SCHEMAS } from '../../machines/round.events.js';
 
@@ -441,3 +441,14 @@ export const RoundEventResultSchema = Type.Object(
   },
   { $id: 'RoundEventResult', additionalProperties: false, description: '批次事件之后的批次与日志条目 / The round after the event, and the log entries written' },
 );
+
+/** The rounds' list: a page, optionally of one or more states. */
+export const RoundsQuerySchema = Type.Object(
+  {
+    limit: Type.Optional(Limit),
+    cursor: Type.Optional(Cursor),
+    state: Type.Optional(Type.Enum(ROUND_STATES, { description: '只列此状态的批次 / Only the rounds in this state', examples: ['open'] })),
+  },
+  { additionalProperties: false },
+);
+export type RoundsQuery = Static<typeof RoundsQuerySchema>;

@@ -17,7 +17,7 @@ import type { TransitionView } from '../projects/projects.schemas.js';
 import { appendRecord, contextSha256, roundSettings, type Act } from '../workflow/records.js';
 import { requestHash, runStep, type StepReply, type Subjects, type WorkflowStores } from '../workflow/step.js';
 import type { RoundsRepository } from './rounds.repository.js';
-import type { AmendRoundInput, CreateRoundInput, Round } from './rounds.schemas.js';
+import type { AmendRoundInput, CreateRoundInput, Round, RoundsQuery } from './rounds.schemas.js';
 import {
   changesBetween,
   checkSettings,
@@ -286,9 +286,9 @@ export class RoundsService {
   }
 
   /** A page of rounds, in creation order (ids are time-ordered). */
-  list(query: PageQuery = {}): Page<Round> {
+  list(query: RoundsQuery = {}): Page<Round> {
     const limit = pageSize(query);
-    const rows = this.repository.page(query.cursor ? decodeKeyCursor(query.cursor, ['string'] as const)[0] : undefined, limit + 1);
+    const rows = this.repository.page(query.cursor ? decodeKeyCursor(query.cursor, ['string'] as const)[0] : undefined, limit + 1, query.state);
     return pageOf(
       rows,
       limit,

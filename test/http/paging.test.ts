@@ -117,3 +117,17 @@ describe('every list is paged', () => {
     }
   });
 });
+
+describe('the rounds by state', () => {
+  it('keeps only the rounds in the state named; an unknown state is a 400 problem', async () => {
+    const all = (await call(t.app, world.orgDept.token, { method: 'GET', url: '/api/v1/rounds?limit=500' })).body.items as Array<{ id: string; state: string }>;
+    const states = [...new Set(all.map((r) => r.state))];
+    expect(states.length).toBeGreaterThan(1);
+    const one = await call(t.app, world.applicant.token, { method: 'GET', url: `/api/v1/rounds?state=${states[0]}` });
+    expect(one.status).toBe(200);
+    expect((one.body.items as Array<{ id: string }>).map((r) => r.id)).toEqual(all.filter((r) => r.state === states[0]).map((r) => r.id));
+    const bad = await call(t.app, world.applicant.token, { method: 'GET', url: '/api/v1/rounds?state=sleeping' });
+    expect(bad.status).toBe(400);
+    expect(bad.headers['content-type']).toContain('application/problem+json');
+  });
+});

@@ -582,8 +582,8 @@ export interface paths {
         };
         /**
          * 立项批次列表 / List rounds
-         * @description 立项批次，按创建顺序分页。
-         *     The rounds, in creation order, a page at a time.
+         * @description 立项批次，按创建顺序分页；state 只列某一状态的批次。
+         *     The rounds, in creation order, a page at a time; `state` keeps those in that state.
          *
          *     任何已认证用户 / Any authenticated user.
          */
@@ -8670,6 +8670,11 @@ export interface operations {
                  * @example MDE4NzFhMmI
                  */
                 cursor?: string;
+                /**
+                 * @description 只列此状态的批次 / Only the rounds in this state
+                 * @example open
+                 */
+                state?: "open" | "submissions_closed" | "under_review" | "decided" | "in_publicity" | "in_execution" | "under_acceptance" | "grades_confirmed" | "closed";
             };
             header?: {
                 /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */

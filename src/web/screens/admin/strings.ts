@@ -2,6 +2,8 @@
 import { api, asProblem, ProblemError } from '../../api/client';
 import type { components } from '../../api/schema';
 import { language, type Label } from '../../i18n';
+import { allPages } from '../../api/lists';
+export { allPages, listRounds } from '../../api/lists';
 
 export type Unit = components['schemas']['Unit'];
 export type UnitType = Unit['type'];
@@ -209,29 +211,9 @@ export function newKey(): string {
   return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
-/** Every page of a list the API answers in pages (items, nextCursor). */
-export async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const next = await page(cursor);
-    items.push(...next.items);
-    cursor = next.nextCursor ?? undefined;
-  } while (cursor);
-  return items;
-}
-
 export async function listUnits(): Promise<Unit[]> {
   return allPages(async (cursor) => {
     const { data, error, response } = await api.GET('/api/v1/units', { params: { query: cursor ? { limit: 500, cursor } : { limit: 500 } } });
-    if (!data) throw refused(error, response);
-    return data;
-  });
-}
-
-export async function listRounds(): Promise<Round[]> {
-  return allPages(async (cursor) => {
-    const { data, error, response } = await api.GET('/api/v1/rounds', { params: { query: cursor ? { limit: 500, cursor } : { limit: 500 } } });
     if (!data) throw refused(error, response);
     return data;
   });

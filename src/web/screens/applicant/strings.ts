@@ -6,6 +6,8 @@ import { api, asProblem, ProblemError, type Project } from '../../api/client';
 import type { components } from '../../api/schema';
 import { language, type Label } from '../../i18n';
 import { session } from '../../session';
+import { allPages } from '../../api/lists';
+export { allPages, listRounds as loadRounds } from '../../api/lists';
 
 export type Round = components['schemas']['Round'];
 export type Transition = components['schemas']['Transition'];
@@ -238,26 +240,6 @@ export function missingSummary(keys: string[]): string {
 }
 
 // ---- Loaders ----
-
-async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  for (let i = 0; i < 50; i += 1) {
-    const answer = await page(cursor);
-    items.push(...answer.items);
-    if (!answer.nextCursor) break;
-    cursor = answer.nextCursor;
-  }
-  return items;
-}
-
-export function loadRounds(): Promise<Round[]> {
-  return allPages(async (cursor) => {
-    const { data, error, response } = await api.GET('/api/v1/rounds', { params: { query: cursor ? { limit: 500, cursor } : { limit: 500 } } });
-    if (!data) throw new ProblemError(asProblem(error, response), response.status);
-    return data;
-  });
-}
 
 export async function loadRound(id: string): Promise<Round | null> {
   const { data } = await api.GET('/api/v1/rounds/{id}', { params: { path: { id } } });

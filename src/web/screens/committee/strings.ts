@@ -2,6 +2,8 @@
 import { api, asProblem, ProblemError, type Project } from '../../api/client';
 import type { components, paths } from '../../api/schema';
 import { language, type Label } from '../../i18n';
+import { allPages } from '../../api/lists';
+export { allPages, listRounds } from '../../api/lists';
 
 export type Round = components['schemas']['Round'];
 export type Objection = components['schemas']['Objection'];
@@ -137,26 +139,6 @@ export const COMMITTEE_ROUND_EVENTS: Record<string, { name: 'meetingReference'; 
 
 export function fail(error: unknown, response: Response): never {
   throw new ProblemError(asProblem(error, response), response.status);
-}
-
-/** Every page of a list the API answers in pages (items, nextCursor). */
-export async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const next = await page(cursor);
-    items.push(...next.items);
-    cursor = next.nextCursor ?? undefined;
-  } while (cursor);
-  return items;
-}
-
-export async function listRounds(): Promise<Round[]> {
-  return allPages(async (cursor) => {
-    const { data, error, response } = await api.GET('/api/v1/rounds', { params: { query: cursor ? { limit: 500, cursor } : { limit: 500 } } });
-    if (!data) fail(error, response);
-    return data;
-  });
 }
 
 export async function listProjects(roundId: string, state: ProjectState): Promise<Project[]> {

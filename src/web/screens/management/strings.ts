@@ -2,6 +2,8 @@
 import { api, asProblem, ProblemError, type Project } from '../../api/client';
 import type { components, paths } from '../../api/schema';
 import { language, type Label } from '../../i18n';
+import { allPages } from '../../api/lists';
+export { allPages } from '../../api/lists';
 
 export type Round = components['schemas']['Round'];
 export type PanelKind = 'review' | 'acceptance';
@@ -185,18 +187,6 @@ export const GRADE_LABELS: Record<string, Label> = {
 export function gradeLabel(grade: string | null | undefined): string {
   if (!grade) return '—';
   return GRADE_LABELS[grade]?.[language.value] ?? grade;
-}
-
-/** Every page of a list the API answers in pages (items, nextCursor). */
-export async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const next = await page(cursor);
-    items.push(...next.items);
-    cursor = next.nextCursor ?? undefined;
-  } while (cursor);
-  return items;
 }
 
 /** Throws the refusal of an answer that carries no data. */

@@ -1,7 +1,7 @@
 /** The public screens' strings (Chinese first, English via the switch) and their loaders. */
-import { api, asProblem, ProblemError } from '../../api/client';
 import type { components } from '../../api/schema';
 import { language, type Label } from '../../i18n';
+export { listRounds } from '../../api/lists';
 
 export type Round = components['schemas']['Round'];
 export type Objection = components['schemas']['Objection'];
@@ -75,19 +75,6 @@ export type Key = keyof typeof S;
 
 export function s(key: Key, values: Record<string, string | number> = {}): string {
   return S[key][language.value].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''));
-}
-
-/** Every round (GET /api/v1/rounds, every page). */
-export async function listRounds(): Promise<Round[]> {
-  const rounds: Round[] = [];
-  let cursor: string | undefined;
-  do {
-    const { data, error, response } = await api.GET('/api/v1/rounds', { params: { query: cursor ? { limit: 500, cursor } : { limit: 500 } } });
-    if (!data) throw new ProblemError(asProblem(error, response), response.status);
-    rounds.push(...data.items);
-    cursor = data.nextCursor ?? undefined;
-  } while (cursor);
-  return rounds;
 }
 
 /** Where the published list is offered in another form (the API's `format`). */
