@@ -2,7 +2,9 @@
  * What each event asks of the person firing it: the fields of its body in the OpenAPI document
  * (components.schemas.*Event). Events without fields fire at once; the others open a small form.
  */
+import type { MachineDefinition } from './api/client';
 import type { Label } from './i18n';
+import { criteriaOf } from './machine';
 
 export interface EventField {
   name: string;
@@ -20,13 +22,6 @@ const GRADES = [
   { value: 'third', label: { zh: '三等奖', en: 'Third' } },
   { value: 'qualified', label: { zh: '合格', en: 'Qualified' } },
 ];
-const CRITERIA: [string, Label][] = [
-  ['direction', { zh: '先进性', en: 'Right direction' }],
-  ['innovation', { zh: '创新性', en: 'Innovation' }],
-  ['practicality', { zh: '实践性', en: 'Practicality' }],
-  ['breadth', { zh: '广泛性', en: 'Broad participation' }],
-  ['exemplarity', { zh: '典型性', en: 'Exemplarity' }],
-];
 
 export const EVENT_FIELDS: Record<string, EventField[]> = {
   SUBMIT: [],
@@ -34,10 +29,8 @@ export const EVENT_FIELDS: Record<string, EventField[]> = {
   RETURN_FOR_REVISION: [comment(true, { zh: '修改意见', en: 'What to revise' })],
   PASS_PRELIMINARY_CHECK: [comment(false)],
   REJECT: [reason(true)],
-  SUBMIT_REVIEW: [
-    ...CRITERIA.map(([name, label]): EventField => ({ name: `scores.${name}`, label, required: true, kind: 'score' })),
-    comment(true, { zh: '评审意见', en: 'Review comment' }),
-  ],
+  // The criteria's fields come from the machine definition (fieldsOf).
+  SUBMIT_REVIEW: [comment(true, { zh: '评审意见', en: 'Review comment' })],
   COMPLETE_PANEL_REVIEW: [comment(false)],
   APPROVE: [{ name: 'meetingReference', label: { zh: '党委会议记录编号', en: 'Meeting reference' }, required: true, kind: 'text' }, comment(false)],
   START: [comment(false)],
@@ -76,20 +69,24 @@ export const EVENT_FIELDS: Record<string, EventField[]> = {
   ],
 };
 
-export function fieldsOf(type: string): EventField[] {
-  return EVENT_FIELDS[type] ?? [];
+/** The fields of `type`'s form; the panel review's scores are the criteria the machine definition names (GET /machine). */
+export function fieldsOf(type: string, machine: MachineDefinition | null = null): EventField[] {
+  const fields = EVENT_FIELDS[type] ?? [];
+  if (type !== 'SUBMIT_REVIEW') return fields;
+  return [...criteriaOf(machine).map(({ key, label }): EventField => ({ name: `scores.${key}`, label, required: true, kind: 'score' })), ...fields];
 }
 
 /** The event's body from the form's values: empty optional fields left out, `scores.x` gathered into `scores`. */
 export function eventBody(type: string, values: Record<string, string | number | undefined>): Record<string, unknown> {
   const body: Record<string, unknown> = { type };
+  for (const [name, value] of Object.entries(values)) {
+    if (!name.startsWith('scores.') || value === undefined || value === '') continue;
+    const scores = (body.scores ??= {}) as Record<string, number>;
+    scores[name.slice('scores.'.length)] = Number(value);
+  }
   for (const field of fieldsOf(type)) {
     const value = values[field.name];
-    if (value === undefined || value === '') continue;
-    if (field.name.startsWith('scores.')) {
-      const scores = (body.scores ??= {}) as Record<string, number>;
-      scores[field.name.slice('scores.'.length)] = Number(value);
-    } else body[field.name] = value;
+    if (value !== undefined && value !== '') body[field.name] = value;
   }
   return body;
 }

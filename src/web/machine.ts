@@ -21,3 +21,14 @@ export function eventLabel(machine: MachineDefinition | null, type: string): Lab
 export function roleLabel(machine: MachineDefinition | null, role: string): Label {
   return machine?.roles.find((r) => r.name === role)?.label ?? { zh: role, en: role };
 }
+
+/** The panel review's criteria, in the notice's order, as the API names and labels them. */
+export type Criterion = MachineDefinition['criteria'][number];
+
+export function criteriaOf(machine: MachineDefinition | null): Criterion[] {
+  return machine?.criteria ?? [];
+}
+
+export function criterionLabel(machine: MachineDefinition | null, key: string): Label {
+  return machine?.criteria.find((c) => c.key === key)?.label ?? { zh: key, en: key };
+}

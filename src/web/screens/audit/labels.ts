@@ -34,8 +34,9 @@ export function loadLabels(): Promise<void> {
   return loading;
 }
 
-export const eventName = (type: string): string => {
-  const label = events.get(type);
+/** An event's name: the label the log entry carries (record events included), else the machines', else its code. */
+export const eventName = (type: string, carried?: Label): string => {
+  const label = carried ?? events.get(type);
   return label ? `${both(label)} (${type})` : type;
 };
 

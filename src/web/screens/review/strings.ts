@@ -4,15 +4,6 @@ import { language, type Label } from '../../i18n';
 export const CRITERIA = ['direction', 'innovation', 'practicality', 'breadth', 'exemplarity'] as const;
 export type Criterion = (typeof CRITERIA)[number];
 
-/** The five criteria of the panel review, as the round's notice names them. */
-export const CRITERION_LABELS: Record<Criterion, Label> = {
-  direction: { zh: '先进性', en: 'Right direction' },
-  innovation: { zh: '创新性', en: 'Innovation' },
-  practicality: { zh: '实践性', en: 'Practicality' },
-  breadth: { zh: '广泛性', en: 'Broad participation' },
-  exemplarity: { zh: '典型性', en: 'Exemplarity' },
-};
-
 const S = {
   worklist: { zh: '评审任务', en: 'My reviews' },
   worklistIntro: { zh: '分配给您评审的项目。', en: 'The projects assigned to you for review.' },
