@@ -256,7 +256,16 @@ describe.skipIf(!haveChromium)('one whole round in Chromium', () => {
     await page.getByTestId('progress-form').waitFor(WAIT);
     await page.locator('#progress-text').fill('已开展主题党日两次，党员参与率 95%。');
     await page.locator('[data-event="SUBMIT_PROGRESS_REPORT"]').click();
-    await expect.poll(() => page.getByTestId('reports').textContent().catch(() => ''), WAIT).toContain('党员参与率 95%');
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('reports')
+            .textContent()
+            .catch(() => ''),
+        WAIT,
+      )
+      .toContain('党员参与率 95%');
     const progress = await get(world, `/api/v1/projects/${id}/transitions`);
     expect(progress.items.find((e: { event: string }) => e.event === 'SUBMIT_PROGRESS_REPORT')?.payload.text).toBe('已开展主题党日两次，党员参与率 95%。');
 
