@@ -20,7 +20,7 @@
  * 9. org_dept proposes the grade on the acceptance screen; the committee confirms the round's grades.
  * 10. The published list shows the project; the project's page shows it graded.
  *
- * Screenshots: /tmp/web-round-01-new.png … web-round-14-graded.png.
+ * Screenshots: /tmp/web-round-01-new.png … web-round-18-graded-orgdept.png.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -202,11 +202,16 @@ describe.skipIf(!haveChromium)('one whole round in Chromium', () => {
     await as(orgDept);
     await page.goto(`${web.origin}/projects/${id}`);
     await page.locator('[data-event="COMPLETE_PANEL_REVIEW"]').click();
-    // The event may ask for confirmation or a note first.
+    // Its form: an optional comment.
     const confirmEvent = page.getByTestId('confirm-event');
-    if (await confirmEvent.isVisible().catch(() => false)) await confirmEvent.click();
+    await confirmEvent.waitFor(WAIT);
+    await page.locator('.el-dialog textarea').fill('两位评审均已评分，评审结束');
+    await shot(page, 'web-round-07-complete-panel.png');
+    await confirmEvent.click();
     await expect.poll(async () => (await projectOf(id)).state, WAIT).toBe('panel_reviewed');
     await expect.poll(() => page.getByTestId('project-state').textContent(), WAIT).toContain('评审完成');
+    const completed = (await get(world, `/api/v1/projects/${id}/transitions`)).items.find((e: { event: string }) => e.event === 'COMPLETE_PANEL_REVIEW');
+    expect(completed?.payload.comment).toBe('两位评审均已评分，评审结束');
 
     // ---- 5. The committee approves it in the ranking and concludes the decisions ----
     await as(committee);
@@ -214,12 +219,14 @@ describe.skipIf(!haveChromium)('one whole round in Chromium', () => {
     const rows = page.getByTestId('ranking').locator('.el-table__body tr');
     await expect.poll(() => rows.count(), WAIT).toBe(1);
     expect(await rows.nth(0).textContent()).toContain('86');
-    await shot(page, 'web-round-07-ranking.png');
+    await shot(page, 'web-round-08-ranking.png');
     await page.locator(`[data-event="APPROVE"][data-project="${id}"]`).click();
     await page.locator('#decision-meetingReference').fill('党委会〔2023〕5次');
     await page.getByTestId('confirm-decision').click();
     await expect.poll(() => rows.nth(0).getByTestId('ranked-state').textContent(), WAIT).toContain('党委批准立项');
     expect((await projectOf(id)).state).toBe('committee_approved');
+    const approval = (await get(world, `/api/v1/projects/${id}/transitions`)).items.find((e: { event: string }) => e.event === 'APPROVE');
+    expect(approval?.payload.meetingReference).toBe('党委会〔2023〕5次');
     await page.getByRole('link', { name: '党委研究' }).click();
     await page.waitForURL(/\/committee\/rounds$/, WAIT);
     await page.locator(`[data-round="${roundId}"]`).click();
@@ -229,7 +236,7 @@ describe.skipIf(!haveChromium)('one whole round in Chromium', () => {
     await expect.poll(() => page.locator('[data-testid="proposed-list"] tbody tr').count(), WAIT).toBe(1);
     expect(await roundState()).toBe('in_publicity');
     await quiet(page);
-    await shot(page, 'web-round-08-publicity.png');
+    await shot(page, 'web-round-09-publicity.png');
 
     // ---- 6. Past the publicity period: org_dept uploads the signed list and publishes ----
     shanghai('2023-04-20T10:00:00');
@@ -248,7 +255,7 @@ describe.skipIf(!haveChromium)('one whole round in Chromium', () => {
     expect(await roundState()).toBe('in_execution');
     expect((await projectOf(id)).state).toBe('in_progress');
     await quiet(page);
-    await shot(page, 'web-round-09-published.png');
+    await shot(page, 'web-round-10-published.png');
 
     // ---- 7. The applicant's progress report; org_dept opens the acceptance ----
     await as(applicant);
@@ -285,7 +292,7 @@ describe.skipIf(!haveChromium)('one whole round in Chromium', () => {
     await expect.poll(async () => (await projectOf(id)).state, WAIT).toBe('final_acceptance');
     await expect.poll(() => page.getByTestId('project-state').textContent(), WAIT).not.toContain('实施中');
     await quiet(page);
-    await shot(page, 'web-round-10-final-report.png');
+    await shot(page, 'web-round-11-final-report.png');
 
     await as(orgDept);
     await page.goto(`${web.origin}/orgdept/rounds/${roundId}`);
@@ -313,7 +320,7 @@ describe.skipIf(!haveChromium)('one whole round in Chromium', () => {
       await expect.poll(() => page.locator('[data-testid="project-acceptance-list"] tbody tr').count(), WAIT).toBe(n + 1);
     }
     await quiet(page);
-    await shot(page, 'web-round-11-acceptance-reviewers.png');
+    await shot(page, 'web-round-12-acceptance-reviewers.png');
 
     const acceptanceScores = [
       { completion: 19, effect: 18, documentation: 17 },
@@ -333,7 +340,7 @@ describe.skipIf(!haveChromium)('one whole round in Chromium', () => {
       await page.getByTestId('my-acceptance-review').waitFor(WAIT);
       if (i === 0) {
         await quiet(page);
-        await shot(page, 'web-round-12-acceptance-scored.png');
+        await shot(page, 'web-round-13-acceptance-scored.png');
       }
     }
     const scores = await get(world, `/api/v1/rounds/${roundId}/acceptance-scores`);
@@ -353,7 +360,7 @@ describe.skipIf(!haveChromium)('one whole round in Chromium', () => {
     await expect.poll(() => page.locator(`[data-proposal="${id}"]`).textContent(), WAIT).toBe('一等奖');
     expect((await projectOf(id)).proposal).toEqual({ grade: 'first', comment: '结项评审平均分 53.5，成果突出' });
     await quiet(page);
-    await shot(page, 'web-round-13-proposed.png');
+    await shot(page, 'web-round-14-proposed.png');
 
     await as(committee);
     await page.goto(`${web.origin}/committee/rounds/${roundId}`);
@@ -364,7 +371,7 @@ describe.skipIf(!haveChromium)('one whole round in Chromium', () => {
     await expect.poll(() => page.locator('[data-testid="grades"] tbody tr').count(), WAIT).toBe(1);
     expect(await page.getByTestId('grades-total').textContent()).toContain('3000');
     await quiet(page);
-    await shot(page, 'web-round-14-confirmed.png');
+    await shot(page, 'web-round-15-confirmed.png');
     expect(await roundState()).toBe('grades_confirmed');
     const graded = await projectOf(id);
     expect([graded.state, graded.grade, graded.funding]).toEqual(['graded', 'first', 3000]);
@@ -377,10 +384,19 @@ describe.skipIf(!haveChromium)('one whole round in Chromium', () => {
     await page.getByTestId('published-list').waitFor(WAIT);
     expect(await page.getByTestId('document-number').textContent()).toBe('党委〔2023〕12号');
     expect(await page.getByTestId('published-rows').textContent()).toContain(TITLE);
-    await shot(page, 'web-round-15-published-list.png');
+    await shot(page, 'web-round-16-published-list.png');
     await page.goto(`${web.origin}/projects/${id}`);
     await expect.poll(() => page.getByTestId('project-state').textContent(), WAIT).toContain(graded.stateLabel.zh);
-    await shot(page, 'web-round-16-graded.png');
+    await page.getByTestId('history').waitFor(WAIT);
+    await expect.poll(() => page.getByTestId('reports').textContent(), WAIT).toContain('结对帮扶学生 32 人');
+    await shot(page, 'web-round-17-graded.png');
+    // org_dept's page of the project names its grade and funding.
+    await as(orgDept);
+    await page.goto(`${web.origin}/projects/${id}`);
+    await page.getByTestId('recommendation').waitFor(WAIT);
+    expect(await page.getByTestId('recommendation').textContent()).toContain('一等奖');
+    await page.getByTestId('history').waitFor(WAIT);
+    await shot(page, 'web-round-18-graded-orgdept.png');
 
     expect(foreign).toEqual([]);
     expect(errors).toEqual([]);
