@@ -389,6 +389,11 @@ describe.skipIf(!haveChromium)('one whole round in Chromium', () => {
     await expect.poll(() => page.getByTestId('project-state').textContent(), WAIT).toContain(graded.stateLabel.zh);
     await page.getByTestId('history').waitFor(WAIT);
     await expect.poll(() => page.getByTestId('reports').textContent(), WAIT).toContain('结对帮扶学生 32 人');
+    // The applicant reads the grade and the funding it brings.
+    await page.getByTestId('recommendation').waitFor(WAIT);
+    const gradeText = (await page.getByTestId('recommendation').textContent()) ?? '';
+    expect(gradeText).toContain('一等奖');
+    expect(gradeText).toContain('3000');
     await shot(page, 'web-round-17-graded.png');
     // org_dept's page of the project names its grade and funding.
     await as(orgDept);
