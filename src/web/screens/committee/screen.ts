@@ -11,7 +11,8 @@ export const screen: Screen = {
     {
       key: 'recommendation',
       component: () => import('./RecommendationSection.vue'),
-      roles: ['committee', 'org_dept', 'auditor'],
+      // The applicant reads its own project's grade and funding too.
+      roles: ['committee', 'org_dept', 'auditor', 'applicant'],
       when: (project) => project.state === 'graded',
       order: 40,
     },
