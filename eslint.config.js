@@ -5,11 +5,15 @@
  * `npm run typecheck` checks them. The few files no tsconfig holds (drizzle.config.ts, the stand-alone
  * audit verifier, the native build script, this file) get a default program with tsconfig.json's options.
  * Layout is Prettier's job (.prettierrc.json): no rule here is about formatting.
+ * The web application's single-file components (the .vue files under src/web) are read by eslint-plugin-vue
+ * with typescript-eslint's parser for their scripts; vue-tsc type-checks them (npm run typecheck).
  */
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import pluginVue from 'eslint-plugin-vue';
+import vueParser from 'vue-eslint-parser';
 
 /**
  * What a file under machines/ may import: `xstate`, `typebox` and its subpaths, and files of
@@ -93,6 +97,29 @@ export default defineConfig(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+
+  // Vue single-file components: Vue's recommended rules (templates included) with TypeScript's rules
+  // that need no type information; the formatting rules are left to Prettier.
+  ...pluginVue.configs['flat/recommended'].map((config) => ({ ...config, files: ['src/web/**/*.vue'] })),
+  {
+    files: ['src/web/**/*.vue'],
+    extends: [tseslint.configs.recommended],
+    languageOptions: {
+      parser: vueParser,
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' },
+      globals: globals.browser,
+    },
+    rules: {
+      // Layout is Prettier's.
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/multiline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+      'vue/html-indent': 'off',
+      'vue/html-closing-bracket-newline': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },
   },
 
