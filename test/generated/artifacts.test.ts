@@ -100,10 +100,17 @@ describe('generated artifacts', () => {
 });
 
 describe('README', () => {
-  it('shows the state diagram generated from the newest project machine (project@2)', () => {
+  it('shows the state diagram drawn from the newest project machine (project@2: openapi/machine.svg, checked above)', () => {
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
     expect(newestProject.key).toBe('project@2');
-    expect(readme).toContain(['```mermaid', newestProject.toMermaid(), '```'].join('\n'));
+    expect(readme).toMatch(/!\[[^\]]*\]\(openapi\/machine\.svg\)/);
+  });
+
+  it('shows screenshots that are in the repository', () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const shots = [...readme.matchAll(/!\[[^\]]*\]\((test\/web\/screenshots\/[^)]+\.png)\)/g)].map((m) => m[1]!);
+    expect(shots.length).toBeGreaterThanOrEqual(6);
+    for (const shot of shots) expect(fs.existsSync(path.join(root, shot)), shot).toBe(true);
   });
 
   it('shows the round’s diagram drawn from round@2, what new rounds run, and points to every version’s', () => {
