@@ -1,8 +1,9 @@
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { Db } from '../db/client.js';
 import { SUBJECT_KINDS } from '../db/schema.js';
 import { EXAMPLE } from '../http/examples.js';
+import { preferredMediaType } from '../http/media-type.js';
 import { DEFAULT_PAGE_SIZE, decodeSeqCursor, encodeSeqCursor } from '../http/paging.js';
 import { Cursor, Limit, page, problems, ref } from '../http/schemas.js';
 import type { App } from '../http/type-provider.js';
@@ -30,7 +31,7 @@ import type { AuditExportService } from './export-bundle.js';
 import { HeadVerdictSchema, type HeadVerdict } from './head.schemas.js';
 import { queryRefusedAttempts, querySecurityEvents } from './security-events.repository.js';
 import { queryEntries } from './transition-log.repository.js';
-import { verifyAudit } from './verify-tables.js';
+import { verifyAudit, type VerifyProgress } from './verify-tables.js';
 
 const AUDITORS = ['auditor', 'org_dept'] as const;
 
@@ -145,14 +146,57 @@ export async function auditRoutes(app: App, { db, checkpoints, exporter, head }:
           'Meanwhile the log is replayed into the rows it implies for every audited table (units, users, rounds, projects, reviewer assignments, reviews, files) ' +
           'and each stored row is compared with them field by field; any divergence makes the verdict invalid, and the first 100 are named (table, key, field, logged value, stored value).\n' +
           '`head`: the sealed head is valid under the service’s key and states the real head; every checkpoint row and every witness record is a prefix of the log; ' +
-          'checkpoint ids run without gaps, the latest the one sealed. Checkpoints an operator’s acknowledgement superseded are listed, not failures. `valid` is false when any part fails.',
-        response: { 200: VerifySchema, ...problems(401, 403) },
+          'checkpoint ids run without gaps, the latest the one sealed. Checkpoints an operator’s acknowledgement superseded are listed, not failures. `valid` is false when any part fails.\n' +
+          '带 `Accept: text/event-stream` 时以服务器发送事件报告进度：若干 `progress`（data 为 {"done","total"}：已重放的日志条目与已比较的表行），最后一个 `result`（data 为同一校验结果）。\n' +
+          'With `Accept: text/event-stream` the answer is a stream of server-sent events telling how far it has come: `progress` events (data `{"done","total"}`: log entries replayed ' +
+          'and table rows compared, at most five a second), then one `result` whose data is the same verdict as the JSON answer.',
+        response: {
+          200: {
+            description: '校验结果，或其进度事件流 / The verdict, or a stream of its progress',
+            content: {
+              'application/json': { schema: VerifySchema },
+              'text/event-stream': {
+                schema: Type.Unsafe<Readable>({
+                  type: 'string',
+                  description: '服务器发送事件：progress…，result / Server-sent events: progress…, then result',
+                  examples: ['event: progress\ndata: {"done":4000,"total":9120}\n\nevent: result\ndata: {"valid":true,"chainValid":true,"count":5020,…}\n\n'],
+                }),
+              },
+            },
+          },
+          ...problems(401, 403),
+        },
       },
     },
-    async () => {
-      const verdict = await verifyAudit(db.$client);
-      const headSection = head();
-      return { ...verdict, valid: verdict.valid && headSection.valid, head: headSection };
+    async (request, reply) => {
+      const verdictOf = async (onProgress?: VerifyProgress) => {
+        const verdict = await verifyAudit(db.$client, onProgress ? { onProgress } : {});
+        const headSection = head();
+        return { ...verdict, valid: verdict.valid && headSection.valid, head: headSection };
+      };
+      reply.header('Vary', 'Accept');
+      if (preferredMediaType(request.headers.accept, ['application/json', 'text/event-stream']) !== 'text/event-stream') {
+        return reply.type('application/json; charset=utf-8').send(await verdictOf());
+      }
+      // Server-sent events: progress at most every 200 ms, then the verdict; the stream ends either way.
+      const events = new PassThrough();
+      const send = (event: string, data: unknown) => events.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      let told = 0;
+      void verdictOf(({ done, total }) => {
+        const now = Date.now();
+        if (done < total && now - told < 200) return;
+        told = now;
+        send('progress', { done, total });
+      })
+        .then(
+          (verdict) => send('result', verdict),
+          (error: unknown) => {
+            request.log.error({ err: error }, 'verification failed');
+            send('error', { title: '校验未能完成 / The verification could not finish', status: 500 });
+          },
+        )
+        .finally(() => events.end());
+      return reply.type('text/event-stream; charset=utf-8').header('Cache-Control', 'no-cache').send(events);
     },
   );
 

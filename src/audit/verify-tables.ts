@@ -62,6 +62,12 @@ export const STORED_ROWS_SQL: Record<AuditedTable, string> = {
     FROM acceptance_reviews ORDER BY project_id, reviewer_id`,
 };
 
+/** The rows a verification walks: the log's entries and every audited table's rows. */
+function countRows(sqlite: Database.Database): number {
+  const tables = AUDITED_TABLES.map((table) => `(SELECT count(*) FROM ${table})`).join(' + ');
+  return (sqlite.prepare(`SELECT (SELECT count(*) FROM transition_log) + ${tables} AS n`).get() as { n: number }).n;
+}
+
 /** The stored projections of one table, one row at a time. */
 export function* storedProjections(sqlite: Database.Database, table: AuditedTable): Generator<Projection> {
   for (const row of sqlite.prepare(STORED_ROWS_SQL[table]).iterate() as IterableIterator<Record<string, unknown>>) yield projectRow(table, row);
@@ -78,8 +84,17 @@ export function openReadSnapshot(shared: Database.Database): { sqlite: Database.
   return { sqlite, dedicated: true, close: () => sqlite.close() };
 }
 
+/**
+ * How far a verification has come: `done` of `total` rows (the log's entries replayed, then the audited
+ * tables' rows compared), told every few thousand rows and once at the end.
+ */
+export type VerifyProgress = (progress: { done: number; total: number }) => void;
+
 /** Replays the log and compares every audited table with it; at most `limit` divergences listed. */
-export async function compareLogWithTables(shared: Database.Database, { limit = LISTED_DIVERGENCES }: { limit?: number } = {}): Promise<TablesVerdict> {
+export async function compareLogWithTables(
+  shared: Database.Database,
+  { limit = LISTED_DIVERGENCES, onProgress }: { limit?: number; onProgress?: VerifyProgress } = {},
+): Promise<TablesVerdict> {
   const snapshot = openReadSnapshot(shared);
   try {
     const pause = snapshot.dedicated ? yieldToEventLoop : null;
@@ -87,20 +102,29 @@ export async function compareLogWithTables(shared: Database.Database, { limit = 
     // The service's own connection may already be inside a transaction (its caller's): read in that.
     const own = !snapshot.sqlite.inTransaction;
     if (own) snapshot.sqlite.exec('BEGIN');
+    // What there is to do, counted in the same snapshot (only when someone asks how far it has come).
+    const total = onProgress ? countRows(snapshot.sqlite) : 0;
+    const step = async () => {
+      rows += 1;
+      if (rows % ROWS_PER_SLICE !== 0) return;
+      onProgress?.({ done: rows, total });
+      if (pause) await pause();
+    };
     const replayer = new TablesReplayer();
     for (const entry of iterateLog(snapshot.sqlite)) {
       replayer.apply(entry);
-      if (pause && ++rows % ROWS_PER_SLICE === 0) await pause();
+      await step();
     }
     const comparison = new TableComparison(replayer, { limit });
     for (const table of AUDITED_TABLES) {
       for (const stored of storedProjections(snapshot.sqlite, table)) {
         comparison.add(table, stored);
-        if (pause && ++rows % ROWS_PER_SLICE === 0) await pause();
+        await step();
       }
       comparison.endTable(table);
     }
     if (own) snapshot.sqlite.exec('COMMIT');
+    onProgress?.({ done: rows, total: Math.max(total, rows) });
     return comparison.result();
   } catch (error) {
     if (snapshot.dedicated && snapshot.sqlite.inTransaction) snapshot.sqlite.exec('ROLLBACK');
@@ -119,8 +143,14 @@ export type AuditVerdict =
  * large log) and the tables' comparison, side by side. Valid when the chain holds and no table
  * diverges from the log.
  */
-export async function verifyAudit(sqlite: Database.Database, options: ParallelVerifyOptions & { threshold?: number; limit?: number } = {}): Promise<AuditVerdict> {
-  const { limit, ...chainOptions } = options;
-  const [chain, tables] = await Promise.all([verifyLog(sqlite, chainOptions), compareLogWithTables(sqlite, limit === undefined ? {} : { limit })]);
+export async function verifyAudit(
+  sqlite: Database.Database,
+  options: ParallelVerifyOptions & { threshold?: number; limit?: number; onProgress?: VerifyProgress } = {},
+): Promise<AuditVerdict> {
+  const { limit, onProgress, ...chainOptions } = options;
+  const [chain, tables] = await Promise.all([
+    verifyLog(sqlite, chainOptions),
+    compareLogWithTables(sqlite, { ...(limit === undefined ? {} : { limit }), ...(onProgress ? { onProgress } : {}) }),
+  ]);
   return { ...chain, valid: chain.valid && tables.valid, chainValid: chain.valid, tables } as AuditVerdict;
 }

@@ -86,6 +86,11 @@ describe.skipIf(!haveChromium)('the audit screens in Chromium', () => {
     expect(api.body).toMatchObject({ valid: true, chainValid: true });
     expect(await verdict.textContent()).toContain('校验通过：日志完好');
     expect(await page.getByTestId('audit-chain').textContent()).toContain(`已校验 ${api.body.count as number} 条`);
+    // The progress the service streamed (server-sent events) ran to every row: the log's entries and more (the audited tables' rows).
+    const rows = page.getByTestId('verify-rows');
+    const [done, total] = [Number(await rows.getAttribute('data-done')), Number(await rows.getAttribute('data-total'))];
+    expect(done).toBe(total);
+    expect(total).toBeGreaterThan(api.body.count as number);
     const link = page.getByTestId('audit-export');
     expect(await link.getAttribute('href')).toBe('/api/v1/audit/export');
     expect(await page.evaluate("fetch('/api/v1/audit/export').then((r) => r.status + ' ' + r.headers.get('content-type'))")).toBe('200 application/gzip');

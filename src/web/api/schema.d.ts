@@ -1752,6 +1752,8 @@ export interface paths {
          *     同时重放日志，得出各表（单位、用户、批次、项目、评审分配、评审、文件）应有的行，并与库中的行逐字段比较；任何不一致都使结果无效，并列出前 100 个（表、主键、字段、日志值、库中值）。
          *     Meanwhile the log is replayed into the rows it implies for every audited table (units, users, rounds, projects, reviewer assignments, reviews, files) and each stored row is compared with them field by field; any divergence makes the verdict invalid, and the first 100 are named (table, key, field, logged value, stored value).
          *     `head`: the sealed head is valid under the service’s key and states the real head; every checkpoint row and every witness record is a prefix of the log; checkpoint ids run without gaps, the latest the one sealed. Checkpoints an operator’s acknowledgement superseded are listed, not failures. `valid` is false when any part fails.
+         *     带 `Accept: text/event-stream` 时以服务器发送事件报告进度：若干 `progress`（data 为 {"done","total"}：已重放的日志条目与已比较的表行），最后一个 `result`（data 为同一校验结果）。
+         *     With `Accept: text/event-stream` the answer is a stream of server-sent events telling how far it has come: `progress` events (data `{"done","total"}`: log entries replayed and table rows compared, at most five a second), then one `result` whose data is the same verdict as the JSON answer.
          *
          *     可调用角色 / Roles: `auditor`, `org_dept`.
          */
@@ -17087,7 +17089,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 日志校验结果：哈希链与各表的比较 / Result of walking the hash chain and comparing the tables with the log */
+            /** @description 校验结果，或其进度事件流 / The verdict, or a stream of its progress */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -17286,6 +17288,7 @@ export interface operations {
                             }[];
                         };
                     };
+                    "text/event-stream": string;
                 };
             };
             /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */

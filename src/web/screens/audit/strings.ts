@@ -39,6 +39,7 @@ export const S = {
   },
   runVerify: { zh: '开始校验', en: 'Verify now' },
   verifying: { zh: '正在校验…已用 {s} 秒', en: 'Verifying… {s} s so far' },
+  verifiedRows: { zh: '已重放与比较 {done} / {total} 行', en: '{done} of {total} rows replayed and compared' },
   findings: { zh: '校验结果', en: 'Findings' },
   verdictValid: { zh: '校验通过：日志完好', en: 'Valid: the log is intact' },
   verdictInvalid: { zh: '校验未通过', en: 'Not valid' },
