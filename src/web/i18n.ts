@@ -54,6 +54,8 @@ const STRINGS = {
   projects: { zh: '项目', en: 'Projects' },
   menu: { zh: '导航', en: 'Menu' },
   title: { zh: '项目名称', en: 'Title' },
+  unit: { zh: '申报单位', en: 'Unit' },
+  round: { zh: '批次', en: 'Round' },
   state: { zh: '状态', en: 'State' },
   updatedAt: { zh: '更新时间', en: 'Updated' },
   more: { zh: '加载更多', en: 'Load more' },

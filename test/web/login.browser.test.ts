@@ -107,6 +107,9 @@ describe.skipIf(!haveChromium)('the web application in Chromium', () => {
     await page.getByText('“红色旋律”党员先锋岗').first().waitFor({ timeout: 10_000 });
     // The role's label comes with the machine's definition (GET /machine), loaded beside the list.
     await expect.poll(() => page.getByTestId('who').textContent(), { timeout: 10_000 }).toContain('申报单位');
+    // Each row names its unit and its round.
+    await expect.poll(() => page.getByTestId('projects').locator('tbody tr').first().textContent(), { timeout: 10_000 }).toContain('声乐系党支部');
+    expect(await page.getByTestId('projects').locator('tbody tr').first().textContent()).toContain('2023年度党建项目立项');
     await shot(page, 'web-projects.png');
 
     await page.getByText('“红色旋律”党员先锋岗').first().click();

@@ -15,7 +15,7 @@ export const S = {
   inboxIntro: { zh: '各批次中等待党委组织部处理的项目数，点击数字查看项目。', en: 'Projects waiting for the organisation department, by round; open a count to see the projects.' },
   preliminaryCheck: { zh: '待初审', en: 'Preliminary check' },
   closePanel: { zh: '评审已完成、待结束评审', en: 'Reviews complete: close the panel' },
-  proposeGrade: { zh: '待提出建议等级', en: 'Propose a grade' },
+  proposeGrade: { zh: '待结项定等（建议或评定等级）', en: 'Grade to propose (or, in a first-edition round, to give)' },
   total: { zh: '合计', en: 'Total' },
   noRounds: { zh: '暂无立项批次', en: 'No rounds' },
   rounds: { zh: '立项批次', en: 'Rounds' },
