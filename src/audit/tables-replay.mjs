@@ -45,7 +45,8 @@
  *                                  likewise writes the acceptance review (key project/reviewer):
  *                                  scores as given, total = their sum, commentSha256, logSeq, times
  *   acceptance_assignment          ASSIGN_ACCEPTANCE_REVIEWER creates the acceptance assignment (key
- *                                  project/reviewer) from the payload, the entry's actor and time
+ *                                  project/reviewer) from the payload, the entry's actor and time;
+ *                                  REPLACE_ACCEPTANCE_REVIEWER marks it replaced (by, at, reason)
  *   round                          CREATE_ROUND: version 1, createdAt = at, updatedAt null (a round
  *                                  is created without one). Every later entry: as for a project; a
  *                                  MIGRATE of the round's projects (payload.projectMachine) moves
@@ -167,7 +168,7 @@ export const PROJECTION_FIELDS = {
   letter_revisions: ['projectId', 'revision', 'letterSha256', 'savedBy', 'savedAt'],
   calendar_years: ['year', 'holidays', 'workdays', 'version', 'updatedBy', 'updatedAt'],
   round_documents: ['id', 'roundId', 'kind', 'fileName', 'mediaType', 'size', 'sha256', 'contentSha256', 'uploadedBy', 'createdAt'],
-  acceptance_assignments: ['projectId', 'reviewerId', 'assignedBy', 'assignedAt'],
+  acceptance_assignments: ['projectId', 'reviewerId', 'assignedBy', 'assignedAt', 'state', 'replacedBy', 'replacedAt', 'replaceReason'],
   acceptance_reviews: ['projectId', 'reviewerId', 'scores', 'total', 'commentSha256', 'logSeq', 'createdAt', 'updatedAt'],
 };
 
@@ -199,6 +200,7 @@ const LATER_FIELD_DEFAULTS = {
   units: { active: true },
   rounds: ROUND_SETTING_DEFAULTS,
   reviewer_assignments: { state: 'assigned', replacedBy: null, replacedAt: null, replaceReason: null },
+  acceptance_assignments: { state: 'assigned', replacedBy: null, replacedAt: null, replaceReason: null },
 };
 
 /** The table whose rows a subject kind's entries write. */
@@ -407,7 +409,16 @@ export function projectRow(table, row) {
         updatedAt: row.updatedAt,
       };
     case 'acceptance_assignments':
-      return { projectId: row.projectId, reviewerId: row.reviewerId, assignedBy: row.assignedBy, assignedAt: row.assignedAt };
+      return {
+        projectId: row.projectId,
+        reviewerId: row.reviewerId,
+        assignedBy: row.assignedBy,
+        assignedAt: row.assignedAt,
+        state: row.state,
+        replacedBy: orNull(row.replacedBy),
+        replacedAt: orNull(row.replacedAt),
+        replaceReason: orNull(row.replaceReason),
+      };
     case 'acceptance_reviews':
       return {
         projectId: row.projectId,
@@ -558,7 +569,8 @@ export class TablesReplayer {
         member.removeReason = orNull(payload.reason);
         return;
       }
-      case 'REPLACE_REVIEWER': {
+      case 'REPLACE_REVIEWER':
+      case 'REPLACE_ACCEPTANCE_REVIEWER': {
         const assignment = current();
         assignment.state = 'replaced';
         assignment.replacedBy = orNull(payload.replacementId);
@@ -590,7 +602,16 @@ export class TablesReplayer {
         });
         return;
       case 'ASSIGN_ACCEPTANCE_REVIEWER':
-        rows.set(key, { projectId: orNull(payload.projectId), reviewerId: orNull(payload.reviewerId), assignedBy: entry.actorId, assignedAt: entry.at });
+        rows.set(key, {
+          projectId: orNull(payload.projectId),
+          reviewerId: orNull(payload.reviewerId),
+          assignedBy: entry.actorId,
+          assignedAt: entry.at,
+          state: 'assigned',
+          replacedBy: null,
+          replacedAt: null,
+          replaceReason: null,
+        });
         return;
       case 'UPLOAD_FILE':
         rows.set(key, {

@@ -56,7 +56,8 @@ export const STORED_ROWS_SQL: Record<AuditedTable, string> = {
   round_documents: `SELECT id, round_id AS roundId, kind, file_name AS fileName, media_type AS mediaType, size, sha256, content, uploaded_by AS uploadedBy,
       created_at AS createdAt
     FROM round_documents ORDER BY id`,
-  acceptance_assignments: `SELECT project_id AS projectId, reviewer_id AS reviewerId, assigned_by AS assignedBy, assigned_at AS assignedAt
+  acceptance_assignments: `SELECT project_id AS projectId, reviewer_id AS reviewerId, assigned_by AS assignedBy, assigned_at AS assignedAt, state,
+      replaced_by AS replacedBy, replaced_at AS replacedAt, replace_reason AS replaceReason
     FROM acceptance_assignments ORDER BY project_id, reviewer_id`,
   acceptance_reviews: `SELECT project_id AS projectId, reviewer_id AS reviewerId, scores, total, comment, log_seq AS logSeq, created_at AS createdAt, updated_at AS updatedAt
     FROM acceptance_reviews ORDER BY project_id, reviewer_id`,

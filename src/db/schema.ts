@@ -347,6 +347,14 @@ export const acceptanceAssignments = sqliteTable(
       .notNull()
       .references(() => users.id),
     assignedAt: text().notNull(),
+    /** `assigned`, or `replaced` (by org_dept, with a reason): a replaced acceptance reviewer no longer scores the final report. */
+    state: text({ enum: ['assigned', 'replaced'] })
+      .notNull()
+      .default('assigned'),
+    /** The acceptance reviewer who took over, when replaced. */
+    replacedBy: text().references(() => users.id),
+    replacedAt: text(),
+    replaceReason: text(),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.reviewerId] }), index('acceptance_assignments_reviewer_idx').on(t.reviewerId)],
 );

@@ -16,7 +16,9 @@ import {
   AcceptanceScoresSchema,
   AcceptanceWorklistItemSchema,
   AssignAcceptanceReviewerBody,
+  ReplaceAcceptanceReviewerBody,
 } from './acceptance.schemas.js';
+import { ReplaceParams, ReplacementSchema } from '../panel/panel.schemas.js';
 import type { AcceptanceService } from './acceptance.service.js';
 import type { ProjectsService } from './projects.service.js';
 
@@ -62,7 +64,9 @@ export async function acceptanceRoutes(app: App, { projects, acceptance }: { pro
         tags: ['projects'],
         summary: '结项评审分配 / The project’s acceptance reviewers',
         description:
-          '项目的结项评审分配及是否已评分，按分配顺序分页。\nThe project’s acceptance review assignments and whether each has scored, in assignment order, a page at a time.',
+          '项目的结项评审分配及是否已评分，按分配顺序分页；已更换的分配也列出（state replaced，接替者、时间与理由）。\n' +
+          'The project’s acceptance review assignments and whether each has scored, in assignment order, a page at a time; replaced ones are listed too ' +
+          '(state replaced, with the replacement, when and why).',
         params: IdParams,
         querystring: PageQuerySchema,
         response: {
@@ -78,6 +82,55 @@ export async function acceptanceRoutes(app: App, { projects, acceptance }: { pro
       },
     },
     async (request) => projects.listAcceptanceReviewers(principalOf(request), request.params.id, request.query),
+  );
+
+  app.post(
+    '/projects/:id/acceptance-reviewers/:reviewerId/replace',
+    idempotentCreate({
+      config: { roles: ['org_dept', 'admin'], subject: { kind: 'project', param: 'id' } },
+      schema: {
+        operationId: 'replaceAcceptanceReviewer',
+        tags: ['projects'],
+        summary: '更换结项评审人 / Replace an acceptance reviewer',
+        description: [
+          '原结项评审分配标记为已更换（REPLACE_ACCEPTANCE_REVIEWER，理由必填），接替者按结项评审组与回避规则分配（ASSIGN_ACCEPTANCE_REVIEWER，记明接替谁），在同一事务中。',
+          '被更换者不再出现在其结项评审工作清单中、不能评分，也不计入建议等级所需的结项评审份数与待评人数。已提交评分的不能更换（409 `review_submitted`）；',
+          '已更换 409 `already_replaced`；原评审人未分配此项目的结项评审 404；项目不在结项验收中 409 `wrong_state`；批次未组建结项评审组或无在任成员 409 `panel_not_named`、`panel_empty`；',
+          '接替者不是结项评审组在任成员 422 `not_on_panel`、不是有效评审人 422 `not_a_reviewer`，回避 422 `conflict_of_interest`（`conflictingUnits`），已分配 409 `already_assigned`。',
+          '带 `Idempotency-Key` 时重复请求重放首次应答。',
+          '',
+          'The old acceptance assignment is marked replaced (REPLACE_ACCEPTANCE_REVIEWER; a reason is required) and the replacement is assigned under the',
+          'acceptance panel and conflict rules (ASSIGN_ACCEPTANCE_REVIEWER naming whom it replaces), in one transaction. The replaced reviewer leaves its',
+          'acceptance worklist, may not score, and no longer counts toward the acceptance reviews a proposal needs nor the pending ones. A reviewer who',
+          'has scored is not replaced (409 `review_submitted`); 409 `already_replaced`; 404 when the reviewer is not assigned to the project’s final report;',
+          '409 `wrong_state` unless the project is under final acceptance; 409 `panel_not_named`, `panel_empty`; 422 `not_on_panel`, `not_a_reviewer`,',
+          '`conflict_of_interest` (with `conflictingUnits`); 409 `already_assigned`. With `Idempotency-Key`, a repeated request replays the first answer.',
+        ].join('\n'),
+        params: ReplaceParams,
+        body: ReplaceAcceptanceReviewerBody,
+        response: {
+          201: json(ReplacementSchema, '更换结果 / The replacement', {
+            replaced: {
+              summary: '一次更换 / A replacement',
+              value: {
+                projectId: ACCEPTANCE_ASSIGNMENT_EXAMPLE.projectId,
+                replaced: ACCEPTANCE_ASSIGNMENT_EXAMPLE.reviewerId,
+                replacement: ACCEPTANCE_ASSIGNMENT_EXAMPLE.reviewerId,
+                reason: '评审人出差，无法按期评分',
+                at: '2023-12-08T02:00:00.000Z',
+              },
+            },
+          }),
+          ...problems(400, 'not-found', 'conflict', 'unprocessable'),
+        },
+      },
+    }),
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(
+          await projects.replaceAcceptanceReviewer(principalOf(request), request.params.id, request.params.reviewerId, request.body.replacementId, request.body.reason, request.id),
+        ),
   );
 
   app.get(

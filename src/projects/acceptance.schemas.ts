@@ -21,6 +21,16 @@ export const AcceptanceAssignmentSchema = Type.Object(
     assignedBy: Id('分配者（组织部）/ Assigned by (org_dept)', EXAMPLE.orgDeptId),
     assignedAt: { ...Timestamp, examples: ['2023-12-05T02:00:00.000Z'] },
     reviewed: Type.Boolean({ description: '是否已为结项报告评分 / Whether the reviewer has scored the final report', examples: [false] }),
+    state: Type.Enum(['assigned', 'replaced'], {
+      description: '分配状态：assigned 在评，replaced 已被更换（不再评分、不计入结项评审份数）/ assigned, or replaced (no longer scores; not counted)',
+    }),
+    replacedBy: Type.Union([Id('接替的结项评审人 / The replacement', EXAMPLE.reviewerId), Type.Null()], {
+      description: '接替的结项评审人，未更换时为 null / Who took over; null unless replaced',
+    }),
+    replacedAt: Type.Union([{ ...Timestamp, examples: ['2023-12-08T02:00:00.000Z'] }, Type.Null()], { description: '更换时间 / When replaced; null unless replaced' }),
+    replaceReason: Type.Union([Type.String({ minLength: 1, examples: ['评审人出差，无法按期评分'] }), Type.Null()], {
+      description: '更换理由 / Why replaced; null unless replaced',
+    }),
   },
   { $id: 'AcceptanceAssignment', additionalProperties: false, description: '一项结项评审分配 / One acceptance review assignment' },
 );
@@ -33,7 +43,22 @@ export const ACCEPTANCE_ASSIGNMENT_EXAMPLE: AcceptanceAssignment = {
   assignedBy: EXAMPLE.orgDeptId,
   assignedAt: '2023-12-05T02:00:00.000Z',
   reviewed: false,
+  state: 'assigned',
+  replacedBy: null,
+  replacedAt: null,
+  replaceReason: null,
 };
+
+export const ReplaceAcceptanceReviewerBody = withExamples(
+  Type.Object(
+    {
+      replacementId: Id('接替的结项评审人（结项评审组在任成员）/ The replacement (an active member of the round’s acceptance panel)', EXAMPLE.reviewerId),
+      reason: Type.String({ minLength: 1, maxLength: 500, description: '理由（必填，记入日志）/ The reason (required; logged)', examples: ['评审人出差，无法按期评分'] }),
+    },
+    { additionalProperties: false, description: '接替者与更换理由 / The replacement and the reason' },
+  ),
+  { replaced: { summary: '接替者与理由 / The replacement and the reason', value: { replacementId: EXAMPLE.reviewerId, reason: '评审人出差，无法按期评分' } } },
+);
 
 const AcceptanceScores = Type.Record(Type.String(), Type.Integer(), {
   description: '结项评审标准的键 → 分数 / Acceptance criterion key → score',
@@ -117,7 +142,7 @@ export const AcceptanceScoreEntrySchema = Type.Object(
     unitName: Type.String({ minLength: 1, description: '申报党组织名称 / The unit’s name', examples: ['声乐系党支部'] }),
     state: Type.Enum(STATES, { description: '生命周期状态 / Lifecycle state', examples: ['final_acceptance'] }),
     reviewCount: Type.Integer({ minimum: 0, description: '结项评审份数 / Acceptance reviews', examples: [3] }),
-    assignedCount: Type.Integer({ minimum: 0, description: '已分配的结项评审人数 / Acceptance reviewers assigned', examples: [3] }),
+    assignedCount: Type.Integer({ minimum: 0, description: '已分配的结项评审人数（不含已更换的）/ Acceptance reviewers assigned (replaced ones left out)', examples: [3] }),
     meanScores: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]), {
       description: '各结项评审标准的平均分 / Mean of each acceptance criterion',
       examples: [{ completion: 17.67, effect: 16.33, documentation: 16 }],

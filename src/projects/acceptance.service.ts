@@ -55,7 +55,7 @@ export class AcceptanceService {
          JOIN projects p ON p.id = a.project_id
          JOIN rounds r ON r.id = p.round_id
          LEFT JOIN acceptance_reviews v ON v.project_id = a.project_id AND v.reviewer_id = a.reviewer_id
-         WHERE a.reviewer_id = ?${after ? ' AND (p.round_id, p.id) > (?, ?)' : ''}
+         WHERE a.reviewer_id = ? AND a.state = 'assigned'${after ? ' AND (p.round_id, p.id) > (?, ?)' : ''}
          ORDER BY p.round_id, p.id LIMIT ?`,
       )
       .all(principal.id, ...(after ? [after[0], after[1]] : []), limit + 1);
@@ -112,7 +112,8 @@ export class AcceptanceService {
     const assigned = new Map(
       this.sqlite
         .prepare<[string], { projectId: string; n: number }>(
-          'SELECT a.project_id AS projectId, count(*) AS n FROM acceptance_assignments a JOIN projects p ON p.id = a.project_id WHERE p.round_id = ? GROUP BY a.project_id',
+          `SELECT a.project_id AS projectId, count(*) AS n FROM acceptance_assignments a JOIN projects p ON p.id = a.project_id
+           WHERE p.round_id = ? AND a.state = 'assigned' GROUP BY a.project_id`,
         )
         .all(roundId)
         .map((r) => [r.projectId, r.n]),

@@ -95,8 +95,18 @@ export class ProjectsRepository {
          WHERE id = @id AND version = @expectedVersion`,
       ),
       // 结项评审 (project@2): the acceptance panel's assignments and reviews, and the round's proposals.
-      acceptanceAssigned: sqlite.prepare<[string], { reviewerId: string }>('SELECT reviewer_id AS reviewerId FROM acceptance_assignments WHERE project_id = ?'),
+      // A replaced acceptance reviewer neither scores nor counts; it still sees the project and is not assigned to it again.
+      acceptanceAssigned: sqlite.prepare<[string], { reviewerId: string }>(
+        "SELECT reviewer_id AS reviewerId FROM acceptance_assignments WHERE project_id = ? AND state = 'assigned'",
+      ),
       isAcceptanceAssigned: sqlite.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM acceptance_assignments WHERE project_id = ? AND reviewer_id = ?'),
+      acceptanceAssignmentState: sqlite.prepare<[string, string], { state: 'assigned' | 'replaced' }>(
+        'SELECT state FROM acceptance_assignments WHERE project_id = ? AND reviewer_id = ?',
+      ),
+      markAcceptanceReplaced: sqlite.prepare(
+        `UPDATE acceptance_assignments SET state = 'replaced', replaced_by = @replacementId, replaced_at = @at, replace_reason = @reason
+         WHERE project_id = @projectId AND reviewer_id = @reviewerId`,
+      ),
       acceptanceReviewed: sqlite.prepare<[string], { reviewerId: string }>('SELECT reviewer_id AS reviewerId FROM acceptance_reviews WHERE project_id = ?'),
       upsertAcceptanceReview: sqlite.prepare(
         `INSERT INTO acceptance_reviews (project_id, reviewer_id, scores, total, comment, log_seq, created_at, updated_at)
@@ -217,13 +227,24 @@ export class ProjectsRepository {
     });
   }
 
-  /** The members of the acceptance panel assigned to the project's final report. */
+  /** The members of the acceptance panel assigned to the project's final report (replaced ones left out). */
   acceptanceReviewerIds(projectId: string): string[] {
     return this.statements.acceptanceAssigned.all(projectId).map((r) => r.reviewerId);
   }
 
+  /** Whether the reviewer was ever assigned to the project's final report (replaced or not). */
   isAcceptanceAssigned(projectId: string, reviewerId: string): boolean {
     return this.statements.isAcceptanceAssigned.get(projectId, reviewerId) !== undefined;
+  }
+
+  /** One acceptance assignment's state, or undefined when the reviewer was never assigned to the project's final report. */
+  acceptanceAssignmentState(projectId: string, reviewerId: string): 'assigned' | 'replaced' | undefined {
+    return this.statements.acceptanceAssignmentState.get(projectId, reviewerId)?.state;
+  }
+
+  /** The old acceptance assignment marked replaced, as REPLACE_ACCEPTANCE_REVIEWER rebuilds it. */
+  markAcceptanceReplaced(projectId: string, reviewerId: string, replacementId: string, at: string, reason: string): void {
+    this.statements.markAcceptanceReplaced.run({ projectId, reviewerId, replacementId, at, reason });
   }
 
   /** Who has scored the project's final report. */
@@ -268,7 +289,10 @@ export class ProjectsRepository {
         .from(reviewerAssignments)
         .where(and(eq(reviewerAssignments.reviewerId, filter.assignedTo), eq(reviewerAssignments.state, 'assigned')));
       // A reviewer's projects: those it reviews, and those whose final report it scores (结项评审).
-      const acceptance = this.db.select({ id: acceptanceAssignments.projectId }).from(acceptanceAssignments).where(eq(acceptanceAssignments.reviewerId, filter.assignedTo));
+      const acceptance = this.db
+        .select({ id: acceptanceAssignments.projectId })
+        .from(acceptanceAssignments)
+        .where(and(eq(acceptanceAssignments.reviewerId, filter.assignedTo), eq(acceptanceAssignments.state, 'assigned')));
       conditions.push(or(inArray(projects.id, assigned), inArray(projects.id, acceptance))!);
     }
     const rows = this.db
@@ -350,6 +374,10 @@ export function acceptanceAssignmentsPage(db: Db, projectId: string, afterKey: r
       reviewerName: users.name,
       assignedBy: acceptanceAssignments.assignedBy,
       assignedAt: acceptanceAssignments.assignedAt,
+      state: acceptanceAssignments.state,
+      replacedBy: acceptanceAssignments.replacedBy,
+      replacedAt: acceptanceAssignments.replacedAt,
+      replaceReason: acceptanceAssignments.replaceReason,
       reviewed: sql<number>`EXISTS (SELECT 1 FROM ${acceptanceReviews} WHERE ${acceptanceReviews.projectId} = ${acceptanceAssignments.projectId} AND ${acceptanceReviews.reviewerId} = ${acceptanceAssignments.reviewerId})`,
     })
     .from(acceptanceAssignments)

@@ -534,6 +534,61 @@ export class ProjectsService {
     });
   }
 
+  /**
+   * An acceptance reviewer of a project replaced (结项评审): the old assignment marked replaced
+   * (REPLACE_ACCEPTANCE_REVIEWER), the replacement assigned under the acceptance panel and conflict
+   * rules (ASSIGN_ACCEPTANCE_REVIEWER naming whom it replaces), in one step. A reviewer who has scored
+   * the final report is not replaced (409 review_submitted); only while the project is under final acceptance.
+   */
+  replaceAcceptanceReviewer(principal: Principal, id: string, reviewerId: string, replacementId: string, reason: string, requestId: string) {
+    const trimmed = reason.trim();
+    if (trimmed === '') throw new Problem('unprocessable', '须说明更换理由 / A reason is required', { field: 'reason' });
+    return this.committer.run(() => {
+      const project = this.repository.project(id);
+      if (!project) throw this.subjects.notFound(id);
+      const state = this.repository.acceptanceAssignmentState(id, reviewerId);
+      if (state === undefined) throw new Problem('not-found', `该评审人未被分配此项目的结项评审 / ${reviewerId} is not assigned to this project’s final report`);
+      if (state === 'replaced') throw new Problem('conflict', '该结项评审人已被更换 / This acceptance reviewer was already replaced', { code: 'already_replaced' });
+      if (this.repository.acceptanceReviewedIds(id).includes(reviewerId)) {
+        throw new Problem('conflict', '该结项评审人已提交评分，不能更换 / The reviewer has already scored the final report; a submitted review is not replaced', {
+          code: 'review_submitted',
+        });
+      }
+      const round = this.panel.roundOf(project.roundId)!;
+      const members = acceptancePanelOf(this.panel, project.roundId);
+      const refusal = acceptancePairRefusal(
+        this.panel,
+        { members, scope: round.conflictScope, conflicting: this.conflicts.forScope(round.conflictScope) },
+        project,
+        replacementId,
+        (projectId, reviewer) => this.repository.isAcceptanceAssigned(projectId, reviewer),
+      );
+      if (refusal) throw refusalProblem(refusal, project.state, 'replacementId', (ids) => this.conflicts.named(ids));
+      const at = isoUtc(this.clock.now());
+      const act = { actor: principal, requestId };
+      this.repository.markAcceptanceReplaced(id, reviewerId, replacementId, at, trimmed);
+      appendRecord(this.workflow.log, act, {
+        subjectKind: 'acceptance_assignment',
+        subjectId: assignmentSubjectId(id, reviewerId),
+        event: 'REPLACE_ACCEPTANCE_REVIEWER',
+        fromState: 'assigned',
+        toState: 'replaced',
+        payload: { projectId: id, reviewerId, replacementId, reason: trimmed },
+        at,
+      });
+      this.db.insert(acceptanceAssignments).values({ projectId: id, reviewerId: replacementId, assignedBy: principal.id, assignedAt: at }).run();
+      appendRecord(this.workflow.log, act, {
+        subjectKind: 'acceptance_assignment',
+        subjectId: assignmentSubjectId(id, replacementId),
+        event: 'ASSIGN_ACCEPTANCE_REVIEWER',
+        toState: 'assigned',
+        payload: { projectId: id, reviewerId: replacementId, replaces: reviewerId },
+        at,
+      });
+      return { projectId: id, replaced: reviewerId, replacement: replacementId, reason: trimmed, at };
+    });
+  }
+
   /** A page of the project's acceptance assignments, in assignment order, with whether each has scored. */
   listAcceptanceReviewers(principal: Principal, id: string, query: PageQuery = {}) {
     this.findVisible(principal, id);

@@ -53,6 +53,7 @@ export const RECORD_EVENTS = [
   'SET_CALENDAR',
   'UPLOAD_ROUND_DOCUMENT',
   'ASSIGN_ACCEPTANCE_REVIEWER',
+  'REPLACE_ACCEPTANCE_REVIEWER',
 ] as const;
 export type RecordEvent = (typeof RECORD_EVENTS)[number];
 
@@ -90,6 +91,7 @@ export const RECORD_EVENT_LABELS: Record<RecordEvent, Label> = {
   SET_CALENDAR: { zh: '设置工作日历（节假日与调休）', en: 'Working-day calendar set (holidays and adjusted working days)' },
   UPLOAD_ROUND_DOCUMENT: { zh: '上传批次文件（盖章立项名单）', en: 'Round document uploaded (the signed approved list)' },
   ASSIGN_ACCEPTANCE_REVIEWER: { zh: '分配结项评审人', en: 'Acceptance reviewer assigned' },
+  REPLACE_ACCEPTANCE_REVIEWER: { zh: '更换结项评审人', en: 'Acceptance reviewer replaced' },
 };
 
 /**

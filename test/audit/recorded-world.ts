@@ -385,6 +385,33 @@ export class RecordedWorld {
     this.append('assignment', `${projectId}/${replacement.id}`, 'ASSIGN_REVIEWER', 'none', 'assigned', { projectId, reviewerId: replacement.id, replaces: old.id }, by, at);
   }
 
+  /** ASSIGN_ACCEPTANCE_REVIEWER: a member of the acceptance panel assigned to the project's final report (naming whom it replaces, if any). */
+  assignAcceptance(projectId: string, reviewer: Actor, by: Actor, replaces?: Actor): void {
+    const at = this.at();
+    this.sqlite.prepare('INSERT INTO acceptance_assignments (project_id, reviewer_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?)').run(projectId, reviewer.id, by.id, at);
+    const payload = { projectId, reviewerId: reviewer.id, ...(replaces ? { replaces: replaces.id } : {}) };
+    this.append('acceptance_assignment', `${projectId}/${reviewer.id}`, 'ASSIGN_ACCEPTANCE_REVIEWER', 'none', 'assigned', payload, by, at);
+  }
+
+  /** REPLACE_ACCEPTANCE_REVIEWER on the old acceptance assignment, then the replacement's ASSIGN_ACCEPTANCE_REVIEWER (naming whom it replaces). */
+  replaceAcceptanceReviewer(projectId: string, old: Actor, replacement: Actor, by: Actor, reason: string): void {
+    const at = this.at();
+    this.sqlite
+      .prepare(`UPDATE acceptance_assignments SET state = 'replaced', replaced_by = ?, replaced_at = ?, replace_reason = ? WHERE project_id = ? AND reviewer_id = ?`)
+      .run(replacement.id, at, reason, projectId, old.id);
+    this.append(
+      'acceptance_assignment',
+      `${projectId}/${old.id}`,
+      'REPLACE_ACCEPTANCE_REVIEWER',
+      'assigned',
+      'replaced',
+      { projectId, reviewerId: old.id, replacementId: replacement.id, reason },
+      by,
+      at,
+    );
+    this.assignAcceptance(projectId, replacement, by, old);
+  }
+
   /** SET_CALENDAR: a year of the working-day calendar set (version one up). */
   setCalendar(year: number, by: Actor, holidays: string[], workdays: string[]): void {
     const at = this.at();
@@ -533,6 +560,9 @@ export function recordWorld(sqlite: Database.Database): Recorded {
   const fileId = world.upload(graded, applicant, Buffer.from('%PDF-1.4 结项报告'));
   world.event(graded, applicant, 'SUBMIT_FINAL_REPORT', 'final_acceptance', { summary: '完成', documents: [{ fileId, sha256: sha256Hex(Buffer.from('%PDF-1.4 结项报告')) }] });
   world.event(failed, applicant, 'SUBMIT_FINAL_REPORT', 'final_acceptance', { summary: '未完成' });
+  world.assignAcceptance(graded, reviewer, orgDept);
+  world.assignAcceptance(graded, droppedReviewer, orgDept);
+  world.replaceAcceptanceReviewer(graded, droppedReviewer, otherReviewer, orgDept, '结项评审人长期出差，无法按期评分');
   world.event(graded, orgDept, 'GRADE', 'graded', { grade: 'second' });
   world.event(failed, orgDept, 'FAIL', 'failed', { reason: '未完成预期成果' });
   world.repinRound(roundId, admin);

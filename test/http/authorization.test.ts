@@ -87,6 +87,7 @@ const ALLOWED: Record<string, Caller[]> = {
   getReviewerWorklist: ['assignedReviewer', 'unassignedReviewer'],
   listAcceptanceReviewers: ['orgDept', 'committee', 'auditor'],
   assignAcceptanceReviewer: ['orgDept'],
+  replaceAcceptanceReviewer: ['admin', 'orgDept'],
   getAcceptanceWorklist: ['assignedReviewer', 'unassignedReviewer'],
   getRoundAcceptanceScores: REPORT_READERS,
   listProjectReviews: ['orgDept', 'assignedReviewer', 'committee', 'auditor'],
@@ -516,6 +517,25 @@ describe('authorization matrix', () => {
         await addToPanel(t.app, accepting.roundId, [member], 'acceptance');
         url = url.replace('{id}', accepting.id);
         payload = { reviewerId: member.id };
+        break;
+      }
+      case 'replaceAcceptanceReviewer': {
+        // A fresh project under final acceptance with one acceptance reviewer assigned, and a fresh member of the acceptance panel to take over.
+        const accepting = await driveTo(world, 'final_acceptance');
+        await createPanel(t.app, accepting.roundId, '结项评审组', 'acceptance');
+        const [member, replacement] = [
+          await createUser(t.app, `结项原-${caller}`, 'reviewer', world.units.direct),
+          await createUser(t.app, `结项接替-${caller}`, 'reviewer', world.units.direct),
+        ];
+        await addToPanel(t.app, accepting.roundId, [member, replacement], 'acceptance');
+        const assigned = await call(t.app, world.orgDept.token, {
+          method: 'POST',
+          url: `/api/v1/projects/${accepting.id}/acceptance-reviewers`,
+          payload: { reviewerId: member.id },
+        });
+        expect(assigned.status).toBe(201);
+        url = url.replace('{id}', accepting.id).replace('{reviewerId}', member.id);
+        payload = { replacementId: replacement.id, reason: '出差' };
         break;
       }
       case 'getRoundAcceptanceScores':

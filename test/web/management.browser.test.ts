@@ -7,15 +7,16 @@
  * the preliminary check passes a project; an extension is granted to a unit that has not submitted
  * and shows on the quota dashboard, then is revoked; the exports list each report in CSV and XLSX, and
  * one downloads; a member leaves the panel and the screen says what is left to replace. A second test
- * proposes a grade on the acceptance screen.
+ * proposes a grade on the acceptance screen, and on another project's page replaces an acceptance
+ * reviewer who has not scored.
  *
  * Screenshots: /tmp/web-management-panels.png, -assigned.png, -refusal.png, -replaced.png,
- * -project.png, -quota.png, -exports.png, -acceptance.png.
+ * -project.png, -quota.png, -exports.png, -acceptance.png, -acceptance-replaced.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ADMIN_TOKEN, call } from '../helpers/app.js';
-import { acceptanceReviews, COMPLETE_LETTER, createWorld, driveTo, fire } from '../helpers/world.js';
+import { acceptanceReviews, addToPanel, COMPLETE_LETTER, createPanel, createUser, createWorld, driveTo, fire, type User } from '../helpers/world.js';
 import { haveChromium, logIn, shot, startWeb, watchedPage, withPassword, type WebHarness } from './browser.js';
 
 let web: WebHarness;
@@ -225,6 +226,19 @@ describe.skipIf(!haveChromium)('org_dept manages a round’s review in Chromium'
     await acceptanceReviews(world, project.roundId, project.id);
     const before = await call(app, world.orgDept.token, { method: 'GET', url: `/api/v1/projects/${project.id}` });
     expect(before.body.allowedEvents).toContain('PROPOSE_GRADE');
+    // Another project under final acceptance (driven before signing in: its round moves the clock on): one acceptance reviewer
+    // has scored, the other never does; org_dept replaces it for a reason on the project's page.
+    const stuck = await driveTo(world, 'final_acceptance');
+    const spare = await createUser(app, '结项备用评审', 'reviewer', world.units.direct);
+    const [r0, r1] = world.reviewers as [User, User];
+    await createPanel(app, stuck.roundId, '结项评审组', 'acceptance', world.orgDept.token);
+    await addToPanel(app, stuck.roundId, [r0, r1, spare], 'acceptance', world.orgDept.token);
+    for (const reviewer of [r0, r1]) {
+      const assigned = await call(app, world.orgDept.token, { method: 'POST', url: `/api/v1/projects/${stuck.id}/acceptance-reviewers`, payload: { reviewerId: reviewer.id } });
+      expect(assigned.status).toBe(201);
+    }
+    const scored = await fire(world, stuck.id, r0, 'SUBMIT_ACCEPTANCE_REVIEW', { scores: { completion: 18, effect: 17, documentation: 16 }, comment: '成果扎实' });
+    expect(scored.status).toBe(200);
     const credentials = await withPassword(web.t, world.orgDept, 'zuzhibu2', 'org-dept-secret-2');
 
     const { page, foreign, errors, violations } = await watchedPage(web.browser!, web.origin);
@@ -254,6 +268,30 @@ describe.skipIf(!haveChromium)('org_dept manages a round’s review in Chromium'
     await page.goto(`${web.origin}/projects/${project.id}`);
     await expect.poll(() => page.locator('[data-testid="project-acceptance-list"] tbody tr').count(), { timeout: 10_000 }).toBe(3);
     expect(await page.getByTestId('preliminary-check').count()).toBe(0);
+
+    // The project's acceptance reviewer who never scored is replaced on its page.
+    await page.goto(`${web.origin}/projects/${stuck.id}`);
+    await expect.poll(() => page.locator('[data-testid="project-acceptance-list"] tbody tr').count(), { timeout: 10_000 }).toBe(2);
+    // Only the reviewer who has not scored can be replaced.
+    expect(await page.locator('[data-replace-acceptance="评审1"]').count()).toBe(0);
+    await page.locator('[data-replace-acceptance="评审2"]').click();
+    await page.getByTestId('confirm-replace').click();
+    await page.getByTestId('replace-refusal').filter({ hasText: '请填写' }).waitFor();
+    await pick(page, page.getByTestId('replacement'), '结项备用评审（图书馆直属党支部）');
+    await page.locator('#replace-reason').fill('评审人长期出差，无法按期评分');
+    await page.getByTestId('confirm-replace').click();
+    await expect.poll(() => page.locator('[data-testid="project-acceptance-list"] tbody tr').count(), { timeout: 10_000 }).toBe(3);
+    const list = page.getByTestId('project-acceptance-list');
+    await expect.poll(() => list.textContent(), { timeout: 10_000 }).toContain('由 结项备用评审 接替：评审人长期出差，无法按期评分');
+    expect(await page.locator('[data-replace-acceptance="评审2"]').count()).toBe(0);
+    expect(await page.locator('[data-replace-acceptance="结项备用评审"]').count()).toBe(1);
+    await shot(page, 'web-management-acceptance-replaced.png');
+    const stored = await call(app, world.orgDept.token, { method: 'GET', url: `/api/v1/projects/${stuck.id}/acceptance-reviewers` });
+    expect(stored.body.items.find((a: { reviewerId: string }) => a.reviewerId === r1.id)).toMatchObject({
+      state: 'replaced',
+      replacedBy: spare.id,
+      replaceReason: '评审人长期出差，无法按期评分',
+    });
 
     expect(foreign).toEqual([]);
     expect(errors).toEqual([]);

@@ -1112,8 +1112,8 @@ export interface paths {
         };
         /**
          * 结项评审分配 / The project’s acceptance reviewers
-         * @description 项目的结项评审分配及是否已评分，按分配顺序分页。
-         *     The project’s acceptance review assignments and whether each has scored, in assignment order, a page at a time.
+         * @description 项目的结项评审分配及是否已评分，按分配顺序分页；已更换的分配也列出（state replaced，接替者、时间与理由）。
+         *     The project’s acceptance review assignments and whether each has scored, in assignment order, a page at a time; replaced ones are listed too (state replaced, with the replacement, when and why).
          *
          *     可调用角色 / Roles: `org_dept`, `committee`, `auditor`.
          */
@@ -1134,6 +1134,39 @@ export interface paths {
          *     可调用角色 / Roles: `org_dept`.
          */
         post: operations["assignAcceptanceReviewer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/acceptance-reviewers/{reviewerId}/replace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 更换结项评审人 / Replace an acceptance reviewer
+         * @description 原结项评审分配标记为已更换（REPLACE_ACCEPTANCE_REVIEWER，理由必填），接替者按结项评审组与回避规则分配（ASSIGN_ACCEPTANCE_REVIEWER，记明接替谁），在同一事务中。
+         *     被更换者不再出现在其结项评审工作清单中、不能评分，也不计入建议等级所需的结项评审份数与待评人数。已提交评分的不能更换（409 `review_submitted`）；
+         *     已更换 409 `already_replaced`；原评审人未分配此项目的结项评审 404；项目不在结项验收中 409 `wrong_state`；批次未组建结项评审组或无在任成员 409 `panel_not_named`、`panel_empty`；
+         *     接替者不是结项评审组在任成员 422 `not_on_panel`、不是有效评审人 422 `not_a_reviewer`，回避 422 `conflict_of_interest`（`conflictingUnits`），已分配 409 `already_assigned`。
+         *     带 `Idempotency-Key` 时重复请求重放首次应答。
+         *
+         *     The old acceptance assignment is marked replaced (REPLACE_ACCEPTANCE_REVIEWER; a reason is required) and the replacement is assigned under the
+         *     acceptance panel and conflict rules (ASSIGN_ACCEPTANCE_REVIEWER naming whom it replaces), in one transaction. The replaced reviewer leaves its
+         *     acceptance worklist, may not score, and no longer counts toward the acceptance reviews a proposal needs nor the pending ones. A reviewer who
+         *     has scored is not replaced (409 `review_submitted`); 409 `already_replaced`; 404 when the reviewer is not assigned to the project’s final report;
+         *     409 `wrong_state` unless the project is under final acceptance; 409 `panel_not_named`, `panel_empty`; 422 `not_on_panel`, `not_a_reviewer`,
+         *     `conflict_of_interest` (with `conflictingUnits`); 409 `already_assigned`. With `Idempotency-Key`, a repeated request replays the first answer.
+         *
+         *     可调用角色 / Roles: `org_dept`, `admin`.
+         */
+        post: operations["replaceAcceptanceReviewer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2621,10 +2654,10 @@ export interface components {
              */
             projectId?: string;
             /**
-             * @description 事件类型：项目或批次状态机的事件；MIGRATE 为迁移到状态机新版本；记录条目（状态机 record）：CREATE_UNIT 新建党组织、CREATE_USER 新建用户、CREATE_ROUND 新建立项批次、CREATE_PROJECT 新建项目、EDIT_DRAFT 修改草稿、ASSIGN_REVIEWER 分配评审人、UPLOAD_FILE 上传文件、ADOPT 升级时纳入日志、ACKNOWLEDGE_HEAD 确认日志头、AMEND_UNIT 修改党组织、DEACTIVATE_UNIT 停用党组织、REACTIVATE_UNIT 恢复党组织、DELETE_UNIT 删除党组织（未被引用）、AMEND_USER 修改用户、DEACTIVATE_USER 停用用户、REACTIVATE_USER 恢复用户、ROTATE_TOKEN 更换令牌、REISSUE_TOKEN 管理员重发令牌、SET_PASSWORD 管理员设置初始密码、CHANGE_PASSWORD 修改密码、LOG_IN 登录、LOG_OUT 退出登录、END_SESSION 注销登录会话、AMEND_ROUND 修改批次设置、GRANT_EXTENSION 准予延期申报、REVOKE_EXTENSION 撤销延期、NAME_PANEL 组建或更名评审组、ADD_PANEL_MEMBER 加入评审组、REMOVE_PANEL_MEMBER 移出评审组、REPLACE_REVIEWER 更换评审人、SET_CALENDAR 设置工作日历（节假日与调休）、UPLOAD_ROUND_DOCUMENT 上传批次文件（盖章立项名单）、ASSIGN_ACCEPTANCE_REVIEWER 分配结项评审人 / Event type: of the project or the round machine; MIGRATE: moved to another version of its machine; record entries (machine `record`): CREATE_UNIT Unit created, CREATE_USER User created, CREATE_ROUND Round created, CREATE_PROJECT Project created, EDIT_DRAFT Draft edited, ASSIGN_REVIEWER Reviewer assigned, UPLOAD_FILE File uploaded, ADOPT Adopted into the log at an upgrade, ACKNOWLEDGE_HEAD Log head acknowledged, AMEND_UNIT Unit amended, DEACTIVATE_UNIT Unit deactivated, REACTIVATE_UNIT Unit reactivated, DELETE_UNIT Unit deleted (never referenced), AMEND_USER User amended, DEACTIVATE_USER User deactivated, REACTIVATE_USER User reactivated, ROTATE_TOKEN Token rotated, REISSUE_TOKEN Token reissued by an admin, SET_PASSWORD Initial password set by an admin, CHANGE_PASSWORD Password changed, LOG_IN Logged in, LOG_OUT Logged out, END_SESSION Session revoked, AMEND_ROUND Round settings amended, GRANT_EXTENSION Submission extension granted, REVOKE_EXTENSION Submission extension revoked, NAME_PANEL Panel named, ADD_PANEL_MEMBER Panel member added, REMOVE_PANEL_MEMBER Panel member removed, REPLACE_REVIEWER Reviewer replaced, SET_CALENDAR Working-day calendar set (holidays and adjusted working days), UPLOAD_ROUND_DOCUMENT Round document uploaded (the signed approved list), ASSIGN_ACCEPTANCE_REVIEWER Acceptance reviewer assigned
+             * @description 事件类型：项目或批次状态机的事件；MIGRATE 为迁移到状态机新版本；记录条目（状态机 record）：CREATE_UNIT 新建党组织、CREATE_USER 新建用户、CREATE_ROUND 新建立项批次、CREATE_PROJECT 新建项目、EDIT_DRAFT 修改草稿、ASSIGN_REVIEWER 分配评审人、UPLOAD_FILE 上传文件、ADOPT 升级时纳入日志、ACKNOWLEDGE_HEAD 确认日志头、AMEND_UNIT 修改党组织、DEACTIVATE_UNIT 停用党组织、REACTIVATE_UNIT 恢复党组织、DELETE_UNIT 删除党组织（未被引用）、AMEND_USER 修改用户、DEACTIVATE_USER 停用用户、REACTIVATE_USER 恢复用户、ROTATE_TOKEN 更换令牌、REISSUE_TOKEN 管理员重发令牌、SET_PASSWORD 管理员设置初始密码、CHANGE_PASSWORD 修改密码、LOG_IN 登录、LOG_OUT 退出登录、END_SESSION 注销登录会话、AMEND_ROUND 修改批次设置、GRANT_EXTENSION 准予延期申报、REVOKE_EXTENSION 撤销延期、NAME_PANEL 组建或更名评审组、ADD_PANEL_MEMBER 加入评审组、REMOVE_PANEL_MEMBER 移出评审组、REPLACE_REVIEWER 更换评审人、SET_CALENDAR 设置工作日历（节假日与调休）、UPLOAD_ROUND_DOCUMENT 上传批次文件（盖章立项名单）、ASSIGN_ACCEPTANCE_REVIEWER 分配结项评审人、REPLACE_ACCEPTANCE_REVIEWER 更换结项评审人 / Event type: of the project or the round machine; MIGRATE: moved to another version of its machine; record entries (machine `record`): CREATE_UNIT Unit created, CREATE_USER User created, CREATE_ROUND Round created, CREATE_PROJECT Project created, EDIT_DRAFT Draft edited, ASSIGN_REVIEWER Reviewer assigned, UPLOAD_FILE File uploaded, ADOPT Adopted into the log at an upgrade, ACKNOWLEDGE_HEAD Log head acknowledged, AMEND_UNIT Unit amended, DEACTIVATE_UNIT Unit deactivated, REACTIVATE_UNIT Unit reactivated, DELETE_UNIT Unit deleted (never referenced), AMEND_USER User amended, DEACTIVATE_USER User deactivated, REACTIVATE_USER User reactivated, ROTATE_TOKEN Token rotated, REISSUE_TOKEN Token reissued by an admin, SET_PASSWORD Initial password set by an admin, CHANGE_PASSWORD Password changed, LOG_IN Logged in, LOG_OUT Logged out, END_SESSION Session revoked, AMEND_ROUND Round settings amended, GRANT_EXTENSION Submission extension granted, REVOKE_EXTENSION Submission extension revoked, NAME_PANEL Panel named, ADD_PANEL_MEMBER Panel member added, REMOVE_PANEL_MEMBER Panel member removed, REPLACE_REVIEWER Reviewer replaced, SET_CALENDAR Working-day calendar set (holidays and adjusted working days), UPLOAD_ROUND_DOCUMENT Round document uploaded (the signed approved list), ASSIGN_ACCEPTANCE_REVIEWER Acceptance reviewer assigned, REPLACE_ACCEPTANCE_REVIEWER Acceptance reviewer replaced
              * @enum {unknown}
              */
-            event: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "REVERSE_DECISION" | "SUBMIT_ACCEPTANCE_REVIEW" | "PROPOSE_GRADE" | "RECORD_RECOMMENDATION_OUTCOME" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "LODGE_OBJECTION" | "HANDLE_OBJECTION" | "CONFIRM_GRADES" | "MIGRATE" | "CREATE_UNIT" | "CREATE_USER" | "CREATE_ROUND" | "CREATE_PROJECT" | "EDIT_DRAFT" | "ASSIGN_REVIEWER" | "UPLOAD_FILE" | "ADOPT" | "ACKNOWLEDGE_HEAD" | "AMEND_UNIT" | "DEACTIVATE_UNIT" | "REACTIVATE_UNIT" | "DELETE_UNIT" | "AMEND_USER" | "DEACTIVATE_USER" | "REACTIVATE_USER" | "ROTATE_TOKEN" | "REISSUE_TOKEN" | "SET_PASSWORD" | "CHANGE_PASSWORD" | "LOG_IN" | "LOG_OUT" | "END_SESSION" | "AMEND_ROUND" | "GRANT_EXTENSION" | "REVOKE_EXTENSION" | "NAME_PANEL" | "ADD_PANEL_MEMBER" | "REMOVE_PANEL_MEMBER" | "REPLACE_REVIEWER" | "SET_CALENDAR" | "UPLOAD_ROUND_DOCUMENT" | "ASSIGN_ACCEPTANCE_REVIEWER";
+            event: "SUBMIT" | "WITHDRAW" | "RETURN_FOR_REVISION" | "PASS_PRELIMINARY_CHECK" | "REJECT" | "SUBMIT_REVIEW" | "COMPLETE_PANEL_REVIEW" | "APPROVE" | "START" | "SUBMIT_PROGRESS_REPORT" | "SUBMIT_FINAL_REPORT" | "RETURN_FINAL_REPORT" | "GRADE" | "FAIL" | "RECOMMEND" | "REVERSE_DECISION" | "SUBMIT_ACCEPTANCE_REVIEW" | "PROPOSE_GRADE" | "RECORD_RECOMMENDATION_OUTCOME" | "CLOSE_SUBMISSIONS" | "START_REVIEW" | "CONCLUDE_DECISIONS" | "PUBLISH_LIST" | "OPEN_ACCEPTANCE" | "CLOSE_ROUND" | "LODGE_OBJECTION" | "HANDLE_OBJECTION" | "CONFIRM_GRADES" | "MIGRATE" | "CREATE_UNIT" | "CREATE_USER" | "CREATE_ROUND" | "CREATE_PROJECT" | "EDIT_DRAFT" | "ASSIGN_REVIEWER" | "UPLOAD_FILE" | "ADOPT" | "ACKNOWLEDGE_HEAD" | "AMEND_UNIT" | "DEACTIVATE_UNIT" | "REACTIVATE_UNIT" | "DELETE_UNIT" | "AMEND_USER" | "DEACTIVATE_USER" | "REACTIVATE_USER" | "ROTATE_TOKEN" | "REISSUE_TOKEN" | "SET_PASSWORD" | "CHANGE_PASSWORD" | "LOG_IN" | "LOG_OUT" | "END_SESSION" | "AMEND_ROUND" | "GRANT_EXTENSION" | "REVOKE_EXTENSION" | "NAME_PANEL" | "ADD_PANEL_MEMBER" | "REMOVE_PANEL_MEMBER" | "REPLACE_REVIEWER" | "SET_CALENDAR" | "UPLOAD_ROUND_DOCUMENT" | "ASSIGN_ACCEPTANCE_REVIEWER" | "REPLACE_ACCEPTANCE_REVIEWER";
             eventLabel: components["schemas"]["Label"];
             /**
              * @description 项目或批次的状态；记录条目：none（尚不存在）、active（有效）、inactive（停用）、assigned（已分配）、stored（已保存） / State of the project or of the round; for record entries: none (not yet there), active, inactive, assigned, stored
@@ -4426,6 +4459,17 @@ export interface components {
              * @example false
              */
             reviewed: boolean;
+            /**
+             * @description 分配状态：assigned 在评，replaced 已被更换（不再评分、不计入结项评审份数）/ assigned, or replaced (no longer scores; not counted)
+             * @enum {unknown}
+             */
+            state: "assigned" | "replaced";
+            /** @description 接替的结项评审人，未更换时为 null / Who took over; null unless replaced */
+            replacedBy: string | null;
+            /** @description 更换时间 / When replaced; null unless replaced */
+            replacedAt: string | null;
+            /** @description 更换理由 / Why replaced; null unless replaced */
+            replaceReason: string | null;
         };
         /** @description 结项评审工作清单中的一个项目 / A project of a reviewer’s acceptance worklist */
         AcceptanceWorklistItem: {
@@ -4607,7 +4651,7 @@ export interface components {
                  */
                 reviewCount: number;
                 /**
-                 * @description 已分配的结项评审人数 / Acceptance reviewers assigned
+                 * @description 已分配的结项评审人数（不含已更换的）/ Acceptance reviewers assigned (replaced ones left out)
                  * @example 3
                  */
                 assignedCount: number;
@@ -12972,6 +13016,216 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AcceptanceAssignment"][];
+                };
+            };
+            /** @description 请求格式错误 / Malformed request (`validation-failed`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在 / Not found (`not-found`) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 / Conflict with the current data (`conflict`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / Request body too large (`payload-too-large`) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported media type (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求无法处理 / Unprocessable request (`unprocessable`); 幂等键已用于不同的请求 / Idempotency key reused with a different request (`idempotency-key-reused`) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁 / Too many requests (`rate-limited`) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`); 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceAcceptanceReviewer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description 每个意图中的新建唯一；同一调用者以同一键重复同一请求时重放首次应答，不再新建；首次应答因中断未能保存时答 409 already_created 并给出已建对象的 id / Unique per intended create; the same caller repeating the same request with it gets the first answer again, nothing is created twice; when the first answer was lost to an interruption, 409 already_created with the created id
+                 * @example create-2023-001
+                 */
+                "idempotency-key"?: string;
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description 项目标识 / The project’s id
+                 * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                 */
+                id: string;
+                /**
+                 * @description 被更换的评审人 / The reviewer to replace
+                 * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                 */
+                reviewerId: string;
+            };
+            cookie?: never;
+        };
+        /** @description 接替者与更换理由 / The replacement and the reason */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 接替的结项评审人（结项评审组在任成员）/ The replacement (an active member of the round’s acceptance panel)
+                     * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                     */
+                    replacementId: string;
+                    /**
+                     * @description 理由（必填，记入日志）/ The reason (required; logged)
+                     * @example 评审人出差，无法按期评分
+                     */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 更换结果 / The replacement */
+            201: {
+                headers: {
+                    /** @description 为 "true" 时，此应答是同一 Idempotency-Key 首次请求的重放 / "true" when this answer replays the first one for the Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 项目标识 / Project id
+                         * @example 01871a2b-6f00-7a9b-b8c7-4d5e6f7a8b07
+                         */
+                        projectId: string;
+                        /**
+                         * @description 被更换的评审人 / The reviewer replaced
+                         * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                         */
+                        replaced: string;
+                        /**
+                         * @description 接替的评审人 / The replacement
+                         * @example 01870d4f-3300-7f02-9dae-3c4d5e6f7a06
+                         */
+                        replacement: string;
+                        /**
+                         * @description 更换理由 / The reason
+                         * @example 评审人出差，无法按期评分
+                         */
+                        reason: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO-8601 时间（UTC）/ ISO-8601, UTC
+                         * @example 2023-03-20T02:00:00.000Z
+                         */
+                        at: string;
+                    };
                 };
             };
             /** @description 请求格式错误 / Malformed request (`validation-failed`) */

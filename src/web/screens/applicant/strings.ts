@@ -136,6 +136,7 @@ export const RECORD_LABELS: Record<string, Label> = {
   ASSIGN_REVIEWER: { zh: '分配评审人', en: 'Reviewer assigned' },
   ASSIGN_ACCEPTANCE_REVIEWER: { zh: '分配结项评审人', en: 'Acceptance reviewer assigned' },
   REPLACE_REVIEWER: { zh: '更换评审人', en: 'Reviewer replaced' },
+  REPLACE_ACCEPTANCE_REVIEWER: { zh: '更换结项评审人', en: 'Acceptance reviewer replaced' },
   MIGRATE: { zh: '迁移到新版本流程', en: 'Moved to a new machine version' },
 };
 

@@ -84,6 +84,7 @@ export const S = {
   noPending: { zh: '没有待评分的分配', en: 'No assignment waiting for a score' },
   replace: { zh: '更换', en: 'Replace' },
   replaceReviewer: { zh: '更换评审人', en: 'Replace the reviewer' },
+  replaceAcceptanceReviewer: { zh: '更换结项评审人', en: 'Replace the acceptance reviewer' },
   replacement: { zh: '接替的评审人', en: 'Replacement' },
   replaced: { zh: '已更换', en: 'Replaced' },
   replacedBy: { zh: '由 {name} 接替：{reason}', en: 'Replaced by {name}: {reason}' },
