@@ -132,6 +132,8 @@ describe.skipIf(!haveChromium)('the admin in Chromium', () => {
     const login = await web.t.app.inject({ method: 'POST', url: '/api/v1/session', payload: { username: 'zhao.laoshi', password: 'chushi-mima-2024' } });
     expect(login.statusCode).toBe(201);
     expect(login.json<{ mustChangePassword: boolean }>().mustChangePassword).toBe(true);
+    // The directory names the login now.
+    await expect.poll(() => userRow.locator(`[data-username="${userId}"]`).textContent(), { timeout: 10_000 }).toBe('zhao.laoshi');
 
     // A token reissued: shown once, the old one refused from then on.
     await userRow.locator('[data-action="token"]').click();

@@ -79,6 +79,7 @@ export const S = {
     en: 'Username: 3 to 32 of a–z, 0–9, dot, underscore, hyphen. The initial password: at least 10 characters, not containing the username. The user’s sessions are revoked; it must be changed at the first login.',
   },
   username: { zh: '用户名', en: 'Username' },
+  noLogin: { zh: '未设密码', en: 'No password yet' },
   usernameKeep: { zh: '不填则沿用已有用户名', en: 'Leave empty to keep the username it has' },
   password: { zh: '初始密码', en: 'Initial password' },
   passwordSet: { zh: '初始密码已设置，用户首次登录后须修改', en: 'The initial password is set; the user changes it at the first login' },
