@@ -334,6 +334,7 @@ export function projectRow(table, row) {
         updatedAt: row.updatedAt,
       };
     case 'reviewer_assignments':
+    case 'acceptance_assignments':
       return {
         projectId: row.projectId,
         reviewerId: row.reviewerId,
@@ -407,17 +408,6 @@ export function projectRow(table, row) {
         version: row.version,
         updatedBy: row.updatedBy,
         updatedAt: row.updatedAt,
-      };
-    case 'acceptance_assignments':
-      return {
-        projectId: row.projectId,
-        reviewerId: row.reviewerId,
-        assignedBy: row.assignedBy,
-        assignedAt: row.assignedAt,
-        state: row.state,
-        replacedBy: orNull(row.replacedBy),
-        replacedAt: orNull(row.replacedAt),
-        replaceReason: orNull(row.replaceReason),
       };
     case 'acceptance_reviews':
       return {
@@ -589,18 +579,8 @@ export class TablesReplayer {
           createdAt: entry.at,
         });
         return;
+      // A review assignment and an acceptance assignment have the same columns.
       case 'ASSIGN_REVIEWER':
-        rows.set(key, {
-          projectId: orNull(payload.projectId),
-          reviewerId: orNull(payload.reviewerId),
-          assignedBy: entry.actorId,
-          assignedAt: entry.at,
-          state: 'assigned',
-          replacedBy: null,
-          replacedAt: null,
-          replaceReason: null,
-        });
-        return;
       case 'ASSIGN_ACCEPTANCE_REVIEWER':
         rows.set(key, {
           projectId: orNull(payload.projectId),

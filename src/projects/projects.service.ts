@@ -17,7 +17,7 @@ import { ConflictRules } from '../panel/conflict.js';
 import { PanelRepository } from '../panel/panel.repository.js';
 import type { UnitsService } from '../units/units.service.js';
 import { actorNames, type ActorNameOf } from '../users/actor-names.js';
-import { appendRecord, assignmentSubjectId, contextSha256, letterSha256, recordAssignment } from '../workflow/records.js';
+import { appendRecord, assignmentSubjectId, contextSha256, letterSha256, recordAssignment, type Act } from '../workflow/records.js';
 import { applyStep, requestHash, runStep, type StepReply, type Subjects, type WorkflowStores } from '../workflow/step.js';
 import { directionBelongsTo, type Category } from './categories.js';
 import { ProjectFacts, loggedPayload } from './project-facts.js';
@@ -506,31 +506,35 @@ export class ProjectsService {
   assignAcceptanceReviewer(principal: Principal, id: string, reviewerId: string, requestId: string) {
     return this.committer.run(() => {
       const project = this.findVisible(principal, id);
-      const round = this.panel.roundOf(project.roundId)!;
-      const members = acceptancePanelOf(this.panel, project.roundId);
-      const refusal = acceptancePairRefusal(
-        this.panel,
-        { members, scope: round.conflictScope, conflicting: this.conflicts.forScope(round.conflictScope) },
-        project,
-        reviewerId,
-        (projectId, reviewer) => this.repository.isAcceptanceAssigned(projectId, reviewer),
-      );
-      if (refusal) throw refusalProblem(refusal, project.state, 'reviewerId', (ids) => this.conflicts.named(ids));
-      const assignedAt = isoUtc(this.clock.now());
-      this.db.insert(acceptanceAssignments).values({ projectId: id, reviewerId, assignedBy: principal.id, assignedAt }).run();
-      appendRecord(
-        this.workflow.log,
-        { actor: principal, requestId },
-        {
-          subjectKind: 'acceptance_assignment',
-          subjectId: assignmentSubjectId(id, reviewerId),
-          event: 'ASSIGN_ACCEPTANCE_REVIEWER',
-          toState: 'assigned',
-          payload: { projectId: id, reviewerId },
-          at: assignedAt,
-        },
-      );
+      this.refuseAcceptancePair(project, reviewerId, 'reviewerId');
+      this.writeAcceptanceAssignment({ actor: principal, requestId }, id, reviewerId, isoUtc(this.clock.now()));
       return acceptanceAssignmentsPage(this.db, id, undefined, 1000);
+    });
+  }
+
+  /** Throws the refusal of `reviewerId` for the project's acceptance review (panel, conflict scope, once), naming `field`. */
+  private refuseAcceptancePair(project: ProjectRow, reviewerId: string, field: string): void {
+    const round = this.panel.roundOf(project.roundId)!;
+    const refusal = acceptancePairRefusal(
+      this.panel,
+      { members: acceptancePanelOf(this.panel, project.roundId), scope: round.conflictScope, conflicting: this.conflicts.forScope(round.conflictScope) },
+      project,
+      reviewerId,
+      (projectId, reviewer) => this.repository.isAcceptanceAssigned(projectId, reviewer),
+    );
+    if (refusal) throw refusalProblem(refusal, project.state, field, (ids) => this.conflicts.named(ids));
+  }
+
+  /** The acceptance assignment's row and its ASSIGN_ACCEPTANCE_REVIEWER entry (naming whom it replaces, if any). */
+  private writeAcceptanceAssignment(act: Act, projectId: string, reviewerId: string, at: string, replaces?: string): void {
+    this.db.insert(acceptanceAssignments).values({ projectId, reviewerId, assignedBy: act.actor.id, assignedAt: at }).run();
+    appendRecord(this.workflow.log, act, {
+      subjectKind: 'acceptance_assignment',
+      subjectId: assignmentSubjectId(projectId, reviewerId),
+      event: 'ASSIGN_ACCEPTANCE_REVIEWER',
+      toState: 'assigned',
+      payload: { projectId, reviewerId, ...(replaces === undefined ? {} : { replaces }) },
+      at,
     });
   }
 
@@ -554,16 +558,7 @@ export class ProjectsService {
           code: 'review_submitted',
         });
       }
-      const round = this.panel.roundOf(project.roundId)!;
-      const members = acceptancePanelOf(this.panel, project.roundId);
-      const refusal = acceptancePairRefusal(
-        this.panel,
-        { members, scope: round.conflictScope, conflicting: this.conflicts.forScope(round.conflictScope) },
-        project,
-        replacementId,
-        (projectId, reviewer) => this.repository.isAcceptanceAssigned(projectId, reviewer),
-      );
-      if (refusal) throw refusalProblem(refusal, project.state, 'replacementId', (ids) => this.conflicts.named(ids));
+      this.refuseAcceptancePair(project, replacementId, 'replacementId');
       const at = isoUtc(this.clock.now());
       const act = { actor: principal, requestId };
       this.repository.markAcceptanceReplaced(id, reviewerId, replacementId, at, trimmed);
@@ -576,15 +571,7 @@ export class ProjectsService {
         payload: { projectId: id, reviewerId, replacementId, reason: trimmed },
         at,
       });
-      this.db.insert(acceptanceAssignments).values({ projectId: id, reviewerId: replacementId, assignedBy: principal.id, assignedAt: at }).run();
-      appendRecord(this.workflow.log, act, {
-        subjectKind: 'acceptance_assignment',
-        subjectId: assignmentSubjectId(id, replacementId),
-        event: 'ASSIGN_ACCEPTANCE_REVIEWER',
-        toState: 'assigned',
-        payload: { projectId: id, reviewerId: replacementId, replaces: reviewerId },
-        at,
-      });
+      this.writeAcceptanceAssignment(act, id, replacementId, at, reviewerId);
       return { projectId: id, replaced: reviewerId, replacement: replacementId, reason: trimmed, at };
     });
   }
