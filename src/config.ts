@@ -52,8 +52,14 @@ export const DEFAULT_DATABASE_PATH = './data/lixiang.db';
 function parseDatabaseUrl(raw: string | undefined): string {
   const value = raw?.trim() || DEFAULT_DATABASE_PATH;
   if (value === ':memory:') return value;
-  if (/^postgres(ql)?:\/\//.test(value)) {
-    throw new ConfigError('DATABASE_URL: the PostgreSQL backend is not available yet; use a SQLite file path');
+  // A PostgreSQL URL is kept as given (the password never reaches a log: src/db/pg/sync-client.ts redacts it).
+  if (/^postgres(ql)?:\/\//i.test(value)) {
+    try {
+      new URL(value);
+    } catch {
+      throw new ConfigError('DATABASE_URL: not a valid postgres:// URL');
+    }
+    return value;
   }
   const file = value.startsWith('file:') ? value.slice('file:'.length) : value;
   return path.resolve(file);
@@ -78,6 +84,8 @@ function parseSigningKey(env: NodeJS.ProcessEnv, databasePath: string, instance:
   if (value) return { file: path.resolve(value), warning: null };
   if (databasePath === ':memory:') return { file: null, warning: null };
   const home = path.join(defaultKeyDirectory(env, instance), 'signing-key.pem');
+  // On PostgreSQL every instance seals the one head: each must be given the same key (LIXIANG_SIGNING_KEY_PATH, or the same home).
+  if (/^postgres(ql)?:\/\//i.test(databasePath)) return { file: home, warning: null };
   const beside = path.join(path.dirname(databasePath), 'signing-key.pem');
   if (!fs.existsSync(beside)) return { file: home, warning: null };
   if (fs.existsSync(home)) {

@@ -9,7 +9,8 @@ import pino from 'pino';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { WalCheckpointer } from './db/checkpointer.js';
-import { migrateDatabase, openDatabase, type Db } from './db/client.js';
+import { isPostgres, migrateDatabase, openDatabase, type Db } from './db/client.js';
+import { redactUrl } from './db/pg/sync-client.js';
 import { writePidFile } from './db/pid-file.js';
 
 export function loggerOptions(config: Pick<Config, 'logLevel'>) {
@@ -27,9 +28,11 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
   const logFlush = setInterval(() => logStream.flush(), 1000);
   logFlush.unref();
   const db = openDatabase(config.databasePath);
-  const releasePidFile = config.databasePath === ':memory:' ? () => {} : writePidFile(config.databasePath);
+  // On PostgreSQL many instances share the database: no pid file, no WAL checkpointer (the server's own).
+  const embedded = !isPostgres(db) && config.databasePath !== ':memory:';
+  const releasePidFile = embedded ? writePidFile(config.databasePath) : () => {};
   migrateDatabase(db);
-  const checkpointer = config.databasePath === ':memory:' ? null : new WalCheckpointer(db.$client, config.databasePath, createRequire(import.meta.url).resolve('better-sqlite3'));
+  const checkpointer = embedded ? new WalCheckpointer(db.$client, config.databasePath, createRequire(import.meta.url).resolve('better-sqlite3')) : null;
   const app = await buildApp({
     db,
     adminToken: config.adminToken,
@@ -90,7 +93,7 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
     logStream.flushSync();
     throw error;
   }
-  app.log.info({ database: config.databasePath }, 'lixiang is listening');
+  app.log.info({ database: isPostgres(db) ? redactUrl(config.databasePath) : config.databasePath }, 'lixiang is listening');
   if (!hasActiveAdmin(db)) {
     app.log.warn('no administrator yet: restart with LIXIANG_ADMIN_TOKEN set, or run `npm run cli -- users create --name Admin --role admin`');
   }

@@ -9,6 +9,8 @@
  * hashed while written, and the archive is streamed from those files. Every read happens in one
  * read transaction, so the projects' states are those the exported log leads to.
  */
+import { PgSyncClient } from '../db/pg/sync-client.js';
+import { pgSnapshot } from './verify-tables.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -175,6 +177,7 @@ interface ProjectLine {
 function openSnapshot(db: Db): { sqlite: Database.Database; dedicated: boolean; close(): void } {
   const shared = db.$client;
   if (shared.memory) return { sqlite: shared, dedicated: false, close: () => undefined };
+  if (shared instanceof PgSyncClient) return pgSnapshot(shared);
   const sqlite = new Database(shared.name, { readonly: true, fileMustExist: true });
   sqlite.pragma('busy_timeout = 5000');
   return { sqlite, dedicated: true, close: () => sqlite.close() };

@@ -12,6 +12,7 @@
  * Checkpoints that an operator's acknowledgement (an ACKNOWLEDGE_HEAD entry, `lixiang audit
  * acknowledge`) lists as superseded are reported as superseded, not as failures.
  */
+import { onPostgres } from '../db/dialect.js';
 import type Database from 'better-sqlite3';
 import type { FastifyBaseLogger } from 'fastify';
 import { GENESIS_HASH } from '../workflow/hash-chain.js';
@@ -169,7 +170,16 @@ function examine(sqlite: Database.Database, { key, origin, witness }: HeadContex
   }
 
   // Rows missing after the last one: ids the table handed out (its autoincrement mark) or the seal names.
-  const handedOut = (sqlite.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'checkpoints'").get() as { seq: number } | undefined)?.seq ?? 0;
+  const handedOut =
+    (
+      sqlite
+        .prepare(
+          onPostgres(sqlite)
+            ? 'SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS seq FROM checkpoints_id_seq'
+            : "SELECT seq FROM sqlite_sequence WHERE name = 'checkpoints'",
+        )
+        .get() as { seq: number } | undefined
+    )?.seq ?? 0;
   const named = Math.max(handedOut, seal && sealFound?.valid ? seal.checkpointId : 0);
   for (; expectedId <= named; expectedId += 1) fail({ id: expectedId, size: null, headHash: null }, `checkpoint ${expectedId} is missing from the checkpoints table`);
 

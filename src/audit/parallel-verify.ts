@@ -12,6 +12,7 @@
  * that walk's verdict is the answer. The work spreads over every core, and an auditor's
  * verification never stalls the requests the service answers meanwhile.
  */
+import { onPostgres } from '../db/dialect.js';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -219,7 +220,8 @@ async function verifyUpTo(
   { rows, low }: { rows: number; low: number | null },
   options: ParallelVerifyOptions & { threshold?: number },
 ): Promise<VerifyResult> {
-  if (sqlite.memory || head < (options.threshold ?? PARALLEL_THRESHOLD)) {
+  // PostgreSQL: the walk reads through the connection, in this thread (the workers read SQLite files).
+  if (sqlite.memory || onPostgres(sqlite) || head < (options.threshold ?? PARALLEL_THRESHOLD)) {
     const result = verifyChain(iterateLog(sqlite, head));
     // The walk stops at `head`; the prefix it covers must be exactly 1..head.
     if (result.valid && result.headSeq !== head)

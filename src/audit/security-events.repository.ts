@@ -157,41 +157,59 @@ export interface RefusedAttemptView {
   lastRequestId: string;
 }
 
-/** Oldest minute first (then in the order the groups began); the cursor is the last group's [minute, rowid]. */
+/**
+ * Oldest minute first, then in the order the groups began (ties by the group's key); the cursor is
+ * the last group's [minute, firstAt, source, method, route, status, problemType].
+ */
 export function queryRefusedAttempts(db: Executor, query: RefusedAttemptQuery): { items: RefusedAttemptView[]; nextCursor: string | null } {
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-  const rowid = sql<number>`${refusedAttempts}.rowid`;
+  const t = refusedAttempts;
   const conditions: SQL[] = [];
   if (query.cursor) {
-    const [minute, id] = decodeKeyCursor(query.cursor, ['string', 'number'] as const);
-    conditions.push(or(gt(refusedAttempts.minute, minute), and(eq(refusedAttempts.minute, minute), sql`${rowid} > ${id}`))!);
+    const [minute, firstAt, source, method, route, status, problemType] = decodeKeyCursor(query.cursor, [
+      'string',
+      'string',
+      'string',
+      'string',
+      'string',
+      'number',
+      'string',
+    ] as const);
+    conditions.push(
+      or(
+        gt(t.minute, minute),
+        and(
+          eq(t.minute, minute),
+          sql`(${t.firstAt}, ${t.source}, ${t.method}, ${t.route}, ${t.status}, ${t.problemType}) > (${firstAt}, ${source}, ${method}, ${route}, ${status}, ${problemType})`,
+        ),
+      )!,
+    );
   }
-  if (query.source) conditions.push(eq(refusedAttempts.source, query.source));
-  if (query.from) conditions.push(gte(refusedAttempts.minute, minuteOf(new Date(query.from).toISOString())));
-  if (query.to) conditions.push(lte(refusedAttempts.minute, minuteOf(new Date(query.to).toISOString())));
+  if (query.source) conditions.push(eq(t.source, query.source));
+  if (query.from) conditions.push(gte(t.minute, minuteOf(new Date(query.from).toISOString())));
+  if (query.to) conditions.push(lte(t.minute, minuteOf(new Date(query.to).toISOString())));
   const rows = db
     .select({
-      rowid,
-      source: refusedAttempts.source,
-      minute: refusedAttempts.minute,
-      method: refusedAttempts.method,
-      route: refusedAttempts.route,
-      status: refusedAttempts.status,
-      problemType: refusedAttempts.problemType,
-      count: refusedAttempts.count,
-      firstAt: refusedAttempts.firstAt,
-      lastAt: refusedAttempts.lastAt,
-      lastRequestId: refusedAttempts.lastRequestId,
+      source: t.source,
+      minute: t.minute,
+      method: t.method,
+      route: t.route,
+      status: t.status,
+      problemType: t.problemType,
+      count: t.count,
+      firstAt: t.firstAt,
+      lastAt: t.lastAt,
+      lastRequestId: t.lastRequestId,
     })
-    .from(refusedAttempts)
+    .from(t)
     .where(and(...conditions))
-    .orderBy(asc(refusedAttempts.minute), asc(rowid))
+    .orderBy(asc(t.minute), asc(t.firstAt), asc(t.source), asc(t.method), asc(t.route), asc(t.status), asc(t.problemType))
     .limit(limit + 1)
     .all();
   return pageOf(
     rows,
     limit,
-    (row) => encodeKeyCursor([row.minute, row.rowid]),
-    ({ rowid: _rowid, ...view }) => view,
+    (row) => encodeKeyCursor([row.minute, row.firstAt, row.source, row.method, row.route, row.status, row.problemType]),
+    (row) => row,
   );
 }

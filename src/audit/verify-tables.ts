@@ -9,6 +9,7 @@
  * yielding to the event loop every few thousand rows; an in-memory database is read on the
  * service's connection without yielding, which is as atomic.
  */
+import { PgSyncClient } from '../db/pg/sync-client.js';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { AUDITED_TABLES, TableComparison, TablesReplayer, projectRow, type AuditedTable, type Projection, type TablesVerdict } from './table-rules.js';
@@ -80,9 +81,16 @@ export function* storedProjections(sqlite: Database.Database, table: AuditedTabl
  */
 export function openReadSnapshot(shared: Database.Database): { sqlite: Database.Database; dedicated: boolean; close(): void } {
   if (shared.memory) return { sqlite: shared, dedicated: false, close: () => undefined };
+  if (shared instanceof PgSyncClient) return pgSnapshot(shared);
   const sqlite = new Database(shared.name, { readonly: true, fileMustExist: true });
   sqlite.pragma('busy_timeout = 5000');
   return { sqlite, dedicated: true, close: () => sqlite.close() };
+}
+
+/** On PostgreSQL, a connection of its own, read in one REPEATABLE READ transaction (BEGIN). */
+export function pgSnapshot(shared: PgSyncClient): { sqlite: Database.Database; dedicated: boolean; close(): void } {
+  const client = new PgSyncClient(shared.url);
+  return { sqlite: client as unknown as Database.Database, dedicated: true, close: () => void client.close() };
 }
 
 /**

@@ -475,7 +475,7 @@ export class SessionsService {
     const rows = this.db.$client
       .prepare<[string], Omit<SessionListItem, 'current'>>(
         `SELECT id, user_id AS userId, created_at AS createdAt, last_seen_at AS lastSeenAt, expires_at AS expiresAt, user_agent AS userAgent, ip
-           FROM sessions WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1000`,
+           FROM sessions WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1000`,
       )
       .all(userId);
     return rows

@@ -9,13 +9,23 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { findRepositoryPath } from '../repo-files.js';
+import { isPostgresUrl, PgSyncClient, type PgClientOptions } from './pg/sync-client.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 const SYNCHRONOUS_FULL = 2;
 
-export function openDatabase(databasePath: string): Db {
+/**
+ * Opens the service's database: a PostgreSQL URL (postgres://…) or a SQLite file path (':memory:'
+ * for a throwaway one). Both answer through the same connection interface (./pg/sync-client.ts).
+ */
+export function openDatabase(databasePath: string, options: PgClientOptions = {}): Db {
+  if (isPostgresUrl(databasePath)) {
+    const client = new PgSyncClient(databasePath, options);
+    const db: Db = drizzle({ client: client as unknown as Database.Database, schema, casing: 'snake_case' });
+    return db;
+  }
   if (databasePath !== ':memory:') fs.mkdirSync(path.dirname(databasePath), { recursive: true });
   const sqlite = new Database(databasePath);
   try {
@@ -43,5 +53,14 @@ export function migrationsFolder(): string {
 }
 
 export function migrateDatabase(db: Db): void {
+  if (isPostgres(db)) {
+    (db.$client as unknown as PgSyncClient).migrate(path.join(migrationsFolder(), 'pg'));
+    return;
+  }
   migrate(db, { migrationsFolder: migrationsFolder() });
+}
+
+/** Whether the connection is PostgreSQL's (else SQLite's). */
+export function isPostgres(db: Db | Database.Database): boolean {
+  return ('$client' in db ? db.$client : db) instanceof PgSyncClient;
 }

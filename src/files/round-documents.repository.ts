@@ -1,5 +1,5 @@
 /** The round_documents table: a round's own uploads (the signed approved list), metadata apart from bytes. */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { roundDocuments, type RoundDocumentRow } from '../db/schema.js';
 
@@ -24,14 +24,9 @@ export class RoundDocumentsRepository {
     this.db.insert(roundDocuments).values(row).run();
   }
 
-  /** The metadata of the round's documents, in upload order (insertion order: two uploads may share a millisecond); never the bytes. */
+  /** The metadata of the round's documents, in upload order (ids count up within a millisecond: src/ids.ts); never the bytes. */
   metadataOf(roundId: string): RoundDocumentMetadata[] {
-    return this.db
-      .select(METADATA)
-      .from(roundDocuments)
-      .where(eq(roundDocuments.roundId, roundId))
-      .orderBy(sql`rowid`)
-      .all();
+    return this.db.select(METADATA).from(roundDocuments).where(eq(roundDocuments.roundId, roundId)).orderBy(asc(roundDocuments.id)).all();
   }
 
   /** The latest document of a kind in the round, without its bytes. */
@@ -40,7 +35,7 @@ export class RoundDocumentsRepository {
       .select(METADATA)
       .from(roundDocuments)
       .where(and(eq(roundDocuments.roundId, roundId), eq(roundDocuments.kind, kind)))
-      .orderBy(sql`rowid DESC`)
+      .orderBy(desc(roundDocuments.id))
       .limit(1)
       .get();
   }

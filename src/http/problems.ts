@@ -28,6 +28,7 @@ export const PROBLEM_KINDS = {
   internal: { status: 500, title: { zh: '服务器内部错误', en: 'Internal server error' } },
   'shutting-down': { status: 503, title: { zh: '服务正在关闭', en: 'The service is shutting down' } },
   'witness-unavailable': { status: 503, title: { zh: '见证文件无法写入', en: 'The witness file cannot be written' } },
+  'database-unavailable': { status: 503, title: { zh: '数据库暂时不可用', en: 'The database is unavailable for the moment' } },
   'head-refused': { status: 503, title: { zh: '日志头未通过核验，服务只读', en: 'The log head failed its check; the service is read-only' } },
 } as const satisfies Record<string, { status: number; title: Label }>;
 
@@ -36,6 +37,9 @@ export type ProblemKind = keyof typeof PROBLEM_KINDS;
 /** What a request arriving while the service closes is told, and when to come back (Retry-After). */
 export const SHUTTING_DOWN_DETAIL = '服务正在关闭，请稍后重试 / The service is shutting down; retry in a few seconds';
 export const SHUTTING_DOWN_RETRY_AFTER_SECONDS = 5;
+
+/** When to retry after the database was unreachable (Retry-After, seconds). */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 export const problemType = (kind: ProblemKind): string => `urn:lixiang:problem:${kind}`;
 

@@ -266,6 +266,10 @@ const PROBLEM_EXAMPLES: Record<ProblemKind, { summary: string; detail: string; e
     detail:
       '见证文件 /var/lib/lixiang/witness.log 无法写入，未签名检查点 / The witness /var/lib/lixiang/witness.log cannot be written (EACCES: permission denied); no checkpoint was signed',
   },
+  'database-unavailable': {
+    summary: '数据库暂时不可用 / The database is unavailable',
+    detail: '数据库暂时不可用，请稍后重试 / The database is unavailable; retry in a few seconds',
+  },
   'head-refused': {
     summary: '日志头未通过核验 / The log head was refused',
     detail:

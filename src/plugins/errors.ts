@@ -4,12 +4,13 @@
  * The title follows `Accept-Language` (zh-CN by default, en); `titles` carries both. The problem
  * answered stays on the request (`request.problem`) for the hooks that run after it.
  */
+import { DatabaseUnavailableError } from '../db/pg/sync-client.js';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { CONTENT_LANGUAGE, DEFAULT_LANGUAGE, negotiateLanguage } from '../http/language.js';
-import { Problem, SHUTTING_DOWN_DETAIL, SHUTTING_DOWN_RETRY_AFTER_SECONDS, problemDocument, problemType } from '../http/problems.js';
+import { DATABASE_RETRY_AFTER_SECONDS, Problem, SHUTTING_DOWN_DETAIL, SHUTTING_DOWN_RETRY_AFTER_SECONDS, problemDocument, problemType } from '../http/problems.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -50,6 +51,9 @@ function describeValidation(error: FastifyError): { detail: string; errors: Arra
 /** The problem an error is answered with. */
 function classify(error: FastifyError): Problem {
   if (error instanceof Problem) return error;
+  if (error instanceof DatabaseUnavailableError) {
+    return new Problem('database-unavailable', '数据库暂时不可用，请稍后重试 / The database is unavailable; retry in a few seconds');
+  }
   if (error.validation) {
     const { detail, errors } = describeValidation(error);
     return new Problem('validation-failed', detail, { errors });
@@ -77,6 +81,7 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Prob
   const language = negotiateLanguage(request.headers['accept-language']);
   const document = problemDocument(problem.kind, problem.message, request.url, problem.extensions, language);
   const vary = String(reply.getHeader('vary') ?? '');
+  if (problem.kind === 'database-unavailable') reply.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
   return reply
     .code(document.status)
     .type(PROBLEM_JSON)

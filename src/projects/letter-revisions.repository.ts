@@ -3,6 +3,7 @@
  * changes the letter, numbered by the project's version at that moment. SUBMIT names the revision
  * it submitted in its log entry; the project view reads it back from there.
  */
+import { jsonArrayValues, jsonNumber } from '../db/dialect.js';
 import type Database from 'better-sqlite3';
 import type { Letter } from '../../machines/project.types.js';
 
@@ -41,13 +42,13 @@ export class LetterRevisionsRepository {
       ),
       // Walks transition_log_subject_idx backwards: the latest SUBMIT of the project.
       submitted: sqlite.prepare<[string], { revision: number | null }>(
-        `SELECT json_extract(payload, '$.letterRevision') AS revision FROM transition_log
+        `SELECT ${jsonNumber(sqlite, 'payload', '$.letterRevision')} AS revision FROM transition_log
          WHERE subject_kind = 'project' AND subject_id = ? AND event = 'SUBMIT' ORDER BY seq DESC LIMIT 1`,
       ),
       // A page of projects at once (one statement, not one per project): each one's SUBMIT entries, in order.
       submittedOfMany: sqlite.prepare<[string], { projectId: string; revision: number | null }>(
-        `SELECT subject_id AS projectId, json_extract(payload, '$.letterRevision') AS revision FROM transition_log
-         WHERE subject_kind = 'project' AND subject_id IN (SELECT value FROM json_each(?)) AND event = 'SUBMIT' ORDER BY seq`,
+        `SELECT subject_id AS projectId, ${jsonNumber(sqlite, 'payload', '$.letterRevision')} AS revision FROM transition_log
+         WHERE subject_kind = 'project' AND subject_id IN (${jsonArrayValues(sqlite)}) AND event = 'SUBMIT' ORDER BY seq`,
       ),
     };
   }

@@ -4,6 +4,7 @@
  * about two thirds of the CPU of an event). The cooler paths (create, list, edit, assignments) use
  * Drizzle's query builder.
  */
+import { jsonText, onPostgres } from '../db/dialect.js';
 import type Database from 'better-sqlite3';
 import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { FileChecksum, GradeProposal, Letter, ProjectContext, ProjectState, Scores } from '../../machines/project.types.js';
@@ -56,15 +57,22 @@ export class ProjectsRepository {
   /** A round's settings (these columns), by id; an amendment drops its entry (forgetRound). Its state and pin are read fresh. */
   private readonly rounds = new Map<string, { facts: RoundFacts; requireSignedLetter: boolean }>();
 
+  /**
+   * Whether round settings are kept between events: with SQLite this process is the only writer and
+   * forgets a round it amends; on PostgreSQL another instance may amend it, so they are read each time.
+   */
+  private readonly remember: boolean;
+
   constructor(private readonly db: Db) {
     const sqlite: Database.Database = db.$client;
+    this.remember = !onPostgres(sqlite);
     this.statements = {
       project: sqlite.prepare<[string], RawProject>(`SELECT ${PROJECT_COLUMNS} FROM projects WHERE id = ?`),
       roundSettings: sqlite.prepare<[string], RawRoundSettings & { requireSignedLetter: number }>(`SELECT ${ROUND_SETTING_COLUMNS} FROM rounds WHERE id = ?`),
       roundState: sqlite.prepare<[string], RoundStage>(
         `SELECT state, machine_version AS machineVersion, project_machine_version AS projectMachineVersion,
           final_acceptance_date AS finalAcceptanceDate, acceptance_opens_on AS acceptanceOpensOn,
-          json_extract(context, '$.publicity.endsAt') AS publicityEndsAt FROM rounds WHERE id = ?`,
+          ${jsonText(sqlite, 'context', '$.publicity.endsAt')} AS publicityEndsAt FROM rounds WHERE id = ?`,
       ),
       extension: sqlite.prepare<[string, string], { submissionDeadline: string }>(
         'SELECT submission_deadline AS submissionDeadline FROM round_extensions WHERE round_id = ? AND unit_id = ?',
@@ -115,7 +123,7 @@ export class ProjectsRepository {
            log_seq = excluded.log_seq, updated_at = excluded.updated_at`,
       ),
       underAcceptance: sqlite.prepare<[string], { id: string; proposal: string | null }>(
-        "SELECT id, json_extract(context, '$.proposal.grade') AS proposal FROM projects WHERE round_id = ? AND state = 'final_acceptance' ORDER BY id",
+        `SELECT id, ${jsonText(sqlite, 'context', '$.proposal.grade')} AS proposal FROM projects WHERE round_id = ? AND state = 'final_acceptance' ORDER BY id`,
       ),
       upsertReview: sqlite.prepare(
         `INSERT INTO reviews (project_id, reviewer_id, direction, innovation, practicality, breadth, exemplarity, total, comment, log_seq, created_at, updated_at)
@@ -140,7 +148,7 @@ export class ProjectsRepository {
       const raw = this.statements.roundSettings.get(id);
       if (raw) {
         cached = { facts: roundFacts(raw), requireSignedLetter: raw.requireSignedLetter === 1 };
-        this.rounds.set(id, cached);
+        if (this.remember) this.rounds.set(id, cached);
       }
     }
     return cached;

@@ -8,6 +8,7 @@
  * working-day calendar (src/calendar: a year without a calendar counts Monday to Friday) and the
  * round's latest signed list (src/files/round-documents.service.ts).
  */
+import { jsonText } from '../db/dialect.js';
 import type Database from 'better-sqlite3';
 import { roundStateLabel } from '../../machines/round.lifecycle.js';
 import type { Objection, RoundCommand, RoundContext, RoundFactsForMachine, RoundState } from '../../machines/round.types.js';
@@ -62,7 +63,7 @@ export class PublicityRepository {
     this.statements = {
       decided: sqlite.prepare<[string], { id: string }>(
         `SELECT id FROM projects WHERE round_id = ?
-           AND (state = 'committee_approved' OR (state = 'rejected' AND json_extract(context, '$.rejectedBy') = 'committee')) ORDER BY id`,
+           AND (state = 'committee_approved' OR (state = 'rejected' AND ${jsonText(sqlite, 'context', '$.rejectedBy')} = 'committee')) ORDER BY id`,
       ),
       approved: sqlite.prepare<[string], { id: string; title: string; unitId: string; unitName: string; category: Category; direction: string }>(
         `SELECT p.id, p.title, p.unit_id AS unitId, u.name AS unitName, p.category, p.direction

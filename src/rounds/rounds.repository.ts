@@ -2,6 +2,7 @@
  * Where rounds live. A round event reads and writes its round with statements prepared once per
  * connection, like a project event; the cooler paths use Drizzle's query builder.
  */
+import { jsonNumber } from '../db/dialect.js';
 import type Database from 'better-sqlite3';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { RoundContext } from '../../machines/round.types.js';
@@ -85,7 +86,7 @@ export class RoundsRepository {
     return (
       this.db.$client
         .prepare<[string], { one: number }>(
-          `SELECT 1 AS one FROM projects WHERE round_id = ? AND (state <> 'draft' OR coalesce(json_extract(context, '$.submissions'), 0) > 0) LIMIT 1`,
+          `SELECT 1 AS one FROM projects WHERE round_id = ? AND (state <> 'draft' OR coalesce(${jsonNumber(this.db.$client, 'context', '$.submissions')}, 0) > 0) LIMIT 1`,
         )
         .get(row.id) !== undefined
     );

@@ -49,6 +49,11 @@ export class UnitsService {
     private readonly clock: Clock,
     private readonly committer: GroupCommitter,
     private readonly log: TransitionLogRepository,
+    /**
+     * Whether this process is the database's only writer (SQLite): then the tree is kept between
+     * requests. On PostgreSQL another instance may change it, so it is read each time.
+     */
+    private readonly onlyWriter = true,
   ) {
     this.units = new UnitsRepository(db);
   }
@@ -234,7 +239,7 @@ export class UnitsService {
     let ids = this.subtrees.get(unitId);
     if (!ids) {
       ids = this.units.subtreeOf(unitId);
-      this.subtrees.set(unitId, ids);
+      if (this.onlyWriter) this.subtrees.set(unitId, ids);
     }
     return ids;
   }
@@ -244,7 +249,7 @@ export class UnitsService {
     let ids = this.lineages.get(unitId);
     if (!ids) {
       ids = [...new Set([...this.units.ancestryOf(unitId), ...this.subtree(unitId)])];
-      this.lineages.set(unitId, ids);
+      if (this.onlyWriter) this.lineages.set(unitId, ids);
     }
     return ids;
   }
@@ -259,7 +264,7 @@ export class UnitsService {
       let head: UnitRow | undefined = this.units.get(unitId);
       for (let steps = 0; head && !FAMILY_HEADS.has(head.type) && head.parentId !== null && steps < 64; steps += 1) head = this.units.get(head.parentId);
       ids = head && FAMILY_HEADS.has(head.type) ? [...new Set([...this.lineage(unitId), ...this.subtree(head.id)])] : this.lineage(unitId);
-      this.families.set(unitId, ids);
+      if (this.onlyWriter) this.families.set(unitId, ids);
     }
     return ids;
   }

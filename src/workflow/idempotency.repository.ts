@@ -4,6 +4,7 @@
  * a key reads here.
  */
 import type Database from 'better-sqlite3';
+import { onPostgres } from '../db/dialect.js';
 import type { IdempotencyRecordRow } from '../db/schema.js';
 
 export class IdempotencyRepository {
@@ -12,8 +13,19 @@ export class IdempotencyRepository {
   private readonly update;
   private readonly delete;
   private readonly firstEntry;
+  private readonly reserveStatement;
+  /**
+   * Whether other processes write the same database (PostgreSQL's instances): a reserved key may
+   * then be another instance's create in flight, not one a stopped process left.
+   */
+  readonly othersWrite: boolean;
 
   constructor(sqlite: Database.Database) {
+    this.othersWrite = onPostgres(sqlite);
+    this.reserveStatement = sqlite.prepare(
+      `INSERT INTO idempotency_records (user_id, key, request_hash, status_code, response_body, created_at)
+       VALUES (@userId, @key, @requestHash, @statusCode, @responseBody, @createdAt) ON CONFLICT (user_id, key) DO NOTHING`,
+    );
     this.select = sqlite.prepare<[string, string], IdempotencyRecordRow>(
       `SELECT user_id AS userId, key, request_hash AS requestHash, status_code AS statusCode, response_body AS responseBody,
          created_at AS createdAt FROM idempotency_records WHERE user_id = ? AND key = ?`,
@@ -35,6 +47,11 @@ export class IdempotencyRepository {
 
   save(record: IdempotencyRecordRow): void {
     this.insert.run(record);
+  }
+
+  /** Saves the record unless the key has one already (another request's, made meanwhile): whether it saved. */
+  reserve(record: IdempotencyRecordRow): boolean {
+    return this.reserveStatement.run(record).changes === 1;
   }
 
   /** The answer of a reserved record (a create's), once it is known. */

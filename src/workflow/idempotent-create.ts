@@ -29,6 +29,7 @@ import { isoUtc } from '../clock.js';
 import { Problem } from '../http/problems.js';
 import { problems, REPLAYED_HEADER } from '../http/schemas.js';
 import type { IdempotencyRepository } from './idempotency.repository.js';
+import type { IdempotencyRecordRow } from '../db/schema.js';
 import { requestHash } from './step.js';
 
 declare module 'fastify' {
@@ -71,6 +72,9 @@ const REPLAYED_HEADERS = ['etag', 'location'] as const;
 
 /** A reserved key's status: the create is running, or stopped before its answer was recorded. */
 const RESERVED = 0;
+/** How long a reservation younger than this, by another instance, is waited for before it counts as abandoned. */
+const RESERVATION_WAIT_MS = 10_000;
+const RESERVATION_POLL_MS = 50;
 interface Reservation {
   pending: true;
   /** The reserving request's id, which every log entry of its create carries. */
@@ -162,30 +166,43 @@ async function checkKey(request: FastifyRequest, reply: FastifyReply): Promise<v
   const release = await acquire(`${principal.id}\u0000${key}`);
   let held = true;
   try {
-    let record = store.find(principal.id, key);
-    if (record && record.requestHash !== hash) {
-      throw new Problem('idempotency-key-reused', '该幂等键已用于另一个请求 / This Idempotency-Key was used for a different request');
-    }
-    if (record && record.statusCode === RESERVED) {
-      // An attempt reserved the key and never recorded its answer: the process stopped in between.
-      const { requestId } = JSON.parse(record.responseBody) as Reservation;
-      const created = store.firstEntryOf(requestId);
-      if (created) {
-        throw new Problem(
-          'conflict',
-          `此请求此前已完成（${created.subjectId}），但应答未能保存，不再重复新建 / This request was done before (${created.subjectKind} ${created.subjectId}) but its answer was lost; it is not made twice`,
-          { code: 'already_created', id: created.subjectId },
-        );
+    let record: IdempotencyRecordRow | undefined;
+    // Another instance's create under the same key (PostgreSQL) is waited for, a while, then replayed.
+    const waitUntil = Date.now() + RESERVATION_WAIT_MS;
+    for (;;) {
+      record = store.find(principal.id, key);
+      if (record && record.requestHash !== hash) {
+        throw new Problem('idempotency-key-reused', '该幂等键已用于另一个请求 / This Idempotency-Key was used for a different request');
       }
-      store.remove(principal.id, key);
-      record = undefined;
-    }
-    if (!record) {
-      const reservation: Reservation = { pending: true, requestId: request.id };
-      store.save({ userId: principal.id, key, requestHash: hash, statusCode: RESERVED, responseBody: JSON.stringify(reservation), createdAt: isoUtc(Date.now()) });
-      pendingOf.set(request, { userId: principal.id, key, hash, release });
-      held = false;
-      return;
+      if (record && record.statusCode === RESERVED) {
+        const reservedAt = Date.parse(record.createdAt);
+        if (store.othersWrite && Date.now() < waitUntil && Date.now() - reservedAt < RESERVATION_WAIT_MS) {
+          await new Promise((resolve) => setTimeout(resolve, RESERVATION_POLL_MS));
+          continue;
+        }
+        // An attempt reserved the key and never recorded its answer: the process stopped in between.
+        const { requestId } = JSON.parse(record.responseBody) as Reservation;
+        const created = store.firstEntryOf(requestId);
+        if (created) {
+          throw new Problem(
+            'conflict',
+            `此请求此前已完成（${created.subjectId}），但应答未能保存，不再重复新建 / This request was done before (${created.subjectKind} ${created.subjectId}) but its answer was lost; it is not made twice`,
+            { code: 'already_created', id: created.subjectId },
+          );
+        }
+        store.remove(principal.id, key);
+        record = undefined;
+      }
+      if (!record) {
+        const reservation: Reservation = { pending: true, requestId: request.id };
+        // Atomic: of two instances reserving the key at once, one saves; the other reads the record again.
+        if (!store.reserve({ userId: principal.id, key, requestHash: hash, statusCode: RESERVED, responseBody: JSON.stringify(reservation), createdAt: isoUtc(Date.now()) }))
+          continue;
+        pendingOf.set(request, { userId: principal.id, key, hash, release });
+        held = false;
+        return;
+      }
+      break;
     }
     const stored = JSON.parse(record.responseBody) as StoredCreate;
     if (stored.withheld?.length) {

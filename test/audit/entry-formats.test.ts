@@ -7,6 +7,7 @@
  * rows appended since, a checkpoint kept from before still holds, an edit of an old row is still
  * caught, and the append-only triggers are back.
  */
+import { onPostgres } from '../helpers/postgres.js';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -106,7 +107,8 @@ function runVerifier(bundle: string, args: string[] = []): { code: number | null
 
 const failuresOf = (report: VerifierReport) => Object.fromEntries(report.checks.filter((c) => !c.ok).map((c) => [c.name, c.failures]));
 
-describe('a log written before subjects had a kind, after the migration', () => {
+// A log from before migration 0005 exists only in SQLite files: PostgreSQL's schema starts at the current format.
+describe.skipIf(onPostgres)('a log written before subjects had a kind, after the migration', () => {
   let dir: string;
   let file: string;
   let keyFile: string;

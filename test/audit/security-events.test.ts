@@ -156,7 +156,7 @@ describe('refused attempts', () => {
 
   it('a failure to record never changes the answer', async () => {
     const project = await driveTo(world, 'submitted');
-    t.db.$client.exec('DROP TABLE security_events');
+    t.owner().exec('DROP TABLE security_events');
     const refused = await fire(world, project.id, world.committee, 'APPROVE', { meetingReference: 'x' });
     expect(refused.status).toBe(409);
     expect(refused.body.type).toBe('urn:lixiang:problem:illegal-transition');

@@ -16,6 +16,7 @@ import { verifyChain } from '../../src/workflow/hash-chain.js';
 import { TransitionLogRepository } from '../../src/workflow/transition-log.repository.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
 import { createWorld, driveTo, type World } from '../helpers/world.js';
+import { allowLogEdits } from '../helpers/postgres.js';
 
 const ROWS = 600;
 let dir: string;
@@ -124,13 +125,13 @@ describe('POST /audit/checkpoints/verify checks the whole prefix up to the note'
     const signed = await call(t.app, world.auditor.token, { method: 'POST', url: '/api/v1/audit/checkpoints' });
     note = (signed.body as { note: string }).note;
     await driveTo(world, 'submitted'); // entries after the checkpoint
-    t.db.$client.exec('DROP TRIGGER transition_log_no_update; DROP TRIGGER transition_log_no_delete;');
+    allowLogEdits(t.owner());
   });
 
   afterEach(async () => t.close());
 
   const verdict = async () => (await call(t.app, world.auditor.token, { method: 'POST', url: '/api/v1/audit/checkpoints/verify', payload: { note } })).body;
-  const middle = () => (t.db.$client.prepare('SELECT min(seq) + 2 AS seq FROM transition_log').get() as { seq: number }).seq;
+  const middle = () => (t.owner().prepare('SELECT min(seq) + 2 AS seq FROM transition_log').get() as { seq: number }).seq;
 
   it('intact: consistent', async () => {
     expect(await verdict()).toMatchObject({ consistent: true, reasons: [] });
@@ -138,7 +139,7 @@ describe('POST /audit/checkpoints/verify checks the whole prefix up to the note'
 
   it('a middle row edited: inconsistent, naming the row', async () => {
     const seq = middle();
-    t.db.$client.prepare("UPDATE transition_log SET payload = '{}' WHERE seq = ?").run(seq);
+    t.owner().prepare("UPDATE transition_log SET payload = '{}' WHERE seq = ?").run(seq);
     const answer = await verdict();
     expect(answer.consistent).toBe(false);
     expect(answer.reasons.join('\n')).toContain(`entry ${seq}: hash does not match the row content`);
@@ -146,7 +147,7 @@ describe('POST /audit/checkpoints/verify checks the whole prefix up to the note'
 
   it('a middle row deleted: inconsistent', async () => {
     const seq = middle();
-    t.db.$client.prepare('DELETE FROM transition_log WHERE seq = ?').run(seq);
+    t.owner().prepare('DELETE FROM transition_log WHERE seq = ?').run(seq);
     const answer = await verdict();
     expect(answer.consistent).toBe(false);
     expect(answer.reasons.join('\n')).toContain(`sequence gap: row ${seq} is missing`);
@@ -155,9 +156,12 @@ describe('POST /audit/checkpoints/verify checks the whole prefix up to the note'
   it('two middle rows swapped: inconsistent', async () => {
     const seq = middle();
     const columns = 'subject_id, event, from_state, to_state, payload, actor_id, actor_role, actor_unit_id, at, request_id, prev_hash, hash';
-    const a = t.db.$client.prepare(`SELECT ${columns} FROM transition_log WHERE seq = ?`).get(seq) as Record<string, unknown>;
-    const b = t.db.$client.prepare(`SELECT ${columns} FROM transition_log WHERE seq = ?`).get(seq + 1) as Record<string, unknown>;
-    const set = t.db.$client.prepare(
+    const a = t.owner().prepare(`SELECT ${columns} FROM transition_log WHERE seq = ?`).get(seq) as Record<string, unknown>;
+    const b = t
+      .owner()
+      .prepare(`SELECT ${columns} FROM transition_log WHERE seq = ?`)
+      .get(seq + 1) as Record<string, unknown>;
+    const set = t.owner().prepare(
       `UPDATE transition_log SET ${columns
         .split(', ')
         .map((c) => `${c} = @${c}`)

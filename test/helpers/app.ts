@@ -7,6 +7,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp, type AppOptions } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
+import { freshDatabase, onPostgres } from './postgres.js';
 
 export const ADMIN_TOKEN = 'lx_test-admin-token-0123456789abcdef';
 
@@ -36,6 +37,12 @@ export interface TestApp {
   app: FastifyInstance;
   db: Db;
   clock: FakeClock;
+  /**
+   * A connection with the database owner's rights, for tests that tamper below the service (drop a
+   * trigger, edit the log): the service's own on SQLite; on PostgreSQL one as the connecting user,
+   * not the service role.
+   */
+  owner(): Db['$client'];
   close(): Promise<void>;
 }
 
@@ -60,8 +67,10 @@ export async function createTestApp(
     enforceRoundGates?: boolean;
   } = {},
 ): Promise<TestApp> {
-  const db = openDatabase(options.path ?? ':memory:');
-  migrateDatabase(db);
+  // On PostgreSQL (TEST_POSTGRES_URL) a database of its own, migrated from the template; else SQLite.
+  const fresh = options.path === undefined && onPostgres ? await freshDatabase() : null;
+  const db = openDatabase(fresh?.url ?? options.path ?? ':memory:');
+  if (!fresh) migrateDatabase(db);
   const clock = options.clock ?? new FakeClock();
   // Tests fire hundreds of writes a second as one user; the limit has its own test.
   const app = await buildApp({
@@ -81,13 +90,21 @@ export async function createTestApp(
     ...(options.enforceRoundGates !== undefined ? { enforceRoundGates: options.enforceRoundGates } : {}),
   });
   CLOCKS.set(app, clock);
+  let owner: Db | undefined;
   return {
     app,
     db,
     clock,
+    owner: () => {
+      if (!fresh) return db.$client;
+      owner ??= openDatabase(fresh.url, { role: null });
+      return owner.$client;
+    },
     close: async () => {
       await app.close();
       db.$client.close();
+      owner?.$client.close();
+      await fresh?.drop();
     },
   };
 }

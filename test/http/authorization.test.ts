@@ -279,7 +279,7 @@ describe('authorization matrix', () => {
     if (!user) {
       const { username, password } = await userWithPassword();
       expect((await call(t.app, null, { method: 'POST', url: '/api/v1/session', payload: { username, password } })).status).toBe(201);
-      return (t.db.$client.prepare('SELECT id FROM sessions ORDER BY rowid DESC LIMIT 1').get() as { id: string }).id;
+      return (t.db.$client.prepare('SELECT id FROM sessions ORDER BY created_at DESC, id DESC LIMIT 1').get() as { id: string }).id;
     } else {
       const username = `own.${caller.toLowerCase()}`;
       // The world names the bootstrap admin by its token only.
@@ -287,7 +287,7 @@ describe('authorization matrix', () => {
       const set = await call(t.app, ADMIN_TOKEN, { method: 'PUT', url: `/api/v1/users/${id}/password`, payload: { username, password: '初始密码-2023春季' } });
       expect(set.status).toBe(200);
       expect((await call(t.app, null, { method: 'POST', url: '/api/v1/session', payload: { username, password: '初始密码-2023春季' } })).status).toBe(201);
-      return (t.db.$client.prepare('SELECT id FROM sessions WHERE user_id = ? ORDER BY rowid DESC LIMIT 1').get(id) as { id: string }).id;
+      return (t.db.$client.prepare('SELECT id FROM sessions WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT 1').get(id) as { id: string }).id;
     }
   }
 

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIRST_EDITION_LIFECYCLES } from '../../machines/registry.js';
 import { call, createTestApp, type TestApp } from '../helpers/app.js';
+import { onPostgres } from '../helpers/postgres.js';
 import { describeRoundMachine, ROUND_TRANSITIONS } from '../../machines/round.lifecycle.js';
 import { ROUND_1_STATES } from '../../machines/round.types.js';
 import { createWorld, driveTo, driveTogether, fireOk, type User, type World } from '../helpers/world.js';
@@ -197,7 +198,12 @@ describe('the round lifecycle', () => {
     await fireRoundOk(world.committee, { type: 'CONCLUDE_DECISIONS' });
     const last = [...approved].sort((a, b) => a.id.localeCompare(b.id)).at(-1)!;
     // A fault on the last project's write, injected below the service.
-    t.db.$client.exec(`CREATE TEMP TRIGGER fail_start BEFORE UPDATE OF state ON projects WHEN NEW.id = '${last.id}' BEGIN SELECT RAISE(ABORT, 'injected fault'); END`);
+    if (onPostgres) {
+      t.owner().exec(`CREATE FUNCTION fail_start() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$`);
+      t.owner().exec(`CREATE TRIGGER fail_start BEFORE UPDATE OF state ON projects FOR EACH ROW WHEN (NEW.id = '${last.id}') EXECUTE FUNCTION fail_start()`);
+    } else {
+      t.db.$client.exec(`CREATE TEMP TRIGGER fail_start BEFORE UPDATE OF state ON projects WHEN NEW.id = '${last.id}' BEGIN SELECT RAISE(ABORT, 'injected fault'); END`);
+    }
     const before = { log: logCount(), round: roundRow() };
     const response = await fireRound(world.orgDept, { type: 'PUBLISH_LIST', documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' });
     expect(response.status).toBe(500);
@@ -206,7 +212,8 @@ describe('the round lifecycle', () => {
     expect(roundRow()).toEqual(before.round);
     for (const p of approved) expect(projectState(p.id)).toBe('committee_approved');
 
-    t.db.$client.exec('DROP TRIGGER fail_start');
+    if (onPostgres) t.owner().exec('DROP TRIGGER fail_start ON projects');
+    else t.db.$client.exec('DROP TRIGGER fail_start');
     const retried = await fireRoundOk(world.orgDept, { type: 'PUBLISH_LIST', documentNumber: '党委〔2023〕12号', publishedOn: '2023-05-10' });
     expect(retried.started).toHaveLength(2);
   });
