@@ -10,7 +10,7 @@ import { AUDIT_SCHEMAS } from './audit/audit.schemas.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { CheckpointsService, loadSigningKey, logIdentity, scheduleCheckpoints } from './audit/checkpoints.js';
 import { AuditExportService } from './audit/export-bundle.js';
-import { examineHead, watchHead, type HeadContext } from './audit/head-check.js';
+import { examineHeadAtOnce, watchHead, type HeadContext } from './audit/head-check.js';
 import { headVerdict } from './audit/head.schemas.js';
 import { bindSealer, HeadSealer } from './audit/seal.js';
 import { Witness } from './audit/witness.js';
@@ -289,7 +289,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       });
       await api.register(roundDocumentsRoutes, { documents: roundDocuments, maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES });
       await api.register(reportsRoutes, { reports: new ReportsService(options.db), projects, clock });
-      await api.register(auditRoutes, { db: options.db, checkpoints, exporter, head: () => headVerdict(examineHead(options.db.$client, headContext, true)) });
+      await api.register(auditRoutes, { db: options.db, checkpoints, exporter, head: () => headVerdict(examineHeadAtOnce(options.db.$client, headContext, true)) });
     },
     { prefix: '/api/v1' },
   );

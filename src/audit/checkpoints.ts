@@ -98,12 +98,17 @@ export function loadSigningKey(file: string | null, name: string, log?: Pick<Fas
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    // Written whole beside it, then linked into place: of processes starting at once (instances on
+    // one PostgreSQL database) one key wins, and none ever reads a half-written file.
+    const draft = `${file}.${process.pid}.${Date.now()}.tmp`;
+    fs.writeFileSync(draft, pem, { mode: 0o600, flag: 'wx' });
     try {
-      // 'wx': two processes starting at once must not overwrite each other's key.
-      fs.writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
+      fs.linkSync(draft, file);
       log?.info({ signingKey: file }, 'created the checkpoint signing key');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      fs.rmSync(draft, { force: true });
     }
   }
   const mode = fs.statSync(file).mode & 0o777;

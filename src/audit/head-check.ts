@@ -235,6 +235,15 @@ function examine(sqlite: Database.Database, { key, origin, witness }: HeadContex
   };
 }
 
+/**
+ * examineHead on one view of the database. On PostgreSQL other instances append meanwhile: the log's
+ * head, the seal and the checkpoints are read inside one transaction under the write lock, so that
+ * a seal written between two reads is never taken for a cut log. (SQLite: this process is the writer.)
+ */
+export function examineHeadAtOnce(sqlite: Database.Database, context: HeadContext, full: boolean): HeadExamination {
+  return onPostgres(sqlite) ? sqlite.transaction(() => examineHead(sqlite, context, full))() : examineHead(sqlite, context, full);
+}
+
 export interface HeadWatch {
   /** Runs the check now: true when writes are allowed. */
   check(): boolean;
@@ -253,7 +262,7 @@ export function watchHead(sealer: HeadSealer, context: HeadContext, log: Pick<Fa
   const check = (): boolean => {
     let exam: Pick<HeadExamination, 'ok' | 'reasons' | 'sealMissing' | 'found'>;
     try {
-      exam = examineHead(sealer.sqlite, context, false);
+      exam = examineHeadAtOnce(sealer.sqlite, context, false);
     } catch (error) {
       exam = {
         ok: false,

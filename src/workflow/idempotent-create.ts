@@ -26,6 +26,7 @@ import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { Type } from 'typebox';
 import { isoUtc } from '../clock.js';
+import { DatabaseUnavailableError } from '../db/pg/sync-client.js';
 import { Problem } from '../http/problems.js';
 import { problems, REPLAYED_HEADER } from '../http/schemas.js';
 import type { IdempotencyRepository } from './idempotency.repository.js';
@@ -227,7 +228,12 @@ function recordAnswer(request: FastifyRequest, reply: FastifyReply, payload: unk
   try {
     if (reply.statusCode < 200 || reply.statusCode > 299 || typeof payload !== 'string') {
       // Refused: nothing was created, nothing is kept; a retry runs again.
-      request.server.idempotency.remove(pending.userId, pending.key);
+      try {
+        request.server.idempotency.remove(pending.userId, pending.key);
+      } catch (error) {
+        // The database is gone (the refusal may be its 503): the reservation stays, and a retry finds no create in the log and takes it.
+        if (!(error instanceof DatabaseUnavailableError)) throw error;
+      }
       return;
     }
     const headers: Record<string, string> = {};

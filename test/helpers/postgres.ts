@@ -34,6 +34,15 @@ async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>
   }
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The migrations' fingerprint: a template made from other migrations is not used. */
 function migrationsHash(): string {
   const folder = path.resolve(import.meta.dirname, '../../migrations/pg');
@@ -47,6 +56,18 @@ async function ensureTemplate(): Promise<string> {
   await withAdmin(async (admin) => {
     await admin.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
     try {
+      // Databases of earlier runs whose process is gone.
+      const left = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'lixiang\\_test\\_%'");
+      for (const { datname } of left.rows) {
+        const pid = Number(datname.split('_')[2]);
+        if (pid !== process.pid && !alive(pid)) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      }
+      // Templates of other migrations.
+      const old = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'lixiang\\_template\\_%' AND datname <> $1", [name]);
+      for (const { datname } of old.rows) {
+        await admin.query(`ALTER DATABASE "${datname}" WITH IS_TEMPLATE false`);
+        await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      }
       const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
       if (exists.rowCount) return;
       await admin.query(`CREATE DATABASE "${name}"`);
@@ -73,7 +94,11 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
   await withAdmin((admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${from}"`));
   return {
     url: databaseUrl(name),
-    drop: () => withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    // Dropped in the background (the next test need not wait); what a stopped run leaves is dropped by the next (ensureTemplate).
+    drop: () => {
+      void withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).catch(() => undefined);
+      return Promise.resolve();
+    },
   };
 }
 
