@@ -30,6 +30,38 @@ function createAjv(options: Options, shared: readonly object[]): Ajv {
   return ajv;
 }
 
+type Validate = ReturnType<Ajv['compile']>;
+
+/** Where the first string holding U+0000 is (a JSON pointer), or null. */
+function nulAt(value: unknown, at: string, depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? at : null;
+  if (typeof value !== 'object' || value === null || depth > 64) return null;
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes('\u0000')) return `${at}/${key.replaceAll('\u0000', '\\u0000')}`;
+    const found = nulAt(item, `${at}/${key}`, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/**
+ * Text holding U+0000 is refused (400) in every part of every request: PostgreSQL's text cannot
+ * hold it, so a value SQLite would store could not be stored there; both databases refuse it alike.
+ */
+function refusingNul(validate: Validate): Validate {
+  const checked = ((data: unknown) => {
+    const at = nulAt(data, '');
+    if (at !== null) {
+      checked.errors = [{ instancePath: at, schemaPath: '#', keyword: 'nul', params: {}, message: '不得含有 U+0000 字符 / must not contain the character U+0000' }];
+      return false;
+    }
+    const valid = validate(data);
+    checked.errors = validate.errors;
+    return valid;
+  }) as Validate;
+  return checked;
+}
+
 const compilers = new WeakMap<readonly object[], FastifySchemaCompiler<object>>();
 
 export function createValidatorCompiler(shared: readonly object[]): FastifySchemaCompiler<object> {
@@ -37,13 +69,13 @@ export function createValidatorCompiler(shared: readonly object[]): FastifySchem
   if (known) return known;
   const strict = createAjv({ coerceTypes: false }, shared);
   const coercing = createAjv({ coerceTypes: 'array' }, shared);
-  const compiled = new Map<string, ReturnType<Ajv['compile']>>();
+  const compiled = new Map<string, Validate>();
   const compiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
     const body = httpPart === 'body';
     const key = `${body ? 'strict' : 'coercing'}:${createHash('sha256').update(JSON.stringify(schema)).digest('base64')}`;
     let validate = compiled.get(key);
     if (!validate) {
-      validate = (body ? strict : coercing).compile(schema);
+      validate = refusingNul((body ? strict : coercing).compile(schema));
       compiled.set(key, validate);
     }
     return validate;

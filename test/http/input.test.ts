@@ -466,3 +466,20 @@ describe('tokens at rest', () => {
     expect(text).not.toMatch(/token/i);
   });
 });
+
+describe('text holding U+0000', () => {
+  it('is refused with 400 in a body, a path and a query, on either database, and nothing is written', async () => {
+    const count = () => (t.db.$client.prepare('SELECT count(*) AS n FROM units').get() as { n: number }).n;
+    const before = count();
+    const created = await call(t.app, ADMIN_TOKEN, { method: 'POST', url: '/api/v1/units', payload: { name: '声乐\u0000党支部', type: 'direct_branch' } });
+    expect(created.status).toBe(400);
+    expect(created.body.type).toBe('urn:lixiang:problem:validation-failed');
+    expect(JSON.stringify(created.body.errors)).toContain('U+0000');
+    expect(count()).toBe(before);
+    for (const url of ['/api/v1/units/%00', '/api/v1/projects?state=draft%00']) {
+      const read = await call(t.app, world.orgDept.token, { method: 'GET', url });
+      expect(read.status, url).toBe(400);
+      expect(read.body.type).toBe('urn:lixiang:problem:validation-failed');
+    }
+  });
+});
