@@ -14,6 +14,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { dropDatabase, onPostgres } from '../helpers/postgres.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -153,4 +154,54 @@ describe('the README walk', () => {
       fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     }
   }, 300_000);
+
+  // `npm run test:pg`: the README's PostgreSQL command, as written but for a fresh database's name, then the same walk.
+  it.skipIf(!onPostgres)(
+    'runs as written against the service started on PostgreSQL as the README says',
+    async (context) => {
+      if (!(await portIsFree())) context.skip(`127.0.0.1:${port} is taken by another program`);
+      const command = block('postgres: start').trim();
+      expect(command).toMatch(/^createdb .* lixiang; DATABASE_URL=postgres:\/\/\S+\/lixiang (\w+=\S+ )*npm start$/);
+      expect(command).toContain(startCommand.match(/LIXIANG_ADMIN_TOKEN=(\S+)/)![0]);
+      const name = `lixiang_readme_${process.pid}`;
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-readme-pg-'));
+      const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(PORT|HOST|DATABASE_URL|LOG_LEVEL|LIXIANG_\w+)$/.test(key)));
+      const service = spawn('bash', ['-c', command.replace(' lixiang;', ` ${name};`).replace('/lixiang ', `/${name} `)], {
+        cwd: root,
+        env: { ...env, XDG_CONFIG_HOME: path.join(dir, 'config') },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const stopped = run(service);
+      let exited = false;
+      void stopped.then(() => (exited = true));
+      try {
+        for (;;) {
+          if (exited) throw new Error(`the README's PostgreSQL command exited before the service answered:\n${(await stopped).output}`);
+          try {
+            if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+          } catch {
+            // not listening yet
+          }
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+        const walked = await runWalk();
+        expect(walked.code, walked.output).toBe(0);
+        const answers = jsonLines(walked.stdout);
+        const submitted = answers.find(isSubmit);
+        expect(submitted?.project).toMatchObject({ state: 'submitted', allowedEvents: ['WITHDRAW'] });
+        expect(answers.at(-1)).toMatchObject({ valid: true, count: 7, headHash: submitted!.transition.hash });
+      } finally {
+        if (!exited) {
+          process.kill(-service.pid!, 'SIGTERM');
+          const timer = setTimeout(() => process.kill(-service.pid!, 'SIGKILL'), 15_000);
+          await stopped;
+          clearTimeout(timer);
+        }
+        await dropDatabase(name);
+        fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      }
+    },
+    300_000,
+  );
 });

@@ -118,3 +118,8 @@ export function databaseImage(owner: { serialize?: () => Buffer; prepare(sql: st
   const texts = tables.flatMap(({ name }) => (owner.prepare(`SELECT t::text AS row FROM "${name}" t`).all() as Array<{ row: string }>).map((r) => r.row));
   return Buffer.from(texts.join('\n'), 'utf8');
 }
+
+/** Drops a database a test made on the server (not one of freshDatabase's). */
+export async function dropDatabase(name: string): Promise<void> {
+  await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
