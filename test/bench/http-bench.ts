@@ -121,7 +121,8 @@ async function load(name: string, server: ChildProcess, connections: number, opt
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    errors: result.errors + result.timeouts,
+    // autocannon counts its timeouts among its errors already.
+    errors: result.errors,
     non2xx: result.non2xx,
     total: result.requests.total,
     core: cpu / wall,
