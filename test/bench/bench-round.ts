@@ -26,6 +26,19 @@ export interface BenchPeople {
 }
 
 /** BenchUpload over HTTP to a service at `base`: a browser's FormData, fetch setting the boundary. */
+/** One JSON request to a bench's server; a non-2xx answer throws with its body. */
+export async function api<T = unknown>(base: string, token: string, method: string, url: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${base}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  const json: unknown = text.length > 0 ? JSON.parse(text) : undefined;
+  if (response.status >= 300) throw new Error(`${method} ${url}: ${response.status} ${JSON.stringify(json)}`);
+  return json as T;
+}
+
 export function fetchUpload(base: string): BenchUpload {
   return async (token, url, file) => {
     const form = new FormData();

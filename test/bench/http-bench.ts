@@ -35,7 +35,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { median, procCpuSeconds } from './stats.js';
-import { benchRound, fetchUpload } from './bench-round.js';
+import { api, benchRound, fetchUpload } from './bench-round.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -138,18 +138,6 @@ interface Created {
 interface NewUser {
   token: string;
   user: { id: string };
-}
-
-async function api<T = unknown>(base: string, token: string, method: string, url: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${base}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  const json: unknown = text.length > 0 ? JSON.parse(text) : undefined;
-  if (response.status >= 300) throw new Error(`${method} ${url}: ${response.status} ${JSON.stringify(json)}`);
-  return json as T;
 }
 
 /** Units, users, a round, and `projectCount` projects brought to in_progress through the API (./bench-round.ts). */

@@ -35,14 +35,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
-import { benchRound, fetchUpload } from './bench-round.js';
+import { api, benchRound, fetchUpload } from './bench-round.js';
+import { freePort } from '../reliability/harness.js';
 import { seedDatabase, type SeedTokens } from './seed-database.js';
 import { median, procCpuSeconds } from './stats.js';
 
@@ -72,17 +72,6 @@ export async function withClient<T>(work: (client: pg.Client) => Promise<T>, url
 export const createDatabase = (name: string) => withClient((c) => c.query(`CREATE DATABASE "${name}"`)).then(() => undefined);
 export const dropDatabase = (name: string) => withClient((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined);
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
 /** The built service (dist/), its output in `logFile`. */
 export function startService(env: Record<string, string>, logFile: string): ChildProcess {
   const out = fs.openSync(logFile, 'w');
@@ -111,18 +100,6 @@ export async function stop(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
-}
-
-export async function api<T = unknown>(base: string, token: string, method: string, url: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${base}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  const json: unknown = text.length > 0 ? JSON.parse(text) : undefined;
-  if (response.status >= 300) throw new Error(`${method} ${url}: ${response.status} ${JSON.stringify(json)}`);
-  return json as T;
 }
 
 /** Units, users, a round and `projectCount` projects in progress, through the API (./bench-round.ts). */

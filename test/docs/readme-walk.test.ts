@@ -45,6 +45,39 @@ function run(child: ChildProcess): Promise<{ code: number | null; output: string
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr, output: `${stdout}${stderr}` })));
 }
 
+/**
+ * A README start command run by bash in its own process group, with the README's environment (none
+ * of the developer's service settings) and `env`; resolves once the service answers /healthz.
+ */
+async function startService(command: string, env: Record<string, string>): Promise<{ stop(): Promise<void> }> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(PORT|HOST|DATABASE_URL|LOG_LEVEL|LIXIANG_\w+)$/.test(name)));
+  const service = spawn('bash', ['-c', command], { cwd: root, env: { ...clean, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stopped = run(service);
+  let exited = false;
+  void stopped.then(() => (exited = true));
+  const stop = async () => {
+    if (exited) return;
+    process.kill(-service.pid!, 'SIGTERM');
+    const timer = setTimeout(() => process.kill(-service.pid!, 'SIGKILL'), 15_000);
+    await stopped;
+    clearTimeout(timer);
+  };
+  try {
+    for (;;) {
+      if (exited) throw new Error(`\`${command}\` exited before the service answered:\n${(await stopped).output}`);
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return { stop };
+      } catch {
+        // not listening yet; the first start compiles
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 /** The walk's block run by bash in strict mode; `edit` changes the text first (to prove a break is caught). */
 function runWalk(edit: (text: string) => string = (text) => text) {
   return run(spawn('bash', ['-e', '-u', '-o', 'pipefail', '-c', edit(walk)], { cwd: os.tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] }));
@@ -89,28 +122,9 @@ describe('the README walk', () => {
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-readme-walk-'));
     const database = path.join(dir, 'lixiang.db');
-    // The README's environment, not the developer's: none of the service's own settings leak in.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(PORT|HOST|DATABASE_URL|LOG_LEVEL|LIXIANG_\w+)$/.test(name)));
     // The key and the witness default to the user's configuration directory: here, the temporary one.
-    const service = spawn('bash', ['-c', startCommand], {
-      cwd: root,
-      env: { ...env, DATABASE_URL: database, XDG_CONFIG_HOME: path.join(dir, 'config') },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const stopped = run(service);
-    let exited = false;
-    void stopped.then(() => (exited = true));
+    const service = await startService(startCommand, { DATABASE_URL: database, XDG_CONFIG_HOME: path.join(dir, 'config') });
     try {
-      for (;;) {
-        if (exited) throw new Error(`\`${startCommand}\` exited before the service answered:\n${(await stopped).output}`);
-        try {
-          if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
-        } catch {
-          // not listening yet; the first start compiles
-        }
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
       // The service that answers is this one, on the temporary database.
       expect(fs.existsSync(`${database}.pid`)).toBe(true);
 
@@ -143,12 +157,7 @@ describe('the README walk', () => {
       expect(stale.stdout).toMatch(/round-gate-closed/);
       expect(jsonLines(stale.stdout).some(isSubmit)).toBe(false);
     } finally {
-      if (!exited) {
-        process.kill(-service.pid!, 'SIGTERM');
-        const timer = setTimeout(() => process.kill(-service.pid!, 'SIGKILL'), 15_000);
-        await stopped;
-        clearTimeout(timer);
-      }
+      await service.stop();
       // npm and bash may exit before the service's last write (its pid file, the witness) lands.
       for (let tries = 0; tries < 40 && fs.existsSync(`${database}.pid`); tries++) await new Promise((resolve) => setTimeout(resolve, 250));
       fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
@@ -165,39 +174,20 @@ describe('the README walk', () => {
       expect(command).toContain(startCommand.match(/LIXIANG_ADMIN_TOKEN=(\S+)/)![0]);
       const name = `lixiang_readme_${process.pid}`;
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-readme-pg-'));
-      const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(PORT|HOST|DATABASE_URL|LOG_LEVEL|LIXIANG_\w+)$/.test(key)));
-      const service = spawn('bash', ['-c', command.replace(' lixiang;', ` ${name};`).replace('/lixiang ', `/${name} `)], {
-        cwd: root,
-        env: { ...env, XDG_CONFIG_HOME: path.join(dir, 'config') },
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const stopped = run(service);
-      let exited = false;
-      void stopped.then(() => (exited = true));
+      const started = startService(command.replace(' lixiang;', ` ${name};`).replace('/lixiang ', `/${name} `), { XDG_CONFIG_HOME: path.join(dir, 'config') });
       try {
-        for (;;) {
-          if (exited) throw new Error(`the README's PostgreSQL command exited before the service answered:\n${(await stopped).output}`);
-          try {
-            if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
-          } catch {
-            // not listening yet
-          }
-          await new Promise((resolve) => setTimeout(resolve, 250));
+        const service = await started;
+        try {
+          const walked = await runWalk();
+          expect(walked.code, walked.output).toBe(0);
+          const answers = jsonLines(walked.stdout);
+          const submitted = answers.find(isSubmit);
+          expect(submitted?.project).toMatchObject({ state: 'submitted', allowedEvents: ['WITHDRAW'] });
+          expect(answers.at(-1)).toMatchObject({ valid: true, count: 7, headHash: submitted!.transition.hash });
+        } finally {
+          await service.stop();
         }
-        const walked = await runWalk();
-        expect(walked.code, walked.output).toBe(0);
-        const answers = jsonLines(walked.stdout);
-        const submitted = answers.find(isSubmit);
-        expect(submitted?.project).toMatchObject({ state: 'submitted', allowedEvents: ['WITHDRAW'] });
-        expect(answers.at(-1)).toMatchObject({ valid: true, count: 7, headHash: submitted!.transition.hash });
       } finally {
-        if (!exited) {
-          process.kill(-service.pid!, 'SIGTERM');
-          const timer = setTimeout(() => process.kill(-service.pid!, 'SIGKILL'), 15_000);
-          await stopped;
-          clearTimeout(timer);
-        }
         await dropDatabase(name);
         fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
       }
