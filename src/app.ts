@@ -15,7 +15,8 @@ import { headVerdict } from './audit/head.schemas.js';
 import { bindSealer, HeadSealer } from './audit/seal.js';
 import { Witness } from './audit/witness.js';
 import { isoUtc, systemClock, type Clock } from './clock.js';
-import { isPostgres, type Db } from './db/client.js';
+import type { Db } from './db/client.js';
+import { onPostgres } from './db/dialect.js';
 import { GroupCommitter } from './db/group-commit.js';
 import { OneLineLogController } from './http/log-controller.js';
 import { cachingSerializerFactory } from './http/serializer-cache.js';
@@ -189,7 +190,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   };
   // The create routes' Idempotency-Key (src/workflow/idempotent-create.ts) keeps its records there too.
   app.decorate('idempotency', workflow.idempotency);
-  const units = new UnitsService(options.db, clock, committer, workflow.log, !isPostgres(options.db));
+  const units = new UnitsService(options.db, clock, committer, workflow.log, !onPostgres(options.db.$client));
   const users = new UsersService(options.db, clock, units, committer, workflow.log);
   const sessions = new SessionsService(options.db, clock, committer, workflow.log, { ...DEFAULT_SESSION_SETTINGS, ...options.session });
   const projectsRepository = new ProjectsRepository(options.db);

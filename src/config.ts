@@ -2,6 +2,7 @@
  * The only reader of process.env. Everything the service can be told from outside is here,
  * validated once, typed and frozen.
  */
+import { isPostgresUrl } from './db/pg/sync-client.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,7 +54,7 @@ function parseDatabaseUrl(raw: string | undefined): string {
   const value = raw?.trim() || DEFAULT_DATABASE_PATH;
   if (value === ':memory:') return value;
   // A PostgreSQL URL is kept as given (the password never reaches a log: src/db/pg/sync-client.ts redacts it).
-  if (/^postgres(ql)?:\/\//i.test(value)) {
+  if (isPostgresUrl(value)) {
     try {
       new URL(value);
     } catch {
@@ -85,7 +86,7 @@ function parseSigningKey(env: NodeJS.ProcessEnv, databasePath: string, instance:
   if (databasePath === ':memory:') return { file: null, warning: null };
   const home = path.join(defaultKeyDirectory(env, instance), 'signing-key.pem');
   // On PostgreSQL every instance seals the one head: each must be given the same key (LIXIANG_SIGNING_KEY_PATH, or the same home).
-  if (/^postgres(ql)?:\/\//i.test(databasePath)) return { file: home, warning: null };
+  if (isPostgresUrl(databasePath)) return { file: home, warning: null };
   const beside = path.join(path.dirname(databasePath), 'signing-key.pem');
   if (!fs.existsSync(beside)) return { file: home, warning: null };
   if (fs.existsSync(home)) {

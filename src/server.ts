@@ -9,8 +9,8 @@ import pino from 'pino';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { WalCheckpointer } from './db/checkpointer.js';
-import { isPostgres, migrateDatabase, openDatabase, type Db } from './db/client.js';
-import { redactUrl } from './db/pg/sync-client.js';
+import { migrateDatabase, openDatabase, type Db } from './db/client.js';
+import { onPostgres } from './db/dialect.js';
 import { writePidFile } from './db/pid-file.js';
 
 export function loggerOptions(config: Pick<Config, 'logLevel'>) {
@@ -29,7 +29,7 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
   logFlush.unref();
   const db = openDatabase(config.databasePath);
   // On PostgreSQL many instances share the database: no pid file, no WAL checkpointer (the server's own).
-  const embedded = !isPostgres(db) && config.databasePath !== ':memory:';
+  const embedded = !onPostgres(db.$client) && config.databasePath !== ':memory:';
   const releasePidFile = embedded ? writePidFile(config.databasePath) : () => {};
   migrateDatabase(db);
   const checkpointer = embedded ? new WalCheckpointer(db.$client, config.databasePath, createRequire(import.meta.url).resolve('better-sqlite3')) : null;
@@ -93,7 +93,8 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
     logStream.flushSync();
     throw error;
   }
-  app.log.info({ database: isPostgres(db) ? redactUrl(config.databasePath) : config.databasePath }, 'lixiang is listening');
+  // The connection's name: the file, or the URL without its password.
+  app.log.info({ database: db.$client.name }, 'lixiang is listening');
   if (!hasActiveAdmin(db)) {
     app.log.warn('no administrator yet: restart with LIXIANG_ADMIN_TOKEN set, or run `npm run cli -- users create --name Admin --role admin`');
   }

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { findRepositoryPath } from '../repo-files.js';
+import { onPostgres } from './dialect.js';
 import { isPostgresUrl, PgSyncClient, type PgClientOptions } from './pg/sync-client.js';
 import * as schema from './schema.js';
 
@@ -53,14 +54,9 @@ export function migrationsFolder(): string {
 }
 
 export function migrateDatabase(db: Db): void {
-  if (isPostgres(db)) {
+  if (onPostgres(db.$client)) {
     (db.$client as unknown as PgSyncClient).migrate(path.join(migrationsFolder(), 'pg'));
     return;
   }
   migrate(db, { migrationsFolder: migrationsFolder() });
-}
-
-/** Whether the connection is PostgreSQL's (else SQLite's). */
-export function isPostgres(db: Db | Database.Database): boolean {
-  return ('$client' in db ? db.$client : db) instanceof PgSyncClient;
 }

@@ -21,8 +21,6 @@ import { PG_WORKER_SOURCE } from './worker-source.js';
 export const WRITE_LOCK_KEY = 7_431_001;
 /** The lock the migrations run under, so that instances started together migrate one at a time. */
 export const MIGRATION_LOCK_KEY = 7_431_002;
-/** The lock a checkpoint is signed under: one instance signs at a time. */
-export const CHECKPOINT_LOCK_KEY = 7_431_003;
 
 /** The role the service's statements run as: no UPDATE, DELETE or TRUNCATE on the log (migrations/pg). */
 export const SERVICE_ROLE = 'lixiang_service';
@@ -45,7 +43,7 @@ export class PgStatementError extends Error {
     readonly constraint: string | undefined,
   ) {
     super(message);
-    this.name = 'SqliteError';
+    this.name = 'PgStatementError';
   }
 }
 
@@ -302,14 +300,11 @@ const ITERATE_BATCH = 5_000;
 
 export class PgStatement<R> {
   private mode: 'object' | 'raw' | 'pluck' = 'object';
-  readonly reader: boolean;
 
   constructor(
     private readonly client: PgSyncClient,
     readonly source: string,
-  ) {
-    this.reader = /^\s*(select|with|values)\b/i.test(source) || /\breturning\b/i.test(source);
-  }
+  ) {}
 
   raw(on = true): this {
     this.mode = on ? 'raw' : 'object';
@@ -340,7 +335,8 @@ export class PgStatement<R> {
 
   /** Inside a transaction, through a cursor, a few thousand rows at a time; else all at once. */
   *iterate(...args: unknown[]): IterableIterator<R> {
-    if (!this.client.inTransaction || !this.reader) {
+    const reads = /^\s*(select|with|values)\b/i.test(this.source);
+    if (!this.client.inTransaction || !reads) {
       yield* this.all(...args);
       return;
     }

@@ -101,18 +101,17 @@ async function handle(request) {
   }
   if (request.kind === 'simple') {
     await c.query(request.text);
-  } else {
-    // Named: prepared once per connection, then only bound and executed (half the round trip's cost).
-    let name = names.get(request.text);
-    if (name === undefined) {
-      name = 'lx' + names.size;
-      names.set(request.text, name);
-    }
-    var result = await c.query({ name, text: request.text, values: request.values, rowMode: 'array' });
+    if (request.begins) transaction = request.begins;
+    if (request.ends) transaction = 0;
+    return { ok: true, rows: [], fields: [], count: 0 };
   }
-  if (request.begins) transaction = request.begins;
-  if (request.ends) transaction = 0;
-  if (request.kind === 'simple') return { ok: true, rows: [], fields: [], count: 0 };
+  // Named: prepared once per connection, then only bound and executed (half the round trip's cost).
+  let name = names.get(request.text);
+  if (name === undefined) {
+    name = 'lx' + names.size;
+    names.set(request.text, name);
+  }
+  const result = await c.query({ name, text: request.text, values: request.values, rowMode: 'array' });
   return { ok: true, rows: result.rows, fields: result.fields.map((f) => f.name), count: result.rowCount ?? 0 };
 }
 
