@@ -5,6 +5,7 @@
  * LOG_LEVEL asks for debugging.
  */
 import { ConfigError, showsStacks } from '../config.js';
+import { DatabaseUnavailableError, isPostgresUrl, redactUrl } from '../db/pg/sync-client.js';
 import { Problem } from '../http/problems.js';
 
 /** Bad arguments: exit code 2, as for a usage error. */
@@ -13,7 +14,7 @@ export class UsageError extends Error {}
 /** A command that declines to do what was asked, saying why (a demo over a database in use, say). */
 export class Refused extends Error {}
 
-/** A failure of SQLite on the database file, with the file's name. */
+/** A failure of the database (SQLite's file, or PostgreSQL: refused or unreachable), with its name. */
 export class DatabaseFailure extends Error {
   constructor(
     readonly file: string,
@@ -26,12 +27,16 @@ export class DatabaseFailure extends Error {
 const isSqliteError = (error: unknown): error is Error & { code: string } =>
   error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).code!.startsWith('SQLITE_');
 
-/** Runs `work` on the database file, naming the file in any SQLite failure. */
+/**
+ * Runs `work` on the database, naming it in any failure of the database: the file, or the
+ * PostgreSQL URL without its password.
+ */
 export async function onDatabase<T>(file: string, work: () => T | Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    throw isSqliteError(error) ? new DatabaseFailure(file, error) : error;
+    if (isSqliteError(error) || error instanceof DatabaseUnavailableError) throw new DatabaseFailure(isPostgresUrl(file) ? redactUrl(file) : file, error);
+    throw error;
   }
 }
 

@@ -112,6 +112,13 @@ describe('cli', () => {
         code: 1,
         says: /^lixiang: the database .*not-a-database\.db: file is not a database \(SQLITE_NOTADB\)$/,
       },
+      { args: ['migrate'], env: { DATABASE_URL: 'postgres://[bad' }, code: 1, says: /^lixiang: invalid configuration: DATABASE_URL: not a valid postgres:\/\/ URL$/ },
+      {
+        args: ['migrate'],
+        env: { DATABASE_URL: 'postgres://lixiang:secret-password@127.0.0.1:1/lixiang' },
+        code: 1,
+        says: /^lixiang: the database postgres:\/\/lixiang:\*\*\*@127\.0\.0\.1:1\/lixiang: PostgreSQL is unavailable: connect ECONNREFUSED 127\.0\.0\.1:1 \(DATABASE_UNAVAILABLE\)$/,
+      },
       { args: ['audit', 'export', '--out', path.join(dir, 'exported')], code: 1, says: /^lixiang: audit export: .*exported is not empty; name a new or empty directory$/ },
       { args: ['users', 'create', '--name', 'x', '--role', 'applicant', '--unit', 'no-such-unit'], code: 1, says: /^lixiang: .*no-such-unit/ },
       { args: ['demo', '--db', path.join(dir, 'taken.db')], code: 1, says: /^lixiang: demo: .*taken\.db exists and is not empty; pass --force to replace it/ },
