@@ -25,13 +25,15 @@ export interface GroupCommitStats {
   commits: number;
   steps: number;
   largestBatch: number;
+  /** Commits by their number of steps: size → commits. */
+  batches: Map<number, number>;
 }
 
 export class GroupCommitter {
   private queue: Array<PendingStep<unknown>> = [];
   private scheduled = false;
   private readonly runBatch: (batch: Array<PendingStep<unknown>>) => Outcome[];
-  readonly stats: GroupCommitStats = { commits: 0, steps: 0, largestBatch: 0 };
+  readonly stats: GroupCommitStats = { commits: 0, steps: 0, largestBatch: 0, batches: new Map() };
 
   /**
    * @param sqlite the connection every step writes through
@@ -90,6 +92,7 @@ export class GroupCommitter {
     this.stats.commits += 1;
     this.stats.steps += batch.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
+    this.stats.batches.set(batch.length, (this.stats.batches.get(batch.length) ?? 0) + 1);
     batch.forEach((pending, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) pending.resolve(outcome.value);

@@ -26,6 +26,7 @@ const ALLOWED: Record<string, Caller[]> = {
   listMachineVersions: CALLERS,
   getMachineVersion: CALLERS,
   migrateMachineVersion: ['admin'],
+  metrics: ['admin', 'auditor'],
   listUnits: AUTHENTICATED,
   createUnit: ['admin'],
   getUnit: AUTHENTICATED,

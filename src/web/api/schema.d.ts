@@ -27,6 +27,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 提交计数 / Commit counters
+         * @description 自进程启动以来的成组提交计数：提交次数、写操作数、最大批次与按大小的分布。多实例（PostgreSQL）时每个实例各自计数。
+         *     Group-commit counters since the process started: commits, steps, the largest batch and commits by size. With several instances (PostgreSQL) each counts its own.
+         *
+         *     可调用角色 / Roles: `admin`, `auditor`.
+         */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/machines": {
         parameters: {
             query?: never;
@@ -4975,6 +4998,120 @@ export interface operations {
                 };
             };
             /** @description 日志头未通过核验，服务只读 / The log head failed its check; the service is read-only (`head-refused`); 服务正在关闭 / The service is shutting down (`shutting-down`) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 错误标题等单一字符串的语言：zh-CN（默认）或 en / Language of single strings such as problem titles: zh-CN (default) or en */
+                "accept-language"?: components["parameters"]["AcceptLanguage"];
+                /** @description 请求标识，原样回显并写入日志与流转记录 / Request id, echoed and kept in logs and the transition log ([A-Za-z0-9._:-]{1,128}) */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 服务的提交计数 / The service’s commit counters */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description 进程启动时间（计数自此开始）/ When the process started; the counters count from then
+                         * @example 2026-12-03T08:00:00.000Z
+                         */
+                        startedAt: string;
+                        /** @description 成组提交：每次提交（一次 fsync）承载的写操作 / Group commit: the write steps each commit (one fsync) carried */
+                        groupCommit: {
+                            /**
+                             * @description 提交次数 / Commits
+                             * @example 120
+                             */
+                            commits: number;
+                            /**
+                             * @description 提交的写操作数 / Write steps committed (an event, a creation, …)
+                             * @example 4060
+                             */
+                            steps: number;
+                            /**
+                             * @description 单次提交的最多写操作数 / The most steps one commit carried
+                             * @example 100
+                             */
+                            largestBatch: number;
+                            /**
+                             * @description 等待下一次提交的写操作数 / Steps waiting for the next commit
+                             * @example 0
+                             */
+                            pending: number;
+                            /** @description 按大小统计的提交，升序 / Commits by their number of steps, smallest first */
+                            batches: {
+                                /**
+                                 * @description 每次提交的写操作数 / Steps per commit
+                                 * @example 50
+                                 */
+                                size: number;
+                                /**
+                                 * @description 如此大小的提交次数 / Commits of that size
+                                 * @example 40
+                                 */
+                                commits: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description 未认证或令牌无效 / Missing or invalid credentials (`unauthenticated`) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作 / Not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 / Internal server error (`internal`) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务正在关闭 / The service is shutting down (`shutting-down`) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
