@@ -45,10 +45,13 @@ export class LetterRevisionsRepository {
         `SELECT ${jsonNumber(sqlite, 'payload', '$.letterRevision')} AS revision FROM transition_log
          WHERE subject_kind = 'project' AND subject_id = ? AND event = 'SUBMIT' ORDER BY seq DESC LIMIT 1`,
       ),
-      // A page of projects at once (one statement, not one per project): each one's SUBMIT entries, in order.
+      // A page of projects at once (one statement, not one per project): for each, `submitted`'s walk
+      // back to its latest SUBMIT, so that a page costs the same however long the projects' histories.
       submittedOfMany: sqlite.prepare<[string], { projectId: string; revision: number | null }>(
-        `SELECT subject_id AS projectId, ${jsonNumber(sqlite, 'payload', '$.letterRevision')} AS revision FROM transition_log
-         WHERE subject_kind = 'project' AND subject_id IN (${jsonArrayValues(sqlite)}) AND event = 'SUBMIT' ORDER BY seq`,
+        `SELECT ids.value AS projectId,
+           (SELECT ${jsonNumber(sqlite, 'payload', '$.letterRevision')} FROM transition_log
+            WHERE subject_kind = 'project' AND subject_id = ids.value AND event = 'SUBMIT' ORDER BY seq DESC LIMIT 1) AS revision
+         FROM (${jsonArrayValues(sqlite)}) ids`,
       ),
     };
   }
@@ -80,7 +83,6 @@ export class LetterRevisionsRepository {
   submittedOf(projectIds: readonly string[]): Map<string, number | null> {
     const revisions = new Map<string, number | null>(projectIds.map((id) => [id, null]));
     if (projectIds.length === 0) return revisions;
-    // In log order: the latest SUBMIT of each project is the one kept.
     for (const { projectId, revision } of this.statements.submittedOfMany.all(JSON.stringify(projectIds))) {
       revisions.set(projectId, typeof revision === 'number' ? revision : null);
     }
