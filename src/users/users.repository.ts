@@ -6,6 +6,7 @@ import type { Statement } from 'better-sqlite3';
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Role } from '../../machines/project.types.js';
 import type { Db } from '../db/client.js';
+import { onPostgres } from '../db/dialect.js';
 import { units, userCredentials, users, type UserRow } from '../db/schema.js';
 import { ASSIGNABLE_STATES } from '../panel/assignment-rules.js';
 
@@ -48,17 +49,43 @@ const DIRECTORY_COLUMNS = {
   createdAt: users.createdAt,
 };
 
+/** Token holders kept at most; past it the cache starts again. */
+const HOLDERS_KEPT = 10_000;
+
 export class UsersRepository {
   private readonly byTokenHash: Statement<[string], Omit<Credentials, 'active'> & { active: number }>;
+  /**
+   * Token holders already looked up, on SQLite: valid while this connection wrote no user and no
+   * other connection committed anything (`PRAGMA data_version`, a command-line deactivation say).
+   * On PostgreSQL, where other instances write the same table, every request reads the table.
+   */
+  private readonly holders: Map<string, Credentials> | null;
+  private readonly dataVersion: Statement<[], number> | null;
+  private holdersVersion = -1;
 
   constructor(private readonly db: Db) {
     this.byTokenHash = db.$client.prepare('SELECT id, name, role, unit_id AS unitId, active FROM users WHERE token_hash = ?');
+    const remember = !onPostgres(db.$client);
+    this.holders = remember ? new Map() : null;
+    this.dataVersion = remember ? db.$client.prepare<[], number>('PRAGMA data_version').pluck() : null;
   }
 
-  /** The user holding the token of this hash, active or not. */
+  /** The user holding the token of this hash, active or not. A deactivation, a rotation or a reissue counts from the next request on. */
   holderOf(tokenHash: string): Credentials | undefined {
+    const { holders, dataVersion } = this;
+    if (holders && dataVersion) {
+      const version = dataVersion.get()!;
+      if (version !== this.holdersVersion || holders.size >= HOLDERS_KEPT) {
+        holders.clear();
+        this.holdersVersion = version;
+      }
+      const known = holders.get(tokenHash);
+      if (known) return known;
+    }
     const row = this.byTokenHash.get(tokenHash);
-    return row && { id: row.id, name: row.name, role: row.role, unitId: row.unitId, active: row.active === 1 };
+    const holder = row && { id: row.id, name: row.name, role: row.role, unitId: row.unitId, active: row.active === 1 };
+    if (holder && holders) holders.set(tokenHash, holder);
+    return holder;
   }
 
   /** Every user, in creation order (ids are time-ordered). */
@@ -101,10 +128,12 @@ export class UsersRepository {
   }
 
   add(row: UserRow): void {
+    this.holders?.clear();
     this.db.insert(users).values(row).run();
   }
 
   update(id: string, fields: Partial<Pick<UserRow, 'name' | 'unitId' | 'active' | 'tokenHash'>>): void {
+    this.holders?.clear();
     this.db.update(users).set(fields).where(eq(users.id, id)).run();
   }
 

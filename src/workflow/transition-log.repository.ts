@@ -27,8 +27,7 @@ export class TransitionLogRepository {
     this.insert = sqlite.prepare(
       `INSERT INTO transition_log (seq, format, subject_kind, subject_id, event, from_state, to_state, payload, actor_id, actor_role,
          actor_unit_id, at, request_id, machine_id, machine_version, prev_hash, hash)
-       VALUES (@seq, @format, @subjectKind, @subjectId, @event, @fromState, @toState, @payload, @actorId, @actorRole,
-         @actorUnitId, @at, @requestId, @machineId, @machineVersion, @prevHash, @hash)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
   }
 
@@ -44,7 +43,26 @@ export class TransitionLogRepository {
     const head = this.head.get();
     const unhashed: UnhashedEntry = { ...entry, format: ENTRY_FORMAT, seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? GENESIS_HASH };
     const row: TransitionLogRow = { ...unhashed, hash: entryHash(unhashed) };
-    this.insert.run(row);
+    // Positional: binding seventeen values by name looks each up on the row, on every event.
+    this.insert.run(
+      row.seq,
+      row.format,
+      row.subjectKind,
+      row.subjectId,
+      row.event,
+      row.fromState,
+      row.toState,
+      row.payload,
+      row.actorId,
+      row.actorRole,
+      row.actorUnitId,
+      row.at,
+      row.requestId,
+      row.machineId,
+      row.machineVersion,
+      row.prevHash,
+      row.hash,
+    );
     sealer?.appended();
     return row;
   }
