@@ -59,6 +59,33 @@ async function inBatches(count: number, parallel: number, task: (i: number) => P
   for (let i = 0; i < count; i += parallel) await Promise.all(Array.from({ length: Math.min(parallel, count - i) }, (_, j) => task(i + j)));
 }
 
+/**
+ * The submission cycle's start: a round open for submissions until 2099, and `projectCount` draft
+ * projects of the applicant's unit, ready for SUBMIT (applicant) and RETURN_FOR_REVISION (org_dept,
+ * with a comment) in turn, each in the round's submission and preliminary-check gates.
+ */
+export async function benchDrafts(call: BenchCall, applicant: string, admin: string, projectCount: number, parallel = 25): Promise<{ roundId: string; ids: string[] }> {
+  const today = Date.now();
+  const round = (await call(admin, 'POST', '/api/v1/rounds', {
+    year: Number(shanghaiDay(today).slice(0, 4)),
+    title: 'bench',
+    documentNumber: 'B-1',
+    submissionDeadline: '2099-12-30',
+    finalAcceptanceDate: '2099-12-31',
+    funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
+    minReviews: 1,
+    publicityWorkingDays: 0,
+  })) as { id: string };
+  const ids: string[] = new Array<string>(projectCount);
+  await inBatches(projectCount, parallel, async (i) => {
+    const { id } = (await call(applicant, 'POST', '/api/v1/projects', { roundId: round.id, category: 'fortress', direction: 'soul', title: 't', letter: LETTER })) as {
+      id: string;
+    };
+    ids[i] = id;
+  });
+  return { roundId: round.id, ids };
+}
+
 /** A round whose `projectCount` projects are all in progress; their ids in creation order. */
 export async function benchRound(call: BenchCall, upload: BenchUpload, people: BenchPeople, projectCount: number, parallel = 25): Promise<{ roundId: string; ids: string[] }> {
   const { admin, applicant, unitId, orgDept, committee, reviewer } = people;

@@ -1,20 +1,24 @@
 /**
- * The ceiling: a bare Fastify route doing the engine's SQLite work per request, without the
- * engine: read the project row, update it, append a hash-chained log row, one transaction per
- * request, with no authentication, validation, machine, group commit or logging around it.
- * SYNCHRONOUS=NORMAL|FULL picks the durability. Listens on 127.0.0.1:$PORT; GET /healthz answers
- * once the database is built.
+ * The bench's ceilings: a bare Fastify route doing one event's SQLite work per request without the
+ * engine, one BEGIN IMMEDIATE transaction per request, with no authentication, validation, machine,
+ * group commit or logging around it. SYNCHRONOUS=NORMAL|FULL picks the durability. Listens on
+ * 127.0.0.1:$PORT; GET /healthz answers once the database is built, GET /stats counts the commits
+ * (one event each), GET /positions says where each project stands in the cycle ('1' where its next
+ * event is RETURN_FOR_REVISION). POST /ceiling/{index} with `{ event, text }`.
  *
  * CEILING_TABLES picks the tables:
- * - `engine` (default): the engine's own schema (its migrations) and rows as the engine holds them,
- *   read and written with the engine's prepared statements (ProjectsRepository): the same SELECT of the
- *   whole row, the same UPDATE, the same log head and INSERT, the same entry hash. A project row
- *   carries the engine's letter and context, about 600 bytes; a log row about 360.
- * - `minimal`: a five-column project table and a seven-column log, the first ceiling this bench
- *   had: project rows of about 45 bytes (an empty context, no letter), log rows of about 260, so
- *   its commits touch fewer pages and it does less per request. It stays as a reference.
+ * - `minimal`: the minimal ceiling the targets are set against. A five-column project table and an
+ *   eight-column log: select the project by primary key, refuse an event its state does not take
+ *   (409), update its state and version, insert one log row of about 200 bytes (the event, both
+ *   states, the text as JSON, the actor, the time); no hashing. The events are the engine's cycle,
+ *   SUBMIT (draft → submitted) and RETURN_FOR_REVISION (submitted → draft).
+ * - `engine`: the same-work ceiling, the engine's own schema (its migrations) and rows as the engine
+ *   holds them, read and written with the engine's prepared statements (ProjectsRepository,
+ *   TransitionLogRepository): the same SELECT of the whole row, the same UPDATE, the same log head,
+ *   INSERT and entry hash, for a progress report on a project in progress. A project row carries
+ *   the engine's letter and context, about 600 bytes; a log row about 360.
  */
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -34,11 +38,13 @@ const tables = process.env.CEILING_TABLES === 'minimal' ? 'minimal' : 'engine';
 fs.mkdirSync(path.dirname(file), { recursive: true });
 
 /** The work of one request on project number `index`: null when there is no such project. */
-type Work = (index: number, text: string, requestId: string) => { seq: number; version: number } | null;
+type Work = (index: number, text: string, requestId: string, event: string) => { seq: number; version: number } | 'illegal' | null;
 
 interface Ceiling {
   db: Database.Database;
   work: Work;
+  /** '1' for each project whose next event is the cycle's second (RETURN_FOR_REVISION), '0' otherwise. */
+  positions: () => string;
 }
 
 function open(): Database.Database {
@@ -81,49 +87,61 @@ function engineTables(): Ceiling {
     if (!store.updateProject({ ...project, context, version: project.version + 1, updatedAt: at }, project)) throw new Error('version moved');
     return { seq: entry.seq, version: project.version + 1 };
   });
-  return { db, work: (index, text, requestId) => work.immediate(index, text, requestId) };
+  return { db, work: (index, text, requestId) => work.immediate(index, text, requestId), positions: () => '0'.repeat(projects) };
 }
+
+/** The cycle's events: from which state each moves a project, and to which. */
+const CYCLE: Record<string, { from: string; to: string }> = {
+  SUBMIT: { from: 'draft', to: 'submitted' },
+  RETURN_FOR_REVISION: { from: 'submitted', to: 'draft' },
+};
 
 function minimalTables(): Ceiling {
   const db = open();
   db.exec(`
     CREATE TABLE IF NOT EXISTS projects (id TEXT PRIMARY KEY, state TEXT NOT NULL, version INTEGER NOT NULL, context TEXT NOT NULL, updated_at TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, project_id TEXT NOT NULL, event TEXT NOT NULL, payload TEXT NOT NULL, at TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, project_id TEXT NOT NULL, event TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, payload TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL);
     CREATE INDEX IF NOT EXISTS log_project ON log (project_id, seq);
   `);
-  const insertProject = db.prepare("INSERT OR IGNORE INTO projects VALUES (?, 'in_progress', 1, '{}', '')");
+  const ids = Array.from({ length: projects }, () => randomUUID());
+  const insertProject = db.prepare("INSERT INTO projects VALUES (?, 'draft', 1, '{}', '')");
   db.transaction(() => {
-    for (let i = 0; i < projects; i += 1) insertProject.run(`p${i}`);
+    for (const id of ids) insertProject.run(id);
   })();
+  const actor = randomUUID();
   const select = db.prepare('SELECT id, state, version, context FROM projects WHERE id = ?');
-  const update = db.prepare('UPDATE projects SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?');
-  const head = db.prepare('SELECT seq, hash FROM log ORDER BY seq DESC LIMIT 1');
-  const insert = db.prepare('INSERT INTO log (seq, project_id, event, payload, at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const work = db.transaction((index: number, text: string) => {
-    const id = `p${index}`;
-    const row = select.get(id) as { version: number } | undefined;
+  const update = db.prepare('UPDATE projects SET state = ?, version = ?, updated_at = ? WHERE id = ?');
+  const insert = db.prepare('INSERT INTO log (project_id, event, from_state, to_state, payload, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const work = db.transaction((index: number, text: string, _requestId: string, event: string) => {
+    const id = ids[index];
+    const row = id === undefined ? undefined : (select.get(id) as { state: string; version: number } | undefined);
     if (!row) return null;
-    const payload = JSON.stringify({ text });
+    const move = CYCLE[event];
+    if (!move || move.from !== row.state) return 'illegal' as const;
     const at = new Date().toISOString();
-    update.run(at, id, row.version);
-    const last = head.get() as { seq: number; hash: string } | undefined;
-    const seq = (last?.seq ?? 0) + 1;
-    const prev = last?.hash ?? '0'.repeat(64);
-    const hash = createHash('sha256').update(JSON.stringify({ seq, id, payload, at, prev })).digest('hex');
-    insert.run(seq, id, 'SUBMIT_PROGRESS_REPORT', payload, at, prev, hash);
-    return { seq, version: row.version + 1 };
+    update.run(move.to, row.version + 1, at, id);
+    const { lastInsertRowid } = insert.run(id, event, move.from, move.to, JSON.stringify({ text }), actor, at);
+    return { seq: Number(lastInsertRowid), version: row.version + 1 };
   });
-  return { db, work: (index, text) => work.immediate(index, text) };
+  const stateOf = db.prepare('SELECT state FROM projects WHERE id = ?').pluck();
+  const positions = () => ids.map((id) => (stateOf.get(id) === 'submitted' ? '1' : '0')).join('');
+  return { db, work: (index, text, requestId, event) => work.immediate(index, text, requestId, event), positions };
 }
 
-const { db, work } = tables === 'engine' ? engineTables() : minimalTables();
+const { db, work, positions } = tables === 'engine' ? engineTables() : minimalTables();
+/** One transaction per request: every commit holds one event; counted as the engine counts its commits. */
+let commits = 0;
 const app = Fastify({ logger: false });
-app.post<{ Params: { index: string }; Body: { text: string } }>('/ceiling/:index', async (request, reply) => {
-  const result = work(Number(request.params.index), request.body.text, request.id);
+app.post<{ Params: { index: string }; Body: { text: string; event?: string } }>('/ceiling/:index', async (request, reply) => {
+  const result = work(Number(request.params.index), request.body.text, request.id, request.body.event ?? 'SUBMIT_PROGRESS_REPORT');
   if (!result) return reply.code(404).send({ error: 'not found' });
+  if (result === 'illegal') return reply.code(409).send({ error: 'illegal transition' });
+  commits += 1;
   return result;
 });
+app.get('/stats', async () => ({ commits, events: commits, largestBatch: commits > 0 ? 1 : 0, batches: commits > 0 ? [[1, commits]] : [] }));
 app.get('/healthz', async () => ({ ok: true }));
+app.get('/positions', async () => positions());
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
 process.on('SIGTERM', () => {
   void app.close().then(() => {

@@ -1,7 +1,9 @@
 /**
  * npm run bench:profile — the event hot path in process (app.inject, no network), on a FULL
  * SQLite file, to measure CPU per event and to profile it. PROFILE_EVENTS (default 20000) events
- * in waves of PROFILE_WAVE (default 50) concurrent requests. With PROFILE_OUT=file.cpuprofile the
+ * in waves of PROFILE_WAVE (default 50) concurrent requests: the submission cycle, SUBMIT (the
+ * applicant) and RETURN_FOR_REVISION (org_dept, with a comment) in turn over 200 draft projects, as
+ * `npm run bench` drives it; PROFILE_WORKLOAD=progress sends progress reports to projects in progress. With PROFILE_OUT=file.cpuprofile the
  * V8 CPU profile of the measured phase alone (not the seeding) is written there.
  */
 import { Session } from 'node:inspector/promises';
@@ -11,7 +13,7 @@ import path from 'node:path';
 import { buildApp } from '../../src/app.js';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
 import { multipartBody } from '../helpers/files.js';
-import { benchRound } from './bench-round.js';
+import { benchDrafts, benchRound } from './bench-round.js';
 
 const ADMIN = 'lx_profile-admin-token-0123456789abcdef';
 const events = Number(process.env.PROFILE_EVENTS ?? 20_000);
@@ -43,28 +45,38 @@ const applicant = (await send<NewUser>(ADMIN, 'POST', '/api/v1/users', { name: '
 const org = (await send<NewUser>(ADMIN, 'POST', '/api/v1/users', { name: 'o', role: 'org_dept' })).token;
 const committee = (await send<NewUser>(ADMIN, 'POST', '/api/v1/users', { name: 'c', role: 'committee' })).token;
 const reviewer = await send<NewUser>(ADMIN, 'POST', '/api/v1/users', { name: 'r', role: 'reviewer', unitId: other });
-// The projects in progress, each step in its round's stage (./bench-round.ts).
-const { ids } = await benchRound(
-  (token, method, url, body) => send(token, method, url, body),
-  async (token, url, file) => {
-    const body = multipartBody([{ name: 'file', filename: file.name, contentType: file.type, content: file.content }]);
-    const response = await app.inject({ method: 'POST', url, payload: body.payload, headers: { authorization: `Bearer ${token}`, ...body.headers } });
-    if (response.statusCode >= 300) throw new Error(`POST ${url}: ${response.statusCode} ${response.body}`);
-    return response.json<unknown>();
-  },
-  {
-    admin: ADMIN,
-    applicant,
-    unitId: general,
-    orgDept: org,
-    committee,
-    reviewer: { id: reviewer.user.id, token: reviewer.token },
-  },
-  projectCount,
-  1,
-);
+const cycle = process.env.PROFILE_WORKLOAD !== 'progress';
+// Draft projects for the cycle; for progress reports, projects in progress, each step in its round's stage (./bench-round.ts).
+const { ids } = cycle
+  ? await benchDrafts((token, method, url, body) => send(token, method, url, body), applicant, ADMIN, projectCount)
+  : await benchRound(
+      (token, method, url, body) => send(token, method, url, body),
+      async (token, url, file) => {
+        const body = multipartBody([{ name: 'file', filename: file.name, contentType: file.type, content: file.content }]);
+        const response = await app.inject({ method: 'POST', url, payload: body.payload, headers: { authorization: `Bearer ${token}`, ...body.headers } });
+        if (response.statusCode >= 300) throw new Error(`POST ${url}: ${response.statusCode} ${response.body}`);
+        return response.json<unknown>();
+      },
+      {
+        admin: ADMIN,
+        applicant,
+        unitId: general,
+        orgDept: org,
+        committee,
+        reviewer: { id: reviewer.user.id, token: reviewer.token },
+      },
+      projectCount,
+      1,
+    );
 
-const payload = { type: 'SUBMIT_PROGRESS_REPORT', text: '已完成本月主题党日活动，参与党员 32 人。' };
+const report = { type: 'SUBMIT_PROGRESS_REPORT', text: '已完成本月主题党日活动，参与党员 32 人。' };
+const giveBack = { type: 'RETURN_FOR_REVISION', comment: '活动安排需细化到月，请补充预算明细。' };
+/** Event number k: the k-th of the workload, on project k mod 200; a wave never holds one project twice. */
+const fire = (k: number) => {
+  const url = `/api/v1/projects/${ids[k % ids.length]}/events`;
+  if (!cycle) return send(applicant, 'POST', url, report);
+  return Math.floor(k / ids.length) % 2 === 0 ? send(applicant, 'POST', url, { type: 'SUBMIT' }) : send(org, 'POST', url, giveBack);
+};
 const session = process.env.PROFILE_OUT ? new Session() : null;
 if (session) {
   session.connect();
@@ -74,7 +86,7 @@ if (session) {
 const cpu = process.cpuUsage();
 const started = performance.now();
 for (let sent = 0; sent < events; sent += wave) {
-  await Promise.all(Array.from({ length: Math.min(wave, events - sent) }, (_, i) => send(applicant, 'POST', `/api/v1/projects/${ids[(sent + i) % ids.length]}/events`, payload)));
+  await Promise.all(Array.from({ length: Math.min(wave, events - sent) }, (_, i) => fire(sent + i)));
 }
 const elapsed = performance.now() - started;
 const used = process.cpuUsage(cpu);
