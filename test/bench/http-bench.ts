@@ -55,6 +55,10 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const projectCount = Number(process.env.BENCH_PROJECTS ?? 2000);
 const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '10,100').split(',').map(Number);
 const workload = process.env.BENCH_WORKLOAD === 'progress' ? 'progress' : 'cycle';
+// Every connection's request goes to a project with none in flight: twice as many projects as connections.
+if (projectCount < 2 * Math.max(...connectionCounts)) {
+  throw new Error(`BENCH_PROJECTS=${projectCount}: the cycle needs at least twice as many projects as connections (${2 * Math.max(...connectionCounts)})`);
+}
 const ADMIN = 'lx_bench-admin-token-0123456789abcdef';
 /** The progress report, and the comment of a return for revision: what the servers are sent. */
 const REPORT_TEXT = '已完成本月主题党日活动，参与党员 32 人。';
