@@ -12,25 +12,18 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import createClient, { type Client } from 'openapi-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, createTestApp, type TestApp } from '../helpers/app.js';
 import { minimalPdf } from '../helpers/files.js';
+import { schemaValidator, type OpenApiDocument } from '../helpers/openapi-schemas.js';
 import type { components, paths } from '../../src/web/api/schema.js';
 
 type Project = components['schemas']['Project'];
 type Problem = components['schemas']['Problem'];
 
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 const root = path.resolve(import.meta.dirname, '../..');
 const document = JSON.parse(fs.readFileSync(path.join(root, 'openapi/openapi.json'), 'utf8')) as OpenApiDocument;
-
-interface OpenApiDocument {
-  paths: Record<string, Record<string, { operationId: string; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
-  components: Record<string, unknown>;
-}
 
 interface Exchange {
   method: string;
@@ -62,29 +55,6 @@ function operationOf(method: string, concretePath: string) {
     if (pattern.test(concretePath) && item[method]) return item[method];
   }
   return undefined;
-}
-
-/** Validators for the document's schemas, with references into its components. */
-function schemaValidator() {
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
-  addFormats(ajv);
-  ajv.addSchema({ $id: 'openapi.json', components: document.components });
-  const rebase = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(rebase);
-    if (node && typeof node === 'object') {
-      return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' ? `openapi.json${value}` : rebase(value)]));
-    }
-    return node;
-  };
-  const cache = new Map<unknown, ValidateFunction>();
-  return (schema: unknown): ValidateFunction => {
-    let validate = cache.get(schema);
-    if (!validate) {
-      validate = ajv.compile(rebase(schema) as object);
-      cache.set(schema, validate);
-    }
-    return validate;
-  };
 }
 
 /** The data of a successful answer; fails the test with the problem otherwise. */
@@ -415,7 +385,7 @@ describe('a client generated from openapi/openapi.json', () => {
   });
 
   it('received only answers the document describes: status, media type and schema', () => {
-    const validatorFor = schemaValidator();
+    const validatorFor = schemaValidator(document);
     expect(exchanges.length).toBeGreaterThan(30);
     const seen = new Set<string>();
     for (const exchange of exchanges) {

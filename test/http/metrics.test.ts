@@ -5,25 +5,15 @@
  * role is refused with a problem, and a caller without a token is not authenticated. Every answer
  * is valid against the schema the OpenAPI document gives the route.
  */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, call, createTestApp, type TestApp } from '../helpers/app.js';
 import { createDraft, createUser, createWorld, fireOk, type User, type World } from '../helpers/world.js';
-
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+import { schemaValidator, type OpenApiDocument } from '../helpers/openapi-schemas.js';
 
 interface Metrics {
   startedAt: string;
   groupCommit: { commits: number; steps: number; largestBatch: number; pending: number; batches: Array<{ size: number; commits: number }> };
-}
-
-interface Media {
-  schema: unknown;
-}
-interface OpenApiDocument {
-  paths: Record<string, Record<string, { operationId: string; responses: Record<string, { content?: Record<string, Media> }> }>>;
-  components: Record<string, unknown>;
 }
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -75,20 +65,11 @@ beforeAll(async () => {
   const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<OpenApiDocument>();
   const operation = document.paths['/api/v1/metrics']?.get;
   expect(operation?.operationId).toBe('metrics');
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
-  addFormats(ajv);
-  ajv.addSchema({ $id: 'openapi.json', components: document.components });
-  const rebase = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(rebase);
-    if (node && typeof node === 'object') {
-      return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' ? `openapi.json${value}` : rebase(value)]));
-    }
-    return node;
-  };
+  const validate = schemaValidator(document);
   validatorFor = (status, mediaType) => {
     const media = operation!.responses[String(status)]?.content?.[mediaType];
     expect(media, `${status} ${mediaType} is documented`).toBeDefined();
-    return ajv.compile(rebase(media!.schema) as object);
+    return validate(media!.schema);
   };
 });
 
