@@ -18,13 +18,13 @@ import { isoUtc, systemClock, type Clock } from './clock.js';
 import type { Db } from './db/client.js';
 import { onPostgres } from './db/dialect.js';
 import { GroupCommitter } from './db/group-commit.js';
+import { metricsRoutes } from './db/metrics.routes.js';
 import { OneLineLogController } from './http/log-controller.js';
 import { cachingSerializerFactory } from './http/serializer-cache.js';
 import { problems, SHARED_SCHEMAS } from './http/schemas.js';
 import type { App } from './http/type-provider.js';
 import { machineDefinitions } from './machines/definitions.js';
 import { MACHINE_SCHEMAS, machineRoutes } from './machines/machines.routes.js';
-import { metricsRoutes } from './db/metrics.routes.js';
 import authPlugin from './plugins/auth.js';
 import { sessionRoutes } from './auth/session.routes.js';
 import { SESSION_SCHEMAS } from './auth/session.schemas.js';
@@ -183,7 +183,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   const committer = new GroupCommitter(options.db.$client);
-  const startedAt = new Date().toISOString();
   // The one workflow step's stores: the machine definitions, the log, the idempotency records.
   const workflow: WorkflowStores = {
     registry: new MachineRegistry([...(options.lifecycles ?? SHIPPED_LIFECYCLES), ...(options.machines ?? [])]),
@@ -275,7 +274,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(
     async (api: App) => {
-      await api.register(metricsRoutes, { stats: committer.stats, pending: () => committer.pending, startedAt });
+      await api.register(metricsRoutes, { committer });
       await api.register(machineRoutes, { registry: workflow.registry, migrations: new MachineMigrations(options.db.$client, clock, committer, workflow) });
       await api.register(unitsRoutes, { units });
       await api.register(usersRoutes, { users });

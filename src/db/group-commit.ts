@@ -34,6 +34,8 @@ export class GroupCommitter {
   private scheduled = false;
   private readonly runBatch: (batch: Array<PendingStep<unknown>>) => Outcome[];
   readonly stats: GroupCommitStats = { commits: 0, steps: 0, largestBatch: 0, batches: new Map() };
+  /** When the counters began: the committer is made once, as the service starts. */
+  readonly startedAt = new Date().toISOString();
 
   /**
    * @param sqlite the connection every step writes through

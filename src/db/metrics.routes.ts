@@ -6,7 +6,7 @@
 import { Type } from 'typebox';
 import { json, problems } from '../http/schemas.js';
 import type { App } from '../http/type-provider.js';
-import type { GroupCommitStats } from './group-commit.js';
+import type { GroupCommitter } from './group-commit.js';
 
 const Count = (description: string, example: number) => Type.Integer({ minimum: 0, description, examples: [example] });
 
@@ -38,13 +38,8 @@ const MetricsSchema = Type.Object(
   { additionalProperties: false, description: '服务的提交计数 / The service’s commit counters' },
 );
 
-export interface MetricsRouteOptions {
-  stats: GroupCommitStats;
-  pending: () => number;
-  startedAt: string;
-}
-
-export async function metricsRoutes(app: App, { stats, pending, startedAt }: MetricsRouteOptions) {
+export async function metricsRoutes(app: App, { committer }: { committer: GroupCommitter }) {
+  const { stats } = committer;
   app.get(
     '/metrics',
     {
@@ -81,12 +76,12 @@ export async function metricsRoutes(app: App, { stats, pending, startedAt }: Met
       },
     },
     async () => ({
-      startedAt,
+      startedAt: committer.startedAt,
       groupCommit: {
         commits: stats.commits,
         steps: stats.steps,
         largestBatch: stats.largestBatch,
-        pending: pending(),
+        pending: committer.pending,
         batches: [...stats.batches].sort(([a], [b]) => a - b).map(([size, commits]) => ({ size, commits })),
       },
     }),

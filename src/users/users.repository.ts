@@ -59,32 +59,28 @@ export class UsersRepository {
    * other connection committed anything (`PRAGMA data_version`, a command-line deactivation say).
    * On PostgreSQL, where other instances write the same table, every request reads the table.
    */
-  private readonly holders: Map<string, Credentials> | null;
-  private readonly dataVersion: Statement<[], number> | null;
-  private holdersVersion = -1;
+  private readonly holders: { kept: Map<string, Credentials>; dataVersion: Statement<[], number>; version: number } | null;
 
   constructor(private readonly db: Db) {
     this.byTokenHash = db.$client.prepare('SELECT id, name, role, unit_id AS unitId, active FROM users WHERE token_hash = ?');
-    const remember = !onPostgres(db.$client);
-    this.holders = remember ? new Map() : null;
-    this.dataVersion = remember ? db.$client.prepare<[], number>('PRAGMA data_version').pluck() : null;
+    this.holders = onPostgres(db.$client) ? null : { kept: new Map(), dataVersion: db.$client.prepare<[], number>('PRAGMA data_version').pluck(), version: -1 };
   }
 
   /** The user holding the token of this hash, active or not. A deactivation, a rotation or a reissue counts from the next request on. */
   holderOf(tokenHash: string): Credentials | undefined {
-    const { holders, dataVersion } = this;
-    if (holders && dataVersion) {
-      const version = dataVersion.get()!;
-      if (version !== this.holdersVersion || holders.size >= HOLDERS_KEPT) {
-        holders.clear();
-        this.holdersVersion = version;
+    const { holders } = this;
+    if (holders) {
+      const version = holders.dataVersion.get()!;
+      if (version !== holders.version || holders.kept.size >= HOLDERS_KEPT) {
+        holders.kept.clear();
+        holders.version = version;
       }
-      const known = holders.get(tokenHash);
+      const known = holders.kept.get(tokenHash);
       if (known) return known;
     }
     const row = this.byTokenHash.get(tokenHash);
     const holder = row && { id: row.id, name: row.name, role: row.role, unitId: row.unitId, active: row.active === 1 };
-    if (holder && holders) holders.set(tokenHash, holder);
+    if (holder) holders?.kept.set(tokenHash, holder);
     return holder;
   }
 
@@ -128,12 +124,12 @@ export class UsersRepository {
   }
 
   add(row: UserRow): void {
-    this.holders?.clear();
+    this.holders?.kept.clear();
     this.db.insert(users).values(row).run();
   }
 
   update(id: string, fields: Partial<Pick<UserRow, 'name' | 'unitId' | 'active' | 'tokenHash'>>): void {
-    this.holders?.clear();
+    this.holders?.kept.clear();
     this.db.update(users).set(fields).where(eq(users.id, id)).run();
   }
 
