@@ -59,23 +59,27 @@ async function inBatches(count: number, parallel: number, task: (i: number) => P
   for (let i = 0; i < count; i += parallel) await Promise.all(Array.from({ length: Math.min(parallel, count - i) }, (_, j) => task(i + j)));
 }
 
+/** The benches' round: no 公示 period, final acceptance in 2099, submissions due on `submissionDeadline`. */
+async function createRound(call: BenchCall, admin: string, submissionDeadline: string): Promise<{ id: string }> {
+  return (await call(admin, 'POST', '/api/v1/rounds', {
+    year: Number(shanghaiDay(Date.now()).slice(0, 4)),
+    title: 'bench',
+    documentNumber: 'B-1',
+    submissionDeadline,
+    finalAcceptanceDate: '2099-12-31',
+    funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
+    minReviews: 1,
+    publicityWorkingDays: 0,
+  })) as { id: string };
+}
+
 /**
  * The submission cycle's start: a round open for submissions until 2099, and `projectCount` draft
  * projects of the applicant's unit, ready for SUBMIT (applicant) and RETURN_FOR_REVISION (org_dept,
  * with a comment) in turn, each in the round's submission and preliminary-check gates.
  */
 export async function benchDrafts(call: BenchCall, applicant: string, admin: string, projectCount: number, parallel = 25): Promise<{ roundId: string; ids: string[] }> {
-  const today = Date.now();
-  const round = (await call(admin, 'POST', '/api/v1/rounds', {
-    year: Number(shanghaiDay(today).slice(0, 4)),
-    title: 'bench',
-    documentNumber: 'B-1',
-    submissionDeadline: '2099-12-30',
-    finalAcceptanceDate: '2099-12-31',
-    funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
-    minReviews: 1,
-    publicityWorkingDays: 0,
-  })) as { id: string };
+  const round = await createRound(call, admin, '2099-12-30');
   const ids: string[] = new Array<string>(projectCount);
   await inBatches(projectCount, parallel, async (i) => {
     const { id } = (await call(applicant, 'POST', '/api/v1/projects', { roundId: round.id, category: 'fortress', direction: 'soul', title: 't', letter: LETTER })) as {
@@ -89,17 +93,7 @@ export async function benchDrafts(call: BenchCall, applicant: string, admin: str
 /** A round whose `projectCount` projects are all in progress; their ids in creation order. */
 export async function benchRound(call: BenchCall, upload: BenchUpload, people: BenchPeople, projectCount: number, parallel = 25): Promise<{ roundId: string; ids: string[] }> {
   const { admin, applicant, unitId, orgDept, committee, reviewer } = people;
-  const today = Date.now();
-  const round = (await call(admin, 'POST', '/api/v1/rounds', {
-    year: Number(shanghaiDay(today).slice(0, 4)),
-    title: 'bench',
-    documentNumber: 'B-1',
-    submissionDeadline: shanghaiDay(today - 86_400_000),
-    finalAcceptanceDate: '2099-12-31',
-    funding: { first: 3000, second: 2000, third: 1500, qualified: 1000 },
-    minReviews: 1,
-    publicityWorkingDays: 0,
-  })) as { id: string };
+  const round = await createRound(call, admin, shanghaiDay(Date.now() - 86_400_000));
   const roundId = round.id;
   const roundEvent = (token: string, body: Record<string, unknown>) => call(token, 'POST', `/api/v1/rounds/${roundId}/events`, body);
   // Reviewers are assigned only from the round's review panel.

@@ -17,23 +17,17 @@
  * 404 for an unknown index. Steps for one index are serialised (a promise chain per index); the
  * engine runs with a silent logger, as Fastify does.
  *
- * SYNCHRONOUS=NORMAL|FULL picks the durability (NORMAL unless FULL). Listens on 127.0.0.1:$PORT;
- * GET /healthz answers once the instances are seeded. An existing BENCH_DB keeps its instances: only
- * missing indices are seeded. As ceiling-server.ts: GET /stats counts the commits (one step, one
- * commit), GET /positions has a '1' for each instance whose next step is the cycle's second (it waits
- * at 退回修改) and a '0' for one waiting at 申报.
+ * SYNCHRONOUS=NORMAL|FULL picks the durability (NORMAL unless FULL). The bench's other routes are
+ * ./bench-server.ts's: GET /healthz once the instances are seeded in a new BENCH_DB, GET /stats (one
+ * step, one commit), GET /positions ('1' for an instance waiting at 退回修改, '0' at 申报).
  */
 import { EventEmitter } from 'node:events';
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { Engine } from 'bpmn-engine';
 import Fastify from 'fastify';
+import { benchFile, openBenchDatabase, serveBench } from './bench-server.js';
 
-const file = process.env.BENCH_DB ?? '';
 const synchronous = process.env.SYNCHRONOUS === 'FULL' ? 'FULL' : 'NORMAL';
 const projects = Number(process.env.BENCH_PROJECTS ?? 1000);
-fs.mkdirSync(path.dirname(file), { recursive: true });
 
 /** The submission cycle: 申报 and 退回修改 in a loop of plain sequence flows, with no end event. */
 const SOURCE = `<?xml version="1.0" encoding="UTF-8"?>
@@ -95,10 +89,7 @@ async function dispose(engine: Engine): Promise<void> {
   if (engine.execution?.isRunning) await engine.stop();
 }
 
-const db = new Database(file);
-db.pragma('journal_mode = WAL');
-db.pragma(`synchronous = ${synchronous}`);
-db.pragma('busy_timeout = 5000');
+const db = openBenchDatabase(benchFile(), synchronous);
 db.exec(`
   CREATE TABLE IF NOT EXISTS instances (id INTEGER PRIMARY KEY, state TEXT NOT NULL, version INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, instance INTEGER, task TEXT, payload TEXT, at TEXT);
@@ -107,13 +98,8 @@ const selectInstance = db.prepare<[number], { state: string; version: number }>(
 const insertInstance = db.prepare<[number, string]>('INSERT INTO instances (id, state, version) VALUES (?, ?, 1)');
 const updateInstance = db.prepare<[string, number, number]>('UPDATE instances SET state = ?, version = version + 1 WHERE id = ? AND version = ?');
 const insertLog = db.prepare<[number, string, string, string]>('INSERT INTO log (instance, task, payload, at) VALUES (?, ?, ?, ?)');
-/** The user task each instance waits at, by index; an instance already stored waits after the task it last completed. */
+/** The user task each instance waits at, by index. */
 const waitingAt: string[] = [];
-for (const { instance, task } of db
-  .prepare<[], { instance: number; task: string }>('SELECT instance, task FROM log WHERE seq IN (SELECT max(seq) FROM log GROUP BY instance)')
-  .all()) {
-  waitingAt[instance] = task === 'submit' ? 'return_for_revision' : 'submit';
-}
 
 const save = db.transaction((index: number, state: string, version: number, task: string, text: string) => {
   if (updateInstance.run(state, index, version).changes !== 1) throw new Error(`instance ${index} moved past version ${version}`);
@@ -184,10 +170,8 @@ function serialised<T>(index: number, run: () => Promise<T>): Promise<T> {
 }
 
 const seedStarted = performance.now();
-const have = new Set((db.prepare('SELECT id FROM instances').pluck().all() as number[]).map(Number));
 let pending: [number, string][] = [];
 for (let index = 0; index < projects; index += 1) {
-  if (have.has(index)) continue;
   pending.push([index, await start(index)]);
   if (pending.length === 250) {
     insertMany.immediate(pending);
@@ -195,7 +179,7 @@ for (let index = 0; index < projects; index += 1) {
   }
 }
 insertMany.immediate(pending);
-console.log(`bpmn peer: ${projects - have.size} of ${projects} instances seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s (synchronous ${synchronous})`);
+console.log(`bpmn peer: ${projects} instances seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s (synchronous ${synchronous})`);
 
 const app = Fastify({ logger: false });
 app.post<{ Params: { index: string }; Body: { text?: unknown } | null }>('/peer/:index', async (request, reply) => {
@@ -207,13 +191,7 @@ app.post<{ Params: { index: string }; Body: { text?: unknown } | null }>('/peer/
   if (!result) return reply.code(404).send({ error: 'not found' });
   return result;
 });
-app.get('/stats', async () => ({ commits, events: commits, largestBatch: commits > 0 ? 1 : 0, batches: commits > 0 ? [[1, commits]] : [] }));
-app.get('/healthz', async () => ({ ok: true }));
-app.get('/positions', async () => Array.from({ length: projects }, (_, index) => (waitingAt[index] === 'return_for_revision' ? '1' : '0')).join(''));
-await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
-process.on('SIGTERM', () => {
-  void app.close().then(() => {
-    db.close();
-    process.exit(0);
-  });
+await serveBench(app, db, {
+  commits: () => commits,
+  positions: () => Array.from({ length: projects }, (_, index) => (waitingAt[index] === 'return_for_revision' ? '1' : '0')).join(''),
 });

@@ -1,10 +1,8 @@
 /**
  * The bench's ceilings: a bare Fastify route doing one event's SQLite work per request without the
  * engine, one BEGIN IMMEDIATE transaction per request, with no authentication, validation, machine,
- * group commit or logging around it. SYNCHRONOUS=NORMAL|FULL picks the durability. Listens on
- * 127.0.0.1:$PORT; GET /healthz answers once the database is built, GET /stats counts the commits
- * (one event each), GET /positions says where each project stands in the cycle ('1' where its next
- * event is RETURN_FOR_REVISION). POST /ceiling/{index} with `{ event, text }`.
+ * group commit or logging around it. SYNCHRONOUS=NORMAL|FULL picks the durability. POST
+ * /ceiling/{index} with `{ event, text }`; the bench's other routes are ./bench-server.ts's.
  *
  * CEILING_TABLES picks the tables:
  * - `minimal`: the minimal ceiling the targets are set against. A five-column project table and an
@@ -19,9 +17,7 @@
  *   the engine's letter and context, about 600 bytes; a log row about 360.
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import { canonicalJson } from '../../src/workflow/hash-chain.js';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
@@ -29,13 +25,13 @@ import * as schema from '../../src/db/schema.js';
 import type { Db } from '../../src/db/client.js';
 import { ProjectsRepository } from '../../src/projects/projects.repository.js';
 import { TransitionLogRepository } from '../../src/workflow/transition-log.repository.js';
+import { benchFile, openBenchDatabase, serveBench } from './bench-server.js';
 import { seedDatabase } from './seed-database.js';
 
-const file = process.env.BENCH_DB ?? '';
+const file = benchFile();
 const synchronous = process.env.SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL';
 const projects = Number(process.env.BENCH_PROJECTS ?? 1000);
 const tables = process.env.CEILING_TABLES === 'minimal' ? 'minimal' : 'engine';
-fs.mkdirSync(path.dirname(file), { recursive: true });
 
 /** The work of one request on project number `index`: null when there is no such project. */
 type Work = (index: number, text: string, requestId: string, event: string) => { seq: number; version: number } | 'illegal' | null;
@@ -47,13 +43,7 @@ interface Ceiling {
   positions: () => string;
 }
 
-function open(): Database.Database {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${synchronous}`);
-  db.pragma('busy_timeout = 5000');
-  return db;
-}
+const open = () => openBenchDatabase(file, synchronous);
 
 function engineTables(): Ceiling {
   // Six log entries a project, as the engine's projects have after SUBMIT … START.
@@ -139,13 +129,4 @@ app.post<{ Params: { index: string }; Body: { text: string; event?: string } }>(
   commits += 1;
   return result;
 });
-app.get('/stats', async () => ({ commits, events: commits, largestBatch: commits > 0 ? 1 : 0, batches: commits > 0 ? [[1, commits]] : [] }));
-app.get('/healthz', async () => ({ ok: true }));
-app.get('/positions', async () => positions());
-await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
-process.on('SIGTERM', () => {
-  void app.close().then(() => {
-    db.close();
-    process.exit(0);
-  });
-});
+await serveBench(app, db, { commits: () => commits, positions });

@@ -127,9 +127,8 @@ interface Target {
   options: autocannon.Options;
   /** The server's commits so far, by size. */
   batches: () => Promise<Batches>;
-  /** The workload's cycle, and where each subject stands now (1: its next event is the cycle's second). */
+  /** The workload's cycle over the server's subjects (none for progress reports). */
   cycle?: Cycle;
-  positions?: () => Promise<Uint8Array>;
 }
 
 /** Commits of `after` not in `before`: mean, median over commits, largest. */
@@ -145,11 +144,11 @@ function perCommit(before: Batches, after: Batches): Result['perCommit'] {
   return { mean: events / commits, p50, max: sizes.at(-1)?.[0] ?? NaN };
 }
 
-async function load(target: Target, connections: number, options: autocannon.Options, warmUp: boolean): Promise<Result> {
-  const { child: server, name } = target;
+async function load(target: Target, connections: number, warmUp: boolean): Promise<Result> {
+  const { child: server, name, options } = target;
   const restart = async () => {
     await settle(target);
-    if (target.cycle && target.positions) target.cycle.restart(await target.positions());
+    await target.cycle?.restart();
   };
   if (warmUp) {
     await restart();
@@ -218,18 +217,22 @@ function roundRobin(paths: string[]) {
  * request in flight, with the cycle's first event (SUBMIT) or its second (RETURN_FOR_REVISION) as
  * the subject stands; a 2xx answer moves it on. A load that ends leaves requests unanswered that the
  * server may still have carried out, so before every load the bench reads where each subject stands
- * (Target.positions) and restarts the cycle from there.
+ * (`positions`: 1 where its next event is the cycle's second) and restarts the cycle from there.
  */
 class Cycle {
   private next = 0;
   private second: Uint8Array;
   private inFlight: Uint8Array;
-  constructor(readonly count: number) {
+  constructor(
+    readonly count: number,
+    private readonly positions: () => Promise<Uint8Array>,
+  ) {
     this.second = new Uint8Array(count);
     this.inFlight = new Uint8Array(count);
   }
-  restart(second: Uint8Array): void {
-    this.second = second;
+  /** Where each subject stands now, read from the server; none in flight. */
+  async restart(): Promise<void> {
+    this.second = await this.positions();
     this.inFlight = new Uint8Array(this.count);
   }
   /** The next subject and whether its event is the cycle's second; `context` remembers it for `answered`. */
@@ -260,11 +263,11 @@ async function settle(target: Target): Promise<void> {
   }
 }
 
+/** A server's commits by size: the engine's GET /api/v1/metrics, or the same shape from a bench server's /stats. */
 async function counters(url: string, token?: string): Promise<Batches> {
   const response = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
-  const body = (await response.json()) as { groupCommit?: { batches: Array<{ size: number; commits: number }> }; batches?: Array<[number, number]> };
-  if (body.groupCommit) return new Map(body.groupCommit.batches.map(({ size, commits }) => [size, commits]));
-  return new Map(body.batches ?? []);
+  const body = (await response.json()) as { groupCommit: { batches: Array<{ size: number; commits: number }> } };
+  return new Map(body.groupCommit.batches.map(({ size, commits }) => [size, commits]));
 }
 
 const ENGINE = 'engine FULL';
@@ -299,9 +302,8 @@ async function startEngine(children: ChildProcess[], sealed = true): Promise<{ t
   const seed = await seedEngine(base);
   const json = { 'content-type': 'application/json' };
   let setupRequest: NonNullable<autocannon.Request['setupRequest']>;
-  let cycleOf: Pick<Target, 'cycle' | 'positions'> = {};
+  let cycle: Cycle | undefined;
   if (workload === 'cycle') {
-    const next = new Cycle(seed.ids.length);
     const indexOf = new Map(seed.ids.map((id, i) => [id, i]));
     // The projects in `submitted` are those whose next event is RETURN_FOR_REVISION.
     const positions = async () => {
@@ -319,7 +321,8 @@ async function startEngine(children: ChildProcess[], sealed = true): Promise<{ t
       } while (cursor);
       return second;
     };
-    cycleOf = { cycle: next, positions };
+    const next = new Cycle(seed.ids.length, positions);
+    cycle = next;
     const submit = { headers: { ...json, authorization: `Bearer ${seed.applicant}` }, body: JSON.stringify({ type: 'SUBMIT' }) };
     const giveBack = { headers: { ...json, authorization: `Bearer ${seed.orgDept}` }, body: JSON.stringify({ type: 'RETURN_FOR_REVISION', comment: RETURN_COMMENT }) };
     setupRequest = (request, context) => {
@@ -331,12 +334,12 @@ async function startEngine(children: ChildProcess[], sealed = true): Promise<{ t
     const report = { headers: { ...json, authorization: `Bearer ${seed.applicant}` }, body: JSON.stringify({ type: 'SUBMIT_PROGRESS_REPORT', text: REPORT_TEXT }) };
     setupRequest = (request) => ({ ...request, path: next(), ...report });
   }
-  const onResponse = cycleOf.cycle ? (status: number, _body: string, context: object) => cycleOf.cycle!.answered(status, context) : undefined;
+  const onResponse = cycle ? (status: number, _body: string, context: object) => cycle.answered(status, context) : undefined;
   const options: autocannon.Options = { url: base, requests: [{ method: 'POST', setupRequest, ...(onResponse ? { onResponse } : {}) }] };
   const batches = () => counters(`${base}/api/v1/metrics`, ADMIN);
   const reads = async () => {
     const nextRead = roundRobin(seed.ids.map((id) => `/api/v1/projects/${id}`));
-    const read = (name: string, readOptions: autocannon.Options) => load({ name, child, options: readOptions, batches }, 10, readOptions, true);
+    const read = (name: string, readOptions: autocannon.Options) => load({ name, child, options: readOptions, batches }, 10, true);
     return [
       await read('engine GET /projects/{id}', {
         url: base,
@@ -348,7 +351,7 @@ async function startEngine(children: ChildProcess[], sealed = true): Promise<{ t
       }),
     ];
   };
-  return { target: { name: sealed ? ENGINE : UNSEALED, child, options, batches, ...cycleOf }, reads };
+  return { target: { name: sealed ? ENGINE : UNSEALED, child, options, batches, ...(cycle ? { cycle } : {}) }, reads };
 }
 
 /** A bench server of its own (ceiling-server.ts, bpmn-peer-server.ts) at `route`/{index}. */
@@ -360,7 +363,8 @@ async function startServer(children: ChildProcess[], name: string, script: strin
   const child = start(['node', '--import', 'tsx', script], { PORT: String(port), BENCH_DB: path.join(scratch, `${label}.db`), BENCH_PROJECTS: String(projectCount), ...env }, log);
   children.push(child);
   await waitFor(`${base}/healthz`, log);
-  const next = new Cycle(projectCount);
+  // '0' or '1' per subject: whether its next event is the cycle's second.
+  const next = new Cycle(projectCount, async () => Uint8Array.from(await (await fetch(`${base}/positions`)).text(), (c) => (c === '1' ? 1 : 0)));
   const bodies = [body(false), body(true)];
   return {
     name,
@@ -381,8 +385,6 @@ async function startServer(children: ChildProcess[], name: string, script: strin
     },
     batches: () => counters(`${base}/stats`),
     cycle: next,
-    // '0' or '1' per subject: whether its next event is the cycle's second.
-    positions: async () => Uint8Array.from(await (await fetch(`${base}/positions`)).text(), (c) => (c === '1' ? 1 : 0)),
   };
 }
 
@@ -459,7 +461,7 @@ try {
     const results: Result[] = [];
     const before = os.loadavg()[0]!;
     for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
-      for (const connections of connectionCounts) results.push(await load(target, connections, target.options, round === 0));
+      for (const connections of connectionCounts) results.push(await load(target, connections, round === 0));
     }
     byRound.push(results);
     roundLoad.push({ before, after: os.loadavg()[0]! });

@@ -3,8 +3,9 @@
  * SQLite file, to measure CPU per event and to profile it. PROFILE_EVENTS (default 20000) events
  * in waves of PROFILE_WAVE (default 50) concurrent requests: the submission cycle, SUBMIT (the
  * applicant) and RETURN_FOR_REVISION (org_dept, with a comment) in turn over 200 draft projects, as
- * `npm run bench` drives it; PROFILE_WORKLOAD=progress sends progress reports to projects in progress. With PROFILE_OUT=file.cpuprofile the
- * V8 CPU profile of the measured phase alone (not the seeding) is written there.
+ * `npm run bench` drives it; PROFILE_WORKLOAD=progress sends progress reports to projects in
+ * progress. With PROFILE_OUT=file.cpuprofile the V8 CPU profile of the measured phase alone (not
+ * the seeding) is written there.
  */
 import { Session } from 'node:inspector/promises';
 import fs from 'node:fs';
