@@ -14,6 +14,9 @@
  *   BPMN peer       bpmn-engine resuming the stored process instance, completing its user task and
  *                   storing it again in SQLite per request (bpmn-peer-server.ts; BENCH_PEER=0 leaves it out)
  *   unsealed        the engine with LIXIANG_SEAL=off, when BENCH_UNSEALED=1
+ *   baseline build  with BENCH_BASELINE=dir, the service built in another checkout (an earlier commit,
+ *                   say: git worktree add dir <commit>, node_modules linked, npm run build there),
+ *                   run the same way beside this one: a change measured side by side in one run
  *   reads           GET /api/v1/projects/{id} and a filtered GET /api/v1/projects page
  *
  * The workload (BENCH_WORKLOAD=cycle, the default): each request a legal state change, round-robin over
@@ -91,10 +94,10 @@ interface Result {
   perCommit: { mean: number; p50: number; max: number };
 }
 
-function start(command: string[], env: Record<string, string>, logFile: string): ChildProcess {
+function start(command: string[], env: Record<string, string>, logFile: string, cwd = root): ChildProcess {
   const [bin, ...args] = hasTaskset ? ['taskset', '-c', '0', ...command] : command;
   const out = fs.openSync(logFile, 'w');
-  return spawn(bin!, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  return spawn(bin!, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
 }
 
 /** Waits until `url` answers 2xx; fails with the server's log when it has not within 60 s. */
@@ -272,15 +275,22 @@ async function counters(url: string, token?: string): Promise<Batches> {
 
 const ENGINE = 'engine FULL';
 const UNSEALED = 'engine FULL unsealed';
+const BASELINE = 'engine FULL, baseline build';
+/** BENCH_BASELINE: another built checkout of the service (its own dist/), run beside this one as a baseline. */
+const baselineCheckout = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : null;
+if (baselineCheckout && !fs.existsSync(path.join(baselineCheckout, 'dist', 'src', 'cli', 'main.js'))) {
+  throw new Error(`BENCH_BASELINE=${baselineCheckout}: no built service there (dist/src/cli/main.js); run npm run build in it`);
+}
 const MINIMAL = 'minimal ceiling NORMAL';
 const MINIMAL_FULL = 'minimal ceiling FULL';
 const SAME_WORK = 'same-work ceiling NORMAL (progress reports)';
 const PEER = 'BPMN peer (bpmn-engine + SQLite)';
 
-async function startEngine(children: ChildProcess[], sealed = true): Promise<{ target: Target; reads: () => Promise<Result[]> }> {
+async function startEngine(children: ChildProcess[], sealed = true, checkout = root): Promise<{ target: Target; reads: () => Promise<Result[]> }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const label = sealed ? 'engine' : 'engine-unsealed';
+  const baseline = checkout !== root;
+  const label = baseline ? 'engine-baseline' : sealed ? 'engine' : 'engine-unsealed';
   const log = path.join(scratch, `${label}.log`);
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
   const child = start(
@@ -296,6 +306,7 @@ async function startEngine(children: ChildProcess[], sealed = true): Promise<{ t
       LIXIANG_RATE_LIMIT: '0', // one applicant fires thousands of events a second here
     },
     log,
+    checkout,
   );
   children.push(child);
   await waitFor(`${base}/healthz`, log);
@@ -351,7 +362,7 @@ async function startEngine(children: ChildProcess[], sealed = true): Promise<{ t
       }),
     ];
   };
-  return { target: { name: sealed ? ENGINE : UNSEALED, child, options, batches, ...(cycle ? { cycle } : {}) }, reads };
+  return { target: { name: baseline ? BASELINE : sealed ? ENGINE : UNSEALED, child, options, batches, ...(cycle ? { cycle } : {}) }, reads };
 }
 
 /** A bench server of its own (ceiling-server.ts, bpmn-peer-server.ts) at `route`/{index}. */
@@ -456,6 +467,7 @@ try {
     targets.push(engine.target);
     reads = engine.reads;
     if (process.env.BENCH_UNSEALED === '1') targets.push((await startEngine(children, false)).target);
+    if (baselineCheckout) targets.push((await startEngine(children, true, baselineCheckout)).target);
   }
   for (let round = 0; round < rounds; round += 1) {
     const results: Result[] = [];
@@ -520,10 +532,10 @@ lines.push('');
 const ratios = (c: number, other: string) => byRound.map((results) => rpsIn(results, ENGINE, c) / rpsIn(results, other, c));
 const ratioText = (label: string, values: number[], digits = 2) => `${label} = ${fmt(median(values), digits)} (${values.map((r) => fmt(r, digits)).join(', ')})`;
 for (const c of connectionCounts) {
-  const parts = [MINIMAL, MINIMAL_FULL, SAME_WORK, PEER, UNSEALED]
+  const parts = [MINIMAL, MINIMAL_FULL, SAME_WORK, PEER, UNSEALED, BASELINE]
     .map((other) => ({ other, values: ratios(c, other) }))
     .filter(({ values }) => values.some((r) => !Number.isNaN(r)))
-    .map(({ other, values }) => ratioText(`engine / ${other}`, values, other === UNSEALED ? 3 : 2));
+    .map(({ other, values }) => ratioText(`engine / ${other}`, values, other === UNSEALED || other === BASELINE ? 3 : 2));
   lines.push(`ratio at ${c} connections, median of the rounds (each round): ${parts.join('; ')}`);
 }
 // The floor a client waiting for its commit meets: with c clients and every commit carrying all of

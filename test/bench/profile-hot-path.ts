@@ -2,10 +2,11 @@
  * npm run bench:profile — the event hot path in process (app.inject, no network), on a FULL
  * SQLite file, to measure CPU per event and to profile it. PROFILE_EVENTS (default 20000) events
  * in waves of PROFILE_WAVE (default 50) concurrent requests: the submission cycle, SUBMIT (the
- * applicant) and RETURN_FOR_REVISION (org_dept, with a comment) in turn over 200 draft projects, as
- * `npm run bench` drives it; PROFILE_WORKLOAD=progress sends progress reports to projects in
- * progress. With PROFILE_OUT=file.cpuprofile the V8 CPU profile of the measured phase alone (not
- * the seeding) is written there.
+ * applicant) and RETURN_FOR_REVISION (org_dept, with a comment) in turn over PROFILE_PROJECTS
+ * (default 200) draft projects, as `npm run bench` drives it; PROFILE_WORKLOAD=progress sends
+ * progress reports to projects in progress. With PROFILE_OUT=file.cpuprofile the V8 CPU profile of
+ * the measured phase alone (not the seeding) is written there; PROFILE_FRAMES=1 also prints the WAL
+ * frames (pages) the measured phase wrote, per event.
  */
 import { Session } from 'node:inspector/promises';
 import fs from 'node:fs';
@@ -19,7 +20,8 @@ import { benchDrafts, benchRound } from './bench-round.js';
 const ADMIN = 'lx_profile-admin-token-0123456789abcdef';
 const events = Number(process.env.PROFILE_EVENTS ?? 20_000);
 const wave = Number(process.env.PROFILE_WAVE ?? 50);
-const projectCount = 200;
+const projectCount = Number(process.env.PROFILE_PROJECTS ?? 200);
+if (!(wave <= projectCount)) throw new Error(`PROFILE_WAVE=${wave}: a wave holds each project once, so at most PROFILE_PROJECTS (${projectCount})`);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lixiang-profile-'));
 const db = openDatabase(path.join(dir, 'profile.db'));
 migrateDatabase(db);
@@ -78,6 +80,15 @@ const fire = (k: number) => {
   if (!cycle) return send(applicant, 'POST', url, report);
   return Math.floor(k / ids.length) % 2 === 0 ? send(applicant, 'POST', url, { type: 'SUBMIT' }) : send(org, 'POST', url, giveBack);
 };
+// PROFILE_FRAMES=1: the WAL starts empty and is not checkpointed during the measured phase, whose
+// frames (pages written) its size then counts.
+const countFrames = process.env.PROFILE_FRAMES === '1';
+const walFile = `${db.$client.name}-wal`;
+const pageSize = db.$client.pragma('page_size', { simple: true }) as number;
+if (countFrames) {
+  db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  db.$client.pragma('wal_autocheckpoint = 0');
+}
 const session = process.env.PROFILE_OUT ? new Session() : null;
 if (session) {
   session.connect();
@@ -100,6 +111,11 @@ process.stdout.write(
   `${events} events in ${(elapsed / 1000).toFixed(2)} s: ${Math.round(events / (elapsed / 1000))} events/s in process; ` +
     `CPU ${((used.user + used.system) / events).toFixed(1)} µs/event (user ${(used.user / events).toFixed(1)}, system ${(used.system / events).toFixed(1)})\n`,
 );
+if (countFrames) {
+  // A WAL file: a 32-byte header, then frames of a 24-byte header and one page each.
+  const frames = Math.max(0, (fs.statSync(walFile).size - 32) / (24 + pageSize));
+  process.stdout.write(`WAL frames written: ${frames} (${(frames / events).toFixed(2)} per event)\n`);
+}
 await app.close();
 db.$client.close();
 fs.rmSync(dir, { recursive: true, force: true });
