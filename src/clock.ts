@@ -16,4 +16,28 @@ export function endOfShanghaiDay(date: string): number {
   return start + DAY_MS;
 }
 
-export const isoUtc = (epochMs: number): string => new Date(epochMs).toISOString();
+/** The minute isoUtc last formatted, and its text up to the seconds ("2026-12-04T05:06:"). */
+let minuteStart = Number.NaN;
+let minutePrefix = '';
+
+/**
+ * `new Date(epochMs).toISOString()`, byte for byte: the date, hours and minutes are formatted once
+ * a minute and the seconds and milliseconds appended, since every event the service records (often
+ * dozens within a millisecond) stamps its time. Outside the years 0–9999, where toISOString writes
+ * six-digit years, and for invalid times, it is toISOString itself.
+ */
+export function isoUtc(epochMs: number): string {
+  const offset = epochMs - minuteStart;
+  if (offset >= 0 && offset < 60_000 && Number.isInteger(epochMs)) {
+    const seconds = Math.floor(offset / 1000);
+    const millis = offset - seconds * 1000;
+    return `${minutePrefix}${seconds < 10 ? '0' : ''}${seconds}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
+  }
+  const text = new Date(epochMs).toISOString();
+  // Years 0 to 9999 (four digits, no sign): the text up to the minutes is the same all minute long.
+  if (Number.isInteger(epochMs) && epochMs >= -62_167_219_200_000 && epochMs < 253_402_300_800_000) {
+    minuteStart = epochMs - (((epochMs % 60_000) + 60_000) % 60_000);
+    minutePrefix = text.slice(0, 17);
+  }
+  return text;
+}

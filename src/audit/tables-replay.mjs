@@ -60,7 +60,7 @@
  * An entry about a subject the log never created starts from a projection whose facts are all
  * null: every fact the entry does not give is then named as a divergence.
  */
-import { createHash } from 'node:crypto';
+import crypto, { createHash } from 'node:crypto';
 
 /** The audited tables, in the order they are compared and exported. */
 export const AUDITED_TABLES = [
@@ -222,24 +222,63 @@ export const TABLE_OF_KIND = {
 /** The machine id of record entries (acts that are not machine transitions). */
 export const RECORD_MACHINE = 'record';
 
-/** RFC 8785 canonical JSON (as the log's payloads are written); undefined members are left out. */
-export function canonicalize(value) {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError('RFC 8785 has no form for NaN or Infinity');
-    return JSON.stringify(value);
+/** Member names as JSON text, kept: the same few names recur in every payload and context written. */
+const MEMBER_NAMES = new Map();
+const MEMBER_NAMES_KEPT = 4096;
+
+function memberName(key) {
+  let quoted = MEMBER_NAMES.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (MEMBER_NAMES.size < MEMBER_NAMES_KEPT) MEMBER_NAMES.set(key, quoted);
   }
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalize(v))).join(',')}]`;
-  if (typeof value === 'object') {
-    const keys = Object.keys(value)
-      .filter((key) => value[key] !== undefined)
-      .sort();
-    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalize(value[key])}`).join(',')}}`;
-  }
-  throw new TypeError(`RFC 8785 has no form for a ${typeof value}`);
+  return quoted;
 }
 
-export const sha256Hex = (data) => createHash('sha256').update(data).digest('hex');
+/**
+ * RFC 8785 canonical JSON (as the log's payloads are written): members sorted by UTF-16 code units,
+ * strings and numbers as ECMAScript's JSON.stringify writes them. As JSON.stringify does, undefined
+ * members are left out, an undefined array item is written null, and a value with toJSON (a Date)
+ * is written as what toJSON returns. Loops and appends rather than map and join, and each member
+ * name quoted once: the service runs this several times for every entry it appends.
+ */
+export function canonicalize(value) {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError('RFC 8785 has no form for NaN or Infinity');
+      return JSON.stringify(value);
+    case 'object':
+      break;
+    default:
+      throw new TypeError(`RFC 8785 has no form for a ${typeof value}`);
+  }
+  if (typeof value.toJSON === 'function') return canonicalize(value.toJSON());
+  if (Array.isArray(value)) {
+    let text = '';
+    for (let i = 0; i < value.length; i += 1) {
+      const item = value[i];
+      text += `${i === 0 ? '' : ','}${item === undefined ? 'null' : canonicalize(item)}`;
+    }
+    return `[${text}]`;
+  }
+  const keys = Object.keys(value).sort();
+  let text = '';
+  for (const key of keys) {
+    const item = value[key];
+    if (item === undefined) continue;
+    text += `${text.length === 0 ? '' : ','}${memberName(key)}:${canonicalize(item)}`;
+  }
+  return `{${text}}`;
+}
+
+/** One-shot hashing (crypto.hash, Node 20.12 and 21.7 on) where there is one: no Hash object per digest. */
+const oneShotHash = typeof crypto.hash === 'function' ? crypto.hash : null;
+
+export const sha256Hex = oneShotHash ? (data) => oneShotHash('sha256', data, 'hex') : (data) => createHash('sha256').update(data).digest('hex');
 
 /**
  * SHA-256 of the canonical JSON of a JSON value, or of JSON text as stored in a column. Text that is

@@ -32,14 +32,25 @@ function createAjv(options: Options, shared: readonly object[]): Ajv {
 
 type Validate = ReturnType<Ajv['compile']>;
 
-/** Where the first string holding U+0000 is (a JSON pointer), or null. */
+/**
+ * Where the first string holding U+0000 is (a JSON pointer), or null. It runs on every request's
+ * body, query and parameters: a member's pointer is built only when the walk enters an object or
+ * an array there, or finds the character, never for the plain values it passes.
+ */
 function nulAt(value: unknown, at: string, depth = 0): string | null {
   if (typeof value === 'string') return value.includes('\u0000') ? at : null;
   if (typeof value !== 'object' || value === null || depth > 64) return null;
-  for (const [key, item] of Object.entries(value)) {
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i]!;
     if (key.includes('\u0000')) return `${at}/${key.replaceAll('\u0000', '\\u0000')}`;
-    const found = nulAt(item, `${at}/${key}`, depth + 1);
-    if (found !== null) return found;
+    const item = (value as Record<string, unknown>)[key];
+    if (typeof item === 'string') {
+      if (item.includes('\u0000')) return `${at}/${key}`;
+    } else if (typeof item === 'object' && item !== null) {
+      const found = nulAt(item, `${at}/${key}`, depth + 1);
+      if (found !== null) return found;
+    }
   }
   return null;
 }

@@ -21,7 +21,7 @@ import { appendRecord, assignmentSubjectId, contextSha256, letterSha256, recordA
 import { applyStep, requestHash, runStep, type StepReply, type Subjects, type WorkflowStores } from '../workflow/step.js';
 import { directionBelongsTo, type Category } from './categories.js';
 import { ProjectFacts, loggedPayload } from './project-facts.js';
-import { acceptanceAssignmentsPage, type ProjectsRepository } from './projects.repository.js';
+import { acceptanceAssignmentsPage, type ProjectsRepository, type RoundStage } from './projects.repository.js';
 import { LetterRevisionsRepository } from './letter-revisions.repository.js';
 import { eventLabelOf, type CreateProjectInput, type ListProjectsInput, type PatchProjectInput, type ProjectView, type TransitionView } from './projects.schemas.js';
 import type { LetterRevisionSummary, LetterRevisionView } from './letter-revisions.schemas.js';
@@ -144,6 +144,13 @@ export class ProjectsService {
    * the round narrows it to the line (read when a reviewer's guard first asks, never on other events).
    */
   private readonly barredUnits: (project: ProjectRow) => string[];
+  /**
+   * While fireEvent's step runs: the round's stage its gate read, for the answer's allowed events,
+   * built in the same transaction (a project event writes no round): one read of the round per
+   * event, not two. Null outside that synchronous step, so nothing else ever sees a kept stage.
+   */
+  private eventRound: { id: string; stage: RoundStage | undefined } | null = null;
+  private keepingEventRound = false;
 
   constructor(
     private readonly db: Db,
@@ -243,7 +250,9 @@ export class ProjectsService {
    * the revision deadline from the project's facts.
    */
   private gateFacts(project: ProjectRow, facts: Facts, now: number, via?: RoundEventType): GateFacts {
-    const round = this.repository.roundState(project.roundId);
+    const kept = this.eventRound;
+    const round = kept !== null && kept.id === project.roundId ? kept.stage : this.repository.roundState(project.roundId);
+    if (this.keepingEventRound && kept === null) this.eventRound = { id: project.roundId, stage: round };
     if (!round) throw new Error(`project ${project.id} refers to a missing round`);
     return {
       roundId: project.roundId,
@@ -444,27 +453,33 @@ export class ProjectsService {
   fireEvent(principal: Principal, projectId: string, command: ProjectCommand, options: EventOptions): Promise<StepReply> {
     const key = options.idempotencyKey;
     const hash = key ? requestHash({ projectId, command }) : null;
-    return this.committer.run(() =>
-      runStep(
-        this.workflow,
-        this.subjects,
-        {
-          principal,
-          subjectId: projectId,
-          command,
-          expectedVersion: options.expectedVersion,
-          requestId: options.requestId,
-          now: this.clock.now(),
-          idempotencyKey: key,
-          requestHash: hash,
-        },
-        {
-          reply: ({ row, entry, snapshot }) =>
-            JSON.stringify({ project: toProjectView(row, this.allowedFor(principal, row, snapshot), principal.role), transition: toTransitionView(entry, principal) }),
-          versionOf: (reply) => (JSON.parse(reply) as { project: { version: number } }).project.version,
-        },
-      ),
-    );
+    return this.committer.run(() => {
+      this.keepingEventRound = true;
+      try {
+        return runStep(
+          this.workflow,
+          this.subjects,
+          {
+            principal,
+            subjectId: projectId,
+            command,
+            expectedVersion: options.expectedVersion,
+            requestId: options.requestId,
+            now: this.clock.now(),
+            idempotencyKey: key,
+            requestHash: hash,
+          },
+          {
+            reply: ({ row, entry, snapshot }) =>
+              JSON.stringify({ project: toProjectView(row, this.allowedFor(principal, row, snapshot), principal.role), transition: toTransitionView(entry, principal) }),
+            versionOf: (reply) => (JSON.parse(reply) as { project: { version: number } }).project.version,
+          },
+        );
+      } finally {
+        this.keepingEventRound = false;
+        this.eventRound = null;
+      }
+    });
   }
 
   /**

@@ -4,22 +4,23 @@
  * language, recomputes the same bytes.
  */
 import crypto, { createHash } from 'node:crypto';
-import canonicalizeModule from 'canonicalize';
+import { canonicalize } from '../audit/table-rules.js';
 import type { TransitionLogRow } from '../db/schema.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 export const HASH_ALGORITHM = 'sha256';
 export const CANONICALIZATION = 'RFC8785';
 
-// The package is CommonJS whose module.exports is the function its types call `default`.
-const canonicalize = canonicalizeModule as unknown as typeof canonicalizeModule.default;
-
 export type UnhashedEntry = Omit<TransitionLogRow, 'hash'>;
 
+/**
+ * RFC 8785 canonical JSON by the table replay's own function (src/audit/tables-replay.mjs): the
+ * service writes payloads and the verifiers check them with the very same code. A test holds it byte
+ * for byte equal to the `canonicalize` package, an independent implementation. Throws a TypeError
+ * for what JSON cannot carry (undefined, a function, NaN, Infinity, a BigInt).
+ */
 export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
-  if (text === undefined) throw new TypeError('value cannot be canonicalised');
-  return text;
+  return canonicalize(value);
 }
 
 /**

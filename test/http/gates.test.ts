@@ -446,7 +446,7 @@ describe('round gates enforced', () => {
     expect(verified.body.valid).toBe(true);
   });
 
-  it('never offers in allowedEvents an event its gate then refuses', async () => {
+  it('never offers in allowedEvents an event its gate then refuses, in a read or in the answer to an event', async () => {
     const clock = new FakeClock();
     const t = await open({ clock });
     const world = await createWorld(t.app);
@@ -474,6 +474,11 @@ describe('round gates enforced', () => {
             const response = await fire(world, id, user, event, firing(world, event, reviewerIndex).payload);
             expect(response.body.type, `${event} by ${user.role} on ${view.body.state}: ${JSON.stringify(response.body)}`).not.toBe('urn:lixiang:problem:round-gate-closed');
             fired = response.status === 200;
+            if (fired) {
+              // The answer's allowedEvents, built in the event's own transaction, are those a read then offers.
+              const after = await call(t.app, user.token, { method: 'GET', url: `/api/v1/projects/${id}` });
+              if (after.status === 200) expect(response.body.project.allowedEvents, `${event} by ${user.role}`).toEqual(after.body.allowedEvents);
+            }
             break;
           }
           if (!fired) break;

@@ -476,6 +476,16 @@ describe('text holding U+0000', () => {
     expect(created.body.type).toBe('urn:lixiang:problem:validation-failed');
     expect(JSON.stringify(created.body.errors)).toContain('U+0000');
     expect(count()).toBe(before);
+    // Deep in the body, and in a member's name: the error points at it.
+    for (const [payload, location] of [
+      [{ name: 'n', type: 'direct_branch', extra: { list: ['ok', 1, null, { deep: 'a\u0000' }] } }, 'body/extra/list/3/deep'],
+      [{ name: 'n', type: 'direct_branch', ['na\u0000me']: 'x' }, 'body/na\\u0000me'],
+    ] as const) {
+      const refused = await call(t.app, ADMIN_TOKEN, { method: 'POST', url: '/api/v1/units', payload });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors).toEqual([expect.objectContaining({ location })]);
+    }
+    expect(count()).toBe(before);
     for (const url of ['/api/v1/units/%00', '/api/v1/projects?state=draft%00']) {
       const read = await call(t.app, world.orgDept.token, { method: 'GET', url });
       expect(read.status, url).toBe(400);
