@@ -1,14 +1,12 @@
-import crypto, { createHash, randomBytes } from 'node:crypto';
-
-// One-shot hashing (Node ≥ 20.12) where available: this runs on every authenticated request.
-const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../audit/table-rules.js';
 
 /** A bearer token: 256 random bits, base64url, with a prefix that secret scanners recognise. */
 export function generateToken(): string {
   return `lx_${randomBytes(32).toString('base64url')}`;
 }
 
-/** Tokens are stored only as this hash. */
+/** Tokens are stored only as this hash (one-shot SHA-256: it runs on every authenticated request). */
 export function hashToken(token: string): string {
-  return oneShotHash ? oneShotHash('sha256', token, 'hex') : createHash('sha256').update(token, 'utf8').digest('hex');
+  return sha256Hex(token);
 }

@@ -145,12 +145,11 @@ export class ProjectsService {
    */
   private readonly barredUnits: (project: ProjectRow) => string[];
   /**
-   * While fireEvent's step runs: the round's stage its gate read, for the answer's allowed events,
-   * built in the same transaction (a project event writes no round): one read of the round per
-   * event, not two. Null outside that synchronous step, so nothing else ever sees a kept stage.
+   * While fireEvent's step runs: the round's stage its gate read (once read), for the answer's
+   * allowed events, built in the same transaction (a project event writes no round): one read of the
+   * round per event, not two. Null outside that synchronous step, so nothing else sees a kept stage.
    */
-  private eventRound: { id: string; stage: RoundStage | undefined } | null = null;
-  private keepingEventRound = false;
+  private eventRound: { read?: { id: string; stage: RoundStage | undefined } } | null = null;
 
   constructor(
     private readonly db: Db,
@@ -250,9 +249,9 @@ export class ProjectsService {
    * the revision deadline from the project's facts.
    */
   private gateFacts(project: ProjectRow, facts: Facts, now: number, via?: RoundEventType): GateFacts {
-    const kept = this.eventRound;
-    const round = kept !== null && kept.id === project.roundId ? kept.stage : this.repository.roundState(project.roundId);
-    if (this.keepingEventRound && kept === null) this.eventRound = { id: project.roundId, stage: round };
+    const kept = this.eventRound?.read;
+    const round = kept?.id === project.roundId ? kept.stage : this.repository.roundState(project.roundId);
+    if (this.eventRound && !kept) this.eventRound.read = { id: project.roundId, stage: round };
     if (!round) throw new Error(`project ${project.id} refers to a missing round`);
     return {
       roundId: project.roundId,
@@ -454,7 +453,7 @@ export class ProjectsService {
     const key = options.idempotencyKey;
     const hash = key ? requestHash({ projectId, command }) : null;
     return this.committer.run(() => {
-      this.keepingEventRound = true;
+      this.eventRound = {};
       try {
         return runStep(
           this.workflow,
@@ -476,7 +475,6 @@ export class ProjectsService {
           },
         );
       } finally {
-        this.keepingEventRound = false;
         this.eventRound = null;
       }
     });

@@ -3,8 +3,7 @@
  * row's hash, serialised with RFC 8785 JSON canonicalisation so that any verifier, in any
  * language, recomputes the same bytes.
  */
-import crypto, { createHash } from 'node:crypto';
-import { canonicalize } from '../audit/table-rules.js';
+import { canonicalize, sha256Hex } from '../audit/table-rules.js';
 import type { TransitionLogRow } from '../db/schema.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -127,12 +126,9 @@ export function entryBytesGeneric(entry: UnhashedEntry): string {
   throw new TypeError(`no bytes for an entry of format ${String(entry.format)} and kind ${String(entry.subjectKind)}`);
 }
 
-// One-shot hashing (Node ≥ 20.12) is ~2× faster than a Hash object for short inputs.
-const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
-
+/** The entry's SHA-256 (HASH_ALGORITHM), by the replay's one-shot digest. */
 export function entryHash(entry: UnhashedEntry): string {
-  const bytes = entryBytes(entry);
-  return oneShotHash ? oneShotHash(HASH_ALGORITHM, bytes, 'hex') : createHash(HASH_ALGORITHM).update(bytes).digest('hex');
+  return sha256Hex(entryBytes(entry));
 }
 
 /** Whether a stored row hashes to its hash; a value entryBytes cannot serialise was never appended. */

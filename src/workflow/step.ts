@@ -15,13 +15,13 @@ import { checkGate, decideInRound, type GateFacts } from '../../machines/round.g
 import type { RoundEventType } from '../../machines/round.types.js';
 import type { MachineRegistry } from '../../machines/registry.js';
 import type { Label } from '../../machines/vocabulary.js';
+import { sha256Hex } from '../audit/table-rules.js';
 import type { Principal } from '../auth/principal.js';
 import { isoUtc } from '../clock.js';
 import type { SubjectKind, TransitionLogRow } from '../db/schema.js';
 import { Problem } from '../http/problems.js';
 import type { IdempotencyRepository } from './idempotency.repository.js';
 import type { TransitionLogRepository } from './transition-log.repository.js';
-import { createHash } from 'node:crypto';
 import { canonicalJson } from './hash-chain.js';
 import { contextSha256 } from './records.js';
 import { refuseDecision, refuseGate } from './refusal.js';
@@ -196,5 +196,5 @@ export function runStep<Row extends SubjectRow, Command extends { type: string }
 
 /** What an Idempotency-Key is bound to: the SHA-256 of the request's canonical JSON. */
 export function requestHash(request: unknown): string {
-  return createHash('sha256').update(canonicalJson(request)).digest('hex');
+  return sha256Hex(canonicalJson(request));
 }
