@@ -196,6 +196,17 @@ describe('the native chain walk', () => {
       }
     });
 
+    it('escapes a character needing care at every place of an eight-byte run, as entryBytes does', () => {
+      const base = fc.sample(storable, { numRuns: 1, seed: 5 })[0]!;
+      const careful = ['"', '\\', '\n', '\u0001', '\u001f', '\u007f', 'é', '中', '😀', ' ', '~'];
+      for (const character of careful) {
+        for (let at = 0; at <= 24; at += 1) {
+          const text = `${'a'.repeat(at)}${character}${'b'.repeat(24 - at)}`;
+          expect(vouch({ ...base, payload: text, requestId: text }), `${JSON.stringify(character)} after ${at} bytes`).toMatch(/^ok 1 /);
+        }
+      }
+    });
+
     it('is in doubt wherever the JavaScript walk must decide', () => {
       const base = fc.sample(storable, { numRuns: 1, seed: 4 })[0]!;
       const doubts = [

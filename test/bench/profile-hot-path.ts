@@ -6,7 +6,8 @@
  * (default 200) draft projects, as `npm run bench` drives it; PROFILE_WORKLOAD=progress sends
  * progress reports to projects in progress. With PROFILE_OUT=file.cpuprofile the V8 CPU profile of
  * the measured phase alone (not the seeding) is written there; PROFILE_FRAMES=1 also prints the WAL
- * frames (pages) the measured phase wrote, per event.
+ * frames (pages) the measured phase wrote, per event, and which table or index each page belongs to,
+ * per commit (SQLite's dbstat table names the pages; page 1 holds the file's header).
  */
 import { Session } from 'node:inspector/promises';
 import fs from 'node:fs';
@@ -115,6 +116,28 @@ if (countFrames) {
   // A WAL file: a 32-byte header, then frames of a 24-byte header and one page each.
   const frames = Math.max(0, (fs.statSync(walFile).size - 32) / (24 + pageSize));
   process.stdout.write(`WAL frames written: ${frames} (${(frames / events).toFixed(2)} per event)\n`);
+  // Each frame's header begins with its page number; a commit's last frame holds the database size after it.
+  const wal = fs.readFileSync(walFile);
+  const framesOfPage = new Map<number, number>();
+  let commits = 0;
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
+    const page = wal.readUInt32BE(at);
+    framesOfPage.set(page, (framesOfPage.get(page) ?? 0) + 1);
+    if (wal.readUInt32BE(at + 4) !== 0) commits += 1;
+  }
+  const owner = new Map<number, string>();
+  for (const { name, pageno, pagetype } of db.$client.prepare('SELECT name, pageno, pagetype FROM dbstat').all() as Array<{ name: string; pageno: number; pagetype: string }>) {
+    owner.set(pageno, pageno === 1 ? 'page 1 (file header, schema)' : `${name} (${pagetype})`);
+  }
+  const framesOf = new Map<string, number>();
+  for (const [page, count] of framesOfPage) {
+    const name = owner.get(page) ?? 'a free page';
+    framesOf.set(name, (framesOf.get(name) ?? 0) + count);
+  }
+  process.stdout.write(`${commits} commits, ${(frames / Math.max(commits, 1)).toFixed(2)} frames each:\n`);
+  for (const [name, count] of [...framesOf].sort((a, b) => b[1] - a[1])) {
+    process.stdout.write(`  ${(count / Math.max(commits, 1)).toFixed(2)} per commit  ${name}\n`);
+  }
 }
 await app.close();
 db.$client.close();

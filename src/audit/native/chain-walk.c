@@ -104,7 +104,19 @@ static size_t utf8_sequence(const unsigned char *p, size_t left) {
   return 0;
 }
 
-/* A text value as JSON.stringify writes it, or NULL as null; 0 for any other type or bad UTF-8. */
+/* Whether any of eight bytes needs more than a copy in a JSON string: a control character, '"',
+ * '\\' or a byte of a multi-byte UTF-8 sequence. The test is exact for the eight as a whole (the
+ * classic "has a zero byte" and "has a byte below n" tricks), which is all the fast path asks. */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+static inline int needs_care(uint64_t x) {
+  uint64_t quote = x ^ (ONES * '"'), backslash = x ^ (ONES * '\\');
+  uint64_t control = (x - ONES * 0x20) & ~x;
+  return (((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | control | x) & HIGHS ? 1 : 0;
+}
+
+/* A text value as JSON.stringify writes it, or NULL as null; 0 for any other type or bad UTF-8.
+ * Runs of eight plain ASCII bytes are copied as they are; the rest byte by byte. */
 static int put_string(Walk *w, sqlite3_value *v) {
   int type = sqlite3_value_type(v);
   if (type == SQLITE_NULL) return PUT_LITERAL(w, "null");
@@ -115,6 +127,16 @@ static int put_string(Walk *w, sqlite3_value *v) {
   unsigned char *out = w->buf + w->len;
   *out++ = '"';
   for (size_t i = 0; i < n;) {
+    if (n - i >= 8) {
+      uint64_t eight;
+      memcpy(&eight, s + i, 8);
+      if (!needs_care(eight)) {
+        memcpy(out, &eight, 8);
+        out += 8;
+        i += 8;
+        continue;
+      }
+    }
     unsigned char c = s[i];
     if (c >= 0x80) {
       size_t k = utf8_sequence(s + i, n - i);
@@ -157,16 +179,29 @@ static int put_integer(Walk *w, sqlite3_value *v, sqlite3_int64 *value) {
   if (sqlite3_value_type(v) != SQLITE_INTEGER) return 0;
   sqlite3_int64 n = sqlite3_value_int64(v);
   if (n > MAX_SAFE_INTEGER || n < -MAX_SAFE_INTEGER) return 0;
-  char digits[24];
-  int k = sqlite3_snprintf(sizeof digits, digits, "%lld", n) ? (int)strlen(digits) : 0;
   if (value) *value = n;
-  return k > 0 && put(w, digits, (size_t)k);
+  char digits[24];
+  char *end = digits + sizeof digits, *p = end;
+  unsigned long long magnitude = n < 0 ? (unsigned long long)(-n) : (unsigned long long)n;
+  do {
+    *--p = (char)('0' + magnitude % 10);
+    magnitude /= 10;
+  } while (magnitude);
+  if (n < 0) *--p = '-';
+  return put(w, p, (size_t)(end - p));
+}
+
+/* A stored value that may be a digest: text of 64 bytes. Whether they are lowercase hex digits
+ * follows where they equal a digest computed here (the hash; a prev_hash equal to the hash before
+ * it); `digest_text` checks the one that is compared with nothing of the kind, the first prev_hash. */
+static const char *text_of_digest_length(sqlite3_value *v) {
+  if (sqlite3_value_type(v) != SQLITE_TEXT || sqlite3_value_bytes(v) != HEX_LEN) return NULL;
+  return (const char *)sqlite3_value_text(v);
 }
 
 /* A stored digest: text of 64 lowercase hex digits. */
 static const char *digest_text(sqlite3_value *v) {
-  if (sqlite3_value_type(v) != SQLITE_TEXT || sqlite3_value_bytes(v) != HEX_LEN) return NULL;
-  const char *s = (const char *)sqlite3_value_text(v);
+  const char *s = text_of_digest_length(v);
   if (!s) return NULL;
   for (int i = 0; i < HEX_LEN; i++) {
     char c = s[i];
@@ -232,8 +267,10 @@ static void step(sqlite3_context *ctx, int argc, sqlite3_value **a) {
     w->doubt = 1;
     return;
   }
-  const char *prev = digest_text(a[PREV_HASH]);
-  const char *stored = digest_text(a[HASH]);
+  /* After the first row, a prev_hash must equal the hash before it, itself a computed digest. */
+  const char *prev = w->started ? text_of_digest_length(a[PREV_HASH]) : digest_text(a[PREV_HASH]);
+  /* Compared with the digest computed below: equal, it is 64 lowercase hex digits. */
+  const char *stored = text_of_digest_length(a[HASH]);
   sqlite3_int64 seq = 0;
   if (!prev || !stored || !build_entry(w, a, &seq)) {
     w->doubt = 1;
