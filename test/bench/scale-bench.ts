@@ -12,7 +12,8 @@
  * Two things keep the comparison between sizes honest on a small shared machine:
  * - Transitions and reads are measured in passes interleaved across the sizes (1k, 100k, 1M, 1M,
  *   100k, 1k, ...), so a drift of the machine's speed during the run falls on every size alike; the
- *   median pass (for reads, the median request) counts.
+ *   median pass (for reads, the median request) counts. Every pass's transition cost is printed,
+ *   and the largest size against the smallest within each pass.
  * - Each database file is read once before it is measured, so that its pages are in the operating
  *   system's cache, as a database server's working set is. Without it the largest size measures
  *   the virtual disk instead: this VM reclaims cold page cache proactively (kdamond), and a random
@@ -342,6 +343,8 @@ lines.push(
 );
 const first = rows[0];
 const last = rows.at(-1);
+/** Per pass, the transition's process CPU at the largest size over the smallest's. */
+const passRatios = () => subjects[0]!.passes.map((smallest, i) => subjects.at(-1)!.passes[i]!.cpuUs / smallest.cpuUs);
 if (first && last && rows.length > 1) {
   const change = (a: number, b: number) => `${b >= a ? '+' : ''}${fmt(((b - a) / a) * 100)}%`;
   lines.push(
@@ -350,6 +353,11 @@ if (first && last && rows.length > 1) {
       `(request thread ${first.requestThreadUs && last.requestThreadUs ? change(first.requestThreadUs, last.requestThreadUs) : 'n/a'}, ` +
       `time per transition ${change(1 / first.eventsPerSecond, 1 / last.eventsPerSecond)}), ` +
       `list page ${change(first.listFirstMs, last.listFirstMs)} (deep ${change(first.listDeepMs, last.listDeepMs)}), GET ${change(first.getMs, last.getMs)} (target: within 25%)`,
+    // Each pass ran every size once, next to each other: the pass's own ratio is the least exposed to the machine's drift.
+    `transition CPU per pass (µs, process): ${subjects.map((s) => `${fmt(s.projects)}: ${s.passes.map((p) => fmt(p.cpuUs)).join(' · ')}`).join('; ')}; ` +
+      `the largest size against the smallest, pass by pass: ${passRatios()
+        .map((r) => change(1, r))
+        .join(' · ')}, median ${change(1, median(passRatios()))}`,
     `chain verification of ${fmt(last.logRows)} entries (workers + native walk): ${fmt(last.parallelVerifyRowsPerSecond)} rows/s (target: 1,000,000); ` +
       `with the table comparison, as GET /audit/verify runs it: ${fmt(last.routeVerifyRowsPerSecond)} rows/s; the comparison's peak RSS ${fmt(last.tablesPeakRssMiB)} MiB`,
   );
