@@ -134,10 +134,9 @@ if (countFrames) {
     const name = owner.get(page) ?? 'a free page';
     framesOf.set(name, (framesOf.get(name) ?? 0) + count);
   }
-  process.stdout.write(`${commits} commits, ${(frames / Math.max(commits, 1)).toFixed(2)} frames each:\n`);
-  for (const [name, count] of [...framesOf].sort((a, b) => b[1] - a[1])) {
-    process.stdout.write(`  ${(count / Math.max(commits, 1)).toFixed(2)} per commit  ${name}\n`);
-  }
+  const perCommit = (count: number) => (count / Math.max(commits, 1)).toFixed(2);
+  process.stdout.write(`${commits} commits, ${perCommit(frames)} frames each:\n`);
+  for (const [name, count] of [...framesOf].sort((a, b) => b[1] - a[1])) process.stdout.write(`  ${perCommit(count)} per commit  ${name}\n`);
 }
 await app.close();
 db.$client.close();

@@ -343,10 +343,10 @@ lines.push(
 );
 const first = rows[0];
 const last = rows.at(-1);
-/** Per pass, the transition's process CPU at the largest size over the smallest's. */
-const passRatios = () => subjects[0]!.passes.map((smallest, i) => subjects.at(-1)!.passes[i]!.cpuUs / smallest.cpuUs);
 if (first && last && rows.length > 1) {
   const change = (a: number, b: number) => `${b >= a ? '+' : ''}${fmt(((b - a) / a) * 100)}%`;
+  // Per pass, the transition's process CPU at the largest size over the smallest's.
+  const passRatios = subjects[0]!.passes.map((smallest, i) => subjects.at(-1)!.passes[i]!.cpuUs / smallest.cpuUs);
   lines.push(
     '',
     `from ${fmt(first.projects)} to ${fmt(last.projects)} projects: transition cost ${change(first.transitionUs, last.transitionUs)} ` +
@@ -355,9 +355,7 @@ if (first && last && rows.length > 1) {
       `list page ${change(first.listFirstMs, last.listFirstMs)} (deep ${change(first.listDeepMs, last.listDeepMs)}), GET ${change(first.getMs, last.getMs)} (target: within 25%)`,
     // Each pass ran every size once, next to each other: the pass's own ratio is the least exposed to the machine's drift.
     `transition CPU per pass (µs, process): ${subjects.map((s) => `${fmt(s.projects)}: ${s.passes.map((p) => fmt(p.cpuUs)).join(' · ')}`).join('; ')}; ` +
-      `the largest size against the smallest, pass by pass: ${passRatios()
-        .map((r) => change(1, r))
-        .join(' · ')}, median ${change(1, median(passRatios()))}`,
+      `the largest size against the smallest, pass by pass: ${passRatios.map((r) => change(1, r)).join(' · ')}, median ${change(1, median(passRatios))}`,
     `chain verification of ${fmt(last.logRows)} entries (workers + native walk): ${fmt(last.parallelVerifyRowsPerSecond)} rows/s (target: 1,000,000); ` +
       `with the table comparison, as GET /audit/verify runs it: ${fmt(last.routeVerifyRowsPerSecond)} rows/s; the comparison's peak RSS ${fmt(last.tablesPeakRssMiB)} MiB`,
   );
